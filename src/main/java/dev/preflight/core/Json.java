@@ -1,0 +1,63 @@
+package dev.preflight.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Shared JSON mappers. {@link #canonical(Object)} gives the stable encoding (sorted keys, no
+ * insignificant whitespace) that hashes are computed over, so the same data always hashes the same.
+ */
+public final class Json {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .findAndAddModules()
+            .build();
+
+    private static final ObjectMapper CANONICAL = JsonMapper.builder()
+            .findAndAddModules()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .build();
+
+    private Json() {
+    }
+
+    /** The general-purpose mapper (thread-safe once configured, which it is here). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Canonical compact JSON: object keys sorted at every depth. */
+    public static String canonical(Object value) {
+        try {
+            JsonNode tree = value instanceof JsonNode n ? n : MAPPER.valueToTree(value);
+            return CANONICAL.writeValueAsString(CANONICAL.treeToValue(tree, Object.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be encoded as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Pretty-printed JSON for people. */
+    public static String pretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("value cannot be encoded as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    public static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.preflight.exec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The one way Preflight runs external programs, locally or on a remote host. Implementations take
+ * an argv list (never a shell line), enforce the timeout by killing the process tree, drain stdout
+ * and stderr on their own threads and join them before returning, and redact secrets from anything
+ * they log.
+ */
+public interface ProcessRunner extends AutoCloseable {
+
+    /** Runs the program and captures stdout and stderr (bounded). */
+    ProcessResult run(ProcessSpec spec) throws IOException, InterruptedException;
+
+    /**
+     * Runs the program and streams stdout into {@code stdoutSink} as it arrives (for dumps that
+     * are too large to hold); stderr is still captured. The sink is not closed.
+     */
+    ProcessResult stream(ProcessSpec spec, OutputStream stdoutSink) throws IOException, InterruptedException;
+
+    /** Where programs run, for reports: {@code local} or {@code ssh://user@host:port}. */
+    String target();
+
+    @Override
+    default void close() throws IOException {
+    }
+}
