@@ -1,0 +1,125 @@
+package dev.preflight.cli;
+
+import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
+import dev.preflight.report.Format;
+import dev.preflight.report.Style;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every leaf command shares: the injected {@link CliContext}, the global options, loading the
+ * plan, opening the ledger, choosing a format, and emitting the report (to stdout or atomically to
+ * {@code --output}) with secrets masked. A leaf command parses its own options, calls one service
+ * and renders.
+ */
+public abstract class BaseCommand implements Callable<Integer> {
+    @Spec
+    protected CommandSpec spec;
+
+    private CliContext ctx;
+    private Secrets secrets = Secrets.none();
+
+    final void context(CliContext c) {
+        this.ctx = c;
+    }
+
+    protected CliContext ctx() {
+        return ctx;
+    }
+
+    protected GlobalOptions global() {
+        return ((PreflightCommand) spec.root().userObject()).global;
+    }
+
+    /** The plan path: {@code --plan}, else {@code $PREFLIGHT_PLAN}, else {@code ./preflight.yaml}. */
+    protected Path planPath() {
+        String p = global().plan;
+        if (p == null || p.isBlank()) {
+            p = ctx.env().get("PREFLIGHT_PLAN");
+        }
+        if (p == null || p.isBlank()) {
+            p = "preflight.yaml";
+        }
+        return ctx.cwd().resolve(p).normalize();
+    }
+
+    protected Plan loadPlan() {
+        Path path = planPath();
+        if (!Files.isRegularFile(path)) {
+            throw PreflightException.usage("plan file not found: " + path,
+                    "give --plan FILE or set PREFLIGHT_PLAN; examples/quickstart/preflight.yaml is a starting point");
+        }
+        Plan plan = PlanLoader.load(path, ctx.env());
+        secrets = plan.secrets();
+        return plan;
+    }
+
+    /** Opens the ledger named by {@code --ledger}, else the plan's, else the embedded default. */
+    protected Ledger openLedger(Plan plan) {
+        String url = global().ledger;
+        if ((url == null || url.isBlank()) && plan.ledger() != null && plan.ledger().url() != null) {
+            url = plan.ledger().url().value();
+        }
+        if (url != null && url.isBlank()) {
+            url = null;
+        }
+        return Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock());
+    }
+
+    /** The requested format, refused with exit 2 unless this command supports it. */
+    protected Format format(Format... supported) {
+        Format f = global().format == null ? supported[0] : global().format;
+        if (!Arrays.asList(supported).contains(f)) {
+            throw PreflightException.usage("'" + spec.qualifiedName() + "' does not support --format " + f.label(),
+                    "supported: " + Arrays.stream(supported).map(Format::label).collect(Collectors.joining(", ")));
+        }
+        return f;
+    }
+
+    protected Style style() {
+        boolean color = !global().noColor && !ctx.env().containsKey("NO_COLOR") && ctx.interactive()
+                && global().output == null;
+        return new Style(color);
+    }
+
+    /** Writes the report: to {@code --output} atomically, else to stdout; secrets always masked. */
+    protected void emit(String report) {
+        String safe = secrets.redact(report);
+        String out = global().output;
+        if (out == null) {
+            ctx.out().print(safe);
+            if (!safe.endsWith("\n")) {
+                ctx.out().println();
+            }
+            ctx.out().flush();
+            return;
+        }
+        Path target = ctx.cwd().resolve(out);
+        try {
+            AtomicFiles.write(target, safe.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new PreflightException(dev.preflight.core.ExitCode.USAGE,
+                    "cannot write report to " + target + ": " + e.getMessage(), "check the --output path", e);
+        }
+        ctx.err().println("report written to " + target);
+        ctx.err().flush();
+    }
+
+    /** Secrets known to this command (from the plan, once loaded). */
+    protected Secrets secrets() {
+        return secrets;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.preflight.cli;
+
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import dev.preflight.plan.PlanException;
+import dev.preflight.plan.PlanProblem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
+
+/**
+ * The one factory of the {@link CommandLine}: writers, injected context, exit-code mapping and the
+ * error handlers. {@link Main} and the tests both go through {@link #run(CliContext, String...)}.
+ */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static CommandLine commandLine(CliContext ctx) {
+        IFactory defaults = CommandLine.defaultFactory();
+        IFactory factory = new IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                K obj = defaults.create(cls);
+                if (obj instanceof BaseCommand b) {
+                    b.context(ctx);
+                }
+                return obj;
+            }
+        };
+        CommandLine cl = new CommandLine(new PreflightCommand(), factory);
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                ctx.interactive() && !ctx.env().containsKey("NO_COLOR") ? CommandLine.Help.Ansi.AUTO
+                        : CommandLine.Help.Ansi.OFF));
+        cl.setExitCodeHelpSection("", java.util.Map.of());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("preflight: " + ex.getMessage());
+            err.println("  hint: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+            err.flush();
+            return ExitCode.USAGE.code();
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            boolean verbose = ((PreflightCommand) commandLine.getCommandSpec().root().userObject()).global.verbose;
+            int code = report(ex, err, verbose);
+            err.flush();
+            return code;
+        });
+        return cl;
+    }
+
+    /** Prints an error as users should see it and returns its exit code. */
+    static int report(Throwable ex, PrintWriter err, boolean verbose) {
+        int code;
+        if (ex instanceof PlanException pe) {
+            for (PlanProblem p : pe.problems()) {
+                err.println(p.format());
+            }
+            err.println("preflight: the plan has " + pe.problems().size() + " problem(s); nothing was done");
+            code = ExitCode.USAGE.code();
+        } else if (ex instanceof PreflightException pe) {
+            err.println("preflight: " + pe.getMessage());
+            if (pe.hint() != null) {
+                err.println("  hint: " + pe.hint());
+            }
+            code = pe.exitCode().code();
+        } else {
+            err.println("preflight: internal error: " + ex);
+            err.println("  hint: rerun with --verbose for the stack trace, and report it");
+            code = ExitCode.INTERNAL.code();
+        }
+        if (verbose) {
+            StringWriter sw = new StringWriter();
+            ex.printStackTrace(new PrintWriter(sw));
+            err.print(sw);
+        }
+        return code;
+    }
+
+    /** Parses and runs; returns the exit code. Never calls {@code System.exit}. */
+    public static int run(CliContext ctx, String... args) {
+        try {
+            return commandLine(ctx).execute(args);
+        } finally {
+            ctx.out().flush();
+            ctx.err().flush();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.preflight.cli;
+
+import picocli.AutoComplete;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: global options and the list of subcommands; alone it prints usage. */
+@Command(name = "preflight",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Executable, auditable pre-flight and risk controls for an upgrade runbook.",
+        subcommands = {
+            ValidateCommand.class,
+            SchemaCommand.class,
+            RunCommand.class,
+            LedgerCommand.class,
+            AutoComplete.GenerateCompletion.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  ok: everything asked for was done and verified",
+            "  1  checks failed (a failed check, NO-GO, a broken ledger chain)",
+            "  2  usage or configuration error (command line or plan file)",
+            "  3  unexpected state (lock held, host unreachable, chain broken at runtime)",
+            "  4  internal error (rerun with --verbose for the stack trace)",
+        })
+public final class PreflightCommand implements Runnable {
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,54 @@
+package dev.preflight.run;
+
+import java.util.List;
+
+/**
+ * How one section of {@code preflight run} ended. Only {@link Passed} counts towards GO; a section
+ * the plan configures but this build cannot check is {@link NotAvailable}, which is a NO-GO reason
+ * because nothing unverified is ever reported good.
+ */
+public sealed interface SectionResult {
+    String section();
+
+    String summary();
+
+    /** The section ran and everything it checked passed (warnings allowed). */
+    record Passed(String section, String summary) implements SectionResult {
+    }
+
+    /** The section ran and found problems; {@code reasons} has one line each. */
+    record Failed(String section, String summary, List<String> reasons) implements SectionResult {
+        public Failed {
+            reasons = List.copyOf(reasons);
+        }
+    }
+
+    /** The section could not complete (unreachable host, lock held, tool error). */
+    record Error(String section, String summary) implements SectionResult {
+    }
+
+    /** The plan configures this section but this build of Preflight cannot check it yet. */
+    record NotAvailable(String section, String summary) implements SectionResult {
+    }
+
+    /** The plan does not configure this section; it is not part of the verdict. */
+    record NotConfigured(String section, String summary) implements SectionResult {
+    }
+
+    default boolean counts() {
+        return !(this instanceof NotConfigured);
+    }
+
+    default String label() {
+        if (this instanceof Passed) {
+            return "PASSED";
+        } else if (this instanceof Failed) {
+            return "FAILED";
+        } else if (this instanceof Error) {
+            return "ERROR";
+        } else if (this instanceof NotAvailable) {
+            return "NOT AVAILABLE";
+        }
+        return "not configured";
+    }
+}
