@@ -36,7 +36,6 @@ public final class Cli {
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
                 ctx.interactive() && !ctx.env().containsKey("NO_COLOR") ? CommandLine.Help.Ansi.AUTO
                         : CommandLine.Help.Ansi.OFF));
-        cl.setExitCodeHelpSection("", java.util.Map.of());
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("preflight: " + ex.getMessage());

@@ -14,12 +14,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .findAndAddModules()
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .findAndAddModules()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
     private Json() {

@@ -34,7 +34,7 @@ public final class ReadinessReport {
             sb.append(String.format("  %-13s %s  %s%n", x.section(), label,
                     x instanceof SectionResult.NotConfigured ? s.dim(x.summary()) : x.summary()));
         }
-        sb.append("  ledger        ").append(r.ledgerIntact() ? s.ok("INTACT") : s.bad("BROKEN"));
+        sb.append("  chain         ").append(r.ledgerIntact() ? s.ok("INTACT") : s.bad("BROKEN"));
         if (r.ledgerHead() != null) {
             sb.append("  head ").append(r.ledgerHead());
         }

@@ -1,0 +1,54 @@
+package dev.preflight.plan;
+
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.HostUri;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A loaded and validated plan file: the runbook as data. Sections not configured are absent from
+ * {@link #sections()}; relative paths in the plan resolve against {@link #baseDir()}.
+ *
+ * @param sections top-level sections the file configures, by key (e.g. {@code requirements},
+ *                 {@code backups}); those whose capability has not landed are recognised here but
+ *                 not yet modelled in detail
+ */
+public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
+                   List<Environment> environments, Set<String> sections) {
+    public Plan {
+        environments = List.copyOf(environments);
+        sections = Set.copyOf(sections);
+    }
+
+    public Optional<Environment> environment(String name) {
+        return environments.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+
+    public boolean configures(String section) {
+        return sections.contains(section);
+    }
+
+    /** Who and what the plan is for. */
+    public record Project(String name, String runbook, String owner) {
+    }
+
+    /** Where evidence goes; {@code url} null means the embedded SQLite default. */
+    public record LedgerConfig(Secret url) {
+    }
+
+    /** A named environment (staging, production) and its hosts. */
+    public record Environment(String name, List<Host> hosts) {
+        public Environment {
+            hosts = List.copyOf(hosts);
+        }
+    }
+
+    /** One machine of an environment. */
+    public record Host(String name, HostUri uri, List<String> tags) {
+        public Host {
+            tags = List.copyOf(tags);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.preflight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.core.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the CLI in-process with StringWriters and asserts on text and exit code. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>();
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), env,
+                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
+        int code = Cli.run(ctx, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private Path plan(String yaml) throws Exception {
+        Path p = dir.resolve("preflight.yaml");
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    @BeforeEach
+    void quickstart() throws Exception {
+        plan("""
+                version: 1
+                project: {name: demo, owner: "${OWNER_TOKEN:-nobody}"}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                """);
+    }
+
+    @Test
+    void versionAndHelpDocumentExitCodes() {
+        Result v = run("--version");
+        assertThat(v.code()).isZero();
+        assertThat(v.out()).startsWith("preflight ");
+        Result h = run("--help");
+        assertThat(h.code()).isZero();
+        assertThat(h.out()).contains("validate", "schema", "run", "ledger", "Exit codes:",
+                "2  usage or configuration error", "3  unexpected state");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAHint() {
+        Result r = run("validate", "--bogus");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown option: '--bogus'", "hint: see 'preflight validate --help'");
+        Result f = run("validate", "--format", "junit");
+        assertThat(f.code()).isEqualTo(2);
+        assertThat(f.err()).contains("'preflight validate' does not support --format junit", "supported: text, json");
+        Result missing = run("--plan", "nope.yaml", "validate");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("plan file not found: " + dir.resolve("nope.yaml"), "hint:");
+    }
+
+    @Test
+    void validateAcceptsAGoodPlanAndListsEveryProblemOfABadOne() throws Exception {
+        Result ok = run("validate");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).contains("OK: ", "is a valid plan (project demo; 1 environment(s), 1 host(s)");
+        Path bad = plan("version: 1\nproject: {nam: x}\nenvironments: [{name: a, hosts: [{name: h, uri: 'ftp://x'}]}]\n");
+        Result r = run("validate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(
+                bad + ":2:11: project.nam: unknown key 'nam' (did you mean 'name'?)",
+                bad + ":2:10: project.name: required field is missing",
+                bad + ":3:49: environments[0].hosts[0].uri: unsupported host URI 'ftp://x'",
+                "the plan has 3 problem(s); nothing was done");
+        Result j = run("validate", "--format", "json");
+        assertThat(j.code()).isEqualTo(2);
+        assertThat(Json.parse(j.out()).path("problems")).hasSize(3);
+    }
+
+    @Test
+    void schemaIsJson() {
+        Result r = run("schema");
+        assertThat(r.code()).isZero();
+        var schema = Json.parse(r.out());
+        assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
+        assertThat(schema.path("properties").has("backups")).isTrue();
+    }
+
+    @Test
+    void runRecordsEvidenceAndLedgerCommandsReadAndVerifyIt() throws Exception {
+        Result r = run("run");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Readiness of demo: GO", "ledger        PASSED", "chain         INTACT");
+        Result log = run("ledger", "log");
+        assertThat(log.code()).isZero();
+        assertThat(log.out()).contains("ledger-verify", "run", "2 entries in " + dir.resolve(".preflight/ledger.db"));
+        assertThat(run("ledger", "verify").out()).startsWith("INTACT: 2 entries");
+        Result exp = run("ledger", "export", "--out", "b.zip");
+        assertThat(exp.code()).isZero();
+        assertThat(run("ledger", "verify", "--bundle", "b.zip").code()).isZero();
+        // Tamper with plain SQL: verify names the entry and exits 1; run says NO-GO.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(".preflight/ledger.db"));
+             Statement st = c.createStatement()) {
+            st.execute("UPDATE ledger_entries SET outcome = 'failed', summary = 'NO-GO hidden' WHERE seq = 2");
+        }
+        Result v = run("ledger", "verify", "--format", "json");
+        assertThat(v.code()).isEqualTo(1);
+        assertThat(Json.parse(v.out()).path("first_bad_seq").asLong()).isEqualTo(2);
+        Result again = run("run", "--format", "json");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(Json.parse(again.out()).path("verdict").asText()).isEqualTo("NO-GO");
+    }
+
+    @Test
+    void configuredButUnavailableSectionsAreNoGo() throws Exception {
+        plan("version: 1\nproject: {name: demo}\nbackups: {sources: []}\n");
+        Result r = run("run", "--ledger", "sqlite:l.db");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("NO-GO", "backups       NOT AVAILABLE", "was NOT verified");
+    }
+
+    @Test
+    void secretsFromTheEnvironmentNeverAppearInOutputOrLedger() throws Exception {
+        env.put("OWNER_TOKEN", "tok-9f8e7d6c");
+        plan("""
+                version: 1
+                project: {name: "demo tok-9f8e7d6c", owner: "${OWNER_TOKEN}"}
+                """);
+        // The project name is not a secret by itself, but it contains the secret's value: masked too.
+        StringBuilder all = new StringBuilder();
+        for (String[] args : new String[][] {{"validate"}, {"run"}, {"run", "--format", "json"},
+            {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}}) {
+            Result r = run(args);
+            all.append(r.out()).append(r.err());
+        }
+        all.append(new String(Files.readAllBytes(dir.resolve(".preflight/ledger.db")), "ISO-8859-1"));
+        assertThat(all.toString()).doesNotContain("tok-9f8e7d6c").contains("****");
+    }
+
+    @Test
+    void outputFileIsWrittenAndCompletionScriptGenerated() {
+        Result r = run("schema", "-o", "schema.json");
+        assertThat(r.code()).isZero();
+        assertThat(dir.resolve("schema.json")).exists();
+        assertThat(r.err()).contains("report written to");
+        Result c = run("generate-completion");
+        assertThat(c.code()).isZero();
+        assertThat(c.out()).contains("preflight");
+    }
+}
