@@ -1,0 +1,195 @@
+package dev.preflight.exec;
+
+import dev.preflight.core.Secrets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs programs on this machine from an argv list (never a shell). Stdin is fed, and stdout and
+ * stderr drained, on their own threads which are all joined before the result is returned; on
+ * timeout the whole process tree is killed. Thread-safe and stateless apart from its settings.
+ */
+public final class LocalProcessRunner implements ProcessRunner {
+    private static final Logger LOG = Logger.getLogger(LocalProcessRunner.class.getName());
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+
+    private final Secrets secrets;
+    private final Map<String, String> baseEnv;
+
+    public LocalProcessRunner(Secrets secrets) {
+        this(secrets, null);
+    }
+
+    /** @param baseEnv the environment programs start with, or null for this process's own */
+    public LocalProcessRunner(Secrets secrets, Map<String, String> baseEnv) {
+        this.secrets = secrets;
+        this.baseEnv = baseEnv == null ? null : Map.copyOf(baseEnv);
+    }
+
+    @Override
+    public ProcessResult run(ProcessSpec spec) throws IOException, InterruptedException {
+        return execute(spec, null);
+    }
+
+    @Override
+    public ProcessResult stream(ProcessSpec spec, OutputStream stdoutSink) throws IOException, InterruptedException {
+        return execute(spec, stdoutSink);
+    }
+
+    @Override
+    public String target() {
+        return "local";
+    }
+
+    private ProcessResult execute(ProcessSpec spec, OutputStream sink) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(spec.argv());
+        if (spec.workDir() != null) {
+            pb.directory(Path.of(spec.workDir()).toFile());
+        }
+        if (baseEnv != null) {
+            pb.environment().clear();
+            pb.environment().putAll(baseEnv);
+        }
+        pb.environment().putAll(spec.env());
+        // argv is logged, env values never: they are where secrets go.
+        LOG.log(Level.FINE, () -> "run " + secrets.redact(String.join(" ", spec.argv())));
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            String why = e.getMessage() != null && e.getMessage().contains("error=2")
+                    ? "program not found: " + spec.program() : "cannot start " + spec.program() + ": " + e.getMessage();
+            LOG.log(Level.FINE, () -> secrets.redact(why));
+            return new ProcessResult(ProcessResult.NOT_FOUND, "", secrets.redact(why), false, false, 0,
+                    Duration.ofNanos(System.nanoTime() - start), secrets.redact(why));
+        }
+        Drain out = new Drain(p.getInputStream(), sink, spec.captureLimit());
+        Drain err = new Drain(p.getErrorStream(), null, spec.captureLimit());
+        List<Thread> threads = new ArrayList<>();
+        threads.add(daemon("preflight-stdout", out));
+        threads.add(daemon("preflight-stderr", err));
+        Feeder feeder = new Feeder(p.getOutputStream(), spec.stdin());
+        threads.add(daemon("preflight-stdin", feeder));
+        threads.forEach(Thread::start);
+        boolean finished;
+        try {
+            finished = p.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            killTree(p);
+            throw e;
+        }
+        if (!finished) {
+            killTree(p);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        int code = p.exitValue();
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        LOG.log(Level.FINE, () -> "exit " + code + (finished ? "" : " (timed out)") + " after " + elapsed.toMillis()
+                + " ms: " + secrets.redact(spec.program()));
+        if (out.failure != null) {
+            throw out.failure;
+        }
+        return new ProcessResult(code, sink == null ? out.text() : "", secrets.redact(err.text()), !finished,
+                out.truncated || err.truncated, out.total, elapsed, null);
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Kills descendants first so none is re-parented and left running, then the process itself. */
+    private static void killTree(Process p) throws InterruptedException {
+        List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+        tree.forEach(ProcessHandle::destroy);
+        p.destroy();
+        if (!p.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.destroyForcibly();
+            p.waitFor();
+        }
+        for (ProcessHandle h : tree) {
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    /** Copies one output stream: to a sink, or into a bounded buffer; counts every byte. */
+    private static final class Drain implements Runnable {
+        private final InputStream in;
+        private final OutputStream sink;
+        private final long limit;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long total;
+        private boolean truncated;
+        private IOException failure;
+
+        Drain(InputStream in, OutputStream sink, long limit) {
+            this.in = in;
+            this.sink = sink;
+            this.limit = limit;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[1 << 16];
+            try (in) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    total += n;
+                    if (sink != null) {
+                        if (failure == null) {
+                            try {
+                                sink.write(buf, 0, n);
+                            } catch (IOException e) {
+                                // Keep draining so the program is not blocked; the failure is reported.
+                                failure = e;
+                            }
+                        }
+                    } else if (kept.size() < limit) {
+                        int room = (int) Math.min(n, limit - kept.size());
+                        kept.write(buf, 0, room);
+                        truncated |= room < n;
+                    } else {
+                        truncated = true;
+                    }
+                }
+            } catch (IOException e) {
+                // The stream closes when the process tree is killed; what was read is kept.
+            }
+        }
+
+        String text() {
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Feeds stdin and closes it; a program that exits early (broken pipe) is not an error here. */
+    private record Feeder(OutputStream stdin, StdinSource source) implements Runnable {
+        @Override
+        public void run() {
+            try (stdin) {
+                if (source != null) {
+                    source.writeTo(stdin);
+                }
+            } catch (IOException e) {
+                // Broken pipe: the program stopped reading; its exit code tells whether that was wrong.
+            }
+        }
+    }
+}
