@@ -51,26 +51,22 @@ public final class JdbcLedger implements Ledger {
         this.actor = actor;
         this.clock = clock;
         this.description = secrets.redact(description);
-        migrate();
     }
 
-    private void migrate() {
-        String blob = dialect == Dialect.SQLITE ? "BLOB" : "BYTEA";
-        String integer = dialect == Dialect.SQLITE ? "INTEGER" : "BIGINT";
-        try (Statement st = conn.createStatement()) {
-            conn.setAutoCommit(true);
-            st.execute("CREATE TABLE IF NOT EXISTS ledger_entries ("
-                    + "seq " + integer + " PRIMARY KEY, id TEXT NOT NULL UNIQUE, time TEXT NOT NULL, "
-                    + "actor TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT NOT NULL, outcome TEXT NOT NULL, "
-                    + "summary TEXT NOT NULL, payload TEXT NOT NULL, artifacts TEXT NOT NULL, "
-                    + "prev_hash TEXT NOT NULL, hash TEXT NOT NULL)");
-            st.execute("CREATE INDEX IF NOT EXISTS ledger_entries_kind ON ledger_entries (kind, subject, seq)");
-            st.execute("CREATE TABLE IF NOT EXISTS ledger_attachments (name TEXT PRIMARY KEY, media_type TEXT NOT NULL, "
-                    + "sha256 TEXT NOT NULL, size " + integer + " NOT NULL, content " + blob + " NOT NULL)");
-        } catch (SQLException e) {
-            throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot prepare the ledger at " + description
-                    + ": " + secrets.redact(e.getMessage()), "check the ledger URL and permissions", e);
-        }
+    /**
+     * Brings the schema to the current version with Flyway (history table {@code ledger_schema_history}).
+     * PostgreSQL migrations take Flyway's advisory lock; SQLite ones take none, so
+     * {@link Ledgers} holds a file lock around this for SQLite.
+     */
+    static void migrate(String jdbcUrl, Dialect dialect) {
+        org.flywaydb.core.Flyway.configure(JdbcLedger.class.getClassLoader())
+                .dataSource(jdbcUrl, null, null)
+                .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
+                .table("ledger_schema_history")
+                .baselineOnMigrate(false)
+                .cleanDisabled(true)
+                .load()
+                .migrate();
     }
 
     @Override

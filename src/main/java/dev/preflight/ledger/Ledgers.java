@@ -31,6 +31,7 @@ public final class Ledgers {
                 return sqlite(defaultDir.resolve(p), secrets, actor, clock);
             }
             if (url.startsWith("jdbc:postgresql:")) {
+                migrate(url, JdbcLedger.Dialect.POSTGRESQL, secrets);
                 Connection c = DriverManager.getConnection(url);
                 return new JdbcLedger(c, JdbcLedger.Dialect.POSTGRESQL, secrets, actor, clock, redactUrl(url));
             }
@@ -59,8 +60,37 @@ public final class Ledgers {
         // IMMEDIATE: the write lock is taken when the transaction begins, before the head is read.
         cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Properties props = cfg.toProperties();
+        // Flyway takes no lock on SQLite: serialise first-time migrations of one file across processes.
+        Path lockFile = abs.resolveSibling(abs.getFileName() + ".migrate.lock");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+             java.nio.channels.FileLock ignored = ch.lock()) {
+            migrate("jdbc:sqlite:" + abs, JdbcLedger.Dialect.SQLITE, secrets);
+        }
         Connection c = DriverManager.getConnection("jdbc:sqlite:" + abs, props);
         return new JdbcLedger(c, JdbcLedger.Dialect.SQLITE, secrets, actor, clock, abs.toString());
+    }
+
+    // Flyway logs its banner and progress at INFO through SLF4J -> JUL; reports must stay clean.
+    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
+    }
+
+    private static void migrate(String url, JdbcLedger.Dialect dialect, Secrets secrets) {
+        if (FLYWAY_LOG.getLevel() == null) {
+            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
+        try {
+            JdbcLedger.migrate(url, dialect);
+        } catch (org.flywaydb.core.api.FlywayException e) {
+            throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot migrate the ledger schema at "
+                    + secrets.redact(redactUrl(url)) + ": " + secrets.redact(e.getMessage()),
+                    "is this a Preflight ledger, written by a compatible version?", e);
+        }
     }
 
     /** Removes a password from a JDBC URL before it is shown anywhere. */

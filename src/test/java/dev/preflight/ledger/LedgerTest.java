@@ -216,9 +216,7 @@ class LedgerTest {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void twoProcessesAppendingAtOnceNeverForkTheChain(String store) throws Exception {
         String url = url(store);
-        try (Ledger l = open(url, Secrets.none())) {
-            assertThat(l.verify().entries()).isZero(); // creates the schema before the race
-        }
+        // No schema yet: both processes race through the first-time migration too.
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> procs = new ArrayList<>();
         for (String who : List.of("a", "b")) {
