@@ -132,6 +132,7 @@ public final class PlanLoader {
             }
         }
         List<Plan.Environment> envs = environments(keys.get("environments"));
+        requirements(keys.get("requirements"), "requirements");
         Set<String> sections = new LinkedHashSet<>();
         for (String k : TOP_LEVEL.subList(4, TOP_LEVEL.size())) {
             Node n = keys.get(k);
@@ -168,7 +169,8 @@ public final class PlanLoader {
                 problem(ek.get("name"), path + ".name", "duplicate environment name '" + name + "'",
                         "environment names must be unique");
             }
-            for (String k : List.of("ssh", "requirements", "connections")) {
+            requirements(ek.get("requirements"), path + ".requirements");
+            for (String k : List.of("ssh", "connections")) {
                 if (ek.get(k) != null) {
                     interpolateAll(ek.get(k), path + "." + k);
                 }
@@ -210,6 +212,75 @@ public final class PlanLoader {
             }
         }
         return out;
+    }
+
+    /** Tools the audit knows how to probe; {@code custom} brings its own command and pattern. */
+    public static final List<String> TOOLS = List.of("php", "node", "npm", "composer", "mysql", "mysql-server",
+            "mariadb", "redis-server", "redis", "nginx", "flutter", "git", "java", "custom");
+    private static final List<String> FLAVORS = List.of("mysql", "mariadb");
+    private static final List<String> REQUIREMENT_KEYS = List.of("tool", "name", "version", "flavor", "command",
+            "pattern", "hosts", "tags");
+
+    /** Checks requirement entries: known tool, a version constraint, a valid flavor, custom probes complete. */
+    private void requirements(Node n, String path) {
+        if (n == null) {
+            return;
+        }
+        if (!(n instanceof SequenceNode seq)) {
+            problem(n, path, "expected a list of requirements, got " + kind(n), null);
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < seq.getValue().size(); i++) {
+            String p = path + "[" + i + "]";
+            if (!(mapping(seq.getValue().get(i), p) instanceof MappingNode m)) {
+                continue;
+            }
+            Map<String, Node> k = keys(m, p, REQUIREMENT_KEYS);
+            String tool = required(m, k, p, "tool");
+            if (tool != null && !TOOLS.contains(tool)) {
+                String near = nearest(tool, TOOLS);
+                problem(k.get("tool"), p + ".tool", "unknown tool '" + tool + "'",
+                        (near != null ? "did you mean '" + near + "'? " : "") + "one of: " + String.join(", ", TOOLS));
+            }
+            required(m, k, p, "version");
+            String flavor = optional(k, p, "flavor");
+            if (flavor != null && !FLAVORS.contains(flavor)) {
+                problem(k.get("flavor"), p + ".flavor", "bad value '" + flavor + "'", "one of: mysql, mariadb");
+            }
+            String name = optional(k, p, "name");
+            String display = name != null ? name : tool;
+            if (display != null && !names.add(display)) {
+                problem(k.get(name != null ? "name" : "tool"), p, "duplicate requirement '" + display + "'",
+                        "give one of them a distinct 'name'");
+            }
+            List<String> command = stringList(k.get("command"), p + ".command");
+            String pattern = optional(k, p, "pattern");
+            if (pattern != null) {
+                try {
+                    Pattern.compile(pattern);
+                    // Java 17 has no API listing named groups; the syntax is unambiguous in the source.
+                    if (!pattern.contains("(?<version>")) {
+                        problem(k.get("pattern"), p + ".pattern", "the pattern has no named group 'version'",
+                                "e.g. 'v(?<version>[0-9.]+)'");
+                    }
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    problem(k.get("pattern"), p + ".pattern", "not a valid regular expression: " + e.getDescription(),
+                            "at index " + e.getIndex());
+                }
+            }
+            if ("custom".equals(tool)) {
+                if (name == null) {
+                    problem(m, p + ".name", "required for a custom tool", "name the requirement");
+                }
+                if (command.isEmpty()) {
+                    problem(m, p + ".command", "required for a custom tool", "give the probe as an argv list");
+                }
+                if (pattern == null) {
+                    problem(m, p + ".pattern", "required for a custom tool", "a regex with a named group 'version'");
+                }
+            }
+        }
     }
 
     // ---- node helpers ---------------------------------------------------------------------------

@@ -67,6 +67,36 @@ class PlanLoaderTest {
     }
 
     @Test
+    void requirementsAreValidatedIncludingEnums() {
+        String yaml = """
+                version: 1
+                project: {name: x}
+                requirements:
+                  - {tool: nodejs, version: "20"}
+                  - {tool: mysql-server, version: ">=8.0.36 <8.1", flavor: oracle}
+                  - {tool: php}
+                  - {tool: custom, version: "1", pattern: "v([0-9]+"}
+                  - {tool: redis, version: "7", colour: red}
+                  - {tool: redis, version: "7"}
+                environments:
+                  - name: e
+                    requirements: oops
+                """;
+        assertThat(problems(yaml, Map.of())).containsExactly(
+                "p.yaml:4:12: requirements[0].tool: unknown tool 'nodejs' (did you mean 'node'? one of: php, node, npm, "
+                        + "composer, mysql, mysql-server, mariadb, redis-server, redis, nginx, flutter, git, java, custom)",
+                "p.yaml:5:60: requirements[1].flavor: bad value 'oracle' (one of: mysql, mariadb)",
+                "p.yaml:6:5: requirements[2].version: required field is missing (add 'version: ...')",
+                "p.yaml:7:5: requirements[3].name: required for a custom tool (name the requirement)",
+                "p.yaml:7:5: requirements[3].command: required for a custom tool (give the probe as an argv list)",
+                "p.yaml:7:43: requirements[3].pattern: not a valid regular expression: Unclosed group (at index 8)",
+                "p.yaml:8:33: requirements[4].colour: unknown key 'colour' "
+                        + "(allowed here: tool, name, version, flavor, command, pattern, hosts, tags)",
+                "p.yaml:9:12: requirements[5]: duplicate requirement 'redis' (give one of them a distinct 'name')",
+                "p.yaml:12:19: environments[0].requirements: expected a list of requirements, got 'oops'");
+    }
+
+    @Test
     void yamlSyntaxErrorHasItsPosition() {
         assertThat(problems("version: 1\nproject: {name: x\n", Map.of())).singleElement().asString()
                 .startsWith("p.yaml:3:1: (root): YAML syntax error");
