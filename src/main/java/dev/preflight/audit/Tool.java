@@ -74,7 +74,7 @@ public enum Tool {
     public Optional<Parsed> parse(String output) {
         String out = output == null ? "" : output.strip();
         return switch (this) {
-            case PHP -> first(out, PHP_BANNER, null, "php -v banner").or(() -> bare(out, null));
+            case PHP -> first(out, PHP_BANNER, null, "php -v banner").or(() -> bare(lastLine(out), null));
             case NODE, NPM -> bare(lastLine(out), null);
             case COMPOSER -> first(out, COMPOSER_LINE, null, "Composer version line");
             case MYSQL, MARIADB -> mysqlClient(out);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             ValidateCommand.class,
             SchemaCommand.class,
             RunCommand.class,
+            AuditCommand.class,
             LedgerCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

@@ -16,9 +16,10 @@ import java.util.Set;
  *                 not yet modelled in detail
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
-                   List<Environment> environments, Set<String> sections) {
+                   List<Environment> environments, List<Requirement> requirements, Set<String> sections) {
     public Plan {
         environments = List.copyOf(environments);
+        requirements = List.copyOf(requirements);
         sections = Set.copyOf(sections);
     }
 
@@ -38,10 +39,22 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
     public record LedgerConfig(Secret url) {
     }
 
-    /** A named environment (staging, production) and its hosts. */
-    public record Environment(String name, List<Host> hosts) {
+    /** A named environment (staging, production), its hosts and the requirements only it has. */
+    public record Environment(String name, List<Host> hosts, List<Requirement> requirements) {
         public Environment {
             hosts = List.copyOf(hosts);
+            requirements = List.copyOf(requirements);
+        }
+    }
+
+    /**
+     * A required tool version (runbook §3.1), validated by the loader: {@code tool} is one of
+     * {@link PlanLoader#TOOLS}, {@code version} a constraint; {@code command} overrides the probe.
+     */
+    public record Requirement(String name, String tool, String version, String flavor, List<String> command,
+                              String pattern) {
+        public Requirement {
+            command = List.copyOf(command);
         }
     }
 

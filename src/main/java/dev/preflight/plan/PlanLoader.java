@@ -67,7 +67,7 @@ public final class PlanLoader {
         Path abs = file.toAbsolutePath().normalize();
         Plan p = parse(file.toString(), text, abs.getParent(), env);
         return new Plan(abs, p.baseDir(), p.secrets(), p.version(), p.project(), p.ledger(), p.environments(),
-                p.sections());
+                p.requirements(), p.sections());
     }
 
     public static Plan parse(String fileName, String yaml, Path baseDir, Map<String, String> env) {
@@ -132,7 +132,7 @@ public final class PlanLoader {
             }
         }
         List<Plan.Environment> envs = environments(keys.get("environments"));
-        requirements(keys.get("requirements"), "requirements");
+        List<Plan.Requirement> globalReqs = requirements(keys.get("requirements"), "requirements");
         Set<String> sections = new LinkedHashSet<>();
         for (String k : TOP_LEVEL.subList(4, TOP_LEVEL.size())) {
             Node n = keys.get(k);
@@ -144,7 +144,8 @@ public final class PlanLoader {
         if (!problems.isEmpty()) {
             throw fail();
         }
-        return new Plan(Path.of(file), baseDir, Secrets.of(secretValues), version, project, ledger, envs, sections);
+        return new Plan(Path.of(file), baseDir, Secrets.of(secretValues), version, project, ledger, envs, globalReqs,
+                sections);
     }
 
     private List<Plan.Environment> environments(Node n) {
@@ -169,7 +170,7 @@ public final class PlanLoader {
                 problem(ek.get("name"), path + ".name", "duplicate environment name '" + name + "'",
                         "environment names must be unique");
             }
-            requirements(ek.get("requirements"), path + ".requirements");
+            List<Plan.Requirement> envReqs = requirements(ek.get("requirements"), path + ".requirements");
             for (String k : List.of("ssh", "connections")) {
                 if (ek.get(k) != null) {
                     interpolateAll(ek.get(k), path + "." + k);
@@ -208,7 +209,7 @@ public final class PlanLoader {
                 problem(hn, path + ".hosts", "expected a list of hosts, got " + kind(hn), null);
             }
             if (name != null) {
-                out.add(new Plan.Environment(name, hosts));
+                out.add(new Plan.Environment(name, hosts, envReqs));
             }
         }
         return out;
@@ -222,13 +223,14 @@ public final class PlanLoader {
             "pattern", "hosts", "tags");
 
     /** Checks requirement entries: known tool, a version constraint, a valid flavor, custom probes complete. */
-    private void requirements(Node n, String path) {
+    private List<Plan.Requirement> requirements(Node n, String path) {
+        List<Plan.Requirement> out = new ArrayList<>();
         if (n == null) {
-            return;
+            return out;
         }
         if (!(n instanceof SequenceNode seq)) {
             problem(n, path, "expected a list of requirements, got " + kind(n), null);
-            return;
+            return out;
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < seq.getValue().size(); i++) {
@@ -243,7 +245,14 @@ public final class PlanLoader {
                 problem(k.get("tool"), p + ".tool", "unknown tool '" + tool + "'",
                         (near != null ? "did you mean '" + near + "'? " : "") + "one of: " + String.join(", ", TOOLS));
             }
-            required(m, k, p, "version");
+            String version = required(m, k, p, "version");
+            if (version != null) {
+                try {
+                    dev.preflight.audit.Constraint.parse(version);
+                } catch (dev.preflight.audit.Constraint.ParseException e) {
+                    problem(k.get("version"), p + ".version", e.getMessage(), "at index " + e.index());
+                }
+            }
             String flavor = optional(k, p, "flavor");
             if (flavor != null && !FLAVORS.contains(flavor)) {
                 problem(k.get("flavor"), p + ".flavor", "bad value '" + flavor + "'", "one of: mysql, mariadb");
@@ -280,7 +289,11 @@ public final class PlanLoader {
                     problem(m, p + ".pattern", "required for a custom tool", "a regex with a named group 'version'");
                 }
             }
+            if (tool != null && version != null) {
+                out.add(new Plan.Requirement(display, tool, version, flavor, command, pattern));
+            }
         }
+        return out;
     }
 
     // ---- node helpers ---------------------------------------------------------------------------

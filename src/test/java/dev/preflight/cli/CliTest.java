@@ -167,4 +167,47 @@ class CliTest {
         assertThat(c.code()).isZero();
         assertThat(c.out()).contains("preflight");
     }
+
+    @Test
+    void adHocAuditOfThisMachineReportsEveryFailure() {
+        Result r = run("audit", "--local", "--require", "node=20", "--require", "mysql=>=8.0.36 <8.1",
+                "--require", "php=8.3", "--ledger", "sqlite:adhoc.db");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("ok 20.", "[FAIL] ad-hoc/local: php 8.3: php is not installed",
+                "[FAIL] ad-hoc/local: mysql >=8.0.36 <8.1: version 10.11");
+        Result ledger = run("ledger", "log", "--ledger", "sqlite:adhoc.db", "--kind", "audit");
+        assertThat(ledger.out()).contains("failed", "audit", "ad-hoc");
+        Result bad = run("audit", "--local", "--require", "node");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("is not TOOL=CONSTRAINT");
+    }
+
+    @Test
+    void planAuditPassesLocallyAndAnSshHostThatCannotBeCheckedIsExitThree() throws Exception {
+        plan("""
+                version: 1
+                project: {name: demo}
+                requirements: [{tool: java, version: ">=17"}]
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                """);
+        Result ok = run("audit", "--format", "junit");
+        assertThat(ok.code()).isZero();
+        assertThat(ok.out()).contains("<testsuite name=\"local/me\"", "name=\"java &gt;=17\"");
+        plan("""
+                version: 1
+                project: {name: demo}
+                requirements: [{tool: java, version: ">=17"}]
+                environments:
+                  - name: prod
+                    hosts: [{name: app1, uri: "ssh://deploy@127.0.0.1:1"}]
+                """);
+        Result r = run("audit");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "was not checked");
+        Result run = run("run");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).contains("audit         FAILED", "NO-GO");
+    }
 }

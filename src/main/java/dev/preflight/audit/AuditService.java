@@ -1,0 +1,95 @@
+package dev.preflight.audit;
+
+import dev.preflight.audit.AuditModel.Check;
+import dev.preflight.audit.AuditModel.Host;
+import dev.preflight.audit.AuditModel.HostReport;
+import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.exec.HostConnector;
+import dev.preflight.exec.ProcessRunner;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Checks every requirement on every host and reports all results, never stopping at the first
+ * failure. Each host is connected once and all its probes run over that one runner; hosts are
+ * audited in parallel up to a bound. A host that cannot be reached is reported, the others finish.
+ */
+public final class AuditService {
+    private final HostConnector connector;
+    private final Prober prober;
+    private final int parallel;
+
+    public AuditService(HostConnector connector, Prober prober, int parallel) {
+        this.connector = connector;
+        this.prober = prober;
+        this.parallel = Math.max(1, parallel);
+    }
+
+    public Report audit(List<Host> hosts, List<Requirement> requirements) throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, hosts.size())), r -> {
+            Thread t = new Thread(r, "audit-host");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<HostReport>> futures = new ArrayList<>();
+            for (Host h : hosts) {
+                futures.add(pool.submit(() -> auditHost(h, requirements)));
+            }
+            List<HostReport> out = new ArrayList<>();
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(futures.get(i).get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    out.add(new HostReport(hosts.get(i), "audit of this host crashed: " + e.getCause(), List.of()));
+                }
+            }
+            return new Report(out);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private HostReport auditHost(Host host, List<Requirement> requirements) throws InterruptedException {
+        try (ProcessRunner runner = connector.connect(host.uri())) {
+            List<Check> checks = new ArrayList<>();
+            for (Requirement r : requirements) {
+                checks.add(check(runner, r));
+            }
+            return new HostReport(host, null, checks);
+        } catch (IOException e) {
+            return new HostReport(host, e.getMessage() == null ? e.toString() : e.getMessage(), List.of());
+        }
+    }
+
+    private Check check(ProcessRunner runner, Requirement r) throws InterruptedException {
+        ProbeResult p;
+        try {
+            p = prober.probe(runner, r.tool(), r.argv());
+        } catch (IOException e) {
+            return new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null);
+        }
+        if (p instanceof ProbeResult.NotInstalled n) {
+            return new Check.Failed(r, "", n.program() + " is not installed", p);
+        }
+        if (p instanceof ProbeResult.Unreadable u) {
+            return new Check.ProbeError(r, "", u.reason(), p);
+        }
+        Parsed found = ((ProbeResult.Found) p).parsed();
+        String shown = found.version().raw() + (found.flavor() == null ? "" : " (" + found.flavor() + ")");
+        if (r.flavor() != null && !r.flavor().equals(found.flavor())) {
+            return new Check.Failed(r, shown, "flavor is " + (found.flavor() == null ? "unknown" : found.flavor())
+                    + ", requires " + r.flavor(), p);
+        }
+        if (!r.constraint().test(found.version())) {
+            return new Check.Failed(r, shown, "version " + found.version().raw() + " does not satisfy "
+                    + r.constraint().text() + " (" + r.constraint().normalized() + ")", p);
+        }
+        return new Check.Passed(r, shown, p);
+    }
+}

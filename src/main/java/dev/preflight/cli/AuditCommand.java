@@ -1,0 +1,102 @@
+package dev.preflight.cli;
+
+import dev.preflight.audit.AuditModel.Host;
+import dev.preflight.audit.AuditModel.HostReport;
+import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.audit.AuditReports;
+import dev.preflight.audit.AuditService;
+import dev.preflight.audit.PlanAudit;
+import dev.preflight.audit.Prober;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.HostConnectors;
+import dev.preflight.exec.HostUri;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import dev.preflight.report.Format;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code preflight audit}: required tool versions on every host, every result reported (runbook §3.1). */
+@Command(name = "audit", mixinStandardHelpOptions = true,
+        description = {"Check required tool versions on every host of the plan's environments (or ad hoc with",
+            "--local/--host and --require), with real version semantics; every failure is reported.",
+            "Exit 0 all passed, 1 any failure, 3 no failure but a host unreachable or a probe error."})
+public final class AuditCommand extends BaseCommand {
+    @Option(names = "--env", paramLabel = "NAME", description = "Only this environment of the plan.")
+    String env;
+
+    @Option(names = "--local", description = "Ad hoc: audit this machine (no plan needed).")
+    boolean local;
+
+    @Option(names = "--host", paramLabel = "URI", description = "Ad hoc: audit this host (local or ssh://user@host:port).")
+    List<String> hosts = new ArrayList<>();
+
+    @Option(names = "--require", paramLabel = "TOOL=CONSTRAINT",
+            description = "Ad hoc requirement, e.g. node=20, php=8.3, 'mysql=>=8.0.36 <8.1' (repeatable).")
+    List<String> requires = new ArrayList<>();
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "32", description = "Hosts audited at once (default 32).")
+    int parallel;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Per-probe timeout.")
+    int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        Format format = format(Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN);
+        boolean adHoc = local || !hosts.isEmpty() || !requires.isEmpty();
+        if (adHoc) {
+            AuditService service = new AuditService(HostConnectors.localOnly(Secrets.none()),
+                    new Prober(Duration.ofSeconds(timeout)), parallel);
+            if (requires.isEmpty() || (!local && hosts.isEmpty())) {
+                throw PreflightException.usage("ad-hoc audit needs --local or --host, and at least one --require",
+                        "e.g. preflight audit --local --require node=20 --require php=8.3");
+            }
+            List<Requirement> reqs = requires.stream().map(PlanAudit::adHoc).toList();
+            List<Host> targets = new ArrayList<>();
+            if (local) {
+                targets.add(new Host("ad-hoc", "local", HostUri.LOCAL));
+            }
+            for (String h : hosts) {
+                try {
+                    HostUri u = HostUri.parse(h);
+                    targets.add(new Host("ad-hoc", u.isLocal() ? "local" : u.host(), u));
+                } catch (IllegalArgumentException e) {
+                    throw PreflightException.usage("--host " + h + ": " + e.getMessage(), null);
+                }
+            }
+            Report report = service.audit(targets, reqs);
+            try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
+                    ctx().clock())) {
+                PlanAudit.record(ledger, "ad-hoc", report);
+            }
+            emit(AuditReports.render(report, format, style()));
+            return report.exitCode();
+        }
+        Plan plan = loadPlan();
+        List<PlanAudit.Target> targets = PlanAudit.targets(plan, env);
+        if (targets.isEmpty()) {
+            throw PreflightException.usage("the plan has no requirements for any host" + (env == null ? "" : " of " + env),
+                    "add 'requirements:' to the plan, or use --local --require TOOL=CONSTRAINT");
+        }
+        AuditService planService = new AuditService(HostConnectors.localOnly(plan.secrets()),
+                new Prober(Duration.ofSeconds(timeout)), parallel);
+        List<HostReport> all = new ArrayList<>();
+        try (Ledger ledger = openLedger(plan)) {
+            for (PlanAudit.Target t : targets) {
+                Report r = planService.audit(t.hosts(), t.requirements());
+                PlanAudit.record(ledger, t.environment(), r);
+                all.addAll(r.hosts());
+            }
+        }
+        Report report = new Report(all);
+        emit(AuditReports.render(report, format, style()));
+        return report.exitCode();
+    }
+}
