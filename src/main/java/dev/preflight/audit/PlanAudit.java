@@ -56,6 +56,40 @@ public final class PlanAudit {
                 r.command());
     }
 
+    /**
+     * Audits every targeted environment of the plan, records one ledger entry per environment, and
+     * returns all hosts' results as one report.
+     */
+    public static Report run(Plan plan, String onlyEnvironment, AuditService service, Ledger ledger)
+            throws InterruptedException {
+        List<AuditModel.HostReport> all = new ArrayList<>();
+        for (Target t : targets(plan, onlyEnvironment)) {
+            Report r = service.audit(t.hosts(), t.requirements());
+            record(ledger, t.environment(), r);
+            all.addAll(r.hosts());
+        }
+        return new Report(all);
+    }
+
+    /** One line per failure, unreachable host or probe error, for NO-GO reasons. */
+    public static List<String> reasons(Report report) {
+        List<String> reasons = new ArrayList<>();
+        for (AuditModel.HostReport h : report.hosts()) {
+            String who = h.host().environment() + "/" + h.host().name();
+            if (h.unreachable() != null) {
+                reasons.add(who + " unreachable: " + h.unreachable());
+            }
+            for (AuditModel.Check c : h.checks()) {
+                if (c instanceof AuditModel.Check.Failed f) {
+                    reasons.add(who + ": " + c.requirement().label() + ": " + f.reason());
+                } else if (c instanceof AuditModel.Check.ProbeError e) {
+                    reasons.add(who + ": " + c.requirement().label() + ": " + e.reason());
+                }
+            }
+        }
+        return reasons;
+    }
+
     /** Parses an ad-hoc {@code tool=constraint} from the command line. */
     public static Requirement adHoc(String spec) {
         int eq = spec.indexOf('=');

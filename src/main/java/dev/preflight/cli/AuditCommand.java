@@ -1,7 +1,6 @@
 package dev.preflight.cli;
 
 import dev.preflight.audit.AuditModel.Host;
-import dev.preflight.audit.AuditModel.HostReport;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
 import dev.preflight.audit.AuditReports;
@@ -80,22 +79,16 @@ public final class AuditCommand extends BaseCommand {
             return report.exitCode();
         }
         Plan plan = loadPlan();
-        List<PlanAudit.Target> targets = PlanAudit.targets(plan, env);
-        if (targets.isEmpty()) {
+        if (PlanAudit.targets(plan, env).isEmpty()) {
             throw PreflightException.usage("the plan has no requirements for any host" + (env == null ? "" : " of " + env),
                     "add 'requirements:' to the plan, or use --local --require TOOL=CONSTRAINT");
         }
         AuditService planService = new AuditService(HostConnectors.localOnly(plan.secrets()),
                 new Prober(Duration.ofSeconds(timeout)), parallel);
-        List<HostReport> all = new ArrayList<>();
+        Report report;
         try (Ledger ledger = openLedger(plan)) {
-            for (PlanAudit.Target t : targets) {
-                Report r = planService.audit(t.hosts(), t.requirements());
-                PlanAudit.record(ledger, t.environment(), r);
-                all.addAll(r.hosts());
-            }
+            report = PlanAudit.run(plan, env, planService, ledger);
         }
-        Report report = new Report(all);
         emit(AuditReports.render(report, format, style()));
         return report.exitCode();
     }
