@@ -4,6 +4,7 @@ import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -14,13 +15,29 @@ import java.util.Set;
  * @param sections top-level sections the file configures, by key (e.g. {@code requirements},
  *                 {@code backups}); those whose capability has not landed are recognised here but
  *                 not yet modelled in detail
+ * @param models   section models read by the registered {@link SectionParser}s, by key
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
-                   List<Environment> environments, List<Requirement> requirements, Set<String> sections) {
+                   List<Environment> environments, List<Requirement> requirements, Set<String> sections,
+                   Map<String, Object> models) {
     public Plan {
         environments = List.copyOf(environments);
         requirements = List.copyOf(requirements);
         sections = Set.copyOf(sections);
+        models = Map.copyOf(models);
+    }
+
+    /** The same plan with another source path (the loader reads first, then fixes the absolute path). */
+    Plan withSource(Path src) {
+        return new Plan(src, baseDir, secrets, version, project, ledger, environments, requirements, sections, models);
+    }
+
+    /**
+     * The model of a section read by its {@link SectionParser}; empty when the plan does not
+     * configure the section.
+     */
+    public <T> Optional<T> section(String key, Class<T> type) {
+        return Optional.ofNullable(models.get(key)).map(type::cast);
     }
 
     public Optional<Environment> environment(String name) {
