@@ -1,0 +1,193 @@
+package dev.preflight.exec;
+
+import dev.preflight.core.Secrets;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.config.hosts.KnownHostEntry;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+/**
+ * Connects to {@code ssh://} hosts with Apache MINA SSHD as the client (local hosts get the local
+ * runner): public-key authentication only, host keys checked against a known_hosts file, one
+ * session per host that every command of that host then runs over. Thread-safe: hosts of a fleet
+ * are connected in parallel through one connector; close it when the run is over.
+ */
+public final class SshConnector implements HostConnector, AutoCloseable {
+    private static final AttributeKey<String> REFUSAL = new AttributeKey<>();
+
+    private final SshOptions options;
+    private final Secrets secrets;
+    private final List<KeyPair> identities;
+    private final List<KnownHostEntry> knownHosts;
+    private final SshClient client;
+
+    /**
+     * Reads the identity files and known_hosts once, up front, so a bad path is reported before any
+     * host is contacted.
+     *
+     * @throws IOException when an identity file or (with strict checking) the known_hosts file cannot be read
+     */
+    public SshConnector(SshOptions options, Secrets secrets) throws IOException {
+        this.options = options;
+        this.secrets = secrets;
+        this.identities = loadIdentities(options.identityFiles());
+        if (options.strictHostKeys()) {
+            if (!Files.isReadable(options.knownHosts())) {
+                throw new IOException("known_hosts file " + options.knownHosts() + " cannot be read; "
+                        + "host keys are checked strictly (add the hosts' keys with ssh-keyscan, or set "
+                        + "strict_host_key_checking: false in the plan to accept any key)");
+            }
+            this.knownHosts = List.copyOf(KnownHostEntry.readKnownHostEntries(options.knownHosts()));
+        } else {
+            this.knownHosts = List.of();
+        }
+        this.client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier(new Verifier());
+        // Keys only: never fall back to password or keyboard-interactive prompts in a batch tool.
+        client.setUserAuthFactoriesNames("publickey");
+        client.start();
+    }
+
+    private static List<KeyPair> loadIdentities(List<Path> files) throws IOException {
+        List<KeyPair> out = new ArrayList<>();
+        for (Path f : files) {
+            if (!Files.isReadable(f)) {
+                throw new IOException("identity file " + f + " cannot be read");
+            }
+            try {
+                for (KeyPair kp : new FileKeyPairProvider(f).loadKeys(null)) {
+                    out.add(kp);
+                }
+            } catch (RuntimeException e) {
+                throw new IOException("identity file " + f + " cannot be loaded (" + e.getMessage()
+                        + "); passphrase-protected keys are not supported, use an unencrypted deploy key", e);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public ProcessRunner connect(HostUri host) throws IOException {
+        if (host.isLocal()) {
+            return new LocalProcessRunner(secrets);
+        }
+        if (identities.isEmpty()) {
+            throw new IOException("no identity file configured for " + host + " (set ssh.identity_files in the plan)");
+        }
+        long ms = options.connectTimeout().toMillis();
+        ClientSession session = null;
+        try {
+            session = client.connect(host.user(), host.host(), host.port()).verify(ms).getSession();
+            for (KeyPair kp : identities) {
+                session.addPublicKeyIdentity(kp);
+            }
+            session.auth().verify(ms);
+            return new SshProcessRunner(session, host, options.loginShell(), secrets);
+        } catch (IOException | RuntimeException e) {
+            String refusal = session == null ? null : session.getAttribute(REFUSAL);
+            if (session != null) {
+                session.close(true);
+            }
+            throw new IOException(refusal != null ? refusal : describe(host, e), e);
+        }
+    }
+
+    /** A reason an operator can act on, from MINA's exception chain. */
+    private static String describe(HostUri host, Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root instanceof java.net.ConnectException) {
+            return "cannot connect to " + host.host() + ":" + host.port() + " (" + msg + ")";
+        }
+        if (msg.contains("timeout") || msg.contains("timed out")) {
+            return "no answer from " + host.host() + ":" + host.port() + " within the connect timeout";
+        }
+        if (msg.toLowerCase(java.util.Locale.ROOT).contains("auth")) {
+            return "authentication as " + host.user() + " failed: no identity file was accepted";
+        }
+        return "SSH to " + host + " failed: " + msg;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.stop();
+    }
+
+    /**
+     * Strict known_hosts checking (plain and hashed entries, {@code [host]:port} forms,
+     * {@code @revoked} markers), recording why a key was refused so the report can say it.
+     */
+    private final class Verifier implements ServerKeyVerifier {
+        @Override
+        public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
+            if (!options.strictHostKeys()) {
+                return true;
+            }
+            HostUri h = hostOf(session);
+            String fp = KeyUtils.getFingerPrint(key);
+            boolean named = false;
+            for (KnownHostEntry e : knownHosts) {
+                if (!e.isHostMatch(h.host(), h.port())) {
+                    continue;
+                }
+                PublicKey known;
+                try {
+                    known = e.getKeyEntry().resolvePublicKey(null, java.util.Map.of(), PublicKeyEntryResolver.IGNORING);
+                } catch (IOException | GeneralSecurityException ex) {
+                    continue;
+                }
+                if (known == null) {
+                    continue;
+                }
+                boolean same = KeyUtils.compareKeys(known, key);
+                if ("revoked".equals(e.getMarker()) && same) {
+                    session.setAttribute(REFUSAL, "host key of " + h.host() + ":" + h.port() + " (" + fp
+                            + ") is marked @revoked in " + options.knownHosts());
+                    return false;
+                }
+                if (e.getMarker() != null) {
+                    continue;
+                }
+                if (same) {
+                    return true;
+                }
+                named = true;
+            }
+            session.setAttribute(REFUSAL, named
+                    ? "HOST KEY MISMATCH: " + h.host() + ":" + h.port() + " presented " + fp + ", which does not match "
+                    + options.knownHosts() + "; refused (the key changed, or someone is in the middle)"
+                    : "host " + h.host() + ":" + h.port() + " is not in " + options.knownHosts() + " (its key is " + fp
+                    + "); refused under strict host key checking");
+            return false;
+        }
+
+        private HostUri hostOf(ClientSession session) {
+            // The address as the caller named it: OpenSSH matches known_hosts against the typed name.
+            SocketAddress addr = session.getConnectAddress();
+            if (addr instanceof SshdSocketAddress sa) {
+                return new HostUri("ssh", session.getUsername(), sa.getHostName(), sa.getPort());
+            }
+            if (addr instanceof java.net.InetSocketAddress isa) {
+                return new HostUri("ssh", session.getUsername(), isa.getHostString(), isa.getPort());
+            }
+            return new HostUri("ssh", session.getUsername(), String.valueOf(addr), 22);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.preflight.exec;
+
+import dev.preflight.core.Secrets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+
+/**
+ * Runs programs on a remote host over one authenticated SSH session: each call is an exec channel
+ * carrying the argv as quoted words ({@link ShellWords}), so the remote shell passes every word
+ * through unchanged. Same contract as the local runner: timeout (the channel is closed, which
+ * ends the remote command), stdout captured bounded or streamed, stderr captured, 127 for a
+ * program the host does not have. Thread-safe: channels of one session may run concurrently.
+ */
+public final class SshProcessRunner implements ProcessRunner {
+    private static final Logger LOG = Logger.getLogger(SshProcessRunner.class.getName());
+
+    private final ClientSession session;
+    private final HostUri host;
+    private final boolean loginShell;
+    private final Secrets secrets;
+
+    SshProcessRunner(ClientSession session, HostUri host, boolean loginShell, Secrets secrets) {
+        this.session = session;
+        this.host = host;
+        this.loginShell = loginShell;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public ProcessResult run(ProcessSpec spec) throws IOException, InterruptedException {
+        return execute(spec, null);
+    }
+
+    @Override
+    public ProcessResult stream(ProcessSpec spec, OutputStream stdoutSink) throws IOException, InterruptedException {
+        return execute(spec, stdoutSink);
+    }
+
+    @Override
+    public String target() {
+        return host.toString();
+    }
+
+    /** The command string sent to the host for a spec (public so tests can check the quoting). */
+    public static String commandLine(ProcessSpec spec, boolean loginShell) throws IOException {
+        if (!spec.env().isEmpty()) {
+            // Over SSH the only ways to pass variables put them on the remote command line or
+            // depend on the server's AcceptEnv; env values may be secrets, so neither is done.
+            throw new IOException("environment variables are not passed to remote hosts (they may be secrets); "
+                    + spec.program() + " must run without them");
+        }
+        String cmd = ShellWords.join(spec.argv());
+        if (spec.workDir() != null) {
+            cmd = "cd " + ShellWords.quote(spec.workDir()) + " && " + cmd;
+        }
+        if (loginShell) {
+            // A login shell reads the profile, where version managers (nvm, phpenv) put tools on PATH.
+            cmd = "bash -lc " + ShellWords.quote(cmd);
+        }
+        return cmd;
+    }
+
+    private ProcessResult execute(ProcessSpec spec, OutputStream sink) throws IOException, InterruptedException {
+        String command = commandLine(spec, loginShell);
+        LOG.log(Level.FINE, () -> host + ": run " + secrets.redact(command));
+        long start = System.nanoTime();
+        Capture out = new Capture(sink, spec.captureLimit());
+        Capture err = new Capture(null, spec.captureLimit());
+        List<Thread> feeders = new ArrayList<>();
+        try (ChannelExec ch = session.createExecChannel(command)) {
+            ch.setOut(out);
+            ch.setErr(err);
+            if (spec.stdin() != null) {
+                PipedInputStream in = new PipedInputStream(1 << 16);
+                PipedOutputStream feed = new PipedOutputStream(in);
+                ch.setIn(in);
+                Thread t = new Thread(() -> {
+                    try (feed) {
+                        spec.stdin().writeTo(feed);
+                    } catch (IOException e) {
+                        // The remote program stopped reading; its exit status says whether that was wrong.
+                    }
+                }, "preflight-ssh-stdin");
+                t.setDaemon(true);
+                feeders.add(t);
+            } else {
+                ch.setIn(InputStream.nullInputStream());
+            }
+            ch.open().verify(spec.timeout().toMillis());
+            feeders.forEach(Thread::start);
+            Set<ClientChannelEvent> ev = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), spec.timeout().toMillis());
+            boolean timedOut = ev.contains(ClientChannelEvent.TIMEOUT);
+            if (timedOut) {
+                // Closing the channel hangs up the remote command (SIGHUP through sshd).
+                ch.close(true);
+            }
+            for (Thread t : feeders) {
+                t.join(Duration.ofSeconds(5).toMillis());
+            }
+            Integer status = ch.getExitStatus();
+            String signal = ch.getExitSignal();
+            int code = status != null ? status : timedOut ? 124 : signal != null ? 128 : 255;
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+            if (out.failure != null) {
+                throw out.failure;
+            }
+            String stderr = secrets.redact(err.text()) + (status == null && signal != null && !timedOut
+                    ? "\n(killed by signal " + signal + ")" : "");
+            return new ProcessResult(code, sink == null ? out.text() : "", stderr.strip(), timedOut,
+                    out.truncated || err.truncated, out.total, elapsed, null);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        session.close(false).await(Duration.ofSeconds(5).toMillis());
+    }
+
+    /** Receives one output stream from the channel: to a sink, or into a bounded buffer; counts every byte. */
+    private static final class Capture extends OutputStream {
+        private final OutputStream sink;
+        private final long limit;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private long total;
+        private boolean truncated;
+        private IOException failure;
+
+        Capture(OutputStream sink, long limit) {
+            this.sink = sink;
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            total += len;
+            if (sink != null) {
+                if (failure == null) {
+                    try {
+                        sink.write(b, off, len);
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+            } else if (kept.size() < limit) {
+                int room = (int) Math.min(len, limit - kept.size());
+                kept.write(b, off, room);
+                truncated |= room < len;
+            } else {
+                truncated = true;
+            }
+        }
+
+        synchronized String text() {
+            return kept.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.preflight.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.preflight.core.Secrets;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SSH runner against in-process MINA SSHD servers on loopback, with real keys and known_hosts. */
+class SshConnectorTest {
+    @TempDir
+    Path dir;
+    TestSshHosts fleet;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        fleet = new TestSshHosts(dir.resolve("fleet"));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        fleet.close();
+    }
+
+    @Test
+    void runsArgvWordsVerbatimOverOneSession() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        List<String> nasty = List.of("plain", "two words", "it's", "$HOME", "`id`", "a;b", "*", "", "x\ny", "\"q\"");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            List<String> argv = new java.util.ArrayList<>(List.of("printf", "[%s]\\n"));
+            argv.addAll(nasty);
+            ProcessResult res = r.run(ProcessSpec.of(argv));
+            assertThat(res.exitCode()).isZero();
+            StringBuilder want = new StringBuilder();
+            nasty.forEach(w -> want.append('[').append(w).append("]\n"));
+            assertThat(res.stdout()).isEqualTo(want.toString());
+            ProcessResult err = r.run(ProcessSpec.of("bash", "-c", "echo oops >&2; exit 3"));
+            assertThat(err.exitCode()).isEqualTo(3);
+            assertThat(err.stderr()).isEqualTo("oops");
+            assertThat(r.target()).isEqualTo("ssh://deploy@127.0.0.1:" + h.port());
+        }
+        assertThat(h.sessions().get()).isEqualTo(1);
+    }
+
+    @Test
+    void missingProgramIs127AndTimeoutIsReported() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            ProcessResult missing = r.run(ProcessSpec.of("no-such-tool-preflight", "-v"));
+            assertThat(missing.notFound()).isTrue();
+            ProcessResult slow = r.run(ProcessSpec.of("sleep", "30").withTimeout(Duration.ofMillis(500)));
+            assertThat(slow.timedOut()).isTrue();
+            assertThat(slow.ok()).isFalse();
+            // The session survives a timed-out channel.
+            assertThat(r.run(ProcessSpec.of("echo", "still here")).stdout()).isEqualTo("still here\n");
+        }
+    }
+
+    @Test
+    void streamsStdoutAndFeedsStdin() throws Exception {
+        TestSshHosts.Host h = fleet.real("db-1");
+        byte[] payload = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(payload);
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            ByteArrayOutputStream sink = new ByteArrayOutputStream();
+            ProcessResult res = r.stream(ProcessSpec.of("cat").withStdin(out -> out.write(payload)), sink);
+            assertThat(res.exitCode()).isZero();
+            assertThat(res.stdout()).isEmpty();
+            assertThat(res.stdoutBytes()).isEqualTo(payload.length);
+            assertThat(sink.toByteArray()).isEqualTo(payload);
+        }
+    }
+
+    @Test
+    void loginShellAndWorkDirAreQuotedOnce() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        Path work = Files.createDirectories(dir.resolve("work dir"));
+        SshOptions o = fleet.options(fleet.knownHosts("kh", List.of(h)));
+        SshOptions login = new SshOptions(o.knownHosts(), o.identityFiles(), true, true, o.connectTimeout());
+        assertThat(SshProcessRunner.commandLine(ProcessSpec.of("node", "-v"), true)).isEqualTo("bash -lc 'node -v'");
+        try (SshConnector c = new SshConnector(login, Secrets.none()); ProcessRunner r = c.connect(h.uri())) {
+            assertThat(r.run(ProcessSpec.of("pwd").withWorkDir(work.toString())).stdout()).isEqualTo(work + "\n");
+            // shopt is a builtin, so it reports on the shell the command line runs in.
+            assertThat(r.run(ProcessSpec.of("shopt", "-q", "login_shell")).exitCode()).isZero();
+        }
+        try (SshConnector c = new SshConnector(o, Secrets.none()); ProcessRunner r = c.connect(h.uri())) {
+            assertThat(r.run(ProcessSpec.of("shopt", "-q", "login_shell")).exitCode()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> SshProcessRunner.commandLine(ProcessSpec.of("x").withEnv(Map.of("PW", "s")), false))
+                .hasMessageContaining("not passed to remote hosts");
+    }
+
+    @Test
+    void unknownHostKeyIsRefusedUnderStrictChecking() throws Exception {
+        TestSshHosts.Host known = fleet.real("known");
+        TestSshHosts.Host stranger = fleet.real("stranger");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(known))), Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(stranger.uri())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("127.0.0.1:" + stranger.port() + " is not in")
+                    .hasMessageContaining("refused under strict host key checking");
+        }
+    }
+
+    @Test
+    void changedHostKeyIsRefusedAsMismatch() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        TestSshHosts.Host other = fleet.real("other");
+        // known_hosts names h's address with other's key: what a re-imaged or spoofed host looks like.
+        String forged = "[127.0.0.1]:" + h.port() + " " + other.hostKeyLine().substring(other.hostKeyLine().indexOf(' ') + 1);
+        Path kh = dir.resolve("forged_known_hosts");
+        Files.writeString(kh, forged + "\n");
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("HOST KEY MISMATCH");
+        }
+        // The plan's explicit relaxation accepts it.
+        SshOptions o = fleet.options(kh);
+        try (SshConnector c = new SshConnector(new SshOptions(o.knownHosts(), o.identityFiles(), false, false,
+                o.connectTimeout()), Secrets.none()); ProcessRunner r = c.connect(h.uri())) {
+            assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
+        }
+    }
+
+    @Test
+    void hashedKnownHostsEntriesMatch() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        Path kh = fleet.knownHosts("kh", List.of(h));
+        ProcessResult hashed = new LocalProcessRunner(Secrets.none()).run(ProcessSpec.of("ssh-keygen", "-H", "-f", kh.toString()));
+        assertThat(hashed.exitCode()).isZero();
+        assertThat(Files.readString(kh)).contains("\n|1|").doesNotContain("127.0.0.1");
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none()); ProcessRunner r = c.connect(h.uri())) {
+            assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
+        }
+    }
+
+    @Test
+    void hostDownAndWrongKeyAreReportedWithTheirReason() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Path kh = fleet.knownHosts("kh", List.of(h));
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(new HostUri("ssh", "deploy", "127.0.0.1", closedPort)))
+                    .isInstanceOf(IOException.class).hasMessageContaining("cannot connect to 127.0.0.1:" + closedPort);
+        }
+        Path stranger = dir.resolve("stranger_key");
+        TestSshHosts.keygen(stranger);
+        SshOptions wrongKey = new SshOptions(kh, List.of(stranger), true, false, Duration.ofSeconds(10));
+        try (SshConnector c = new SshConnector(wrongKey, Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
+                    .hasMessageContaining("authentication as deploy failed");
+        }
+    }
+
+    @Test
+    void badConfigurationIsReportedBeforeAnyHostIsContacted() {
+        SshOptions noKnownHosts = new SshOptions(dir.resolve("missing"), List.of(), true, false, null);
+        assertThatThrownBy(() -> new SshConnector(noKnownHosts, Secrets.none()))
+                .hasMessageContaining("known_hosts file").hasMessageContaining("cannot be read");
+        SshOptions badKey = new SshOptions(dir.resolve("missing"), List.of(dir.resolve("nokey")), false, false, null);
+        assertThatThrownBy(() -> new SshConnector(badKey, Secrets.none())).hasMessageContaining("identity file");
+    }
+
+    @Test
+    void shellWordsQuoteOnlyWhatNeedsIt() {
+        assertThat(ShellWords.join(List.of("php", "-n", "-r", "echo PHP_VERSION;"))).isEqualTo("php -n -r 'echo PHP_VERSION;'");
+        assertThat(ShellWords.quote("it's")).isEqualTo("'it'\\''s'");
+        assertThat(ShellWords.quote("")).isEqualTo("''");
+        assertThat(ShellWords.quote("/opt/php83/bin/php")).isEqualTo("/opt/php83/bin/php");
+        assertThat(new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEqualTo("é");
+    }
+}
