@@ -1,26 +1,76 @@
 package dev.preflight.audit;
 
 import dev.preflight.exec.HostUri;
+import dev.preflight.plan.Glob;
+import dev.preflight.plan.Plan;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** The data of an audit: what to check, where, and what came out. */
 public final class AuditModel {
     private AuditModel() {
     }
 
-    /** A host to audit. */
-    public record Host(String environment, String name, HostUri uri) {
+    /**
+     * A host to audit. {@code server} is set for the pseudo-host that stands for one of an
+     * environment's servers (its MySQL or Redis), which is asked over its own protocol rather than
+     * through a shell.
+     */
+    public record Host(String environment, String name, HostUri uri, List<String> tags, Server server) {
+        public Host {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        public Host(String environment, String name, HostUri uri) {
+            this(environment, name, uri, List.of(), null);
+        }
+
+        /** {@code environment/name}, as reports and waivers name hosts. */
+        public String qualifiedName() {
+            return environment + "/" + name;
+        }
     }
 
-    /** One requirement as the engine runs it. */
-    public record Requirement(String name, Tool tool, Constraint constraint, String flavor, List<String> argv) {
+    /** An environment's server, asked for its version directly: {@code kind} is {@code mysql} or {@code redis}. */
+    public record Server(String kind, Plan.Endpoint endpoint) {
+        @Override
+        public String toString() {
+            return kind + "://" + endpoint.host() + ":" + endpoint.port();
+        }
+    }
+
+    /**
+     * One requirement as the engine runs it. {@code pattern} (a regex with a named group
+     * {@code version}) replaces the tool's parser when given, and is how custom tools are read;
+     * {@code hosts} (globs) and {@code tags} limit where it applies (both empty: everywhere).
+     */
+    public record Requirement(String name, Tool tool, Constraint constraint, String flavor, List<String> argv,
+                              Pattern pattern, List<String> hosts, List<String> tags) {
         public Requirement {
             argv = argv == null ? List.of() : List.copyOf(argv);
+            hosts = hosts == null ? List.of() : List.copyOf(hosts);
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        public Requirement(String name, Tool tool, Constraint constraint, String flavor, List<String> argv) {
+            this(name, tool, constraint, flavor, argv, null, List.of(), List.of());
         }
 
         /** Stable display name, e.g. {@code node 20} or the plan's name. */
         public String label() {
             return name != null && !name.equals(tool.id()) ? name : tool.id() + " " + constraint.text();
+        }
+
+        /** Whether the requirement is checked on this host (server requirements only on their server). */
+        public boolean appliesTo(Host host) {
+            if (host.server() != null || tool.serverKind() != null) {
+                return host.server() != null && host.server().kind().equals(tool.serverKind());
+            }
+            if (hosts.isEmpty() && tags.isEmpty()) {
+                return true;
+            }
+            return hosts.stream().anyMatch(g -> Glob.matches(g, host.name()) || Glob.matches(g, host.qualifiedName()))
+                    || host.tags().stream().anyMatch(tags::contains);
         }
     }
 
@@ -28,7 +78,16 @@ public final class AuditModel {
     public sealed interface Check {
         Requirement requirement();
 
+        /** The version found, as the tool printed it (with flavor), or "" when none was. */
         String found();
+
+        /** What the probe saw (raw output and the rule that read it); null when no probe ran. */
+        ProbeResult probe();
+
+        /** Why it did not pass; null when it passed. */
+        default String reason() {
+            return null;
+        }
 
         /** The found version satisfies the constraint (and flavor). */
         record Passed(Requirement requirement, String found, ProbeResult probe) implements Check {
@@ -36,6 +95,11 @@ public final class AuditModel {
 
         /** It does not, or the tool is missing; {@code reason} says why. */
         record Failed(Requirement requirement, String found, String reason, ProbeResult probe) implements Check {
+        }
+
+        /** A failure a current waiver accepts: a warning that names the waiver, its owner and expiry. */
+        record Waived(Requirement requirement, String found, String reason, ProbeResult probe, Waiver waiver)
+                implements Check {
         }
 
         /** The probe could not tell (unreadable output, timeout). */
@@ -57,15 +121,22 @@ public final class AuditModel {
         }
 
         public long failures() {
-            return hosts.stream().flatMap(h -> h.checks().stream()).filter(c -> c instanceof Check.Failed).count();
+            return count(Check.Failed.class);
+        }
+
+        public long warnings() {
+            return count(Check.Waived.class);
         }
 
         public long problems() {
-            return hosts.stream().filter(h -> h.unreachable() != null).count()
-                    + hosts.stream().flatMap(h -> h.checks().stream()).filter(c -> c instanceof Check.ProbeError).count();
+            return hosts.stream().filter(h -> h.unreachable() != null).count() + count(Check.ProbeError.class);
         }
 
-        /** 0 all passed, 1 any failure, 3 no failure but a host unreachable or a probe error. */
+        private long count(Class<? extends Check> kind) {
+            return hosts.stream().flatMap(h -> h.checks().stream()).filter(kind::isInstance).count();
+        }
+
+        /** 0 all passed (warnings allowed), 1 any failure, 3 no failure but a host unreachable or a probe error. */
         public int exitCode() {
             return failures() > 0 ? 1 : problems() > 0 ? 3 : 0;
         }

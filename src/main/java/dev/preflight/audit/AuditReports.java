@@ -41,10 +41,11 @@ public final class AuditReports {
         for (Check c : h.checks()) {
             if (c.requirement().label().equals(label)) {
                 String v = c.found().isEmpty() ? "-" : c.found();
-                return c instanceof Check.Passed ? "ok " + v : c instanceof Check.Failed ? "FAIL " + v : "ERROR";
+                return c instanceof Check.Passed ? "ok " + v : c instanceof Check.Failed ? "FAIL " + v
+                        : c instanceof Check.Waived ? "WAIVED " + v : "ERROR";
             }
         }
-        return "";
+        return "-";
     }
 
     static String text(Report r, Style s) {
@@ -69,20 +70,21 @@ public final class AuditReports {
             for (int i = 0; i < row.size(); i++) {
                 String c = String.format("%-" + w[i] + "s", row.get(i));
                 sb.append(c.startsWith("FAIL") || c.startsWith("UNREACH") || c.startsWith("ERROR") ? s.bad(c)
-                        : c.startsWith("ok ") ? s.ok(c) : c).append(i + 1 < row.size() ? "  " : "\n");
+                        : c.startsWith("ok ") ? s.ok(c) : c.startsWith("WAIVED") ? s.warn(c) : c)
+                        .append(i + 1 < row.size() ? "  " : "\n");
             }
         }
         List<String> lines = new ArrayList<>();
         for (HostReport h : r.hosts()) {
             String who = h.host().environment() + "/" + h.host().name();
             if (h.unreachable() != null) {
-                lines.add("[UNREACHABLE] " + who + ": " + h.unreachable());
+                lines.add("[UNREACHABLE] " + who + ": " + h.unreachable() + " (nothing was checked on this host)");
             }
             for (Check c : h.checks()) {
-                if (c instanceof Check.Failed f) {
-                    lines.add("[FAIL] " + who + ": " + c.requirement().label() + ": " + f.reason());
-                } else if (c instanceof Check.ProbeError e) {
-                    lines.add("[ERROR] " + who + ": " + c.requirement().label() + ": " + e.reason());
+                String tag = c instanceof Check.Failed ? "[FAIL] " : c instanceof Check.ProbeError ? "[ERROR] "
+                        : c instanceof Check.Waived ? "[WAIVED] " : null;
+                if (tag != null) {
+                    lines.add(tag + who + ": " + c.requirement().label() + ": " + c.reason());
                 }
             }
         }
@@ -90,7 +92,8 @@ public final class AuditReports {
         lines.forEach(l -> sb.append(l).append('\n'));
         sb.append(r.exitCode() == 0 ? s.ok("PASSED") : r.exitCode() == 1 ? s.bad("FAILED") : s.warn("INCOMPLETE"))
                 .append(": ").append(r.hosts().size()).append(" host(s), ").append(r.failures())
-                .append(" failure(s), ").append(r.problems()).append(" unreachable/probe error(s)\n");
+                .append(" failure(s), ").append(r.warnings()).append(" waived, ").append(r.problems())
+                .append(" unreachable/probe error(s)\n");
         return sb.toString();
     }
 
@@ -98,13 +101,14 @@ public final class AuditReports {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("result", r.exitCode() == 0 ? "passed" : r.exitCode() == 1 ? "failed" : "incomplete");
         doc.put("failures", r.failures());
+        doc.put("warnings", r.warnings());
         doc.put("problems", r.problems());
         List<Map<String, Object>> hosts = new ArrayList<>();
         for (HostReport h : r.hosts()) {
             Map<String, Object> hm = new LinkedHashMap<>();
             hm.put("environment", h.host().environment());
             hm.put("host", h.host().name());
-            hm.put("uri", h.host().uri().toString());
+            hm.put("uri", h.host().server() != null ? h.host().server().toString() : h.host().uri().toString());
             hm.put("unreachable", h.unreachable());
             List<Map<String, Object>> checks = new ArrayList<>();
             for (Check c : h.checks()) {
@@ -113,11 +117,15 @@ public final class AuditReports {
                 cm.put("tool", c.requirement().tool().id());
                 cm.put("constraint", c.requirement().constraint().text());
                 cm.put("flavor", c.requirement().flavor());
-                cm.put("result", c instanceof Check.Passed ? "passed" : c instanceof Check.Failed ? "failed" : "error");
+                cm.put("result", c instanceof Check.Passed ? "passed" : c instanceof Check.Failed ? "failed"
+                        : c instanceof Check.Waived ? "waived" : "error");
                 cm.put("found", c.found());
-                cm.put("reason", c instanceof Check.Failed f ? f.reason() : c instanceof Check.ProbeError e ? e.reason() : null);
-                ProbeResult p = c instanceof Check.Passed x ? x.probe() : c instanceof Check.Failed x ? x.probe()
-                        : ((Check.ProbeError) c).probe();
+                cm.put("reason", c.reason());
+                if (c instanceof Check.Waived w) {
+                    cm.put("waiver", Map.of("owner", w.waiver().owner(), "reason", w.waiver().reason(),
+                            "expires", w.waiver().expires().toString()));
+                }
+                ProbeResult p = c.probe();
                 cm.put("rule", p instanceof ProbeResult.Found fo ? fo.parsed().rule() : null);
                 cm.put("raw", p == null ? null : p.raw());
                 checks.add(cm);
@@ -147,10 +155,13 @@ public final class AuditReports {
                         .append(xml(c.requirement().label())).append("\"");
                 if (c instanceof Check.Passed) {
                     sb.append("/>\n");
+                } else if (c instanceof Check.Waived) {
+                    // JUnit has no "warning": a waived failure passes, and says so where CI shows output.
+                    sb.append(">\n      <system-out>WAIVED: ").append(xml(c.reason())).append("</system-out>\n    </testcase>\n");
                 } else {
                     String tag = c instanceof Check.Failed ? "failure" : "error";
-                    String msg = c instanceof Check.Failed f ? f.reason() : ((Check.ProbeError) c).reason();
-                    sb.append(">\n      <").append(tag).append(" message=\"").append(xml(msg)).append("\"/>\n    </testcase>\n");
+                    sb.append(">\n      <").append(tag).append(" message=\"").append(xml(c.reason()))
+                            .append("\"/>\n    </testcase>\n");
                 }
             }
             sb.append("  </testsuite>\n");
@@ -170,6 +181,23 @@ public final class AuditReports {
             sb.append("| ").append(Markdown.cell(h.host().environment() + "/" + h.host().name())).append(" |");
             labels.forEach(l -> sb.append(' ').append(Markdown.cell(cell(h, l))).append(" |"));
             sb.append('\n');
+        }
+        List<String> notes = new ArrayList<>();
+        for (HostReport h : r.hosts()) {
+            if (h.unreachable() != null) {
+                notes.add("- **UNREACHABLE** " + Markdown.cell(h.host().qualifiedName()) + ": " + Markdown.cell(h.unreachable()));
+            }
+            for (Check c : h.checks()) {
+                if (c.reason() != null) {
+                    String tag = c instanceof Check.Failed ? "FAIL" : c instanceof Check.Waived ? "WAIVED" : "ERROR";
+                    notes.add("- **" + tag + "** " + Markdown.cell(h.host().qualifiedName()) + ": "
+                            + Markdown.cell(c.requirement().label()) + ": " + Markdown.cell(c.reason()));
+                }
+            }
+        }
+        if (!notes.isEmpty()) {
+            sb.append('\n');
+            notes.forEach(n -> sb.append(n).append('\n'));
         }
         return sb.toString();
     }

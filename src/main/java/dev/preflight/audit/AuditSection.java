@@ -1,6 +1,5 @@
 package dev.preflight.audit;
 
-import dev.preflight.exec.HostConnectors;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
@@ -25,18 +24,18 @@ public final class AuditSection implements Section {
             return new SectionResult.Failed("audit", "requirements are configured but no environment has hosts",
                     java.util.List.of("add hosts to an environment"));
         }
-        AuditService service = new AuditService(HostConnectors.localOnly(ctx.plan().secrets()),
-                new Prober(Duration.ofSeconds(60)), 32);
         AuditModel.Report r;
         try {
-            r = PlanAudit.run(ctx.plan(), null, service, ctx.ledger());
+            r = PlanAudit.run(ctx.plan(), null, new PlanAudit.Settings(32, Duration.ofSeconds(60), ctx.clock()),
+                    ctx.ledger());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SectionResult.Error("audit", "interrupted");
         }
         String summary = r.hosts().size() + " host(s)";
         return switch (r.exitCode()) {
-            case 0 -> new SectionResult.Passed("audit", "every requirement holds on " + summary);
+            case 0 -> new SectionResult.Passed("audit", "every requirement holds on " + summary
+                    + (r.warnings() > 0 ? " (" + r.warnings() + " waived failure(s))" : ""));
             case 1 -> new SectionResult.Failed("audit", "requirements fail on " + summary, PlanAudit.reasons(r));
             default -> new SectionResult.Failed("audit", "not every host could be checked (" + summary + ")",
                     PlanAudit.reasons(r));

@@ -22,12 +22,19 @@ import java.util.concurrent.Future;
 public final class AuditService {
     private final HostConnector connector;
     private final Prober prober;
+    private final ServerProber servers;
     private final int parallel;
 
-    public AuditService(HostConnector connector, Prober prober, int parallel) {
+    public AuditService(HostConnector connector, Prober prober, ServerProber servers, int parallel) {
         this.connector = connector;
         this.prober = prober;
+        this.servers = servers;
         this.parallel = Math.max(1, parallel);
+    }
+
+    /** With the real network server prober (probe timeout 10 s). */
+    public AuditService(HostConnector connector, Prober prober, int parallel) {
+        this(connector, prober, new NetworkServerProber(java.time.Duration.ofSeconds(10)), parallel);
     }
 
     public Report audit(List<Host> hosts, List<Requirement> requirements) throws InterruptedException {
@@ -56,10 +63,24 @@ public final class AuditService {
     }
 
     private HostReport auditHost(Host host, List<Requirement> requirements) throws InterruptedException {
+        List<Requirement> applicable = requirements.stream().filter(r -> r.appliesTo(host)).toList();
+        if (host.server() != null) {
+            return auditServer(host, applicable);
+        }
+        if (applicable.isEmpty()) {
+            return new HostReport(host, null, List.of());
+        }
         try (ProcessRunner runner = connector.connect(host.uri())) {
             List<Check> checks = new ArrayList<>();
-            for (Requirement r : requirements) {
-                checks.add(check(runner, r));
+            for (Requirement r : applicable) {
+                ProbeResult p;
+                try {
+                    p = prober.probe(runner, r);
+                } catch (IOException e) {
+                    checks.add(new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null));
+                    continue;
+                }
+                checks.add(judge(r, p));
             }
             return new HostReport(host, null, checks);
         } catch (IOException e) {
@@ -67,13 +88,23 @@ public final class AuditService {
         }
     }
 
-    private Check check(ProcessRunner runner, Requirement r) throws InterruptedException {
-        ProbeResult p;
+    /** A server is asked once; every requirement on it is read from that one answer. */
+    private HostReport auditServer(Host host, List<Requirement> applicable) {
+        String raw;
         try {
-            p = prober.probe(runner, r.tool(), r.argv());
+            raw = servers.query(host.server());
         } catch (IOException e) {
-            return new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null);
+            return new HostReport(host, e.getMessage() == null ? e.toString() : e.getMessage(), List.of());
         }
+        String asked = host.server().kind().equals("mysql") ? "SELECT VERSION()" : "INFO server";
+        List<Check> checks = new ArrayList<>();
+        for (Requirement r : applicable) {
+            checks.add(judge(r, Prober.read(r, raw, asked)));
+        }
+        return new HostReport(host, null, checks);
+    }
+
+    private static Check judge(Requirement r, ProbeResult p) {
         if (p instanceof ProbeResult.NotInstalled n) {
             return new Check.Failed(r, "", n.program() + " is not installed", p);
         }

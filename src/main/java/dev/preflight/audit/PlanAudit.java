@@ -21,8 +21,12 @@ public final class PlanAudit {
     private PlanAudit() {
     }
 
-    /** One environment's hosts with the global requirements plus the environment's own. */
-    public record Target(String environment, List<Host> hosts, List<Requirement> requirements) {
+    /**
+     * One environment's hosts (and a pseudo-host per configured server its requirements ask) with
+     * the global requirements plus the environment's own, and how to reach its SSH hosts.
+     */
+    public record Target(String environment, List<Host> hosts, List<Requirement> requirements,
+                         dev.preflight.exec.SshOptions ssh) {
     }
 
     public static List<Target> targets(Plan plan, String onlyEnvironment) {
@@ -34,9 +38,20 @@ public final class PlanAudit {
             List<Requirement> reqs = new ArrayList<>();
             plan.requirements().forEach(r -> reqs.add(requirement(r)));
             e.requirements().forEach(r -> reqs.add(requirement(r)));
-            List<Host> hosts = e.hosts().stream().map(h -> new Host(e.name(), h.name(), h.uri())).toList();
+            List<Host> hosts = new ArrayList<>(e.hosts().stream()
+                    .map(h -> new Host(e.name(), h.name(), h.uri(), h.tags(), null)).toList());
+            if (!hosts.isEmpty()) {
+                // Servers are asked only when a requirement needs them (the loader checked they are configured).
+                for (String kind : List.of("mysql", "redis")) {
+                    Plan.Endpoint ep = kind.equals("mysql") ? e.connections().mysql() : e.connections().redis();
+                    if (ep != null && reqs.stream().anyMatch(r -> kind.equals(r.tool().serverKind()))) {
+                        AuditModel.Server srv = new AuditModel.Server(kind, ep);
+                        hosts.add(new Host(e.name(), srv.toString(), dev.preflight.exec.HostUri.LOCAL, List.of(), srv));
+                    }
+                }
+            }
             if (!reqs.isEmpty() && !hosts.isEmpty()) {
-                out.add(new Target(e.name(), hosts, reqs));
+                out.add(new Target(e.name(), hosts, reqs, e.ssh()));
             }
         }
         if (onlyEnvironment != null && plan.environment(onlyEnvironment).isEmpty()) {
@@ -47,28 +62,100 @@ public final class PlanAudit {
     }
 
     static Requirement requirement(Plan.Requirement r) {
-        if ("custom".equals(r.tool())) {
-            // Refused rather than skipped: a requirement we cannot check must not look satisfied.
-            throw PreflightException.usage("custom tool requirement '" + r.name() + "' is not supported by this build yet",
-                    "remove it or wait for custom probes (issue #3)");
-        }
         return new Requirement(r.name(), Tool.byId(r.tool()).orElseThrow(), Constraint.parse(r.version()), r.flavor(),
-                r.command());
+                r.command(), r.pattern() == null ? null : java.util.regex.Pattern.compile(r.pattern()), r.hosts(),
+                r.tags());
     }
 
     /**
      * Audits every targeted environment of the plan, records one ledger entry per environment, and
      * returns all hosts' results as one report.
      */
-    public static Report run(Plan plan, String onlyEnvironment, AuditService service, Ledger ledger)
+    public static Report run(Plan plan, String onlyEnvironment, Settings settings, Ledger ledger)
             throws InterruptedException {
+        List<Waiver> waivers = plan.section("waivers", Waiver.Waivers.class).map(Waiver.Waivers::list).orElse(List.of());
+        java.time.LocalDate today = java.time.LocalDate.now(settings.clock());
         List<AuditModel.HostReport> all = new ArrayList<>();
         for (Target t : targets(plan, onlyEnvironment)) {
-            Report r = service.audit(t.hosts(), t.requirements());
+            Report r;
+            boolean anySsh = t.hosts().stream().anyMatch(h -> h.server() == null && !h.uri().isLocal());
+            dev.preflight.exec.SshOptions ssh = t.ssh() != null ? t.ssh() : dev.preflight.exec.SshOptions.defaults();
+            if (!anySsh) {
+                r = settings.service(dev.preflight.exec.HostConnectors.localOnly(plan.secrets())).audit(t.hosts(),
+                        t.requirements());
+            } else {
+                try (dev.preflight.exec.SshConnector c = new dev.preflight.exec.SshConnector(ssh, plan.secrets())) {
+                    r = settings.service(c).audit(t.hosts(), t.requirements());
+                } catch (java.io.IOException e) {
+                    // The environment's SSH settings are unusable (no known_hosts, unreadable key):
+                    // its SSH hosts are not checked, and say why; local ones still are.
+                    r = unreachableSsh(settings, plan, t, e.getMessage());
+                }
+            }
+            r = waive(r, waivers, today);
             record(ledger, t.environment(), r);
             all.addAll(r.hosts());
         }
         return new Report(all);
+    }
+
+    private static Report unreachableSsh(Settings settings, Plan plan, Target t, String why) throws InterruptedException {
+        List<Host> local = t.hosts().stream().filter(h -> h.server() != null || h.uri().isLocal()).toList();
+        Report lr = settings.service(dev.preflight.exec.HostConnectors.localOnly(plan.secrets())).audit(local,
+                t.requirements());
+        List<AuditModel.HostReport> out = new ArrayList<>();
+        for (Host h : t.hosts()) {
+            out.add(lr.hosts().stream().filter(x -> x.host().equals(h)).findFirst()
+                    .orElse(new AuditModel.HostReport(h, why, List.of())));
+        }
+        return new Report(out);
+    }
+
+    /** How an audit runs: host parallelism, per-probe timeout, and the clock waivers expire by. */
+    public record Settings(int parallel, java.time.Duration timeout, java.time.Clock clock) {
+        AuditService service(dev.preflight.exec.HostConnector connector) {
+            return new AuditService(connector, new Prober(timeout), new NetworkServerProber(timeout), parallel);
+        }
+    }
+
+    /**
+     * Applies waivers to failures: a current waiver turns a failure into a warning that names it;
+     * an expired one leaves the failure and says it expired. Pass-throughs are unchanged.
+     */
+    public static Report waive(Report report, List<Waiver> waivers, java.time.LocalDate today) {
+        if (waivers.isEmpty()) {
+            return report;
+        }
+        List<AuditModel.HostReport> out = new ArrayList<>();
+        for (AuditModel.HostReport h : report.hosts()) {
+            List<AuditModel.Check> checks = new ArrayList<>();
+            for (AuditModel.Check c : h.checks()) {
+                AuditModel.Check res = c;
+                if (c instanceof AuditModel.Check.Failed f) {
+                    Waiver current = null;
+                    Waiver expired = null;
+                    for (Waiver w : waivers) {
+                        if (w.covers(c.requirement(), h.host())) {
+                            if (w.expiredOn(today)) {
+                                expired = expired == null || w.expires().isAfter(expired.expires()) ? w : expired;
+                            } else if (current == null) {
+                                current = w;
+                            }
+                        }
+                    }
+                    if (current != null) {
+                        res = new AuditModel.Check.Waived(c.requirement(), c.found(), f.reason() + "; waived until "
+                                + current.expires() + " by " + current.owner() + ": " + current.reason(), f.probe(), current);
+                    } else if (expired != null) {
+                        res = new AuditModel.Check.Failed(c.requirement(), c.found(), f.reason() + " (waiver by "
+                                + expired.owner() + " expired " + expired.expires() + "; it no longer applies)", f.probe());
+                    }
+                }
+                checks.add(res);
+            }
+            out.add(new AuditModel.HostReport(h.host(), h.unreachable(), checks));
+        }
+        return new Report(out);
     }
 
     /** One line per failure, unreachable host or probe error, for NO-GO reasons. */
@@ -80,10 +167,8 @@ public final class PlanAudit {
                 reasons.add(who + " unreachable: " + h.unreachable());
             }
             for (AuditModel.Check c : h.checks()) {
-                if (c instanceof AuditModel.Check.Failed f) {
-                    reasons.add(who + ": " + c.requirement().label() + ": " + f.reason());
-                } else if (c instanceof AuditModel.Check.ProbeError e) {
-                    reasons.add(who + ": " + c.requirement().label() + ": " + e.reason());
+                if (c instanceof AuditModel.Check.Failed || c instanceof AuditModel.Check.ProbeError) {
+                    reasons.add(who + ": " + c.requirement().label() + ": " + c.reason());
                 }
             }
         }
@@ -113,8 +198,10 @@ public final class PlanAudit {
         String json = AuditReports.render(report, Format.JSON, Style.PLAIN);
         String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + java.util.UUID.randomUUID() + ".json";
         return ledger.append(NewEntry.of("audit", subject, o, report.hosts().size() + " host(s), " + report.failures()
-                        + " failure(s), " + report.problems() + " unreachable/probe error(s)",
-                        Map.of("failures", report.failures(), "problems", report.problems(), "hosts", report.hosts().size()))
+                        + " failure(s), " + report.warnings() + " waived, " + report.problems()
+                        + " unreachable/probe error(s)",
+                        Map.of("failures", report.failures(), "warnings", report.warnings(), "problems", report.problems(),
+                                "hosts", report.hosts().size()))
                 .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
                         json.getBytes(StandardCharsets.UTF_8)))));
     }

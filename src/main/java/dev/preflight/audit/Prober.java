@@ -19,7 +19,24 @@ public final class Prober {
         this.timeout = timeout;
     }
 
+    /** Probes a requirement: its argv override or the tool's default, read by its pattern or the tool's parser. */
+    public ProbeResult probe(ProcessRunner runner, AuditModel.Requirement r) throws IOException, InterruptedException {
+        return probe(runner, r.tool(), r.argv(), r.pattern());
+    }
+
     public ProbeResult probe(ProcessRunner runner, Tool tool, List<String> argvOverride)
+            throws IOException, InterruptedException {
+        return probe(runner, tool, argvOverride, null);
+    }
+
+    /** Reads a server's answer ({@code SELECT VERSION()}, {@code INFO server}) with the requirement's rule. */
+    public static ProbeResult read(AuditModel.Requirement r, String raw, String asked) {
+        Optional<Parsed> p = r.pattern() != null ? Tool.parse(raw, r.pattern()) : r.tool().parse(raw);
+        return p.<ProbeResult>map(x -> new ProbeResult.Found(x, raw))
+                .orElseGet(() -> new ProbeResult.Unreadable("no version found in the answer to " + asked, raw));
+    }
+
+    private ProbeResult probe(ProcessRunner runner, Tool tool, List<String> argvOverride, java.util.regex.Pattern pattern)
             throws IOException, InterruptedException {
         List<String> argv = argvOverride == null || argvOverride.isEmpty() ? tool.defaultArgv() : argvOverride;
         if (argv.isEmpty()) {
@@ -35,7 +52,7 @@ public final class Prober {
             return new ProbeResult.Unreadable("'" + String.join(" ", argv) + "' timed out after "
                     + timeout.toSeconds() + " s", raw);
         }
-        Optional<Parsed> p = tool.parse(raw);
+        Optional<Parsed> p = pattern != null ? Tool.parse(raw, pattern) : tool.parse(raw);
         if (p.isPresent()) {
             return new ProbeResult.Found(p.get(), raw);
         }

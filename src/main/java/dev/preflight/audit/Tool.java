@@ -27,7 +27,9 @@ public enum Tool {
     NGINX("nginx", List.of("nginx", "-v")),
     FLUTTER("flutter", List.of("flutter", "--version", "--machine")),
     GIT("git", List.of("git", "--version")),
-    JAVA("java", List.of("java", "-version"));
+    JAVA("java", List.of("java", "-version")),
+    /** A tool the plan describes itself: its own argv and a regex with a named group {@code version}. */
+    CUSTOM("custom", List.of());
 
     private static final String V = "(\\d+(?:\\.\\d+)+[0-9A-Za-z.+~_-]*)";
     private static final Pattern PHP_BANNER = Pattern.compile("(?m)^PHP " + V + " \\(");
@@ -61,6 +63,27 @@ public enum Tool {
         return argv;
     }
 
+    /** {@code mysql} or {@code redis} for tools asked through a server connection; null for host tools. */
+    public String serverKind() {
+        return this == MYSQL_SERVER ? "mysql" : this == REDIS ? "redis" : null;
+    }
+
+    /**
+     * Reads the version with a plan-given regex (named group {@code version}) instead of the
+     * tool's own rule; the first match in the whole output counts.
+     */
+    public static Optional<Parsed> parse(String output, Pattern pattern) {
+        Matcher m = pattern.matcher(output == null ? "" : output);
+        if (!m.find() || m.group("version") == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new Parsed(Version.parse(m.group("version")), null, "pattern " + pattern.pattern()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
     public static Optional<Tool> byId(String id) {
         for (Tool t : values()) {
             if (t.id.equals(id)) {
@@ -85,6 +108,7 @@ public enum Tool {
             case FLUTTER -> flutter(out);
             case GIT -> first(out, GIT_V, null, "git version");
             case JAVA -> first(out, JAVA_V, null, "java -version quoted version");
+            case CUSTOM -> Optional.empty();
         };
     }
 

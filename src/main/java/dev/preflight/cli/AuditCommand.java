@@ -11,6 +11,8 @@ import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostConnectors;
 import dev.preflight.exec.HostUri;
+import dev.preflight.exec.SshConnector;
+import dev.preflight.exec.SshOptions;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
@@ -46,13 +48,22 @@ public final class AuditCommand extends BaseCommand {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Per-probe timeout.")
     int timeout;
 
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "Ad hoc: known_hosts file for --host ssh://... (default ~/.ssh/known_hosts; checked strictly).")
+    String knownHosts;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "FILE",
+            description = "Ad hoc: private key for --host ssh://... (repeatable; default the usual ~/.ssh/id_* files).")
+    List<String> identities = new ArrayList<>();
+
+    @Option(names = "--login-shell", description = "Ad hoc: run probes on SSH hosts in a login shell (bash -lc).")
+    boolean loginShell;
+
     @Override
     public Integer call() throws Exception {
         Format format = format(Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN);
         boolean adHoc = local || !hosts.isEmpty() || !requires.isEmpty();
         if (adHoc) {
-            AuditService service = new AuditService(HostConnectors.localOnly(Secrets.none()),
-                    new Prober(Duration.ofSeconds(timeout)), parallel);
             if (requires.isEmpty() || (!local && hosts.isEmpty())) {
                 throw PreflightException.usage("ad-hoc audit needs --local or --host, and at least one --require",
                         "e.g. preflight audit --local --require node=20 --require php=8.3");
@@ -70,7 +81,21 @@ public final class AuditCommand extends BaseCommand {
                     throw PreflightException.usage("--host " + h + ": " + e.getMessage(), null);
                 }
             }
-            Report report = service.audit(targets, reqs);
+            Report report;
+            if (targets.stream().allMatch(h -> h.uri().isLocal())) {
+                report = new AuditService(HostConnectors.localOnly(Secrets.none()), new Prober(Duration.ofSeconds(timeout)),
+                        parallel).audit(targets, reqs);
+            } else {
+                SshOptions d = SshOptions.defaults();
+                SshOptions o = new SshOptions(knownHosts == null ? d.knownHosts() : ctx().cwd().resolve(knownHosts),
+                        identities.isEmpty() ? d.identityFiles() : identities.stream().map(ctx().cwd()::resolve).toList(),
+                        true, loginShell, Duration.ofSeconds(10));
+                try (SshConnector c = new SshConnector(o, Secrets.none())) {
+                    report = new AuditService(c, new Prober(Duration.ofSeconds(timeout)), parallel).audit(targets, reqs);
+                } catch (java.io.IOException e) {
+                    throw PreflightException.usage(e.getMessage(), "give --known-hosts FILE and -i KEY");
+                }
+            }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
                 PlanAudit.record(ledger, "ad-hoc", report);
@@ -83,11 +108,10 @@ public final class AuditCommand extends BaseCommand {
             throw PreflightException.usage("the plan has no requirements for any host" + (env == null ? "" : " of " + env),
                     "add 'requirements:' to the plan, or use --local --require TOOL=CONSTRAINT");
         }
-        AuditService planService = new AuditService(HostConnectors.localOnly(plan.secrets()),
-                new Prober(Duration.ofSeconds(timeout)), parallel);
         Report report;
         try (Ledger ledger = openLedger(plan)) {
-            report = PlanAudit.run(plan, env, planService, ledger);
+            report = PlanAudit.run(plan, env, new PlanAudit.Settings(parallel, Duration.ofSeconds(timeout), ctx().clock()),
+                    ledger);
         }
         emit(AuditReports.render(report, format, style()));
         return report.exitCode();

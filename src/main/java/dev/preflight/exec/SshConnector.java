@@ -14,7 +14,6 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
-import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
@@ -27,13 +26,14 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * are connected in parallel through one connector; close it when the run is over.
  */
 public final class SshConnector implements HostConnector, AutoCloseable {
-    private static final AttributeKey<String> REFUSAL = new AttributeKey<>();
 
     private final SshOptions options;
     private final Secrets secrets;
     private final List<KeyPair> identities;
     private final List<KnownHostEntry> knownHosts;
     private final SshClient client;
+    /** Why the verifier refused a host key, by host:port; read when that host's connect fails. */
+    private final java.util.Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Reads the identity files and known_hosts once, up front, so a bad path is reported before any
@@ -98,7 +98,8 @@ public final class SshConnector implements HostConnector, AutoCloseable {
             session.auth().verify(ms);
             return new SshProcessRunner(session, host, options.loginShell(), secrets);
         } catch (IOException | RuntimeException e) {
-            String refusal = session == null ? null : session.getAttribute(REFUSAL);
+            // Kept outside the session: MINA may clear a session's attributes while closing it.
+            String refusal = refusals.remove(host.host() + ":" + host.port());
             if (session != null) {
                 session.close(true);
             }
@@ -158,7 +159,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
                 }
                 boolean same = KeyUtils.compareKeys(known, key);
                 if ("revoked".equals(e.getMarker()) && same) {
-                    session.setAttribute(REFUSAL, "host key of " + h.host() + ":" + h.port() + " (" + fp
+                    refusals.put(h.host() + ":" + h.port(), "host key of " + h.host() + ":" + h.port() + " (" + fp
                             + ") is marked @revoked in " + options.knownHosts());
                     return false;
                 }
@@ -170,7 +171,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
                 }
                 named = true;
             }
-            session.setAttribute(REFUSAL, named
+            refusals.put(h.host() + ":" + h.port(), named
                     ? "HOST KEY MISMATCH: " + h.host() + ":" + h.port() + " presented " + fp + ", which does not match "
                     + options.knownHosts() + "; refused (the key changed, or someone is in the middle)"
                     : "host " + h.host() + ":" + h.port() + " is not in " + options.knownHosts() + " (its key is " + fp

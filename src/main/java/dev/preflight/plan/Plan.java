@@ -2,6 +2,7 @@ package dev.preflight.plan;
 
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
+import dev.preflight.exec.SshOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +57,30 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
     public record LedgerConfig(Secret url) {
     }
 
-    /** A named environment (staging, production), its hosts and the requirements only it has. */
-    public record Environment(String name, List<Host> hosts, List<Requirement> requirements) {
+    /**
+     * A named environment (staging, production), its hosts, the requirements only it has, how to
+     * reach its {@code ssh://} hosts (null: OpenSSH's defaults) and its servers' connections.
+     */
+    public record Environment(String name, List<Host> hosts, List<Requirement> requirements, SshOptions ssh,
+                              Connections connections) {
         public Environment {
             hosts = List.copyOf(hosts);
             requirements = List.copyOf(requirements);
+            connections = connections == null ? Connections.NONE : connections;
         }
+    }
+
+    /** A server endpoint (database, cache) with its credentials; the password is a secret. */
+    public record Endpoint(String host, int port, String user, Secret password, String database) {
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
+    /** The servers of an environment the audit asks for their version; absent ones are null. */
+    public record Connections(Endpoint mysql, Endpoint redis) {
+        public static final Connections NONE = new Connections(null, null);
     }
 
     /**
@@ -69,9 +88,23 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
      * {@link PlanLoader#TOOLS}, {@code version} a constraint; {@code command} overrides the probe.
      */
     public record Requirement(String name, String tool, String version, String flavor, List<String> command,
-                              String pattern) {
+                              String pattern, List<String> hosts, List<String> tags) {
         public Requirement {
             command = List.copyOf(command);
+            hosts = List.copyOf(hosts);
+            tags = List.copyOf(tags);
+        }
+
+        /**
+         * Whether this requirement applies to a host: no {@code hosts}/{@code tags} means every host;
+         * otherwise the host is named (glob {@code *} allowed) or carries one of the tags.
+         */
+        public boolean appliesTo(Host host) {
+            if (hosts.isEmpty() && tags.isEmpty()) {
+                return true;
+            }
+            return hosts.stream().anyMatch(h -> Glob.matches(h, host.name()))
+                    || host.tags().stream().anyMatch(tags::contains);
         }
     }
 

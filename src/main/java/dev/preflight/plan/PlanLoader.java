@@ -2,6 +2,7 @@ package dev.preflight.plan;
 
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
+import dev.preflight.exec.SshOptions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,7 @@ public final class PlanLoader {
     private final String file;
     private final Path baseDir;
     private final PlanReader r;
+    private final Map<String, Node> envNodes = new java.util.HashMap<>();
 
     private PlanLoader(String file, Path baseDir, Map<String, String> env) {
         this.file = file;
@@ -134,6 +136,7 @@ public final class PlanLoader {
         }
         List<Plan.Environment> envs = environments(keys.get("environments"));
         List<Plan.Requirement> globalReqs = requirements(keys.get("requirements"), "requirements");
+        checkServerRequirements(envs, globalReqs);
         Set<String> sections = new LinkedHashSet<>();
         Map<String, SectionParser<?>> parsers = parsers();
         List<String> toParse = new ArrayList<>();
@@ -188,11 +191,8 @@ public final class PlanLoader {
                         "environment names must be unique");
             }
             List<Plan.Requirement> envReqs = requirements(ek.get("requirements"), path + ".requirements");
-            for (String k : List.of("ssh", "connections")) {
-                if (ek.get(k) != null) {
-                    r.interpolateAll(ek.get(k), path + "." + k);
-                }
-            }
+            SshOptions ssh = ssh(ek.get("ssh"), path + ".ssh");
+            Plan.Connections connections = connections(ek.get("connections"), path + ".connections");
             List<Plan.Host> hosts = new ArrayList<>();
             Node hn = ek.get("hosts");
             if (hn instanceof SequenceNode hs) {
@@ -226,10 +226,104 @@ public final class PlanLoader {
                 r.problem(hn, path + ".hosts", "expected a list of hosts, got " + PlanReader.kind(hn), null);
             }
             if (name != null) {
-                out.add(new Plan.Environment(name, hosts, envReqs));
+                out.add(new Plan.Environment(name, hosts, envReqs, ssh, connections));
+                envNodes.put(name, em);
             }
         }
         return out;
+    }
+
+    private static final List<String> SSH_KEYS = List.of("known_hosts", "identity_files", "strict_host_key_checking",
+            "login_shell", "connect_timeout");
+
+    /** An environment's SSH settings; null (OpenSSH's defaults) when absent. */
+    private SshOptions ssh(Node n, String path) {
+        if (n == null) {
+            return null;
+        }
+        MappingNode m = r.mapping(n, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> k = r.keys(m, path, SSH_KEYS);
+        SshOptions d = SshOptions.defaults();
+        String kh = r.optional(k, path, "known_hosts");
+        List<java.nio.file.Path> ids = k.containsKey("identity_files")
+                ? r.stringList(k.get("identity_files"), path + ".identity_files").stream().map(r::path).toList()
+                : d.identityFiles();
+        Boolean strict = r.bool(k, path, "strict_host_key_checking", true);
+        Boolean login = r.bool(k, path, "login_shell", false);
+        java.time.Duration timeout = r.duration(k, path, "connect_timeout", java.time.Duration.ofSeconds(10));
+        return new SshOptions(kh == null ? d.knownHosts() : r.path(kh), ids, strict == null || strict,
+                login != null && login, timeout);
+    }
+
+    /** An environment's server connections (mysql, redis) for the server-side version probes. */
+    private Plan.Connections connections(Node n, String path) {
+        if (n == null) {
+            return Plan.Connections.NONE;
+        }
+        MappingNode m = r.mapping(n, path);
+        if (m == null) {
+            return Plan.Connections.NONE;
+        }
+        Map<String, Node> k = r.keys(m, path, List.of("mysql", "redis"));
+        return new Plan.Connections(endpoint(k.get("mysql"), path + ".mysql", 3306, true),
+                endpoint(k.get("redis"), path + ".redis", 6379, false));
+    }
+
+    private Plan.Endpoint endpoint(Node n, String path, int defaultPort, boolean sql) {
+        if (n == null) {
+            return null;
+        }
+        MappingNode m = r.mapping(n, path);
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> k = r.keys(m, path, sql ? List.of("host", "port", "user", "password", "database")
+                : List.of("host", "port", "user", "password"));
+        String host = r.required(m, k, path, "host");
+        Integer port = r.integer(k, path, "port", defaultPort, 1, 65535);
+        String user = r.optional(k, path, "user");
+        String password = r.optional(k, path, "password");
+        String database = sql ? r.optional(k, path, "database") : null;
+        if (host == null) {
+            return null;
+        }
+        if (port == null) {
+            // Already reported; keep the endpoint so no second, misleading "not configured" follows.
+            port = defaultPort;
+        }
+        if (password != null && !password.isEmpty()) {
+            // A password written in clear in the plan is still never shown.
+            r.secretValues().add(password);
+        }
+        return new Plan.Endpoint(host, port, user, password == null || password.isEmpty() ? null : new Secret(password),
+                database);
+    }
+
+    /** Server-side probes need the environment's connection: say so at load time, not mid-audit. */
+    private void checkServerRequirements(List<Plan.Environment> envs, List<Plan.Requirement> global) {
+        for (Plan.Environment e : envs) {
+            if (e.hosts().isEmpty()) {
+                continue;
+            }
+            List<Plan.Requirement> all = new ArrayList<>(global);
+            all.addAll(e.requirements());
+            for (Plan.Requirement q : all) {
+                String need = switch (q.tool()) {
+                    case "mysql-server" -> e.connections().mysql() == null ? "mysql" : null;
+                    case "redis" -> e.connections().redis() == null ? "redis" : null;
+                    default -> null;
+                };
+                if (need != null) {
+                    r.problem(envNodes.get(e.name()), "environments." + e.name() + ".connections." + need,
+                            "requirement '" + q.name() + "' asks the " + need + " server for its version, but the "
+                                    + "environment has no connections." + need,
+                            "add connections: {" + need + ": {host: ..., port: ...}} to the environment");
+                }
+            }
+        }
     }
 
     /** Tools the audit knows how to probe; {@code custom} brings its own command and pattern. */
@@ -307,7 +401,8 @@ public final class PlanLoader {
                 }
             }
             if (tool != null && version != null) {
-                out.add(new Plan.Requirement(display, tool, version, flavor, command, pattern));
+                out.add(new Plan.Requirement(display, tool, version, flavor, command, pattern,
+                        r.stringList(k.get("hosts"), p + ".hosts"), r.stringList(k.get("tags"), p + ".tags")));
             }
         }
         return out;

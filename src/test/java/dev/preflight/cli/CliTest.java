@@ -205,7 +205,7 @@ class CliTest {
                 """);
         Result r = run("audit");
         assertThat(r.code()).isEqualTo(3);
-        assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "was not checked");
+        assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "nothing was checked on this host");
         Result run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("audit         FAILED", "NO-GO");

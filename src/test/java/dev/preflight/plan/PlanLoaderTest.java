@@ -143,4 +143,68 @@ class PlanLoaderTest {
         assertThatThrownBy(() -> PlanLoader.load(dir.resolve("nope.yaml"), Map.of()))
                 .isInstanceOf(PlanException.class).hasMessageContaining("cannot read the plan file");
     }
+
+    @Test
+    void auditSettingsAreTypedWaiversConnectionsAndSsh() {
+        String yaml = """
+                version: 1
+                project: {name: academy}
+                environments:
+                  - name: staging
+                    hosts: [{name: app-1, uri: "ssh://deploy@app-1:22"}]
+                    ssh: {known_hosts: kh, identity_files: [id], strict_host_key_checking: "no", login_shel: true, connect_timeout: 5 minutes}
+                    connections:
+                      mysql: {host: db, port: 99999, pasword: x}
+                requirements:
+                  - {tool: mysql-server, version: ">=8"}
+                  - {tool: redis, version: "7"}
+                waivers:
+                  - {requirement: nodejs, hosts: [app-1], reason: r, owner: o, expires: 2026-13-01}
+                  - {requirement: redis, reason: r, owner: o}
+                """;
+        assertThat(problems(yaml, Map.of())).containsExactly(
+                "p.yaml:4:5: environments.staging.connections.redis: requirement 'redis' asks the redis server for its "
+                        + "version, but the environment has no connections.redis (add connections: {redis: {host: ..., port: ...}} to the environment)",
+                "p.yaml:6:76: environments[0].ssh.strict_host_key_checking: expected true or false, got 'no'",
+                "p.yaml:6:82: environments[0].ssh.login_shel: unknown key 'login_shel' (did you mean 'login_shell'?)",
+                "p.yaml:6:117: environments[0].ssh.connect_timeout: not a duration: '5 minutes' (e.g. 30s, 5m, 24h, 30d)",
+                "p.yaml:8:31: environments[0].connections.mysql.port: out of range: 99999 (between 1 and 65535)",
+                "p.yaml:8:38: environments[0].connections.mysql.pasword: unknown key 'pasword' (did you mean 'password'?)",
+                "p.yaml:13:19: waivers[0].requirement: no requirement named 'nodejs' in the plan (one of: mysql-server, redis)",
+                "p.yaml:13:73: waivers[0].expires: not a date: '2026-13-01' (use YYYY-MM-DD)",
+                "p.yaml:14:5: waivers[1].hosts: required field is missing (list host names or globs, e.g. [staging-app-1] or ['*'])",
+                "p.yaml:14:5: waivers[1].expires: required field is missing (a waiver must expire: add 'expires: YYYY-MM-DD')");
+        Plan ok = PlanLoader.parse("p.yaml", """
+                version: 1
+                project: {name: academy}
+                environments:
+                  - name: staging
+                    hosts: [{name: app-1, uri: "ssh://deploy@app-1:22", tags: [app]}]
+                    ssh: {known_hosts: kh, identity_files: [keys/id], strict_host_key_checking: false, login_shell: true, connect_timeout: 5s}
+                    connections:
+                      redis: {host: cache, password: "${PW}"}
+                requirements:
+                  - {tool: redis, version: "7"}
+                  - {tool: node, version: "20", tags: [app], hosts: ["web-*"]}
+                waivers:
+                  - {requirement: node, hosts: ["*"], reason: rollout, owner: web, expires: 2027-01-31}
+                """, dir, Map.of("PW", "s3cret"));
+        Plan.Environment e = ok.environments().get(0);
+        assertThat(e.ssh().knownHosts()).isEqualTo(dir.resolve("kh"));
+        assertThat(e.ssh().identityFiles()).containsExactly(dir.resolve("keys/id"));
+        assertThat(e.ssh().strictHostKeys()).isFalse();
+        assertThat(e.ssh().loginShell()).isTrue();
+        assertThat(e.ssh().connectTimeout()).hasSeconds(5);
+        assertThat(e.connections().redis().port()).isEqualTo(6379);
+        assertThat(e.connections().redis().password().value()).isEqualTo("s3cret");
+        assertThat(e.connections().mysql()).isNull();
+        assertThat(ok.secrets().redact("pw=s3cret")).isEqualTo("pw=****");
+        assertThat(ok.requirements().get(1).tags()).containsExactly("app");
+        assertThat(ok.requirements().get(1).hosts()).containsExactly("web-*");
+        var waivers = ok.section("waivers", dev.preflight.audit.Waiver.Waivers.class).orElseThrow().list();
+        assertThat(waivers).singleElement().satisfies(w -> {
+            assertThat(w.expires()).isEqualTo(java.time.LocalDate.of(2027, 1, 31));
+            assertThat(w.owner()).isEqualTo("web");
+        });
+    }
 }
