@@ -71,20 +71,40 @@ public final class AuditService {
             return new HostReport(host, null, List.of());
         }
         try (ProcessRunner runner = connector.connect(host.uri())) {
-            List<Check> checks = new ArrayList<>();
-            for (Requirement r : applicable) {
-                ProbeResult p;
-                try {
-                    p = prober.probe(runner, r);
-                } catch (IOException e) {
-                    checks.add(new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null));
-                    continue;
-                }
-                checks.add(judge(r, p));
+            // A host's probes run at once over its one session (SSH multiplexes channels): the
+            // host costs its slowest probe, not the sum of them.
+            List<Thread> threads = new ArrayList<>();
+            Check[] checks = new Check[applicable.size()];
+            for (int i = 0; i < applicable.size(); i++) {
+                int idx = i;
+                Requirement r = applicable.get(i);
+                Thread t = new Thread(() -> checks[idx] = probeOne(runner, r), "audit-probe");
+                t.setDaemon(true);
+                threads.add(t);
+                t.start();
             }
-            return new HostReport(host, null, checks);
+            try {
+                for (Thread t : threads) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                threads.forEach(Thread::interrupt);
+                throw e;
+            }
+            return new HostReport(host, null, List.of(checks));
         } catch (IOException e) {
             return new HostReport(host, e.getMessage() == null ? e.toString() : e.getMessage(), List.of());
+        }
+    }
+
+    private Check probeOne(ProcessRunner runner, Requirement r) {
+        try {
+            return judge(r, prober.probe(runner, r));
+        } catch (IOException e) {
+            return new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Check.ProbeError(r, "", "probe interrupted", null);
         }
     }
 

@@ -59,6 +59,9 @@ public final class JdbcLedger implements Ledger {
      * {@link Ledgers} holds a file lock around this for SQLite.
      */
     static void migrate(String jdbcUrl, Dialect dialect) {
+        if (current(jdbcUrl)) {
+            return;
+        }
         org.flywaydb.core.Flyway.configure(JdbcLedger.class.getClassLoader())
                 .dataSource(jdbcUrl, null, null)
                 .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
@@ -67,6 +70,32 @@ public final class JdbcLedger implements Ledger {
                 .cleanDisabled(true)
                 .load()
                 .migrate();
+    }
+
+    /** The newest schema version this build ships (the highest {@code V<n>} under {@code db/migration}); a test keeps them equal. */
+    static final int SCHEMA_VERSION = 1;
+
+    /**
+     * True when the history table already records {@link #SCHEMA_VERSION} as applied. Starting
+     * Flyway costs more than most commands' own work (hundreds of classes loaded), so an
+     * up-to-date ledger skips it; anything else (new file, older schema, unreadable history) goes
+     * through Flyway, which also validates.
+     */
+    static boolean current(String jdbcUrl) {
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT version FROM ledger_schema_history WHERE success")) {
+            int max = 0;
+            while (rs.next()) {
+                String v = rs.getString(1);
+                if (v != null && v.matches("\\d+")) {
+                    max = Math.max(max, Integer.parseInt(v));
+                }
+            }
+            return max == SCHEMA_VERSION;
+        } catch (SQLException | NumberFormatException e) {
+            return false;
+        }
     }
 
     @Override

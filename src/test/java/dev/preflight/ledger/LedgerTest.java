@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -232,6 +233,28 @@ class LedgerTest {
             assertThat(r.entries()).isEqualTo(1000);
             assertThat(l.query(new LedgerQuery("concurrency", "a", null, 0, false))).hasSize(500);
             assertThat(l.query(new LedgerQuery("concurrency", "b", null, 0, false))).hasSize(500);
+        }
+    }
+
+    @Test
+    void anUpToDateSchemaSkipsFlywayAndTheConstantMatchesTheShippedMigrations() throws Exception {
+        for (String d : List.of("sqlite", "postgresql")) {
+            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration", d))) {
+                int newest = files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                        .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+                assertThat(newest).as(d).isEqualTo(JdbcLedger.SCHEMA_VERSION);
+            }
+        }
+        java.nio.file.Path db = dir.resolve("fresh.db");
+        assertThat(JdbcLedger.current("jdbc:sqlite:" + db)).isFalse();
+        try (Ledger l = Ledgers.open("sqlite:" + db, dir, dev.preflight.core.Secrets.none(), "t@h", clock)) {
+            l.append(NewEntry.of("k", "s", Outcome.PASSED, "x", java.util.Map.of()));
+        }
+        assertThat(JdbcLedger.current("jdbc:sqlite:" + db)).isTrue();
+        try (Ledger l = Ledgers.open("sqlite:" + db, dir, dev.preflight.core.Secrets.none(), "t@h", clock)) {
+            assertThat(l.verify().intact()).isTrue();
+            assertThat(l.verify().entries()).isEqualTo(1);
         }
     }
 }
