@@ -30,11 +30,44 @@ public final class PlanSchema {
         Map<String, Object> envProps = new LinkedHashMap<>();
         envProps.put("name", str("Environment name, e.g. staging or production."));
         envProps.put("hosts", Map.of("type", "array", "items", host));
-        envProps.put("ssh", Map.of("type", "object"));
-        envProps.put("requirements", Map.of("type", "array"));
-        envProps.put("connections", Map.of("type", "object"));
+        Map<String, Object> ssh = new LinkedHashMap<>();
+        ssh.put("known_hosts", str("OpenSSH known_hosts file (default ~/.ssh/known_hosts)."));
+        ssh.put("identity_files", strings("Unencrypted private keys offered for public-key auth."));
+        ssh.put("strict_host_key_checking", Map.of("type", "boolean", "description",
+                "true (default): unknown or changed host keys are refused."));
+        ssh.put("login_shell", Map.of("type", "boolean", "description", "Run probes under bash -lc."));
+        ssh.put("connect_timeout", str("Connect + authenticate limit per host, e.g. 10s."));
+        envProps.put("ssh", object(ssh, List.of()));
+        Map<String, Object> requirement = new LinkedHashMap<>();
+        requirement.put("tool", Map.of("enum", PlanLoader.TOOLS));
+        requirement.put("version", str("Version constraint, e.g. 8.3, 20, '>=8.0.36 <8.1'."));
+        requirement.put("name", str("Display name; required for custom tools."));
+        requirement.put("flavor", Map.of("enum", List.of("mysql", "mariadb")));
+        requirement.put("command", strings("Probe argv replacing the default (the tool's parser is kept)."));
+        requirement.put("pattern", str("Regex with a named group 'version' replacing the parser."));
+        requirement.put("hosts", strings("Host names or globs it applies to."));
+        requirement.put("tags", strings("Host tags it applies to."));
+        Map<String, Object> requirements = Map.of("type", "array", "items", object(requirement, List.of("tool", "version")));
+        envProps.put("requirements", requirements);
+        Map<String, Object> endpoint = new LinkedHashMap<>();
+        endpoint.put("host", str("Server host."));
+        endpoint.put("port", Map.of("type", "integer", "minimum", 1, "maximum", 65535));
+        endpoint.put("user", str("User."));
+        endpoint.put("password", str("Password; use ${ENV_VAR} or ${file:...}."));
+        Map<String, Object> mysql = new LinkedHashMap<>(endpoint);
+        mysql.put("database", str("Database."));
+        envProps.put("connections", object(Map.of("mysql", object(mysql, List.of("host")),
+                "redis", object(endpoint, List.of("host"))), List.of()));
         props.put("environments", Map.of("type", "array", "items", object(envProps, List.of("name"))));
-        for (String k : PlanLoader.TOP_LEVEL.subList(4, PlanLoader.TOP_LEVEL.size())) {
+        props.put("requirements", requirements);
+        props.put("waivers", Map.of("type", "array", "items", object(Map.of(
+                "requirement", str("A requirement's name (or tool) in this plan."),
+                "hosts", strings("Host names or globs."),
+                "reason", str("Why the failure is accepted."),
+                "owner", str("Who owns the waiver."),
+                "expires", Map.of("type", "string", "format", "date", "description", "Last day it applies.")),
+                List.of("requirement", "hosts", "reason", "owner", "expires"))));
+        for (String k : PlanLoader.TOP_LEVEL.subList(6, PlanLoader.TOP_LEVEL.size())) {
             props.put(k, Map.of("type", List.of("object", "array"),
                     "description", "Runbook section '" + k + "' (details validated when its capability lands)."));
         }
@@ -50,6 +83,10 @@ public final class PlanSchema {
 
     private static Map<String, Object> str(String description) {
         return Map.of("type", "string", "description", description);
+    }
+
+    private static Map<String, Object> strings(String description) {
+        return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
     }
 
     private static Map<String, Object> object(Map<String, Object> properties, List<String> required) {

@@ -171,9 +171,9 @@ class CliTest {
     @Test
     void adHocAuditOfThisMachineReportsEveryFailure() {
         Result r = run("audit", "--local", "--require", "node=20", "--require", "mysql=>=8.0.36 <8.1",
-                "--require", "php=8.3", "--ledger", "sqlite:adhoc.db");
+                "--require", "flutter=3.22", "--ledger", "sqlite:adhoc.db");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("ok 20.", "[FAIL] ad-hoc/local: php 8.3: php is not installed",
+        assertThat(r.out()).contains("ok 20.", "[FAIL] ad-hoc/local: flutter 3.22: flutter is not installed",
                 "[FAIL] ad-hoc/local: mysql >=8.0.36 <8.1: version 10.11");
         Result ledger = run("ledger", "log", "--ledger", "sqlite:adhoc.db", "--kind", "audit");
         assertThat(ledger.out()).contains("failed", "audit", "ad-hoc");

@@ -1,0 +1,48 @@
+package dev.preflight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/** The shipped examples stay valid: plans load, and the CI workflow calls commands that parse. */
+class ExamplesTest {
+    @Test
+    @SuppressWarnings("unchecked")
+    void ciWorkflowRunsTheAuditJobWithOptionsTheCliAccepts() throws Exception {
+        String text = Files.readString(Path.of("examples/ci/preflight-audit.yml"));
+        Map<String, Object> wf = (Map<String, Object>) new Load(LoadSettings.builder().build()).loadFromString(text);
+        Map<String, Object> jobs = (Map<String, Object>) wf.get("jobs");
+        assertThat(jobs).containsKey("preflight-audit");
+        List<Map<String, Object>> steps = (List<Map<String, Object>>) ((Map<String, Object>) jobs.get("preflight-audit")).get("steps");
+        String run = steps.stream().map(s -> String.valueOf(s.get("run"))).filter(r -> r.contains("--format junit"))
+                .findFirst().orElseThrow();
+        assertThat(run).contains("audit --env");
+        // The same options, parsed by the real command line (nothing executed).
+        var cl = Cli.commandLine(new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                Map.of(), Clock.systemUTC(), Path.of("."), false));
+        var parsed = cl.parseArgs("--plan", "examples/academy/preflight.yaml", "--format", "junit", "-o", "a.xml",
+                "audit", "--env", "staging");
+        assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("audit");
+    }
+
+    @Test
+    void examplePlansValidate() {
+        for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml")) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Cli.run(new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(), Clock.systemUTC(),
+                    Path.of("."), false), "--plan", plan, "validate");
+            assertThat(code).as(plan + ": " + err).isZero();
+            assertThat(out.toString()).contains("is a valid plan");
+        }
+    }
+}
