@@ -16,6 +16,8 @@ import picocli.CommandLine.Spec;
             SchemaCommand.class,
             RunCommand.class,
             AuditCommand.class,
+            RisksCommand.class,
+            ReadinessCommand.class,
             LedgerCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

@@ -17,12 +17,20 @@ import picocli.CommandLine.Command;
 public final class RunCommand extends BaseCommand {
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan)) {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
             Readiness readiness = new RunService(Runbook.sections()).run(rc);
-            emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));
+            if (format == Format.HTML) {
+                java.util.List<java.util.Map<String, Object>> risks = plan.section("risks", dev.preflight.risk.RiskPlan.class)
+                        .map(rp -> dev.preflight.risk.RiskReports.json(new dev.preflight.risk.RiskService(ledger,
+                                ctx().clock()).assess(rp))).orElse(java.util.List.of());
+                emit(dev.preflight.report.HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, risks,
+                        dev.preflight.report.EvidenceDigest.read(ledger), ctx().clock().instant()));
+            } else {
+                emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));
+            }
             return readiness.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
     }

@@ -27,9 +27,22 @@ final class Runbook {
                 new UnavailableSection("deps", c -> c.plan().configures("dependencies"), "Dependency review (§3.2)"),
                 new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),
                 new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
-                new UnavailableSection("gates", c -> c.plan().configures("gates") || c.plan().configures("change_window"),
-                        "Change-control gates (§4.3)"),
-                new UnavailableSection("risks", c -> c.plan().configures("risks"), "Risk register (§5)"));
+                gates(),
+                new dev.preflight.risk.RiskSection());
+    }
+
+    /** The change-control gates section (runbook §4.3). */
+    static Section gates() {
+        return new UnavailableSection("gates", c -> c.plan().configures("gates") || c.plan().configures("change_window"),
+                "Change-control gates (§4.3)");
+    }
+
+    /**
+     * What {@code preflight readiness} decides on: the ledger verifies, every gate passes, every
+     * risk is mitigated by fresh evidence. Nothing is re-run; the evidence is what the ledger holds.
+     */
+    static List<Section> readiness() {
+        return List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */

@@ -24,10 +24,19 @@ public record Readiness(List<SectionResult> results, boolean ledgerIntact, Strin
     /** Derives the reasons from the results; the verdict is never set by hand. */
     public static Readiness of(List<SectionResult> results, boolean ledgerIntact, String ledgerHead,
                                String ledgerProblem) {
+        return of(results, ledgerIntact, ledgerHead, ledgerProblem, java.util.Set.of());
+    }
+
+    /** As above; a section in {@code required} that the plan does not configure is a reason too. */
+    public static Readiness of(List<SectionResult> results, boolean ledgerIntact, String ledgerHead,
+                               String ledgerProblem, java.util.Set<String> required) {
         List<String> reasons = new java.util.ArrayList<>();
         boolean anyChecked = false;
         for (SectionResult r : results) {
             if (!r.counts()) {
+                if (required.contains(r.section())) {
+                    reasons.add(r.section() + ": not configured in the plan, and readiness requires it");
+                }
                 continue;
             }
             anyChecked |= r instanceof SectionResult.Passed;

@@ -15,9 +15,21 @@ import java.util.Map;
  */
 public final class RunService {
     private final List<Section> sections;
+    private final String entryKind;
+    private final java.util.Set<String> required;
 
     public RunService(List<Section> sections) {
+        this(sections, "run", java.util.Set.of());
+    }
+
+    /**
+     * @param entryKind the ledger kind of the verdict entry ({@code run}, {@code readiness})
+     * @param required  sections whose absence from the plan is itself a NO-GO reason
+     */
+    public RunService(List<Section> sections, String entryKind, java.util.Set<String> required) {
         this.sections = List.copyOf(sections);
+        this.entryKind = entryKind;
+        this.required = java.util.Set.copyOf(required);
     }
 
     public Readiness run(RunContext ctx) {
@@ -48,7 +60,7 @@ public final class RunService {
         VerifyResult v = ctx.ledger().verify();
         String problem = v instanceof VerifyResult.Broken b
                 ? "first bad entry #" + b.firstBadSeq() + ": " + b.reason() : null;
-        Readiness pre = Readiness.of(results, v.intact(), null, problem);
+        Readiness pre = Readiness.of(results, v.intact(), null, problem, required);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("verdict", pre.go() ? "GO" : "NO-GO");
         payload.put("reasons", pre.reasons());
@@ -57,7 +69,7 @@ public final class RunService {
             rs.add(Map.of("section", r.section(), "result", r.label(), "summary", r.summary()));
         }
         payload.put("sections", rs);
-        var entry = ctx.ledger().append(NewEntry.of("run", ctx.plan().project().name(),
+        var entry = ctx.ledger().append(NewEntry.of(entryKind, ctx.plan().project().name(),
                 pre.go() ? Outcome.PASSED : Outcome.FAILED,
                 pre.go() ? "GO" : "NO-GO: " + pre.reasons().size() + " reason(s)", payload));
         return new Readiness(results, pre.ledgerIntact(), entry.hash(), pre.reasons());

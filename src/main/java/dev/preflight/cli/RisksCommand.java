@@ -1,0 +1,37 @@
+package dev.preflight.cli;
+
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.plan.Plan;
+import dev.preflight.report.Format;
+import dev.preflight.risk.RiskPlan;
+import dev.preflight.risk.RiskReports;
+import dev.preflight.risk.RiskResult;
+import dev.preflight.risk.RiskService;
+import dev.preflight.risk.RiskSection;
+import dev.preflight.run.RunContext;
+import java.util.List;
+import picocli.CommandLine.Command;
+
+/** {@code preflight risks}: the risk register with each status derived from the ledger's evidence (runbook §5). */
+@Command(name = "risks", mixinStandardHelpOptions = true,
+        description = {"Show the risk register with every status derived from fresh evidence in the ledger:",
+            "Mitigated (all controls fresh and passing), At risk (evidence stale), Open (missing or failing).",
+            "Exit 0 when every risk is mitigated, 1 otherwise."})
+public final class RisksCommand extends BaseCommand {
+    @Override
+    public Integer call() {
+        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        Plan plan = loadPlan();
+        RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
+                "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
+        try (Ledger ledger = openLedger(plan)) {
+            List<RiskResult> results = new RiskService(ledger, ctx().clock()).assess(risks);
+            RiskSection.record(new RunContext(plan, ledger, ctx().clock(), ctx().err()), results);
+            emit(RiskReports.render(results, format, style()));
+            return results.stream().allMatch(r -> r.status() == RiskResult.Status.MITIGATED)
+                    ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.preflight.risk;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The plan's risk register (runbook §5): each risk with its mitigation and the evidence that must
+ * be present, passing and fresh for it to count as mitigated. There is deliberately no status
+ * field: status is derived from the ledger by {@link RiskService}.
+ */
+public record RiskPlan(List<Risk> risks) {
+    public RiskPlan {
+        risks = List.copyOf(risks);
+    }
+
+    /** One risk of the register. */
+    public record Risk(String name, String title, String mitigation, List<Control> controls) {
+        public Risk {
+            controls = List.copyOf(controls);
+        }
+    }
+
+    /**
+     * One piece of evidence a risk needs.
+     *
+     * @param evidence the evidence name ({@link Evidence#NAMES}), e.g. {@code audit}, {@code backup-verify}
+     * @param subject  the ledger subject it must be about (an environment for audits, a source for
+     *                 backups), or null for any
+     * @param maxAge   how old the newest passing evidence may be
+     * @param where    payload fields the entry must carry (e.g. {@code step: failback})
+     */
+    public record Control(String evidence, String subject, Duration maxAge, Map<String, String> where) {
+        public Control {
+            where = Map.copyOf(where);
+        }
+
+        /** How a reviewer reads it: {@code audit (production) within 7d}. */
+        public String describe() {
+            return evidence + (subject == null ? "" : " (" + subject + ")") + (where.isEmpty() ? "" : " " + where)
+                    + " within " + Evidence.human(maxAge);
+        }
+    }
+}

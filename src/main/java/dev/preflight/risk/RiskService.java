@@ -1,0 +1,74 @@
+package dev.preflight.risk;
+
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.risk.RiskResult.ControlResult;
+import dev.preflight.risk.RiskResult.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Derives every risk's status from the ledger: a control is fresh when its newest evidence passed
+ * within the control's max age, stale when it passed longer ago, failing when the newest evidence
+ * failed (an older pass does not count: the latest word is what we know now), missing when there
+ * is none. A risk is Open if any control is failing or missing (or it has no control at all),
+ * At risk if any is stale, Mitigated otherwise.
+ */
+public final class RiskService {
+    private final Ledger ledger;
+    private final Clock clock;
+
+    public RiskService(Ledger ledger, Clock clock) {
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    public List<RiskResult> assess(RiskPlan plan) {
+        List<RiskResult> out = new ArrayList<>();
+        for (RiskPlan.Risk r : plan.risks()) {
+            out.add(assess(r));
+        }
+        return out;
+    }
+
+    public RiskResult assess(RiskPlan.Risk risk) {
+        if (risk.controls().isEmpty()) {
+            return new RiskResult(risk, Status.OPEN, List.of(new ControlResult.Missing(
+                    new RiskPlan.Control("(none)", null, Duration.ZERO, java.util.Map.of()),
+                    "no control is defined, so nothing shows the risk is mitigated")));
+        }
+        Instant now = clock.instant();
+        List<ControlResult> results = new ArrayList<>();
+        for (RiskPlan.Control c : risk.controls()) {
+            results.add(control(c, now));
+        }
+        Status s = results.stream().anyMatch(x -> x instanceof ControlResult.Failing || x instanceof ControlResult.Missing)
+                ? Status.OPEN
+                : results.stream().anyMatch(x -> x instanceof ControlResult.Stale) ? Status.AT_RISK : Status.MITIGATED;
+        return new RiskResult(risk, s, results);
+    }
+
+    private ControlResult control(RiskPlan.Control c, Instant now) {
+        Optional<LedgerEntry> found = Evidence.latest(ledger, c);
+        if (found.isEmpty()) {
+            return new ControlResult.Missing(c, c.describe() + ": no evidence recorded (run "
+                    + Evidence.NAMES.get(c.evidence()).recordedBy() + ")");
+        }
+        LedgerEntry e = found.get();
+        Duration age = Duration.between(e.time(), now);
+        String when = "#" + e.seq() + " at " + e.time() + " (" + Evidence.human(age.isNegative() ? Duration.ZERO
+                : age.withNanos(0)) + " ago)";
+        if (!e.outcome().isGood()) {
+            return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
+                    + e.outcome().label() + " " + when + ": " + e.summary());
+        }
+        if (age.compareTo(c.maxAge()) > 0) {
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, last passed " + when);
+        }
+        return new ControlResult.Fresh(c, e.seq(), e.time(), c.describe() + ": passed " + when);
+    }
+}

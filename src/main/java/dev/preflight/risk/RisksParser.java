@@ -1,0 +1,84 @@
+package dev.preflight.risk;
+
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.SectionParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/**
+ * Reads the plan's {@code risks}. A {@code status} key is refused on purpose: the runbook typed
+ * "Mitigated" by hand; here status is derived from evidence.
+ */
+public final class RisksParser implements SectionParser<RiskPlan> {
+    private static final List<String> RISK_KEYS = List.of("name", "title", "mitigation", "controls");
+    private static final List<String> CONTROL_KEYS = List.of("evidence", "subject", "environment", "max_age", "where");
+
+    @Override
+    public String key() {
+        return "risks";
+    }
+
+    @Override
+    public RiskPlan parse(Node node, PlanReader r, Plan plan) {
+        Set<String> names = new HashSet<>();
+        List<String> evidence = new ArrayList<>(new java.util.TreeSet<>(Evidence.NAMES.keySet()));
+        List<RiskPlan.Risk> risks = r.list(node, "risks", (m, p) -> {
+            for (var t : m.getValue()) {
+                if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k && k.getValue().equals("status")) {
+                    r.problem(k, p + ".status", "status is derived from evidence, never typed",
+                            "remove it and give the risk controls: [{evidence: ..., max_age: ...}]");
+                }
+            }
+            Map<String, Node> k = r.keys(m, p, withStatus(RISK_KEYS));
+            String name = r.required(m, k, p, "name");
+            r.unique(k.get("name"), p + ".name", name, names, "risk");
+            String title = r.optional(k, p, "title", name);
+            String mitigation = r.optional(k, p, "mitigation");
+            List<RiskPlan.Control> controls = r.list(k.get("controls"), p + ".controls", (cm, cp) -> control(r, cm, cp,
+                    evidence, plan));
+            if (!k.containsKey("controls")) {
+                r.problem(m, p + ".controls", "required field is missing",
+                        "a risk without controls can never be shown mitigated; e.g. controls: [{evidence: audit, max_age: 7d}]");
+            }
+            return name == null ? null : new RiskPlan.Risk(name, title, mitigation, controls);
+        });
+        return new RiskPlan(risks);
+    }
+
+    private static List<String> withStatus(List<String> keys) {
+        List<String> l = new ArrayList<>(keys);
+        l.add("status"); // reported above with a better message than "unknown key"
+        return l;
+    }
+
+    private static RiskPlan.Control control(PlanReader r, MappingNode m, String p, List<String> evidence, Plan plan) {
+        Map<String, Node> k = r.keys(m, p, CONTROL_KEYS);
+        String ev = r.required(m, k, p, "evidence");
+        if (ev != null && !Evidence.NAMES.containsKey(ev)) {
+            r.problem(k.get("evidence"), p + ".evidence", "unknown evidence '" + ev + "'", "one of: " + String.join(", ", evidence));
+            ev = null;
+        }
+        String subject = r.optional(k, p, "subject");
+        String env = r.optional(k, p, "environment");
+        if (subject != null && env != null) {
+            r.problem(k.get("environment"), p + ".environment", "give either subject or environment, not both", null);
+        }
+        if (env != null && plan.environment(env).isEmpty()) {
+            r.problem(k.get("environment"), p + ".environment", "no environment '" + env + "' in the plan",
+                    "environments: " + String.join(", ", plan.environments().stream().map(Plan.Environment::name).toList()));
+        }
+        if (!k.containsKey("max_age")) {
+            r.problem(m, p + ".max_age", "required field is missing", "how fresh the evidence must be, e.g. 24h or 7d");
+        }
+        Duration maxAge = r.duration(k, p, "max_age", null);
+        Map<String, String> where = r.stringMap(k.get("where"), p + ".where");
+        return ev == null || maxAge == null ? null : new RiskPlan.Control(ev, env != null ? env : subject, maxAge, where);
+    }
+}

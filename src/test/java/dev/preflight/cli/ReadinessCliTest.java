@@ -1,0 +1,115 @@
+package dev.preflight.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.exec.ProcessResult;
+import dev.preflight.exec.ProcessSpec;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code preflight risks} and {@code preflight readiness} from real evidence, in every format. */
+class ReadinessCliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {
+    }
+
+    private Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(),
+                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
+        int code = Cli.run(ctx, args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void plan() throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: academy, runbook: "https://wiki.example.com/academy/runbook"}
+                environments:
+                  - name: staging
+                    hosts: [{name: bastion, uri: local}]
+                requirements:
+                  - {tool: java, version: ">=17"}
+                  - {tool: flutter, version: "3.22"}
+                risks:
+                  - name: version-drift
+                    title: Version drift between environments
+                    mitigation: CI compatibility audit + weekly Ops review
+                    controls: [{evidence: audit, environment: staging, max_age: 7d}]
+                  - name: backup-corruption
+                    title: Backup corruption
+                    mitigation: Dual-location storage with checksum validation
+                    controls: [{evidence: backup-verify, max_age: 24h}]
+                """);
+    }
+
+    @Test
+    void risksAreDerivedAndReadinessSaysWhyItIsNoGo() throws Exception {
+        Result before = run("risks");
+        assertThat(before.code()).isEqualTo(1);
+        assertThat(before.out()).contains("Version drift between environments  Open",
+                "audit (staging) within 7d: no evidence recorded (run preflight audit)",
+                "2 risk(s): 0 mitigated, 0 at risk, 2 open");
+        // A real audit that fails (flutter is not installed here) is evidence too: failing evidence.
+        assertThat(run("audit").code()).isEqualTo(1);
+        Result json = run("risks", "--format", "json");
+        JsonNode risks = Json.parse(json.out());
+        assertThat(risks.get(0).path("status").asText()).isEqualTo("Open");
+        assertThat(risks.get(0).path("controls").get(0).path("state").asText()).isEqualTo("failing");
+
+        Result text = run("readiness");
+        assertThat(text.code()).isEqualTo(1);
+        assertThat(text.out()).contains("Readiness of academy: NO-GO", "gates: not configured in the plan, and readiness requires it",
+                "risks:   version-drift Open: audit (staging) within 7d: latest evidence failed");
+        Result md = run("readiness", "--format", "markdown");
+        assertThat(md.out()).contains("**Verdict: NO-GO**", "## Risk register", "| Backup corruption |");
+
+        Result sign = run("readiness", "sign", "--by", "Jane Doe", "--role", "EPM");
+        assertThat(sign.code()).isEqualTo(1);
+        assertThat(sign.out()).contains("Sign-off NOT recorded: the verdict is NO-GO.");
+        assertThat(run("ledger", "log", "--kind", "sign-off").out()).doesNotContain("Jane Doe");
+        assertThat(run("ledger", "log", "--kind", "readiness").out()).contains("readiness");
+    }
+
+    @Test
+    void htmlReportIsSelfContainedAndRendersInChromium() throws Exception {
+        run("audit");
+        Result html = run("readiness", "--format", "html", "-o", "readiness.html");
+        assertThat(html.code()).isEqualTo(1);
+        String page = Files.readString(dir.resolve("readiness.html"));
+        // No external fetch of any kind: no src/href attributes, no CSS url() or @import.
+        assertThat(Pattern.compile("(?i)\\b(src|href)\\s*=|url\\(|@import").matcher(page).find()).isFalse();
+        ProcessResult dom = new LocalProcessRunner(Secrets.none()).run(ProcessSpec.of("chromium", "--headless",
+                "--no-sandbox", "--disable-gpu", "--dump-dom", dir.resolve("readiness.html").toUri().toString())
+                .withTimeout(Duration.ofSeconds(90)));
+        assertThat(dom.exitCode()).as(dom.stderr()).isZero();
+        String d = dom.stdout();
+        assertThat(d).contains("<p id=\"verdict\" class=\"verdict nogo\">NO-GO</p>");
+        for (String id : new String[] {"reasons", "sections", "risks", "audit", "backup", "backup-verify", "restore-test",
+            "deps", "flags-validate", "flag-toggle", "cutover-step", "gates", "sign-off", "ledger"}) {
+            assertThat(d).as(id).contains("<section id=\"" + id + "\">");
+        }
+        assertThat(d).contains("staging/bastion", "passed 17", "failed", "Version drift between environments", "Head hash");
+        // The verdict comes first.
+        assertThat(d.indexOf("id=\"verdict\"")).isLessThan(d.indexOf("id=\"sections\""));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.preflight.risk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The runbook's four risks, each in each of its three derived states, from evidence written into a
+ * real SQLite ledger at chosen times. The academy plan's own risk register is what is assessed.
+ */
+class RiskServiceTest {
+    /** A clock the test moves: evidence is written "then", the assessment happens "now". */
+    static final class TestClock extends Clock {
+        Instant now = Instant.parse("2026-11-20T09:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @TempDir
+    Path dir;
+    TestClock clock = new TestClock();
+    Ledger ledger;
+    RiskPlan register;
+    final Instant assessAt = Instant.parse("2026-11-24T10:00:00Z");
+
+    @BeforeEach
+    void open() {
+        ledger = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "dba@bastion", clock);
+        Plan academy = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
+        register = academy.section("risks", RiskPlan.class).orElseThrow();
+    }
+
+    @AfterEach
+    void close() {
+        ledger.close();
+    }
+
+    private void at(Duration before, String kind, String subject, Outcome o, Map<String, Object> payload) {
+        clock.now = assessAt.minus(before);
+        ledger.append(NewEntry.of(kind, subject, o, kind + " " + o.label(), payload));
+    }
+
+    private RiskResult assess(String risk) {
+        clock.now = assessAt;
+        RiskPlan.Risk r = register.risks().stream().filter(x -> x.name().equals(risk)).findFirst().orElseThrow();
+        return new RiskService(ledger, clock).assess(r);
+    }
+
+    @Test
+    void backupCorruption() {
+        assertThat(assess("backup-corruption").status()).isEqualTo(RiskResult.Status.OPEN);
+        assertThat(assess("backup-corruption").reasons()).singleElement().asString()
+                .contains("backup-verify within 24h: no evidence recorded (run preflight backup verify)");
+        at(Duration.ofHours(30), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
+        RiskResult stale = assess("backup-corruption");
+        assertThat(stale.status()).isEqualTo(RiskResult.Status.AT_RISK);
+        assertThat(stale.reasons()).singleElement().asString().contains("stale, last passed #1", "(30h ago)");
+        at(Duration.ofHours(2), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
+        assertThat(assess("backup-corruption").status()).isEqualTo(RiskResult.Status.MITIGATED);
+        // A newer failure outweighs the older pass: a flipped byte found an hour ago is what we know now.
+        at(Duration.ofHours(1), "backup-verify", "academy-db", Outcome.FAILED, Map.of());
+        RiskResult failing = assess("backup-corruption");
+        assertThat(failing.status()).isEqualTo(RiskResult.Status.OPEN);
+        assertThat(failing.reasons()).singleElement().asString().contains("latest evidence failed #3");
+    }
+
+    @Test
+    void versionDriftNeedsEveryEnvironment() {
+        at(Duration.ofDays(1), "audit", "staging", Outcome.PASSED, Map.of());
+        RiskResult oneMissing = assess("version-drift");
+        assertThat(oneMissing.status()).isEqualTo(RiskResult.Status.OPEN);
+        assertThat(oneMissing.reasons()).singleElement().asString().startsWith("audit (production) within 7d: no evidence");
+        at(Duration.ofDays(8), "audit", "production", Outcome.PASSED, Map.of());
+        assertThat(assess("version-drift").status()).isEqualTo(RiskResult.Status.AT_RISK);
+        at(Duration.ofDays(2), "audit", "production", Outcome.PASSED, Map.of());
+        RiskResult ok = assess("version-drift");
+        assertThat(ok.status()).isEqualTo(RiskResult.Status.MITIGATED);
+        assertThat(ok.controls()).hasSize(2).allMatch(c -> c instanceof RiskResult.ControlResult.Fresh);
+        at(Duration.ofHours(3), "audit", "staging", Outcome.FAILED, Map.of());
+        assertThat(assess("version-drift").status()).isEqualTo(RiskResult.Status.OPEN);
+    }
+
+    @Test
+    void flagMisconfiguration() {
+        at(Duration.ofHours(2), "flags-validate", "academy", Outcome.FAILED, Map.of());
+        assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.OPEN);
+        at(Duration.ofHours(1), "flags-validate", "academy", Outcome.PASSED, Map.of());
+        assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.MITIGATED);
+        clock.now = assessAt.plus(Duration.ofDays(2));
+        RiskResult later = new RiskService(ledger, clock).assess(register.risks().get(2));
+        assertThat(later.risk().name()).isEqualTo("flag-misconfiguration");
+        assertThat(later.status()).isEqualTo(RiskResult.Status.AT_RISK);
+    }
+
+    @Test
+    void cutoverFailureCountsOnlyFailbackDrillsInStaging() {
+        // Other cutover steps, and failbacks in production, are not a staging failback drill.
+        at(Duration.ofDays(1), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "switch"));
+        at(Duration.ofDays(1), "cutover-step", "production", Outcome.PASSED, Map.of("step", "failback"));
+        assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.OPEN);
+        at(Duration.ofDays(10), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 2100));
+        assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.AT_RISK);
+        at(Duration.ofDays(1), "cutover-step", "staging", Outcome.FAILED, Map.of("step", "failback", "elapsed_ms", 410_000));
+        RiskResult failed = assess("cutover-failure");
+        assertThat(failed.status()).isEqualTo(RiskResult.Status.OPEN);
+        at(Duration.ofHours(5), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 1900));
+        assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.MITIGATED);
+    }
+
+    @Test
+    void theRegisterIsValidatedAndStatusCannotBeTyped() {
+        String yaml = """
+                version: 1
+                project: {name: academy}
+                environments: [{name: staging, hosts: [{name: a, uri: local}]}]
+                risks:
+                  - name: backup-corruption
+                    status: Mitigated
+                    controls: [{evidence: backup-verfy, max_age: 24h}]
+                  - name: drift
+                    controls: [{evidence: audit, environment: prod}]
+                  - name: drift
+                    mitigation: none
+                """;
+        List<String> problems;
+        try {
+            PlanLoader.parse("p.yaml", yaml, dir, Map.of());
+            throw new AssertionError("expected problems");
+        } catch (dev.preflight.plan.PlanException e) {
+            problems = e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList();
+        }
+        assertThat(problems).containsExactly(
+                "p.yaml:6:5: risks[0].status: status is derived from evidence, never typed (remove it and give the risk controls: [{evidence: ..., max_age: ...}])",
+                "p.yaml:7:27: risks[0].controls[0].evidence: unknown evidence 'backup-verfy' (one of: audit, backup, backup-verify, deps, failback-drill, flags-validate, gates, ledger-verify, restore-test)",
+                "p.yaml:9:16: risks[1].controls[0].max_age: required field is missing (how fresh the evidence must be, e.g. 24h or 7d)",
+                "p.yaml:9:47: risks[1].controls[0].environment: no environment 'prod' in the plan (environments: staging)",
+                "p.yaml:10:5: risks[2].controls: required field is missing (a risk without controls can never be shown mitigated; e.g. controls: [{evidence: audit, max_age: 7d}])",
+                "p.yaml:10:11: risks[2].name: duplicate risk 'drift' (risk names must be unique)");
+    }
+}
