@@ -226,10 +226,10 @@ public final class ComposerAnalysis {
                 parse(r, dep, c, label).ifPresent(conf -> {
                     Overlap o = conf.overlap(range);
                     if (o == Overlap.ALL) {
-                        add(Severity.BLOCKER, "conflict", r, dep, c, label, "conflicts with " + dep + " " + c
+                        add(Severity.BLOCKER, "conflict", r, "conflict " + dep, c, label, "conflicts with " + dep + " " + c
                                 + ", which covers all of " + label);
                     } else if (o == Overlap.PART) {
-                        add(Severity.WARNING, "conflict", r, dep, c, label, "conflicts with " + dep + " " + c
+                        add(Severity.WARNING, "conflict", r, "conflict " + dep, c, label, "conflicts with " + dep + " " + c
                                 + ", which covers part of " + label);
                     }
                 });
