@@ -94,7 +94,17 @@ public final class ComposerAnalysis {
             if (p.name() == null || p.version() == null) {
                 continue;
             }
-            Locked l = new Locked(p, e.getValue(), p.versions(lock.aliases()));
+            Set<String> versions;
+            try {
+                versions = p.versions(lock.aliases());
+            } catch (IllegalArgumentException ex) {
+                // Composer itself would refuse this lock; say so rather than guess.
+                findings.add(new Finding(Severity.WARNING, "composer", "unparsed", p.name(), p.version(), null,
+                        List.of(p.name() + " " + p.version()), e.getValue(), "locked version cannot be read ("
+                                + ex.getMessage() + "); this package was not checked", null));
+                continue;
+            }
+            Locked l = new Locked(p, e.getValue(), versions);
             byName.put(p.name(), l);
             providers.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(l);
             p.replace().keySet().forEach(r -> providers.computeIfAbsent(r, k -> new ArrayList<>()).add(l));
@@ -163,6 +173,10 @@ public final class ComposerAnalysis {
 
     private Optional<ComposerConstraint> parse(Requirer r, String dep, String c, String what) {
         try {
+            // Composer replaces "self.version" with the requiring package's own version when it loads it.
+            if ("self.version".equals(c.strip()) && r.locked() != null) {
+                return Optional.of(ComposerConstraint.parse(r.locked().pkg().version()));
+            }
             return Optional.of(ComposerConstraint.parse(c));
         } catch (IllegalArgumentException e) {
             findings.add(new Finding(Severity.WARNING, "composer", "unparsed", r.name(), version(r), what,

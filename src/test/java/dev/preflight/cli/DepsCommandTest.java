@@ -214,4 +214,24 @@ class DepsCommandTest {
                 "spatie/laravel-permission 5.11.1 [composer]", "fix: 6.4.0", "mockery/mockery 1.6.8 [composer] (dev-only)",
                 "@academy/legacy-charts 2.1.0 [npm]", "forward check: laravel/framework v11.31.0", "BLOCKED: 12 blocker(s)");
     }
+
+    @Test
+    void malformedLockInPlanModeIsExitTwoAndARecordedError() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/composer.lock"), "{\n  \"packages\": [\n    {\"name\": \"a/b\",");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: demo}
+                dependencies: {dir: app, targets: {php: "8.3"}}
+                """);
+        Result r = run("deps");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(dir.resolve("app/composer.lock") + ":3:", "not valid JSON");
+        Result run = run("run");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.out()).contains("NO-GO", "ERROR");
+        try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "t@h", Clock.systemUTC())) {
+            assertThat(ledger.latest("deps", "demo").orElseThrow().outcome()).isEqualTo(Outcome.ERROR);
+        }
+    }
 }

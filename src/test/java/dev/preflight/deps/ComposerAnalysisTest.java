@@ -137,4 +137,24 @@ class ComposerAnalysisTest {
         assertThat(inline.versions(List.of(new ComposerFiles.LockAlias("a/b", "dev-feature", "1.0.0", "1.0.0.0"))))
                 .containsExactly("dev-feature", "1.0.0.0");
     }
+
+    @Test
+    void unreadableLockedVersionsAndSelfVersionRequirements(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("composer.lock"), """
+                {"packages": [
+                  {"name": "laravel/framework", "version": "v10.48.4", "replace": {"illuminate/support": "self.version"}},
+                  {"name": "odd/pkg", "version": "1.0.1-SNAPSHOT", "require": {"illuminate/support": "^10.0"}},
+                  {"name": "illuminate/split", "version": "v10.48.4", "require": {"illuminate/support": "self.version"}}
+                ]}
+                """);
+        ComposerFiles.Lock lock = JsonFiles.read(dir.resolve("composer.lock"), ComposerFiles.Lock.class);
+        ComposerFiles.Root root = new ComposerFiles.Root(null, Map.of("laravel/framework", "^10.0"), null, null, null, null);
+        Map<String, ComposerConstraint> targets = Map.of("laravel/framework", ComposerConstraint.parse("11.*"));
+        List<Finding> f = new ComposerAnalysis(root, lock, targets, null, null, PackagistMetadata.none()).run();
+        assertThat(about(f, "odd/pkg", "unparsed")).singleElement()
+                .satisfies(x -> assertThat(x.message()).contains("locked version cannot be read", "1.0.1-SNAPSHOT"));
+        // self.version is the requirer's own version (10.48.4), which excludes 11.*
+        assertThat(about(f, "illuminate/split", "requires")).singleElement()
+                .satisfies(x -> assertThat(x.severity()).isEqualTo(Severity.BLOCKER));
+    }
 }
