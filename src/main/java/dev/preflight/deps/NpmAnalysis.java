@@ -257,7 +257,7 @@ public final class NpmAnalysis {
                 items.add(e.getValue());
             }
             for (JsonNode i : items) {
-                out.add(new Outdated(e.getKey(), i.path("current").asText("missing"), i.path("wanted").asText(""),
+                out.add(new Outdated(e.getKey(), i.path("current").asText("(not installed)"), i.path("wanted").asText(""),
                         i.path("latest").asText(""), i.path("location").asText("")));
             }
         }
