@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             AuditCommand.class,
             RisksCommand.class,
             ReadinessCommand.class,
+            DepsCommand.class,
             LedgerCommand.class,
             AutoComplete.GenerateCompletion.class,
         },

@@ -24,7 +24,7 @@ final class Runbook {
                 new UnavailableSection("backups", c -> c.plan().configures("backups"), "Backups (runbook §2 steps 1-3, 5)"),
                 new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
                 new dev.preflight.audit.AuditSection(),
-                new UnavailableSection("deps", c -> c.plan().configures("dependencies"), "Dependency review (§3.2)"),
+                new dev.preflight.deps.DepsSection(),
                 new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),
                 new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
                 gates(),

@@ -1,0 +1,97 @@
+package dev.preflight.cli;
+
+import dev.preflight.audit.Prober;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
+import dev.preflight.deps.DepsModel.Report;
+import dev.preflight.deps.DepsReports;
+import dev.preflight.deps.DepsService;
+import dev.preflight.deps.PlanDeps;
+import dev.preflight.deps.Targets;
+import dev.preflight.exec.HostConnectors;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import dev.preflight.report.Format;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code preflight deps}: what in the lock files blocks the upgrade (runbook §3.2), from the plan or ad hoc. */
+@Command(name = "deps", mixinStandardHelpOptions = true,
+        description = {"Review composer.json/composer.lock and package.json/package-lock.json against the upgrade",
+            "targets (the plan's 'dependencies' section, or ad hoc with --dir and --target): blockers grouped by",
+            "package with the requirement chain and the lowest fixing version. Offline unless --npm-outdated.",
+            "Exit 0 nothing blocks, 1 a blocker, 2 bad input (plan, options, malformed lock file),",
+            "3 a Flutter build agent could not be checked."})
+public final class DepsCommand extends BaseCommand {
+    @Option(names = "--dir", paramLabel = "PATH", description = "Ad hoc: the directory with the lock files (no plan needed).")
+    String dir;
+
+    @Option(names = "--target", paramLabel = "NAME=VERSION",
+            description = "Ad hoc target, e.g. 'laravel/framework=11.*', php=8.3, node=20 (repeatable).")
+    List<String> targets = new ArrayList<>();
+
+    @Option(names = "--metadata", paramLabel = "FILE",
+            description = "Packagist p2 metadata file for the forward check (repeatable).")
+    List<String> metadata = new ArrayList<>();
+
+    @Option(names = "--npm-outdated", description = "Ad hoc: also run 'npm outdated --json' (needs the registry).")
+    boolean npmOutdated;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Timeout for npm outdated.")
+    int timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        DepsService service = new DepsService(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
+                new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
+        if (dir != null || !targets.isEmpty()) {
+            if (dir == null || targets.isEmpty()) {
+                throw PreflightException.usage("ad-hoc review needs --dir and at least one --target",
+                        "e.g. preflight deps --dir . --target 'laravel/framework=11.*' --target php=8.3 --target node=20");
+            }
+            Targets t;
+            try {
+                t = Targets.parse(targets);
+            } catch (IllegalArgumentException e) {
+                throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
+            }
+            List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
+            Report report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
+                    npmOutdated, List.of(), null));
+            try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
+                    ctx().clock())) {
+                PlanDeps.record(ledger, "ad-hoc", report);
+            }
+            emit(DepsReports.render(report, format, style()));
+            return report.exitCode();
+        }
+        if (!metadata.isEmpty() || npmOutdated) {
+            throw PreflightException.usage("--metadata and --npm-outdated are ad-hoc options (with --dir and --target)",
+                    "with a plan, set dependencies.metadata and dependencies.npm_outdated");
+        }
+        Plan plan = loadPlan();
+        DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()),
+                HostConnectors.localOnly(plan.secrets()), new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
+        DepsService.Request request = PlanDeps.request(plan);
+        Report report;
+        try (Ledger ledger = openLedger(plan)) {
+            try {
+                report = planService.review(request);
+            } catch (PreflightException e) {
+                ledger.append(dev.preflight.ledger.NewEntry.of("deps", plan.project().name(),
+                        dev.preflight.ledger.Outcome.ERROR, e.getMessage(), java.util.Map.of("error", e.getMessage())));
+                throw e;
+            }
+            PlanDeps.record(ledger, plan.project().name(), report);
+        }
+        emit(DepsReports.render(report, format, style()));
+        return report.exitCode();
+    }
+}

@@ -1,0 +1,499 @@
+package dev.preflight.deps;
+
+import dev.preflight.deps.ComposerConstraint.Overlap;
+import dev.preflight.deps.ComposerFiles.Lock;
+import dev.preflight.deps.ComposerFiles.Pkg;
+import dev.preflight.deps.ComposerFiles.Root;
+import dev.preflight.deps.DepsModel.Finding;
+import dev.preflight.deps.DepsModel.Severity;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * What in composer.json + composer.lock stands in the way of the Composer targets (e.g.
+ * {@code laravel/framework 11.*}) and the target PHP: requirements on a target or on anything it
+ * replaces that exclude the target range (BLOCKER) or allow only part of it (WARNING), conflicts in
+ * both directions, {@code php} requirements, a {@code config.platform.php} that hides the real PHP,
+ * and, when Packagist metadata is given, what the target itself requires (the forward check). Each
+ * finding carries the requirement chain from the root and, when the metadata knows one, the lowest
+ * version of the blocking package that would allow the target. One instance per analysis.
+ */
+public final class ComposerAnalysis {
+    private static final String ROOT = "root";
+
+    /** A locked package and what Composer treats as its versions (own, branch alias, inline alias). */
+    private record Locked(Pkg pkg, boolean dev, Set<String> versions) {
+        String label() {
+            return pkg.name() + " " + pkg.version();
+        }
+    }
+
+    /** A package (or the root) that requires something: {@code dev} when only installed for development. */
+    private record Requirer(String name, Locked locked, Map<String, String> require, Map<String, String> conflict,
+                            Map<String, Boolean> devEntries, boolean dev) {
+    }
+
+    private final Root root;
+    private final Lock lock;
+    private final Map<String, ComposerConstraint> targets;
+    private final ComposerConstraint php;
+    private final String phpLabel;
+    private final PackagistMetadata meta;
+    private final List<Finding> findings = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final Map<String, Locked> byName = new LinkedHashMap<>();
+    private final Map<String, List<Locked>> providers = new HashMap<>();
+    private final Map<String, List<String>> chains = new HashMap<>();
+    private final List<Requirer> requirers = new ArrayList<>();
+
+    /**
+     * @param targets  Composer package targets, name to range (already widened: {@code 11.*})
+     * @param php      the target PHP range ({@code 8.3.*}), or null when PHP is not a target
+     * @param phpLabel how the PHP target is shown
+     */
+    public ComposerAnalysis(Root root, Lock lock, Map<String, ComposerConstraint> targets, ComposerConstraint php,
+                            String phpLabel, PackagistMetadata meta) {
+        this.root = root;
+        this.lock = lock;
+        this.targets = targets;
+        this.php = php;
+        this.phpLabel = phpLabel;
+        this.meta = meta;
+    }
+
+    /** Runs every check; returns the findings (notes via {@link #notes()}). */
+    public List<Finding> run() {
+        index();
+        for (Map.Entry<String, ComposerConstraint> t : targets.entrySet()) {
+            target(t.getKey(), t.getValue());
+        }
+        if (php != null) {
+            php();
+        }
+        return List.copyOf(findings);
+    }
+
+    /** Checks that were skipped and why, and facts the reader needs (locked versions, replace lists). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    private void index() {
+        for (Map.Entry<Pkg, Boolean> e : ComposerFiles.all(lock)) {
+            Pkg p = e.getKey();
+            if (p.name() == null || p.version() == null) {
+                continue;
+            }
+            Set<String> versions;
+            try {
+                versions = p.versions(lock.aliases());
+            } catch (IllegalArgumentException ex) {
+                // Composer itself would refuse this lock; say so rather than guess.
+                findings.add(new Finding(Severity.WARNING, "composer", "unparsed", p.name(), p.version(), null,
+                        List.of(p.name() + " " + p.version()), e.getValue(), "locked version cannot be read ("
+                                + ex.getMessage() + "); this package was not checked", null));
+                continue;
+            }
+            Locked l = new Locked(p, e.getValue(), versions);
+            byName.put(p.name(), l);
+            providers.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(l);
+            p.replace().keySet().forEach(r -> providers.computeIfAbsent(r, k -> new ArrayList<>()).add(l));
+            p.provide().keySet().forEach(r -> providers.computeIfAbsent(r, k -> new ArrayList<>()).add(l));
+        }
+        Map<String, Boolean> rootDev = new LinkedHashMap<>();
+        Map<String, String> rootRequire = new LinkedHashMap<>();
+        root.require().forEach((k, v) -> {
+            rootRequire.put(k, v);
+            rootDev.put(k, false);
+        });
+        root.requireDev().forEach((k, v) -> {
+            if (!rootRequire.containsKey(k)) {
+                rootRequire.put(k, v);
+                rootDev.put(k, true);
+            }
+        });
+        requirers.add(new Requirer(ROOT, null, rootRequire, root.conflict(), rootDev, false));
+        for (Locked l : byName.values()) {
+            requirers.add(new Requirer(l.pkg().name(), l, l.pkg().require(), l.pkg().conflict(), Map.of(), l.dev()));
+        }
+        computeChains(rootRequire, rootDev);
+    }
+
+    /** Shortest path from the root to every locked package, production requirements first. */
+    private void computeChains(Map<String, String> rootRequire, Map<String, Boolean> rootDev) {
+        Deque<Locked> queue = new ArrayDeque<>();
+        for (boolean devPass : new boolean[] {false, true}) {
+            rootRequire.forEach((dep, c) -> {
+                if (rootDev.get(dep) == devPass) {
+                    for (Locked l : providers.getOrDefault(dep, List.of())) {
+                        if (!chains.containsKey(l.pkg().name())) {
+                            chains.put(l.pkg().name(), List.of(ROOT, l.label()));
+                            queue.add(l);
+                        }
+                    }
+                }
+            });
+            while (!queue.isEmpty()) {
+                Locked cur = queue.poll();
+                List<String> base = chains.get(cur.pkg().name());
+                for (String dep : cur.pkg().require().keySet()) {
+                    for (Locked l : providers.getOrDefault(dep, List.of())) {
+                        if (!chains.containsKey(l.pkg().name())) {
+                            List<String> c = new ArrayList<>(base);
+                            c.add(l.label());
+                            chains.put(l.pkg().name(), List.copyOf(c));
+                            queue.add(l);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private List<String> chain(Requirer r, String dep, String constraint) {
+        List<String> c = new ArrayList<>(r.locked() == null ? List.of(ROOT)
+                : chains.getOrDefault(r.name(), List.of(ROOT, "(not reachable from the root) " + r.locked().label())));
+        c.add(dep + " " + constraint);
+        return c;
+    }
+
+    private boolean devOnly(Requirer r, String dep) {
+        return r.locked() == null ? Boolean.TRUE.equals(r.devEntries().get(dep)) : r.dev();
+    }
+
+    private Optional<ComposerConstraint> parse(Requirer r, String dep, String c, String what) {
+        try {
+            // Composer replaces "self.version" with the requiring package's own version when it loads it.
+            if ("self.version".equals(c.strip()) && r.locked() != null) {
+                return Optional.of(ComposerConstraint.parse(r.locked().pkg().version()));
+            }
+            return Optional.of(ComposerConstraint.parse(c));
+        } catch (IllegalArgumentException e) {
+            findings.add(new Finding(Severity.WARNING, "composer", "unparsed", r.name(), version(r), what,
+                    chain(r, dep, c), devOnly(r, dep), "cannot read the constraint on " + dep + ": " + e.getMessage()
+                            + "; it was not checked", null));
+            return Optional.empty();
+        }
+    }
+
+    private static String version(Requirer r) {
+        return r.locked() == null ? null : r.locked().pkg().version();
+    }
+
+    private void target(String name, ComposerConstraint range) {
+        String label = name + " " + range.pretty();
+        Locked current = byName.get(name);
+        notes.add(label + ": locked " + (current == null ? "nothing (not in composer.lock)" : current.pkg().version()));
+        Optional<Pkg> next = meta.knows(name) ? meta.newestStable(name, range) : Optional.empty();
+        // Names whose requirements count as requirements on the target: the target and what it replaces.
+        Set<String> names = new LinkedHashSet<>();
+        names.add(name);
+        Map<String, String> replace = next.map(Pkg::replace).orElse(current == null ? Map.of() : current.pkg().replace());
+        String source = next.isPresent() ? "the metadata of " + name + " " + next.get().version()
+                : current != null ? "the locked " + current.label() : null;
+        replace.forEach((r, v) -> {
+            if ("self.version".equals(v)) {
+                names.add(r);
+            }
+        });
+        if (source == null) {
+            notes.add(name + ": no replace list (not locked and no metadata): requirements on packages it replaces "
+                    + "were not checked");
+        } else if (names.size() > 1) {
+            notes.add(name + " replaces " + (names.size() - 1) + " package(s) (from " + source + "); requirements on them "
+                    + "count as requirements on " + name);
+        }
+        for (Requirer r : requirers) {
+            if (names.contains(r.name())) {
+                continue;
+            }
+            r.require().forEach((dep, c) -> {
+                if (!names.contains(dep)) {
+                    return;
+                }
+                parse(r, dep, c, label).ifPresent(req -> {
+                    Overlap o = req.overlap(range);
+                    String via = dep.equals(name) ? "" : " (" + dep + " is part of " + name + ")";
+                    if (o == Overlap.NONE) {
+                        add(Severity.BLOCKER, "requires", r, dep, c, label, "requires " + dep + " " + c
+                                + ", which excludes " + label + " entirely" + via);
+                    } else if (o == Overlap.PART) {
+                        add(Severity.WARNING, "requires", r, dep, c, label, "requires " + dep + " " + c
+                                + ", which allows only part of " + label + " (" + req.and(range).describe() + ")" + via);
+                    }
+                });
+            });
+            r.conflict().forEach((dep, c) -> {
+                if (!names.contains(dep)) {
+                    return;
+                }
+                parse(r, dep, c, label).ifPresent(conf -> {
+                    Overlap o = conf.overlap(range);
+                    if (o == Overlap.ALL) {
+                        add(Severity.BLOCKER, "conflict", r, "conflict " + dep, c, label, "conflicts with " + dep + " " + c
+                                + ", which covers all of " + label);
+                    } else if (o == Overlap.PART) {
+                        add(Severity.WARNING, "conflict", r, "conflict " + dep, c, label, "conflicts with " + dep + " " + c
+                                + ", which covers part of " + label);
+                    }
+                });
+            });
+        }
+        if (meta.isEmpty()) {
+            notes.add("forward check skipped for " + label + ": no Packagist metadata file given (plan "
+                    + "dependencies.metadata or --metadata), so what " + name + " itself requires (PHP, Symfony "
+                    + "components, ...) was not compared with the lock");
+            return;
+        }
+        if (!meta.knows(name)) {
+            notes.add("forward check skipped for " + label + ": the metadata files (" + meta.files() + ") do not describe "
+                    + name);
+            return;
+        }
+        if (next.isEmpty()) {
+            notes.add("forward check skipped for " + label + ": the metadata has no stable version of " + name
+                    + " in " + range.pretty());
+            return;
+        }
+        forward(name, label, next.get(), names);
+    }
+
+    private void add(Severity s, String kind, Requirer r, String dep, String c, String target, String message) {
+        String fix = null;
+        if (s == Severity.BLOCKER && r.locked() != null) {
+            fix = fixFor(r.locked(), v -> allowsTargets(v));
+        }
+        findings.add(new Finding(s, "composer", kind, r.name(), version(r), target, chain(r, dep, c), devOnly(r, dep),
+                message, fix));
+    }
+
+    /** True when a version of a package neither excludes a target (or what it replaces) nor the target PHP. */
+    private boolean allowsTargets(Pkg v) {
+        for (Map.Entry<String, ComposerConstraint> t : targets.entrySet()) {
+            Set<String> names = new LinkedHashSet<>();
+            names.add(t.getKey());
+            Locked current = byName.get(t.getKey());
+            Map<String, String> replace = meta.newestStable(t.getKey(), t.getValue()).map(Pkg::replace)
+                    .orElse(current == null ? Map.of() : current.pkg().replace());
+            replace.forEach((r, x) -> {
+                if ("self.version".equals(x)) {
+                    names.add(r);
+                }
+            });
+            for (String n : names) {
+                String req = v.require().get(n);
+                if (req != null && !safeParse(req).map(c -> c.overlap(t.getValue()) != Overlap.NONE).orElse(false)) {
+                    return false;
+                }
+                String conf = v.conflict().get(n);
+                if (conf != null && safeParse(conf).map(c -> c.overlap(t.getValue()) == Overlap.ALL).orElse(false)) {
+                    return false;
+                }
+            }
+        }
+        if (php != null && v.require().containsKey("php")) {
+            return safeParse(v.require().get("php")).map(c -> c.overlap(php) != Overlap.NONE).orElse(false);
+        }
+        return true;
+    }
+
+    private static Optional<ComposerConstraint> safeParse(String c) {
+        try {
+            return Optional.of(ComposerConstraint.parse(c));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The lowest version of a locked package, at or above the locked one, that satisfies {@code ok}
+     * (from the metadata); null when the metadata does not know the package. Versions below the locked
+     * one are not offered: an old release that predates the dependency would "allow" anything.
+     */
+    private String fixFor(Locked l, Predicate<Pkg> ok) {
+        if (!meta.knows(l.pkg().name())) {
+            return null;
+        }
+        String locked = l.pkg().normalized();
+        for (Pkg v : meta.versions(l.pkg().name())) {
+            if (!"stable".equals(ComposerVersion.stability(v.normalized()))) {
+                continue;
+            }
+            if (!ComposerVersion.isBranch(locked) && ComposerVersion.compare(v.normalized(), locked) < 0) {
+                continue;
+            }
+            if (ok.test(v)) {
+                return v.version();
+            }
+        }
+        return "none: no stable version in the metadata at or above " + l.pkg().version() + " allows the targets";
+    }
+
+    private void php() {
+        String label = "php " + phpLabel;
+        for (Requirer r : requirers) {
+            String c = r.require().get("php");
+            if (c == null) {
+                continue;
+            }
+            parse(r, "php", c, label).ifPresent(req -> {
+                Overlap o = req.overlap(php);
+                if (o == Overlap.NONE) {
+                    add(Severity.BLOCKER, "php", r, "php", c, label, "requires php " + c + ", which excludes " + label);
+                } else if (o == Overlap.PART) {
+                    add(Severity.WARNING, "php", r, "php", c, label, "requires php " + c + ", which allows only part of "
+                            + label + " (" + req.and(php).describe() + ")");
+                }
+            });
+        }
+        String platform = platformPhp();
+        if (platform != null) {
+            String where = root.platformPhp() != null ? "config.platform.php" : "composer.lock platform-overrides.php";
+            String normalized;
+            try {
+                normalized = ComposerVersion.normalize(platform);
+            } catch (IllegalArgumentException e) {
+                findings.add(new Finding(Severity.WARNING, "composer", "platform", ROOT, null, label, List.of(ROOT,
+                        where + " " + platform), false, where + " is not a version: " + e.getMessage(), null));
+                return;
+            }
+            if (!php.matches(normalized)) {
+                findings.add(new Finding(Severity.WARNING, "composer", "platform", ROOT, null, label,
+                        List.of(ROOT, where + " " + platform), false, where + " is " + platform
+                                + ": Composer resolved the lock as if PHP were " + platform + ", hiding the real "
+                                + "version; packages were chosen for it, not for " + label
+                                + ". Raise it to the target (or remove it) before composer update", null));
+            } else {
+                notes.add(where + " is " + platform + ", inside " + label);
+            }
+        }
+    }
+
+    private String platformPhp() {
+        String p = root.platformPhp();
+        return p != null ? p : lock.platformOverrides().get("php");
+    }
+
+    /** What the next version of the target requires and conflicts with, against what is locked. */
+    private void forward(String name, String label, Pkg next, Set<String> names) {
+        notes.add("forward check: " + name + " " + next.version() + " (the newest stable " + label
+                + " in the metadata) against the lock");
+        String nextLabel = name + " " + next.version();
+        Set<String> platformReqs = new TreeSet<>();
+        int newDeps = 0;
+        for (Map.Entry<String, String> e : next.require().entrySet()) {
+            String dep = e.getKey();
+            String c = e.getValue();
+            Optional<ComposerConstraint> needed = safeParse(c);
+            if (needed.isEmpty()) {
+                notes.add(nextLabel + " requires " + dep + " " + c + ", which could not be read: not checked");
+                continue;
+            }
+            if (dep.equals("php")) {
+                forwardPhp(nextLabel, c, needed.get());
+                continue;
+            }
+            if (!dep.contains("/")) {
+                platformReqs.add(dep + " " + c);
+                continue;
+            }
+            if (names.contains(dep)) {
+                continue;
+            }
+            List<Locked> have = providers.getOrDefault(dep, List.of());
+            if (have.isEmpty()) {
+                newDeps++;
+                continue;
+            }
+            Locked l = have.get(0);
+            boolean ok = l.versions().stream().anyMatch(v -> needed.get().matches(v));
+            if (ok) {
+                continue;
+            }
+            boolean pinned = false;
+            for (Requirer r : requirers) {
+                if (names.contains(r.name()) || r.name().equals(dep)) {
+                    continue;
+                }
+                String pin = r.require().get(dep);
+                if (pin == null) {
+                    continue;
+                }
+                Optional<ComposerConstraint> p = safeParse(pin);
+                if (p.isPresent() && !p.get().intersects(needed.get())) {
+                    pinned = true;
+                    String fix = r.locked() == null ? null : fixFor(r.locked(), v -> {
+                        String again = v.require().get(dep);
+                        return again == null || safeParse(again).map(x -> x.intersects(needed.get())).orElse(false);
+                    });
+                    findings.add(new Finding(Severity.BLOCKER, "composer", "forward", r.name(), version(r), label,
+                            chain(r, dep, pin), devOnly(r, dep), "requires " + dep + " " + pin + ", but " + nextLabel
+                                    + " needs " + dep + " " + c + " (locked " + l.pkg().version() + ")", fix));
+                }
+            }
+            if (!pinned) {
+                findings.add(new Finding(Severity.INFO, "composer", "upgrade", dep, l.pkg().version(), label,
+                        List.of(nextLabel, dep + " " + c), l.dev(), "locked " + l.pkg().version() + " must move to "
+                                + c + " along with " + nextLabel, null));
+            }
+        }
+        for (Map.Entry<String, String> e : next.conflict().entrySet()) {
+            Locked l = byName.get(e.getKey());
+            Optional<ComposerConstraint> conf = safeParse(e.getValue());
+            if (l == null || conf.isEmpty()) {
+                continue;
+            }
+            if (l.versions().stream().anyMatch(v -> conf.get().matches(v))) {
+                String fix = fixFor(l, v -> !conf.get().matches(v.normalized()));
+                findings.add(new Finding(Severity.BLOCKER, "composer", "conflict", l.pkg().name(), l.pkg().version(),
+                        label, List.of(nextLabel, "conflict " + e.getKey() + " " + e.getValue()), l.dev(),
+                        nextLabel + " conflicts with " + e.getKey() + " " + e.getValue() + ", and " + l.label()
+                                + " is locked", fix));
+            }
+        }
+        if (!platformReqs.isEmpty()) {
+            notes.add(nextLabel + " also requires " + String.join(", ", platformReqs)
+                    + ": platform packages, not checked from lock files (the audit checks hosts)");
+        }
+        if (newDeps > 0) {
+            notes.add(nextLabel + " brings " + newDeps + " package(s) that are not locked yet");
+        }
+    }
+
+    private void forwardPhp(String nextLabel, String c, ComposerConstraint needed) {
+        if (php != null) {
+            Overlap o = needed.overlap(php);
+            if (o != Overlap.ALL) {
+                findings.add(new Finding(o == Overlap.NONE ? Severity.BLOCKER : Severity.WARNING, "composer", "forward",
+                        nextLabel.split(" ")[0], null, "php " + phpLabel, List.of(nextLabel, "php " + c), false,
+                        nextLabel + " requires php " + c + ", which " + (o == Overlap.NONE ? "excludes" : "allows only part of")
+                                + " the target php " + phpLabel, null));
+            }
+        }
+        String platform = platformPhp();
+        if (platform != null) {
+            String where = root.platformPhp() != null ? "config.platform.php" : "composer.lock platform-overrides.php";
+            boolean ok;
+            try {
+                ok = needed.matches(ComposerVersion.normalize(platform));
+            } catch (IllegalArgumentException e) {
+                ok = true;
+            }
+            if (!ok) {
+                findings.add(new Finding(Severity.BLOCKER, "composer", "platform", ROOT, null, nextLabel,
+                        List.of(ROOT, where + " " + platform), false, where + " " + platform + " does not satisfy "
+                                + nextLabel + "'s php " + c + ": composer update refuses until it is raised", null));
+            }
+        }
+    }
+}

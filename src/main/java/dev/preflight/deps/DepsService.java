@@ -1,0 +1,130 @@
+package dev.preflight.deps;
+
+import dev.preflight.audit.Constraint;
+import dev.preflight.audit.Prober;
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import dev.preflight.deps.DepsModel.Finding;
+import dev.preflight.deps.DepsModel.FlutterHost;
+import dev.preflight.deps.DepsModel.Outdated;
+import dev.preflight.deps.DepsModel.Report;
+import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.exec.HostConnector;
+import dev.preflight.exec.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs the dependency review of one directory: Composer, npm (engines, optionally outdated) and
+ * Flutter on build agents, into one {@link Report}. The outside world (npm, the agents) is behind
+ * {@link ProcessRunner} and {@link HostConnector}, so tests use real fakes of our own interfaces.
+ */
+public final class DepsService {
+    private final ProcessRunner local;
+    private final HostConnector connector;
+    private final Prober prober;
+    private final Duration npmTimeout;
+
+    public DepsService(ProcessRunner local, HostConnector connector, Prober prober, Duration npmTimeout) {
+        this.local = local;
+        this.connector = connector;
+        this.prober = prober;
+        this.npmTimeout = npmTimeout;
+    }
+
+    /**
+     * What to review.
+     *
+     * @param flutterAgents  build agents to probe (empty: Flutter not checked)
+     * @param flutterVersion required Flutter version (audit constraint language), or null
+     */
+    public record Request(Path dir, Targets targets, List<Path> metadata, boolean npmOutdated,
+                          List<FlutterCheck.Agent> flutterAgents, Constraint flutterVersion) {
+        public Request {
+            metadata = List.copyOf(metadata);
+            flutterAgents = List.copyOf(flutterAgents);
+        }
+    }
+
+    /** Reviews; malformed files and missing inputs are {@link PreflightException}s (exit 2). */
+    public Report review(Request req) throws InterruptedException {
+        Path dir = req.dir();
+        if (!Files.isDirectory(dir)) {
+            throw PreflightException.usage("no such directory: " + dir, "give the folder with composer.lock / package-lock.json");
+        }
+        Targets t = req.targets();
+        if (t.isEmpty() && req.flutterAgents().isEmpty()) {
+            throw PreflightException.usage("no targets to review against",
+                    "e.g. --target 'laravel/framework=11.*' --target php=8.3 --target node=20");
+        }
+        List<Finding> findings = new ArrayList<>();
+        List<String> notes = new ArrayList<>(t.readAs());
+        if (!t.composer().isEmpty() || t.php() != null) {
+            Path lockFile = dir.resolve("composer.lock");
+            Path jsonFile = dir.resolve("composer.json");
+            if (!Files.isRegularFile(lockFile)) {
+                throw new PreflightException(ExitCode.USAGE, "no composer.lock in " + dir + ": the Composer targets ("
+                        + String.join(", ", t.labels().keySet().stream().filter(k -> !k.equals("node")).toList())
+                        + ") cannot be checked", "run composer install (or point dir/--dir at the application)");
+            }
+            ComposerFiles.Lock lock = JsonFiles.read(lockFile, ComposerFiles.Lock.class);
+            ComposerFiles.Root root;
+            if (Files.isRegularFile(jsonFile)) {
+                root = JsonFiles.read(jsonFile, ComposerFiles.Root.class);
+            } else {
+                root = new ComposerFiles.Root(null, null, null, null, null, null);
+                notes.add("no composer.json in " + dir + ": root requirements and config.platform not checked");
+            }
+            PackagistMetadata meta = req.metadata().isEmpty() ? PackagistMetadata.none() : PackagistMetadata.load(req.metadata());
+            ComposerAnalysis a = new ComposerAnalysis(root, lock, t.composer(), t.php(),
+                    t.php() == null ? null : t.php().pretty(), meta);
+            findings.addAll(a.run());
+            notes.addAll(a.notes());
+        }
+        List<Outdated> outdated = List.of();
+        if (t.node() != null) {
+            if (!Files.isRegularFile(dir.resolve("package.json")) && !Files.isRegularFile(dir.resolve("package-lock.json"))) {
+                throw PreflightException.usage("no package.json or package-lock.json in " + dir
+                        + ": the node target cannot be checked", "run npm install, or drop the node target");
+            }
+            NpmAnalysis.Result n = NpmAnalysis.engines(dir, t.node(), t.node().pretty());
+            findings.addAll(n.findings());
+            notes.addAll(n.notes());
+        }
+        if (req.npmOutdated()) {
+            if (!Files.isRegularFile(dir.resolve("package.json"))) {
+                notes.add("npm outdated skipped: no package.json in " + dir);
+            } else {
+                NpmAnalysis.OutdatedResult o = NpmAnalysis.outdated(local, dir, npmTimeout);
+                if (o.skipped() != null) {
+                    notes.add("npm outdated skipped: " + o.skipped());
+                } else {
+                    outdated = o.outdated();
+                    notes.add("npm outdated: " + outdated.size() + " package(s) behind");
+                }
+            }
+        }
+        List<FlutterHost> flutter = List.of();
+        if (!req.flutterAgents().isEmpty()) {
+            flutter = FlutterCheck.run(connector, prober, req.flutterAgents(), req.flutterVersion());
+            for (FlutterHost h : flutter) {
+                if (h.status().equals("failed")) {
+                    findings.add(new Finding(Severity.BLOCKER, "flutter", "flutter", h.environment() + "/" + h.host(),
+                            h.version(), "flutter " + req.flutterVersion().text(), List.of(), false,
+                            "Flutter " + h.version() + " " + h.detail(), null));
+                }
+            }
+        }
+        findings.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::ecosystem)
+                .thenComparing(Finding::subject));
+        java.util.Map<String, String> shown = new java.util.LinkedHashMap<>(t.labels());
+        if (req.flutterVersion() != null) {
+            shown.put("flutter", req.flutterVersion().text());
+        }
+        return new Report(dir.toString(), shown, findings, notes, outdated, flutter);
+    }
+}

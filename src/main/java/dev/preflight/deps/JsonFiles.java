@@ -1,0 +1,90 @@
+package dev.preflight.deps;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the JSON files the dependency review looks at (composer.json, composer.lock, package.json,
+ * package-lock.json, Packagist metadata) into records. Truncated JSON and values of the wrong type
+ * become a usage error (exit 2) that names the file, the line and column Jackson stopped at, and the
+ * JSON path, so the user can open the file at the right place.
+ */
+public final class JsonFiles {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // PHP writes an empty object as [] ("require": []): accept it as "nothing".
+            .enable(DeserializationFeature.ACCEPT_EMPTY_ARRAY_AS_NULL_OBJECT)
+            .build();
+
+    private JsonFiles() {
+    }
+
+    /** The mapper used for these files (lenient about unknown keys, strict about types). */
+    static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Reads {@code file} as {@code type}; any problem is a {@link PreflightException} with file:line:col. */
+    public static <T> T read(Path file, Class<T> type) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new PreflightException(ExitCode.USAGE, file + ": file not found", null, e);
+        } catch (IOException e) {
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+        }
+        try {
+            T value = MAPPER.readValue(bytes, type);
+            if (value == null) {
+                throw new PreflightException(ExitCode.USAGE, file + ": empty file (expected a JSON object)", null);
+            }
+            return value;
+        } catch (MismatchedInputException e) {
+            String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
+            throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
+                    + (path.isEmpty() ? "" : path + ": ") + "wrong type: " + clean(e.getOriginalMessage()),
+                    "fix the file, or regenerate it with composer/npm", e);
+        } catch (JsonProcessingException e) {
+            // Truncated or broken syntax; during data binding Jackson may wrap it in a mapping exception.
+            JsonProcessingException cause = e.getCause() instanceof JsonProcessingException c ? c : e;
+            JsonLocation loc = cause.getLocation() != null ? cause.getLocation() : e.getLocation();
+            throw new PreflightException(ExitCode.USAGE, where(file, loc) + ": not valid JSON: "
+                    + clean(cause.getOriginalMessage()), "the file looks truncated or hand-edited; regenerate it", e);
+        } catch (IOException e) {
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+        }
+    }
+
+    private static String where(Path file, JsonLocation loc) {
+        if (loc == null || loc.getLineNr() < 0) {
+            return file.toString();
+        }
+        return file + ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+    }
+
+    /** The first line of Jackson's message, with its source/location noise turned into "line:col". */
+    private static String clean(String s) {
+        return firstLine(s).replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]", "$1:$2");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
