@@ -1,0 +1,98 @@
+package dev.preflight.flags;
+
+import dev.preflight.core.AtomicFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Reading, locking and atomically rewriting dotenv files. A rewrite goes to a temp file in the
+ * same directory that gets the original's POSIX permissions before any byte is written, is fsynced
+ * and renamed over the original, so a reader sees the old file or the new one, never a mix, and a
+ * {@code 0600} production file never becomes world-readable, not even briefly.
+ */
+public final class DotenvIo {
+    /**
+     * In-process locks by lock file. The OS file lock is held per process (a second channel of the
+     * same JVM gets OverlappingFileLockException instead of waiting), so threads of one process
+     * queue here first and the OS lock then orders processes. Per-process by nature, not shared state.
+     */
+    private static final ConcurrentHashMap<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
+
+    private DotenvIo() {
+    }
+
+    /** Work done while the file's lock is held. */
+    @FunctionalInterface
+    public interface Locked<T> {
+        T run() throws IOException;
+    }
+
+    /** The sibling lock file of a dotenv file: {@code .env.production} locks {@code .env.production.lock}. */
+    public static Path lockFile(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + ".lock");
+    }
+
+    /**
+     * Runs {@code body} holding the exclusive lock of {@code file} (waits for other threads and
+     * processes that hold it), so a read-modify-write cycle never loses another one's change.
+     */
+    public static <T> T withLock(Path file, Locked<T> body) throws IOException {
+        Path lock = lockFile(file);
+        ReentrantLock local = LOCAL.computeIfAbsent(lock, k -> new ReentrantLock());
+        local.lock();
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = ch.lock()) {
+            return body.run();
+        } finally {
+            local.unlock();
+        }
+    }
+
+    /** Replaces {@code target} with {@code content} atomically, keeping its POSIX permissions. */
+    public static void write(Path target, byte[] content) throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        Set<PosixFilePermission> perms = null;
+        if (Files.exists(abs) && Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
+            perms = Files.getPosixFilePermissions(abs);
+        }
+        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
+        boolean done = false;
+        try {
+            if (perms != null) {
+                Files.setPosixFilePermissions(tmp, perms);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+            AtomicFiles.fsyncDirectory(dir);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+}
