@@ -25,7 +25,7 @@ final class Runbook {
                 new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
                 new dev.preflight.audit.AuditSection(),
                 new UnavailableSection("deps", c -> c.plan().configures("dependencies"), "Dependency review (§3.2)"),
-                new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),
+                new dev.preflight.flags.FlagsSection(),
                 new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
                 new UnavailableSection("gates", c -> c.plan().configures("gates") || c.plan().configures("change_window"),
                         "Change-control gates (§4.3)"),
