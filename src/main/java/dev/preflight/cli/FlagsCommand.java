@@ -68,8 +68,9 @@ public final class FlagsCommand implements Runnable {
             FlagPlan fp = flagPlan();
             FlagReport r;
             try (Ledger ledger = openLedger(plan)) {
-                r = service(fp, ledger).validate(app == null ? null : ctx().cwd().resolve(app).normalize());
-                service(fp, ledger).record(r);
+                FlagService service = service(fp, ledger);
+                r = service.validate(app == null ? null : ctx().cwd().resolve(app).normalize());
+                service.record(r);
             }
             emit(FlagReports.validation(r, format, style()));
             return r.exitCode();
