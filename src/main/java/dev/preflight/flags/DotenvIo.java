@@ -11,8 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -41,7 +40,7 @@ public final class DotenvIo {
 
     /** The sibling lock file of a dotenv file: {@code .env.production} locks {@code .env.production.lock}. */
     public static Path lockFile(Path file) {
-        Path abs = file.toAbsolutePath().normalize();
+        Path abs = real(file);
         return abs.resolveSibling(abs.getFileName() + ".lock");
     }
 
@@ -61,19 +60,36 @@ public final class DotenvIo {
         }
     }
 
-    /** Replaces {@code target} with {@code content} atomically, keeping its POSIX permissions. */
+    /**
+     * The file a path names, symlinks followed: deploy tools link {@code .env} to a shared file, and
+     * renaming over the link would replace it with a plain file and cut it off from the shared one.
+     */
+    static Path real(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        try {
+            return Files.exists(abs) ? abs.toRealPath() : abs;
+        } catch (IOException e) {
+            return abs;
+        }
+    }
+
+    /**
+     * Replaces {@code target} (the file behind it, when it is a symlink) with {@code content}
+     * atomically, keeping its POSIX permissions, and its owner and group where this process may set them.
+     */
     public static void write(Path target, byte[] content) throws IOException {
-        Path abs = target.toAbsolutePath().normalize();
+        Path abs = real(target);
         Path dir = abs.getParent();
-        Set<PosixFilePermission> perms = null;
+        PosixFileAttributes attrs = null;
         if (Files.exists(abs) && Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
-            perms = Files.getPosixFilePermissions(abs);
+            attrs = Files.readAttributes(abs, PosixFileAttributes.class);
         }
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
         boolean done = false;
         try {
-            if (perms != null) {
-                Files.setPosixFilePermissions(tmp, perms);
+            if (attrs != null) {
+                Files.setPosixFilePermissions(tmp, attrs.permissions());
+                keepOwnership(tmp, attrs);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buf = ByteBuffer.wrap(content);
@@ -93,6 +109,25 @@ public final class DotenvIo {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Gives the new file the old one's owner and group. Only root may give a file away, so for
+     * anyone else this succeeds exactly when nothing changes (same user, a group they belong to);
+     * otherwise the new file keeps this user's ownership, with the original permission bits.
+     */
+    private static void keepOwnership(Path tmp, PosixFileAttributes attrs) {
+        PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+        try {
+            view.setGroup(attrs.group());
+        } catch (IOException | SecurityException ignored) {
+            // Not a member of the group: the file keeps this user's default group.
+        }
+        try {
+            view.setOwner(attrs.owner());
+        } catch (IOException | SecurityException ignored) {
+            // Not root: the file is this user's, as any edit by this user would make it.
         }
     }
 }

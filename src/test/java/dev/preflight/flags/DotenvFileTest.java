@@ -157,4 +157,20 @@ class DotenvFileTest {
                     .containsExactly(".env.production", ".env.production.lock");
         }
     }
+
+    @Test
+    void aSymlinkedDotenvStaysALinkAndTheSharedFileIsRewritten(@TempDir Path dir) throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared")).resolve(".env");
+        Files.write(shared, b(LARAVEL_LF));
+        Path release = Files.createDirectories(dir.resolve("releases/42"));
+        Path link = Files.createSymbolicLink(release.resolve(".env"), shared);
+        byte[] next = toggle(Files.readAllBytes(link), "communities", true);
+        DotenvIo.withLock(link, () -> {
+            DotenvIo.write(link, next);
+            return null;
+        });
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readAllBytes(shared)).isEqualTo(next);
+        assertThat(DotenvIo.lockFile(link)).isEqualTo(shared.toRealPath().resolveSibling(".env.lock"));
+    }
 }

@@ -280,4 +280,71 @@ class FlagServiceTest {
                 .hasMessage("a toggle needs --reason");
         assertThat(ledger.query(LedgerQuery.all())).isEmpty();
     }
+
+    @Test
+    void aProductionFlagSwitchedOnByHandCanBeSwitchedOffOrApprovedByAToggle() throws Exception {
+        production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":false}");
+        FlagService s = service();
+        // The unapproved value of this very flag does not block the toggle that settles it.
+        ToggleResult approve = s.toggle(new ToggleRequest("communities", true, "production", "already live", "jane"));
+        assertThat(approve).isInstanceOf(ToggleResult.Unchanged.class);
+        assertThat(approve.entry().outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(problems(s.validate(null))).isEmpty();
+        // Another flag's unapproved value does block.
+        production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":true}");
+        assertThat(s.toggle(new ToggleRequest("communities", false, "production", "off", "jane")))
+                .isInstanceOf(ToggleResult.Refused.class);
+    }
+
+    /** A ledger that refuses passed toggles, as a full disk or a dropped database connection would. */
+    private record FailingLedger(Ledger real) implements Ledger {
+        @Override
+        public LedgerEntry append(dev.preflight.ledger.NewEntry entry) {
+            if (entry.kind().equals("flag-toggle") && entry.outcome() == Outcome.PASSED) {
+                throw new IllegalStateException("ledger unavailable");
+            }
+            return real.append(entry);
+        }
+
+        @Override
+        public List<LedgerEntry> query(LedgerQuery query) {
+            return real.query(query);
+        }
+
+        @Override
+        public java.util.Optional<LedgerEntry> head() {
+            return real.head();
+        }
+
+        @Override
+        public dev.preflight.ledger.VerifyResult verify() {
+            return real.verify();
+        }
+
+        @Override
+        public java.util.Optional<java.io.InputStream> openAttachment(String name) throws java.io.IOException {
+            return real.openAttachment(name);
+        }
+
+        @Override
+        public String describe() {
+            return "failing " + real.describe();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void whenTheLedgerCannotRecordTheToggleTheFileIsPutBack() throws Exception {
+        Path staging = app.resolve(".env.staging");
+        byte[] before = Files.readAllBytes(staging);
+        Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+        FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(),
+                new FailingLedger(ledger), clock, dir);
+        assertThatThrownBy(() -> s.toggle(new ToggleRequest("webauthn", true, "staging", "qa", null)))
+                .hasMessage("ledger unavailable");
+        assertThat(Files.readAllBytes(staging)).isEqualTo(before);
+    }
 }
