@@ -116,7 +116,9 @@ public final class DotenvFile {
      * @throws DotenvException when the key is defined twice or its value cannot be read
      */
     public Entry find(String key) throws DotenvException {
-        Pattern p = Pattern.compile("^[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key) + "[ \\t]*=[ \\t]*");
+        // A UTF-8 byte order mark (EF BB BF, read here as three Latin-1 chars) may precede the first line.
+        Pattern p = Pattern.compile("^(?:\u00EF\u00BB\u00BF)?[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key)
+                + "[ \\t]*=[ \\t]*");
         Entry found = null;
         for (int i = 0; i < lines.size(); i++) {
             int[] l = lines.get(i);
@@ -157,6 +159,13 @@ public final class DotenvFile {
                 end--;
             }
             rawEnd = end;
+            for (int i = rawStart; i < rawEnd; i++) {
+                if (text.charAt(i) == ' ' || text.charAt(i) == '\t') {
+                    // phpdotenv refuses this ("Encountered unexpected whitespace"): Laravel would not boot.
+                    throw new DotenvException(line, i + 1, "an unquoted value cannot contain whitespace (Laravel "
+                            + "fails with 'Encountered unexpected whitespace'); put the value in single quotes");
+                }
+            }
             for (int i = rawStart; i < rawEnd; i++) {
                 map.add(lineStart + i);
                 decoded.write(text.charAt(i));

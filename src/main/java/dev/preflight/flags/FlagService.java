@@ -312,7 +312,9 @@ public final class FlagService {
         String file = display(f.path());
         boolean production = f.environment().equals(FlagPlan.PRODUCTION);
         if (production && (q.approvedBy() == null || q.approvedBy().isBlank())) {
-            append(q, Outcome.FAILED, "refused: production toggle without --approved-by", file, null, null, null);
+            EnvSnapshot now = read(f);
+            append(q, Outcome.FAILED, "refused: production toggle without --approved-by", file,
+                    now.booleans().get(q.flag()), now.sha256(), null);
             throw PreflightException.usage("a production toggle needs --approved-by; " + file + " was not changed",
                     "name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'");
         }

@@ -142,7 +142,7 @@ class FlagsCliTest {
         assertThat(r.err()).isEqualTo("preflight: a production toggle needs --approved-by; app/.env.production was not "
                 + "changed\n  hint: name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'\n");
         assertThat(Files.readAllBytes(prod)).isEqualTo(before);
-        assertThat(run("flags", "history", "communities").out()).contains("production  - -> on  FAILED  reason: launch");
+        assertThat(run("flags", "history", "communities").out()).contains("production  off -> on  FAILED  reason: launch");
 
         Result ok = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch",
                 "--approved-by", "jane (ACAD-1234)");

@@ -173,4 +173,27 @@ class DotenvFileTest {
         assertThat(Files.readAllBytes(shared)).isEqualTo(next);
         assertThat(DotenvIo.lockFile(link)).isEqualTo(shared.toRealPath().resolveSibling(".env.lock"));
     }
+
+    @Test
+    void anUnquotedValueWithWhitespaceIsRefusedAsLaravelWouldRefuseIt() {
+        assertThatThrownBy(() -> DotenvFile.of("x", b("A=1\nAPP_FEATURE_FLAGS={\"a\": true}\n")).find(KEY))
+                .isInstanceOfSatisfying(DotenvException.class, e -> {
+                    assertThat(e.line()).isEqualTo(2);
+                    assertThat(e.column()).isEqualTo(24);
+                    assertThat(e.getMessage()).contains("unexpected whitespace");
+                });
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheFlagsLineIsKept() throws Exception {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] rest = b("APP_FEATURE_FLAGS='{\"a\": false}'\r\nB=2\r\n");
+        byte[] in = new byte[bom.length + rest.length];
+        System.arraycopy(bom, 0, in, 0, 3);
+        System.arraycopy(rest, 0, in, 3, rest.length);
+        byte[] out = FlagEditor.set(DotenvFile.of("x", in), KEY, "a", true);
+        assertThat(java.util.Arrays.copyOfRange(out, 0, 3)).isEqualTo(bom);
+        assertThat(new String(out, 3, out.length - 3, StandardCharsets.UTF_8))
+                .isEqualTo("APP_FEATURE_FLAGS='{\"a\": true}'\r\nB=2\r\n");
+    }
 }

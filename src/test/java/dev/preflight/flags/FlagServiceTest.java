@@ -92,6 +92,13 @@ class FlagServiceTest {
     }
 
     @Test
+    void anUnquotedValueWithSpacesIsASyntaxErrorBecauseLaravelWouldNotBoot() throws Exception {
+        production("APP_FEATURE_FLAGS={\"communities\": false, \"webauthn\": false}");
+        assertThat(problems(service().validate(null))).singleElement().asString().startsWith(
+                "app/.env.production:4:34: error: an unquoted value cannot contain whitespace");
+    }
+
+    @Test
     void everyValueMustBeABoolean() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":\"false\",\"webauthn\":0}");
         assertThat(problems(service().validate(null))).containsExactly(
