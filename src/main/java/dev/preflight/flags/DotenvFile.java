@@ -113,12 +113,16 @@ public final class DotenvFile {
     /**
      * Finds {@code key} (with or without {@code export }); null when the file does not define it.
      *
-     * @throws DotenvException when the key is defined twice or its value cannot be read
+     * @throws DotenvException when the key is defined twice, its value cannot be read, or the file
+     *                         starts with a byte order mark (which Laravel refuses)
      */
     public Entry find(String key) throws DotenvException {
-        // A UTF-8 byte order mark (EF BB BF, read here as three Latin-1 chars) may precede the first line.
-        Pattern p = Pattern.compile("^(?:\u00EF\u00BB\u00BF)?[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key)
-                + "[ \\t]*=[ \\t]*");
+        if (bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
+            // phpdotenv reads the mark as part of the first name and refuses the whole file.
+            throw new DotenvException(1, 1, "the file starts with a UTF-8 byte order mark; Laravel fails with "
+                    + "'Encountered an invalid name': save it without the BOM");
+        }
+        Pattern p = Pattern.compile("^[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key) + "[ \\t]*=[ \\t]*");
         Entry found = null;
         for (int i = 0; i < lines.size(); i++) {
             int[] l = lines.get(i);
@@ -149,8 +153,8 @@ public final class DotenvFile {
             rawStart = at;
             int end = text.length();
             for (int i = at; i < text.length(); i++) {
-                // An unquoted value ends at a '#' that follows whitespace: the start of a comment.
-                if (text.charAt(i) == '#' && i > at && (text.charAt(i - 1) == ' ' || text.charAt(i - 1) == '\t')) {
+                // As phpdotenv reads it: a '#' ends an unquoted value wherever it is (a comment starts).
+                if (text.charAt(i) == '#') {
                     end = i;
                     break;
                 }
@@ -193,12 +197,14 @@ public final class DotenvFile {
                         case 'v' -> 0x0B;
                         default -> -1;
                     };
-                    if (out >= 0) {
-                        map.add(lineStart + i);
-                        decoded.write(out);
-                        i += 2;
-                        continue;
+                    if (out < 0) {
+                        throw new DotenvException(line, i + 1, "unexpected escape sequence \\" + n + " (Laravel "
+                                + "accepts \\\" \\\\ \\$ \\f \\n \\r \\t \\v in double quotes and refuses the file)");
                     }
+                    map.add(lineStart + i);
+                    decoded.write(out);
+                    i += 2;
+                    continue;
                 }
                 map.add(lineStart + i);
                 decoded.write(c);
@@ -246,7 +252,7 @@ public final class DotenvFile {
                 yield newValue;
             }
             case NONE -> {
-                if (newValue.matches("(?s).*([ \\t]#|[\\r\\n]).*") || newValue.startsWith("\"")
+                if (newValue.matches("(?s).*[#\\s].*") || newValue.startsWith("\"")
                         || newValue.startsWith("'") || !newValue.equals(newValue.strip())) {
                     throw new IllegalArgumentException("this value cannot be written unquoted: quote the line first");
                 }

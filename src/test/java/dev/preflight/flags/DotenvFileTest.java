@@ -185,15 +185,16 @@ class DotenvFileTest {
     }
 
     @Test
-    void aByteOrderMarkBeforeTheFlagsLineIsKept() throws Exception {
+    void aByteOrderMarkIsAnErrorAsLaravelRefusesTheFile() {
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         byte[] rest = b("APP_FEATURE_FLAGS='{\"a\": false}'\r\nB=2\r\n");
         byte[] in = new byte[bom.length + rest.length];
         System.arraycopy(bom, 0, in, 0, 3);
         System.arraycopy(rest, 0, in, 3, rest.length);
-        byte[] out = FlagEditor.set(DotenvFile.of("x", in), KEY, "a", true);
-        assertThat(java.util.Arrays.copyOfRange(out, 0, 3)).isEqualTo(bom);
-        assertThat(new String(out, 3, out.length - 3, StandardCharsets.UTF_8))
-                .isEqualTo("APP_FEATURE_FLAGS='{\"a\": true}'\r\nB=2\r\n");
+        assertThatThrownBy(() -> DotenvFile.of("x", in).find(KEY))
+                .isInstanceOfSatisfying(DotenvException.class, e -> {
+                    assertThat(e.line()).isEqualTo(1);
+                    assertThat(e.getMessage()).contains("byte order mark");
+                });
     }
 }
