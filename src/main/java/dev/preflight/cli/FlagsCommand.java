@@ -92,7 +92,7 @@ public final class FlagsCommand implements Runnable {
                 "rewritten atomically under a lock, and the toggle is recorded (ledger kind flag-toggle).",
                 "Exit 0 done (or already so), 1 the file fails validation and was left untouched,",
                 "2 usage: unknown flag or environment, no --reason, or production without --approved-by",
-                "(refused, file untouched, refusal recorded)."})
+                "(refused, file untouched, refusal recorded), 3 another toggle held the file's lock for 60 s."})
     static final class Toggle extends FlagsBase {
         @Parameters(index = "0", paramLabel = "NAME", description = "The registered flag.")
         String name;

@@ -12,7 +12,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -44,17 +46,56 @@ public final class DotenvIo {
         return abs.resolveSibling(abs.getFileName() + ".lock");
     }
 
-    /**
-     * Runs {@code body} holding the exclusive lock of {@code file} (waits for other threads and
-     * processes that hold it), so a read-modify-write cycle never loses another one's change.
-     */
+    /** The lock could not be taken within the wait: another toggle (thread or process) holds it. */
+    public static final class LockTimeoutException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LockTimeoutException(Path lock, Duration wait) {
+            super("another toggle has held " + lock + " for more than " + wait.toSeconds() + "s");
+        }
+    }
+
+    /** {@link #withLock(Path, Duration, Locked)} waiting up to 60 seconds. */
     public static <T> T withLock(Path file, Locked<T> body) throws IOException {
+        return withLock(file, Duration.ofSeconds(60), body);
+    }
+
+    /**
+     * Runs {@code body} holding the exclusive lock of {@code file}, waiting up to {@code wait} for
+     * other threads and processes that hold it, so a read-modify-write cycle never loses another
+     * one's change and a hung holder cannot make everyone else hang too.
+     *
+     * @throws LockTimeoutException when the lock is still held after {@code wait}
+     */
+    public static <T> T withLock(Path file, Duration wait, Locked<T> body) throws IOException {
         Path lock = lockFile(file);
+        long deadline = System.nanoTime() + wait.toNanos();
         ReentrantLock local = LOCAL.computeIfAbsent(lock, k -> new ReentrantLock());
-        local.lock();
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = ch.lock()) {
-            return body.run();
+        try {
+            if (!local.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new LockTimeoutException(lock, wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for " + lock);
+        }
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock held;
+            // FileChannel.lock cannot time out: poll tryLock until the deadline instead.
+            while ((held = ch.tryLock()) == null) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new LockTimeoutException(lock, wait);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for " + lock);
+                }
+            }
+            try (FileLock ignored = held) {
+                return body.run();
+            }
         } finally {
             local.unlock();
         }

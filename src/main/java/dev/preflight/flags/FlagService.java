@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -49,16 +50,25 @@ public final class FlagService {
     private final Ledger ledger;
     private final Clock clock;
     private final Path displayBase;
+    private final Duration lockWait;
 
     /**
      * @param displayBase reports name files relative to this directory (the working directory)
      */
     public FlagService(String project, FlagPlan plan, Ledger ledger, Clock clock, Path displayBase) {
+        this(project, plan, ledger, clock, displayBase, Duration.ofSeconds(60));
+    }
+
+    /**
+     * @param lockWait how long a toggle waits for another one holding the file's lock (then exit 3)
+     */
+    public FlagService(String project, FlagPlan plan, Ledger ledger, Clock clock, Path displayBase, Duration lockWait) {
         this.project = project;
         this.plan = plan;
         this.ledger = ledger;
         this.clock = clock;
         this.displayBase = displayBase.toAbsolutePath().normalize();
+        this.lockWait = lockWait;
     }
 
     public FlagPlan plan() {
@@ -319,7 +329,10 @@ public final class FlagService {
                     "name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'");
         }
         try {
-            return DotenvIo.withLock(f.path(), () -> toggleLocked(q, f, file));
+            return DotenvIo.withLock(f.path(), lockWait, () -> toggleLocked(q, f, file));
+        } catch (DotenvIo.LockTimeoutException e) {
+            throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
+                    "wait for the other toggle to finish; if none is running, its process hung: end it");
         } catch (IOException e) {
             throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
                     "check that the file and its directory are writable");

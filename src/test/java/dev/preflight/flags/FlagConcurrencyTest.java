@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,82 @@ class FlagConcurrencyTest {
             }
             // An odd number of flips of each flag (25): both end opposite to where they started.
             assertThat(staging(l)).isEqualTo(Map.of("communities", false, "webauthn", true));
+        }
+    }
+
+    @Test
+    void aToggleWaitingForAHungHolderGivesUpWithExitThreeAndTouchesNothing() throws Exception {
+        FlagFixture.write(dir);
+        Path staging = dir.resolve("app/.env.staging");
+        byte[] before = Files.readAllBytes(staging);
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = new Thread(() -> {
+            try {
+                DotenvIo.withLock(staging, () -> {
+                    held.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return null;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        holder.start();
+        held.await();
+        try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
+            Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+            FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+                    Clock.systemUTC(), dir, Duration.ofMillis(200));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toggle(
+                            new ToggleRequest("webauthn", true, "staging", "qa", null)))
+                    .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE);
+                        assertThat(e.getMessage()).contains("another toggle has held", ".env.staging.lock");
+                    });
+            assertThat(l.query(LedgerQuery.kind("flag-toggle"))).isEmpty();
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+        assertThat(Files.readAllBytes(staging)).isEqualTo(before);
+    }
+
+    @Test
+    void aLockHeldByAnotherProcessMakesTheToggleWaitThenGiveUp() throws Exception {
+        FlagFixture.write(dir);
+        Path staging = dir.resolve("app/.env.staging");
+        byte[] before = Files.readAllBytes(staging);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                LockHolderMain.class.getName(), staging.toString()).inheritIO().start();
+        try {
+            while (!Files.exists(dir.resolve("app/held")) && holder.isAlive()) {
+                Thread.sleep(10);
+            }
+            assertThat(holder.isAlive()).isTrue();
+            try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
+                Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+                FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+                        Clock.systemUTC(), dir, Duration.ofMillis(300));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toggle(
+                                new ToggleRequest("webauthn", true, "staging", "qa", null)))
+                        .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class,
+                                e -> assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE));
+            }
+            assertThat(Files.readAllBytes(staging)).isEqualTo(before);
+        } finally {
+            Files.createFile(dir.resolve("app/release"));
+            assertThat(holder.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+        // Once the other process lets go, the toggle goes through.
+        try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
+            assertThat(service(l).toggle(new ToggleRequest("webauthn", true, "staging", "qa", null)))
+                    .isInstanceOf(ToggleResult.Changed.class);
         }
     }
 }
