@@ -200,4 +200,31 @@ class FlagsCliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("the plan has no feature_flags section");
     }
+
+    @Test
+    void listMarksMissingUnreadableAndUnregisteredFlagsInEveryFormat() throws Exception {
+        Files.delete(dir.resolve("app/.env.production"));
+        Path staging = dir.resolve("app/.env.staging");
+        Files.writeString(staging, Files.readString(staging).replace("\"webauthn\": false", "\"chat\": true"));
+        Result r = run("flags", "list");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                flag         example  staging  production  type          owner          review by
+                communities  off      on       ?           release       learning-team  2027-06-30
+                webauthn     off      -        ?           experiment    identity-team  2027-03-31
+                chat         -        on*      ?           UNREGISTERED
+
+                * differs from the registry default; - missing; ? unreadable or not a boolean
+                """);
+        var j = Json.parse(run("flags", "list", "--format", "json").out());
+        assertThat(j.path("flags").get(2).path("registered").asBoolean(true)).isFalse();
+        assertThat(j.path("flags").get(2).path("drift").path("staging").asBoolean()).isTrue();
+        assertThat(j.path("flags").get(0).path("values").path("production").isNull()).isTrue();
+        Result md = run("flags", "list", "--format", "markdown");
+        assertThat(md.out()).contains("| flag | example | staging | production | type | owner | review by |",
+                "| chat | - | on\\* | ? | UNREGISTERED |  |  |");
+        Result d = run("flags", "diff", "example", "staging", "--format", "json");
+        assertThat(d.code()).isEqualTo(1);
+        assertThat(Json.parse(d.out()).path("differences")).hasSize(3);
+    }
 }
