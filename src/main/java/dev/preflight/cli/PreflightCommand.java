@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             ReadinessCommand.class,
             DepsCommand.class,
             LedgerCommand.class,
+            FlagsCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

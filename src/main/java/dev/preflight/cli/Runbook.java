@@ -25,7 +25,7 @@ final class Runbook {
                 new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
                 new dev.preflight.audit.AuditSection(),
                 new dev.preflight.deps.DepsSection(),
-                new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),
+                new dev.preflight.flags.FlagsSection(),
                 new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
                 gates(),
                 new dev.preflight.risk.RiskSection());

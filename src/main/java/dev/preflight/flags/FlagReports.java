@@ -1,0 +1,315 @@
+package dev.preflight.flags;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.report.Format;
+import dev.preflight.report.Markdown;
+import dev.preflight.report.Style;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Renders the flags capability's results: validation (text, JSON, Markdown), the flag x environment
+ * matrix, the drift between two environments and a flag's toggle history.
+ */
+public final class FlagReports {
+    private FlagReports() {
+    }
+
+    /** One line: what was checked and how it ended. */
+    public static String summary(FlagReport r) {
+        return r.flags() + " flag(s) in " + r.environments().size() + " file(s), " + r.sourceFiles()
+                + " PHP file(s) scanned: " + r.errors() + " error(s), " + r.warnings() + " warning(s)";
+    }
+
+    public static String validation(FlagReport r, Format f, Style s) {
+        return switch (f) {
+            case JSON -> Json.pretty(json(r)) + "\n";
+            case MARKDOWN -> markdown(r);
+            default -> text(r, s);
+        };
+    }
+
+    private static String text(FlagReport r, Style s) {
+        StringBuilder sb = new StringBuilder();
+        for (EnvSnapshot e : r.environments()) {
+            long errs = e.problems().stream().filter(FlagProblem::isError).count();
+            sb.append(String.format("%-12s %s  %s%n", e.environment(), e.display(),
+                    errs == 0 ? s.ok("ok") : s.bad(errs + " error(s)")));
+        }
+        if (r.scannedDir() != null) {
+            sb.append(String.format("%-12s %s  %d PHP file(s)%n", "source", r.scannedDir(), r.sourceFiles()));
+        }
+        sb.append('\n');
+        for (FlagProblem p : r.problems()) {
+            String line = p.format();
+            sb.append(p.isError() ? s.bad(line) : s.warn(line)).append('\n');
+        }
+        if (!r.problems().isEmpty()) {
+            sb.append('\n');
+        }
+        sb.append(r.errors() > 0 ? s.bad("FAILED") : s.ok("PASSED")).append(": ").append(summary(r)).append('\n');
+        return sb.toString();
+    }
+
+    static Map<String, Object> json(FlagReport r) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("result", r.errors() > 0 ? "failed" : "passed");
+        doc.put("project", r.project());
+        doc.put("errors", r.errors());
+        doc.put("warnings", r.warnings());
+        doc.put("flags", r.flags());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (EnvSnapshot e : r.environments()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("environment", e.environment());
+            m.put("file", e.display());
+            m.put("sha256", e.sha256());
+            m.put("line", e.entry() == null ? null : e.entry().line());
+            m.put("values", e.booleans());
+            files.add(m);
+        }
+        doc.put("files", files);
+        doc.put("source_dir", r.scannedDir());
+        doc.put("source_files", r.sourceFiles());
+        List<Map<String, Object>> problems = new ArrayList<>();
+        for (FlagProblem p : r.problems()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("severity", p.severity().label());
+            m.put("rule", p.rule());
+            m.put("file", p.file());
+            m.put("line", p.line() > 0 ? p.line() : null);
+            m.put("column", p.column() > 0 ? p.column() : null);
+            m.put("message", p.message());
+            problems.add(m);
+        }
+        doc.put("problems", problems);
+        return doc;
+    }
+
+    private static String markdown(FlagReport r) {
+        StringBuilder sb = new StringBuilder("## Feature flags\n\n**Result: ")
+                .append(r.errors() > 0 ? "FAILED" : "passed").append("** (").append(Markdown.text(summary(r)))
+                .append(")\n\n| environment | file | result |\n| --- | --- | --- |\n");
+        for (EnvSnapshot e : r.environments()) {
+            long errs = e.problems().stream().filter(FlagProblem::isError).count();
+            sb.append("| ").append(Markdown.cell(e.environment())).append(" | ").append(Markdown.cell(e.display()))
+                    .append(" | ").append(errs == 0 ? "ok" : errs + " error(s)").append(" |\n");
+        }
+        if (!r.problems().isEmpty()) {
+            sb.append("\n| severity | where | rule | problem |\n| --- | --- | --- | --- |\n");
+            for (FlagProblem p : r.problems()) {
+                sb.append("| ").append(p.severity().label()).append(" | ").append(Markdown.cell(p.location()))
+                        .append(" | ").append(Markdown.cell(p.rule())).append(" | ").append(Markdown.cell(p.message()))
+                        .append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A cell of the matrix: the value, or why there is none. */
+    static String cell(FlagPlan plan, EnvSnapshot e, String flag) {
+        if (e.values() == null) {
+            return "?";
+        }
+        FlagValues.Field f = e.values().fields().get(flag);
+        if (f == null) {
+            return "-";
+        }
+        if (f.value() == null) {
+            return "?";
+        }
+        String v = f.value() ? "on" : "off";
+        boolean drift = plan.flag(flag).map(reg -> reg.defaultIn(e.environment()) != f.value()).orElse(true);
+        return drift ? v + "*" : v;
+    }
+
+    /** Registered flags in plan order, then any flag a file sets that the registry does not know. */
+    static List<String> rows(FlagPlan plan, List<EnvSnapshot> envs) {
+        Set<String> rows = new LinkedHashSet<>();
+        plan.flags().forEach(f -> rows.add(f.name()));
+        envs.forEach(e -> {
+            if (e.values() != null) {
+                rows.addAll(e.values().fields().keySet());
+            }
+        });
+        return new ArrayList<>(rows);
+    }
+
+    /** The flag x environment matrix; {@code *} marks a value that differs from the registry's default. */
+    public static String matrix(FlagPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
+        List<String> rows = rows(plan, envs);
+        if (f == Format.JSON) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (String flag : rows) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("flag", flag);
+                m.put("registered", plan.flag(flag).isPresent());
+                Map<String, Object> vals = new LinkedHashMap<>();
+                Map<String, Object> drift = new LinkedHashMap<>();
+                for (EnvSnapshot e : envs) {
+                    String c = cell(plan, e, flag);
+                    vals.put(e.environment(), c.startsWith("on") ? Boolean.TRUE : c.startsWith("off") ? Boolean.FALSE : null);
+                    drift.put(e.environment(), c.endsWith("*"));
+                }
+                m.put("values", vals);
+                m.put("drift", drift);
+                out.add(m);
+            }
+            return Json.pretty(Map.of("flags", out)) + "\n";
+        }
+        List<List<String>> table = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("flag"));
+        envs.forEach(e -> head.add(e.environment()));
+        head.addAll(List.of("type", "owner", "review by"));
+        table.add(head);
+        for (String flag : rows) {
+            List<String> row = new ArrayList<>(List.of(flag));
+            envs.forEach(e -> row.add(cell(plan, e, flag)));
+            plan.flag(flag).ifPresentOrElse(reg -> row.addAll(List.of(reg.type().label(), reg.owner(),
+                    reg.reviewBy().toString())), () -> row.addAll(List.of("UNREGISTERED", "", "")));
+            table.add(row);
+        }
+        String legend = "* differs from the registry default; - missing; ? unreadable or not a boolean";
+        if (f == Format.MARKDOWN) {
+            StringBuilder sb = new StringBuilder("## Feature flags by environment\n\n");
+            for (int i = 0; i < table.size(); i++) {
+                sb.append('|');
+                table.get(i).forEach(c -> sb.append(' ').append(Markdown.cell(c)).append(" |"));
+                sb.append('\n');
+                if (i == 0) {
+                    sb.append('|').append(" --- |".repeat(head.size())).append('\n');
+                }
+            }
+            return sb.append('\n').append(Markdown.text(legend)).append('\n').toString();
+        }
+        return columns(table, s) + "\n" + legend + "\n";
+    }
+
+    private static String columns(List<List<String>> table, Style s) {
+        int[] w = new int[table.get(0).size()];
+        table.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                w[i] = Math.max(w[i], row.get(i).length());
+            }
+        });
+        StringBuilder sb = new StringBuilder();
+        for (List<String> row : table) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                String c = String.format("%-" + w[i] + "s", row.get(i));
+                line.append(row.get(i).endsWith("*") || row.get(i).equals("UNREGISTERED") ? s.warn(c) : c);
+                if (i + 1 < row.size()) {
+                    line.append("  ");
+                }
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The flags whose value differs between two environments (differences only). */
+    public static List<List<String>> differences(FlagPlan plan, EnvSnapshot a, EnvSnapshot b) {
+        List<List<String>> out = new ArrayList<>();
+        for (String flag : rows(plan, List.of(a, b))) {
+            String x = strip(cell(plan, a, flag));
+            String y = strip(cell(plan, b, flag));
+            if (!x.equals(y)) {
+                out.add(List.of(flag, x, y));
+            }
+        }
+        return out;
+    }
+
+    private static String strip(String c) {
+        return c.endsWith("*") ? c.substring(0, c.length() - 1) : c;
+    }
+
+    public static String diff(FlagPlan plan, EnvSnapshot a, EnvSnapshot b, Format f, Style s) {
+        List<List<String>> d = differences(plan, a, b);
+        if (f == Format.JSON) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            d.forEach(r -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("flag", r.get(0));
+                m.put(a.environment(), r.get(1));
+                m.put(b.environment(), r.get(2));
+                out.add(m);
+            });
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("a", a.environment());
+            doc.put("b", b.environment());
+            doc.put("differences", out);
+            return Json.pretty(doc) + "\n";
+        }
+        if (d.isEmpty()) {
+            return "no drift: " + a.environment() + " and " + b.environment() + " set every flag alike\n";
+        }
+        List<List<String>> table = new ArrayList<>();
+        table.add(List.of("flag", a.environment(), b.environment()));
+        table.addAll(d);
+        if (f == Format.MARKDOWN) {
+            StringBuilder sb = new StringBuilder("## Flag drift: " + Markdown.text(a.environment()) + " vs "
+                    + Markdown.text(b.environment()) + "\n\n");
+            for (int i = 0; i < table.size(); i++) {
+                sb.append('|');
+                table.get(i).forEach(c -> sb.append(' ').append(Markdown.cell(c)).append(" |"));
+                sb.append('\n');
+                if (i == 0) {
+                    sb.append("| --- | --- | --- |\n");
+                }
+            }
+            return sb.toString();
+        }
+        return columns(table, s) + "\n" + d.size() + " flag(s) differ between " + a.environment() + " and "
+                + b.environment() + "\n";
+    }
+
+    public static String history(String flag, List<LedgerEntry> entries, Format f) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (LedgerEntry e : entries) {
+            JsonNode p = Json.parse(e.payload());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("time", e.time().toString());
+            m.put("actor", e.actor());
+            m.put("outcome", e.outcome().label());
+            m.put("environment", p.path("environment").asText());
+            m.put("old", p.path("old").isNull() || p.path("old").isMissingNode() ? null : p.path("old").asBoolean());
+            m.put("new", p.path("new").asBoolean());
+            m.put("reason", p.path("reason").asText(null));
+            m.put("approved_by", p.path("approved_by").isNull() ? null : p.path("approved_by").asText(null));
+            m.put("summary", e.summary());
+            rows.add(m);
+        }
+        if (f == Format.JSON) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("flag", flag);
+            doc.put("toggles", rows);
+            return Json.pretty(doc) + "\n";
+        }
+        if (rows.isEmpty()) {
+            return "no toggles of '" + flag + "' recorded in the ledger\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, Object> m : rows) {
+            Object old = m.get("old");
+            sb.append('#').append(m.get("seq")).append("  ").append(m.get("time")).append("  ").append(m.get("actor"))
+                    .append("  ").append(m.get("environment")).append("  ")
+                    .append(FlagService.onOff(old == null ? null : (Boolean) old)).append(" -> ")
+                    .append(FlagService.onOff((Boolean) m.get("new"))).append("  ")
+                    .append(((String) m.get("outcome")).toUpperCase(java.util.Locale.ROOT))
+                    .append("  reason: ").append(m.get("reason"));
+            if (m.get("approved_by") != null) {
+                sb.append("  approved by: ").append(m.get("approved_by"));
+            }
+            sb.append('\n');
+        }
+        return sb.append(rows.size()).append(" toggle(s) of '").append(flag).append("'\n").toString();
+    }
+}
