@@ -2,6 +2,7 @@ package dev.preflight.audit;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -21,6 +22,17 @@ public final class WaiversParser implements SectionParser<Waiver.Waivers> {
     @Override
     public String key() {
         return "waivers";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        Map<String, Object> w = new java.util.LinkedHashMap<>();
+        w.put("requirement", PlanSchema.str("A requirement's name (or tool) in this plan."));
+        w.put("hosts", PlanSchema.strings("Host names or globs."));
+        w.put("reason", PlanSchema.str("Why the failure is accepted."));
+        w.put("owner", PlanSchema.str("Who owns the waiver."));
+        w.put("expires", Map.of("type", "string", "format", "date", "description", "Last day it applies."));
+        return Map.of("type", "array", "items", PlanSchema.object(w, KEYS));
     }
 
     @Override

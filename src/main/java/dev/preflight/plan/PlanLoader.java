@@ -51,7 +51,7 @@ public final class PlanLoader {
     }
 
     /** The registered section parsers, by key (found once per load: cheap, and no global state). */
-    private static Map<String, SectionParser<?>> parsers() {
+    static Map<String, SectionParser<?>> parsers() {
         Map<String, SectionParser<?>> out = new java.util.LinkedHashMap<>();
         for (SectionParser<?> p : java.util.ServiceLoader.load(SectionParser.class, PlanLoader.class.getClassLoader())) {
             if (!TOP_LEVEL.contains(p.key()) || out.put(p.key(), p) != null) {

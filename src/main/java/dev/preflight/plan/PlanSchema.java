@@ -60,15 +60,10 @@ public final class PlanSchema {
                 "redis", object(endpoint, List.of("host"))), List.of()));
         props.put("environments", Map.of("type", "array", "items", object(envProps, List.of("name"))));
         props.put("requirements", requirements);
-        props.put("waivers", Map.of("type", "array", "items", object(Map.of(
-                "requirement", str("A requirement's name (or tool) in this plan."),
-                "hosts", strings("Host names or globs."),
-                "reason", str("Why the failure is accepted."),
-                "owner", str("Who owns the waiver."),
-                "expires", Map.of("type", "string", "format", "date", "description", "Last day it applies.")),
-                List.of("requirement", "hosts", "reason", "owner", "expires"))));
-        for (String k : PlanLoader.TOP_LEVEL.subList(6, PlanLoader.TOP_LEVEL.size())) {
-            props.put(k, Map.of("type", List.of("object", "array"),
+        Map<String, SectionParser<?>> parsers = PlanLoader.parsers();
+        for (String k : PlanLoader.TOP_LEVEL.subList(5, PlanLoader.TOP_LEVEL.size())) {
+            SectionParser<?> p = parsers.get(k);
+            props.put(k, p != null ? p.schema() : Map.of("type", List.of("object", "array"),
                     "description", "Runbook section '" + k + "' (details validated when its capability lands)."));
         }
         Map<String, Object> schema = new LinkedHashMap<>();
@@ -81,15 +76,18 @@ public final class PlanSchema {
         return Json.pretty(schema) + "\n";
     }
 
-    private static Map<String, Object> str(String description) {
+    /** A string property (helpers below are for {@link SectionParser#schema()} too). */
+    public static Map<String, Object> str(String description) {
         return Map.of("type", "string", "description", description);
     }
 
-    private static Map<String, Object> strings(String description) {
+    /** A list-of-strings property. */
+    public static Map<String, Object> strings(String description) {
         return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
     }
 
-    private static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
+    /** A closed object ({@code additionalProperties: false}) with these properties. */
+    public static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("type", "object");
         m.put("additionalProperties", false);

@@ -24,4 +24,13 @@ public interface SectionParser<T> {
      * @param context the rest of the plan already read (project, environments, requirements)
      */
     T parse(Node node, PlanReader reader, Plan context);
+
+    /**
+     * The section's JSON Schema fragment for {@code preflight schema} (editor completion). The
+     * default accepts any mapping or list; parsers that can say more should.
+     */
+    default java.util.Map<String, Object> schema() {
+        return java.util.Map.of("type", java.util.List.of("object", "array"),
+                "description", "Runbook section '" + key() + "' (validated by Preflight; see docs/plan-reference.md).");
+    }
 }

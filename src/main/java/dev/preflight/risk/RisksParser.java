@@ -2,6 +2,7 @@ package dev.preflight.risk;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,24 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     @Override
     public String key() {
         return "risks";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        Map<String, Object> c = new java.util.LinkedHashMap<>();
+        c.put("evidence", Map.of("enum", new java.util.TreeSet<>(Evidence.NAMES.keySet()).stream().toList()));
+        c.put("subject", PlanSchema.str("Ledger subject the evidence must be about (a backup source, ...)."));
+        c.put("environment", PlanSchema.str("Environment the evidence must be about (audits, cutover)."));
+        c.put("max_age", PlanSchema.str("How fresh the evidence must be, e.g. 24h or 7d."));
+        c.put("where", Map.of("type", "object", "additionalProperties", Map.of("type", "string"),
+                "description", "Payload fields the evidence entry must carry."));
+        Map<String, Object> r = new java.util.LinkedHashMap<>();
+        r.put("name", PlanSchema.str("Risk id, unique."));
+        r.put("title", PlanSchema.str("As the register shows it."));
+        r.put("mitigation", PlanSchema.str("What mitigates it."));
+        r.put("controls", Map.of("type", "array", "items", PlanSchema.object(c, List.of("evidence", "max_age"))));
+        return Map.of("type", "array", "description", "Risk register; status is derived from evidence, never typed.",
+                "items", PlanSchema.object(r, List.of("name", "controls")));
     }
 
     @Override
