@@ -27,6 +27,9 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 public final class SshConnector implements HostConnector, AutoCloseable {
 
+    // MINA logs its set-up at INFO through SLF4J -> JUL; reports and progress must stay clean.
+    private static final java.util.logging.Logger SSHD_LOG = quiet();
+
     private final SshOptions options;
     private final Secrets secrets;
     private final List<KeyPair> identities;
@@ -60,6 +63,12 @@ public final class SshConnector implements HostConnector, AutoCloseable {
         // Keys only: never fall back to password or keyboard-interactive prompts in a batch tool.
         client.setUserAuthFactoriesNames("publickey");
         client.start();
+    }
+
+    private static java.util.logging.Logger quiet() {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger("org.apache.sshd");
+        l.setLevel(java.util.logging.Level.WARNING);
+        return l;
     }
 
     private static List<KeyPair> loadIdentities(List<Path> files) throws IOException {

@@ -37,6 +37,7 @@ class SshConnectorTest {
     @Test
     void runsArgvWordsVerbatimOverOneSession() throws Exception {
         TestSshHosts.Host h = fleet.real("app-1");
+        assertThat(h.hostKeyLine()).contains(" ssh-ed25519 ");
         List<String> nasty = List.of("plain", "two words", "it's", "$HOME", "`id`", "a;b", "*", "", "x\ny", "\"q\"");
         try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
              ProcessRunner r = c.connect(h.uri())) {

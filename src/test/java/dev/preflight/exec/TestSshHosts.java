@@ -89,7 +89,10 @@ public final class TestSshHosts implements AutoCloseable {
         SshServer server = SshServer.setUpDefaultServer();
         server.setHost("127.0.0.1");
         server.setPort(0);
-        server.setKeyPairProvider(new SimpleGeneratorHostKeyProvider(dir.resolve(name + "-hostkey.ser")));
+        // ed25519 host keys, as current OpenSSH servers present first.
+        SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve(name + "-hostkey.ser"));
+        keys.setAlgorithm(org.apache.sshd.common.util.security.SecurityUtils.EDDSA);
+        server.setKeyPairProvider(keys);
         server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
         server.setPasswordAuthenticator(null);
         server.setKeyboardInteractiveAuthenticator(null);
