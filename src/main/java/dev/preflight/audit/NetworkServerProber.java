@@ -59,6 +59,9 @@ public final class NetworkServerProber implements ServerProber {
             }
             return rs.getString(1);
         } catch (SQLException ex) {
+            if (unresolved(ex)) {
+                throw new IOException("cannot resolve the MySQL server's host name " + e.host(), ex);
+            }
             // The driver's message names host and port and the server's refusal, never the password.
             throw new IOException("MySQL server " + e + ": " + firstLine(ex.getMessage()), ex);
         }
@@ -96,11 +99,22 @@ public final class NetworkServerProber implements ServerProber {
                 throw new IOException("Redis server " + e + " closed the connection mid-answer");
             }
             return new String(body, StandardCharsets.UTF_8);
+        } catch (java.net.UnknownHostException ex) {
+            throw new IOException("cannot resolve the Redis server's host name " + e.host(), ex);
         } catch (java.net.SocketTimeoutException ex) {
             throw new IOException("Redis server " + e + " did not answer within " + timeout.toSeconds() + " s", ex);
         } catch (java.net.ConnectException ex) {
             throw new IOException("cannot connect to Redis server " + e + " (" + ex.getMessage() + ")", ex);
         }
+    }
+
+    private static boolean unresolved(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.net.UnknownHostException || c instanceof java.nio.channels.UnresolvedAddressException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void send(OutputStream out, List<String> args) throws IOException {

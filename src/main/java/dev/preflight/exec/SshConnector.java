@@ -123,6 +123,9 @@ public final class SshConnector implements HostConnector, AutoCloseable {
             root = root.getCause();
         }
         String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+            return "cannot resolve host name " + host.host();
+        }
         if (root instanceof java.net.ConnectException) {
             return "cannot connect to " + host.host() + ":" + host.port() + " (" + msg + ")";
         }
