@@ -7,15 +7,10 @@ import dev.preflight.core.Json;
 import dev.preflight.exec.TestSshHosts;
 import dev.preflight.exec.TestSshHosts.Reply;
 import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -71,16 +66,8 @@ class AuditFleetCliTest {
         fleet.close();
     }
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of("REDIS_PW", ""),
-                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.of(dir, Map.of("REDIS_PW", ""), CliRun.CLOCK, args);
     }
 
     private void plan(String hostsAndMore) throws Exception {
@@ -115,7 +102,7 @@ class AuditFleetCliTest {
                   - {tool: mysql, version: ">=8.0.36 <8.1", flavor: mysql, tags: [app, horizon]}
                   - {tool: git, version: ">=2", hosts: [control]}
                 """);
-        Result r = run("audit", "--parallel", "3");
+        CliRun r = run("audit", "--parallel", "3");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out())
                 .contains("[FAIL] staging/app-2: node 20: version 18.20.4 does not satisfy 20 (>=20 <21)")
@@ -131,14 +118,14 @@ class AuditFleetCliTest {
         // One SSH session per reachable host, however many probes ran over it.
         assertThat(List.of(app1, app2, worker, real)).allSatisfy(h -> assertThat(h.sessions().get()).isEqualTo(1));
 
-        Result json = run("audit", "--format", "json");
+        CliRun json = run("audit", "--format", "json");
         JsonNode doc = Json.parse(json.out());
         JsonNode app1Checks = doc.path("hosts").get(0).path("checks");
         assertThat(app1Checks.get(2).path("raw").asText()).isEqualTo(REDIS_V.strip());
         assertThat(app1Checks.get(2).path("found").asText()).isEqualTo("7.2.4");
         assertThat(app1Checks.get(2).path("rule").asText()).isEqualTo("redis-server v=");
 
-        Result junit = run("audit", "--format", "junit");
+        CliRun junit = run("audit", "--format", "junit");
         assertThat(junit.code()).isEqualTo(1);
         Document x = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(junit.out().getBytes(StandardCharsets.UTF_8)));
@@ -158,7 +145,7 @@ class AuditFleetCliTest {
                   - {requirement: node, hosts: [app-2], reason: "node 20 rollout ACAD-77", owner: web-team, expires: 2026-12-31}
                   - {requirement: mysql-client, hosts: ["staging/worker-*"], reason: "MariaDB client accepted", owner: dba, expires: 2026-11-01}
                 """);
-        Result r = run("audit", "--env", "staging");
+        CliRun r = run("audit", "--env", "staging");
         assertThat(r.out())
                 .contains("WAIVED 18.20.4")
                 .contains("[WAIVED] staging/app-2: node 20: version 18.20.4 does not satisfy 20 (>=20 <21); "
@@ -186,7 +173,7 @@ class AuditFleetCliTest {
                   - {name: bash, tool: custom, command: [bash, --version], pattern: "version (?<version>[0-9.]+)", version: ">=4"}
                   - {name: node-by-pattern, tool: node, pattern: "^v(?<version>\\\\d+\\\\.\\\\d+\\\\.\\\\d+)$", version: ">=18"}
                 """);
-        Result r = run("audit", "--format", "json");
+        CliRun r = run("audit", "--format", "json");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         JsonNode doc = Json.parse(r.out());
         assertThat(doc.path("hosts")).hasSize(3);
@@ -220,14 +207,14 @@ class AuditFleetCliTest {
                 requirements:
                   - {tool: mysql-server, version: ">=8"}
                 """.formatted(downPort));
-        Result r = run("audit");
+        CliRun r = run("audit");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).contains("[UNREACHABLE] local/mysql://127.0.0.1:" + downPort + ": MySQL server 127.0.0.1:" + downPort);
     }
 
     @Test
     void adHocAuditOfAnSshHost() {
-        Result r = run("audit", "--host", app2.uri().toString(), "--known-hosts", knownHosts.toString(),
+        CliRun r = run("audit", "--host", app2.uri().toString(), "--known-hosts", knownHosts.toString(),
                 "-i", fleet.clientKey().toString(), "--require", "node=20", "--require", "redis-server=7");
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("[FAIL] ad-hoc/127.0.0.1: node 20: version 18.20.4 does not satisfy 20 (>=20 <21)")

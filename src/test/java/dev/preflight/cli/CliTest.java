@@ -3,16 +3,11 @@ package dev.preflight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,16 +21,8 @@ class CliTest {
 
     private final Map<String, String> env = new HashMap<>();
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), env,
-                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.of(dir, env, CliRun.CLOCK, args);
     }
 
     private Path plan(String yaml) throws Exception {
@@ -57,10 +44,10 @@ class CliTest {
 
     @Test
     void versionAndHelpDocumentExitCodes() {
-        Result v = run("--version");
+        CliRun v = run("--version");
         assertThat(v.code()).isZero();
         assertThat(v.out()).startsWith("preflight ");
-        Result h = run("--help");
+        CliRun h = run("--help");
         assertThat(h.code()).isZero();
         assertThat(h.out()).contains("validate", "schema", "run", "ledger", "Exit codes:",
                 "2  usage or configuration error", "3  unexpected state");
@@ -68,38 +55,38 @@ class CliTest {
 
     @Test
     void usageErrorsExitTwoWithAHint() {
-        Result r = run("validate", "--bogus");
+        CliRun r = run("validate", "--bogus");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown option: '--bogus'", "hint: see 'preflight validate --help'");
-        Result f = run("validate", "--format", "junit");
+        CliRun f = run("validate", "--format", "junit");
         assertThat(f.code()).isEqualTo(2);
         assertThat(f.err()).contains("'preflight validate' does not support --format junit", "supported: text, json");
-        Result missing = run("--plan", "nope.yaml", "validate");
+        CliRun missing = run("--plan", "nope.yaml", "validate");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("plan file not found: " + dir.resolve("nope.yaml"), "hint:");
     }
 
     @Test
     void validateAcceptsAGoodPlanAndListsEveryProblemOfABadOne() throws Exception {
-        Result ok = run("validate");
+        CliRun ok = run("validate");
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).contains("OK: ", "is a valid plan (project demo; 1 environment(s), 1 host(s)");
         Path bad = plan("version: 1\nproject: {nam: x}\nenvironments: [{name: a, hosts: [{name: h, uri: 'ftp://x'}]}]\n");
-        Result r = run("validate");
+        CliRun r = run("validate");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(
                 bad + ":2:11: project.nam: unknown key 'nam' (did you mean 'name'?)",
                 bad + ":2:10: project.name: required field is missing",
                 bad + ":3:49: environments[0].hosts[0].uri: unsupported host URI 'ftp://x'",
                 "the plan has 3 problem(s); nothing was done");
-        Result j = run("validate", "--format", "json");
+        CliRun j = run("validate", "--format", "json");
         assertThat(j.code()).isEqualTo(2);
         assertThat(Json.parse(j.out()).path("problems")).hasSize(3);
     }
 
     @Test
     void schemaIsJson() {
-        Result r = run("schema");
+        CliRun r = run("schema");
         assertThat(r.code()).isZero();
         var schema = Json.parse(r.out());
         assertThat(schema.path("additionalProperties").asBoolean(true)).isFalse();
@@ -108,14 +95,14 @@ class CliTest {
 
     @Test
     void runRecordsEvidenceAndLedgerCommandsReadAndVerifyIt() throws Exception {
-        Result r = run("run");
+        CliRun r = run("run");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("Readiness of demo: GO", "ledger        PASSED", "chain         INTACT");
-        Result log = run("ledger", "log");
+        CliRun log = run("ledger", "log");
         assertThat(log.code()).isZero();
         assertThat(log.out()).contains("ledger-verify", "run", "2 entries in " + dir.resolve(".preflight/ledger.db"));
         assertThat(run("ledger", "verify").out()).startsWith("INTACT: 2 entries");
-        Result exp = run("ledger", "export", "--out", "b.zip");
+        CliRun exp = run("ledger", "export", "--out", "b.zip");
         assertThat(exp.code()).isZero();
         assertThat(run("ledger", "verify", "--bundle", "b.zip").code()).isZero();
         // Tamper with plain SQL: verify names the entry and exits 1; run says NO-GO.
@@ -123,10 +110,10 @@ class CliTest {
              Statement st = c.createStatement()) {
             st.execute("UPDATE ledger_entries SET outcome = 'failed', summary = 'NO-GO hidden' WHERE seq = 2");
         }
-        Result v = run("ledger", "verify", "--format", "json");
+        CliRun v = run("ledger", "verify", "--format", "json");
         assertThat(v.code()).isEqualTo(1);
         assertThat(Json.parse(v.out()).path("first_bad_seq").asLong()).isEqualTo(2);
-        Result again = run("run", "--format", "json");
+        CliRun again = run("run", "--format", "json");
         assertThat(again.code()).isEqualTo(1);
         assertThat(Json.parse(again.out()).path("verdict").asText()).isEqualTo("NO-GO");
     }
@@ -134,7 +121,7 @@ class CliTest {
     @Test
     void configuredButUnavailableSectionsAreNoGo() throws Exception {
         plan("version: 1\nproject: {name: demo}\nbackups: {sources: []}\n");
-        Result r = run("run", "--ledger", "sqlite:l.db");
+        CliRun r = run("run", "--ledger", "sqlite:l.db");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("NO-GO", "backups       NOT AVAILABLE", "was NOT verified");
     }
@@ -150,7 +137,7 @@ class CliTest {
         StringBuilder all = new StringBuilder();
         for (String[] args : new String[][] {{"validate"}, {"run"}, {"run", "--format", "json"},
             {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}}) {
-            Result r = run(args);
+            CliRun r = run(args);
             all.append(r.out()).append(r.err());
         }
         all.append(new String(Files.readAllBytes(dir.resolve(".preflight/ledger.db")), "ISO-8859-1"));
@@ -159,25 +146,25 @@ class CliTest {
 
     @Test
     void outputFileIsWrittenAndCompletionScriptGenerated() {
-        Result r = run("schema", "-o", "schema.json");
+        CliRun r = run("schema", "-o", "schema.json");
         assertThat(r.code()).isZero();
         assertThat(dir.resolve("schema.json")).exists();
         assertThat(r.err()).contains("report written to");
-        Result c = run("generate-completion");
+        CliRun c = run("generate-completion");
         assertThat(c.code()).isZero();
         assertThat(c.out()).contains("preflight");
     }
 
     @Test
     void adHocAuditOfThisMachineReportsEveryFailure() {
-        Result r = run("audit", "--local", "--require", "node=20", "--require", "mysql=>=8.0.36 <8.1",
+        CliRun r = run("audit", "--local", "--require", "node=20", "--require", "mysql=>=8.0.36 <8.1",
                 "--require", "flutter=3.22", "--ledger", "sqlite:adhoc.db");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("ok 20.", "[FAIL] ad-hoc/local: flutter 3.22: flutter is not installed",
                 "[FAIL] ad-hoc/local: mysql >=8.0.36 <8.1: version 10.11");
-        Result ledger = run("ledger", "log", "--ledger", "sqlite:adhoc.db", "--kind", "audit");
+        CliRun ledger = run("ledger", "log", "--ledger", "sqlite:adhoc.db", "--kind", "audit");
         assertThat(ledger.out()).contains("failed", "audit", "ad-hoc");
-        Result bad = run("audit", "--local", "--require", "node");
+        CliRun bad = run("audit", "--local", "--require", "node");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("is not TOOL=CONSTRAINT");
     }
@@ -192,7 +179,7 @@ class CliTest {
                   - name: local
                     hosts: [{name: me, uri: local}]
                 """);
-        Result ok = run("audit", "--format", "junit");
+        CliRun ok = run("audit", "--format", "junit");
         assertThat(ok.code()).isZero();
         assertThat(ok.out()).contains("<testsuite name=\"local/me\"", "name=\"java &gt;=17\"");
         plan("""
@@ -203,10 +190,10 @@ class CliTest {
                   - name: prod
                     hosts: [{name: app1, uri: "ssh://deploy@127.0.0.1:1"}]
                 """);
-        Result r = run("audit");
+        CliRun r = run("audit");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "nothing was checked on this host");
-        Result run = run("run");
+        CliRun run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("audit         FAILED", "NO-GO");
     }

@@ -11,8 +11,6 @@ import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,16 +33,8 @@ class DepsCommandTest {
 
     private final Map<String, String> env = new HashMap<>();
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), env,
-                Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.of(dir, env, Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC), args);
     }
 
     private static String meta(String name) {
@@ -70,7 +60,7 @@ class DepsCommandTest {
 
     @Test
     void adHocBlockedLockExitsOneWithBlockersGroupedByPackageAndAJsonLedgerEntry() throws Exception {
-        Result r = run("deps", "--dir", RES.resolve("composer-blocked").toString(), "--target", "laravel/framework=11.*",
+        CliRun r = run("deps", "--dir", RES.resolve("composer-blocked").toString(), "--target", "laravel/framework=11.*",
                 "--target", "php=8.3", "--metadata", meta("laravel-framework.json"), "--metadata",
                 meta("spatie-laravel-ignition.json"), "--metadata", meta("spatie-laravel-permission.json"));
         assertThat(r.code()).as(r.err()).isEqualTo(1);
@@ -96,7 +86,7 @@ class DepsCommandTest {
 
     @Test
     void adHocCleanLockExitsZero() {
-        Result r = run("deps", "--dir", RES.resolve("composer-clean").toString(), "--target", "laravel/framework=11.*",
+        CliRun r = run("deps", "--dir", RES.resolve("composer-clean").toString(), "--target", "laravel/framework=11.*",
                 "--target", "php=8.3", "--metadata", meta("laravel-framework.json"));
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("CLEAR: 0 blocker(s), 0 warning(s)").doesNotContain("BLOCKERS");
@@ -104,18 +94,18 @@ class DepsCommandTest {
 
     @Test
     void adHocWithoutMetadataSaysTheForwardCheckWasSkipped() {
-        Result r = run("deps", "--dir", RES.resolve("composer-clean").toString(), "--target", "laravel/framework=11.*");
+        CliRun r = run("deps", "--dir", RES.resolve("composer-clean").toString(), "--target", "laravel/framework=11.*");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("forward check skipped for laravel/framework 11.*: no Packagist metadata file given");
     }
 
     @Test
     void adHocNodeTargetOnLockfileV3AndV2() {
-        Result v3 = run("deps", "--dir", RES.resolve("npm-v3").toString(), "--target", "node=20");
+        CliRun v3 = run("deps", "--dir", RES.resolve("npm-v3").toString(), "--target", "node=20");
         assertThat(v3.code()).isEqualTo(1);
         assertThat(v3.out()).contains("@academy/legacy-charts 2.1.0 [npm]", "engines.node >=12 <19 excludes node 20",
                 "picocolors 0.2.1 [npm] (dev-only)", "sharp 0.33.2 [npm] (dev-only)");
-        Result v2 = run("deps", "--dir", RES.resolve("npm-v2").toString(), "--target", "node=20", "--format", "json");
+        CliRun v2 = run("deps", "--dir", RES.resolve("npm-v2").toString(), "--target", "node=20", "--format", "json");
         assertThat(v2.code()).isEqualTo(1);
         JsonNode j = Json.parse(v2.out());
         assertThat(j.path("blockers").asInt()).isEqualTo(1);
@@ -124,7 +114,7 @@ class DepsCommandTest {
 
     @Test
     void markdownReportForTickets() {
-        Result r = run("deps", "--dir", RES.resolve("npm-v2").toString(), "--target", "node=20", "--format", "markdown");
+        CliRun r = run("deps", "--dir", RES.resolve("npm-v2").toString(), "--target", "node=20", "--format", "markdown");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).startsWith("# Dependency review: BLOCKED").contains("| BLOCKER | @academy/pdf-preview 0.4.2 \\[npm\\]");
     }
@@ -133,11 +123,11 @@ class DepsCommandTest {
     void badInputExitsTwo() throws Exception {
         Files.createDirectories(dir.resolve("app"));
         Files.writeString(dir.resolve("app/composer.lock"), "{\n  \"packages\": [\n    {\"name\": \"a/b\",");
-        Result truncated = run("deps", "--dir", "app", "--target", "php=8.3");
+        CliRun truncated = run("deps", "--dir", "app", "--target", "php=8.3");
         assertThat(truncated.code()).isEqualTo(2);
         assertThat(truncated.err()).contains(dir.resolve("app/composer.lock") + ":3:", "not valid JSON", "hint:");
         Files.writeString(dir.resolve("app/composer.lock"), "{\"packages\": [{\"name\": \"a/b\", \"version\": {\"x\": 1}}]}");
-        Result wrongType = run("deps", "--dir", "app", "--target", "php=8.3");
+        CliRun wrongType = run("deps", "--dir", "app", "--target", "php=8.3");
         assertThat(wrongType.code()).isEqualTo(2);
         assertThat(wrongType.err()).contains(dir.resolve("app/composer.lock") + ":1:", "packages[0].version", "wrong type");
         assertThat(run("deps", "--dir", "app", "--target", "bogus=1").err()).contains("unknown target 'bogus'");
@@ -163,11 +153,11 @@ class DepsCommandTest {
                   metadata: [metadata/laravel-framework.json, metadata/spatie-laravel-permission.json]
                   npm_outdated: false
                 """);
-        Result r = run("deps");
+        CliRun r = run("deps");
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("Dependency review of " + dir.resolve("app"), "spatie/laravel-permission 5.11.1",
                 "fix: 6.4.0", "@academy/legacy-charts 2.1.0 [npm]");
-        Result run = run("run");
+        CliRun run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("NO-GO", "deps", "FAILED", "acme/legacy-pdf: requires php >=7.4 <8.3");
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "t@h", Clock.systemUTC())) {
@@ -178,7 +168,7 @@ class DepsCommandTest {
     @Test
     void planWithoutTheSectionAndPlanProblems() throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: demo}\n");
-        Result none = run("deps");
+        CliRun none = run("deps");
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("the plan has no 'dependencies' section");
         Files.writeString(dir.resolve("preflight.yaml"), """
@@ -192,7 +182,7 @@ class DepsCommandTest {
                   flutter: {environment: agents}
                   extra: 1
                 """);
-        Result v = run("validate");
+        CliRun v = run("validate");
         assertThat(v.code()).isEqualTo(2);
         assertThat(v.err()).contains("preflight.yaml:4:8: dependencies.dir: no such directory",
                 "dependencies.targets.php:", "dependencies.targets.nodejs: unknown target 'nodejs'",
@@ -208,7 +198,7 @@ class DepsCommandTest {
         // Offline in tests: the shipped example asks for npm outdated, which needs the registry.
         Files.writeString(plan, Files.readString(plan).replace("npm_outdated: true", "npm_outdated: false"));
         assertThat(run("--plan", plan.toString(), "validate").code()).isZero();
-        Result r = run("--plan", plan.toString(), "deps");
+        CliRun r = run("--plan", plan.toString(), "deps");
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("targets: laravel/framework 11.*, php 8.3.*, node 20",
                 "spatie/laravel-permission 5.11.1 [composer]", "fix: 6.4.0", "mockery/mockery 1.6.8 [composer] (dev-only)",
@@ -224,10 +214,10 @@ class DepsCommandTest {
                 project: {name: demo}
                 dependencies: {dir: app, targets: {php: "8.3"}}
                 """);
-        Result r = run("deps");
+        CliRun r = run("deps");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(dir.resolve("app/composer.lock") + ":3:", "not valid JSON");
-        Result run = run("run");
+        CliRun run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("NO-GO", "ERROR");
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "t@h", Clock.systemUTC())) {

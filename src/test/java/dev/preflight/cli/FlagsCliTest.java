@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Json;
 import dev.preflight.flags.FlagFixture;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,16 +16,8 @@ class FlagsCliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(),
-                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.of(dir, Map.of(), CliRun.CLOCK, args);
     }
 
     @BeforeEach
@@ -40,7 +27,7 @@ class FlagsCliTest {
 
     @Test
     void validatePassesOnTheFixtureInEveryFormatAndIsRecorded() {
-        Result r = run("flags", "validate");
+        CliRun r = run("flags", "validate");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
                 example      app/.env.example  ok
@@ -50,16 +37,16 @@ class FlagsCliTest {
 
                 PASSED: 2 flag(s) in 3 file(s), 2 PHP file(s) scanned: 0 error(s), 0 warning(s)
                 """);
-        Result j = run("flags", "validate", "--format", "json");
+        CliRun j = run("flags", "validate", "--format", "json");
         assertThat(j.code()).isZero();
         var doc = Json.parse(j.out());
         assertThat(doc.path("result").asText()).isEqualTo("passed");
         assertThat(doc.path("files").get(1).path("values").path("communities").asBoolean()).isTrue();
-        Result m = run("flags", "validate", "--format", "markdown");
+        CliRun m = run("flags", "validate", "--format", "markdown");
         assertThat(m.code()).isZero();
         assertThat(m.out()).startsWith("## Feature flags\n\n**Result: passed**").contains("| staging | app/.env.staging | ok |");
         assertThat(run("flags", "validate", "--format", "junit").code()).isEqualTo(2);
-        Result log = run("ledger", "log");
+        CliRun log = run("ledger", "log");
         assertThat(log.out()).contains("flags-validate").containsPattern("(?s)flags-validate.*flags-validate.*flags-validate");
     }
 
@@ -67,7 +54,7 @@ class FlagsCliTest {
     void validateFailsWithFileLineAndExitOne() throws Exception {
         Path prod = dir.resolve("app/.env.production");
         Files.writeString(prod, Files.readString(prod).replace("\"communities\":false", "\"communities\":true"));
-        Result r = run("flags", "validate");
+        CliRun r = run("flags", "validate");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("production   app/.env.production  1 error(s)",
                 "app/.env.production:4:34: error: flag 'communities' is on in production without an approved toggle",
@@ -79,7 +66,7 @@ class FlagsCliTest {
     void validateScansTheDirectoryGivenWithApp() throws Exception {
         Files.createDirectories(dir.resolve("src"));
         Files.writeString(dir.resolve("src/Chat.php"), "<?php\nif (Feature::active('chat')) {}\n");
-        Result r = run("flags", "validate", "--app", "src");
+        CliRun r = run("flags", "validate", "--app", "src");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("source       src  1 PHP file(s)",
                 "src/Chat.php:2:5: error: the code reads flag 'chat' (Feature::active('chat') which is not registered",
@@ -89,18 +76,18 @@ class FlagsCliTest {
 
     @Test
     void toggleRewritesTheFileRecordsItAndHistoryListAndDiffShowIt() throws Exception {
-        Result t = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "QA regression");
+        CliRun t = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "QA regression");
         assertThat(t.code()).isZero();
         assertThat(t.out()).startsWith("TOGGLED: webauthn in staging (app/.env.staging): off -> on; recorded as ledger "
                 + "entry #1\n  sha256 ");
         assertThat(Files.readString(dir.resolve("app/.env.staging")))
                 .isEqualTo(FlagFixture.STAGING.replace("\"webauthn\": false", "\"webauthn\": true"));
-        Result again = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "again");
+        CliRun again = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "again");
         assertThat(again.code()).isZero();
         assertThat(again.out()).isEqualTo("UNCHANGED: webauthn in staging (app/.env.staging) is already on; "
                 + "file not rewritten; request recorded as ledger entry #2\n");
 
-        Result list = run("flags", "list");
+        CliRun list = run("flags", "list");
         assertThat(list.code()).isZero();
         assertThat(list.out()).isEqualTo("""
                 flag         example  staging  production  type        owner          review by
@@ -109,7 +96,7 @@ class FlagsCliTest {
 
                 * differs from the registry default; - missing; ? unreadable or not a boolean
                 """);
-        Result diff = run("flags", "diff", "staging", "production");
+        CliRun diff = run("flags", "diff", "staging", "production");
         assertThat(diff.code()).isEqualTo(1);
         assertThat(diff.out()).isEqualTo("""
                 flag         staging  production
@@ -118,12 +105,12 @@ class FlagsCliTest {
 
                 2 flag(s) differ between staging and production
                 """);
-        Result same = run("flags", "diff", "example", "production");
+        CliRun same = run("flags", "diff", "example", "production");
         assertThat(same.code()).isZero();
         assertThat(same.out()).isEqualTo("no drift: example and production set every flag alike\n");
         assertThat(run("flags", "diff", "staging", "qa").code()).isEqualTo(2);
 
-        Result h = run("flags", "history", "webauthn");
+        CliRun h = run("flags", "history", "webauthn");
         assertThat(h.code()).isZero();
         assertThat(h.out()).containsPattern("#1  2026-11-24T10:00:00Z  \\S+@\\S+  staging  off -> on  PASSED  "
                 + "reason: QA regression\n#2 .* staging  on -> on  PASSED  reason: again\n2 toggle\\(s\\) of 'webauthn'\n");
@@ -137,14 +124,14 @@ class FlagsCliTest {
     void productionToggleWithoutApprovalIsRefusedWithExitTwoAndTheFileByteIdentical() throws Exception {
         Path prod = dir.resolve("app/.env.production");
         byte[] before = Files.readAllBytes(prod);
-        Result r = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch");
+        CliRun r = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("preflight: a production toggle needs --approved-by; app/.env.production was not "
                 + "changed\n  hint: name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'\n");
         assertThat(Files.readAllBytes(prod)).isEqualTo(before);
         assertThat(run("flags", "history", "communities").out()).contains("production  off -> on  FAILED  reason: launch");
 
-        Result ok = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch",
+        CliRun ok = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch",
                 "--approved-by", "jane (ACAD-1234)");
         assertThat(ok.code()).isZero();
         assertThat(run("flags", "validate").code()).isZero();
@@ -157,7 +144,7 @@ class FlagsCliTest {
         Path staging = dir.resolve("app/.env.staging");
         Files.writeString(staging, Files.readString(staging).replace("\"webauthn\": false", "\"webauthn\": false, \"chat\": true"));
         byte[] before = Files.readAllBytes(staging);
-        Result r = run("flags", "toggle", "communities", "--off", "--env", "staging", "--reason", "qa");
+        CliRun r = run("flags", "toggle", "communities", "--off", "--env", "staging", "--reason", "qa");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).isEqualTo("app/.env.staging:3:68: error: flag 'chat' is not registered in preflight.yaml "
                 + "(register it or remove it) [unknown-flag]\n\nREFUSED: app/.env.staging fails validation; nothing "
@@ -167,27 +154,27 @@ class FlagsCliTest {
 
     @Test
     void toggleUsageErrors() {
-        Result both = run("flags", "toggle", "webauthn", "--on", "--off", "--env", "staging", "--reason", "x");
+        CliRun both = run("flags", "toggle", "webauthn", "--on", "--off", "--env", "staging", "--reason", "x");
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("mutually exclusive");
-        Result none = run("flags", "toggle", "webauthn", "--env", "staging", "--reason", "x");
+        CliRun none = run("flags", "toggle", "webauthn", "--env", "staging", "--reason", "x");
         assertThat(none.code()).isEqualTo(2);
-        Result noReason = run("flags", "toggle", "webauthn", "--on", "--env", "staging");
+        CliRun noReason = run("flags", "toggle", "webauthn", "--on", "--env", "staging");
         assertThat(noReason.code()).isEqualTo(2);
         assertThat(noReason.err()).contains("--reason");
-        Result unknown = run("flags", "toggle", "chat", "--on", "--env", "staging", "--reason", "x");
+        CliRun unknown = run("flags", "toggle", "chat", "--on", "--env", "staging", "--reason", "x");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("flag 'chat' is not registered", "hint: registered: communities, webauthn");
     }
 
     @Test
     void runIncludesFlagValidation() throws Exception {
-        Result r = run("run");
+        CliRun r = run("run");
         assertThat(r.code()).isZero();
         assertThat(r.out()).containsPattern("flags +PASSED");
         Path prod = dir.resolve("app/.env.production");
         Files.writeString(prod, Files.readString(prod).replace("\"webauthn\":false", "\"webauthn\":\"no\""));
-        Result bad = run("run");
+        CliRun bad = run("run");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).containsPattern("flags +FAILED").contains("app/.env.production:4:51: error: flag 'webauthn' "
                 + "must be true or false");
@@ -196,7 +183,7 @@ class FlagsCliTest {
     @Test
     void aPlanWithoutTheSectionIsAUsageError() throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: demo}\n");
-        Result r = run("flags", "list");
+        CliRun r = run("flags", "list");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("the plan has no feature_flags section");
     }
@@ -206,7 +193,7 @@ class FlagsCliTest {
         Files.delete(dir.resolve("app/.env.production"));
         Path staging = dir.resolve("app/.env.staging");
         Files.writeString(staging, Files.readString(staging).replace("\"webauthn\": false", "\"chat\": true"));
-        Result r = run("flags", "list");
+        CliRun r = run("flags", "list");
         assertThat(r.code()).isZero();
         assertThat(r.out()).isEqualTo("""
                 flag         example  staging  production  type          owner          review by
@@ -220,10 +207,10 @@ class FlagsCliTest {
         assertThat(j.path("flags").get(2).path("registered").asBoolean(true)).isFalse();
         assertThat(j.path("flags").get(2).path("drift").path("staging").asBoolean()).isTrue();
         assertThat(j.path("flags").get(0).path("values").path("production").isNull()).isTrue();
-        Result md = run("flags", "list", "--format", "markdown");
+        CliRun md = run("flags", "list", "--format", "markdown");
         assertThat(md.out()).contains("| flag | example | staging | production | type | owner | review by |",
                 "| chat | - | on\\* | ? | UNREGISTERED |  |  |");
-        Result d = run("flags", "diff", "example", "staging", "--format", "json");
+        CliRun d = run("flags", "diff", "example", "staging", "--format", "json");
         assertThat(d.code()).isEqualTo(1);
         assertThat(Json.parse(d.out()).path("differences")).hasSize(3);
     }

@@ -8,14 +8,9 @@ import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,16 +22,8 @@ class ReadinessCliTest {
     @TempDir
     Path dir;
 
-    record Result(int code, String out, String err) {
-    }
-
-    private Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(),
-                Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC), dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.of(dir, Map.of(), CliRun.CLOCK, args);
     }
 
     @BeforeEach
@@ -64,26 +51,26 @@ class ReadinessCliTest {
 
     @Test
     void risksAreDerivedAndReadinessSaysWhyItIsNoGo() throws Exception {
-        Result before = run("risks");
+        CliRun before = run("risks");
         assertThat(before.code()).isEqualTo(1);
         assertThat(before.out()).contains("Version drift between environments  Open",
                 "audit (staging) within 7d: no evidence recorded (run preflight audit)",
                 "2 risk(s): 0 mitigated, 0 at risk, 2 open");
         // A real audit that fails (flutter is not installed here) is evidence too: failing evidence.
         assertThat(run("audit").code()).isEqualTo(1);
-        Result json = run("risks", "--format", "json");
+        CliRun json = run("risks", "--format", "json");
         JsonNode risks = Json.parse(json.out());
         assertThat(risks.get(0).path("status").asText()).isEqualTo("Open");
         assertThat(risks.get(0).path("controls").get(0).path("state").asText()).isEqualTo("failing");
 
-        Result text = run("readiness");
+        CliRun text = run("readiness");
         assertThat(text.code()).isEqualTo(1);
         assertThat(text.out()).contains("Readiness of academy: NO-GO", "gates: not configured in the plan, and readiness requires it",
                 "risks:   version-drift Open: audit (staging) within 7d: latest evidence failed");
-        Result md = run("readiness", "--format", "markdown");
+        CliRun md = run("readiness", "--format", "markdown");
         assertThat(md.out()).contains("**Verdict: NO-GO**", "## Risk register", "| Backup corruption |");
 
-        Result sign = run("readiness", "sign", "--by", "Jane Doe", "--role", "EPM");
+        CliRun sign = run("readiness", "sign", "--by", "Jane Doe", "--role", "EPM");
         assertThat(sign.code()).isEqualTo(1);
         assertThat(sign.out()).contains("Sign-off NOT recorded: the verdict is NO-GO.");
         assertThat(run("ledger", "log", "--kind", "sign-off").out()).doesNotContain("Jane Doe");
@@ -93,7 +80,7 @@ class ReadinessCliTest {
     @Test
     void htmlReportIsSelfContainedAndRendersInChromium() throws Exception {
         run("audit");
-        Result html = run("readiness", "--format", "html", "-o", "readiness.html");
+        CliRun html = run("readiness", "--format", "html", "-o", "readiness.html");
         assertThat(html.code()).isEqualTo(1);
         String page = Files.readString(dir.resolve("readiness.html"));
         // No external fetch of any kind: no src/href attributes, no CSS url() or @import.
