@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
             SchemaCommand.class,
             RunCommand.class,
             AuditCommand.class,
+            GatesCommand.class,
             LedgerCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
