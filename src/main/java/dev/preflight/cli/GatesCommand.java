@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 
 /** {@code preflight gates}: the change-control gates of runbook §4.3 (CAB ticket, on-call, notice, custom). */
 @Command(name = "gates", mixinStandardHelpOptions = true,
-        description = {"Change-control gates (runbook §4.3): the CAB ticket carries the current evidence, primary and",
-            "secondary on-call cover and acknowledged the window, stakeholders were told in time, custom CEL gates."},
+        description = {"Change-control gates (runbook §4.3): CAB ticket, on-call, stakeholder notice, custom CEL gates.",
+            "The CAB ticket carries the current evidence, primary and secondary on-call cover and acknowledged the",
+            "window, stakeholders were told in time; custom gates are CEL expressions over the evidence."},
         subcommands = {GatesCommand.Check.class, GatesCommand.Publish.class, GatesCommand.Ack.class,
             GatesCommand.Notify.class})
 public final class GatesCommand implements Runnable {
@@ -35,6 +36,7 @@ public final class GatesCommand implements Runnable {
         public Integer call() {
             Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
             Plan plan = loadPlan();
+            GateService.requireConfig(plan);
             GateService svc;
             List<GateResult> results;
             try (Ledger ledger = openLedger(plan)) {
@@ -48,14 +50,15 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates publish}: attach the current evidence to the CAB ticket. */
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Attach the current evidence (latest passing audit report, latest verified backup's log entry,",
-                "runbook link) to the CAB ticket and record each SHA-256 (ledger kind 'gates-publish').",
+            description = {"Attach the current evidence to the CAB ticket and record each SHA-256 (ledger 'gates-publish').",
+                "The evidence: the latest passing audit report, the latest verified backup's log entry, the runbook link.",
                 "Exit 0 all attached, 1 some evidence is missing, 2 configuration error, 3 the ticket system failed."})
     static final class Publish extends BaseCommand {
         @Override
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
+            GateService.requireConfig(plan, true, false);
             try (Ledger ledger = openLedger(plan)) {
                 var r = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock())).publish();
                 StringBuilder sb = new StringBuilder();
@@ -86,6 +89,7 @@ public final class GatesCommand implements Runnable {
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
+            GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
                 var e = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock())).ack(role, user);
                 emit(e.summary() + " (ledger entry #" + e.seq() + ")\n");
@@ -96,13 +100,15 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates notify}: send the stakeholder notices. */
     @Command(name = "notify", mixinStandardHelpOptions = true,
-            description = {"Render the stakeholder templates with the window's details and send them by SMTP and/or",
-                "the webhook; record when (ledger kind 'notice-sent'). Exit 0 sent, 2 configuration error, 3 send failed."})
+            description = {"Send the stakeholder notices by SMTP and/or webhook; record when (ledger kind 'notice-sent').",
+                "The templates are rendered with the window's details.",
+                "Exit 0 sent, 2 configuration error, 3 send failed."})
     static final class Notify extends BaseCommand {
         @Override
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
+            GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
                 var r = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock()))
                         .notifyStakeholders();

@@ -52,7 +52,8 @@ public final class GateService {
         public static Drivers real(Clock clock, Http.Sleeper sleeper, Http.Retries retries) {
             return new Drivers(cab -> ticket(cab, clock, sleeper, retries),
                     o -> new PagerDuty(o.url(), o.scheduleIds(), o.escalationPolicyIds(),
-                            new Http("pagerduty", PagerDuty.auth(token(o.token().value(), "gates.oncall.token")),
+                            new Http("pagerduty", URI.create(o.url()).getHost(), false,
+                                    PagerDuty.auth(token(o.token().value(), "gates.oncall.token")),
                                     "check gates.oncall.token (a PagerDuty REST API key)", sleeper, retries, clock)),
                     SmtpMailer::new, sleeper);
         }
@@ -75,9 +76,56 @@ public final class GateService {
         return new GateService(plan, ledger, clock, Drivers.real(clock)).check();
     }
 
+    /** A recorded {@code gates check}: the ledger entry and its results. */
+    public record Recorded(LedgerEntry entry, List<GateResult> results) {
+        public Recorded {
+            results = List.copyOf(results);
+        }
+    }
+
+    /**
+     * The newest recorded {@code gates check} (optionally for one ticket/subject), read back from
+     * the ledger without contacting any service: for reports that must not re-run the checks.
+     */
+    public static Optional<Recorded> lastCheck(Ledger ledger, String subject) {
+        return ledger.latest(KIND_CHECK, subject).map(e -> {
+            List<GateResult> rs = new ArrayList<>();
+            for (JsonNode r : Json.parse(e.payload()).path("results")) {
+                List<String> details = new ArrayList<>();
+                r.path("details").forEach(d -> details.add(d.asText()));
+                rs.add(new GateResult(r.path("name").asText(), r.path("passed").asBoolean(), r.path("reason").asText(),
+                        details));
+            }
+            return new Recorded(e, rs);
+        });
+    }
+
     /** Whether the plan configures anything this service checks. */
     public static boolean configured(Plan plan) {
         return plan.configures("gates") || plan.configures("change_window");
+    }
+
+    /**
+     * Checks what the plan cannot check at load time because secrets are interpolated late: the
+     * change window exists, configured REST gates have a non-empty token, the CAB has a ticket.
+     * Throws {@link PreflightException} (exit 2) before anything is contacted or recorded.
+     */
+    public static void requireConfig(Plan plan) {
+        requireConfig(plan, true, true);
+    }
+
+    /** As {@link #requireConfig(Plan)}, for the gates a command uses (ack and notify need neither token). */
+    public static void requireConfig(Plan plan, boolean cab, boolean oncall) {
+        GateService s = new GateService(plan, null, Clock.systemUTC(), null);
+        ChangeWindow w = s.window();
+        GatesPlan g = s.gates();
+        if (cab && g.cab() != null && !g.cab().provider().equals("file")) {
+            token(g.cab().token().value(), "gates.cab.token");
+            s.ticketName(g.cab(), w);
+        }
+        if (oncall && g.oncall() != null) {
+            token(g.oncall().token().value(), "gates.oncall.token");
+        }
     }
 
     /** The plan's change window, or a configuration error. */
@@ -97,6 +145,7 @@ public final class GateService {
      * Configuration errors (no window, empty token, bad template) throw {@link PreflightException} (exit 2).
      */
     public List<GateResult> check() {
+        requireConfig(plan);
         ChangeWindow w = window();
         GatesPlan g = gates();
         List<GateResult> results = new ArrayList<>();
@@ -308,8 +357,8 @@ public final class GateService {
                     drivers.mailer().apply(n.smtp()).send(n.smtp().from(), n.smtp().to(), r.subject(), r.body());
                 }
                 if (n.webhook() != null) {
-                    Http http = new Http("webhook", Map.of(), "check gates.notice.webhook", drivers.sleeper(),
-                            Http.Retries.DEFAULT, clock);
+                    Http http = new Http("webhook", null, true, Map.of(), "check gates.notice.webhook",
+                            drivers.sleeper(), Http.Retries.DEFAULT, clock);
                     var body = Json.object().put("text", "*" + r.subject() + "*\n" + r.body());
                     http.post(URI.create(n.webhook().value()), Map.of("Content-Type", "application/json"),
                             body.toString().getBytes(StandardCharsets.UTF_8));
@@ -396,11 +445,13 @@ public final class GateService {
         return switch (cab.provider()) {
             case "file" -> new FileChangeRecord(cab.path());
             case "jira" -> new JiraTicket(cab.url(), cab.ticket(), cab.approvedStatuses(), cab.apiVersion(),
-                    new Http("jira", JiraTicket.auth(cab.user(), token(cab.token().value(), "gates.cab.token")),
+                    new Http("jira", URI.create(cab.url()).getHost(), false,
+                            JiraTicket.auth(cab.user(), token(cab.token().value(), "gates.cab.token")),
                             "check gates.cab.token (a personal access token, or an API token with gates.cab.user for Jira Cloud)",
                             sleeper, retries, clock));
             case "servicenow" -> new ServiceNowTicket(cab.url(), cab.ticket(),
-                    new Http("servicenow", ServiceNowAuth.headers(cab.user(), token(cab.token().value(), "gates.cab.token")),
+                    new Http("servicenow", URI.create(cab.url()).getHost(), false,
+                            ServiceNowAuth.headers(cab.user(), token(cab.token().value(), "gates.cab.token")),
                             "check gates.cab.user and gates.cab.token (ServiceNow user and password, or an OAuth token)",
                             sleeper, retries, clock));
             default -> throw new IllegalStateException("unknown provider " + cab.provider());

@@ -63,6 +63,8 @@ public final class Http {
     private final Sleeper sleeper;
     private final Retries retries;
     private final Clock clock;
+    private final String authHost;
+    private final boolean secretUrl;
 
     /**
      * @param service  name used in messages ({@code jira}, {@code servicenow}, {@code pagerduty})
@@ -70,6 +72,18 @@ public final class Http {
      * @param authHint what to check when the service refuses the credentials
      */
     public Http(String service, Map<String, String> auth, String authHint, Sleeper sleeper, Retries retries, Clock clock) {
+        this(service, null, false, auth, authHint, sleeper, retries, clock);
+    }
+
+    /**
+     * @param authHost  the only host credentials are sent to (the configured base URL's host); null:
+     *                  the host of each request's first URL
+     * @param secretUrl the URL itself is a secret (a webhook): messages name the service, never the URL
+     */
+    public Http(String service, String authHost, boolean secretUrl, Map<String, String> auth, String authHint,
+                Sleeper sleeper, Retries retries, Clock clock) {
+        this.authHost = authHost;
+        this.secretUrl = secretUrl;
         this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.service = service;
@@ -90,9 +104,9 @@ public final class Http {
 
     /** Sends with retries; any status other than 2xx after them is a {@link GateException}. */
     public Response send(String method, URI uri, Map<String, String> headers, HttpRequest.BodyPublisher body) {
-        String what = method + " " + redactQuery(uri);
+        String what = secretUrl ? method + " to the " + service + " URL" : method + " " + redactQuery(uri);
         URI target = uri;
-        String authHost = uri.getHost();
+        String authHost = this.authHost != null ? this.authHost : uri.getHost();
         int redirects = 0;
         int attempt = 0;
         while (true) {
@@ -111,7 +125,7 @@ public final class Http {
                     continue;
                 }
                 throw new GateException(service + ": cannot reach " + what + " after " + attempt + " attempt(s): "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()),
+                        + e.getClass().getSimpleName() + (e.getMessage() == null || secretUrl ? "" : " " + e.getMessage()),
                         "check the URL and the network");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

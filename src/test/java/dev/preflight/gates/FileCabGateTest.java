@@ -124,6 +124,9 @@ class FileCabGateTest {
             var e = l.latest(GateService.KIND_CHECK, "ACAD-1234").orElseThrow();
             assertThat(e.outcome().label()).isEqualTo("failed");
             assertThat(e.payload()).contains("\"name\":\"cab\"", "\"passed\":false");
+            var last = GateService.lastCheck(l, null).orElseThrow();
+            assertThat(last.entry().seq()).isEqualTo(e.seq());
+            assertThat(last.results()).containsExactly(r);
         }
     }
 

@@ -129,6 +129,25 @@ class JiraCabGateTest {
     }
 
     @Test
+    void credentialsAreNotSentToAnotherHost() {
+        Map<String, byte[]> atts = currentAttachments();
+        issue("Approved", atts, GateFixtures.RUNBOOK);
+        // Re-serve the issue with the audit report's content URL on another host name (127.0.0.1, not localhost).
+        String other = jira.baseUrl().replace("localhost", "127.0.0.1");
+        ObjectNode root = Json.object();
+        ObjectNode f = root.putObject("fields");
+        f.putObject("status").put("name", "Approved");
+        f.putArray("attachment").addObject().put("id", "1").put("filename", "preflight-audit-production.json")
+                .put("content", other + "/media/1");
+        f.putObject("comment").put("total", 0).putArray("comments");
+        jira.stubFor(get(urlPathEqualTo(ISSUE)).atPriority(1).willReturn(okJson(root.toString())));
+        jira.stubFor(get(urlPathEqualTo("/media/1")).willReturn(aResponse().withBody(atts.get("preflight-audit-production.json"))));
+        service().check();
+        jira.verify(getRequestedFor(urlPathEqualTo("/media/1")).withoutHeader("Authorization"));
+        jira.verify(getRequestedFor(urlPathEqualTo(ISSUE)).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
+    }
+
+    @Test
     void notApprovedAndNoRunbookLinkFail() {
         issue("Awaiting CAB", currentAttachments(), "no link here");
         GateResult r = service().check().get(0);

@@ -155,6 +155,14 @@ class NoticeGateTest {
                         "{\"text\":\"*academy: maintenance window 2027-01-09T01:00:00Z*\\n"
                                 + "Heads-up: academy is read-only during 2027-01-09T01:00:00Z - 2027-01-09T05:00:00Z.\\n\"}")));
             }
+            hook.stubFor(post(urlPathEqualTo("/services/T0/B0/x")).atPriority(1).willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)));
+            try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l3.db"), dir, plan.secrets(), "t@h", c)) {
+                assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
+                        .hasMessage("webhook: not found (HTTP 404): POST to the webhook URL")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("/services/T0/B0/x"));
+                assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().payload()).doesNotContain("B0/x");
+            }
             Plan down = GateFixtures.plan(dir, """
                     notice:
                       templates: docs/upgrade/runbooks
