@@ -177,6 +177,11 @@ public final class GateService {
                 d.add("hint: " + e.hint());
             }
             return GateResult.fail(name, "could not check: " + e.getMessage(), d);
+        } catch (PreflightException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A response we could not read (not JSON, a bad timestamp) fails the gate; it is never a pass.
+            return GateResult.fail(name, "could not check: unexpected response: " + e.getMessage(), List.of());
         }
     }
 

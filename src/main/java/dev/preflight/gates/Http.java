@@ -47,7 +47,12 @@ public final class Http {
         }
 
         public JsonNode json() {
-            return Json.parse(text());
+            try {
+                return Json.parse(text());
+            } catch (IllegalArgumentException e) {
+                throw new GateException("the response (HTTP " + status + ") is not JSON" + snippet(body),
+                        "check the URL: it may point at a login page or a proxy");
+            }
         }
 
         public Optional<String> header(String name) {

@@ -190,6 +190,14 @@ class JiraCabGateTest {
     }
 
     @Test
+    void aLoginPageInsteadOfJsonFailsTheGate() {
+        jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(200).withBody("<html>Log in</html>")));
+        GateResult r = service().check().get(0);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.reason()).isEqualTo("could not check: the response (HTTP 200) is not JSON: <html>Log in</html>");
+    }
+
+    @Test
     void serverErrorsAreRetriedABoundedNumberOfTimesThenReported() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(503).withBody("maintenance")));
         GateResult r = service().check().get(0);
