@@ -34,7 +34,7 @@ public final class GatesCommand implements Runnable {
     static final class Check extends BaseCommand {
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format format = format(Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN);
             Plan plan = loadPlan();
             GateService.requireConfig(plan);
             GateService svc;

@@ -1,5 +1,6 @@
 package dev.preflight.gates;
 
+import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * Custom gates written in CEL (the Common Expression Language, {@code dev.cel:cel}) over the
@@ -31,7 +31,7 @@ import java.util.function.BiFunction;
  *       {@code window.ticket}; and {@code now} (the command's clock).</li>
  * </ul>
  * The expression must be a bool. It is compiled when the plan loads, so a malformed one is a plan
- * error with its position. Thread-safe: compiled programs are immutable.
+ * error with its position. Thread-safe: the compiler and the checked trees are immutable.
  */
 public final class CelGates {
     /** What {@code latest} returns when the ledger has nothing: old enough to fail every age check. */
@@ -53,8 +53,8 @@ public final class CelGates {
     private CelGates() {
     }
 
-    /** A compiled expression, ready to evaluate. */
-    public record Compiled(String expr, CelRuntime.Program program) {
+    /** A type-checked expression, ready to evaluate. */
+    public record Compiled(String expr, CelAbstractSyntaxTree ast) {
         @Override
         public String toString() {
             return expr;
@@ -93,13 +93,7 @@ public final class CelGates {
     /** Parses and type-checks; the expression must evaluate to a bool. */
     public static Compiled compile(String expr) throws CompileException {
         try {
-            var ast = COMPILER.compile(expr).getAst();
-            // The runtime's binding is resolved per evaluation through the variables (see evaluate).
-            CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
-                    .addFunctionBindings(CelFunctionBinding.from("evidence_latest_string", Map.class, String.class,
-                            CelGates::dispatch))
-                    .build();
-            return new Compiled(expr, runtime.createProgram(ast));
+            return new Compiled(expr, COMPILER.compile(expr).getAst());
         } catch (CelValidationException e) {
             CelIssue first = e.getErrors().isEmpty() ? null : e.getErrors().get(0);
             if (first == null) {
@@ -110,19 +104,7 @@ public final class CelGates {
             int line = Math.max(1, loc.getLine());
             int col = Math.max(0, loc.getColumn()) + 1;
             throw new CompileException(new CompileError(line, col, first.getMessage()));
-        } catch (CelEvaluationException e) {
-            throw new CompileException(new CompileError(1, 1, e.getMessage()));
         }
-    }
-
-    // The variable maps carry their evidence function, so a compiled program holds no evidence.
-    @SuppressWarnings("unchecked")
-    private static Object dispatch(Map<?, ?> source, String name) {
-        Object f = source.get("__latest");
-        if (!(f instanceof BiFunction<?, ?, ?> fn)) {
-            return absent();
-        }
-        return ((BiFunction<String, Instant, Object>) fn).apply(name, null);
     }
 
     private static Map<String, Object> absent() {
@@ -139,11 +121,14 @@ public final class CelGates {
     public record Evaluation(boolean value, String error) {
     }
 
-    /** Evaluates a compiled gate against the evidence, the window and the time now. */
+    /**
+     * Evaluates a compiled gate against the evidence, the window and the time now. The program is
+     * made per evaluation so that {@code latest} is bound to this evidence and nothing else.
+     */
     public static Evaluation evaluate(Compiled c, EvidenceSource evidence, ChangeWindow window, Instant now) {
         Map<String, Object> vars = new LinkedHashMap<>();
-        vars.put("audit", source("audit", evidence, now));
-        vars.put("backups", source("backups", evidence, now));
+        vars.put("audit", Map.of("source", "audit"));
+        vars.put("backups", Map.of("source", "backups"));
         Map<String, Object> w = new LinkedHashMap<>();
         if (window != null) {
             w.put("start", window.start());
@@ -154,30 +139,28 @@ public final class CelGates {
         vars.put("window", w);
         vars.put("now", now);
         try {
-            Object v = c.program().eval(vars);
+            CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
+                    .addFunctionBindings(CelFunctionBinding.from("evidence_latest_string", Map.class, String.class,
+                            (source, name) -> latest(evidence, String.valueOf(source.get("source")), name, now)))
+                    .build();
+            Object v = runtime.createProgram(c.ast()).eval(vars);
             return v instanceof Boolean b ? new Evaluation(b, null) : new Evaluation(false, "did not give a bool: " + v);
         } catch (CelEvaluationException e) {
             return new Evaluation(false, e.getMessage());
         }
     }
 
-    private static Map<String, Object> source(String kind, EvidenceSource evidence, Instant now) {
-        BiFunction<String, Instant, Object> fn = (name, ignored) -> {
-            Latest l = evidence.latest(kind, name);
-            if (l == null) {
-                return absent();
-            }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("found", true);
-            m.put("passed", l.passed());
-            m.put("age", Duration.between(l.time(), now));
-            m.put("time", l.time());
-            m.put("seq", l.seq());
-            return m;
-        };
+    private static Map<String, Object> latest(EvidenceSource evidence, String source, String name, Instant now) {
+        Latest l = evidence.latest(source, name);
+        if (l == null) {
+            return absent();
+        }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", kind);
-        m.put("__latest", fn);
+        m.put("found", true);
+        m.put("passed", l.passed());
+        m.put("age", Duration.between(l.time(), now));
+        m.put("time", l.time());
+        m.put("seq", l.seq());
         return m;
     }
 }

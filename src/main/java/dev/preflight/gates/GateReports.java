@@ -8,9 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Renders {@code gates check} results as text, JSON or Markdown (for the change ticket). */
+/** Renders {@code gates check} results as text, JSON, JUnit XML (for CI) or Markdown (for the change ticket). */
 public final class GateReports {
     private GateReports() {
+    }
+
+    private static String xml(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> sb.append("&lt;");
+                case '>' -> sb.append("&gt;");
+                case '&' -> sb.append("&amp;");
+                case '"' -> sb.append("&quot;");
+                default -> sb.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
+            }
+        }
+        return sb.toString();
     }
 
     public static String render(ChangeWindow w, List<GateResult> results, Format format, Style s) {
@@ -24,6 +38,22 @@ public final class GateReports {
                 m.put("passed", all);
                 m.put("gates", results);
                 yield Json.pretty(m) + "\n";
+            }
+            case JUNIT -> {
+                // One test suite, one test case per gate: CI shows a failed gate as a failed test.
+                StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n")
+                        .append("  <testsuite name=\"gates\" tests=\"").append(results.size()).append("\" failures=\"")
+                        .append(results.size() - passed).append("\" errors=\"0\">\n");
+                for (GateResult r : results) {
+                    sb.append("    <testcase classname=\"gates\" name=\"").append(xml(r.name())).append('"');
+                    if (r.passed()) {
+                        sb.append("/>\n");
+                    } else {
+                        sb.append(">\n      <failure message=\"").append(xml(r.reason())).append("\">")
+                                .append(xml(String.join("\n", r.details()))).append("</failure>\n    </testcase>\n");
+                    }
+                }
+                yield sb.append("  </testsuite>\n</testsuites>\n").toString();
             }
             case MARKDOWN -> {
                 StringBuilder sb = new StringBuilder("## Change-control gates: ").append(all ? "passed" : "**FAILED**")

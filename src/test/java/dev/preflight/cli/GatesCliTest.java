@@ -93,6 +93,10 @@ class GatesCliTest {
         assertThat(fail.code()).as(fail.err()).isEqualTo(1);
         assertThat(fail.out()).contains("FAILED  cab", "missing attachment preflight-audit-production.json",
                 "PASSED  fresh-backup  expression holds", "FAILED: 1/2 gate(s) passed");
+        Result junit = run("--format", "junit", "gates", "check");
+        assertThat(junit.out()).contains("<testsuite name=\"gates\" tests=\"2\" failures=\"1\"",
+                "<testcase classname=\"gates\" name=\"cab\">", "<failure message=\"missing attachment",
+                "<testcase classname=\"gates\" name=\"fresh-backup\"/>");
         Result pub = run("gates", "publish");
         assertThat(pub.code()).as(pub.err()).isZero();
         assertThat(pub.out()).contains("attached  preflight-audit-production.json  sha256 ", "3 item(s) attached to change record");
