@@ -36,6 +36,9 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         Map<String, Node> k = r.keys(m, "gates", List.of("cab", "oncall", "notice", "custom"));
+        if (!plan.configures("change_window")) {
+            r.problem(m, "gates", "gates need a change_window", "add change_window: {start, end, environment, ticket}");
+        }
         GatesPlan.Cab cab = k.containsKey("cab") ? cab(k.get("cab"), r) : null;
         GatesPlan.Oncall oncall = k.containsKey("oncall") ? oncall(k.get("oncall"), r) : null;
         GatesPlan.Notice notice = k.containsKey("notice") ? notice(k.get("notice"), r) : null;

@@ -143,7 +143,7 @@ class GatesCliTest {
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: x}\ngates: {cab: {provider: file, path: x.md}}\n");
         Result noWindow = run("gates", "check");
         assertThat(noWindow.code()).isEqualTo(2);
-        assertThat(noWindow.err()).contains("the plan has no change_window");
+        assertThat(noWindow.err()).contains("preflight.yaml:3:8: gates: gates need a change_window");
     }
 
     @Test

@@ -182,6 +182,17 @@ class JiraCabGateTest {
     }
 
     @Test
+    void retryAfterAsAnHttpDateIsWaitedForUntilThatTime() {
+        issue("Approved", currentAttachments(), GateFixtures.RUNBOOK);
+        // The clock is fixed at 2027-01-06T10:00:00Z; the server asks to come back 9 s later.
+        jira.stubFor(get(urlPathEqualTo(ISSUE)).atPriority(1).inScenario("d").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "Wed, 06 Jan 2027 10:00:09 GMT"))
+                .willSetStateTo("open"));
+        assertThat(service().check().get(0).passed()).isTrue();
+        assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(9));
+    }
+
+    @Test
     void aRetryAfterBeyondTheBoundIsNotWaitedFor() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
         GateResult r = service().check().get(0);
