@@ -79,7 +79,9 @@ public final class GateReports {
                 for (GateResult r : results) {
                     sb.append(r.passed() ? s.ok("PASSED") : s.bad("FAILED")).append("  ")
                             .append(String.format("%-" + width + "s", r.name())).append("  ").append(r.reason()).append('\n');
-                    r.details().forEach(d -> sb.append("        ").append(d).append('\n'));
+                    // The reason is already on the gate's line; its detail copy would only repeat it.
+                    r.details().stream().filter(d -> !r.reason().startsWith(d))
+                            .forEach(d -> sb.append("        ").append(d).append('\n'));
                 }
                 sb.append('\n').append(all ? s.ok("PASSED") : s.bad("FAILED")).append(": ").append(passed).append('/')
                         .append(results.size()).append(" gate(s) passed\n");
