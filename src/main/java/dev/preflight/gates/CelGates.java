@@ -37,7 +37,7 @@ public final class CelGates {
     /** What {@code latest} returns when the ledger has nothing: old enough to fail every age check. */
     public static final Duration NO_EVIDENCE_AGE = Duration.ofDays(36_500);
 
-    private static final CelOptions OPTIONS = CelOptions.current().evaluateCanonicalTypesToNativeValues(true).build();
+    private static final CelOptions OPTIONS = CelOptions.current().build();
     private static final MapType SOURCE = MapType.create(SimpleType.STRING, SimpleType.DYN);
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
