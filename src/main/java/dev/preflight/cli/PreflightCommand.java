@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             RisksCommand.class,
             ReadinessCommand.class,
             DepsCommand.class,
+            GatesCommand.class,
             LedgerCommand.class,
             FlagsCommand.class,
             AutoComplete.GenerateCompletion.class,

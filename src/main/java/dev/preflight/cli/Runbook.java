@@ -33,8 +33,7 @@ final class Runbook {
 
     /** The change-control gates section (runbook §4.3). */
     static Section gates() {
-        return new UnavailableSection("gates", c -> c.plan().configures("gates") || c.plan().configures("change_window"),
-                "Change-control gates (§4.3)");
+        return new dev.preflight.gates.GatesSection();
     }
 
     /**

@@ -117,14 +117,14 @@ class PlanLoaderTest {
                 version: 1
                 project: {name: "x", owner: "lit $${NOT_A_VAR}"}
                 ledger: {url: "jdbc:postgresql://db/p?password=${PGPASS}"}
-                gates: {token: "${file:token}", other: "${MISSING:-fallback-value}"}
+                cutover: {token: "${file:token}", other: "${MISSING:-fallback-value}"}
                 """, dir, Map.of("PGPASS", "s3cr3t-pg"));
         assertThat(plan.project().owner()).isEqualTo("lit ${NOT_A_VAR}");
         assertThat(plan.ledger().url().value()).isEqualTo("jdbc:postgresql://db/p?password=s3cr3t-pg");
         assertThat(plan.secrets().redact("a s3cr3t-pg b file-secret-value c fallback-value"))
                 .isEqualTo("a **** b **** c ****");
         assertThat(plan.toString()).doesNotContain("s3cr3t-pg");
-        assertThat(plan.sections()).containsExactly("gates");
+        assertThat(plan.sections()).containsExactly("cutover");
     }
 
     @Test

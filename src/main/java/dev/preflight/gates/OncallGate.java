@@ -1,0 +1,102 @@
+package dev.preflight.gates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.LedgerEntry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code oncall} gate's decision (runbook §4.3): someone is on call at escalation level 1
+ * (primary) and level 2 (secondary) for the whole window (the union of their on-call intervals
+ * covers it), and each person on call at those levels during the window has acknowledged this
+ * window ({@code gates ack}, ledger kind {@code oncall-ack}): PagerDuty has no such acknowledgement.
+ */
+public final class OncallGate {
+    /** The roles and their escalation levels. */
+    public static final Map<String, Integer> ROLES = Map.of("primary", 1, "secondary", 2);
+
+    private OncallGate() {
+    }
+
+    public static GateResult decide(ChangeWindow w, List<OnCall> oncalls, List<LedgerEntry> acks) {
+        List<String> failures = new ArrayList<>();
+        List<String> details = new ArrayList<>();
+        for (String role : List.of("primary", "secondary")) {
+            int level = ROLES.get(role);
+            List<OnCall> at = oncalls.stream().filter(o -> o.level() == level && overlaps(o, w)).toList();
+            List<String> gaps = gaps(at, w.start(), w.end());
+            gaps.forEach(g -> failures.add(role + " (level " + level + "): nobody on call " + g));
+            Map<String, OnCall> people = new LinkedHashMap<>();
+            at.forEach(o -> people.putIfAbsent(o.userId().isEmpty() ? o.userName() : o.userId(), o));
+            for (OnCall p : people.values()) {
+                LedgerEntry ack = acks.stream().filter(a -> acknowledges(a, role, p, w)).findFirst().orElse(null);
+                String who = p.userName() + (p.email().isEmpty() ? "" : " <" + p.email() + ">");
+                if (ack == null) {
+                    failures.add(role + " " + who + " has not acknowledged the window (run 'preflight gates ack --role "
+                            + role + " --user \"" + p.userName() + "\"')");
+                } else {
+                    details.add(role + " " + who + " on call " + span(p) + ", acknowledged (ledger #" + ack.seq() + ", "
+                            + ack.time() + ")");
+                }
+            }
+        }
+        if (failures.isEmpty()) {
+            return GateResult.pass("oncall", "primary and secondary are on call for the whole window and acknowledged it",
+                    details);
+        }
+        List<String> all = new ArrayList<>(failures);
+        all.addAll(details);
+        return GateResult.fail("oncall", failures.get(0) + (failures.size() > 1 ? " (and " + (failures.size() - 1)
+                + " more)" : ""), all);
+    }
+
+    static boolean acknowledges(LedgerEntry a, String role, OnCall p, ChangeWindow w) {
+        try {
+            JsonNode j = Json.parse(a.payload());
+            return role.equals(j.path("role").asText()) && p.isPerson(j.path("user").asText())
+                    && w.start().toString().equals(j.path("window").path("start").asText())
+                    && w.end().toString().equals(j.path("window").path("end").asText());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static boolean overlaps(OnCall o, ChangeWindow w) {
+        return (o.start() == null || o.start().isBefore(w.end())) && (o.end() == null || o.end().isAfter(w.start()));
+    }
+
+    /** The parts of [from, to) no interval covers, as text; empty when covered. */
+    static List<String> gaps(List<OnCall> intervals, Instant from, Instant to) {
+        List<OnCall> sorted = new ArrayList<>(intervals);
+        sorted.sort(Comparator.comparing(o -> o.start() == null ? Instant.MIN : o.start()));
+        List<String> gaps = new ArrayList<>();
+        Instant covered = from;
+        for (OnCall o : sorted) {
+            Instant s = o.start() == null ? Instant.MIN : o.start();
+            Instant e = o.end() == null ? Instant.MAX : o.end();
+            if (s.isAfter(covered)) {
+                gaps.add("from " + covered + " to " + (s.isBefore(to) ? s : to));
+            }
+            if (e.isAfter(covered)) {
+                covered = e;
+            }
+            if (!covered.isBefore(to)) {
+                break;
+            }
+        }
+        if (covered.isBefore(to)) {
+            gaps.add("from " + covered + " to " + to);
+        }
+        return gaps;
+    }
+
+    private static String span(OnCall o) {
+        return (o.start() == null ? "(permanent)" : o.start().toString()) + " - "
+                + (o.end() == null ? "(permanent)" : o.end().toString());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.preflight.gates;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PagerDuty REST API v2 {@code GET /oncalls} for the plan's schedules and escalation policies over
+ * the window ({@code since}/{@code until}), all pages ({@code offset}/{@code limit} while
+ * {@code more}), with users included so their e-mail can match an acknowledgement.
+ */
+public final class PagerDuty implements OnCall.Source {
+    static final int LIMIT = 100;
+
+    private final String base;
+    private final List<String> schedules;
+    private final List<String> policies;
+    private final Http http;
+
+    public PagerDuty(String baseUrl, List<String> scheduleIds, List<String> escalationPolicyIds, Http http) {
+        this.base = baseUrl.replaceAll("/+$", "");
+        this.schedules = List.copyOf(scheduleIds);
+        this.policies = List.copyOf(escalationPolicyIds);
+        this.http = http;
+    }
+
+    /** PagerDuty's REST API key header. */
+    public static Map<String, String> auth(String token) {
+        return Map.of("Authorization", "Token token=" + token);
+    }
+
+    @Override
+    public List<OnCall> oncalls(Instant since, Instant until) {
+        List<OnCall> out = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            StringBuilder q = new StringBuilder(base).append("/oncalls?time_zone=UTC&include%5B%5D=users");
+            schedules.forEach(s -> q.append("&schedule_ids%5B%5D=").append(enc(s)));
+            policies.forEach(p -> q.append("&escalation_policy_ids%5B%5D=").append(enc(p)));
+            q.append("&since=").append(enc(since.toString())).append("&until=").append(enc(until.toString()))
+                    .append("&limit=").append(LIMIT).append("&offset=").append(offset);
+            JsonNode page = http.get(URI.create(q.toString()),
+                    Map.of("Accept", "application/vnd.pagerduty+json;version=2")).json();
+            int n = 0;
+            for (JsonNode o : page.path("oncalls")) {
+                JsonNode u = o.path("user");
+                String name = u.path("summary").asText(u.path("name").asText(""));
+                out.add(new OnCall(o.path("escalation_level").asInt(0), u.path("id").asText(""), name,
+                        u.path("email").asText(""), time(o.path("start")), time(o.path("end"))));
+                n++;
+            }
+            if (!page.path("more").asBoolean(false) || n == 0) {
+                break;
+            }
+            offset += n;
+        }
+        return out;
+    }
+
+    private static Instant time(JsonNode n) {
+        if (n == null || n.isNull() || n.isMissingNode() || n.asText().isBlank()) {
+            return null;
+        }
+        return java.time.OffsetDateTime.parse(n.asText()).toInstant();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

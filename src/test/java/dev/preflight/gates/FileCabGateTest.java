@@ -1,0 +1,148 @@
+package dev.preflight.gates;
+
+import static dev.preflight.gates.GateFixtures.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.ledger.Ledger;
+import dev.preflight.plan.Plan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cab gate with the Markdown change-record provider: approval, publish, stale and missing evidence. */
+class FileCabGateTest {
+    @TempDir
+    Path dir;
+
+    private final java.time.Clock clock = at(Instant.parse("2027-01-06T10:00:00Z"));
+
+    private Plan plan() throws Exception {
+        Files.createDirectories(dir.resolve("docs/upgrade"));
+        return GateFixtures.plan(dir, "cab: {provider: file, path: docs/upgrade/change-management.md}", Map.of());
+    }
+
+    private void record(String body) throws Exception {
+        Files.createDirectories(dir.resolve("docs/upgrade"));
+        Files.writeString(dir.resolve("docs/upgrade/change-management.md"), body);
+    }
+
+    private static final String APPROVED = """
+            # Change ACAD-1234: Laravel 11 upgrade
+
+            - [x] Backup evidence attached
+            - [x] Compatibility report attached
+            - [x] Runbook linked
+
+            Approved-by: Dana Reyes (CAB chair), 2027-01-05
+            """;
+
+    private GateResult cab(Plan plan, Ledger l) {
+        return new GateService(plan, l, clock, GateService.Drivers.real(clock)).check().get(0);
+    }
+
+    @Test
+    void approvedRecordWithPublishedEvidencePasses() throws Exception {
+        record(APPROVED);
+        Plan plan = plan();
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
+            GateFixtures.audit(l, "production", true, "{\"report\":1}");
+            GateFixtures.backup(l, "academy-db", true);
+            GateResult before = cab(plan, l);
+            assertThat(before.passed()).isFalse();
+            assertThat(before.reason()).contains("missing attachment preflight-audit-production.json");
+
+            var pub = new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            assertThat(pub.attached()).extracting(ChangeTicket.Published::slot)
+                    .containsExactly("audit-report", "backup-log", "runbook");
+            String text = Files.readString(dir.resolve("docs/upgrade/change-management.md"));
+            assertThat(text).contains("Approved-by: Dana Reyes", FileChangeRecord.BEGIN,
+                    "change-management.evidence/preflight-audit-production.json", GateFixtures.RUNBOOK,
+                    pub.attached().get(0).sha256());
+            assertThat(dir.resolve("docs/upgrade/change-management.evidence/preflight-backup-log.md")).exists();
+
+            GateResult after = cab(plan, l);
+            assertThat(after.passed()).as(after.toString()).isTrue();
+            assertThat(after.reason()).contains("approved and carries the current evidence");
+            // Publishing again replaces the block instead of appending a second one.
+            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            String again = Files.readString(dir.resolve("docs/upgrade/change-management.md"));
+            assertThat(again.split(FileChangeRecord.BEGIN, -1)).hasSize(2);
+        }
+    }
+
+    @Test
+    void aNewerAuditMakesThePublishedReportStaleAndNamesIt() throws Exception {
+        record(APPROVED);
+        Plan plan = plan();
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
+            GateFixtures.audit(l, "production", true, "{\"report\":1}");
+            GateFixtures.backup(l, "academy-db", true);
+            var pub = new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            GateFixtures.audit(l, "production", true, "{\"report\":2}");
+            GateResult r = cab(plan, l);
+            assertThat(r.passed()).isFalse();
+            assertThat(r.reason()).startsWith("stale attachment preflight-audit-production.json")
+                    .contains("attached by gates publish #" + pub.seq());
+        }
+    }
+
+    @Test
+    void uncheckedItemsAndNoApproverFailTheGate() throws Exception {
+        record("""
+                - [x] Backup evidence attached
+                - [ ] Runbook linked
+                Approved-by:
+                """);
+        Plan plan = plan();
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
+            GateFixtures.audit(l, "production", true, "{}");
+            GateFixtures.backup(l, "academy-db", true);
+            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            GateResult r = cab(plan, l);
+            assertThat(r.passed()).isFalse();
+            assertThat(r.reason()).contains("is not approved");
+            assertThat(r.details()).contains("  checklist item not ticked: Runbook linked", "  no 'Approved-by: NAME' line");
+        }
+    }
+
+    @Test
+    void noBackupEvidenceAndAFailingAuditAreNamed() throws Exception {
+        record(APPROVED);
+        Plan plan = plan();
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
+            GateFixtures.audit(l, "production", false, "{}");
+            GateResult r = cab(plan, l);
+            assertThat(r.passed()).isFalse();
+            assertThat(String.join("\n", r.details()))
+                    .contains("the latest audit of production (#1", ") failed; a passing report is required")
+                    .contains("the ledger has no passed backup or backup-verify entry (no backup evidence)");
+            // The gate result is recorded in the ledger with the results in the payload.
+            var e = l.latest(GateService.KIND_CHECK, "ACAD-1234").orElseThrow();
+            assertThat(e.outcome().label()).isEqualTo("failed");
+            assertThat(e.payload()).contains("\"name\":\"cab\"", "\"passed\":false");
+            var last = GateService.lastCheck(l, null).orElseThrow();
+            assertThat(last.entry().seq()).isEqualTo(e.seq());
+            assertThat(last.results()).containsExactly(r);
+        }
+    }
+
+    @Test
+    void anEditedEvidenceCopyIsStale() throws Exception {
+        record(APPROVED);
+        Plan plan = plan();
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
+            GateFixtures.audit(l, "production", true, "{}");
+            GateFixtures.backup(l, "academy-db", true);
+            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            Files.writeString(dir.resolve("docs/upgrade/change-management.evidence/preflight-backup-log.md"), "edited");
+            GateResult r = cab(plan, l);
+            assertThat(r.passed()).isFalse();
+            assertThat(r.reason()).startsWith("stale attachment preflight-backup-log.md");
+            assertThat(List.of(r.reason())).isNotEmpty();
+        }
+    }
+}

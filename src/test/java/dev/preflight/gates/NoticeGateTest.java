@@ -1,0 +1,181 @@
+package dev.preflight.gates;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.ok;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.preflight.gates.GateFixtures.START;
+import static dev.preflight.gates.GateFixtures.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.preflight.core.PreflightException;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The notice gate: templates rendered and sent through an in-process SMTP server (GreenMail), the lead time with fixed clocks. */
+class NoticeGateTest {
+    @RegisterExtension
+    static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort());
+
+    @TempDir
+    Path dir;
+
+    private Plan plan(String extra) throws Exception {
+        Path t = dir.resolve("docs/upgrade/runbooks");
+        Files.createDirectories(t);
+        Files.writeString(t.resolve("01-engineering.md"), """
+                # Academy maintenance {{window.start}}
+
+                The {{environment}} upgrade (ticket {{ticket}}) runs from {{window.start}} to {{window.end}}.
+                Runbook: {{ runbook }}
+                """);
+        Files.writeString(t.resolve("02-support.md"), "Heads-up: {{project}} is read-only during {{window.start}} - {{window.end}}.\n");
+        Files.writeString(t.resolve("notes.txt"), "not a template {{nope}}");
+        return GateFixtures.plan(dir, """
+                notice:
+                  templates: docs/upgrade/runbooks
+                  lead_time: 48h
+                  smtp: {host: 127.0.0.1, port: %d, from: preflight@example.com, to: [eng@example.com, support@example.com], security: none}
+                %s""".formatted(SMTP.getSmtp().getPort(), extra), Map.of());
+    }
+
+    private static Clock hoursBefore(long h) {
+        return at(START.minus(Duration.ofHours(h)));
+    }
+
+    private GateService service(Plan plan, Ledger l, Clock c) {
+        return new GateService(plan, l, c, GateService.Drivers.real(c, new GateFixtures.RecordingSleeper(), Http.Retries.DEFAULT));
+    }
+
+    @Test
+    void notifyRendersEveryTemplateAndSendsItToEveryRecipient() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(72);
+        try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+            var r = service(plan, l, c).notifyStakeholders();
+            assertThat(r.notices()).extracting(Notices.Rendered::template).containsExactly("01-engineering.md", "02-support.md");
+            MimeMessage[] got = SMTP.getReceivedMessages();
+            assertThat(got).hasSize(4);
+            assertThat(Arrays.stream(got).map(m -> {
+                try {
+                    return m.getSubject();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            })).contains("Academy maintenance 2027-01-09T01:00:00Z");
+            String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(got[0]);
+            assertThat(body).contains("The production upgrade (ticket ACAD-1234) runs from 2027-01-09T01:00:00Z to "
+                    + "2027-01-09T05:00:00Z.", "Runbook: " + GateFixtures.RUNBOOK);
+            var e = l.latest("notice-sent", "ACAD-1234").orElseThrow();
+            assertThat(e.time()).isEqualTo(START.minus(Duration.ofHours(72)));
+            assertThat(e.payload()).contains("eng@example.com", "support@example.com", "01-engineering.md",
+                    r.notices().get(0).templateSha256());
+        }
+    }
+
+    @Test
+    void sentFortyNineHoursBeforeTheWindowPasses() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(49);
+        try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+            service(plan, l, c).notifyStakeholders();
+            GateResult r = service(plan, l, hoursBefore(10)).check().get(0);
+            assertThat(r.passed()).as(r.toString()).isTrue();
+            assertThat(r.reason()).isEqualTo("notice sent 49h before the window (lead time 48h)");
+        }
+    }
+
+    @Test
+    void sentFortySevenHoursBeforeTheWindowFails() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(47);
+        try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+            service(plan, l, c).notifyStakeholders();
+            GateResult r = service(plan, l, c).check().get(0);
+            assertThat(r.passed()).isFalse();
+            assertThat(r.reason()).isEqualTo("notice sent only 47h before the window; the lead time is 48h");
+            assertThat(r.details()).containsExactly("sent 2027-01-07T02:00:00Z (ledger #1), deadline was 2027-01-07T01:00:00Z");
+        }
+    }
+
+    @Test
+    void notSentYetSaysByWhen() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(60);
+        try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+            GateResult r = service(plan, l, c).check().get(0);
+            assertThat(r.reason()).isEqualTo("no notice sent for this window; it must go out by 2027-01-07T01:00:00Z "
+                    + "(48h before the start)");
+            assertThat(r.details()).containsExactly("run 'preflight gates notify' within 12h");
+        }
+    }
+
+    @Test
+    void anUnknownPlaceholderIsAConfigurationErrorWithItsPosition() throws Exception {
+        Plan plan = plan("");
+        Files.writeString(dir.resolve("docs/upgrade/runbooks/03-bad.md"), "Hello\nwindow {{window.begin}}\n");
+        Clock c = hoursBefore(72);
+        try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+            assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(PreflightException.class)
+                    .hasMessageEndingWith("03-bad.md:2:8: unknown placeholder {{window.begin}}");
+            assertThat(SMTP.getReceivedMessages()).isEmpty();
+        }
+    }
+
+    @Test
+    void aWebhookGetsTheTextAndASendFailureIsRecordedAsFailed() throws Exception {
+        WireMockServer hook = new WireMockServer(options().dynamicPort());
+        hook.start();
+        try {
+            hook.stubFor(post(urlPathEqualTo("/services/T0/B0/x")).willReturn(ok()));
+            Plan plan = plan("  webhook: \"" + hook.baseUrl() + "/services/T0/B0/x\"\n");
+            Clock c = hoursBefore(72);
+            try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+                service(plan, l, c).notifyStakeholders();
+                hook.verify(2, postRequestedFor(urlPathEqualTo("/services/T0/B0/x")));
+                hook.verify(postRequestedFor(urlPathEqualTo("/services/T0/B0/x")).withRequestBody(equalToJson(
+                        "{\"text\":\"*academy: maintenance window 2027-01-09T01:00:00Z*\\n"
+                                + "Heads-up: academy is read-only during 2027-01-09T01:00:00Z - 2027-01-09T05:00:00Z.\\n\"}")));
+            }
+            hook.stubFor(post(urlPathEqualTo("/services/T0/B0/x")).atPriority(1).willReturn(
+                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)));
+            try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l3.db"), dir, plan.secrets(), "t@h", c)) {
+                assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
+                        .hasMessage("webhook: not found (HTTP 404): POST to the webhook URL")
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("/services/T0/B0/x"));
+                assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().payload()).doesNotContain("B0/x");
+            }
+            Plan down = GateFixtures.plan(dir, """
+                    notice:
+                      templates: docs/upgrade/runbooks
+                      smtp: {host: 127.0.0.1, port: 1, from: preflight@example.com, to: [eng@example.com], security: none}
+                    """, Map.of());
+            try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l2.db"), dir, plan.secrets(), "t@h", c)) {
+                assertThatThrownBy(() -> service(down, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
+                        .hasMessageStartingWith("smtp: cannot send 'Academy maintenance 2027-01-09T01:00:00Z' via 127.0.0.1:1");
+                assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().outcome().label()).isEqualTo("failed");
+                assertThat(service(down, l, c).check().get(0).passed()).isFalse();
+            }
+        } finally {
+            hook.stop();
+        }
+    }
+}
