@@ -26,7 +26,7 @@ final class Runbook {
                 new dev.preflight.audit.AuditSection(),
                 new UnavailableSection("deps", c -> c.plan().configures("dependencies"), "Dependency review (§3.2)"),
                 new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),
-                new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
+                new dev.preflight.cutover.CutoverSection(),
                 new UnavailableSection("gates", c -> c.plan().configures("gates") || c.plan().configures("change_window"),
                         "Change-control gates (§4.3)"),
                 new UnavailableSection("risks", c -> c.plan().configures("risks"), "Risk register (§5)"));
