@@ -53,7 +53,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         if (k.get("load_balancer") == null) {
             r.problem(m, p + ".load_balancer", "required field is missing", "add 'load_balancer: {type: nginx, ...}'");
         } else {
-            lb = loadBalancer(r, k.get("load_balancer"), p + ".load_balancer", blue, green);
+            lb = loadBalancer(r, k.get("load_balancer"), p + ".load_balancer", blue, green, k);
         }
         CutoverPlan.Prepare prepare = new CutoverPlan.Prepare(List.of(), List.of());
         if (k.get("prepare") != null && (Node) r.mapping(k.get("prepare"), p + ".prepare") instanceof MappingNode pm) {
@@ -169,7 +169,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
     }
 
     private static CutoverPlan.LoadBalancerConfig loadBalancer(PlanReader r, Node n, String p, CutoverPlan.Side blue,
-                                                               CutoverPlan.Side green) {
+                                                               CutoverPlan.Side green, Map<String, Node> sides) {
         if (!((Node) r.mapping(n, p) instanceof MappingNode m)) {
             return null;
         }
@@ -193,11 +193,11 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
             if (nginx.isEmpty()) {
                 r.problem(k.get("nginx"), p + ".nginx", "must not be empty", "the nginx program, e.g. [nginx, -c, /etc/nginx/nginx.conf]");
             }
-            needServers(r, blue, green, p, "upstream addresses such as 10.0.1.11:80");
+            needServers(r, sides, blue, green, p, "upstream addresses such as 10.0.1.11:80");
         } else if ("haproxy".equals(type)) {
             need(r, m, k, p, "socket", "haproxy's admin socket (stats socket ... level admin)");
             need(r, m, k, p, "backend", "the backend whose servers are blue and green");
-            needServers(r, blue, green, p, "server names of the backend");
+            needServers(r, sides, blue, green, p, "server names of the backend");
         } else if ("command".equals(type)) {
             need(r, m, k, p, "switch_to_blue", "argv that moves traffic to blue");
             need(r, m, k, p, "switch_to_green", "argv that moves traffic to green");
@@ -206,7 +206,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
             Set<String> seen = new HashSet<>(blue.servers());
             for (String s : green.servers()) {
                 if (seen.contains(s)) {
-                    r.problem(n, "cutover.green.servers", "server '" + s + "' is in both blue and green", null);
+                    r.problem(sides.get("green"), "cutover.green.servers", "server '" + s + "' is in both blue and green", null);
                 }
             }
         }
@@ -221,10 +221,11 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         }
     }
 
-    private static void needServers(PlanReader r, CutoverPlan.Side blue, CutoverPlan.Side green, String p, String what) {
+    private static void needServers(PlanReader r, Map<String, Node> sides, CutoverPlan.Side blue, CutoverPlan.Side green,
+                                    String p, String what) {
         for (CutoverPlan.Side s : new CutoverPlan.Side[] {blue, green}) {
             if (s != null && s.servers().isEmpty()) {
-                r.problem(null, "cutover." + s.colour().label() + ".servers",
+                r.problem(sides.get(s.colour().label()), "cutover." + s.colour().label() + ".servers",
                         "required for load balancer type at " + p, "list the " + what);
             }
         }

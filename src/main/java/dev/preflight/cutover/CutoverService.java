@@ -38,8 +38,12 @@ import java.util.UUID;
  * environment's {@link CutoverLock}; with {@code dryRun} they print their actions and touch nothing.
  */
 public final class CutoverService {
-    /** Consecutive responses from the target colour, through the load balancer, that verify a switch. */
-    static final int VERIFY_STREAK = 5;
+    /**
+     * Consecutive responses from the target colour, each on a new connection through the load
+     * balancer, that verify a switch (nginx's old workers accept new connections until they get
+     * the master's QUIT, a few milliseconds after the new ones start).
+     */
+    static final int VERIFY_STREAK = 10;
 
     private final CutoverPlan cp;
     private final Ledger ledger;
@@ -646,7 +650,7 @@ public final class CutoverService {
         int streak = 0;
         HttpProbe.Sample last = null;
         while (System.nanoTime() < deadline) {
-            last = http.get(url, Duration.ofSeconds(5));
+            last = http.getFresh(url, Duration.ofSeconds(5));
             streak = last.responded() && last.status() < 500 && last.text().contains(marker) ? streak + 1 : 0;
             if (streak >= VERIFY_STREAK) {
                 return null;

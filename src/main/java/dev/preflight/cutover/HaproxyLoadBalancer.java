@@ -21,8 +21,12 @@ import java.util.Map;
  * is written to haproxy.cfg, so a restart of HAProxy returns to its configured state.
  */
 public final class HaproxyLoadBalancer implements LoadBalancer {
-    /** {@code srv_admin_state} bits that mean "in maintenance" (forced, inherited, from config, resolution). */
-    private static final int MAINT_BITS = 0x01 | 0x02 | 0x04 | 0x20;
+    /**
+     * {@code srv_admin_state} bits that put a server in maintenance: forced (0x01), inherited
+     * (0x02), DNS resolution (0x20), hostname (0x40). 0x04 only remembers that the configuration
+     * said {@code disabled}; it stays set after {@code state ready} and does not stop traffic.
+     */
+    private static final int MAINT_BITS = 0x01 | 0x02 | 0x20 | 0x40;
 
     private final CutoverPlan plan;
 

@@ -54,6 +54,42 @@ public final class HttpProbe {
         }
     }
 
+    /**
+     * One GET on a new connection that is closed afterwards ({@code Connection: close}): what a
+     * new client gets now, never an answer over a kept-alive connection to a process the load
+     * balancer is retiring.
+     */
+    public Sample getFresh(String url, Duration timeout) {
+        long t0 = System.nanoTime();
+        java.net.HttpURLConnection c = null;
+        try {
+            c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            c.setUseCaches(false);
+            c.setInstanceFollowRedirects(false);
+            c.setRequestProperty("Connection", "close");
+            c.setRequestProperty("User-Agent", "preflight-cutover");
+            int status = c.getResponseCode();
+            java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            StringBuilder text = new StringBuilder(in == null ? "" : new String(in.readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (Map.Entry<String, List<String>> h : c.getHeaderFields().entrySet()) {
+                if (h.getKey() != null) {
+                    text.append('\n').append(h.getKey()).append(": ").append(String.join(",", h.getValue()));
+                }
+            }
+            return new Sample(status, (System.nanoTime() - t0) / 1_000_000, text.toString(), null);
+        } catch (IOException | IllegalArgumentException e) {
+            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
+        }
+    }
+
     /** Runs one check: the status must match, within the latency bound, with the expected text. */
     public CheckResult check(CutoverPlan.HttpCheck c) {
         // The request may take a little longer than the bound so a slow answer is reported as slow, not as no answer.

@@ -1,0 +1,122 @@
+package dev.preflight.cutover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.ledger.LedgerEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool killed mid-step (a child JVM running {@code cutover start}, destroyed while a step
+ * waits on green), then {@code resume}: the run completes and the ledger shows both attempts. While
+ * the child lives, a second cutover of the same environment exits 3 naming it.
+ */
+class CutoverResumeTest {
+    @TempDir
+    Path dir;
+
+    ColourServer blue;
+    ColourServer green;
+    CutoverCli cli;
+
+    @BeforeEach
+    void up() throws Exception {
+        blue = new ColourServer("blue");
+        green = new ColourServer("green");
+        cli = new CutoverCli(dir);
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), ""));
+    }
+
+    @AfterEach
+    void down() {
+        blue.close();
+        green.close();
+    }
+
+    @Test
+    void killedMidStepThenResumeCompletesAndTheLedgerShowsBothAttempts() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        green.holdHealth.set(hold);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.preflight.cli.Main",
+                "--plan", dir.resolve("preflight.yaml").toString(), "cutover", "start")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            boolean started = false;
+            for (int i = 0; i < 600 && !started && child.isAlive(); i++) {
+                Thread.sleep(100);
+                started = Files.exists(dir.resolve(".preflight/ledger.db")) && cli.entries(CutoverHistory.KIND).stream()
+                        .anyMatch(e -> e.summary().startsWith("prepare attempt 1 started"));
+            }
+            assertThat(started).as(Files.readString(dir.resolve("child.out"))).isTrue();
+
+            CutoverCli.Result second = cli.run("cutover", "start");
+            assertThat(second.code()).isEqualTo(3);
+            assertThat(second.err()).contains("another cutover of staging is running: pid " + child.pid(),
+                    "preflight cutover start since");
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        green.holdHealth.set(null);
+        hold.countDown();
+
+        CutoverCli.Result st = cli.run("cutover", "status");
+        assertThat(st.code()).as(st.all()).isZero();
+        assertThat(st.out()).contains("Cutover of staging: planned", "prepare   #1  started",
+                "prepare (attempt 1 was interrupted: 'cutover resume' runs it again)");
+
+        CutoverCli.Result r = cli.run("cutover", "resume");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("prepare: attempt 1 was interrupted; running it again", "prepare: attempt 2 ...",
+                "prepare: PASSED", "switch: PASSED", "cutover of staging is switched");
+        assertThat(CommandLb.active(dir)).isEqualTo("green");
+
+        List<String> log = cli.entries(CutoverHistory.KIND).stream().map(LedgerEntry::summary).toList();
+        assertThat(log).filteredOn(s -> s.startsWith("prepare attempt")).satisfiesExactly(
+                s -> assertThat(s).startsWith("prepare attempt 1 started"),
+                s -> assertThat(s).startsWith("prepare attempt 1 started at").endsWith("never completed (the tool stopped)"),
+                s -> assertThat(s).startsWith("prepare attempt 2 started"),
+                s -> assertThat(s).startsWith("prepare attempt 2: 1 green health check(s) passed"));
+        CutoverCli.Result after = cli.run("cutover", "status");
+        assertThat(after.out()).contains("Cutover of staging: switched", "prepare   #1  interrupted",
+                "prepare   #2  passed", "failback       possible");
+        // Nothing left to resume; a second start is refused while this cutover is in progress.
+        assertThat(cli.run("cutover", "resume").out()).contains("nothing to resume: the cutover of staging is switched");
+        CutoverCli.Result again = cli.run("cutover", "start");
+        assertThat(again.code()).isEqualTo(3);
+        assertThat(again.err()).contains("a cutover of staging is already in progress (state switched");
+    }
+
+    @Test
+    void dryRunPrintsEveryActionAndTouchesNothing() throws Exception {
+        CutoverCli.Result r = cli.run("cutover", "start", "--dry-run");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("[dry-run] would begin cutover of staging (to switched)", "[dry-run] prepare (attempt 1):",
+                "[dry-run]   GET " + green.url("/health"), "[dry-run] switch (attempt 1):",
+                "[dry-run]     run " + dir.resolve("lb-set.sh") + " green", "nothing was changed and nothing was recorded");
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        assertThat(Files.exists(dir.resolve(".preflight/ledger.db"))
+                ? cli.entries(CutoverHistory.KIND) : List.of()).isEmpty();
+        assertThat(cli.run("cutover", "status").out()).contains("none started");
+    }
+
+    @Test
+    void failbackIsRefusedBeforeTheSwitch() throws Exception {
+        assertThat(cli.run("cutover", "start", "--until", "promoted").code()).isZero();
+        CutoverCli.Result fb = cli.run("cutover", "failback");
+        assertThat(fb.code()).isEqualTo(3);
+        assertThat(fb.err()).contains("nothing to fail back: the cutover of staging is promoted and traffic is still on blue");
+        CutoverCli.Result sw = cli.run("cutover", "switch");
+        assertThat(sw.code()).as(sw.all()).isZero();
+        assertThat(CommandLb.active(dir)).isEqualTo("green");
+        assertThat(cli.run("cutover", "switch").out()).contains("already switched");
+    }
+}
