@@ -112,10 +112,11 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                     "add 'replica: {host: ..., user: ..., password: \"${DB_PASSWORD}\", database: ...}'");
         }
         List<CutoverPlan.HttpCheck> smoke = checks(r, k.get("smoke"), p + ".smoke");
-        CutoverPlan.Stable stable = new CutoverPlan.Stable(Duration.ofHours(24), "alert", Duration.ofMinutes(1), List.of());
+        CutoverPlan.Stable stable = new CutoverPlan.Stable(Duration.ofHours(24), "alert", Duration.ofMinutes(1), List.of(),
+                List.of());
         if (k.get("stable") != null && (Node) r.mapping(k.get("stable"), p + ".stable") instanceof MappingNode sm) {
             String sp = p + ".stable";
-            Map<String, Node> sk = r.keys(sm, sp, List.of("window", "policy", "interval", "checks"));
+            Map<String, Node> sk = r.keys(sm, sp, List.of("window", "policy", "interval", "checks", "commands"));
             List<CutoverPlan.MonitorCheck> mc = r.list(sk.get("checks"), sp + ".checks", (cm, cp) -> {
                 Map<String, Node> ck = r.keys(cm, cp, List.of("name", "url", "samples", "max_error_rate", "max_latency"));
                 String url = url(r, cm, ck, cp);
@@ -125,9 +126,19 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                 return url == null || samples == null || rate == null || lat == null ? null
                         : new CutoverPlan.MonitorCheck(r.optional(ck, cp, "name", url), url, samples, rate, lat);
             });
+            List<List<String>> commands = new java.util.ArrayList<>();
+            List<Node> cn = r.sequence(sk.get("commands"), sp + ".commands");
+            for (int i = 0; i < cn.size(); i++) {
+                List<String> argv = r.stringList(cn.get(i), sp + ".commands[" + i + "]");
+                if (argv.isEmpty()) {
+                    r.problem(cn.get(i), sp + ".commands[" + i + "]", "must be a non-empty argv list", "e.g. [/opt/checks/queue-depth, --max, 100]");
+                } else {
+                    commands.add(argv);
+                }
+            }
             stable = new CutoverPlan.Stable(r.duration(sk, sp, "window", Duration.ofHours(24)),
                     r.oneOf(sk, sp, "policy", List.of("alert", "failback"), "alert"),
-                    r.duration(sk, sp, "interval", Duration.ofMinutes(1)), mc);
+                    r.duration(sk, sp, "interval", Duration.ofMinutes(1)), mc, commands);
         }
         CutoverPlan.Contract contract = null;
         if (k.get("contract") != null && (Node) r.mapping(k.get("contract"), p + ".contract") instanceof MappingNode cm) {

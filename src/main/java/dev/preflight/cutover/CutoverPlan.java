@@ -112,10 +112,15 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
         }
     }
 
-    /** The stable window, its breach policy and the monitor probes run every {@code interval}. */
-    public record Stable(Duration window, String policy, Duration interval, List<MonitorCheck> checks) {
+    /**
+     * The stable window, its breach policy and what each monitor round runs every {@code interval}:
+     * HTTP probes and commands (argv; a non-zero exit is a breach).
+     */
+    public record Stable(Duration window, String policy, Duration interval, List<MonitorCheck> checks,
+                         List<List<String>> commands) {
         public Stable {
             checks = List.copyOf(checks);
+            commands = commands.stream().map(List::copyOf).toList();
         }
 
         public boolean failbackOnBreach() {

@@ -148,6 +148,11 @@ public final class CutoverService {
             if (next == Step.FAILBACK) {
                 return failbackLocked(h);
             }
+            if (next == Step.CONTRACT && h.open() != null) {
+                throw PreflightException.state("contract attempt " + h.open().number() + " of " + cp.environment()
+                        + " was interrupted; resume does not run the point of no return on its own",
+                        "run 'preflight cutover contract --yes': it records the interrupted attempt and runs it again");
+            }
             if (h.open() == null && (next == null || h.state().ordinal() >= h.target().ordinal())) {
                 out.println("nothing to resume: the cutover of " + cp.environment() + " is " + h.state().label()
                         + (h.state().terminal() ? "" : " (its run was to " + h.target().label() + ")"));
@@ -746,13 +751,30 @@ public final class CutoverService {
                 breaches.add(c.name() + ": p95 latency " + p95 + " ms over " + c.maxLatency().toMillis() + " ms");
             }
         }
+        for (List<String> argv : cp.stable().commands()) {
+            String cmd = String.join(" ", argv);
+            try {
+                ProcessResult pr = runner.run(ProcessSpec.of(argv).withTimeout(Duration.ofMinutes(2)));
+                rows.add(Map.of("command", cmd, "exit", pr.exitCode()));
+                if (!pr.ok()) {
+                    breaches.add(cmd + ": exit " + pr.exitCode() + (pr.stderr().isBlank() ? ""
+                            : " (" + pr.stderr().strip().lines().findFirst().orElse("") + ")"));
+                }
+            } catch (java.io.IOException e) {
+                breaches.add(cmd + ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                breaches.add(cmd + ": interrupted");
+            }
+        }
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("cutover", h.cutoverId());
         p.put("phase", "round");
         p.put("step", Step.STABLE.label());
         p.put("breach", !breaches.isEmpty());
         p.put("checks", rows);
-        String summary = breaches.isEmpty() ? "monitor round: " + checks.size() + " check(s) within limits"
+        int n = checks.size() + cp.stable().commands().size();
+        String summary = breaches.isEmpty() ? "monitor round: " + n + " check(s) within limits"
                 : "monitor round: BREACH " + String.join("; ", breaches);
         ledger.append(NewEntry.of(CutoverHistory.KIND, cp.environment(), breaches.isEmpty() ? Outcome.PASSED
                 : Outcome.FAILED, summary, p));
@@ -846,6 +868,7 @@ public final class CutoverService {
                 }
                 cp.stable().checks().forEach(c -> a.add("  " + c.samples() + " x GET " + c.url() + ": error rate <= "
                         + pct(c.maxErrorRate()) + ", p95 latency <= " + c.maxLatency().toMillis() + " ms"));
+                cp.stable().commands().forEach(c -> a.add("  run " + String.join(" ", c) + " (non-zero exit: breach)"));
                 a.add("on a breach: " + (cp.stable().failbackOnBreach() ? "fail back to blue automatically"
                         : "alert; contract is then refused"));
             }

@@ -87,21 +87,27 @@ public final class NginxLoadBalancer implements LoadBalancer {
         AtomicFiles.write(f, next);
         ProcessResult test = runner.run(ProcessSpec.of(nginx("-t")).withTimeout(Duration.ofSeconds(30)));
         if (!test.ok()) {
-            if (previous != null) {
-                AtomicFiles.write(f, previous);
-            } else {
-                Files.deleteIfExists(f);
-            }
+            restore(f, previous);
             throw new LoadBalancerException("nginx -t refused the configuration (previous include restored, nothing "
                     + "reloaded): " + firstLines(test));
         }
         ProcessResult reload = runner.run(ProcessSpec.of(nginx("-s", "reload")).withTimeout(Duration.ofSeconds(30)));
         if (!reload.ok()) {
-            throw new LoadBalancerException("nginx -s reload failed: " + firstLines(reload));
+            // The running nginx still has the old configuration: the file must say so too.
+            restore(f, previous);
+            throw new LoadBalancerException("nginx -s reload failed (previous include restored): " + firstLines(reload));
         }
         Colour now = active();
         if (now != to) {
             throw new LoadBalancerException(f + " does not route to " + to.label() + " after writing it");
+        }
+    }
+
+    private static void restore(Path f, byte[] previous) throws IOException {
+        if (previous != null) {
+            AtomicFiles.write(f, previous);
+        } else {
+            Files.deleteIfExists(f);
         }
     }
 

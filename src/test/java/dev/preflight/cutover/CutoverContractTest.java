@@ -157,4 +157,18 @@ class CutoverContractTest {
         assertThat(cli.run("cutover", "failback").code()).isZero();
         assertThat(CommandLb.active(dir)).isEqualTo("blue");
     }
+
+    @Test
+    void aFailingMonitorCommandIsABreach() throws Exception {
+        Path queue = CommandLb.script(dir, "queue.sh", "echo 'queue depth 5000' >&2; exit 3");
+        String plan = Files.readString(dir.resolve("preflight.yaml")).replace("    policy: alert\n",
+                "    policy: alert\n    commands: [[" + queue + "]]\n");
+        Files.writeString(dir.resolve("preflight.yaml"), plan);
+        assertThat(cli.run("cutover", "plan").out()).contains("run " + queue + " (non-zero exit: breach)");
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        CutoverCli.Result m = cli.run("cutover", "monitor", "--rounds", "1");
+        assertThat(m.code()).isEqualTo(1);
+        assertThat(m.out()).contains("monitor round: BREACH " + queue + ": exit 3 (queue depth 5000)");
+        assertThat(cli.run("cutover", "status").out()).contains("BREACH recorded");
+    }
 }

@@ -119,4 +119,35 @@ class CutoverResumeTest {
         assertThat(CommandLb.active(dir)).isEqualTo("green");
         assertThat(cli.run("cutover", "switch").out()).contains("already switched");
     }
+
+    @Test
+    void statusComesAsJsonAndMarkdown() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        CutoverCli.Result j = cli.run("--format", "json", "cutover", "status");
+        assertThat(j.code()).isZero();
+        var json = dev.preflight.core.Json.parse(j.out());
+        assertThat(json.path("state").asText()).isEqualTo("switched");
+        assertThat(json.path("next").asText()).isEqualTo("stable");
+        assertThat(json.path("failback_possible").asBoolean()).isTrue();
+        assertThat(json.path("stable_window_ends").asText()).isEqualTo("2027-01-10T01:00:00Z");
+        assertThat(json.path("attempts")).hasSize(4);
+        CutoverCli.Result md = cli.run("--format", "markdown", "cutover", "status");
+        assertThat(md.out()).contains("# Cutover of staging: switched", "| switch | 1 | passed |");
+        assertThat(cli.run("--format", "junit", "cutover", "status").code()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailingWorkersCheckStopsPrepare() throws Exception {
+        Path workers = CommandLb.script(dir, "workers.sh", "echo 'horizon is inactive' >&2; exit 1");
+        String plan = Files.readString(dir.resolve("preflight.yaml"));
+        Files.writeString(dir.resolve("preflight.yaml"), plan + "  prepare: {workers: [" + workers + "]}\n");
+        CutoverCli.Result r = cli.run("cutover", "start");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("prepare: FAILED - workers check " + workers + " failed (exit 1): horizon is inactive",
+                "cutover of staging stopped in state planned");
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        CutoverCli.Result st = cli.run("cutover", "status");
+        assertThat(st.code()).isEqualTo(1);
+        assertThat(st.out()).contains("prepare   #1  failed");
+    }
 }
