@@ -60,6 +60,23 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
         return attempts.stream().anyMatch(a -> a.step() == Step.FAILBACK && a.good());
     }
 
+    /**
+     * Whether traffic may be moved back to blue: from switched or stable, to retry a failed or
+     * interrupted failback, and from promoted after a switch attempt that failed or died (it may
+     * have moved traffic); never once contract has run or started.
+     */
+    public boolean failbackPossible() {
+        if (state == CutoverState.CONTRACTED || (open != null && open.step() == Step.CONTRACT)
+                || last(Step.CONTRACT) != null) {
+            return false;
+        }
+        if (nextStep() == Step.FAILBACK || state.failbackPossible()) {
+            return true;
+        }
+        Attempt sw = last(Step.SWITCH);
+        return state == CutoverState.PROMOTED && sw != null && !sw.good();
+    }
+
     /** The last attempt of a step, or null. */
     public Attempt last(Step s) {
         Attempt out = null;

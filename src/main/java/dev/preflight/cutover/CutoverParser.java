@@ -185,7 +185,8 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
             return null;
         }
         Map<String, Node> k = r.keys(m, p, List.of("type", "include_file", "upstream", "nginx", "socket", "backend",
-                "switch_to_blue", "switch_to_green", "verify_blue", "verify_green", "verify_url", "verify_timeout"));
+                "switch_to_blue", "switch_to_green", "verify_blue", "verify_green", "verify_url", "verify_timeout",
+                "verify_settle"));
         if (!k.containsKey("type")) {
             r.problem(m, p + ".type", "required field is missing", "one of: " + String.join(", ", LB_TYPES));
         }
@@ -196,6 +197,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         String verifyUrl = r.optional(k, p, "verify_url");
         checkUrl(r, k.get("verify_url"), p + ".verify_url", verifyUrl);
         Duration timeout = r.duration(k, p, "verify_timeout", Duration.ofSeconds(30));
+        Duration settle = r.duration(k, p, "verify_settle", Duration.ofSeconds(1));
         List<String> toBlue = argv(r, k, p, "switch_to_blue");
         List<String> toGreen = argv(r, k, p, "switch_to_green");
         if ("nginx".equals(type)) {
@@ -221,9 +223,9 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                 }
             }
         }
-        return type == null ? null : new CutoverPlan.LoadBalancerConfig(type, include == null ? null : r.path(include),
+        return type == null || timeout == null || settle == null ? null : new CutoverPlan.LoadBalancerConfig(type, include == null ? null : r.path(include),
                 r.optional(k, p, "upstream"), nginx, socket == null ? null : r.path(socket), r.optional(k, p, "backend"),
-                toBlue, toGreen, argv(r, k, p, "verify_blue"), argv(r, k, p, "verify_green"), verifyUrl, timeout);
+                toBlue, toGreen, argv(r, k, p, "verify_blue"), argv(r, k, p, "verify_green"), verifyUrl, timeout, settle);
     }
 
     private static void need(PlanReader r, MappingNode m, Map<String, Node> k, String p, String key, String what) {

@@ -56,12 +56,14 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
 
     /**
      * How to reach and drive the load balancer; which fields matter depends on {@code type}
-     * ({@code nginx}, {@code haproxy} or {@code command}).
+     * ({@code nginx}, {@code haproxy} or {@code command}). A switch is verified through
+     * {@code verifyUrl} when set: only the target colour answers, on new connections, for at least
+     * {@code verifySettle}.
      */
     public record LoadBalancerConfig(String type, Path includeFile, String upstream, List<String> nginx,
                                      Path socket, String backend, List<String> switchToBlue,
                                      List<String> switchToGreen, List<String> verifyBlue, List<String> verifyGreen,
-                                     String verifyUrl, Duration verifyTimeout) {
+                                     String verifyUrl, Duration verifyTimeout, Duration verifySettle) {
         public LoadBalancerConfig {
             nginx = List.copyOf(nginx);
             switchToBlue = List.copyOf(switchToBlue);

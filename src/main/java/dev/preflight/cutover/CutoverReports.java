@@ -71,7 +71,7 @@ public final class CutoverReports {
         Step next = h.nextStep();
         m.put("next", next == null ? null : next.label());
         m.put("interrupted", h.open() == null ? null : h.open().step().label() + " attempt " + h.open().number());
-        m.put("failback_possible", h.state().failbackPossible() && h.open() == null || next == Step.FAILBACK);
+        m.put("failback_possible", h.failbackPossible());
         Instant end = h.switchedAt() == null ? null : h.switchedAt().plus(cp.stable().window());
         m.put("switched_at", h.switchedAt());
         m.put("stable_window_ends", end);

@@ -38,11 +38,7 @@ import java.util.UUID;
  * environment's {@link CutoverLock}; with {@code dryRun} they print their actions and touch nothing.
  */
 public final class CutoverService {
-    /**
-     * Consecutive responses from the target colour, each on a new connection through the load
-     * balancer, that verify a switch (nginx's old workers accept new connections until they get
-     * the master's QUIT, a few milliseconds after the new ones start).
-     */
+    /** Fewest consecutive responses from the target colour, each on a new connection, that verify a switch. */
     static final int VERIFY_STREAK = 10;
 
     private final CutoverPlan cp;
@@ -194,12 +190,11 @@ public final class CutoverService {
     }
 
     private int failbackLocked(CutoverHistory h) {
-        boolean retry = h.nextStep() == Step.FAILBACK;
-        if (h.state() == CutoverState.CONTRACTED) {
+        if (h.state() == CutoverState.CONTRACTED || h.last(Step.CONTRACT) != null) {
             throw PreflightException.state("failback of " + cp.environment() + " is no longer possible: the contract "
                     + "migrations ran (the point of no return)", "roll forward, or restore from backup");
         }
-        if (!h.state().failbackPossible() && !retry) {
+        if (!h.failbackPossible()) {
             throw PreflightException.state("nothing to fail back: the cutover of " + cp.environment() + " is "
                     + h.state().label() + (h.state() == CutoverState.FAILED_BACK ? "" : " and traffic is still on blue"),
                     "failback is possible from switched and stable only");
@@ -640,32 +635,45 @@ public final class CutoverService {
         }
         d.put("load_balancer", lb.describe());
         return Result.passed(before.summary() + "; " + lb.describe() + " routes to " + to.label()
-                + (cp.loadBalancer().verifyUrl() == null ? "" : "; " + VERIFY_STREAK + " responses in a row from "
-                        + to.label() + " at " + cp.loadBalancer().verifyUrl()), d);
+                + (cp.loadBalancer().verifyUrl() == null ? "" : "; only " + to.label() + " answered "
+                        + cp.loadBalancer().verifyUrl() + " for " + human(cp.loadBalancer().verifySettle())), d);
     }
 
-    /** Null when {@code verify_url} (if configured) serves {@code to}'s marker {@value #VERIFY_STREAK} times in a row. */
+    /**
+     * Null when {@code verify_url} (if configured) answers only with {@code to}'s marker, on new
+     * connections, at least {@value #VERIFY_STREAK} times and for at least {@code verify_settle}.
+     * A streak alone is not enough: nginx keeps the old workers accepting for about 100 ms after
+     * the new ones start, and the kernel tends to hand an idle server's connections to the newest
+     * workers, so a quick streak can pass while the old colour still takes connections under load.
+     */
     private String verifyServing(Colour to) throws InterruptedException {
         String url = cp.loadBalancer().verifyUrl();
         if (url == null) {
             return null;
         }
         String marker = cp.side(to).marker();
+        long settle = cp.loadBalancer().verifySettle().toNanos();
         long deadline = System.nanoTime() + cp.loadBalancer().verifyTimeout().toNanos();
         int streak = 0;
+        long since = 0;
         HttpProbe.Sample last = null;
         while (System.nanoTime() < deadline) {
+            long t = System.nanoTime();
             last = http.getFresh(url, Duration.ofSeconds(5));
-            streak = last.responded() && last.status() < 500 && last.text().contains(marker) ? streak + 1 : 0;
-            if (streak >= VERIFY_STREAK) {
-                return null;
+            if (last.responded() && last.status() < 500 && last.text().contains(marker)) {
+                if (streak++ == 0) {
+                    since = t;
+                }
+                if (streak >= VERIFY_STREAK && System.nanoTime() - since >= settle) {
+                    return null;
+                }
+            } else {
+                streak = 0;
             }
-            if (streak == 0) {
-                Thread.sleep(20);
-            }
+            Thread.sleep(10);
         }
-        return url + " did not serve " + to.label() + " ('" + marker + "') " + VERIFY_STREAK + " times in a row within "
-                + human(cp.loadBalancer().verifyTimeout()) + "; last: "
+        return url + " did not serve only " + to.label() + " ('" + marker + "') for " + human(cp.loadBalancer().verifySettle())
+                + " within " + human(cp.loadBalancer().verifyTimeout()) + "; last: "
                 + (last == null ? "none" : last.responded() ? "HTTP " + last.status() : last.error());
     }
 
@@ -894,9 +902,9 @@ public final class CutoverService {
 
     private java.util.Optional<String> verifyAction(Colour c) {
         return cp.loadBalancer().verifyUrl() == null ? java.util.Optional.of("(no verify_url: not verified through the load balancer)")
-                : java.util.Optional.of("GET " + cp.loadBalancer().verifyUrl() + " until " + VERIFY_STREAK
-                        + " responses in a row contain '" + cp.side(c).marker() + "' (within "
-                        + human(cp.loadBalancer().verifyTimeout()) + ")");
+                : java.util.Optional.of("GET " + cp.loadBalancer().verifyUrl() + " on new connections until only '"
+                        + cp.side(c).marker() + "' answers for " + human(cp.loadBalancer().verifySettle()) + " (at least "
+                        + VERIFY_STREAK + " responses; within " + human(cp.loadBalancer().verifyTimeout()) + ")");
     }
 
     private static String get(CutoverPlan.HttpCheck c) {

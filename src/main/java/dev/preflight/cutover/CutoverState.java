@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * Where a cutover stands. The forward path is {@code planned → green-prepared → expanded → promoted
  * → switched → stable → contracted}; {@code failed-back} is reachable from {@code switched} and
- * {@code stable} only, because after {@code contracted} the old schema is gone.
+ * {@code stable} only, because after {@code contracted} the old schema is gone (and from
+ * {@code promoted} when a switch attempt failed or died, since it may have moved traffic).
  */
 public enum CutoverState {
     /** No cutover of this environment was ever started. */

@@ -93,5 +93,10 @@ class CutoverNginxTest {
         assertThat(r.out()).contains("nginx -t refused the configuration (previous include restored, nothing reloaded)");
         assertThat(Files.readAllBytes(inc)).isEqualTo(before);
         assertThat(new LoadGenerator(nginx.port(), 0).once().colour()).isEqualTo("blue");
+        // A failed switch may have moved traffic, so failback is allowed from promoted then (idempotent here).
+        CutoverCli.Result fb = cli.run("cutover", "failback");
+        assertThat(fb.code()).as(fb.all()).isZero();
+        assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: failed-back");
+        assertThat(new LoadGenerator(nginx.port(), 0).once().colour()).isEqualTo("blue");
     }
 }
