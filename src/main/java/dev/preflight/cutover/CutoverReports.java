@@ -102,11 +102,13 @@ public final class CutoverReports {
         List<String[]> facts = new ArrayList<>();
         facts.add(new String[] {"cutover", h.cutoverId() + " begun " + h.begun() + ", run to " + h.target().label()});
         facts.add(new String[] {"next", next == null ? "nothing (finished)" : next.label()
-                + (h.open() != null ? " (attempt " + h.open().number() + " was interrupted: 'cutover resume' runs it again)"
+                + (h.open() != null ? " (attempt " + h.open().number() + " was interrupted: '"
+                        + (next == Step.CONTRACT ? "cutover contract --yes" : "cutover resume") + "' runs it again)"
                 : next == Step.STABLE ? " ('cutover monitor' over the window, then 'cutover contract --yes')"
                 : next == Step.CONTRACT ? " ('cutover contract --yes')" : " ('cutover resume')")});
         facts.add(new String[] {"failback", Boolean.TRUE.equals(m.get("failback_possible")) ? "possible ('cutover failback')"
                 : h.state() == CutoverState.CONTRACTED ? "no longer possible (contracted: the point of no return)"
+                : h.last(Step.CONTRACT) != null ? "no longer possible (contract has started: the point of no return)"
                 : h.state() == CutoverState.FAILED_BACK ? "done" : "not needed (traffic is on blue)"});
         if (end != null) {
             Duration left = Duration.between(clock.instant(), end);

@@ -59,10 +59,15 @@ final class CutoverCli {
     }
 
     final Path dir;
-    final MovableClock clock = new MovableClock(Instant.parse("2027-01-09T01:00:00Z"));
+    final MovableClock clock;
 
     CutoverCli(Path dir) {
+        this(dir, Instant.parse("2027-01-09T01:00:00Z"));
+    }
+
+    CutoverCli(Path dir, Instant start) {
         this.dir = dir;
+        this.clock = new MovableClock(start);
     }
 
     Result run(String... args) {

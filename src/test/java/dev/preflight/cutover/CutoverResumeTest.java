@@ -3,9 +3,17 @@ package dev.preflight.cutover;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -118,6 +126,62 @@ class CutoverResumeTest {
         assertThat(sw.code()).as(sw.all()).isZero();
         assertThat(CommandLb.active(dir)).isEqualTo("green");
         assertThat(cli.run("cutover", "switch").out()).contains("already switched");
+        CutoverCli.Result dry = cli.run("cutover", "failback", "--dry-run");
+        assertThat(dry.code()).isZero();
+        assertThat(dry.out()).contains("[dry-run] failback (attempt 1):", "[dry-run]   run " + dir.resolve("lb-set.sh") + " blue",
+                "[dry-run]   record the elapsed time against failback_bound 5m");
+        assertThat(CommandLb.active(dir)).isEqualTo("green");
+        assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: switched");
+    }
+
+    @Test
+    void aContractKilledMidwayIsNeverRerunByResumeOnlyByContractItself() throws Exception {
+        // The commands in this JVM run two days ago; the child JVM runs now, after the stable window.
+        Instant now = Instant.now();
+        cli = new CutoverCli(dir, now.minus(Duration.ofHours(48)));
+        Path slow = dir.resolve("slow");
+        Files.writeString(slow, "");
+        Path contract = CommandLb.script(dir, "contract.sh", "if [ -e '" + slow + "' ]; then sleep 60; fi; echo ran >> '"
+                + dir.resolve("contract.log") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), "  contract: {command: [" + contract
+                + "]}\n"));
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        cli.clock.advance(Duration.ofHours(47));
+        assertThat(cli.run("cutover", "monitor").code()).isZero();
+        try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "t@h", cli.clock)) {
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.preflight.cli.Main",
+                "--plan", dir.resolve("preflight.yaml").toString(), "cutover", "contract", "--yes")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            boolean started = false;
+            for (int i = 0; i < 600 && !started && child.isAlive(); i++) {
+                Thread.sleep(100);
+                started = cli.entries(CutoverHistory.KIND).stream()
+                        .anyMatch(e -> e.summary().startsWith("contract attempt 1 started"));
+            }
+            assertThat(started).as(Files.readString(dir.resolve("child.out"))).isTrue();
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        Files.delete(slow);
+        cli.clock.advance(Duration.ofHours(1));
+        CutoverCli.Result st = cli.run("cutover", "status");
+        assertThat(st.out()).contains("contract  #1  started", "failback       no longer possible");
+        CutoverCli.Result r = cli.run("cutover", "resume");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("contract attempt 1 of staging was interrupted; resume does not run the point of no return",
+                "run 'preflight cutover contract --yes'");
+        assertThat(cli.run("cutover", "failback").code()).isEqualTo(3);
+        CutoverCli.Result c = cli.run("cutover", "contract", "--yes");
+        assertThat(c.code()).as(c.all()).isZero();
+        assertThat(c.out()).contains("contract: attempt 1 was interrupted; running it again", "contract: PASSED");
+        assertThat(Files.readAllLines(dir.resolve("contract.log"))).containsExactly("ran");
+        assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: contracted", "contract  #1  interrupted",
+                "contract  #2  passed");
     }
 
     @Test
