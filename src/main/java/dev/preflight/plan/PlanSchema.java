@@ -68,7 +68,7 @@ public final class PlanSchema {
                 "expires", Map.of("type", "string", "format", "date", "description", "Last day it applies.")),
                 List.of("requirement", "hosts", "reason", "owner", "expires"))));
         for (String k : PlanLoader.TOP_LEVEL.subList(6, PlanLoader.TOP_LEVEL.size())) {
-            props.put(k, Map.of("type", List.of("object", "array"),
+            props.put(k, k.equals("cutover") ? cutover() : Map.of("type", List.of("object", "array"),
                     "description", "Runbook section '" + k + "' (details validated when its capability lands)."));
         }
         Map<String, Object> schema = new LinkedHashMap<>();
@@ -79,6 +79,61 @@ public final class PlanSchema {
         schema.put("required", List.of("version", "project"));
         schema.put("properties", props);
         return Json.pretty(schema) + "\n";
+    }
+
+    /** The blue/green cutover (runbook §4.2); docs/plan-reference.md explains each key. */
+    private static Map<String, Object> cutover() {
+        Map<String, Object> check = object(Map.of("name", str("Check name."), "url", str("http(s) URL to GET."),
+                "status", Map.of("type", "integer"), "max_latency", str("e.g. 2s."),
+                "contains", str("Text the response must contain.")), List.of("url"));
+        Map<String, Object> side = object(Map.of("name", str("Stack name."), "health_url", str("Health URL (HTTP 200)."),
+                "servers", strings("nginx: upstream host:port; haproxy: server names of the backend."),
+                "marker", str("Text a response of this colour contains (default the name).")), List.of("name", "health_url"));
+        Map<String, Object> lb = new LinkedHashMap<>();
+        lb.put("type", Map.of("enum", List.of("nginx", "haproxy", "command")));
+        lb.put("include_file", str("nginx: the upstream include file, rewritten atomically."));
+        lb.put("upstream", str("nginx: the upstream block's name."));
+        lb.put("nginx", strings("nginx: argv prefix for -t and -s reload (default [nginx])."));
+        lb.put("socket", str("haproxy: admin socket (stats socket ... level admin)."));
+        lb.put("backend", str("haproxy: the backend whose servers are blue and green."));
+        for (String k : List.of("switch_to_blue", "switch_to_green", "verify_blue", "verify_green")) {
+            lb.put(k, strings("command: argv."));
+        }
+        lb.put("verify_url", str("URL through the load balancer that shows which colour answers."));
+        lb.put("verify_settle", str("How long only the target colour must answer (default 1s)."));
+        lb.put("verify_timeout", str("Give up verifying after (default 30s)."));
+        Map<String, Object> db = object(Map.of("host", str("Host."), "port", Map.of("type", "integer"),
+                "user", str("User."), "password", str("Use ${ENV_VAR}."), "database", str("Database.")),
+                List.of("host", "database"));
+        Map<String, Object> monitor = object(Map.of("name", str("Name."), "url", str("URL."),
+                "samples", Map.of("type", "integer"), "max_error_rate", Map.of("type", "number"),
+                "max_latency", str("p95 limit, e.g. 2s.")), List.of("url"));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("environment", str("The environment being cut over."));
+        p.put("blue", side);
+        p.put("green", side);
+        p.put("load_balancer", object(lb, List.of("type")));
+        p.put("prepare", object(Map.of("checks", Map.of("type", "array", "items", check),
+                "workers", strings("argv; exit 0 when green's workers are up.")), List.of()));
+        p.put("replica", db);
+        p.put("expand", object(Map.of("command", strings("Expand migrations argv."), "dir", str("Working directory."),
+                "table", str("Migrations table (default migrations)."), "migrations_dir", str("Migration files."),
+                "contract_pattern", str("Regex naming contract migrations.")), List.of("command")));
+        p.put("promote", object(Map.of("lag_query", str("Default SHOW REPLICA STATUS."), "max_lag", Map.of("type", "integer"),
+                "sql", strings("Default [SET GLOBAL read_only=OFF]."), "verify_query", str("Default SELECT @@global.read_only."),
+                "verify_expect", str("Default 0.")), List.of()));
+        p.put("smoke", Map.of("type", "array", "items", check));
+        p.put("stable", object(Map.of("window", str("Default 24h."), "policy", Map.of("enum", List.of("alert", "failback")),
+                "interval", str("Default 1m."), "checks", Map.of("type", "array", "items", monitor),
+                "commands", Map.of("type", "array", "items", Map.of("type", "array", "items", Map.of("type", "string")))),
+                List.of()));
+        p.put("contract", object(Map.of("command", strings("Contract migrations argv (the point of no return)."),
+                "dir", str("Working directory.")), List.of("command")));
+        p.put("failback_bound", str("Default 5m."));
+        p.put("backup_max_age", str("Default 24h."));
+        Map<String, Object> out = object(p, List.of("environment", "blue", "green", "load_balancer"));
+        out.put("description", "Blue/green cutover (runbook §4.2).");
+        return out;
     }
 
     private static Map<String, Object> str(String description) {

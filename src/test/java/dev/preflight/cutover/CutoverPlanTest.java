@@ -133,6 +133,16 @@ class CutoverPlanTest {
     }
 
     @Test
+    void theSchemaDescribesTheSection() throws Exception {
+        CutoverCli.Result r = new CutoverCli(dir).run("schema");
+        var cutover = Json.parse(r.out()).path("properties").path("cutover");
+        assertThat(cutover.path("additionalProperties").asBoolean(true)).isFalse();
+        assertThat(cutover.path("properties").path("load_balancer").path("properties").path("type").path("enum").toString())
+                .isEqualTo("[\"nginx\",\"haproxy\",\"command\"]");
+        assertThat(cutover.path("required").toString()).contains("environment", "load_balancer");
+    }
+
+    @Test
     void aPlanWithoutCutoverIsAUsageError() throws Exception {
         CutoverCli cli = new CutoverCli(dir);
         Files.writeString(dir.resolve("preflight.yaml"), HEAD);
