@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
             GatesCommand.class,
             LedgerCommand.class,
             FlagsCommand.class,
+            CutoverCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

@@ -26,7 +26,7 @@ final class Runbook {
                 new dev.preflight.audit.AuditSection(),
                 new dev.preflight.deps.DepsSection(),
                 new dev.preflight.flags.FlagsSection(),
-                new UnavailableSection("cutover", c -> c.plan().configures("cutover"), "Blue/green cutover (§4.2)"),
+                new dev.preflight.cutover.CutoverSection(),
                 gates(),
                 new dev.preflight.risk.RiskSection());
     }

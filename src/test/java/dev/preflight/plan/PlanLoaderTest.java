@@ -117,14 +117,20 @@ class PlanLoaderTest {
                 version: 1
                 project: {name: "x", owner: "lit $${NOT_A_VAR}"}
                 ledger: {url: "jdbc:postgresql://db/p?password=${PGPASS}"}
-                cutover: {token: "${file:token}", other: "${MISSING:-fallback-value}"}
+                environments:
+                  - name: e
+                    hosts: [{name: h, uri: local}]
+                    connections:
+                      mysql: {host: db, password: "${file:token}"}
+                      redis: {host: cache, password: "${MISSING:-fallback-value}"}
                 """, dir, Map.of("PGPASS", "s3cr3t-pg"));
         assertThat(plan.project().owner()).isEqualTo("lit ${NOT_A_VAR}");
         assertThat(plan.ledger().url().value()).isEqualTo("jdbc:postgresql://db/p?password=s3cr3t-pg");
         assertThat(plan.secrets().redact("a s3cr3t-pg b file-secret-value c fallback-value"))
                 .isEqualTo("a **** b **** c ****");
         assertThat(plan.toString()).doesNotContain("s3cr3t-pg");
-        assertThat(plan.sections()).containsExactly("cutover");
+        assertThat(plan.environments().get(0).connections().mysql().password().value()).isEqualTo("file-secret-value");
+        assertThat(plan.environments().get(0).connections().redis().password().toString()).isEqualTo("****");
     }
 
     @Test

@@ -1,0 +1,201 @@
+package dev.preflight.cli;
+
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
+import dev.preflight.cutover.CutoverHistory;
+import dev.preflight.cutover.CutoverPlan;
+import dev.preflight.cutover.CutoverReports;
+import dev.preflight.cutover.CutoverService;
+import dev.preflight.cutover.CutoverState;
+import dev.preflight.cutover.HttpProbe;
+import dev.preflight.cutover.LoadBalancer;
+import dev.preflight.cutover.LoadBalancerDriver;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import dev.preflight.report.Format;
+import java.io.PrintWriter;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code preflight cutover ...}: the blue/green cutover of runbook §4.2 as a resumable, recorded state machine. */
+@Command(name = "cutover", mixinStandardHelpOptions = true,
+        description = {"Blue/green cutover (runbook §4.2) as a state machine recorded in the ledger:",
+            "planned -> green-prepared -> expanded -> promoted -> switched -> stable -> contracted,",
+            "failed-back from switched or stable. One cutover per environment at a time (exit 3 otherwise)."},
+        subcommands = {CutoverCommand.PlanCmd.class, CutoverCommand.Start.class, CutoverCommand.Status.class,
+            CutoverCommand.Resume.class, CutoverCommand.Switch.class, CutoverCommand.Monitor.class,
+            CutoverCommand.Failback.class, CutoverCommand.Contract.class})
+public final class CutoverCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** What the cutover subcommands share: the plan's section, the driver, the service. */
+    abstract static class Sub extends BaseCommand {
+        @Option(names = "--dry-run", description = "Print every action without doing it; nothing is changed or recorded.")
+        boolean dryRun;
+
+        static CutoverPlan section(Plan plan) {
+            return plan.section("cutover", CutoverPlan.class).orElseThrow(() -> PreflightException.usage(
+                    "the plan has no cutover section", "add 'cutover:' to the plan (see docs/plan-reference.md)"));
+        }
+
+        static LoadBalancer loadBalancer(Plan plan, CutoverPlan cp) {
+            LoadBalancerDriver d = LoadBalancerDriver.find(cp.loadBalancer().type());
+            if (d == null) {
+                throw PreflightException.usage("no load balancer driver for type '" + cp.loadBalancer().type() + "'",
+                        "types: nginx, haproxy, command");
+            }
+            return d.open(cp, new LocalProcessRunner(plan.secrets()));
+        }
+
+        /** A writer that masks the plan's secrets in every line it prints. */
+        PrintWriter progress() {
+            Secrets s = secrets();
+            return new PrintWriter(ctx().out(), true) {
+                @Override
+                public void println(String x) {
+                    super.println(s.redact(x));
+                }
+            };
+        }
+
+        /** Runs {@code body} with the service over the plan and its ledger. */
+        int withService(Function<CutoverService, Integer> body) {
+            format(Format.TEXT);
+            Plan plan = loadPlan();
+            CutoverPlan cp = section(plan);
+            LoadBalancer lb = loadBalancer(plan, cp);
+            String holder = "pid " + ProcessHandle.current().pid() + " " + Ledgers.defaultActor() + ": preflight "
+                    + spec.qualifiedName().replaceFirst("^preflight ", "") + " since " + ctx().clock().instant();
+            try (Ledger ledger = openLedger(plan)) {
+                CutoverService svc = new CutoverService(cp, ledger, ctx().clock(), new LocalProcessRunner(plan.secrets()),
+                        lb, new HttpProbe(), progress(), plan.baseDir().resolve(".preflight"), holder, dryRun,
+                        d -> Thread.sleep(d.toMillis()));
+                return body.apply(svc);
+            }
+        }
+    }
+
+    /** {@code cutover plan}: every step and action, nothing run. */
+    @Command(name = "plan", mixinStandardHelpOptions = true,
+            description = "Print every step and action the plan would run; touches nothing.")
+    public static final class PlanCmd extends BaseCommand {
+        @Override
+        public Integer call() {
+            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Plan plan = loadPlan();
+            CutoverPlan cp = Sub.section(plan);
+            CutoverService svc = new CutoverService(cp, null, ctx().clock(), null, Sub.loadBalancer(plan, cp), null,
+                    null, null, null, true, null);
+            emit(CutoverReports.plan(cp, svc, f));
+            return ExitCode.OK.code();
+        }
+    }
+
+    /** {@code cutover status}: the state derived from the ledger. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Where the cutover stands (derived from the ledger), what ran, what is next, whether failback is possible.")
+    public static final class Status extends BaseCommand {
+        @Override
+        public Integer call() {
+            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Plan plan = loadPlan();
+            CutoverPlan cp = Sub.section(plan);
+            try (Ledger ledger = openLedger(plan)) {
+                CutoverHistory h = CutoverHistory.read(ledger, cp.environment());
+                emit(CutoverReports.status(cp, h, ctx().clock(), f, style()));
+                boolean failed = !h.attempts().isEmpty() && !h.attempts().get(h.attempts().size() - 1).good()
+                        && h.open() == null;
+                return failed ? ExitCode.CHECKS_FAILED.code() : ExitCode.OK.code();
+            }
+        }
+    }
+
+    /** {@code cutover start}. */
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Begin a cutover and run prepare, expand, promote and switch (or up to --until).")
+    public static final class Start extends Sub {
+        @Option(names = "--until", paramLabel = "STATE", defaultValue = "switched",
+                description = "Stop at green-prepared, expanded, promoted or switched (default).")
+        String until;
+
+        @Override
+        public Integer call() {
+            CutoverState u;
+            try {
+                u = CutoverState.parse(until);
+            } catch (IllegalArgumentException e) {
+                throw PreflightException.usage(e.getMessage(), "one of: green-prepared, expanded, promoted, switched");
+            }
+            return withService(s -> s.start(u));
+        }
+    }
+
+    /** {@code cutover resume}. */
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = "Continue the current cutover from its last completed step (an interrupted step runs again).")
+    public static final class Resume extends Sub {
+        @Override
+        public Integer call() {
+            return withService(CutoverService::resume);
+        }
+    }
+
+    /** {@code cutover switch}. */
+    @Command(name = "switch", mixinStandardHelpOptions = true,
+            description = "Run the smoke suite against green, then (only if it passed) move the load balancer to green.")
+    public static final class Switch extends Sub {
+        @Override
+        public Integer call() {
+            return withService(CutoverService::switchTraffic);
+        }
+    }
+
+    /** {@code cutover monitor}. */
+    @Command(name = "monitor", mixinStandardHelpOptions = true,
+            description = {"The stable window: monitor rounds every stable.interval until the window after the switch",
+                "has passed (then the state is stable); a breach triggers stable.policy."})
+    public static final class Monitor extends Sub {
+        @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
+                description = "Stop after N rounds (0: until the window has passed); for cron-style monitoring.")
+        int rounds;
+
+        @Override
+        public Integer call() {
+            return withService(s -> s.monitor(rounds));
+        }
+    }
+
+    /** {@code cutover failback}. */
+    @Command(name = "failback", mixinStandardHelpOptions = true,
+            description = "Move traffic back to blue (from switched or stable only), verify blue serves, record the time.")
+    public static final class Failback extends Sub {
+        @Override
+        public Integer call() {
+            return withService(CutoverService::failback);
+        }
+    }
+
+    /** {@code cutover contract}. */
+    @Command(name = "contract", mixinStandardHelpOptions = true,
+            description = {"Run the contract migrations: the point of no return. Refused before the stable window has",
+                "passed with no breach and no failback, and without a fresh passed backup in the ledger."})
+    public static final class Contract extends Sub {
+        @Option(names = "--yes", description = "Confirm: after contract, failback is no longer possible.")
+        boolean yes;
+
+        @Override
+        public Integer call() {
+            return withService(s -> s.contract(yes));
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.preflight.cutover;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A cutover's state and history, derived only from the ledger's {@code cutover-step} entries of one
+ * environment (there is no other state file). The newest {@code begin} entry starts the current
+ * cutover; every step attempt is a {@code started} entry followed by a {@code completed} one, so
+ * an attempt whose process died shows as started and never completed.
+ *
+ * @param cutoverId  the current cutover's id, or null when none was ever started
+ * @param target     the state the cutover's run was asked to reach ({@code start --until})
+ * @param attempts   every attempt of the current cutover, oldest first
+ * @param open       an attempt that started and never completed (the tool died), or null
+ * @param rounds     the stable window's monitor rounds
+ * @param switchedAt when traffic moved to green (the stable window starts), or null
+ */
+public record CutoverHistory(String environment, String cutoverId, Instant begun, CutoverState target,
+                             CutoverState state, List<Attempt> attempts, Attempt open, List<Round> rounds,
+                             Instant switchedAt) {
+    /** The ledger kind of every cutover record. */
+    public static final String KIND = "cutover-step";
+
+    public CutoverHistory {
+        attempts = List.copyOf(attempts);
+        rounds = List.copyOf(rounds);
+    }
+
+    /**
+     * One attempt at a step.
+     *
+     * @param outcome {@code started} (never completed), {@code passed}, {@code warning},
+     *                {@code failed}, {@code error}, or {@code interrupted}
+     */
+    public record Attempt(Step step, int number, Instant started, Instant ended, String outcome, long elapsedMs,
+                          String summary, JsonNode details) {
+        public boolean good() {
+            return outcome.equals("passed") || outcome.equals("warning");
+        }
+    }
+
+    /** One monitor round of the stable window; {@code breach} lists what was over its limit. */
+    public record Round(Instant time, boolean breach, String summary) {
+    }
+
+    public boolean breached() {
+        return rounds.stream().anyMatch(Round::breach);
+    }
+
+    public boolean failedBack() {
+        return attempts.stream().anyMatch(a -> a.step() == Step.FAILBACK && a.good());
+    }
+
+    /**
+     * Whether traffic may be moved back to blue: from switched or stable, to retry a failed or
+     * interrupted failback, and from promoted after a switch attempt that failed or died (it may
+     * have moved traffic); never once contract has run or started.
+     */
+    public boolean failbackPossible() {
+        if (state == CutoverState.CONTRACTED || (open != null && open.step() == Step.CONTRACT)
+                || last(Step.CONTRACT) != null) {
+            return false;
+        }
+        if (nextStep() == Step.FAILBACK || state.failbackPossible()) {
+            return true;
+        }
+        Attempt sw = last(Step.SWITCH);
+        return state == CutoverState.PROMOTED && sw != null && !sw.good();
+    }
+
+    /** The last attempt of a step, or null. */
+    public Attempt last(Step s) {
+        Attempt out = null;
+        for (Attempt a : attempts) {
+            if (a.step() == s) {
+                out = a;
+            }
+        }
+        return out;
+    }
+
+    /** How many attempts a step has had (the next one is this plus one). */
+    public int attemptsOf(Step s) {
+        return (int) attempts.stream().filter(a -> a.step() == s).count();
+    }
+
+    /** The step {@code resume} runs next: an interrupted or failed one, else the next forward step. */
+    public Step nextStep() {
+        if (open != null) {
+            return open.step();
+        }
+        if (!attempts.isEmpty()) {
+            Attempt last = attempts.get(attempts.size() - 1);
+            if (!last.good() && last.step() != Step.STABLE) {
+                return last.step();
+            }
+        }
+        return state.next();
+    }
+
+    /** Reads the history of {@code environment} from the ledger. */
+    public static CutoverHistory read(Ledger ledger, String environment) {
+        return of(environment, ledger.query(new LedgerQuery(KIND, environment, null, 0, false)));
+    }
+
+    /** Derives the history from the entries (oldest first) of one environment. */
+    public static CutoverHistory of(String environment, List<LedgerEntry> entries) {
+        int begin = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if ("begin".equals(Json.parse(entries.get(i).payload()).path("phase").asText())) {
+                begin = i;
+            }
+        }
+        if (begin < 0) {
+            return new CutoverHistory(environment, null, null, null, CutoverState.NONE, List.of(), null, List.of(), null);
+        }
+        JsonNode b = Json.parse(entries.get(begin).payload());
+        String id = b.path("cutover").asText();
+        CutoverState target = CutoverState.parse(b.path("until").asText("switched"));
+        Map<String, Attempt> byKey = new LinkedHashMap<>();
+        List<Round> rounds = new ArrayList<>();
+        CutoverState state = CutoverState.PLANNED;
+        Instant switchedAt = null;
+        for (LedgerEntry e : entries.subList(begin + 1, entries.size())) {
+            JsonNode p = Json.parse(e.payload());
+            if (!id.equals(p.path("cutover").asText())) {
+                continue;
+            }
+            String phase = p.path("phase").asText();
+            if (phase.equals("round")) {
+                rounds.add(new Round(e.time(), p.path("breach").asBoolean(), e.summary()));
+                continue;
+            }
+            Step step = Step.parse(p.path("step").asText());
+            int n = p.path("attempt").asInt();
+            String key = step + "#" + n;
+            switch (phase) {
+                case "started" -> byKey.put(key, new Attempt(step, n, e.time(), null, "started", 0, e.summary(), p));
+                case "completed", "interrupted" -> {
+                    Attempt s = byKey.get(key);
+                    String outcome = phase.equals("interrupted") ? "interrupted" : p.path("outcome").asText();
+                    byKey.put(key, new Attempt(step, n, s == null ? e.time() : s.started(), e.time(), outcome,
+                            p.path("elapsed_ms").asLong(), e.summary(), p));
+                    if (phase.equals("completed") && (outcome.equals("passed") || outcome.equals("warning"))) {
+                        state = step.reaches();
+                        if (step == Step.SWITCH) {
+                            switchedAt = e.time();
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        Attempt open = byKey.values().stream().filter(a -> a.outcome().equals("started")).reduce((x, y) -> y)
+                .orElse(null);
+        return new CutoverHistory(environment, id, entries.get(begin).time(), target, state,
+                new ArrayList<>(byKey.values()), open, rounds, switchedAt);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.preflight.cutover;
+
+import dev.preflight.plan.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The plan's {@code cutover} section (runbook §4.2): the two colours, the load balancer in front of
+ * them, and what each step of the cutover runs and checks. Absent optional parts are null or empty
+ * lists; {@link CutoverParser} fills the defaults.
+ *
+ * @param environment    the environment being cut over (the ledger subject and lock name)
+ * @param replica        the database the green stack uses (migrations snapshot, promotion), or null
+ * @param failbackBound  how fast failback must be (the runbook's 5 minutes)
+ * @param backupMaxAge   how old the newest passed backup may be when contract runs
+ */
+public record CutoverPlan(String environment, Side blue, Side green, LoadBalancerConfig loadBalancer,
+                          Prepare prepare, Expand expand, Database replica, Promote promote, List<HttpCheck> smoke,
+                          Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge) {
+    public CutoverPlan {
+        smoke = List.copyOf(smoke);
+    }
+
+    /** The side of a colour. */
+    public Side side(Colour c) {
+        return c == Colour.BLUE ? blue : green;
+    }
+
+    /** The two stacks. */
+    public enum Colour {
+        BLUE, GREEN;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public Colour other() {
+            return this == BLUE ? GREEN : BLUE;
+        }
+    }
+
+    /**
+     * One colour's stack.
+     *
+     * @param servers what the load balancer routes to: {@code host:port} upstream addresses for
+     *                nginx, server names of the backend for haproxy
+     * @param marker  text a response served by this colour contains (body or a header value), used
+     *                to verify the switch through {@code load_balancer.verify_url}
+     */
+    public record Side(Colour colour, String name, String healthUrl, List<String> servers, String marker) {
+        public Side {
+            servers = List.copyOf(servers);
+        }
+    }
+
+    /**
+     * How to reach and drive the load balancer; which fields matter depends on {@code type}
+     * ({@code nginx}, {@code haproxy} or {@code command}). A switch is verified through
+     * {@code verifyUrl} when set: only the target colour answers, on new connections, for at least
+     * {@code verifySettle}.
+     */
+    public record LoadBalancerConfig(String type, Path includeFile, String upstream, List<String> nginx,
+                                     Path socket, String backend, List<String> switchToBlue,
+                                     List<String> switchToGreen, List<String> verifyBlue, List<String> verifyGreen,
+                                     String verifyUrl, Duration verifyTimeout, Duration verifySettle) {
+        public LoadBalancerConfig {
+            nginx = List.copyOf(nginx);
+            switchToBlue = List.copyOf(switchToBlue);
+            switchToGreen = List.copyOf(switchToGreen);
+            verifyBlue = List.copyOf(verifyBlue);
+            verifyGreen = List.copyOf(verifyGreen);
+        }
+    }
+
+    /** An HTTP check: GET {@code url}, expect {@code status}, within {@code maxLatency}, body containing {@code contains}. */
+    public record HttpCheck(String name, String url, int status, Duration maxLatency, String contains) {
+    }
+
+    /** Green's readiness beyond its health URL: more HTTP checks and a workers command (argv, exit 0 = up). */
+    public record Prepare(List<HttpCheck> checks, List<String> workersCommand) {
+        public Prepare {
+            checks = List.copyOf(checks);
+            workersCommand = List.copyOf(workersCommand);
+        }
+    }
+
+    /**
+     * The expand migrations: the command (argv, in {@code dir}), Laravel's migrations table, the
+     * folder of migration files (pending ones are checked before anything runs), and the name
+     * pattern that marks contract migrations.
+     */
+    public record Expand(List<String> command, Path dir, String table, Path migrationsDir, String contractPattern) {
+        public Expand {
+            command = List.copyOf(command);
+        }
+    }
+
+    /** A MySQL/MariaDB endpoint; the password is a secret. */
+    public record Database(String host, int port, String user, Secret password, String database) {
+        public String describe() {
+            return "mysql://" + host + ":" + port + "/" + database;
+        }
+    }
+
+    /**
+     * Promotion of the replica: {@code lagQuery} must report at most {@code maxLag} seconds (a
+     * column {@code Seconds_Behind_Master}/{@code Seconds_Behind_Source}, or the first column), then
+     * {@code sql} runs, then {@code verifyQuery}'s first value must equal {@code verifyExpect}.
+     */
+    public record Promote(String lagQuery, int maxLag, List<String> sql, String verifyQuery, String verifyExpect) {
+        public Promote {
+            sql = List.copyOf(sql);
+        }
+    }
+
+    /**
+     * The stable window, its breach policy and what each monitor round runs every {@code interval}:
+     * HTTP probes and commands (argv; a non-zero exit is a breach).
+     */
+    public record Stable(Duration window, String policy, Duration interval, List<MonitorCheck> checks,
+                         List<List<String>> commands) {
+        public Stable {
+            checks = List.copyOf(checks);
+            commands = commands.stream().map(List::copyOf).toList();
+        }
+
+        public boolean failbackOnBreach() {
+            return "failback".equals(policy);
+        }
+    }
+
+    /** A monitor probe: {@code samples} GETs per round; breach when the error rate or p95 latency is over. */
+    public record MonitorCheck(String name, String url, int samples, double maxErrorRate, Duration maxLatency) {
+    }
+
+    /** The contract migrations: the point of no return. */
+    public record Contract(List<String> command, Path dir) {
+        public Contract {
+            command = List.copyOf(command);
+        }
+    }
+}

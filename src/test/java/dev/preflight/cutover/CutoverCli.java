@@ -1,0 +1,116 @@
+package dev.preflight.cutover;
+
+import dev.preflight.cli.Cli;
+import dev.preflight.cli.CliContext;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Ledgers;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Drives {@code preflight cutover ...} in-process against a plan in a temporary folder, with a
+ * clock the test moves (for the stable window), and reads the ledger the commands wrote.
+ */
+final class CutoverCli {
+    /** A clock the test sets; a fake of {@link Clock}, no real time involved. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    final Path dir;
+    final MovableClock clock;
+
+    CutoverCli(Path dir) {
+        this(dir, Instant.parse("2027-01-09T01:00:00Z"));
+    }
+
+    CutoverCli(Path dir, Instant start) {
+        this.dir = dir;
+        this.clock = new MovableClock(start);
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Cli.run(new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(), clock, dir, false), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    void plan(String cutoverSection) throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: cutover-test}
+                environments:
+                  - name: staging
+                    hosts: [{name: me, uri: local}]
+                """ + cutoverSection);
+    }
+
+    Ledger ledger() {
+        return Ledgers.open(null, dir, Secrets.none(), "test@host", clock);
+    }
+
+    List<LedgerEntry> entries(String kind) {
+        try (Ledger l = ledger()) {
+            return l.query(LedgerQuery.kind(kind));
+        }
+    }
+
+    /** The two colours and the load balancer section, for plans over the given backends. */
+    static String section(ColourServer blue, ColourServer green, String blueServers, String greenServers, String lb,
+                          String extra) {
+        return """
+                cutover:
+                  environment: staging
+                  blue: {name: academy-blue, health_url: "%s", servers: [%s], marker: "colour=blue"}
+                  green: {name: academy-green, health_url: "%s", servers: [%s], marker: "colour=green"}
+                  load_balancer:
+                %s
+                  smoke:
+                    - {name: smoke page, url: "%s"}
+                  failback_bound: 5m
+                """.formatted(blue.url("/health"), blueServers, green.url("/health"), greenServers,
+                lb.indent(4).stripTrailing(), green.url("/smoke")) + extra;
+    }
+}
