@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
             RunCommand.class,
             AuditCommand.class,
             LedgerCommand.class,
+            BackupCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

@@ -1,0 +1,510 @@
+package dev.preflight.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.ArtifactStore.PendingCopy;
+import dev.preflight.backup.BackupPlan.Destination;
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.backup.Producer.Production;
+import dev.preflight.core.Hashing;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Artifact;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import dev.preflight.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Takes, verifies and prunes backups (runbook §2 steps 1-3 and 5). A backup is recorded as passed
+ * only when its producer says the stream is complete and every copy was read back from where it is
+ * stored with the same SHA-256; otherwise no copy keeps a final name and the ledger says failed.
+ */
+public final class BackupService {
+    public static final String KIND = "backup";
+    public static final String VERIFY_KIND = "backup-verify";
+    public static final String PRUNE_KIND = "backup-prune";
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmm").withZone(ZoneOffset.UTC);
+
+    private final BackupPlan plan;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final Stores stores;
+    private final Function<Source, Producer> producers;
+    private final PrintWriter progress;
+    private final Secrets secrets;
+
+    /**
+     * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
+     * @param progress  one line per step (stderr in the CLI)
+     */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets) {
+        this.plan = plan;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.stores = stores;
+        this.producers = producers;
+        this.progress = progress;
+        this.secrets = secrets;
+    }
+
+    /** What one backup run of one source did. */
+    public record RunResult(String source, Outcome outcome, String entryId, String file, long size, String sha256,
+                            Instant retentionUntil, List<Copy> copies, String failure, Map<String, Object> facts) {
+        public RunResult {
+            copies = List.copyOf(copies);
+        }
+    }
+
+    /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
+    public RunResult run(Source source) {
+        try (BackupLock lock = BackupLock.acquire(plan.lockDir(), source.name(), clock.instant())) {
+            return runLocked(source);
+        }
+    }
+
+    private RunResult runLocked(Source source) {
+        Instant start = clock.instant();
+        Producer producer = producers.apply(source);
+        String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
+        List<ArtifactStore> targets = plan.destinationsOf(source).stream().map(stores::open).toList();
+        step(source.name() + ": writing " + file + " to " + String.join(", ",
+                targets.stream().map(ArtifactStore::name).toList()));
+        List<PendingCopy> pending = new ArrayList<>();
+        List<Copy> copies = new ArrayList<>();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        String failure = null;
+        String sha = null;
+        long size = 0;
+        boolean committed = false;
+        try {
+            for (ArtifactStore s : targets) {
+                pending.add(s.create(file));
+            }
+            FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
+            Production produced;
+            try {
+                if (source.gzip()) {
+                    GZIPOutputStream gz = new GZIPOutputStream(fan, 1 << 16);
+                    produced = producer.produce(gz);
+                    gz.finish();
+                } else {
+                    produced = producer.produce(fan);
+                }
+                fan.flush();
+            } catch (IOException e) {
+                produced = Production.failed("writing the artifact failed: " + e.getMessage(), Map.of());
+            }
+            facts.putAll(produced.facts());
+            sha = fan.sha256();
+            size = fan.size();
+            for (PendingCopy p : pending) {
+                p.seal();
+            }
+            failure = produced.failure();
+            if (failure == null) {
+                step(source.name() + ": " + BackupLog.human(size) + " sha256 " + sha + "; reading every copy back");
+                failure = readBack(source, producer, targets, pending, sha, size, facts);
+            }
+            if (failure == null) {
+                for (int i = 0; i < pending.size(); i++) {
+                    String location = pending.get(i).commit();
+                    copies.add(new Copy(targets.get(i).name(), location, size, sha));
+                }
+                committed = true;
+            }
+        } catch (IOException e) {
+            failure = "cannot write to the destination: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        } catch (RuntimeException e) {
+            // Still recorded as a failed backup below: nothing unverified is ever reported good.
+            failure = "unexpected error: " + e;
+        } finally {
+            if (!committed) {
+                pending.forEach(PendingCopy::abort);
+                // A partly committed set is not a backup either: no final name may survive a failure.
+                for (int i = 0; i < copies.size(); i++) {
+                    try {
+                        targets.get(i).delete(copies.get(i).location());
+                    } catch (IOException ignored) {
+                        // Reported through the failed ledger entry; the copy is not recorded as good.
+                    }
+                }
+                copies.clear();
+            }
+        }
+        Instant end = clock.instant();
+        Instant until = start.plus(source.retention());
+        Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("source", source.name());
+        payload.put("type", source.kind().id());
+        payload.put("started", start.toString());
+        payload.put("finished", end.toString());
+        payload.put("file", file);
+        payload.put("compression", source.compression());
+        if (failure == null) {
+            payload.put("size", size);
+            payload.put("sha256", sha);
+            payload.put("retention_until", until.toString());
+            List<Map<String, Object>> cs = new ArrayList<>();
+            for (Copy c : copies) {
+                cs.add(Map.of("destination", c.destination(), "location", c.location(), "size", c.size(),
+                        "sha256", c.sha256(), "retention_until", until.toString(), "verified_at", end.toString()));
+            }
+            payload.put("copies", cs);
+        } else {
+            payload.put("failure", failure);
+        }
+        payload.put("facts", facts);
+        String summary = failure == null
+                ? file + " (" + BackupLog.human(size) + ") stored and verified in " + copies.size() + " location(s)"
+                : "backup of " + source.name() + " FAILED: " + failure;
+        LedgerEntry entry = ledger.append(NewEntry.of(KIND, source.name(), outcome, secrets.redact(summary), payload)
+                .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
+        log(List.of(fmt(start), source.name(), outcome.label(), failure == null ? file : file + " (not kept)",
+                failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
+                failure == null ? String.join("<br>", copies.stream().map(c -> c.destination() + ": " + c.location())
+                        .toList()) : secrets.redact(failure), failure == null ? DATE.format(until) : "",
+                entry.id().substring(0, 8)));
+        step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + secrets.redact(failure)));
+        return new RunResult(source.name(), outcome, entry.id(), file, size, failure == null ? sha : null, until,
+                copies, failure == null ? null : secrets.redact(failure), facts);
+    }
+
+    /** Every copy re-read from its store and hashed; the first copy also goes through the content check. */
+    private String readBack(Source source, Producer producer, List<ArtifactStore> targets, List<PendingCopy> pending,
+                            String sha, long size, Map<String, Object> facts) throws IOException {
+        for (int i = 0; i < pending.size(); i++) {
+            MessageDigest md = Hashing.sha256();
+            long n;
+            try (InputStream raw = pending.get(i).readBack()) {
+                CountingDigest in = new CountingDigest(raw, md);
+                if (i == 0) {
+                    Production checked = producer.check(source.gzip() ? new GZIPInputStream(in, 1 << 16) : in);
+                    facts.putAll(checked.facts());
+                    if (!checked.ok()) {
+                        return checked.failure();
+                    }
+                }
+                in.transferTo(OutputStream.nullOutputStream());
+                n = in.count;
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(sha) || n != size) {
+                return "the copy in " + targets.get(i).name() + " reads back as " + n + " bytes sha256 " + got
+                        + ", written " + size + " bytes sha256 " + sha;
+            }
+        }
+        return null;
+    }
+
+    /** Counts and hashes what is read through it. */
+    private static final class CountingDigest extends DigestInputStream {
+        long count;
+
+        CountingDigest(InputStream in, MessageDigest md) {
+            super(in, md);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** The artifact name from the source's pattern (UTC date and time of the start). */
+    static String name(Source s, Instant t) {
+        return s.namePattern().replace("{date}", DATE.format(t)).replace("{time}", TIME.format(t))
+                .replace("{source}", s.name());
+    }
+
+    // ---------------------------------------------------------------- catalog
+
+    /** Every backup that passed and still has copies, oldest first, from the ledger. */
+    public List<BackupRecord> catalog() {
+        List<LedgerEntry> backups = ledger.query(LedgerQuery.kind(KIND));
+        Set<String> pruned = new HashSet<>();
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(PRUNE_KIND))) {
+            for (JsonNode d : Json.parse(e.payload()).path("deleted")) {
+                pruned.add(d.path("backup_id").asText() + "\n" + d.path("location").asText());
+            }
+        }
+        Map<String, LedgerEntry> lastVerify = new HashMap<>();
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(VERIFY_KIND))) {
+            lastVerify.put(Json.parse(e.payload()).path("backup_id").asText(), e);
+        }
+        List<BackupRecord> out = new ArrayList<>();
+        for (LedgerEntry e : backups) {
+            if (e.outcome() != Outcome.PASSED) {
+                continue;
+            }
+            JsonNode p = Json.parse(e.payload());
+            List<Copy> copies = new ArrayList<>();
+            for (JsonNode c : p.path("copies")) {
+                if (!pruned.contains(e.id() + "\n" + c.path("location").asText())) {
+                    copies.add(new Copy(c.path("destination").asText(), c.path("location").asText(),
+                            c.path("size").asLong(), c.path("sha256").asText()));
+                }
+            }
+            if (copies.isEmpty()) {
+                continue;
+            }
+            LedgerEntry v = lastVerify.get(e.id());
+            out.add(new BackupRecord(e.id(), e.seq(), Instant.parse(p.path("started").asText()), e.subject(),
+                    p.path("type").asText(), p.path("file").asText(), p.path("size").asLong(),
+                    p.path("sha256").asText(), Instant.parse(p.path("retention_until").asText()), copies,
+                    v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED));
+        }
+        return out;
+    }
+
+    /** The backup whose id is or starts with {@code id}; exit 2 when none or several match. */
+    public BackupRecord find(String id) {
+        List<BackupRecord> m = catalog().stream().filter(b -> b.id().startsWith(id)).toList();
+        if (m.size() != 1) {
+            throw PreflightException.usage(m.isEmpty() ? "no current backup with id " + id
+                    : "id " + id + " matches " + m.size() + " backups", "see 'preflight backup list'");
+        }
+        return m.get(0);
+    }
+
+    // ---------------------------------------------------------------- verify
+
+    /** The result of re-reading one copy. */
+    public record CopyCheck(BackupRecord backup, Copy copy, Status status, String actual, String detail) {
+    }
+
+    /** How a copy compares to what the ledger recorded. */
+    public enum Status {
+        OK, MISSING, MISMATCH, UNREADABLE;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** Re-hashes every copy of the given backups against the ledger and records one entry per backup. */
+    public List<CopyCheck> verify(List<BackupRecord> backups) {
+        List<CopyCheck> all = new ArrayList<>();
+        for (BackupRecord b : backups) {
+            List<CopyCheck> checks = new ArrayList<>();
+            for (Copy c : b.copies()) {
+                checks.add(check(b, c));
+            }
+            all.addAll(checks);
+            boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (CopyCheck c : checks) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("destination", c.copy().destination());
+                row.put("location", c.copy().location());
+                row.put("status", c.status().label());
+                row.put("expected_sha256", c.copy().sha256());
+                row.put("actual_sha256", c.actual());
+                row.put("detail", c.detail());
+                rows.add(row);
+            }
+            String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
+                    .map(c -> c.copy().location() + " " + c.status().label()).toList());
+            ledger.append(NewEntry.of(VERIFY_KIND, b.source(), ok ? Outcome.PASSED : Outcome.FAILED,
+                    ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
+                    Map.of("backup_id", b.id(), "copies", rows)));
+            step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
+        }
+        return all;
+    }
+
+    private CopyCheck check(BackupRecord b, Copy c) {
+        ArtifactStore store = storeFor(c);
+        try {
+            if (!store.exists(c.location())) {
+                return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
+            }
+            MessageDigest md = Hashing.sha256();
+            long n;
+            try (InputStream raw = store.open(c.location())) {
+                CountingDigest in = new CountingDigest(raw, md);
+                in.transferTo(OutputStream.nullOutputStream());
+                n = in.count;
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(c.sha256()) || n != c.size()) {
+                return new CopyCheck(b, c, Status.MISMATCH, got, n + " bytes, recorded " + c.size());
+            }
+            return new CopyCheck(b, c, Status.OK, got, null);
+        } catch (NoSuchFileException e) {
+            return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
+        } catch (IOException | RuntimeException e) {
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private ArtifactStore storeFor(Copy c) {
+        Destination d = plan.destination(c.destination()).orElse(null);
+        if (d != null) {
+            return stores.open(d);
+        }
+        if (c.location().startsWith("/")) {
+            // The destination left the plan; a local copy is still readable by its absolute path.
+            return new LocalDirectoryStore(c.destination(), java.nio.file.Path.of(c.location()).getParent());
+        }
+        throw PreflightException.usage("destination '" + c.destination() + "' of " + c.location()
+                + " is no longer in the plan", "add it back to read that copy");
+    }
+
+    // ---------------------------------------------------------------- prune
+
+    /** What prune does with one backup. */
+    public record PruneItem(BackupRecord backup, Action action, String reason, List<String> errors) {
+        public PruneItem {
+            errors = List.copyOf(errors);
+        }
+    }
+
+    /** Keep, or delete (done with {@code --apply}). */
+    public enum Action {
+        KEEP, KEEP_NEWEST_VERIFIED, DELETE
+    }
+
+    /**
+     * Applies retention per source: a backup whose retention ended is deleted (with {@code apply}),
+     * except the newest verified backup of its source, which is always kept. Deletions are recorded.
+     */
+    public List<PruneItem> prune(boolean apply) {
+        Instant now = clock.instant();
+        List<BackupRecord> all = catalog();
+        Map<String, BackupRecord> newestVerified = new HashMap<>();
+        for (BackupRecord b : all) {
+            if (b.lastVerifyOk()) {
+                newestVerified.merge(b.source(), b, (x, y) -> y.seq() > x.seq() ? y : x);
+            }
+        }
+        List<PruneItem> items = new ArrayList<>();
+        Map<String, List<Map<String, Object>>> deletedBySource = new LinkedHashMap<>();
+        Map<String, List<String>> errorsBySource = new LinkedHashMap<>();
+        for (BackupRecord b : all.stream().sorted(Comparator.comparing(BackupRecord::source)
+                .thenComparing(BackupRecord::seq)).toList()) {
+            boolean expired = !b.retentionUntil().isAfter(now);
+            if (!expired) {
+                items.add(new PruneItem(b, Action.KEEP, "retained until " + b.retentionUntil(), List.of()));
+                continue;
+            }
+            if (newestVerified.get(b.source()) == b) {
+                items.add(new PruneItem(b, Action.KEEP_NEWEST_VERIFIED, "expired " + b.retentionUntil()
+                        + " but the newest verified backup of " + b.source() + " is always kept", List.of()));
+                continue;
+            }
+            List<String> errors = new ArrayList<>();
+            if (apply) {
+                for (Copy c : b.copies()) {
+                    try {
+                        storeFor(c).delete(c.location());
+                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(Map.of(
+                                "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
+                                "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
+                    } catch (IOException | RuntimeException e) {
+                        String err = c.location() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        errors.add(err);
+                        errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
+                    }
+                }
+            }
+            items.add(new PruneItem(b, Action.DELETE, "retention ended " + b.retentionUntil(), errors));
+        }
+        if (apply) {
+            Set<String> sources = new java.util.LinkedHashSet<>(deletedBySource.keySet());
+            sources.addAll(errorsBySource.keySet());
+            for (String s : sources) {
+                List<Map<String, Object>> deleted = deletedBySource.getOrDefault(s, List.of());
+                List<String> errors = errorsBySource.getOrDefault(s, List.of());
+                ledger.append(NewEntry.of(PRUNE_KIND, s, errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
+                        "deleted " + deleted.size() + " expired cop" + (deleted.size() == 1 ? "y" : "ies")
+                                + (errors.isEmpty() ? "" : ", " + errors.size() + " deletion(s) failed"),
+                        Map.of("deleted", deleted, "errors", errors, "now", now.toString())));
+            }
+            for (PruneItem i : items) {
+                if (i.action() == Action.DELETE) {
+                    log(List.of(fmt(now), i.backup().source(), i.errors().isEmpty() ? "pruned" : "prune failed",
+                            i.backup().file(), BackupLog.human(i.backup().size()), i.backup().sha256(),
+                            String.join("<br>", i.backup().copies().stream().map(Copy::location).toList()),
+                            DATE.format(i.backup().retentionUntil()), i.backup().shortId()));
+                }
+            }
+        }
+        return items;
+    }
+
+    private void log(List<String> cells) {
+        try {
+            new BackupLog(plan.log()).append(cells.stream().map(secrets::redact).toList());
+        } catch (IOException e) {
+            step("warning: cannot append to the backup log " + plan.log() + ": " + e.getMessage());
+        }
+    }
+
+    private static String fmt(Instant t) {
+        return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(t);
+    }
+
+    private void step(String line) {
+        if (progress != null) {
+            progress.println(secrets.redact(line));
+            progress.flush();
+        }
+    }
+
+    /** Used by reports: the time elapsed since a backup, in whole units. */
+    public static String age(Instant then, Instant now) {
+        Duration d = Duration.between(then, now);
+        if (d.toDays() > 0) {
+            return d.toDays() + "d";
+        } else if (d.toHours() > 0) {
+            return d.toHours() + "h";
+        }
+        return Math.max(0, d.toMinutes()) + "m";
+    }
+}

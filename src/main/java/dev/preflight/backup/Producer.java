@@ -1,0 +1,51 @@
+package dev.preflight.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Produces one source's artifact as a stream (a dump, an RDB), and says whether what it produced is
+ * complete. The caller compresses, hashes and fans the stream out to every destination in one pass.
+ */
+public interface Producer {
+    /** The artifact's extension before any compression suffix ({@code sql}, {@code rdb}). */
+    String extension();
+
+    /** Writes the uncompressed artifact to {@code out} (never closing it) and reports completeness. */
+    Production produce(OutputStream out) throws IOException, InterruptedException;
+
+    /**
+     * Checks the content as stored (uncompressed), read back from the first destination; the default
+     * checks nothing more than what {@link #produce} saw.
+     */
+    default Production check(InputStream content) throws IOException {
+        content.transferTo(OutputStream.nullOutputStream());
+        return Production.complete(Map.of());
+    }
+
+    /**
+     * What producing or checking found.
+     *
+     * @param failure why the artifact is not a complete backup, or null when it is
+     * @param facts   what is recorded with the backup (server version, row estimates, key counts)
+     */
+    record Production(String failure, Map<String, Object> facts) {
+        public Production {
+            facts = Map.copyOf(facts);
+        }
+
+        public static Production complete(Map<String, Object> facts) {
+            return new Production(null, facts);
+        }
+
+        public static Production failed(String why, Map<String, Object> facts) {
+            return new Production(why, facts);
+        }
+
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+}
