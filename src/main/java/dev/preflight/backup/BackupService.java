@@ -121,7 +121,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("writing the artifact failed: " + e.getMessage(), Map.of());
+                produced = Production.failed("the backup stream failed: " + e.getMessage(), Map.of());
             }
             facts.putAll(produced.facts());
             sha = fan.sha256();

@@ -17,6 +17,7 @@ public final class SourceProducers implements Function<Source, Producer> {
     public Producer apply(Source s) {
         return switch (s.kind()) {
             case MYSQL -> new MysqlProducer(s.mysql(), runner, s.timeout());
+            case REDIS -> new RedisProducer(s.redis(), runner, s.timeout());
             default -> throw PreflightException.usage("source '" + s.name() + "' is of type " + s.kind().id()
                     + ", which this build cannot back up yet", "remove it or use --source to pick others");
         };

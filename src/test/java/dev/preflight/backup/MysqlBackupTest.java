@@ -230,4 +230,35 @@ class MysqlBackupTest {
                 .split(" ")[1].substring("--defaults-extra-file=".length());
         assertThat(Path.of(optionFile)).doesNotExist();
     }
+
+    @Test
+    void aMysqlServerGetsSetGtidPurgedOffAndMariaDbDoesNot() throws Exception {
+        // The client fixture answers SELECT VERSION() like MySQL 8.0.36 and passes everything else on;
+        // the dump fixture records its argv and drops the MySQL-only option the real MariaDB tool refuses.
+        Path client = wrapper("mysql-client.sh", "for a do last=\"$a\"; done\n"
+                + "if [ \"$last\" = 'SELECT VERSION()' ]; then echo 8.0.36-0ubuntu0.22.04.1; exit 0; fi\n"
+                + "exec mariadb \"$@\"");
+        Path seen = dir.resolve("argv.txt");
+        Path dump = wrapper("mysql-dump.sh", "echo \"$*\" > '" + seen + "'\n"
+                + "for a do shift; [ \"$a\" = --set-gtid-purged=OFF ] || set -- \"$@\" \"$a\"; done\n"
+                + "exec mariadb-dump \"$@\"");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: backup-test}
+                backups:
+                  destinations: [{name: onprem, type: local, path: onprem}]
+                  sources:
+                    - name: db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, user: root, database: %s}
+                      dump_command: ["%s"]
+                      client_command: ["%s"]
+                """.formatted(db.name, dump, client));
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(Files.readString(seen)).contains("--events --set-gtid-purged=OFF " + db.name);
+        JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        assertThat(facts.path("flavor").asText()).isEqualTo("mysql");
+        assertThat(facts.path("server_version").asText()).isEqualTo("8.0.36-0ubuntu0.22.04.1");
+    }
 }
