@@ -28,7 +28,7 @@ public final class BackupSection implements Section {
             return new SectionResult.Failed("backups", "the backups section could not be read", List.of());
         }
         BackupService service = new BackupService(plan, ctx.ledger(), ctx.clock(), BackupFactories.stores(),
-                new SourceProducers(new LocalProcessRunner(ctx.plan().secrets())), ctx.progress(),
+                new SourceProducers(new LocalProcessRunner(ctx.plan().secrets()), ctx.clock()), ctx.progress(),
                 ctx.plan().secrets());
         List<String> reasons = new ArrayList<>();
         int ok = 0;

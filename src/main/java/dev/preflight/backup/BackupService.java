@@ -109,6 +109,7 @@ public final class BackupService {
             for (ArtifactStore s : targets) {
                 pending.add(s.create(file));
             }
+            producer.previous(() -> latestArtifact(source.name()));
             FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
             Production produced;
             try {
@@ -300,6 +301,24 @@ public final class BackupService {
                     v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED));
         }
         return out;
+    }
+
+    /** The newest current backup's artifact of a source, from the first copy that can be opened. */
+    private java.util.Optional<InputStream> latestArtifact(String source) {
+        List<BackupRecord> mine = catalog().stream().filter(b -> b.source().equals(source) && b.lastVerifyOk()).toList();
+        if (mine.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        BackupRecord b = mine.get(mine.size() - 1);
+        for (Copy c : b.copies()) {
+            try {
+                InputStream in = storeFor(c).open(c.location());
+                return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+            } catch (IOException | RuntimeException e) {
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + e.getMessage() + ")");
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The backup whose id is or starts with {@code id}; exit 2 when none or several match. */

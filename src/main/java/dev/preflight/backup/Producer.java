@@ -17,6 +17,19 @@ public interface Producer {
     Production produce(OutputStream out) throws IOException, InterruptedException;
 
     /**
+     * Called before {@link #produce} with a way to read the newest good backup of the same source
+     * (uncompressed), for incremental sources; others ignore it.
+     */
+    default void previous(Previous previous) {
+    }
+
+    /** Opens the newest good backup's artifact of this source, if there is one that can be read. */
+    @FunctionalInterface
+    interface Previous {
+        java.util.Optional<InputStream> open() throws IOException;
+    }
+
+    /**
      * Checks the content as stored (uncompressed), read back from the first destination; the default
      * checks nothing more than what {@link #produce} saw.
      */
