@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -46,7 +47,12 @@ public final class BackupLog {
             sb.append(' ').append(Markdown.cell(c)).append(" |");
         }
         sb.append('\n');
+        boolean existed = Files.exists(file);
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = existed
+                ? Files.getPosixFilePermissions(file) : PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        // The log is for people and change tickets (the temp file it was written through is 0600).
+        Files.setPosixFilePermissions(file, mode);
     }
 
     /** Bytes as a person reads them: 1.2 MiB. */

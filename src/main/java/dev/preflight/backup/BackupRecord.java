@@ -10,10 +10,11 @@ import java.util.List;
  * @param id             the ledger entry id of the backup
  * @param lastVerified   time of the newest {@code backup-verify} of it, or null
  * @param lastVerifyOk   whether that verify passed (true when never re-verified: the write was verified)
+ * @param bucketCopy     for a bucket backup, where its objects were copied ({@code s3://bucket/prefix}), else null
  */
 public record BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
                            String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
-                           boolean lastVerifyOk) {
+                           boolean lastVerifyOk, String bucketCopy) {
     public BackupRecord {
         copies = List.copyOf(copies);
     }

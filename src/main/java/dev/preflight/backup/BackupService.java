@@ -60,6 +60,7 @@ public final class BackupService {
     private final Function<Source, Producer> producers;
     private final PrintWriter progress;
     private final Secrets secrets;
+    private final boolean terminal;
 
     /**
      * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
@@ -67,6 +68,14 @@ public final class BackupService {
      */
     public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
                          Function<Source, Producer> producers, PrintWriter progress, Secrets secrets) {
+        this(plan, ledger, clock, stores, producers, progress, secrets, false);
+    }
+
+    /** @param terminal progress goes to a terminal: show a live byte counter while streaming */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
+                         boolean terminal) {
+        this.terminal = terminal && progress != null;
         this.plan = plan;
         this.ledger = ledger;
         this.clock = clock;
@@ -112,7 +121,7 @@ public final class BackupService {
             producer.previous(() -> latestArtifact(source.name()));
             FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
             Production produced;
-            try {
+            try (ProgressTicker ticker = terminal ? new ProgressTicker(progress, source.name(), fan::size) : null) {
                 if (source.gzip()) {
                     GZIPOutputStream gz = new GZIPOutputStream(fan, 1 << 16);
                     produced = producer.produce(gz);
@@ -165,7 +174,7 @@ public final class BackupService {
             }
         }
         Instant end = clock.instant();
-        Instant until = start.plus(source.retention());
+        Instant until = start.plus(source.retention()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("source", source.name());
@@ -298,7 +307,9 @@ public final class BackupService {
             out.add(new BackupRecord(e.id(), e.seq(), Instant.parse(p.path("started").asText()), e.subject(),
                     p.path("type").asText(), p.path("file").asText(), p.path("size").asLong(),
                     p.path("sha256").asText(), Instant.parse(p.path("retention_until").asText()), copies,
-                    v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED));
+                    v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED,
+                    p.path("facts").hasNonNull("target") && "s3".equals(p.path("type").asText())
+                            ? p.path("facts").path("target").asText() : null));
         }
         return out;
     }
@@ -348,11 +359,18 @@ public final class BackupService {
 
     /** Re-hashes every copy of the given backups against the ledger and records one entry per backup. */
     public List<CopyCheck> verify(List<BackupRecord> backups) {
+        List<BackupRecord> catalog = catalog();
         List<CopyCheck> all = new ArrayList<>();
         for (BackupRecord b : backups) {
             List<CopyCheck> checks = new ArrayList<>();
             for (Copy c : b.copies()) {
                 checks.add(check(b, c));
+            }
+            // A later backup into the same target bucket supersedes this one's view of the objects.
+            boolean superseded = b.bucketCopy() != null && catalog.stream().anyMatch(o -> o.seq() > b.seq()
+                    && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
+            if (b.bucketCopy() != null && !superseded) {
+                checks.addAll(checkBucketCopy(b, checks));
             }
             all.addAll(checks);
             boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
@@ -377,8 +395,62 @@ public final class BackupService {
         return all;
     }
 
+    /**
+     * For a bucket backup, the objects themselves: every object the manifest lists is re-read from
+     * the target bucket and hashed. One row per bad object, one row for all good ones.
+     */
+    private List<CopyCheck> checkBucketCopy(BackupRecord b, List<CopyCheck> manifestChecks) {
+        Source src = plan.source(b.source()).orElse(null);
+        CopyCheck readable = manifestChecks.stream().filter(c -> c.status() == Status.OK).findFirst().orElse(null);
+        if (readable == null) {
+            return List.of();
+        }
+        List<CopyCheck> out = new ArrayList<>();
+        JsonNode manifest;
+        try (InputStream in = storeFor(readable.copy()).open(readable.copy().location())) {
+            manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
+        } catch (IOException | RuntimeException e) {
+            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: " + e));
+        }
+        String target = manifest.path("target").asText();
+        String bucket = S3Clients.parse(target)[0];
+        if (src == null || src.s3() == null) {
+            return List.of(new CopyCheck(b, new Copy("bucket", target, 0, ""), Status.UNREADABLE, null,
+                    "source " + b.source() + " is no longer in the plan: its bucket copy cannot be reached"));
+        }
+        BackupPlan.S3Endpoint endpoint = src.s3().target() != null ? src.s3().target() : src.s3().endpoint();
+        long good = 0;
+        long bytes = 0;
+        try (software.amazon.awssdk.services.s3.S3Client s3 = S3Clients.create(endpoint)) {
+            S3Store store = new S3Store("bucket", s3, bucket, "");
+            for (JsonNode o : manifest.path("objects")) {
+                Copy c = new Copy("bucket", "s3://" + bucket + "/" + o.path("target_key").asText(),
+                        o.path("size").asLong(), o.path("sha256").asText());
+                CopyCheck r = check(b, c, store);
+                if (r.status() == Status.OK) {
+                    good++;
+                    bytes += c.size();
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        out.add(0, new CopyCheck(b, new Copy("bucket", target + " (" + good + " objects)", bytes, ""), Status.OK,
+                null, null));
+        return out;
+    }
+
     private CopyCheck check(BackupRecord b, Copy c) {
-        ArtifactStore store = storeFor(c);
+        ArtifactStore store;
+        try {
+            store = storeFor(c);
+        } catch (RuntimeException e) {
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+        }
+        return check(b, c, store);
+    }
+
+    private CopyCheck check(BackupRecord b, Copy c, ArtifactStore store) {
         try {
             if (!store.exists(c.location())) {
                 return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
@@ -445,20 +517,52 @@ public final class BackupService {
         List<PruneItem> items = new ArrayList<>();
         Map<String, List<Map<String, Object>>> deletedBySource = new LinkedHashMap<>();
         Map<String, List<String>> errorsBySource = new LinkedHashMap<>();
-        for (BackupRecord b : all.stream().sorted(Comparator.comparing(BackupRecord::source)
-                .thenComparing(BackupRecord::seq)).toList()) {
+        List<BackupRecord> ordered = all.stream().sorted(Comparator.comparing(BackupRecord::source)
+                .thenComparing(BackupRecord::seq)).toList();
+        Set<String> keptBucketCopies = new HashSet<>();
+        Map<BackupRecord, Action> actions = new LinkedHashMap<>();
+        for (BackupRecord b : ordered) {
             boolean expired = !b.retentionUntil().isAfter(now);
-            if (!expired) {
-                items.add(new PruneItem(b, Action.KEEP, "retained until " + b.retentionUntil(), List.of()));
+            Action a = !expired ? Action.KEEP : newestVerified.get(b.source()) == b ? Action.KEEP_NEWEST_VERIFIED
+                    : Action.DELETE;
+            actions.put(b, a);
+            if (a != Action.DELETE && b.bucketCopy() != null) {
+                keptBucketCopies.add(b.bucketCopy());
+            }
+        }
+        for (BackupRecord b : ordered) {
+            Action a = actions.get(b);
+            if (a == Action.KEEP) {
+                items.add(new PruneItem(b, a, "retained until " + b.retentionUntil(), List.of()));
                 continue;
             }
-            if (newestVerified.get(b.source()) == b) {
-                items.add(new PruneItem(b, Action.KEEP_NEWEST_VERIFIED, "expired " + b.retentionUntil()
+            if (a == Action.KEEP_NEWEST_VERIFIED) {
+                items.add(new PruneItem(b, a, "expired " + b.retentionUntil()
                         + " but the newest verified backup of " + b.source() + " is always kept", List.of()));
                 continue;
             }
             List<String> errors = new ArrayList<>();
+            String reason = "retention ended " + b.retentionUntil();
+            boolean dropObjects = b.bucketCopy() != null && !keptBucketCopies.contains(b.bucketCopy());
+            if (dropObjects) {
+                reason += "; its bucket copy " + b.bucketCopy() + " goes too";
+            }
             if (apply) {
+                if (dropObjects) {
+                    try {
+                        long n = deleteBucketCopy(b);
+                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(Map.of(
+                                "backup_id", b.id(), "destination", "bucket", "location", b.bucketCopy(),
+                                "objects", n, "retention_until", b.retentionUntil().toString()));
+                    } catch (IOException | RuntimeException e) {
+                        // Keep the manifest: without it nobody knows which objects belong to this copy.
+                        String err = b.bucketCopy() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        errors.add(err);
+                        errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
+                        items.add(new PruneItem(b, Action.DELETE, reason, errors));
+                        continue;
+                    }
+                }
                 for (Copy c : b.copies()) {
                     try {
                         storeFor(c).delete(c.location());
@@ -472,7 +576,7 @@ public final class BackupService {
                     }
                 }
             }
-            items.add(new PruneItem(b, Action.DELETE, "retention ended " + b.retentionUntil(), errors));
+            items.add(new PruneItem(b, Action.DELETE, reason, errors));
         }
         if (apply) {
             Set<String> sources = new java.util.LinkedHashSet<>(deletedBySource.keySet());
@@ -495,6 +599,36 @@ public final class BackupService {
             }
         }
         return items;
+    }
+
+    /** Deletes exactly the objects a bucket backup's manifest lists (never "everything under a prefix"). */
+    private long deleteBucketCopy(BackupRecord b) throws IOException {
+        Source src = plan.source(b.source()).orElseThrow(() -> new IOException("source " + b.source()
+                + " is no longer in the plan"));
+        JsonNode manifest = null;
+        IOException last = null;
+        for (Copy c : b.copies()) {
+            try (InputStream in = storeFor(c).open(c.location())) {
+                manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
+                break;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (manifest == null) {
+            throw new IOException("no readable manifest", last);
+        }
+        String bucket = S3Clients.parse(manifest.path("target").asText())[0];
+        BackupPlan.S3Endpoint endpoint = src.s3().target() != null ? src.s3().target() : src.s3().endpoint();
+        long n = 0;
+        try (software.amazon.awssdk.services.s3.S3Client s3 = S3Clients.create(endpoint)) {
+            for (JsonNode o : manifest.path("objects")) {
+                String key = o.path("target_key").asText();
+                s3.deleteObject(r -> r.bucket(bucket).key(key));
+                n++;
+            }
+        }
+        return n;
     }
 
     private void log(List<String> cells) {

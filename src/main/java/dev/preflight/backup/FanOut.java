@@ -14,7 +14,8 @@ import java.util.List;
 final class FanOut extends OutputStream {
     private final List<OutputStream> targets;
     private final MessageDigest digest = Hashing.sha256();
-    private long size;
+    // Written by the one producing thread, read by the progress display.
+    private volatile long size;
 
     FanOut(List<OutputStream> targets) {
         this.targets = List.copyOf(targets);

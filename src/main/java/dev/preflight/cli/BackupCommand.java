@@ -44,7 +44,8 @@ public final class BackupCommand implements Runnable {
 
         BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
             return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
-                    new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets());
+                    new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
+                    ctx().interactive());
         }
     }
 

@@ -148,7 +148,50 @@ class S3BackupTest {
         BackupCliHarness.Result v = cli.run("backup", "verify");
         assertThat(v.code()).isEqualTo(1);
         assertThat(v.out()).contains("MISSING ", "offsite: s3://academy-backups/manifests/academy-assets-2026-01-05-0130.manifest.json",
-                "3 copies verified, 1 failed");
+                "4 copies verified, 1 failed");
+    }
+
+    @Test
+    void verifyReReadsTheBucketCopyAndPruneRemovesOnlyTheObjectsAnExpiredManifestLists() throws Exception {
+        Map<String, byte[]> objects = seed(client, "academy-assets");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: s3-test}
+                backups:
+                  destinations: [{name: onprem, type: local, path: onprem}]
+                  sources:
+                    - name: academy-assets
+                      type: s3
+                      s3: {bucket: academy-assets, target_bucket: "academy-assets-backup-{date}", %s}
+                      retention: 7d
+                """.formatted(s3.yaml()));
+        assertThat(cli.run("backup", "run").code()).isZero();
+        BackupCliHarness.Result ok = cli.run("backup", "verify");
+        assertThat(ok.code()).as(ok.out()).isZero();
+        assertThat(ok.out()).contains("bucket: s3://academy-assets-backup-2026-01-05/ (5 objects)");
+
+        String day1 = "academy-assets-backup-2026-01-05";
+        client.deleteObject(b -> b.bucket(day1).key("img/logo.png"));
+        byte[] banner = objects.get("img/banner.jpg").clone();
+        banner[1000] ^= 0x01;
+        client.putObject(b -> b.bucket(day1).key("img/banner.jpg"), RequestBody.fromBytes(banner));
+        BackupCliHarness.Result bad = cli.run("backup", "verify");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).contains("MISSING   ", "bucket: s3://" + day1 + "/img/logo.png",
+                "MISMATCH", "bucket: s3://" + day1 + "/img/banner.jpg",
+                "bucket: s3://" + day1 + "/ (3 objects)");
+
+        // A week later a new dated copy; after its retention the first one goes, objects and manifest.
+        client.putObject(b -> b.bucket(day1).key("unrelated/keep.txt"), RequestBody.fromBytes(new byte[] {7}));
+        cli.clock.set(Instant.parse("2026-01-13T01:30:00Z"));
+        assertThat(cli.run("backup", "run").code()).isZero();
+        BackupCliHarness.Result prune = cli.run("backup", "prune", "--apply");
+        assertThat(prune.code()).as(prune.out()).isZero();
+        assertThat(prune.out()).contains("its bucket copy s3://" + day1 + "/ goes too", "1 backup(s) deleted, 1 kept");
+        // Only what the manifest listed is deleted: an object someone else put there stays.
+        assertThat(keys(client, day1)).containsExactly("unrelated/keep.txt");
+        assertThat(keys(client, "academy-assets-backup-2026-01-13")).hasSize(5);
+        assertThat(cli.run("backup", "verify").code()).isZero();
     }
 
     @Test
