@@ -101,7 +101,7 @@ public final class BackupService {
     }
 
     private RunResult runLocked(Source source) {
-        Instant start = clock.instant();
+        Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Producer producer = producers.apply(source);
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
         List<ArtifactStore> targets = plan.destinationsOf(source).stream().map(stores::open).toList();
@@ -173,7 +173,7 @@ public final class BackupService {
                 copies.clear();
             }
         }
-        Instant end = clock.instant();
+        Instant end = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant until = start.plus(source.retention()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -204,7 +204,7 @@ public final class BackupService {
                 .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
         log(List.of(fmt(start), source.name(), outcome.label(), failure == null ? file : file + " (not kept)",
                 failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
-                failure == null ? String.join("<br>", copies.stream().map(c -> c.destination() + ": " + c.location())
+                failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
                         .toList()) : secrets.redact(failure), failure == null ? DATE.format(until) : "",
                 entry.id().substring(0, 8)));
         step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + secrets.redact(failure)));
@@ -593,7 +593,7 @@ public final class BackupService {
                 if (i.action() == Action.DELETE) {
                     log(List.of(fmt(now), i.backup().source(), i.errors().isEmpty() ? "pruned" : "prune failed",
                             i.backup().file(), BackupLog.human(i.backup().size()), i.backup().sha256(),
-                            String.join("<br>", i.backup().copies().stream().map(Copy::location).toList()),
+                            String.join("\n", i.backup().copies().stream().map(Copy::location).toList()),
                             DATE.format(i.backup().retentionUntil()), i.backup().shortId()));
                 }
             }
