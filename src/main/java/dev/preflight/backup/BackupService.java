@@ -102,9 +102,19 @@ public final class BackupService {
 
     private RunResult runLocked(Source source) {
         Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Producer producer = producers.apply(source);
+        Producer producer;
+        List<ArtifactStore> targets;
+        try {
+            producer = producers.apply(source);
+            targets = plan.destinationsOf(source).stream().map(stores::open).toList();
+        } catch (PreflightException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
+            return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                    "cannot set up the backup: " + e.getMessage());
+        }
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
-        List<ArtifactStore> targets = plan.destinationsOf(source).stream().map(stores::open).toList();
         step(source.name() + ": writing " + file + " to " + String.join(", ",
                 targets.stream().map(ArtifactStore::name).toList()));
         List<PendingCopy> pending = new ArrayList<>();
@@ -120,20 +130,43 @@ public final class BackupService {
             }
             producer.previous(() -> latestArtifact(source.name()));
             FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
+            Counter raw = new Counter();
+            // Producer thread: reads the source. Writer thread: gzip, SHA-256, every destination.
+            // Checker thread (when the producer validates content): walks the uncompressed stream.
+            GZIPOutputStream gz = source.gzip() ? new GZIPOutputStream(fan, 1 << 16) : null;
+            ContentCheck checker = producer.checksContent() ? new ContentCheck(producer) : null;
             Production produced;
-            try (ProgressTicker ticker = terminal ? new ProgressTicker(progress, source.name(), fan::size) : null) {
-                if (source.gzip()) {
-                    GZIPOutputStream gz = new GZIPOutputStream(fan, 1 << 16);
-                    produced = producer.produce(gz);
+            try (ProgressTicker ticker = terminal
+                    ? new ProgressTicker(progress, source.name(), raw::count, producer::expectedBytes) : null) {
+                AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
+                OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
+                // Small writes (a JSON manifest) are batched before they cross to the writer thread.
+                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(raw.wrap(top), 1 << 16);
+                try {
+                    produced = producer.produce(buffered);
+                    buffered.flush();
+                } finally {
+                    writer.close();
+                }
+                if (gz != null) {
                     gz.finish();
-                } else {
-                    produced = producer.produce(fan);
                 }
                 fan.flush();
             } catch (IOException e) {
                 produced = Production.failed("the backup stream failed: " + e.getMessage(), Map.of());
+            } finally {
+                if (gz != null) {
+                    gz.close(); // releases the deflater; FanOut ignores close
+                }
             }
             facts.putAll(produced.facts());
+            if (checker != null) {
+                Production checked = checker.finish(produced.ok());
+                facts.putAll(checked.facts());
+                if (produced.ok() && !checked.ok()) {
+                    produced = checked;
+                }
+            }
             sha = fan.sha256();
             size = fan.size();
             for (PendingCopy p : pending) {
@@ -142,7 +175,7 @@ public final class BackupService {
             failure = produced.failure();
             if (failure == null) {
                 step(source.name() + ": " + BackupLog.human(size) + " sha256 " + sha + "; reading every copy back");
-                failure = readBack(source, producer, targets, pending, sha, size, facts);
+                failure = readBack(targets, pending, sha, size);
             }
             if (failure == null) {
                 for (int i = 0; i < pending.size(); i++) {
@@ -173,6 +206,12 @@ public final class BackupService {
                 copies.clear();
             }
         }
+        return record(source, start, file, copies, sha, size, facts, failure);
+    }
+
+    /** Appends the ledger entry and the log row of one backup attempt. */
+    private RunResult record(Source source, Instant start, String file, List<Copy> copies, String sha, long size,
+                             Map<String, Object> facts, String failure) {
         Instant end = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Instant until = start.plus(source.retention()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
@@ -212,31 +251,142 @@ public final class BackupService {
                 copies, failure == null ? null : secrets.redact(failure), facts);
     }
 
-    /** Every copy re-read from its store and hashed; the first copy also goes through the content check. */
-    private String readBack(Source source, Producer producer, List<ArtifactStore> targets, List<PendingCopy> pending,
-                            String sha, long size, Map<String, Object> facts) throws IOException {
-        for (int i = 0; i < pending.size(); i++) {
-            MessageDigest md = Hashing.sha256();
-            long n;
-            try (InputStream raw = pending.get(i).readBack()) {
-                CountingDigest in = new CountingDigest(raw, md);
-                if (i == 0) {
-                    Production checked = producer.check(source.gzip() ? new GZIPInputStream(in, 1 << 16) : in);
-                    facts.putAll(checked.facts());
-                    if (!checked.ok()) {
-                        return checked.failure();
+    /**
+     * Every copy re-read from where it is stored and hashed, the copies in parallel. Equal SHA-256
+     * means the stored bytes are the streamed bytes, so the content check of the stream holds for them.
+     */
+    private String readBack(List<ArtifactStore> targets, List<PendingCopy> pending, String sha, long size)
+            throws IOException, InterruptedException {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(pending.size());
+        try {
+            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                PendingCopy p = pending.get(i);
+                String name = targets.get(i).name();
+                results.add(pool.submit(() -> {
+                    MessageDigest md = Hashing.sha256();
+                    long n;
+                    try (InputStream in = new CountingDigest(p.readBack(), md)) {
+                        byte[] buf = new byte[1 << 16];
+                        long total = 0;
+                        int r;
+                        while ((r = in.read(buf)) > 0) {
+                            total += r;
+                        }
+                        n = total;
                     }
+                    String got = HexFormat.of().formatHex(md.digest());
+                    return got.equals(sha) && n == size ? null : "the copy in " + name + " reads back as " + n
+                            + " bytes sha256 " + got + ", written " + size + " bytes sha256 " + sha;
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                String bad;
+                try {
+                    bad = f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException(String.valueOf(c), c);
                 }
-                in.transferTo(OutputStream.nullOutputStream());
-                n = in.count;
+                if (bad != null) {
+                    return bad;
+                }
             }
-            String got = HexFormat.of().formatHex(md.digest());
-            if (!got.equals(sha) || n != size) {
-                return "the copy in " + targets.get(i).name() + " reads back as " + n + " bytes sha256 " + got
-                        + ", written " + size + " bytes sha256 " + sha;
-            }
+            return null;
+        } finally {
+            pool.shutdownNow();
         }
-        return null;
+    }
+
+    /** Writes to two streams (the writer and the content checker). */
+    private static final class Tee extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        Tee(OutputStream a, OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public void write(int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public void write(byte[] buf, int off, int len) throws IOException {
+            a.write(buf, off, len);
+            b.write(buf, off, len);
+        }
+    }
+
+    /** Runs the producer's content check on its own thread over the uncompressed stream. */
+    private static final class ContentCheck {
+        private final ChunkPipe pipe = new ChunkPipe(64);
+        private final OutputStream sink = pipe.sink();
+        private final Thread thread;
+        private volatile Production result;
+
+        ContentCheck(Producer producer) {
+            thread = new Thread(() -> {
+                try (InputStream in = pipe.source()) {
+                    result = producer.check(in);
+                } catch (IOException | RuntimeException e) {
+                    result = Production.failed("checking the content failed: " + e.getMessage(), Map.of());
+                } finally {
+                    // A check that stopped early must not block the stream it reads.
+                    pipe.abandon();
+                }
+            }, "preflight-check");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        OutputStream sink() {
+            return sink;
+        }
+
+        /** Ends the stream (or abandons it when the production failed) and returns the check's result. */
+        Production finish(boolean complete) throws IOException, InterruptedException {
+            if (complete) {
+                sink.close();
+            } else {
+                pipe.abandon();
+            }
+            thread.join();
+            return result == null ? Production.failed("the content check did not finish", Map.of()) : result;
+        }
+    }
+
+    /** Counts the uncompressed bytes produced, for the progress display (read from its thread). */
+    private static final class Counter {
+        private volatile long count;
+
+        long count() {
+            return count;
+        }
+
+        OutputStream wrap(OutputStream out) {
+            return new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                    count += len;
+                }
+
+                @Override
+                public void write(int b) throws IOException {
+                    out.write(b);
+                    count++;
+                }
+
+                @Override
+                public void close() {
+                    // The stream below is finished and sealed by the service.
+                }
+            };
+        }
     }
 
     /** Counts and hashes what is read through it. */

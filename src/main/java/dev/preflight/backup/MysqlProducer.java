@@ -33,6 +33,7 @@ public final class MysqlProducer implements Producer {
     private final MysqlSource source;
     private final ProcessRunner runner;
     private final Duration timeout;
+    private volatile long expected = -1;
 
     public MysqlProducer(MysqlSource source, ProcessRunner runner, Duration timeout) {
         this.source = source;
@@ -43,6 +44,11 @@ public final class MysqlProducer implements Producer {
     @Override
     public String extension() {
         return "sql";
+    }
+
+    @Override
+    public long expectedBytes() {
+        return expected;
     }
 
     @Override
@@ -70,7 +76,8 @@ public final class MysqlProducer implements Producer {
             facts.put("server_version", version);
             facts.put("flavor", mariadb ? "mariadb" : "mysql");
 
-            ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, '') "
+            ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
+                    + "IFNULL(DATA_LENGTH, 0) "
                     + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
                     + " ORDER BY TABLE_NAME");
             if (!t.ok()) {
@@ -78,11 +85,13 @@ public final class MysqlProducer implements Producer {
             }
             Map<String, Object> rows = new LinkedHashMap<>();
             List<String> views = new ArrayList<>();
+            long dataBytes = 0;
             for (String line : t.stdout().split("\n")) {
                 String[] f = line.split("\t", -1);
-                if (f.length < 3) {
+                if (f.length < 4) {
                     continue;
                 }
+                dataBytes += f[3].isEmpty() ? 0 : Long.parseLong(f[3]);
                 if (f[1].contains("VIEW")) {
                     views.add(f[0]);
                 } else {
@@ -91,6 +100,8 @@ public final class MysqlProducer implements Producer {
             }
             facts.put("table_rows_estimate", rows);
             facts.put("views", views);
+            // A logical dump is roughly as large as the table data: good enough for an ETA.
+            expected = dataBytes > 0 ? dataBytes : -1;
 
             List<String> dump = source.dumpCommand().isEmpty() ? firstInstalled("mariadb-dump", "mysqldump")
                     : source.dumpCommand();

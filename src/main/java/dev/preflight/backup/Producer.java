@@ -17,6 +17,14 @@ public interface Producer {
     Production produce(OutputStream out) throws IOException, InterruptedException;
 
     /**
+     * How many uncompressed bytes the artifact is expected to have, for the progress display's ETA;
+     * -1 when unknown. May change while {@link #produce} runs (read from another thread).
+     */
+    default long expectedBytes() {
+        return -1;
+    }
+
+    /**
      * Called before {@link #produce} with a way to read the newest good backup of the same source
      * (uncompressed), for incremental sources; others ignore it.
      */
@@ -29,9 +37,15 @@ public interface Producer {
         java.util.Optional<InputStream> open() throws IOException;
     }
 
+    /** True when {@link #check} validates the content (then it runs alongside {@link #produce}). */
+    default boolean checksContent() {
+        return false;
+    }
+
     /**
-     * Checks the content as stored (uncompressed), read back from the first destination; the default
-     * checks nothing more than what {@link #produce} saw.
+     * Checks the uncompressed content, read on its own thread while {@link #produce} writes it (the
+     * stored copies are then proven to hold the same bytes by their SHA-256). Called only when
+     * {@link #checksContent()}; it must read to the end of {@code content} or return a failure.
      */
     default Production check(InputStream content) throws IOException {
         content.transferTo(OutputStream.nullOutputStream());

@@ -37,6 +37,7 @@ public final class RedisProducer implements Producer {
     private final RedisSource source;
     private final ProcessRunner runner;
     private final Duration timeout;
+    private volatile long expected = -1;
 
     public RedisProducer(RedisSource source, ProcessRunner runner, Duration timeout) {
         this.source = source;
@@ -47,6 +48,11 @@ public final class RedisProducer implements Producer {
     @Override
     public String extension() {
         return "rdb";
+    }
+
+    @Override
+    public long expectedBytes() {
+        return expected;
     }
 
     @Override
@@ -107,6 +113,7 @@ public final class RedisProducer implements Producer {
                 facts.put("transfer", "diskless");
             } else {
                 long len = Long.parseLong(header.substring(1));
+                expected = len;
                 copied = copyExactly(in, out, len);
                 if (copied < len) {
                     return Production.failed("connection closed after " + copied + " of " + len + " bytes (incomplete)",
@@ -159,6 +166,11 @@ public final class RedisProducer implements Producer {
             Files.deleteIfExists(file);
             Files.deleteIfExists(tmpDir);
         }
+    }
+
+    @Override
+    public boolean checksContent() {
+        return true;
     }
 
     @Override

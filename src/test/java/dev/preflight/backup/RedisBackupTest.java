@@ -158,6 +158,36 @@ class RedisBackupTest {
     }
 
     @Test
+    void aToolThatHandsOverATruncatedRdbWithExitZeroIsAFailedBackupWithNoArtifact() throws Exception {
+        seed();
+        // A fixture around the real redis-cli: fetches the RDB, then cuts 100 bytes off its end, exit 0.
+        Path w = dir.resolve("cut-rdb.sh");
+        Files.writeString(w, "#!/bin/sh\nredis-cli \"$@\" || exit $?\nfor a do last=\"$a\"; done\n"
+                + "truncate -s -100 \"$last\"\n");
+        Files.setPosixFilePermissions(w, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: redis-test}
+                backups:
+                  destinations:
+                    - {name: onprem, type: local, path: onprem}
+                    - {name: second, type: local, path: second}
+                  sources:
+                    - name: cache
+                      type: redis
+                      redis: {host: 127.0.0.1, port: %d, password: s3cret-redis-pw, mode: redis-cli}
+                      dump_command: ["%s"]
+                      compression: gzip
+                """.formatted(redis.port, w));
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED  cache  the RDB is not valid: unexpected end of file before the EOF opcode");
+        assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).isEmpty();
+        assertThat(MysqlBackupTest.files(dir.resolve("second"))).isEmpty();
+        assertThat(cli.entries("backup")).extracting(LedgerEntry::outcome).containsExactly(Outcome.FAILED);
+    }
+
+    @Test
     void truncatedAndBitFlippedRdbsFailValidation() throws Exception {
         seed();
         plan("sync");
