@@ -27,7 +27,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
     static final String DEFAULT_LOG = "docs/upgrade/backups/backup-log.md";
     // Names become file names and lock names: keep them to a safe alphabet.
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
-    private static final Pattern PATTERN = Pattern.compile("([A-Za-z0-9._-]|\\{date}|\\{time}|\\{source})+");
+    private static final Pattern PATTERN = Pattern.compile("(?!\\.)([A-Za-z0-9._-]|\\{date}|\\{time}|\\{source})+");
 
     @Override
     public String key() {
@@ -98,7 +98,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         String pattern = r.optional(k, p, "name_pattern", "{source}-{date}-{time}");
         if (pattern != null && !PATTERN.matcher(pattern).matches()) {
             r.problem(k.get("name_pattern"), p + ".name_pattern", "bad name pattern '" + pattern + "'",
-                    "letters, digits, . _ - and {date} {time} {source} only (no slashes)");
+                    "letters, digits, . _ - and {date} {time} {source} only, not starting with a dot");
             pattern = null;
         }
         List<String> dests = r.stringList(k.get("destinations"), p + ".destinations");
