@@ -61,6 +61,8 @@ public final class BackupService {
     private final PrintWriter progress;
     private final Secrets secrets;
     private final boolean terminal;
+    // One store (and so one S3 client and its connection pool) per destination for this service's life.
+    private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
@@ -106,7 +108,7 @@ public final class BackupService {
         List<ArtifactStore> targets;
         try {
             producer = producers.apply(source);
-            targets = plan.destinationsOf(source).stream().map(stores::open).toList();
+            targets = plan.destinationsOf(source).stream().map(this::store).toList();
         } catch (PreflightException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -624,10 +626,14 @@ public final class BackupService {
         }
     }
 
+    private ArtifactStore store(Destination d) {
+        return openStores.computeIfAbsent(d.name(), n -> stores.open(d));
+    }
+
     private ArtifactStore storeFor(Copy c) {
         Destination d = plan.destination(c.destination()).orElse(null);
         if (d != null) {
-            return stores.open(d);
+            return store(d);
         }
         if (c.location().startsWith("/")) {
             // The destination left the plan; a local copy is still readable by its absolute path.
