@@ -240,17 +240,17 @@ public final class BackupService {
         payload.put("facts", facts);
         String summary = failure == null
                 ? file + " (" + BackupLog.human(size) + ") stored and verified in " + copies.size() + " location(s)"
-                : "backup of " + source.name() + " FAILED: " + failure;
+                : "backup of " + source.name() + " FAILED: " + brief(failure);
         LedgerEntry entry = ledger.append(NewEntry.of(KIND, source.name(), outcome, secrets.redact(summary), payload)
                 .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
         log(List.of(fmt(start), source.name(), outcome.label(), failure == null ? file : file + " (not kept)",
                 failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
                 failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
-                        .toList()) : secrets.redact(failure), failure == null ? DATE.format(until) : "",
+                        .toList()) : secrets.redact(brief(failure)), failure == null ? DATE.format(until) : "",
                 entry.id().substring(0, 8)));
-        step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + secrets.redact(failure)));
+        step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + secrets.redact(brief(failure))));
         return new RunResult(source.name(), outcome, entry.id(), file, size, failure == null ? sha : null, until,
-                copies, failure == null ? null : secrets.redact(failure), facts);
+                copies, failure == null ? null : secrets.redact(brief(failure)), facts);
     }
 
     /**
@@ -804,6 +804,11 @@ public final class BackupService {
             progress.println(secrets.redact(line));
             progress.flush();
         }
+    }
+
+    /** A failure as people read it: at most 300 characters (the ledger payload keeps it whole). */
+    static String brief(String failure) {
+        return failure.length() <= 300 ? failure : failure.substring(0, 297) + "...";
     }
 
     /** Used by reports: the time elapsed since a backup, in whole units. */
