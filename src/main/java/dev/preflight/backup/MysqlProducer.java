@@ -29,6 +29,7 @@ public final class MysqlProducer implements Producer {
     static final String TRAILER = "-- Dump completed";
     private static final Pattern ERROR = Pattern.compile("(?i)\\berror\\b");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
+    private static final String TMP_PREFIX = "preflight-my-";
 
     private final MysqlSource source;
     private final ProcessRunner runner;
@@ -56,7 +57,8 @@ public final class MysqlProducer implements Producer {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("database", source.database());
         facts.put("host", source.host() + ":" + source.port());
-        Path dir = Files.createTempDirectory("preflight-my-",
+        removeStaleOptionFiles();
+        Path dir = Files.createTempDirectory(TMP_PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path defaults = dir.resolve("client.cnf");
         try {
@@ -122,6 +124,31 @@ public final class MysqlProducer implements Producer {
         } finally {
             Files.deleteIfExists(defaults);
             Files.deleteIfExists(dir);
+        }
+    }
+
+    /**
+     * A run killed with SIGKILL cannot delete its option file (which may hold a password). Its
+     * directory is named after its pid, so the next run removes directories of processes that are gone.
+     */
+    private static void removeStaleOptionFiles() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (java.util.stream.Stream<Path> dirs = Files.list(tmp)) {
+            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList()) {
+                String[] parts = d.getFileName().toString().substring(TMP_PREFIX.length()).split("-", 2);
+                long pid;
+                try {
+                    pid = Long.parseLong(parts[0]);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isEmpty() && Files.isDirectory(d) && !Files.isSymbolicLink(d)) {
+                    Files.deleteIfExists(d.resolve("client.cnf"));
+                    Files.deleteIfExists(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Best effort: another user's directory or a race with its owner is not our failure.
         }
     }
 

@@ -78,6 +78,11 @@ class BackupLockIT {
             String ok = finish(third);
             assertThat(third.exitValue()).as(ok).isZero();
             assertThat(ok).contains("PASSED  slow");
+            // The killed holder could not delete its option file; the next run removed it.
+            try (java.util.stream.Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertThat(tmp.map(p -> p.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith("preflight-my-" + holder.pid() + "-"));
+            }
         }
     }
 }
