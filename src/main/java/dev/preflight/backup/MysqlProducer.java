@@ -57,9 +57,7 @@ public final class MysqlProducer implements Producer {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("database", source.database());
         facts.put("host", source.host() + ":" + source.port());
-        removeStaleOptionFiles();
-        Path dir = Files.createTempDirectory(TMP_PREFIX + ProcessHandle.current().pid() + "-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = PrivateTemp.create(TMP_PREFIX);
         Path defaults = dir.resolve("client.cnf");
         try {
             Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -122,33 +120,7 @@ public final class MysqlProducer implements Producer {
             facts.put("dump_bytes", tail.total());
             return judge(r, tail, dump.get(0), facts);
         } finally {
-            Files.deleteIfExists(defaults);
-            Files.deleteIfExists(dir);
-        }
-    }
-
-    /**
-     * A run killed with SIGKILL cannot delete its option file (which may hold a password). Its
-     * directory is named after its pid, so the next run removes directories of processes that are gone.
-     */
-    private static void removeStaleOptionFiles() {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (java.util.stream.Stream<Path> dirs = Files.list(tmp)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(TMP_PREFIX)).toList()) {
-                String[] parts = d.getFileName().toString().substring(TMP_PREFIX.length()).split("-", 2);
-                long pid;
-                try {
-                    pid = Long.parseLong(parts[0]);
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).isEmpty() && Files.isDirectory(d) && !Files.isSymbolicLink(d)) {
-                    Files.deleteIfExists(d.resolve("client.cnf"));
-                    Files.deleteIfExists(d);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Best effort: another user's directory or a race with its owner is not our failure.
+            PrivateTemp.delete(dir);
         }
     }
 

@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -138,8 +137,7 @@ public final class RedisProducer implements Producer {
         if (source.username() != null) {
             argv.addAll(List.of("--user", source.username()));
         }
-        Path tmpDir = Files.createTempDirectory("preflight-rdb-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path tmpDir = PrivateTemp.create("preflight-rdb-");
         Path file = tmpDir.resolve("dump.rdb");
         try {
             argv.addAll(List.of("--rdb", file.toString()));
@@ -163,8 +161,7 @@ public final class RedisProducer implements Producer {
             }
             return Production.complete(facts);
         } finally {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(tmpDir);
+            PrivateTemp.delete(tmpDir);
         }
     }
 
