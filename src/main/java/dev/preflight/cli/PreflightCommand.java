@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
             LedgerCommand.class,
             FlagsCommand.class,
             CutoverCommand.class,
+            BackupCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

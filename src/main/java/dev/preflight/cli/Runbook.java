@@ -21,7 +21,7 @@ final class Runbook {
     static List<Section> sections() {
         return List.of(
                 new LedgerIntegrity(),
-                new UnavailableSection("backups", c -> c.plan().configures("backups"), "Backups (runbook §2 steps 1-3, 5)"),
+                new dev.preflight.backup.BackupSection(),
                 new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
                 new dev.preflight.audit.AuditSection(),
                 new dev.preflight.deps.DepsSection(),

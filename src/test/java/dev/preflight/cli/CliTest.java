@@ -120,10 +120,10 @@ class CliTest {
 
     @Test
     void configuredButUnavailableSectionsAreNoGo() throws Exception {
-        plan("version: 1\nproject: {name: demo}\nbackups: {sources: []}\n");
+        plan("version: 1\nproject: {name: demo}\nrestore_test: {source: db}\n");
         CliRun r = run("run", "--ledger", "sqlite:l.db");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("NO-GO", "backups       NOT AVAILABLE", "was NOT verified");
+        assertThat(r.out()).contains("NO-GO", "restore-test  NOT AVAILABLE", "was NOT verified");
     }
 
     @Test

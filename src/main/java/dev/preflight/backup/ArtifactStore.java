@@ -1,0 +1,46 @@
+package dev.preflight.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * One backup destination (a local directory, an S3 bucket). A new artifact is written under a
+ * temporary name and only gets its final name by {@link PendingCopy#commit()}, after it was sealed
+ * and read back; a reader of the destination therefore never sees a partial artifact under a final
+ * name. Locations are strings recorded in the ledger ({@code /backups/x.sql.gz}, {@code s3://b/k}).
+ */
+public interface ArtifactStore {
+    /** The destination's name in the plan. */
+    String name();
+
+    /** Starts writing {@code fileName} under a temporary name. */
+    PendingCopy create(String fileName) throws IOException;
+
+    /** Opens a stored copy; {@link java.nio.file.NoSuchFileException} when it is not there. */
+    InputStream open(String location) throws IOException;
+
+    /** True when the copy exists. */
+    boolean exists(String location) throws IOException;
+
+    /** Deletes a stored copy (no error when it is already gone). */
+    void delete(String location) throws IOException;
+
+    /** A copy being written: write, seal, read back, then commit or abort. */
+    interface PendingCopy {
+        /** Where the bytes go. */
+        OutputStream out();
+
+        /** Flushes, makes the bytes durable (fsync, upload) and closes the stream. */
+        void seal() throws IOException;
+
+        /** Reads the sealed bytes back from where they are stored. */
+        InputStream readBack() throws IOException;
+
+        /** Gives the copy its final name (never overwriting another artifact) and returns its location. */
+        String commit() throws IOException;
+
+        /** Removes the temporary copy; safe to call at any time and more than once. */
+        void abort();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.preflight.backup;
+
+import dev.preflight.plan.Secret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The plan's {@code backups} section (runbook §2 steps 1-3 and 5): where artifacts go, what is
+ * backed up, how long it is kept, and where the human-readable backup log lives.
+ *
+ * @param log          the Markdown backup log, resolved against the plan
+ * @param lockDir      where per-source lock files live
+ * @param destinations every place an artifact may be stored
+ * @param sources      what is backed up, by name
+ */
+public record BackupPlan(Path log, Path lockDir, List<Destination> destinations, List<Source> sources) {
+    /** Default retention of database dumps (runbook §2: 30 days). */
+    public static final Duration DB_RETENTION = Duration.ofDays(30);
+    /** Default retention of Redis and asset snapshots (runbook §2: 7 days). */
+    public static final Duration CACHE_RETENTION = Duration.ofDays(7);
+
+    public BackupPlan {
+        destinations = List.copyOf(destinations);
+        sources = List.copyOf(sources);
+    }
+
+    public Optional<Source> source(String name) {
+        return sources.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<Destination> destination(String name) {
+        return destinations.stream().filter(d -> d.name().equals(name)).findFirst();
+    }
+
+    /** The destinations a source writes to: those it names, else every destination. */
+    public List<Destination> destinationsOf(Source s) {
+        if (s.destinations().isEmpty()) {
+            return destinations;
+        }
+        return s.destinations().stream().map(n -> destination(n).orElseThrow()).toList();
+    }
+
+    /** Where a source's artifacts are stored. */
+    public sealed interface Destination {
+        String name();
+    }
+
+    /** A directory on this machine (the runbook's on-prem {@code /backups}). */
+    public record LocalDestination(String name, Path path) implements Destination {
+    }
+
+    /** A bucket (and key prefix) on any S3-compatible store. */
+    public record S3Destination(String name, S3Endpoint endpoint, String bucket, String prefix) implements Destination {
+    }
+
+    /**
+     * How to reach an S3 API.
+     *
+     * @param endpoint  endpoint override, null for AWS itself
+     * @param pathStyle path-style addressing (most S3-compatible servers need it)
+     * @param accessKey null to use the SDK's default credential chain
+     */
+    public record S3Endpoint(String region, String endpoint, boolean pathStyle, Secret accessKey, Secret secretKey) {
+        /** True when two endpoints are the same service with the same credentials (server-side copy works). */
+        public boolean sameService(S3Endpoint o) {
+            return java.util.Objects.equals(endpoint, o.endpoint) && java.util.Objects.equals(region, o.region)
+                    && java.util.Objects.equals(accessKey == null ? null : accessKey.value(),
+                    o.accessKey == null ? null : o.accessKey.value());
+        }
+    }
+
+    /** Source kinds, with their default retention. */
+    public enum Kind {
+        MYSQL("mysql", DB_RETENTION), REDIS("redis", CACHE_RETENTION), S3("s3", CACHE_RETENTION);
+
+        private final String id;
+        private final Duration retention;
+
+        Kind(String id, Duration retention) {
+            this.id = id;
+            this.retention = retention;
+        }
+
+        public String id() {
+            return id;
+        }
+
+        public Duration defaultRetention() {
+            return retention;
+        }
+    }
+
+    /**
+     * One thing to back up.
+     *
+     * @param retention    how long its backups are kept (the kind's default when the plan says nothing)
+     * @param namePattern  artifact name without extension; {@code {date}}, {@code {time}}, {@code {source}}
+     * @param destinations destination names; empty means all
+     * @param compression  {@code none} or {@code gzip}
+     * @param timeout      wall-clock limit of one backup
+     */
+    public record Source(String name, Kind kind, MysqlSource mysql, RedisSource redis, S3Source s3,
+                         String compression, Duration retention, String namePattern, List<String> destinations,
+                         Duration timeout) {
+        public Source {
+            destinations = List.copyOf(destinations);
+        }
+
+        public boolean gzip() {
+            return "gzip".equals(compression);
+        }
+    }
+
+    /**
+     * A MySQL or MariaDB database dumped with the server's own dump tool.
+     *
+     * @param dumpCommand   argv prefix of the dump tool; empty means {@code mariadb-dump}, else {@code mysqldump}
+     * @param clientCommand argv prefix of the SQL client; empty means {@code mariadb}, else {@code mysql}
+     */
+    public record MysqlSource(String host, int port, String user, Secret password, String database,
+                              List<String> dumpCommand, List<String> clientCommand) {
+        public MysqlSource {
+            dumpCommand = List.copyOf(dumpCommand);
+            clientCommand = List.copyOf(clientCommand);
+        }
+    }
+
+    /**
+     * A Redis server whose RDB snapshot is fetched over the replication protocol ({@code mode: sync}) or
+     * by {@code redis-cli --rdb} ({@code mode: redis-cli}, {@code command} overriding the tool path).
+     */
+    public record RedisSource(String host, int port, String username, Secret password, String mode,
+                              List<String> command) {
+        public RedisSource {
+            command = List.copyOf(command);
+        }
+    }
+
+    /**
+     * An S3 bucket copied to a dated backup bucket or prefix ({@code {date}} is replaced).
+     *
+     * @param targetBucket  bucket the copy goes to (may contain {@code {date}})
+     * @param targetPrefix  key prefix inside it (may contain {@code {date}})
+     * @param target        how to reach the target; null means the same as the source
+     */
+    public record S3Source(S3Endpoint endpoint, String bucket, String prefix, String targetBucket,
+                           String targetPrefix, S3Endpoint target) {
+    }
+}

@@ -1,0 +1,228 @@
+package dev.preflight.backup;
+
+import dev.preflight.backup.BackupPlan.Destination;
+import dev.preflight.backup.BackupPlan.Kind;
+import dev.preflight.backup.BackupPlan.MysqlSource;
+import dev.preflight.backup.BackupPlan.RedisSource;
+import dev.preflight.backup.BackupPlan.S3Endpoint;
+import dev.preflight.backup.BackupPlan.S3Source;
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.Secret;
+import dev.preflight.plan.SectionParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Reads and validates the plan's {@code backups} section into a {@link BackupPlan}. */
+public final class BackupPlanParser implements SectionParser<BackupPlan> {
+    static final String DEFAULT_LOG = "docs/upgrade/backups/backup-log.md";
+    // Names become file names and lock names: keep them to a safe alphabet.
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern PATTERN = Pattern.compile("(?!\\.)([A-Za-z0-9._-]|\\{date}|\\{time}|\\{source})+");
+
+    @Override
+    public String key() {
+        return "backups";
+    }
+
+    @Override
+    public BackupPlan parse(Node node, PlanReader r, Plan context) {
+        MappingNode m = r.mapping(node, "backups");
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> k = r.keys(m, "backups", List.of("log", "lock_dir", "destinations", "sources"));
+        String log = r.optional(k, "backups", "log", DEFAULT_LOG);
+        String lockDir = r.optional(k, "backups", "lock_dir", ".preflight/locks");
+        Set<String> destNames = new HashSet<>();
+        List<Destination> dests = r.list(k.get("destinations"), "backups.destinations",
+                (dm, p) -> destination(r, dm, p, destNames));
+        if (k.get("destinations") == null) {
+            r.problem(m, "backups.destinations", "required field is missing",
+                    "add at least one destination, e.g. {name: onprem, type: local, path: /backups}");
+        }
+        Set<String> srcNames = new HashSet<>();
+        List<Source> sources = r.list(k.get("sources"), "backups.sources",
+                (sm, p) -> source(r, sm, p, srcNames, destNames));
+        if (k.get("sources") == null) {
+            r.problem(m, "backups.sources", "required field is missing", "add at least one source");
+        }
+        return new BackupPlan(r.path(log), r.path(lockDir), dests, sources);
+    }
+
+    private Destination destination(PlanReader r, MappingNode m, String p, Set<String> seen) {
+        Map<String, Node> k = r.keys(m, p, List.of("name", "type", "path", "bucket", "prefix", "region", "endpoint",
+                "path_style", "access_key", "secret_key"));
+        String name = name(r, m, k, p);
+        r.unique(k.get("name"), p + ".name", name, seen, "destination");
+        String type = r.oneOf(k, p, "type", List.of("local", "s3"), null);
+        if (k.get("type") == null) {
+            r.problem(m, p + ".type", "required field is missing", "type: local or type: s3");
+        }
+        if ("local".equals(type)) {
+            only(r, k, p, "local", List.of("name", "type", "path"));
+            String path = r.required(m, k, p, "path");
+            return name == null || path == null ? null : new BackupPlan.LocalDestination(name, r.path(path));
+        } else if ("s3".equals(type)) {
+            only(r, k, p, "s3", List.of("name", "type", "bucket", "prefix", "region", "endpoint", "path_style",
+                    "access_key", "secret_key"));
+            String bucket = r.required(m, k, p, "bucket");
+            S3Endpoint e = endpoint(r, k, p);
+            String prefix = r.optional(k, p, "prefix", "");
+            return name == null || bucket == null ? null : new BackupPlan.S3Destination(name, e, bucket, prefix);
+        }
+        return null;
+    }
+
+    private Source source(PlanReader r, MappingNode m, String p, Set<String> seen, Set<String> destNames) {
+        Map<String, Node> k = r.keys(m, p, List.of("name", "type", "mysql", "redis", "s3", "compression",
+                "retention", "name_pattern", "destinations", "dump_command", "client_command", "timeout"));
+        String name = name(r, m, k, p);
+        r.unique(k.get("name"), p + ".name", name, seen, "source");
+        String type = r.oneOf(k, p, "type", List.of("mysql", "redis", "s3"), null);
+        if (k.get("type") == null) {
+            r.problem(m, p + ".type", "required field is missing", "type: mysql, redis or s3");
+        }
+        String compression = r.oneOf(k, p, "compression", List.of("none", "gzip"), "none");
+        Duration retention = r.duration(k, p, "retention", null);
+        Duration timeout = r.duration(k, p, "timeout", Duration.ofHours(6));
+        String pattern = r.optional(k, p, "name_pattern", "{source}-{date}-{time}");
+        if (pattern != null && !PATTERN.matcher(pattern).matches()) {
+            r.problem(k.get("name_pattern"), p + ".name_pattern", "bad name pattern '" + pattern + "'",
+                    "letters, digits, . _ - and {date} {time} {source} only, not starting with a dot");
+            pattern = null;
+        }
+        List<String> dests = r.stringList(k.get("destinations"), p + ".destinations");
+        for (int i = 0; i < dests.size(); i++) {
+            if (!destNames.contains(dests.get(i))) {
+                r.problem(k.get("destinations"), p + ".destinations[" + i + "]",
+                        "no destination named '" + dests.get(i) + "'", "defined: " + String.join(", ", destNames));
+            }
+        }
+        List<String> dump = command(r, k.get("dump_command"), p + ".dump_command");
+        List<String> client = command(r, k.get("client_command"), p + ".client_command");
+        Kind kind = type == null ? null : Kind.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        for (String sub : List.of("mysql", "redis", "s3")) {
+            if (k.get(sub) != null && type != null && !sub.equals(type)) {
+                r.problem(k.get(sub), p + "." + sub, "'" + sub + "' settings on a source of type " + type,
+                        "use '" + type + ":' for this source");
+            }
+        }
+        if (type != null && k.get(type) == null) {
+            r.problem(m, p + "." + type, "required field is missing", "add '" + type + ": {...}' with its connection");
+        }
+        if (kind != Kind.MYSQL && !client.isEmpty()) {
+            r.problem(k.get("client_command"), p + ".client_command", "only mysql sources use a client command", null);
+        }
+        if (kind == Kind.S3 && !dump.isEmpty()) {
+            r.problem(k.get("dump_command"), p + ".dump_command", "s3 sources run no dump tool", null);
+        }
+        MysqlSource mysql = null;
+        RedisSource redis = null;
+        S3Source s3 = null;
+        if (kind == Kind.MYSQL && k.get("mysql") != null && (Node) r.mapping(k.get("mysql"), p + ".mysql") instanceof MappingNode mm) {
+            String mp = p + ".mysql";
+            Map<String, Node> mk = r.keys(mm, mp, List.of("host", "port", "user", "password", "database"));
+            String host = r.optional(mk, mp, "host", "127.0.0.1");
+            Integer port = r.integer(mk, mp, "port", 3306, 1, 65535);
+            String user = r.optional(mk, mp, "user", "root");
+            String pw = r.optional(mk, mp, "password");
+            String db = r.required(mm, mk, mp, "database");
+            if (db != null && port != null) {
+                mysql = new MysqlSource(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db, dump,
+                        client);
+            }
+        } else if (kind == Kind.REDIS && k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
+            String rp = p + ".redis";
+            Map<String, Node> rk = r.keys(rm, rp, List.of("host", "port", "username", "password", "mode"));
+            String host = r.optional(rk, rp, "host", "127.0.0.1");
+            Integer port = r.integer(rk, rp, "port", 6379, 1, 65535);
+            String user = r.optional(rk, rp, "username");
+            String pw = r.optional(rk, rp, "password");
+            String mode = r.oneOf(rk, rp, "mode", List.of("sync", "redis-cli"), "sync");
+            if (port != null && mode != null) {
+                redis = new RedisSource(host, port, user == null || user.isEmpty() ? null : user,
+                        pw == null || pw.isEmpty() ? null : new Secret(pw), mode, dump);
+            }
+        } else if (kind == Kind.S3 && k.get("s3") != null && (Node) r.mapping(k.get("s3"), p + ".s3") instanceof MappingNode s3m) {
+            String sp = p + ".s3";
+            Map<String, Node> sk = r.keys(s3m, sp, List.of("bucket", "prefix", "target_bucket", "target_prefix",
+                    "region", "endpoint", "path_style", "access_key", "secret_key", "target"));
+            String bucket = r.required(s3m, sk, sp, "bucket");
+            String prefix = r.optional(sk, sp, "prefix", "");
+            String tb = r.required(s3m, sk, sp, "target_bucket");
+            String tp = r.optional(sk, sp, "target_prefix", "");
+            S3Endpoint e = endpoint(r, sk, sp);
+            S3Endpoint target = null;
+            if (sk.get("target") != null && (Node) r.mapping(sk.get("target"), sp + ".target") instanceof MappingNode tm) {
+                Map<String, Node> tk = r.keys(tm, sp + ".target", List.of("region", "endpoint", "path_style",
+                        "access_key", "secret_key"));
+                target = endpoint(r, tk, sp + ".target");
+            }
+            if (bucket != null && tb != null) {
+                s3 = new S3Source(e, bucket, prefix, tb, tp, target);
+            }
+        }
+        if (name == null || kind == null || compression == null || pattern == null || timeout == null
+                || (mysql == null && redis == null && s3 == null)) {
+            return null;
+        }
+        return new Source(name, kind, mysql, redis, s3, compression, retention == null ? kind.defaultRetention()
+                : retention, pattern, dests, timeout);
+    }
+
+    private static S3Endpoint endpoint(PlanReader r, Map<String, Node> k, String p) {
+        String region = r.optional(k, p, "region", "us-east-1");
+        String endpoint = r.optional(k, p, "endpoint");
+        Boolean pathStyle = r.bool(k, p, "path_style", endpoint != null && !endpoint.isEmpty());
+        String ak = r.optional(k, p, "access_key");
+        String sk = r.optional(k, p, "secret_key");
+        return new S3Endpoint(region, endpoint == null || endpoint.isEmpty() ? null : endpoint,
+                pathStyle != null && pathStyle, ak == null || ak.isEmpty() ? null : new Secret(ak),
+                sk == null || sk.isEmpty() ? null : new Secret(sk));
+    }
+
+    private static String name(PlanReader r, MappingNode m, Map<String, Node> k, String p) {
+        String name = r.required(m, k, p, "name");
+        if (name != null && !NAME.matcher(name).matches()) {
+            r.problem(k.get("name"), p + ".name", "bad name '" + name + "'",
+                    "letters, digits, '.', '_' and '-' (it names files and locks)");
+            return null;
+        }
+        return name;
+    }
+
+    private static void only(PlanReader r, Map<String, Node> k, String p, String type, List<String> allowed) {
+        for (Map.Entry<String, Node> e : k.entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                r.problem(e.getValue(), p + "." + e.getKey(), "not a setting of a " + type + " destination",
+                        "allowed: " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    /** A command as a list of argv strings, or one string naming the program. */
+    private static List<String> command(PlanReader r, Node n, String p) {
+        if (n == null) {
+            return List.of();
+        }
+        if (n instanceof ScalarNode) {
+            String s = r.scalar(n, p);
+            return s == null || s.isBlank() ? List.of() : List.of(s);
+        }
+        List<String> out = new ArrayList<>(r.stringList(n, p));
+        if (out.isEmpty()) {
+            r.problem(n, p, "must name a program", "e.g. dump_command: [/usr/bin/mariadb-dump]");
+        }
+        return out;
+    }
+}

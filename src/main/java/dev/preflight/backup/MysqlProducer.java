@@ -1,0 +1,210 @@
+package dev.preflight.backup;
+
+import dev.preflight.backup.BackupPlan.MysqlSource;
+import dev.preflight.exec.ProcessResult;
+import dev.preflight.exec.ProcessRunner;
+import dev.preflight.exec.ProcessSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * A logical dump of one MySQL or MariaDB database by the server's own dump tool, run through the
+ * {@link ProcessRunner} (argv only). Credentials go into a 0600 {@code --defaults-extra-file} that
+ * is deleted afterwards. The dump is complete only when the tool exited 0, wrote no error on stderr
+ * and the stream ends with the {@code -- Dump completed} trailer: an exit code alone has been seen
+ * to lie.
+ */
+public final class MysqlProducer implements Producer {
+    static final String TRAILER = "-- Dump completed";
+    private static final Pattern ERROR = Pattern.compile("(?i)\\berror\\b");
+    private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
+    private static final String TMP_PREFIX = "preflight-my-";
+
+    private final MysqlSource source;
+    private final ProcessRunner runner;
+    private final Duration timeout;
+    private volatile long expected = -1;
+
+    public MysqlProducer(MysqlSource source, ProcessRunner runner, Duration timeout) {
+        this.source = source;
+        this.runner = runner;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public String extension() {
+        return "sql";
+    }
+
+    @Override
+    public long expectedBytes() {
+        return expected;
+    }
+
+    @Override
+    public Production produce(OutputStream out) throws IOException, InterruptedException {
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("database", source.database());
+        facts.put("host", source.host() + ":" + source.port());
+        Path dir = PrivateTemp.create(TMP_PREFIX);
+        Path defaults = dir.resolve("client.cnf");
+        try {
+            Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
+            String defaultsArg = "--defaults-extra-file=" + defaults;
+
+            List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
+                    : source.clientCommand();
+            ProcessResult v = query(client, defaultsArg, "SELECT VERSION()");
+            if (!v.ok()) {
+                return Production.failed("cannot read the server version with " + client.get(0) + ": "
+                        + firstLine(v), facts);
+            }
+            String version = v.stdout().strip();
+            boolean mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
+            facts.put("server_version", version);
+            facts.put("flavor", mariadb ? "mariadb" : "mysql");
+
+            ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
+                    + "IFNULL(DATA_LENGTH, 0) "
+                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
+                    + " ORDER BY TABLE_NAME");
+            if (!t.ok()) {
+                return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
+            }
+            Map<String, Object> rows = new LinkedHashMap<>();
+            List<String> views = new ArrayList<>();
+            long dataBytes = 0;
+            for (String line : t.stdout().split("\n")) {
+                String[] f = line.split("\t", -1);
+                if (f.length < 4) {
+                    continue;
+                }
+                dataBytes += f[3].isEmpty() ? 0 : Long.parseLong(f[3]);
+                if (f[1].contains("VIEW")) {
+                    views.add(f[0]);
+                } else {
+                    rows.put(f[0], f[2].isEmpty() ? null : Long.parseLong(f[2]));
+                }
+            }
+            facts.put("table_rows_estimate", rows);
+            facts.put("views", views);
+            // A logical dump is roughly as large as the table data: good enough for an ETA.
+            expected = dataBytes > 0 ? dataBytes : -1;
+
+            List<String> dump = source.dumpCommand().isEmpty() ? firstInstalled("mariadb-dump", "mysqldump")
+                    : source.dumpCommand();
+            List<String> argv = new ArrayList<>(dump);
+            // The option file must be the first argument or the tool ignores it.
+            argv.add(defaultsArg);
+            argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events"));
+            if (!mariadb) {
+                // MySQL only: MariaDB's tool refuses it, and on MySQL 8.0.32+ OFF avoids a global read lock.
+                argv.add("--set-gtid-purged=OFF");
+            }
+            argv.add(source.database());
+            facts.put("dump_tool", dump.get(0));
+            TailBuffer tail = new TailBuffer(out, 512);
+            ProcessResult r = runner.stream(ProcessSpec.of(argv).withTimeout(timeout), tail);
+            facts.put("dump_bytes", tail.total());
+            return judge(r, tail, dump.get(0), facts);
+        } finally {
+            PrivateTemp.delete(dir);
+        }
+    }
+
+    /** Exit 0, no error on stderr and the trailer at the end: all three, or it is not a backup. */
+    static Production judge(ProcessResult r, TailBuffer tail, String tool, Map<String, Object> facts) {
+        if (r.startFailure() != null) {
+            return Production.failed(r.startFailure(), facts);
+        }
+        if (r.timedOut()) {
+            return Production.failed(tool + " timed out and was killed", facts);
+        }
+        if (r.exitCode() != 0) {
+            return Production.failed(tool + " exited " + r.exitCode() + stderrSuffix(r.stderr()), facts);
+        }
+        for (String line : r.stderr().split("\n")) {
+            if (ERROR.matcher(line).find()) {
+                return Production.failed(tool + " exited 0 but reported an error: " + line.strip(), facts);
+            }
+        }
+        if (!endsWithTrailer(tail.tail())) {
+            return Production.failed(tool + " exited 0 but the dump does not end with '" + TRAILER
+                    + "' (truncated or written without comments): incomplete", facts);
+        }
+        return Production.complete(facts);
+    }
+
+    /** The last non-empty line starts with the trailer. */
+    static boolean endsWithTrailer(String tail) {
+        String t = tail.stripTrailing();
+        int nl = t.lastIndexOf('\n');
+        return t.substring(nl + 1).startsWith(TRAILER);
+    }
+
+    private ProcessResult query(List<String> client, String defaultsArg, String sql)
+            throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(client);
+        argv.add(defaultsArg);
+        argv.addAll(List.of("--batch", "--skip-column-names", "--raw", "-e", sql));
+        return runner.run(ProcessSpec.of(argv).withTimeout(PROBE_TIMEOUT));
+    }
+
+    /** The first of the programs that runs ({@code --version} exits 0), else the first one. */
+    private List<String> firstInstalled(String... programs) throws IOException, InterruptedException {
+        for (String p : programs) {
+            if (!runner.run(ProcessSpec.of(p, "--version").withTimeout(PROBE_TIMEOUT)).notFound()) {
+                return List.of(p);
+            }
+        }
+        return List.of(programs[0]);
+    }
+
+    /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
+    private String optionFile() {
+        StringBuilder sb = new StringBuilder("[client]\n");
+        sb.append("host=").append(quote(source.host())).append('\n');
+        sb.append("port=").append(source.port()).append('\n');
+        sb.append("user=").append(quote(source.user())).append('\n');
+        if (source.password() != null) {
+            sb.append("password=").append(quote(source.password().value())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String quote(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A SQL string literal; the database name is data here, never spliced unescaped. */
+    static String sqlString(String v) {
+        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    private static String firstLine(ProcessResult r) {
+        String s = r.stderr().isBlank() ? "exit " + r.exitCode() : r.stderr().strip();
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static String stderrSuffix(String stderr) {
+        String s = stderr.strip();
+        if (s.isEmpty()) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return ": " + (nl < 0 ? s : s.substring(0, nl));
+    }
+}

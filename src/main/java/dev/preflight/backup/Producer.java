@@ -1,0 +1,78 @@
+package dev.preflight.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * Produces one source's artifact as a stream (a dump, an RDB), and says whether what it produced is
+ * complete. The caller compresses, hashes and fans the stream out to every destination in one pass.
+ */
+public interface Producer {
+    /** The artifact's extension before any compression suffix ({@code sql}, {@code rdb}). */
+    String extension();
+
+    /** Writes the uncompressed artifact to {@code out} (never closing it) and reports completeness. */
+    Production produce(OutputStream out) throws IOException, InterruptedException;
+
+    /**
+     * How many uncompressed bytes the artifact is expected to have, for the progress display's ETA;
+     * -1 when unknown. May change while {@link #produce} runs (read from another thread).
+     */
+    default long expectedBytes() {
+        return -1;
+    }
+
+    /**
+     * Called before {@link #produce} with a way to read the newest good backup of the same source
+     * (uncompressed), for incremental sources; others ignore it.
+     */
+    default void previous(Previous previous) {
+    }
+
+    /** Opens the newest good backup's artifact of this source, if there is one that can be read. */
+    @FunctionalInterface
+    interface Previous {
+        java.util.Optional<InputStream> open() throws IOException;
+    }
+
+    /** True when {@link #check} validates the content (then it runs alongside {@link #produce}). */
+    default boolean checksContent() {
+        return false;
+    }
+
+    /**
+     * Checks the uncompressed content, read on its own thread while {@link #produce} writes it (the
+     * stored copies are then proven to hold the same bytes by their SHA-256). Called only when
+     * {@link #checksContent()}; it must read to the end of {@code content} or return a failure.
+     */
+    default Production check(InputStream content) throws IOException {
+        content.transferTo(OutputStream.nullOutputStream());
+        return Production.complete(Map.of());
+    }
+
+    /**
+     * What producing or checking found.
+     *
+     * @param failure why the artifact is not a complete backup, or null when it is
+     * @param facts   what is recorded with the backup (server version, row estimates, key counts)
+     */
+    record Production(String failure, Map<String, Object> facts) {
+        public Production {
+            facts = Map.copyOf(facts);
+        }
+
+        public static Production complete(Map<String, Object> facts) {
+            return new Production(null, facts);
+        }
+
+        public static Production failed(String why, Map<String, Object> facts) {
+            return new Production(why, facts);
+        }
+
+        public boolean ok() {
+            return failure == null;
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package dev.preflight.cli;
+
+import dev.preflight.backup.BackupFactories;
+import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.backup.BackupRecord;
+import dev.preflight.backup.BackupReports;
+import dev.preflight.backup.BackupService;
+import dev.preflight.backup.Schedule;
+import dev.preflight.backup.SourceProducers;
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.plan.Plan;
+import dev.preflight.report.Format;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code preflight backup run|list|verify|prune|schedule} (runbook §2 steps 1-3 and 5). */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Take, list, verify and prune backups; print their schedule.",
+        subcommands = {BackupCommand.Run.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
+            BackupCommand.Prune.class, BackupCommand.ScheduleCmd.class})
+public final class BackupCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Shared: the plan's backups section and a service over it. */
+    abstract static class BackupBase extends BaseCommand {
+        BackupPlan backupPlan(Plan plan) {
+            return plan.section("backups", BackupPlan.class).orElseThrow(() -> PreflightException.usage(
+                    "the plan has no 'backups' section", "see docs/plan-reference.md#backups"));
+        }
+
+        BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
+            return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
+                    new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
+                    ctx().interactive());
+        }
+    }
+
+    /** {@code backup run}: back up every source (or those named). */
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Back up every source of the plan (or those given), to every destination, in one pass;",
+                "each copy is read back and its SHA-256 compared before it gets its final name.",
+                "Exit 0 all passed, 1 any backup failed, 3 a source's backup is already running."})
+    public static final class Run extends BackupBase {
+        @Option(names = "--source", paramLabel = "NAME", description = "Only this source (repeatable).")
+        List<String> sources = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Format format = format(Format.TEXT, Format.JSON);
+            Plan plan = loadPlan();
+            BackupPlan bp = backupPlan(plan);
+            List<Source> chosen = new ArrayList<>();
+            for (String n : sources) {
+                chosen.add(bp.source(n).orElseThrow(() -> PreflightException.usage("no source named '" + n + "'",
+                        "sources: " + String.join(", ", bp.sources().stream().map(Source::name).toList()))));
+            }
+            if (chosen.isEmpty()) {
+                chosen.addAll(bp.sources());
+            }
+            List<BackupService.RunResult> results = new ArrayList<>();
+            List<String> locked = new ArrayList<>();
+            try (Ledger ledger = openLedger(plan)) {
+                BackupService service = service(plan, bp, ledger);
+                for (Source s : chosen) {
+                    try {
+                        results.add(service.run(s));
+                    } catch (PreflightException e) {
+                        if (e.exitCode() != ExitCode.UNEXPECTED_STATE) {
+                            throw e;
+                        }
+                        locked.add(e.getMessage());
+                    }
+                }
+            }
+            emit(BackupReports.runs(results, locked, format == Format.JSON, style()));
+            if (results.stream().anyMatch(r -> r.failure() != null)) {
+                return ExitCode.CHECKS_FAILED.code();
+            }
+            return locked.isEmpty() ? ExitCode.OK.code() : ExitCode.UNEXPECTED_STATE.code();
+        }
+    }
+
+    /** {@code backup list}: what exists where, its age, when it was verified. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List current backups (from the ledger): copies, age, retention, last verification.")
+    public static final class ListBackups extends BackupBase {
+        @Option(names = "--source", paramLabel = "NAME", description = "Only this source.")
+        String source;
+
+        @Override
+        public Integer call() {
+            Format format = format(Format.TEXT, Format.JSON);
+            Plan plan = loadPlan();
+            BackupPlan bp = backupPlan(plan);
+            try (Ledger ledger = openLedger(plan)) {
+                List<BackupRecord> all = service(plan, bp, ledger).catalog().stream()
+                        .filter(b -> source == null || b.source().equals(source)).toList();
+                emit(BackupReports.list(all, ctx().clock().instant(), format == Format.JSON));
+            }
+            return ExitCode.OK.code();
+        }
+    }
+
+    /** {@code backup verify}: re-hash every copy against the ledger. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Re-read and re-hash every stored copy of every current backup (or one, --id) and",
+                "compare with the ledger; a changed or missing copy is a failure naming the copy.",
+                "Exit 0 all copies match, 1 any copy changed or missing (or no backup to verify)."})
+    public static final class Verify extends BackupBase {
+        @Option(names = "--id", paramLabel = "ID", description = "Only this backup (ledger id or its first characters).")
+        String id;
+
+        @Override
+        public Integer call() {
+            Format format = format(Format.TEXT, Format.JSON);
+            Plan plan = loadPlan();
+            BackupPlan bp = backupPlan(plan);
+            try (Ledger ledger = openLedger(plan)) {
+                BackupService service = service(plan, bp, ledger);
+                List<BackupRecord> targets = id == null ? service.catalog() : List.of(service.find(id));
+                if (targets.isEmpty()) {
+                    ctx().err().println("preflight: no backup is recorded in " + ledger.describe()
+                            + ": nothing was verified");
+                    return ExitCode.CHECKS_FAILED.code();
+                }
+                List<BackupService.CopyCheck> checks = service.verify(targets);
+                emit(BackupReports.verify(checks, format == Format.JSON, style()));
+                return checks.stream().allMatch(c -> c.status() == BackupService.Status.OK)
+                        ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+            }
+        }
+    }
+
+    /** {@code backup prune}: retention per source; a dry run unless --apply. */
+    @Command(name = "prune", mixinStandardHelpOptions = true,
+            description = {"Delete backups whose retention ended (plan 'retention', default 30d for databases and",
+                "7d for Redis and S3); never the newest verified backup of a source. Shows what would go",
+                "unless --apply. Exit 0 done, 1 a deletion failed."})
+    public static final class Prune extends BackupBase {
+        @Option(names = "--apply", description = "Really delete (default: dry run).")
+        boolean apply;
+
+        @Override
+        public Integer call() {
+            Format format = format(Format.TEXT, Format.JSON);
+            Plan plan = loadPlan();
+            BackupPlan bp = backupPlan(plan);
+            try (Ledger ledger = openLedger(plan)) {
+                List<BackupService.PruneItem> items = service(plan, bp, ledger).prune(apply);
+                emit(BackupReports.prune(items, apply, format == Format.JSON));
+                return items.stream().anyMatch(i -> !i.errors().isEmpty()) ? ExitCode.CHECKS_FAILED.code()
+                        : ExitCode.OK.code();
+            }
+        }
+    }
+
+    /** {@code backup schedule}: crontab lines and systemd units to install on the control host. */
+    @Command(name = "schedule", mixinStandardHelpOptions = true,
+            description = "Print crontab lines and systemd .service/.timer units for daily backup, verify and prune.")
+    public static final class ScheduleCmd extends BackupBase {
+        @Option(names = "--at", paramLabel = "HH:MM", defaultValue = "01:30",
+                description = "UTC time of the daily backup (verify runs 1h later, prune 2h later); default 01:30.")
+        String at;
+
+        @Option(names = "--preflight", paramLabel = "PATH",
+                description = "Path of the preflight launcher on the control host (default: bin/preflight here).")
+        String preflight;
+
+        @Option(names = "--style", paramLabel = "cron|systemd|both", defaultValue = "both",
+                description = "What to print (default both).")
+        String style;
+
+        @Override
+        public Integer call() {
+            Plan plan = loadPlan();
+            backupPlan(plan);
+            LocalTime t;
+            try {
+                t = LocalTime.parse(at);
+            } catch (DateTimeParseException e) {
+                throw PreflightException.usage("--at " + at + " is not a time", "use HH:MM, e.g. --at 01:30");
+            }
+            if (!List.of("cron", "systemd", "both").contains(style)) {
+                throw PreflightException.usage("--style " + style + " is not one of cron, systemd, both", null);
+            }
+            String launcher = preflight != null ? preflight : ctx().cwd().resolve("bin/preflight").toString();
+            String planFile = plan.source().toAbsolutePath().toString();
+            String dir = plan.baseDir().toAbsolutePath().toString();
+            List<Schedule.Job> jobs = Schedule.daily(t);
+            StringBuilder sb = new StringBuilder();
+            if (!style.equals("systemd")) {
+                sb.append(Schedule.crontab(jobs, launcher, planFile, dir));
+            }
+            if (style.equals("both")) {
+                sb.append('\n');
+            }
+            if (!style.equals("cron")) {
+                sb.append(Schedule.systemd(jobs, launcher, planFile, dir));
+            }
+            emit(sb.toString());
+            return ExitCode.OK.code();
+        }
+    }
+}

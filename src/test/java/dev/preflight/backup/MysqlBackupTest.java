@@ -1,0 +1,264 @@
+package dev.preflight.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.exec.ProcessSpec;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.Outcome;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** MariaDB dumps end to end through the CLI, against the real local server. */
+class MysqlBackupTest {
+    @TempDir
+    Path dir;
+
+    private ScratchMariaDb db;
+    private BackupCliHarness cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = new ScratchMariaDb().withSchemaObjects(50);
+        cli = new BackupCliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private void plan(String compression, String dumpCommand) throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: backup-test}
+                backups:
+                  destinations:
+                    - {name: onprem, type: local, path: onprem}
+                    - {name: second, type: local, path: second}
+                  sources:
+                    - name: academy-db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, port: 3306, user: root, database: %s}
+                      compression: %s
+                      retention: 30d
+                      name_pattern: "academy-{date}-{time}"
+                %s""".formatted(db.name, compression, dumpCommand == null ? ""
+                : "      dump_command: [\"" + dumpCommand + "\"]\n"));
+    }
+
+    static List<Path> files(Path d) throws Exception {
+        if (!Files.isDirectory(d)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(d)) {
+            return s.sorted().toList();
+        }
+    }
+
+    static String sha256sum(Path f) throws Exception {
+        try (LocalProcessRunner r = new LocalProcessRunner(Secrets.none())) {
+            return r.run(ProcessSpec.of("sha256sum", f.toString())).stdout().split(" ")[0];
+        }
+    }
+
+    @Test
+    void dumpsEverySchemaObjectToBothDestinationsAndRecordsTheChecksumOfEveryCopy() throws Exception {
+        plan("gzip", null);
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("PASSED  academy-db  academy-2026-01-05-0130.sql.gz", "onprem: ", "second: ",
+                "1 backup(s) passed, 0 failed");
+
+        List<LedgerEntry> entries = cli.entries("backup");
+        assertThat(entries).hasSize(1);
+        LedgerEntry e = entries.get(0);
+        assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
+        JsonNode p = BackupCliHarness.payload(e);
+        String sha = p.path("sha256").asText();
+        assertThat(sha).hasSize(64);
+        assertThat(r.out()).contains("sha256 " + sha);
+
+        for (String d : List.of("onprem", "second")) {
+            List<Path> stored = files(dir.resolve(d));
+            assertThat(stored).extracting(f -> f.getFileName().toString()).containsExactly("academy-2026-01-05-0130.sql.gz");
+            assertThat(sha256sum(stored.get(0))).isEqualTo(sha);
+        }
+        assertThat(e.artifacts()).hasSize(2).allSatisfy(a -> assertThat(a.sha256()).isEqualTo(sha));
+        assertThat(p.path("copies")).hasSize(2);
+        assertThat(p.path("retention_until").asText()).isEqualTo("2026-02-04T01:30:00Z");
+
+        String dump;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve("onprem/academy-2026-01-05-0130.sql.gz")))) {
+            dump = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(dump).contains("CREATE TABLE `users`", "CREATE TABLE `audit_log`", "VIEW `user_emails`",
+                "PROCEDURE `count_users`", "TRIGGER users_ai AFTER INSERT ON users", "EVENT `purge_audit`", "user49@example.com");
+        assertThat(MysqlProducer.endsWithTrailer(dump)).isTrue();
+
+        JsonNode facts = p.path("facts");
+        assertThat(facts.path("server_version").asText()).contains("MariaDB");
+        assertThat(facts.path("flavor").asText()).isEqualTo("mariadb");
+        assertThat(facts.path("table_rows_estimate").has("users")).isTrue();
+        assertThat(facts.path("table_rows_estimate").path("users").asLong()).isPositive();
+        assertThat(facts.path("views").toString()).contains("user_emails");
+
+        String log = Files.readString(dir.resolve("docs/upgrade/backups/backup-log.md"));
+        assertThat(log).contains("| 2026-01-05 01:30 | academy-db | passed | academy-2026-01-05-0130.sql.gz |", sha,
+                "| 2026-02-04 |");
+
+        // Verify passes on intact copies and is recorded.
+        BackupCliHarness.Result v = cli.run("backup", "verify");
+        assertThat(v.code()).as(v.out() + v.err()).isZero();
+        assertThat(v.out()).contains("2 copies verified, 0 failed");
+        assertThat(cli.entries("backup-verify")).singleElement().extracting(LedgerEntry::outcome).isEqualTo(Outcome.PASSED);
+    }
+
+    @Test
+    void aSecondBackupInTheSameMinuteGetsItsOwnNameAndAnUncompressedDumpIsPlainSql() throws Exception {
+        plan("none", null);
+        assertThat(cli.run("backup", "run", "--source", "academy-db").code()).isZero();
+        assertThat(cli.run("backup", "run").code()).isZero();
+        assertThat(files(dir.resolve("onprem"))).extracting(f -> f.getFileName().toString())
+                .containsExactly("academy-2026-01-05-0130-1.sql", "academy-2026-01-05-0130.sql");
+        assertThat(Files.readString(dir.resolve("second/academy-2026-01-05-0130.sql"))).contains("-- Dump completed");
+    }
+
+    private Path wrapper(String name, String body) throws Exception {
+        Path w = dir.resolve(name);
+        Files.writeString(w, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwx------"));
+        return w;
+    }
+
+    private void assertFailedWithoutArtifacts(BackupCliHarness.Result r, String why) throws Exception {
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED  academy-db", why, "no copy kept", "0 backup(s) passed, 1 failed");
+        for (String d : List.of("onprem", "second")) {
+            assertThat(files(dir.resolve(d))).as("nothing left in " + d).isEmpty();
+        }
+        LedgerEntry e = cli.entries("backup").get(0);
+        assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(e.artifacts()).isEmpty();
+        assertThat(BackupCliHarness.payload(e).path("failure").asText()).contains(why);
+        assertThat(Files.readString(dir.resolve("docs/upgrade/backups/backup-log.md")))
+                .contains("| academy-db | failed | academy-2026-01-05-0130.sql");
+        assertThat(cli.run("backup", "list").out()).contains("0 backup(s)");
+    }
+
+    @Test
+    void aDumpToolThatDiesMidStreamIsAFailedBackupWithNoArtifact() throws Exception {
+        // Runs the real tool, passes on the first 4 KiB only, then dies as if killed.
+        Path w = wrapper("dies.sh", "mariadb-dump \"$@\" | head -c 4096\nexit 137");
+        plan("gzip", w.toString());
+        assertFailedWithoutArtifacts(cli.run("backup", "run"), "exited 137");
+    }
+
+    @Test
+    void aDumpToolThatExitsZeroWithoutTheTrailerIsAFailedBackupWithNoArtifact() throws Exception {
+        Path w = wrapper("notrailer.sh", "mariadb-dump \"$@\" | grep -v '^-- Dump completed'\nexit 0");
+        plan("none", w.toString());
+        assertFailedWithoutArtifacts(cli.run("backup", "run"), "does not end with '-- Dump completed'");
+    }
+
+    @Test
+    void aDumpToolThatCutsTheStreamAndExitsZeroIsAFailedBackup() throws Exception {
+        Path w = wrapper("cut.sh", "mariadb-dump \"$@\" | head -c 3000\nexit 0");
+        plan("gzip", w.toString());
+        assertFailedWithoutArtifacts(cli.run("backup", "run"), "does not end with '-- Dump completed'");
+    }
+
+    @Test
+    void anErrorOnStderrFailsTheBackupEvenWithExitZero() throws Exception {
+        Path w = wrapper("stderr.sh", "mariadb-dump \"$@\"\necho 'mariadb-dump: Got error: 1146: table gone' >&2\nexit 0");
+        plan("none", w.toString());
+        assertFailedWithoutArtifacts(cli.run("backup", "run"), "reported an error: mariadb-dump: Got error: 1146");
+    }
+
+    @Test
+    void aSecondConcurrentBackupOfTheSameSourceExitsThreeNamingTheHolder() throws Exception {
+        plan("none", null);
+        try (BackupLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
+                Instant.parse("2026-01-05T01:29:00Z"))) {
+            BackupCliHarness.Result r = cli.run("backup", "run");
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.out()).contains("LOCKED", "a backup of source 'academy-db' is already running",
+                    "pid " + ProcessHandle.current().pid(), "since 2026-01-05T01:29:00Z");
+        }
+        assertThat(files(dir.resolve("onprem"))).isEmpty();
+        assertThat(cli.run("backup", "run").code()).isZero();
+    }
+
+    @Test
+    void credentialsGoInAPrivateOptionFileNeverOnArgv() throws Exception {
+        // The wrapper records its argv and the option file's mode and content, then runs the real tool.
+        Path seen = dir.resolve("seen.txt");
+        Path w = wrapper("spy.sh", "f=$(echo \"$1\" | sed 's/^--defaults-extra-file=//')\n"
+                + "{ echo \"ARGV: $*\"; stat -c 'MODE %a' \"$f\"; cat \"$f\"; } > '" + seen + "'\n"
+                + "exec mariadb-dump \"$@\"");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: backup-test}
+                backups:
+                  destinations: [{name: onprem, type: local, path: onprem}]
+                  sources:
+                    - name: db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, user: root, password: "${DB_PW:-}", database: %s}
+                      dump_command: "%s"
+                """.formatted(db.name, w));
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        String s = Files.readString(seen);
+        assertThat(s).contains("--single-transaction --routines --triggers --events " + db.name, "MODE 600",
+                "user=\"root\"", "host=\"127.0.0.1\"");
+        assertThat(s).doesNotContain("--set-gtid-purged").startsWith("ARGV: --defaults-extra-file=");
+        String optionFile = s.lines().filter(l -> l.startsWith("ARGV")).findFirst().orElseThrow()
+                .split(" ")[1].substring("--defaults-extra-file=".length());
+        assertThat(Path.of(optionFile)).doesNotExist();
+    }
+
+    @Test
+    void aMysqlServerGetsSetGtidPurgedOffAndMariaDbDoesNot() throws Exception {
+        // The client fixture answers SELECT VERSION() like MySQL 8.0.36 and passes everything else on;
+        // the dump fixture records its argv and drops the MySQL-only option the real MariaDB tool refuses.
+        Path client = wrapper("mysql-client.sh", "for a do last=\"$a\"; done\n"
+                + "if [ \"$last\" = 'SELECT VERSION()' ]; then echo 8.0.36-0ubuntu0.22.04.1; exit 0; fi\n"
+                + "exec mariadb \"$@\"");
+        Path seen = dir.resolve("argv.txt");
+        Path dump = wrapper("mysql-dump.sh", "echo \"$*\" > '" + seen + "'\n"
+                + "for a do shift; [ \"$a\" = --set-gtid-purged=OFF ] || set -- \"$@\" \"$a\"; done\n"
+                + "exec mariadb-dump \"$@\"");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: backup-test}
+                backups:
+                  destinations: [{name: onprem, type: local, path: onprem}]
+                  sources:
+                    - name: db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, user: root, database: %s}
+                      dump_command: ["%s"]
+                      client_command: ["%s"]
+                """.formatted(db.name, dump, client));
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(Files.readString(seen)).contains("--events --set-gtid-purged=OFF " + db.name);
+        JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        assertThat(facts.path("flavor").asText()).isEqualTo("mysql");
+        assertThat(facts.path("server_version").asText()).isEqualTo("8.0.36-0ubuntu0.22.04.1");
+    }
+}

@@ -1,0 +1,180 @@
+package dev.preflight.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.Outcome;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code backup verify}, {@code list} and {@code prune} over real dumps, with a clock the test sets. */
+class VerifyPruneTest {
+    private static final Instant T0 = Instant.parse("2026-01-01T01:30:00Z");
+
+    @TempDir
+    Path dir;
+
+    private ScratchMariaDb db;
+    private BackupCliHarness cli;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = new ScratchMariaDb().withSchemaObjects(5);
+        cli = new BackupCliHarness(dir, T0);
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: backup-test}
+                backups:
+                  log: backup-log.md
+                  destinations:
+                    - {name: onprem, type: local, path: onprem}
+                    - {name: second, type: local, path: second}
+                  sources:
+                    - name: db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, user: root, database: %s}
+                      compression: gzip
+                      retention: 15d
+                """.formatted(db.name));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private String backupAt(Instant t) {
+        cli.clock.set(t);
+        BackupCliHarness.Result r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        List<LedgerEntry> e = cli.entries("backup");
+        return e.get(e.size() - 1).id();
+    }
+
+    private static Path location(JsonNode payload, String destination) {
+        for (JsonNode c : payload.path("copies")) {
+            if (c.path("destination").asText().equals(destination)) {
+                return Path.of(c.path("location").asText());
+            }
+        }
+        throw new AssertionError("no copy in " + destination);
+    }
+
+    @Test
+    void verifyNamesAFlippedByteInOneLocationAndADeletedCopyInAnother() throws Exception {
+        backupAt(T0);
+        JsonNode p = BackupCliHarness.payload(cli.entries("backup").get(0));
+        Path inOnprem = location(p, "onprem");
+        Path inSecond = location(p, "second");
+        assertThat(cli.run("backup", "verify").code()).isZero();
+
+        try (FileChannel ch = FileChannel.open(inOnprem, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, 100);
+            b.put(0, (byte) (b.get(0) ^ 0x01));
+            b.rewind();
+            ch.write(b, 100);
+        }
+        Files.delete(inSecond);
+
+        BackupCliHarness.Result v = cli.run("backup", "verify");
+        assertThat(v.code()).isEqualTo(1);
+        assertThat(v.out()).contains("MISMATCH", "onprem: " + inOnprem, "!= recorded " + p.path("sha256").asText(),
+                "MISSING ", "second: " + inSecond, "0 copies verified, 2 failed");
+        List<LedgerEntry> verifies = cli.entries("backup-verify");
+        assertThat(verifies).hasSize(2);
+        LedgerEntry last = verifies.get(1);
+        assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(last.summary()).contains(inOnprem + " mismatch", inSecond + " missing");
+
+        BackupCliHarness.Result list = cli.run("backup", "list");
+        assertThat(list.out()).contains("FAILED ");
+        BackupCliHarness.Result byId = cli.run("backup", "verify", "--id", cli.entries("backup").get(0).id().substring(0, 8));
+        assertThat(byId.code()).isEqualTo(1);
+        assertThat(cli.run("backup", "verify", "--id", "nope").code()).isEqualTo(2);
+    }
+
+    @Test
+    void pruneRemovesExactlyTheExpiredBackupsAndKeepsTheNewestVerifiedEvenWhenExpired() throws Exception {
+        String first = backupAt(T0);                                // kept until T0+15d
+        String second = backupAt(T0.plus(Duration.ofDays(10)));     // until T0+25d
+        String third = backupAt(T0.plus(Duration.ofDays(20)));      // until T0+35d
+        Path firstCopy = location(BackupCliHarness.payload(cli.entries("backup").get(0)), "onprem");
+        Path secondCopy = location(BackupCliHarness.payload(cli.entries("backup").get(1)), "second");
+
+        // Day 21: only the first has expired. A dry run deletes nothing.
+        cli.clock.set(T0.plus(Duration.ofDays(21)));
+        BackupCliHarness.Result dry = cli.run("backup", "prune");
+        assertThat(dry.code()).isZero();
+        assertThat(dry.out()).contains("delete   " + first.substring(0, 8), "keep     " + second.substring(0, 8),
+                "keep     " + third.substring(0, 8), "1 backup(s) would be deleted (dry run: add --apply), 2 kept");
+        assertThat(firstCopy).exists();
+        assertThat(cli.entries("backup-prune")).isEmpty();
+
+        BackupCliHarness.Result applied = cli.run("backup", "prune", "--apply");
+        assertThat(applied.code()).isZero();
+        assertThat(applied.out()).contains("deleted  " + first.substring(0, 8), "1 backup(s) deleted, 2 kept");
+        assertThat(firstCopy).doesNotExist();
+        assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(2);
+        assertThat(MysqlBackupTest.files(dir.resolve("second"))).hasSize(2);
+        LedgerEntry pe = cli.entries("backup-prune").get(0);
+        assertThat(BackupCliHarness.payload(pe).path("deleted")).hasSize(2);
+        assertThat(cli.run("backup", "list").out()).contains("2 backup(s)").doesNotContain(first.substring(0, 8));
+
+        // Day 40: everything has expired; the newest verified backup stays.
+        cli.clock.set(T0.plus(Duration.ofDays(40)));
+        BackupCliHarness.Result late = cli.run("backup", "prune", "--apply");
+        assertThat(late.code()).isZero();
+        assertThat(late.out()).contains("deleted  " + second.substring(0, 8), "keep*    " + third.substring(0, 8),
+                "newest verified backup of db is always kept", "1 backup(s) deleted, 1 kept");
+        assertThat(secondCopy).doesNotExist();
+        assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(1);
+        assertThat(cli.run("backup", "verify").code()).isZero();
+        assertThat(Files.readString(dir.resolve("backup-log.md"))).contains("| db | pruned |");
+    }
+
+    @Test
+    void aNewestBackupThatFailedVerificationDoesNotProtectItselfTheNewestVerifiedOneIsKept() throws Exception {
+        String first = backupAt(T0);
+        String second = backupAt(T0.plus(Duration.ofDays(1)));
+        Files.delete(location(BackupCliHarness.payload(cli.entries("backup").get(1)), "onprem"));
+        cli.clock.set(T0.plus(Duration.ofDays(2)));
+        assertThat(cli.run("backup", "verify").code()).isEqualTo(1);
+
+        cli.clock.set(T0.plus(Duration.ofDays(30)));
+        BackupCliHarness.Result r = cli.run("backup", "prune");
+        assertThat(r.out()).contains("keep*    " + first.substring(0, 8), "delete   " + second.substring(0, 8));
+    }
+
+    @Test
+    void verifyWithNothingRecordedIsNotASuccess() {
+        BackupCliHarness.Result r = cli.run("backup", "verify");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no backup is recorded");
+    }
+
+    @Test
+    void scheduleprintsCrontabAndSystemdUnits() {
+        BackupCliHarness.Result r = cli.run("backup", "schedule", "--at", "01:30", "--preflight", "/opt/preflight/bin/preflight");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("CRON_TZ=UTC",
+                "30 1 * * * cd '" + dir + "' && '/opt/preflight/bin/preflight' --plan '" + dir.resolve("preflight.yaml")
+                        + "' backup run",
+                "30 2 * * * ", "backup verify", "30 3 * * * ", "backup prune --apply",
+                "# /etc/systemd/system/preflight-backup.service", "Type=oneshot",
+                "ExecStart=/opt/preflight/bin/preflight --plan " + dir.resolve("preflight.yaml") + " backup run",
+                "OnCalendar=*-*-* 01:30:00 UTC", "Persistent=true", "preflight-backup-prune.timer");
+        assertThat(cli.run("backup", "schedule", "--at", "25:00").code()).isEqualTo(2);
+    }
+}
