@@ -48,6 +48,11 @@ public final class BackupReports {
     }
 
     public static String list(List<BackupRecord> backups, Instant now, boolean json) {
+        return list(backups, now, json, Map.of());
+    }
+
+    /** @param restoreTested backup id to when it was last restore-tested and how ("passed 2026-..."); none: "never" */
+    public static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
         if (json) {
             return Json.pretty(backups);
         }
@@ -63,6 +68,7 @@ public final class BackupReports {
             for (Copy c : b.copies()) {
                 sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
             }
+            sb.append("          restore-tested: ").append(restoreTested.getOrDefault(b.id(), "never")).append('\n');
         }
         sb.append(backups.size()).append(" backup(s)\n");
         return sb.toString();

@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
             AuditCommand.class,
             LedgerCommand.class,
             BackupCommand.class,
+            RestoreTestCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

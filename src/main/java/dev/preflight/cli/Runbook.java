@@ -22,7 +22,7 @@ final class Runbook {
         return List.of(
                 new LedgerIntegrity(),
                 new dev.preflight.backup.BackupSection(),
-                new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
+                new dev.preflight.restore.RestoreSection(),
                 new dev.preflight.audit.AuditSection(),
                 new UnavailableSection("deps", c -> c.plan().configures("dependencies"), "Dependency review (§3.2)"),
                 new UnavailableSection("flags", c -> c.plan().configures("feature_flags"), "Feature flag validation (§4.1)"),

@@ -133,10 +133,10 @@ class CliTest {
 
     @Test
     void configuredButUnavailableSectionsAreNoGo() throws Exception {
-        plan("version: 1\nproject: {name: demo}\nrestore_test: {source: db}\n");
+        plan("version: 1\nproject: {name: demo}\nrisks: {register: x}\n");
         Result r = run("run", "--ledger", "sqlite:l.db");
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("NO-GO", "restore-test  NOT AVAILABLE", "was NOT verified");
+        assertThat(r.out()).contains("NO-GO", "risks         NOT AVAILABLE", "was NOT verified");
     }
 
     @Test

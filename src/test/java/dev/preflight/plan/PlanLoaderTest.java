@@ -41,7 +41,7 @@ class PlanLoaderTest {
                   - name: staging
                     hosts: local
                   - [oops]
-                restore_test:
+                risks:
                   password: ${UNDEFINED_VAR}
                   key: ${file:missing-secret}
                   other: "${bad var}"
@@ -60,10 +60,10 @@ class PlanLoaderTest {
                 "p.yaml:13:11: environments[1].name: duplicate environment name 'staging' (environment names must be unique)",
                 "p.yaml:14:12: environments[1].hosts: expected a list of hosts, got 'local'",
                 "p.yaml:15:5: environments[2]: expected a mapping, got a list",
-                "p.yaml:17:13: restore_test.password: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
-                "p.yaml:18:8: restore_test.key: cannot read secret file " + dir.resolve("missing-secret")
+                "p.yaml:17:13: risks.password: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
+                "p.yaml:18:8: risks.key: cannot read secret file " + dir.resolve("missing-secret")
                         + " (NoSuchFileException) (check the path in ${file:...})",
-                "p.yaml:19:10: restore_test.other: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
+                "p.yaml:19:10: risks.other: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
     }
 
     @Test
