@@ -90,6 +90,19 @@ public final class DumpScanner {
         int d = depth;
         long n = insertRows;
         while (i < end) {
+            if (q && !esc) {
+                // Most of a dump's bytes are inside string literals: skip to the next quote or backslash.
+                while (i < end) {
+                    byte x = b[i];
+                    if (x == '\'' || x == '\\') {
+                        break;
+                    }
+                    i++;
+                }
+                if (i == end) {
+                    break;
+                }
+            }
             byte c = b[i++];
             if (q) {
                 if (esc) {
