@@ -49,6 +49,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -166,7 +168,8 @@ public final class RestoreService {
 
     // ---------------------------------------------------------------- artifact
 
-    private record Verified(Copy copy, ArtifactStore store) {
+    /** A copy whose SHA-256 matched the ledger, and its CRC-32C from the same read. */
+    private record Verified(Copy copy, ArtifactStore store, long crc32c) {
     }
 
     /** The first copy whose bytes hash to the recorded SHA-256 and size; the others are reported. */
@@ -176,8 +179,9 @@ public final class RestoreService {
             try {
                 ArtifactStore store = storeFor(c);
                 MessageDigest md = Hashing.sha256();
+                CRC32C crc = new CRC32C();
                 long n;
-                try (InputStream in = new DigestInputStream(store.open(c.location()), md)) {
+                try (InputStream in = new CheckedInputStream(new DigestInputStream(store.open(c.location()), md), crc)) {
                     n = in.transferTo(OutputStream.nullOutputStream());
                 }
                 String got = HexFormat.of().formatHex(md.digest());
@@ -185,7 +189,7 @@ public final class RestoreService {
                     checks.add(Check.pass("artifact", c.destination(), c.location() + ": " + n + " bytes, sha256 "
                             + got + " as recorded" + (bad.isEmpty() ? "" : " (" + String.join("; ", bad) + ")")));
                     step(b.source() + ": " + c.location() + " sha256 matches the ledger");
-                    return new Verified(c, store);
+                    return new Verified(c, store, crc.getValue());
                 }
                 bad.add(c.location() + ": " + n + " bytes, sha256 " + got + ", recorded " + b.size() + " bytes "
                         + b.sha256());
@@ -220,15 +224,19 @@ public final class RestoreService {
         return Json.parse("{}");
     }
 
-    /** Streams a verified copy, hashing the raw bytes again on the way (the file may change after verify). */
+    /**
+     * Streams a verified copy and proves it is still the bytes that were verified: the same size and
+     * CRC-32C as the verifying read (whose SHA-256 matched the ledger). A second SHA-256 would cost a
+     * second of CPU per GB on the restore's critical path; CRC-32C runs at memory speed and catches
+     * any change between the two reads.
+     */
     private static final class Reader {
-        private final MessageDigest md = Hashing.sha256();
+        private final CRC32C crc = new CRC32C();
         private long raw;
-
         private InputStream rawIn;
 
-        InputStream open(ArtifactStore store, Copy c, boolean gzip) throws IOException {
-            InputStream in = new DigestInputStream(store.open(c.location()), md) {
+        InputStream open(Verified v, boolean gzip) throws IOException {
+            InputStream in = new CheckedInputStream(v.store().open(v.copy().location()), crc) {
                 @Override
                 public int read() throws IOException {
                     int b = super.read();
@@ -251,16 +259,17 @@ public final class RestoreService {
             return gzip ? new GZIPInputStream(in, 1 << 16) : in;
         }
 
-        /** Reads what the decompressor left (its trailer, anything after it) so every byte is hashed. */
+        /** Reads what the decompressor left (its trailer, anything after it) so every byte is checked. */
         void drain() throws IOException {
             rawIn.transferTo(OutputStream.nullOutputStream());
         }
 
-        /** Null when the bytes streamed were the recorded ones. */
-        String mismatch(BackupRecord b) {
-            String got = HexFormat.of().formatHex(md.digest());
-            return got.equals(b.sha256()) && raw == b.size() ? null
-                    : "the artifact changed while it was restored: " + raw + " bytes sha256 " + got;
+        /** Null when the bytes streamed were the verified ones. */
+        String mismatch(Verified v, BackupRecord b) {
+            return crc.getValue() == v.crc32c() && raw == b.size() ? null
+                    : "the artifact changed after it was verified: " + raw + " bytes streamed (recorded " + b.size()
+                    + "), CRC-32C " + Long.toHexString(crc.getValue()) + " (verified " + Long.toHexString(v.crc32c())
+                    + ")";
         }
     }
 
@@ -314,7 +323,7 @@ public final class RestoreService {
                 IOException[] feedError = new IOException[1];
                 long t0 = System.nanoTime();
                 ProcessResult r = client.feed(db, stdin -> {
-                    try (InputStream in = reader.open(v.store, v.copy, b.file().endsWith(".gz"))) {
+                    try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
                         byte[] buf = new byte[1 << 16];
                         int n;
                         while ((n = in.read(buf)) > 0) {
@@ -335,7 +344,7 @@ public final class RestoreService {
                     feedError[0] = feedError[0] == null ? e : feedError[0];
                 }
                 dataBytes = found == null ? 0 : found.bytes();
-                String bad = restoreFailure(r, feedError[0], reader.mismatch(b), client.program());
+                String bad = restoreFailure(r, feedError[0], reader.mismatch(v, b), client.program());
                 if (bad == null && found != null && found.unterminated()) {
                     bad = "the dump ends inside an INSERT statement (truncated)";
                 }
@@ -561,11 +570,11 @@ public final class RestoreService {
             Reader reader = new Reader();
             long t0 = System.nanoTime();
             Path tmp = dir.resolve("dump.rdb.partial");
-            try (InputStream in = reader.open(v.store, v.copy, b.file().endsWith(".gz"))) {
+            try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
                 dataBytes = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 reader.drain();
             }
-            String mismatch = reader.mismatch(b);
+            String mismatch = reader.mismatch(v, b);
             if (mismatch != null) {
                 failure = mismatch;
                 checks.add(Check.fail("restore", b.file(), failure));

@@ -140,6 +140,9 @@ class MysqlRestoreTest {
 
         RestoreHarness.Result list = cli.run("backup", "list");
         assertThat(list.out()).contains("restore-tested: passed " + e.time());
+        JsonNode json = dev.preflight.core.Json.parse(cli.run("backup", "list", "--format", "json").out());
+        assertThat(json.get(0).path("restore_tested").asText()).isEqualTo("passed " + e.time());
+        assertThat(json.get(0).path("id").asText()).isEqualTo(backupEntry.id());
     }
 
     @Test
