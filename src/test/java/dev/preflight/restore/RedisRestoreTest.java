@@ -126,14 +126,23 @@ class RedisRestoreTest {
 
         RestoreHarness.Result r = cli.run("restore-test");
         assertThat(r.code()).as(r.all()).isZero();
-        assertThat(r.out()).contains("keys total: 10 keys");
+        assertThat(r.out()).contains("(cache-2026-01-05-0230.rdb)", "keys total: 10 keys");
+
+        // An older backup by id: its own recorded counts.
+        String firstId = cli.entries("backup").get(0).id();
+        RestoreHarness.Result older = cli.run("restore-test", "--backup", firstId.substring(0, 8));
+        assertThat(older.code()).as(older.all()).isZero();
+        assertThat(older.out()).contains("backup " + firstId.substring(0, 8) + " (cache-2026-01-05-0130.rdb)",
+                "keys total: 9 keys");
+        assertThat(RestoreHarness.payload(cli.entries("restore-test").get(1)).path("backup_id").asText())
+                .isEqualTo(firstId);
 
         // A tampered artifact is refused outright, before any server is started.
         Files.copy(first, second, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         RestoreHarness.Result bad = cli.run("restore-test");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("FAIL  artifact", "it was not restored").doesNotContain("loaded into");
-        assertThat(cli.entries("restore-test").get(1).outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(cli.entries("restore-test").get(2).outcome()).isEqualTo(Outcome.FAILED);
     }
 
     @Test
