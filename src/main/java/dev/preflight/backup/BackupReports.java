@@ -48,8 +48,20 @@ public final class BackupReports {
     }
 
     public static String list(List<BackupRecord> backups, Instant now, boolean json) {
+        return list(backups, now, json, Map.of());
+    }
+
+    /** @param restoreTested backup id to when it was last restore-tested and how ("passed 2026-..."); none: "never" */
+    public static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
         if (json) {
-            return Json.pretty(backups);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (BackupRecord b : backups) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = new LinkedHashMap<>(Json.mapper().convertValue(b, Map.class));
+                m.put("restore_tested", restoreTested.get(b.id()));
+                rows.add(m);
+            }
+            return Json.pretty(rows);
         }
         StringBuilder sb = new StringBuilder(String.format("%-8s  %-16s  %-20s  %-5s  %-40s  %10s  %-20s  %-10s  %s%n",
                 "ID", "SOURCE", "TAKEN (UTC)", "AGE", "FILE", "SIZE", "COPIES", "KEEP UNTIL", "VERIFIED"));
@@ -63,6 +75,7 @@ public final class BackupReports {
             for (Copy c : b.copies()) {
                 sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
             }
+            sb.append("          restore-tested: ").append(restoreTested.getOrDefault(b.id(), "never")).append('\n');
         }
         sb.append(backups.size()).append(" backup(s)\n");
         return sb.toString();

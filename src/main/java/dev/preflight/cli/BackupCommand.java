@@ -109,7 +109,10 @@ public final class BackupCommand implements Runnable {
             try (Ledger ledger = openLedger(plan)) {
                 List<BackupRecord> all = service(plan, bp, ledger).catalog().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
-                emit(BackupReports.list(all, ctx().clock().instant(), format == Format.JSON));
+                java.util.Map<String, String> tested = new java.util.HashMap<>();
+                dev.preflight.restore.RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
+                        e.outcome().label() + " " + e.time()));
+                emit(BackupReports.list(all, ctx().clock().instant(), format == Format.JSON, tested));
             }
             return ExitCode.OK.code();
         }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             FlagsCommand.class,
             CutoverCommand.class,
             BackupCommand.class,
+            RestoreTestCommand.class,
             AutoComplete.GenerateCompletion.class,
         },
         footerHeading = "%nExit codes:%n",

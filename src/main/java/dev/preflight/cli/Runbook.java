@@ -6,13 +6,12 @@ import dev.preflight.ledger.VerifyResult;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
-import dev.preflight.run.UnavailableSection;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The composition root of {@code preflight run}: the runbook's sections in its order. Capabilities
- * that have not landed are {@link UnavailableSection}s, so a plan that configures them gets NO-GO.
+ * are found here and nowhere else; a section the plan does not configure is left out of the verdict.
  */
 final class Runbook {
     private Runbook() {
@@ -22,7 +21,7 @@ final class Runbook {
         return List.of(
                 new LedgerIntegrity(),
                 new dev.preflight.backup.BackupSection(),
-                new UnavailableSection("restore-test", c -> c.plan().configures("restore_test"), "Restore validation (§2 step 4)"),
+                new dev.preflight.restore.RestoreSection(),
                 new dev.preflight.audit.AuditSection(),
                 new dev.preflight.deps.DepsSection(),
                 new dev.preflight.flags.FlagsSection(),

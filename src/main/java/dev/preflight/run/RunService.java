@@ -48,10 +48,6 @@ public final class RunService {
                     r = new SectionResult.Error(s.name(), "section crashed: " + e);
                     ctx.ledger().append(NewEntry.of(s.name(), "run", Outcome.ERROR, r.summary(), Map.of()));
                 }
-                if (r instanceof SectionResult.NotAvailable) {
-                    ctx.ledger().append(NewEntry.of(s.name(), "run", Outcome.ERROR, r.summary(),
-                            Map.of("reason", "not-available")));
-                }
                 ctx.progress().println("    " + r.label() + ": " + r.summary());
                 ctx.progress().flush();
             }

@@ -3,9 +3,9 @@ package dev.preflight.run;
 import java.util.List;
 
 /**
- * How one section of {@code preflight run} ended. Only {@link Passed} counts towards GO; a section
- * the plan configures but this build cannot check is {@link NotAvailable}, which is a NO-GO reason
- * because nothing unverified is ever reported good.
+ * How one section of {@code preflight run} ended. Only {@link Passed} counts towards GO: a section
+ * that failed or could not complete is a NO-GO reason, because nothing unverified is ever
+ * reported good.
  */
 public sealed interface SectionResult {
     String section();
@@ -27,10 +27,6 @@ public sealed interface SectionResult {
     record Error(String section, String summary) implements SectionResult {
     }
 
-    /** The plan configures this section but this build of Preflight cannot check it yet. */
-    record NotAvailable(String section, String summary) implements SectionResult {
-    }
-
     /** The plan does not configure this section; it is not part of the verdict. */
     record NotConfigured(String section, String summary) implements SectionResult {
     }
@@ -46,8 +42,6 @@ public sealed interface SectionResult {
             return "FAILED";
         } else if (this instanceof Error) {
             return "ERROR";
-        } else if (this instanceof NotAvailable) {
-            return "NOT AVAILABLE";
         }
         return "not configured";
     }

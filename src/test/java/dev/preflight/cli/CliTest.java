@@ -119,14 +119,6 @@ class CliTest {
     }
 
     @Test
-    void configuredButUnavailableSectionsAreNoGo() throws Exception {
-        plan("version: 1\nproject: {name: demo}\nrestore_test: {source: db}\n");
-        CliRun r = run("run", "--ledger", "sqlite:l.db");
-        assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("NO-GO", "restore-test  NOT AVAILABLE", "was NOT verified");
-    }
-
-    @Test
     void secretsFromTheEnvironmentNeverAppearInOutputOrLedger() throws Exception {
         env.put("OWNER_TOKEN", "tok-9f8e7d6c");
         plan("""

@@ -41,10 +41,11 @@ class PlanLoaderTest {
                   - name: staging
                     hosts: local
                   - [oops]
-                restore_test:
-                  password: ${UNDEFINED_VAR}
-                  key: ${file:missing-secret}
-                  other: "${bad var}"
+                risks:
+                  - name: r
+                    title: ${UNDEFINED_VAR}
+                    mitigation: ${file:missing-secret}
+                    controls: [{evidence: audit, subject: "${bad var}", max_age: 1d}]
                 """;
         List<String> got = problems(yaml, Map.of());
         assertThat(got).containsExactly(
@@ -60,10 +61,10 @@ class PlanLoaderTest {
                 "p.yaml:13:11: environments[1].name: duplicate environment name 'staging' (environment names must be unique)",
                 "p.yaml:14:12: environments[1].hosts: expected a list of hosts, got 'local'",
                 "p.yaml:15:5: environments[2]: expected a mapping, got a list",
-                "p.yaml:17:13: restore_test.password: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
-                "p.yaml:18:8: restore_test.key: cannot read secret file " + dir.resolve("missing-secret")
+                "p.yaml:18:12: risks[0].title: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
+                "p.yaml:19:17: risks[0].mitigation: cannot read secret file " + dir.resolve("missing-secret")
                         + " (NoSuchFileException) (check the path in ${file:...})",
-                "p.yaml:19:10: restore_test.other: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
+                "p.yaml:20:43: risks[0].controls[0].subject: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
     }
 
     @Test

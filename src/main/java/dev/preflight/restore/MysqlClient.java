@@ -1,0 +1,124 @@
+package dev.preflight.restore;
+
+import dev.preflight.exec.ProcessResult;
+import dev.preflight.exec.ProcessRunner;
+import dev.preflight.exec.ProcessSpec;
+import dev.preflight.exec.StdinSource;
+import dev.preflight.restore.RestorePlan.MysqlTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The staging server's own SQL client ({@code mariadb} or {@code mysql}) run through the
+ * {@link ProcessRunner}: credentials in a 0600 {@code --defaults-extra-file} (the first argument,
+ * or the tool ignores it) that is deleted on {@link #close()}, never on argv.
+ */
+final class MysqlClient implements AutoCloseable {
+    private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(10);
+
+    private final ProcessRunner runner;
+    private final List<String> client;
+    private final Path dir;
+    private final Path defaults;
+
+    MysqlClient(MysqlTarget target, ProcessRunner runner) throws IOException, InterruptedException {
+        this.runner = runner;
+        this.dir = Files.createTempDirectory("preflight-restore-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        this.defaults = dir.resolve("client.cnf");
+        Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        StringBuilder sb = new StringBuilder("[client]\n");
+        sb.append("host=").append(quote(target.host())).append('\n');
+        sb.append("port=").append(target.port()).append('\n');
+        sb.append("user=").append(quote(target.user())).append('\n');
+        if (target.password() != null) {
+            sb.append("password=").append(quote(target.password().value())).append('\n');
+        }
+        Files.writeString(defaults, sb.toString(), StandardCharsets.UTF_8);
+        this.client = target.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql") : target.clientCommand();
+    }
+
+    /** The client program, for messages. */
+    String program() {
+        return client.get(0);
+    }
+
+    /** Runs SQL (tab-separated rows, no column names, UTC session) in {@code database} (null: none). */
+    ProcessResult query(String database, String sql) throws IOException, InterruptedException {
+        List<String> argv = argv(database);
+        argv.addAll(List.of("--batch", "--skip-column-names", "--raw", "--init-command=SET time_zone='+00:00'",
+                "-e", sql));
+        return runner.run(ProcessSpec.of(argv).withTimeout(QUERY_TIMEOUT));
+    }
+
+    /** Feeds {@code stdin} (a dump) to the client connected to {@code database}. */
+    ProcessResult feed(String database, StdinSource stdin, Duration timeout) throws IOException, InterruptedException {
+        List<String> argv = argv(database);
+        argv.add("--batch");
+        return runner.run(ProcessSpec.of(argv).withStdin(stdin).withTimeout(timeout));
+    }
+
+    private List<String> argv(String database) {
+        List<String> argv = new ArrayList<>(client);
+        argv.add("--defaults-extra-file=" + defaults);
+        if (database != null) {
+            argv.add("--database=" + database);
+        }
+        return argv;
+    }
+
+    private List<String> firstInstalled(String... programs) throws IOException, InterruptedException {
+        for (String p : programs) {
+            if (!runner.run(ProcessSpec.of(p, "--version").withTimeout(Duration.ofMinutes(1))).notFound()) {
+                return List.of(p);
+            }
+        }
+        return List.of(programs[0]);
+    }
+
+    private static String quote(String v) {
+        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** A SQL identifier in backquotes. */
+    static String ident(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    /** A SQL string literal. */
+    static String literal(String v) {
+        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    /** The first line of stderr, or the exit status. */
+    static String why(ProcessResult r) {
+        if (r.startFailure() != null) {
+            return r.startFailure();
+        }
+        if (r.timedOut()) {
+            return "timed out";
+        }
+        String s = r.stderr().strip();
+        if (s.isEmpty()) {
+            return "exit " + r.exitCode();
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(defaults);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // The file is 0600 in a 0700 directory under the temp dir; nothing else can read it.
+        }
+    }
+}

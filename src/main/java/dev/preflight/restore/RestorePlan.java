@@ -1,0 +1,76 @@
+package dev.preflight.restore;
+
+import dev.preflight.plan.Secret;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The plan's {@code restore_test} section (runbook §2 step 4): which backup sources are restored,
+ * into which server, and which smoke checks must pass afterwards.
+ *
+ * @param source            the MySQL/MariaDB backup source restored into {@code target}, or null
+ * @param target            the staging server the dump is restored into (a scratch database), or null
+ * @param rowCountTolerance allowed relative difference between restored row counts and the counts
+ *                          recorded at backup time (the source kept taking writes during the dump)
+ * @param timeout           wall-clock limit of one restore
+ * @param redis             the Redis backup restored into a scratch {@code redis-server}, or null
+ */
+public record RestorePlan(String source, MysqlTarget target, double rowCountTolerance, Duration timeout,
+                          List<SqlCheck> sqlChecks, List<HttpCheck> httpChecks, RedisTarget redis) {
+    public RestorePlan {
+        sqlChecks = List.copyOf(sqlChecks);
+        httpChecks = List.copyOf(httpChecks);
+    }
+
+    /** The backup sources this section restores, MySQL first. */
+    public List<String> sources() {
+        List<String> out = new java.util.ArrayList<>();
+        if (source != null) {
+            out.add(source);
+        }
+        if (redis != null) {
+            out.add(redis.source());
+        }
+        return out;
+    }
+
+    /**
+     * The staging MySQL/MariaDB server.
+     *
+     * @param database      an existing database to restore into, used only with {@code --replace}
+     * @param clientCommand argv prefix of the SQL client; empty means {@code mariadb}, else {@code mysql}
+     */
+    public record MysqlTarget(String host, int port, String user, Secret password, String database,
+                              List<String> clientCommand) {
+        public MysqlTarget {
+            clientCommand = List.copyOf(clientCommand);
+        }
+    }
+
+    /**
+     * A SQL assertion run against the restored database; the first column of the first row is
+     * compared with {@code expect} (see {@link Expectation}).
+     */
+    public record SqlCheck(String name, String sql, Expectation expect) {
+    }
+
+    /**
+     * An HTTP smoke check against the staging application after the restore.
+     *
+     * @param bodyContains text the response body must contain, or null
+     */
+    public record HttpCheck(String name, String url, int status, Duration maxLatency, String bodyContains) {
+    }
+
+    /**
+     * Where a Redis backup is loaded: a scratch {@code redis-server} on a free loopback port.
+     *
+     * @param serverCommand argv prefix of the server; empty means {@code redis-server}
+     * @param startTimeout  how long the server may take to start and load the RDB
+     */
+    public record RedisTarget(String source, List<String> serverCommand, Duration startTimeout) {
+        public RedisTarget {
+            serverCommand = List.copyOf(serverCommand);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package dev.preflight.restore;
+
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.Secret;
+import dev.preflight.plan.SectionParser;
+import dev.preflight.restore.RestorePlan.HttpCheck;
+import dev.preflight.restore.RestorePlan.MysqlTarget;
+import dev.preflight.restore.RestorePlan.RedisTarget;
+import dev.preflight.restore.RestorePlan.SqlCheck;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+
+/** Reads and validates the plan's {@code restore_test} section into a {@link RestorePlan}. */
+public final class RestorePlanParser implements SectionParser<RestorePlan> {
+    private static final Pattern DB_NAME = Pattern.compile("[A-Za-z0-9_]{1,64}");
+
+    @Override
+    public String key() {
+        return "restore_test";
+    }
+
+    @Override
+    public RestorePlan parse(Node node, PlanReader r, Plan context) {
+        MappingNode m = r.mapping(node, "restore_test");
+        if (m == null) {
+            return null;
+        }
+        String p = "restore_test";
+        Map<String, Node> k = r.keys(m, p, List.of("source", "target", "row_count_tolerance", "timeout",
+                "sql_checks", "http_checks", "redis"));
+        String source = r.optional(k, p, "source");
+        Double tolerance = r.decimal(k, p, "row_count_tolerance", 0.0, 0.0, 1.0);
+        Duration timeout = r.duration(k, p, "timeout", Duration.ofHours(6));
+        MysqlTarget target = null;
+        if (k.get("target") != null && (Node) r.mapping(k.get("target"), p + ".target") instanceof MappingNode tm) {
+            String tp = p + ".target";
+            Map<String, Node> tk = r.keys(tm, tp, List.of("host", "port", "user", "password", "database",
+                    "client_command"));
+            String host = r.optional(tk, tp, "host", "127.0.0.1");
+            Integer port = r.integer(tk, tp, "port", 3306, 1, 65535);
+            String user = r.optional(tk, tp, "user", "root");
+            String pw = r.optional(tk, tp, "password");
+            String db = r.optional(tk, tp, "database");
+            if (db != null && !DB_NAME.matcher(db).matches()) {
+                r.problem(tk.get("database"), tp + ".database", "bad database name '" + db + "'",
+                        "letters, digits and '_' only, at most 64");
+                db = null;
+            }
+            List<String> client = command(r, tk.get("client_command"), tp + ".client_command");
+            if (port != null) {
+                target = new MysqlTarget(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db,
+                        client);
+            }
+        }
+        if (source != null && k.get("target") == null) {
+            r.problem(m, p + ".target", "required field is missing",
+                    "add target: {host: staging-db, user: restore, password: ${STAGING_DB_PASSWORD}}");
+        }
+        if (source == null && k.get("target") != null) {
+            r.problem(k.get("target"), p + ".source", "a target needs a source",
+                    "add source: <the name of a mysql source in backups.sources>");
+        }
+        Set<String> names = new HashSet<>();
+        List<SqlCheck> sql = r.list(k.get("sql_checks"), p + ".sql_checks", (cm, cp) -> {
+            Map<String, Node> ck = r.keys(cm, cp, List.of("name", "sql", "expect"));
+            String name = r.required(cm, ck, cp, "name");
+            r.unique(ck.get("name"), cp + ".name", name, names, "check");
+            String q = r.required(cm, ck, cp, "sql");
+            String e = r.required(cm, ck, cp, "expect");
+            Expectation ex = null;
+            if (e != null) {
+                try {
+                    ex = Expectation.parse(e);
+                } catch (IllegalArgumentException x) {
+                    r.problem(ck.get("expect"), cp + ".expect", x.getMessage(),
+                            "e.g. \"> 0\", \"= 42\", \"ok\" or \"within 24h of backup\"");
+                }
+            }
+            return name == null || q == null || ex == null ? null : new SqlCheck(name, q, ex);
+        });
+        if (!sql.isEmpty() && source == null) {
+            r.problem(k.get("sql_checks"), p + ".sql_checks", "SQL checks need a restored database",
+                    "add source and target");
+        }
+        List<HttpCheck> http = r.list(k.get("http_checks"), p + ".http_checks", (cm, cp) -> {
+            Map<String, Node> ck = r.keys(cm, cp, List.of("name", "url", "status", "max_latency", "body_contains"));
+            String name = r.required(cm, ck, cp, "name");
+            r.unique(ck.get("name"), cp + ".name", name, names, "check");
+            String url = r.required(cm, ck, cp, "url");
+            if (url != null) {
+                try {
+                    URI u = URI.create(url);
+                    if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+                        throw new IllegalArgumentException("scheme");
+                    }
+                } catch (IllegalArgumentException x) {
+                    r.problem(ck.get("url"), cp + ".url", "not an http(s) URL: '" + url + "'", null);
+                    url = null;
+                }
+            }
+            Integer status = r.integer(ck, cp, "status", 200, 100, 599);
+            Duration lat = r.duration(ck, cp, "max_latency", Duration.ofSeconds(5));
+            String body = r.optional(ck, cp, "body_contains");
+            return name == null || url == null || status == null || lat == null ? null
+                    : new HttpCheck(name, url, status, lat, body);
+        });
+        RedisTarget redis = null;
+        if (k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
+            String rp = p + ".redis";
+            Map<String, Node> rk = r.keys(rm, rp, List.of("source", "server_command", "start_timeout"));
+            String rs = r.required(rm, rk, rp, "source");
+            List<String> cmd = command(r, rk.get("server_command"), rp + ".server_command");
+            Duration start = r.duration(rk, rp, "start_timeout", Duration.ofMinutes(5));
+            if (rs != null && start != null) {
+                redis = new RedisTarget(rs, cmd, start);
+            }
+        }
+        if (source == null && k.get("redis") == null) {
+            r.problem(m, p + ".source", "nothing to restore", "add source and target (MySQL/MariaDB) or redis");
+        }
+        if (tolerance == null || timeout == null) {
+            return null;
+        }
+        return new RestorePlan(source, target, tolerance, timeout, sql, http, redis);
+    }
+
+    /** A command as a list of argv strings, or one string naming the program. */
+    private static List<String> command(PlanReader r, Node n, String p) {
+        if (n == null) {
+            return List.of();
+        }
+        if (n instanceof ScalarNode) {
+            String s = r.scalar(n, p);
+            return s == null || s.isBlank() ? List.of() : List.of(s);
+        }
+        List<String> out = new ArrayList<>(r.stringList(n, p));
+        if (out.isEmpty()) {
+            r.problem(n, p, "must name a program", "e.g. [/usr/bin/mariadb]");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.preflight.restore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one restore test of one backup did.
+ *
+ * @param backupId    ledger id of the backup entry tested (null when none could be chosen)
+ * @param backupSeq   its ledger sequence number
+ * @param location    the copy restored
+ * @param restoredTo  the scratch database ({@code db}) or scratch Redis ({@code 127.0.0.1:port dir})
+ * @param restoreTime time to load the data (the RTO figure), null when it did not get that far
+ * @param bytes       artifact size as stored; {@code dataBytes} uncompressed
+ * @param kept        the scratch database or server was left in place ({@code --keep})
+ * @param mysql       what the checks of a MySQL restore compare against, null for Redis
+ * @param entryId     the {@code restore-test} ledger entry
+ */
+public record RestoreResult(String source, String type, String backupId, long backupSeq, String file,
+                            String location, String restoredTo, Duration restoreTime, long bytes, long dataBytes,
+                            List<Check> checks, String failure, boolean kept, MysqlRestored mysql,
+                            List<String> cleanup, String entryId) {
+    public RestoreResult {
+        checks = List.copyOf(checks);
+        cleanup = List.copyOf(cleanup);
+    }
+
+    /** Passed when nothing failed: every check passed and the restore itself did. */
+    public boolean passed() {
+        return failure == null && checks.stream().allMatch(Check::passed);
+    }
+
+    /** The failed checks. */
+    public List<Check> failed() {
+        return checks.stream().filter(c -> !c.passed()).toList();
+    }
+
+    /**
+     * A restored MySQL/MariaDB database and what its checks compare with.
+     *
+     * @param found     what the dump creates (scanned while it was streamed)
+     * @param estimates per-table row counts recorded at backup time (information_schema estimates)
+     */
+    public record MysqlRestored(String database, DumpScanner.Found found, Map<String, Long> estimates,
+                                java.time.Instant backupTime) {
+    }
+}

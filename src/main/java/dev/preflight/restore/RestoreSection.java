@@ -1,0 +1,57 @@
+package dev.preflight.restore;
+
+import dev.preflight.backup.BackupFactories;
+import dev.preflight.backup.BackupPlan;
+import dev.preflight.core.PreflightException;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.run.RunContext;
+import dev.preflight.run.Section;
+import dev.preflight.run.SectionResult;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Restore validation as a section of {@code preflight run} (§2 step 4): newest backup of each source. */
+public final class RestoreSection implements Section {
+    @Override
+    public String name() {
+        return "restore-test";
+    }
+
+    @Override
+    public boolean configured(RunContext c) {
+        return c.plan().configures("restore_test");
+    }
+
+    @Override
+    public SectionResult run(RunContext ctx) {
+        RestorePlan plan = ctx.plan().section("restore_test", RestorePlan.class).orElse(null);
+        BackupPlan backups = ctx.plan().section("backups", BackupPlan.class).orElse(null);
+        if (plan == null || backups == null) {
+            return new SectionResult.Failed(name(), "restore tests need the restore_test and backups sections",
+                    List.of(plan == null ? "restore_test could not be read" : "the plan has no backups section"));
+        }
+        try (LocalProcessRunner runner = new LocalProcessRunner(ctx.plan().secrets())) {
+            RestoreService service = new RestoreService(plan, backups, ctx.ledger(), ctx.clock(),
+                    BackupFactories.stores(), runner, ctx.progress(), ctx.plan().secrets());
+            List<RestoreResult> results = service.run(null, new RestoreService.Options(null, false, false));
+            List<String> reasons = new ArrayList<>();
+            for (RestoreResult r : results) {
+                if (!r.passed()) {
+                    reasons.add(r.source() + ": " + (r.failure() != null ? r.failure() : String.join("; ",
+                            r.failed().stream().map(c -> c.kind() + " " + c.name() + ": " + c.detail()).toList())));
+                }
+            }
+            if (reasons.isEmpty()) {
+                return new SectionResult.Passed(name(), results.size() + " backup(s) restored into scratch targets, "
+                        + "every smoke check passed (" + String.join(", ", results.stream().map(r -> r.source() + " "
+                        + RestoreService.seconds(r.restoreTime())).toList()) + ")");
+            }
+            return new SectionResult.Failed(name(), reasons.size() + " of " + results.size()
+                    + " restore test(s) failed", reasons);
+        } catch (PreflightException e) {
+            return new SectionResult.Error(name(), e.getMessage());
+        } catch (java.io.IOException e) {
+            return new SectionResult.Error(name(), String.valueOf(e.getMessage()));
+        }
+    }
+}

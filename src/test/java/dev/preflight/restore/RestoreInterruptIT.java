@@ -1,0 +1,89 @@
+package dev.preflight.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restore test interrupted (SIGTERM, as Ctrl-C ends the JVM the same way) while its scratch
+ * database exists: the shutdown hook drops it. Runs the packaged jar as a real process.
+ */
+class RestoreInterruptIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInterruptedRestoreTestStillDropsItsScratchDatabase() throws Exception {
+        String db = "pf_ri_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        CountDownLatch hit = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // The smoke check hangs here, after the restore, until the test ends: the scratch database exists.
+        server.createContext("/health", x -> {
+            hit.countDown();
+            try {
+                release.await(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            x.sendResponseHeaders(200, -1);
+            x.close();
+        });
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        try {
+            RestoreHarness.sql("CREATE DATABASE " + db + "; CREATE TABLE " + db + ".t (id INT); INSERT INTO " + db
+                    + ".t VALUES (1),(2);");
+            Files.writeString(dir.resolve("preflight.yaml"), """
+                    version: 1
+                    project: {name: interrupt}
+                    backups:
+                      destinations: [{name: onprem, type: local, path: onprem}]
+                      sources:
+                        - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: %s}}
+                    restore_test:
+                      source: db
+                      target: {host: 127.0.0.1, user: root}
+                      http_checks:
+                        - {name: app, url: "http://127.0.0.1:%d/health", max_latency: 60s}
+                    """.formatted(db, server.getAddress().getPort()));
+            assertThat(launch("backup", "run").waitFor()).isZero();
+
+            Process p = launch("restore-test");
+            assertThat(hit.await(3, TimeUnit.MINUTES)).as("the HTTP check was reached").isTrue();
+            assertThat(RestoreHarness.databases(db + "_restore_")).hasSize(1);
+
+            p.destroy();
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+            assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+        } finally {
+            release.countDown();
+            server.stop(0);
+            RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
+            for (String d : RestoreHarness.databases(db + "_restore_")) {
+                RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
+            }
+        }
+    }
+
+    private Process launch(String... args) throws Exception {
+        List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar",
+                Path.of("target/preflight.jar").toAbsolutePath().toString(), "--plan",
+                dir.resolve("preflight.yaml").toString()));
+        argv.addAll(List.of(args));
+        return new ProcessBuilder(argv).redirectOutput(dir.resolve("out-" + args[0] + ".txt").toFile())
+                .redirectError(dir.resolve("err-" + args[0] + ".txt").toFile()).start();
+    }
+}
