@@ -97,7 +97,7 @@ public final class BackupService {
 
     /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
     public RunResult run(Source source) {
-        try (BackupLock lock = BackupLock.acquire(plan.lockDir(), source.name(), clock.instant())) {
+        try (dev.preflight.core.HolderLock lock = BackupLock.acquire(plan.lockDir(), source.name(), clock.instant())) {
             return runLocked(source);
         }
     }

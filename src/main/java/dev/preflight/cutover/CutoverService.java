@@ -93,7 +93,7 @@ public final class CutoverService {
         return CutoverHistory.read(ledger, cp.environment());
     }
 
-    private CutoverLock lock() {
+    private dev.preflight.core.HolderLock lock() {
         return dryRun ? null : CutoverLock.acquire(lockDir, cp.environment(), holder);
     }
 
@@ -105,7 +105,7 @@ public final class CutoverService {
             throw PreflightException.usage("start runs to green-prepared, expanded, promoted or switched, not "
                     + until.label(), "the stable window is 'cutover resume' after the window, contract is 'cutover contract'");
         }
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             CutoverHistory h = history();
             if (!h.state().terminal() || h.open() != null) {
                 throw PreflightException.state("a cutover of " + cp.environment() + " is already in progress (state "
@@ -134,7 +134,7 @@ public final class CutoverService {
 
     /** Continues the current cutover from its last completed step up to the target it was started with. */
     public int resume() {
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.cutoverId() == null) {
                 throw PreflightException.state("no cutover of " + cp.environment() + " was ever started",
@@ -163,7 +163,7 @@ public final class CutoverService {
 
     /** Runs the smoke suite against green and, only if it passes, moves the load balancer to green. */
     public int switchTraffic() {
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.SWITCHED || h.state() == CutoverState.STABLE) {
                 out.println("already switched: traffic of " + cp.environment() + " is on green (state "
@@ -184,7 +184,7 @@ public final class CutoverService {
 
     /** Moves traffic back to blue (from switched or stable only), verifies it and records the elapsed time. */
     public int failback() {
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             return failbackLocked(history());
         }
     }
@@ -211,7 +211,7 @@ public final class CutoverService {
      * passed (or {@code maxRounds} rounds, 0 = no limit); a breach triggers the plan's policy.
      */
     public int monitor(int maxRounds) {
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.STABLE) {
                 out.println("already stable: the window of " + cp.environment() + " passed without a breach");
@@ -259,7 +259,7 @@ public final class CutoverService {
      * {@code confirmed}: it is the point of no return.
      */
     public int contract(boolean confirmed) {
-        try (CutoverLock ignored = lock()) {
+        try (dev.preflight.core.HolderLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.CONTRACTED) {
                 out.println("already contracted: the cutover of " + cp.environment() + " is complete");

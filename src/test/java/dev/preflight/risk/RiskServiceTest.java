@@ -10,11 +10,9 @@ import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import java.nio.file.Path;
-import java.time.Clock;
+import dev.preflight.testing.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -27,29 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * real SQLite ledger at chosen times. The academy plan's own risk register is what is assessed.
  */
 class RiskServiceTest {
-    /** A clock the test moves: evidence is written "then", the assessment happens "now". */
-    static final class TestClock extends Clock {
-        Instant now = Instant.parse("2026-11-20T09:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     @TempDir
     Path dir;
-    TestClock clock = new TestClock();
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-20T09:00:00Z"));
     Ledger ledger;
     RiskPlan register;
     final Instant assessAt = Instant.parse("2026-11-24T10:00:00Z");
@@ -67,12 +45,12 @@ class RiskServiceTest {
     }
 
     private void at(Duration before, String kind, String subject, Outcome o, Map<String, Object> payload) {
-        clock.now = assessAt.minus(before);
+        clock.set(assessAt.minus(before));
         ledger.append(NewEntry.of(kind, subject, o, kind + " " + o.label(), payload));
     }
 
     private RiskResult assess(String risk) {
-        clock.now = assessAt;
+        clock.set(assessAt);
         RiskPlan.Risk r = register.risks().stream().filter(x -> x.name().equals(risk)).findFirst().orElseThrow();
         return new RiskService(ledger, clock).assess(r);
     }
@@ -117,7 +95,7 @@ class RiskServiceTest {
         assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.OPEN);
         at(Duration.ofHours(1), "flags-validate", "academy", Outcome.PASSED, Map.of());
         assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.MITIGATED);
-        clock.now = assessAt.plus(Duration.ofDays(2));
+        clock.set(assessAt.plus(Duration.ofDays(2)));
         RiskResult later = new RiskService(ledger, clock).assess(register.risks().get(2));
         assertThat(later.risk().name()).isEqualTo("flag-misconfiguration");
         assertThat(later.status()).isEqualTo(RiskResult.Status.AT_RISK);
