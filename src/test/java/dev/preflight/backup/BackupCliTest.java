@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Json;
@@ -22,7 +23,7 @@ class BackupCliTest {
     void usageErrorsExitTwo() throws Exception {
         BackupCliHarness cli = cli();
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: x}\n");
-        BackupCliHarness.Result none = cli.run("backup", "list");
+        CliRun none = cli.run("backup", "list");
         assertThat(none.code()).isEqualTo(2);
         assertThat(none.err()).contains("the plan has no 'backups' section");
         Files.writeString(dir.resolve("preflight.yaml"), """
@@ -32,12 +33,12 @@ class BackupCliTest {
                   destinations: [{name: d, type: local, path: out}]
                   sources: [{name: db, type: mysql, mysql: {database: app}}]
                 """);
-        BackupCliHarness.Result unknown = cli.run("backup", "run", "--source", "nope");
+        CliRun unknown = cli.run("backup", "run", "--source", "nope");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no source named 'nope'", "sources: db");
         assertThat(cli.run("backup", "list", "--format", "junit").code()).isEqualTo(2);
         assertThat(cli.run("backup", "schedule", "--style", "anacron").code()).isEqualTo(2);
-        BackupCliHarness.Result help = cli.run("backup", "--help");
+        CliRun help = cli.run("backup", "--help");
         assertThat(help.out()).contains("run", "list", "verify", "prune", "schedule");
     }
 
@@ -52,7 +53,7 @@ class BackupCliTest {
                       destinations: [{name: d, type: local, path: out}]
                       sources: [{name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: %s}}]
                     """.formatted(db.name));
-            BackupCliHarness.Result ok = cli.run("run", "--format", "json");
+            CliRun ok = cli.run("run", "--format", "json");
             assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
             assertThat(Json.parse(ok.out()).path("verdict").asText()).isEqualTo("GO");
             assertThat(ok.out()).contains("1 source(s) backed up and verified in every location");
@@ -64,10 +65,10 @@ class BackupCliTest {
                       destinations: [{name: d, type: local, path: out}]
                       sources: [{name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: pf_no_such_db}}]
                     """);
-            BackupCliHarness.Result bad = cli.run("run");
+            CliRun bad = cli.run("run");
             assertThat(bad.code()).isEqualTo(1);
             assertThat(bad.out()).contains("NO-GO", "backups", "FAILED");
-            BackupCliHarness.Result json = cli.run("backup", "list", "--format", "json");
+            CliRun json = cli.run("backup", "list", "--format", "json");
             assertThat(json.code()).isZero();
             assertThat(Json.parse(json.out())).hasSize(1);
         }

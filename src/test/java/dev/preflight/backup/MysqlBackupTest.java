@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -78,7 +79,7 @@ class MysqlBackupTest {
     @Test
     void dumpsEverySchemaObjectToBothDestinationsAndRecordsTheChecksumOfEveryCopy() throws Exception {
         plan("gzip", null);
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASSED  academy-db  academy-2026-01-05-0130.sql.gz", "onprem: ", "second: ",
                 "1 backup(s) passed, 0 failed");
@@ -121,7 +122,7 @@ class MysqlBackupTest {
                 "| 2026-02-04 |");
 
         // Verify passes on intact copies and is recorded.
-        BackupCliHarness.Result v = cli.run("backup", "verify");
+        CliRun v = cli.run("backup", "verify");
         assertThat(v.code()).as(v.out() + v.err()).isZero();
         assertThat(v.out()).contains("2 copies verified, 0 failed");
         assertThat(cli.entries("backup-verify")).singleElement().extracting(LedgerEntry::outcome).isEqualTo(Outcome.PASSED);
@@ -144,7 +145,7 @@ class MysqlBackupTest {
         return w;
     }
 
-    private void assertFailedWithoutArtifacts(BackupCliHarness.Result r, String why) throws Exception {
+    private void assertFailedWithoutArtifacts(CliRun r, String why) throws Exception {
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED  academy-db", why, "no copy kept", "0 backup(s) passed, 1 failed");
         for (String d : List.of("onprem", "second")) {
@@ -193,7 +194,7 @@ class MysqlBackupTest {
         plan("none", null);
         try (dev.preflight.core.HolderLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
                 Instant.parse("2026-01-05T01:29:00Z"))) {
-            BackupCliHarness.Result r = cli.run("backup", "run");
+            CliRun r = cli.run("backup", "run");
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.out()).contains("LOCKED", "a backup of source 'academy-db' is already running",
                     "pid " + ProcessHandle.current().pid(), "since 2026-01-05T01:29:00Z");
@@ -220,7 +221,7 @@ class MysqlBackupTest {
                       mysql: {host: 127.0.0.1, user: root, password: "${DB_PW:-}", database: %s}
                       dump_command: "%s"
                 """.formatted(db.name, w));
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         String s = Files.readString(seen);
         assertThat(s).contains("--single-transaction --routines --triggers --events " + db.name, "MODE 600",
@@ -254,7 +255,7 @@ class MysqlBackupTest {
                       dump_command: ["%s"]
                       client_command: ["%s"]
                 """.formatted(db.name, dump, client));
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(Files.readString(seen)).contains("--events --set-gtid-purged=OFF " + db.name);
         JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");

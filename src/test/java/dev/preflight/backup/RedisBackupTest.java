@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -87,7 +88,7 @@ class RedisBackupTest {
                 """.formatted(redis.port, mode));
     }
 
-    private void assertBackupOfSeed(BackupCliHarness.Result r) throws Exception {
+    private void assertBackupOfSeed(CliRun r) throws Exception {
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out() + r.err()).doesNotContain("s3cret-redis-pw");
         LedgerEntry e = cli.entries("backup").get(0);
@@ -151,7 +152,7 @@ class RedisBackupTest {
                   sources:
                     - {name: cache, type: redis, redis: {host: 127.0.0.1, port: %d, password: wrong-password}}
                 """.formatted(redis.port));
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED  cache  AUTH refused");
         assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).isEmpty();
@@ -179,7 +180,7 @@ class RedisBackupTest {
                       dump_command: ["%s"]
                       compression: gzip
                 """.formatted(redis.port, w));
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED  cache  the RDB is not valid: unexpected end of file before the EOF opcode");
         assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).isEmpty();
@@ -219,7 +220,7 @@ class RedisBackupTest {
         redis = new PrivateRedis(dir.resolve("redis"), "--requirepass", "s3cret-redis-pw", "--rdbchecksum", "no");
         redisCli("SET", "a", "1");
         plan("sync");
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
         assertThat(facts.path("crc64_verified").asBoolean()).isFalse();

@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,7 +97,7 @@ class S3BackupTest {
                 """.formatted(s3.yaml(), s3.yaml()));
         client.createBucket(b -> b.bucket("academy-backups"));
 
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(r.out() + r.err()).doesNotContain(InProcessS3.SECRET);
         assertThat(r.out()).contains("academy-assets-2026-01-05-0130.manifest.json",
@@ -127,7 +128,7 @@ class S3BackupTest {
         client.putObject(b -> b.bucket("academy-assets-backup-2026-01-05").key("img/logo.png"),
                 RequestBody.fromBytes("damaged".getBytes(StandardCharsets.UTF_8)));
         cli.clock.set(Instant.parse("2026-01-05T02:30:00Z"));
-        BackupCliHarness.Result r2 = cli.run("backup", "run");
+        CliRun r2 = cli.run("backup", "run");
         assertThat(r2.code()).as(r2.out() + r2.err()).isZero();
         LedgerEntry second = cli.entries("backup").get(1);
         JsonNode f2 = BackupCliHarness.payload(second).path("facts");
@@ -145,7 +146,7 @@ class S3BackupTest {
         // Verify re-reads both manifests in both locations; a deleted S3 copy is named.
         assertThat(cli.run("backup", "verify").code()).isZero();
         client.deleteObject(b -> b.bucket("academy-backups").key("manifests/academy-assets-2026-01-05-0130.manifest.json"));
-        BackupCliHarness.Result v = cli.run("backup", "verify");
+        CliRun v = cli.run("backup", "verify");
         assertThat(v.code()).isEqualTo(1);
         assertThat(v.out()).contains("MISSING ", "offsite: s3://academy-backups/manifests/academy-assets-2026-01-05-0130.manifest.json",
                 "4 copies verified, 1 failed");
@@ -166,7 +167,7 @@ class S3BackupTest {
                       retention: 7d
                 """.formatted(s3.yaml()));
         assertThat(cli.run("backup", "run").code()).isZero();
-        BackupCliHarness.Result ok = cli.run("backup", "verify");
+        CliRun ok = cli.run("backup", "verify");
         assertThat(ok.code()).as(ok.out()).isZero();
         assertThat(ok.out()).contains("bucket: s3://academy-assets-backup-2026-01-05/ (5 objects)");
 
@@ -175,7 +176,7 @@ class S3BackupTest {
         byte[] banner = objects.get("img/banner.jpg").clone();
         banner[1000] ^= 0x01;
         client.putObject(b -> b.bucket(day1).key("img/banner.jpg"), RequestBody.fromBytes(banner));
-        BackupCliHarness.Result bad = cli.run("backup", "verify");
+        CliRun bad = cli.run("backup", "verify");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("MISSING   ", "bucket: s3://" + day1 + "/img/logo.png",
                 "MISMATCH", "bucket: s3://" + day1 + "/img/banner.jpg",
@@ -185,7 +186,7 @@ class S3BackupTest {
         client.putObject(b -> b.bucket(day1).key("unrelated/keep.txt"), RequestBody.fromBytes(new byte[] {7}));
         cli.clock.set(Instant.parse("2026-01-13T01:30:00Z"));
         assertThat(cli.run("backup", "run").code()).isZero();
-        BackupCliHarness.Result prune = cli.run("backup", "prune", "--apply");
+        CliRun prune = cli.run("backup", "prune", "--apply");
         assertThat(prune.code()).as(prune.out()).isZero();
         assertThat(prune.out()).contains("its bucket copy s3://" + day1 + "/ goes too", "1 backup(s) deleted, 1 kept");
         // Only what the manifest listed is deleted: an object someone else put there stays.
@@ -209,7 +210,7 @@ class S3BackupTest {
                           s3: {bucket: assets, target_bucket: backups, target_prefix: "assets-{date}/", %s,
                                target: {%s}}
                     """.formatted(s3.yaml(), other.yaml()));
-            BackupCliHarness.Result r = cli.run("backup", "run");
+            CliRun r = cli.run("backup", "run");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
             assertThat(facts.path("copy").asText()).isEqualTo("streamed");
@@ -237,7 +238,7 @@ class S3BackupTest {
                           compression: gzip
                           name_pattern: "academy-{date}-{time}"
                     """.formatted(s3.yaml(), db.name));
-            BackupCliHarness.Result r = cli.run("backup", "run");
+            CliRun r = cli.run("backup", "run");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             LedgerEntry e = cli.entries("backup").get(0);
             assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
@@ -252,7 +253,7 @@ class S3BackupTest {
             byte[] flipped = stored;
             client.putObject(b -> b.bucket("academy-backups").key("academy-2026-01-05-0130.sql.gz"),
                     RequestBody.fromBytes(flipped));
-            BackupCliHarness.Result v = cli.run("backup", "verify");
+            CliRun v = cli.run("backup", "verify");
             assertThat(v.code()).isEqualTo(1);
             assertThat(v.out()).contains("MISMATCH", "offsite: s3://academy-backups/academy-2026-01-05-0130.sql.gz",
                     "1 copy verified, 1 failed");
@@ -272,7 +273,7 @@ class S3BackupTest {
                       sources:
                         - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: %s}}
                     """.formatted(s3.yaml(), db.name));
-            BackupCliHarness.Result r = cli.run("backup", "run");
+            CliRun r = cli.run("backup", "run");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("FAILED  db");
             assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).isEmpty();

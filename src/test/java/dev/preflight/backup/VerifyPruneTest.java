@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -56,7 +57,7 @@ class VerifyPruneTest {
 
     private String backupAt(Instant t) {
         cli.clock.set(t);
-        BackupCliHarness.Result r = cli.run("backup", "run");
+        CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         List<LedgerEntry> e = cli.entries("backup");
         return e.get(e.size() - 1).id();
@@ -88,7 +89,7 @@ class VerifyPruneTest {
         }
         Files.delete(inSecond);
 
-        BackupCliHarness.Result v = cli.run("backup", "verify");
+        CliRun v = cli.run("backup", "verify");
         assertThat(v.code()).isEqualTo(1);
         assertThat(v.out()).contains("MISMATCH", "onprem: " + inOnprem, "!= recorded " + p.path("sha256").asText(),
                 "MISSING ", "second: " + inSecond, "0 copies verified, 2 failed");
@@ -98,9 +99,9 @@ class VerifyPruneTest {
         assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(last.summary()).contains(inOnprem + " mismatch", inSecond + " missing");
 
-        BackupCliHarness.Result list = cli.run("backup", "list");
+        CliRun list = cli.run("backup", "list");
         assertThat(list.out()).contains("FAILED ");
-        BackupCliHarness.Result byId = cli.run("backup", "verify", "--id", cli.entries("backup").get(0).id().substring(0, 8));
+        CliRun byId = cli.run("backup", "verify", "--id", cli.entries("backup").get(0).id().substring(0, 8));
         assertThat(byId.code()).isEqualTo(1);
         assertThat(cli.run("backup", "verify", "--id", "nope").code()).isEqualTo(2);
     }
@@ -115,14 +116,14 @@ class VerifyPruneTest {
 
         // Day 21: only the first has expired. A dry run deletes nothing.
         cli.clock.set(T0.plus(Duration.ofDays(21)));
-        BackupCliHarness.Result dry = cli.run("backup", "prune");
+        CliRun dry = cli.run("backup", "prune");
         assertThat(dry.code()).isZero();
         assertThat(dry.out()).contains("delete   " + first.substring(0, 8), "keep     " + second.substring(0, 8),
                 "keep     " + third.substring(0, 8), "1 backup(s) would be deleted (dry run: add --apply), 2 kept");
         assertThat(firstCopy).exists();
         assertThat(cli.entries("backup-prune")).isEmpty();
 
-        BackupCliHarness.Result applied = cli.run("backup", "prune", "--apply");
+        CliRun applied = cli.run("backup", "prune", "--apply");
         assertThat(applied.code()).isZero();
         assertThat(applied.out()).contains("deleted  " + first.substring(0, 8), "1 backup(s) deleted, 2 kept");
         assertThat(firstCopy).doesNotExist();
@@ -134,7 +135,7 @@ class VerifyPruneTest {
 
         // Day 40: everything has expired; the newest verified backup stays.
         cli.clock.set(T0.plus(Duration.ofDays(40)));
-        BackupCliHarness.Result late = cli.run("backup", "prune", "--apply");
+        CliRun late = cli.run("backup", "prune", "--apply");
         assertThat(late.code()).isZero();
         assertThat(late.out()).contains("deleted  " + second.substring(0, 8), "keep*    " + third.substring(0, 8),
                 "newest verified backup of db is always kept", "1 backup(s) deleted, 1 kept");
@@ -153,20 +154,20 @@ class VerifyPruneTest {
         assertThat(cli.run("backup", "verify").code()).isEqualTo(1);
 
         cli.clock.set(T0.plus(Duration.ofDays(30)));
-        BackupCliHarness.Result r = cli.run("backup", "prune");
+        CliRun r = cli.run("backup", "prune");
         assertThat(r.out()).contains("keep*    " + first.substring(0, 8), "delete   " + second.substring(0, 8));
     }
 
     @Test
     void verifyWithNothingRecordedIsNotASuccess() {
-        BackupCliHarness.Result r = cli.run("backup", "verify");
+        CliRun r = cli.run("backup", "verify");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("no backup is recorded");
     }
 
     @Test
     void scheduleprintsCrontabAndSystemdUnits() {
-        BackupCliHarness.Result r = cli.run("backup", "schedule", "--at", "01:30", "--preflight", "/opt/preflight/bin/preflight");
+        CliRun r = cli.run("backup", "schedule", "--at", "01:30", "--preflight", "/opt/preflight/bin/preflight");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("CRON_TZ=UTC",
                 "30 1 * * * cd '" + dir + "' && '/opt/preflight/bin/preflight' --plan '" + dir.resolve("preflight.yaml")

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ public final class CutoverBench {
             p.waitFor(60, TimeUnit.SECONDS);
             code = p.exitValue();
         } else {
-            CutoverCli.Result r = cli.run("cutover", cmd);
+            CliRun r = cli.run("cutover", cmd);
             code = r.code();
             out = r.all();
         }

@@ -1,16 +1,13 @@
 package dev.preflight.cutover;
 
-import dev.preflight.cli.Cli;
-import dev.preflight.cli.CliContext;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Ledgers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.preflight.testing.CliRun;
 import dev.preflight.testing.MovableClock;
 import java.time.Instant;
 import java.util.List;
@@ -21,12 +18,6 @@ import java.util.Map;
  * clock the test moves (for the stable window), and reads the ledger the commands wrote.
  */
 final class CutoverCli {
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
     final Path dir;
     final MovableClock clock;
 
@@ -39,11 +30,8 @@ final class CutoverCli {
         this.clock = new MovableClock(start);
     }
 
-    Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Cli.run(new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(), clock, dir, false), args);
-        return new Result(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(dir, Map.of(), clock, args);
     }
 
     void plan(String cutoverSection) throws Exception {

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Secrets;
@@ -67,43 +68,43 @@ class CutoverContractTest {
         assertThat(cli.run("cutover", "start").code()).isZero();
         Clock switchedAt = Clock.fixed(cli.clock.instant(), cli.clock.getZone());
 
-        CutoverCli.Result m = cli.run("cutover", "monitor", "--rounds", "1");
+        CliRun m = cli.run("cutover", "monitor", "--rounds", "1");
         assertThat(m.code()).as(m.all()).isZero();
         assertThat(m.out()).contains("monitor round: 1 check(s) within limits",
                 "stable window of staging ends at 2027-01-10T01:00:00Z (24h from now); no breach in 1 round(s)");
 
         cli.clock.advance(Duration.ofHours(23));
-        CutoverCli.Result early = cli.run("cutover", "contract", "--yes");
+        CliRun early = cli.run("cutover", "contract", "--yes");
         assertThat(early.code()).isEqualTo(1);
         assertThat(early.out()).contains("REFUSED: contract of staging: the stable window of 24h has not passed: it ends at "
                 + "2027-01-10T01:00:00Z (1h from now)");
         assertThat(dir.resolve("contracted")).doesNotExist();
 
         cli.clock.advance(Duration.ofHours(2));
-        CutoverCli.Result noBackup = cli.run("cutover", "contract", "--yes");
+        CliRun noBackup = cli.run("cutover", "contract", "--yes");
         assertThat(noBackup.code()).isEqualTo(1);
         assertThat(noBackup.out()).contains("no backup is on record: the ledger has no 'backup' entry with outcome passed");
 
         backup(switchedAt);
-        CutoverCli.Result oldBackup = cli.run("cutover", "contract", "--yes");
+        CliRun oldBackup = cli.run("cutover", "contract", "--yes");
         assertThat(oldBackup.code()).isEqualTo(1);
         assertThat(oldBackup.out()).contains("is 25h old, older than backup_max_age 24h");
 
         backup(cli.clock);
-        CutoverCli.Result unconfirmed = cli.run("cutover", "contract");
+        CliRun unconfirmed = cli.run("cutover", "contract");
         assertThat(unconfirmed.code()).isEqualTo(2);
         assertThat(unconfirmed.out()).contains("WARNING: contract is the point of no return");
         assertThat(unconfirmed.err()).contains("contract needs confirmation: nothing was run", "--yes");
         assertThat(dir.resolve("contracted")).doesNotExist();
 
-        CutoverCli.Result ok = cli.run("cutover", "contract", "--yes");
+        CliRun ok = cli.run("cutover", "contract", "--yes");
         assertThat(ok.code()).as(ok.all()).isZero();
         assertThat(ok.out()).contains("WARNING: contract is the point of no return", "stable: PASSED - stable window of 24h",
                 "contract: PASSED");
         assertThat(dir.resolve("contracted")).exists();
         assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: contracted",
                 "no longer possible (contracted: the point of no return)");
-        CutoverCli.Result fb = cli.run("cutover", "failback");
+        CliRun fb = cli.run("cutover", "failback");
         assertThat(fb.code()).isEqualTo(3);
         assertThat(fb.err()).contains("failback of staging is no longer possible: the contract migrations ran");
         assertThat(CommandLb.active(dir)).isEqualTo("green");
@@ -115,14 +116,14 @@ class CutoverContractTest {
     void aBreachUnderPolicyAlertBlocksContract() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
         green.failSmoke.set(true);
-        CutoverCli.Result m = cli.run("cutover", "monitor", "--rounds", "1");
+        CliRun m = cli.run("cutover", "monitor", "--rounds", "1");
         assertThat(m.code()).isEqualTo(1);
         assertThat(m.out()).contains("monitor round: BREACH green smoke: error rate 100.00% over 0.00%",
                 "ALERT: breach in the stable window of staging (policy alert: traffic stays on green");
         assertThat(CommandLb.active(dir)).isEqualTo("green");
         cli.clock.advance(Duration.ofHours(25));
         backup(cli.clock);
-        CutoverCli.Result c = cli.run("cutover", "contract", "--yes");
+        CliRun c = cli.run("cutover", "contract", "--yes");
         assertThat(c.code()).isEqualTo(1);
         assertThat(c.out()).contains("REFUSED: contract of staging: the stable window had a breach");
         assertThat(dir.resolve("contracted")).doesNotExist();
@@ -133,13 +134,13 @@ class CutoverContractTest {
         plan("failback");
         assertThat(cli.run("cutover", "start").code()).isZero();
         green.failSmoke.set(true);
-        CutoverCli.Result m = cli.run("cutover", "monitor", "--rounds", "1");
+        CliRun m = cli.run("cutover", "monitor", "--rounds", "1");
         assertThat(m.code()).isEqualTo(1);
         assertThat(m.out()).contains("policy failback: moving traffic to blue", "failback: PASSED");
         assertThat(CommandLb.active(dir)).isEqualTo("blue");
         cli.clock.advance(Duration.ofHours(25));
         backup(cli.clock);
-        CutoverCli.Result c = cli.run("cutover", "contract", "--yes");
+        CliRun c = cli.run("cutover", "contract", "--yes");
         assertThat(c.code()).isEqualTo(3);
         assertThat(c.out()).contains("REFUSED: contract of staging: a failback happened in this cutover");
         assertThat(Files.exists(dir.resolve("contracted"))).isFalse();
@@ -149,7 +150,7 @@ class CutoverContractTest {
     void monitorAfterTheWindowConcludesStable() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
         cli.clock.advance(Duration.ofHours(24));
-        CutoverCli.Result m = cli.run("cutover", "monitor");
+        CliRun m = cli.run("cutover", "monitor");
         assertThat(m.code()).as(m.all()).isZero();
         assertThat(m.out()).contains("stable: PASSED - stable window of 24h since the switch at 2027-01-09T01:00:00Z passed "
                 + "with no breach in 1 monitor round(s)");
@@ -166,7 +167,7 @@ class CutoverContractTest {
         Files.writeString(dir.resolve("preflight.yaml"), plan);
         assertThat(cli.run("cutover", "plan").out()).contains("run " + queue + " (non-zero exit: breach)");
         assertThat(cli.run("cutover", "start").code()).isZero();
-        CutoverCli.Result m = cli.run("cutover", "monitor", "--rounds", "1");
+        CliRun m = cli.run("cutover", "monitor", "--rounds", "1");
         assertThat(m.code()).isEqualTo(1);
         assertThat(m.out()).contains("monitor round: BREACH " + queue + ": exit 3 (queue depth 5000)");
         assertThat(cli.run("cutover", "status").out()).contains("BREACH recorded");

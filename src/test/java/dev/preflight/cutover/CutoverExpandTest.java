@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,7 +89,7 @@ class CutoverExpandTest {
 
     @Test
     void theSnapshotDiffNamesTheNewMigrationsAndPromotionIsVerified() throws Exception {
-        CutoverCli.Result r = cli.run("cutover", "start", "--until", "promoted");
+        CliRun r = cli.run("cutover", "start", "--until", "promoted");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("expand: PASSED - 2 new migration(s): 2027_01_01_000001_add_webauthn_credentials_table, "
                         + "2027_01_01_000002_add_communities_table",
@@ -109,14 +110,14 @@ class CutoverExpandTest {
     @Test
     void aPendingContractMigrationIsRefusedBeforeAnythingRuns() throws Exception {
         Files.writeString(migrations.resolve("2027_01_02_000000_drop_legacy_avatar_column.php"), "<?php\n");
-        CutoverCli.Result r = cli.run("cutover", "start", "--until", "expanded");
+        CliRun r = cli.run("cutover", "start", "--until", "expanded");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("expand: FAILED - refused before running anything: pending migration(s) match the "
                 + "contract pattern (?i)_(drop|remove|delete|rename)_: 2027_01_02_000000_drop_legacy_avatar_column");
         assertThat(rows()).isEqualTo(2);
         // Moved to the contract step, expand passes on resume as attempt 2 against the first attempt's snapshot.
         Files.delete(migrations.resolve("2027_01_02_000000_drop_legacy_avatar_column.php"));
-        CutoverCli.Result again = cli.run("cutover", "resume");
+        CliRun again = cli.run("cutover", "resume");
         assertThat(again.code()).as(again.all()).isZero();
         assertThat(again.out()).contains("expand: attempt 2", "expand: PASSED - 2 new migration(s)");
     }
@@ -126,7 +127,7 @@ class CutoverExpandTest {
         Path migrate = CommandLb.script(dir, "bad.sh", "exec mariadb -h127.0.0.1 -uroot \"$1\" -e \"INSERT INTO migrations"
                 + " (migration, batch) VALUES ('2027_01_03_000000_rename_courses_table', 2)\"");
         plan(migrate, "lag_query: \"SELECT 0\"");
-        CutoverCli.Result r = cli.run("cutover", "start", "--until", "expanded");
+        CliRun r = cli.run("cutover", "start", "--until", "expanded");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("expand: FAILED - contract migration(s) ran in the expand step: "
                 + "2027_01_03_000000_rename_courses_table");
@@ -135,7 +136,7 @@ class CutoverExpandTest {
     @Test
     void promotionIsRefusedWhenTheServerIsNotAReplica() throws Exception {
         plan(dir.resolve("migrate.sh"), "max_lag: 0");
-        CutoverCli.Result r = cli.run("cutover", "start", "--until", "promoted");
+        CliRun r = cli.run("cutover", "start", "--until", "promoted");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("promote: FAILED - 'SHOW REPLICA STATUS' returned no rows: mysql://127.0.0.1:3306/"
                 + db + " is not a replica, so its lag cannot be checked");
@@ -144,7 +145,7 @@ class CutoverExpandTest {
     @Test
     void promotionIsRefusedWhileTheReplicaLags() throws Exception {
         plan(dir.resolve("migrate.sh"), "lag_query: \"SELECT 12 AS Seconds_Behind_Master\", max_lag: 5");
-        CutoverCli.Result r = cli.run("cutover", "start", "--until", "promoted");
+        CliRun r = cli.run("cutover", "start", "--until", "promoted");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("promote: FAILED - replica lag 12 s is over max_lag 5 s: promotion refused");
     }

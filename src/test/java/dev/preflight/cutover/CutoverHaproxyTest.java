@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class CutoverHaproxyTest {
         var before = admin.adminStates();
         String raw = admin.send("show servers state academy");
         green.failSmoke.set(true);
-        CutoverCli.Result r = cli.run("cutover", "start");
+        CliRun r = cli.run("cutover", "start");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("smoke suite failed against green; the load balancer was not touched");
         assertThat(admin.adminStates()).isEqualTo(before);
@@ -73,7 +74,7 @@ class CutoverHaproxyTest {
     void theDriverSaysWhenHaproxyRefusesACommand() throws Exception {
         String plan = Files.readString(dir.resolve("preflight.yaml")).replace("servers: [green]", "servers: [purple]");
         Files.writeString(dir.resolve("preflight.yaml"), plan);
-        CutoverCli.Result r = cli.run("cutover", "start");
+        CliRun r = cli.run("cutover", "start");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("haproxy refused 'set server academy/purple state ready'");
     }

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.ledger.LedgerEntry;
@@ -63,7 +64,7 @@ class CutoverNginxTest {
         byte[] before = Files.readAllBytes(inc);
         long mtime = Files.getLastModifiedTime(inc).toMillis();
         green.failSmoke.set(true);
-        CutoverCli.Result r = cli.run("cutover", "start");
+        CliRun r = cli.run("cutover", "start");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("switch: FAILED - smoke suite failed against green; the load balancer was not touched",
                 "smoke page: HTTP 500, expected 200", "stopped in state promoted");
@@ -74,7 +75,7 @@ class CutoverNginxTest {
         assertThat(e.get(e.size() - 1).summary()).startsWith("switch attempt 1: smoke suite failed");
         // Fixed, the same command moves on: the switch is retried as attempt 2.
         green.failSmoke.set(false);
-        CutoverCli.Result again = cli.run("cutover", "switch");
+        CliRun again = cli.run("cutover", "switch");
         assertThat(again.code()).as(again.all()).isZero();
         assertThat(again.out()).contains("switch: attempt 2", "routes to green");
         assertThat(new LoadGenerator(nginx.port(), 0).once().colour()).isEqualTo("green");
@@ -88,13 +89,13 @@ class CutoverNginxTest {
         String plan = Files.readString(dir.resolve("preflight.yaml"))
                 .replace("\"127.0.0.1:" + green.port() + "\"", "\"no-such-host.invalid:80\"");
         Files.writeString(dir.resolve("preflight.yaml"), plan);
-        CutoverCli.Result r = cli.run("cutover", "start");
+        CliRun r = cli.run("cutover", "start");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("nginx -t refused the configuration (previous include restored, nothing reloaded)");
         assertThat(Files.readAllBytes(inc)).isEqualTo(before);
         assertThat(new LoadGenerator(nginx.port(), 0).once().colour()).isEqualTo("blue");
         // A failed switch may have moved traffic, so failback is allowed from promoted then (idempotent here).
-        CutoverCli.Result fb = cli.run("cutover", "failback");
+        CliRun fb = cli.run("cutover", "failback");
         assertThat(fb.code()).as(fb.all()).isZero();
         assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: failed-back");
         assertThat(new LoadGenerator(nginx.port(), 0).once().colour()).isEqualTo("blue");

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -124,7 +125,7 @@ class CutoverPlanTest {
         }
         Path copy = dir.resolve("preflight.yaml");
         CutoverCli cli = new CutoverCli(dir);
-        CutoverCli.Result r = cli.run("--plan", copy.toString(), "cutover", "plan");
+        CliRun r = cli.run("--plan", copy.toString(), "cutover", "plan");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("Cutover plan for production: academy-blue (blue) -> academy-green (green), load balancer nginx",
                 "1. prepare -> green-prepared", "2. expand -> expanded", "3. promote -> promoted", "4. switch -> switched",
@@ -138,17 +139,17 @@ class CutoverPlanTest {
                 "WARNING: the point of no return", "record the elapsed time against failback_bound 5m",
                 "Nothing was run");
         assertThat(dir.resolve(".preflight")).doesNotExist();
-        CutoverCli.Result json = cli.run("--plan", copy.toString(), "--format", "json", "cutover", "plan");
+        CliRun json = cli.run("--plan", copy.toString(), "--format", "json", "cutover", "plan");
         assertThat(json.code()).isZero();
         assertThat(Json.parse(json.out()).path("steps")).hasSize(7);
-        CutoverCli.Result md = cli.run("--plan", copy.toString(), "--format", "markdown", "cutover", "plan");
+        CliRun md = cli.run("--plan", copy.toString(), "--format", "markdown", "cutover", "plan");
         assertThat(md.out()).contains("## 4. switch");
         assertThat(cli.run("--plan", copy.toString(), "--format", "junit", "cutover", "plan").code()).isEqualTo(2);
     }
 
     @Test
     void theSchemaDescribesTheSection() throws Exception {
-        CutoverCli.Result r = new CutoverCli(dir).run("schema");
+        CliRun r = new CutoverCli(dir).run("schema");
         var cutover = Json.parse(r.out()).path("properties").path("cutover");
         assertThat(cutover.path("additionalProperties").asBoolean(true)).isFalse();
         assertThat(cutover.path("properties").path("load_balancer").path("properties").path("type").path("enum").toString())
@@ -160,7 +161,7 @@ class CutoverPlanTest {
     void aPlanWithoutCutoverIsAUsageError() throws Exception {
         CutoverCli cli = new CutoverCli(dir);
         Files.writeString(dir.resolve("preflight.yaml"), HEAD);
-        CutoverCli.Result r = cli.run("cutover", "status");
+        CliRun r = cli.run("cutover", "status");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("the plan has no cutover section");
     }
@@ -170,14 +171,14 @@ class CutoverPlanTest {
         try (ColourServer blue = new ColourServer("blue"); ColourServer green = new ColourServer("green")) {
             CutoverCli cli = new CutoverCli(dir);
             cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), ""));
-            CutoverCli.Result r = cli.run("run");
+            CliRun r = cli.run("run");
             assertThat(r.code()).isEqualTo(1);
             assertThat(r.out()).contains("cutover", "FAILED", "no failback within the bound (5m) is on record");
             assertThat(CommandLb.active(dir)).isEqualTo("blue");
             try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "t@h", cli.clock)) {
                 l.append(NewEntry.of("failback-drill", "staging", Outcome.PASSED, "failback in 812 ms (bound 5m)", Map.of()));
             }
-            CutoverCli.Result ok = cli.run("run");
+            CliRun ok = cli.run("run");
             assertThat(ok.code()).as(ok.all()).isZero();
             assertThat(ok.out()).contains("PASSED", "load balancer command; staging is none; failback drill on record: staging");
             assertThat(CommandLb.active(dir)).isEqualTo("blue");

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.ledger.LedgerEntry;
@@ -65,7 +66,7 @@ class CutoverResumeTest {
             }
             assertThat(started).as(Files.readString(dir.resolve("child.out"))).isTrue();
 
-            CutoverCli.Result second = cli.run("cutover", "start");
+            CliRun second = cli.run("cutover", "start");
             assertThat(second.code()).isEqualTo(3);
             assertThat(second.err()).contains("another cutover of staging is running: pid " + child.pid(),
                     "preflight cutover start since");
@@ -76,12 +77,12 @@ class CutoverResumeTest {
         green.holdHealth.set(null);
         hold.countDown();
 
-        CutoverCli.Result st = cli.run("cutover", "status");
+        CliRun st = cli.run("cutover", "status");
         assertThat(st.code()).as(st.all()).isZero();
         assertThat(st.out()).contains("Cutover of staging: planned", "prepare   #1  started",
                 "prepare (attempt 1 was interrupted: 'cutover resume' runs it again)");
 
-        CutoverCli.Result r = cli.run("cutover", "resume");
+        CliRun r = cli.run("cutover", "resume");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("prepare: attempt 1 was interrupted; running it again", "prepare: attempt 2 ...",
                 "prepare: PASSED", "switch: PASSED", "cutover of staging is switched");
@@ -93,19 +94,19 @@ class CutoverResumeTest {
                 s -> assertThat(s).startsWith("prepare attempt 1 started at").endsWith("never completed (the tool stopped)"),
                 s -> assertThat(s).startsWith("prepare attempt 2 started"),
                 s -> assertThat(s).startsWith("prepare attempt 2: 1 green health check(s) passed"));
-        CutoverCli.Result after = cli.run("cutover", "status");
+        CliRun after = cli.run("cutover", "status");
         assertThat(after.out()).contains("Cutover of staging: switched", "prepare   #1  interrupted",
                 "prepare   #2  passed", "failback       possible");
         // Nothing left to resume; a second start is refused while this cutover is in progress.
         assertThat(cli.run("cutover", "resume").out()).contains("nothing to resume: the cutover of staging is switched");
-        CutoverCli.Result again = cli.run("cutover", "start");
+        CliRun again = cli.run("cutover", "start");
         assertThat(again.code()).isEqualTo(3);
         assertThat(again.err()).contains("a cutover of staging is already in progress (state switched");
     }
 
     @Test
     void dryRunPrintsEveryActionAndTouchesNothing() throws Exception {
-        CutoverCli.Result r = cli.run("cutover", "start", "--dry-run");
+        CliRun r = cli.run("cutover", "start", "--dry-run");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("[dry-run] would begin cutover of staging (to switched)", "[dry-run] prepare (attempt 1):",
                 "[dry-run]   GET " + green.url("/health"), "[dry-run] switch (attempt 1):",
@@ -119,14 +120,14 @@ class CutoverResumeTest {
     @Test
     void failbackIsRefusedBeforeTheSwitch() throws Exception {
         assertThat(cli.run("cutover", "start", "--until", "promoted").code()).isZero();
-        CutoverCli.Result fb = cli.run("cutover", "failback");
+        CliRun fb = cli.run("cutover", "failback");
         assertThat(fb.code()).isEqualTo(3);
         assertThat(fb.err()).contains("nothing to fail back: the cutover of staging is promoted and traffic is still on blue");
-        CutoverCli.Result sw = cli.run("cutover", "switch");
+        CliRun sw = cli.run("cutover", "switch");
         assertThat(sw.code()).as(sw.all()).isZero();
         assertThat(CommandLb.active(dir)).isEqualTo("green");
         assertThat(cli.run("cutover", "switch").out()).contains("already switched");
-        CutoverCli.Result dry = cli.run("cutover", "failback", "--dry-run");
+        CliRun dry = cli.run("cutover", "failback", "--dry-run");
         assertThat(dry.code()).isZero();
         assertThat(dry.out()).contains("[dry-run] failback (attempt 1):", "[dry-run]   run " + dir.resolve("lb-set.sh") + " blue",
                 "[dry-run]   record the elapsed time against failback_bound 5m");
@@ -169,14 +170,14 @@ class CutoverResumeTest {
         }
         Files.delete(slow);
         cli.clock.advance(Duration.ofHours(1));
-        CutoverCli.Result st = cli.run("cutover", "status");
+        CliRun st = cli.run("cutover", "status");
         assertThat(st.out()).contains("contract  #1  started", "failback       no longer possible");
-        CutoverCli.Result r = cli.run("cutover", "resume");
+        CliRun r = cli.run("cutover", "resume");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).contains("contract attempt 1 of staging was interrupted; resume does not run the point of no return",
                 "run 'preflight cutover contract --yes'");
         assertThat(cli.run("cutover", "failback").code()).isEqualTo(3);
-        CutoverCli.Result c = cli.run("cutover", "contract", "--yes");
+        CliRun c = cli.run("cutover", "contract", "--yes");
         assertThat(c.code()).as(c.all()).isZero();
         assertThat(c.out()).contains("contract: attempt 1 was interrupted; running it again", "contract: PASSED");
         assertThat(Files.readAllLines(dir.resolve("contract.log"))).containsExactly("ran");
@@ -187,7 +188,7 @@ class CutoverResumeTest {
     @Test
     void statusComesAsJsonAndMarkdown() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
-        CutoverCli.Result j = cli.run("--format", "json", "cutover", "status");
+        CliRun j = cli.run("--format", "json", "cutover", "status");
         assertThat(j.code()).isZero();
         var json = dev.preflight.core.Json.parse(j.out());
         assertThat(json.path("state").asText()).isEqualTo("switched");
@@ -195,7 +196,7 @@ class CutoverResumeTest {
         assertThat(json.path("failback_possible").asBoolean()).isTrue();
         assertThat(json.path("stable_window_ends").asText()).isEqualTo("2027-01-10T01:00:00Z");
         assertThat(json.path("attempts")).hasSize(4);
-        CutoverCli.Result md = cli.run("--format", "markdown", "cutover", "status");
+        CliRun md = cli.run("--format", "markdown", "cutover", "status");
         assertThat(md.out()).contains("# Cutover of staging: switched", "| switch | 1 | passed |");
         assertThat(cli.run("--format", "junit", "cutover", "status").code()).isEqualTo(2);
     }
@@ -205,12 +206,12 @@ class CutoverResumeTest {
         Path workers = CommandLb.script(dir, "workers.sh", "echo 'horizon is inactive' >&2; exit 1");
         String plan = Files.readString(dir.resolve("preflight.yaml"));
         Files.writeString(dir.resolve("preflight.yaml"), plan + "  prepare: {workers: [" + workers + "]}\n");
-        CutoverCli.Result r = cli.run("cutover", "start");
+        CliRun r = cli.run("cutover", "start");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("prepare: FAILED - workers check " + workers + " failed (exit 1): horizon is inactive",
                 "cutover of staging stopped in state planned");
         assertThat(CommandLb.active(dir)).isEqualTo("blue");
-        CutoverCli.Result st = cli.run("cutover", "status");
+        CliRun st = cli.run("cutover", "status");
         assertThat(st.code()).isEqualTo(1);
         assertThat(st.out()).contains("prepare   #1  failed");
     }

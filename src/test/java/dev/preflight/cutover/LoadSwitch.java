@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.ledger.LedgerEntry;
@@ -17,14 +18,14 @@ final class LoadSwitch {
         long failedBack;
         try (LoadGenerator load = new LoadGenerator(port, 2)) {
             awaitRequests(load, 20);
-            CutoverCli.Result start = cli.run("cutover", "start");
+            CliRun start = cli.run("cutover", "start");
             switched = System.nanoTime();
             assertThat(start.code()).as(start.all()).isZero();
             assertThat(start.out()).contains("prepare: PASSED", "switch: PASSED", "routes to green",
                     "cutover of staging is switched");
             awaitRequests(load, load.requests().size() + 50);
             failbackStart = System.nanoTime();
-            CutoverCli.Result fb = cli.run("cutover", "failback");
+            CliRun fb = cli.run("cutover", "failback");
             failedBack = System.nanoTime();
             assertThat(fb.code()).as(fb.all()).isZero();
             assertThat(fb.out()).contains("failback: PASSED", "routes to blue", "failback took");
@@ -46,7 +47,7 @@ final class LoadSwitch {
         assertThat(reqs.stream().filter(r -> r.endNanos() < switched - 1).map(LoadGenerator.Request::colour).distinct())
                 .contains("blue");
 
-        CutoverCli.Result st = cli.run("cutover", "status");
+        CliRun st = cli.run("cutover", "status");
         assertThat(st.code()).as(st.all()).isZero();
         assertThat(st.out()).contains("Cutover of staging: failed-back", "failback       done", "switch    #1  passed",
                 "failback  #1  passed");

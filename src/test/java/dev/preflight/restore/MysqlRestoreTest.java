@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +95,7 @@ class MysqlRestoreTest {
                 """;
 
     private String backup() {
-        RestoreHarness.Result b = cli.run("backup", "run");
+        CliRun b = cli.run("backup", "run");
         assertThat(b.code()).as(b.all()).isZero();
         return cli.entries("backup").get(0).id();
     }
@@ -105,7 +106,7 @@ class MysqlRestoreTest {
         String backupId = backup();
         cli.clock.set(cli.clock.instant().plusSeconds(60));
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isZero();
         String scratch = db + "_restore_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
@@ -138,7 +139,7 @@ class MysqlRestoreTest {
         assertThat(p.path("checks").toString()).contains("\"name\":\"users\"", "\"name\":\"audit_log\"",
                 "50 rows (dump 50");
 
-        RestoreHarness.Result list = cli.run("backup", "list");
+        CliRun list = cli.run("backup", "list");
         assertThat(list.out()).contains("restore-tested: passed " + e.time());
         JsonNode json = dev.preflight.core.Json.parse(cli.run("backup", "list", "--format", "json").out());
         assertThat(json.get(0).path("restore_tested").asText()).isEqualTo("passed " + e.time());
@@ -150,7 +151,7 @@ class MysqlRestoreTest {
         plan(GOOD_CHECKS + "    - {name: no users yet, sql: \"SELECT COUNT(*) FROM users\", expect: \"= 0\"}\n", "");
         backup();
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED  academy-db", "FAIL  sql no users yet: got '50', expected '0'",
@@ -174,7 +175,7 @@ class MysqlRestoreTest {
             }
         }
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isEqualTo(1);
         assertThat(r.out()).contains("FAILED  academy-db", "matches its recorded SHA-256: it was not restored",
@@ -196,7 +197,7 @@ class MysqlRestoreTest {
             Files.delete(s.findFirst().orElseThrow());
         }
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("ok    artifact second:", "onprem/academy-", ": missing)");
@@ -237,7 +238,7 @@ class MysqlRestoreTest {
     void replaceNeedsTheDatabaseNamedInThePlanAndOtherwiseNeverTouchesAnExistingDatabase() throws Exception {
         plan(GOOD_CHECKS, "");
         backup();
-        RestoreHarness.Result r = cli.run("restore-test", "--replace");
+        CliRun r = cli.run("restore-test", "--replace");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--replace needs the database to replace named in the plan");
 
@@ -246,12 +247,12 @@ class MysqlRestoreTest {
             RestoreHarness.sql("CREATE DATABASE " + named + "; CREATE TABLE " + named + ".old_stuff (id INT);");
             plan(GOOD_CHECKS, ", database: " + named);
             // Without --replace the named database is left alone: a scratch database is used.
-            RestoreHarness.Result scratch = cli.run("restore-test");
+            CliRun scratch = cli.run("restore-test");
             assertThat(scratch.code()).as(scratch.all()).isZero();
             assertThat(scratch.out()).contains("-> 127.0.0.1:3306/" + db + "_restore_");
             assertThat(RestoreHarness.sql("SHOW TABLES FROM " + named)).contains("old_stuff");
 
-            RestoreHarness.Result replaced = cli.run("restore-test", "--replace");
+            CliRun replaced = cli.run("restore-test", "--replace");
             assertThat(replaced.code()).as(replaced.all()).isZero();
             assertThat(replaced.out()).contains("-> 127.0.0.1:3306/" + named);
             assertThat(RestoreHarness.sql("SHOW TABLES FROM " + named)).doesNotContain("old_stuff").contains("users");
@@ -263,16 +264,16 @@ class MysqlRestoreTest {
     @Test
     void cliRefusesWhatItCannotDo() throws Exception {
         plan(GOOD_CHECKS, "");
-        RestoreHarness.Result none = cli.run("restore-test");
+        CliRun none = cli.run("restore-test");
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.out()).contains("no current backup of academy-db in the ledger");
 
-        RestoreHarness.Result bad = cli.run("restore-test", "--source", "nope");
+        CliRun bad = cli.run("restore-test", "--source", "nope");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("does not restore a source named 'nope'");
 
         backup();
-        RestoreHarness.Result unknown = cli.run("restore-test", "--backup", "ffffffff");
+        CliRun unknown = cli.run("restore-test", "--backup", "ffffffff");
         assertThat(unknown.code()).isEqualTo(2);
         assertThat(unknown.err()).contains("no current backup with id ffffffff");
     }
@@ -280,7 +281,7 @@ class MysqlRestoreTest {
     @Test
     void preflightRunIncludesTheRestoreTest() throws Exception {
         plan(GOOD_CHECKS, "");
-        RestoreHarness.Result r = cli.run("run");
+        CliRun r = cli.run("run");
         assertThat(r.out()).as(r.all()).contains("restore-test  PASSED");
         assertThat(cli.entries("restore-test")).hasSize(1);
         assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();

@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -90,10 +91,10 @@ class RedisRestoreTest {
 
     @Test
     void theRdbLoadsIntoAScratchServerWithTheRecordedKeyCountsAndTheServerIsGoneAfterwards() throws Exception {
-        RestoreHarness.Result b = cli.run("backup", "run");
+        CliRun b = cli.run("backup", "run");
         assertThat(b.code()).as(b.all()).isZero();
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("PASSED  cache", "ok    artifact onprem:", "bytes of RDB loaded into 127.0.0.1:",
@@ -115,7 +116,7 @@ class RedisRestoreTest {
 
     @Test
     void theNewestBackupIsRestoredAndATamperedArtifactIsRefusedBeforeAnyServerStarts() throws Exception {
-        RestoreHarness.Result b = cli.run("backup", "run");
+        CliRun b = cli.run("backup", "run");
         assertThat(b.code()).as(b.all()).isZero();
         cli("SET extra 1");
         cli.clock.set(Instant.parse("2026-01-05T02:30:00Z"));
@@ -124,13 +125,13 @@ class RedisRestoreTest {
         Path second = dir.resolve("onprem/cache-2026-01-05-0230.rdb");
         assertThat(Files.size(first)).isNotEqualTo(Files.size(second));
 
-        RestoreHarness.Result r = cli.run("restore-test");
+        CliRun r = cli.run("restore-test");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(r.out()).contains("(cache-2026-01-05-0230.rdb)", "keys total: 10 keys");
 
         // An older backup by id: its own recorded counts.
         String firstId = cli.entries("backup").get(0).id();
-        RestoreHarness.Result older = cli.run("restore-test", "--backup", firstId.substring(0, 8));
+        CliRun older = cli.run("restore-test", "--backup", firstId.substring(0, 8));
         assertThat(older.code()).as(older.all()).isZero();
         assertThat(older.out()).contains("backup " + firstId.substring(0, 8) + " (cache-2026-01-05-0130.rdb)",
                 "keys total: 9 keys");
@@ -139,7 +140,7 @@ class RedisRestoreTest {
 
         // A tampered artifact is refused outright, before any server is started.
         Files.copy(first, second, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        RestoreHarness.Result bad = cli.run("restore-test");
+        CliRun bad = cli.run("restore-test");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("FAIL  artifact", "it was not restored").doesNotContain("loaded into");
         assertThat(cli.entries("restore-test").get(2).outcome()).isEqualTo(Outcome.FAILED);
@@ -148,7 +149,7 @@ class RedisRestoreTest {
     @Test
     void keepLeavesTheScratchServerRunningAndSaysHowToStopIt() throws Exception {
         assertThat(cli.run("backup", "run").code()).isZero();
-        RestoreHarness.Result r = cli.run("restore-test", "--keep");
+        CliRun r = cli.run("restore-test", "--keep");
         assertThat(r.code()).as(r.all()).isZero();
         Matcher m = Pattern.compile("redis-cli -p (\\d+) shutdown nosave").matcher(r.out());
         assertThat(m.find()).as(r.out()).isTrue();

@@ -1,8 +1,6 @@
 package dev.preflight.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.cli.Cli;
-import dev.preflight.cli.CliContext;
 import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
@@ -12,10 +10,9 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Ledgers;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import dev.preflight.testing.CliRun;
 import dev.preflight.testing.MovableClock;
 import java.time.Instant;
 import java.util.List;
@@ -31,18 +28,8 @@ final class RestoreHarness {
         this.clock = new MovableClock(start);
     }
 
-    record Result(int code, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CliContext ctx = new CliContext(new PrintWriter(out), new PrintWriter(err), Map.of(), clock, dir, false);
-        int code = Cli.run(ctx, args);
-        return new Result(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(dir, Map.of(), clock, args);
     }
 
     /** Entries of one kind from the plan's default ledger, oldest first. */
