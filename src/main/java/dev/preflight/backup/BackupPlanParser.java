@@ -12,7 +12,6 @@ import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Reads and validates the plan's {@code backups} section into a {@link BackupPlan}. */
 public final class BackupPlanParser implements SectionParser<BackupPlan> {
@@ -108,8 +106,8 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
                         "no destination named '" + dests.get(i) + "'", "defined: " + String.join(", ", destNames));
             }
         }
-        List<String> dump = command(r, k.get("dump_command"), p + ".dump_command");
-        List<String> client = command(r, k.get("client_command"), p + ".client_command");
+        List<String> dump = r.command(k.get("dump_command"), p + ".dump_command", "dump_command: [/usr/bin/mariadb-dump]");
+        List<String> client = r.command(k.get("client_command"), p + ".client_command", "client_command: [/usr/bin/mariadb]");
         Kind kind = type == null ? null : Kind.valueOf(type.toUpperCase(java.util.Locale.ROOT));
         for (String sub : List.of("mysql", "redis", "s3")) {
             if (k.get(sub) != null && type != null && !sub.equals(type)) {
@@ -210,19 +208,4 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         }
     }
 
-    /** A command as a list of argv strings, or one string naming the program. */
-    private static List<String> command(PlanReader r, Node n, String p) {
-        if (n == null) {
-            return List.of();
-        }
-        if (n instanceof ScalarNode) {
-            String s = r.scalar(n, p);
-            return s == null || s.isBlank() ? List.of() : List.of(s);
-        }
-        List<String> out = new ArrayList<>(r.stringList(n, p));
-        if (out.isEmpty()) {
-            r.problem(n, p, "must name a program", "e.g. dump_command: [/usr/bin/mariadb-dump]");
-        }
-        return out;
-    }
 }

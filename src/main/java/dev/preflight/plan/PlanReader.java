@@ -311,6 +311,25 @@ public final class PlanReader {
         return out;
     }
 
+    /**
+     * A program to run: an argv list, or one string naming the program alone (never split on
+     * spaces: a plan's command never goes through a shell). Missing is an empty list.
+     */
+    public List<String> command(Node n, String path, String example) {
+        if (n == null) {
+            return List.of();
+        }
+        if (n instanceof ScalarNode) {
+            String s = scalar(n, path);
+            return s == null || s.isBlank() ? List.of() : List.of(s);
+        }
+        List<String> out = new ArrayList<>(stringList(n, path));
+        if (out.isEmpty()) {
+            problem(n, path, "must name a program", "e.g. " + example);
+        }
+        return out;
+    }
+
     /** A mapping of string to string (e.g. per-environment values), in file order. */
     public Map<String, String> stringMap(Node n, String path) {
         Map<String, String> out = new LinkedHashMap<>();

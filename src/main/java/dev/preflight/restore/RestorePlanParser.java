@@ -10,7 +10,6 @@ import dev.preflight.restore.RestorePlan.RedisTarget;
 import dev.preflight.restore.RestorePlan.SqlCheck;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,6 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Reads and validates the plan's {@code restore_test} section into a {@link RestorePlan}. */
 public final class RestorePlanParser implements SectionParser<RestorePlan> {
@@ -56,7 +54,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
                         "letters, digits and '_' only, at most 64");
                 db = null;
             }
-            List<String> client = command(r, tk.get("client_command"), tp + ".client_command");
+            List<String> client = r.command(tk.get("client_command"), tp + ".client_command", "[/usr/bin/mariadb]");
             if (port != null) {
                 target = new MysqlTarget(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db,
                         client);
@@ -119,7 +117,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
             String rp = p + ".redis";
             Map<String, Node> rk = r.keys(rm, rp, List.of("source", "server_command", "start_timeout"));
             String rs = r.required(rm, rk, rp, "source");
-            List<String> cmd = command(r, rk.get("server_command"), rp + ".server_command");
+            List<String> cmd = r.command(rk.get("server_command"), rp + ".server_command", "[/usr/bin/redis-server]");
             Duration start = r.duration(rk, rp, "start_timeout", Duration.ofMinutes(5));
             if (rs != null && start != null) {
                 redis = new RedisTarget(rs, cmd, start);
@@ -134,19 +132,4 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         return new RestorePlan(source, target, tolerance, timeout, sql, http, redis);
     }
 
-    /** A command as a list of argv strings, or one string naming the program. */
-    private static List<String> command(PlanReader r, Node n, String p) {
-        if (n == null) {
-            return List.of();
-        }
-        if (n instanceof ScalarNode) {
-            String s = r.scalar(n, p);
-            return s == null || s.isBlank() ? List.of() : List.of(s);
-        }
-        List<String> out = new ArrayList<>(r.stringList(n, p));
-        if (out.isEmpty()) {
-            r.problem(n, p, "must name a program", "e.g. [/usr/bin/mariadb]");
-        }
-        return out;
-    }
 }
