@@ -78,37 +78,17 @@ public final class PlanAudit {
         List<AuditModel.HostReport> all = new ArrayList<>();
         for (Target t : targets(plan, onlyEnvironment)) {
             Report r;
-            boolean anySsh = t.hosts().stream().anyMatch(h -> h.server() == null && !h.uri().isLocal());
-            dev.preflight.exec.SshOptions ssh = t.ssh() != null ? t.ssh() : dev.preflight.exec.SshOptions.defaults();
-            if (!anySsh) {
-                r = settings.service(dev.preflight.exec.HostConnectors.localOnly(plan.secrets())).audit(t.hosts(),
-                        t.requirements());
-            } else {
-                try (dev.preflight.exec.SshConnector c = new dev.preflight.exec.SshConnector(ssh, plan.secrets())) {
-                    r = settings.service(c).audit(t.hosts(), t.requirements());
-                } catch (java.io.IOException e) {
-                    // The environment's SSH settings are unusable (no known_hosts, unreadable key):
-                    // its SSH hosts are not checked, and say why; local ones still are.
-                    r = unreachableSsh(settings, plan, t, e.getMessage());
-                }
+            try (dev.preflight.exec.FleetConnector c = new dev.preflight.exec.FleetConnector(t.ssh(), plan.secrets())) {
+                r = settings.service(c).audit(t.hosts(), t.requirements());
+            } catch (java.io.IOException e) {
+                // Only closing the SSH client can throw here; the audit itself is complete.
+                throw new java.io.UncheckedIOException(e);
             }
             r = waive(r, waivers, today);
             record(ledger, t.environment(), r);
             all.addAll(r.hosts());
         }
         return new Report(all);
-    }
-
-    private static Report unreachableSsh(Settings settings, Plan plan, Target t, String why) throws InterruptedException {
-        List<Host> local = t.hosts().stream().filter(h -> h.server() != null || h.uri().isLocal()).toList();
-        Report lr = settings.service(dev.preflight.exec.HostConnectors.localOnly(plan.secrets())).audit(local,
-                t.requirements());
-        List<AuditModel.HostReport> out = new ArrayList<>();
-        for (Host h : t.hosts()) {
-            out.add(lr.hosts().stream().filter(x -> x.host().equals(h)).findFirst()
-                    .orElse(new AuditModel.HostReport(h, why, List.of())));
-        }
-        return new Report(out);
     }
 
     /** How an audit runs: host parallelism, per-probe timeout, and the clock waivers expire by. */

@@ -77,11 +77,13 @@ public final class DepsCommand extends BaseCommand {
                     "with a plan, set dependencies.metadata and dependencies.npm_outdated");
         }
         Plan plan = loadPlan();
-        DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()),
-                HostConnectors.localOnly(plan.secrets()), new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
         DepsService.Request request = PlanDeps.request(plan);
         Report report;
-        try (Ledger ledger = openLedger(plan)) {
+        try (Ledger ledger = openLedger(plan);
+             dev.preflight.exec.FleetConnector agents = new dev.preflight.exec.FleetConnector(PlanDeps.flutterSsh(plan),
+                     plan.secrets())) {
+            DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()), agents,
+                    new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
             try {
                 report = planService.review(request);
             } catch (PreflightException e) {

@@ -3,7 +3,7 @@ package dev.preflight.deps;
 import dev.preflight.audit.Prober;
 import dev.preflight.core.PreflightException;
 import dev.preflight.deps.DepsModel.Report;
-import dev.preflight.exec.HostConnectors;
+import dev.preflight.exec.FleetConnector;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -32,9 +32,11 @@ public final class DepsSection implements Section {
         try {
             // The local runner holds no resources (its close is a no-op), so it is not closed here.
             LocalProcessRunner local = new LocalProcessRunner(ctx.plan().secrets());
-            DepsService service = new DepsService(local, HostConnectors.localOnly(ctx.plan().secrets()),
-                    new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(120));
-            r = service.review(PlanDeps.request(ctx.plan()));
+            try (FleetConnector agents = new FleetConnector(PlanDeps.flutterSsh(ctx.plan()), ctx.plan().secrets())) {
+                DepsService service = new DepsService(local, agents, new Prober(Duration.ofSeconds(60)),
+                        Duration.ofSeconds(120));
+                r = service.review(PlanDeps.request(ctx.plan()));
+            }
         } catch (PreflightException e) {
             // A malformed lock file is a failed review, recorded as such: it was not checked.
             ctx.ledger().append(NewEntry.of("deps", subject, Outcome.ERROR, e.getMessage(), Map.of("error", e.getMessage())));
@@ -42,6 +44,8 @@ public final class DepsSection implements Section {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SectionResult.Error("deps", "interrupted");
+        } catch (java.io.IOException e) {
+            return new SectionResult.Error("deps", "closing the SSH client failed: " + e.getMessage());
         }
         PlanDeps.record(ctx.ledger(), subject, r);
         return switch (r.exitCode()) {

@@ -36,6 +36,12 @@ public final class PlanDeps {
         return new DepsService.Request(d.dir(), Targets.parse(d.targets()), d.metadata(), d.npmOutdated(), agents, version);
     }
 
+    /** The SSH settings of the Flutter build agents' environment (null: OpenSSH's defaults, or no agents). */
+    public static dev.preflight.exec.SshOptions flutterSsh(Plan plan) {
+        return plan.section("dependencies", DepsPlan.class).map(DepsPlan::flutter)
+                .flatMap(f -> plan.environment(f.environment())).map(Plan.Environment::ssh).orElse(null);
+    }
+
     /** Appends the review (kind {@code deps}) with the JSON report attached. */
     public static LedgerEntry record(Ledger ledger, String subject, Report r) {
         Outcome o = switch (r.exitCode()) {

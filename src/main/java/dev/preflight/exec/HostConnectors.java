@@ -9,16 +9,16 @@ public final class HostConnectors {
     }
 
     /**
-     * Local hosts run through {@link LocalProcessRunner}; {@code ssh://} hosts are refused with a
-     * reason (reported as UNREACHABLE, never as passed) until the SSH runner lands.
+     * Local hosts only, through {@link LocalProcessRunner}: for runs that have no {@code ssh://}
+     * host, or whose SSH settings are unusable. An {@code ssh://} host is refused with the reason
+     * (reported as UNREACHABLE, never as passed); {@link SshConnector} is the connector for them.
      */
     public static HostConnector localOnly(Secrets secrets) {
         return host -> {
             if (host.isLocal()) {
                 return new LocalProcessRunner(secrets);
             }
-            throw new IOException("SSH hosts are not supported by this build of Preflight yet; " + host
-                    + " was not checked");
+            throw new IOException(host + " was not checked: this run has no usable SSH settings");
         };
     }
 }

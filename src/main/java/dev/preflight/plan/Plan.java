@@ -14,8 +14,7 @@ import java.util.Set;
  * {@link #sections()}; relative paths in the plan resolve against {@link #baseDir()}.
  *
  * @param sections top-level sections the file configures, by key (e.g. {@code requirements},
- *                 {@code backups}); those whose capability has not landed are recognised here but
- *                 not yet modelled in detail
+ *                 {@code backups})
  * @param models   section models read by the registered {@link SectionParser}s, by key
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,

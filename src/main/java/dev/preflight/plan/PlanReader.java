@@ -372,7 +372,7 @@ public final class PlanReader {
         }
     }
 
-    /** Interpolates every scalar below a section not yet modelled, so its secrets are known and masked. */
+    /** Interpolates every scalar below a section no parser reads, so its secrets are known and masked. */
     void interpolateAll(Node n, String path) {
         if (n instanceof ScalarNode s) {
             interpolate(s, path);

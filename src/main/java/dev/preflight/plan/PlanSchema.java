@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * The JSON Schema (draft 2020-12) of the plan file for editor completion. It covers what the loader
- * models in detail; sections of capabilities not yet modelled accept any mapping or list.
+ * models in detail; a section whose parser does not describe itself accepts any mapping or list.
  */
 public final class PlanSchema {
     private PlanSchema() {
@@ -64,7 +64,7 @@ public final class PlanSchema {
         for (String k : PlanLoader.TOP_LEVEL.subList(5, PlanLoader.TOP_LEVEL.size())) {
             SectionParser<?> p = parsers.get(k);
             props.put(k, p != null ? p.schema() : Map.of("type", List.of("object", "array"),
-                    "description", "Runbook section '" + k + "' (details validated when its capability lands)."));
+                    "description", "Runbook section '" + k + "' (validated by Preflight; see docs/plan-reference.md)."));
         }
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");

@@ -221,4 +221,37 @@ class AuditFleetCliTest {
         assertThat(r.out()).contains("[FAIL] ad-hoc/127.0.0.1: node 20: version 18.20.4 does not satisfy 20 (>=20 <21)")
                 .contains("ok 7.2.4");
     }
+
+    @Test
+    void flutterOnSshBuildAgentsIsProbedOverTheEnvironmentsSshSettings() throws Exception {
+        TestSshHosts.Host mac = fleet.recorded("mac-agent", Map.of("flutter --version --machine", new Reply(0,
+                "{\"frameworkVersion\": \"3.22.2\", \"channel\": \"stable\", \"dartSdkVersion\": \"3.4.3\"}\n", "")));
+        TestSshHosts.Host old = fleet.recorded("linux-agent", Map.of("flutter --version --machine", new Reply(0,
+                "{\"frameworkVersion\": \"3.16.9\", \"channel\": \"stable\"}\n", "")));
+        Path kh = fleet.knownHosts("agents_known_hosts", List.of(mac, old));
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        for (String f : List.of("composer.json", "composer.lock")) {
+            Files.copy(Path.of("src/test/resources/deps/composer-clean").resolve(f), app.resolve(f));
+        }
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: academy}
+                environments:
+                  - name: build-agents
+                    ssh: {known_hosts: %s, identity_files: [%s]}
+                    hosts:
+                      - {name: mac-agent, uri: "ssh://deploy@127.0.0.1:%d"}
+                      - {name: linux-agent, uri: "ssh://deploy@127.0.0.1:%d"}
+                dependencies:
+                  dir: app
+                  targets: {laravel/framework: "11.*"}
+                  flutter: {environment: build-agents, version: ">=3.19"}
+                """.formatted(kh, fleet.clientKey(), mac.port(), old.port()));
+        CliRun r = run("deps");
+        assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+        assertThat(r.out()).contains("mac-agent", "3.22.2", "linux-agent", "3.16.9");
+        assertThat(r.out()).doesNotContain("unreachable");
+        assertThat(mac.sessions().get()).isEqualTo(1);
+    }
 }
