@@ -9,6 +9,7 @@ import dev.preflight.backup.BackupPlan.S3Source;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.time.Duration;
@@ -30,6 +31,15 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
     @Override
     public String key() {
         return "backups";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("Backups (runbook §2): sources, destinations, retention.", List.of("destinations", "sources"),
+                "log", "Markdown backup log (default docs/upgrade/backups/backup-log.md).",
+                "lock_dir", "Where per-source locks live.",
+                "destinations", "A list of {name, type: local|s3, path | bucket, prefix, region, endpoint, ...}.",
+                "sources", "A list of {name, type: mysql|redis|s3, mysql|redis|s3: {...}, compression, retention, name_pattern}.");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.preflight.deps;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,16 @@ public final class DepsSectionParser implements SectionParser<DepsPlan> {
     @Override
     public String key() {
         return "dependencies";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("Dependency review (runbook §3.2).", List.of("dir", "targets"),
+                "dir", "Folder with composer.json/lock and package.json/package-lock.json.",
+                "targets", "Package or php/node -> version, e.g. {laravel/framework: '11.*', php: '8.3', node: '20'}.",
+                "metadata", "Packagist p2 metadata file(s) for the forward check.",
+                "npm_outdated", "true: also run npm outdated --json.",
+                "flutter", "{environment, version}: probe Flutter on that environment's hosts.");
     }
 
     @Override

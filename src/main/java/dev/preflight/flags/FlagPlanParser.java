@@ -4,6 +4,7 @@ import dev.preflight.flags.FlagPlan.EnvFile;
 import dev.preflight.flags.FlagPlan.Flag;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -29,6 +30,15 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
     @Override
     public String key() {
         return "feature_flags";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("Feature flag registry and dotenv files (runbook §4.1).", List.of("files", "flags"),
+                "env_key", "The dotenv key holding the JSON object (default APP_FEATURE_FLAGS).",
+                "app_dir", "PHP source scanned by flags validate.",
+                "files", "Environment -> dotenv file; 'example' is required.",
+                "flags", "The registry: name, description, owner, type, review_by, defaults.");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.preflight.gates;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,13 @@ public final class ChangeWindowParser implements SectionParser<ChangeWindow> {
     @Override
     public String key() {
         return "change_window";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("The change window (runbook §4.3).", List.of("start", "end", "environment"),
+                "start", "ISO timestamp, e.g. 2027-01-09T01:00:00Z.", "end", "ISO timestamp after start.",
+                "environment", "An environment of the plan.", "ticket", "The change ticket (e.g. ACAD-1234).");
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.preflight.gates;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.net.URI;
@@ -27,6 +28,15 @@ public final class GatesParser implements SectionParser<GatesPlan> {
     @Override
     public String key() {
         return "gates";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("Change-control gates (runbook §4.3); needs change_window.", List.of(),
+                "cab", "CAB ticket: provider jira|servicenow|file, url, token, user, ticket, path, approved_status, api_version.",
+                "oncall", "On-call: provider pagerduty, token, schedule_ids, escalation_policy_ids, url.",
+                "notice", "Stakeholder notice: templates, lead_time (48h), smtp, webhook.",
+                "custom", "CEL gates: a list of {name, expr}.");
     }
 
     @Override

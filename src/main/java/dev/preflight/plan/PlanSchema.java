@@ -81,6 +81,22 @@ public final class PlanSchema {
         return Map.of("type", "string", "description", description);
     }
 
+    /**
+     * A closed object whose keys are known and described, their inner shape left to Preflight's own
+     * validation (which reports it with file:line:col): enough for completion in an editor.
+     *
+     * @param keys key, description pairs, in the order the reference documents them
+     */
+    public static Map<String, Object> keys(String description, List<String> required, String... keys) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < keys.length; i += 2) {
+            props.put(keys[i], Map.of("description", keys[i + 1]));
+        }
+        Map<String, Object> m = object(props, required);
+        m.put("description", description);
+        return m;
+    }
+
     /** A list-of-strings property. */
     public static Map<String, Object> strings(String description) {
         return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);

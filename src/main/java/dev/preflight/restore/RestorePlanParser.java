@@ -2,6 +2,7 @@ package dev.preflight.restore;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import dev.preflight.restore.RestorePlan.HttpCheck;
@@ -25,6 +26,16 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
     @Override
     public String key() {
         return "restore_test";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        return PlanSchema.keys("Restore validation in staging (runbook §2 step 4).", List.of(),
+                "source", "The backup source to restore.", "target", "{host, port, user, password, database, client_command}.",
+                "row_count_tolerance", "Relative tolerance against backup-time row counts, e.g. 0.05.",
+                "timeout", "Restore time limit.", "sql_checks", "A list of {name, sql, expect}.",
+                "http_checks", "A list of {name, url, status, max_latency, body_contains}.",
+                "redis", "{source, server_command, start_timeout}.");
     }
 
     @Override

@@ -45,4 +45,35 @@ class ExamplesTest {
             assertThat(out.toString()).contains("is a valid plan");
         }
     }
+
+    /** The schema editors use must not reject what the shipped plans (which Preflight accepts) contain. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyKeyOfTheExamplePlansIsInTheSchema() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode schema = dev.preflight.core.Json.parse(dev.preflight.plan.PlanSchema.json());
+        for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml",
+                "examples/local-services/preflight.yaml")) {
+            Map<String, Object> doc = (Map<String, Object>) new Load(LoadSettings.builder().build())
+                    .loadFromString(Files.readString(Path.of(plan)));
+            checkKeys(plan, "", doc, schema);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void checkKeys(String plan, String path, Object value, com.fasterxml.jackson.databind.JsonNode schema) {
+        if (value instanceof Map<?, ?> m && schema.has("properties")) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                String key = String.valueOf(e.getKey());
+                if (schema.path("additionalProperties").asBoolean(true)) {
+                    continue;
+                }
+                assertThat(schema.path("properties").has(key)).as(plan + ": " + path + "." + key + " is not in the schema").isTrue();
+                checkKeys(plan, path + "." + key, e.getValue(), schema.path("properties").path(key));
+            }
+        } else if (value instanceof List<?> l && schema.has("items")) {
+            for (Object item : l) {
+                checkKeys(plan, path + "[]", item, schema.path("items"));
+            }
+        }
+    }
 }
