@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,13 +16,13 @@ class BackupCliTest {
     @TempDir
     Path dir;
 
-    private BackupCliHarness cli() {
-        return new BackupCliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+    private CliHarness cli() {
+        return new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
     }
 
     @Test
     void usageErrorsExitTwo() throws Exception {
-        BackupCliHarness cli = cli();
+        CliHarness cli = cli();
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: x}\n");
         CliRun none = cli.run("backup", "list");
         assertThat(none.code()).isEqualTo(2);
@@ -44,7 +45,7 @@ class BackupCliTest {
 
     @Test
     void runSectionBacksUpEverySourceAndIsGoOnlyWhenAllAreVerified() throws Exception {
-        BackupCliHarness cli = cli();
+        CliHarness cli = cli();
         try (ScratchMariaDb db = new ScratchMariaDb().withSchemaObjects(3)) {
             Files.writeString(dir.resolve("preflight.yaml"), """
                     version: 1

@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,12 +30,12 @@ class MysqlBackupTest {
     Path dir;
 
     private ScratchMariaDb db;
-    private BackupCliHarness cli;
+    private CliHarness cli;
 
     @BeforeEach
     void setUp() throws Exception {
         db = new ScratchMariaDb().withSchemaObjects(50);
-        cli = new BackupCliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+        cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
     }
 
     @AfterEach
@@ -88,7 +89,7 @@ class MysqlBackupTest {
         assertThat(entries).hasSize(1);
         LedgerEntry e = entries.get(0);
         assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
-        JsonNode p = BackupCliHarness.payload(e);
+        JsonNode p = CliHarness.payload(e);
         String sha = p.path("sha256").asText();
         assertThat(sha).hasSize(64);
         assertThat(r.out()).contains("sha256 " + sha);
@@ -154,7 +155,7 @@ class MysqlBackupTest {
         LedgerEntry e = cli.entries("backup").get(0);
         assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(e.artifacts()).isEmpty();
-        assertThat(BackupCliHarness.payload(e).path("failure").asText()).contains(why);
+        assertThat(CliHarness.payload(e).path("failure").asText()).contains(why);
         assertThat(Files.readString(dir.resolve("docs/upgrade/backups/backup-log.md")))
                 .contains("| academy-db | failed | academy-2026-01-05-0130.sql");
         assertThat(cli.run("backup", "list").out()).contains("0 backup(s)");
@@ -258,7 +259,7 @@ class MysqlBackupTest {
         CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
         assertThat(Files.readString(seen)).contains("--events --set-gtid-purged=OFF " + db.name);
-        JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
         assertThat(facts.path("flavor").asText()).isEqualTo("mysql");
         assertThat(facts.path("server_version").asText()).isEqualTo("8.0.36-0ubuntu0.22.04.1");
     }

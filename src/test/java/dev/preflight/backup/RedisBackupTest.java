@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,14 +30,14 @@ class RedisBackupTest {
     Path dir;
 
     private PrivateRedis redis;
-    private BackupCliHarness cli;
+    private CliHarness cli;
 
     @BeforeEach
     void setUp() throws Exception {
         Files.createDirectories(dir.resolve("redis"));
         // No RDB compression, so that a flipped byte in a value cannot be caught by LZF, only by the CRC.
         redis = new PrivateRedis(dir.resolve("redis"), "--requirepass", "s3cret-redis-pw", "--rdbcompression", "no");
-        cli = new BackupCliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+        cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
     }
 
     @AfterEach
@@ -93,7 +94,7 @@ class RedisBackupTest {
         assertThat(r.out() + r.err()).doesNotContain("s3cret-redis-pw");
         LedgerEntry e = cli.entries("backup").get(0);
         assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
-        JsonNode p = BackupCliHarness.payload(e);
+        JsonNode p = CliHarness.payload(e);
         JsonNode facts = p.path("facts");
         assertThat(facts.path("keys_per_db").path("0").asLong()).isEqualTo(28);
         assertThat(facts.path("keys_per_db").path("1").asLong()).isEqualTo(3);
@@ -117,7 +118,7 @@ class RedisBackupTest {
         seed();
         plan("sync");
         assertBackupOfSeed(cli.run("backup", "run"));
-        JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
         assertThat(facts.path("server_version").asText()).isNotBlank();
         assertThat(facts.path("transfer").asText()).isEqualTo("diskless");
         assertThat(cli.run("backup", "verify").code()).isZero();
@@ -131,7 +132,7 @@ class RedisBackupTest {
         seed();
         plan("sync");
         assertBackupOfSeed(cli.run("backup", "run"));
-        assertThat(BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts").path("transfer").asText())
+        assertThat(CliHarness.payload(cli.entries("backup").get(0)).path("facts").path("transfer").asText())
                 .isEqualTo("disk");
     }
 
@@ -222,7 +223,7 @@ class RedisBackupTest {
         plan("sync");
         CliRun r = cli.run("backup", "run");
         assertThat(r.code()).as(r.out() + r.err()).isZero();
-        JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
         assertThat(facts.path("crc64_verified").asBoolean()).isFalse();
         assertThat(facts.path("warning").asText()).contains("not CRC-verified");
     }

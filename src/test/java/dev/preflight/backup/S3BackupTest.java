@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +32,13 @@ class S3BackupTest {
 
     private InProcessS3 s3;
     private S3Client client;
-    private BackupCliHarness cli;
+    private CliHarness cli;
 
     @BeforeEach
     void setUp() throws Exception {
         s3 = new InProcessS3();
         client = s3.client();
-        cli = new BackupCliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+        cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class S3BackupTest {
     }
 
     private JsonNode manifest(LedgerEntry e) throws Exception {
-        JsonNode p = BackupCliHarness.payload(e);
+        JsonNode p = CliHarness.payload(e);
         Path local = null;
         for (JsonNode c : p.path("copies")) {
             if (c.path("destination").asText().equals("onprem")) {
@@ -103,7 +104,7 @@ class S3BackupTest {
         assertThat(r.out()).contains("academy-assets-2026-01-05-0130.manifest.json",
                 "offsite: s3://academy-backups/manifests/academy-assets-2026-01-05-0130.manifest.json");
         LedgerEntry first = cli.entries("backup").get(0);
-        JsonNode facts = BackupCliHarness.payload(first).path("facts");
+        JsonNode facts = CliHarness.payload(first).path("facts");
         assertThat(facts.path("copy").asText()).isEqualTo("server-side");
         assertThat(facts.path("objects").asLong()).isEqualTo(5);
         assertThat(facts.path("copied").asLong()).isEqualTo(5);
@@ -131,7 +132,7 @@ class S3BackupTest {
         CliRun r2 = cli.run("backup", "run");
         assertThat(r2.code()).as(r2.out() + r2.err()).isZero();
         LedgerEntry second = cli.entries("backup").get(1);
-        JsonNode f2 = BackupCliHarness.payload(second).path("facts");
+        JsonNode f2 = CliHarness.payload(second).path("facts");
         assertThat(f2.path("objects").asLong()).isEqualTo(6);
         assertThat(f2.path("unchanged_verified").asLong()).isEqualTo(3);
         assertThat(f2.path("copied").asLong()).isEqualTo(3);
@@ -212,7 +213,7 @@ class S3BackupTest {
                     """.formatted(s3.yaml(), other.yaml()));
             CliRun r = cli.run("backup", "run");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
-            JsonNode facts = BackupCliHarness.payload(cli.entries("backup").get(0)).path("facts");
+            JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
             assertThat(facts.path("copy").asText()).isEqualTo("streamed");
             for (Map.Entry<String, byte[]> e : objects.entrySet()) {
                 assertThat(get(otherClient, "backups", "assets-2026-01-05/" + e.getKey())).isEqualTo(e.getValue());
@@ -242,7 +243,7 @@ class S3BackupTest {
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             LedgerEntry e = cli.entries("backup").get(0);
             assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
-            String sha = BackupCliHarness.payload(e).path("sha256").asText();
+            String sha = CliHarness.payload(e).path("sha256").asText();
             byte[] stored = get(client, "academy-backups", "academy-2026-01-05-0130.sql.gz");
             assertThat(Hashing.sha256Hex(stored)).isEqualTo(sha);
             assertThat(e.artifacts()).extracting(a -> a.location())

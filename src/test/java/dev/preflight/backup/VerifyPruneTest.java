@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +28,12 @@ class VerifyPruneTest {
     Path dir;
 
     private ScratchMariaDb db;
-    private BackupCliHarness cli;
+    private CliHarness cli;
 
     @BeforeEach
     void setUp() throws Exception {
         db = new ScratchMariaDb().withSchemaObjects(5);
-        cli = new BackupCliHarness(dir, T0);
+        cli = new CliHarness(dir, T0);
         Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: backup-test}
@@ -75,7 +76,7 @@ class VerifyPruneTest {
     @Test
     void verifyNamesAFlippedByteInOneLocationAndADeletedCopyInAnother() throws Exception {
         backupAt(T0);
-        JsonNode p = BackupCliHarness.payload(cli.entries("backup").get(0));
+        JsonNode p = CliHarness.payload(cli.entries("backup").get(0));
         Path inOnprem = location(p, "onprem");
         Path inSecond = location(p, "second");
         assertThat(cli.run("backup", "verify").code()).isZero();
@@ -111,8 +112,8 @@ class VerifyPruneTest {
         String first = backupAt(T0);                                // kept until T0+15d
         String second = backupAt(T0.plus(Duration.ofDays(10)));     // until T0+25d
         String third = backupAt(T0.plus(Duration.ofDays(20)));      // until T0+35d
-        Path firstCopy = location(BackupCliHarness.payload(cli.entries("backup").get(0)), "onprem");
-        Path secondCopy = location(BackupCliHarness.payload(cli.entries("backup").get(1)), "second");
+        Path firstCopy = location(CliHarness.payload(cli.entries("backup").get(0)), "onprem");
+        Path secondCopy = location(CliHarness.payload(cli.entries("backup").get(1)), "second");
 
         // Day 21: only the first has expired. A dry run deletes nothing.
         cli.clock.set(T0.plus(Duration.ofDays(21)));
@@ -130,7 +131,7 @@ class VerifyPruneTest {
         assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(2);
         assertThat(MysqlBackupTest.files(dir.resolve("second"))).hasSize(2);
         LedgerEntry pe = cli.entries("backup-prune").get(0);
-        assertThat(BackupCliHarness.payload(pe).path("deleted")).hasSize(2);
+        assertThat(CliHarness.payload(pe).path("deleted")).hasSize(2);
         assertThat(cli.run("backup", "list").out()).contains("2 backup(s)").doesNotContain(first.substring(0, 8));
 
         // Day 40: everything has expired; the newest verified backup stays.
@@ -149,7 +150,7 @@ class VerifyPruneTest {
     void aNewestBackupThatFailedVerificationDoesNotProtectItselfTheNewestVerifiedOneIsKept() throws Exception {
         String first = backupAt(T0);
         String second = backupAt(T0.plus(Duration.ofDays(1)));
-        Files.delete(location(BackupCliHarness.payload(cli.entries("backup").get(1)), "onprem"));
+        Files.delete(location(CliHarness.payload(cli.entries("backup").get(1)), "onprem"));
         cli.clock.set(T0.plus(Duration.ofDays(2)));
         assertThat(cli.run("backup", "verify").code()).isEqualTo(1);
 
