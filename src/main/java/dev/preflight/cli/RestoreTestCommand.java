@@ -39,6 +39,10 @@ public final class RestoreTestCommand extends BaseCommand {
             + "replacing it (never done without this flag).")
     boolean replace;
 
+    @Option(names = "--parallel", paramLabel = "N", description = "Client connections the dump is loaded over at "
+            + "once (default: restore_test.parallel, else " + RestorePlan.DEFAULT_PARALLEL + "; 1 = a serial load).")
+    Integer parallel;
+
     @Override
     public Integer call() {
         Format format = format(Format.TEXT, Format.JSON);
@@ -48,11 +52,14 @@ public final class RestoreTestCommand extends BaseCommand {
         BackupPlan bp = plan.section("backups", BackupPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'backups' section: restore tests restore what it records",
                 "see docs/plan-reference.md#backups"));
+        if (parallel != null && (parallel < 1 || parallel > 64)) {
+            throw PreflightException.usage("--parallel must be between 1 and 64, not " + parallel, null);
+        }
         List<RestoreResult> results;
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreService service = new RestoreService(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
                     runner, ctx().err(), plan.secrets());
-            results = service.run(source, new RestoreService.Options(backup, keep, replace));
+            results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: " + e.getMessage(), null, e);
         }

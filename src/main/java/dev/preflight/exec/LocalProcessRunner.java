@@ -23,6 +23,7 @@ import java.util.logging.Logger;
 public final class LocalProcessRunner implements ProcessRunner {
     private static final Logger LOG = Logger.getLogger(LocalProcessRunner.class.getName());
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    private static final Duration FEEDER_GRACE = Duration.ofMillis(200);
 
     private final Secrets secrets;
     private final Map<String, String> baseEnv;
@@ -81,8 +82,9 @@ public final class LocalProcessRunner implements ProcessRunner {
         threads.add(daemon("preflight-stdout", out));
         threads.add(daemon("preflight-stderr", err));
         Feeder feeder = new Feeder(p.getOutputStream(), spec.stdin());
-        threads.add(daemon("preflight-stdin", feeder));
+        Thread feederThread = daemon("preflight-stdin", feeder);
         threads.forEach(Thread::start);
+        feederThread.start();
         boolean finished;
         try {
             finished = p.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -95,6 +97,13 @@ public final class LocalProcessRunner implements ProcessRunner {
         }
         for (Thread t : threads) {
             t.join();
+        }
+        // A stdin source may be waiting for more to send (a queue fed by another thread) when the
+        // program has already exited: nothing it could send would be read, so it is interrupted.
+        feederThread.join(FEEDER_GRACE.toMillis());
+        if (feederThread.isAlive()) {
+            feederThread.interrupt();
+            feederThread.join();
         }
         int code = p.exitValue();
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

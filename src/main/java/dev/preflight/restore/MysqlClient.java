@@ -64,6 +64,17 @@ final class MysqlClient implements AutoCloseable {
         return runner.run(ProcessSpec.of(argv).withStdin(stdin).withTimeout(timeout));
     }
 
+    /**
+     * One connection of a parallel load: statements from {@code stdin}; result rows (the load's order
+     * tokens) flushed to {@code stdout} as each statement completes ({@code --unbuffered}).
+     */
+    ProcessResult session(String database, StdinSource stdin, java.io.OutputStream stdout, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> argv = argv(database);
+        argv.addAll(List.of("--batch", "--skip-column-names", "--unbuffered"));
+        return runner.stream(ProcessSpec.of(argv).withStdin(stdin).withTimeout(timeout), stdout);
+    }
+
     private List<String> argv(String database) {
         List<String> argv = new ArrayList<>(client);
         argv.add("--defaults-extra-file=" + defaults);
@@ -107,6 +118,13 @@ final class MysqlClient implements AutoCloseable {
         String s = r.stderr().strip();
         if (s.isEmpty()) {
             return "exit " + r.exitCode();
+        }
+        // In batch mode the client may echo the failed statement between dashed lines first: the
+        // line that says what went wrong is the ERROR one.
+        for (String line : s.split("\n")) {
+            if (line.startsWith("ERROR ")) {
+                return line.length() > 500 ? line.substring(0, 500) + "..." : line;
+            }
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

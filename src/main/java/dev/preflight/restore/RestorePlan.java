@@ -14,9 +14,13 @@ import java.util.List;
  *                          recorded at backup time (the source kept taking writes during the dump)
  * @param timeout           wall-clock limit of one restore
  * @param redis             the Redis backup restored into a scratch {@code redis-server}, or null
+ * @param parallel          client connections a dump is loaded over at once (1: one {@code mariadb < dump})
  */
 public record RestorePlan(String source, MysqlTarget target, double rowCountTolerance, Duration timeout,
-                          List<SqlCheck> sqlChecks, List<HttpCheck> httpChecks, RedisTarget redis) {
+                          List<SqlCheck> sqlChecks, List<HttpCheck> httpChecks, RedisTarget redis, int parallel) {
+    /** Connections a dump is loaded over when the plan does not say: what myloader uses by default. */
+    public static final int DEFAULT_PARALLEL = 4;
+
     public RestorePlan {
         sqlChecks = List.copyOf(sqlChecks);
         httpChecks = List.copyOf(httpChecks);

@@ -35,7 +35,9 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
                 "row_count_tolerance", "Relative tolerance against backup-time row counts, e.g. 0.05.",
                 "timeout", "Restore time limit.", "sql_checks", "A list of {name, sql, expect}.",
                 "http_checks", "A list of {name, url, status, max_latency, body_contains}.",
-                "redis", "{source, server_command, start_timeout}.");
+                "redis", "{source, server_command, start_timeout}.",
+                "parallel", "Client connections the dump is loaded over at once (default "
+                        + RestorePlan.DEFAULT_PARALLEL + "; 1 = a plain serial load).");
     }
 
     @Override
@@ -46,10 +48,11 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         }
         String p = "restore_test";
         Map<String, Node> k = r.keys(m, p, List.of("source", "target", "row_count_tolerance", "timeout",
-                "sql_checks", "http_checks", "redis"));
+                "sql_checks", "http_checks", "redis", "parallel"));
         String source = r.optional(k, p, "source");
         Double tolerance = r.decimal(k, p, "row_count_tolerance", 0.0, 0.0, 1.0);
         Duration timeout = r.duration(k, p, "timeout", Duration.ofHours(6));
+        Integer parallel = r.integer(k, p, "parallel", RestorePlan.DEFAULT_PARALLEL, 1, 64);
         MysqlTarget target = null;
         if (k.get("target") != null && (Node) r.mapping(k.get("target"), p + ".target") instanceof MappingNode tm) {
             String tp = p + ".target";
@@ -137,10 +140,10 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         if (source == null && k.get("redis") == null) {
             r.problem(m, p + ".source", "nothing to restore", "add source and target (MySQL/MariaDB) or redis");
         }
-        if (tolerance == null || timeout == null) {
+        if (tolerance == null || timeout == null || parallel == null) {
             return null;
         }
-        return new RestorePlan(source, target, tolerance, timeout, sql, http, redis);
+        return new RestorePlan(source, target, tolerance, timeout, sql, http, redis, parallel);
     }
 
 }

@@ -94,8 +94,12 @@ public final class RestoreService {
      * @param backup  a backup id (or its first characters), {@code latest} or null (the newest of each source)
      * @param keep    leave the scratch database or server in place
      * @param replace restore into the database the plan names ({@code target.database}), replacing it
+     * @param parallel client connections the dump is loaded over, or null for the plan's {@code parallel}
      */
-    public record Options(String backup, boolean keep, boolean replace) {
+    public record Options(String backup, boolean keep, boolean replace, Integer parallel) {
+        public Options(String backup, boolean keep, boolean replace) {
+            this(backup, keep, replace, null);
+        }
     }
 
     /** Restore-tests the plan's sources (or one), each from its newest backup or the one given. */
@@ -321,21 +325,11 @@ public final class RestoreService {
                 Reader reader = new Reader();
                 DumpScanner scanner = new DumpScanner();
                 IOException[] feedError = new IOException[1];
+                int connections = o.parallel() != null ? o.parallel() : plan.parallel();
                 long t0 = System.nanoTime();
-                ProcessResult r = client.feed(db, stdin -> {
-                    try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
-                        byte[] buf = new byte[1 << 16];
-                        int n;
-                        while ((n = in.read(buf)) > 0) {
-                            scanner.scan(buf, 0, n);
-                            stdin.write(buf, 0, n);
-                        }
-                        reader.drain();
-                    } catch (IOException e) {
-                        feedError[0] = e;
-                        throw e;
-                    }
-                }, plan.timeout());
+                ProcessResult r = connections <= 1
+                        ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), plan.timeout())
+                        : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 DumpScanner.Found found = null;
                 try {
@@ -353,7 +347,8 @@ public final class RestoreService {
                     checks.add(Check.fail("restore", db, failure));
                 } else {
                     checks.add(Check.pass("restore", db, "restored " + dataBytes + " bytes of SQL into " + where
-                            + " in " + took.toMillis() + " ms"));
+                            + " in " + took.toMillis() + " ms" + (connections > 1 ? " over " + connections
+                            + " connections" : "")));
                     step(source + ": restored in " + seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
                     checks.addAll(checks(restored));
@@ -387,6 +382,56 @@ public final class RestoreService {
         }
         return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), v.copy.location(), where, took, b.size(),
                 dataBytes, checks, failure, o.keep(), restored, cleaned, null);
+    }
+
+    /** Where the dump's bytes go after they were counted and scanned. */
+    @FunctionalInterface
+    private interface Chunks {
+        void write(byte[] b, int off, int len) throws IOException;
+    }
+
+    /** Streams the verified copy (decompressed) through the scanner into {@code sink}. */
+    private static void pump(Reader reader, Verified v, BackupRecord b, DumpScanner scanner, IOException[] feedError,
+                             Chunks sink) throws IOException {
+        try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
+            byte[] buf = new byte[1 << 16];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                scanner.scan(buf, 0, n);
+                sink.write(buf, 0, n);
+            }
+            reader.drain();
+        } catch (IOException e) {
+            feedError[0] = e;
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the dump over {@code connections} clients at once ({@link ParallelLoad}). A client that
+     * fails stops the feeding; the result is that client's.
+     */
+    private ProcessResult parallelLoad(MysqlClient client, String db, int connections, Reader reader, Verified v,
+                                       BackupRecord b, DumpScanner scanner, IOException[] feedError)
+            throws InterruptedException {
+        ParallelLoad load = new ParallelLoad(connections, (stdin, stdout) -> client.session(db, stdin, stdout,
+                plan.timeout()));
+        DumpSplitter split = new DumpSplitter(load);
+        boolean complete = false;
+        try {
+            pump(reader, v, b, scanner, feedError, split::write);
+            split.finish();
+            complete = true;
+        } catch (ParallelLoad.ConnectionEnded e) {
+            // The failed client's own result says why; it is not an artifact problem.
+            feedError[0] = null;
+        } catch (IOException e) {
+            // Kept in feedError by pump (reading the artifact), or a scan refusal.
+            if (feedError[0] == null) {
+                feedError[0] = e;
+            }
+        }
+        return load.finish(complete);
     }
 
     private static String restoreFailure(ProcessResult r, IOException feed, String mismatch, String program) {

@@ -67,6 +67,10 @@ class MysqlRestoreTest {
     }
 
     private void plan(String sqlChecks, String extraTarget) throws Exception {
+        plan(sqlChecks, extraTarget, "0.05");
+    }
+
+    private void plan(String sqlChecks, String extraTarget, String tolerance) throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: restore-test}
@@ -83,9 +87,9 @@ class MysqlRestoreTest {
                 restore_test:
                   source: academy-db
                   target: {host: 127.0.0.1, port: 3306, user: root%s}
-                  row_count_tolerance: 0.05
+                  row_count_tolerance: %s
                   sql_checks:
-                %s""".formatted(db, extraTarget, sqlChecks));
+                %s""".formatted(db, extraTarget, tolerance, sqlChecks));
     }
 
     private static final String GOOD_CHECKS = """
@@ -285,5 +289,73 @@ class MysqlRestoreTest {
         assertThat(r.out()).as(r.all()).contains("restore-test  PASSED");
         assertThat(cli.entries("restore-test")).hasSize(1);
         assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+    }
+
+    /** Enough rows that mariadb-dump writes several INSERT statements (about 1 MB each) per table. */
+    private void bigTable() throws Exception {
+        RestoreHarness.sql("USE " + db + ";\n CREATE TABLE " + db + ".big (id INT PRIMARY KEY, a CHAR(32), payload VARCHAR(1000)) "
+                + "ENGINE=InnoDB;\n INSERT INTO " + db + ".big SELECT seq, MD5(seq), CONCAT(REPEAT(MD5(seq), 30), "
+                + "' it''s; \\\\ (x)') FROM seq_1_to_6000;\n INSERT INTO " + db + ".users (email, created_at) "
+                + "SELECT CONCAT('more', seq, '@example.com'), UTC_TIMESTAMP() FROM seq_1_to_3000;\n"
+                + "ANALYZE TABLE " + db + ".big, " + db + ".users;");
+    }
+
+    @Test
+    void aLoadOverSeveralConnectionsRestoresExactlyWhatASerialLoadDoesAndNoTriggerFiresForDumpedRows()
+            throws Exception {
+        bigTable();
+        // InnoDB's row estimates for the new table are rough: the exact check is against the dump.
+        plan("""
+                    - {name: trigger fired once per user, sql: "SELECT COUNT(*) FROM audit_log", expect: "= 3050"}
+                """, "", "0.5");
+        backup();
+        String dump = RestoreHarness.sql("SELECT COUNT(*) FROM " + db + ".big");
+        assertThat(dump.strip()).isEqualTo("6000");
+
+        CliRun parallel = cli.run("restore-test", "--keep", "--parallel", "4");
+        cli.clock.set(cli.clock.instant().plusSeconds(1));
+        CliRun serial = cli.run("restore-test", "--keep", "--parallel", "1");
+
+        assertThat(parallel.code()).as(parallel.all()).isZero();
+        assertThat(serial.code()).as(serial.all()).isZero();
+        assertThat(parallel.out()).contains("over 4 connections", "ok    sql trigger fired once per user: 3050");
+        assertThat(serial.out()).doesNotContain("connections");
+        List<String> scratch = RestoreHarness.databases(db + "_restore_");
+        assertThat(scratch).hasSize(2);
+        for (String table : List.of("big", "users", "audit_log", "empty_one")) {
+            String sums = RestoreHarness.sql("CHECKSUM TABLE " + scratch.get(0) + "." + table + ", "
+                    + scratch.get(1) + "." + table + ", " + db + "." + table + " EXTENDED");
+            List<String> values = sums.lines().map(l -> l.split("\t")[1]).toList();
+            assertThat(values).as(table + ": " + sums).hasSize(3).allMatch(v -> v.equals(values.get(0)));
+        }
+        // The routine, function, view, trigger and event are there too (the structure checks passed).
+        assertThat(parallel.out()).contains("ok    structure triggers: 1 of 1 present",
+                "ok    structure views: 1 of 1 present", "ok    rows: 4 table(s)");
+    }
+
+    @Test
+    void aConnectionThatFailsStopsTheWholeLoadNamesTheErrorAndTheScratchDatabaseIsDropped() throws Exception {
+        bigTable();
+        // The real client, except that on the connections of a parallel load the row with id 3000
+        // becomes a syntax error (sed -u passes each line on at once).
+        Path wrapper = dir.resolve("mariadb-breaks");
+        Files.writeString(wrapper, """
+                #!/bin/sh
+                case "$*" in
+                  *--unbuffered*) sed -u "s/^(3000,'/(3000 x,'/" | mariadb "$@" ;;
+                  *) exec mariadb "$@" ;;
+                esac
+                """);
+        wrapper.toFile().setExecutable(true);
+        plan(GOOD_CHECKS, ", client_command: [" + wrapper + "]", "0.5");
+        backup();
+
+        CliRun r = cli.run("restore-test", "--parallel", "3");
+        RestoreHarness.sql("SELECT 1");
+
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED  academy-db", "ERROR 1064");
+        assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+        assertThat(cli.entries("restore-test").get(0).outcome()).isEqualTo(Outcome.FAILED);
     }
 }
