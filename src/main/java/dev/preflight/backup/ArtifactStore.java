@@ -37,10 +37,33 @@ public interface ArtifactStore {
         /** Reads the sealed bytes back from where they are stored. */
         InputStream readBack() throws IOException;
 
+        /**
+         * The SHA-256 (hex) and size of the sealed copy as read back from where it is stored. By
+         * default a full read after {@link #seal()}; a store may read behind the writer instead, as
+         * long as the last bytes are read after the seal and up to the stored end.
+         */
+        default ReadBack readBackDigest() throws IOException {
+            java.security.MessageDigest md = dev.preflight.core.Hashing.sha256();
+            long n = 0;
+            try (InputStream in = readBack()) {
+                byte[] buf = new byte[1 << 16];
+                int r;
+                while ((r = in.read(buf)) > 0) {
+                    md.update(buf, 0, r);
+                    n += r;
+                }
+            }
+            return new ReadBack(java.util.HexFormat.of().formatHex(md.digest()), n);
+        }
+
         /** Gives the copy its final name (never overwriting another artifact) and returns its location. */
         String commit() throws IOException;
 
         /** Removes the temporary copy; safe to call at any time and more than once. */
         void abort();
+    }
+
+    /** What a read-back found: the stored bytes' SHA-256 (hex) and count. */
+    record ReadBack(String sha256, long size) {
     }
 }

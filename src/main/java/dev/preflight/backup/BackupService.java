@@ -266,20 +266,10 @@ public final class BackupService {
                 PendingCopy p = pending.get(i);
                 String name = targets.get(i).name();
                 results.add(pool.submit(() -> {
-                    MessageDigest md = Hashing.sha256();
-                    long n;
-                    try (InputStream in = new CountingDigest(p.readBack(), md)) {
-                        byte[] buf = new byte[1 << 16];
-                        long total = 0;
-                        int r;
-                        while ((r = in.read(buf)) > 0) {
-                            total += r;
-                        }
-                        n = total;
-                    }
-                    String got = HexFormat.of().formatHex(md.digest());
-                    return got.equals(sha) && n == size ? null : "the copy in " + name + " reads back as " + n
-                            + " bytes sha256 " + got + ", written " + size + " bytes sha256 " + sha;
+                    ArtifactStore.ReadBack got = p.readBackDigest();
+                    return got.sha256().equals(sha) && got.size() == size ? null : "the copy in " + name
+                            + " reads back as " + got.size() + " bytes sha256 " + got.sha256() + ", written " + size
+                            + " bytes sha256 " + sha;
                 }));
             }
             for (java.util.concurrent.Future<String> f : results) {

@@ -68,13 +68,28 @@ public final class LocalDirectoryStore implements ArtifactStore {
         private final Path tmp;
         private final FileChannel ch;
         private final OutputStream out;
+        private final Follower follower;
         private boolean done;
 
-        Local(String fileName, Path tmp, FileChannel ch) {
+        Local(String fileName, Path tmp, FileChannel ch) throws IOException {
             this.fileName = fileName;
             this.tmp = tmp;
             this.ch = ch;
-            this.out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
+            this.follower = new Follower(tmp, ch);
+            OutputStream file = Channels.newOutputStream(ch);
+            // Below the buffer: counts what reached the file, which is how far the follower may read.
+            this.out = new BufferedOutputStream(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    file.write(b, off, len);
+                    follower.written(len);
+                }
+            }, 1 << 16);
         }
 
         @Override
@@ -87,11 +102,17 @@ public final class LocalDirectoryStore implements ArtifactStore {
             out.flush();
             ch.force(true);
             out.close();
+            follower.sealed();
         }
 
         @Override
         public InputStream readBack() throws IOException {
             return Files.newInputStream(tmp);
+        }
+
+        @Override
+        public ReadBack readBackDigest() throws IOException {
+            return follower.result();
         }
 
         @Override
@@ -126,6 +147,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 return;
             }
             done = true;
+            follower.stop();
             try {
                 out.close();
             } catch (IOException ignored) {
@@ -136,6 +158,104 @@ public final class LocalDirectoryStore implements ArtifactStore {
             } catch (IOException ignored) {
                 // Left as a dot-file with .partial: never mistaken for an artifact.
             }
+        }
+    }
+
+    /**
+     * The read-back of a local copy, done behind the writer instead of after it: a thread reads the
+     * temporary file through its own descriptor up to what has reached the file, hashes it, and
+     * every {@value #SYNC_EVERY} bytes asks for the data to be made durable, so that the disk writes
+     * overlap the dump instead of all waiting for the final fsync. After the seal (fsync, close) it
+     * reads on to the file's real end: the result is the stored file's bytes, all of them, never the
+     * writer's idea of them. On a 1.1 GB dump this took the read-back and most of the fsync off the
+     * end of the backup (bench/backup).
+     */
+    private static final class Follower implements Runnable {
+        private static final long SYNC_EVERY = 64L << 20;
+        private final Path file;
+        private final FileChannel writer;
+        private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        private final Thread thread;
+        private final java.security.MessageDigest md = dev.preflight.core.Hashing.sha256();
+        private volatile boolean sealed;
+        private volatile boolean stopped;
+        private long read;
+        private IOException failure;
+
+        Follower(Path file, FileChannel writer) {
+            this.file = file;
+            this.writer = writer;
+            this.thread = new Thread(this, "preflight-read-back");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void written(long n) {
+            written.addAndGet(n);
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+
+        void sealed() {
+            sealed = true;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+
+        void stop() {
+            stopped = true;
+            java.util.concurrent.locks.LockSupport.unpark(thread);
+        }
+
+        @Override
+        public void run() {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            long synced = 0;
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+                while (!stopped) {
+                    // Read after the seal: up to the end of the file as stored, whatever was counted.
+                    boolean last = sealed;
+                    long limit = last ? Long.MAX_VALUE : written.get();
+                    if (read >= limit) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                        continue;
+                    }
+                    buf.clear().limit((int) Math.min(buf.capacity(), limit - read));
+                    int n = in.read(buf, read);
+                    if (n < 0) {
+                        if (last) {
+                            return;
+                        }
+                        continue;
+                    }
+                    md.update(buf.array(), 0, n);
+                    read += n;
+                    if (!last && read - synced >= SYNC_EVERY) {
+                        try {
+                            writer.force(false);
+                        } catch (java.nio.channels.ClosedChannelException sealedMeanwhile) {
+                            // The seal's own fsync covers it.
+                        }
+                        synced = read;
+                    }
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+
+        ReadBack result() throws IOException {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading the copy back");
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            if (stopped) {
+                throw new IOException("the copy was abandoned before it was read back");
+            }
+            return new ReadBack(java.util.HexFormat.of().formatHex(md.digest()), read);
         }
     }
 

@@ -105,7 +105,15 @@ public final class MysqlProducer implements Producer {
 
             List<String> dump = source.dumpCommand().isEmpty() ? firstInstalled("mariadb-dump", "mysqldump")
                     : source.dumpCommand();
-            List<String> argv = new ArrayList<>(dump);
+            List<String> argv = new ArrayList<>();
+            if (installed("stdbuf")) {
+                // The dump tool writes its stdout through stdio in 4 KiB pieces: into a pipe, each
+                // one wakes the reader, which cost a third more wall time than writing a file
+                // (measured: 14.7 s vs 10.2 s for 1.1 GB). coreutils' stdbuf gives it a 4 MiB
+                // buffer instead (10.8 s); the tool's exit status passes through unchanged.
+                argv.addAll(List.of("stdbuf", "-o", "4M"));
+            }
+            argv.addAll(dump);
             // The option file must be the first argument or the tool ignores it.
             argv.add(defaultsArg);
             argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events"));
@@ -160,6 +168,10 @@ public final class MysqlProducer implements Producer {
         argv.add(defaultsArg);
         argv.addAll(List.of("--batch", "--skip-column-names", "--raw", "-e", sql));
         return runner.run(ProcessSpec.of(argv).withTimeout(PROBE_TIMEOUT));
+    }
+
+    private boolean installed(String program) throws IOException, InterruptedException {
+        return !runner.run(ProcessSpec.of(program, "--version").withTimeout(PROBE_TIMEOUT)).notFound();
     }
 
     /** The first of the programs that runs ({@code --version} exits 0), else the first one. */
