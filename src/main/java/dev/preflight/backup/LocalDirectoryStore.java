@@ -44,7 +44,13 @@ public final class LocalDirectoryStore implements ArtifactStore {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + fileName + ".", ".partial");
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-        return new Local(fileName, tmp, ch);
+        try {
+            return new Local(fileName, tmp, ch);
+        } catch (IOException e) {
+            ch.close();
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     @Override
@@ -172,7 +178,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
      */
     private static final class Follower implements Runnable {
         private static final long SYNC_EVERY = 64L << 20;
-        private final Path file;
+        private final FileChannel in;
         private final FileChannel writer;
         private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
         private final Thread thread;
@@ -182,8 +188,9 @@ public final class LocalDirectoryStore implements ArtifactStore {
         private long read;
         private IOException failure;
 
-        Follower(Path file, FileChannel writer) {
-            this.file = file;
+        Follower(Path file, FileChannel writer) throws IOException {
+            // Opened now, before anything can remove the name: the follower reads this very file.
+            this.in = FileChannel.open(file, StandardOpenOption.READ);
             this.writer = writer;
             this.thread = new Thread(this, "preflight-read-back");
             thread.setDaemon(true);
@@ -209,7 +216,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
         public void run() {
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
             long synced = 0;
-            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            try (in) {
                 while (!stopped) {
                     // Read after the seal: up to the end of the file as stored, whatever was counted.
                     boolean last = sealed;
@@ -249,11 +256,11 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("interrupted while reading the copy back");
             }
-            if (failure != null) {
-                throw failure;
-            }
             if (stopped) {
                 throw new IOException("the copy was abandoned before it was read back");
+            }
+            if (failure != null) {
+                throw failure;
             }
             return new ReadBack(java.util.HexFormat.of().formatHex(md.digest()), read);
         }

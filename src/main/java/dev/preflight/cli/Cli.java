@@ -6,6 +6,7 @@ import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanProblem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
@@ -17,7 +18,19 @@ public final class Cli {
     private Cli() {
     }
 
+    /** The whole command tree (usage, completion scripts, tests of the surface). */
     public static CommandLine commandLine(CliContext ctx) {
+        return commandLine(ctx, null);
+    }
+
+    /**
+     * The command tree for these arguments: picocli builds each command's model by reflection when
+     * it is added, which took about 0.3 s for all of them at every start, so only the subcommands
+     * whose names occur in {@code args} are added. When none does (no subcommand, a typo, {@code
+     * --help}) or completion is generated, all are, so usage, suggestions and completion see the
+     * whole surface. A name that is only an option's value adds a command nobody runs: harmless.
+     */
+    public static CommandLine commandLine(CliContext ctx, String[] args) {
         IFactory defaults = CommandLine.defaultFactory();
         IFactory factory = new IFactory() {
             @Override
@@ -30,13 +43,22 @@ public final class Cli {
             }
         };
         CommandLine cl = new CommandLine(new PreflightCommand(), factory);
+        java.util.Set<String> named = args == null ? java.util.Set.of() : new java.util.HashSet<>(java.util.Arrays.asList(args));
+        List<Class<?>> wanted = PreflightCommand.SUBCOMMANDS.stream()
+                .filter(c -> named.contains(c.getAnnotation(CommandLine.Command.class).name())).toList();
+        if (wanted.isEmpty() || named.contains("generate-completion")) {
+            wanted = PreflightCommand.SUBCOMMANDS;
+        }
+        for (Class<?> c : wanted) {
+            cl.addSubcommand(c);
+        }
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
                 ctx.interactive() && !ctx.env().containsKey("NO_COLOR") ? CommandLine.Help.Ansi.AUTO
                         : CommandLine.Help.Ansi.OFF));
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, unused) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("preflight: " + ex.getMessage());
             err.println("  hint: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
@@ -84,7 +106,7 @@ public final class Cli {
     /** Parses and runs; returns the exit code. Never calls {@code System.exit}. */
     public static int run(CliContext ctx, String... args) {
         try {
-            return commandLine(ctx).execute(args);
+            return commandLine(ctx, args).execute(args);
         } finally {
             ctx.out().flush();
             ctx.err().flush();

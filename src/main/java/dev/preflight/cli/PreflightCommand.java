@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import java.util.List;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,20 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Executable, auditable pre-flight and risk controls for an upgrade runbook.",
-        subcommands = {
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  ok: everything asked for was done and verified",
+            "  1  checks failed (a failed check, NO-GO, a broken ledger chain)",
+            "  2  usage or configuration error (command line or plan file)",
+            "  3  unexpected state (lock held, host unreachable, chain broken at runtime)",
+            "  4  internal error (rerun with --verbose for the stack trace)",
+        })
+public final class PreflightCommand implements Runnable {
+    /**
+     * The subcommands, in usage order. Registered by {@link Cli} rather than in the annotation so that
+     * a run builds the (reflective, costly) model of the subcommand it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
             ValidateCommand.class,
             SchemaCommand.class,
             RunCommand.class,
@@ -25,17 +39,8 @@ import picocli.CommandLine.Spec;
             CutoverCommand.class,
             BackupCommand.class,
             RestoreTestCommand.class,
-            AutoComplete.GenerateCompletion.class,
-        },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0  ok: everything asked for was done and verified",
-            "  1  checks failed (a failed check, NO-GO, a broken ledger chain)",
-            "  2  usage or configuration error (command line or plan file)",
-            "  3  unexpected state (lock held, host unreachable, chain broken at runtime)",
-            "  4  internal error (rerun with --verbose for the stack trace)",
-        })
-public final class PreflightCommand implements Runnable {
+            AutoComplete.GenerateCompletion.class);
+
     @Mixin
     GlobalOptions global = new GlobalOptions();
 
