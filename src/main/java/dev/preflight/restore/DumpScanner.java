@@ -50,8 +50,7 @@ public final class DumpScanner {
     // Inside an INSERT statement: quote state and parenthesis depth.
     private String insertTable;
     private long insertRows;
-    private boolean inQuote;
-    private boolean escaped;
+    private final SqlLiteral literal = new SqlLiteral();
     private int depth;
     private long bytes;
 
@@ -85,35 +84,16 @@ public final class DumpScanner {
 
     /** Counts row tuples until the statement's closing ';' outside quotes and parentheses. */
     private int insertBytes(byte[] b, int i, int end) {
-        boolean q = inQuote;
-        boolean esc = escaped;
         int d = depth;
         long n = insertRows;
         while (i < end) {
-            if (q && !esc) {
-                // Most of a dump's bytes are inside string literals: skip to the next quote or backslash.
-                while (i < end) {
-                    byte x = b[i];
-                    if (x == '\'' || x == '\\') {
-                        break;
-                    }
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+            if (literal.open()) {
+                i = literal.skip(b, i, end);
+                continue;
             }
             byte c = b[i++];
-            if (q) {
-                if (esc) {
-                    esc = false;
-                } else if (c == '\\') {
-                    esc = true;
-                } else if (c == '\'') {
-                    q = false;
-                }
-            } else if (c == '\'') {
-                q = true;
+            if (c == '\'') {
+                literal.start();
             } else if (c == '(') {
                 if (d == 0) {
                     n++;
@@ -131,8 +111,6 @@ public final class DumpScanner {
                 break;
             }
         }
-        inQuote = q;
-        escaped = esc;
         depth = d;
         insertRows = n;
         return i;
@@ -159,8 +137,7 @@ public final class DumpScanner {
             insertTable = unquote(m.group(1));
             rows.putIfAbsent(insertTable, 0L);
             insertRows = 0;
-            inQuote = false;
-            escaped = false;
+            literal.reset();
             depth = 0;
             // The head already holds the start of the statement: count its tuples, then go on.
             byte[] h = line.getBytes(StandardCharsets.UTF_8);

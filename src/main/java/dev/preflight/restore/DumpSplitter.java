@@ -52,10 +52,9 @@ public final class DumpSplitter {
     private boolean midStatement;
     /** The current line's start was already classified (it was long) and it is in-order text. */
     private boolean lineIsText;
-    // Inside an INSERT statement: quote state.
+    // Inside an INSERT statement, and where it stands with respect to string literals.
     private boolean inRows;
-    private boolean inQuote;
-    private boolean escaped;
+    private final SqlLiteral literal = new SqlLiteral();
     private boolean unterminated;
 
     public DumpSplitter(Target target) {
@@ -133,8 +132,7 @@ public final class DumpSplitter {
         stmt.len = 0;
         stmt.append(line.bytes, 0, from);
         inRows = true;
-        inQuote = false;
-        escaped = false;
+        literal.reset();
         byte[] held = Arrays.copyOfRange(line.bytes, from, line.len);
         line.len = 0;
         int i = 0;
@@ -153,40 +151,22 @@ public final class DumpSplitter {
     /** Scans INSERT bytes up to the statement's closing {@code ;} outside quotes. */
     private int rowBytes(byte[] b, int i, int end) throws IOException {
         int start = i;
-        boolean q = inQuote;
-        boolean esc = escaped;
         while (i < end) {
-            if (q && !esc) {
-                // Most of a dump's bytes are inside string literals: skip to the next quote or backslash.
-                while (i < end && b[i] != '\'' && b[i] != '\\') {
-                    i++;
-                }
-                if (i == end) {
-                    break;
-                }
+            if (literal.open()) {
+                i = literal.skip(b, i, end);
+                continue;
             }
             byte c = b[i++];
-            if (q) {
-                if (esc) {
-                    esc = false;
-                } else if (c == '\\') {
-                    esc = true;
-                } else if (c == '\'') {
-                    q = false;
-                }
-            } else if (c == '\'') {
-                q = true;
+            if (c == '\'') {
+                literal.start();
             } else if (c == ';') {
                 stmt.append(b, start, i - start);
-                inQuote = false;
-                escaped = false;
+                literal.reset();
                 emitRows();
                 return i;
             }
         }
         stmt.append(b, start, i - start);
-        inQuote = q;
-        escaped = esc;
         return i;
     }
 
