@@ -28,6 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class ParallelLoad implements DumpSplitter.Target {
     /** Statements queued per connection before the reader waits (about 8 MB with mysqldump's 1 MB statements). */
     private static final int QUEUE = 8;
+    /**
+     * Bytes queued per connection before the reader waits, whatever the statement count: a row
+     * larger than mysqldump's statement size gets a statement of its own (up to max_allowed_packet),
+     * and a few of those per connection must not exhaust the heap.
+     */
+    private static final long MAX_PENDING = 16L << 20;
     private static final byte[] END = new byte[0];
     private static final long POLL_MS = 100;
 
@@ -130,8 +136,13 @@ final class ParallelLoad implements DumpSplitter.Target {
     }
 
     private void enqueue(Worker w, byte[] bytes) throws IOException {
-        w.pending.addAndGet(bytes.length);
         try {
+            // One statement is always let through, however large: it has to be sent at some point.
+            while (w.pending.get() > 0 && w.pending.get() + bytes.length > MAX_PENDING) {
+                failIfEnded();
+                Thread.sleep(1);
+            }
+            w.pending.addAndGet(bytes.length);
             while (!w.queue.offer(bytes, POLL_MS, TimeUnit.MILLISECONDS)) {
                 failIfEnded();
             }
