@@ -76,7 +76,10 @@ public abstract class BaseCommand implements Callable<Integer> {
         if (url != null && url.isBlank()) {
             url = null;
         }
-        return Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock());
+        Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock());
+        // Name the command as typed, without the root: "backup run", "restore-test".
+        String command = spec.qualifiedName().replaceFirst("^\\S+\\s*", "");
+        return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock());
     }
 
     /** The requested format, refused with exit 2 unless this command supports it. */

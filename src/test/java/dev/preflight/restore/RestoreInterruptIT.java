@@ -68,6 +68,19 @@ class RestoreInterruptIT {
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
             assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+            // The ledger says the restore test was begun and not finished.
+            try (dev.preflight.ledger.Ledger ledger = dev.preflight.ledger.Ledgers.open(null, dir,
+                    dev.preflight.core.Secrets.none(), "test", java.time.Clock.systemUTC())) {
+                List<dev.preflight.ledger.LedgerEntry> stopped = ledger.query(
+                        dev.preflight.ledger.LedgerQuery.kind("interrupted"));
+                assertThat(stopped).singleElement().satisfies(e -> {
+                    assertThat(e.subject()).isEqualTo("restore-test");
+                    assertThat(e.outcome()).isEqualTo(dev.preflight.ledger.Outcome.FAILED);
+                    assertThat(e.summary()).contains("'preflight restore-test' was stopped by a signal");
+                });
+                assertThat(ledger.query(dev.preflight.ledger.LedgerQuery.kind("restore-test"))).isEmpty();
+                assertThat(ledger.verify().intact()).isTrue();
+            }
         } finally {
             release.countDown();
             server.stop(0);
