@@ -126,9 +126,20 @@ public final class BackupService {
         String sha = null;
         long size = 0;
         boolean committed = false;
+        // Stopped by a signal mid-stream: no temporary copy (a local .partial file, an S3 upload)
+        // is left behind. Removed again below once the copies are committed or aborted.
+        Thread abortOnExit = new Thread(() -> {
+            synchronized (pending) {
+                pending.forEach(PendingCopy::abort);
+            }
+        }, "preflight-backup-abort");
+        Runtime.getRuntime().addShutdownHook(abortOnExit);
         try {
             for (ArtifactStore s : targets) {
-                pending.add(s.create(file));
+                PendingCopy c = s.create(file);
+                synchronized (pending) {
+                    pending.add(c);
+                }
             }
             producer.previous(() -> latestArtifact(source.name()));
             FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
@@ -206,6 +217,11 @@ public final class BackupService {
                     }
                 }
                 copies.clear();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(abortOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway; aborting a committed or aborted copy does nothing.
             }
         }
         return record(source, start, file, copies, sha, size, facts, failure);

@@ -85,4 +85,56 @@ class BackupLockIT {
             }
         }
     }
+
+    @Test
+    void aBackupStoppedBySigtermLeavesNoTemporaryCopyAndTheLedgerSaysItWasInterrupted() throws Exception {
+        try (ScratchMariaDb db = new ScratchMariaDb().withSchemaObjects(2)) {
+            // The real dump's first 64 kB, then the tool hangs: the temporary copy exists and is growing.
+            Path stuck = dir.resolve("stuck-dump.sh");
+            Path started = dir.resolve("started");
+            Files.writeString(stuck, "#!/bin/sh\nmariadb-dump \"$@\" | head -c 65536\ntouch '" + started
+                    + "'\nexec sleep 60\n");
+            Files.setPosixFilePermissions(stuck, PosixFilePermissions.fromString("rwx------"));
+            Files.writeString(dir.resolve("preflight.yaml"), """
+                    version: 1
+                    project: {name: interrupt-test}
+                    backups:
+                      destinations: [{name: d, type: local, path: out}]
+                      sources:
+                        - {name: stuck, type: mysql, mysql: {host: 127.0.0.1, user: root, database: %s}, dump_command: ["%s"]}
+                    """.formatted(db.name, stuck));
+            Process p = start("backup", "run", "--source", "stuck");
+            for (int i = 0; i < 1200 && !Files.exists(started); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(started).exists();
+            for (int i = 0; i < 100 && !hasPartial(); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(hasPartial()).as("a temporary copy is being written").isTrue();
+
+            p.destroy(); // SIGTERM
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+
+            assertThat(hasPartial()).as("no temporary copy is left").isFalse();
+            try (dev.preflight.ledger.Ledger l = dev.preflight.ledger.Ledgers.open(null, dir,
+                    dev.preflight.core.Secrets.none(), "test", java.time.Clock.systemUTC())) {
+                assertThat(l.query(dev.preflight.ledger.LedgerQuery.kind("interrupted"))).singleElement()
+                        .satisfies(e -> assertThat(e.subject()).isEqualTo("backup run"));
+                assertThat(l.query(dev.preflight.ledger.LedgerQuery.kind("backup"))
+                        .stream().filter(e -> e.outcome() == dev.preflight.ledger.Outcome.PASSED)).isEmpty();
+            }
+        }
+    }
+
+    private boolean hasPartial() throws Exception {
+        Path out = dir.resolve("out");
+        if (!Files.isDirectory(out)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            return s.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
+        }
+    }
 }
