@@ -272,6 +272,10 @@ class MysqlRestoreTest {
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.out()).contains("no current backup of academy-db in the ledger");
 
+        CliRun zero = cli.run("restore-test", "--parallel", "0");
+        assertThat(zero.code()).isEqualTo(2);
+        assertThat(zero.err()).contains("--parallel must be between 1 and 64, not 0");
+
         CliRun bad = cli.run("restore-test", "--source", "nope");
         assertThat(bad.code()).isEqualTo(2);
         assertThat(bad.err()).contains("does not restore a source named 'nope'");

@@ -25,6 +25,7 @@ class RestorePlanParserTest {
         assertThat(a.target().host()).isEqualTo("staging-db.academy.internal");
         assertThat(a.target().database()).isNull();
         assertThat(a.rowCountTolerance()).isEqualTo(0.05);
+        assertThat(a.parallel()).isEqualTo(RestorePlan.DEFAULT_PARALLEL);
         assertThat(a.sqlChecks()).singleElement().satisfies(c -> assertThat(c.expect().text()).isEqualTo("> 0"));
         assertThat(a.httpChecks()).singleElement().satisfies(h -> {
             assertThat(h.status()).isEqualTo(200);
@@ -43,6 +44,7 @@ class RestorePlanParserTest {
                 restore_test:
                   source: db
                   row_count_tolerance: 2
+                  parallel: 0
                   sql_checks:
                     - {name: a, sql: "SELECT 1", expect: "> many"}
                     - {name: a, sql: "SELECT 1", expect: "1"}
@@ -55,6 +57,7 @@ class RestorePlanParserTest {
         String all = String.join("\n", e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList());
         assertThat(all).contains("restore_test.target: required field is missing",
                 "restore_test.row_count_tolerance: out of range: 2",
+                "restore_test.parallel: out of range: 0",
                 "restore_test.sql_checks[0].expect: 'many' is not a number",
                 "restore_test.sql_checks[1].name: duplicate check 'a'",
                 "restore_test.http_checks[0].url: not an http(s) URL",
