@@ -45,7 +45,7 @@ final class ParallelLoad implements DumpSplitter.Target {
     private boolean finished;
 
     /**
-     * Starts {@code connections} clients connected to {@code database}.
+     * Starts {@code connections} clients.
      *
      * @param session starts one client whose stdin is fed from the source and whose stdout goes to the sink
      */
@@ -67,10 +67,6 @@ final class ParallelLoad implements DumpSplitter.Target {
     @FunctionalInterface
     interface Session {
         ProcessResult run(dev.preflight.exec.StdinSource stdin, OutputStream stdout) throws IOException, InterruptedException;
-    }
-
-    int connections() {
-        return workers.size();
     }
 
     @Override
