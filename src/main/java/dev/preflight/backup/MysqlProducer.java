@@ -170,14 +170,15 @@ public final class MysqlProducer implements Producer {
         return runner.run(ProcessSpec.of(argv).withTimeout(PROBE_TIMEOUT));
     }
 
+    /** The program is on this machine ({@code --version} does not come back as "not found"). */
     private boolean installed(String program) throws IOException, InterruptedException {
         return !runner.run(ProcessSpec.of(program, "--version").withTimeout(PROBE_TIMEOUT)).notFound();
     }
 
-    /** The first of the programs that runs ({@code --version} exits 0), else the first one. */
+    /** The first of the programs that is installed, else the first one. */
     private List<String> firstInstalled(String... programs) throws IOException, InterruptedException {
         for (String p : programs) {
-            if (!runner.run(ProcessSpec.of(p, "--version").withTimeout(PROBE_TIMEOUT)).notFound()) {
+            if (installed(p)) {
                 return List.of(p);
             }
         }
