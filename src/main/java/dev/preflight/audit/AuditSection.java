@@ -3,7 +3,10 @@ package dev.preflight.audit;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import java.time.Duration;
+import java.util.List;
 
 /** The compatibility audit as a section of {@code preflight run} (runbook §3.1). */
 public final class AuditSection implements Section {
@@ -40,5 +43,26 @@ public final class AuditSection implements Section {
             default -> new SectionResult.Failed("audit", "not every host could be checked (" + summary + ")",
                     PlanAudit.reasons(r));
         };
+    }
+
+    /**
+     * An audit of every environment that has hosts and requirements, covering each of its hosts.
+     * Requirements without any host to check are evidence nobody can record: one expectation per
+     * environment (or the project) that stays missing.
+     */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        List<Plan.Environment> audited = plan.environments().stream().filter(e -> !e.hosts().isEmpty()
+                && (!plan.requirements().isEmpty() || !e.requirements().isEmpty())).toList();
+        if (audited.isEmpty()) {
+            List<String> subjects = plan.environments().isEmpty() ? List.of(plan.project().name())
+                    : plan.environments().stream().map(Plan.Environment::name).toList();
+            return subjects.stream().map(s -> Expected.latest("audit", "audit", s, maxAge,
+                    "preflight audit, after adding hosts to the environment")).toList();
+        }
+        return audited.stream().map(e -> Expected.covering("audit", "audit", e.name(), null, maxAge,
+                "preflight audit --env " + e.name(), p -> p.path("hosts").asInt(0) >= e.hosts().size() ? null
+                        : "it checked " + p.path("hosts").asInt(0) + " host(s); the plan's " + e.name() + " has "
+                        + e.hosts().size())).toList();
     }
 }

@@ -3,9 +3,15 @@ package dev.preflight.backup;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,5 +55,72 @@ public final class BackupSection implements Section {
         }
         return new SectionResult.Failed("backups", reasons.size() + " of " + plan.sources().size()
                 + " source(s) not backed up", reasons);
+    }
+
+    /**
+     * Every source backed up into every one of its destinations: per copy, the newest backup of the
+     * source must have passed with a copy there, and the newest verification of that very backup
+     * (if any) must have found that copy intact. A failed verification of an older backup does not
+     * speak for the newest one, and a verification of an older backup never hides one of the newest.
+     */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        BackupPlan bp = plan.section("backups", BackupPlan.class).orElse(null);
+        if (bp == null) {
+            return List.of(Expected.latest(name(), BackupService.KIND, plan.project().name(), maxAge,
+                    "preflight backup run"));
+        }
+        List<Expected> out = new ArrayList<>();
+        for (Source s : bp.sources()) {
+            for (BackupPlan.Destination d : bp.destinationsOf(s)) {
+                out.add(new Expected(name(), BackupService.KIND, s.name(), "copy in " + d.name(), maxAge,
+                        "preflight backup run --source " + s.name(), ledger -> copy(ledger, s.name(), d.name())));
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Optional<Expected.Found> copy(dev.preflight.ledger.Ledger ledger, String source,
+                                                            String destination) {
+        LedgerEntry b = ledger.latest(BackupService.KIND, source).orElse(null);
+        if (b == null || !b.outcome().isGood()) {
+            return java.util.Optional.ofNullable(b).map(Expected.Found::of);
+        }
+        boolean stored = false;
+        for (JsonNode c : Expected.payload(b).path("copies")) {
+            stored |= destination.equals(c.path("destination").asText());
+        }
+        if (!stored) {
+            return java.util.Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
+                    + " stored no copy in " + destination));
+        }
+        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupService.VERIFY_KIND, source, null, 0, true))) {
+            if (v.seq() < b.seq()) {
+                break;
+            }
+            JsonNode p = Expected.payload(v);
+            if (!b.id().equals(p.path("backup_id").asText())) {
+                continue;
+            }
+            List<String> bad = new ArrayList<>();
+            int rows = 0;
+            for (JsonNode row : p.path("copies")) {
+                if (destination.equals(row.path("destination").asText())) {
+                    rows++;
+                    if (!"ok".equals(row.path("status").asText())) {
+                        bad.add(row.path("location").asText() + " " + row.path("status").asText()
+                                + (row.path("detail").isTextual() ? " (" + row.path("detail").asText() + ")" : ""));
+                    }
+                }
+            }
+            if (rows == 0) {
+                return java.util.Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
+                        + " of backup #" + b.seq() + " found no copy in " + destination));
+            }
+            return java.util.Optional.of(bad.isEmpty() ? new Expected.Found(v, Expected.Status.PASSED, null)
+                    : new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in " + destination
+                    + ": " + String.join(", ", bad)));
+        }
+        return java.util.Optional.of(Expected.Found.of(b));
     }
 }

@@ -50,8 +50,9 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates publish}: attach the current evidence to the CAB ticket. */
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Attach the current evidence to the CAB ticket and record each SHA-256 (ledger 'gates-publish').",
-                "The evidence: the latest passing audit report, the latest verified backup's log entry, the runbook link.",
+            description = {"Attach the current evidence to the CAB ticket and record each SHA-256 with the ledger entry it",
+                "comes from (ledger 'gates-publish'): the window environment's latest audit report and each backup source's",
+                "latest backup log entry (each must have passed), and the runbook link; each file names the ledger head.",
                 "Exit 0 all attached, 1 some evidence is missing, 2 configuration error, 3 the ticket system failed."})
     static final class Publish extends BaseCommand {
         @Override
@@ -68,6 +69,7 @@ public final class GatesCommand implements Runnable {
                 }
                 r.missing().forEach(m -> sb.append("MISSING   ").append(m).append('\n'));
                 sb.append(r.attached().size()).append(" item(s) attached to ").append(r.ticket())
+                        .append(" at ledger head #").append(r.headSeq()).append(' ').append(r.headHash())
                         .append(", recorded as ledger entry #").append(r.seq()).append('\n');
                 emit(sb.toString());
                 return r.missing().isEmpty() ? 0 : 1;

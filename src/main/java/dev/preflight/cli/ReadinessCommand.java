@@ -10,64 +10,53 @@ import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
 import dev.preflight.report.HtmlReport;
 import dev.preflight.report.ReadinessReport;
-import dev.preflight.risk.RiskPlan;
 import dev.preflight.risk.RiskReports;
-import dev.preflight.risk.RiskService;
 import dev.preflight.run.Readiness;
 import dev.preflight.run.RunContext;
-import dev.preflight.run.RunService;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code preflight readiness}: the go/no-go answer from the evidence on record (runbook §6-§7):
- * GO only when the ledger verifies, every gate passes and every risk is mitigated.
+ * {@code preflight readiness}: the go/no-go answer from the evidence on record (runbook §6-§7),
+ * decided by the same verdict as {@code preflight run}: it re-checks the chain, the gates and the
+ * risks, and judges every other section by the evidence the ledger holds.
  */
 @Command(name = "readiness", mixinStandardHelpOptions = true, subcommands = ReadinessCommand.Sign.class,
-        description = {"The go/no-go verdict from the evidence on record: GO only when the ledger verifies, every",
-            "change-control gate passes and every risk is mitigated by fresh evidence. --format html writes one",
-            "self-contained page (verdict, checks, risks, audit matrix, backups with checksums, restore tests,",
-            "flags, cutover, gates, sign-offs, ledger head). Exit 0 GO, 1 NO-GO."})
+        description = {"The go/no-go verdict from the evidence on record, the same verdict 'preflight run' ends with: GO only",
+            "when the ledger verifies, every section the plan configures has fresh passing evidence for every subject it",
+            "covers (max ages: readiness.max_age), every change-control gate passes, every risk is mitigated, and no",
+            "sign-off was voided by a failure since. --format html writes one self-contained page (verdict, evidence,",
+            "risks, audit matrix, backups with checksums, restore tests, flags, cutover, gates, sign-offs, ledger head).",
+            "Exit 0 GO, 1 NO-GO."})
 public final class ReadinessCommand extends BaseCommand {
-    static final Set<String> REQUIRED = Set.of("gates", "risks");
-
     @Override
     public Integer call() {
         Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan)) {
-            Readiness r = assess(plan, ledger);
+            Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
             emit(render(plan, ledger, r, format));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
     }
 
-    private Readiness assess(Plan plan, Ledger ledger) {
-        RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
-        return new RunService(Runbook.readiness(), "readiness", REQUIRED).run(rc);
-    }
-
     private String render(Plan plan, Ledger ledger, Readiness r, Format format) {
         String project = plan.project().name();
-        List<Map<String, Object>> risks = plan.section("risks", RiskPlan.class)
-                .map(rp -> RiskReports.json(new RiskService(ledger, ctx().clock()).assess(rp))).orElse(List.of());
         return switch (format) {
-            case HTML -> HtmlReport.render(project, "Readiness", r, risks, EvidenceDigest.read(ledger), ctx().clock().instant());
+            case HTML -> HtmlReport.render(project, "Readiness", r, EvidenceDigest.read(ledger), ctx().clock().instant());
             case MARKDOWN -> ReadinessReport.render(r, project, format, style())
-                    + plan.section("risks", RiskPlan.class).map(rp -> "\n" + RiskReports.markdown(
-                            new RiskService(ledger, ctx().clock()).assess(rp))).orElse("");
+                    + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReports.markdown(r.verdict().risks()));
             default -> ReadinessReport.render(r, project, format, style());
         };
     }
 
     /** {@code preflight readiness sign}: records a sign-off of a GO verdict in the ledger. */
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = {"Record a sign-off (who, role, the verdict and the ledger head it was given on).",
-                "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness."})
+            description = {"Record a sign-off (who, role, the verdict and the ledger head, seq and hash, it was given on).",
+                "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness. A failing entry",
+                "recorded after a sign-off voids it (readiness is NO-GO naming it) until its signer signs again."})
     public static final class Sign extends BaseCommand {
         @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who signs off.")
         String by;
@@ -79,9 +68,13 @@ public final class ReadinessCommand extends BaseCommand {
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
+            if (by.isBlank() || role.isBlank()) {
+                throw dev.preflight.core.PreflightException.usage("--by and --role must not be blank", null);
+            }
             try (Ledger ledger = openLedger(plan)) {
-                Readiness r = new RunService(Runbook.readiness(), "readiness", REQUIRED)
-                        .run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
+                // This signer's earlier sign-offs are replaced by this one; everyone else's still count.
+                Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
+                        new String[] {by, role});
                 if (!r.go()) {
                     emit(ReadinessReport.render(r, plan.project().name(), Format.TEXT, style())
                             + "Sign-off NOT recorded: the verdict is NO-GO.\n");
@@ -91,11 +84,13 @@ public final class ReadinessCommand extends BaseCommand {
                 payload.put("by", by);
                 payload.put("role", role);
                 payload.put("verdict", "GO");
+                payload.put("ledger_seq", r.seq());
                 payload.put("ledger_head", r.ledgerHead());
                 LedgerEntry e = ledger.append(NewEntry.of("sign-off", plan.project().name(), Outcome.PASSED,
-                        "GO signed off by " + by + " (" + role + ")", payload));
+                        "GO signed off by " + by + " (" + role + ") on head #" + r.seq(), payload));
                 emit("Signed off: GO for " + plan.project().name() + " by " + by + " (" + role + "), ledger entry #"
-                        + e.seq() + " on head " + r.ledgerHead() + "\n");
+                        + e.seq() + " on head #" + r.seq() + " " + r.ledgerHead() + "\n"
+                        + "A failing entry recorded after it voids this sign-off; 'preflight readiness' shows it.\n");
                 return ExitCode.OK.code();
             }
         }

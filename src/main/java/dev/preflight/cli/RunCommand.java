@@ -3,17 +3,20 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
+import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
+import dev.preflight.report.HtmlReport;
 import dev.preflight.report.ReadinessReport;
 import dev.preflight.run.Readiness;
 import dev.preflight.run.RunContext;
-import dev.preflight.run.RunService;
 import picocli.CommandLine.Command;
 
 /** {@code preflight run}: every configured section in the runbook's order, then the GO/NO-GO verdict. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Run every section the plan configures, in the runbook's order, record each in the ledger, "
-                + "and end with the readiness verdict: GO only if every configured section passed.")
+        description = {"Run every section the plan configures, in the runbook's order, record each in the ledger,",
+            "then decide GO / NO-GO exactly as 'preflight readiness' does: GO only when the chain verifies, every",
+            "configured section has fresh passing evidence for every subject it covers, every gate passes and every",
+            "risk is mitigated. Exit 0 GO, 1 NO-GO."})
 public final class RunCommand extends BaseCommand {
     @Override
     public Integer call() {
@@ -21,13 +24,10 @@ public final class RunCommand extends BaseCommand {
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan)) {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
-            Readiness readiness = new RunService(Runbook.sections()).run(rc);
+            Readiness readiness = Runbook.run().run(rc);
             if (format == Format.HTML) {
-                java.util.List<java.util.Map<String, Object>> risks = plan.section("risks", dev.preflight.risk.RiskPlan.class)
-                        .map(rp -> dev.preflight.risk.RiskReports.json(new dev.preflight.risk.RiskService(ledger,
-                                ctx().clock()).assess(rp))).orElse(java.util.List.of());
-                emit(dev.preflight.report.HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, risks,
-                        dev.preflight.report.EvidenceDigest.read(ledger), ctx().clock().instant()));
+                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, EvidenceDigest.read(ledger),
+                        ctx().clock().instant()));
             } else {
                 emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));
             }

@@ -36,11 +36,22 @@ final class Runbook {
     }
 
     /**
-     * What {@code preflight readiness} decides on: the ledger verifies, every gate passes, every
-     * risk is mitigated by fresh evidence. Nothing is re-run; the evidence is what the ledger holds.
+     * What {@code preflight readiness} re-checks before deciding: the ledger chain, the gates (other
+     * systems' current state) and the risk register. Nothing else is re-run: the other sections'
+     * evidence is what the ledger holds, judged by the same {@link dev.preflight.run.Verdict}.
      */
     static List<Section> readiness() {
         return List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
+    }
+
+    /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */
+    static dev.preflight.run.RunService run() {
+        return new dev.preflight.run.RunService(sections(), sections(), "run");
+    }
+
+    /** {@code preflight readiness}: re-checks {@link #readiness()}, then asks the same verdict over every section. */
+    static dev.preflight.run.RunService readinessService() {
+        return new dev.preflight.run.RunService(readiness(), sections(), "readiness");
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */
@@ -66,6 +77,12 @@ final class Runbook {
                     r instanceof SectionResult.Passed ? Outcome.PASSED : Outcome.FAILED, r.summary(),
                     Map.of("entries", v.entries())));
             return r;
+        }
+
+        /** None: the verdict verifies the chain itself. */
+        @Override
+        public List<dev.preflight.run.Expected> expectations(dev.preflight.plan.Plan plan, java.time.Duration maxAge) {
+            return List.of();
         }
     }
 }

@@ -4,9 +4,12 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,5 +76,13 @@ public final class CutoverSection implements Section {
                 : Outcome.FAILED, String.join("; ", problems.isEmpty() ? facts : problems), p));
         return problems.isEmpty() ? new SectionResult.Passed("cutover", String.join("; ", facts))
                 : new SectionResult.Failed("cutover", "cutover not ready (" + String.join("; ", facts) + ")", problems);
+    }
+
+    /** The cutover environment found ready (driver, state, failback drill) by {@code preflight run}. */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment)
+                .orElse(plan.project().name());
+        return List.of(Expected.latest(name(), "cutover-readiness", env, maxAge, "preflight run"));
     }
 }

@@ -7,10 +7,13 @@ import dev.preflight.exec.FleetConnector;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /** The dependency review as a section of {@code preflight run} (runbook §3.2). */
@@ -53,5 +56,19 @@ public final class DepsSection implements Section {
             case 1 -> new SectionResult.Failed("deps", "blocked: " + r.summary(), PlanDeps.reasons(r));
             default -> new SectionResult.Failed("deps", "not fully checked: " + r.summary(), PlanDeps.reasons(r));
         };
+    }
+
+    /** A passing review of the plan's project directory (an ad-hoc or other directory's review does not count). */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        String subject = plan.project().name();
+        DepsPlan d = plan.section("dependencies", DepsPlan.class).orElse(null);
+        if (d == null) {
+            return List.of(Expected.latest(name(), "deps", subject, maxAge, "preflight deps"));
+        }
+        String dir = d.dir().toString();
+        return List.of(Expected.covering(name(), "deps", subject, "lock files in " + dir, maxAge, "preflight deps",
+                p -> dir.equals(p.path("dir").asText()) ? null : "it reviewed " + p.path("dir").asText("?")
+                        + ", not " + dir));
     }
 }

@@ -1,8 +1,15 @@
 package dev.preflight.flags;
 
+import dev.preflight.core.Hashing;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** {@code flags validate} as a section of {@code preflight run} (runbook §4.1), recorded in the ledger. */
@@ -30,5 +37,42 @@ public final class FlagsSection implements Section {
         return r.errors() == 0 ? new SectionResult.Passed("flags", FlagReports.summary(r))
                 : new SectionResult.Failed("flags", FlagReports.summary(r), r.problems().stream()
                         .filter(FlagProblem::isError).map(FlagProblem::format).toList());
+    }
+
+    /**
+     * A passing validation that read every environment's dotenv file as it is now: a file edited
+     * after the validation (even by a sanctioned toggle) is not what was validated.
+     */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        String subject = plan.project().name();
+        FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElse(null);
+        if (fp == null || fp.files().isEmpty()) {
+            return List.of(Expected.latest(name(), FlagService.VALIDATE, subject, maxAge, "preflight flags validate"));
+        }
+        return fp.files().values().stream().map(f -> new Expected(name(), FlagService.VALIDATE, subject,
+                f.environment() + " file " + f.path().getFileName(), maxAge,
+                "preflight flags validate", ledger -> ledger.latest(FlagService.VALIDATE, subject)
+                        .map(e -> file(e, f)))).toList();
+    }
+
+    private static Expected.Found file(LedgerEntry e, FlagPlan.EnvFile f) {
+        if (!e.outcome().isGood()) {
+            return Expected.Found.of(e);
+        }
+        String validated = Expected.payload(e).path("files").path(f.environment()).asText(null);
+        if (validated == null || validated.equals("missing")) {
+            return new Expected.Found(e, Expected.Status.FAILED, "it did not read the " + f.environment() + " file");
+        }
+        String now;
+        try {
+            now = Hashing.sha256Hex(f.path());
+        } catch (IOException ex) {
+            return new Expected.Found(e, Expected.Status.OUTDATED, f.path() + " cannot be read now ("
+                    + ex.getClass().getSimpleName() + ")");
+        }
+        return now.equals(validated) ? Expected.Found.of(e) : new Expected.Found(e, Expected.Status.OUTDATED,
+                f.path().getFileName() + " changed since (sha256 " + now.substring(0, 12) + "..., validated "
+                        + validated.substring(0, Math.min(12, validated.length())) + "...)");
     }
 }

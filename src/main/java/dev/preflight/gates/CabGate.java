@@ -2,25 +2,49 @@ package dev.preflight.gates;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The {@code cab} gate's decision (runbook §4.3): the ticket is approved AND carries the current
- * evidence. An attachment of an evidence slot whose SHA-256 differs from the current evidence is
- * stale and is named, with the {@code gates publish} that attached it when the ledger knows it.
+ * The {@code cab} gate's decision (runbook §4.3): the ticket is approved AND carries, for every
+ * required kind of evidence, an attachment that vouches for a passing ledger entry which
+ * <ul>
+ * <li>{@code gates publish} attached (its SHA-256 is recorded with the entry it comes from: an
+ * edited or foreign file vouches for nothing),</li>
+ * <li>is about the required subject and passed,</li>
+ * <li>is within its max age at the window's start, and</li>
+ * <li>is not superseded by a newer <em>failing</em> entry of the same subject.</li>
+ * </ul>
+ * Newer passing evidence does not make an attachment fail (the nightly backup would otherwise
+ * fail the gate every morning): it is reported as "newer evidence #N exists".
  */
 public final class CabGate {
     private CabGate() {
     }
 
+    /** What {@code gates publish} recorded about one attached file. */
+    record Publication(long publishSeq, Instant at, String slot, String name, long entrySeq, String kind,
+                       String subject) {
+    }
+
     /**
-     * Decides from what the ticket carries, the current evidence, and the ledger's
-     * {@code gates-publish} entries (newest first), which say when each hash was attached.
+     * Decides from what the ticket carries, the required evidence, the ledger's {@code gates-publish}
+     * entries (which say which entry each attached SHA-256 comes from) and the ledger itself.
+     *
+     * @param runbook the runbook link item, or null when the plan has none
      */
-    public static GateResult decide(String ticket, ChangeTicket.State state, Evidence.Current current,
-                                    List<LedgerEntry> publishes) {
+    public static GateResult decide(String ticket, ChangeTicket.State state, List<Evidence.Required> required,
+                                    Evidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
+                                    Instant windowStart) {
         List<String> failures = new ArrayList<>();
         List<String> details = new ArrayList<>();
         details.add(ticket + ": " + state.status());
@@ -28,41 +52,24 @@ public final class CabGate {
             failures.add(ticket + " is not approved (" + state.status() + ")");
             state.problems().forEach(p -> failures.add("  " + p));
         }
-        current.missing().forEach(m -> failures.add("no current evidence: " + m));
-        for (Evidence.Item item : current.items()) {
-            if (item.slot().equals("runbook")) {
-                boolean linked = state.texts().stream().anyMatch(t -> t != null && t.contains(item.link()))
-                        || state.attachments().stream().anyMatch(a -> a.sha256().equals(item.sha256()));
-                if (linked) {
-                    details.add("runbook link present: " + item.link());
-                } else {
-                    failures.add("the runbook link " + item.link() + " is not on the ticket (run 'preflight gates publish')");
-                }
-                continue;
-            }
-            List<ChangeTicket.Attachment> same = state.attachments().stream()
-                    .filter(a -> a.name().equals(item.fileName())).toList();
-            List<ChangeTicket.Attachment> currentOnes = same.stream().filter(a -> a.sha256().equals(item.sha256())).toList();
-            if (!currentOnes.isEmpty()) {
-                ChangeTicket.Attachment a = currentOnes.get(0);
-                details.add("current: " + a.name() + " (" + a.id() + ") sha256 " + short12(a.sha256()) + " = "
-                        + item.description());
-                same.stream().filter(x -> !x.sha256().equals(item.sha256())).forEach(x ->
-                        details.add("superseded (ignored): " + x.name() + " (" + x.id() + ") sha256 " + short12(x.sha256())));
-            } else if (!same.isEmpty()) {
-                for (ChangeTicket.Attachment a : same) {
-                    failures.add("stale attachment " + a.name() + " (" + a.id() + "): sha256 " + short12(a.sha256())
-                            + " is not the current " + item.description() + " sha256 " + short12(item.sha256())
-                            + publishedBy(a.sha256(), publishes) + "; run 'preflight gates publish'");
-                }
+        Map<String, Publication> published = publications(publishes);
+        for (Evidence.Required r : required) {
+            slot(r, state, published, ledger, windowStart, failures, details);
+        }
+        if (runbook == null) {
+            failures.add("no current evidence: runbook link: the plan has no project.runbook");
+        } else {
+            boolean linked = state.texts().stream().anyMatch(t -> t != null && t.contains(runbook.link()))
+                    || state.attachments().stream().anyMatch(a -> a.sha256().equals(runbook.sha256()));
+            if (linked) {
+                details.add("runbook link present: " + runbook.link());
             } else {
-                failures.add("missing attachment " + item.fileName() + " (" + item.description()
-                        + "); run 'preflight gates publish'");
+                failures.add("the runbook link " + runbook.link() + " is not on the ticket (run 'preflight gates publish')");
             }
         }
         if (failures.isEmpty()) {
-            return GateResult.pass("cab", ticket + " is approved and carries the current evidence (" + current.items().size()
-                    + " item(s))", details);
+            return GateResult.pass("cab", ticket + " is approved and carries passing evidence within its max age ("
+                    + (required.size() + 1) + " item(s))", details);
         }
         List<String> all = new ArrayList<>(failures);
         all.addAll(details);
@@ -71,20 +78,131 @@ public final class CabGate {
         return GateResult.fail("cab", reason + (more > 0 ? " (and " + more + " more)" : ""), all);
     }
 
-    private static String publishedBy(String sha, List<LedgerEntry> publishes) {
-        for (LedgerEntry e : publishes) {
-            try {
-                JsonNode p = Json.parse(e.payload());
-                for (JsonNode a : p.path("attached")) {
-                    if (sha.equals(a.path("sha256").asText())) {
-                        return " (attached by gates publish #" + e.seq() + " at " + e.time() + ")";
-                    }
-                }
-            } catch (IllegalArgumentException ignored) {
-                // A payload we cannot read says nothing about this hash.
+    /** Judges the attachments of one required kind; adds a failure unless one of them vouches for good evidence. */
+    private static void slot(Evidence.Required r, ChangeTicket.State state, Map<String, Publication> published,
+                             Ledger ledger, Instant windowStart, List<String> failures, List<String> details) {
+        List<ChangeTicket.Attachment> same = state.attachments().stream()
+                .filter(a -> a.name().equals(r.fileName())).toList();
+        if (same.isEmpty()) {
+            Optional<LedgerEntry> newest = r.subject() == null ? Optional.empty()
+                    : Evidence.latest(ledger, r.kinds(), r.subject());
+            String why = r.subject() != null && newest.isEmpty() ? "; the ledger has none: run '" + r.recordedBy() + "'"
+                    : newest.filter(e -> !e.outcome().isGood()).map(e -> "; the latest, #" + e.seq() + ", "
+                    + e.outcome().label() + ": run '" + r.recordedBy() + "'").orElse("; run 'preflight gates publish'");
+            failures.add("missing attachment " + r.fileName() + " (" + r.description() + ")" + why);
+            return;
+        }
+        LedgerEntry good = null;
+        ChangeTicket.Attachment goodAttachment = null;
+        List<String> problems = new ArrayList<>();
+        for (ChangeTicket.Attachment a : same) {
+            String where = "attachment " + a.name() + " (" + a.id() + ") sha256 " + short12(a.sha256());
+            Publication p = published.get(a.sha256());
+            if (p == null || !p.name().equals(r.fileName())) {
+                problems.add(where + " was not attached by 'preflight gates publish' from a ledger entry (edited, foreign "
+                        + "or published before evidence was traced); run 'preflight gates publish'");
+                continue;
+            }
+            LedgerEntry e = entry(ledger, p);
+            String from = " (attached by gates publish #" + p.publishSeq() + " at " + p.at() + ")";
+            if (e == null) {
+                problems.add(where + " vouches for ledger entry #" + p.entrySeq() + ", which this ledger does not hold" + from);
+                continue;
+            }
+            String what = e.kind() + " #" + e.seq() + " of " + e.subject() + " at " + e.time();
+            if (!r.kinds().contains(e.kind()) || (r.subject() != null && !r.subject().equals(e.subject()))) {
+                problems.add(where + " is " + what + ", not " + r.description() + from);
+                continue;
+            }
+            if (!e.outcome().isGood()) {
+                problems.add(where + " is " + what + ", which " + e.outcome().label() + from);
+                continue;
+            }
+            Duration age = Duration.between(e.time(), windowStart);
+            if (age.compareTo(r.maxAge()) > 0) {
+                problems.add(where + " is " + what + ", " + human(age) + " old at the window start " + windowStart
+                        + " (max age " + human(r.maxAge()) + "): run '" + r.recordedBy()
+                        + "' closer to the window and 'preflight gates publish'" + from);
+                continue;
+            }
+            Optional<LedgerEntry> failing = newer(ledger, r.kinds(), e, false);
+            if (failing.isPresent()) {
+                LedgerEntry f = failing.get();
+                problems.add(where + " is " + what + ", superseded by failing " + f.kind() + " #" + f.seq() + " of "
+                        + f.subject() + " at " + f.time() + ": " + f.summary() + from);
+                continue;
+            }
+            if (good == null || e.seq() > good.seq()) {
+                good = e;
+                goodAttachment = a;
             }
         }
-        return "";
+        if (good == null) {
+            failures.add(problems.get(0));
+            problems.stream().skip(1).forEach(x -> failures.add("  " + x));
+            return;
+        }
+        details.add("current: " + goodAttachment.name() + " (" + goodAttachment.id() + ") sha256 "
+                + short12(goodAttachment.sha256()) + " = " + good.kind() + " #" + good.seq() + " of " + good.subject()
+                + " at " + good.time() + " (" + r.description() + ", max age " + human(r.maxAge()) + " at the window start)");
+        newer(ledger, r.kinds(), good, true).ifPresent(n -> details.add("newer evidence #" + n.seq() + " exists ("
+                + n.kind() + " of " + n.subject() + " at " + n.time() + "); 'preflight gates publish' attaches it"));
+        for (String p : problems) {
+            details.add("ignored: " + p);
+        }
+    }
+
+    /** The newest entry after {@code e} of the kinds about its subject that passed ({@code good}) or did not. */
+    private static Optional<LedgerEntry> newer(Ledger ledger, List<String> kinds, LedgerEntry e, boolean good) {
+        List<LedgerEntry> all = new ArrayList<>();
+        for (String k : kinds) {
+            for (LedgerEntry x : ledger.query(new LedgerQuery(k, e.subject(), null, 0, true))) {
+                if (x.seq() <= e.seq()) {
+                    break;
+                }
+                if (x.outcome().isGood() == good) {
+                    all.add(x);
+                }
+            }
+        }
+        return all.stream().max(Comparator.comparingLong(LedgerEntry::seq));
+    }
+
+    private static LedgerEntry entry(Ledger ledger, Publication p) {
+        for (LedgerEntry x : ledger.query(new LedgerQuery(p.kind(), p.subject(), null, 0, true))) {
+            if (x.seq() == p.entrySeq()) {
+                return x;
+            }
+            if (x.seq() < p.entrySeq()) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** SHA-256 to what the newest {@code gates publish} that attached it says it comes from. */
+    static Map<String, Publication> publications(List<LedgerEntry> publishes) {
+        Map<String, Publication> out = new LinkedHashMap<>();
+        for (LedgerEntry e : publishes.stream().sorted(Comparator.comparingLong(LedgerEntry::seq)).toList()) {
+            JsonNode p;
+            try {
+                p = Json.parse(e.payload());
+            } catch (IllegalArgumentException ex) {
+                continue; // a payload we cannot read vouches for nothing
+            }
+            for (JsonNode a : p.path("attached")) {
+                if (a.path("entry_seq").asLong(0) > 0 && a.path("sha256").isTextual()) {
+                    out.put(a.path("sha256").asText(), new Publication(e.seq(), e.time(), a.path("slot").asText(),
+                            a.path("name").asText(), a.path("entry_seq").asLong(), a.path("entry_kind").asText(),
+                            a.path("entry_subject").asText()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String human(Duration d) {
+        return dev.preflight.risk.Evidence.human(d.isNegative() ? Duration.ZERO : d.withNanos(0));
     }
 
     static String short12(String sha) {

@@ -207,6 +207,12 @@ public final class GateService {
         return w.ticket() != null ? w.ticket() : plan.project().name();
     }
 
+    /** The ledger subject of this plan's gate entries: the change window's ticket, else the project. */
+    public static String subject(Plan plan) {
+        return plan.section("change_window", ChangeWindow.class).map(ChangeWindow::ticket)
+                .orElse(plan.project().name());
+    }
+
     private static Map<String, Object> windowJson(ChangeWindow w) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("start", w.start().toString());
@@ -234,9 +240,8 @@ public final class GateService {
         String name = ticketName(cab, w);
         ChangeTicket t = drivers.tickets().apply(withTicket(cab, name));
         ChangeTicket.State state = t.read();
-        Evidence.Current current = Evidence.current(plan, w, ledger);
-        return CabGate.decide(t.describe(), state, current,
-                ledger.query(new LedgerQuery(KIND_PUBLISH, null, null, 0, true)));
+        return CabGate.decide(t.describe(), state, Evidence.required(plan, w), Evidence.runbook(plan).orElse(null),
+                ledger.query(new LedgerQuery(KIND_PUBLISH, null, null, 0, true)), ledger, w.start());
     }
 
     private static GatesPlan.Cab withTicket(GatesPlan.Cab c, String ticket) {
@@ -244,11 +249,20 @@ public final class GateService {
                 c.apiVersion());
     }
 
-    /** What {@link #publish()} did. */
-    public record PublishResult(String ticket, List<ChangeTicket.Published> attached, List<String> missing, long seq) {
+    /**
+     * What {@link #publish()} did.
+     *
+     * @param items    the evidence as attached (content included)
+     * @param headSeq  the ledger head the evidence was published at (its items name it), 0 for none
+     * @param headHash that head's hash, or null
+     * @param seq      the {@code gates-publish} entry recording it
+     */
+    public record PublishResult(String ticket, List<ChangeTicket.Published> attached, List<String> missing,
+                                List<Evidence.Item> items, long headSeq, String headHash, long seq) {
         public PublishResult {
             attached = List.copyOf(attached);
             missing = List.copyOf(missing);
+            items = List.copyOf(items);
         }
     }
 
@@ -263,9 +277,14 @@ public final class GateService {
                 "the plan configures no cab gate", "add gates.cab: {provider: jira|servicenow|file, ...}"));
         String name = ticketName(cab, w);
         ChangeTicket t = drivers.tickets().apply(withTicket(cab, name));
+        LedgerEntry head = ledger.head().orElse(null);
         Evidence.Current current = Evidence.current(plan, w, ledger);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("ticket", t.describe());
+        Map<String, Object> headJson = new LinkedHashMap<>();
+        headJson.put("seq", head == null ? 0 : head.seq());
+        headJson.put("hash", head == null ? null : head.hash());
+        payload.put("ledger_head", headJson);
         payload.put("provider", cab.provider());
         payload.put("missing", current.missing());
         List<ChangeTicket.Published> done;
@@ -284,14 +303,24 @@ public final class GateService {
             m.put("name", p.name());
             m.put("reference", p.reference());
             m.put("sha256", p.sha256());
-            current.slot(p.slot()).ifPresent(i -> m.put("source", i.link()));
+            // Which ledger entry this file vouches for: what the cab gate traces an attachment back to.
+            current.items().stream().filter(i -> i.fileName().equals(p.name()) && i.sha256().equals(p.sha256()))
+                    .findFirst().ifPresent(i -> {
+                        m.put("source", i.link());
+                        if (i.seq() > 0) {
+                            m.put("entry_seq", i.seq());
+                            m.put("entry_kind", i.kind());
+                            m.put("entry_subject", i.subject());
+                        }
+                    });
             att.add(m);
         }
         payload.put("attached", att);
         Outcome o = current.missing().isEmpty() ? Outcome.PASSED : Outcome.WARNING;
         LedgerEntry e = ledger.append(NewEntry.of(KIND_PUBLISH, subject(w), o, done.size() + " item(s) attached to "
                 + t.describe() + (current.missing().isEmpty() ? "" : ", " + current.missing().size() + " missing"), payload));
-        return new PublishResult(t.describe(), done, current.missing(), e.seq());
+        return new PublishResult(t.describe(), done, current.missing(), current.items(), head == null ? 0 : head.seq(),
+                head == null ? null : head.hash(), e.seq());
     }
 
     // ---- oncall ----------------------------------------------------------------------------

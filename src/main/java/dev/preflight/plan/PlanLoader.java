@@ -36,7 +36,7 @@ public final class PlanLoader {
     /** Top-level keys of version 1, in the runbook's order. */
     public static final List<String> TOP_LEVEL = List.of("version", "project", "ledger", "environments",
             "requirements", "waivers", "backups", "restore_test", "dependencies", "feature_flags", "cutover",
-            "change_window", "gates", "risks");
+            "change_window", "gates", "risks", "readiness");
 
 
     private final String file;
@@ -156,7 +156,10 @@ public final class PlanLoader {
                 envs, globalReqs, sections, Map.of());
         Map<String, Object> models = new java.util.LinkedHashMap<>();
         for (String k : toParse) {
-            Object model = parsers.get(k).parse(keys.get(k), r, core);
+            // ...and the models of the sections before it, so references between sections are checked.
+            Plan context = new Plan(core.source(), baseDir, Secrets.none(), core.version(), project, ledger, envs,
+                    globalReqs, sections, models);
+            Object model = parsers.get(k).parse(keys.get(k), r, context);
             if (model != null) {
                 models.put(k, model);
             }
@@ -412,7 +415,8 @@ public final class PlanLoader {
         return r.fail();
     }
 
-    static String nearest(String key, List<String> allowed) {
+    /** The allowed name closest to {@code key} (for did-you-mean hints), or null when none is close. */
+    public static String nearest(String key, List<String> allowed) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String a : allowed) {

@@ -21,7 +21,8 @@ public interface SectionParser<T> {
      *
      * @param node    the section's value node
      * @param reader  interpolating, problem-collecting accessors
-     * @param context the rest of the plan already read (project, environments, requirements)
+     * @param context the rest of the plan already read (project, environments, requirements) and the
+     *                models of the sections before this one in {@link PlanLoader#TOP_LEVEL} order
      */
     T parse(Node node, PlanReader reader, Plan context);
 

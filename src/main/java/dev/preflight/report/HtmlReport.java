@@ -19,11 +19,9 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /**
-     * @param risks the risk register rows as {@code RiskReports.json} gives them (may be empty)
-     */
-    public static String render(String project, String title, Readiness r, List<Map<String, Object>> risks,
-                                EvidenceDigest d, Instant at) {
+    /** The page for one verdict ({@code run} or {@code readiness}), with the ledger's evidence as recorded. */
+    public static String render(String project, String title, Readiness r, EvidenceDigest d, Instant at) {
+        List<Map<String, Object>> risks = dev.preflight.risk.RiskReports.json(r.verdict().risks());
         StringBuilder b = new StringBuilder(16_384);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                 .append(esc(title + ": " + project)).append("</title>\n<style>\n")
@@ -57,6 +55,37 @@ public final class HtmlReport {
             b.append("</td></tr>\n");
         }
         b.append("</table></section>\n");
+
+        b.append("<section id=\"evidence\"><h2>Evidence judged</h2>\n");
+        if (r.verdict().checks().isEmpty()) {
+            b.append("<p class=\"muted\">No section of the plan requires evidence.</p>\n");
+        } else {
+            b.append("<table><tr><th>Section</th><th>Kind</th><th>Subject</th><th>State</th><th>Entry</th><th>Detail</th></tr>\n");
+            for (dev.preflight.run.Verdict.Check c : r.verdict().checks()) {
+                String cls = c.fresh() ? "ok" : c.state() == dev.preflight.run.Verdict.State.STALE ? "warn" : "bad";
+                b.append("<tr><td>").append(esc(c.expected().section())).append("</td><td>").append(esc(c.expected().kind()))
+                        .append("</td><td>").append(esc(c.expected().subject() + (c.expected().aspect() == null ? ""
+                                : " (" + c.expected().aspect() + ")"))).append("</td><td class=\"").append(cls).append("\">")
+                        .append(esc(c.state().label())).append("</td><td>")
+                        .append(c.entry() == null ? "-" : "#" + c.entry().seq()).append("</td><td>").append(esc(c.reason()))
+                        .append("</td></tr>\n");
+            }
+            b.append("</table>\n");
+        }
+        b.append("</section>\n");
+
+        b.append("<section id=\"signoffs\"><h2>Sign-offs and the ledger head they were given on</h2>\n");
+        if (r.verdict().signOffs().isEmpty()) {
+            b.append("<p class=\"muted\">No sign-off recorded.</p>\n");
+        } else {
+            b.append("<ul>\n");
+            for (dev.preflight.run.Verdict.SignOff so : r.verdict().signOffs()) {
+                b.append("<li class=\"").append(so.isVoid() ? "bad" : so.current() ? "ok" : "warn").append("\">")
+                        .append(esc(ReadinessReport.signOff(so, Style.PLAIN))).append("</li>\n");
+            }
+            b.append("</ul>\n");
+        }
+        b.append("</section>\n");
 
         b.append("<section id=\"risks\"><h2>Risk register</h2>\n");
         if (risks.isEmpty()) {
@@ -143,7 +172,8 @@ public final class HtmlReport {
         }
 
         b.append("<section id=\"ledger\"><h2>Evidence ledger</h2><p>Chain: <span class=\"")
-                .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span>. Head hash: <code>")
+                .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span>. Ledger head #").append(r.seq())
+                .append(" (this verdict). Head hash: <code>")
                 .append(esc(r.ledgerHead() != null ? r.ledgerHead() : String.valueOf(d.ledgerHead())))
                 .append("</code></p><p class=\"muted\">Re-check offline: <code>preflight ledger verify</code>.</p></section>\n");
         b.append("</body></html>\n");

@@ -1,14 +1,23 @@
 package dev.preflight.report;
 
 import dev.preflight.core.Json;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.risk.Evidence;
+import dev.preflight.risk.RiskReports;
+import dev.preflight.risk.RiskResult;
 import dev.preflight.run.Readiness;
 import dev.preflight.run.SectionResult;
+import dev.preflight.run.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Renders the readiness verdict of {@code preflight run}: verdict first, then each section, then reasons. */
+/**
+ * Renders the verdict of {@code preflight run} and {@code readiness}: verdict first, then what the
+ * command executed, the evidence the verdict judged (kind, subject, entry), the risks, the
+ * sign-offs with what was recorded since, the ledger head, and every reason for NO-GO.
+ */
 public final class ReadinessReport {
     private ReadinessReport() {
     }
@@ -22,6 +31,7 @@ public final class ReadinessReport {
     }
 
     static String text(Readiness r, String project, Style s) {
+        Verdict v = r.verdict();
         StringBuilder sb = new StringBuilder();
         sb.append("Readiness of ").append(project).append(": ")
                 .append(r.go() ? s.ok(s.bold("GO")) : s.bad(s.bold("NO-GO"))).append('\n');
@@ -34,11 +44,26 @@ public final class ReadinessReport {
             sb.append(String.format("  %-13s %s  %s%n", x.section(), label,
                     x instanceof SectionResult.NotConfigured ? s.dim(x.summary()) : x.summary()));
         }
-        sb.append("  chain         ").append(r.ledgerIntact() ? s.ok("INTACT") : s.bad("BROKEN"));
-        if (r.ledgerHead() != null) {
-            sb.append("  head ").append(r.ledgerHead());
+        if (!v.checks().isEmpty()) {
+            sb.append("Evidence judged (newest entry per subject, max age per section):\n");
+            for (Verdict.Check c : v.checks()) {
+                String st = String.format("%-8s", c.state().label());
+                st = c.fresh() ? s.ok(st) : c.state() == Verdict.State.STALE ? s.warn(st) : s.bad(st);
+                sb.append("  ").append(st).append(" ").append(String.format("%-12s ", c.expected().section()))
+                        .append(c.reason()).append('\n');
+            }
         }
-        sb.append('\n');
+        if (!v.risks().isEmpty()) {
+            long mitigated = v.risks().stream().filter(x -> x.status() == RiskResult.Status.MITIGATED).count();
+            sb.append("Risks: ").append(mitigated).append(" of ").append(v.risks().size()).append(" mitigated\n");
+        }
+        if (!v.signOffs().isEmpty()) {
+            sb.append("Sign-offs:\n");
+            v.signOffs().forEach(so -> sb.append("  ").append(signOff(so, s)).append('\n'));
+        }
+        sb.append("  chain         ").append(r.ledgerIntact() ? s.ok("INTACT") : s.bad("BROKEN"))
+                .append("  ledger head #").append(r.seq()).append(' ').append(r.hash())
+                .append(" (this verdict; judged at #").append(v.chain().headSeq()).append(")\n");
         if (!r.go()) {
             sb.append("Reasons for NO-GO:\n");
             r.reasons().forEach(x -> sb.append("  - ").append(x).append('\n'));
@@ -46,7 +71,33 @@ public final class ReadinessReport {
         return sb.toString();
     }
 
-    static String json(Readiness r, String project) {
+    /** One sign-off as a line: who, the head it was given on, and what happened since. */
+    public static String signOff(Verdict.SignOff so, Style s) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('#').append(so.entry().seq()).append(' ').append(so.entry().time()).append(" GO signed off by ")
+                .append(so.by()).append(" (").append(so.role()).append(") on head ")
+                .append(so.headSeq() > 0 ? "#" + so.headSeq() + " " : "").append(so.headHash() == null ? "?" : so.headHash())
+                .append(": ");
+        if (so.isVoid()) {
+            sb.append(s.bad("VOID")).append(" - failing since: ").append(entries(so.failingSince()));
+        } else if (so.current()) {
+            sb.append(s.ok("current")).append(" (no evidence recorded since)");
+        } else {
+            sb.append(s.warn(so.since().size() + " entr" + (so.since().size() == 1 ? "y" : "ies") + " recorded since"))
+                    .append(", none failing: ").append(entries(so.since()));
+        }
+        return sb.toString();
+    }
+
+    private static String entries(List<LedgerEntry> es) {
+        List<String> l = es.stream().limit(10).map(e -> "#" + e.seq() + " " + e.kind() + " " + e.subject() + " "
+                + e.outcome().label()).toList();
+        return String.join(", ", l) + (es.size() > 10 ? ", ... (" + (es.size() - 10) + " more)" : "");
+    }
+
+    /** The verdict as JSON-ready maps (also embedded in the HTML page's data). */
+    public static Map<String, Object> model(Readiness r, String project) {
+        Verdict v = r.verdict();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("project", project);
         doc.put("verdict", r.go() ? "GO" : "NO-GO");
@@ -62,13 +113,79 @@ public final class ReadinessReport {
             sections.add(m);
         }
         doc.put("sections", sections);
+        List<Map<String, Object>> evidence = new ArrayList<>();
+        for (Verdict.Check c : v.checks()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("section", c.expected().section());
+            m.put("kind", c.expected().kind());
+            m.put("subject", c.expected().subject());
+            m.put("aspect", c.expected().aspect());
+            m.put("max_age", Evidence.human(c.expected().maxAge()));
+            m.put("state", c.state().label());
+            m.put("entry", c.entry() == null ? null : entry(c.entry()));
+            m.put("reason", c.reason());
+            evidence.add(m);
+        }
+        doc.put("evidence", evidence);
+        doc.put("risks", RiskReports.json(v.risks()));
+        List<Map<String, Object>> signOffs = new ArrayList<>();
+        for (Verdict.SignOff so : v.signOffs()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", so.entry().seq());
+            m.put("time", so.entry().time().toString());
+            m.put("by", so.by());
+            m.put("role", so.role());
+            m.put("head_seq", so.headSeq());
+            m.put("head_hash", so.headHash());
+            m.put("status", so.isVoid() ? "void" : so.current() ? "current" : "evidence recorded since");
+            m.put("since", so.since().stream().map(ReadinessReport::entry).toList());
+            m.put("failing_since", so.failingSince().stream().map(ReadinessReport::entry).toList());
+            signOffs.add(m);
+        }
+        doc.put("sign_offs", signOffs);
+        Map<String, Object> ledger = new LinkedHashMap<>();
+        ledger.put("intact", v.chain().intact());
+        ledger.put("entries", v.chain().entries());
+        ledger.put("problem", v.chain().problem());
+        ledger.put("head_seq", r.seq());
+        ledger.put("head_hash", r.hash());
+        ledger.put("judged_at_seq", v.chain().headSeq());
+        ledger.put("judged_at_hash", v.chain().headHash());
+        doc.put("ledger", ledger);
         doc.put("ledger_intact", r.ledgerIntact());
         doc.put("ledger_head", r.ledgerHead());
         doc.put("reasons", r.reasons());
-        return Json.pretty(doc) + "\n";
+        List<Map<String, Object>> why = new ArrayList<>();
+        for (Verdict.Reason x : v.reasons()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("section", x.section());
+            m.put("kind", x.kind());
+            m.put("subject", x.subject());
+            m.put("entry", x.seq() == 0 ? null : x.seq());
+            m.put("reason", x.text());
+            why.add(m);
+        }
+        doc.put("reason_details", why);
+        return doc;
+    }
+
+    static Map<String, Object> entry(LedgerEntry e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", e.seq());
+        m.put("time", e.time().toString());
+        m.put("kind", e.kind());
+        m.put("subject", e.subject());
+        m.put("outcome", e.outcome().label());
+        m.put("summary", e.summary());
+        return m;
+    }
+
+    static String json(Readiness r, String project) {
+        return Json.pretty(model(r, project)) + "\n";
     }
 
     static String markdown(Readiness r, String project) {
+        Verdict v = r.verdict();
         StringBuilder sb = new StringBuilder();
         sb.append("# Readiness: ").append(project).append("\n\n");
         sb.append("**Verdict: ").append(r.go() ? "GO" : "NO-GO").append("**\n\n");
@@ -77,11 +194,23 @@ public final class ReadinessReport {
             sb.append("| ").append(Markdown.cell(x.section())).append(" | ").append(Markdown.cell(x.label()))
                     .append(" | ").append(Markdown.cell(x.summary())).append(" |\n");
         }
-        sb.append("\nLedger: ").append(r.ledgerIntact() ? "intact" : "BROKEN");
-        if (r.ledgerHead() != null) {
-            sb.append(", head `").append(r.ledgerHead()).append('`');
+        if (!v.checks().isEmpty()) {
+            sb.append("\n## Evidence judged\n\n| Section | Kind | Subject | State | Entry | Detail |\n| --- | --- | --- | --- | --- | --- |\n");
+            for (Verdict.Check c : v.checks()) {
+                sb.append("| ").append(Markdown.cell(c.expected().section())).append(" | ")
+                        .append(Markdown.cell(c.expected().kind())).append(" | ")
+                        .append(Markdown.cell(c.expected().subject() + (c.expected().aspect() == null ? ""
+                                : " (" + c.expected().aspect() + ")"))).append(" | ").append(c.state().label())
+                        .append(" | ").append(c.entry() == null ? "-" : "#" + c.entry().seq()).append(" | ")
+                        .append(Markdown.cell(c.reason())).append(" |\n");
+            }
         }
-        sb.append("\n");
+        if (!v.signOffs().isEmpty()) {
+            sb.append("\n## Sign-offs\n\n");
+            v.signOffs().forEach(so -> sb.append("- ").append(Markdown.text(signOff(so, Style.PLAIN))).append('\n'));
+        }
+        sb.append("\nLedger: ").append(r.ledgerIntact() ? "intact" : "BROKEN").append(", head #").append(r.seq())
+                .append(" `").append(r.hash()).append("`\n");
         if (!r.go()) {
             sb.append("\n## Reasons for NO-GO\n\n");
             r.reasons().forEach(x -> sb.append("- ").append(Markdown.text(x)).append('\n'));

@@ -4,9 +4,12 @@ import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -53,5 +56,14 @@ public final class RestoreSection implements Section {
         } catch (java.io.IOException e) {
             return new SectionResult.Error(name(), String.valueOf(e.getMessage()));
         }
+    }
+
+    /** A passing restore test of every source the section restores (MySQL/MariaDB and Redis). */
+    @Override
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
+        List<String> sources = plan.section("restore_test", RestorePlan.class).map(RestorePlan::sources)
+                .filter(l -> !l.isEmpty()).orElse(List.of(plan.project().name()));
+        return sources.stream().map(s -> Expected.latest(name(), RestoreService.KIND, s, maxAge,
+                "preflight restore-test --source " + s)).toList();
     }
 }

@@ -25,14 +25,29 @@ public record RiskPlan(List<Risk> risks) {
      * One piece of evidence a risk needs.
      *
      * @param evidence the evidence name ({@link Evidence#NAMES}), e.g. {@code audit}, {@code backup-verify}
-     * @param subject  the ledger subject it must be about (an environment for audits, a source for
-     *                 backups), or null for any
+     * @param subject  the ledger subject the plan names ({@code subject:} or {@code environment:}),
+     *                 or null: then the control is about every subject in {@code subjects}
      * @param maxAge   how old the newest passing evidence may be
      * @param where    payload fields the entry must carry (e.g. {@code step: failback})
+     * @param subjects the subjects the control covers, each needing its own fresh passing evidence:
+     *                 the named one, or every one the plan configures for the evidence
+     *                 ({@link Subjects#configured}: every backup source, every audited environment, ...)
      */
-    public record Control(String evidence, String subject, Duration maxAge, Map<String, String> where) {
+    public record Control(String evidence, String subject, Duration maxAge, Map<String, String> where,
+                          List<String> subjects) {
         public Control {
             where = Map.copyOf(where);
+            subjects = subjects == null ? (subject == null ? List.of() : List.of(subject)) : List.copyOf(subjects);
+        }
+
+        /** A control about one subject only. */
+        public Control(String evidence, String subject, Duration maxAge, Map<String, String> where) {
+            this(evidence, subject, maxAge, where, null);
+        }
+
+        /** This control for one of its subjects (the unit that is fresh, stale, failing or missing). */
+        public Control about(String s) {
+            return new Control(evidence, s, maxAge, where, List.of(s));
         }
 
         /** How a reviewer reads it: {@code audit (production) within 7d}. */

@@ -49,4 +49,10 @@ public final class RiskSection implements Section {
                 results.stream().map(r -> r.risk().name() + "=" + r.status().label()).reduce((a, b) -> a + ", " + b)
                         .orElse("no risks"), Map.of("risks", RiskReports.json(results))));
     }
+
+    /** None: the verdict assesses the register itself, every control for every subject it covers. */
+    @Override
+    public List<dev.preflight.run.Expected> expectations(dev.preflight.plan.Plan plan, java.time.Duration maxAge) {
+        return List.of();
+    }
 }

@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Derives every risk's status from the ledger: a control is fresh when its newest evidence passed
+ * Derives every risk's status from the ledger, each control for every subject it covers (a control
+ * without a subject covers every subject the plan configures for its evidence, and one subject's
+ * pass never stands in for another's failure): a control is fresh when its newest evidence passed
  * within the control's max age, stale when it passed longer ago, failing when the newest evidence
  * failed (an older pass does not count: the latest word is what we know now), missing when there
  * is none. A risk is Open if any control is failing or missing (or it has no control at all),
@@ -44,7 +46,13 @@ public final class RiskService {
         Instant now = clock.instant();
         List<ControlResult> results = new ArrayList<>();
         for (RiskPlan.Control c : risk.controls()) {
-            results.add(control(c, now));
+            if (c.subjects().isEmpty()) {
+                results.add(new ControlResult.Missing(c, c.describe() + ": the plan configures no subject for '"
+                        + c.evidence() + "' evidence, so nothing can show it"));
+            }
+            for (String s : c.subjects()) {
+                results.add(control(c.about(s), now));
+            }
         }
         Status s = results.stream().anyMatch(x -> x instanceof ControlResult.Failing || x instanceof ControlResult.Missing)
                 ? Status.OPEN

@@ -30,7 +30,8 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     public Map<String, Object> schema() {
         Map<String, Object> c = new java.util.LinkedHashMap<>();
         c.put("evidence", Map.of("enum", new java.util.TreeSet<>(Evidence.NAMES.keySet()).stream().toList()));
-        c.put("subject", PlanSchema.str("Ledger subject the evidence must be about (a backup source, ...)."));
+        c.put("subject", PlanSchema.str("Ledger subject the evidence must be about (a backup source, ...); "
+                + "without it (and without environment) the control covers every subject the plan configures."));
         c.put("environment", PlanSchema.str("Environment the evidence must be about (audits, cutover)."));
         c.put("max_age", PlanSchema.str("How fresh the evidence must be, e.g. 24h or 7d."));
         c.put("where", Map.of("type", "object", "additionalProperties", Map.of("type", "string"),
@@ -90,14 +91,50 @@ public final class RisksParser implements SectionParser<RiskPlan> {
             r.problem(k.get("environment"), p + ".environment", "give either subject or environment, not both", null);
         }
         if (env != null && plan.environment(env).isEmpty()) {
+            List<String> envs = plan.environments().stream().map(Plan.Environment::name).toList();
+            String near = dev.preflight.plan.PlanLoader.nearest(env, envs);
             r.problem(k.get("environment"), p + ".environment", "no environment '" + env + "' in the plan",
-                    "environments: " + String.join(", ", plan.environments().stream().map(Plan.Environment::name).toList()));
+                    (near != null ? "did you mean '" + near + "'? " : "") + "environments: " + String.join(", ", envs));
+        }
+        List<String> subjects = null;
+        if (ev != null && subject != null && env == null) {
+            checkSubject(r, k.get("subject"), p + ".subject", ev, subject, plan);
+        } else if (ev != null && env != null && plan.environment(env).isPresent()
+                && !ev.equals("audit") && !ev.equals("failback-drill")) {
+            checkSubject(r, k.get("environment"), p + ".environment", ev, env, plan);
+        } else if (ev != null && subject == null && env == null) {
+            // No subject: every subject the plan configures for this evidence, each on its own.
+            subjects = Subjects.configured(plan, ev);
+            if (subjects != null && subjects.isEmpty()) {
+                r.problem(k.get("evidence"), p + ".evidence", "the plan configures nothing that records '" + ev
+                        + "' evidence, so this control could never be met", "configure " + Subjects.section(ev)
+                        + ", or remove the control");
+            }
         }
         if (!k.containsKey("max_age")) {
             r.problem(m, p + ".max_age", "required field is missing", "how fresh the evidence must be, e.g. 24h or 7d");
         }
         Duration maxAge = r.duration(k, p, "max_age", null);
         Map<String, String> where = r.stringMap(k.get("where"), p + ".where");
-        return ev == null || maxAge == null ? null : new RiskPlan.Control(ev, env != null ? env : subject, maxAge, where);
+        return ev == null || maxAge == null ? null
+                : new RiskPlan.Control(ev, env != null ? env : subject, maxAge, where, subjects);
+    }
+
+    /** A named subject must be one the plan configures for the evidence (with a did-you-mean). */
+    private static void checkSubject(PlanReader r, Node at, String path, String ev, String subject, Plan plan) {
+        List<String> allowed = Subjects.allowed(plan, ev);
+        // A blank subject is what a failed interpolation leaves: that problem is already reported.
+        if (allowed == null || allowed.contains(subject) || subject.isBlank()) {
+            return;
+        }
+        if (allowed.isEmpty()) {
+            r.problem(at, path, "no " + Subjects.what(ev) + " '" + subject + "' in the plan: it configures nothing "
+                    + "that records '" + ev + "' evidence", "configure " + Subjects.section(ev) + ", or remove the control");
+            return;
+        }
+        String near = dev.preflight.plan.PlanLoader.nearest(subject, allowed);
+        r.problem(at, path, "no " + Subjects.what(ev) + " '" + subject + "' in the plan",
+                (near != null ? "did you mean '" + near + "'? " : "") + "'" + ev + "' evidence is recorded about: "
+                        + String.join(", ", allowed.stream().distinct().toList()));
     }
 }

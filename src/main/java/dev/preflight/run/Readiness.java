@@ -3,56 +3,33 @@ package dev.preflight.run;
 import java.util.List;
 
 /**
- * The go/no-go verdict of a run: GO only when at least one section was checked, every configured
- * section passed and the ledger chain verifies; otherwise NO-GO with every reason.
+ * What {@code run} or {@code readiness} did and concluded: the result of each section it executed
+ * (what happened this time, for the report) and the {@link Verdict} it then asked for (the only
+ * source of GO / NO-GO), recorded in the ledger as entry {@code seq} with {@code hash}: the ledger
+ * head when the command ended.
  *
- * @param results      one per known section, in runbook order (not-configured ones included)
- * @param ledgerIntact whether the ledger's chain verified after the run
- * @param ledgerHead   head hash of the ledger after the run (for the report), or null
- * @param reasons      one line per reason for NO-GO; empty when GO
+ * @param results one per known section the command executes, in runbook order (not-configured ones included)
  */
-public record Readiness(List<SectionResult> results, boolean ledgerIntact, String ledgerHead, List<String> reasons) {
+public record Readiness(List<SectionResult> results, Verdict verdict, long seq, String hash) {
     public Readiness {
         results = List.copyOf(results);
-        reasons = List.copyOf(reasons);
     }
 
     public boolean go() {
-        return reasons.isEmpty();
+        return verdict.go();
     }
 
-    /** Derives the reasons from the results; the verdict is never set by hand. */
-    public static Readiness of(List<SectionResult> results, boolean ledgerIntact, String ledgerHead,
-                               String ledgerProblem) {
-        return of(results, ledgerIntact, ledgerHead, ledgerProblem, java.util.Set.of());
+    /** One line per reason for NO-GO; empty when GO. */
+    public List<String> reasons() {
+        return verdict.lines();
     }
 
-    /** As above; a section in {@code required} that the plan does not configure is a reason too. */
-    public static Readiness of(List<SectionResult> results, boolean ledgerIntact, String ledgerHead,
-                               String ledgerProblem, java.util.Set<String> required) {
-        List<String> reasons = new java.util.ArrayList<>();
-        boolean anyChecked = false;
-        for (SectionResult r : results) {
-            if (!r.counts()) {
-                if (required.contains(r.section())) {
-                    reasons.add(r.section() + ": not configured in the plan, and readiness requires it");
-                }
-                continue;
-            }
-            anyChecked |= r instanceof SectionResult.Passed;
-            if (!(r instanceof SectionResult.Passed)) {
-                reasons.add(r.section() + ": " + r.label().toLowerCase(java.util.Locale.ROOT) + " - " + r.summary());
-                if (r instanceof SectionResult.Failed f) {
-                    f.reasons().forEach(x -> reasons.add(r.section() + ":   " + x));
-                }
-            }
-        }
-        if (!anyChecked && reasons.isEmpty()) {
-            reasons.add("plan: configures no section that can be checked; nothing was verified");
-        }
-        if (!ledgerIntact) {
-            reasons.add("ledger: chain does not verify - " + ledgerProblem);
-        }
-        return new Readiness(results, ledgerIntact, ledgerHead, reasons);
+    public boolean ledgerIntact() {
+        return verdict.chain().intact();
+    }
+
+    /** The hash of the recorded verdict: the ledger head when the command ended. */
+    public String ledgerHead() {
+        return hash;
     }
 }

@@ -1,73 +1,131 @@
 package dev.preflight.run;
 
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
-import dev.preflight.ledger.VerifyResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Runs every section the plan configures, in the runbook's order, records each, and derives the
- * readiness verdict. Sections are given in order by the caller so that capabilities can be added
- * without this class knowing them.
+ * Executes sections in the runbook's order, records each, then asks the {@link Verdict} and
+ * records it. The verdict is never derived from the section results: a section records its
+ * evidence, and one that did not pass but left no failing evidence for a subject it covers gets a
+ * failed entry written for it here, so the verdict (which reads only the ledger) sees the failure.
+ * Sections are given by the caller so that capabilities can be added without this class knowing them.
  */
 public final class RunService {
-    private final List<Section> sections;
+    private final List<Section> execute;
+    private final List<Section> judge;
     private final String entryKind;
-    private final java.util.Set<String> required;
 
+    /** Executes and judges the same sections, recording the verdict as kind {@code run}. */
     public RunService(List<Section> sections) {
-        this(sections, "run", java.util.Set.of());
+        this(sections, sections, "run");
     }
 
     /**
+     * @param execute   the sections to execute before deciding ({@code readiness} re-checks only
+     *                  the ledger, the gates and the risks)
+     * @param judge     every section of the runbook: the configured ones say what evidence they expect
      * @param entryKind the ledger kind of the verdict entry ({@code run}, {@code readiness})
-     * @param required  sections whose absence from the plan is itself a NO-GO reason
      */
-    public RunService(List<Section> sections, String entryKind, java.util.Set<String> required) {
-        this.sections = List.copyOf(sections);
+    public RunService(List<Section> execute, List<Section> judge, String entryKind) {
+        this.execute = List.copyOf(execute);
+        this.judge = List.copyOf(judge);
         this.entryKind = entryKind;
-        this.required = java.util.Set.copyOf(required);
     }
 
     public Readiness run(RunContext ctx) {
+        return run(ctx, null);
+    }
+
+    /**
+     * As {@link #run(RunContext)}; {@code signing} ({@code by}, {@code role}) is a sign-off about
+     * to be given, whose signer's earlier sign-offs it replaces.
+     */
+    public Readiness run(RunContext ctx, String[] signing) {
         List<SectionResult> results = new ArrayList<>();
-        for (Section s : sections) {
+        for (Section s : execute) {
             SectionResult r;
             if (!s.configured(ctx)) {
                 r = new SectionResult.NotConfigured(s.name(), "not configured in the plan");
             } else {
                 ctx.progress().println("==> " + s.name());
                 ctx.progress().flush();
+                long before = ctx.ledger().head().map(LedgerEntry::seq).orElse(0L);
                 try {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
-                    // A crashing section must not take the verdict with it: it is an error, recorded.
+                    // A crashing section must not take the verdict with it: it is an error, recorded below.
                     r = new SectionResult.Error(s.name(), "section crashed: " + e);
-                    ctx.ledger().append(NewEntry.of(s.name(), "run", Outcome.ERROR, r.summary(), Map.of()));
+                }
+                if (!(r instanceof SectionResult.Passed)) {
+                    leaveFailedEvidence(ctx, s, r, before);
                 }
                 ctx.progress().println("    " + r.label() + ": " + r.summary());
                 ctx.progress().flush();
             }
             results.add(r);
         }
-        VerifyResult v = ctx.ledger().verify();
-        String problem = v instanceof VerifyResult.Broken b
-                ? "first bad entry #" + b.firstBadSeq() + ": " + b.reason() : null;
-        Readiness pre = Readiness.of(results, v.intact(), null, problem, required);
+        Verdict v = Verdict.decide(ctx, judge, signing);
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("verdict", pre.go() ? "GO" : "NO-GO");
-        payload.put("reasons", pre.reasons());
+        payload.put("verdict", v.go() ? "GO" : "NO-GO");
+        payload.put("reasons", v.lines());
         List<Map<String, String>> rs = new ArrayList<>();
         for (SectionResult r : results) {
             rs.add(Map.of("section", r.section(), "result", r.label(), "summary", r.summary()));
         }
         payload.put("sections", rs);
-        var entry = ctx.ledger().append(NewEntry.of(entryKind, ctx.plan().project().name(),
-                pre.go() ? Outcome.PASSED : Outcome.FAILED,
-                pre.go() ? "GO" : "NO-GO: " + pre.reasons().size() + " reason(s)", payload));
-        return new Readiness(results, pre.ledgerIntact(), entry.hash(), pre.reasons());
+        payload.put("evaluated_head_seq", v.chain().headSeq());
+        payload.put("evaluated_head", v.chain().headHash());
+        LedgerEntry entry = ctx.ledger().append(NewEntry.of(entryKind, ctx.plan().project().name(),
+                v.go() ? Outcome.PASSED : Outcome.FAILED,
+                v.go() ? "GO" : "NO-GO: " + v.reasons().size() + " reason(s)", payload));
+        return new Readiness(results, v, entry.seq(), entry.hash());
+    }
+
+    /**
+     * A section that did not pass must leave failing evidence: for every subject it covers that it
+     * recorded nothing about, an error entry of the expected kind. If it recorded only passing
+     * evidence yet did not pass, its evidence does not speak for it, and every subject gets one.
+     */
+    static void leaveFailedEvidence(RunContext ctx, Section s, SectionResult r, long before) {
+        List<Expected> expected;
+        try {
+            expected = s.expectations(ctx.plan(), Duration.ofHours(24));
+        } catch (RuntimeException e) {
+            return; // the verdict asks again and reports it
+        }
+        Set<String> unrecorded = new LinkedHashSet<>();
+        Set<String> all = new LinkedHashSet<>();
+        boolean anyBad = false;
+        for (Expected e : expected) {
+            String key = e.kind() + "\n" + e.subject();
+            all.add(key);
+            LedgerEntry last = ctx.ledger().latest(e.kind(), e.subject()).orElse(null);
+            if (last == null || last.seq() <= before) {
+                unrecorded.add(key);
+            } else if (!last.outcome().isGood()) {
+                anyBad = true;
+            }
+        }
+        Set<String> mark = !unrecorded.isEmpty() ? unrecorded : anyBad ? Set.of() : all;
+        List<String> reasons = r instanceof SectionResult.Failed f ? f.reasons() : List.of();
+        for (String key : mark) {
+            String[] ks = key.split("\n", 2);
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("section", s.name());
+            p.put("result", r.label());
+            p.put("summary", r.summary());
+            p.put("reasons", reasons);
+            ctx.ledger().append(NewEntry.of(ks[0], ks[1], Outcome.ERROR, s.name() + " "
+                    + r.label().toLowerCase(java.util.Locale.ROOT) + ": " + r.summary() + (unrecorded.isEmpty() ? ""
+                    : " (no " + ks[0] + " evidence of " + ks[1] + " was recorded)"), p));
+        }
     }
 }

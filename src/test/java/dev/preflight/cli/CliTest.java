@@ -96,13 +96,27 @@ class CliTest {
 
     @Test
     void runRecordsEvidenceAndLedgerCommandsReadAndVerifyIt() throws Exception {
+        // A plan that checks nothing verifies nothing: NO-GO, even on an intact ledger.
+        CliRun nothing = run("run");
+        assertThat(nothing.code()).isEqualTo(1);
+        assertThat(nothing.out()).contains("NO-GO", "plan: configures nothing that can be checked");
+        java.nio.file.Files.delete(dir.resolve(".preflight/ledger.db"));
+        plan("""
+                version: 1
+                project: {name: demo}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                requirements: [{tool: java, version: ">=17"}]
+                """);
         CliRun r = run("run");
-        assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("Readiness of demo: GO", "ledger        PASSED", "chain         INTACT");
+        assertThat(r.code()).as(r.out()).isZero();
+        assertThat(r.out()).contains("Readiness of demo: GO", "ledger        PASSED", "chain         INTACT",
+                "fresh    audit        audit local: passed #2");
         CliRun log = run("ledger", "log");
         assertThat(log.code()).isZero();
-        assertThat(log.out()).contains("ledger-verify", "run", "2 entries in " + dir.resolve(".preflight/ledger.db"));
-        assertThat(run("ledger", "verify").out()).startsWith("INTACT: 2 entries");
+        assertThat(log.out()).contains("ledger-verify", "audit", "run", "3 entries in " + dir.resolve(".preflight/ledger.db"));
+        assertThat(run("ledger", "verify").out()).startsWith("INTACT: 3 entries");
         CliRun exp = run("ledger", "export", "--out", "b.zip");
         assertThat(exp.code()).isZero();
         assertThat(run("ledger", "verify", "--bundle", "b.zip").code()).isZero();

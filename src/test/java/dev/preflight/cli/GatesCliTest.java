@@ -59,6 +59,7 @@ class GatesCliTest {
                 change_window: {start: 2027-01-09T01:00:00Z, end: 2027-01-09T05:00:00Z, environment: production, ticket: ACAD-1234}
                 gates:
                 %s
+                readiness: {max_age: {audit: 7d, backups: 7d}}
                 """.formatted(gates.indent(2)));
     }
 

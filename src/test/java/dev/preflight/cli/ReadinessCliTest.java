@@ -43,10 +43,10 @@ class ReadinessCliTest {
                     title: Version drift between environments
                     mitigation: CI compatibility audit + weekly Ops review
                     controls: [{evidence: audit, environment: staging, max_age: 7d}]
-                  - name: backup-corruption
-                    title: Backup corruption
-                    mitigation: Dual-location storage with checksum validation
-                    controls: [{evidence: backup-verify, max_age: 24h}]
+                  - name: drift-anywhere
+                    title: Drift anywhere
+                    mitigation: Every audited environment checked daily
+                    controls: [{evidence: audit, max_age: 24h}]
                 """);
     }
 
@@ -66,10 +66,15 @@ class ReadinessCliTest {
 
         CliRun text = run("readiness");
         assertThat(text.code()).isEqualTo(1);
-        assertThat(text.out()).contains("Readiness of academy: NO-GO", "gates: not configured in the plan, and readiness requires it",
-                "risks:   version-drift Open: audit (staging) within 7d: latest evidence failed");
+        // The failed audit itself is a reason (kind, subject, entry), not only the risk it leaves open.
+        assertThat(text.out()).contains("Readiness of academy: NO-GO",
+                "  - audit: audit staging: latest evidence audit #2 at ", "failed: 1 host(s), 1 failure(s)",
+                "  - risks: version-drift Open: audit (staging) within 7d: latest evidence failed #2",
+                "  - risks: drift-anywhere Open: audit (staging) within 24h: latest evidence failed #2")
+                .doesNotContain("readiness requires it");
         CliRun md = run("readiness", "--format", "markdown");
-        assertThat(md.out()).contains("**Verdict: NO-GO**", "## Risk register", "| Backup corruption |");
+        assertThat(md.out()).contains("**Verdict: NO-GO**", "## Evidence judged", "| audit | audit | staging | failing | #2 |",
+                "## Risk register", "| Drift anywhere |");
 
         CliRun sign = run("readiness", "sign", "--by", "Jane Doe", "--role", "EPM");
         assertThat(sign.code()).isEqualTo(1);
@@ -92,7 +97,7 @@ class ReadinessCliTest {
         assertThat(dom.exitCode()).as(dom.stderr()).isZero();
         String d = dom.stdout();
         assertThat(d).contains("<p id=\"verdict\" class=\"verdict nogo\">NO-GO</p>");
-        for (String id : new String[] {"reasons", "sections", "risks", "audit", "backup", "backup-verify", "restore-test",
+        for (String id : new String[] {"reasons", "sections", "evidence", "signoffs", "risks", "audit", "backup", "backup-verify", "restore-test",
             "deps", "flags-validate", "flag-toggle", "cutover-step", "gates", "sign-off", "ledger"}) {
             assertThat(d).as(id).contains("<section id=\"" + id + "\">");
         }

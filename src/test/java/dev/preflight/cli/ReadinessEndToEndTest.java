@@ -72,7 +72,7 @@ class ReadinessEndToEndTest {
                       mysql: {host: 127.0.0.1, port: 3306, user: root, database: %s}
                       compression: gzip
                       retention: 30d
-                change_window: {start: 2026-11-27T01:00:00Z, end: 2026-11-27T05:00:00Z, environment: production, ticket: ACAD-1234}
+                change_window: {start: 2026-11-24T22:00:00Z, end: 2026-11-25T02:00:00Z, environment: production, ticket: ACAD-1234}
                 gates:
                   cab: {provider: file, path: docs/upgrade/change-management.md}
                 risks:
@@ -140,7 +140,7 @@ class ReadinessEndToEndTest {
         assertThat(run("backup", "verify").code()).isEqualTo(1);
         CliRun nogo = run("readiness");
         assertThat(nogo.code()).isEqualTo(1);
-        assertThat(nogo.out()).contains("NO-GO", "backup-corruption Open: backup-verify within 24h: latest evidence failed");
+        assertThat(nogo.out()).contains("NO-GO", "backup-corruption Open: backup-verify (academy-db) within 24h: latest evidence failed");
         assertThat(run("ledger", "verify").code()).isZero();
     }
 }

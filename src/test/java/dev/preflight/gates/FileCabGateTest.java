@@ -66,7 +66,9 @@ class FileCabGateTest {
 
             GateResult after = cab(plan, l);
             assertThat(after.passed()).as(after.toString()).isTrue();
-            assertThat(after.reason()).contains("approved and carries the current evidence");
+            assertThat(after.reason()).contains("approved and carries passing evidence within its max age");
+            assertThat(after.details()).anyMatch(d -> d.startsWith("current: preflight-audit-production.json (")
+                    && d.contains("= audit #1 of production at 2027-01-06T10:00:00Z"));
             // Publishing again replaces the block instead of appending a second one.
             new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
             String again = Files.readString(dir.resolve("docs/upgrade/change-management.md"));
@@ -75,18 +77,47 @@ class FileCabGateTest {
     }
 
     @Test
-    void aNewerAuditMakesThePublishedReportStaleAndNamesIt() throws Exception {
+    void aNewerPassingAuditIsReportedButANewerFailingOneSupersedesThePublishedReport() throws Exception {
         record(APPROVED);
         Plan plan = plan();
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateFixtures.audit(l, "production", true, "{\"report\":1}");
             GateFixtures.backup(l, "academy-db", true);
             var pub = new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
-            GateFixtures.audit(l, "production", true, "{\"report\":2}");
+            // The nightly audit and backup pass again: the attached evidence still holds.
+            var newer = GateFixtures.audit(l, "production", true, "{\"report\":2}");
+            var nightly = GateFixtures.backup(l, "academy-db", true);
+            GateResult r = cab(plan, l);
+            assertThat(r.passed()).as(r.toString()).isTrue();
+            assertThat(r.details()).anyMatch(d -> d.startsWith("newer evidence #" + newer.seq() + " exists (audit of production"))
+                    .anyMatch(d -> d.startsWith("newer evidence #" + nightly.seq() + " exists (backup of academy-db"));
+            // A newer failing audit of the same environment is what is known now: the report no longer vouches.
+            var failing = GateFixtures.audit(l, "production", false, "{\"report\":3}");
+            GateResult f = cab(plan, l);
+            assertThat(f.passed()).isFalse();
+            assertThat(f.reason()).startsWith("attachment preflight-audit-production.json (")
+                    .contains("is audit #1 of production", "superseded by failing audit #" + failing.seq() + " of production",
+                            "attached by gates publish #" + pub.seq());
+        }
+    }
+
+    @Test
+    void evidenceOlderThanItsMaxAgeAtTheWindowStartFails() throws Exception {
+        record(APPROVED);
+        Plan plan = plan();
+        // Recorded 8 days before the window: fresh today, but 7d is the max age at the window start.
+        java.time.Clock early = at(Instant.parse("2027-01-01T00:00:00Z"));
+        try (Ledger l = GateFixtures.ledger(dir, early)) {
+            GateFixtures.audit(l, "production", true, "{\"report\":1}");
+            GateFixtures.backup(l, "academy-db", true);
+            new GateService(plan, l, early, GateService.Drivers.real(early)).publish();
+        }
+        try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateResult r = cab(plan, l);
             assertThat(r.passed()).isFalse();
-            assertThat(r.reason()).startsWith("stale attachment preflight-audit-production.json")
-                    .contains("attached by gates publish #" + pub.seq());
+            assertThat(r.reason()).startsWith("attachment preflight-audit-production.json (")
+                    .contains("is audit #1 of production at 2027-01-01T00:00:00Z, 193h old at the window start "
+                            + "2027-01-09T01:00:00Z (max age 7d)");
         }
     }
 
@@ -118,8 +149,9 @@ class FileCabGateTest {
             GateResult r = cab(plan, l);
             assertThat(r.passed()).isFalse();
             assertThat(String.join("\n", r.details()))
-                    .contains("the latest audit of production (#1", ") failed; a passing report is required")
-                    .contains("the ledger has no passed backup or backup-verify entry (no backup evidence)");
+                    .contains("missing attachment preflight-audit-production.json (audit report of production); the latest, "
+                            + "#1, failed: run 'preflight audit --env production'")
+                    .contains("missing attachment preflight-backup-log.md (backup log entry)");
             // The gate result is recorded in the ledger with the results in the payload.
             var e = l.latest(GateService.KIND_CHECK, "ACAD-1234").orElseThrow();
             assertThat(e.outcome().label()).isEqualTo("failed");
@@ -141,7 +173,8 @@ class FileCabGateTest {
             Files.writeString(dir.resolve("docs/upgrade/change-management.evidence/preflight-backup-log.md"), "edited");
             GateResult r = cab(plan, l);
             assertThat(r.passed()).isFalse();
-            assertThat(r.reason()).startsWith("stale attachment preflight-backup-log.md");
+            assertThat(r.reason()).startsWith("attachment preflight-backup-log.md (").contains(
+                    "was not attached by 'preflight gates publish' from a ledger entry (edited, foreign");
             assertThat(List.of(r.reason())).isNotEmpty();
         }
     }

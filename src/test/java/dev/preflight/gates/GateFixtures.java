@@ -37,6 +37,8 @@ final class GateFixtures {
                 change_window: {start: 2027-01-09T01:00:00Z, end: 2027-01-09T05:00:00Z, environment: production, ticket: ACAD-1234}
                 gates:
                 %s
+                # The CAB looks at the evidence days before the window: it must still be within 7 days then.
+                readiness: {max_age: {audit: 7d, backups: 7d}}
                 """.formatted(RUNBOOK, gates.indent(2));
         return PlanLoader.parse("preflight.yaml", yaml, dir, env);
     }
@@ -59,6 +61,41 @@ final class GateFixtures {
         return l.append(NewEntry.of("backup", source, passed ? Outcome.PASSED : Outcome.FAILED, "mysql dump of " + source,
                         Map.of("source", source, "type", "mysql"))
                 .withArtifacts(List.of(new Artifact("/backups/" + source + ".sql.gz", 1234, "ab".repeat(32)))));
+    }
+
+    /**
+     * Publishes the current evidence with the real {@link GateService#publish()} to a ticket that
+     * only keeps the files (a fake of our own interface), so the ledger records what a real publish
+     * records; returns the files (name to content) for a test to serve from its stubbed ticket.
+     */
+    static Map<String, byte[]> publish(Plan plan, Ledger l, Clock clock) {
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        ChangeTicket keeper = new ChangeTicket() {
+            @Override
+            public String describe() {
+                return "kept files";
+            }
+
+            @Override
+            public State read() {
+                throw new UnsupportedOperationException("only publishes");
+            }
+
+            @Override
+            public List<Published> publish(List<Evidence.Item> items) {
+                List<Published> out = new ArrayList<>();
+                for (Evidence.Item i : items) {
+                    if (!i.slot().equals("runbook")) {
+                        files.put(i.fileName(), i.content());
+                    }
+                    out.add(new Published(i.slot(), i.fileName(), "kept", i.sha256()));
+                }
+                return out;
+            }
+        };
+        new GateService(plan, l, clock, new GateService.Drivers(c -> keeper, o -> null, s -> null, d -> { }))
+                .publish();
+        return files;
     }
 
     /** A sleeper that records the waits instead of sleeping: retry tests take no wall-clock time. */

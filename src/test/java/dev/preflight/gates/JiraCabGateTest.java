@@ -101,10 +101,9 @@ class JiraCabGateTest {
         jira.stubFor(get(urlPathEqualTo(ISSUE + "/remotelink")).willReturn(okJson("[]")));
     }
 
+    /** The evidence as 'gates publish' attaches and records it. */
     private Map<String, byte[]> currentAttachments() {
-        Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-        current().items().stream().filter(i -> !i.slot().equals("runbook")).forEach(i -> m.put(i.fileName(), i.content()));
-        return m;
+        return GateFixtures.publish(plan, ledger, clock);
     }
 
     @Test
@@ -124,8 +123,9 @@ class JiraCabGateTest {
         issue("Approved", atts, "Runbook: " + GateFixtures.RUNBOOK);
         GateResult r = service().check().get(0);
         assertThat(r.passed()).isFalse();
-        assertThat(r.reason()).startsWith("stale attachment preflight-audit-production.json (10001): sha256 ")
-                .contains("is not the current audit report of production (ledger #1");
+        // A file 'gates publish' did not attach vouches for nothing: edited, foreign or older than tracing.
+        assertThat(r.reason()).startsWith("attachment preflight-audit-production.json (10001) sha256 ")
+                .contains("was not attached by 'preflight gates publish' from a ledger entry");
     }
 
     @Test
@@ -233,7 +233,10 @@ class JiraCabGateTest {
         jira.verify(postRequestedFor(urlPathEqualTo(ISSUE + "/remotelink"))
                 .withRequestBody(containing("\"url\":\"" + GateFixtures.RUNBOOK + "\"")));
         var e = ledger.latest("gates-publish", "ACAD-1234").orElseThrow();
-        assertThat(e.payload()).contains(current().slot("audit-report").orElseThrow().sha256()).doesNotContain(TOKEN);
+        String sha = r.items().stream().filter(i -> i.slot().equals("audit-report")).findFirst().orElseThrow().sha256();
+        assertThat(e.payload()).contains(sha, "\"entry_seq\":1", "\"entry_kind\":\"audit\"").doesNotContain(TOKEN);
+        assertThat(new String(r.items().get(0).content(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"preflight_ledger\"", "\"head_seq\" : " + r.headSeq());
     }
 
     @Test

@@ -79,7 +79,9 @@ class ServiceNowCabGateTest {
     private GateResult check(int pageSize) {
         var w = plan.section("change_window", ChangeWindow.class).orElseThrow();
         ChangeTicket t = ticket(pageSize);
-        return CabGate.decide(t.describe(), t.read(), Evidence.current(plan, w, ledger), List.of());
+        return CabGate.decide(t.describe(), t.read(), Evidence.required(plan, w), Evidence.runbook(plan).orElse(null),
+                ledger.query(new dev.preflight.ledger.LedgerQuery(GateService.KIND_PUBLISH, null, null, 0, true)), ledger,
+                w.start());
     }
 
     private void change(String approval, String state) {
@@ -116,10 +118,10 @@ class ServiceNowCabGateTest {
         }
     }
 
+    /** The evidence as 'gates publish' attaches and records it (the runbook link goes in as a file too). */
     private Map<String, byte[]> current() {
-        var w = plan.section("change_window", ChangeWindow.class).orElseThrow();
-        Map<String, byte[]> m = new java.util.LinkedHashMap<>();
-        Evidence.current(plan, w, ledger).items().forEach(i -> m.put(i.fileName(), i.content()));
+        Map<String, byte[]> m = GateFixtures.publish(plan, ledger, clock);
+        Evidence.runbook(plan).ifPresent(i -> m.put(i.fileName(), i.content()));
         return m;
     }
 
@@ -143,7 +145,8 @@ class ServiceNowCabGateTest {
         assertThat(r.passed()).isFalse();
         assertThat(r.details()).contains("  approval is 'requested', not 'approved'",
                 "  state is -3, not Scheduled (-2) or Implement (-1)");
-        assertThat(r.details()).anyMatch(d -> d.startsWith("stale attachment preflight-audit-production.json (e0)"));
+        assertThat(r.details()).anyMatch(d -> d.startsWith("attachment preflight-audit-production.json (e0) sha256 ")
+                && d.contains("was not attached by 'preflight gates publish'"));
     }
 
     @Test

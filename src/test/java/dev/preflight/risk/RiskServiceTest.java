@@ -56,21 +56,30 @@ class RiskServiceTest {
     }
 
     @Test
-    void backupCorruption() {
-        assertThat(assess("backup-corruption").status()).isEqualTo(RiskResult.Status.OPEN);
-        assertThat(assess("backup-corruption").reasons()).singleElement().asString()
-                .contains("backup-verify within 24h: no evidence recorded (run preflight backup verify)");
+    void backupCorruptionNeedsEverySourceVerified() {
+        // The academy control has no subject: it covers each of the plan's three backup sources.
+        RiskResult none = assess("backup-corruption");
+        assertThat(none.status()).isEqualTo(RiskResult.Status.OPEN);
+        assertThat(none.reasons()).containsExactly(
+                "backup-verify (academy-db) within 24h: no evidence recorded (run preflight backup verify)",
+                "backup-verify (academy-cache) within 24h: no evidence recorded (run preflight backup verify)",
+                "backup-verify (academy-assets) within 24h: no evidence recorded (run preflight backup verify)");
         at(Duration.ofHours(30), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
+        at(Duration.ofHours(2), "backup-verify", "academy-cache", Outcome.PASSED, Map.of());
+        at(Duration.ofHours(2), "backup-verify", "academy-assets", Outcome.PASSED, Map.of());
         RiskResult stale = assess("backup-corruption");
         assertThat(stale.status()).isEqualTo(RiskResult.Status.AT_RISK);
-        assertThat(stale.reasons()).singleElement().asString().contains("stale, last passed #1", "(30h ago)");
+        assertThat(stale.reasons()).singleElement().asString().contains("(academy-db)", "stale, last passed #1", "(30h ago)");
         at(Duration.ofHours(2), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
         assertThat(assess("backup-corruption").status()).isEqualTo(RiskResult.Status.MITIGATED);
         // A newer failure outweighs the older pass: a flipped byte found an hour ago is what we know now.
         at(Duration.ofHours(1), "backup-verify", "academy-db", Outcome.FAILED, Map.of());
+        // ...and the cache's newer pass does not stand in for the database's failure.
+        at(Duration.ofMinutes(30), "backup-verify", "academy-cache", Outcome.PASSED, Map.of());
         RiskResult failing = assess("backup-corruption");
         assertThat(failing.status()).isEqualTo(RiskResult.Status.OPEN);
-        assertThat(failing.reasons()).singleElement().asString().contains("latest evidence failed #3");
+        assertThat(failing.reasons()).singleElement().asString().contains("backup-verify (academy-db)",
+                "latest evidence failed #5");
     }
 
     @Test
@@ -145,5 +154,51 @@ class RiskServiceTest {
                 "p.yaml:9:47: risks[1].controls[0].environment: no environment 'prod' in the plan (environments: staging)",
                 "p.yaml:10:5: risks[2].controls: required field is missing (a risk without controls can never be shown mitigated; e.g. controls: [{evidence: audit, max_age: 7d}])",
                 "p.yaml:10:11: risks[2].name: duplicate risk 'drift' (risk names must be unique)");
+    }
+
+    @Test
+    void subjectsMustNameWhatThePlanConfigures() {
+        String yaml = """
+                version: 1
+                project: {name: academy}
+                environments: [{name: staging, hosts: [{name: a, uri: local}]}]
+                backups:
+                  destinations: [{name: onprem, type: local, path: b}]
+                  sources:
+                    - {name: test-db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: test}}
+                    - {name: cache, type: redis, redis: {host: 127.0.0.1}}
+                risks:
+                  - name: r1
+                    controls:
+                      - {evidence: backup-verify, subject: test-bd, max_age: 24h}
+                      - {evidence: backup, environment: staging, max_age: 24h}
+                      - {evidence: audit, environment: stagng, max_age: 7d}
+                      - {evidence: restore-test, max_age: 7d}
+                      - {evidence: deps, subject: elsewhere, max_age: 1d}
+                      - {evidence: backup-verify, max_age: 24h}
+                """;
+        List<String> problems;
+        try {
+            PlanLoader.parse("p.yaml", yaml, dir, Map.of());
+            throw new AssertionError("expected problems");
+        } catch (dev.preflight.plan.PlanException e) {
+            problems = e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList();
+        }
+        assertThat(problems).containsExactly(
+                "p.yaml:12:44: risks[0].controls[0].subject: no backup source 'test-bd' in the plan (did you mean "
+                        + "'test-db'? 'backup-verify' evidence is recorded about: test-db, cache)",
+                "p.yaml:13:41: risks[0].controls[1].environment: no backup source 'staging' in the plan "
+                        + "('backup' evidence is recorded about: test-db, cache)",
+                "p.yaml:14:40: risks[0].controls[2].environment: no environment 'stagng' in the plan (did you mean "
+                        + "'staging'? environments: staging)",
+                "p.yaml:15:20: risks[0].controls[3].evidence: the plan configures nothing that records 'restore-test' "
+                        + "evidence, so this control could never be met (configure restore_test, or remove the control)",
+                "p.yaml:16:35: risks[0].controls[4].subject: no project 'elsewhere' in the plan: it configures nothing "
+                        + "that records 'deps' evidence (configure dependencies, or remove the control)");
+        // The control without a subject covers every configured source, each on its own.
+        Plan ok = PlanLoader.parse("p.yaml", yaml.substring(0, yaml.indexOf("      - {evidence: backup-verify, subject"))
+                + "      - {evidence: backup-verify, max_age: 24h}\n", dir, Map.of());
+        assertThat(ok.section("risks", RiskPlan.class).orElseThrow().risks().get(0).controls().get(0).subjects())
+                .containsExactly("test-db", "cache");
     }
 }

@@ -1,0 +1,110 @@
+package dev.preflight.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One piece of evidence a configured section requires on record before the verdict can be GO: the
+ * evidence of ledger {@code kind} about {@code subject} (and, when {@code aspect} is set, about that
+ * one part of it, such as one destination of a backup) must have passed within {@code maxAge}.
+ * Each section says what its configuration requires ({@link Section#expectations}); the
+ * {@link Verdict} looks each one up with its {@link Finder}.
+ *
+ * @param section    the section that requires it ({@code backups}, {@code audit}, ...)
+ * @param kind       the ledger kind that records it (the kind a missing entry is reported as)
+ * @param subject    the ledger subject it must be about
+ * @param aspect     the part of the subject it must cover ({@code copy in onprem}), or null
+ * @param maxAge     how old the passing evidence may be
+ * @param recordedBy the command that records it, for the "run ..." hint
+ * @param finder     how the speaking entry is found and judged
+ */
+public record Expected(String section, String kind, String subject, String aspect, Duration maxAge,
+                       String recordedBy, Finder finder) {
+    public Expected {
+        Objects.requireNonNull(section, "section");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(maxAge, "maxAge");
+        Objects.requireNonNull(finder, "finder");
+    }
+
+    /** Finds the entry that speaks for an expectation now (normally the newest of its kind and subject). */
+    @FunctionalInterface
+    public interface Finder {
+        Optional<Found> find(Ledger ledger);
+    }
+
+    /** How the speaking entry stands for this expectation. */
+    public enum Status {
+        /** It passed and covers what is expected (its age is judged by the verdict). */
+        PASSED,
+        /** It failed, or it does not cover what is expected. */
+        FAILED,
+        /** It passed, but what it vouched for has changed since (a file edited after validation). */
+        OUTDATED
+    }
+
+    /**
+     * The entry found, how it stands, and why when it is not a pass.
+     *
+     * @param detail the problem for {@code FAILED}/{@code OUTDATED} (null means the entry's summary)
+     */
+    public record Found(LedgerEntry entry, Status status, String detail) {
+        public Found {
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(status, "status");
+        }
+
+        /** Judged by the entry's own outcome. */
+        public static Found of(LedgerEntry e) {
+            return new Found(e, e.outcome().isGood() ? Status.PASSED : Status.FAILED, null);
+        }
+    }
+
+    /** The newest entry of {@code kind} about {@code subject}, judged by its outcome. */
+    public static Expected latest(String section, String kind, String subject, Duration maxAge, String recordedBy) {
+        return new Expected(section, kind, subject, null, maxAge, recordedBy,
+                l -> l.latest(kind, subject).map(Found::of));
+    }
+
+    /**
+     * The newest entry of {@code kind} about {@code subject}, which must also cover {@code aspect}:
+     * {@code problem} reads the payload of a passed entry and returns why it does not cover it
+     * (null when it does). A failed entry fails whatever it covers.
+     */
+    public static Expected covering(String section, String kind, String subject, String aspect, Duration maxAge,
+                                    String recordedBy, Function<JsonNode, String> problem) {
+        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, l -> l.latest(kind, subject).map(e -> {
+            if (!e.outcome().isGood()) {
+                return Found.of(e);
+            }
+            String p = problem.apply(payload(e));
+            return p == null ? Found.of(e) : new Found(e, Status.FAILED, p);
+        }));
+    }
+
+    /** The same expectation with another finder (for evidence that needs more than the newest entry). */
+    public Expected withFinder(Finder f) {
+        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, f);
+    }
+
+    /** How a reviewer reads it: {@code backup test-db (copy in onprem)}. */
+    public String describe() {
+        return kind + " " + subject + (aspect == null ? "" : " (" + aspect + ")");
+    }
+
+    /** An entry's payload; an unreadable one reads as empty (and so covers nothing). */
+    public static JsonNode payload(LedgerEntry e) {
+        try {
+            return Json.parse(e.payload());
+        } catch (IllegalArgumentException ex) {
+            return Json.mapper().createObjectNode();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.preflight.run;
+
+import dev.preflight.plan.Plan;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How old each section's passing evidence may be for the verdict (and for the CAB ticket's
+ * attachments at the window start): a default per section, overridden by the plan's
+ * {@code readiness: {max_age: {SECTION: DURATION}}}.
+ *
+ * <p>The defaults follow what each check is about. Tool versions, lock files, env files, the
+ * cutover's state and the backups change with any deploy or any night, so their evidence is good
+ * for a day ({@code 24h}; the runbook backs up right before the change and the academy plan asks
+ * for backup checks within 24h). A restore into staging takes hours on a real database and the
+ * runbook does it once in the preparation week: {@code 7d}. Gates are about other systems'
+ * current state (an approval can be withdrawn, an on-call swapped): {@code 1h}, and every
+ * {@code run}/{@code readiness} re-checks them anyway.
+ *
+ * @param maxAge the plan's overrides, by section name
+ */
+public record Freshness(Map<String, Duration> maxAge) {
+    /** Default max age per section, in runbook order. */
+    public static final Map<String, Duration> DEFAULTS;
+
+    static {
+        Map<String, Duration> d = new LinkedHashMap<>();
+        d.put("backups", Duration.ofHours(24));
+        d.put("restore-test", Duration.ofDays(7));
+        d.put("audit", Duration.ofHours(24));
+        d.put("deps", Duration.ofHours(24));
+        d.put("flags", Duration.ofHours(24));
+        d.put("cutover", Duration.ofHours(24));
+        d.put("gates", Duration.ofHours(1));
+        DEFAULTS = java.util.Collections.unmodifiableMap(d);
+    }
+
+    public Freshness {
+        maxAge = Map.copyOf(maxAge);
+    }
+
+    /** The max age of a section's evidence under this plan. */
+    public static Duration of(Plan plan, String section) {
+        Duration override = plan.section("readiness", Freshness.class).map(f -> f.maxAge().get(section)).orElse(null);
+        if (override != null) {
+            return override;
+        }
+        Duration d = DEFAULTS.get(section);
+        if (d == null) {
+            throw new IllegalArgumentException("no default max age for section " + section);
+        }
+        return d;
+    }
+}

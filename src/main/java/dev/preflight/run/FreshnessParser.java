@@ -1,0 +1,51 @@
+package dev.preflight.run;
+
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanReader;
+import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.SectionParser;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+
+/** Reads the plan's {@code readiness} section: {@code max_age} per section ({@code audit: 7d}). */
+public final class FreshnessParser implements SectionParser<Freshness> {
+    @Override
+    public String key() {
+        return "readiness";
+    }
+
+    @Override
+    public Map<String, Object> schema() {
+        Map<String, Object> ages = new LinkedHashMap<>();
+        Freshness.DEFAULTS.forEach((k, v) -> ages.put(k, PlanSchema.str("Max age of the " + k
+                + " evidence (default " + dev.preflight.risk.Evidence.human(v) + ").")));
+        return PlanSchema.object(Map.of("max_age", PlanSchema.object(ages, List.of())), List.of());
+    }
+
+    @Override
+    public Freshness parse(Node node, PlanReader r, Plan plan) {
+        MappingNode m = r.mapping(node, "readiness");
+        if (m == null) {
+            return null;
+        }
+        Map<String, Node> k = r.keys(m, "readiness", List.of("max_age"));
+        Map<String, Duration> out = new LinkedHashMap<>();
+        if (k.get("max_age") != null && (Node) r.mapping(k.get("max_age"), "readiness.max_age") instanceof MappingNode am) {
+            List<String> sections = List.copyOf(Freshness.DEFAULTS.keySet());
+            Map<String, Node> ak = r.keys(am, "readiness.max_age", sections);
+            for (String s : ak.keySet()) {
+                Duration d = r.duration(ak, "readiness.max_age", s, null);
+                if (d != null && (d.isZero() || d.isNegative())) {
+                    r.problem(ak.get(s), "readiness.max_age." + s, "a max age must be positive", "e.g. 24h or 7d");
+                } else if (d != null) {
+                    out.put(s, d);
+                }
+            }
+        }
+        return new Freshness(out);
+    }
+}

@@ -1,0 +1,306 @@
+package dev.preflight.run;
+
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.VerifyResult;
+import dev.preflight.plan.Plan;
+import dev.preflight.risk.Evidence;
+import dev.preflight.risk.RiskPlan;
+import dev.preflight.risk.RiskResult;
+import dev.preflight.risk.RiskService;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The go/no-go verdict, and the one place it is decided: {@code run}, {@code readiness},
+ * {@code readiness sign}, the HTML page and the JSON all ask {@link #decide}. It reads the plan and
+ * the ledger only (whatever a command executed before has already been recorded there), so every
+ * command that asks at one ledger state gets the same answer. GO only when
+ * <ol>
+ * <li>the ledger's chain verifies;</li>
+ * <li>every section the plan configures has passing evidence within its max age for every subject
+ * it covers ({@link Section#expectations}; the newest evidence is what counts: an older pass never
+ * outweighs a newer failure);</li>
+ * <li>every configured gate passed (the gates section's evidence, one expectation per gate);</li>
+ * <li>every risk of the register is Mitigated, each control for every subject it covers;</li>
+ * <li>no sign-off has been voided by failing evidence recorded after it;</li>
+ * </ol>
+ * and the plan configures at least one thing that can be checked. Otherwise NO-GO with every reason,
+ * each naming the section, ledger kind, subject and entry it is about.
+ *
+ * @param chain    the ledger chain as verified when deciding
+ * @param checks   one per expectation of every configured section, in runbook order
+ * @param risks    the risk register as assessed (empty when the plan has none)
+ * @param signOffs the newest sign-off of each signer, oldest first
+ * @param reasons  every reason for NO-GO; empty exactly when GO
+ * @param at       when it was decided
+ */
+public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
+                      List<Reason> reasons, Instant at) {
+    /** Ledger kinds that record verdicts and assessments derived from other evidence, never evidence themselves. */
+    public static final Set<String> BOOKKEEPING = Set.of("run", "readiness", "risks", "sign-off");
+
+    public Verdict {
+        checks = List.copyOf(checks);
+        risks = List.copyOf(risks);
+        signOffs = List.copyOf(signOffs);
+        reasons = List.copyOf(reasons);
+    }
+
+    public boolean go() {
+        return reasons.isEmpty();
+    }
+
+    /** The reasons as lines: {@code section: text}. */
+    public List<String> lines() {
+        return reasons.stream().map(Reason::line).toList();
+    }
+
+    /**
+     * The ledger chain when the verdict was decided.
+     *
+     * @param headSeq  sequence number of the newest entry (0 for an empty ledger)
+     * @param headHash its hash, or null for an empty ledger
+     * @param problem  why the chain does not verify, or null
+     */
+    public record Chain(boolean intact, long entries, long headSeq, String headHash, String problem) {
+    }
+
+    /** How one expectation stands. */
+    public enum State {
+        FRESH, STALE, FAILING, MISSING;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * One expectation judged: its state, the entry that decided it (null when missing) and the
+     * sentence a reviewer reads.
+     */
+    public record Check(Expected expected, State state, LedgerEntry entry, String reason) {
+        public boolean fresh() {
+            return state == State.FRESH;
+        }
+    }
+
+    /**
+     * One reason for NO-GO.
+     *
+     * @param section {@code ledger}, a section name, {@code risks}, {@code sign-off} or {@code plan}
+     * @param kind    the ledger kind it is about, or null
+     * @param subject the ledger subject it is about, or null
+     * @param seq     the ledger entry it is about, 0 when none
+     */
+    public record Reason(String section, String kind, String subject, long seq, String text) {
+        public String line() {
+            return section + ": " + text;
+        }
+    }
+
+    /**
+     * A signer's newest sign-off and what happened since.
+     *
+     * @param entry        the sign-off entry
+     * @param headSeq      the ledger head it was given on (the readiness verdict entry), 0 if unknown
+     * @param headHash     that head's hash, or null if unknown
+     * @param since        evidence recorded after it, oldest first (not verdicts, assessments, chain
+     *                     checks or gate re-checks that passed again: what judging appends)
+     * @param failingSince those of them that failed and concern this plan: each voids the sign-off
+     */
+    public record SignOff(LedgerEntry entry, String by, String role, long headSeq, String headHash,
+                          List<LedgerEntry> since, List<LedgerEntry> failingSince) {
+        public SignOff {
+            since = List.copyOf(since);
+            failingSince = List.copyOf(failingSince);
+        }
+
+        /** Nothing but verdicts was recorded since: the ledger is as it was when the sign-off was given. */
+        public boolean current() {
+            return since.isEmpty();
+        }
+
+        public boolean isVoid() {
+            return !failingSince.isEmpty();
+        }
+    }
+
+    /** Decides at the ledger's current state. */
+    public static Verdict decide(RunContext ctx, List<Section> sections) {
+        return decide(ctx, sections, null);
+    }
+
+    /**
+     * Decides at the ledger's current state.
+     *
+     * @param sections every section of the runbook (the configured ones say what they expect)
+     * @param signing  {@code by} and {@code role} of a sign-off about to be given, whose earlier
+     *                 sign-offs it replaces (they are not judged); null otherwise
+     */
+    public static Verdict decide(RunContext ctx, List<Section> sections, String[] signing) {
+        Plan plan = ctx.plan();
+        Ledger ledger = ctx.ledger();
+        Instant now = ctx.clock().instant();
+        String project = plan.project().name();
+        List<Reason> reasons = new ArrayList<>();
+
+        VerifyResult v = ledger.verify();
+        LedgerEntry head = ledger.head().orElse(null);
+        String problem = v instanceof VerifyResult.Broken b ? "first bad entry #" + b.firstBadSeq() + ": " + b.reason() : null;
+        Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
+                problem);
+        if (v instanceof VerifyResult.Broken b) {
+            reasons.add(new Reason("ledger", "ledger-verify", project, b.firstBadSeq(),
+                    "chain does not verify - " + problem + " (no evidence on a broken chain counts)"));
+        }
+
+        List<Check> checks = new ArrayList<>();
+        Set<String> subjects = new HashSet<>();
+        subjects.add(project);
+        for (Section s : sections) {
+            if (!s.configured(ctx)) {
+                continue;
+            }
+            Duration maxAge = Freshness.DEFAULTS.containsKey(s.name()) ? Freshness.of(plan, s.name()) : Duration.ofHours(24);
+            for (Expected e : s.expectations(plan, maxAge)) {
+                Check c = judge(e, ledger, now);
+                checks.add(c);
+                subjects.add(e.subject());
+                if (!c.fresh()) {
+                    reasons.add(new Reason(e.section(), e.kind(), e.subject(), c.entry() == null ? 0 : c.entry().seq(),
+                            c.reason()));
+                }
+            }
+        }
+
+        List<RiskResult> risks = List.of();
+        RiskPlan register = plan.section("risks", RiskPlan.class).orElse(null);
+        if (register != null) {
+            risks = new RiskService(ledger, ctx.clock()).assess(register);
+            for (RiskResult r : risks) {
+                if (r.status() == RiskResult.Status.MITIGATED) {
+                    continue;
+                }
+                for (RiskResult.ControlResult c : r.controls()) {
+                    subjects.add(c.control().subject());
+                    if (c instanceof RiskResult.ControlResult.Fresh) {
+                        continue;
+                    }
+                    Evidence.Source src = Evidence.NAMES.get(c.control().evidence());
+                    reasons.add(new Reason("risks", src == null ? null : src.kind(), c.control().subject(), seq(c),
+                            r.risk().name() + " " + r.status().label() + ": " + c.reason()));
+                }
+            }
+            register.risks().forEach(r -> r.controls().forEach(c -> subjects.addAll(c.subjects())));
+        }
+        if (checks.isEmpty() && register == null) {
+            reasons.add(new Reason("plan", null, null, 0, "configures nothing that can be checked, so nothing was "
+                    + "verified (add requirements with environments, backups, dependencies, ...)"));
+        }
+
+        List<SignOff> signOffs = signOffs(ledger, project, subjects, signing);
+        for (SignOff s : signOffs) {
+            if (s.isVoid()) {
+                LedgerEntry f = s.failingSince().get(0);
+                reasons.add(new Reason("sign-off", f.kind(), f.subject(), f.seq(), "#" + s.entry().seq() + " by "
+                        + s.by() + " (" + s.role() + ") is void: failing entry #" + f.seq() + " " + f.kind() + " "
+                        + f.subject() + " (" + f.outcome().label() + " at " + f.time() + ": " + f.summary()
+                        + ") was recorded after it" + (s.failingSince().size() > 1 ? " (and " + (s.failingSince().size() - 1)
+                        + " more)" : "") + "; " + s.by() + " must sign again ('preflight readiness sign')"));
+            }
+        }
+        return new Verdict(chain, checks, risks, signOffs, reasons, now);
+    }
+
+    /**
+     * Whether an entry is new evidence for a sign-off: not a verdict, an assessment or a chain check
+     * (the commands that judge append those), and not a gate re-check that passed again.
+     */
+    private static boolean isNew(LedgerEntry x) {
+        return !BOOKKEEPING.contains(x.kind()) && !x.kind().equals("ledger-verify")
+                && !(x.kind().equals("gates") && x.outcome().isGood());
+    }
+
+    private static long seq(RiskResult.ControlResult c) {
+        if (c instanceof RiskResult.ControlResult.Stale s) {
+            return s.seq();
+        } else if (c instanceof RiskResult.ControlResult.Failing f) {
+            return f.seq();
+        }
+        return 0;
+    }
+
+    /** Judges one expectation: the entry its finder names, its outcome, and its age against the max age. */
+    static Check judge(Expected e, Ledger ledger, Instant now) {
+        Expected.Found f = e.finder().find(ledger).orElse(null);
+        if (f == null) {
+            return new Check(e, State.MISSING, null, e.describe() + ": no evidence recorded (run " + e.recordedBy() + ")");
+        }
+        LedgerEntry x = f.entry();
+        Duration age = Duration.between(x.time(), now);
+        String when = "#" + x.seq() + " at " + x.time() + " (" + Evidence.human(age.isNegative() ? Duration.ZERO
+                : age.withNanos(0)) + " ago)";
+        String detail = f.detail() != null ? f.detail() : x.summary();
+        return switch (f.status()) {
+            case FAILED -> new Check(e, State.FAILING, x, e.describe() + ": latest evidence " + x.kind() + " " + when + " "
+                    + (x.outcome().isGood() ? "does not cover it" : x.outcome().label()) + ": " + detail);
+            case OUTDATED -> new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
+                    + detail);
+            case PASSED -> age.compareTo(e.maxAge()) > 0
+                    ? new Check(e, State.STALE, x, e.describe() + ": stale, last passed " + when + ", max age "
+                    + Evidence.human(e.maxAge()) + " (run " + e.recordedBy() + ")")
+                    : new Check(e, State.FRESH, x, e.describe() + ": passed " + when);
+        };
+    }
+
+    /**
+     * The newest sign-off of each signer (by and role) with the evidence recorded since. A failing
+     * entry since then voids it when it concerns this plan (one of its subjects) or is an
+     * interrupted command: the signer vouched for a state that no longer holds.
+     */
+    static List<SignOff> signOffs(Ledger ledger, String project, Set<String> subjects, String[] signing) {
+        Map<String, LedgerEntry> newest = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery("sign-off", project, null, 200, true))) {
+            var p = Expected.payload(e);
+            String key = p.path("by").asText() + "\n" + p.path("role").asText();
+            if (signing != null && key.equals(signing[0] + "\n" + signing[1])) {
+                continue;
+            }
+            newest.putIfAbsent(key, e);
+        }
+        if (newest.isEmpty()) {
+            return List.of();
+        }
+        List<LedgerEntry> ordered = new ArrayList<>(newest.values());
+        ordered.sort(Comparator.comparingLong(LedgerEntry::seq));
+        // By sequence, not time: a bastion whose clock is behind still appends after the sign-off.
+        long first = ordered.get(0).seq();
+        List<LedgerEntry> after = new ArrayList<>();
+        for (LedgerEntry x : ledger.query(new LedgerQuery(null, null, null, 0, true))) {
+            if (x.seq() <= first) {
+                break;
+            }
+            after.add(x);
+        }
+        java.util.Collections.reverse(after);
+        List<SignOff> out = new ArrayList<>();
+        for (LedgerEntry s : ordered) {
+            var p = Expected.payload(s);
+            List<LedgerEntry> since = after.stream().filter(x -> x.seq() > s.seq() && isNew(x)).toList();
+            List<LedgerEntry> failing = since.stream().filter(x -> !x.outcome().isGood()
+                    && (subjects.contains(x.subject()) || x.kind().equals("interrupted"))).toList();
+            out.add(new SignOff(s, p.path("by").asText(), p.path("role").asText(), p.path("ledger_seq").asLong(0),
+                    p.path("ledger_head").asText(null), since, failing));
+        }
+        return out;
+    }
+}
