@@ -43,6 +43,9 @@ public final class ReadinessReport {
             };
             sb.append(String.format("  %-13s %s  %s%n", x.section(), label,
                     x instanceof SectionResult.NotConfigured ? s.dim(x.summary()) : x.summary()));
+            if (x instanceof SectionResult.Failed f) {
+                f.reasons().forEach(y -> sb.append("                  ").append(y).append('\n'));
+            }
         }
         if (!v.checks().isEmpty()) {
             sb.append("Evidence judged (newest entry per subject, max age per section):\n");

@@ -171,14 +171,26 @@ public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, L
                 continue;
             }
             Duration maxAge = Freshness.DEFAULTS.containsKey(s.name()) ? Freshness.of(plan, s.name()) : Duration.ofHours(24);
+            // Parts of one subject that fail for the same reason (one failed entry) are one reason naming each part.
+            Map<String, List<Check>> bad = new LinkedHashMap<>();
             for (Expected e : s.expectations(plan, maxAge)) {
                 Check c = judge(e, ledger, now);
                 checks.add(c);
                 subjects.add(e.subject());
                 if (!c.fresh()) {
-                    reasons.add(new Reason(e.section(), e.kind(), e.subject(), c.entry() == null ? 0 : c.entry().seq(),
-                            c.reason()));
+                    String said = c.reason().substring(e.describe().length());
+                    bad.computeIfAbsent(e.kind() + "\n" + e.subject() + "\n" + said, k -> new ArrayList<>()).add(c);
                 }
+            }
+            for (List<Check> group : bad.values()) {
+                Check c = group.get(0);
+                Expected e = c.expected();
+                String text = c.reason();
+                if (group.size() > 1) {
+                    text = e.kind() + " " + e.subject() + " (" + String.join(", ", group.stream()
+                            .map(x -> x.expected().aspect()).toList()) + ")" + c.reason().substring(e.describe().length());
+                }
+                reasons.add(new Reason(e.section(), e.kind(), e.subject(), c.entry() == null ? 0 : c.entry().seq(), text));
             }
         }
 
