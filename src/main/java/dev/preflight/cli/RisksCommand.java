@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
 
 /** {@code preflight risks}: the risk register with each status derived from the ledger's evidence (runbook §5). */
 @Command(name = "risks", mixinStandardHelpOptions = true,
-        description = {"Show the risk register with every status derived from fresh evidence in the ledger:",
+        description = {"Show the risk register with every status derived from fresh evidence in the ledger, each control",
+            "for every subject it covers (without subject/environment: every subject the plan configures for it):",
             "Mitigated (all controls fresh and passing), At risk (evidence stale), Open (missing or failing).",
             "Exit 0 when every risk is mitigated, 1 otherwise."})
 public final class RisksCommand extends BaseCommand {
