@@ -214,7 +214,7 @@ public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, L
             }
             register.risks().forEach(r -> r.controls().forEach(c -> subjects.addAll(c.subjects())));
         }
-        if (checks.isEmpty() && register == null) {
+        if (checks.isEmpty() && (register == null || register.risks().isEmpty())) {
             reasons.add(new Reason("plan", null, null, 0, "configures nothing that can be checked, so nothing was "
                     + "verified (add requirements with environments, backups, dependencies, ...)"));
         }

@@ -177,5 +177,9 @@ class VerdictTest {
         assertThat(r.reasons()).containsExactly("plan: configures nothing that can be checked, so nothing was verified "
                 + "(add requirements with environments, backups, dependencies, ...)");
         assertThat(ledger.latest("run", "demo").orElseThrow().outcome()).isEqualTo(Outcome.FAILED);
+        // An empty risk register checks nothing either.
+        plan = PlanLoader.parse("p.yaml", "version: 1\nproject: {name: demo}\nrisks: []\n", dir, Map.of());
+        assertThat(new RunService(List.of()).run(ctx()).reasons()).singleElement().asString()
+                .startsWith("plan: configures nothing that can be checked");
     }
 }
