@@ -6,7 +6,9 @@ import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.Producer.Production;
+import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Hashing;
+import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Artifact;
@@ -61,6 +63,7 @@ public final class BackupService {
     private final PrintWriter progress;
     private final Secrets secrets;
     private final boolean terminal;
+    private final LockProvider locks;
     // One store (and so one S3 client and its connection pool) per destination for this service's life.
     private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -77,6 +80,14 @@ public final class BackupService {
     public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
                          Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
                          boolean terminal) {
+        this(plan, ledger, clock, stores, producers, progress, secrets, terminal, LockProvider.files());
+    }
+
+    /** @param locks where the per-source locks are held (files, or the PostgreSQL ledger database) */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
+                         boolean terminal, LockProvider locks) {
+        this.locks = locks;
         this.terminal = terminal && progress != null;
         this.plan = plan;
         this.ledger = ledger;
@@ -97,7 +108,7 @@ public final class BackupService {
 
     /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
     public RunResult run(Source source) {
-        try (dev.preflight.core.HolderLock lock = BackupLock.acquire(plan.lockDir(), source.name(), clock.instant())) {
+        try (ExclusiveLock lock = BackupLock.acquire(locks, plan.lockDir(), source.name(), clock.instant())) {
             return runLocked(source);
         }
     }

@@ -45,7 +45,7 @@ public final class BackupCommand implements Runnable {
         BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
             return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
-                    ctx().interactive());
+                    ctx().interactive(), Locks.of(this, plan));
         }
     }
 
