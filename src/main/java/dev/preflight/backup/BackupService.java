@@ -127,6 +127,18 @@ public final class BackupService {
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
                     "cannot set up the backup: " + e.getMessage());
         }
+        List<Destination> dests = plan.destinationsOf(source);
+        for (int j = 1; j < dests.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                // Validated with the plan, checked again: a directory can become a symlink since.
+                String same = BackupPlan.overlap(dests.get(i), dests.get(j));
+                if (same != null) {
+                    return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                            "destinations '" + dests.get(i).name() + "' and '" + dests.get(j).name() + "' " + same
+                                    + ": one place holds one copy, not two; nothing was written");
+                }
+            }
+        }
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
         step(source.name() + ": writing " + file + " to " + String.join(", ",
                 targets.stream().map(ArtifactStore::name).toList()));
@@ -206,7 +218,8 @@ public final class BackupService {
                     String location = pending.get(i).commit();
                     copies.add(new Copy(targets.get(i).name(), location, size, sha));
                 }
-                committed = true;
+                failure = sameFiles(copies);
+                committed = failure == null;
             }
         } catch (IOException e) {
             failure = "cannot write to the destination: " + e.getMessage();
@@ -519,10 +532,12 @@ public final class BackupService {
 
     /** How a copy compares to what the ledger recorded. */
     public enum Status {
-        OK, MISSING, MISMATCH, UNREADABLE;
+        OK, MISSING, MISMATCH, UNREADABLE,
+        /** The copy is the same physical file as another copy of the backup. */
+        SAME_FILE;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -535,6 +550,7 @@ public final class BackupService {
             for (Copy c : b.copies()) {
                 checks.add(check(b, c));
             }
+            markSameFiles(checks);
             // A later backup into the same target bucket supersedes this one's view of the objects.
             boolean superseded = b.bucketCopy() != null && catalog.stream().anyMatch(o -> o.seq() > b.seq()
                     && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
@@ -555,7 +571,8 @@ public final class BackupService {
                 rows.add(row);
             }
             String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
-                    .map(c -> c.copy().location() + " " + c.status().label()).toList());
+                    .map(c -> c.copy().location() + " " + c.status().label()
+                            + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
             ledger.append(NewEntry.of(VERIFY_KIND, b.source(), ok ? Outcome.PASSED : Outcome.FAILED,
                     ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
                     Map.of("backup_id", b.id(), "copies", rows)));
@@ -607,6 +624,64 @@ public final class BackupService {
         out.add(0, new CopyCheck(b, new Copy("bucket", target + " (" + good + " objects)", bytes, ""), Status.OK,
                 null, null));
         return out;
+    }
+
+    /**
+     * Two copies that are one physical file (a symlink or hard link to the other, the same device
+     * and inode; or the same object of one bucket) are not two copies: both fail, each naming the other.
+     */
+    private void markSameFiles(List<CopyCheck> checks) {
+        for (int j = 1; j < checks.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                CopyCheck a = checks.get(i);
+                CopyCheck b = checks.get(j);
+                if (a.status() == Status.MISSING || b.status() == Status.MISSING || !sameFile(a.copy(), b.copy())) {
+                    continue;
+                }
+                checks.set(i, sameFileCheck(a, b.copy()));
+                checks.set(j, sameFileCheck(b, a.copy()));
+            }
+        }
+    }
+
+    private static CopyCheck sameFileCheck(CopyCheck c, Copy other) {
+        String detail = "the same file as the copy in " + other.destination() + " (" + other.location()
+                + "): one physical file is not two copies";
+        if (c.status() == Status.SAME_FILE) {
+            detail = c.detail() + "; also " + detail;
+        }
+        return new CopyCheck(c.backup(), c.copy(), Status.SAME_FILE, c.actual(), detail);
+    }
+
+    /** Null when every copy is its own file, else which two are one. */
+    private String sameFiles(List<Copy> copies) {
+        for (int j = 1; j < copies.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                if (sameFile(copies.get(i), copies.get(j))) {
+                    return "the copies in " + copies.get(i).destination() + " (" + copies.get(i).location() + ") and "
+                            + copies.get(j).destination() + " (" + copies.get(j).location()
+                            + ") are the same file: one physical file is not two copies";
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean sameFile(Copy a, Copy b) {
+        if (a.location().startsWith("/") && b.location().startsWith("/")) {
+            try {
+                return java.nio.file.Files.isSameFile(java.nio.file.Path.of(a.location()),
+                        java.nio.file.Path.of(b.location()));
+            } catch (IOException e) {
+                return false; // a missing or unreadable copy is reported as such by its own check
+            }
+        }
+        if (a.location().equals(b.location()) && a.location().startsWith("s3://")) {
+            Destination da = plan.destination(a.destination()).orElse(null);
+            Destination db = plan.destination(b.destination()).orElse(null);
+            return da == null || db == null || BackupPlan.overlap(da, db) != null;
+        }
+        return false;
     }
 
     private CopyCheck check(BackupRecord b, Copy c) {
