@@ -156,7 +156,10 @@ public final class PlanLoader {
                 envs, globalReqs, sections, Map.of());
         Map<String, Object> models = new java.util.LinkedHashMap<>();
         for (String k : toParse) {
-            Object model = parsers.get(k).parse(keys.get(k), r, core);
+            // A section sees the models of the sections read before it (restore_test names backups sources).
+            Plan context = models.isEmpty() ? core : new Plan(core.source(), baseDir, Secrets.none(), core.version(),
+                    project, ledger, envs, globalReqs, sections, models);
+            Object model = parsers.get(k).parse(keys.get(k), r, context);
             if (model != null) {
                 models.put(k, model);
             }
@@ -412,7 +415,8 @@ public final class PlanLoader {
         return r.fail();
     }
 
-    static String nearest(String key, List<String> allowed) {
+    /** The allowed word closest to {@code key} if it is close enough to be a typo of it, else null. */
+    public static String nearest(String key, List<String> allowed) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
         for (String a : allowed) {

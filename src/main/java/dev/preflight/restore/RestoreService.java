@@ -352,6 +352,13 @@ public final class RestoreService {
                     step(source + ": restored in " + seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
                     checks.addAll(checks(restored));
+                    if (found.tables().isEmpty()) {
+                        checks.add(plan.allowEmpty()
+                                ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
+                                        + " is true")
+                                : Check.warn("empty", db, "the dump has no tables: restoring it proves nothing about "
+                                        + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
+                    }
                     for (HttpCheck h : plan.httpChecks()) {
                         checks.add(http.run(h));
                     }
@@ -651,6 +658,13 @@ public final class RestoreService {
                     checks.add(wantAll == haveAll ? Check.pass("keys", "total", haveAll + " keys in "
                             + have.size() + " database(s), as recorded at backup")
                             : Check.fail("keys", "total", haveAll + " keys loaded, " + wantAll + " recorded at backup"));
+                    if (wantAll == 0 && haveAll == 0) {
+                        checks.add(plan.redis().allowEmpty()
+                                ? Check.pass("empty", source, "the snapshot holds no keys; passed because allow_empty"
+                                        + " is true")
+                                : Check.warn("empty", source, "the snapshot holds no keys: restoring it proves nothing "
+                                        + "(if the cache is meant to be empty, set restore_test.redis.allow_empty: true)"));
+                    }
                     java.util.Set<Integer> dbs = new java.util.TreeSet<>(want.keySet());
                     dbs.addAll(have.keySet());
                     for (int db : dbs) {
@@ -712,20 +726,24 @@ public final class RestoreService {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", c.kind());
             m.put("name", c.name());
-            m.put("outcome", c.passed() ? "passed" : "failed");
+            m.put("outcome", c.passed() ? "passed" : c.warning() ? "warning" : "failed");
             m.put("detail", secrets.redact(c.detail()));
             cs.add(m);
         }
         p.put("checks", cs);
         p.put("cleanup", r.cleanup());
         boolean ok = r.passed();
+        // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
         String summary = ok
                 ? r.file() + " restored in " + seconds(r.restoreTime()) + ", " + r.checks().size() + " checks passed"
+                : r.onlyWarnings() ? "WARNING: restore test of " + r.source() + " proves nothing: " + String.join("; ",
+                r.failed().stream().map(Check::detail).toList())
                 : "restore test of " + r.source() + " FAILED: " + (r.failure() != null ? r.failure()
                 : String.join("; ", r.failed().stream().map(c -> c.kind() + " " + c.name()).toList()));
         LedgerEntry e = ledger.append(NewEntry.of(KIND, r.source(), ok ? Outcome.PASSED : Outcome.FAILED,
                 secrets.redact(summary), p));
-        step(r.source() + ": " + (ok ? "passed" : "FAILED") + "; ledger entry " + e.id());
+        step(r.source() + ": " + (ok ? "passed" : r.onlyWarnings() ? "WARNING (recorded as failed)" : "FAILED")
+                + "; ledger entry " + e.id());
         return new RestoreResult(r.source(), r.type(), r.backupId(), r.backupSeq(), r.file(), r.location(),
                 r.restoredTo(), r.restoreTime(), r.bytes(), r.dataBytes(), r.checks(), r.failure(), r.kept(),
                 r.mysql(), r.cleanup(), e.id());
