@@ -125,7 +125,7 @@ public final class BackupService {
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
-                    "cannot set up the backup: " + e.getMessage());
+                    "cannot set up the backup: " + Failures.describe(e));
         }
         List<Destination> dests = plan.destinationsOf(source);
         for (int j = 1; j < dests.size(); j++) {
@@ -159,13 +159,22 @@ public final class BackupService {
         Runtime.getRuntime().addShutdownHook(abortOnExit);
         try {
             for (ArtifactStore s : targets) {
-                PendingCopy c = s.create(file);
+                PendingCopy c;
+                try {
+                    c = s.create(file);
+                } catch (IOException e) {
+                    throw DestinationException.of(s, e);
+                }
                 synchronized (pending) {
                     pending.add(c);
                 }
             }
             producer.previous(() -> latestArtifact(source.name()));
-            FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
+            List<OutputStream> outs = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
+            }
+            FanOut fan = new FanOut(outs);
             Counter raw = new Counter();
             // Producer thread: reads the source. Writer thread: gzip, SHA-256, every destination.
             // Checker thread (when the producer validates content): walks the uncompressed stream.
@@ -189,7 +198,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("the backup stream failed: " + e.getMessage(), Map.of());
+                produced = Production.failed("the backup stream failed: " + Failures.describe(e), Map.of());
             } finally {
                 if (gz != null) {
                     gz.close(); // releases the deflater; FanOut ignores close
@@ -205,8 +214,12 @@ public final class BackupService {
             }
             sha = fan.sha256();
             size = fan.size();
-            for (PendingCopy p : pending) {
-                p.seal();
+            for (int i = 0; i < pending.size(); i++) {
+                try {
+                    pending.get(i).seal();
+                } catch (IOException e) {
+                    throw DestinationException.of(targets.get(i), e);
+                }
             }
             failure = produced.failure();
             if (failure == null) {
@@ -215,20 +228,25 @@ public final class BackupService {
             }
             if (failure == null) {
                 for (int i = 0; i < pending.size(); i++) {
-                    String location = pending.get(i).commit();
+                    String location;
+                    try {
+                        location = pending.get(i).commit();
+                    } catch (IOException e) {
+                        throw DestinationException.of(targets.get(i), e);
+                    }
                     copies.add(new Copy(targets.get(i).name(), location, size, sha));
                 }
                 failure = sameFiles(copies);
                 committed = failure == null;
             }
         } catch (IOException e) {
-            failure = "cannot write to the destination: " + e.getMessage();
+            failure = "cannot write the backup: " + Failures.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } catch (RuntimeException e) {
             // Still recorded as a failed backup below: nothing unverified is ever reported good.
-            failure = "unexpected error: " + e;
+            failure = "unexpected error: " + Failures.describe(e);
         } finally {
             if (!committed) {
                 pending.forEach(PendingCopy::abort);
@@ -305,8 +323,14 @@ public final class BackupService {
             for (int i = 0; i < pending.size(); i++) {
                 PendingCopy p = pending.get(i);
                 String name = targets.get(i).name();
+                ArtifactStore store = targets.get(i);
                 results.add(pool.submit(() -> {
-                    ArtifactStore.ReadBack got = p.readBackDigest();
+                    ArtifactStore.ReadBack got;
+                    try {
+                        got = p.readBackDigest();
+                    } catch (IOException e) {
+                        throw DestinationException.of(store, e);
+                    }
                     return got.sha256().equals(sha) && got.size() == size ? null : "the copy in " + name
                             + " reads back as " + got.size() + " bytes sha256 " + got.sha256() + ", written " + size
                             + " bytes sha256 " + sha;
@@ -318,7 +342,7 @@ public final class BackupService {
                     bad = f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(String.valueOf(c), c);
+                    throw c instanceof IOException io ? io : new IOException(Failures.describe(c), c);
                 }
                 if (bad != null) {
                     return bad;
@@ -327,6 +351,55 @@ public final class BackupService {
             return null;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A failure at one destination, naming it: "destination 'onprem' (/backups): No space left on
+     * device", not just the operating system's words.
+     */
+    static final class DestinationException extends IOException {
+        DestinationException(String message, IOException cause) {
+            super(message, cause);
+        }
+
+        static DestinationException of(ArtifactStore s, IOException e) {
+            return e instanceof DestinationException d ? d : new DestinationException("destination '" + s.name() + "' ("
+                    + s.where() + "): " + Failures.describe(e), e);
+        }
+    }
+
+    /** One destination's stream: its write failures name the destination. */
+    private static final class DestinationStream extends OutputStream {
+        private final OutputStream out;
+        private final ArtifactStore store;
+
+        DestinationStream(OutputStream out, ArtifactStore store) {
+            this.out = out;
+            this.store = store;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw DestinationException.of(store, e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw DestinationException.of(store, e);
+            }
         }
     }
 
@@ -454,6 +527,22 @@ public final class BackupService {
                 .replace("{source}", s.name());
     }
 
+    // ---------------------------------------------------------------- leftovers
+
+    /**
+     * Removes what processes that are gone left behind (private temporary directories, partial
+     * copies in the local destinations), says each on the progress stream and records a
+     * {@link Leftovers#KIND} entry when anything was removed. Work of live processes is never touched.
+     *
+     * @param command the command sweeping ({@code backup run}), the entry's subject
+     */
+    public List<Leftovers.Found> cleanLeftovers(String command) {
+        List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+        found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(plan)));
+        Leftovers.record(found, ledger, command, this::step);
+        return found;
+    }
+
     // ---------------------------------------------------------------- catalog
 
     /** Every backup that passed and still has copies, oldest first, from the ledger. */
@@ -508,7 +597,7 @@ public final class BackupService {
                 InputStream in = storeFor(c).open(c.location());
                 return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                step(source + ": previous backup copy " + c.location() + " unreadable (" + e.getMessage() + ")");
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + Failures.describe(e) + ")");
             }
         }
         return java.util.Optional.empty();
@@ -596,7 +685,8 @@ public final class BackupService {
         try (InputStream in = storeFor(readable.copy()).open(readable.copy().location())) {
             manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
         } catch (IOException | RuntimeException e) {
-            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: " + e));
+            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: "
+                    + secrets.redact(Failures.describe(e))));
         }
         String target = manifest.path("target").asText();
         String bucket = S3Clients.parse(target)[0];
@@ -689,7 +779,7 @@ public final class BackupService {
         try {
             store = storeFor(c);
         } catch (RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
         }
         return check(b, c, store);
     }
@@ -714,7 +804,7 @@ public final class BackupService {
         } catch (NoSuchFileException e) {
             return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
         } catch (IOException | RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
         }
     }
 
@@ -804,7 +894,7 @@ public final class BackupService {
                                 "objects", n, "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = b.bucketCopy() + ": " + secrets.redact(Failures.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                         items.add(new PruneItem(b, Action.DELETE, reason, errors));
@@ -818,7 +908,7 @@ public final class BackupService {
                                 "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
                                 "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = c.location() + ": " + secrets.redact(Failures.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                     }
