@@ -236,14 +236,20 @@ public final class Leftovers {
             } catch (IOException | UnsupportedOperationException | SecurityException e) {
                 continue;
             }
-            String cmd = h.info().command().orElse("process");
+            // comm is the name it was started by (redis-server is a link to another program).
+            String cmd;
+            try {
+                cmd = Files.readString(Path.of("/proc", Long.toString(h.pid()), "comm")).strip();
+            } catch (IOException | RuntimeException e) {
+                cmd = h.info().command().map(c -> Path.of(c).getFileName().toString()).orElse("process");
+            }
             h.destroy();
             try {
                 h.onExit().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 h.destroyForcibly();
             }
-            stopped.add("stopped the orphaned " + Path.of(cmd).getFileName() + " pid " + h.pid());
+            stopped.add("stopped the orphaned " + cmd + " pid " + h.pid());
         }
         return String.join(", ", stopped);
     }
