@@ -103,6 +103,13 @@ public final class LocalDirectoryStore implements ArtifactStore {
                     file.write(b, off, len);
                     follower.written(len);
                 }
+
+                @Override
+                public void close() throws IOException {
+                    // Closes the channel: without it every copy kept its descriptor (and a deleted
+                    // partial its disk space) until the JVM exited.
+                    file.close();
+                }
             }, 1 << 16);
         }
 
@@ -166,6 +173,12 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 out.close();
             } catch (IOException ignored) {
                 // The temporary file is deleted next; a close failure changes nothing.
+            }
+            try {
+                // A full disk makes the flush in close() fail: the channel must be closed anyway.
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing more can be done about a descriptor that will not close.
             }
             try {
                 Files.deleteIfExists(tmp);
