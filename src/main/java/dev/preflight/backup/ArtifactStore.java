@@ -14,6 +14,11 @@ public interface ArtifactStore {
     /** The destination's name in the plan. */
     String name();
 
+    /** Where it stores, for messages: a directory or {@code s3://bucket/prefix}. */
+    default String where() {
+        return name();
+    }
+
     /** Starts writing {@code fileName} under a temporary name. */
     PendingCopy create(String fileName) throws IOException;
 

@@ -1,31 +1,40 @@
 package dev.preflight.backup;
 
-import dev.preflight.core.HolderLock;
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.LockHolder;
+import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * One backup of a source at a time: a {@link HolderLock} on {@code backup-SOURCE.lock} naming the
- * holder (user, host, pid, start time), so the refused second run says who holds it (exit 3).
+ * One backup of a source at a time: a lock named {@code backup SOURCE} naming its holder (user,
+ * host, pid, start time), so the refused second run says who holds it (exit 3). A lock file
+ * {@code backup-SOURCE.lock} in the lock directory, or with a PostgreSQL ledger an advisory lock
+ * in that database, so two machines sharing the ledger cannot back up one source at once.
  */
 public final class BackupLock {
     private BackupLock() {
     }
 
-    /** Takes the lock or fails with exit 3 naming the holder. */
-    public static HolderLock acquire(Path dir, String source, Instant now) {
-        Path file = dir.resolve("backup-" + source + ".lock");
+    /** Takes the lock file or fails with exit 3 naming the holder. */
+    public static ExclusiveLock acquire(Path dir, String source, Instant now) {
+        return acquire(LockProvider.files(), dir, source, now);
+    }
+
+    /** Takes the lock from {@code locks} or fails with exit 3 naming the holder. */
+    public static ExclusiveLock acquire(LockProvider locks, Path dir, String source, Instant now) {
+        LockProvider.LockName name = new LockProvider.LockName("backup", source, dir.resolve("backup-" + source + ".lock"));
         try {
-            HolderLock.Attempt a = HolderLock.tryAcquire(file, HolderLock.me() + " since " + now);
+            LockProvider.Attempt a = locks.tryAcquire(name, LockHolder.me(now, "backup run"));
             return a.lock().orElseThrow(() -> PreflightException.state("a backup of source '" + source
-                    + "' is already running (lock " + file + " held by "
+                    + "' is already running (" + locks.where(name) + " held by "
                     + (a.heldBy().isEmpty() ? "an unknown process" : a.heldBy()) + ")",
                     "wait for it to finish; the lock is released automatically when its holder exits"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the backup lock " + file + ": " + e.getMessage(),
-                    "check that the lock directory is writable");
+            throw PreflightException.state("cannot take the backup lock (" + locks.where(name) + "): " + e.getMessage(),
+                    "check that the lock directory is writable and the ledger database is reachable");
         }
     }
 }

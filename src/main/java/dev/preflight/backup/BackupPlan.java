@@ -42,6 +42,73 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
         return s.destinations().stream().map(n -> destination(n).orElseThrow()).toList();
     }
 
+    /**
+     * Whether two destinations are one place, and how ({@code "are the same directory (/x)"}), or
+     * null when they are distinct. Local: real paths (symlinks resolved as far as the path exists,
+     * checked again at run time) equal or nested. S3: the same bucket on the same service with
+     * equal or nested prefixes.
+     */
+    public static String overlap(Destination a, Destination b) {
+        if (a instanceof LocalDestination la && b instanceof LocalDestination lb) {
+            Path x = realPath(la.path());
+            Path y = realPath(lb.path());
+            if (x.equals(y)) {
+                return "are the same directory (" + x + ")";
+            } else if (x.startsWith(y) || y.startsWith(x)) {
+                return "are nested directories (" + (x.startsWith(y) ? x + " is inside " + y : y + " is inside " + x) + ")";
+            }
+        } else if (a instanceof S3Destination sa && b instanceof S3Destination sb) {
+            if (!sa.bucket().equals(sb.bucket()) || !sameService(sa.endpoint(), sb.endpoint())) {
+                return null;
+            }
+            String pa = keyPrefix(sa.prefix());
+            String pb = keyPrefix(sb.prefix());
+            String where = "s3://" + sa.bucket() + "/";
+            if (pa.equals(pb)) {
+                return "are the same bucket and prefix (" + where + pa + ")";
+            } else if (pa.startsWith(pb) || pb.startsWith(pa)) {
+                return "are nested prefixes of one bucket (" + where + pa + " and " + where + pb + ")";
+            }
+        }
+        return null;
+    }
+
+    /** A path with every existing part's symlinks resolved; the rest appended as written. */
+    public static Path realPath(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+        Path existing = abs;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            rest.push(existing.getFileName());
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return abs;
+        }
+        Path out;
+        try {
+            out = existing.toRealPath();
+        } catch (java.io.IOException e) {
+            return abs;
+        }
+        while (!rest.isEmpty()) {
+            out = out.resolve(rest.pop());
+        }
+        return out.normalize();
+    }
+
+    /** A key prefix as the S3 store uses it: empty, or ending in one slash, no leading slash. */
+    static String keyPrefix(String prefix) {
+        String p = prefix == null ? "" : prefix.replaceAll("^/+", "");
+        return p.isEmpty() || p.endsWith("/") ? p : p + "/";
+    }
+
+    private static boolean sameService(S3Endpoint a, S3Endpoint b) {
+        String x = a == null || a.endpoint() == null ? "" : a.endpoint().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
+        String y = b == null || b.endpoint() == null ? "" : b.endpoint().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
+        return x.equals(y);
+    }
+
     /** Where a source's artifacts are stored. */
     public sealed interface Destination {
         String name();

@@ -14,6 +14,7 @@ import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,22 +53,59 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         String log = r.optional(k, "backups", "log", DEFAULT_LOG);
         String lockDir = r.optional(k, "backups", "lock_dir", ".preflight/locks");
         Set<String> destNames = new HashSet<>();
+        Map<Destination, Located> where = new IdentityHashMap<>();
         List<Destination> dests = r.list(k.get("destinations"), "backups.destinations",
-                (dm, p) -> destination(r, dm, p, destNames));
+                (dm, p) -> destination(r, dm, p, destNames, where));
         if (k.get("destinations") == null) {
             r.problem(m, "backups.destinations", "required field is missing",
                     "add at least one destination, e.g. {name: onprem, type: local, path: /backups}");
+        } else if (isEmptyList(k.get("destinations"))) {
+            r.problem(k.get("destinations"), "backups.destinations", "no destinations: a backup must be stored somewhere",
+                    "add at least one destination, e.g. {name: onprem, type: local, path: /backups}");
         }
+        distinct(r, dests, where);
         Set<String> srcNames = new HashSet<>();
         List<Source> sources = r.list(k.get("sources"), "backups.sources",
                 (sm, p) -> source(r, sm, p, srcNames, destNames));
         if (k.get("sources") == null) {
             r.problem(m, "backups.sources", "required field is missing", "add at least one source");
+        } else if (isEmptyList(k.get("sources"))) {
+            r.problem(k.get("sources"), "backups.sources", "no sources: nothing would be backed up",
+                    "add at least one source, e.g. {name: app-db, type: mysql, mysql: {database: app}}");
         }
         return new BackupPlan(r.path(log), r.path(lockDir), dests, sources);
     }
 
-    private Destination destination(PlanReader r, MappingNode m, String p, Set<String> seen) {
+    /** Where a destination's location was written: its node and field path, for problems. */
+    private record Located(Node node, String path) {
+    }
+
+    private static boolean isEmptyList(Node n) {
+        return n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq && seq.getValue().isEmpty();
+    }
+
+    /**
+     * Two destinations that are one place are one copy: local directories whose real paths are
+     * equal or nested (symlinks resolved, as far as the path exists), and buckets on one service
+     * whose prefixes are equal or nested. Reported at the second one, naming the first.
+     */
+    private static void distinct(PlanReader r, List<Destination> dests, Map<Destination, Located> where) {
+        for (int j = 1; j < dests.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                String same = BackupPlan.overlap(dests.get(i), dests.get(j));
+                if (same != null && where.containsKey(dests.get(j))) {
+                    Located at = where.get(dests.get(j));
+                    r.problem(at.node(), at.path(), "destinations '" + dests.get(i).name() + "' and '"
+                            + dests.get(j).name() + "' " + same + ": one place holds one copy, not two",
+                            "give each destination its own location (another disk, host or bucket)");
+                    break;
+                }
+            }
+        }
+    }
+
+    private Destination destination(PlanReader r, MappingNode m, String p, Set<String> seen,
+                                    Map<Destination, Located> where) {
         Map<String, Node> k = r.keys(m, p, List.of("name", "type", "path", "bucket", "prefix", "region", "endpoint",
                 "path_style", "access_key", "secret_key"));
         String name = name(r, m, k, p);
@@ -79,14 +117,25 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         if ("local".equals(type)) {
             only(r, k, p, "local", List.of("name", "type", "path"));
             String path = r.required(m, k, p, "path");
-            return name == null || path == null ? null : new BackupPlan.LocalDestination(name, r.path(path));
+            if (name == null || path == null) {
+                return null;
+            }
+            Destination d = new BackupPlan.LocalDestination(name, r.path(path));
+            where.put(d, new Located(k.get("path"), p + ".path"));
+            return d;
         } else if ("s3".equals(type)) {
             only(r, k, p, "s3", List.of("name", "type", "bucket", "prefix", "region", "endpoint", "path_style",
                     "access_key", "secret_key"));
             String bucket = r.required(m, k, p, "bucket");
             S3Endpoint e = endpoint(r, k, p);
             String prefix = r.optional(k, p, "prefix", "");
-            return name == null || bucket == null ? null : new BackupPlan.S3Destination(name, e, bucket, prefix);
+            if (name == null || bucket == null) {
+                return null;
+            }
+            Destination d = new BackupPlan.S3Destination(name, e, bucket, prefix);
+            where.put(d, k.get("prefix") != null ? new Located(k.get("prefix"), p + ".prefix")
+                    : new Located(k.get("bucket"), p + ".bucket"));
+            return d;
         }
         return null;
     }

@@ -105,6 +105,7 @@ public final class BackupReports {
                 case MISSING -> st.bad("MISSING ");
                 case MISMATCH -> st.bad("MISMATCH");
                 case UNREADABLE -> st.bad("ERROR   ");
+                case SAME_FILE -> st.bad("SAMEFILE");
             };
             sb.append(label).append("  ").append(c.backup().shortId()).append("  ").append(c.backup().source())
                     .append("  ").append(c.copy().destination()).append(": ").append(c.copy().location());

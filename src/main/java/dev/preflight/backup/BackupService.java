@@ -6,7 +6,9 @@ import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.Producer.Production;
+import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Hashing;
+import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Artifact;
@@ -61,6 +63,7 @@ public final class BackupService {
     private final PrintWriter progress;
     private final Secrets secrets;
     private final boolean terminal;
+    private final LockProvider locks;
     // One store (and so one S3 client and its connection pool) per destination for this service's life.
     private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -77,6 +80,14 @@ public final class BackupService {
     public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
                          Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
                          boolean terminal) {
+        this(plan, ledger, clock, stores, producers, progress, secrets, terminal, LockProvider.files());
+    }
+
+    /** @param locks where the per-source locks are held (files, or the PostgreSQL ledger database) */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
+                         boolean terminal, LockProvider locks) {
+        this.locks = locks;
         this.terminal = terminal && progress != null;
         this.plan = plan;
         this.ledger = ledger;
@@ -97,7 +108,7 @@ public final class BackupService {
 
     /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
     public RunResult run(Source source) {
-        try (dev.preflight.core.HolderLock lock = BackupLock.acquire(plan.lockDir(), source.name(), clock.instant())) {
+        try (ExclusiveLock lock = BackupLock.acquire(locks, plan.lockDir(), source.name(), clock.instant())) {
             return runLocked(source);
         }
     }
@@ -114,7 +125,19 @@ public final class BackupService {
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
-                    "cannot set up the backup: " + e.getMessage());
+                    "cannot set up the backup: " + Failures.describe(e));
+        }
+        List<Destination> dests = plan.destinationsOf(source);
+        for (int j = 1; j < dests.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                // Validated with the plan, checked again: a directory can become a symlink since.
+                String same = BackupPlan.overlap(dests.get(i), dests.get(j));
+                if (same != null) {
+                    return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                            "destinations '" + dests.get(i).name() + "' and '" + dests.get(j).name() + "' " + same
+                                    + ": one place holds one copy, not two; nothing was written");
+                }
+            }
         }
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
         step(source.name() + ": writing " + file + " to " + String.join(", ",
@@ -136,13 +159,22 @@ public final class BackupService {
         Runtime.getRuntime().addShutdownHook(abortOnExit);
         try {
             for (ArtifactStore s : targets) {
-                PendingCopy c = s.create(file);
+                PendingCopy c;
+                try {
+                    c = s.create(file);
+                } catch (IOException e) {
+                    throw DestinationException.of(s, e);
+                }
                 synchronized (pending) {
                     pending.add(c);
                 }
             }
             producer.previous(() -> latestArtifact(source.name()));
-            FanOut fan = new FanOut(pending.stream().map(PendingCopy::out).toList());
+            List<OutputStream> outs = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
+            }
+            FanOut fan = new FanOut(outs);
             Counter raw = new Counter();
             // Producer thread: reads the source. Writer thread: gzip, SHA-256, every destination.
             // Checker thread (when the producer validates content): walks the uncompressed stream.
@@ -166,7 +198,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("the backup stream failed: " + e.getMessage(), Map.of());
+                produced = Production.failed("the backup stream failed: " + Failures.describe(e), Map.of());
             } finally {
                 if (gz != null) {
                     gz.close(); // releases the deflater; FanOut ignores close
@@ -182,8 +214,12 @@ public final class BackupService {
             }
             sha = fan.sha256();
             size = fan.size();
-            for (PendingCopy p : pending) {
-                p.seal();
+            for (int i = 0; i < pending.size(); i++) {
+                try {
+                    pending.get(i).seal();
+                } catch (IOException e) {
+                    throw DestinationException.of(targets.get(i), e);
+                }
             }
             failure = produced.failure();
             if (failure == null) {
@@ -192,19 +228,25 @@ public final class BackupService {
             }
             if (failure == null) {
                 for (int i = 0; i < pending.size(); i++) {
-                    String location = pending.get(i).commit();
+                    String location;
+                    try {
+                        location = pending.get(i).commit();
+                    } catch (IOException e) {
+                        throw DestinationException.of(targets.get(i), e);
+                    }
                     copies.add(new Copy(targets.get(i).name(), location, size, sha));
                 }
-                committed = true;
+                failure = sameFiles(copies);
+                committed = failure == null;
             }
         } catch (IOException e) {
-            failure = "cannot write to the destination: " + e.getMessage();
+            failure = "cannot write the backup: " + Failures.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } catch (RuntimeException e) {
             // Still recorded as a failed backup below: nothing unverified is ever reported good.
-            failure = "unexpected error: " + e;
+            failure = "unexpected error: " + Failures.describe(e);
         } finally {
             if (!committed) {
                 pending.forEach(PendingCopy::abort);
@@ -281,8 +323,14 @@ public final class BackupService {
             for (int i = 0; i < pending.size(); i++) {
                 PendingCopy p = pending.get(i);
                 String name = targets.get(i).name();
+                ArtifactStore store = targets.get(i);
                 results.add(pool.submit(() -> {
-                    ArtifactStore.ReadBack got = p.readBackDigest();
+                    ArtifactStore.ReadBack got;
+                    try {
+                        got = p.readBackDigest();
+                    } catch (IOException e) {
+                        throw DestinationException.of(store, e);
+                    }
                     return got.sha256().equals(sha) && got.size() == size ? null : "the copy in " + name
                             + " reads back as " + got.size() + " bytes sha256 " + got.sha256() + ", written " + size
                             + " bytes sha256 " + sha;
@@ -294,7 +342,7 @@ public final class BackupService {
                     bad = f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(String.valueOf(c), c);
+                    throw c instanceof IOException io ? io : new IOException(Failures.describe(c), c);
                 }
                 if (bad != null) {
                     return bad;
@@ -303,6 +351,55 @@ public final class BackupService {
             return null;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * A failure at one destination, naming it: "destination 'onprem' (/backups): No space left on
+     * device", not just the operating system's words.
+     */
+    static final class DestinationException extends IOException {
+        DestinationException(String message, IOException cause) {
+            super(message, cause);
+        }
+
+        static DestinationException of(ArtifactStore s, IOException e) {
+            return e instanceof DestinationException d ? d : new DestinationException("destination '" + s.name() + "' ("
+                    + s.where() + "): " + Failures.describe(e), e);
+        }
+    }
+
+    /** One destination's stream: its write failures name the destination. */
+    private static final class DestinationStream extends OutputStream {
+        private final OutputStream out;
+        private final ArtifactStore store;
+
+        DestinationStream(OutputStream out, ArtifactStore store) {
+            this.out = out;
+            this.store = store;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw DestinationException.of(store, e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw DestinationException.of(store, e);
+            }
         }
     }
 
@@ -430,6 +527,22 @@ public final class BackupService {
                 .replace("{source}", s.name());
     }
 
+    // ---------------------------------------------------------------- leftovers
+
+    /**
+     * Removes what processes that are gone left behind (private temporary directories, partial
+     * copies in the local destinations), says each on the progress stream and records a
+     * {@link Leftovers#KIND} entry when anything was removed. Work of live processes is never touched.
+     *
+     * @param command the command sweeping ({@code backup run}), the entry's subject
+     */
+    public List<Leftovers.Found> cleanLeftovers(String command) {
+        List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+        found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(plan)));
+        Leftovers.record(found, ledger, command, this::step);
+        return found;
+    }
+
     // ---------------------------------------------------------------- catalog
 
     /** Every backup that passed and still has copies, oldest first, from the ledger. */
@@ -484,7 +597,7 @@ public final class BackupService {
                 InputStream in = storeFor(c).open(c.location());
                 return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                step(source + ": previous backup copy " + c.location() + " unreadable (" + e.getMessage() + ")");
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + Failures.describe(e) + ")");
             }
         }
         return java.util.Optional.empty();
@@ -508,10 +621,12 @@ public final class BackupService {
 
     /** How a copy compares to what the ledger recorded. */
     public enum Status {
-        OK, MISSING, MISMATCH, UNREADABLE;
+        OK, MISSING, MISMATCH, UNREADABLE,
+        /** The copy is the same physical file as another copy of the backup. */
+        SAME_FILE;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -524,6 +639,7 @@ public final class BackupService {
             for (Copy c : b.copies()) {
                 checks.add(check(b, c));
             }
+            markSameFiles(checks);
             // A later backup into the same target bucket supersedes this one's view of the objects.
             boolean superseded = b.bucketCopy() != null && catalog.stream().anyMatch(o -> o.seq() > b.seq()
                     && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
@@ -544,7 +660,8 @@ public final class BackupService {
                 rows.add(row);
             }
             String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
-                    .map(c -> c.copy().location() + " " + c.status().label()).toList());
+                    .map(c -> c.copy().location() + " " + c.status().label()
+                            + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
             ledger.append(NewEntry.of(VERIFY_KIND, b.source(), ok ? Outcome.PASSED : Outcome.FAILED,
                     ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
                     Map.of("backup_id", b.id(), "copies", rows)));
@@ -568,7 +685,8 @@ public final class BackupService {
         try (InputStream in = storeFor(readable.copy()).open(readable.copy().location())) {
             manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
         } catch (IOException | RuntimeException e) {
-            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: " + e));
+            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: "
+                    + secrets.redact(Failures.describe(e))));
         }
         String target = manifest.path("target").asText();
         String bucket = S3Clients.parse(target)[0];
@@ -598,12 +716,70 @@ public final class BackupService {
         return out;
     }
 
+    /**
+     * Two copies that are one physical file (a symlink or hard link to the other, the same device
+     * and inode; or the same object of one bucket) are not two copies: both fail, each naming the other.
+     */
+    private void markSameFiles(List<CopyCheck> checks) {
+        for (int j = 1; j < checks.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                CopyCheck a = checks.get(i);
+                CopyCheck b = checks.get(j);
+                if (a.status() == Status.MISSING || b.status() == Status.MISSING || !sameFile(a.copy(), b.copy())) {
+                    continue;
+                }
+                checks.set(i, sameFileCheck(a, b.copy()));
+                checks.set(j, sameFileCheck(b, a.copy()));
+            }
+        }
+    }
+
+    private static CopyCheck sameFileCheck(CopyCheck c, Copy other) {
+        String detail = "the same file as the copy in " + other.destination() + " (" + other.location()
+                + "): one physical file is not two copies";
+        if (c.status() == Status.SAME_FILE) {
+            detail = c.detail() + "; also " + detail;
+        }
+        return new CopyCheck(c.backup(), c.copy(), Status.SAME_FILE, c.actual(), detail);
+    }
+
+    /** Null when every copy is its own file, else which two are one. */
+    private String sameFiles(List<Copy> copies) {
+        for (int j = 1; j < copies.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                if (sameFile(copies.get(i), copies.get(j))) {
+                    return "the copies in " + copies.get(i).destination() + " (" + copies.get(i).location() + ") and "
+                            + copies.get(j).destination() + " (" + copies.get(j).location()
+                            + ") are the same file: one physical file is not two copies";
+                }
+            }
+        }
+        return null;
+    }
+
+    private boolean sameFile(Copy a, Copy b) {
+        if (a.location().startsWith("/") && b.location().startsWith("/")) {
+            try {
+                return java.nio.file.Files.isSameFile(java.nio.file.Path.of(a.location()),
+                        java.nio.file.Path.of(b.location()));
+            } catch (IOException e) {
+                return false; // a missing or unreadable copy is reported as such by its own check
+            }
+        }
+        if (a.location().equals(b.location()) && a.location().startsWith("s3://")) {
+            Destination da = plan.destination(a.destination()).orElse(null);
+            Destination db = plan.destination(b.destination()).orElse(null);
+            return da == null || db == null || BackupPlan.overlap(da, db) != null;
+        }
+        return false;
+    }
+
     private CopyCheck check(BackupRecord b, Copy c) {
         ArtifactStore store;
         try {
             store = storeFor(c);
         } catch (RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
         }
         return check(b, c, store);
     }
@@ -628,7 +804,7 @@ public final class BackupService {
         } catch (NoSuchFileException e) {
             return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
         } catch (IOException | RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
         }
     }
 
@@ -718,7 +894,7 @@ public final class BackupService {
                                 "objects", n, "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = b.bucketCopy() + ": " + secrets.redact(Failures.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                         items.add(new PruneItem(b, Action.DELETE, reason, errors));
@@ -732,7 +908,7 @@ public final class BackupService {
                                 "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
                                 "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = c.location() + ": " + secrets.redact(Failures.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                     }

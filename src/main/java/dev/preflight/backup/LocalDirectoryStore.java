@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A destination directory on this machine. Copies are written as {@code .NAME.partial-RANDOM} in
+ * A destination directory on this machine. Copies are written as {@code .NAME.OWNER.RANDOM.partial} in
  * the same directory, fsynced, and hard-linked to the final name (which fails instead of replacing
  * an existing file), then the temporary name is removed and the directory fsynced.
  */
 public final class LocalDirectoryStore implements ArtifactStore {
+    /** The suffix of copies being written. */
+    static final String PARTIAL = ".partial";
     private final String name;
     private final Path dir;
 
@@ -31,6 +33,11 @@ public final class LocalDirectoryStore implements ArtifactStore {
         return name;
     }
 
+    @Override
+    public String where() {
+        return dir.toString();
+    }
+
     /** The directory artifacts are stored in. */
     public Path dir() {
         return dir;
@@ -42,7 +49,8 @@ public final class LocalDirectoryStore implements ArtifactStore {
             throw new IllegalArgumentException("bad artifact name " + fileName);
         }
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + fileName + ".", ".partial");
+        // Named after its owner, so that after a SIGKILL the next run can tell it is nobody's work.
+        Path tmp = Files.createTempFile(dir, "." + fileName + "." + Owner.me().fileToken() + ".", PARTIAL);
         FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         try {
             return new Local(fileName, tmp, ch);
@@ -94,6 +102,13 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 public void write(byte[] b, int off, int len) throws IOException {
                     file.write(b, off, len);
                     follower.written(len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    // Closes the channel: without it every copy kept its descriptor (and a deleted
+                    // partial its disk space) until the JVM exited.
+                    file.close();
                 }
             }, 1 << 16);
         }
@@ -158,6 +173,12 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 out.close();
             } catch (IOException ignored) {
                 // The temporary file is deleted next; a close failure changes nothing.
+            }
+            try {
+                // A full disk makes the flush in close() fail: the channel must be closed anyway.
+                ch.close();
+            } catch (IOException ignored) {
+                // Nothing more can be done about a descriptor that will not close.
             }
             try {
                 Files.deleteIfExists(tmp);

@@ -29,7 +29,7 @@ public final class MysqlProducer implements Producer {
     static final String TRAILER = "-- Dump completed";
     private static final Pattern ERROR = Pattern.compile("(?i)\\berror\\b");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
-    private static final String TMP_PREFIX = "preflight-my-";
+    static final String TMP_PREFIX = "preflight-my-";
 
     private final MysqlSource source;
     private final ProcessRunner runner;
@@ -57,8 +57,9 @@ public final class MysqlProducer implements Producer {
         Map<String, Object> facts = new LinkedHashMap<>();
         facts.put("database", source.database());
         facts.put("host", source.host() + ":" + source.port());
-        Path dir = PrivateTemp.create(TMP_PREFIX);
-        Path defaults = dir.resolve("client.cnf");
+        // Removed in the finally below, and on SIGINT/SIGTERM by its hook: the password never lingers.
+        PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX);
+        Path defaults = tmp.path().resolve("client.cnf");
         try {
             Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
@@ -128,7 +129,7 @@ public final class MysqlProducer implements Producer {
             facts.put("dump_bytes", tail.total());
             return judge(r, tail, dump.get(0), facts);
         } finally {
-            PrivateTemp.delete(dir);
+            tmp.close();
         }
     }
 

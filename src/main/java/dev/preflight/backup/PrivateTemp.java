@@ -8,53 +8,85 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Private (0700) temporary directories for credentials and staged data, named after the owning
- * pid. A run killed with SIGKILL cannot delete its own; the next run removes those whose process
- * is gone, so a password or a snapshot does not linger in the temporary directory.
+ * A private (0700) temporary directory for credentials (a client option file with the database
+ * password) or staged data, named after its owner ({@code PREFIX PID-START-HOST-RANDOM}, see
+ * {@link Owner}). It is deleted on {@link #close()} and, unless the caller cleans up itself, by a
+ * shutdown hook on SIGINT/SIGTERM; after a SIGKILL nothing runs, and the next run's
+ * {@link Leftovers} sweep removes it once its owner is known to be gone, and says so.
  */
-final class PrivateTemp {
-    private PrivateTemp() {
+public final class PrivateTemp implements AutoCloseable {
+    private final Path dir;
+    private final Thread hook;
+
+    private PrivateTemp(Path dir, Thread hook) {
+        this.dir = dir;
+        this.hook = hook;
     }
 
-    /** Removes stale directories with this prefix, then creates a new one for this process. */
-    static Path create(String prefix) throws IOException {
-        removeStale(prefix);
-        return Files.createTempDirectory(prefix + ProcessHandle.current().pid() + "-",
+    /** A new directory for this process, deleted on close and on SIGINT/SIGTERM. */
+    public static PrivateTemp create(String prefix) throws IOException {
+        return create(prefix, true);
+    }
+
+    /**
+     * A new directory for this process.
+     *
+     * @param onSignal delete it from a shutdown hook too; false when the caller's own hook must
+     *                 still use it first (a restore drops its scratch database with the option file)
+     */
+    public static PrivateTemp create(String prefix, boolean onSignal) throws IOException {
+        Path d = Files.createTempDirectory(prefix + Owner.me().fileToken() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Thread hook = null;
+        if (onSignal) {
+            hook = new Thread(() -> deleteQuietly(d), "preflight-private-temp");
+            try {
+                Runtime.getRuntime().addShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                deleteQuietly(d);
+                throw new IOException("the JVM is shutting down");
+            }
+        }
+        return new PrivateTemp(d, hook);
     }
 
-    /** Deletes the directory and what is in it (one level: these directories hold single files). */
-    static void delete(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
+    /** The directory. */
+    public Path path() {
+        return dir;
+    }
+
+    /** Deletes the directory and everything in it; idempotent. */
+    @Override
+    public void close() {
+        deleteQuietly(dir);
+        if (hook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs (or ran) and deletes what is left.
+            }
+        }
+    }
+
+    /** Deletes a directory tree; returns false when something could not be deleted. */
+    static boolean deleteQuietly(Path p) {
+        try {
+            deleteTree(p);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Deletes a directory tree (symlinks are removed, never followed). */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(q);
             }
-        }
-        Files.deleteIfExists(dir);
-    }
-
-    private static void removeStale(String prefix) {
-        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-        try (Stream<Path> dirs = Files.list(tmp)) {
-            for (Path d : dirs.filter(p -> p.getFileName().toString().startsWith(prefix))
-                    .sorted(Comparator.naturalOrder()).toList()) {
-                String rest = d.getFileName().toString().substring(prefix.length());
-                int dash = rest.indexOf('-');
-                long pid;
-                try {
-                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).isEmpty() && !Files.isSymbolicLink(d)) {
-                    delete(d);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Best effort: another user's directory or a race with its owner is not our failure.
         }
     }
 }

@@ -32,6 +32,7 @@ import java.util.Map;
  */
 public final class RedisProducer implements Producer {
     private static final int MARK = 40;
+    static final String RDB_PREFIX = "preflight-rdb-";
 
     private final RedisSource source;
     private final ProcessRunner runner;
@@ -63,7 +64,12 @@ public final class RedisProducer implements Producer {
             return viaRedisCli(out, facts);
         }
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(source.host(), source.port()), 10_000);
+            try {
+                s.connect(new InetSocketAddress(source.host(), source.port()), 10_000);
+            } catch (IOException e) {
+                return Production.failed("cannot connect to Redis at " + facts.get("host") + ": "
+                        + Failures.describe(e), facts);
+            }
             // The server sends a keep-alive newline every second while it forks; a minute of silence is dead.
             s.setSoTimeout(60_000);
             InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
@@ -137,8 +143,8 @@ public final class RedisProducer implements Producer {
         if (source.username() != null) {
             argv.addAll(List.of("--user", source.username()));
         }
-        Path tmpDir = PrivateTemp.create("preflight-rdb-");
-        Path file = tmpDir.resolve("dump.rdb");
+        PrivateTemp tmpDir = PrivateTemp.create(RDB_PREFIX);
+        Path file = tmpDir.path().resolve("dump.rdb");
         try {
             argv.addAll(List.of("--rdb", file.toString()));
             Map<String, String> env = source.password() == null ? Map.of()
@@ -161,7 +167,7 @@ public final class RedisProducer implements Producer {
             }
             return Production.complete(facts);
         } finally {
-            PrivateTemp.delete(tmpDir);
+            tmpDir.close();
         }
     }
 

@@ -125,9 +125,9 @@ public final class S3Producer implements Producer {
             g.writeEndObject();
             g.flush();
         } catch (SdkException e) {
-            return Production.failed("S3: " + e.getMessage(), facts);
+            return Production.failed("S3: " + Failures.describe(e), facts);
         } catch (ChangedException e) {
-            return Production.failed(e.getMessage(), facts);
+            return Production.failed(Failures.describe(e), facts);
         } finally {
             facts.put("objects", objects);
             facts.put("copied", copied);

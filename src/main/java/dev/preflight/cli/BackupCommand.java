@@ -45,7 +45,7 @@ public final class BackupCommand implements Runnable {
         BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
             return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
-                    ctx().interactive());
+                    ctx().interactive(), Locks.of(this, plan));
         }
     }
 
@@ -75,6 +75,7 @@ public final class BackupCommand implements Runnable {
             List<String> locked = new ArrayList<>();
             try (Ledger ledger = openLedger(plan)) {
                 BackupService service = service(plan, bp, ledger);
+                service.cleanLeftovers("backup run");
                 for (Source s : chosen) {
                     try {
                         results.add(service.run(s));
@@ -107,7 +108,9 @@ public final class BackupCommand implements Runnable {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                List<BackupRecord> all = service(plan, bp, ledger).catalog().stream()
+                BackupService service = service(plan, bp, ledger);
+                service.cleanLeftovers("backup list");
+                List<BackupRecord> all = service.catalog().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
                 java.util.Map<String, String> tested = new java.util.HashMap<>();
                 dev.preflight.restore.RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
@@ -163,7 +166,9 @@ public final class BackupCommand implements Runnable {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                List<BackupService.PruneItem> items = service(plan, bp, ledger).prune(apply);
+                BackupService service = service(plan, bp, ledger);
+                service.cleanLeftovers("backup prune");
+                List<BackupService.PruneItem> items = service.prune(apply);
                 emit(BackupReports.prune(items, apply, format == Format.JSON));
                 return items.stream().anyMatch(i -> !i.errors().isEmpty()) ? ExitCode.CHECKS_FAILED.code()
                         : ExitCode.OK.code();

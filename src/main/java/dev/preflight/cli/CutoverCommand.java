@@ -1,6 +1,7 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.ExitCode;
+import dev.preflight.core.LockHolder;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.cutover.CutoverHistory;
@@ -13,7 +14,6 @@ import dev.preflight.cutover.LoadBalancer;
 import dev.preflight.cutover.LoadBalancerDriver;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
-import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.io.PrintWriter;
@@ -74,12 +74,11 @@ public final class CutoverCommand implements Runnable {
             Plan plan = loadPlan();
             CutoverPlan cp = section(plan);
             LoadBalancer lb = loadBalancer(plan, cp);
-            String holder = "pid " + ProcessHandle.current().pid() + " " + Ledgers.defaultActor() + ": preflight "
-                    + spec.qualifiedName().replaceFirst("^preflight ", "") + " since " + ctx().clock().instant();
+            LockHolder holder = LockHolder.me(ctx().clock().instant(), spec.qualifiedName().replaceFirst("^preflight ", ""));
             try (Ledger ledger = openLedger(plan)) {
                 CutoverService svc = new CutoverService(cp, ledger, ctx().clock(), new LocalProcessRunner(plan.secrets()),
-                        lb, new HttpProbe(), progress(), plan.baseDir().resolve(".preflight"), holder, dryRun,
-                        d -> Thread.sleep(d.toMillis()));
+                        lb, new HttpProbe(), progress(), plan.baseDir().resolve(".preflight"), Locks.of(this, plan),
+                        holder, dryRun, d -> Thread.sleep(d.toMillis()));
                 return body.apply(svc);
             }
         }
@@ -95,7 +94,7 @@ public final class CutoverCommand implements Runnable {
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             CutoverService svc = new CutoverService(cp, null, ctx().clock(), null, Sub.loadBalancer(plan, cp), null,
-                    null, null, null, true, null);
+                    null, null, null, null, true, null);
             emit(CutoverReports.plan(cp, svc, f));
             return ExitCode.OK.code();
         }

@@ -59,9 +59,11 @@ public final class RestoreTestCommand extends BaseCommand {
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreService service = new RestoreService(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
                     runner, ctx().err(), plan.secrets());
+            service.cleanLeftovers("restore-test");
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.INTERNAL, "restore test failed: " + e.getMessage(), null, e);
+            throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
+                    + dev.preflight.backup.Failures.describe(e), null, e);
         }
         emit(RestoreReports.render(results, format == Format.JSON, style()));
         return results.stream().allMatch(RestoreResult::passed) ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();

@@ -17,7 +17,7 @@ import java.util.Optional;
  * a stale lock; the file itself is kept (deleting it would let two processes lock two different
  * files of the same name). Used for one backup per source and one cutover per environment.
  */
-public final class HolderLock implements AutoCloseable {
+public final class HolderLock implements ExclusiveLock {
     private final FileChannel channel;
     private final FileLock lock;
 

@@ -1,13 +1,17 @@
 package dev.preflight.cutover;
 
-import dev.preflight.core.HolderLock;
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.LockHolder;
+import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * One cutover per environment at a time: a {@link HolderLock} on {@code cutover-ENV.lock} naming
- * its holder (process, user, command, since when). A crashed run never blocks {@code resume}.
+ * One cutover per environment at a time: a lock named {@code cutover ENV} naming its holder
+ * (user@host, pid, command, since when): the file {@code cutover-ENV.lock}, or with a PostgreSQL
+ * ledger an advisory lock in that database, so two bastions sharing the ledger cannot cut one
+ * environment over at once. A crashed run never blocks {@code resume}: the lock dies with it.
  */
 public final class CutoverLock {
     private CutoverLock() {
@@ -18,21 +22,27 @@ public final class CutoverLock {
         return dir.resolve("cutover-" + environment.replaceAll("[^A-Za-z0-9._-]", "_") + ".lock");
     }
 
+    /** Takes the lock file or fails with exit 3 naming the holder. */
+    public static ExclusiveLock acquire(Path dir, String environment, LockHolder holder) {
+        return acquire(LockProvider.files(), dir, environment, holder);
+    }
+
     /**
-     * Takes the lock or fails with exit 3 naming the holder.
+     * Takes the lock from {@code locks} or fails with exit 3 naming the holder.
      *
-     * @param holder who takes it, written into the file (e.g. {@code pid 123 root@bastion: cutover start})
+     * @param dir where the lock file lives (file locks only)
      */
-    public static HolderLock acquire(Path dir, String environment, String holder) {
-        Path f = file(dir, environment);
+    public static ExclusiveLock acquire(LockProvider locks, Path dir, String environment, LockHolder holder) {
+        LockProvider.LockName name = new LockProvider.LockName("cutover", environment, file(dir, environment));
         try {
-            HolderLock.Attempt a = HolderLock.tryAcquire(f, holder);
+            LockProvider.Attempt a = locks.tryAcquire(name, holder);
             return a.lock().orElseThrow(() -> PreflightException.state("another cutover of " + environment
-                    + " is running: " + (a.heldBy().isEmpty() ? "holder unknown" : a.heldBy()) + " (lock " + f + ")",
+                    + " is running: " + (a.heldBy().isEmpty() ? "holder unknown" : a.heldBy()) + " ("
+                    + locks.where(name) + ")",
                     "wait for it to finish, or check 'preflight cutover status'"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the cutover lock " + f + ": " + e.getMessage(),
-                    "check that the directory is writable");
+            throw PreflightException.state("cannot take the cutover lock (" + locks.where(name) + "): " + e.getMessage(),
+                    "check that the directory is writable and the ledger database is reachable");
         }
     }
 }

@@ -99,8 +99,11 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                 "expand", "replica", "promote", "smoke", "stable", "contract", "failback_bound", "backup_max_age"));
         String env = r.required(m, k, p, "environment");
         if (env != null && plan.environment(env).isEmpty()) {
+            List<String> names = plan.environments().stream().map(Plan.Environment::name).toList();
+            String near = dev.preflight.plan.PlanLoader.nearest(env, names);
             r.problem(k.get("environment"), p + ".environment", "no environment named '" + env + "' in the plan",
-                    "one of: " + String.join(", ", plan.environments().stream().map(Plan.Environment::name).toList()));
+                    (near != null ? "did you mean '" + near + "'? " : "")
+                            + (names.isEmpty() ? "the plan defines no environments" : "one of: " + String.join(", ", names)));
         }
         CutoverPlan.Side blue = side(r, m, k, Colour.BLUE);
         CutoverPlan.Side green = side(r, m, k, Colour.GREEN);

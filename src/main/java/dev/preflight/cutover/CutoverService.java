@@ -49,7 +49,8 @@ public final class CutoverService {
     private final HttpProbe http;
     private final PrintWriter out;
     private final Path lockDir;
-    private final String holder;
+    private final dev.preflight.core.LockProvider locks;
+    private final dev.preflight.core.LockHolder holder;
     private final boolean dryRun;
     private final Sleeper sleeper;
 
@@ -71,11 +72,13 @@ public final class CutoverService {
     }
 
     /**
-     * @param lockDir directory of the per-environment lock files
-     * @param holder  who runs this (written into the lock file)
+     * @param lockDir directory of the per-environment lock files (when {@code locks} uses files)
+     * @param locks   where the environment's lock is held (files, or the PostgreSQL ledger database)
+     * @param holder  who runs this (named to a refused second run)
      */
     public CutoverService(CutoverPlan cp, Ledger ledger, Clock clock, ProcessRunner runner, LoadBalancer lb,
-                          HttpProbe http, PrintWriter out, Path lockDir, String holder, boolean dryRun, Sleeper sleeper) {
+                          HttpProbe http, PrintWriter out, Path lockDir, dev.preflight.core.LockProvider locks,
+                          dev.preflight.core.LockHolder holder, boolean dryRun, Sleeper sleeper) {
         this.cp = cp;
         this.ledger = ledger;
         this.clock = clock;
@@ -84,6 +87,7 @@ public final class CutoverService {
         this.http = http;
         this.out = out;
         this.lockDir = lockDir;
+        this.locks = locks == null ? dev.preflight.core.LockProvider.files() : locks;
         this.holder = holder;
         this.dryRun = dryRun;
         this.sleeper = sleeper;
@@ -93,8 +97,8 @@ public final class CutoverService {
         return CutoverHistory.read(ledger, cp.environment());
     }
 
-    private dev.preflight.core.HolderLock lock() {
-        return dryRun ? null : CutoverLock.acquire(lockDir, cp.environment(), holder);
+    private dev.preflight.core.ExclusiveLock lock() {
+        return dryRun ? null : CutoverLock.acquire(locks, lockDir, cp.environment(), holder);
     }
 
     // ----------------------------------------------------------------------------------- commands
@@ -105,7 +109,7 @@ public final class CutoverService {
             throw PreflightException.usage("start runs to green-prepared, expanded, promoted or switched, not "
                     + until.label(), "the stable window is 'cutover resume' after the window, contract is 'cutover contract'");
         }
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (!h.state().terminal() || h.open() != null) {
                 throw PreflightException.state("a cutover of " + cp.environment() + " is already in progress (state "
@@ -134,7 +138,7 @@ public final class CutoverService {
 
     /** Continues the current cutover from its last completed step up to the target it was started with. */
     public int resume() {
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.cutoverId() == null) {
                 throw PreflightException.state("no cutover of " + cp.environment() + " was ever started",
@@ -163,7 +167,7 @@ public final class CutoverService {
 
     /** Runs the smoke suite against green and, only if it passes, moves the load balancer to green. */
     public int switchTraffic() {
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.SWITCHED || h.state() == CutoverState.STABLE) {
                 out.println("already switched: traffic of " + cp.environment() + " is on green (state "
@@ -184,7 +188,7 @@ public final class CutoverService {
 
     /** Moves traffic back to blue (from switched or stable only), verifies it and records the elapsed time. */
     public int failback() {
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             return failbackLocked(history());
         }
     }
@@ -211,7 +215,7 @@ public final class CutoverService {
      * passed (or {@code maxRounds} rounds, 0 = no limit); a breach triggers the plan's policy.
      */
     public int monitor(int maxRounds) {
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.STABLE) {
                 out.println("already stable: the window of " + cp.environment() + " passed without a breach");
@@ -259,7 +263,7 @@ public final class CutoverService {
      * {@code confirmed}: it is the point of no return.
      */
     public int contract(boolean confirmed) {
-        try (dev.preflight.core.HolderLock ignored = lock()) {
+        try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.state() == CutoverState.CONTRACTED) {
                 out.println("already contracted: the cutover of " + cp.environment() + " is complete");

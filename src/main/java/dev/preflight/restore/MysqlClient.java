@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.backup.PrivateTemp;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -24,14 +25,34 @@ final class MysqlClient implements AutoCloseable {
 
     private final ProcessRunner runner;
     private final List<String> client;
-    private final Path dir;
+    static final String TMP_PREFIX = "preflight-restore-";
+
+    private final PrivateTemp dir;
     private final Path defaults;
 
+    /** A client whose option file is also removed on SIGINT/SIGTERM. */
     MysqlClient(MysqlTarget target, ProcessRunner runner) throws IOException, InterruptedException {
+        this(target, runner, true);
+    }
+
+    /**
+     * @param onSignal remove the option file from a shutdown hook too; false when the caller's own
+     *                 hook still needs it (to drop the scratch database) and closes it afterwards
+     */
+    MysqlClient(MysqlTarget target, ProcessRunner runner, boolean onSignal) throws IOException, InterruptedException {
         this.runner = runner;
-        this.dir = Files.createTempDirectory("preflight-restore-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        this.defaults = dir.resolve("client.cnf");
+        this.dir = PrivateTemp.create(TMP_PREFIX, onSignal);
+        this.defaults = dir.path().resolve("client.cnf");
+        try {
+            writeOptions(target);
+            this.client = target.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql") : target.clientCommand();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    private void writeOptions(MysqlTarget target) throws IOException {
         Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         StringBuilder sb = new StringBuilder("[client]\n");
         sb.append("host=").append(quote(target.host())).append('\n');
@@ -41,7 +62,6 @@ final class MysqlClient implements AutoCloseable {
             sb.append("password=").append(quote(target.password().value())).append('\n');
         }
         Files.writeString(defaults, sb.toString(), StandardCharsets.UTF_8);
-        this.client = target.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql") : target.clientCommand();
     }
 
     /** The client program, for messages. */
@@ -130,13 +150,9 @@ final class MysqlClient implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
+    /** Deletes the option file and its directory; idempotent. */
     @Override
     public void close() {
-        try {
-            Files.deleteIfExists(defaults);
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // The file is 0600 in a 0700 directory under the temp dir; nothing else can read it.
-        }
+        dir.close();
     }
 }

@@ -15,9 +15,12 @@ import java.util.List;
  * @param timeout           wall-clock limit of one restore
  * @param redis             the Redis backup restored into a scratch {@code redis-server}, or null
  * @param parallel          client connections a dump is loaded over at once (1: one {@code mariadb < dump})
+ * @param allowEmpty        a dump with no tables passes (else it is a WARNING recorded as failed: an empty
+ *                          restore proves nothing, and it must not count towards GO by default)
  */
 public record RestorePlan(String source, MysqlTarget target, double rowCountTolerance, Duration timeout,
-                          List<SqlCheck> sqlChecks, List<HttpCheck> httpChecks, RedisTarget redis, int parallel) {
+                          List<SqlCheck> sqlChecks, List<HttpCheck> httpChecks, RedisTarget redis, int parallel,
+                          boolean allowEmpty) {
     /** Connections a dump is loaded over when the plan does not say: what myloader uses by default. */
     public static final int DEFAULT_PARALLEL = 4;
 
@@ -71,8 +74,9 @@ public record RestorePlan(String source, MysqlTarget target, double rowCountTole
      *
      * @param serverCommand argv prefix of the server; empty means {@code redis-server}
      * @param startTimeout  how long the server may take to start and load the RDB
+     * @param allowEmpty    a snapshot with no keys passes (else a WARNING recorded as failed)
      */
-    public record RedisTarget(String source, List<String> serverCommand, Duration startTimeout) {
+    public record RedisTarget(String source, List<String> serverCommand, Duration startTimeout, boolean allowEmpty) {
         public RedisTarget {
             serverCommand = List.copyOf(serverCommand);
         }

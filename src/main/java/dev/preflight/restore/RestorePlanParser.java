@@ -1,6 +1,8 @@
 package dev.preflight.restore;
 
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
@@ -35,9 +37,11 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
                 "row_count_tolerance", "Relative tolerance against backup-time row counts, e.g. 0.05.",
                 "timeout", "Restore time limit.", "sql_checks", "A list of {name, sql, expect}.",
                 "http_checks", "A list of {name, url, status, max_latency, body_contains}.",
-                "redis", "{source, server_command, start_timeout}.",
+                "redis", "{source, server_command, start_timeout, allow_empty}.",
                 "parallel", "Client connections the dump is loaded over at once (default "
-                        + RestorePlan.DEFAULT_PARALLEL + "; 1 = a plain serial load).");
+                        + RestorePlan.DEFAULT_PARALLEL + "; 1 = a plain serial load).",
+                "allow_empty", "A dump with no tables (or a snapshot with no keys) passes instead of a WARNING that "
+                        + "blocks GO (default false).");
     }
 
     @Override
@@ -48,8 +52,12 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         }
         String p = "restore_test";
         Map<String, Node> k = r.keys(m, p, List.of("source", "target", "row_count_tolerance", "timeout",
-                "sql_checks", "http_checks", "redis", "parallel"));
+                "sql_checks", "http_checks", "redis", "parallel", "allow_empty"));
         String source = r.optional(k, p, "source");
+        if (source != null) {
+            reference(r, context, k.get("source"), p + ".source", source, BackupPlan.Kind.MYSQL, "restore_test.redis.source");
+        }
+        Boolean allowEmpty = r.bool(k, p, "allow_empty", false);
         Double tolerance = r.decimal(k, p, "row_count_tolerance", 0.0, 0.0, 1.0);
         Duration timeout = r.duration(k, p, "timeout", Duration.ofHours(6));
         Integer parallel = r.integer(k, p, "parallel", RestorePlan.DEFAULT_PARALLEL, 1, 64);
@@ -129,21 +137,56 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         RedisTarget redis = null;
         if (k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
             String rp = p + ".redis";
-            Map<String, Node> rk = r.keys(rm, rp, List.of("source", "server_command", "start_timeout"));
+            Map<String, Node> rk = r.keys(rm, rp, List.of("source", "server_command", "start_timeout", "allow_empty"));
             String rs = r.required(rm, rk, rp, "source");
+            if (rs != null) {
+                reference(r, context, rk.get("source"), rp + ".source", rs, BackupPlan.Kind.REDIS, "restore_test.source");
+            }
             List<String> cmd = r.command(rk.get("server_command"), rp + ".server_command", "[/usr/bin/redis-server]");
             Duration start = r.duration(rk, rp, "start_timeout", Duration.ofMinutes(5));
-            if (rs != null && start != null) {
-                redis = new RedisTarget(rs, cmd, start);
+            Boolean redisEmpty = r.bool(rk, rp, "allow_empty", allowEmpty != null && allowEmpty);
+            if (rs != null && start != null && redisEmpty != null) {
+                redis = new RedisTarget(rs, cmd, start, redisEmpty);
             }
         }
         if (source == null && k.get("redis") == null) {
             r.problem(m, p + ".source", "nothing to restore", "add source and target (MySQL/MariaDB) or redis");
         }
-        if (tolerance == null || timeout == null || parallel == null) {
+        if (tolerance == null || timeout == null || parallel == null || allowEmpty == null) {
             return null;
         }
-        return new RestorePlan(source, target, tolerance, timeout, sql, http, redis, parallel);
+        return new RestorePlan(source, target, tolerance, timeout, sql, http, redis, parallel, allowEmpty);
+    }
+
+    /**
+     * A source this section restores must be a source of the backups section, of the right kind: a
+     * typo would otherwise validate and only fail when the restore test runs (or never run at all).
+     */
+    private static void reference(PlanReader r, Plan context, Node node, String path, String name,
+                                  BackupPlan.Kind kind, String other) {
+        if (!context.configures("backups")) {
+            r.problem(node, path, "no backup source named '" + name + "': the plan has no backups section",
+                    "restore tests restore what 'backups' records; add a backups section with this source");
+            return;
+        }
+        BackupPlan backups = context.section("backups", BackupPlan.class).orElse(null);
+        if (backups == null) {
+            return; // the backups section has problems of its own, reported there
+        }
+        BackupPlan.Source s = backups.source(name).orElse(null);
+        if (s == null) {
+            List<String> names = backups.sources().stream().filter(x -> x.kind() == kind).map(BackupPlan.Source::name)
+                    .toList();
+            String near = PlanLoader.nearest(name, backups.sources().stream().map(BackupPlan.Source::name).toList());
+            r.problem(node, path, "no backup source named '" + name + "'",
+                    (near != null ? "did you mean '" + near + "'? " : "")
+                            + (names.isEmpty() ? "the backups section has no " + kind.id() + " source"
+                            : kind.id() + " sources: " + String.join(", ", names)));
+        } else if (s.kind() != kind) {
+            r.problem(node, path, "backup source '" + name + "' is of type " + s.kind().id() + ", not " + kind.id(),
+                    s.kind() == BackupPlan.Kind.S3 ? "bucket copies are not restore-tested"
+                            : "restore it with " + other + " instead");
+        }
     }
 
 }

@@ -20,6 +20,7 @@ public final class RestoreReports {
                 m.put("source", r.source());
                 m.put("type", r.type());
                 m.put("outcome", r.passed() ? "passed" : "failed");
+                m.put("warning", r.onlyWarnings());
                 m.put("backup_id", r.backupId());
                 m.put("backup_seq", r.backupSeq());
                 m.put("file", r.file());
@@ -39,7 +40,8 @@ public final class RestoreReports {
         }
         StringBuilder sb = new StringBuilder();
         for (RestoreResult r : results) {
-            sb.append(r.passed() ? st.ok("PASSED") : st.bad("FAILED")).append("  ").append(r.source());
+            sb.append(r.passed() ? st.ok("PASSED") : r.onlyWarnings() ? st.bad("WARNING") : st.bad("FAILED"))
+                    .append("  ").append(r.source());
             if (r.backupId() != null) {
                 sb.append("  backup ").append(r.backupId(), 0, 8).append(" (").append(r.file()).append(')');
             }
@@ -60,7 +62,8 @@ public final class RestoreReports {
                     rowsOk++;
                     continue;
                 }
-                sb.append("        ").append(c.passed() ? st.ok("ok  ") : st.bad("FAIL")).append("  ").append(c.kind())
+                sb.append("        ").append(c.passed() ? st.ok("ok  ") : c.warning() ? st.bad("WARN") : st.bad("FAIL"))
+                        .append("  ").append(c.kind())
                         .append(' ').append(c.name()).append(": ").append(c.detail()).append('\n');
             }
             if (rowsOk > 0) {

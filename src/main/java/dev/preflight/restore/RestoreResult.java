@@ -31,6 +31,11 @@ public record RestoreResult(String source, String type, String backupId, long ba
         return failure == null && checks.stream().allMatch(Check::passed);
     }
 
+    /** Not passed only because of warnings (an empty dump): nothing failed, but nothing was proven either. */
+    public boolean onlyWarnings() {
+        return failure == null && !passed() && failed().stream().allMatch(Check::warning);
+    }
+
     /** The failed checks. */
     public List<Check> failed() {
         return checks.stream().filter(c -> !c.passed()).toList();

@@ -7,7 +7,10 @@ import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.BackupService;
+import dev.preflight.backup.Failures;
+import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.LocalDirectoryStore;
+import dev.preflight.backup.Owner;
 import dev.preflight.backup.Stores;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -62,8 +65,14 @@ import java.util.zip.GZIPInputStream;
  */
 public final class RestoreService {
     public static final String KIND = "restore-test";
+    /** Prefix of scratch redis-server directories in the temporary directory. */
+    public static final String SCRATCH_REDIS_PREFIX = "preflight-redis-restore-";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
     private static final Pattern ERROR = Pattern.compile("(?i)^error\\b|\\berror \\d+");
+    /** A scratch database name: {@code <db>_restore_<stamp>_<owner>} ({@link Owner#dbToken()}). */
+    private static final Pattern SCRATCH = Pattern.compile(".+_restore_\\d{14}_([0-9a-z]+_[0-9a-z]+_[0-9a-f]{6})");
+    /** Made by a version that did not name the owner: whose it is cannot be told. */
+    private static final Pattern LEGACY_SCRATCH = Pattern.compile(".+_restore_\\d{14}");
 
     private final RestorePlan plan;
     private final BackupPlan backups;
@@ -100,6 +109,63 @@ public final class RestoreService {
         public Options(String backup, boolean keep, boolean replace) {
             this(backup, keep, replace, null);
         }
+    }
+
+    /**
+     * Removes what restore tests and backups of processes that are gone left behind: private
+     * temporary directories (an option file holds the staging password), scratch redis directories
+     * and the orphaned redis-server in one, partial copies, and scratch databases on the staging
+     * server named after a dead process of this host. Says each on the progress stream and records
+     * a {@link Leftovers#KIND} entry when anything was removed; work of live processes, and what
+     * {@code --keep} left, is never touched.
+     */
+    public List<Leftovers.Found> cleanLeftovers(String command) {
+        List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+        found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(backups)));
+        found.addAll(scratchDatabases());
+        Leftovers.record(found, ledger, command, this::step);
+        return found;
+    }
+
+    /** Scratch databases on the staging server whose owner (in the name) is a dead process of this host. */
+    private List<Leftovers.Found> scratchDatabases() {
+        List<Leftovers.Found> out = new ArrayList<>();
+        if (plan.target() == null) {
+            return out;
+        }
+        String what = "scratch database";
+        String server = plan.target().host() + ":" + plan.target().port();
+        try (MysqlClient client = new MysqlClient(plan.target(), runner)) {
+            ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+                    + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");
+            if (!r.ok()) {
+                step("cleanup: cannot list the scratch databases on " + server + ": " + secrets.redact(MysqlClient.why(r)));
+                return out;
+            }
+            for (String name : r.stdout().lines().map(String::strip).toList()) {
+                java.util.regex.Matcher m = SCRATCH.matcher(name);
+                if (!m.matches()) {
+                    if (LEGACY_SCRATCH.matcher(name).matches()) {
+                        out.add(new Leftovers.Found(what, server + "/" + name, "", Leftovers.Action.UNKNOWN_OWNER, null));
+                    }
+                    continue;
+                }
+                Owner owner = Owner.parseDbToken(m.group(1)).orElse(null);
+                if (owner == null || owner.state() != Owner.State.GONE) {
+                    continue;
+                }
+                ProcessResult d = client.query(null, "DROP DATABASE IF EXISTS " + MysqlClient.ident(name));
+                out.add(d.ok() ? new Leftovers.Found(what, server + "/" + name, owner.describe(),
+                        Leftovers.Action.REMOVED, "dropped")
+                        : new Leftovers.Found(what, server + "/" + name, owner.describe(), Leftovers.Action.FAILED,
+                        secrets.redact(MysqlClient.why(d))));
+            }
+        } catch (IOException e) {
+            step("cleanup: cannot look for scratch databases on " + server + ": " + Failures.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
     }
 
     /** Restore-tests the plan's sources (or one), each from its newest backup or the one given. */
@@ -200,7 +266,7 @@ public final class RestoreService {
             } catch (java.nio.file.NoSuchFileException e) {
                 bad.add(c.location() + ": missing");
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + secrets.redact(String.valueOf(e.getMessage())));
+                bad.add(c.location() + ": unreadable: " + secrets.redact(Failures.describe(e)));
             }
         }
         checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
@@ -287,7 +353,7 @@ public final class RestoreService {
                     null);
         }
         Instant backupTime = b.time();
-        String db = o.replace() ? plan.target().database() : scratchName(facts.path("database").asText(source));
+        String db = o.replace() ? plan.target().database() : scratchName(facts.path("database").asText(source), o.keep());
         String where = plan.target().host() + ":" + plan.target().port() + "/" + db;
         Map<String, Long> estimates = new TreeMap<>();
         facts.path("table_rows_estimate").fields().forEachRemaining(e -> {
@@ -303,8 +369,14 @@ public final class RestoreService {
         List<String> cleaned = new ArrayList<>();
         MysqlClient client = null;
         try {
-            client = new MysqlClient(plan.target(), runner);
+            client = new MysqlClient(plan.target(), runner, false);
             MysqlClient cl = client;
+            // Registered first, so it runs last: the DROP below needs the option file, also when the
+            // cleanup runs from its shutdown hook on SIGINT/SIGTERM; then the password goes too.
+            cleanup.add(() -> {
+                cl.close();
+                return "";
+            });
             String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlClient.ident(db) + "; CREATE DATABASE "
                     + MysqlClient.ident(db) : "CREATE DATABASE " + MysqlClient.ident(db);
             ProcessResult c = client.query(null, create);
@@ -352,13 +424,20 @@ public final class RestoreService {
                     step(source + ": restored in " + seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
                     checks.addAll(checks(restored));
+                    if (found.tables().isEmpty()) {
+                        checks.add(plan.allowEmpty()
+                                ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
+                                        + " is true")
+                                : Check.warn("empty", db, "the dump has no tables: restoring it proves nothing about "
+                                        + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
+                    }
                     for (HttpCheck h : plan.httpChecks()) {
                         checks.add(http.run(h));
                     }
                 }
             }
         } catch (IOException e) {
-            failure = "restore into " + where + " failed: " + secrets.redact(String.valueOf(e.getMessage()));
+            failure = "restore into " + where + " failed: " + secrets.redact(Failures.describe(e));
             checks.add(Check.fail("restore", db, failure));
         } finally {
             if (o.keep()) {
@@ -367,7 +446,7 @@ public final class RestoreService {
                     cleaned.add("kept " + where + " (--keep)");
                 }
             } else {
-                cleaned.addAll(cleanup.runAll());
+                cleaned.addAll(cleanup.runAll().stream().filter(x -> !x.isEmpty()).toList());
             }
             cleanup.close();
             if (client != null) {
@@ -458,10 +537,14 @@ public final class RestoreService {
         return mismatch;
     }
 
-    /** {@code <database>_restore_<UTC timestamp>}, at most 64 characters of [A-Za-z0-9_]. */
-    private String scratchName(String database) {
+    /**
+     * {@code <database>_restore_<UTC timestamp>_<owner>}, at most 64 characters of [A-Za-z0-9_]; the
+     * owner ({@link Owner#dbToken()}) lets a later run drop it once this process is gone.
+     */
+    private String scratchName(String database, boolean keep) {
         String base = database.replaceAll("[^A-Za-z0-9_]", "_");
-        String suffix = "_restore_" + STAMP.format(clock.instant());
+        // A kept database (--keep) is meant to outlive this process: it names no owner to sweep it.
+        String suffix = "_restore_" + STAMP.format(clock.instant()) + "_" + (keep ? "kept" : Owner.me().dbToken());
         return base.substring(0, Math.min(base.length(), 64 - suffix.length())) + suffix;
     }
 
@@ -516,7 +599,7 @@ public final class RestoreService {
             }
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + secrets.redact(String.valueOf(e.getMessage()))));
+                    + secrets.redact(Failures.describe(e))));
         }
         return out;
     }
@@ -603,8 +686,10 @@ public final class RestoreService {
         List<String> cleaned = new ArrayList<>();
         boolean loaded = false;
         try {
-            Path dir = Files.createTempDirectory("preflight-redis-restore-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            // Named after this process; removed by the cleanup below (also on SIGINT/SIGTERM), or by
+            // a later run's sweep after a SIGKILL.
+            Path dir = dev.preflight.backup.PrivateTemp.create(SCRATCH_REDIS_PREFIX + (o.keep() ? "kept-" : ""), false)
+                    .path();
             cleanup.add(() -> {
                 if (!Files.exists(dir)) {
                     return "";
@@ -651,6 +736,13 @@ public final class RestoreService {
                     checks.add(wantAll == haveAll ? Check.pass("keys", "total", haveAll + " keys in "
                             + have.size() + " database(s), as recorded at backup")
                             : Check.fail("keys", "total", haveAll + " keys loaded, " + wantAll + " recorded at backup"));
+                    if (wantAll == 0 && haveAll == 0) {
+                        checks.add(plan.redis().allowEmpty()
+                                ? Check.pass("empty", source, "the snapshot holds no keys; passed because allow_empty"
+                                        + " is true")
+                                : Check.warn("empty", source, "the snapshot holds no keys: restoring it proves nothing "
+                                        + "(if the cache is meant to be empty, set restore_test.redis.allow_empty: true)"));
+                    }
                     java.util.Set<Integer> dbs = new java.util.TreeSet<>(want.keySet());
                     dbs.addAll(have.keySet());
                     for (int db : dbs) {
@@ -667,7 +759,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "loading " + b.file() + " failed: " + secrets.redact(String.valueOf(e.getMessage()));
+            failure = "loading " + b.file() + " failed: " + secrets.redact(Failures.describe(e));
             checks.add(Check.fail("restore", b.file(), failure));
         } finally {
             if (o.keep() && loaded) {
@@ -712,20 +804,24 @@ public final class RestoreService {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", c.kind());
             m.put("name", c.name());
-            m.put("outcome", c.passed() ? "passed" : "failed");
+            m.put("outcome", c.passed() ? "passed" : c.warning() ? "warning" : "failed");
             m.put("detail", secrets.redact(c.detail()));
             cs.add(m);
         }
         p.put("checks", cs);
         p.put("cleanup", r.cleanup());
         boolean ok = r.passed();
+        // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
         String summary = ok
                 ? r.file() + " restored in " + seconds(r.restoreTime()) + ", " + r.checks().size() + " checks passed"
+                : r.onlyWarnings() ? "WARNING: restore test of " + r.source() + " proves nothing: " + String.join("; ",
+                r.failed().stream().map(Check::detail).toList())
                 : "restore test of " + r.source() + " FAILED: " + (r.failure() != null ? r.failure()
                 : String.join("; ", r.failed().stream().map(c -> c.kind() + " " + c.name()).toList()));
         LedgerEntry e = ledger.append(NewEntry.of(KIND, r.source(), ok ? Outcome.PASSED : Outcome.FAILED,
                 secrets.redact(summary), p));
-        step(r.source() + ": " + (ok ? "passed" : "FAILED") + "; ledger entry " + e.id());
+        step(r.source() + ": " + (ok ? "passed" : r.onlyWarnings() ? "WARNING (recorded as failed)" : "FAILED")
+                + "; ledger entry " + e.id());
         return new RestoreResult(r.source(), r.type(), r.backupId(), r.backupSeq(), r.file(), r.location(),
                 r.restoredTo(), r.restoreTime(), r.bytes(), r.dataBytes(), r.checks(), r.failure(), r.kept(),
                 r.mysql(), r.cleanup(), e.id());

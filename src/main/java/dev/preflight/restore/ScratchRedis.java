@@ -98,7 +98,7 @@ final class ScratchRedis {
                     last = pong.strip();
                 }
             } catch (IOException e) {
-                last = e.getMessage();
+                last = dev.preflight.backup.Failures.describe(e);
             }
             Thread.sleep(20);
         }
@@ -164,7 +164,7 @@ final class ScratchRedis {
             int nl = out.lastIndexOf('\n');
             return "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(nl + 1));
         } catch (RuntimeException e) {
-            return String.valueOf(e.getCause() == null ? e : e.getCause());
+            return dev.preflight.backup.Failures.describe(e.getCause() == null ? e : e.getCause());
         }
     }
 

@@ -52,7 +52,7 @@ class BackupLockIT {
                     """.formatted(db.name, db.name, slow));
 
             // This JVM holds the lock of 'db': the preflight process must refuse with exit 3 and name us.
-            try (dev.preflight.core.HolderLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "db", Instant.now())) {
+            try (dev.preflight.core.ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "db", Instant.now())) {
                 Process p = start("backup", "run", "--source", "db");
                 String out = finish(p);
                 assertThat(p.exitValue()).as(out).isEqualTo(3);

@@ -104,4 +104,61 @@ class BackupPlanParserTest {
                 "backups.sources[2].mysql.database: required field is missing",
                 "backups.sources[2].name_pattern: bad name pattern 'x/{date}'");
     }
+    private List<String> problems(String backups) throws Exception {
+        Files.writeString(dir.resolve("p.yaml"), "version: 1\nproject: {name: x}\nbackups:\n" + backups);
+        try {
+            PlanLoader.load(dir.resolve("p.yaml"), Map.of());
+            return List.of();
+        } catch (PlanException e) {
+            return e.problems().stream().map(PlanProblem::format).toList();
+        }
+    }
+
+    @Test
+    void destinationsThatAreOnePlaceAreRefusedAtTheSecondNamingTheFirst() throws Exception {
+        Files.createDirectories(dir.resolve("disk-a"));
+        Files.createSymbolicLink(dir.resolve("link-to-a"), dir.resolve("disk-a"));
+        String real = dir.toRealPath().toString();
+        assertThat(String.join("\n", problems("""
+                  destinations:
+                    - {name: a, type: local, path: disk-a}
+                    - {name: b, type: local, path: link-to-a}
+                    - {name: c, type: local, path: disk-a/nested}
+                    - {name: d, type: local, path: elsewhere}
+                  sources: [{name: db, type: mysql, mysql: {database: app}}]
+                """))).contains(
+                "p.yaml:6:36: backups.destinations[1].path: destinations 'a' and 'b' are the same directory ("
+                        + real + "/disk-a): one place holds one copy, not two",
+                "p.yaml:7:36: backups.destinations[2].path: destinations 'a' and 'c' are nested directories ("
+                        + real + "/disk-a/nested is inside " + real + "/disk-a)")
+                .doesNotContain("'d'");
+    }
+
+    @Test
+    void bucketsMustDifferInBucketOrPrefixAndNotNest() throws Exception {
+        List<String> got = problems("""
+                  destinations:
+                    - {name: a, type: s3, bucket: b1, prefix: backups}
+                    - {name: b, type: s3, bucket: b1, prefix: /backups/}
+                    - {name: c, type: s3, bucket: b1, prefix: backups/db}
+                    - {name: d, type: s3, bucket: b1, prefix: backups2}
+                    - {name: e, type: s3, bucket: b2, prefix: backups}
+                    - {name: f, type: s3, bucket: b1, prefix: backups, endpoint: "http://minio:9000"}
+                  sources: [{name: db, type: mysql, mysql: {database: app}}]
+                """);
+        assertThat(String.join("\n", got)).contains(
+                "backups.destinations[1].prefix: destinations 'a' and 'b' are the same bucket and prefix (s3://b1/backups/)",
+                "backups.destinations[2].prefix: destinations 'a' and 'c' are nested prefixes of one bucket");
+        assertThat(got).hasSize(2);
+    }
+
+    @Test
+    void anEmptyListOfDestinationsOrSourcesIsAPlanErrorNotACrashLater() throws Exception {
+        assertThat(String.join("\n", problems("""
+                  destinations: []
+                  sources: []
+                """))).contains(
+                "p.yaml:4:17: backups.destinations: no destinations: a backup must be stored somewhere",
+                "p.yaml:5:12: backups.sources: no sources: nothing would be backed up");
+    }
 }

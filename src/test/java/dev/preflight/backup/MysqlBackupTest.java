@@ -193,7 +193,7 @@ class MysqlBackupTest {
     @Test
     void aSecondConcurrentBackupOfTheSameSourceExitsThreeNamingTheHolder() throws Exception {
         plan("none", null);
-        try (dev.preflight.core.HolderLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
+        try (dev.preflight.core.ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
                 Instant.parse("2026-01-05T01:29:00Z"))) {
             CliRun r = cli.run("backup", "run");
             assertThat(r.code()).isEqualTo(3);

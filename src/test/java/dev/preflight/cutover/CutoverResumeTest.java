@@ -68,8 +68,8 @@ class CutoverResumeTest {
 
             CliRun second = cli.run("cutover", "start");
             assertThat(second.code()).isEqualTo(3);
-            assertThat(second.err()).contains("another cutover of staging is running: pid " + child.pid(),
-                    "preflight cutover start since");
+            assertThat(second.err()).containsPattern("another cutover of staging is running: \\S+@\\S+ pid "
+                    + child.pid() + " since \\S+ \\(preflight cutover start\\)");
         } finally {
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -113,8 +113,10 @@ class MysqlRestoreTest {
         CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isZero();
+        // <db>_restore_<stamp>_<owner: this JVM's pid, start time and host tag>.
         String scratch = db + "_restore_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
-                .withZone(java.time.ZoneOffset.UTC).format(cli.clock.instant());
+                .withZone(java.time.ZoneOffset.UTC).format(cli.clock.instant()) + "_"
+                + dev.preflight.backup.Owner.me().dbToken();
         assertThat(r.out()).contains("PASSED  academy-db  backup " + backupId.substring(0, 8),
                 "-> 127.0.0.1:3306/" + scratch,
                 "ok    artifact onprem:", "as recorded",

@@ -68,6 +68,11 @@ class RestoreInterruptIT {
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
             assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+            // The option file with the staging password went too (after the drop that needed it).
+            try (java.util.stream.Stream<Path> tmp = Files.list(dev.preflight.backup.Leftovers.tmp())) {
+                assertThat(tmp.map(f -> f.getFileName().toString()))
+                        .noneMatch(n -> n.startsWith("preflight-restore-" + p.pid() + "-"));
+            }
             // The ledger says the restore test was begun and not finished.
             try (dev.preflight.ledger.Ledger ledger = dev.preflight.ledger.Ledgers.open(null, dir,
                     dev.preflight.core.Secrets.none(), "test", java.time.Clock.systemUTC())) {
