@@ -71,6 +71,7 @@ class ReleaseInstallIT {
         ProcessResult r = host(Duration.ofMinutes(20), ROOT.resolve("scripts/release").toString(),
                 "--no-package", "--out", out.toString());
         assertThat(r.exitCode()).as("scripts/release:%n%s", r.stderr()).isZero();
+        System.out.println(r.stderr()); // the steps with their times, in the failsafe report
         try (JarFile jar = new JarFile(ROOT.resolve("target/preflight.jar").toFile())) {
             version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
         }
