@@ -196,10 +196,13 @@ class ReleaseInstallIT {
         assertThat(audit.exitCode()).as(audit.stdout() + audit.stderr()).isZero();
         assertThat(audit.stderr()).doesNotContain("SEVERE");
 
-        // Completion for bash (and zsh through bashcompinit) registers the command.
-        ProcessResult complete = host("bash", "-c", "source \"$1\" && complete -p preflight", "bash",
-                tree.resolve("completion/preflight.bash").toString());
-        assertThat(complete.stdout()).contains("preflight");
+        // Completion for bash (and zsh through bashcompinit): registered, and 'preflight au<TAB>' offers audit.
+        ProcessResult complete = host("bash", "-c", "source \"$1\" && complete -p preflight"
+                + " && COMP_WORDS=(preflight au) COMP_CWORD=1 COMP_LINE='preflight au' COMP_POINT=12"
+                + " && $(complete -p preflight | sed -E 's/.* -F ([^ ]+) .*/\\1/') && echo \"offered: ${COMPREPLY[*]}\"",
+                "bash", tree.resolve("completion/preflight.bash").toString());
+        assertThat(complete.exitCode()).as(complete.stderr()).isZero();
+        assertThat(complete.stdout()).contains("offered: audit");
     }
 
     @Test
