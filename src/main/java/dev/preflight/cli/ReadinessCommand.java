@@ -39,7 +39,7 @@ public final class ReadinessCommand extends BaseCommand {
     public Integer call() {
         Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
         Plan plan = loadPlan();
-        try (Ledger ledger = openLedger(plan)) {
+        try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
             Readiness r = assess(plan, ledger);
             emit(render(plan, ledger, r, format));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
@@ -79,7 +79,7 @@ public final class ReadinessCommand extends BaseCommand {
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
-            try (Ledger ledger = openLedger(plan)) {
+            try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
                 Readiness r = new RunService(Runbook.readiness(), "readiness", REQUIRED)
                         .run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
                 if (!r.go()) {
