@@ -27,6 +27,11 @@ class LedgerProcessIT {
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+    @org.junit.jupiter.api.BeforeEach
+    void plan() throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: durable}\n");
+    }
+
     private record Out(int code, String out, String err) {
     }
 
