@@ -280,4 +280,46 @@ class LedgerTest {
             assertThat(l.verify().entries()).isEqualTo(1);
         }
     }
+
+    @Test
+    void aPostgresWriterRoleWithInsertAndSelectOnlyAppendsButCannotChangeRows() throws Exception {
+        String url = url("postgresql");
+        try (Ledger l = open(url, Secrets.none())) { // the owner migrates
+            fill(l, 2);
+        }
+        String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+        String role = "preflight_writer_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        // The grants the README gives for writers.
+        try {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("CREATE ROLE " + role + " LOGIN");
+                st.execute("GRANT CONNECT ON DATABASE " + db + " TO " + role);
+                st.execute("GRANT USAGE ON SCHEMA public TO " + role);
+                st.execute("GRANT SELECT, INSERT ON ledger_entries, ledger_attachments TO " + role);
+                st.execute("GRANT SELECT ON ledger_schema_history TO " + role);
+            }
+            String writer = url.replace("user=postgres", "user=" + role);
+            try (Ledger l = open(writer, Secrets.none())) {
+                l.append(NewEntry.of("audit", "as-writer", Outcome.PASSED, "appended by the writer role", Map.of())
+                        .withAttachments(List.of(new NewEntry.Attachment("w.txt", "text/plain", "w".getBytes()))));
+                assertThat(l.verify().entries()).isEqualTo(3);
+            }
+            for (String edit : List.of("UPDATE ledger_entries SET summary = 'x'", "DELETE FROM ledger_entries",
+                    "TRUNCATE ledger_entries", "DROP TRIGGER ledger_entries_append_only ON ledger_entries",
+                    "UPDATE ledger_attachments SET content = content")) {
+                try (Connection c = DriverManager.getConnection(writer); Statement st = c.createStatement()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute(edit)).as(edit)
+                            .isInstanceOf(java.sql.SQLException.class).hasMessageMatching("(?s).*(permission denied|must be owner).*");
+                }
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY " + role);
+            }
+            try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement st = c.createStatement()) {
+                st.execute("REVOKE ALL ON DATABASE " + db + " FROM " + role);
+                st.execute("DROP ROLE " + role);
+            }
+        }
+    }
 }
