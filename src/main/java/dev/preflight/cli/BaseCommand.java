@@ -3,7 +3,9 @@ package dev.preflight.cli;
 import dev.preflight.core.AtomicFiles;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
+import dev.preflight.ledger.HeadKey;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
@@ -67,8 +69,18 @@ public abstract class BaseCommand implements Callable<Integer> {
         return plan;
     }
 
-    /** Opens the ledger named by {@code --ledger}, else the plan's, else the embedded default. */
+    /** Opens the ledger named by {@code --ledger}, else the plan's, else the embedded default, to append (may create it). */
     protected Ledger openLedger(Plan plan) {
+        return openLedger(plan, LedgerAccess.CREATE);
+    }
+
+    /**
+     * Opens the ledger for what the command needs: {@link LedgerAccess#READ} (verify, log, export:
+     * read-only, never creates), {@link LedgerAccess#APPEND} (readiness, risks: appends, never
+     * creates), {@link LedgerAccess#CREATE} (commands that record evidence; a new ledger is announced
+     * on stderr). The head-signing key comes from {@code PREFLIGHT_LEDGER_KEY} (see {@link HeadKey}).
+     */
+    protected Ledger openLedger(Plan plan, LedgerAccess access) {
         String url = global().ledger;
         if ((url == null || url.isBlank()) && plan.ledger() != null && plan.ledger().url() != null) {
             url = plan.ledger().url().value();
@@ -76,10 +88,19 @@ public abstract class BaseCommand implements Callable<Integer> {
         if (url != null && url.isBlank()) {
             url = null;
         }
-        Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock());
+        Ledgers.Options options = new Ledgers.Options(access, headKey(), notice -> {
+            ctx.err().println("preflight: " + notice);
+            ctx.err().flush();
+        });
+        Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock(), options);
         // Name the command as typed, without the root: "backup run", "restore-test".
         String command = spec.qualifiedName().replaceFirst("^\\S+\\s*", "");
         return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock());
+    }
+
+    /** The key that signs (or checks) ledger heads, from the environment; empty when none is configured. */
+    protected java.util.Optional<HeadKey> headKey() {
+        return HeadKey.fromEnv(ctx.env(), ctx.cwd());
     }
 
     /** The requested format, refused with exit 2 unless this command supports it. */

@@ -25,10 +25,11 @@ public final class CdsTraining {
         String plan = root.resolve("examples/academy/preflight.yaml").toString();
         String ledger = "sqlite:" + scratch.resolve("ledger.db");
         List<List<String>> runs = List.of(
-                List.of("--plan", plan, "--ledger", ledger, "--format", "json", "risks"),
-                List.of("--plan", plan, "validate"),
+                // The audits first: they create the ledger, which risks and readiness never do.
                 List.of("--ledger", ledger, "audit", "--local", "--require", "node=20", "--require", "redis-server=7"),
                 List.of("--ledger", ledger, "--format", "json", "audit", "--local", "--require", "git=2"),
+                List.of("--plan", plan, "--ledger", ledger, "--format", "json", "risks"),
+                List.of("--plan", plan, "validate"),
                 List.of("--plan", plan, "--ledger", ledger, "readiness"),
                 List.of("--plan", plan, "--ledger", ledger, "ledger", "verify"));
         List<Integer> codes = new java.util.ArrayList<>();

@@ -1,10 +1,13 @@
 package dev.preflight.cli;
 
+import dev.preflight.ledger.HeadKey;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.VerifyResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,8 +92,23 @@ final class InterruptRecorder implements Ledger {
     }
 
     @Override
+    public Verification check(LedgerHead expected) {
+        return ledger.check(expected);
+    }
+
+    @Override
     public Optional<InputStream> openAttachment(String name) throws IOException {
         return ledger.openAttachment(name);
+    }
+
+    @Override
+    public List<String> attachmentNames() {
+        return ledger.attachmentNames();
+    }
+
+    @Override
+    public Optional<HeadKey> headKey() {
+        return ledger.headKey();
     }
 
     @Override

@@ -4,6 +4,9 @@ import dev.preflight.core.ExitCode;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerAccess;
+import dev.preflight.ledger.LedgerHead;
+import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.LedgerBundles;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -53,7 +56,7 @@ public final class LedgerCommand implements Runnable {
             Format format = format(Format.TEXT, Format.JSON);
             Plan plan = loadPlan();
             Instant from = since == null ? null : parseSince(since, ctx().clock().instant());
-            try (Ledger ledger = openLedger(plan)) {
+            try (Ledger ledger = openLedger(plan, LedgerAccess.READ)) {
                 List<LedgerEntry> entries = new ArrayList<>(
                         ledger.query(new LedgerQuery(kind, null, from, limit, limit > 0)));
                 if (limit > 0) {
@@ -68,7 +71,8 @@ public final class LedgerCommand implements Runnable {
                                 e.outcome().label(), e.kind(), e.subject(), e.summary()));
                     }
                     sb.append(entries.size()).append(" entr").append(entries.size() == 1 ? "y" : "ies")
-                            .append(" in ").append(ledger.describe()).append('\n');
+                            .append(" in ").append(ledger.describe()).append(", head ").append(ledger.currentHead())
+                            .append('\n');
                     emit(sb.toString());
                 }
             }
@@ -76,33 +80,42 @@ public final class LedgerCommand implements Runnable {
         }
     }
 
-    /** {@code ledger verify}: recompute the chain (or a bundle's, offline). */
+    /** {@code ledger verify}: recompute the chain (or a bundle's, offline) and compare it with the heads kept outside it. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Recompute the hash chain; names the first bad entry and exits 1 if it was tampered with.")
+            description = {"Recompute the hash chain and compare it with the head file kept beside the ledger (and a",
+                "head kept elsewhere: --expect-head); names the first bad entry, or what is missing, and exits 1 if",
+                "anything was tampered with. With PREFLIGHT_LEDGER_KEY / PREFLIGHT_LEDGER_PUBLIC_KEY set, signed heads",
+                "are checked too."})
     public static final class Verify extends BaseCommand {
         @Option(names = "--bundle", paramLabel = "FILE.zip",
                 description = "Verify an exported bundle offline instead of the live ledger.")
         Path bundle;
 
+        @Option(names = "--expect-head", paramLabel = "SEQ:HASH",
+                description = "A head kept elsewhere (a ticket, a CI artifact, a report): the ledger must still contain it.")
+        String expectHead;
+
         @Override
         public Integer call() {
             Format format = format(Format.TEXT, Format.JSON);
-            VerifyResult result;
+            LedgerHead expected = expectHead == null ? null : LedgerHead.parse(expectHead, "--expect-head");
+            Verification v;
             String where;
             if (bundle != null) {
                 Path zip = ctx().cwd().resolve(bundle.toString());
                 if (!Files.isRegularFile(zip)) {
                     throw PreflightException.usage("bundle not found: " + zip, "give the path of a file from 'ledger export'");
                 }
-                result = LedgerBundles.verify(zip);
+                v = LedgerBundles.check(zip, expected, headKey());
                 where = zip.toString();
             } else {
                 Plan plan = loadPlan();
-                try (Ledger ledger = openLedger(plan)) {
-                    result = ledger.verify();
+                try (Ledger ledger = openLedger(plan, LedgerAccess.READ)) {
+                    v = ledger.check(expected);
                     where = ledger.describe();
                 }
             }
+            VerifyResult result = v.result();
             if (format == Format.JSON) {
                 Map<String, Object> doc = new LinkedHashMap<>();
                 doc.put("ledger", where);
@@ -110,16 +123,32 @@ public final class LedgerCommand implements Runnable {
                 doc.put("entries", result.entries());
                 if (result instanceof VerifyResult.Intact i) {
                     doc.put("head", i.headHash());
+                    doc.put("head_seq", i.entries());
+                    doc.put("expect_head", i.entries() + ":" + i.headHash());
                 } else if (result instanceof VerifyResult.Broken b) {
                     doc.put("first_bad_seq", b.firstBadSeq());
                     doc.put("reason", b.reason());
                 }
+                doc.put("witnesses", v.witnesses());
                 emit(Json.pretty(doc));
-            } else if (result instanceof VerifyResult.Intact i) {
-                emit(style().ok("INTACT") + ": " + i.entries() + " entries, head " + i.headHash() + " (" + where + ")\n");
-            } else if (result instanceof VerifyResult.Broken b) {
-                emit(style().bad("BROKEN") + ": chain breaks at entry #" + b.firstBadSeq() + ": " + b.reason()
-                        + " (" + b.entries() + " entries read from " + where + ")\n");
+            } else {
+                StringBuilder sb = new StringBuilder();
+                if (result instanceof VerifyResult.Intact i) {
+                    sb.append(style().ok("INTACT")).append(": ").append(i.entries()).append(" entries, head ")
+                            .append(i.headHash()).append(" (").append(where).append(")\n");
+                } else if (result instanceof VerifyResult.Broken b) {
+                    sb.append(style().bad("BROKEN")).append(": ").append(b.reason()).append(" (")
+                            .append(b.firstBadSeq() > 0 ? "first bad entry #" + b.firstBadSeq() + "; " : "")
+                            .append(b.entries()).append(" entries read from ").append(where).append(")\n");
+                }
+                for (String w : v.witnesses()) {
+                    sb.append("  ").append(w).append('\n');
+                }
+                if (result instanceof VerifyResult.Intact i) {
+                    sb.append("  keep this head to check later: preflight ledger verify --expect-head ")
+                            .append(i.entries()).append(':').append(i.headHash()).append('\n');
+                }
+                emit(sb.toString());
             }
             return result.intact() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
@@ -127,21 +156,63 @@ public final class LedgerCommand implements Runnable {
 
     /** {@code ledger export --out FILE.zip}: entries, manifest and artifacts in one verifiable bundle. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write the entries, a manifest with every file's SHA-256, and the stored artifacts to a zip.")
+            description = {"Write the entries, a manifest with every file's SHA-256 and the head (signed with",
+                "PREFLIGHT_LEDGER_KEY when set), and every stored artifact to a zip. An existing file is replaced",
+                "only with --force; the plan and the ledger's own files never are."})
     public static final class Export extends BaseCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Bundle to write.")
         Path out;
+
+        @Option(names = "--force", description = "Replace FILE.zip if it exists.")
+        boolean force;
 
         @Override
         public Integer call() {
             format(Format.TEXT);
             Plan plan = loadPlan();
-            Path zip = ctx().cwd().resolve(out.toString());
-            try (Ledger ledger = openLedger(plan)) {
+            Path zip = ctx().cwd().resolve(out.toString()).toAbsolutePath().normalize();
+            if (Files.isDirectory(zip)) {
+                throw PreflightException.usage("--out " + zip + " is a directory", "give the path of the zip to write");
+            }
+            try (Ledger ledger = openLedger(plan, LedgerAccess.READ)) {
+                refuseOwnFiles(zip, plan, ledger);
+                if (Files.exists(zip, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
+                    throw PreflightException.usage("--out " + zip + " already exists", "give --force to replace it");
+                }
                 var summary = LedgerBundles.export(ledger, zip);
                 emit("exported " + summary + " to " + zip + "\n");
             }
             return ExitCode.OK.code();
+        }
+
+        /** The plan, the ledger and the files beside it (journal, head file, lock) are never a bundle's target. */
+        private void refuseOwnFiles(Path zip, Plan plan, Ledger ledger) {
+            Path target = real(zip);
+            List<Path> own = new ArrayList<>(List.of(real(planPath())));
+            Path db = Path.of(ledger.describe()).isAbsolute() && !ledger.describe().startsWith("jdbc:")
+                    ? real(Path.of(ledger.describe())) : null;
+            boolean besideLedger = db != null && target.getParent() != null && target.getParent().equals(db.getParent())
+                    && target.getFileName().toString().startsWith(db.getFileName().toString());
+            boolean headFile = target.getParent() != null && target.getParent().getFileName() != null
+                    && target.getParent().getFileName().toString().equals("ledger-heads");
+            if (own.contains(target) || besideLedger || headFile) {
+                throw PreflightException.usage("refusing to overwrite " + zip + ": it is the plan or part of the ledger",
+                        "write the bundle somewhere else");
+            }
+        }
+
+        /** The path with symbolic links of its existing part resolved, so a link cannot disguise a target. */
+        private static Path real(Path p) {
+            Path abs = p.toAbsolutePath().normalize();
+            try {
+                if (Files.exists(abs)) {
+                    return abs.toRealPath();
+                }
+                Path parent = abs.getParent();
+                return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
+            } catch (java.io.IOException e) {
+                return abs;
+            }
         }
     }
 

@@ -35,7 +35,7 @@ public final class ReadinessCommand extends BaseCommand {
     public Integer call() {
         Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
         Plan plan = loadPlan();
-        try (Ledger ledger = openLedger(plan)) {
+        try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
             Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
             emit(render(plan, ledger, r, format));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
@@ -71,7 +71,7 @@ public final class ReadinessCommand extends BaseCommand {
             if (by.isBlank() || role.isBlank()) {
                 throw dev.preflight.core.PreflightException.usage("--by and --role must not be blank", null);
             }
-            try (Ledger ledger = openLedger(plan)) {
+            try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
                 // This signer's earlier sign-offs are replaced by this one; everyone else's still count.
                 Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
                         new String[] {by, role});

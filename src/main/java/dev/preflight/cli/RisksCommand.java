@@ -27,7 +27,7 @@ public final class RisksCommand extends BaseCommand {
         Plan plan = loadPlan();
         RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
-        try (Ledger ledger = openLedger(plan)) {
+        try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
             List<RiskResult> results = new RiskService(ledger, ctx().clock()).assess(risks);
             RiskSection.record(new RunContext(plan, ledger, ctx().clock(), ctx().err()), results);
             emit(RiskReports.render(results, format, style()));

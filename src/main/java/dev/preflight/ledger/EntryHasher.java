@@ -68,6 +68,17 @@ public final class EntryHasher {
         private String prev = GENESIS;
         private long count;
         private VerifyResult.Broken broken;
+        private final java.util.Map<Long, String> watched = new java.util.HashMap<>();
+
+        /** Asks to remember the hash of entry {@code seq} when it passes (for comparing witnessed heads). */
+        public void watch(long seq) {
+            watched.put(seq, seq == 0 ? GENESIS : null);
+        }
+
+        /** The hash of a watched entry that passed, or null. */
+        public String hashAt(long seq) {
+            return watched.get(seq);
+        }
 
         /** Feeds the next entry; returns false once the chain is broken (later entries are ignored). */
         public boolean accept(LedgerEntry e) {
@@ -89,6 +100,9 @@ public final class EntryHasher {
             }
             expectedSeq = e.seq() + 1;
             prev = e.hash();
+            if (broken == null && watched.containsKey(e.seq())) {
+                watched.put(e.seq(), e.hash());
+            }
             return broken == null;
         }
 

@@ -7,7 +7,10 @@ import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,18 +23,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 
 /**
  * The ledger over JDBC, for SQLite (embedded default) and PostgreSQL (shared). Appends take the
- * store's write lock before reading the head, so concurrent processes serialise and the chain never
- * forks: SQLite {@code BEGIN IMMEDIATE} with a busy timeout, PostgreSQL
- * {@code pg_advisory_xact_lock}. The primary key on {@code seq} is a second guard. Thread-safe:
- * every public method holds this instance's monitor.
+ * ledger's lock file on this machine and then the store's write lock before reading the head, so
+ * concurrent processes serialise and the chain never forks: SQLite {@code BEGIN IMMEDIATE} with a
+ * busy timeout, PostgreSQL {@code pg_advisory_xact_lock}. The primary key on {@code seq} is a
+ * second guard. After each commit the {@link HeadWitness} outside the store is replaced, unless it
+ * disagrees with the store (then it is kept as the evidence it is). Thread-safe: every public
+ * method holds this instance's monitor.
  */
 public final class JdbcLedger implements Ledger {
     /** Which SQL dialect the connection speaks. */
     public enum Dialect { SQLITE, POSTGRESQL }
+
+    /** The newest schema version this build ships (the highest {@code V<n>} under {@code db/migration}); a test keeps them equal. */
+    static final int SCHEMA_VERSION = 2;
 
     private static final long PG_LOCK_KEY = 0x5052454c4947L; // arbitrary constant: "PRELIG"
     private static final TypeReference<List<Artifact>> ARTIFACTS = new TypeReference<>() {
@@ -43,63 +52,51 @@ public final class JdbcLedger implements Ledger {
     private final String actor;
     private final Clock clock;
     private final String description;
+    private final HeadWitness witness;
+    private final boolean readOnly;
+    /** The head this instance last wrote, so its own signature is not checked again on the next append. */
+    private HeadWitness.Recorded lastWritten;
 
-    JdbcLedger(Connection conn, Dialect dialect, Secrets secrets, String actor, Clock clock, String description) {
+    JdbcLedger(Connection conn, Dialect dialect, Secrets secrets, String actor, Clock clock, String description,
+               HeadWitness witness, boolean readOnly) {
         this.conn = conn;
         this.dialect = dialect;
         this.secrets = secrets;
         this.actor = actor;
         this.clock = clock;
         this.description = secrets.redact(description);
+        this.witness = witness;
+        this.readOnly = readOnly;
     }
 
     /**
-     * Brings the schema to the current version with Flyway (history table {@code ledger_schema_history}).
-     * PostgreSQL migrations take Flyway's advisory lock; SQLite ones take none, so
-     * {@link Ledgers} holds a file lock around this for SQLite.
-     */
-    static void migrate(String jdbcUrl, Dialect dialect) {
-        if (current(jdbcUrl)) {
-            return;
-        }
-        org.flywaydb.core.Flyway.configure(JdbcLedger.class.getClassLoader())
-                .dataSource(jdbcUrl, null, null)
-                .locations("classpath:db/migration/" + (dialect == Dialect.SQLITE ? "sqlite" : "postgresql"))
-                .table("ledger_schema_history")
-                .baselineOnMigrate(false)
-                .cleanDisabled(true)
-                .load()
-                .migrate();
-    }
-
-    /** The newest schema version this build ships (the highest {@code V<n>} under {@code db/migration}); a test keeps them equal. */
-    static final int SCHEMA_VERSION = 1;
-
-    /**
-     * True when the history table already records {@link #SCHEMA_VERSION} as applied. Starting
-     * Flyway costs more than most commands' own work (hundreds of classes loaded), so an
-     * up-to-date ledger skips it; anything else (new file, older schema, unreadable history) goes
-     * through Flyway, which also validates.
+     * True when the schema at {@code jdbcUrl} is at {@link #SCHEMA_VERSION}; opens SQLite read-only,
+     * so asking never creates a file.
      */
     static boolean current(String jdbcUrl) {
-        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
-             java.sql.Statement st = c.createStatement();
-             java.sql.ResultSet rs = st.executeQuery("SELECT version FROM ledger_schema_history WHERE success")) {
-            int max = 0;
-            while (rs.next()) {
-                String v = rs.getString(1);
-                if (v != null && v.matches("\\d+")) {
-                    max = Math.max(max, Integer.parseInt(v));
-                }
-            }
-            return max == SCHEMA_VERSION;
-        } catch (SQLException | NumberFormatException e) {
+        Properties p = new Properties();
+        if (jdbcUrl.startsWith("jdbc:sqlite:")) {
+            org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+            cfg.setReadOnly(true);
+            p = cfg.toProperties();
+        }
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, p)) {
+            return Ledgers.current(c);
+        } catch (SQLException e) {
             return false;
         }
     }
 
+    /** The witness outside the store (the head file). */
+    public HeadWitness witness() {
+        return witness;
+    }
+
     @Override
     public synchronized LedgerEntry append(NewEntry entry) {
+        if (readOnly) {
+            throw new IllegalStateException("the ledger at " + description + " was opened read-only");
+        }
         String payload = secrets.redact(Json.canonical(entry.payload() == null ? Map.of() : entry.payload()));
         String subject = secrets.redact(entry.subject());
         String summary = secrets.redact(entry.summary());
@@ -108,69 +105,124 @@ public final class JdbcLedger implements Ledger {
             byte[] c = a.content();
             artifacts.add(new Artifact("ledger:" + a.name(), c.length, Hashing.sha256Hex(c)));
         }
-        try {
-            conn.setAutoCommit(false);
+        LedgerEntry stored;
+        boolean witnessAgrees;
+        HeadWitness.State before;
+        Path tmp;
+        try (LedgerLock ignored = LedgerLock.acquire(witness.lockFile())) {
+            before = witness.read();
+            // Created before the commit: a directory we cannot write fails the append before anything is stored.
+            tmp = witness.prepare();
             try {
-                if (dialect == Dialect.POSTGRESQL) {
-                    try (PreparedStatement lock = conn.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                        lock.setLong(1, PG_LOCK_KEY);
-                        lock.execute();
+                conn.setAutoCommit(false);
+                try {
+                    if (dialect == Dialect.POSTGRESQL) {
+                        try (PreparedStatement lock = conn.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                            lock.setLong(1, PG_LOCK_KEY);
+                            lock.execute();
+                        }
                     }
-                }
-                long seq = 1;
-                String prev = EntryHasher.GENESIS;
-                try (Statement st = conn.createStatement();
-                     ResultSet rs = st.executeQuery("SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        seq = rs.getLong(1) + 1;
-                        prev = rs.getString(2);
+                    long seq = 1;
+                    String prev = EntryHasher.GENESIS;
+                    try (Statement st = conn.createStatement();
+                         ResultSet rs = st.executeQuery("SELECT seq, hash FROM ledger_entries ORDER BY seq DESC LIMIT 1")) {
+                        if (rs.next()) {
+                            seq = rs.getLong(1) + 1;
+                            prev = rs.getString(2);
+                        }
                     }
-                }
-                Instant time = EntryHasher.normalize(clock.instant());
-                String id = UUID.randomUUID().toString();
-                String hash = EntryHasher.hash(seq, id, time, actor, entry.kind(), subject, entry.outcome(), summary,
-                        payload, artifacts, prev);
-                try (PreparedStatement ins = conn.prepareStatement("INSERT INTO ledger_entries (seq, id, time, actor, "
-                        + "kind, subject, outcome, summary, payload, artifacts, prev_hash, hash) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                    ins.setLong(1, seq);
-                    ins.setString(2, id);
-                    ins.setString(3, time.toString());
-                    ins.setString(4, actor);
-                    ins.setString(5, entry.kind());
-                    ins.setString(6, subject);
-                    ins.setString(7, entry.outcome().label());
-                    ins.setString(8, summary);
-                    ins.setString(9, payload);
-                    ins.setString(10, Json.canonical(artifacts));
-                    ins.setString(11, prev);
-                    ins.setString(12, hash);
-                    ins.executeUpdate();
-                }
-                for (NewEntry.Attachment a : entry.attachments()) {
-                    byte[] c = a.content();
-                    try (PreparedStatement ins = conn.prepareStatement(
-                            "INSERT INTO ledger_attachments (name, media_type, sha256, size, content) VALUES (?,?,?,?,?)")) {
-                        ins.setString(1, a.name());
-                        ins.setString(2, a.mediaType());
-                        ins.setString(3, Hashing.sha256Hex(c));
-                        ins.setLong(4, c.length);
-                        ins.setBytes(5, c);
+                    witnessAgrees = agrees(before, new LedgerHead(seq - 1, prev));
+                    Instant time = EntryHasher.normalize(clock.instant());
+                    String id = UUID.randomUUID().toString();
+                    String hash = EntryHasher.hash(seq, id, time, actor, entry.kind(), subject, entry.outcome(), summary,
+                            payload, artifacts, prev);
+                    try (PreparedStatement ins = conn.prepareStatement("INSERT INTO ledger_entries (seq, id, time, actor, "
+                            + "kind, subject, outcome, summary, payload, artifacts, prev_hash, hash) "
+                            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                        ins.setLong(1, seq);
+                        ins.setString(2, id);
+                        ins.setString(3, time.toString());
+                        ins.setString(4, actor);
+                        ins.setString(5, entry.kind());
+                        ins.setString(6, subject);
+                        ins.setString(7, entry.outcome().label());
+                        ins.setString(8, summary);
+                        ins.setString(9, payload);
+                        ins.setString(10, Json.canonical(artifacts));
+                        ins.setString(11, prev);
+                        ins.setString(12, hash);
                         ins.executeUpdate();
                     }
+                    for (NewEntry.Attachment a : entry.attachments()) {
+                        byte[] c = a.content();
+                        try (PreparedStatement ins = conn.prepareStatement(
+                                "INSERT INTO ledger_attachments (name, media_type, sha256, size, content) VALUES (?,?,?,?,?)")) {
+                            ins.setString(1, a.name());
+                            ins.setString(2, a.mediaType());
+                            ins.setString(3, Hashing.sha256Hex(c));
+                            ins.setLong(4, c.length);
+                            ins.setBytes(5, c);
+                            ins.executeUpdate();
+                        }
+                    }
+                    conn.commit();
+                    stored = new LedgerEntry(seq, id, time, actor, entry.kind(), subject, entry.outcome(), summary,
+                            payload, artifacts, prev, hash);
+                } catch (SQLException | RuntimeException e) {
+                    conn.rollback();
+                    throw e;
+                } finally {
+                    conn.setAutoCommit(true);
                 }
-                conn.commit();
-                return new LedgerEntry(seq, id, time, actor, entry.kind(), subject, entry.outcome(), summary, payload,
-                        artifacts, prev, hash);
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
+                if (witnessAgrees && witness.mayReplace(before)) {
+                    try {
+                        lastWritten = witness.commit(tmp, LedgerHead.of(stored), stored.time());
+                    } catch (IOException e) {
+                        throw new PreflightException(ExitCode.UNEXPECTED_STATE, "entry #" + stored.seq()
+                                + " was recorded in the ledger at " + description + ", but its head file "
+                                + witness.file() + " could not be replaced: " + Ledgers.ioCause(e),
+                                "run 'preflight ledger verify' (it brings a lagging head file up to date)", e);
+                    }
+                }
+                // A witness that disagrees with the store is kept as it is: it is the evidence of what was lost.
+                return stored;
             } finally {
-                conn.setAutoCommit(true);
+                Files.deleteIfExists(tmp);
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
-                    + ": " + secrets.redact(e.getMessage()), "is another process holding the ledger lock?", e);
+                    + ": " + secrets.redact(String.valueOf(e.getMessage()).lines().findFirst().orElse("")),
+                    "is another process holding the ledger lock?", e);
+        } catch (IOException e) {
+            throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
+                    + ": cannot write its head file beside it: " + Ledgers.ioCause(e), null, e);
+        }
+    }
+
+    /** Whether the head file agrees with the store's tip as read inside the append's transaction. */
+    private boolean agrees(HeadWitness.State before, LedgerHead tip) throws SQLException {
+        if (before instanceof HeadWitness.Absent) {
+            return true;
+        }
+        if (!(before instanceof HeadWitness.Recorded r) || r.head().seq() > tip.seq()) {
+            return false;
+        }
+        String stored = r.head().seq() == tip.seq() ? tip.hash() : hashAt(r.head().seq());
+        if (!r.head().hash().equals(stored)) {
+            return false;
+        }
+        return r.equals(lastWritten) || witness.signatureProblem(r).isEmpty();
+    }
+
+    private String hashAt(long seq) throws SQLException {
+        if (seq == 0) {
+            return EntryHasher.GENESIS;
+        }
+        try (PreparedStatement ps = conn.prepareStatement("SELECT hash FROM ledger_entries WHERE seq = ?")) {
+            ps.setLong(1, seq);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
@@ -232,8 +284,93 @@ public final class JdbcLedger implements Ledger {
     }
 
     @Override
-    public synchronized VerifyResult verify() {
+    public VerifyResult verify() {
+        return check(null).result();
+    }
+
+    @Override
+    public synchronized Verification check(LedgerHead expected) {
+        List<String> notes = new ArrayList<>();
+        // The head file first, the chain after: an append in between only makes the chain longer
+        // than the head read, never shorter.
+        HeadWitness.State w = witness.read();
         EntryHasher.ChainCheck check = new EntryHasher.ChainCheck();
+        if (w instanceof HeadWitness.Recorded r) {
+            check.watch(r.head().seq());
+        }
+        if (expected != null) {
+            check.watch(expected.seq());
+        }
+        VerifyResult chain = chain(check);
+        if (!(chain instanceof VerifyResult.Intact intact)) {
+            return new Verification(chain, notes);
+        }
+        long n = intact.entries();
+        if (w instanceof HeadWitness.Absent) {
+            notes.add("no head file yet (" + witness.file() + "): nothing outside the store vouches for the newest entries");
+        } else if (w instanceof HeadWitness.Unreadable u) {
+            return new Verification(new VerifyResult.Broken(n, n + 1, "the head file " + witness.file()
+                    + " cannot be read: " + u.why()), notes);
+        } else if (w instanceof HeadWitness.Recorded r) {
+            Optional<VerifyResult.Broken> b = HeadWitness.compare(r.head(), "head file", n, check::hashAt);
+            if (b.isPresent()) {
+                return new Verification(b.get(), notes);
+            }
+            Optional<String> sig = witness.signatureProblem(r);
+            if (sig.isPresent()) {
+                return new Verification(new VerifyResult.Broken(n, r.head().seq(), sig.get()), notes);
+            }
+            notes.add("head file " + witness.file() + " records seq " + r.head().seq() + ": agrees"
+                    + (r.head().seq() < n ? " (it lags by " + (n - r.head().seq()) + ")" : "")
+                    + (witness.key().isPresent() ? ", signature verified" : r.signature() != null
+                    ? " (signed; no key configured to check the signature)" : ""));
+        }
+        if (expected != null) {
+            Optional<VerifyResult.Broken> b = HeadWitness.compare(expected, "--expect-head", n, check::hashAt);
+            if (b.isPresent()) {
+                return new Verification(b.get(), notes);
+            }
+            notes.add("--expect-head " + expected.seq() + ":" + HeadWitness.shortHash(expected.hash()) + ": agrees");
+        }
+        catchUp(w, intact);
+        return new Verification(intact, notes);
+    }
+
+    /**
+     * Brings a missing or lagging head file up to a head that just verified (best effort: a
+     * read-only directory simply keeps the old one). Only when nobody replaced it meanwhile.
+     */
+    private void catchUp(HeadWitness.State seen, VerifyResult.Intact intact) {
+        boolean behind = seen instanceof HeadWitness.Absent
+                || seen instanceof HeadWitness.Recorded r && r.head().seq() < intact.entries();
+        if (!behind || intact.entries() == 0 || !witness.mayReplace(seen)) {
+            return;
+        }
+        try (LedgerLock ignored = LedgerLock.acquire(witness.lockFile())) {
+            if (!witness.read().equals(seen)) {
+                return;
+            }
+            Optional<LedgerEntry> head = headUnlocked();
+            if (head.isEmpty() || head.get().seq() != intact.entries()) {
+                return;
+            }
+            Path tmp = witness.prepare();
+            try {
+                witness.commit(tmp, LedgerHead.of(head.get()), head.get().time());
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not writable here (a read-only directory, a reviewer's copy): the old head stays, still a lower bound.
+        }
+    }
+
+    private Optional<LedgerEntry> headUnlocked() {
+        List<LedgerEntry> l = query(new LedgerQuery(null, null, null, 1, true));
+        return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+    }
+
+    private VerifyResult chain(EntryHasher.ChainCheck check) {
         Map<String, long[]> attachmentSeq = new HashMap<>();
         Map<String, String> attachmentSha = new HashMap<>();
         try (Statement st = conn.createStatement()) {
@@ -302,7 +439,7 @@ public final class JdbcLedger implements Ledger {
         }
     }
 
-    /** Names of every stored attachment (for bundles). */
+    @Override
     public synchronized List<String> attachmentNames() {
         List<String> names = new ArrayList<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
@@ -317,13 +454,18 @@ public final class JdbcLedger implements Ledger {
     }
 
     @Override
+    public Optional<HeadKey> headKey() {
+        return witness.key();
+    }
+
+    @Override
     public String describe() {
         return description;
     }
 
     private PreflightException failure(String what, SQLException e) {
         return new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot " + what + " the ledger at " + description
-                + ": " + secrets.redact(e.getMessage()), null, e);
+                + ": " + secrets.redact(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), null, e);
     }
 
     @Override

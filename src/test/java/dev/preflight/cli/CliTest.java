@@ -120,9 +120,10 @@ class CliTest {
         CliRun exp = run("ledger", "export", "--out", "b.zip");
         assertThat(exp.code()).isZero();
         assertThat(run("ledger", "verify", "--bundle", "b.zip").code()).isZero();
-        // Tamper with plain SQL: verify names the entry and exits 1; run says NO-GO.
+        // Tamper with plain SQL (the append-only triggers dropped first): verify names the entry and exits 1; run says NO-GO.
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(".preflight/ledger.db"));
              Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER ledger_entries_no_update");
             st.execute("UPDATE ledger_entries SET outcome = 'failed', summary = 'NO-GO hidden' WHERE seq = 2");
         }
         CliRun v = run("ledger", "verify", "--format", "json");

@@ -127,7 +127,9 @@ class FlagsCliTest {
         byte[] before = Files.readAllBytes(prod);
         CliRun r = run("flags", "toggle", "communities", "--on", "--env", "production", "--reason", "launch");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("preflight: a production toggle needs --approved-by; app/.env.production was not "
+        // The refusal is recorded (history below), in a ledger this first command creates and announces.
+        assertThat(r.err()).isEqualTo("preflight: created a new ledger at " + dir.resolve("ledger.db") + "\n"
+                + "preflight: a production toggle needs --approved-by; app/.env.production was not "
                 + "changed\n  hint: name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'\n");
         assertThat(Files.readAllBytes(prod)).isEqualTo(before);
         assertThat(run("flags", "history", "communities").out()).contains("production  off -> on  FAILED  reason: launch");

@@ -52,6 +52,9 @@ class ReadinessCliTest {
 
     @Test
     void risksAreDerivedAndReadinessSaysWhyItIsNoGo() throws Exception {
+        // No ledger yet: risks never creates one (issue 14). An empty one, as a first command leaves it:
+        assertThat(run("risks").code()).isEqualTo(3);
+        dev.preflight.ledger.Ledgers.open(null, dir, Secrets.none(), "t@h", CliRun.CLOCK).close();
         CliRun before = run("risks");
         assertThat(before.code()).isEqualTo(1);
         assertThat(before.out()).contains("Version drift between environments  Open",

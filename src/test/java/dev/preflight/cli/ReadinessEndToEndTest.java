@@ -96,6 +96,9 @@ class ReadinessEndToEndTest {
 
     @Test
     void evidenceToGoAndSignOffThenACorruptedCopyIsNoGo() throws Exception {
+        // No ledger yet: readiness never creates one (issue 14). An empty one, as a first command leaves it:
+        assertThat(run("readiness").code()).isEqualTo(3);
+        dev.preflight.ledger.Ledgers.open(null, dir, dev.preflight.core.Secrets.none(), "t@h", CliRun.CLOCK).close();
         CliRun noEvidence = run("readiness");
         assertThat(noEvidence.code()).isEqualTo(1);
         assertThat(noEvidence.out()).contains("NO-GO", "no evidence recorded");

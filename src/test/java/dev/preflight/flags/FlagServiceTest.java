@@ -329,8 +329,18 @@ class FlagServiceTest {
         }
 
         @Override
+        public dev.preflight.ledger.Verification check(dev.preflight.ledger.LedgerHead expected) {
+            return real.check(expected);
+        }
+
+        @Override
         public java.util.Optional<java.io.InputStream> openAttachment(String name) throws java.io.IOException {
             return real.openAttachment(name);
+        }
+
+        @Override
+        public List<String> attachmentNames() {
+            return real.attachmentNames();
         }
 
         @Override

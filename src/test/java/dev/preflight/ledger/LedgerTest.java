@@ -75,9 +75,28 @@ class LedgerTest {
         }
     }
 
+    /** Runs SQL as someone with write access to the store would: the append-only triggers dropped first. */
     private void sql(String url, String statement) throws Exception {
+        dropTriggers(url);
         try (Connection c = DriverManager.getConnection(jdbc(url)); Statement st = c.createStatement()) {
             st.execute(statement);
+        }
+    }
+
+    static void dropTriggers(String jdbcUrl) throws Exception {
+        String url = jdbcUrl.startsWith("sqlite:") ? "jdbc:" + jdbcUrl : jdbcUrl;
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            List<String> drops = new ArrayList<>();
+            String q = url.startsWith("jdbc:sqlite:") ? "SELECT name, '' FROM sqlite_master WHERE type = 'trigger'"
+                    : "SELECT tgname, ' ON ' || tgrelid::regclass FROM pg_trigger WHERE NOT tgisinternal";
+            try (var rs = st.executeQuery(q)) {
+                while (rs.next()) {
+                    drops.add("DROP TRIGGER " + rs.getString(1) + rs.getString(2));
+                }
+            }
+            for (String d : drops) {
+                st.execute(d);
+            }
         }
     }
 
@@ -172,6 +191,7 @@ class LedgerTest {
                     .withAttachments(List.of(new NewEntry.Attachment("r.txt", "text/plain", "all passed".getBytes()))));
             fill(l, 2);
         }
+        dropTriggers(url);
         try (Connection c = DriverManager.getConnection(jdbc(url));
              var ps = c.prepareStatement("UPDATE ledger_attachments SET content = ?")) {
             ps.setBytes(1, "all failed".getBytes());
@@ -222,7 +242,7 @@ class LedgerTest {
         List<Process> procs = new ArrayList<>();
         for (String who : List.of("a", "b")) {
             procs.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    AppendMain.class.getName(), url, "500", who).inheritIO().start());
+                    AppendMain.class.getName(), url, "500", who, dir.toString()).inheritIO().start());
         }
         for (Process p : procs) {
             assertThat(p.waitFor()).isZero();
@@ -231,6 +251,9 @@ class LedgerTest {
             VerifyResult r = l.verify();
             assertThat(r.intact()).isTrue();
             assertThat(r.entries()).isEqualTo(1000);
+            // The head file, replaced by both processes in turn, ends at the last append, never behind or ahead.
+            assertThat(l.check(null).witnesses()).anySatisfy(w -> assertThat(w).contains("records seq 1000: agrees")
+                    .doesNotContain("lags"));
             assertThat(l.query(new LedgerQuery("concurrency", "a", null, 0, false))).hasSize(500);
             assertThat(l.query(new LedgerQuery("concurrency", "b", null, 0, false))).hasSize(500);
         }
@@ -255,6 +278,48 @@ class LedgerTest {
         try (Ledger l = Ledgers.open("sqlite:" + db, dir, dev.preflight.core.Secrets.none(), "t@h", clock)) {
             assertThat(l.verify().intact()).isTrue();
             assertThat(l.verify().entries()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPostgresWriterRoleWithInsertAndSelectOnlyAppendsButCannotChangeRows() throws Exception {
+        String url = url("postgresql");
+        try (Ledger l = open(url, Secrets.none())) { // the owner migrates
+            fill(l, 2);
+        }
+        String db = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
+        String role = "preflight_writer_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        // The grants the README gives for writers.
+        try {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("CREATE ROLE " + role + " LOGIN");
+                st.execute("GRANT CONNECT ON DATABASE " + db + " TO " + role);
+                st.execute("GRANT USAGE ON SCHEMA public TO " + role);
+                st.execute("GRANT SELECT, INSERT ON ledger_entries, ledger_attachments TO " + role);
+                st.execute("GRANT SELECT ON ledger_schema_history TO " + role);
+            }
+            String writer = url.replace("user=postgres", "user=" + role);
+            try (Ledger l = open(writer, Secrets.none())) {
+                l.append(NewEntry.of("audit", "as-writer", Outcome.PASSED, "appended by the writer role", Map.of())
+                        .withAttachments(List.of(new NewEntry.Attachment("w.txt", "text/plain", "w".getBytes()))));
+                assertThat(l.verify().entries()).isEqualTo(3);
+            }
+            for (String edit : List.of("UPDATE ledger_entries SET summary = 'x'", "DELETE FROM ledger_entries",
+                    "TRUNCATE ledger_entries", "DROP TRIGGER ledger_entries_append_only ON ledger_entries",
+                    "UPDATE ledger_attachments SET content = content")) {
+                try (Connection c = DriverManager.getConnection(writer); Statement st = c.createStatement()) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute(edit)).as(edit)
+                            .isInstanceOf(java.sql.SQLException.class).hasMessageMatching("(?s).*(permission denied|must be owner).*");
+                }
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("DROP OWNED BY " + role);
+            }
+            try (Connection c = DriverManager.getConnection(PG_ADMIN); Statement st = c.createStatement()) {
+                st.execute("REVOKE ALL ON DATABASE " + db + " FROM " + role);
+                st.execute("DROP ROLE " + role);
+            }
         }
     }
 }

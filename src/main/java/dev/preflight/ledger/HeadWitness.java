@@ -1,0 +1,203 @@
+package dev.preflight.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * The head of the ledger kept in a file outside the store, where deleting rows cannot reach it: a
+ * hash chain cannot see its own newest entries cut off, this file can. It is replaced atomically
+ * (temp file, fsync, rename) after every append, never before the append is committed, so it
+ * records at most what the store holds; it is a lower bound that may lag by the one entry being
+ * written when a process dies. With a {@link HeadKey} it is signed, so editing it is caught too.
+ *
+ * <p>For SQLite it is {@code LEDGER.head} beside the database; for PostgreSQL one file per
+ * database under the plan's {@code .preflight/ledger-heads/} (a witness per bastion or runner).
+ */
+public final class HeadWitness {
+    static final String FORMAT = "preflight-ledger-head/1";
+
+    private final Path file;
+    private final String ledger;
+    private final Optional<HeadKey> key;
+
+    HeadWitness(Path file, String ledger, Optional<HeadKey> key) {
+        this.file = file.toAbsolutePath().normalize();
+        this.ledger = ledger;
+        this.key = key;
+    }
+
+    /** The head file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The lock file serialising appends and head updates of this ledger on this machine. */
+    Path lockFile() {
+        return file.resolveSibling(file.getFileName() + ".lock");
+    }
+
+    Optional<HeadKey> key() {
+        return key;
+    }
+
+    /** What the head file says: nothing (no file), a head, or that it cannot be read. */
+    sealed interface State {
+    }
+
+    /** No head file: nothing outside the store vouches for its tail. */
+    record Absent() implements State {
+    }
+
+    /** A head as recorded, with its signature (null when unsigned). */
+    record Recorded(LedgerHead head, Instant time, String signature) implements State {
+    }
+
+    /** A head file that exists and is not a head (edited by hand, or not ours). */
+    record Unreadable(String why) implements State {
+    }
+
+    State read() {
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return new Absent();
+        } catch (IOException e) {
+            return new Unreadable("cannot read it: " + e.getMessage());
+        }
+        try {
+            JsonNode n = Json.parse(new String(data, StandardCharsets.UTF_8));
+            if (!FORMAT.equals(n.path("format").asText())) {
+                return new Unreadable("it is not a " + FORMAT + " file");
+            }
+            if (!n.path("seq").canConvertToLong() || !n.path("seq").isIntegralNumber()) {
+                return new Unreadable("it has no sequence number");
+            }
+            LedgerHead h = new LedgerHead(n.path("seq").asLong(), n.path("hash").asText());
+            if (!h.hash().matches("[0-9a-f]{64}")) {
+                return new Unreadable("its hash is not a SHA-256");
+            }
+            Instant t = n.hasNonNull("time") ? Instant.parse(n.path("time").asText()) : null;
+            return new Recorded(h, t, n.hasNonNull("signature") ? n.path("signature").asText() : null);
+        } catch (RuntimeException e) {
+            return new Unreadable("it is not a head file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The bytes a head signature covers; shared with bundles so both sign the same statement. */
+    static byte[] signedText(LedgerHead head, Instant time) {
+        return (FORMAT + "\n" + head.seq() + "\n" + head.hash() + "\n" + (time == null ? "" : time.toString()) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks a recorded head against the store: present, the same hash at its sequence number, and
+     * (with a key) signed by it. Empty when it agrees.
+     *
+     * @param source  who records the head, for the message ("head file", "--expect-head")
+     * @param entries how many entries the intact chain has
+     * @param hashAt  the stored hash of an entry the chain contains
+     */
+    static Optional<VerifyResult.Broken> compare(LedgerHead recorded, String source, long entries, LongFunction<String> hashAt) {
+        if (recorded.seq() > entries) {
+            return Optional.of(new VerifyResult.Broken(entries, entries + 1, "entries after seq " + entries
+                    + " are missing (" + source + " records seq " + recorded.seq() + ")"));
+        }
+        if (recorded.seq() == 0) {
+            return Optional.empty();
+        }
+        String stored = hashAt.apply(recorded.seq());
+        if (!recorded.hash().equals(stored)) {
+            String who = source.startsWith("--") ? source : "the " + source;
+            return Optional.of(new VerifyResult.Broken(entries, recorded.seq(), "entry #" + recorded.seq()
+                    + " differs from the one " + who + " records (hash " + shortHash(stored) + " here, "
+                    + shortHash(recorded.hash()) + " there): the ledger was rewritten or replaced"));
+        }
+        return Optional.empty();
+    }
+
+    /** Empty when the signature is fine or no key is configured; else why it is not. */
+    Optional<String> signatureProblem(Recorded r) {
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        if (r.signature() == null) {
+            return Optional.of("the head file " + file + " is not signed though a ledger key is configured ("
+                    + key.get().source() + ")");
+        }
+        if (!key.get().verify(signedText(r.head(), r.time()), r.signature())) {
+            return Optional.of("the head file " + file + " has a signature that does not verify with "
+                    + key.get().source() + " (the head file was edited, or signed with another key)");
+        }
+        return Optional.empty();
+    }
+
+    static String shortHash(String h) {
+        return h == null ? "(none)" : h.length() > 12 ? h.substring(0, 12) + "…" : h;
+    }
+
+    /**
+     * Creates the temp file the next head goes into, before the append commits, so that a
+     * directory we cannot write fails the append before anything is stored.
+     */
+    Path prepare() throws IOException {
+        Files.createDirectories(file.getParent());
+        return Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".partial");
+    }
+
+    /**
+     * Whether a head may replace the current file: a signed head is never replaced by an unsigned
+     * one (a process without the private key lets the head lag instead of weakening it).
+     */
+    boolean mayReplace(State current) {
+        if (key.isPresent() && key.get().canSign()) {
+            return true;
+        }
+        return !(current instanceof Recorded r && r.signature() != null);
+    }
+
+    /** Writes {@code head} into {@code tmp} (from {@link #prepare}), fsyncs it and renames it over the head file. */
+    Recorded commit(Path tmp, LedgerHead head, Instant time) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("ledger", ledger);
+        m.put("seq", head.seq());
+        m.put("hash", head.hash());
+        m.put("time", time == null ? null : time.toString());
+        String signature = key.isPresent() && key.get().canSign() ? key.get().sign(signedText(head, time)) : null;
+        if (signature != null) {
+            m.put("signature", signature);
+        }
+        byte[] bytes = (Json.pretty(m) + "\n").getBytes(StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        // No fsync of the directory: if a power cut loses the rename, the old head is read, which is
+        // still a true lower bound of the store; the fsync above guarantees it is never half-written.
+        return new Recorded(head, time, signature);
+    }
+}
