@@ -100,7 +100,11 @@ class CliTest {
         CliRun nothing = run("run");
         assertThat(nothing.code()).isEqualTo(1);
         assertThat(nothing.out()).contains("NO-GO", "plan: configures nothing that can be checked");
-        java.nio.file.Files.delete(dir.resolve(".preflight/ledger.db"));
+        // Start over with a new ledger: the store and its head file both go (the head file alone would
+        // rightly call a missing store BROKEN).
+        try (var files = java.nio.file.Files.walk(dir.resolve(".preflight"))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
         plan("""
                 version: 1
                 project: {name: demo}
