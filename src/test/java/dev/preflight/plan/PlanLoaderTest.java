@@ -63,7 +63,7 @@ class PlanLoaderTest {
                 "p.yaml:15:5: environments[2]: expected a mapping, got a list",
                 "p.yaml:18:12: risks[0].title: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
                 "p.yaml:19:17: risks[0].mitigation: cannot read secret file " + dir.resolve("missing-secret")
-                        + " (NoSuchFileException) (check the path in ${file:...})",
+                        + ": no such file or directory (check the path in ${file:...})",
                 "p.yaml:20:43: risks[0].controls[0].subject: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
     }
 
