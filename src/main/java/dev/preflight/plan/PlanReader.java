@@ -604,6 +604,7 @@ public final class PlanReader {
         }
         if (value != null && taggedSecret.contains(s) && !value.isEmpty()) {
             secretValues.add(value);
+            secretPaths.putIfAbsent(value, path + " (marked !secret)");
         }
         reads.put(s, new Read(value, path, List.copyOf(refs), raw));
         return value;

@@ -120,21 +120,51 @@ class CliTest {
     }
 
     @Test
-    void secretsFromTheEnvironmentNeverAppearInOutputOrLedger() throws Exception {
+    void credentialsMarkedSecretNeverAppearInOutputOrLedger() throws Exception {
         env.put("OWNER_TOKEN", "tok-9f8e7d6c");
         plan("""
                 version: 1
-                project: {name: "demo tok-9f8e7d6c", owner: "${OWNER_TOKEN}"}
+                project: {name: demo, owner: !secret "${OWNER_TOKEN}"}
                 """);
-        // The project name is not a secret by itself, but it contains the secret's value: masked too.
         StringBuilder all = new StringBuilder();
         for (String[] args : new String[][] {{"validate"}, {"run"}, {"run", "--format", "json"},
-            {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}}) {
+            {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}, {"run", "-v"}}) {
             CliRun r = run(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isZero();
             all.append(r.out()).append(r.err());
         }
         all.append(new String(Files.readAllBytes(dir.resolve(".preflight/ledger.db")), "ISO-8859-1"));
-        assertThat(all.toString()).doesNotContain("tok-9f8e7d6c").contains("****");
+        assertThat(all.toString()).doesNotContain("tok-9f8e7d6c");
+    }
+
+    @Test
+    void aCredentialInANameIsAValidateErrorNotAMaskedName() throws Exception {
+        env.put("OWNER_TOKEN", "tok-9f8e7d6c");
+        Path p = plan("""
+                version: 1
+                project: {name: "demo tok-9f8e7d6c", owner: !secret "${OWNER_TOKEN}"}
+                """);
+        CliRun r = run("validate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(p + ":2:17: project.name: contains a credential (the value of project.owner "
+                + "(marked !secret))").doesNotContain("tok-9f8e7d6c");
+    }
+
+    @Test
+    void interpolatedValuesThatAreNotCredentialsStayReadable() throws Exception {
+        // Issue #14 item 1: USER=test made "test" a secret, so subject test-db became ****-db.
+        env.put("USER", "test");
+        plan("""
+                version: 1
+                project: {name: test-app, owner: "${USER:-you}"}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                """);
+        CliRun r = run("run");
+        assertThat(r.code()).as(r.all()).isZero();
+        CliRun log = run("ledger", "log");
+        assertThat(log.out()).contains("test-app").doesNotContain("****");
     }
 
     @Test
