@@ -114,7 +114,7 @@ public final class BackupService {
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
-                    "cannot set up the backup: " + e.getMessage());
+                    "cannot set up the backup: " + dev.preflight.core.Errors.describe(e));
         }
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
         step(source.name() + ": writing " + file + " to " + String.join(", ",
@@ -166,7 +166,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("the backup stream failed: " + e.getMessage(), Map.of());
+                produced = Production.failed("the backup stream failed: " + dev.preflight.core.Errors.describe(e), Map.of());
             } finally {
                 if (gz != null) {
                     gz.close(); // releases the deflater; FanOut ignores close
@@ -198,13 +198,13 @@ public final class BackupService {
                 committed = true;
             }
         } catch (IOException e) {
-            failure = "cannot write to the destination: " + e.getMessage();
+            failure = "cannot write to the destination: " + dev.preflight.core.Errors.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } catch (RuntimeException e) {
             // Still recorded as a failed backup below: nothing unverified is ever reported good.
-            failure = "unexpected error: " + e;
+            failure = "unexpected error: " + dev.preflight.core.Errors.describe(e);
         } finally {
             if (!committed) {
                 pending.forEach(PendingCopy::abort);
@@ -341,7 +341,7 @@ public final class BackupService {
                 try (InputStream in = pipe.source()) {
                     result = producer.check(in);
                 } catch (IOException | RuntimeException e) {
-                    result = Production.failed("checking the content failed: " + e.getMessage(), Map.of());
+                    result = Production.failed("checking the content failed: " + dev.preflight.core.Errors.describe(e), Map.of());
                 } finally {
                     // A check that stopped early must not block the stream it reads.
                     pipe.abandon();
@@ -484,7 +484,7 @@ public final class BackupService {
                 InputStream in = storeFor(c).open(c.location());
                 return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                step(source + ": previous backup copy " + c.location() + " unreadable (" + e.getMessage() + ")");
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + dev.preflight.core.Errors.describe(e) + ")");
             }
         }
         return java.util.Optional.empty();
@@ -568,7 +568,7 @@ public final class BackupService {
         try (InputStream in = storeFor(readable.copy()).open(readable.copy().location())) {
             manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
         } catch (IOException | RuntimeException e) {
-            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: " + e));
+            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: " + dev.preflight.core.Errors.describe(e)));
         }
         String target = manifest.path("target").asText();
         String bucket = S3Clients.parse(target)[0];
@@ -603,7 +603,7 @@ public final class BackupService {
         try {
             store = storeFor(c);
         } catch (RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e))));
         }
         return check(b, c, store);
     }
@@ -628,7 +628,7 @@ public final class BackupService {
         } catch (NoSuchFileException e) {
             return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
         } catch (IOException | RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(e.getMessage())));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e))));
         }
     }
 
@@ -718,7 +718,7 @@ public final class BackupService {
                                 "objects", n, "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = b.bucketCopy() + ": " + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e)));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                         items.add(new PruneItem(b, Action.DELETE, reason, errors));
@@ -732,7 +732,7 @@ public final class BackupService {
                                 "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
                                 "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + secrets.redact(String.valueOf(e.getMessage()));
+                        String err = c.location() + ": " + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e)));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                     }
@@ -797,7 +797,7 @@ public final class BackupService {
         try {
             new BackupLog(plan.log()).append(cells.stream().map(secrets::redact).toList());
         } catch (IOException e) {
-            step("warning: cannot append to the backup log " + plan.log() + ": " + e.getMessage());
+            step("warning: cannot append to the backup log " + plan.log() + ": " + dev.preflight.core.Errors.describe(e));
         }
     }
 

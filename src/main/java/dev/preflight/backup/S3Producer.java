@@ -125,7 +125,7 @@ public final class S3Producer implements Producer {
             g.writeEndObject();
             g.flush();
         } catch (SdkException e) {
-            return Production.failed("S3: " + e.getMessage(), facts);
+            return Production.failed("S3: " + dev.preflight.core.Errors.describe(e), facts);
         } catch (ChangedException e) {
             return Production.failed(e.getMessage(), facts);
         } finally {

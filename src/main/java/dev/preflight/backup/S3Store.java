@@ -49,7 +49,7 @@ public final class S3Store implements ArtifactStore {
             String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(tmp)).uploadId();
             return new Upload(fileName, tmp, uploadId);
         } catch (SdkException e) {
-            throw new IOException("cannot start an upload to s3://" + bucket + "/" + tmp + ": " + e.getMessage(), e);
+            throw new IOException("cannot start an upload to s3://" + bucket + "/" + tmp + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -61,7 +61,7 @@ public final class S3Store implements ArtifactStore {
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(location);
         } catch (SdkException e) {
-            throw new IOException(location + ": " + e.getMessage(), e);
+            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -81,7 +81,7 @@ public final class S3Store implements ArtifactStore {
             if (e.statusCode() == 404) {
                 return false;
             }
-            throw new IOException("s3://" + b + "/" + k + ": " + e.getMessage(), e);
+            throw new IOException("s3://" + b + "/" + k + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -91,7 +91,7 @@ public final class S3Store implements ArtifactStore {
         try {
             s3.deleteObject(r -> r.bucket(bk[0]).key(bk[1]));
         } catch (SdkException e) {
-            throw new IOException(location + ": " + e.getMessage(), e);
+            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -142,7 +142,7 @@ public final class S3Store implements ArtifactStore {
                 size += data.length;
             } catch (SdkException e) {
                 throw new IOException("upload of part " + number + " to s3://" + bucket + "/" + tmpKey + " failed: "
-                        + e.getMessage(), e);
+                        + dev.preflight.core.Errors.describe(e), e);
             }
         }
 
@@ -162,7 +162,7 @@ public final class S3Store implements ArtifactStore {
                 completed = true;
             } catch (SdkException e) {
                 throw new IOException("cannot complete the upload of s3://" + bucket + "/" + tmpKey + ": "
-                        + e.getMessage(), e);
+                        + dev.preflight.core.Errors.describe(e), e);
             }
         }
 
@@ -188,7 +188,7 @@ public final class S3Store implements ArtifactStore {
                     s3.deleteObject(b -> b.bucket(bucket).key(tmpKey));
                 } catch (SdkException e) {
                     throw new IOException("cannot give s3://" + bucket + "/" + key + " its final name: "
-                            + e.getMessage(), e);
+                            + dev.preflight.core.Errors.describe(e), e);
                 }
                 done = true;
                 return "s3://" + bucket + "/" + key;

@@ -61,7 +61,7 @@ public final class RestoreTestCommand extends BaseCommand {
                     runner, ctx().err(), plan.secrets());
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.INTERNAL, "restore test failed: " + e.getMessage(), null, e);
+            throw new PreflightException(ExitCode.INTERNAL, "restore test failed: " + dev.preflight.core.Errors.describe(e), null, e);
         }
         emit(RestoreReports.render(results, format == Format.JSON, style()));
         return results.stream().allMatch(RestoreResult::passed) ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();

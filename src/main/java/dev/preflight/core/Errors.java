@@ -166,13 +166,19 @@ public final class Errors {
             String expected = target == null ? "another kind of value" : expected(target);
             return "the JSON " + (path.isEmpty() ? "document" : "at " + path) + " is not " + expected + where;
         }
-        if (j instanceof com.fasterxml.jackson.databind.JsonMappingException m) {
+        String orig = j.getOriginalMessage() == null ? "" : j.getOriginalMessage().lines().findFirst().orElse("");
+        orig = orig.replaceAll("\\s*\\(start marker at \\[Source:.*?\\]\\)", "")
+                .replaceAll("\\s*at \\[Source:.*?\\]", "").replaceAll("\\s*\\[Source:.*?\\]", "");
+        if (orig.startsWith("Unexpected end-of-input")) {
+            return "the JSON ends early" + where;
+        }
+        if (j instanceof com.fasterxml.jackson.databind.JsonMappingException m && !orig.startsWith("Unexpected character")
+                && !orig.startsWith("Unrecognized token")) {
             String path = jsonPath(m.getPath());
             return "the JSON " + (path.isEmpty() ? "document" : "at " + path) + " cannot be read"
-                    + (m.getOriginalMessage() == null ? "" : ": " + clean(m.getOriginalMessage())) + where;
+                    + (orig.isEmpty() ? "" : ": " + clean(orig)) + where;
         }
-        String orig = j.getOriginalMessage();
-        return "not valid JSON" + where + (orig == null ? "" : ": " + clean(orig.lines().findFirst().orElse("")));
+        return "not valid JSON" + where + (orig.isEmpty() ? "" : ": " + clean(orig));
     }
 
     private static String expected(Class<?> c) {

@@ -31,7 +31,7 @@ public final class CutoverLock {
                     + " is running: " + (a.heldBy().isEmpty() ? "holder unknown" : a.heldBy()) + " (lock " + f + ")",
                     "wait for it to finish, or check 'preflight cutover status'"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the cutover lock " + f + ": " + e.getMessage(),
+            throw PreflightException.state("cannot take the cutover lock " + f + ": " + dev.preflight.core.Errors.describe(e),
                     "check that the directory is writable");
         }
     }

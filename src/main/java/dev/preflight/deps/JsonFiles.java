@@ -43,7 +43,7 @@ public final class JsonFiles {
         } catch (NoSuchFileException e) {
             throw new PreflightException(ExitCode.USAGE, file + ": file not found", null, e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
         }
         try {
             T value = MAPPER.readValue(bytes, type);
@@ -55,7 +55,7 @@ public final class JsonFiles {
             String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
-                    + (path.isEmpty() ? "" : path + ": ") + "wrong type: " + clean(e.getOriginalMessage()),
+                    + (path.isEmpty() ? "" : path + ": ") + "wrong type: " + clean(dev.preflight.core.Errors.describe(e)),
                     "fix the file, or regenerate it with composer/npm", e);
         } catch (JsonProcessingException e) {
             // Truncated or broken syntax; during data binding Jackson may wrap it in a mapping exception.
@@ -64,7 +64,7 @@ public final class JsonFiles {
             throw new PreflightException(ExitCode.USAGE, where(file, loc) + ": not valid JSON: "
                     + clean(cause.getOriginalMessage()), "the file looks truncated or hand-edited; regenerate it", e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
         }
     }
 

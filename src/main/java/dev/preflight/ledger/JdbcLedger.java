@@ -170,7 +170,7 @@ public final class JdbcLedger implements Ledger {
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
-                    + ": " + secrets.redact(e.getMessage()), "is another process holding the ledger lock?", e);
+                    + ": " + secrets.redact(dev.preflight.core.Errors.describe(e)), "is another process holding the ledger lock?", e);
         }
     }
 
@@ -246,7 +246,7 @@ public final class JdbcLedger implements Ledger {
                         e = read(rs);
                     } catch (RuntimeException bad) {
                         return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
-                                "entry cannot be read: " + bad.getMessage());
+                                "entry cannot be read: " + dev.preflight.core.Errors.describe(bad));
                     }
                     if (!check.accept(e)) {
                         break;

@@ -81,7 +81,7 @@ public final class LedgerBundles {
             });
             return new BundleSummary(entries.size(), names.size(), head);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + e.getMessage(), null, e);
+            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + dev.preflight.core.Errors.describe(e), null, e);
         }
     }
 
@@ -115,7 +115,7 @@ public final class LedgerBundles {
             }
             return chain;
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + e.getMessage(),
+            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + dev.preflight.core.Errors.describe(e),
                     "is it a file written by 'preflight ledger export'?", e);
         }
     }

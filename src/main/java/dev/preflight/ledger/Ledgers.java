@@ -37,11 +37,11 @@ public final class Ledgers {
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot open the ledger "
-                    + secrets.redact(redactUrl(url)) + ": " + secrets.redact(e.getMessage()),
+                    + secrets.redact(redactUrl(url)) + ": " + secrets.redact(dev.preflight.core.Errors.describe(e)),
                     "check that the database is reachable and the credentials are right", e);
         } catch (java.io.IOException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot create the ledger directory: "
-                    + e.getMessage(), null, e);
+                    + dev.preflight.core.Errors.describe(e), null, e);
         }
         throw PreflightException.usage("unsupported ledger URL '" + secrets.redact(redactUrl(url)) + "'",
                 "use sqlite:PATH or jdbc:postgresql://host:5432/db");
@@ -88,7 +88,7 @@ public final class Ledgers {
             JdbcLedger.migrate(url, dialect);
         } catch (org.flywaydb.core.api.FlywayException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot migrate the ledger schema at "
-                    + secrets.redact(redactUrl(url)) + ": " + secrets.redact(e.getMessage()),
+                    + secrets.redact(redactUrl(url)) + ": " + secrets.redact(dev.preflight.core.Errors.describe(e)),
                     "is this a Preflight ledger, written by a compatible version?", e);
         }
     }

@@ -200,7 +200,7 @@ public final class RestoreService {
             } catch (java.nio.file.NoSuchFileException e) {
                 bad.add(c.location() + ": missing");
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + secrets.redact(String.valueOf(e.getMessage())));
+                bad.add(c.location() + ": unreadable: " + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e))));
             }
         }
         checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
@@ -358,7 +358,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "restore into " + where + " failed: " + secrets.redact(String.valueOf(e.getMessage()));
+            failure = "restore into " + where + " failed: " + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e)));
             checks.add(Check.fail("restore", db, failure));
         } finally {
             if (o.keep()) {
@@ -516,7 +516,7 @@ public final class RestoreService {
             }
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + secrets.redact(String.valueOf(e.getMessage()))));
+                    + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e)))));
         }
         return out;
     }
@@ -667,7 +667,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "loading " + b.file() + " failed: " + secrets.redact(String.valueOf(e.getMessage()));
+            failure = "loading " + b.file() + " failed: " + secrets.redact(String.valueOf(dev.preflight.core.Errors.describe(e)));
             checks.add(Check.fail("restore", b.file(), failure));
         } finally {
             if (o.keep() && loaded) {

@@ -98,7 +98,7 @@ final class ScratchRedis {
                     last = pong.strip();
                 }
             } catch (IOException e) {
-                last = e.getMessage();
+                last = dev.preflight.core.Errors.describe(e);
             }
             Thread.sleep(20);
         }

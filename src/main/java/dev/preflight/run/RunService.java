@@ -45,7 +45,7 @@ public final class RunService {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
                     // A crashing section must not take the verdict with it: it is an error, recorded.
-                    r = new SectionResult.Error(s.name(), "section crashed: " + e);
+                    r = new SectionResult.Error(s.name(), "section crashed: " + dev.preflight.core.Errors.describe(e));
                     ctx.ledger().append(NewEntry.of(s.name(), "run", Outcome.ERROR, r.summary(), Map.of()));
                 }
                 ctx.progress().println("    " + r.label() + ": " + r.summary());
