@@ -219,7 +219,11 @@ public final class Errors {
         return s.isEmpty() ? s : Character.toLowerCase(s.charAt(0)) + s.substring(1);
     }
 
-    /** Removes "java.io.IOException: "-style prefixes and bare exception class names. */
+    /** Removes "java.io.IOException: "-style prefixes and bare exception class names from a library's message. */
+    public static String withoutClassNames(String text) {
+        return clean(text);
+    }
+
     static String clean(String text) {
         if (text == null) {
             return "";

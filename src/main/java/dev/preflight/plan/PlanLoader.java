@@ -422,10 +422,7 @@ public final class PlanLoader {
                     r.problem(k.get("version"), p + ".version", e.getMessage(), "at index " + e.index());
                 }
             }
-            String flavor = r.optional(k, p, "flavor");
-            if (flavor != null && !FLAVORS.contains(flavor)) {
-                r.problem(k.get("flavor"), p + ".flavor", "bad value '" + flavor + "'", "one of: mysql, mariadb");
-            }
+            String flavor = r.oneOf(k, p, "flavor", FLAVORS, null);
             String name = r.optional(k, p, "name");
             String display = name != null ? name : tool;
             if (tool != null && TOOLS.contains(tool)) {
