@@ -60,7 +60,7 @@ public final class PlanReader {
      * One scalar as read: its interpolated value, the field path it was first read at, and the
      * references it interpolated ({@code ${VAR}}, {@code ${file:...}}); empty when literal.
      */
-    private record Read(String value, String path, List<String> refs, String raw) {
+    private record Read(String value, String path, List<String> refs, String raw, List<String> pieces) {
         boolean interpolated() {
             return !refs.isEmpty();
         }
@@ -114,6 +114,13 @@ public final class PlanReader {
             return null;
         }
         credential(n, join(path, key), v);
+        // "Bearer ${TOKEN}": the token is the credential as much as the whole value.
+        Read rd = reads.get(n);
+        if (rd != null) {
+            for (String piece : rd.pieces()) {
+                credential(n, join(path, key), piece);
+            }
+        }
         return new Secret(v);
     }
 
@@ -569,6 +576,7 @@ public final class PlanReader {
         }
         String raw = s.getValue();
         List<String> refs = new ArrayList<>();
+        List<String> pieces = new ArrayList<>();
         String value = raw;
         if (raw.contains("${")) {
             StringBuilder sb = new StringBuilder();
@@ -586,7 +594,9 @@ public final class PlanReader {
                     }
                     String expr = raw.substring(i + 2, close);
                     refs.add("${" + expr + "}");
-                    sb.append(resolve(s, path, expr));
+                    String piece = resolve(s, path, expr);
+                    pieces.add(piece);
+                    sb.append(piece);
                     i = close + 1;
                 } else {
                     sb.append(raw.charAt(i));
@@ -602,11 +612,18 @@ public final class PlanReader {
                 value = null;
             }
         }
-        if (value != null && taggedSecret.contains(s) && !value.isEmpty()) {
-            secretValues.add(value);
-            secretPaths.putIfAbsent(value, path + " (marked !secret)");
+        if (value != null && taggedSecret.contains(s)) {
+            // The whole value and each interpolated part: a message may show either.
+            List<String> all = new ArrayList<>(pieces);
+            all.add(0, value);
+            for (String v : all) {
+                if (!v.isEmpty()) {
+                    secretValues.add(v);
+                    secretPaths.putIfAbsent(v, path + " (marked !secret)");
+                }
+            }
         }
-        reads.put(s, new Read(value, path, List.copyOf(refs), raw));
+        reads.put(s, new Read(value, path, List.copyOf(refs), raw, List.copyOf(pieces)));
         return value;
     }
 

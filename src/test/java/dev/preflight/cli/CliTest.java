@@ -151,6 +151,22 @@ class CliTest {
     }
 
     @Test
+    void verboseStackTracesMaskCredentialsInCausedByLinesToo() throws Exception {
+        // The ledger path carries a value marked secret; creating it fails (a file is in the way),
+        // so the message and the Caused-by line of -v would both show it.
+        env.put("LEDGER_TOKEN", "ldg-5e4d3c2b1a");
+        Files.writeString(dir.resolve("blocker"), "a file, not a directory\n");
+        plan("""
+                version: 1
+                project: {name: demo}
+                ledger: {url: !secret "sqlite:blocker/${LEDGER_TOKEN}/ledger.db"}
+                """);
+        CliRun r = run("run", "-v");
+        assertThat(r.code()).as(r.all()).isNotZero().isNotEqualTo(4);
+        assertThat(r.err()).contains("****").doesNotContain("ldg-5e4d3c2b1a");
+    }
+
+    @Test
     void interpolatedValuesThatAreNotCredentialsStayReadable() throws Exception {
         // Issue #14 item 1: USER=test made "test" a secret, so subject test-db became ****-db.
         env.put("USER", "test");
