@@ -757,6 +757,9 @@ public final class PlanReader {
     }
 
     void problem(PlanProblem p) {
+        if (problems.contains(p)) {
+            return; // the same node checked twice (an alias, two readers): one problem, said once
+        }
         if (problems.size() >= MAX_PROBLEMS) {
             dropped++;
             return;
