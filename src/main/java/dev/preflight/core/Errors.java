@@ -178,7 +178,7 @@ public final class Errors {
             return "the JSON " + (path.isEmpty() ? "document" : "at " + path) + " cannot be read"
                     + (orig.isEmpty() ? "" : ": " + clean(orig)) + where;
         }
-        return "not valid JSON" + where + (orig.isEmpty() ? "" : ": " + clean(orig));
+        return "not valid JSON" + (orig.isEmpty() ? "" : ": " + clean(orig)) + where;
     }
 
     private static String expected(Class<?> c) {

@@ -56,7 +56,8 @@ public final class JsonFiles {
                     : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
                     + (path.isEmpty() ? "the document" : path) + ": wrong type: expected " + expected(e.getTargetType())
-                    + found(e.getOriginalMessage()) + " (this file does not have the shape of a "
+                    + found(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser jp ? jp.currentToken() : null)
+                    + " (this file does not have the shape of a "
                     + file.getFileName() + ")", "fix the file, or regenerate it with composer/npm", e);
         } catch (JsonProcessingException e) {
             // Truncated or broken syntax; during data binding Jackson may wrap it in a mapping exception.
@@ -89,22 +90,18 @@ public final class JsonFiles {
         return "an object";
     }
 
-    /** What was there instead, from Jackson's "from Object value (token `JsonToken.START_OBJECT`)". */
-    private static String found(String message) {
-        if (message == null) {
+    /** What was there instead, from the token the parser stopped at. */
+    private static String found(com.fasterxml.jackson.core.JsonToken t) {
+        if (t == null) {
             return "";
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("JsonToken\\.(\\w+)").matcher(message);
-        if (!m.find()) {
-            return "";
-        }
-        return switch (m.group(1)) {
-            case "START_OBJECT" -> ", found an object";
-            case "START_ARRAY" -> ", found a list";
-            case "VALUE_STRING" -> ", found a string";
-            case "VALUE_NUMBER_INT", "VALUE_NUMBER_FLOAT" -> ", found a number";
-            case "VALUE_TRUE", "VALUE_FALSE" -> ", found true/false";
-            case "VALUE_NULL" -> ", found null";
+        return switch (t) {
+            case START_OBJECT -> ", found an object";
+            case START_ARRAY -> ", found a list";
+            case VALUE_STRING -> ", found a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ", found a number";
+            case VALUE_TRUE, VALUE_FALSE -> ", found true/false";
+            case VALUE_NULL -> ", found null";
             default -> "";
         };
     }

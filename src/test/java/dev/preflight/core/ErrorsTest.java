@@ -53,7 +53,7 @@ class ErrorsTest {
         String json = Errors.describe(catching(() -> Json.mapper().readValue("{\"items\": {\"name\": 1}}", Shape.class)));
         assertThat(json).isEqualTo("the JSON at items is not a list (line 1, column 11)");
         String syntax = Errors.describe(catching(() -> Json.mapper().readValue("{\"items\": [x", Shape.class)));
-        assertThat(syntax).startsWith("not valid JSON (line 1, column 13): Unrecognized token 'x'");
+        assertThat(syntax).startsWith("not valid JSON: Unrecognized token 'x'").endsWith("(line 1, column 13)");
         String cut = Errors.describe(catching(() -> Json.mapper().readValue("{\"items\": [", Shape.class)));
         assertThat(cut).startsWith("the JSON ends early");
         for (String s : List.of(json, syntax, cut)) {
