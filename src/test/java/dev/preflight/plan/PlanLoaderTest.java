@@ -135,6 +135,52 @@ class PlanLoaderTest {
     }
 
     @Test
+    void secretsAreTypedNotGuessed() throws Exception {
+        Files.writeString(dir.resolve("token"), "file-token-value\n");
+        Plan plan = PlanLoader.parse("p.yaml", """
+                version: 1
+                project: {name: "x", owner: "${USER:-you}", runbook: !secret "https://wiki/${WIKI_KEY}"}
+                environments:
+                  - name: e
+                    hosts: [{name: h, uri: local}]
+                    connections:
+                      mysql: {host: "${DB_HOST}", user: "${DB_USER}", password: "${DB_PASSWORD}"}
+                      redis: {host: cache, password: "literal-redis-pw"}
+                gates:
+                  oncall: {provider: pagerduty, token: "${file:token}", schedule_ids: [P1]}
+                  cab: {provider: jira, url: "https://jira.example.com", token: "Bearer ${JIRA}"}
+                change_window: {start: "2027-01-09T01:00:00Z", end: "2027-01-09T03:00:00Z", environment: e, ticket: T-1}
+                """, dir, Map.of("USER", "test", "DB_HOST", "db.internal", "DB_USER", "backup", "DB_PASSWORD",
+                "db-pw-123", "WIKI_KEY", "wiki-key-9", "JIRA", "jira-tok-77"));
+        // Credentials by field (interpolated or literal) and by tag; the rest is plain.
+        assertThat(plan.secrets().values()).contains("db-pw-123", "literal-redis-pw", "file-token-value",
+                "Bearer jira-tok-77", "jira-tok-77", "https://wiki/wiki-key-9", "wiki-key-9");
+        assertThat(plan.secrets().values()).doesNotContain("test", "you", "db.internal", "backup");
+        assertThat(plan.secrets().redact("Are you sure, test? backup@db.internal")).isEqualTo("Are you sure, test? backup@db.internal");
+    }
+
+    @Test
+    void aCredentialReusedInAnotherFieldIsAProblemNamingBothFields() {
+        List<String> got = problems("""
+                version: 1
+                project: {name: demo}
+                environments:
+                  - name: e
+                    hosts: [{name: "app-${PW}", uri: local}]
+                    connections:
+                      mysql: {host: db, user: "${PW}", password: "${PW}"}
+                """, Map.of("PW", "s3cret-pw"));
+        assertThat(got).containsExactly(
+                "p.yaml:5:20: environments[0].hosts[0].name: contains a credential (the value of "
+                        + "environments[0].connections.mysql.password) (a credential may appear only in its own field: "
+                        + "names, paths and messages are shown and recorded as they are)",
+                "p.yaml:7:31: environments[0].connections.mysql.user: contains a credential (the value of "
+                        + "environments[0].connections.mysql.password) (a credential may appear only in its own field: "
+                        + "names, paths and messages are shown and recorded as they are)");
+        assertThat(String.join("\n", got)).doesNotContain("s3cret-pw");
+    }
+
+    @Test
     void bothExamplePlansAreValid() {
         Plan academy = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
         assertThat(academy.project().name()).isEqualTo("academy");
