@@ -19,7 +19,8 @@ import java.util.Set;
  * Writes files so that a reader only ever sees the old content or the complete new content:
  * temp file in the same directory, fsync, atomic rename, fsync of the directory. The file keeps
  * the mode it had (an nginx include stays 0644, a {@code .env} stays 0600); a new file gets the
- * mode the umask gives, as any other program's would.
+ * mode the umask gives, as any other program's would. A symlink to a regular file stays a link:
+ * the file behind it is replaced.
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -39,6 +40,10 @@ public final class AtomicFiles {
 
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
+        if (Files.isSymbolicLink(abs) && Files.isRegularFile(abs)) {
+            // sites-enabled/x -> sites-available/x: replace the file behind the link, keep the link.
+            abs = abs.toRealPath();
+        }
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Set<PosixFilePermission> keep = null;
