@@ -753,7 +753,7 @@ public final class PlanReader {
                 out = out.replace(rd.value(), shown(n));
             }
         }
-        return dev.preflight.core.Secrets.of(secretValues).redact(out);
+        return out;
     }
 
     void problem(PlanProblem p) {
@@ -768,7 +768,13 @@ public final class PlanReader {
     }
 
     PlanException fail() {
-        List<PlanProblem> sorted = new ArrayList<>(problems);
+        // Masked here, not when each problem was recorded: a credential read later counts too.
+        dev.preflight.core.Secrets secrets = dev.preflight.core.Secrets.of(secretValues);
+        List<PlanProblem> sorted = new ArrayList<>();
+        for (PlanProblem p : problems) {
+            sorted.add(new PlanProblem(p.file(), p.line(), p.column(), p.path(), secrets.redact(p.message()),
+                    secrets.redact(p.hint())));
+        }
         sorted.sort(Comparator.comparingInt(PlanProblem::line).thenComparingInt(PlanProblem::column));
         if (dropped > 0) {
             sorted.add(new PlanProblem(file, sorted.get(sorted.size() - 1).line(), 1, "",
