@@ -93,7 +93,7 @@ public final class AuditService {
             }
             return new HostReport(host, null, List.of(checks));
         } catch (IOException e) {
-            return new HostReport(host, e.getMessage() == null ? e.toString() : e.getMessage(), List.of());
+            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
         }
     }
 
@@ -101,7 +101,7 @@ public final class AuditService {
         try {
             return judge(r, prober.probe(runner, r));
         } catch (IOException e) {
-            return new Check.ProbeError(r, "", "probe failed: " + e.getMessage(), null);
+            return new Check.ProbeError(r, "", "probe failed: " + dev.preflight.core.Errors.describe(e), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check.ProbeError(r, "", "probe interrupted", null);
@@ -114,7 +114,7 @@ public final class AuditService {
         try {
             raw = servers.query(host.server());
         } catch (IOException e) {
-            return new HostReport(host, e.getMessage() == null ? e.toString() : e.getMessage(), List.of());
+            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
         }
         String asked = host.server().kind().equals("mysql") ? "SELECT VERSION()" : "INFO server";
         List<Check> checks = new ArrayList<>();

@@ -63,7 +63,7 @@ public final class NetworkServerProber implements ServerProber {
                 throw new IOException("cannot resolve the MySQL server's host name " + e.host(), ex);
             }
             // The driver's message names host and port and the server's refusal, never the password.
-            throw new IOException("MySQL server " + e + ": " + firstLine(ex.getMessage()), ex);
+            throw new IOException("MySQL server " + e + ": " + firstLine(dev.preflight.core.Errors.describe(ex)), ex);
         }
     }
 
@@ -104,7 +104,7 @@ public final class NetworkServerProber implements ServerProber {
         } catch (java.net.SocketTimeoutException ex) {
             throw new IOException("Redis server " + e + " did not answer within " + timeout.toSeconds() + " s", ex);
         } catch (java.net.ConnectException ex) {
-            throw new IOException("cannot connect to Redis server " + e + " (" + ex.getMessage() + ")", ex);
+            throw new IOException("cannot connect to Redis server " + e + " (" + dev.preflight.core.Errors.describe(ex) + ")", ex);
         }
     }
 

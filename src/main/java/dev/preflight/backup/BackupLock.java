@@ -33,7 +33,7 @@ public final class BackupLock {
                     + (a.heldBy().isEmpty() ? "an unknown process" : a.heldBy()) + ")",
                     "wait for it to finish; the lock is released automatically when its holder exits"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the backup lock (" + locks.where(name) + "): " + e.getMessage(),
+            throw PreflightException.state("cannot take the backup lock (" + locks.where(name) + "): " + dev.preflight.core.Errors.describe(e),
                     "check that the lock directory is writable and the ledger database is reachable");
         }
     }

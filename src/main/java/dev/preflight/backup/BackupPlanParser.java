@@ -192,7 +192,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             String host = r.optional(mk, mp, "host", "127.0.0.1");
             Integer port = r.integer(mk, mp, "port", 3306, 1, 65535);
             String user = r.optional(mk, mp, "user", "root");
-            String pw = r.optional(mk, mp, "password");
+            String pw = value(r.secret(mk, mp, "password"));
             String db = r.required(mm, mk, mp, "database");
             if (db != null && port != null) {
                 mysql = new MysqlSource(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db, dump,
@@ -204,7 +204,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             String host = r.optional(rk, rp, "host", "127.0.0.1");
             Integer port = r.integer(rk, rp, "port", 6379, 1, 65535);
             String user = r.optional(rk, rp, "username");
-            String pw = r.optional(rk, rp, "password");
+            String pw = value(r.secret(rk, rp, "password"));
             String mode = r.oneOf(rk, rp, "mode", List.of("sync", "redis-cli"), "sync");
             if (port != null && mode != null) {
                 redis = new RedisSource(host, port, user == null || user.isEmpty() ? null : user,
@@ -237,12 +237,16 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
                 : retention, pattern, dests, timeout);
     }
 
+    private static String value(Secret s) {
+        return s == null ? null : s.value();
+    }
+
     private static S3Endpoint endpoint(PlanReader r, Map<String, Node> k, String p) {
         String region = r.optional(k, p, "region", "us-east-1");
         String endpoint = r.optional(k, p, "endpoint");
         Boolean pathStyle = r.bool(k, p, "path_style", endpoint != null && !endpoint.isEmpty());
-        String ak = r.optional(k, p, "access_key");
-        String sk = r.optional(k, p, "secret_key");
+        String ak = value(r.secret(k, p, "access_key"));
+        String sk = value(r.secret(k, p, "secret_key"));
         return new S3Endpoint(region, endpoint == null || endpoint.isEmpty() ? null : endpoint,
                 pathStyle != null && pathStyle, ak == null || ak.isEmpty() ? null : new Secret(ak),
                 sk == null || sk.isEmpty() ? null : new Secret(sk));

@@ -125,7 +125,7 @@ public final class BackupService {
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
-                    "cannot set up the backup: " + Failures.describe(e));
+                    "cannot set up the backup: " + dev.preflight.core.Errors.describe(e));
         }
         List<Destination> dests = plan.destinationsOf(source);
         for (int j = 1; j < dests.size(); j++) {
@@ -198,7 +198,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("the backup stream failed: " + Failures.describe(e), Map.of());
+                produced = Production.failed("the backup stream failed: " + dev.preflight.core.Errors.describe(e), Map.of());
             } finally {
                 if (gz != null) {
                     gz.close(); // releases the deflater; FanOut ignores close
@@ -240,13 +240,13 @@ public final class BackupService {
                 committed = failure == null;
             }
         } catch (IOException e) {
-            failure = "cannot write the backup: " + Failures.describe(e);
+            failure = "cannot write the backup: " + dev.preflight.core.Errors.describe(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
         } catch (RuntimeException e) {
             // Still recorded as a failed backup below: nothing unverified is ever reported good.
-            failure = "unexpected error: " + Failures.describe(e);
+            failure = "unexpected error: " + dev.preflight.core.Errors.describe(e);
         } finally {
             if (!committed) {
                 pending.forEach(PendingCopy::abort);
@@ -342,7 +342,7 @@ public final class BackupService {
                     bad = f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(Failures.describe(c), c);
+                    throw c instanceof IOException io ? io : new IOException(dev.preflight.core.Errors.describe(c), c);
                 }
                 if (bad != null) {
                     return bad;
@@ -365,7 +365,7 @@ public final class BackupService {
 
         static DestinationException of(ArtifactStore s, IOException e) {
             return e instanceof DestinationException d ? d : new DestinationException("destination '" + s.name() + "' ("
-                    + s.where() + "): " + Failures.describe(e), e);
+                    + s.where() + "): " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -438,7 +438,7 @@ public final class BackupService {
                 try (InputStream in = pipe.source()) {
                     result = producer.check(in);
                 } catch (IOException | RuntimeException e) {
-                    result = Production.failed("checking the content failed: " + e.getMessage(), Map.of());
+                    result = Production.failed("checking the content failed: " + dev.preflight.core.Errors.describe(e), Map.of());
                 } finally {
                     // A check that stopped early must not block the stream it reads.
                     pipe.abandon();
@@ -597,7 +597,7 @@ public final class BackupService {
                 InputStream in = storeFor(c).open(c.location());
                 return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                step(source + ": previous backup copy " + c.location() + " unreadable (" + Failures.describe(e) + ")");
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + dev.preflight.core.Errors.describe(e) + ")");
             }
         }
         return java.util.Optional.empty();
@@ -686,7 +686,7 @@ public final class BackupService {
             manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
         } catch (IOException | RuntimeException e) {
             return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: "
-                    + secrets.redact(Failures.describe(e))));
+                    + secrets.redact(dev.preflight.core.Errors.describe(e))));
         }
         String target = manifest.path("target").asText();
         String bucket = S3Clients.parse(target)[0];
@@ -779,7 +779,7 @@ public final class BackupService {
         try {
             store = storeFor(c);
         } catch (RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(dev.preflight.core.Errors.describe(e)));
         }
         return check(b, c, store);
     }
@@ -804,7 +804,7 @@ public final class BackupService {
         } catch (NoSuchFileException e) {
             return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
         } catch (IOException | RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Failures.describe(e)));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(dev.preflight.core.Errors.describe(e)));
         }
     }
 
@@ -894,7 +894,7 @@ public final class BackupService {
                                 "objects", n, "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + secrets.redact(Failures.describe(e));
+                        String err = b.bucketCopy() + ": " + secrets.redact(dev.preflight.core.Errors.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                         items.add(new PruneItem(b, Action.DELETE, reason, errors));
@@ -908,7 +908,7 @@ public final class BackupService {
                                 "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
                                 "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + secrets.redact(Failures.describe(e));
+                        String err = c.location() + ": " + secrets.redact(dev.preflight.core.Errors.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                     }
@@ -973,7 +973,7 @@ public final class BackupService {
         try {
             new BackupLog(plan.log()).append(cells.stream().map(secrets::redact).toList());
         } catch (IOException e) {
-            step("warning: cannot append to the backup log " + plan.log() + ": " + e.getMessage());
+            step("warning: cannot append to the backup log " + plan.log() + ": " + dev.preflight.core.Errors.describe(e));
         }
     }
 

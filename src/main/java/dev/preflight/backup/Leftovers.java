@@ -115,7 +115,7 @@ public final class Leftovers {
                 PrivateTemp.deleteTree(d);
                 out.add(new Found(what, d.toString(), owner, Action.REMOVED, detail));
             } catch (IOException | RuntimeException e) {
-                out.add(new Found(what, d.toString(), owner, Action.FAILED, Failures.describe(e)));
+                out.add(new Found(what, d.toString(), owner, Action.FAILED, dev.preflight.core.Errors.describe(e)));
             }
         }
         return out;
@@ -151,7 +151,7 @@ public final class Leftovers {
                     Files.deleteIfExists(p);
                     out.add(new Found(what, p.toString(), o.get().describe(), Action.REMOVED, null));
                 } catch (IOException e) {
-                    out.add(new Found(what, p.toString(), o.get().describe(), Action.FAILED, Failures.describe(e)));
+                    out.add(new Found(what, p.toString(), o.get().describe(), Action.FAILED, dev.preflight.core.Errors.describe(e)));
                 }
             }
         }

@@ -270,6 +270,10 @@ public final class RdbValidator {
                 default -> throw bad(at, "unknown string encoding " + lastSpecial);
             }
         }
+        if (n < 0) {
+            // A 64-bit length with the top bit set (found by fuzzing: it reached readNBytes as -1).
+            throw bad(at, "negative string length");
+        }
         if (n <= 256) {
             return new String(bytes((int) n), StandardCharsets.UTF_8);
         }

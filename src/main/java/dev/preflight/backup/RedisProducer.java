@@ -68,7 +68,7 @@ public final class RedisProducer implements Producer {
                 s.connect(new InetSocketAddress(source.host(), source.port()), 10_000);
             } catch (IOException e) {
                 return Production.failed("cannot connect to Redis at " + facts.get("host") + ": "
-                        + Failures.describe(e), facts);
+                        + dev.preflight.core.Errors.describe(e), facts);
             }
             // The server sends a keep-alive newline every second while it forks; a minute of silence is dead.
             s.setSoTimeout(60_000);

@@ -125,9 +125,9 @@ public final class S3Producer implements Producer {
             g.writeEndObject();
             g.flush();
         } catch (SdkException e) {
-            return Production.failed("S3: " + Failures.describe(e), facts);
+            return Production.failed("S3: " + dev.preflight.core.Errors.describe(e), facts);
         } catch (ChangedException e) {
-            return Production.failed(Failures.describe(e), facts);
+            return Production.failed(dev.preflight.core.Errors.describe(e), facts);
         } finally {
             facts.put("objects", objects);
             facts.put("copied", copied);

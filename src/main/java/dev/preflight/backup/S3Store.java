@@ -54,7 +54,7 @@ public final class S3Store implements ArtifactStore {
             String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(tmp)).uploadId();
             return new Upload(fileName, tmp, uploadId);
         } catch (SdkException e) {
-            throw new IOException("cannot start an upload to s3://" + bucket + "/" + tmp + ": " + Failures.describe(e), e);
+            throw new IOException("cannot start an upload to s3://" + bucket + "/" + tmp + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -66,7 +66,7 @@ public final class S3Store implements ArtifactStore {
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(location);
         } catch (SdkException e) {
-            throw new IOException(location + ": " + Failures.describe(e), e);
+            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -86,7 +86,7 @@ public final class S3Store implements ArtifactStore {
             if (e.statusCode() == 404) {
                 return false;
             }
-            throw new IOException("s3://" + b + "/" + k + ": " + Failures.describe(e), e);
+            throw new IOException("s3://" + b + "/" + k + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -96,7 +96,7 @@ public final class S3Store implements ArtifactStore {
         try {
             s3.deleteObject(r -> r.bucket(bk[0]).key(bk[1]));
         } catch (SdkException e) {
-            throw new IOException(location + ": " + Failures.describe(e), e);
+            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 
@@ -147,7 +147,7 @@ public final class S3Store implements ArtifactStore {
                 size += data.length;
             } catch (SdkException e) {
                 throw new IOException("upload of part " + number + " to s3://" + bucket + "/" + tmpKey + " failed: "
-                        + Failures.describe(e), e);
+                        + dev.preflight.core.Errors.describe(e), e);
             }
         }
 
@@ -167,7 +167,7 @@ public final class S3Store implements ArtifactStore {
                 completed = true;
             } catch (SdkException e) {
                 throw new IOException("cannot complete the upload of s3://" + bucket + "/" + tmpKey + ": "
-                        + Failures.describe(e), e);
+                        + dev.preflight.core.Errors.describe(e), e);
             }
         }
 
@@ -193,7 +193,7 @@ public final class S3Store implements ArtifactStore {
                     s3.deleteObject(b -> b.bucket(bucket).key(tmpKey));
                 } catch (SdkException e) {
                     throw new IOException("cannot give s3://" + bucket + "/" + key + " its final name: "
-                            + Failures.describe(e), e);
+                            + dev.preflight.core.Errors.describe(e), e);
                 }
                 done = true;
                 return "s3://" + bucket + "/" + key;

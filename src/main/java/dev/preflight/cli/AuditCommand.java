@@ -93,7 +93,7 @@ public final class AuditCommand extends BaseCommand {
                 try (SshConnector c = new SshConnector(o, Secrets.none())) {
                     report = new AuditService(c, new Prober(Duration.ofSeconds(timeout)), parallel).audit(targets, reqs);
                 } catch (java.io.IOException e) {
-                    throw PreflightException.usage(e.getMessage(), "give --known-hosts FILE and -i KEY");
+                    throw PreflightException.usage(dev.preflight.core.Errors.describe(e), "give --known-hosts FILE and -i KEY");
                 }
             }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),

@@ -1,6 +1,7 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.Errors;
+import dev.preflight.core.OutputFile;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.HeadKey;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +27,7 @@ import picocli.CommandLine.Spec;
 /**
  * What every leaf command shares: the injected {@link CliContext}, the global options, loading the
  * plan, opening the ledger, choosing a format, and emitting the report (to stdout or atomically to
- * {@code --output}) with secrets masked. A leaf command parses its own options, calls one service
+ * {@code --output}, a regular file only and never the plan or the ledger) with secrets masked. A leaf command parses its own options, calls one service
  * and renders.
  */
 public abstract class BaseCommand implements Callable<Integer> {
@@ -33,6 +36,7 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     private CliContext ctx;
     private Secrets secrets = Secrets.none();
+    private Plan plan;
 
     final void context(CliContext c) {
         this.ctx = c;
@@ -60,13 +64,18 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     protected Plan loadPlan() {
         Path path = planPath();
-        if (!Files.isRegularFile(path)) {
+        if (Files.isDirectory(path)) {
+            throw PreflightException.usage("the plan " + path + " is a directory, not a plan file",
+                    "give the plan file itself, e.g. --plan " + path.resolve("preflight.yaml"));
+        }
+        if (!Files.exists(path)) {
             throw PreflightException.usage("plan file not found: " + path,
                     "give --plan FILE or set PREFLIGHT_PLAN; examples/quickstart/preflight.yaml is a starting point");
         }
-        Plan plan = PlanLoader.load(path, ctx.env());
-        secrets = plan.secrets();
-        return plan;
+        Plan p = PlanLoader.load(path, ctx.env());
+        secrets = p.secrets();
+        plan = p;
+        return p;
     }
 
     /** Opens the ledger named by {@code --ledger}, else the plan's, else the embedded default, to append (may create it). */
@@ -132,14 +141,53 @@ public abstract class BaseCommand implements Callable<Integer> {
             return;
         }
         Path target = ctx.cwd().resolve(out);
+        Path written;
         try {
-            AtomicFiles.write(target, safe.getBytes(StandardCharsets.UTF_8));
+            written = OutputFile.write(target, safe.getBytes(StandardCharsets.UTF_8), precious());
         } catch (IOException e) {
             throw new PreflightException(dev.preflight.core.ExitCode.USAGE,
-                    "cannot write report to " + target + ": " + e.getMessage(), "check the --output path", e);
+                    "cannot write the report to " + target + ": " + Errors.describe(e), "check the --output path", e);
         }
-        ctx.err().println("report written to " + target);
+        ctx.err().println("report written to " + written);
         ctx.err().flush();
+    }
+
+    /**
+     * Files an output path must never replace: the plan, and the SQLite ledger with its companion
+     * files (WAL, shared memory, journal, head), compared by real path.
+     */
+    protected Map<Path, String> precious() {
+        Map<Path, String> out = new LinkedHashMap<>();
+        Path planFile = planPath();
+        out.put(planFile, "the plan");
+        Path base = plan != null ? plan.baseDir() : planFile.getParent();
+        String url = global().ledger;
+        if ((url == null || url.isBlank()) && plan != null && plan.ledger() != null && plan.ledger().url() != null) {
+            url = plan.ledger().url().value();
+        }
+        Path ledger = null;
+        if (url == null || url.isBlank()) {
+            ledger = base == null ? null : base.resolve(".preflight").resolve("ledger.db");
+        } else if (url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")) {
+            String p = url.substring(url.indexOf("sqlite:") + "sqlite:".length());
+            ledger = base == null ? Path.of(p) : base.resolve(p);
+        }
+        if (ledger != null) {
+            out.put(ledger, "the ledger");
+            for (String suffix : new String[] {"-wal", "-shm", "-journal", ".head", "-head"}) {
+                out.put(ledger.resolveSibling(ledger.getFileName() + suffix), "the ledger's " + suffix.substring(1)
+                        + " file");
+            }
+        }
+        return out;
+    }
+
+    /** Refuses an {@code -o} path that could never be written (exit 2), before the command does any work. */
+    final void checkOutput() {
+        String out = global().output;
+        if (out != null) {
+            OutputFile.resolve(ctx.cwd().resolve(out), precious());
+        }
     }
 
     /** Secrets known to this command (from the plan, once loaded). */

@@ -1,7 +1,9 @@
 package dev.preflight.cli;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Secrets;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanProblem;
 import java.io.PrintWriter;
@@ -65,40 +67,67 @@ public final class Cli {
             err.flush();
             return ExitCode.USAGE.code();
         });
+        cl.setExecutionStrategy(parseResult -> {
+            // Refuse a bad -o before any work is done, not after a backup ran.
+            CommandLine.ParseResult leaf = parseResult;
+            while (leaf.hasSubcommand()) {
+                leaf = leaf.subcommand();
+            }
+            if (leaf.commandSpec().userObject() instanceof BaseCommand b && !leaf.isUsageHelpRequested()
+                    && !leaf.isVersionHelpRequested()) {
+                try {
+                    b.checkOutput();
+                } catch (PreflightException e) {
+                    throw new CommandLine.ExecutionException(leaf.commandSpec().commandLine(), e.getMessage(), e);
+                }
+            }
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             boolean verbose = ((PreflightCommand) commandLine.getCommandSpec().root().userObject()).global.verbose;
-            int code = report(ex, err, verbose);
+            Secrets secrets = commandLine.getCommandSpec().userObject() instanceof BaseCommand b ? b.secrets()
+                    : Secrets.none();
+            int code = report(ex, err, verbose, secrets);
             err.flush();
             return code;
         });
         return cl;
     }
 
-    /** Prints an error as users should see it and returns its exit code. */
-    static int report(Throwable ex, PrintWriter err, boolean verbose) {
+    /**
+     * Prints an error as users should see it and returns its exit code: words, never a Java class
+     * name; secrets masked, in the stack trace of {@code --verbose} too (its Caused-by lines carry
+     * driver and library messages). An I/O failure that reached here is the environment's (exit
+     * 3); only anything else is a bug (exit 4).
+     */
+    static int report(Throwable ex, PrintWriter err, boolean verbose, Secrets secrets) {
         int code;
         if (ex instanceof PlanException pe) {
             for (PlanProblem p : pe.problems()) {
-                err.println(p.format());
+                err.println(secrets.redact(p.format()));
             }
             err.println("preflight: the plan has " + pe.problems().size() + " problem(s); nothing was done");
             code = ExitCode.USAGE.code();
         } else if (ex instanceof PreflightException pe) {
-            err.println("preflight: " + pe.getMessage());
+            err.println("preflight: " + secrets.redact(pe.getMessage()));
             if (pe.hint() != null) {
-                err.println("  hint: " + pe.hint());
+                err.println("  hint: " + secrets.redact(pe.hint()));
             }
             code = pe.exitCode().code();
+        } else if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+            err.println("preflight: " + secrets.redact(Errors.describe(ex)));
+            err.println("  hint: check the files, disks and hosts this command uses; --verbose shows where it failed");
+            code = ExitCode.UNEXPECTED_STATE.code();
         } else {
-            err.println("preflight: internal error: " + ex);
-            err.println("  hint: rerun with --verbose for the stack trace, and report it");
+            err.println("preflight: internal error: " + secrets.redact(Errors.describe(ex)));
+            err.println("  hint: this is a bug in Preflight; rerun with --verbose for the stack trace, and report it");
             code = ExitCode.INTERNAL.code();
         }
         if (verbose) {
             StringWriter sw = new StringWriter();
             ex.printStackTrace(new PrintWriter(sw));
-            err.print(sw);
+            err.print(secrets.redact(sw.toString()));
         }
         return code;
     }

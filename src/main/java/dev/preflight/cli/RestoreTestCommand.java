@@ -63,7 +63,7 @@ public final class RestoreTestCommand extends BaseCommand {
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
-                    + dev.preflight.backup.Failures.describe(e), null, e);
+                    + dev.preflight.core.Errors.describe(e), null, e);
         }
         emit(RestoreReports.render(results, format == Format.JSON, style()));
         return results.stream().allMatch(RestoreResult::passed) ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();

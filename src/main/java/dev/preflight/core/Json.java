@@ -42,7 +42,7 @@ public final class Json {
             JsonNode tree = value instanceof JsonNode n ? n : MAPPER.valueToTree(value);
             return CANONICAL.writeValueAsString(CANONICAL.treeToValue(tree, Object.class));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value cannot be encoded as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("value cannot be encoded as JSON: " + Errors.describe(e), e);
         }
     }
 
@@ -51,7 +51,7 @@ public final class Json {
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("value cannot be encoded as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("value cannot be encoded as JSON: " + Errors.describe(e), e);
         }
     }
 
@@ -59,7 +59,8 @@ public final class Json {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+            String why = Errors.describe(e);
+            throw new IllegalArgumentException(why.startsWith("not valid JSON") ? why : "not valid JSON: " + why, e);
         }
     }
 }

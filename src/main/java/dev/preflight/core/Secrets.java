@@ -8,10 +8,12 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The set of secret values known to this run (values interpolated from {@code ${ENV}} or
- * {@code ${file:...}} in the plan, passwords, tokens) and the one place that masks them.
- * Everything that leaves the process (console, logs, reports, ledger rows) goes through
- * {@link #redact(String)}. Immutable and thread-safe.
+ * The set of secret values known to this run and the one place that masks them. Secrets are
+ * typed, not guessed: the plan's credential fields (passwords, tokens, keys, URLs with a
+ * password) and values the user tagged {@code !secret}; other interpolated values ({@code owner},
+ * hosts, names) are plain. Free text that leaves the process (console, logs, reports, ledger
+ * summaries, captured stderr) goes through {@link #redact(String)}; identifiers never need to,
+ * because the plan loader refuses a credential in any other field. Immutable and thread-safe.
  */
 public final class Secrets {
     /** What a secret is replaced with wherever it would have appeared. */
@@ -34,13 +36,19 @@ public final class Secrets {
     }
 
     /**
-     * Builds the set; blank values and values shorter than 3 characters are ignored because
+     * Shortest value that is masked: shorter credentials (a blank, "1", "ab") are ignored because
      * masking every "1" or "a" in a report would destroy it without protecting anything.
+     */
+    public static final int MIN_LENGTH = 3;
+
+    /**
+     * Builds the set; blank values and values shorter than {@link #MIN_LENGTH} characters are
+     * ignored.
      */
     public static Secrets of(Collection<String> values) {
         List<String> kept = new ArrayList<>();
         for (String v : values) {
-            if (v != null && v.strip().length() >= 3) {
+            if (v != null && v.strip().length() >= MIN_LENGTH) {
                 kept.add(v);
             }
         }
@@ -51,6 +59,11 @@ public final class Secrets {
         List<String> all = new ArrayList<>(values);
         all.addAll(more);
         return of(all);
+    }
+
+    /** The values masked, longest first. */
+    public List<String> values() {
+        return values;
     }
 
     public boolean isEmpty() {

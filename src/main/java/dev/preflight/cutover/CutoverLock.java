@@ -41,7 +41,7 @@ public final class CutoverLock {
                     + locks.where(name) + ")",
                     "wait for it to finish, or check 'preflight cutover status'"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the cutover lock (" + locks.where(name) + "): " + e.getMessage(),
+            throw PreflightException.state("cannot take the cutover lock (" + locks.where(name) + "): " + dev.preflight.core.Errors.describe(e),
                     "check that the directory is writable and the ledger database is reachable");
         }
     }

@@ -154,9 +154,9 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
             String host = r.required(dm, dk, dp, "host");
             Integer port = r.integer(dk, dp, "port", 3306, 1, 65535);
             String db = r.required(dm, dk, dp, "database");
-            String pw = r.optional(dk, dp, "password");
+            Secret pw = r.secret(dk, dp, "password");
             replica = new CutoverPlan.Database(host, port == null ? 3306 : port, r.optional(dk, dp, "user", "root"),
-                    pw == null ? null : new Secret(pw), db);
+                    pw, db);
         }
         CutoverPlan.Promote promote = null;
         if (k.get("promote") != null && (Node) r.mapping(k.get("promote"), p + ".promote") instanceof MappingNode pm) {

@@ -414,7 +414,7 @@ public final class CutoverService {
             Thread.currentThread().interrupt();
             r = new Result(Outcome.ERROR, "interrupted", Map.of());
         } catch (Exception e) {
-            r = new Result(Outcome.ERROR, e.getClass().getSimpleName() + ": " + e.getMessage(), Map.of());
+            r = new Result(Outcome.ERROR, dev.preflight.core.Errors.describe(e), Map.of());
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         Map<String, Object> p = payload(h, step, n, "completed");
@@ -506,7 +506,7 @@ public final class CutoverService {
         try (Connection c = Migrations.connect(cp.replica())) {
             m.put("before", Migrations.snapshot(c, cp.expand().table()));
         } catch (SQLException e) {
-            m.put("before_error", e.getMessage());
+            m.put("before_error", dev.preflight.core.Errors.describe(e));
         }
         return m;
     }
@@ -773,7 +773,7 @@ public final class CutoverService {
                             : " (" + pr.stderr().strip().lines().findFirst().orElse("") + ")"));
                 }
             } catch (java.io.IOException e) {
-                breaches.add(cmd + ": " + e.getMessage());
+                breaches.add(cmd + ": " + dev.preflight.core.Errors.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 breaches.add(cmd + ": interrupted");

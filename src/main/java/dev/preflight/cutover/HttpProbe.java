@@ -46,8 +46,7 @@ public final class HttpProbe {
             }
             return new Sample(res.statusCode(), ms, text.toString(), null);
         } catch (IOException | IllegalArgumentException e) {
-            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", dev.preflight.core.Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Sample(0, 0, "", "interrupted");
@@ -81,8 +80,7 @@ public final class HttpProbe {
             }
             return new Sample(status, (System.nanoTime() - t0) / 1_000_000, text.toString(), null);
         } catch (IOException | IllegalArgumentException e) {
-            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", dev.preflight.core.Errors.describe(e));
         } finally {
             if (c != null) {
                 c.disconnect();

@@ -48,7 +48,7 @@ public final class DepsSection implements Section {
             Thread.currentThread().interrupt();
             return new SectionResult.Error("deps", "interrupted");
         } catch (java.io.IOException e) {
-            return new SectionResult.Error("deps", "closing the SSH client failed: " + e.getMessage());
+            return new SectionResult.Error("deps", "closing the SSH client failed: " + dev.preflight.core.Errors.describe(e));
         }
         PlanDeps.record(ctx.ledger(), subject, r);
         return switch (r.exitCode()) {

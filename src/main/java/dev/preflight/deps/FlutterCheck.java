@@ -47,7 +47,7 @@ public final class FlutterCheck {
                 }
             } catch (IOException e) {
                 out.add(new FlutterHost(a.environment(), a.name(), "unreachable", null,
-                        e.getMessage() == null ? e.toString() : e.getMessage()));
+                        dev.preflight.core.Errors.describe(e)));
             }
         }
         return out;

@@ -43,7 +43,7 @@ public final class JsonFiles {
         } catch (NoSuchFileException e) {
             throw new PreflightException(ExitCode.USAGE, file + ": file not found", null, e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
         }
         try {
             T value = MAPPER.readValue(bytes, type);
@@ -55,8 +55,10 @@ public final class JsonFiles {
             String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
-                    + (path.isEmpty() ? "" : path + ": ") + "wrong type: " + clean(e.getOriginalMessage()),
-                    "fix the file, or regenerate it with composer/npm", e);
+                    + (path.isEmpty() ? "the document" : path) + ": wrong type: expected " + expected(e.getTargetType())
+                    + found(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser jp ? jp.currentToken() : null)
+                    + " (this file does not have the shape of a "
+                    + file.getFileName() + ")", "fix the file, or regenerate it with composer/npm", e);
         } catch (JsonProcessingException e) {
             // Truncated or broken syntax; during data binding Jackson may wrap it in a mapping exception.
             JsonProcessingException cause = e.getCause() instanceof JsonProcessingException c ? c : e;
@@ -64,8 +66,44 @@ public final class JsonFiles {
             throw new PreflightException(ExitCode.USAGE, where(file, loc) + ": not valid JSON: "
                     + clean(cause.getOriginalMessage()), "the file looks truncated or hand-edited; regenerate it", e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + e.getMessage() + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
         }
+    }
+
+    /** What Jackson wanted, in words: "a list", "an object", "a string"... */
+    private static String expected(Class<?> c) {
+        if (c == null) {
+            return "another kind of value";
+        }
+        if (java.util.Collection.class.isAssignableFrom(c) || c.isArray()) {
+            return "a list";
+        }
+        if (CharSequence.class.isAssignableFrom(c)) {
+            return "a string";
+        }
+        if (Number.class.isAssignableFrom(c) || (c.isPrimitive() && c != boolean.class)) {
+            return "a number";
+        }
+        if (c == Boolean.class || c == boolean.class) {
+            return "true or false";
+        }
+        return "an object";
+    }
+
+    /** What was there instead, from the token the parser stopped at. */
+    private static String found(com.fasterxml.jackson.core.JsonToken t) {
+        if (t == null) {
+            return "";
+        }
+        return switch (t) {
+            case START_OBJECT -> ", found an object";
+            case START_ARRAY -> ", found a list";
+            case VALUE_STRING -> ", found a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> ", found a number";
+            case VALUE_TRUE, VALUE_FALSE -> ", found true/false";
+            case VALUE_NULL -> ", found null";
+            default -> "";
+        };
     }
 
     private static String where(Path file, JsonLocation loc) {
@@ -77,7 +115,8 @@ public final class JsonFiles {
 
     /** The first line of Jackson's message, with its source/location noise turned into "line:col". */
     private static String clean(String s) {
-        return firstLine(s).replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]", "$1:$2");
+        return dev.preflight.core.Errors.withoutClassNames(firstLine(s)
+                .replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]", "$1:$2"));
     }
 
     private static String firstLine(String s) {

@@ -220,7 +220,7 @@ public final class NpmAnalysis {
             r = runner.run(ProcessSpec.of("npm", "outdated", "--json", "--fetch-retries=0", "--fetch-timeout=15000")
                     .withWorkDir(dir.toString()).withTimeout(timeout).withCaptureLimit(4L << 20));
         } catch (IOException e) {
-            return new OutdatedResult(List.of(), "npm outdated could not run: " + e.getMessage());
+            return new OutdatedResult(List.of(), "npm outdated could not run: " + dev.preflight.core.Errors.describe(e));
         }
         if (r.notFound()) {
             return new OutdatedResult(List.of(), "npm is not installed on this machine");

@@ -70,7 +70,7 @@ public final class PackagistMetadata {
                         list.add(p);
                     } catch (JsonProcessingException | IllegalArgumentException ex) {
                         throw new PreflightException(ExitCode.USAGE, f + ": packages." + name + "[" + i + "]: "
-                                + ex.getMessage().lines().findFirst().orElse(""), null, ex);
+                                + dev.preflight.core.Errors.describe(ex).lines().findFirst().orElse(""), null, ex);
                     }
                 }
             });

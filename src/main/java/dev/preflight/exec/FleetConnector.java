@@ -35,7 +35,7 @@ public final class FleetConnector implements HostConnector, AutoCloseable {
             try {
                 ssh = new SshConnector(options != null ? options : SshOptions.defaults(), secrets);
             } catch (IOException e) {
-                sshUnusable = e.getMessage();
+                sshUnusable = dev.preflight.core.Errors.describe(e);
             }
         }
         if (ssh == null) {

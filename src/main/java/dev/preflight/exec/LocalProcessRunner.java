@@ -70,8 +70,8 @@ public final class LocalProcessRunner implements ProcessRunner {
         try {
             p = pb.start();
         } catch (IOException e) {
-            String why = e.getMessage() != null && e.getMessage().contains("error=2")
-                    ? "program not found: " + spec.program() : "cannot start " + spec.program() + ": " + e.getMessage();
+            String why = dev.preflight.core.Errors.describe(e).contains("error=2")
+                    ? "program not found: " + spec.program() : "cannot start " + spec.program() + ": " + dev.preflight.core.Errors.describe(e);
             LOG.log(Level.FINE, () -> secrets.redact(why));
             return new ProcessResult(ProcessResult.NOT_FOUND, "", secrets.redact(why), false, false, 0,
                     Duration.ofNanos(System.nanoTime() - start), secrets.redact(why));

@@ -86,7 +86,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
                     out.add(kp);
                 }
             } catch (RuntimeException e) {
-                throw new IOException("identity file " + f + " cannot be loaded (" + e.getMessage()
+                throw new IOException("identity file " + f + " cannot be loaded (" + dev.preflight.core.Errors.describe(e)
                         + "); passphrase-protected keys are not supported, use an unencrypted deploy key", e);
             }
         }
@@ -126,7 +126,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String msg = dev.preflight.core.Errors.describe(root);
         if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
             return "cannot resolve host name " + host.host();
         }

@@ -120,12 +120,43 @@ public final class DotenvIo {
      */
     public static void write(Path target, byte[] content) throws IOException {
         Path abs = real(target);
+        if (Files.exists(abs) && !Files.isWritable(abs)) {
+            throw new Named(abs + " is read-only: it was not changed", null);
+        }
+        try {
+            replace(abs, content);
+        } catch (Named e) {
+            throw e;
+        } catch (IOException e) {
+            // A failure on our temp file: name the user's file and the cause, not the temp file.
+            throw new Named(abs + " cannot be replaced ("
+                    + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
+        }
+    }
+
+    /** A write failure already worded for the user, naming the dotenv file. */
+    private static final class Named extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        Named(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static void replace(Path abs, byte[] content) throws IOException {
         Path dir = abs.getParent();
         PosixFileAttributes attrs = null;
         if (Files.exists(abs) && Files.getFileAttributeView(abs, PosixFileAttributeView.class) != null) {
             attrs = Files.readAttributes(abs, PosixFileAttributes.class);
         }
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".partial");
+        } catch (IOException e) {
+            // The temp file is ours, not the user's: name the file being changed and why it cannot be.
+            throw new Named(abs + " cannot be replaced: its directory " + dir + " refuses new files ("
+                    + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
+        }
         boolean done = false;
         try {
             if (attrs != null) {
@@ -143,6 +174,9 @@ public final class DotenvIo {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new Named(abs + " cannot be replaced ("
+                        + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
             }
             AtomicFiles.fsyncDirectory(dir);
             done = true;

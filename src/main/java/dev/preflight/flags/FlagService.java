@@ -131,7 +131,7 @@ public final class FlagService {
                     "the " + f.environment() + " file " + name + " does not exist"));
             return new EnvSnapshot(f, name, null, null, null, null, problems);
         } catch (IOException e) {
-            problems.add(FlagProblem.error("file-unreadable", name, 0, 0, "cannot read: " + e.getMessage()));
+            problems.add(FlagProblem.error("file-unreadable", name, 0, 0, "cannot read: " + dev.preflight.core.Errors.describe(e)));
             return new EnvSnapshot(f, name, null, null, null, null, problems);
         }
         DotenvFile dotenv = DotenvFile.of(name, bytes);
@@ -219,7 +219,7 @@ public final class FlagService {
             try {
                 scan = SourceScanner.scan(dir);
             } catch (IOException e) {
-                throw PreflightException.state("cannot scan " + display(dir) + ": " + e.getMessage(),
+                throw PreflightException.state("cannot scan " + display(dir) + ": " + dev.preflight.core.Errors.describe(e),
                         "check the permissions of the application directory");
             }
             sourceFiles = scan.files();
@@ -334,7 +334,7 @@ public final class FlagService {
             throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
                     "wait for the other toggle to finish; if none is running, its process hung: end it");
         } catch (IOException e) {
-            throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
+            throw PreflightException.state("cannot toggle in " + file + ": " + dev.preflight.core.Errors.describe(e),
                     "check that the file and its directory are writable");
         }
     }

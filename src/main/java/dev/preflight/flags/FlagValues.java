@@ -86,9 +86,10 @@ public record FlagValues(Map<String, Field> fields) {
         } catch (JsonProcessingException e) {
             long off = e.getLocation() == null ? 0 : e.getLocation().getCharOffset();
             throw new JsonProblem((int) Math.max(0, Math.min(off, json.length())),
-                    "not valid JSON: " + e.getOriginalMessage().replaceAll("\\s+", " "));
+                    dev.preflight.core.Errors.describe(e).replaceAll("\\s+", " ")
+                            .replaceFirst(" \\(line \\d+, column \\d+\\)$", "")); // the caller gives the position
         } catch (IOException e) {
-            throw new JsonProblem(0, "cannot read the JSON: " + e.getMessage());
+            throw new JsonProblem(0, "cannot read the JSON: " + dev.preflight.core.Errors.describe(e));
         }
         return new FlagValues(out);
     }

@@ -69,7 +69,7 @@ public final class FlagsSection implements Section {
             now = Hashing.sha256Hex(f.path());
         } catch (IOException ex) {
             return new Expected.Found(e, Expected.Status.OUTDATED, f.path() + " cannot be read now ("
-                    + ex.getClass().getSimpleName() + ")");
+                    + dev.preflight.core.Errors.describe(ex) + ")");
         }
         return now.equals(validated) ? Expected.Found.of(e) : new Expected.Found(e, Expected.Status.OUTDATED,
                 f.path().getFileName() + " changed since (sha256 " + now.substring(0, 12) + "..., validated "

@@ -44,7 +44,7 @@ public final class FileChangeRecord implements ChangeTicket {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw dev.preflight.core.PreflightException.usage("cannot read the change record " + file + ": "
-                    + e.getClass().getSimpleName(), "check gates.cab.path in the plan");
+                    + dev.preflight.core.Errors.describe(e), "check gates.cab.path in the plan");
         }
     }
 
@@ -147,7 +147,7 @@ public final class FileChangeRecord implements ChangeTicket {
             AtomicFiles.write(file, updated.getBytes(StandardCharsets.UTF_8));
         } catch (IOException ex) {
             throw dev.preflight.core.PreflightException.state("cannot write the change record " + file + ": "
-                    + ex.getMessage(), "check permissions");
+                    + dev.preflight.core.Errors.describe(ex), "check permissions");
         }
         return out;
     }

@@ -181,7 +181,7 @@ public final class GateService {
             throw e;
         } catch (RuntimeException e) {
             // A response we could not read (not JSON, a bad timestamp) fails the gate; it is never a pass.
-            return GateResult.fail(name, "could not check: unexpected response: " + e.getMessage(), List.of());
+            return GateResult.fail(name, "could not check: unexpected response: " + dev.preflight.core.Errors.describe(e), List.of());
         }
     }
 
@@ -291,9 +291,9 @@ public final class GateService {
         try {
             done = current.items().isEmpty() ? List.of() : t.publish(current.items());
         } catch (RuntimeException e) {
-            payload.put("error", e.getMessage());
+            payload.put("error", dev.preflight.core.Errors.describe(e));
             ledger.append(NewEntry.of(KIND_PUBLISH, subject(w), Outcome.FAILED, "publishing to " + t.describe()
-                    + " failed: " + e.getMessage(), payload));
+                    + " failed: " + dev.preflight.core.Errors.describe(e), payload));
             throw e;
         }
         List<Map<String, Object>> att = new ArrayList<>();
@@ -399,9 +399,9 @@ public final class GateService {
                 }
             }
         } catch (RuntimeException e) {
-            payload.put("error", e.getMessage());
+            payload.put("error", dev.preflight.core.Errors.describe(e));
             ledger.append(NewEntry.of(KIND_NOTICE, subject(w), Outcome.FAILED, "sending the notices failed: "
-                    + e.getMessage(), payload));
+                    + dev.preflight.core.Errors.describe(e), payload));
             throw e;
         }
         LedgerEntry e = ledger.append(NewEntry.of(KIND_NOTICE, subject(w), Outcome.PASSED, rendered.size()

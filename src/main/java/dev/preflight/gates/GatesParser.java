@@ -128,8 +128,8 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             if (!k.containsKey("token")) {
                 r.problem(m, p + ".token", "required field is missing", "add 'token: \"${JIRA_TOKEN}\"'");
             }
-            String t = r.optional(k, p, "token", "");
-            token = new Secret(t);
+            Secret t = r.secret(k, p, "token");
+            token = t == null ? new Secret("") : t;
             if (k.containsKey("path")) {
                 r.problem(k.get("path"), p + ".path", "only the file provider reads a path", null);
             }
@@ -155,7 +155,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         if (!k.containsKey("token")) {
             r.problem(m, p + ".token", "required field is missing", "add 'token: \"${PAGERDUTY_TOKEN}\"'");
         }
-        String t = r.optional(k, p, "token", "");
+        Secret t = r.secret(k, p, "token");
         List<String> schedules = r.stringList(k.get("schedule_ids"), p + ".schedule_ids");
         List<String> policies = r.stringList(k.get("escalation_policy_ids"), p + ".escalation_policy_ids");
         if (schedules.isEmpty() && policies.isEmpty()) {
@@ -163,7 +163,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         return provider == null || url == null || !k.containsKey("token") ? null
-                : new GatesPlan.Oncall(provider, url, new Secret(t), schedules, policies);
+                : new GatesPlan.Oncall(provider, url, t == null ? new Secret("") : t, schedules, policies);
     }
 
     private static GatesPlan.Notice notice(Node n, PlanReader r) {
@@ -190,14 +190,16 @@ public final class GatesParser implements SectionParser<GatesPlan> {
                     r.problem(sk.getOrDefault("to", sm), sp + ".to", sk.containsKey("to") ? "must not be empty"
                             : "required field is missing", "list the stakeholders' addresses");
                 }
-                String pw = r.optional(sk, sp, "password");
+                Secret pw = r.secret(sk, sp, "password");
                 if (host != null && port != null && from != null && !to.isEmpty() && security != null) {
-                    smtp = new GatesPlan.Smtp(host, port, from, to, r.optional(sk, sp, "user"),
-                            pw == null ? null : new Secret(pw), security);
+                    smtp = new GatesPlan.Smtp(host, port, from, to, r.optional(sk, sp, "user"), pw, security);
                 }
             }
         }
         String hook = k.containsKey("webhook") ? httpUrl(r, m, k, p, "webhook") : null;
+        if (hook != null) {
+            r.secret(k, p, "webhook"); // a webhook URL carries its own credential: masked, and never in a name
+        }
         return dir == null || lead == null ? null
                 : new GatesPlan.Notice(r.path(dir), lead, smtp, hook == null ? null : new Secret(hook));
     }

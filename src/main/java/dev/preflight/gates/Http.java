@@ -130,7 +130,7 @@ public final class Http {
                     continue;
                 }
                 throw new GateException(service + ": cannot reach " + what + " after " + attempt + " attempt(s): "
-                        + e.getClass().getSimpleName() + (e.getMessage() == null || secretUrl ? "" : " " + e.getMessage()),
+                        + (secretUrl ? "the connection failed" : dev.preflight.core.Errors.describe(e)),
                         "check the URL and the network");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

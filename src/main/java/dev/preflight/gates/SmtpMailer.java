@@ -58,7 +58,7 @@ public final class SmtpMailer implements Mailer {
             Transport.send(m);
         } catch (MessagingException e) {
             throw new GateException("smtp: cannot send '" + subject + "' via " + smtp.host() + ":" + smtp.port() + ": "
-                    + e.getMessage(), "check gates.notice.smtp (host, port, security, user/password)", e);
+                    + dev.preflight.core.Errors.describe(e), "check gates.notice.smtp (host, port, security, user/password)", e);
         }
     }
 }

@@ -230,7 +230,7 @@ final class BundleZip {
             }
             return out;
         } catch (DataFormatException e) {
-            throw new Damaged("the compressed content of " + name + " is damaged (" + e.getMessage() + ")");
+            throw new Damaged("the compressed content of " + name + " is damaged (" + dev.preflight.core.Errors.describe(e) + ")");
         } finally {
             inf.end();
         }

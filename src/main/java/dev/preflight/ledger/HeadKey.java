@@ -78,7 +78,7 @@ public final class HeadKey {
         try {
             return Files.readString(p, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw PreflightException.usage(name + "_FILE: cannot read " + p + ": " + e.getMessage(), null);
+            throw PreflightException.usage(name + "_FILE: cannot read " + p + ": " + dev.preflight.core.Errors.describe(e), null);
         }
     }
 

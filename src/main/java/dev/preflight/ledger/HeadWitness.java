@@ -78,7 +78,7 @@ public final class HeadWitness {
         } catch (NoSuchFileException e) {
             return new Absent();
         } catch (IOException e) {
-            return new Unreadable("cannot read it: " + e.getMessage());
+            return new Unreadable("cannot read it: " + dev.preflight.core.Errors.describe(e));
         }
         try {
             JsonNode n = Json.parse(new String(data, StandardCharsets.UTF_8));
@@ -95,7 +95,7 @@ public final class HeadWitness {
             Instant t = n.hasNonNull("time") ? Instant.parse(n.path("time").asText()) : null;
             return new Recorded(h, t, n.hasNonNull("signature") ? n.path("signature").asText() : null);
         } catch (RuntimeException e) {
-            return new Unreadable("it is not a head file (" + e.getMessage() + ")");
+            return new Unreadable("it is not a head file (" + dev.preflight.core.Errors.describe(e) + ")");
         }
     }
 

@@ -191,7 +191,7 @@ public final class JdbcLedger implements Ledger {
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
-                    + ": " + secrets.redact(String.valueOf(e.getMessage()).lines().findFirst().orElse("")),
+                    + ": " + secrets.redact(dev.preflight.core.Errors.describe(e).lines().findFirst().orElse("")),
                     "is another process holding the ledger lock?", e);
         } catch (IOException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
@@ -383,7 +383,7 @@ public final class JdbcLedger implements Ledger {
                         e = read(rs);
                     } catch (RuntimeException bad) {
                         return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
-                                "entry cannot be read: " + bad.getMessage());
+                                "entry cannot be read: " + dev.preflight.core.Errors.describe(bad));
                     }
                     if (!check.accept(e)) {
                         break;
@@ -465,7 +465,7 @@ public final class JdbcLedger implements Ledger {
 
     private PreflightException failure(String what, SQLException e) {
         return new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot " + what + " the ledger at " + description
-                + ": " + secrets.redact(String.valueOf(e.getMessage()).lines().findFirst().orElse("")), null, e);
+                + ": " + secrets.redact(dev.preflight.core.Errors.describe(e).lines().findFirst().orElse("")), null, e);
     }
 
     @Override

@@ -98,7 +98,7 @@ public final class LedgerBundles {
             AtomicFiles.write(zip, o -> BundleZip.write(o, out));
             return new BundleSummary(entries.size(), names.size(), head.hash(), head, key.isPresent());
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + e.getMessage(), null, e);
+            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + dev.preflight.core.Errors.describe(e), null, e);
         }
     }
 
@@ -118,7 +118,7 @@ public final class LedgerBundles {
         try {
             bytes = Files.readAllBytes(zip);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + e.getMessage(),
+            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + dev.preflight.core.Errors.describe(e),
                     "is it a file written by 'preflight ledger export'?", e);
         }
         List<String> notes = new ArrayList<>();
@@ -148,7 +148,7 @@ public final class LedgerBundles {
                             + "): it was damaged or re-packed, though its files still match the manifest"), content.witnesses());
         } catch (RuntimeException e) {
             // Whatever a doctored bundle holds, it is reported, never a crash.
-            return broken("the bundle cannot be read: " + e, notes);
+            return broken("the bundle cannot be read: " + dev.preflight.core.Errors.describe(e), notes);
         }
     }
 

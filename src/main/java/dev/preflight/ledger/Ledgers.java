@@ -237,7 +237,7 @@ public final class Ledgers {
             } catch (java.nio.file.AccessDeniedException e) {
                 throw cannotOpen(where, "permission denied");
             } catch (IOException e) {
-                throw cannotOpen(where, String.valueOf(e.getMessage()));
+                throw cannotOpen(where, dev.preflight.core.Errors.describe(e));
             }
             if (size > 0 && (n < head.length || !java.util.Arrays.equals(head, SQLITE_MAGIC))) {
                 throw cannotOpen(where, "not an SQLite database (the file does not start with the SQLite header)");
@@ -333,7 +333,7 @@ public final class Ledgers {
             c = DriverManager.getConnection(url);
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot open the ledger at " + where + ": "
-                    + secrets.redact(firstLine(e.getMessage())),
+                    + secrets.redact(firstLine(dev.preflight.core.Errors.describe(e))),
                     "check that the database is reachable and the credentials are right", e);
         }
         try {
@@ -361,7 +361,7 @@ public final class Ledgers {
         } catch (SQLException e) {
             closeQuietly(c);
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot open the ledger at " + where + ": "
-                    + secrets.redact(firstLine(e.getMessage())), null, e);
+                    + secrets.redact(firstLine(dev.preflight.core.Errors.describe(e))), null, e);
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -440,7 +440,7 @@ public final class Ledgers {
                     .load()
                     .migrate();
         } catch (org.flywaydb.core.api.FlywayException e) {
-            String msg = String.valueOf(e.getMessage());
+            String msg = dev.preflight.core.Errors.describe(e);
             String detail = msg.lines().filter(l -> l.startsWith("Message")).map(l -> l.replaceFirst("^Message\\s*:\\s*", ""))
                     .findFirst().orElse(firstLine(msg));
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot migrate the ledger schema at " + where

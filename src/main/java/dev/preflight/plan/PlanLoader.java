@@ -30,9 +30,26 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
  * Reads {@code preflight.yaml} into a {@link Plan}. Works on the YAML node tree so every problem
  * carries its line and column, and collects all problems before failing. Interpolates
  * {@code ${VAR}}, {@code ${VAR:-default}} and {@code ${file:PATH}}; {@code $${} is a literal
- * {@code ${}. Every interpolated value becomes a secret.
+ * {@code ${}. Secrets are typed: credential fields (read with {@link PlanReader#secret}) and
+ * values tagged {@code !secret}; any other tag is an error. Hostile input is bounded: size,
+ * line length, nesting depth, value length, alias expansion and {@code ${file:}} size each have a
+ * limit reached before the work they guard.
  */
 public final class PlanLoader {
+    /** Largest plan file: real plans are a few kilobytes. */
+    public static final int MAX_PLAN_BYTES = 256 * 1024;
+    /** Longest line (the YAML scanner's time grows with the square of a line's length). */
+    public static final int MAX_LINE_CHARS = 16 * 1024;
+    /** Longest value, written or interpolated. */
+    public static final int MAX_VALUE_CHARS = 64 * 1024;
+    /** Deepest nesting of mappings and lists (the YAML composer recurses once per level). */
+    public static final int MAX_DEPTH = 64;
+    /** Largest {@code ${file:PATH}}: one secret, not a document. */
+    public static final int MAX_FILE_BYTES = 64 * 1024;
+    /** Most values a plan may expand to through aliases (an alias bomb is refused, not walked). */
+    public static final int MAX_NODES = 100_000;
+    /** The one tag a plan may use: marks a value as a credential. */
+    public static final String SECRET_TAG = "!secret";
     /** Top-level keys of version 1, in the runbook's order. */
     public static final List<String> TOP_LEVEL = List.of("version", "project", "ledger", "environments",
             "requirements", "waivers", "backups", "restore_test", "dependencies", "feature_flags", "cutover",
@@ -43,6 +60,28 @@ public final class PlanLoader {
     private final Path baseDir;
     private final PlanReader r;
     private final Map<String, Node> envNodes = new java.util.HashMap<>();
+    /** Tools named by requirements as read (valid or not), for the cross-field checks. */
+    private final List<Tool> toolsSeen = new ArrayList<>();
+    private final List<DeclaredEnv> declared = new ArrayList<>();
+
+    /** A requirement's tool and display name as read, whether or not the rest of it was valid. */
+    private record Tool(String tool, String display) {
+    }
+
+    /** An environment as the file declares it: its own requirement tools and which connections it has. */
+    private record DeclaredEnv(String name, Node node, List<Tool> tools, boolean mysql, boolean redis) {
+    }
+
+    private static boolean hasKey(Node n, String key) {
+        if (n instanceof MappingNode m) {
+            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s && s.getValue().equals(key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     private PlanLoader(String file, Path baseDir, Map<String, String> env) {
         this.file = file;
@@ -62,13 +101,7 @@ public final class PlanLoader {
     }
 
     public static Plan load(Path file, Map<String, String> env) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new PlanException(List.of(new PlanProblem(file.toString(), 1, 1, "", "cannot read the plan file: "
-                    + e.getMessage(), "check the path and permissions")));
-        }
+        String text = PlanText.decode(file.toString(), PlanText.read(file));
         Path abs = file.toAbsolutePath().normalize();
         return parse(file.toString(), text, abs.getParent(), env).withSource(abs);
     }
@@ -78,11 +111,29 @@ public final class PlanLoader {
     }
 
     private Plan run(String yaml) {
+        if (yaml.length() > MAX_PLAN_BYTES) {
+            r.problem(new PlanProblem(file, 1, 1, "", "the plan is " + yaml.length() + " characters; the limit is "
+                    + MAX_PLAN_BYTES, "a plan is a few kilobytes of YAML; is this the right file?"));
+            throw fail();
+        }
+        List<PlanProblem> textProblems = PlanText.check(file, yaml);
+        if (!textProblems.isEmpty()) {
+            textProblems.forEach(r::problem);
+            throw fail();
+        }
         Node root = null;
         try {
-            LoadSettings settings = LoadSettings.builder().setLabel(file).build();
-            Composer composer = new Composer(settings, new ParserImpl(settings, new StreamReader(settings, yaml)));
+            LoadSettings settings = LoadSettings.builder().setLabel(file).setCodePointLimit(MAX_PLAN_BYTES + 1)
+                    .setAllowRecursiveKeys(false).setMaxAliasesForCollections(50).build();
+            Composer composer = new Composer(settings,
+                    new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, yaml)), MAX_DEPTH));
             root = composer.getSingleNode().orElse(null);
+        } catch (DepthLimitedParser.TooDeep e) {
+            Optional<Mark> m = e.mark();
+            r.problem(new PlanProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
+                    m.map(x -> x.getColumn() + 1).orElse(1), "", "nested deeper than " + MAX_DEPTH + " levels",
+                    "a plan needs a handful of levels; the limit is " + MAX_DEPTH));
+            throw fail();
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> m = e.getProblemMark();
             r.problem(new PlanProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
@@ -90,7 +141,10 @@ public final class PlanLoader {
                     e.getContext() == null ? null : e.getContext()));
             throw fail();
         } catch (YamlEngineException e) {
-            r.problem(new PlanProblem(file, 1, 1, "", "YAML error: " + e.getMessage(), null));
+            r.problem(new PlanProblem(file, 1, 1, "", "YAML error: " + dev.preflight.core.Errors.describe(e), null));
+            throw fail();
+        }
+        if (root != null && !new NodeCheck(r).check(root)) {
             throw fail();
         }
         if (!(root instanceof MappingNode top)) {
@@ -123,20 +177,18 @@ public final class PlanLoader {
         Plan.LedgerConfig ledger = null;
         if (keys.get("ledger") != null && (Node) r.mapping(keys.get("ledger"), "ledger") instanceof MappingNode lm) {
             Map<String, Node> lk = r.keys(lm, "ledger", List.of("url"));
-            String url = r.optional(lk, "ledger", "url");
+            Secret urlSecret = r.secretUrl(lk, "ledger", "url");
+            String url = urlSecret == null ? null : urlSecret.value();
             if (url != null && !(url.isBlank() || url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")
                     || url.startsWith("jdbc:postgresql:"))) {
                 r.problem(lk.get("url"), "ledger.url", "unsupported ledger URL",
                         "use sqlite:PATH or jdbc:postgresql://host:5432/db");
             }
-            ledger = new Plan.LedgerConfig(url == null ? null : new Secret(url));
-            if (url != null) {
-                r.secretValues().add(url);
-            }
+            ledger = new Plan.LedgerConfig(urlSecret);
         }
         List<Plan.Environment> envs = environments(keys.get("environments"));
         List<Plan.Requirement> globalReqs = requirements(keys.get("requirements"), "requirements");
-        checkServerRequirements(envs, globalReqs);
+        checkServerRequirements(List.copyOf(toolsSeen));
         Set<String> sections = new LinkedHashSet<>();
         Map<String, SectionParser<?>> parsers = parsers();
         List<String> toParse = new ArrayList<>();
@@ -146,7 +198,7 @@ public final class PlanLoader {
                 sections.add(k);
                 if (parsers.containsKey(k)) {
                     toParse.add(k);
-                } else {
+                } else if (!k.equals("requirements")) {
                     r.interpolateAll(n, k);
                 }
             }
@@ -164,6 +216,7 @@ public final class PlanLoader {
                 models.put(k, model);
             }
         }
+        r.checkCredentialsStayPut();
         if (r.hasProblems()) {
             throw fail();
         }
@@ -193,7 +246,10 @@ public final class PlanLoader {
                 r.problem(ek.get("name"), path + ".name", "duplicate environment name '" + name + "'",
                         "environment names must be unique");
             }
+            int before = toolsSeen.size();
             List<Plan.Requirement> envReqs = requirements(ek.get("requirements"), path + ".requirements");
+            List<Tool> envTools = new ArrayList<>(toolsSeen.subList(before, toolsSeen.size()));
+            toolsSeen.subList(before, toolsSeen.size()).clear();
             SshOptions ssh = ssh(ek.get("ssh"), path + ".ssh");
             Plan.Connections connections = connections(ek.get("connections"), path + ".connections");
             List<Plan.Host> hosts = new ArrayList<>();
@@ -231,6 +287,14 @@ public final class PlanLoader {
             if (name != null) {
                 out.add(new Plan.Environment(name, hosts, envReqs, ssh, connections));
                 envNodes.put(name, em);
+            }
+            // Checked on what the file declares, not on what survived validation, so that this
+            // cross-field problem is reported in the same run as the others.
+            boolean declaresHosts = hn instanceof SequenceNode hs2 && !hs2.getValue().isEmpty();
+            if (declaresHosts) {
+                declared.add(new DeclaredEnv(name == null ? path : name, em, envTools,
+                        connections.mysql() != null || hasKey(ek.get("connections"), "mysql"),
+                        connections.redis() != null || hasKey(ek.get("connections"), "redis")));
             }
         }
         return out;
@@ -288,7 +352,8 @@ public final class PlanLoader {
         String host = r.required(m, k, path, "host");
         Integer port = r.integer(k, path, "port", defaultPort, 1, 65535);
         String user = r.optional(k, path, "user");
-        String password = r.optional(k, path, "password");
+        Secret pw = r.secret(k, path, "password");
+        String password = pw == null ? null : pw.value();
         String database = sql ? r.optional(k, path, "database") : null;
         if (host == null) {
             return null;
@@ -297,31 +362,24 @@ public final class PlanLoader {
             // Already reported; keep the endpoint so no second, misleading "not configured" follows.
             port = defaultPort;
         }
-        if (password != null && !password.isEmpty()) {
-            // A password written in clear in the plan is still never shown.
-            r.secretValues().add(password);
-        }
         return new Plan.Endpoint(host, port, user, password == null || password.isEmpty() ? null : new Secret(password),
                 database);
     }
 
     /** Server-side probes need the environment's connection: say so at load time, not mid-audit. */
-    private void checkServerRequirements(List<Plan.Environment> envs, List<Plan.Requirement> global) {
-        for (Plan.Environment e : envs) {
-            if (e.hosts().isEmpty()) {
-                continue;
-            }
-            List<Plan.Requirement> all = new ArrayList<>(global);
-            all.addAll(e.requirements());
-            for (Plan.Requirement q : all) {
-                String need = switch (q.tool()) {
-                    case "mysql-server" -> e.connections().mysql() == null ? "mysql" : null;
-                    case "redis" -> e.connections().redis() == null ? "redis" : null;
+    private void checkServerRequirements(List<Tool> global) {
+        for (DeclaredEnv e : declared) {
+            Set<Tool> tools = new LinkedHashSet<>(global);
+            tools.addAll(e.tools());
+            for (Tool t : tools) {
+                String need = switch (t.tool()) {
+                    case "mysql-server" -> e.mysql() ? null : "mysql";
+                    case "redis" -> e.redis() ? null : "redis";
                     default -> null;
                 };
                 if (need != null) {
-                    r.problem(envNodes.get(e.name()), "environments." + e.name() + ".connections." + need,
-                            "requirement '" + q.name() + "' asks the " + need + " server for its version, but the "
+                    r.problem(e.node(), "environments." + e.name() + ".connections." + need,
+                            "requirement '" + t.display() + "' asks the " + need + " server for its version, but the "
                                     + "environment has no connections." + need,
                             "add connections: {" + need + ": {host: ..., port: ...}} to the environment");
                 }
@@ -367,12 +425,12 @@ public final class PlanLoader {
                     r.problem(k.get("version"), p + ".version", e.getMessage(), "at index " + e.index());
                 }
             }
-            String flavor = r.optional(k, p, "flavor");
-            if (flavor != null && !FLAVORS.contains(flavor)) {
-                r.problem(k.get("flavor"), p + ".flavor", "bad value '" + flavor + "'", "one of: mysql, mariadb");
-            }
+            String flavor = r.oneOf(k, p, "flavor", FLAVORS, null);
             String name = r.optional(k, p, "name");
             String display = name != null ? name : tool;
+            if (tool != null && TOOLS.contains(tool)) {
+                toolsSeen.add(new Tool(tool, display));
+            }
             if (display != null && !names.add(display)) {
                 r.problem(k.get(name != null ? "name" : "tool"), p, "duplicate requirement '" + display + "'",
                         "give one of them a distinct 'name'");

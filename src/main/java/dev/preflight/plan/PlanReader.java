@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,20 +33,48 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * file are reported in one run. Not thread-safe: one reader per load.
  */
 public final class PlanReader {
-    private static final Pattern VAR = Pattern.compile("\\$\\$\\{|\\$\\{([^}]*)}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
+    /** The longest duration a plan may give (100 years): longer ones are typos and would overflow. */
+    public static final Duration MAX_DURATION = Duration.ofDays(36_500);
+    /** Problems listed at most: past that the rest are counted, so a garbage file cannot flood the terminal. */
+    static final int MAX_PROBLEMS = 200;
 
     private final String file;
     private final Path baseDir;
     private final Map<String, String> env;
     private final List<PlanProblem> problems = new ArrayList<>();
+    private int dropped;
+    /** Values to mask: credentials read by {@link #secret} and values tagged {@code !secret}. */
     private final Set<String> secretValues = new LinkedHashSet<>();
+    /** Where each credential was read (first field path), for messages that must not show it. */
+    private final Map<String, String> secretPaths = new LinkedHashMap<>();
+    /** Scalars the user tagged {@code !secret}. */
+    private final Set<Node> taggedSecret = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Scalars read as credentials: the only places a credential may appear. */
+    private final Set<Node> credentialNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Each scalar read once: its value, path and how it was written, so re-reads add no problems. */
+    private final Map<Node, Read> reads = new IdentityHashMap<>();
+
+    /**
+     * One scalar as read: its interpolated value, the field path it was first read at, and the
+     * references it interpolated ({@code ${VAR}}, {@code ${file:...}}); empty when literal.
+     */
+    private record Read(String value, String path, List<String> refs, String raw, List<String> pieces) {
+        boolean interpolated() {
+            return !refs.isEmpty();
+        }
+    }
 
     PlanReader(String file, Path baseDir, Map<String, String> env) {
         this.file = file;
         this.baseDir = baseDir;
         this.env = env;
+    }
+
+    /** Marks a scalar as a credential the user declared with the {@code !secret} tag. */
+    void markSecret(Node n) {
+        taggedSecret.add(n);
     }
 
     /** The directory relative paths in the plan resolve against. */
@@ -65,8 +94,112 @@ public final class PlanReader {
         return !problems.isEmpty();
     }
 
+    /** The values to mask: credentials and {@code !secret} values. */
     Set<String> secretValues() {
         return secretValues;
+    }
+
+    /**
+     * A credential (password, token, key, auth header): read like {@link #optional} but its value
+     * becomes a secret, masked wherever it would be shown, and may not appear in any other field.
+     * Null when absent.
+     */
+    public Secret secret(Map<String, Node> keys, String path, String key) {
+        Node n = keys.get(key);
+        if (n == null) {
+            return null;
+        }
+        String v = scalar(n, join(path, key));
+        if (v == null) {
+            return null;
+        }
+        credential(n, join(path, key), v);
+        // "Bearer ${TOKEN}": the token is the credential as much as the whole value.
+        Read rd = reads.get(n);
+        if (rd != null) {
+            for (String piece : rd.pieces()) {
+                credential(n, join(path, key), piece);
+            }
+        }
+        return new Secret(v);
+    }
+
+    /**
+     * A URL that may carry credentials (a database URL with a password in its user info or a
+     * {@code password=} parameter): masked whole when it does, plain otherwise. Null when absent.
+     */
+    public Secret secretUrl(Map<String, Node> keys, String path, String key) {
+        Node n = keys.get(key);
+        if (n == null) {
+            return null;
+        }
+        String v = scalar(n, join(path, key));
+        if (v == null) {
+            return null;
+        }
+        credentialNodes.add(n);
+        List<String> parts = urlCredentials(v);
+        if (!parts.isEmpty()) {
+            credential(n, join(path, key), v);
+            for (String part : parts) {
+                credential(n, join(path, key), part);
+            }
+        }
+        return new Secret(v);
+    }
+
+    private void credential(Node n, String path, String value) {
+        credentialNodes.add(n);
+        if (value != null && !value.isEmpty()) {
+            secretValues.add(value);
+            secretPaths.putIfAbsent(value, path);
+        }
+    }
+
+    /** The password and user-info parts of a URL ({@code user:pw@}, {@code password=pw}). */
+    static List<String> urlCredentials(String url) {
+        List<String> out = new ArrayList<>();
+        Matcher ui = Pattern.compile("^[A-Za-z][A-Za-z0-9+.:-]*://([^/@?#]*)@").matcher(url);
+        if (ui.find()) {
+            String info = ui.group(1);
+            int colon = info.indexOf(':');
+            out.add(colon >= 0 ? info.substring(colon + 1) : info);
+        }
+        Matcher q = Pattern.compile("(?i)[?&;](?:password|pass|pwd|secret|token|key|sslpassword|access_token)=([^&;#]*)")
+                .matcher(url);
+        while (q.find()) {
+            out.add(q.group(1));
+        }
+        out.removeIf(String::isEmpty);
+        return out;
+    }
+
+    /**
+     * Checks that no credential appears in a field that is not one: names, subjects, paths and
+     * messages are shown and stored as they are, so a credential there would have to be masked
+     * there, garbling an identifier. Called once, after every section was read.
+     */
+    void checkCredentialsStayPut() {
+        List<String> values = new ArrayList<>(dev.preflight.core.Secrets.of(secretValues).values());
+        if (values.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<Node, Read> e : reads.entrySet()) {
+            Node n = e.getKey();
+            Read rd = e.getValue();
+            if (credentialNodes.contains(n) || taggedSecret.contains(n) || rd.value() == null) {
+                continue;
+            }
+            for (String v : values) {
+                if (rd.value().contains(v)) {
+                    String where = secretPaths.getOrDefault(v, "a value marked !secret");
+                    problem(n, rd.path(), "contains a credential (the value of " + where + ")",
+                            "a credential may appear only in its own field: names, paths and messages are shown "
+                                    + "and recorded as they are");
+                    break;
+                }
+            }
+        }
     }
 
     /** The keys of a mapping; unknown and duplicate keys are problems (with a did-you-mean hint). */
@@ -166,8 +299,9 @@ public final class PlanReader {
             return dflt;
         }
         if (!allowed.contains(s)) {
-            String near = PlanLoader.nearest(s, allowed);
-            problem(keys.get(key), join(path, key), "bad value '" + s + "'",
+            Node n = keys.get(key);
+            String near = interpolated(n) ? null : PlanLoader.nearest(s, allowed);
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not an allowed value" : "bad value '" + s + "'",
                     (near != null ? "did you mean '" + near + "'? " : "") + "one of: " + String.join(", ", allowed));
             return null;
         }
@@ -180,17 +314,20 @@ public final class PlanReader {
         if (s == null) {
             return dflt;
         }
-        try {
-            long v = Long.parseLong(s.strip());
-            if (v < min || v > max) {
-                problem(keys.get(key), join(path, key), "out of range: " + v, "between " + min + " and " + max);
-                return null;
-            }
-            return (int) v;
-        } catch (NumberFormatException e) {
-            problem(keys.get(key), join(path, key), "expected a whole number, got '" + s + "'", null);
+        Node n = keys.get(key);
+        String t = s.strip();
+        if (!t.matches("[-+]?[0-9]+")) {
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a whole number"
+                    : "expected a whole number, got '" + s + "'", "between " + min + " and " + max);
             return null;
         }
+        java.math.BigInteger v = new java.math.BigInteger(t);
+        if (v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is out of range"
+                    : "out of range: " + (t.length() > 24 ? t.substring(0, 20) + "..." : t), "between " + min + " and " + max);
+            return null;
+        }
+        return v.intValue();
     }
 
     /** An optional decimal number within bounds. */
@@ -199,17 +336,20 @@ public final class PlanReader {
         if (s == null) {
             return dflt;
         }
-        try {
-            double v = Double.parseDouble(s.strip());
-            if (!(v >= min && v <= max)) {
-                problem(keys.get(key), join(path, key), "out of range: " + s, "between " + min + " and " + max);
-                return null;
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            problem(keys.get(key), join(path, key), "expected a number, got '" + s + "'", null);
+        Node n = keys.get(key);
+        String t = s.strip();
+        if (!t.matches("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?")) {
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a number"
+                    : "expected a number, got '" + s + "'", "between " + min + " and " + max);
             return null;
         }
+        double v = Double.parseDouble(t);
+        if (!(v >= min && v <= max)) {
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is out of range"
+                    : "out of range: " + (t.length() > 24 ? t.substring(0, 20) + "..." : t), "between " + min + " and " + max);
+            return null;
+        }
+        return v;
     }
 
     /** An optional boolean ({@code true}/{@code false} only: YAML 1.1's yes/no/on/off are refused). */
@@ -222,7 +362,9 @@ public final class PlanReader {
             case "true" -> true;
             case "false" -> false;
             default -> {
-                problem(keys.get(key), join(path, key), "expected true or false, got '" + s + "'", null);
+                Node n = keys.get(key);
+                problem(n, join(path, key), interpolated(n) ? shown(n) + " is not true or false"
+                        : "expected true or false, got '" + s + "'", null);
                 yield null;
             }
         };
@@ -234,34 +376,60 @@ public final class PlanReader {
         if (s == null) {
             return dflt;
         }
+        Node n = keys.get(key);
+        if (!isDuration(s)) {
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a duration"
+                    : "not a duration: '" + s + "'", "e.g. 30s, 5m, 24h, 30d");
+            return null;
+        }
         Duration d = parseDuration(s);
         if (d == null) {
-            problem(keys.get(key), join(path, key), "not a duration: '" + s + "'", "e.g. 30s, 5m, 24h, 30d");
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is out of range"
+                    : "duration out of range: '" + (s.length() > 24 ? s.substring(0, 20) + "..." : s) + "'",
+                    "at most " + MAX_DURATION.toDays() + "d (100 years)");
         }
         return d;
     }
 
-    /** Parses {@code 30s}, {@code 5m}, {@code 24h}, {@code 30d}, {@code 1h30m}; null when malformed. */
+    /** Whether {@code s} has the form of a duration, whatever its size. */
+    private static boolean isDuration(String s) {
+        String t = s.strip();
+        return !t.isEmpty() && t.matches("(\\d+(ms|s|m|h|d|w))+");
+    }
+
+    /**
+     * Parses {@code 30s}, {@code 5m}, {@code 24h}, {@code 30d}, {@code 1h30m}; null when malformed
+     * or longer than {@link #MAX_DURATION} (never an overflow).
+     */
     public static Duration parseDuration(String s) {
-        Matcher m = DURATION.matcher(s.strip());
+        String t = s.strip();
+        Matcher m = DURATION.matcher(t);
         Duration total = Duration.ZERO;
         int end = 0;
         while (m.find()) {
             if (m.start() != end) {
                 return null;
             }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
+            String digits = m.group(1).replaceFirst("^0+(?=.)", "");
+            if (digits.length() > 15) {
+                return null; // beyond any limit below, in every unit
+            }
+            long n = Long.parseLong(digits);
+            Duration part = switch (m.group(2)) {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                case "d" -> Duration.ofDays(n);
-                default -> Duration.ofDays(7 * n);
-            });
+                case "m" -> Duration.ofSeconds(Math.multiplyExact(n, 60L));
+                case "h" -> Duration.ofSeconds(Math.multiplyExact(n, 3_600L));
+                case "d" -> Duration.ofSeconds(Math.multiplyExact(n, 86_400L));
+                default -> Duration.ofSeconds(Math.multiplyExact(n, 604_800L));
+            };
+            total = total.plus(part);
+            if (total.compareTo(MAX_DURATION) > 0) {
+                return null;
+            }
             end = m.end();
         }
-        return end == s.strip().length() && end > 0 ? total : null;
+        return end == t.length() && end > 0 ? total : null;
     }
 
     /** An optional ISO date ({@code 2027-06-30}). */
@@ -273,7 +441,9 @@ public final class PlanReader {
         try {
             return LocalDate.parse(s.strip());
         } catch (DateTimeParseException e) {
-            problem(keys.get(key), join(path, key), "not a date: '" + s + "'", "use YYYY-MM-DD");
+            Node n = keys.get(key);
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a date" : "not a date: '" + s + "'",
+                    "use YYYY-MM-DD");
             return null;
         }
     }
@@ -287,7 +457,9 @@ public final class PlanReader {
         try {
             return java.time.OffsetDateTime.parse(s.strip()).toInstant();
         } catch (DateTimeParseException e) {
-            problem(keys.get(key), join(path, key), "not a timestamp: '" + s + "'", "use 2027-01-09T01:00:00Z");
+            Node n = keys.get(key);
+            problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a timestamp"
+                    : "not a timestamp: '" + s + "'", "use 2027-01-09T01:00:00Z");
             return null;
         }
     }
@@ -372,7 +544,7 @@ public final class PlanReader {
         }
     }
 
-    /** Interpolates every scalar below a section no parser reads, so its secrets are known and masked. */
+    /** Interpolates every scalar below a section no parser reads, so its problems are reported. */
     void interpolateAll(Node n, String path) {
         if (n instanceof ScalarNode s) {
             interpolate(s, path);
@@ -392,51 +564,154 @@ public final class PlanReader {
         }
     }
 
+    /**
+     * The scalar's value with {@code ${VAR}}, {@code ${VAR:-default}} and {@code ${file:PATH}}
+     * replaced ({@code $${} is a literal {@code ${}). Read once per node: a node read again (an
+     * alias, a second accessor) gives the same value and no second problem.
+     */
     private String interpolate(ScalarNode s, String path) {
+        Read done = reads.get(s);
+        if (done != null) {
+            return done.value();
+        }
         String raw = s.getValue();
-        if (!raw.contains("${")) {
-            return raw;
-        }
-        Matcher m = VAR.matcher(raw);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            if (m.group(1) == null) {
-                m.appendReplacement(sb, Matcher.quoteReplacement("${"));
-                continue;
-            }
-            String expr = m.group(1);
-            String value;
-            if (expr.startsWith("file:")) {
-                Path p = baseDir.resolve(expr.substring(5).strip());
-                try {
-                    value = Files.readString(p, StandardCharsets.UTF_8).replaceFirst("\\r?\\n$", "");
-                } catch (IOException e) {
-                    problem(s, path, "cannot read secret file " + p + " (" + e.getClass().getSimpleName() + ")",
-                            "check the path in ${file:...}");
-                    value = "";
-                }
-            } else {
-                int dflt = expr.indexOf(":-");
-                String name = dflt >= 0 ? expr.substring(0, dflt) : expr;
-                if (!NAME.matcher(name).matches()) {
-                    problem(s, path, "bad interpolation '${" + expr + "}'",
-                            "use ${VAR}, ${VAR:-default} or ${file:/path}");
-                    value = "";
-                } else if (env.get(name) != null) {
-                    value = env.get(name);
-                } else if (dflt >= 0) {
-                    value = expr.substring(dflt + 2);
+        List<String> refs = new ArrayList<>();
+        List<String> pieces = new ArrayList<>();
+        String value = raw;
+        if (raw.contains("${")) {
+            StringBuilder sb = new StringBuilder();
+            int i = 0;
+            while (i < raw.length()) {
+                if (raw.startsWith("$${", i)) {
+                    sb.append("${");
+                    i += 3;
+                } else if (raw.startsWith("${", i)) {
+                    int close = raw.indexOf('}', i + 2);
+                    if (close < 0) {
+                        problem(s, path, "unclosed '${' in this value", "end it with '}', or write $${ for a literal ${");
+                        value = null;
+                        break;
+                    }
+                    String expr = raw.substring(i + 2, close);
+                    refs.add("${" + expr + "}");
+                    String piece = resolve(s, path, expr);
+                    pieces.add(piece);
+                    sb.append(piece);
+                    i = close + 1;
                 } else {
-                    problem(s, path, "environment variable " + name + " is not set",
-                            "export " + name + ", or write ${" + name + ":-default}");
-                    value = "";
+                    sb.append(raw.charAt(i));
+                    i++;
                 }
             }
-            secretValues.add(value);
-            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+            if (value != null) {
+                value = sb.toString();
+            }
+            if (value != null && value.length() > PlanLoader.MAX_VALUE_CHARS) {
+                problem(s, path, "the value of " + String.join("", refs) + " is " + value.length()
+                        + " characters long; the limit is " + PlanLoader.MAX_VALUE_CHARS, null);
+                value = null;
+            }
         }
-        m.appendTail(sb);
-        return sb.toString();
+        if (value != null && taggedSecret.contains(s)) {
+            // The whole value and each interpolated part: a message may show either.
+            List<String> all = new ArrayList<>(pieces);
+            all.add(0, value);
+            for (String v : all) {
+                if (!v.isEmpty()) {
+                    secretValues.add(v);
+                    secretPaths.putIfAbsent(v, path + " (marked !secret)");
+                }
+            }
+        }
+        reads.put(s, new Read(value, path, List.copyOf(refs), raw, List.copyOf(pieces)));
+        return value;
+    }
+
+    /** One {@code ${...}} expression's value; a problem and "" when it cannot be had. */
+    private String resolve(ScalarNode s, String path, String expr) {
+        if (expr.startsWith("file:")) {
+            return secretFile(s, path, expr.substring(5).strip());
+        }
+        int dflt = expr.indexOf(":-");
+        String name = dflt >= 0 ? expr.substring(0, dflt) : expr;
+        if (!NAME.matcher(name).matches()) {
+            problem(s, path, "bad interpolation '${" + expr + "}'", "use ${VAR}, ${VAR:-default} or ${file:/path}");
+            return "";
+        } else if (env.get(name) != null) {
+            return env.get(name);
+        } else if (dflt >= 0) {
+            return expr.substring(dflt + 2);
+        }
+        problem(s, path, "environment variable " + name + " is not set",
+                "export " + name + ", or write ${" + name + ":-default}");
+        return "";
+    }
+
+    /**
+     * A {@code ${file:PATH}} value: a regular file of at most {@link PlanLoader#MAX_FILE_BYTES}
+     * (so {@code /dev/zero} or a FIFO is refused at once, never read), UTF-8, one trailing newline
+     * dropped. Its content is never shown, not even in problems.
+     */
+    private String secretFile(ScalarNode s, String path, String name) {
+        Path p = baseDir.resolve(name);
+        String ref = "${file:" + name + "}";
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            if (a.isDirectory()) {
+                problem(s, path, ref + ": " + p + " is a directory", "name a file in ${file:...}");
+                return "";
+            }
+            if (!a.isRegularFile()) {
+                problem(s, path, ref + ": " + p + " is not a regular file (a device, FIFO or socket)",
+                        "name a regular file in ${file:...}");
+                return "";
+            }
+            if (a.size() > PlanLoader.MAX_FILE_BYTES) {
+                problem(s, path, ref + ": " + p + " is " + a.size() + " bytes; the limit is "
+                        + PlanLoader.MAX_FILE_BYTES + " bytes", "a ${file:...} holds one secret, not a document");
+                return "";
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(p)) {
+                bytes = in.readNBytes(PlanLoader.MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > PlanLoader.MAX_FILE_BYTES) {
+                problem(s, path, ref + ": " + p + " is larger than " + PlanLoader.MAX_FILE_BYTES + " bytes",
+                        "a ${file:...} holds one secret, not a document");
+                return "";
+            }
+            try {
+                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString()
+                        .replaceFirst("\\r?\\n$", "");
+            } catch (java.nio.charset.CharacterCodingException e) {
+                problem(s, path, ref + ": " + p + " is not UTF-8 text", "save it as UTF-8");
+                return "";
+            }
+        } catch (IOException e) {
+            problem(s, path, "cannot read secret file " + dev.preflight.core.Errors.describe(e),
+                    "check the path in ${file:...}");
+            return "";
+        }
+    }
+
+    /** Whether the node's value came (at least partly) from interpolation. */
+    private boolean interpolated(Node n) {
+        Read rd = n == null ? null : reads.get(n);
+        return rd != null && rd.interpolated();
+    }
+
+    /**
+     * How to name an interpolated value in a message without showing it: "the value of
+     * ${ACC_SECRET}", or of the whole expression as written when it mixes text and references.
+     */
+    private String shown(Node n) {
+        Read rd = reads.get(n);
+        if (rd == null || !rd.interpolated()) {
+            return "the value";
+        }
+        return "the value of " + (rd.refs().size() == 1 && rd.raw().strip().equals(rd.refs().get(0))
+                ? rd.refs().get(0) : "'" + rd.raw() + "'");
     }
 
     /** How a node looks, for messages: "a mapping", "a list" or its quoted value. */
@@ -451,7 +726,11 @@ public final class PlanReader {
         return "nothing";
     }
 
-    /** Records a problem at the node's position. */
+    /**
+     * Records a problem at the node's position. A message about an interpolated value never shows
+     * that value: where a parser quoted it, it is replaced by the reference that produced it
+     * ({@code ${VAR}}), and credentials are masked.
+     */
     public void problem(Node n, String path, String message, String hint) {
         int line = 1;
         int col = 1;
@@ -459,16 +738,48 @@ public final class PlanReader {
             line = n.getStartMark().get().getLine() + 1;
             col = n.getStartMark().get().getColumn() + 1;
         }
-        problems.add(new PlanProblem(file, line, col, path, message, hint));
+        problem(new PlanProblem(file, line, col, path, unshow(n, message), unshow(n, hint)));
+    }
+
+    private String unshow(Node n, String text) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        Read rd = n == null ? null : reads.get(n);
+        if (rd != null && rd.interpolated() && rd.value() != null && !rd.value().isEmpty()) {
+            out = out.replace("'" + rd.value() + "'", shown(n));
+            if (rd.value().strip().length() >= 3) {
+                out = out.replace(rd.value(), shown(n));
+            }
+        }
+        return out;
     }
 
     void problem(PlanProblem p) {
+        if (problems.contains(p)) {
+            return; // the same node checked twice (an alias, two readers): one problem, said once
+        }
+        if (problems.size() >= MAX_PROBLEMS) {
+            dropped++;
+            return;
+        }
         problems.add(p);
     }
 
     PlanException fail() {
-        List<PlanProblem> sorted = new ArrayList<>(problems);
+        // Masked here, not when each problem was recorded: a credential read later counts too.
+        dev.preflight.core.Secrets secrets = dev.preflight.core.Secrets.of(secretValues);
+        List<PlanProblem> sorted = new ArrayList<>();
+        for (PlanProblem p : problems) {
+            sorted.add(new PlanProblem(p.file(), p.line(), p.column(), p.path(), secrets.redact(p.message()),
+                    secrets.redact(p.hint())));
+        }
         sorted.sort(Comparator.comparingInt(PlanProblem::line).thenComparingInt(PlanProblem::column));
+        if (dropped > 0) {
+            sorted.add(new PlanProblem(file, sorted.get(sorted.size() - 1).line(), 1, "",
+                    dropped + " more problem(s) not listed", "fix the ones above first"));
+        }
         return new PlanException(sorted);
     }
 

@@ -44,7 +44,7 @@ final class Cleanup implements AutoCloseable {
                 try {
                     done.add(a.run());
                 } catch (Exception e) {
-                    done.add("FAILED: " + e.getMessage());
+                    done.add("FAILED: " + dev.preflight.core.Errors.describe(e));
                 }
             }
         }

@@ -30,7 +30,13 @@ public sealed interface Expectation {
         String t = s.strip();
         Matcher w = WITHIN.matcher(t);
         if (w.matches()) {
-            return new Fresh(t, dev.preflight.plan.PlanReader.parseDuration(w.group(1)));
+            java.time.Duration d = dev.preflight.plan.PlanReader.parseDuration(w.group(1));
+            if (d == null) {
+                // Never a null duration that fails later: malformed and out of range are both said here.
+                throw new IllegalArgumentException("'" + w.group(1) + "' is not a duration from 1ms to "
+                        + dev.preflight.plan.PlanReader.MAX_DURATION.toDays() + "d (e.g. 24h, 7d)");
+            }
+            return new Fresh(t, d);
         }
         Matcher c = COMPARE.matcher(t);
         if (c.matches()) {

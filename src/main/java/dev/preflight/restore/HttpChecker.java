@@ -30,7 +30,7 @@ final class HttpChecker {
             return Check.fail("http", c.name(), "GET " + c.url() + ": no answer within " + wait.toMillis()
                     + " ms (bound " + c.maxLatency().toMillis() + " ms)");
         } catch (IOException e) {
-            return Check.fail("http", c.name(), "GET " + c.url() + ": " + dev.preflight.backup.Failures.describe(e));
+            return Check.fail("http", c.name(), "GET " + c.url() + ": " + dev.preflight.core.Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Check.fail("http", c.name(), "GET " + c.url() + ": interrupted");

@@ -69,7 +69,8 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
             String host = r.optional(tk, tp, "host", "127.0.0.1");
             Integer port = r.integer(tk, tp, "port", 3306, 1, 65535);
             String user = r.optional(tk, tp, "user", "root");
-            String pw = r.optional(tk, tp, "password");
+            Secret pws = r.secret(tk, tp, "password");
+            String pw = pws == null ? null : pws.value();
             String db = r.optional(tk, tp, "database");
             if (db != null && !DB_NAME.matcher(db).matches()) {
                 r.problem(tk.get("database"), tp + ".database", "bad database name '" + db + "'",

@@ -54,7 +54,7 @@ public final class RestoreSection implements Section {
         } catch (PreflightException e) {
             return new SectionResult.Error(name(), e.getMessage());
         } catch (java.io.IOException e) {
-            return new SectionResult.Error(name(), String.valueOf(e.getMessage()));
+            return new SectionResult.Error(name(), String.valueOf(dev.preflight.core.Errors.describe(e)));
         }
     }
 

@@ -7,7 +7,6 @@ import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.BackupService;
-import dev.preflight.backup.Failures;
 import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.LocalDirectoryStore;
 import dev.preflight.backup.Owner;
@@ -161,7 +160,7 @@ public final class RestoreService {
                         secrets.redact(MysqlClient.why(d))));
             }
         } catch (IOException e) {
-            step("cleanup: cannot look for scratch databases on " + server + ": " + Failures.describe(e));
+            step("cleanup: cannot look for scratch databases on " + server + ": " + dev.preflight.core.Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -266,7 +265,7 @@ public final class RestoreService {
             } catch (java.nio.file.NoSuchFileException e) {
                 bad.add(c.location() + ": missing");
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + secrets.redact(Failures.describe(e)));
+                bad.add(c.location() + ": unreadable: " + secrets.redact(dev.preflight.core.Errors.describe(e)));
             }
         }
         checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
@@ -437,7 +436,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "restore into " + where + " failed: " + secrets.redact(Failures.describe(e));
+            failure = "restore into " + where + " failed: " + secrets.redact(dev.preflight.core.Errors.describe(e));
             checks.add(Check.fail("restore", db, failure));
         } finally {
             if (o.keep()) {
@@ -599,7 +598,7 @@ public final class RestoreService {
             }
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + secrets.redact(Failures.describe(e))));
+                    + secrets.redact(dev.preflight.core.Errors.describe(e))));
         }
         return out;
     }
@@ -759,7 +758,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "loading " + b.file() + " failed: " + secrets.redact(Failures.describe(e));
+            failure = "loading " + b.file() + " failed: " + secrets.redact(dev.preflight.core.Errors.describe(e));
             checks.add(Check.fail("restore", b.file(), failure));
         } finally {
             if (o.keep() && loaded) {

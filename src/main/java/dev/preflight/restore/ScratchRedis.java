@@ -98,7 +98,7 @@ final class ScratchRedis {
                     last = pong.strip();
                 }
             } catch (IOException e) {
-                last = dev.preflight.backup.Failures.describe(e);
+                last = dev.preflight.core.Errors.describe(e);
             }
             Thread.sleep(20);
         }
@@ -164,7 +164,7 @@ final class ScratchRedis {
             int nl = out.lastIndexOf('\n');
             return "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(nl + 1));
         } catch (RuntimeException e) {
-            return dev.preflight.backup.Failures.describe(e.getCause() == null ? e : e.getCause());
+            return dev.preflight.core.Errors.describe(e.getCause() == null ? e : e.getCause());
         }
     }
 

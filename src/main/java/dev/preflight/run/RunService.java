@@ -62,7 +62,7 @@ public final class RunService {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
                     // A crashing section must not take the verdict with it: it is an error, recorded below.
-                    r = new SectionResult.Error(s.name(), "section crashed: " + e);
+                    r = new SectionResult.Error(s.name(), "section crashed: " + dev.preflight.core.Errors.describe(e));
                 }
                 if (!(r instanceof SectionResult.Passed)) {
                     leaveFailedEvidence(ctx, s, r, before);

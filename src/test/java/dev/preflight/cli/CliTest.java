@@ -139,21 +139,72 @@ class CliTest {
     }
 
     @Test
-    void secretsFromTheEnvironmentNeverAppearInOutputOrLedger() throws Exception {
+    void credentialsMarkedSecretNeverAppearInOutputOrLedger() throws Exception {
         env.put("OWNER_TOKEN", "tok-9f8e7d6c");
         plan("""
                 version: 1
-                project: {name: "demo tok-9f8e7d6c", owner: "${OWNER_TOKEN}"}
+                project: {name: demo, owner: !secret "${OWNER_TOKEN}"}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                requirements: [{tool: java, version: ">=17"}]
                 """);
-        // The project name is not a secret by itself, but it contains the secret's value: masked too.
         StringBuilder all = new StringBuilder();
         for (String[] args : new String[][] {{"validate"}, {"run"}, {"run", "--format", "json"},
-            {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}}) {
+            {"ledger", "log", "--format", "json"}, {"ledger", "export", "--out", "s.zip"}, {"run", "-v"}}) {
             CliRun r = run(args);
+            assertThat(r.code()).as(String.join(" ", args) + ": " + r.all()).isZero();
             all.append(r.out()).append(r.err());
         }
         all.append(new String(Files.readAllBytes(dir.resolve(".preflight/ledger.db")), "ISO-8859-1"));
-        assertThat(all.toString()).doesNotContain("tok-9f8e7d6c").contains("****");
+        assertThat(all.toString()).doesNotContain("tok-9f8e7d6c");
+    }
+
+    @Test
+    void aCredentialInANameIsAValidateErrorNotAMaskedName() throws Exception {
+        env.put("OWNER_TOKEN", "tok-9f8e7d6c");
+        Path p = plan("""
+                version: 1
+                project: {name: "demo tok-9f8e7d6c", owner: !secret "${OWNER_TOKEN}"}
+                """);
+        CliRun r = run("validate");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(p + ":2:17: project.name: contains a credential (the value of project.owner "
+                + "(marked !secret))").doesNotContain("tok-9f8e7d6c");
+    }
+
+    @Test
+    void verboseStackTracesMaskCredentialsInCausedByLinesToo() throws Exception {
+        // The ledger path carries a value marked secret; creating it fails (a file is in the way),
+        // so the message and the Caused-by line of -v would both show it.
+        env.put("LEDGER_TOKEN", "ldg-5e4d3c2b1a");
+        Files.writeString(dir.resolve("blocker"), "a file, not a directory\n");
+        plan("""
+                version: 1
+                project: {name: demo}
+                ledger: {url: !secret "sqlite:blocker/${LEDGER_TOKEN}/ledger.db"}
+                """);
+        CliRun r = run("run", "-v");
+        assertThat(r.code()).as(r.all()).isNotZero().isNotEqualTo(4);
+        assertThat(r.err()).contains("****").doesNotContain("ldg-5e4d3c2b1a");
+    }
+
+    @Test
+    void interpolatedValuesThatAreNotCredentialsStayReadable() throws Exception {
+        // Issue #14 item 1: USER=test made "test" a secret, so subject test-db became ****-db.
+        env.put("USER", "test");
+        plan("""
+                version: 1
+                project: {name: test-app, owner: "${USER:-you}"}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                requirements: [{tool: java, version: ">=17"}]
+                """);
+        CliRun r = run("run");
+        assertThat(r.code()).as(r.all()).isZero();
+        CliRun log = run("ledger", "log");
+        assertThat(log.out()).contains("test-app").doesNotContain("****");
     }
 
     @Test

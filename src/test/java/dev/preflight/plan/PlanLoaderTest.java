@@ -63,7 +63,7 @@ class PlanLoaderTest {
                 "p.yaml:15:5: environments[2]: expected a mapping, got a list",
                 "p.yaml:18:12: risks[0].title: environment variable UNDEFINED_VAR is not set (export UNDEFINED_VAR, or write ${UNDEFINED_VAR:-default})",
                 "p.yaml:19:17: risks[0].mitigation: cannot read secret file " + dir.resolve("missing-secret")
-                        + " (NoSuchFileException) (check the path in ${file:...})",
+                        + ": no such file or directory (check the path in ${file:...})",
                 "p.yaml:20:43: risks[0].controls[0].subject: bad interpolation '${bad var}' (use ${VAR}, ${VAR:-default} or ${file:/path})");
     }
 
@@ -132,6 +132,52 @@ class PlanLoaderTest {
         assertThat(plan.toString()).doesNotContain("s3cr3t-pg");
         assertThat(plan.environments().get(0).connections().mysql().password().value()).isEqualTo("file-secret-value");
         assertThat(plan.environments().get(0).connections().redis().password().toString()).isEqualTo("****");
+    }
+
+    @Test
+    void secretsAreTypedNotGuessed() throws Exception {
+        Files.writeString(dir.resolve("token"), "file-token-value\n");
+        Plan plan = PlanLoader.parse("p.yaml", """
+                version: 1
+                project: {name: "x", owner: "${USER:-you}", runbook: !secret "https://wiki/${WIKI_KEY}"}
+                environments:
+                  - name: e
+                    hosts: [{name: h, uri: local}]
+                    connections:
+                      mysql: {host: "${DB_HOST}", user: "${DB_USER}", password: "${DB_PASSWORD}"}
+                      redis: {host: cache, password: "literal-redis-pw"}
+                gates:
+                  oncall: {provider: pagerduty, token: "${file:token}", schedule_ids: [P1]}
+                  cab: {provider: jira, url: "https://jira.example.com", token: "Bearer ${JIRA}"}
+                change_window: {start: "2027-01-09T01:00:00Z", end: "2027-01-09T03:00:00Z", environment: e, ticket: T-1}
+                """, dir, Map.of("USER", "test", "DB_HOST", "db.internal", "DB_USER", "backup", "DB_PASSWORD",
+                "db-pw-123", "WIKI_KEY", "wiki-key-9", "JIRA", "jira-tok-77"));
+        // Credentials by field (interpolated or literal) and by tag; the rest is plain.
+        assertThat(plan.secrets().values()).contains("db-pw-123", "literal-redis-pw", "file-token-value",
+                "Bearer jira-tok-77", "jira-tok-77", "https://wiki/wiki-key-9", "wiki-key-9");
+        assertThat(plan.secrets().values()).doesNotContain("test", "you", "db.internal", "backup");
+        assertThat(plan.secrets().redact("Are you sure, test? backup@db.internal")).isEqualTo("Are you sure, test? backup@db.internal");
+    }
+
+    @Test
+    void aCredentialReusedInAnotherFieldIsAProblemNamingBothFields() {
+        List<String> got = problems("""
+                version: 1
+                project: {name: demo}
+                environments:
+                  - name: e
+                    hosts: [{name: "app-${PW}", uri: local}]
+                    connections:
+                      mysql: {host: db, user: "${PW}", password: "${PW}"}
+                """, Map.of("PW", "s3cret-pw"));
+        assertThat(got).containsExactly(
+                "p.yaml:5:20: environments[0].hosts[0].name: contains a credential (the value of "
+                        + "environments[0].connections.mysql.password) (a credential may appear only in its own field: "
+                        + "names, paths and messages are shown and recorded as they are)",
+                "p.yaml:7:31: environments[0].connections.mysql.user: contains a credential (the value of "
+                        + "environments[0].connections.mysql.password) (a credential may appear only in its own field: "
+                        + "names, paths and messages are shown and recorded as they are)");
+        assertThat(String.join("\n", got)).doesNotContain("s3cret-pw");
     }
 
     @Test
