@@ -167,7 +167,7 @@ class VerdictTest {
         Readiness crashed = new RunService(List.of(crashes)).run(ctx());
         assertThat(crashed.go()).isFalse();
         assertThat(ledger.latest("audit", "beta").orElseThrow().summary())
-                .startsWith("audit error: section crashed: java.lang.IllegalStateException: boom");
+                .startsWith("audit error: section crashed: boom");
     }
 
     @Test
