@@ -108,12 +108,10 @@ public final class JdbcLedger implements Ledger {
         LedgerEntry stored;
         boolean witnessAgrees;
         HeadWitness.State before;
-        Path tmp;
         try (LedgerLock ignored = LedgerLock.acquire(witness.lockFile())) {
             before = witness.read();
-            // Created before the commit: a directory we cannot write fails the append before anything is stored.
-            tmp = witness.prepare();
-            try {
+            // Readied before the commit: a head file we cannot write fails the append before anything is stored.
+            try (HeadWitness.Update update = witness.prepare()) {
                 conn.setAutoCommit(false);
                 try {
                     if (dialect == Dialect.POSTGRESQL) {
@@ -174,9 +172,12 @@ public final class JdbcLedger implements Ledger {
                 } finally {
                     conn.setAutoCommit(true);
                 }
+                if (dialect == Dialect.SQLITE) {
+                    checkpoint();
+                }
                 if (witnessAgrees && witness.mayReplace(before)) {
                     try {
-                        lastWritten = witness.commit(tmp, LedgerHead.of(stored), stored.time());
+                        lastWritten = witness.commit(update, LedgerHead.of(stored), stored.time());
                     } catch (IOException e) {
                         throw new PreflightException(ExitCode.UNEXPECTED_STATE, "entry #" + stored.seq()
                                 + " was recorded in the ledger at " + description + ", but its head file "
@@ -186,8 +187,6 @@ public final class JdbcLedger implements Ledger {
                 }
                 // A witness that disagrees with the store is kept as it is: it is the evidence of what was lost.
                 return stored;
-            } finally {
-                Files.deleteIfExists(tmp);
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
@@ -196,6 +195,18 @@ public final class JdbcLedger implements Ledger {
         } catch (IOException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
                     + ": cannot write its head file beside it: " + Ledgers.ioCause(e), null, e);
+        }
+    }
+
+    /**
+     * Copies the entry just committed from the WAL into the database file and syncs it, so that the
+     * database file alone holds every committed entry: losing the {@code -wal} file (deleted by a
+     * user, or after a crash) then loses nothing. FULL waits (up to the busy timeout) for readers of
+     * an older snapshot, which are short, so the copy is complete.
+     */
+    private void checkpoint() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("PRAGMA wal_checkpoint(FULL)");
         }
     }
 
@@ -354,11 +365,8 @@ public final class JdbcLedger implements Ledger {
             if (head.isEmpty() || head.get().seq() != intact.entries()) {
                 return;
             }
-            Path tmp = witness.prepare();
-            try {
-                witness.commit(tmp, LedgerHead.of(head.get()), head.get().time());
-            } finally {
-                Files.deleteIfExists(tmp);
+            try (HeadWitness.Update update = witness.prepare()) {
+                witness.commit(update, LedgerHead.of(head.get()), head.get().time());
             }
         } catch (IOException | RuntimeException e) {
             // Not writable here (a read-only directory, a reviewer's copy): the old head stays, still a lower bound.

@@ -322,4 +322,36 @@ class LedgerTest {
             }
         }
     }
+
+    @Test
+    void theHeadIsOneSectorOverwrittenInPlaceAndAGarbledSectorIsBroken() throws Exception {
+        Path db = dir.resolve("sector.db");
+        Path head = Ledgers.sqliteHeadFile(db.toAbsolutePath());
+        try (Ledger l = open("sqlite:" + db, Secrets.none())) {
+            fill(l, 1);
+            assertThat(Files.size(head)).isEqualTo(HeadWitness.SECTOR);
+            Object inode = Files.getAttribute(head, "unix:ino");
+            fill(l, 2);
+            // The same file, rewritten in place: no rename, and it names the newest entry.
+            assertThat(Files.getAttribute(head, "unix:ino")).isEqualTo(inode);
+            assertThat(Files.readString(head)).contains("\"seq\":3");
+            assertThat(l.verify().intact()).isTrue();
+        }
+        // A head written by an older version (pretty JSON, any size) is read, and the next append
+        // brings it to the sector form by a rename.
+        String pretty = dev.preflight.core.Json.pretty(dev.preflight.core.Json.parse(Files.readString(head)));
+        Files.writeString(head, pretty);
+        try (Ledger l = open("sqlite:" + db, Secrets.none())) {
+            assertThat(l.verify().intact()).isTrue();
+            fill(l, 1);
+            assertThat(Files.size(head)).isEqualTo(HeadWitness.SECTOR);
+        }
+        // A sector that is not a head (a torn or edited write) is never read as one.
+        byte[] garbled = Files.readAllBytes(head);
+        garbled[10] = '#';
+        Files.write(head, garbled);
+        try (Ledger l = open("sqlite:" + db, Secrets.none())) {
+            assertThat(l.verify().intact()).isFalse();
+        }
+    }
 }
