@@ -1,5 +1,6 @@
 package dev.preflight.run;
 
+import dev.preflight.core.Verdict;
 import java.util.List;
 
 /**
@@ -29,6 +30,19 @@ public sealed interface SectionResult {
 
     /** The plan does not configure this section; it is not part of the verdict. */
     record NotConfigured(String section, String summary) implements SectionResult {
+    }
+
+    /**
+     * The section result of a verb's verdict (one of the three places a {@link Verdict} is mapped):
+     * warnings count as passed, because GO asks whether the checks passed, and an incomplete verb is
+     * an error.
+     */
+    static SectionResult of(String section, Verdict verdict, String summary, List<String> reasons) {
+        return switch (verdict) {
+            case PASSED, WARNINGS -> new Passed(section, summary);
+            case FAILED -> new Failed(section, summary, reasons);
+            case INCOMPLETE -> new Error(section, summary);
+        };
     }
 
     default boolean counts() {
