@@ -5,6 +5,7 @@ import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -202,7 +203,7 @@ public final class CabGate {
     }
 
     private static String human(Duration d) {
-        return dev.preflight.risk.Evidence.human(d.isNegative() ? Duration.ZERO : d.withNanos(0));
+        return Durations.plan(d.withNanos(0));
     }
 
     static String short12(String sha) {

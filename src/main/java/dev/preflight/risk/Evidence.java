@@ -5,6 +5,7 @@ import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,18 +73,8 @@ public final class Evidence {
         return true;
     }
 
-    /** {@code 24h}, {@code 7d}, {@code 90m}: durations as plans write them (whole days from two days up). */
+    /** {@code 24h}, {@code 7d}, {@code 90m}: durations as plans write them ({@link Durations#plan}). */
     public static String human(Duration d) {
-        long s = d.getSeconds();
-        if (s % 86400 == 0 && s >= 2 * 86400) {
-            return s / 86400 + "d";
-        }
-        if (s % 3600 == 0 && s > 0) {
-            return s / 3600 + "h";
-        }
-        if (s % 60 == 0 && s > 0) {
-            return s / 60 + "m";
-        }
-        return s + "s";
+        return Durations.plan(d);
     }
 }

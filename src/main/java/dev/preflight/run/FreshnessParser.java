@@ -4,6 +4,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class FreshnessParser implements SectionParser<Freshness> {
     public Map<String, Object> schema() {
         Map<String, Object> ages = new LinkedHashMap<>();
         Freshness.DEFAULTS.forEach((k, v) -> ages.put(k, PlanSchema.str("Max age of the " + k
-                + " evidence (default " + dev.preflight.risk.Evidence.human(v) + ").")));
+                + " evidence (default " + Durations.plan(v) + ").")));
         return PlanSchema.object(Map.of("max_age", PlanSchema.object(ages, List.of())), List.of());
     }
 

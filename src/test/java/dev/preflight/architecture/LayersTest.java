@@ -1,14 +1,23 @@
 package dev.preflight.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.freeze.FreezingArchRule;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,8 +95,60 @@ class LayersTest {
         }
     }
 
+    /**
+     * Packages that today depend on each other in a cycle (docs/architecture.md). The list may only
+     * shrink: a package joining a cycle fails, and so does one listed here that left it (take it off).
+     * Frozen ArchUnit cycle rules cannot hold this: any change of the graph renames the cycles.
+     */
+    private static final Set<String> KNOWN_CYCLE = Set.of("audit", "backup", "cutover", "gates",
+            "plan", "report", "restore", "risk", "run");
+
     @Test
-    void noCyclesBetweenPackages() {
-        FreezingArchRule.freeze(slices().matching("dev.preflight.(*)..").should().beFreeOfCycles()).check(classes);
+    void noPackageJoinsACycle() {
+        Map<String, Set<String>> graph = new TreeMap<>();
+        for (JavaClass c : classes) {
+            String from = top(c.getPackageName());
+            if (from == null) {
+                continue;
+            }
+            graph.computeIfAbsent(from, k -> new TreeSet<>());
+            for (Dependency d : c.getDirectDependenciesFromSelf()) {
+                String to = top(d.getTargetClass().getPackageName());
+                if (to != null && !to.equals(from)) {
+                    graph.get(from).add(to);
+                }
+            }
+        }
+        Set<String> cyclic = new TreeSet<>();
+        for (String p : graph.keySet()) {
+            if (reaches(graph, p, p)) {
+                cyclic.add(p);
+            }
+        }
+        assertThat(cyclic).as("packages in a dependency cycle").isEqualTo(new TreeSet<>(KNOWN_CYCLE));
+    }
+
+    private static String top(String pkg) {
+        if (!pkg.startsWith(ROOT)) {
+            return null;
+        }
+        String rest = pkg.substring(ROOT.length());
+        int dot = rest.indexOf('.');
+        return dot < 0 ? rest : rest.substring(0, dot);
+    }
+
+    private static boolean reaches(Map<String, Set<String>> graph, String from, String target) {
+        Deque<String> todo = new ArrayDeque<>(graph.getOrDefault(from, Set.of()));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String n = todo.pop();
+            if (n.equals(target)) {
+                return true;
+            }
+            if (seen.add(n)) {
+                todo.addAll(graph.getOrDefault(n, Set.of()));
+            }
+        }
+        return false;
     }
 }
