@@ -45,7 +45,7 @@ public final class ReadinessCommand extends BaseCommand {
     private String render(Plan plan, Ledger ledger, Readiness r, Format format) {
         String project = plan.project().name();
         return switch (format) {
-            case HTML -> HtmlReport.render(project, "Readiness", r, EvidenceDigest.read(ledger), ctx().clock().instant());
+            case HTML -> HtmlReport.render(project, "Readiness", r, EvidenceDigest.read(ledger, plan), ctx().clock().instant());
             case MARKDOWN -> ReadinessReport.render(r, project, format, style())
                     + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReports.markdown(r.verdict().risks()));
             default -> ReadinessReport.render(r, project, format, style());

@@ -26,7 +26,7 @@ public final class RunCommand extends BaseCommand {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
             Readiness readiness = Runbook.run().run(rc);
             if (format == Format.HTML) {
-                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, EvidenceDigest.read(ledger),
+                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, EvidenceDigest.read(ledger, plan),
                         ctx().clock().instant()));
             } else {
                 emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));

@@ -2,56 +2,181 @@ package dev.preflight.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
+import dev.preflight.cutover.CutoverHistory;
+import dev.preflight.gates.ChangeWindow;
+import dev.preflight.gates.GatesPlan;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.plan.Plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * What the ledger holds as evidence, gathered for the readiness report: the newest audit of each
- * environment (with its attached report), recent backups with their checksums, restore tests,
- * flag validations and toggles, dependency reviews, cutover steps, gate checks and sign-offs. Read
- * only; nothing here is re-checked, it is shown as recorded (the verdict comes from the sections).
+ * What the ledger holds as evidence, gathered for the readiness page: the newest audit of each
+ * environment (with its attached report), the newest dependency review of each subject and flag
+ * validation (with theirs), every cutover's attempts, the series of backup sizes and restore times,
+ * and recent entries of each kind for the history. Read only; nothing here is re-checked, it is
+ * shown as recorded (the verdict comes from the sections). {@code plan} holds what the plan says
+ * about the change (window, ticket, notice lead) and is {@link PlanFacts#NONE} without a plan.
  */
-public record EvidenceDigest(Map<String, Audit> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
-                             String ledgerDescription) {
+public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
+                             String ledgerDescription, long ledgerHeadSeq, PlanFacts plan, Map<String, Attached> deps,
+                             Attached flags, List<CutoverHistory> cutovers, Map<String, List<Point>> backupSizes,
+                             Map<String, List<Point>> restoreTimes) {
 
-    /** An environment's newest audit entry and its attached JSON report (null when unreadable). */
-    public record Audit(LedgerEntry entry, JsonNode report) {
+    /** An entry and its attached JSON report (null when it has none or it is unreadable). */
+    public record Attached(LedgerEntry entry, JsonNode report) {
     }
 
-    /** Evidence groups in the order the report shows them: title, ledger kind, how many entries. */
-    public static final List<String[]> GROUPS = List.of(
-            new String[]{"Backups", "backup", "20"},
-            new String[]{"Backup verification", "backup-verify", "10"},
-            new String[]{"Restore tests", "restore-test", "10"},
-            new String[]{"Dependency review", "deps", "5"},
-            new String[]{"Feature flag validation", "flags-validate", "5"},
-            new String[]{"Feature flag toggles", "flag-toggle", "20"},
-            new String[]{"Cutover steps", "cutover-step", "20"},
-            new String[]{"Gate checks", "gates", "5"},
-            new String[]{"Sign-offs", "sign-off", "10"});
+    /** One run in a chart: the entry it comes from, when, the value (bytes or milliseconds), and whether it passed. */
+    public record Point(long seq, Instant time, long value, boolean good) {
+    }
 
+    /**
+     * What the plan says about the change, for the top of the page: project owner and runbook, the
+     * change window (null when the plan has none), and the notice lead time (null when no notice gate).
+     */
+    public record PlanFacts(String owner, String runbook, ChangeWindow window, Duration noticeLead,
+                            List<String> gatesConfigured) {
+        public static final PlanFacts NONE = new PlanFacts(null, null, null, null, List.of());
+
+        public PlanFacts {
+            gatesConfigured = gatesConfigured == null ? List.of() : List.copyOf(gatesConfigured);
+        }
+
+        static PlanFacts of(Plan plan) {
+            if (plan == null) {
+                return NONE;
+            }
+            ChangeWindow w = plan.section("change_window", ChangeWindow.class).orElse(null);
+            GatesPlan g = plan.section("gates", GatesPlan.class).orElse(null);
+            List<String> configured = new ArrayList<>();
+            if (g != null) {
+                if (g.cab() != null) {
+                    configured.add("cab");
+                }
+                if (g.oncall() != null) {
+                    configured.add("oncall");
+                }
+                if (g.notice() != null) {
+                    configured.add("notice");
+                }
+                g.custom().forEach(c -> configured.add(c.name()));
+            }
+            return new PlanFacts(plan.project().owner(), plan.project().runbook(), w,
+                    g == null || g.notice() == null ? null : g.notice().leadTime(), configured);
+        }
+    }
+
+    /** One history group: title, ledger kind, how many of its newest entries the page lists. */
+    public record Group(String title, String kind, int limit) {
+    }
+
+    /** The history groups in the order the page shows them. */
+    public static final List<Group> GROUPS = List.of(
+            new Group("Audits", "audit", 10),
+            new Group("Backups", "backup", 20),
+            new Group("Backup verification", "backup-verify", 10),
+            new Group("Restore tests", "restore-test", 10),
+            new Group("Dependency review", "deps", 5),
+            new Group("Feature flag validation", "flags-validate", 5),
+            new Group("Feature flag toggles", "flag-toggle", 20),
+            new Group("Cutover readiness", "cutover-readiness", 5),
+            new Group("Cutover steps", "cutover-step", 30),
+            new Group("Failback drills", "failback-drill", 5),
+            new Group("Gate checks", "gates", 5),
+            new Group("Evidence published to the ticket", "gates-publish", 5),
+            new Group("On-call acknowledgements", "oncall-ack", 10),
+            new Group("Stakeholder notices", "notice-sent", 5),
+            new Group("Sign-offs", "sign-off", 10));
+
+    /** How many runs the charts show (per source). */
+    static final int CHART_RUNS = 12;
+
+    /** Without the plan: the page then has no change window, ticket or notice lead. */
     public static EvidenceDigest read(Ledger ledger) {
-        Map<String, Audit> audits = new LinkedHashMap<>();
-        for (LedgerEntry e : ledger.query(new LedgerQuery("audit", null, null, 200, true))) {
-            if (!audits.containsKey(e.subject())) {
-                audits.put(e.subject(), new Audit(e, attachedJson(ledger, e)));
+        return read(ledger, null);
+    }
+
+    public static EvidenceDigest read(Ledger ledger, Plan plan) {
+        Map<String, Attached> audits = newestPerSubject(ledger, "audit");
+        Map<String, Attached> deps = newestPerSubject(ledger, "deps");
+        List<LedgerEntry> fv = ledger.query(new LedgerQuery("flags-validate", null, null, 1, true));
+        Attached flags = fv.isEmpty() ? null : new Attached(fv.get(0), attachedJson(ledger, fv.get(0)));
+        Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
+        for (Group g : GROUPS) {
+            groups.put(g.kind(), ledger.query(new LedgerQuery(g.kind(), null, null, g.limit(), true)));
+        }
+        Set<String> environments = new LinkedHashSet<>();
+        ledger.query(new LedgerQuery(CutoverHistory.KIND, null, null, 500, true)).forEach(e -> environments.add(e.subject()));
+        List<CutoverHistory> cutovers = new ArrayList<>();
+        for (String env : environments) {
+            CutoverHistory h = CutoverHistory.read(ledger, env);
+            if (h.cutoverId() != null) {
+                cutovers.add(h);
             }
         }
-        Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
-        for (String[] g : GROUPS) {
-            groups.put(g[1], ledger.query(new LedgerQuery(g[1], null, null, Integer.parseInt(g[2]), true)));
+        Map<String, List<Point>> sizes = series(ledger, "backup", "size");
+        Map<String, List<Point>> restores = series(ledger, "restore-test", "restore_ms");
+        LedgerEntry head = ledger.head().orElse(null);
+        return new EvidenceDigest(audits, groups, head == null ? null : head.hash(), ledger.describe(),
+                head == null ? 0 : head.seq(), PlanFacts.of(plan), deps, flags, cutovers, sizes, restores);
+    }
+
+    public EvidenceDigest {
+        plan = plan == null ? PlanFacts.NONE : plan;
+        cutovers = cutovers == null ? List.of() : List.copyOf(cutovers);
+        deps = deps == null ? Map.of() : deps;
+        backupSizes = backupSizes == null ? Map.of() : backupSizes;
+        restoreTimes = restoreTimes == null ? Map.of() : restoreTimes;
+    }
+
+    private static Map<String, Attached> newestPerSubject(Ledger ledger, String kind) {
+        Map<String, Attached> out = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 200, true))) {
+            if (!out.containsKey(e.subject())) {
+                out.put(e.subject(), new Attached(e, attachedJson(ledger, e)));
+            }
         }
-        String head = ledger.head().map(LedgerEntry::hash).orElse(null);
-        return new EvidenceDigest(audits, groups, head, ledger.describe());
+        return out;
+    }
+
+    /**
+     * The last runs of each subject with a numeric payload field, oldest first. A run without the
+     * field (a failed backup has no size) is left out of the chart; its entry is in the history.
+     */
+    private static Map<String, List<Point>> series(Ledger ledger, String kind, String field) {
+        Map<String, List<Point>> out = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 400, true))) {
+            List<Point> ps = out.computeIfAbsent(e.subject(), k -> new ArrayList<>());
+            if (ps.size() >= CHART_RUNS) {
+                continue;
+            }
+            JsonNode v;
+            try {
+                v = Json.parse(e.payload()).path(field);
+            } catch (RuntimeException ex) {
+                continue;
+            }
+            if (v.isNumber()) {
+                ps.add(new Point(e.seq(), e.time(), v.asLong(), e.outcome().isGood()));
+            }
+        }
+        out.values().forEach(Collections::reverse);
+        out.values().removeIf(List::isEmpty);
+        return out;
     }
 
     private static JsonNode attachedJson(Ledger ledger, LedgerEntry e) {
