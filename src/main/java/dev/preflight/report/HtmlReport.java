@@ -103,7 +103,7 @@ public final class HtmlReport {
         b.append("<section id=\"ledger\"><h2>Evidence ledger</h2><p>Chain: <span class=\"")
                 .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span> (")
                 .append(r.verdict().chain().entries()).append(" entries verified). This verdict is entry #").append(r.seq())
-                .append("; head hash <code>").append(esc(r.ledgerHead() != null ? r.ledgerHead() : String.valueOf(d.ledgerHead())))
+                .append(". Head hash <code>").append(esc(r.ledgerHead() != null ? r.ledgerHead() : String.valueOf(d.ledgerHead())))
                 .append("</code>.</p>");
         if (r.verdict().chain().problem() != null) {
             b.append("<p class=\"bad\">").append(esc(r.verdict().chain().problem())).append("</p>");
