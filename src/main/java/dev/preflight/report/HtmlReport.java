@@ -63,7 +63,7 @@ public final class HtmlReport {
             nav.toc ol{columns:2;margin:.3em 0;padding-left:1.4em}nav.toc h2{margin:0;border:none;font-size:1em}
             a{color:#0b57d0}a:visited{color:#0b57d0}
             .ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.muted{color:var(--muted)}
-            td.ok,td.bad,td.warn{white-space:nowrap}
+            .t{white-space:nowrap}.facts tr:nth-child(even){background:none}
             .charts{display:flex;flex-wrap:wrap;gap:1em 2em}.charts figure{margin:0}.charts figcaption{font-weight:600;margin-bottom:.2em}
             svg.chart{max-width:100%;height:auto;display:block}
             .small{font-size:.9em}
@@ -238,7 +238,11 @@ public final class HtmlReport {
                         .append(Html.outcomeClass(e.outcome().label())).append("\">").append(esc(e.outcome().label()))
                         .append("</span><br/>").append(esc(e.summary()));
             }
-            b.append("<div class=\"muted small\">").append(esc(c.reason())).append("</div></td>")
+            if (!c.fresh()) {
+                // Why it does not count (stale, failing, missing); a fresh one needs no more words.
+                b.append("<div class=\"").append(cls).append(" small\">").append(esc(c.reason())).append("</div>");
+            }
+            b.append("</td>")
                     .append(td(null, Evidence.human(x.maxAge()))).append("<td><a href=\"#")
                     .append(EvidenceDigest.GROUPS.stream().anyMatch(g -> g.kind().equals(x.kind())) ? Html.id("h-", x.kind()) : "ledger")
                     .append("\">").append(esc(x.kind())).append(" history</a></td></tr>\n");

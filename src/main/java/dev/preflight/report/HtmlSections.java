@@ -74,19 +74,26 @@ final class HtmlSections {
         } else {
             gateFact(b, "notice", "Stakeholder notice", d.plan().noticeLead() == null ? "muted" : "bad", "none sent" + due);
         }
-        Map<String, String> acks = new LinkedHashMap<>();
-        for (LedgerEntry e : d.groups().getOrDefault("oncall-ack", List.of())) {
-            JsonNode p = payload(e);
-            acks.putIfAbsent(p.path("role").asText(), p.path("user").asText() + " (acknowledged " + e.time() + ", #" + e.seq() + ")");
-        }
+        // Who is on call comes from the gate's last check (the rota and the acknowledgements); without
+        // an on-call gate, the acknowledgements recorded are all there is to show.
         JsonNode oc = results.get("oncall");
         List<String> onCall = new ArrayList<>();
-        acks.forEach((role, who) -> onCall.add(role + ": " + who));
         if (oc != null) {
             oc.path("details").forEach(x -> onCall.add(x.asText()));
+            if (onCall.isEmpty()) {
+                onCall.add(oc.path("reason").asText());
+            }
+        } else {
+            Map<String, String> acks = new LinkedHashMap<>();
+            for (LedgerEntry e : d.groups().getOrDefault("oncall-ack", List.of())) {
+                JsonNode p = payload(e);
+                acks.putIfAbsent(p.path("role").asText(), p.path("user").asText() + " acknowledged " + e.time() + " (#" + e.seq() + ")");
+            }
+            acks.forEach((role, who) -> onCall.add(role + " " + who));
         }
-        gateFact(b, "oncall", "On call", oc == null ? (acks.isEmpty() ? "muted" : null) : oc.path("passed").asBoolean() ? "ok" : "bad",
-                onCall.isEmpty() ? "no on-call acknowledgement recorded" : String.join("; ", new LinkedHashSet<>(onCall)));
+        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.path("passed").asBoolean()
+                ? "ok" : "bad").append("\">").append(onCall.isEmpty() ? esc("no on-call acknowledgement recorded")
+                : Html.list(onCall)).append("</td></tr>\n");
         b.append("</tbody></table>\n");
         if (last == null) {
             b.append("<p class=\"bad\">No gate check recorded (run <code>preflight gates check</code>).</p></section>\n");
@@ -204,11 +211,9 @@ final class HtmlSections {
         b.append("<table class=\"matrix\">").append(Html.head(head.toArray(String[]::new))).append("<tbody>\n");
         for (String n : names) {
             b.append("<tr>").append(td(null, n));
-            Set<String> seen = new LinkedHashSet<>();
             for (String env : envs) {
                 JsonNode v = values.get(env).path(n);
                 String cell = v.isBoolean() ? (v.asBoolean() ? "on" : "off") : "-";
-                seen.add(cell);
                 b.append(td(cell.equals("on") ? "ok" : cell.equals("-") ? "muted" : null, cell));
             }
             b.append("</tr>\n");
@@ -241,12 +246,13 @@ final class HtmlSections {
             b.append("<table class=\"steps\">").append(Html.head("Step", "Attempt", "Started", "Duration", "Outcome", "Summary"))
                     .append("<tbody>\n");
             for (CutoverHistory.Attempt a : h.attempts()) {
-                Instant end = a.ended();
+                // The measured time of the step (not the gap between two ledger times, which includes recording it).
+                Instant end = a.ended() == null ? null : a.started().plusMillis(a.elapsedMs());
                 String took = end == null ? "not completed" : SvgChart.human(Duration.ofMillis(a.elapsedMs()));
                 spans.add(new SvgChart.Span(a.step().label() + (a.number() > 1 ? " #" + a.number() : ""), a.started(),
                         end, a.outcome()));
                 b.append("<tr class=\"step\">").append(td(null, a.step().label())).append(td(null, String.valueOf(a.number())))
-                        .append(td(null, String.valueOf(a.started()))).append(td(null, took))
+                        .append(td("t", String.valueOf(a.started()))).append(td("t", took))
                         .append(td(Html.outcomeClass(a.outcome()), a.outcome())).append(td(null, a.summary())).append("</tr>\n");
             }
             b.append("</tbody></table>\n");
@@ -353,7 +359,7 @@ final class HtmlSections {
                     .append("<tbody>\n");
             for (LedgerEntry e : es) {
                 b.append("<tr id=\"e").append(e.seq()).append("\">").append(td(null, String.valueOf(e.seq())))
-                        .append(td(null, e.time().toString())).append(td(null, e.subject()))
+                        .append(td("t", e.time().toString())).append(td(null, e.subject()))
                         .append(td(Html.outcomeClass(e.outcome().label()), e.outcome().label())).append(td(null, e.summary()))
                         .append("<td>");
                 for (Artifact a : e.artifacts()) {

@@ -14,7 +14,7 @@ import java.util.function.LongFunction;
  * readers), no scripts, no fonts or images from elsewhere, so the page stays one offline file.
  */
 public final class SvgChart {
-    private static final int WIDTH = 560;
+    private static final int WIDTH = 500;
     private static final int BAR_HEIGHT = 120;
     private static final String GOOD = "#2e7d32";
     private static final String BAD = "#c62828";

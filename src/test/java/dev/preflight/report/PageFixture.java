@@ -43,6 +43,7 @@ import java.util.stream.Stream;
 final class PageFixture implements AutoCloseable {
     private static final String ROOT = "jdbc:mariadb://127.0.0.1:3306/?user=root";
     static final String PD_TOKEN = "pd-token-for-the-page-test";
+    static final String ROLE = "CAB <b>chair</b> & \"co\" 'x'";
 
     final Path dir;
     final StepClock clock = new StepClock(Instant.parse("2026-11-24T06:00:00Z"));
@@ -54,6 +55,8 @@ final class PageFixture implements AutoCloseable {
     /** The page at GO right after the sign-off, and the final page after deps and cutover. */
     String goPage;
     String finalPage;
+    /** The verdict as JSON just before the final page (the same checks). */
+    String finalJson;
 
     /** A clock the fixture moves between commands; with a step set, every reading also moves it (time passing in a command). */
     static final class StepClock extends Clock {
@@ -304,16 +307,18 @@ final class PageFixture implements AutoCloseable {
         ok("gates", "publish");
         ok("gates", "check");
         ok("readiness");
-        ok("readiness", "sign", "--by", "Dana Reyes", "--role", "CAB chair");
+        // A role with markup and quotes: the page must show it as text.
+        ok("readiness", "sign", "--by", "Dana Reyes", "--role", ROLE);
         ok("readiness", "--format", "html", "-o", "go.html");
         goPage = Files.readString(dir.resolve("go.html"));
 
         Files.writeString(dir.resolve("preflight.yaml"), plan(true));
         assertThat(run("deps").code()).as("the Academy lock files block Laravel 11").isEqualTo(1);
-        clock.step(Duration.ofSeconds(4));
+        clock.step(Duration.ofMillis(40));
         CliRun cut = run("cutover", "start", "--until", "switched");
         clock.step(Duration.ZERO);
         assertThat(cut.code()).as(cut.all()).isZero();
+        finalJson = run("readiness", "--format", "json").out();
         assertThat(run("readiness", "--format", "html", "-o", "final.html").code()).isEqualTo(1);
         finalPage = Files.readString(dir.resolve("final.html"));
         return this;
