@@ -58,7 +58,9 @@ public final class HtmlReport {
             .decision.go{border-color:#7cc48a}.decision.nogo{border-color:#e39a9a}
             .verdict{font-size:2.4em;font-weight:700;padding:.15em .5em;margin:0 0 .3em;display:inline-block;border-radius:.2em}
             .verdict.go{background:#d6f5dd;color:var(--ok)}.verdict.nogo{background:#fbd9d9;color:#8b0000}
-            .decision ul{margin:.3em 0;padding-left:1.2em}
+            .reasons{border:2px solid #e39a9a;border-radius:.4em;padding:.6em 1em;margin-top:1em;background:#fff8f8}
+            .reasons ul{margin:.3em 0;padding-left:1.2em}.reasons li{margin:.15em 0}
+            div.small.bad{font-weight:normal}
             nav.toc{background:#f7f7f7;border:1px solid var(--line);border-radius:.4em;padding:.6em 1em;margin-top:1.2em}
             nav.toc ol{columns:2;margin:.3em 0;padding-left:1.4em}nav.toc h2{margin:0;border:none;font-size:1em}
             a{color:#0b57d0}a:visited{color:#0b57d0}
@@ -88,10 +90,8 @@ public final class HtmlReport {
                 .append(CSS).append("</style></head><body>\n");
         top(b, project, title, r, d, at);
         toc(b);
-        Set<Long> inHistory = new HashSet<>();
-        d.groups().values().forEach(es -> es.forEach(e -> inHistory.add(e.seq())));
         checks(b, r);
-        controls(b, r, inHistory);
+        controls(b, r, inHistory(d));
         risks(b, r);
         HtmlSections.gates(b, d);
         HtmlSections.blockers(b, d);
@@ -139,10 +139,16 @@ public final class HtmlReport {
             b.append("<p id=\"reasons\" class=\"ok\">Every configured section has fresh passing evidence, every gate passes and every"
                     + " risk is mitigated.</p>\n");
         } else {
-            b.append("<div id=\"reasons\"><strong>Reasons for NO-GO</strong>").append(Html.list(r.reasons())).append("</div>\n");
+            b.append("<p class=\"bad\">").append(r.reasons().size()).append(" reason").append(r.reasons().size() == 1 ? "" : "s")
+                    .append(", listed below.</p>\n");
         }
         b.append("</div></div>\n");
-        signOffs(b, r);
+        if (!r.go()) {
+            // Full width: the reasons are sentences naming entries, and a reviewer reads each one.
+            b.append("<div id=\"reasons\" class=\"reasons\"><strong>Reasons for NO-GO</strong>").append(Html.list(r.reasons()))
+                    .append("</div>\n");
+        }
+        signOffs(b, r, inHistory(d));
         b.append("</header>\n");
     }
 
@@ -152,7 +158,13 @@ public final class HtmlReport {
     }
 
     /** Each signer's newest sign-off, the head it was given on, and whether that is still this page's head. */
-    private static void signOffs(StringBuilder b, Readiness r) {
+    private static Set<Long> inHistory(EvidenceDigest d) {
+        Set<Long> seqs = new HashSet<>();
+        d.groups().values().forEach(es -> es.forEach(e -> seqs.add(e.seq())));
+        return seqs;
+    }
+
+    private static void signOffs(StringBuilder b, Readiness r, Set<Long> inHistory) {
         b.append("<section id=\"signoffs\"><h2>Sign-offs</h2>\n");
         List<Verdict.SignOff> sos = r.verdict().signOffs();
         if (sos.isEmpty()) {
@@ -181,7 +193,7 @@ public final class HtmlReport {
                         + " recorded since head #" + so.headSeq() + ", none failing: " + entries(so.since());
             }
             b.append("<tr class=\"signoff\">").append(td(null, so.by())).append(td(null, so.role())).append("<td>")
-                    .append(link(so.entry().seq(), Set.of())).append(' ').append(esc(so.entry().time().toString())).append("</td><td><code>")
+                    .append(link(so.entry().seq(), inHistory)).append(' ').append(esc(so.entry().time().toString())).append("</td><td><code>")
                     .append(esc(headText)).append("</code></td>").append(td(cls + " status", status)).append("</tr>\n");
         }
         b.append("</tbody></table></section>\n");

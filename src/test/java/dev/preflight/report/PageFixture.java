@@ -58,16 +58,17 @@ final class PageFixture implements AutoCloseable {
     /** The verdict as JSON just before the final page (the same checks). */
     String finalJson;
 
-    /** A clock the fixture moves between commands; with a step set, every reading also moves it (time passing in a command). */
+    /** A clock the fixture moves between commands; while {@link #flowing}, it also runs with real time (inside a command). */
     static final class StepClock extends Clock {
         private Instant now;
-        private Duration step = Duration.ZERO;
+        private long flowingSince = -1;
 
         StepClock(Instant start) {
             now = start;
         }
 
         synchronized void advance(Duration d) {
+            flowing(false);
             now = now.plus(d);
         }
 
@@ -75,8 +76,14 @@ final class PageFixture implements AutoCloseable {
             now = t;
         }
 
-        synchronized void step(Duration d) {
-            step = d;
+        /** Real time passes on this clock from now until {@code flowing(false)}. */
+        synchronized void flowing(boolean on) {
+            if (on) {
+                flowingSince = System.nanoTime();
+            } else if (flowingSince >= 0) {
+                now = now.plusNanos(System.nanoTime() - flowingSince);
+                flowingSince = -1;
+            }
         }
 
         @Override
@@ -91,9 +98,7 @@ final class PageFixture implements AutoCloseable {
 
         @Override
         public synchronized Instant instant() {
-            Instant t = now;
-            now = now.plus(step);
-            return t;
+            return flowingSince < 0 ? now : now.plusNanos(System.nanoTime() - flowingSince);
         }
     }
 
@@ -314,9 +319,8 @@ final class PageFixture implements AutoCloseable {
 
         Files.writeString(dir.resolve("preflight.yaml"), plan(true));
         assertThat(run("deps").code()).as("the Academy lock files block Laravel 11").isEqualTo(1);
-        clock.step(Duration.ofMillis(40));
+        clock.flowing(true);
         CliRun cut = run("cutover", "start", "--until", "switched");
-        clock.step(Duration.ZERO);
         assertThat(cut.code()).as(cut.all()).isZero();
         finalJson = run("readiness", "--format", "json").out();
         assertThat(run("readiness", "--format", "html", "-o", "final.html").code()).isEqualTo(1);
