@@ -53,7 +53,7 @@ public final class HtmlReport {
             td ul,td ol{margin:.2em 0;padding-left:1.2em}
             .top{display:grid;grid-template-columns:minmax(0,1fr) minmax(16em,22em);gap:1.5em;align-items:start}
             .facts{width:auto}.facts th{width:9em;background:none;border:none;padding:.15em .6em .15em 0;color:var(--muted);font-weight:500}
-            .facts td{border:none;padding:.15em 0}
+            .facts td{border:none;padding:.15em 0;overflow-wrap:anywhere}
             .decision{border:2px solid var(--line);border-radius:.4em;padding:.8em 1em}
             .decision.go{border-color:#7cc48a}.decision.nogo{border-color:#e39a9a}
             .verdict{font-size:2.4em;font-weight:700;padding:.15em .5em;margin:0 0 .3em;display:inline-block;border-radius:.2em}
@@ -72,7 +72,7 @@ public final class HtmlReport {
             @page{size:A4;margin:14mm}
             @media print{
               body{margin:0;max-width:none;padding:0;font-size:10pt}
-              .top{grid-template-columns:minmax(0,1fr) 17em}
+              .top{display:block}.decision{margin-top:.6em}
               nav.toc{background:none}nav.toc ol{columns:3}
               a{color:inherit;text-decoration:none}
               .verdict,.decision,th,svg.chart{-webkit-print-color-adjust:exact;print-color-adjust:exact}
