@@ -108,7 +108,7 @@ class ReadinessCliTest {
             "cutover-step", "gates", "sign-off"}) {
             assertThat(d).as(kind).contains("<section class=\"history\" id=\"h-" + kind + "\">");
         }
-        assertThat(d).contains("<div id=\"reasons\">");
+        assertThat(d).contains("<div id=\"reasons\" class=\"reasons\">");
         assertThat(d).contains("staging/bastion", "passed 17", "failed", "Version drift between environments", "Head hash");
         // The verdict comes first.
         assertThat(d.indexOf("id=\"verdict\"")).isLessThan(d.indexOf("id=\"sections\""));
