@@ -235,12 +235,18 @@ public final class HtmlReport {
             return;
         }
         b.append("<table>").append(Html.head("Control", "State", "Latest evidence", "Max age", "History")).append("<tbody>\n");
+        Set<String> ids = new HashSet<>();
         for (Verdict.Check c : r.verdict().checks()) {
             var x = c.expected();
             String control = x.section() + ": " + x.kind() + " " + x.subject() + (x.aspect() == null ? "" : " (" + x.aspect() + ")");
             String cls = c.fresh() ? "ok" : c.state() == Verdict.State.STALE ? "warn" : "bad";
-            b.append("<tr class=\"control\" id=\"").append(Html.id("c-", x.kind() + "-" + x.subject()
-                    + (x.aspect() == null ? "" : "-" + x.aspect()))).append("\">").append(td(null, control))
+            String id = Html.id("c-", x.kind() + "-" + x.subject() + (x.aspect() == null ? "" : "-" + x.aspect()));
+            // Subjects that differ only in punctuation map to one anchor: the later ones are numbered.
+            String base = id;
+            for (int n = 2; !ids.add(id); n++) {
+                id = base + "-" + n;
+            }
+            b.append("<tr class=\"control\" id=\"").append(id).append("\">").append(td(null, control))
                     .append(td(cls, c.state().label())).append("<td>");
             if (c.entry() == null) {
                 b.append("<span class=\"bad\">none recorded</span>");
