@@ -29,8 +29,10 @@ public final class Html {
                 case '&' -> sb.append("&amp;");
                 case '"' -> sb.append("&quot;");
                 case '\'' -> sb.append("&#39;");
+                // A carriage return (CRLF from Windows tools) is dropped; the line feed after it stays.
+                case '\r' -> { }
                 default -> {
-                    if ((c < 0x20 && c != '\n' && c != '\t') || c == '\r' || Character.isSurrogate(c)
+                    if ((c < 0x20 && c != '\n' && c != '\t') || Character.isSurrogate(c)
                             || c == '\uFFFE' || c == '\uFFFF') {
                         sb.append('\uFFFD');
                     } else {
