@@ -2,14 +2,10 @@ package dev.preflight.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
-import dev.preflight.cutover.CutoverHistory;
-import dev.preflight.gates.ChangeWindow;
-import dev.preflight.gates.GatesPlan;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
-import dev.preflight.plan.Plan;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,22 +14,21 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What the ledger holds as evidence, gathered for the readiness page: the newest audit of each
  * environment (with its attached report), the newest dependency review of each subject and flag
- * validation (with theirs), every cutover's attempts, the series of backup sizes and restore times,
- * and recent entries of each kind for the history. Read only; nothing here is re-checked, it is
- * shown as recorded (the verdict comes from the sections). {@code plan} holds what the plan says
- * about the change (window, ticket, notice lead) and is {@link PlanFacts#NONE} without a plan.
+ * validation (with theirs), the series of backup sizes and restore times, and recent entries of each
+ * kind for the history. Read only; nothing here is re-checked, it is shown as recorded (the verdict
+ * comes from the sections). What the plan says about the change ({@link PlanFacts}) and each
+ * cutover's steps ({@link Cutover}) are handed in by the caller, which may read the capabilities
+ * (report stands on core and the ledger alone, docs/architecture.md).
  */
 public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
                              String ledgerDescription, long ledgerHeadSeq, PlanFacts plan, Map<String, Attached> deps,
-                             Attached flags, List<CutoverHistory> cutovers, Map<String, List<Point>> backupSizes,
+                             Attached flags, List<Cutover> cutovers, Map<String, List<Point>> backupSizes,
                              Map<String, List<Point>> restoreTimes) {
 
     /** An entry and its attached JSON report (null when it has none or it is unreadable). */
@@ -46,38 +41,39 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
 
     /**
      * What the plan says about the change, for the top of the page: project owner and runbook, the
-     * change window (null when the plan has none), and the notice lead time (null when no notice gate).
+     * change window (null when the plan has none), the notice lead time (null when no notice gate)
+     * and the names of the gates it configures.
      */
-    public record PlanFacts(String owner, String runbook, ChangeWindow window, Duration noticeLead,
+    public record PlanFacts(String owner, String runbook, Window window, Duration noticeLead,
                             List<String> gatesConfigured) {
         public static final PlanFacts NONE = new PlanFacts(null, null, null, null, List.of());
 
         public PlanFacts {
             gatesConfigured = gatesConfigured == null ? List.of() : List.copyOf(gatesConfigured);
         }
+    }
 
-        static PlanFacts of(Plan plan) {
-            if (plan == null) {
-                return NONE;
-            }
-            ChangeWindow w = plan.section("change_window", ChangeWindow.class).orElse(null);
-            GatesPlan g = plan.section("gates", GatesPlan.class).orElse(null);
-            List<String> configured = new ArrayList<>();
-            if (g != null) {
-                if (g.cab() != null) {
-                    configured.add("cab");
-                }
-                if (g.oncall() != null) {
-                    configured.add("oncall");
-                }
-                if (g.notice() != null) {
-                    configured.add("notice");
-                }
-                g.custom().forEach(c -> configured.add(c.name()));
-            }
-            return new PlanFacts(plan.project().owner(), plan.project().runbook(), w,
-                    g == null || g.notice() == null ? null : g.notice().leadTime(), configured);
+    /** The change window: when it starts and ends, the environment it changes and its ticket (may be null). */
+    public record Window(Instant start, Instant end, String environment, String ticket) {
+    }
+
+    /**
+     * One environment's current cutover as the ledger derives it: its id, when it began, the state
+     * reached, every step attempt in order, and the stable window's monitor rounds and breaches.
+     */
+    public record Cutover(String environment, String id, Instant begun, String state, List<Attempt> attempts,
+                          int rounds, int breaches) {
+        public Cutover {
+            attempts = List.copyOf(attempts);
         }
+    }
+
+    /**
+     * One attempt at a cutover step: {@code ended} null when it never completed; {@code elapsedMs}
+     * is the measured time of the step; {@code outcome} as the cutover records it.
+     */
+    public record Attempt(String step, int number, Instant started, Instant ended, String outcome, long elapsedMs,
+                          String summary) {
     }
 
     /** One history group: title, ledger kind, how many of its newest entries the page lists. */
@@ -105,12 +101,12 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
     /** How many runs the charts show (per source). */
     static final int CHART_RUNS = 12;
 
-    /** Without the plan: the page then has no change window, ticket or notice lead. */
+    /** Without plan facts or cutovers: the page then has no change window, ticket, notice lead or timeline. */
     public static EvidenceDigest read(Ledger ledger) {
-        return read(ledger, null);
+        return read(ledger, PlanFacts.NONE, List.of());
     }
 
-    public static EvidenceDigest read(Ledger ledger, Plan plan) {
+    public static EvidenceDigest read(Ledger ledger, PlanFacts plan, List<Cutover> cutovers) {
         Map<String, Attached> audits = newestPerSubject(ledger, "audit");
         Map<String, Attached> deps = newestPerSubject(ledger, "deps");
         List<LedgerEntry> fv = ledger.query(new LedgerQuery("flags-validate", null, null, 1, true));
@@ -119,20 +115,11 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
         for (Group g : GROUPS) {
             groups.put(g.kind(), ledger.query(new LedgerQuery(g.kind(), null, null, g.limit(), true)));
         }
-        Set<String> environments = new LinkedHashSet<>();
-        ledger.query(new LedgerQuery(CutoverHistory.KIND, null, null, 500, true)).forEach(e -> environments.add(e.subject()));
-        List<CutoverHistory> cutovers = new ArrayList<>();
-        for (String env : environments) {
-            CutoverHistory h = CutoverHistory.read(ledger, env);
-            if (h.cutoverId() != null) {
-                cutovers.add(h);
-            }
-        }
         Map<String, List<Point>> sizes = series(ledger, "backup", "size");
         Map<String, List<Point>> restores = series(ledger, "restore-test", "restore_ms");
         LedgerEntry head = ledger.head().orElse(null);
         return new EvidenceDigest(audits, groups, head == null ? null : head.hash(), ledger.describe(),
-                head == null ? 0 : head.seq(), PlanFacts.of(plan), deps, flags, cutovers, sizes, restores);
+                head == null ? 0 : head.seq(), plan, deps, flags, cutovers, sizes, restores);
     }
 
     public EvidenceDigest {

@@ -3,9 +3,7 @@ package dev.preflight.report;
 import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
-import dev.preflight.gates.ChangeWindow;
 import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.risk.Evidence;
 import dev.preflight.risk.RiskReports;
 import dev.preflight.run.Readiness;
 import dev.preflight.run.SectionResult;
@@ -91,8 +89,8 @@ public final class HtmlReport {
         top(b, project, title, r, d, at);
         toc(b);
         checks(b, r);
-        controls(b, r, inHistory(d));
-        risks(b, r);
+        controls(b, r, project, inHistory(d));
+        risks(b, RiskReports.json(r.verdict().risks()));
         HtmlSections.gates(b, d);
         HtmlSections.blockers(b, d);
         HtmlSections.flags(b, d);
@@ -115,7 +113,7 @@ public final class HtmlReport {
 
     private static void top(StringBuilder b, String project, String title, Readiness r, EvidenceDigest d, Instant at) {
         EvidenceDigest.PlanFacts p = d.plan();
-        ChangeWindow w = p.window();
+        EvidenceDigest.Window w = p.window();
         b.append("<header id=\"summary\"><h1>").append(esc(title)).append(": ").append(esc(project)).append("</h1>\n")
                 .append("<div class=\"top\"><table class=\"facts\"><tbody>\n");
         fact(b, "project", "Project", project + (p.owner() == null ? "" : " (owner " + p.owner() + ")"));
@@ -228,7 +226,8 @@ public final class HtmlReport {
     }
 
     /** One row per control (what a section requires on record), its latest evidence and a link to its history. */
-    private static void controls(StringBuilder b, Readiness r, Set<Long> inHistory) {
+    @SuppressWarnings("unchecked")
+    private static void controls(StringBuilder b, Readiness r, String project, Set<Long> inHistory) {
         b.append("<section id=\"evidence\"><h2>Controls and their latest evidence</h2>\n");
         if (r.verdict().checks().isEmpty()) {
             b.append("<p class=\"muted\">No section of the plan requires evidence.</p></section>\n");
@@ -236,7 +235,11 @@ public final class HtmlReport {
         }
         b.append("<table>").append(Html.head("Control", "State", "Latest evidence", "Max age", "History")).append("<tbody>\n");
         Set<String> ids = new HashSet<>();
+        // The max ages as the JSON report writes them (one formatter for every output).
+        List<Map<String, Object>> model = (List<Map<String, Object>>) ReadinessReport.model(r, project).get("evidence");
+        int row = 0;
         for (Verdict.Check c : r.verdict().checks()) {
+            String maxAge = String.valueOf(model.get(row++).get("max_age"));
             var x = c.expected();
             String control = x.section() + ": " + x.kind() + " " + x.subject() + (x.aspect() == null ? "" : " (" + x.aspect() + ")");
             String cls = c.fresh() ? "ok" : c.state() == Verdict.State.STALE ? "warn" : "bad";
@@ -261,7 +264,7 @@ public final class HtmlReport {
                 b.append("<div class=\"").append(cls).append(" small\">").append(esc(c.reason())).append("</div>");
             }
             b.append("</td>")
-                    .append(td(null, Evidence.human(x.maxAge()))).append("<td><a href=\"#")
+                    .append(td(null, maxAge)).append("<td><a href=\"#")
                     .append(EvidenceDigest.GROUPS.stream().anyMatch(g -> g.kind().equals(x.kind())) ? Html.id("h-", x.kind()) : "ledger")
                     .append("\">").append(esc(x.kind())).append(" history</a></td></tr>\n");
         }
@@ -273,8 +276,7 @@ public final class HtmlReport {
         return inHistory.contains(seq) ? "<a href=\"#e" + seq + "\">#" + seq + "</a>" : "#" + seq;
     }
 
-    private static void risks(StringBuilder b, Readiness r) {
-        List<Map<String, Object>> risks = RiskReports.json(r.verdict().risks());
+    private static void risks(StringBuilder b, List<Map<String, Object>> risks) {
         b.append("<section id=\"risks\"><h2>Risk register</h2>\n");
         if (risks.isEmpty()) {
             b.append("<p class=\"muted\">The plan has no risk register.</p></section>\n");

@@ -5,8 +5,6 @@ import static dev.preflight.report.Html.td;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
-import dev.preflight.cutover.CutoverHistory;
-import dev.preflight.gates.ChangeWindow;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.LedgerEntry;
 import java.time.Duration;
@@ -55,7 +53,7 @@ final class HtmlSections {
         if (last != null) {
             payload(last).path("results").forEach(x -> results.put(x.path("name").asText(), x));
         }
-        ChangeWindow w = d.plan().window();
+        EvidenceDigest.Window w = d.plan().window();
         b.append("<table class=\"gate-facts\"><tbody>\n");
         JsonNode cab = results.get("cab");
         String approval = cab == null ? "not checked" : cab.path("details").size() > 0
@@ -238,28 +236,28 @@ final class HtmlSections {
             b.append("<p class=\"muted\">No cutover started (<code>preflight cutover start</code>).</p></section>\n");
             return;
         }
-        for (CutoverHistory h : d.cutovers()) {
-            b.append("<h3>").append(esc(h.environment())).append(": ").append(esc(h.state().label()))
-                    .append(" <span class=\"muted\">cutover ").append(esc(h.cutoverId())).append(", begun ")
+        for (EvidenceDigest.Cutover h : d.cutovers()) {
+            b.append("<h3>").append(esc(h.environment())).append(": ").append(esc(h.state()))
+                    .append(" <span class=\"muted\">cutover ").append(esc(h.id())).append(", begun ")
                     .append(esc(String.valueOf(h.begun()))).append("</span></h3>\n");
             List<SvgChart.Span> spans = new ArrayList<>();
             b.append("<table class=\"steps\">").append(Html.head("Step", "Attempt", "Started", "Duration", "Outcome", "Summary"))
                     .append("<tbody>\n");
-            for (CutoverHistory.Attempt a : h.attempts()) {
+            for (EvidenceDigest.Attempt a : h.attempts()) {
                 // The measured time of the step (not the gap between two ledger times, which includes recording it).
                 Instant end = a.ended() == null ? null : a.started().plusMillis(a.elapsedMs());
                 String took = end == null ? "not completed" : SvgChart.human(Duration.ofMillis(a.elapsedMs()));
-                spans.add(new SvgChart.Span(a.step().label() + (a.number() > 1 ? " #" + a.number() : ""), a.started(),
+                spans.add(new SvgChart.Span(a.step() + (a.number() > 1 ? " #" + a.number() : ""), a.started(),
                         end, a.outcome()));
-                b.append("<tr class=\"step\">").append(td(null, a.step().label())).append(td(null, String.valueOf(a.number())))
+                b.append("<tr class=\"step\">").append(td(null, a.step())).append(td(null, String.valueOf(a.number())))
                         .append(td("t", String.valueOf(a.started()))).append(td("t", took))
                         .append(td(Html.outcomeClass(a.outcome()), a.outcome())).append(td(null, a.summary())).append("</tr>\n");
             }
             b.append("</tbody></table>\n");
-            if (!h.rounds().isEmpty()) {
-                long breaches = h.rounds().stream().filter(CutoverHistory.Round::breach).count();
-                b.append("<p>Stable window: ").append(h.rounds().size()).append(" monitor round(s), <span class=\"")
-                        .append(breaches == 0 ? "ok" : "bad").append("\">").append(breaches).append(" breach(es)</span>.</p>\n");
+            if (h.rounds() > 0) {
+                b.append("<p>Stable window: ").append(h.rounds()).append(" monitor round(s), <span class=\"")
+                        .append(h.breaches() == 0 ? "ok" : "bad").append("\">").append(h.breaches())
+                        .append(" breach(es)</span>.</p>\n");
             }
             b.append(SvgChart.timeline("Cutover steps of " + h.environment() + " over time", spans)).append('\n');
         }
