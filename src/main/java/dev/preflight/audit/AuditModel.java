@@ -3,6 +3,8 @@ package dev.preflight.audit;
 import dev.preflight.exec.HostUri;
 import dev.preflight.plan.Glob;
 import dev.preflight.plan.Plan;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -107,10 +109,37 @@ public final class AuditModel {
         }
     }
 
-    /** Everything found on one host; {@code unreachable} is the reason when it could not be reached. */
-    public record HostReport(Host host, String unreachable, List<Check> checks) {
+    /**
+     * Everything found on one host; {@code unreachable} is the reason when it could not be reached.
+     * {@code timing} says when the host's audit started and how long each probe took (CI reports show it).
+     */
+    public record HostReport(Host host, String unreachable, List<Check> checks, Timing timing) {
         public HostReport {
             checks = List.copyOf(checks);
+            timing = timing == null ? Timing.UNKNOWN : timing;
+        }
+
+        public HostReport(Host host, String unreachable, List<Check> checks) {
+            this(host, unreachable, checks, Timing.UNKNOWN);
+        }
+    }
+
+    /**
+     * When a host's audit started, how long it took in all, and each check's probe time in the order
+     * of the checks ({@code perCheck} may be shorter when a time is unknown); {@code started} null: unknown.
+     */
+    public record Timing(Instant started, Duration total, List<Duration> perCheck) {
+        /** For reports built without measuring (tests, reports read back from JSON). */
+        public static final Timing UNKNOWN = new Timing(null, Duration.ZERO, List.of());
+
+        public Timing {
+            total = total == null ? Duration.ZERO : total;
+            perCheck = perCheck == null ? List.of() : List.copyOf(perCheck);
+        }
+
+        /** The probe time of check {@code i}, zero when unknown. */
+        public Duration of(int i) {
+            return i < perCheck.size() ? perCheck.get(i) : Duration.ZERO;
         }
     }
 

@@ -7,6 +7,15 @@ import dev.preflight.core.Json;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Style;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -137,36 +146,132 @@ public final class AuditReports {
         return doc;
     }
 
+    /**
+     * JUnit XML as the Apache Ant JUnit schema defines it (the format CI tools read): one suite per
+     * host with when it ran, where, how long, its properties and every probe's raw output in
+     * {@code <system-out>} (the schema has no per-case output); one case per requirement with its probe
+     * time, and a failure or error {@code type} a CI page can group by.
+     */
     static String junit(Report r) {
-        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"preflight-audit\">\n");
+        Instant fallback = Instant.now();
+        StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
+        int id = 0;
         for (HostReport h : r.hosts()) {
-            String suite = h.host().environment() + "/" + h.host().name();
+            String suite = h.host().qualifiedName();
+            String classname = "preflight.audit." + h.host().environment() + "." + h.host().name();
             long fails = h.checks().stream().filter(c -> c instanceof Check.Failed).count();
             long errors = h.unreachable() != null ? 1 : h.checks().stream().filter(c -> c instanceof Check.ProbeError).count();
             int tests = h.unreachable() != null ? 1 : h.checks().size();
-            sb.append("  <testsuite name=\"").append(xml(suite)).append("\" tests=\"").append(tests)
-                    .append("\" failures=\"").append(fails).append("\" errors=\"").append(errors).append("\">\n");
-            if (h.unreachable() != null) {
-                sb.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"reachable\">\n")
-                        .append("      <error message=\"").append(xml(h.unreachable())).append("\"/>\n    </testcase>\n");
+            Instant started = h.timing().started() != null ? h.timing().started() : fallback;
+            sb.append("  <testsuite name=\"").append(xml(suite)).append("\" package=\"preflight.audit.")
+                    .append(xml(h.host().environment())).append("\" id=\"").append(id++).append("\" timestamp=\"")
+                    .append(JUNIT_TIME.format(started.truncatedTo(ChronoUnit.SECONDS))).append("\" hostname=\"")
+                    .append(xml(hostname(h.host()))).append("\" tests=\"").append(tests).append("\" failures=\"")
+                    .append(fails).append("\" errors=\"").append(errors).append("\" skipped=\"0\" time=\"")
+                    .append(seconds(h.timing().total())).append("\">\n    <properties>\n");
+            property(sb, "environment", h.host().environment());
+            property(sb, "host", h.host().name());
+            property(sb, "uri", h.host().server() != null ? h.host().server().toString() : h.host().uri().toString());
+            if (!h.host().tags().isEmpty()) {
+                property(sb, "tags", String.join(",", h.host().tags()));
             }
-            for (Check c : h.checks()) {
-                sb.append("    <testcase classname=\"").append(xml(suite)).append("\" name=\"")
-                        .append(xml(c.requirement().label())).append("\"");
-                if (c instanceof Check.Passed) {
+            property(sb, "result", h.unreachable() != null ? "unreachable" : fails > 0 ? "failed"
+                    : errors > 0 ? "error" : "passed");
+            sb.append("    </properties>\n");
+            StringBuilder out = new StringBuilder();
+            if (h.unreachable() != null) {
+                sb.append("    <testcase classname=\"").append(xml(classname)).append("\" name=\"reachable\" time=\"")
+                        .append(seconds(h.timing().total())).append("\">\n      <error type=\"Unreachable\" message=\"")
+                        .append(xml(h.unreachable())).append("\">").append(xml(h.unreachable()))
+                        .append("</error>\n    </testcase>\n");
+                out.append("unreachable: ").append(h.unreachable()).append(" (nothing was checked on this host)\n");
+            }
+            for (int i = 0; i < h.checks().size(); i++) {
+                Check c = h.checks().get(i);
+                String time = seconds(h.timing().of(i));
+                sb.append("    <testcase classname=\"").append(xml(classname)).append("\" name=\"")
+                        .append(xml(c.requirement().label())).append("\" time=\"").append(time).append("\"");
+                if (c instanceof Check.Passed || c instanceof Check.Waived) {
+                    // The Ant schema has no warning: a waived failure passes and says so in the output.
                     sb.append("/>\n");
-                } else if (c instanceof Check.Waived) {
-                    // JUnit has no "warning": a waived failure passes, and says so where CI shows output.
-                    sb.append(">\n      <system-out>WAIVED: ").append(xml(c.reason())).append("</system-out>\n    </testcase>\n");
                 } else {
                     String tag = c instanceof Check.Failed ? "failure" : "error";
-                    sb.append(">\n      <").append(tag).append(" message=\"").append(xml(c.reason()))
-                            .append("\"/>\n    </testcase>\n");
+                    String body = c.reason() + (c.found().isEmpty() ? "" : "\nfound: " + c.found())
+                            + "\nrequired: " + c.requirement().constraint().text()
+                            + (c.requirement().flavor() == null ? "" : " (" + c.requirement().flavor() + ")");
+                    sb.append(">\n      <").append(tag).append(" type=\"").append(failureType(c)).append("\" message=\"")
+                            .append(xml(c.reason())).append("\">").append(xml(body)).append("</").append(tag)
+                            .append(">\n    </testcase>\n");
+                }
+                out.append("== ").append(c.requirement().label()).append(" (").append(time).append(" s): ")
+                        .append(c instanceof Check.Passed ? "passed" : c instanceof Check.Failed ? "FAILED"
+                                : c instanceof Check.Waived ? "WAIVED" : "ERROR");
+                if (c.reason() != null) {
+                    out.append(": ").append(c.reason());
+                }
+                out.append('\n');
+                ProbeResult p = c.probe();
+                if (p instanceof ProbeResult.Found f) {
+                    out.append("read by rule: ").append(f.parsed().rule()).append('\n');
+                }
+                if (p != null && p.raw() != null && !p.raw().isEmpty()) {
+                    out.append(p.raw().endsWith("\n") ? p.raw() : p.raw() + "\n");
+                } else {
+                    out.append("(no output)\n");
                 }
             }
-            sb.append("  </testsuite>\n");
+            sb.append("    <system-out>").append(xml(out.toString())).append("</system-out>\n")
+                    .append("    <system-err></system-err>\n  </testsuite>\n");
         }
         return sb.append("</testsuites>\n").toString();
+    }
+
+    /** The schema's timestamp: ISO 8601 to the second, no zone (we write UTC). */
+    private static final DateTimeFormatter JUNIT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+            .withZone(ZoneOffset.UTC);
+
+    private static void property(StringBuilder sb, String name, String value) {
+        sb.append("      <property name=\"").append(xml(name)).append("\" value=\"").append(xml(value)).append("\"/>\n");
+    }
+
+    private static String seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY).toPlainString();
+    }
+
+    /** A stable name for what went wrong, for CI pages that group failures by type. */
+    private static String failureType(Check c) {
+        if (c instanceof Check.Failed) {
+            if (c.probe() instanceof ProbeResult.NotInstalled) {
+                return "NotInstalled";
+            }
+            return c.reason() != null && c.reason().startsWith("flavor ") ? "FlavorMismatch" : "VersionMismatch";
+        }
+        return c.probe() instanceof ProbeResult.Unreadable ? "UnreadableVersion" : "ProbeFailed";
+    }
+
+    /** Where the probes ran: the SSH host, the server's host, or this machine for local probes. */
+    private static String hostname(AuditModel.Host h) {
+        if (h.server() != null) {
+            return h.server().endpoint().host();
+        }
+        if (!h.uri().isLocal() && h.uri().host() != null) {
+            return h.uri().host();
+        }
+        return LocalHost.NAME;
+    }
+
+    /** This machine's name, looked up once and only when a local host is reported. */
+    private static final class LocalHost {
+        static final String NAME = lookup();
+
+        private static String lookup() {
+            try {
+                String n = InetAddress.getLocalHost().getHostName();
+                return n == null || n.isBlank() ? "localhost" : n;
+            } catch (IOException e) {
+                return "localhost";
+            }
+        }
     }
 
     static String markdown(Report r) {
@@ -202,9 +307,21 @@ public final class AuditReports {
         return sb.toString();
     }
 
+    /** XML text and attribute escaping; characters XML 1.0 cannot carry (controls, lone surrogates) are replaced. */
     private static String xml(String s) {
         StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+                sb.append(paired ? s.substring(i, i + 2) : "\uFFFD");
+                i += paired ? 1 : 0;
+                continue;
+            }
+            if (c == '\uFFFE' || c == '\uFFFF') {
+                sb.append('\uFFFD');
+                continue;
+            }
             switch (c) {
                 case '<' -> sb.append("&lt;");
                 case '>' -> sb.append("&gt;");

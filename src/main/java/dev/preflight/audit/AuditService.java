@@ -5,10 +5,14 @@ import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.HostReport;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.audit.AuditModel.Timing;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.ProcessRunner;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,21 +68,28 @@ public final class AuditService {
 
     private HostReport auditHost(Host host, List<Requirement> requirements) throws InterruptedException {
         List<Requirement> applicable = requirements.stream().filter(r -> r.appliesTo(host)).toList();
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
         if (host.server() != null) {
-            return auditServer(host, applicable);
+            return auditServer(host, applicable, started, t0);
         }
         if (applicable.isEmpty()) {
-            return new HostReport(host, null, List.of());
+            return new HostReport(host, null, List.of(), new Timing(started, since(t0), List.of()));
         }
         try (ProcessRunner runner = connector.connect(host.uri())) {
             // A host's probes run at once over its one session (SSH multiplexes channels): the
             // host costs its slowest probe, not the sum of them.
             List<Thread> threads = new ArrayList<>();
             Check[] checks = new Check[applicable.size()];
+            Duration[] times = new Duration[applicable.size()];
             for (int i = 0; i < applicable.size(); i++) {
                 int idx = i;
                 Requirement r = applicable.get(i);
-                Thread t = new Thread(() -> checks[idx] = probeOne(runner, r), "audit-probe");
+                Thread t = new Thread(() -> {
+                    long p0 = System.nanoTime();
+                    checks[idx] = probeOne(runner, r);
+                    times[idx] = since(p0);
+                }, "audit-probe");
                 t.setDaemon(true);
                 threads.add(t);
                 t.start();
@@ -91,10 +102,15 @@ public final class AuditService {
                 threads.forEach(Thread::interrupt);
                 throw e;
             }
-            return new HostReport(host, null, List.of(checks));
+            return new HostReport(host, null, List.of(checks), new Timing(started, since(t0), List.of(times)));
         } catch (IOException e) {
-            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
+            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of(),
+                    new Timing(started, since(t0), List.of()));
         }
+    }
+
+    private static Duration since(long nanoStart) {
+        return Duration.ofNanos(System.nanoTime() - nanoStart);
     }
 
     private Check probeOne(ProcessRunner runner, Requirement r) {
@@ -109,19 +125,23 @@ public final class AuditService {
     }
 
     /** A server is asked once; every requirement on it is read from that one answer. */
-    private HostReport auditServer(Host host, List<Requirement> applicable) {
+    private HostReport auditServer(Host host, List<Requirement> applicable, Instant started, long t0) {
         String raw;
         try {
             raw = servers.query(host.server());
         } catch (IOException e) {
-            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
+            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of(),
+                    new Timing(started, since(t0), List.of()));
         }
+        // The one query is every check's probe: each is reported with its time.
+        Duration asking = since(t0);
         String asked = host.server().kind().equals("mysql") ? "SELECT VERSION()" : "INFO server";
         List<Check> checks = new ArrayList<>();
         for (Requirement r : applicable) {
             checks.add(judge(r, Prober.read(r, raw, asked)));
         }
-        return new HostReport(host, null, checks);
+        return new HostReport(host, null, checks, new Timing(started, since(t0),
+                Collections.nCopies(checks.size(), asking)));
     }
 
     private static Check judge(Requirement r, ProbeResult p) {

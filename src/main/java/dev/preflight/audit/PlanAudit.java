@@ -133,7 +133,7 @@ public final class PlanAudit {
                 }
                 checks.add(res);
             }
-            out.add(new AuditModel.HostReport(h.host(), h.unreachable(), checks));
+            out.add(new AuditModel.HostReport(h.host(), h.unreachable(), checks, h.timing()));
         }
         return new Report(out);
     }

@@ -6,7 +6,6 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
-import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
 import dev.preflight.report.HtmlReport;
 import dev.preflight.report.ReadinessReport;
@@ -45,7 +44,7 @@ public final class ReadinessCommand extends BaseCommand {
     private String render(Plan plan, Ledger ledger, Readiness r, Format format) {
         String project = plan.project().name();
         return switch (format) {
-            case HTML -> HtmlReport.render(project, "Readiness", r, EvidenceDigest.read(ledger), ctx().clock().instant());
+            case HTML -> HtmlReport.render(project, "Readiness", r, PageEvidence.read(ledger, plan), ctx().clock().instant());
             case MARKDOWN -> ReadinessReport.render(r, project, format, style())
                     + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReports.markdown(r.verdict().risks()));
             default -> ReadinessReport.render(r, project, format, style());

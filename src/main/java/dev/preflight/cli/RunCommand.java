@@ -3,7 +3,6 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
-import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
 import dev.preflight.report.HtmlReport;
 import dev.preflight.report.ReadinessReport;
@@ -26,7 +25,7 @@ public final class RunCommand extends BaseCommand {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
             Readiness readiness = Runbook.run().run(rc);
             if (format == Format.HTML) {
-                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, EvidenceDigest.read(ledger),
+                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, PageEvidence.read(ledger, plan),
                         ctx().clock().instant()));
             } else {
                 emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));

@@ -9,49 +9,161 @@ import dev.preflight.ledger.LedgerQuery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the ledger holds as evidence, gathered for the readiness report: the newest audit of each
- * environment (with its attached report), recent backups with their checksums, restore tests,
- * flag validations and toggles, dependency reviews, cutover steps, gate checks and sign-offs. Read
- * only; nothing here is re-checked, it is shown as recorded (the verdict comes from the sections).
+ * What the ledger holds as evidence, gathered for the readiness page: the newest audit of each
+ * environment (with its attached report), the newest dependency review of each subject and flag
+ * validation (with theirs), the series of backup sizes and restore times, and recent entries of each
+ * kind for the history. Read only; nothing here is re-checked, it is shown as recorded (the verdict
+ * comes from the sections). What the plan says about the change ({@link PlanFacts}) and each
+ * cutover's steps ({@link Cutover}) are handed in by the caller, which may read the capabilities
+ * (report stands on core and the ledger alone, docs/architecture.md).
  */
-public record EvidenceDigest(Map<String, Audit> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
-                             String ledgerDescription) {
+public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
+                             String ledgerDescription, long ledgerHeadSeq, PlanFacts plan, Map<String, Attached> deps,
+                             Attached flags, List<Cutover> cutovers, Map<String, List<Point>> backupSizes,
+                             Map<String, List<Point>> restoreTimes) {
 
-    /** An environment's newest audit entry and its attached JSON report (null when unreadable). */
-    public record Audit(LedgerEntry entry, JsonNode report) {
+    /** An entry and its attached JSON report (null when it has none or it is unreadable). */
+    public record Attached(LedgerEntry entry, JsonNode report) {
     }
 
-    /** Evidence groups in the order the report shows them: title, ledger kind, how many entries. */
-    public static final List<String[]> GROUPS = List.of(
-            new String[]{"Backups", "backup", "20"},
-            new String[]{"Backup verification", "backup-verify", "10"},
-            new String[]{"Restore tests", "restore-test", "10"},
-            new String[]{"Dependency review", "deps", "5"},
-            new String[]{"Feature flag validation", "flags-validate", "5"},
-            new String[]{"Feature flag toggles", "flag-toggle", "20"},
-            new String[]{"Cutover steps", "cutover-step", "20"},
-            new String[]{"Gate checks", "gates", "5"},
-            new String[]{"Sign-offs", "sign-off", "10"});
+    /** One run in a chart: the entry it comes from, when, the value (bytes or milliseconds), and whether it passed. */
+    public record Point(long seq, Instant time, long value, boolean good) {
+    }
 
+    /**
+     * What the plan says about the change, for the top of the page: project owner and runbook, the
+     * change window (null when the plan has none), the notice lead time (null when no notice gate)
+     * and the names of the gates it configures.
+     */
+    public record PlanFacts(String owner, String runbook, Window window, Duration noticeLead,
+                            List<String> gatesConfigured) {
+        public static final PlanFacts NONE = new PlanFacts(null, null, null, null, List.of());
+
+        public PlanFacts {
+            gatesConfigured = gatesConfigured == null ? List.of() : List.copyOf(gatesConfigured);
+        }
+    }
+
+    /** The change window: when it starts and ends, the environment it changes and its ticket (may be null). */
+    public record Window(Instant start, Instant end, String environment, String ticket) {
+    }
+
+    /**
+     * One environment's current cutover as the ledger derives it: its id, when it began, the state
+     * reached, every step attempt in order, and the stable window's monitor rounds and breaches.
+     */
+    public record Cutover(String environment, String id, Instant begun, String state, List<Attempt> attempts,
+                          int rounds, int breaches) {
+        public Cutover {
+            attempts = List.copyOf(attempts);
+        }
+    }
+
+    /**
+     * One attempt at a cutover step: {@code ended} null when it never completed; {@code elapsedMs}
+     * is the measured time of the step; {@code outcome} as the cutover records it.
+     */
+    public record Attempt(String step, int number, Instant started, Instant ended, String outcome, long elapsedMs,
+                          String summary) {
+    }
+
+    /** One history group: title, ledger kind, how many of its newest entries the page lists. */
+    public record Group(String title, String kind, int limit) {
+    }
+
+    /** The history groups in the order the page shows them. */
+    public static final List<Group> GROUPS = List.of(
+            new Group("Audits", "audit", 10),
+            new Group("Backups", "backup", 20),
+            new Group("Backup verification", "backup-verify", 10),
+            new Group("Restore tests", "restore-test", 10),
+            new Group("Dependency review", "deps", 5),
+            new Group("Feature flag validation", "flags-validate", 5),
+            new Group("Feature flag toggles", "flag-toggle", 20),
+            new Group("Cutover readiness", "cutover-readiness", 5),
+            new Group("Cutover steps", "cutover-step", 30),
+            new Group("Failback drills", "failback-drill", 5),
+            new Group("Gate checks", "gates", 5),
+            new Group("Evidence published to the ticket", "gates-publish", 5),
+            new Group("On-call acknowledgements", "oncall-ack", 10),
+            new Group("Stakeholder notices", "notice-sent", 5),
+            new Group("Sign-offs", "sign-off", 10));
+
+    /** How many runs the charts show (per source). */
+    static final int CHART_RUNS = 12;
+
+    /** Without plan facts or cutovers: the page then has no change window, ticket, notice lead or timeline. */
     public static EvidenceDigest read(Ledger ledger) {
-        Map<String, Audit> audits = new LinkedHashMap<>();
-        for (LedgerEntry e : ledger.query(new LedgerQuery("audit", null, null, 200, true))) {
-            if (!audits.containsKey(e.subject())) {
-                audits.put(e.subject(), new Audit(e, attachedJson(ledger, e)));
+        return read(ledger, PlanFacts.NONE, List.of());
+    }
+
+    public static EvidenceDigest read(Ledger ledger, PlanFacts plan, List<Cutover> cutovers) {
+        Map<String, Attached> audits = newestPerSubject(ledger, "audit");
+        Map<String, Attached> deps = newestPerSubject(ledger, "deps");
+        List<LedgerEntry> fv = ledger.query(new LedgerQuery("flags-validate", null, null, 1, true));
+        Attached flags = fv.isEmpty() ? null : new Attached(fv.get(0), attachedJson(ledger, fv.get(0)));
+        Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
+        for (Group g : GROUPS) {
+            groups.put(g.kind(), ledger.query(new LedgerQuery(g.kind(), null, null, g.limit(), true)));
+        }
+        Map<String, List<Point>> sizes = series(ledger, "backup", "size");
+        Map<String, List<Point>> restores = series(ledger, "restore-test", "restore_ms");
+        LedgerEntry head = ledger.head().orElse(null);
+        return new EvidenceDigest(audits, groups, head == null ? null : head.hash(), ledger.describe(),
+                head == null ? 0 : head.seq(), plan, deps, flags, cutovers, sizes, restores);
+    }
+
+    public EvidenceDigest {
+        plan = plan == null ? PlanFacts.NONE : plan;
+        cutovers = cutovers == null ? List.of() : List.copyOf(cutovers);
+        deps = deps == null ? Map.of() : deps;
+        backupSizes = backupSizes == null ? Map.of() : backupSizes;
+        restoreTimes = restoreTimes == null ? Map.of() : restoreTimes;
+    }
+
+    private static Map<String, Attached> newestPerSubject(Ledger ledger, String kind) {
+        Map<String, Attached> out = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 200, true))) {
+            if (!out.containsKey(e.subject())) {
+                out.put(e.subject(), new Attached(e, attachedJson(ledger, e)));
             }
         }
-        Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
-        for (String[] g : GROUPS) {
-            groups.put(g[1], ledger.query(new LedgerQuery(g[1], null, null, Integer.parseInt(g[2]), true)));
+        return out;
+    }
+
+    /**
+     * The last runs of each subject with a numeric payload field, oldest first. A run without the
+     * field (a failed backup has no size) is left out of the chart; its entry is in the history.
+     */
+    private static Map<String, List<Point>> series(Ledger ledger, String kind, String field) {
+        Map<String, List<Point>> out = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 400, true))) {
+            List<Point> ps = out.computeIfAbsent(e.subject(), k -> new ArrayList<>());
+            if (ps.size() >= CHART_RUNS) {
+                continue;
+            }
+            JsonNode v;
+            try {
+                v = Json.parse(e.payload()).path(field);
+            } catch (RuntimeException ex) {
+                continue;
+            }
+            if (v.isNumber()) {
+                ps.add(new Point(e.seq(), e.time(), v.asLong(), e.outcome().isGood()));
+            }
         }
-        String head = ledger.head().map(LedgerEntry::hash).orElse(null);
-        return new EvidenceDigest(audits, groups, head, ledger.describe());
+        out.values().forEach(Collections::reverse);
+        out.values().removeIf(List::isEmpty);
+        return out;
     }
 
     private static JsonNode attachedJson(Ledger ledger, LedgerEntry e) {

@@ -1,201 +1,302 @@
 package dev.preflight.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.ledger.Artifact;
+import static dev.preflight.report.Html.esc;
+import static dev.preflight.report.Html.td;
+
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.risk.RiskReports;
 import dev.preflight.run.Readiness;
 import dev.preflight.run.SectionResult;
+import dev.preflight.run.Verdict;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The readiness report as one self-contained HTML file: inline styles, no scripts, no external
- * fetches, so it reads offline, prints, and can be attached to the change ticket as it is. The
- * verdict comes first, then each section's result, the risk register, the audit matrix, backups
- * with checksums, restore tests, flags, dependencies, cutover, gates, sign-offs and the ledger head.
+ * The readiness report as one self-contained HTML file a change board decides from: inline styles,
+ * no scripts, nothing fetched, so it reads offline, prints, and can be attached to the change ticket
+ * as it is. At the top: project, change window, ticket, the verdict with its reasons and the
+ * sign-offs against the current ledger head; then a table of contents, one row per control with its
+ * latest evidence, gates, blockers, flags, cutover, charts ({@link HtmlSections}) and the history.
  */
 public final class HtmlReport {
     private HtmlReport() {
     }
 
+    /** The table of contents: section id and title, in page order. */
+    static final List<String[]> TOC = List.of(
+            new String[]{"sections", "Checks run"},
+            new String[]{"evidence", "Controls and their latest evidence"},
+            new String[]{"risks", "Risk register"},
+            new String[]{"gate-details", "Change-control gates"},
+            new String[]{"blockers", "Dependency blockers"},
+            new String[]{"flags", "Feature flags by environment"},
+            new String[]{"cutover", "Cutover timeline"},
+            new String[]{"trends", "Backup size and restore time"},
+            new String[]{"audit", "Compatibility audit"},
+            new String[]{"history", "Evidence history"},
+            new String[]{"ledger", "Evidence ledger"});
+
+    private static final String CSS = """
+            :root{--ok:#0b6623;--bad:#a30000;--warn:#8a5300;--muted:#6b6b6b;--line:#d0d0d0}
+            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:1.5em auto;max-width:76em;padding:0 1em;color:#1d1d1f}
+            h1{margin:0 0 .3em;font-size:1.7em}h2{margin-top:1.8em;border-bottom:1px solid var(--line);padding-bottom:.2em}
+            h3{margin:1.2em 0 .4em;font-size:1.05em}
+            table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid var(--line);padding:.3em .5em;text-align:left;vertical-align:top}
+            th{background:#f2f2f2}tbody tr:nth-child(even){background:#fafafa}
+            code{font:12px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
+            td ul,td ol{margin:.2em 0;padding-left:1.2em}
+            .top{display:grid;grid-template-columns:minmax(0,1fr) minmax(16em,22em);gap:1.5em;align-items:start}
+            .facts{width:auto}.facts th{width:9em;background:none;border:none;padding:.15em .6em .15em 0;color:var(--muted);font-weight:500}
+            .facts td{border:none;padding:.15em 0;overflow-wrap:anywhere}
+            .decision{border:2px solid var(--line);border-radius:.4em;padding:.8em 1em}
+            .decision.go{border-color:#7cc48a}.decision.nogo{border-color:#e39a9a}
+            .verdict{font-size:2.4em;font-weight:700;padding:.15em .5em;margin:0 0 .3em;display:inline-block;border-radius:.2em}
+            .verdict.go{background:#d6f5dd;color:var(--ok)}.verdict.nogo{background:#fbd9d9;color:#8b0000}
+            .reasons{border:2px solid #e39a9a;border-radius:.4em;padding:.6em 1em;margin-top:1em;background:#fff8f8}
+            .reasons ul{margin:.3em 0;padding-left:1.2em}.reasons li{margin:.15em 0}
+            div.small.bad{font-weight:normal}
+            nav.toc{background:#f7f7f7;border:1px solid var(--line);border-radius:.4em;padding:.6em 1em;margin-top:1.2em}
+            nav.toc ol{columns:2;margin:.3em 0;padding-left:1.4em}nav.toc h2{margin:0;border:none;font-size:1em}
+            a{color:#0b57d0}a:visited{color:#0b57d0}
+            .ok{color:var(--ok)}.bad{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.muted{color:var(--muted)}
+            .t{white-space:nowrap}.facts tr:nth-child(even){background:none}
+            .charts{display:flex;flex-wrap:wrap;gap:1em 2em}.charts figure{margin:0}.charts figcaption{font-weight:600;margin-bottom:.2em}
+            svg.chart{max-width:100%;height:auto;display:block}
+            .small{font-size:.9em}
+            @page{size:A4;margin:14mm}
+            @media print{
+              body{margin:0;max-width:none;padding:0;font-size:10pt}
+              .top{display:block}.decision{margin-top:.6em}
+              nav.toc{background:none}nav.toc ol{columns:3}
+              a{color:inherit;text-decoration:none}
+              .verdict,.decision,th,svg.chart{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+              h2,h3{break-after:avoid}tr,figure,.decision{break-inside:avoid}thead{display:table-header-group}
+              #history{break-before:page}
+            }
+            """;
+
     /** The page for one verdict ({@code run} or {@code readiness}), with the ledger's evidence as recorded. */
     public static String render(String project, String title, Readiness r, EvidenceDigest d, Instant at) {
-        List<Map<String, Object>> risks = dev.preflight.risk.RiskReports.json(r.verdict().risks());
-        StringBuilder b = new StringBuilder(16_384);
-        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
-                .append(esc(title + ": " + project)).append("</title>\n<style>\n")
-                .append("body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em auto;max-width:72em;color:#1d1d1f}\n")
-                .append("h1{margin:0 0 .2em}h2{margin-top:1.6em;border-bottom:1px solid #ccc;padding-bottom:.2em}\n")
-                .append("table{border-collapse:collapse;width:100%;margin:.5em 0}th,td{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}\n")
-                .append("th{background:#f2f2f2}code{font:12px ui-monospace,Menlo,Consolas,monospace;word-break:break-all}\n")
-                .append(".verdict{font-size:2.2em;font-weight:700;padding:.3em .6em;display:inline-block;border-radius:.2em}\n")
-                .append(".go{background:#d6f5dd;color:#0b6623}.nogo{background:#fbd9d9;color:#8b0000}\n")
-                .append(".ok{color:#0b6623}.bad{color:#8b0000;font-weight:600}.warn{color:#8a5300;font-weight:600}.muted{color:#777}\n")
-                .append("@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}table{page-break-inside:auto}}\n")
-                .append("</style></head><body>\n");
-        b.append("<header><h1>").append(esc(title)).append(": ").append(esc(project)).append("</h1>\n<p class=\"muted\">Generated ")
-                .append(esc(at.toString())).append(" from the evidence ledger ").append(esc(d.ledgerDescription())).append("</p>\n");
-        b.append("<p id=\"verdict\" class=\"verdict ").append(r.go() ? "go\">GO" : "nogo\">NO-GO").append("</p></header>\n");
-        if (!r.go()) {
-            b.append("<section id=\"reasons\"><h2>Reasons for NO-GO</h2><ul>\n");
-            r.reasons().forEach(x -> b.append("<li>").append(esc(x)).append("</li>\n"));
-            b.append("</ul></section>\n");
-        }
-        b.append("<section id=\"sections\"><h2>Checks</h2><table><tr><th>Section</th><th>Result</th><th>Summary</th></tr>\n");
-        for (SectionResult x : r.results()) {
-            String cls = x instanceof SectionResult.Passed ? "ok" : x instanceof SectionResult.NotConfigured ? "muted" : "bad";
-            b.append("<tr><td>").append(esc(x.section())).append("</td><td class=\"").append(cls).append("\">")
-                    .append(esc(x.label())).append("</td><td>").append(esc(x.summary()));
-            if (x instanceof SectionResult.Failed f && !f.reasons().isEmpty()) {
-                b.append("<ul>");
-                f.reasons().forEach(y -> b.append("<li>").append(esc(y)).append("</li>"));
-                b.append("</ul>");
-            }
-            b.append("</td></tr>\n");
-        }
-        b.append("</table></section>\n");
-
-        b.append("<section id=\"evidence\"><h2>Evidence judged</h2>\n");
-        if (r.verdict().checks().isEmpty()) {
-            b.append("<p class=\"muted\">No section of the plan requires evidence.</p>\n");
-        } else {
-            b.append("<table><tr><th>Section</th><th>Kind</th><th>Subject</th><th>State</th><th>Entry</th><th>Detail</th></tr>\n");
-            for (dev.preflight.run.Verdict.Check c : r.verdict().checks()) {
-                String cls = c.fresh() ? "ok" : c.state() == dev.preflight.run.Verdict.State.STALE ? "warn" : "bad";
-                b.append("<tr><td>").append(esc(c.expected().section())).append("</td><td>").append(esc(c.expected().kind()))
-                        .append("</td><td>").append(esc(c.expected().subject() + (c.expected().aspect() == null ? ""
-                                : " (" + c.expected().aspect() + ")"))).append("</td><td class=\"").append(cls).append("\">")
-                        .append(esc(c.state().label())).append("</td><td>")
-                        .append(c.entry() == null ? "-" : "#" + c.entry().seq()).append("</td><td>").append(esc(c.reason()))
-                        .append("</td></tr>\n");
-            }
-            b.append("</table>\n");
-        }
-        b.append("</section>\n");
-
-        b.append("<section id=\"signoffs\"><h2>Sign-offs and the ledger head they were given on</h2>\n");
-        if (r.verdict().signOffs().isEmpty()) {
-            b.append("<p class=\"muted\">No sign-off recorded.</p>\n");
-        } else {
-            b.append("<ul>\n");
-            for (dev.preflight.run.Verdict.SignOff so : r.verdict().signOffs()) {
-                b.append("<li class=\"").append(so.isVoid() ? "bad" : so.current() ? "ok" : "warn").append("\">")
-                        .append(esc(ReadinessReport.signOff(so, Style.PLAIN))).append("</li>\n");
-            }
-            b.append("</ul>\n");
-        }
-        b.append("</section>\n");
-
-        b.append("<section id=\"risks\"><h2>Risk register</h2>\n");
-        if (risks.isEmpty()) {
-            b.append("<p class=\"muted\">The plan has no risk register.</p>\n");
-        } else {
-            b.append("<table><tr><th>Risk</th><th>Mitigation</th><th>Status (derived)</th><th>Evidence</th></tr>\n");
-            for (Map<String, Object> m : risks) {
-                String st = String.valueOf(m.get("status"));
-                String cls = st.equals("Mitigated") ? "ok" : st.equals("At risk") ? "warn" : "bad";
-                b.append("<tr><td>").append(esc(String.valueOf(m.get("title")))).append("</td><td>")
-                        .append(esc(m.get("mitigation") == null ? "" : String.valueOf(m.get("mitigation"))))
-                        .append("</td><td class=\"").append(cls).append("\">").append(esc(st)).append("</td><td><ul>");
-                @SuppressWarnings("unchecked")
-                List<Map<String, Object>> cs = (List<Map<String, Object>>) m.get("controls");
-                cs.forEach(c -> b.append("<li>").append(esc(String.valueOf(c.get("reason")))).append("</li>"));
-                b.append("</ul></td></tr>\n");
-            }
-            b.append("</table>\n");
-        }
-        b.append("</section>\n");
-
-        b.append("<section id=\"audit\"><h2>Compatibility audit</h2>\n");
-        if (d.audits().isEmpty()) {
-            b.append("<p class=\"bad\">No audit has been recorded.</p>\n");
-        }
-        for (var a : d.audits().entrySet()) {
-            LedgerEntry e = a.getValue().entry();
-            b.append("<h3>").append(esc(a.getKey())).append(" <span class=\"").append(e.outcome().isGood() ? "ok" : "bad")
-                    .append("\">").append(esc(e.outcome().label())).append("</span> <span class=\"muted\">#").append(e.seq())
-                    .append(" ").append(esc(e.time().toString())).append("</span></h3>\n");
-            JsonNode rep = a.getValue().report();
-            if (rep == null) {
-                b.append("<p>").append(esc(e.summary())).append("</p>\n");
-                continue;
-            }
-            List<List<String>> rows = EvidenceDigest.matrix(rep);
-            b.append("<table>");
-            for (int i = 0; i < rows.size(); i++) {
-                b.append("<tr>");
-                for (int j = 0; j < rows.get(i).size(); j++) {
-                    String c = rows.get(i).get(j);
-                    String cls = i == 0 || j == 0 ? "" : c.startsWith("passed") ? " class=\"ok\"" : c.startsWith("waived")
-                            ? " class=\"warn\"" : c.equals("-") ? " class=\"muted\"" : " class=\"bad\"";
-                    b.append(i == 0 ? "<th>" : "<td" + cls + ">").append(esc(c)).append(i == 0 ? "</th>" : "</td>");
-                }
-                b.append("</tr>\n");
-            }
-            b.append("</table>\n");
-            for (JsonNode h : rep.path("hosts")) {
-                for (JsonNode c : h.path("checks")) {
-                    if (c.path("reason").isTextual()) {
-                        b.append("<p class=\"").append(c.path("result").asText().equals("waived") ? "warn" : "bad").append("\">")
-                                .append(esc(h.path("environment").asText() + "/" + h.path("host").asText() + ": "
-                                        + c.path("requirement").asText() + ": " + c.path("reason").asText())).append("</p>\n");
-                    }
-                }
-                if (h.path("unreachable").isTextual()) {
-                    b.append("<p class=\"bad\">").append(esc(h.path("environment").asText() + "/" + h.path("host").asText()
-                            + " unreachable: " + h.path("unreachable").asText())).append("</p>\n");
-                }
-            }
-        }
-        b.append("</section>\n");
-
-        for (String[] g : EvidenceDigest.GROUPS) {
-            List<LedgerEntry> es = d.groups().getOrDefault(g[1], List.of());
-            b.append("<section id=\"").append(g[1]).append("\"><h2>").append(esc(g[0])).append("</h2>\n");
-            if (es.isEmpty()) {
-                b.append("<p class=\"muted\">Nothing recorded (ledger kind <code>").append(esc(g[1])).append("</code>).</p></section>\n");
-                continue;
-            }
-            b.append("<table><tr><th>#</th><th>When (UTC)</th><th>Subject</th><th>Outcome</th><th>Summary</th><th>Artifacts (SHA-256)</th></tr>\n");
-            for (LedgerEntry e : es) {
-                b.append("<tr><td>").append(e.seq()).append("</td><td>").append(esc(e.time().toString())).append("</td><td>")
-                        .append(esc(e.subject())).append("</td><td class=\"").append(e.outcome().isGood() ? "ok" : "bad").append("\">")
-                        .append(esc(e.outcome().label())).append("</td><td>").append(esc(e.summary())).append("</td><td>");
-                for (Artifact a : e.artifacts()) {
-                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(a.size()).append(" B<br><code>")
-                            .append(esc(a.sha256())).append("</code></div>");
-                }
-                b.append("</td></tr>\n");
-            }
-            b.append("</table></section>\n");
-        }
-
+        StringBuilder b = new StringBuilder(32_768);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\n")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
+                .append(esc(title + ": " + project + " - " + (r.go() ? "GO" : "NO-GO"))).append("</title>\n<style>\n")
+                .append(CSS).append("</style></head><body>\n");
+        top(b, project, title, r, d, at);
+        toc(b);
+        checks(b, r);
+        controls(b, r, project, inHistory(d));
+        risks(b, RiskReports.json(r.verdict().risks()));
+        HtmlSections.gates(b, d);
+        HtmlSections.blockers(b, d);
+        HtmlSections.flags(b, d);
+        HtmlSections.cutover(b, d);
+        HtmlSections.trends(b, d);
+        HtmlSections.audit(b, d);
+        HtmlSections.history(b, d);
         b.append("<section id=\"ledger\"><h2>Evidence ledger</h2><p>Chain: <span class=\"")
-                .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span>. Ledger head #").append(r.seq())
-                .append(" (this verdict). Head hash: <code>")
-                .append(esc(r.ledgerHead() != null ? r.ledgerHead() : String.valueOf(d.ledgerHead())))
-                .append("</code></p><p class=\"muted\">Re-check offline: <code>preflight ledger verify</code>.</p></section>\n");
-        b.append("</body></html>\n");
+                .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span> (")
+                .append(r.verdict().chain().entries()).append(" entries verified). This verdict is entry #").append(r.seq())
+                .append(". Head hash <code>").append(esc(r.ledgerHead() != null ? r.ledgerHead() : String.valueOf(d.ledgerHead())))
+                .append("</code>.</p>");
+        if (r.verdict().chain().problem() != null) {
+            b.append("<p class=\"bad\">").append(esc(r.verdict().chain().problem())).append("</p>");
+        }
+        b.append("<p class=\"muted\">Re-check offline: <code>preflight ledger verify</code>; any entry: ")
+                .append("<code>preflight ledger log --kind KIND</code>.</p></section>\n</body></html>\n");
         return b.toString();
     }
 
-    /** HTML-escapes text (element content and attribute values). */
-    public static String esc(String s) {
-        if (s == null) {
-            return "";
+    private static void top(StringBuilder b, String project, String title, Readiness r, EvidenceDigest d, Instant at) {
+        EvidenceDigest.PlanFacts p = d.plan();
+        EvidenceDigest.Window w = p.window();
+        b.append("<header id=\"summary\"><h1>").append(esc(title)).append(": ").append(esc(project)).append("</h1>\n")
+                .append("<div class=\"top\"><table class=\"facts\"><tbody>\n");
+        fact(b, "project", "Project", project + (p.owner() == null ? "" : " (owner " + p.owner() + ")"));
+        if (p.runbook() != null) {
+            fact(b, "runbook", "Runbook", p.runbook());
         }
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c);
+        if (w != null) {
+            fact(b, "window", "Change window", w.start() + " to " + w.end() + " UTC ("
+                    + SvgChart.human(Duration.between(w.start(), w.end())) + ")"
+                    + (w.environment() == null ? "" : ", environment " + w.environment()));
+            fact(b, "ticket", "Ticket", w.ticket() == null ? "none named in the plan" : w.ticket());
+        } else {
+            fact(b, "window", "Change window", "the plan has no change_window");
+            fact(b, "ticket", "Ticket", "none (no change_window in the plan)");
+        }
+        fact(b, "generated", "Generated", at + " from " + d.ledgerDescription());
+        fact(b, "head", "Ledger head", "#" + r.seq() + " " + r.hash() + (r.ledgerIntact() ? " (chain intact)" : " (chain BROKEN)"));
+        b.append("</tbody></table>\n<div class=\"decision ").append(r.go() ? "go" : "nogo").append("\">")
+                .append("<p id=\"verdict\" class=\"verdict ").append(r.go() ? "go\">GO" : "nogo\">NO-GO").append("</p>\n");
+        if (r.go()) {
+            b.append("<p id=\"reasons\" class=\"ok\">Every configured section has fresh passing evidence, every gate passes and every"
+                    + " risk is mitigated.</p>\n");
+        } else {
+            b.append("<p class=\"bad\">").append(r.reasons().size()).append(" reason").append(r.reasons().size() == 1 ? "" : "s")
+                    .append(", listed below.</p>\n");
+        }
+        b.append("</div></div>\n");
+        if (!r.go()) {
+            // Full width: the reasons are sentences naming entries, and a reviewer reads each one.
+            b.append("<div id=\"reasons\" class=\"reasons\"><strong>Reasons for NO-GO</strong>").append(Html.list(r.reasons()))
+                    .append("</div>\n");
+        }
+        signOffs(b, r, inHistory(d));
+        b.append("</header>\n");
+    }
+
+    private static void fact(StringBuilder b, String id, String label, String value) {
+        b.append("<tr id=\"fact-").append(id).append("\"><th>").append(esc(label)).append("</th><td>").append(esc(value))
+                .append("</td></tr>\n");
+    }
+
+    /** Each signer's newest sign-off, the head it was given on, and whether that is still this page's head. */
+    private static Set<Long> inHistory(EvidenceDigest d) {
+        Set<Long> seqs = new HashSet<>();
+        d.groups().values().forEach(es -> es.forEach(e -> seqs.add(e.seq())));
+        return seqs;
+    }
+
+    private static void signOffs(StringBuilder b, Readiness r, Set<Long> inHistory) {
+        b.append("<section id=\"signoffs\"><h2>Sign-offs</h2>\n");
+        List<Verdict.SignOff> sos = r.verdict().signOffs();
+        if (sos.isEmpty()) {
+            b.append("<p class=\"muted\">No sign-off recorded (<code>preflight readiness sign --by NAME --role ROLE</code>"
+                    + " records one on a GO verdict).</p></section>\n");
+            return;
+        }
+        b.append("<table>").append(Html.head("Signed by", "Role", "Entry", "Given on head", "Against this page's head #"
+                + r.seq())).append("<tbody>\n");
+        for (Verdict.SignOff so : sos) {
+            String headText = (so.headSeq() > 0 ? "#" + so.headSeq() + " " : "") + (so.headHash() == null ? "?" : so.headHash());
+            String cls;
+            String status;
+            if (so.isVoid()) {
+                cls = "bad";
+                status = "VOID: failing evidence recorded since: " + entries(so.failingSince());
+            } else if (so.headHash() != null && so.headHash().equals(r.hash())) {
+                cls = "ok";
+                status = "matches: signed on this very head";
+            } else if (so.current()) {
+                cls = "ok";
+                status = "matches: only verdicts recorded since head #" + so.headSeq() + ", no new evidence";
+            } else {
+                cls = "warn";
+                status = "differs: " + so.since().size() + " evidence entr" + (so.since().size() == 1 ? "y" : "ies")
+                        + " recorded since head #" + so.headSeq() + ", none failing: " + entries(so.since());
             }
+            b.append("<tr class=\"signoff\">").append(td(null, so.by())).append(td(null, so.role())).append("<td>")
+                    .append(link(so.entry().seq(), inHistory)).append(' ').append(esc(so.entry().time().toString())).append("</td><td><code>")
+                    .append(esc(headText)).append("</code></td>").append(td(cls + " status", status)).append("</tr>\n");
         }
-        return sb.toString();
+        b.append("</tbody></table></section>\n");
+    }
+
+    private static String entries(List<LedgerEntry> es) {
+        List<String> l = es.stream().limit(8).map(e -> "#" + e.seq() + " " + e.kind() + " " + e.subject() + " "
+                + e.outcome().label()).toList();
+        return String.join(", ", l) + (es.size() > 8 ? ", ... (" + (es.size() - 8) + " more)" : "");
+    }
+
+    private static void toc(StringBuilder b) {
+        b.append("<nav class=\"toc\" id=\"toc\"><h2>Contents</h2><ol>\n");
+        for (String[] t : TOC) {
+            b.append("<li><a href=\"#").append(t[0]).append("\">").append(esc(t[1])).append("</a></li>\n");
+        }
+        b.append("</ol></nav>\n");
+    }
+
+    private static void checks(StringBuilder b, Readiness r) {
+        b.append("<section id=\"sections\"><h2>Checks run</h2><table>").append(Html.head("Section", "Result", "Summary"))
+                .append("<tbody>\n");
+        for (SectionResult x : r.results()) {
+            String cls = x instanceof SectionResult.Passed ? "ok" : x instanceof SectionResult.NotConfigured ? "muted" : "bad";
+            b.append("<tr>").append(td(null, x.section())).append(td(cls, x.label())).append("<td>").append(esc(x.summary()));
+            if (x instanceof SectionResult.Failed f) {
+                b.append(Html.list(f.reasons()));
+            }
+            b.append("</td></tr>\n");
+        }
+        b.append("</tbody></table></section>\n");
+    }
+
+    /** One row per control (what a section requires on record), its latest evidence and a link to its history. */
+    @SuppressWarnings("unchecked")
+    private static void controls(StringBuilder b, Readiness r, String project, Set<Long> inHistory) {
+        b.append("<section id=\"evidence\"><h2>Controls and their latest evidence</h2>\n");
+        if (r.verdict().checks().isEmpty()) {
+            b.append("<p class=\"muted\">No section of the plan requires evidence.</p></section>\n");
+            return;
+        }
+        b.append("<table>").append(Html.head("Control", "State", "Latest evidence", "Max age", "History")).append("<tbody>\n");
+        Set<String> ids = new HashSet<>();
+        // The max ages as the JSON report writes them (one formatter for every output).
+        List<Map<String, Object>> model = (List<Map<String, Object>>) ReadinessReport.model(r, project).get("evidence");
+        int row = 0;
+        for (Verdict.Check c : r.verdict().checks()) {
+            String maxAge = String.valueOf(model.get(row++).get("max_age"));
+            var x = c.expected();
+            String control = x.section() + ": " + x.kind() + " " + x.subject() + (x.aspect() == null ? "" : " (" + x.aspect() + ")");
+            String cls = c.fresh() ? "ok" : c.state() == Verdict.State.STALE ? "warn" : "bad";
+            String id = Html.id("c-", x.kind() + "-" + x.subject() + (x.aspect() == null ? "" : "-" + x.aspect()));
+            // Subjects that differ only in punctuation map to one anchor: the later ones are numbered.
+            String base = id;
+            for (int n = 2; !ids.add(id); n++) {
+                id = base + "-" + n;
+            }
+            b.append("<tr class=\"control\" id=\"").append(id).append("\">").append(td(null, control))
+                    .append(td(cls, c.state().label())).append("<td>");
+            if (c.entry() == null) {
+                b.append("<span class=\"bad\">none recorded</span>");
+            } else {
+                LedgerEntry e = c.entry();
+                b.append(link(e.seq(), inHistory)).append(' ').append(esc(e.time().toString())).append(" <span class=\"")
+                        .append(Html.outcomeClass(e.outcome().label())).append("\">").append(esc(e.outcome().label()))
+                        .append("</span><br/>").append(esc(e.summary()));
+            }
+            if (!c.fresh()) {
+                // Why it does not count (stale, failing, missing); a fresh one needs no more words.
+                b.append("<div class=\"").append(cls).append(" small\">").append(esc(c.reason())).append("</div>");
+            }
+            b.append("</td>")
+                    .append(td(null, maxAge)).append("<td><a href=\"#")
+                    .append(EvidenceDigest.GROUPS.stream().anyMatch(g -> g.kind().equals(x.kind())) ? Html.id("h-", x.kind()) : "ledger")
+                    .append("\">").append(esc(x.kind())).append(" history</a></td></tr>\n");
+        }
+        b.append("</tbody></table></section>\n");
+    }
+
+    /** A link to an entry's row in the history when the page lists it, else the plain entry number. */
+    static String link(long seq, Set<Long> inHistory) {
+        return inHistory.contains(seq) ? "<a href=\"#e" + seq + "\">#" + seq + "</a>" : "#" + seq;
+    }
+
+    private static void risks(StringBuilder b, List<Map<String, Object>> risks) {
+        b.append("<section id=\"risks\"><h2>Risk register</h2>\n");
+        if (risks.isEmpty()) {
+            b.append("<p class=\"muted\">The plan has no risk register.</p></section>\n");
+            return;
+        }
+        b.append("<table>").append(Html.head("Risk", "Mitigation", "Status (derived)", "Evidence")).append("<tbody>\n");
+        for (Map<String, Object> m : risks) {
+            String st = String.valueOf(m.get("status"));
+            b.append("<tr>").append(td(null, String.valueOf(m.get("title"))))
+                    .append(td(null, m.get("mitigation") == null ? "" : String.valueOf(m.get("mitigation"))))
+                    .append(td(Html.outcomeClass(st), st)).append("<td>");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> cs = (List<Map<String, Object>>) m.get("controls");
+            b.append(Html.list(cs.stream().map(c -> String.valueOf(c.get("reason"))).toList())).append("</td></tr>\n");
+        }
+        b.append("</tbody></table></section>\n");
+    }
+
+    /** HTML-escapes text (element content and attribute values); see {@link Html#esc}. */
+    public static String esc(String s) {
+        return Html.esc(s);
     }
 }

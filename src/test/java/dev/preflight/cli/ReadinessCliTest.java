@@ -92,18 +92,23 @@ class ReadinessCliTest {
         CliRun html = run("readiness", "--format", "html", "-o", "readiness.html");
         assertThat(html.code()).isEqualTo(1);
         String page = Files.readString(dir.resolve("readiness.html"));
-        // No external fetch of any kind: no src/href attributes, no CSS url() or @import.
-        assertThat(Pattern.compile("(?i)\\b(src|href)\\s*=|url\\(|@import").matcher(page).find()).isFalse();
+        // No external fetch of any kind: no src attributes, links only within the page, no CSS url() or @import.
+        assertThat(Pattern.compile("(?i)\\bsrc\\s*=|\\bhref\\s*=\\s*\"(?!#)|url\\(|@import|<script").matcher(page).find()).isFalse();
         ProcessResult dom = new LocalProcessRunner(Secrets.none()).run(ProcessSpec.of("chromium", "--headless",
                 "--no-sandbox", "--disable-gpu", "--dump-dom", dir.resolve("readiness.html").toUri().toString())
                 .withTimeout(Duration.ofSeconds(90)));
         assertThat(dom.exitCode()).as(dom.stderr()).isZero();
         String d = dom.stdout();
         assertThat(d).contains("<p id=\"verdict\" class=\"verdict nogo\">NO-GO</p>");
-        for (String id : new String[] {"reasons", "sections", "evidence", "signoffs", "risks", "audit", "backup", "backup-verify", "restore-test",
-            "deps", "flags-validate", "flag-toggle", "cutover-step", "gates", "sign-off", "ledger"}) {
+        for (String id : new String[] {"sections", "evidence", "signoffs", "risks", "gate-details", "blockers", "flags", "cutover",
+            "trends", "audit", "history", "ledger"}) {
             assertThat(d).as(id).contains("<section id=\"" + id + "\">");
         }
+        for (String kind : new String[] {"audit", "backup", "backup-verify", "restore-test", "deps", "flags-validate", "flag-toggle",
+            "cutover-step", "gates", "sign-off"}) {
+            assertThat(d).as(kind).contains("<section class=\"history\" id=\"h-" + kind + "\">");
+        }
+        assertThat(d).contains("<div id=\"reasons\" class=\"reasons\">");
         assertThat(d).contains("staging/bastion", "passed 17", "failed", "Version drift between environments", "Head hash");
         // The verdict comes first.
         assertThat(d.indexOf("id=\"verdict\"")).isLessThan(d.indexOf("id=\"sections\""));

@@ -1,0 +1,373 @@
+package dev.preflight.report;
+
+import static dev.preflight.report.Html.esc;
+import static dev.preflight.report.Html.td;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.Artifact;
+import dev.preflight.ledger.LedgerEntry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The evidence parts of the readiness page, each read from what the ledger recorded: gate details,
+ * dependency blockers, the flag x environment matrix, the cutover timeline, the charts, the audit
+ * matrix and the history of every kind. Kept apart from {@link HtmlReport} (the frame, the verdict
+ * and the controls) so each file stays readable.
+ */
+final class HtmlSections {
+    private HtmlSections() {
+    }
+
+    private static JsonNode payload(LedgerEntry e) {
+        try {
+            return Json.parse(e.payload());
+        } catch (RuntimeException ex) {
+            return Json.parse("{}");
+        }
+    }
+
+    private static String ref(LedgerEntry e) {
+        return "<a href=\"#e" + e.seq() + "\">#" + e.seq() + "</a> " + esc(e.time().toString());
+    }
+
+    // ---- gates --------------------------------------------------------------------------------
+
+    /** Approver, notice, who is on call and acknowledged, then every gate's last result with its details. */
+    static void gates(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"gate-details\"><h2>Change-control gates</h2>\n");
+        List<LedgerEntry> checks = d.groups().getOrDefault("gates", List.of());
+        if (checks.isEmpty() && d.plan().gatesConfigured().isEmpty()) {
+            b.append("<p class=\"muted\">The plan configures no gate and none was checked.</p></section>\n");
+            return;
+        }
+        LedgerEntry last = checks.isEmpty() ? null : checks.get(0);
+        Map<String, JsonNode> results = new LinkedHashMap<>();
+        if (last != null) {
+            payload(last).path("results").forEach(x -> results.put(x.path("name").asText(), x));
+        }
+        EvidenceDigest.Window w = d.plan().window();
+        b.append("<table class=\"gate-facts\"><tbody>\n");
+        JsonNode cab = results.get("cab");
+        String approval = cab == null ? "not checked" : cab.path("details").size() > 0
+                ? cab.path("details").get(0).asText() : cab.path("reason").asText();
+        gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.path("passed").asBoolean() ? "ok" : "bad", approval);
+        List<LedgerEntry> notices = d.groups().getOrDefault("notice-sent", List.of());
+        LedgerEntry notice = notices.stream().filter(e -> e.outcome().isGood()).findFirst().orElse(null);
+        String due = w == null || d.plan().noticeLead() == null ? ""
+                : "; required by " + w.start().minus(d.plan().noticeLead()) + " (" + SvgChart.human(d.plan().noticeLead())
+                + " before the window)";
+        if (notice != null) {
+            boolean inTime = w == null || d.plan().noticeLead() == null
+                    || !notice.time().isAfter(w.start().minus(d.plan().noticeLead()));
+            gateFact(b, "notice", "Stakeholder notice", inTime ? "ok" : "bad", "sent " + notice.time() + " (entry #"
+                    + notice.seq() + ": " + notice.summary() + ")" + due);
+        } else {
+            gateFact(b, "notice", "Stakeholder notice", d.plan().noticeLead() == null ? "muted" : "bad", "none sent" + due);
+        }
+        // Who is on call comes from the gate's last check (the rota and the acknowledgements); without
+        // an on-call gate, the acknowledgements recorded are all there is to show.
+        JsonNode oc = results.get("oncall");
+        List<String> onCall = new ArrayList<>();
+        if (oc != null) {
+            oc.path("details").forEach(x -> onCall.add(x.asText()));
+            if (onCall.isEmpty()) {
+                onCall.add(oc.path("reason").asText());
+            }
+        } else {
+            Map<String, String> acks = new LinkedHashMap<>();
+            for (LedgerEntry e : d.groups().getOrDefault("oncall-ack", List.of())) {
+                JsonNode p = payload(e);
+                acks.putIfAbsent(p.path("role").asText(), p.path("user").asText() + " acknowledged " + e.time() + " (#" + e.seq() + ")");
+            }
+            acks.forEach((role, who) -> onCall.add(role + " " + who));
+        }
+        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.path("passed").asBoolean()
+                ? "ok" : "bad").append("\">").append(onCall.isEmpty() ? esc("no on-call acknowledgement recorded")
+                : Html.list(onCall)).append("</td></tr>\n");
+        b.append("</tbody></table>\n");
+        if (last == null) {
+            b.append("<p class=\"bad\">No gate check recorded (run <code>preflight gates check</code>).</p></section>\n");
+            return;
+        }
+        b.append("<p class=\"muted\">Last check: ").append(ref(last)).append(", ").append(esc(last.summary())).append("</p>\n");
+        b.append("<table>").append(Html.head("Gate", "Result", "Reason", "Details")).append("<tbody>\n");
+        Set<String> shown = new LinkedHashSet<>();
+        for (JsonNode x : results.values()) {
+            boolean ok = x.path("passed").asBoolean();
+            List<String> details = new ArrayList<>();
+            x.path("details").forEach(y -> details.add(y.asText()));
+            b.append("<tr class=\"gate\">").append(td(null, x.path("name").asText())).append(td(ok ? "ok" : "bad", ok ? "passed" : "FAILED"))
+                    .append(td(null, x.path("reason").asText())).append("<td>").append(Html.list(details)).append("</td></tr>\n");
+            shown.add(x.path("name").asText());
+        }
+        for (String g : d.plan().gatesConfigured()) {
+            if (!shown.contains(g)) {
+                b.append("<tr class=\"gate\">").append(td(null, g)).append(td("bad", "not checked"))
+                        .append(td(null, "configured in the plan, absent from the last check")).append("<td></td></tr>\n");
+            }
+        }
+        b.append("</tbody></table></section>\n");
+    }
+
+    private static void gateFact(StringBuilder b, String id, String label, String cls, String text) {
+        b.append("<tr id=\"gate-").append(id).append("\"><th>").append(esc(label)).append("</th>").append(td(cls, text))
+                .append("</tr>\n");
+    }
+
+    // ---- dependency blockers ----------------------------------------------------------------------
+
+    /** Every blocker of the newest dependency review of each subject, with why and the fix. */
+    static void blockers(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"blockers\"><h2>Dependency blockers</h2>\n");
+        if (d.deps().isEmpty()) {
+            b.append("<p class=\"muted\">No dependency review recorded (<code>preflight deps</code>).</p></section>\n");
+            return;
+        }
+        for (var a : d.deps().entrySet()) {
+            LedgerEntry e = a.getValue().entry();
+            JsonNode rep = a.getValue().report();
+            b.append("<h3>").append(esc(a.getKey())).append(" <span class=\"").append(Html.outcomeClass(e.outcome().label()))
+                    .append("\">").append(esc(e.outcome().label())).append("</span> <span class=\"muted\">")
+                    .append(ref(e)).append("</span></h3>\n");
+            if (rep == null) {
+                b.append("<p>").append(esc(e.summary())).append("</p>\n");
+                continue;
+            }
+            b.append("<p>Targets: ").append(esc(targets(rep.path("targets")))).append(". ").append(esc(e.summary())).append("</p>\n");
+            List<JsonNode> bl = new ArrayList<>();
+            rep.path("findings").forEach(f -> {
+                if (f.path("severity").asText().equalsIgnoreCase("blocker")) {
+                    bl.add(f);
+                }
+            });
+            if (bl.isEmpty()) {
+                b.append("<p class=\"ok\">No blocker.</p>\n");
+                continue;
+            }
+            b.append("<table class=\"blockers\">").append(Html.head("Package", "Blocks", "Why", "Required by", "Fix")).append("<tbody>\n");
+            for (JsonNode f : bl) {
+                List<String> chain = new ArrayList<>();
+                f.path("chain").forEach(c -> chain.add(c.asText()));
+                String pkg = f.path("ecosystem").asText() + ": " + f.path("subject").asText()
+                        + (f.path("subjectVersion").isTextual() ? " " + f.path("subjectVersion").asText() : "")
+                        + (f.path("devOnly").asBoolean() ? " (dev)" : "");
+                b.append("<tr class=\"blocker\">").append(td(null, pkg)).append(td(null, f.path("target").asText("")))
+                        .append(td(null, f.path("message").asText(""))).append(td(null, String.join(" > ", chain)))
+                        .append(td(null, f.path("fix").asText(""))).append("</tr>\n");
+            }
+            b.append("</tbody></table>\n");
+        }
+        b.append("</section>\n");
+    }
+
+    private static String targets(JsonNode t) {
+        List<String> out = new ArrayList<>();
+        if (t.isObject()) {
+            t.fields().forEachRemaining(f -> out.add(f.getKey() + " " + f.getValue().asText()));
+        } else {
+            t.forEach(x -> out.add(x.asText()));
+        }
+        return out.isEmpty() ? "none" : String.join(", ", out);
+    }
+
+    // ---- flags --------------------------------------------------------------------------------
+
+    /** The flag x environment matrix of the newest validation, as the dotenv files said then. */
+    static void flags(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"flags\"><h2>Feature flags by environment</h2>\n");
+        if (d.flags() == null) {
+            b.append("<p class=\"muted\">No flag validation recorded (<code>preflight flags validate</code>).</p></section>\n");
+            return;
+        }
+        LedgerEntry e = d.flags().entry();
+        JsonNode rep = d.flags().report();
+        b.append("<p>As validated in ").append(ref(e)).append(": <span class=\"").append(Html.outcomeClass(e.outcome().label()))
+                .append("\">").append(esc(e.summary())).append("</span></p>\n");
+        if (rep == null) {
+            b.append("</section>\n");
+            return;
+        }
+        List<String> envs = new ArrayList<>();
+        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (JsonNode f : rep.path("files")) {
+            String env = f.path("environment").asText();
+            envs.add(env);
+            values.put(env, f.path("values"));
+            f.path("values").fieldNames().forEachRemaining(names::add);
+        }
+        List<String> head = new ArrayList<>(List.of("flag"));
+        head.addAll(envs);
+        b.append("<table class=\"matrix\">").append(Html.head(head.toArray(String[]::new))).append("<tbody>\n");
+        for (String n : names) {
+            b.append("<tr>").append(td(null, n));
+            for (String env : envs) {
+                JsonNode v = values.get(env).path(n);
+                String cell = v.isBoolean() ? (v.asBoolean() ? "on" : "off") : "-";
+                b.append(td(cell.equals("on") ? "ok" : cell.equals("-") ? "muted" : null, cell));
+            }
+            b.append("</tr>\n");
+        }
+        b.append("</tbody></table>\n<p class=\"muted small\">on / off as each environment's file sets it; - not set.</p>\n");
+        List<String> problems = new ArrayList<>();
+        rep.path("problems").forEach(p -> problems.add(p.path("severity").asText() + ": " + p.path("message").asText()
+                + (p.path("file").isTextual() ? " (" + p.path("file").asText() + (p.path("line").isNumber()
+                ? ":" + p.path("line").asInt() : "") + ")" : "")));
+        if (!problems.isEmpty()) {
+            b.append("<h3>Problems found</h3>").append(Html.list(problems)).append('\n');
+        }
+        b.append("</section>\n");
+    }
+
+    // ---- cutover ------------------------------------------------------------------------------
+
+    /** Each environment's cutover: its attempts in order with durations, as a table and a timeline. */
+    static void cutover(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"cutover\"><h2>Cutover timeline</h2>\n");
+        if (d.cutovers().isEmpty()) {
+            b.append("<p class=\"muted\">No cutover started (<code>preflight cutover start</code>).</p></section>\n");
+            return;
+        }
+        for (EvidenceDigest.Cutover h : d.cutovers()) {
+            b.append("<h3>").append(esc(h.environment())).append(": ").append(esc(h.state()))
+                    .append(" <span class=\"muted\">cutover ").append(esc(h.id())).append(", begun ")
+                    .append(esc(String.valueOf(h.begun()))).append("</span></h3>\n");
+            List<SvgChart.Span> spans = new ArrayList<>();
+            b.append("<table class=\"steps\">").append(Html.head("Step", "Attempt", "Started", "Duration", "Outcome", "Summary"))
+                    .append("<tbody>\n");
+            for (EvidenceDigest.Attempt a : h.attempts()) {
+                // The measured time of the step (not the gap between two ledger times, which includes recording it).
+                Instant end = a.ended() == null ? null : a.started().plusMillis(a.elapsedMs());
+                String took = end == null ? "not completed" : SvgChart.human(Duration.ofMillis(a.elapsedMs()));
+                spans.add(new SvgChart.Span(a.step() + (a.number() > 1 ? " #" + a.number() : ""), a.started(),
+                        end, a.outcome()));
+                b.append("<tr class=\"step\">").append(td(null, a.step())).append(td(null, String.valueOf(a.number())))
+                        .append(td("t", String.valueOf(a.started()))).append(td("t", took))
+                        .append(td(Html.outcomeClass(a.outcome()), a.outcome())).append(td(null, a.summary())).append("</tr>\n");
+            }
+            b.append("</tbody></table>\n");
+            if (h.rounds() > 0) {
+                b.append("<p>Stable window: ").append(h.rounds()).append(" monitor round(s), <span class=\"")
+                        .append(h.breaches() == 0 ? "ok" : "bad").append("\">").append(h.breaches())
+                        .append(" breach(es)</span>.</p>\n");
+            }
+            b.append(SvgChart.timeline("Cutover steps of " + h.environment() + " over time", spans)).append('\n');
+        }
+        b.append("</section>\n");
+    }
+
+    // ---- charts -------------------------------------------------------------------------------
+
+    /** Backup size and restore time over the last runs of each source. */
+    static void trends(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"trends\"><h2>Backup size and restore time</h2>\n");
+        if (d.backupSizes().isEmpty() && d.restoreTimes().isEmpty()) {
+            b.append("<p class=\"muted\">No backup or restore test recorded yet.</p></section>\n");
+            return;
+        }
+        b.append("<div class=\"charts\">\n");
+        d.backupSizes().forEach((src, ps) -> figure(b, "backup-size", "Backup size of " + src + ", last " + ps.size() + " run(s)",
+                ps, SvgChart::bytes));
+        d.restoreTimes().forEach((src, ps) -> figure(b, "restore-time", "Restore time of " + src + ", last " + ps.size()
+                + " test(s)", ps, v -> SvgChart.human(Duration.ofMillis(v))));
+        b.append("</div><p class=\"muted small\">Oldest run left; a red bar is a run recorded as failed. Each bar's"
+                + " label is its ledger entry.</p></section>\n");
+    }
+
+    private static void figure(StringBuilder b, String cls, String caption, List<EvidenceDigest.Point> ps,
+                               java.util.function.LongFunction<String> fmt) {
+        List<SvgChart.Bar> bars = ps.stream().map(p -> new SvgChart.Bar("#" + p.seq(), p.value(), p.good(),
+                "#" + p.seq() + " " + p.time() + ": " + fmt.apply(p.value()) + (p.good() ? "" : " (failed)"))).toList();
+        b.append("<figure class=\"").append(cls).append("\"><figcaption>").append(esc(caption)).append("</figcaption>")
+                .append(SvgChart.bars(caption, bars, fmt)).append("</figure>\n");
+    }
+
+    // ---- audit --------------------------------------------------------------------------------
+
+    /** The newest audit matrix of each environment, with every failure's reason. */
+    static void audit(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"audit\"><h2>Compatibility audit</h2>\n");
+        if (d.audits().isEmpty()) {
+            b.append("<p class=\"bad\">No audit has been recorded.</p>\n");
+        }
+        for (var a : d.audits().entrySet()) {
+            LedgerEntry e = a.getValue().entry();
+            b.append("<h3>").append(esc(a.getKey())).append(" <span class=\"").append(e.outcome().isGood() ? "ok" : "bad")
+                    .append("\">").append(esc(e.outcome().label())).append("</span> <span class=\"muted\">").append(ref(e))
+                    .append("</span></h3>\n");
+            JsonNode rep = a.getValue().report();
+            if (rep == null) {
+                b.append("<p>").append(esc(e.summary())).append("</p>\n");
+                continue;
+            }
+            List<List<String>> rows = EvidenceDigest.matrix(rep);
+            b.append("<table class=\"matrix\">").append(Html.head(rows.get(0).toArray(String[]::new))).append("<tbody>\n");
+            for (List<String> row : rows.subList(1, rows.size())) {
+                b.append("<tr>").append(td(null, row.get(0)));
+                for (String c : row.subList(1, row.size())) {
+                    String cls = c.startsWith("passed") ? "ok" : c.startsWith("waived") ? "warn" : c.equals("-") ? "muted" : "bad";
+                    b.append(td(cls, c));
+                }
+                b.append("</tr>\n");
+            }
+            b.append("</tbody></table>\n");
+            List<String> notes = new ArrayList<>();
+            for (JsonNode h : rep.path("hosts")) {
+                String who = h.path("environment").asText() + "/" + h.path("host").asText();
+                h.path("checks").forEach(c -> {
+                    if (c.path("reason").isTextual()) {
+                        notes.add(who + ": " + c.path("requirement").asText() + ": " + c.path("reason").asText());
+                    }
+                });
+                if (h.path("unreachable").isTextual()) {
+                    notes.add(who + " unreachable: " + h.path("unreachable").asText());
+                }
+            }
+            b.append(Html.list(notes)).append('\n');
+        }
+        b.append("</section>\n");
+    }
+
+    // ---- history ------------------------------------------------------------------------------
+
+    /** The newest entries of each kind, every row addressable as {@code #e<seq>} from the rows above. */
+    static void history(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"history\"><h2>Evidence history</h2>\n<p class=\"muted small\">Newest first. ");
+        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
+            b.append("<a href=\"#").append(Html.id("h-", g.kind())).append("\">").append(esc(g.title())).append("</a> ");
+        }
+        b.append("</p>\n");
+        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
+            List<LedgerEntry> es = d.groups().getOrDefault(g.kind(), List.of());
+            b.append("<section class=\"history\" id=\"").append(Html.id("h-", g.kind())).append("\"><h3>").append(esc(g.title()))
+                    .append(" <code class=\"muted\">").append(esc(g.kind())).append("</code></h3>\n");
+            if (es.isEmpty()) {
+                b.append("<p class=\"muted\">Nothing recorded.</p></section>\n");
+                continue;
+            }
+            b.append("<table>").append(Html.head("#", "When (UTC)", "Subject", "Outcome", "Summary", "Artifacts (SHA-256)"))
+                    .append("<tbody>\n");
+            for (LedgerEntry e : es) {
+                b.append("<tr id=\"e").append(e.seq()).append("\">").append(td(null, String.valueOf(e.seq())))
+                        .append(td("t", e.time().toString())).append(td(null, e.subject()))
+                        .append(td(Html.outcomeClass(e.outcome().label()), e.outcome().label())).append(td(null, e.summary()))
+                        .append("<td>");
+                for (Artifact a : e.artifacts()) {
+                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(esc(SvgChart.bytes(a.size())))
+                            .append("<br/><code>").append(esc(a.sha256())).append("</code></div>");
+                }
+                b.append("</td></tr>\n");
+            }
+            b.append("</tbody></table></section>\n");
+        }
+        b.append("</section>\n");
+    }
+}
