@@ -3,10 +3,10 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
+import dev.preflight.readiness.HtmlReport;
+import dev.preflight.readiness.Readiness;
+import dev.preflight.readiness.ReadinessReport;
 import dev.preflight.report.Format;
-import dev.preflight.report.HtmlReport;
-import dev.preflight.report.ReadinessReport;
-import dev.preflight.run.Readiness;
 import dev.preflight.run.RunContext;
 import picocli.CommandLine.Command;
 

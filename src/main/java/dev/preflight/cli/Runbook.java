@@ -38,20 +38,20 @@ final class Runbook {
     /**
      * What {@code preflight readiness} re-checks before deciding: the ledger chain, the gates (other
      * systems' current state) and the risk register. Nothing else is re-run: the other sections'
-     * evidence is what the ledger holds, judged by the same {@link dev.preflight.run.Verdict}.
+     * evidence is what the ledger holds, judged by the same {@link dev.preflight.readiness.GoNoGo}.
      */
     static List<Section> readiness() {
         return List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
     }
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */
-    static dev.preflight.run.RunService run() {
-        return new dev.preflight.run.RunService(sections(), sections(), "run");
+    static dev.preflight.readiness.RunService run() {
+        return new dev.preflight.readiness.RunService(sections(), sections(), "run");
     }
 
     /** {@code preflight readiness}: re-checks {@link #readiness()}, then asks the same verdict over every section. */
-    static dev.preflight.run.RunService readinessService() {
-        return new dev.preflight.run.RunService(readiness(), sections(), "readiness");
+    static dev.preflight.readiness.RunService readinessService() {
+        return new dev.preflight.readiness.RunService(readiness(), sections(), "readiness");
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * evidence of ledger {@code kind} about {@code subject} (and, when {@code aspect} is set, about that
  * one part of it, such as one destination of a backup) must have passed within {@code maxAge}.
  * Each section says what its configuration requires ({@link Section#expectations}); the
- * {@link Verdict} looks each one up with its {@link Finder}.
+ * the readiness verdict ({@code readiness.GoNoGo}) looks each one up with its {@link Finder}.
  *
  * @param section    the section that requires it ({@code backups}, {@code audit}, ...)
  * @param kind       the ledger kind that records it (the kind a missing entry is reported as)

@@ -8,7 +8,7 @@ import java.util.List;
  * One section of the runbook as {@code preflight run} executes it (audit, backups, restore test,
  * dependencies, flags, cutover, gates, risks). Each capability contributes one; a section records
  * its own evidence in the ledger, and says which evidence its configuration requires so that the
- * {@link Verdict} can judge the ledger the same way whichever command asks.
+ * readiness verdict ({@code readiness.GoNoGo}) can judge the ledger the same way whichever command asks.
  */
 public interface Section {
     /** Short stable name used in output and the ledger ({@code audit}, {@code backup}, ...). */

@@ -1,8 +1,12 @@
-package dev.preflight.run;
+package dev.preflight.readiness;
 
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.run.Expected;
+import dev.preflight.run.RunContext;
+import dev.preflight.run.Section;
+import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Executes sections in the runbook's order, records each, then asks the {@link Verdict} and
+ * Executes sections in the runbook's order, records each, then asks the {@link GoNoGo} and
  * records it. The verdict is never derived from the section results: a section records its
  * evidence, and one that did not pass but left no failing evidence for a subject it covers gets a
  * failed entry written for it here, so the verdict (which reads only the ledger) sees the failure.
@@ -72,7 +76,7 @@ public final class RunService {
             }
             results.add(r);
         }
-        Verdict v = Verdict.decide(ctx, judge, signing);
+        GoNoGo v = GoNoGo.decide(ctx, judge, signing);
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("verdict", v.go() ? "GO" : "NO-GO");
         payload.put("reasons", v.lines());

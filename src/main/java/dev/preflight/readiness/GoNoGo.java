@@ -1,4 +1,4 @@
-package dev.preflight.run;
+package dev.preflight.readiness;
 
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
@@ -9,6 +9,10 @@ import dev.preflight.risk.Evidence;
 import dev.preflight.risk.RiskPlan;
 import dev.preflight.risk.RiskResult;
 import dev.preflight.risk.RiskService;
+import dev.preflight.run.Expected;
+import dev.preflight.run.Freshness;
+import dev.preflight.run.RunContext;
+import dev.preflight.run.Section;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,12 +47,12 @@ import java.util.Set;
  * @param reasons  every reason for NO-GO; empty exactly when GO
  * @param at       when it was decided
  */
-public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
+public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
                       List<Reason> reasons, Instant at) {
     /** Ledger kinds that record verdicts and assessments derived from other evidence, never evidence themselves. */
     public static final Set<String> BOOKKEEPING = Set.of("run", "readiness", "risks", "sign-off");
 
-    public Verdict {
+    public GoNoGo {
         checks = List.copyOf(checks);
         risks = List.copyOf(risks);
         signOffs = List.copyOf(signOffs);
@@ -135,7 +139,7 @@ public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, L
     }
 
     /** Decides at the ledger's current state. */
-    public static Verdict decide(RunContext ctx, List<Section> sections) {
+    public static GoNoGo decide(RunContext ctx, List<Section> sections) {
         return decide(ctx, sections, null);
     }
 
@@ -146,7 +150,7 @@ public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, L
      * @param signing  {@code by} and {@code role} of a sign-off about to be given, whose earlier
      *                 sign-offs it replaces (they are not judged); null otherwise
      */
-    public static Verdict decide(RunContext ctx, List<Section> sections, String[] signing) {
+    public static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing) {
         Plan plan = ctx.plan();
         Ledger ledger = ctx.ledger();
         Instant now = ctx.clock().instant();
@@ -230,7 +234,7 @@ public record Verdict(Chain chain, List<Check> checks, List<RiskResult> risks, L
                         + " more)" : "") + "; " + s.by() + " must sign again ('preflight readiness sign')"));
             }
         }
-        return new Verdict(chain, checks, risks, signOffs, reasons, now);
+        return new GoNoGo(chain, checks, risks, signOffs, reasons, now);
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.preflight.report;
+package dev.preflight.readiness;
 
 import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.report.EvidenceDigest;
+import dev.preflight.report.Html;
+import dev.preflight.report.SvgChart;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,13 +1,17 @@
-package dev.preflight.report;
+package dev.preflight.readiness;
 
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.readiness.GoNoGo;
+import dev.preflight.readiness.Readiness;
+import dev.preflight.report.Format;
+import dev.preflight.report.Markdown;
+import dev.preflight.report.Style;
 import dev.preflight.risk.Evidence;
 import dev.preflight.risk.RiskReports;
 import dev.preflight.risk.RiskResult;
-import dev.preflight.run.Readiness;
+import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
-import dev.preflight.run.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +35,7 @@ public final class ReadinessReport {
     }
 
     static String text(Readiness r, String project, Style s) {
-        Verdict v = r.verdict();
+        GoNoGo v = r.verdict();
         StringBuilder sb = new StringBuilder();
         sb.append("Readiness of ").append(project).append(": ")
                 .append(r.go() ? s.ok(s.bold("GO")) : s.bad(s.bold("NO-GO"))).append('\n');
@@ -49,9 +53,9 @@ public final class ReadinessReport {
         }
         if (!v.checks().isEmpty()) {
             sb.append("Evidence judged (newest entry per subject, max age per section):\n");
-            for (Verdict.Check c : v.checks()) {
+            for (GoNoGo.Check c : v.checks()) {
                 String st = String.format("%-8s", c.state().label());
-                st = c.fresh() ? s.ok(st) : c.state() == Verdict.State.STALE ? s.warn(st) : s.bad(st);
+                st = c.fresh() ? s.ok(st) : c.state() == GoNoGo.State.STALE ? s.warn(st) : s.bad(st);
                 sb.append("  ").append(st).append(" ").append(String.format("%-12s ", c.expected().section()))
                         .append(c.reason()).append('\n');
             }
@@ -75,7 +79,7 @@ public final class ReadinessReport {
     }
 
     /** One sign-off as a line: who, the head it was given on, and what happened since. */
-    public static String signOff(Verdict.SignOff so, Style s) {
+    public static String signOff(GoNoGo.SignOff so, Style s) {
         StringBuilder sb = new StringBuilder();
         sb.append('#').append(so.entry().seq()).append(' ').append(so.entry().time()).append(" GO signed off by ")
                 .append(so.by()).append(" (").append(so.role()).append(") on head ")
@@ -100,7 +104,7 @@ public final class ReadinessReport {
 
     /** The verdict as JSON-ready maps (also embedded in the HTML page's data). */
     public static Map<String, Object> model(Readiness r, String project) {
-        Verdict v = r.verdict();
+        GoNoGo v = r.verdict();
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("project", project);
         doc.put("verdict", r.go() ? "GO" : "NO-GO");
@@ -117,7 +121,7 @@ public final class ReadinessReport {
         }
         doc.put("sections", sections);
         List<Map<String, Object>> evidence = new ArrayList<>();
-        for (Verdict.Check c : v.checks()) {
+        for (GoNoGo.Check c : v.checks()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("section", c.expected().section());
             m.put("kind", c.expected().kind());
@@ -132,7 +136,7 @@ public final class ReadinessReport {
         doc.put("evidence", evidence);
         doc.put("risks", RiskReports.json(v.risks()));
         List<Map<String, Object>> signOffs = new ArrayList<>();
-        for (Verdict.SignOff so : v.signOffs()) {
+        for (GoNoGo.SignOff so : v.signOffs()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("seq", so.entry().seq());
             m.put("time", so.entry().time().toString());
@@ -159,7 +163,7 @@ public final class ReadinessReport {
         doc.put("ledger_head", r.ledgerHead());
         doc.put("reasons", r.reasons());
         List<Map<String, Object>> why = new ArrayList<>();
-        for (Verdict.Reason x : v.reasons()) {
+        for (GoNoGo.Reason x : v.reasons()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("section", x.section());
             m.put("kind", x.kind());
@@ -188,7 +192,7 @@ public final class ReadinessReport {
     }
 
     static String markdown(Readiness r, String project) {
-        Verdict v = r.verdict();
+        GoNoGo v = r.verdict();
         StringBuilder sb = new StringBuilder();
         sb.append("# Readiness: ").append(project).append("\n\n");
         sb.append("**Verdict: ").append(r.go() ? "GO" : "NO-GO").append("**\n\n");
@@ -199,7 +203,7 @@ public final class ReadinessReport {
         }
         if (!v.checks().isEmpty()) {
             sb.append("\n## Evidence judged\n\n| Section | Kind | Subject | State | Entry | Detail |\n| --- | --- | --- | --- | --- | --- |\n");
-            for (Verdict.Check c : v.checks()) {
+            for (GoNoGo.Check c : v.checks()) {
                 sb.append("| ").append(Markdown.cell(c.expected().section())).append(" | ")
                         .append(Markdown.cell(c.expected().kind())).append(" | ")
                         .append(Markdown.cell(c.expected().subject() + (c.expected().aspect() == null ? ""

@@ -1,4 +1,4 @@
-package dev.preflight.run;
+package dev.preflight.readiness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,6 +11,10 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
+import dev.preflight.run.Expected;
+import dev.preflight.run.RunContext;
+import dev.preflight.run.Section;
+import dev.preflight.run.SectionResult;
 import dev.preflight.testing.MovableClock;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -32,7 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@link Section}) on a real SQLite ledger: run and readiness agree on every evidence state of one
  * of two subjects, and a section that did not pass always leaves failing evidence behind.
  */
-class VerdictTest {
+class GoNoGoTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
     @TempDir
@@ -110,9 +114,9 @@ class VerdictTest {
         Readiness readiness = new RunService(List.of(), List.of(s), "readiness").run(ctx());
         assertThat(run.go()).isEqualTo(readiness.go()).isEqualTo(state == State.FRESH);
         assertThat(run.reasons()).isEqualTo(readiness.reasons());
-        List<Verdict.Check> checks = readiness.verdict().checks();
+        List<GoNoGo.Check> checks = readiness.verdict().checks();
         assertThat(checks).extracting(c -> c.expected().subject()).containsExactly("alpha", "beta");
-        assertThat(checks.get(0).state()).isEqualTo(Verdict.State.FRESH);
+        assertThat(checks.get(0).state()).isEqualTo(GoNoGo.State.FRESH);
         assertThat(checks.get(1).state().name()).isEqualTo(state.name());
         if (state != State.FRESH) {
             assertThat(readiness.reasons()).singleElement().asString().startsWith("audit: audit beta: ")
@@ -160,7 +164,7 @@ class VerdictTest {
         });
         Readiness r = new RunService(List.of(contradicts)).run(ctx());
         assertThat(r.go()).isFalse();
-        assertThat(r.verdict().checks()).allMatch(c -> c.state() == Verdict.State.FAILING);
+        assertThat(r.verdict().checks()).allMatch(c -> c.state() == GoNoGo.State.FAILING);
         Section crashes = audit(c -> {
             throw new IllegalStateException("boom");
         });

@@ -1,13 +1,17 @@
-package dev.preflight.report;
+package dev.preflight.readiness;
 
 import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.readiness.GoNoGo;
+import dev.preflight.readiness.Readiness;
+import dev.preflight.report.EvidenceDigest;
+import dev.preflight.report.Html;
+import dev.preflight.report.SvgChart;
 import dev.preflight.risk.RiskReports;
-import dev.preflight.run.Readiness;
+import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
-import dev.preflight.run.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -164,7 +168,7 @@ public final class HtmlReport {
 
     private static void signOffs(StringBuilder b, Readiness r, Set<Long> inHistory) {
         b.append("<section id=\"signoffs\"><h2>Sign-offs</h2>\n");
-        List<Verdict.SignOff> sos = r.verdict().signOffs();
+        List<GoNoGo.SignOff> sos = r.verdict().signOffs();
         if (sos.isEmpty()) {
             b.append("<p class=\"muted\">No sign-off recorded (<code>preflight readiness sign --by NAME --role ROLE</code>"
                     + " records one on a GO verdict).</p></section>\n");
@@ -172,7 +176,7 @@ public final class HtmlReport {
         }
         b.append("<table>").append(Html.head("Signed by", "Role", "Entry", "Given on head", "Against this page's head #"
                 + r.seq())).append("<tbody>\n");
-        for (Verdict.SignOff so : sos) {
+        for (GoNoGo.SignOff so : sos) {
             String headText = (so.headSeq() > 0 ? "#" + so.headSeq() + " " : "") + (so.headHash() == null ? "?" : so.headHash());
             String cls;
             String status;
@@ -238,11 +242,11 @@ public final class HtmlReport {
         // The max ages as the JSON report writes them (one formatter for every output).
         List<Map<String, Object>> model = (List<Map<String, Object>>) ReadinessReport.model(r, project).get("evidence");
         int row = 0;
-        for (Verdict.Check c : r.verdict().checks()) {
+        for (GoNoGo.Check c : r.verdict().checks()) {
             String maxAge = String.valueOf(model.get(row++).get("max_age"));
             var x = c.expected();
             String control = x.section() + ": " + x.kind() + " " + x.subject() + (x.aspect() == null ? "" : " (" + x.aspect() + ")");
-            String cls = c.fresh() ? "ok" : c.state() == Verdict.State.STALE ? "warn" : "bad";
+            String cls = c.fresh() ? "ok" : c.state() == GoNoGo.State.STALE ? "warn" : "bad";
             String id = Html.id("c-", x.kind() + "-" + x.subject() + (x.aspect() == null ? "" : "-" + x.aspect()));
             // Subjects that differ only in punctuation map to one anchor: the later ones are numbered.
             String base = id;
