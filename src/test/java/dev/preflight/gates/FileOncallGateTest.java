@@ -177,6 +177,6 @@ class FileOncallGateTest {
                   oncall: {token: t, schedule_ids: [P1], path: r.md}
                 """, dir, Map.of()), PlanException.class);
         assertThat(e3.problems().stream().map(PlanProblem::format)).contains(
-                "p.yaml:5:47: gates.oncall.path: only the file provider reads a path (add 'provider: file')");
+                "p.yaml:5:48: gates.oncall.path: only the file provider reads a path (add 'provider: file')");
     }
 }
