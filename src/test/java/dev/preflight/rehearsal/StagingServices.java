@@ -18,8 +18,9 @@ import org.jclouds.filesystem.reference.FilesystemConstants;
 
 /**
  * The rehearsal's S3 server and mail server in one JVM, started by {@code scripts/rehearse} from
- * the project's test classpath: S3Proxy over a jclouds filesystem store (buckets are directories
- * under the state dir, so they survive nothing but the rehearsal) and GreenMail with SMTP and POP3
+ * the project's test classpath: S3Proxy over its {@code filesystem-nio2} store (buckets are
+ * directories under the state dir; jclouds' own {@code filesystem} store lists directories as
+ * 4096-byte objects that read as empty) and GreenMail with SMTP and POP3
  * on loopback, so the notice the gates send can be read back from the recipient's mailbox.
  * Arguments: {@code S3_DIR S3_PORT SMTP_PORT POP3_PORT READY_FILE ASSET_COUNT}; the S3 credentials
  * come from {@code REHEARSAL_S3_ACCESS} and {@code REHEARSAL_S3_SECRET} (never argv). It runs
@@ -49,7 +50,7 @@ public final class StagingServices {
         Files.createDirectories(s3dir);
         Properties props = new Properties();
         props.setProperty(FilesystemConstants.PROPERTY_BASEDIR, s3dir.toString());
-        BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem-nio2").credentials("identity", "credential").overrides(props).build(BlobStoreContext.class);
         seed(context.getBlobStore(), assets);
         S3Proxy proxy = S3Proxy.builder().blobStore(context.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:" + s3port))
