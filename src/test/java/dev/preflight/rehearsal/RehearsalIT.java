@@ -109,7 +109,7 @@ class RehearsalIT {
         assertThat(report.resolve("report.md")).content().contains("stable window 24h -> 10s", "as expected");
         assertThat(report.resolve("evidence.zip")).isNotEmptyFile();
         assertThat(Files.readString(report.resolve("logs").resolve(logOf(report, "readiness-sign"))))
-                .contains("signed off");
+                .contains("Signed off: GO for academy-rehearsal by Rehearsal Lead");
         assertNothingLeft();
     }
 
