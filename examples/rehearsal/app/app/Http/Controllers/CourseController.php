@@ -7,6 +7,9 @@ function courses_index(): array
     if (config('app.schema') === 'expanded') {
         // The new code path: needs the nullable column the expand migration adds.
         $sql = 'SELECT id, title, slug, published_at FROM courses ORDER BY id LIMIT ' . $limit;
+    } elseif (config('app.schema') === 'next') {
+        // A release built against a schema no migration here creates (the green-broken drill).
+        $sql = 'SELECT id, title, slug, published_at, visibility FROM courses ORDER BY id LIMIT ' . $limit;
     } else {
         $sql = 'SELECT id, title, slug FROM courses ORDER BY id LIMIT ' . $limit;
     }
