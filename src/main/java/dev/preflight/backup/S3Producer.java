@@ -146,12 +146,21 @@ public final class S3Producer implements Producer {
         }
     }
 
-    /** Copies one object and returns the SHA-256 of the source bytes (read with If-Match on the listed ETag). */
+    /**
+     * Copies one object and returns the SHA-256 of the source bytes (read with If-Match on the listed
+     * ETag). The manifest records the listed size, so bytes read that disagree with it fail the copy:
+     * a store whose listing and content differ (S3Proxy's filesystem store lists its directories as
+     * 4096-byte objects that read as empty) would otherwise pass here and fail every verify after.
+     */
     private String copy(String key, S3Object o, String targetBucket, String targetKey) throws IOException {
         MessageDigest md = Hashing.sha256();
         try (InputStream in = get(key, o.eTag()); DigestInputStream din = new DigestInputStream(in, md)) {
             if (sameService) {
-                din.transferTo(OutputStream.nullOutputStream());
+                long read = din.transferTo(OutputStream.nullOutputStream());
+                if (read != o.size()) {
+                    throw new ChangedException(key + " is listed as " + o.size() + " bytes but " + read
+                            + " bytes were read: the store's listing does not match its content");
+                }
                 to.copyObject(b -> b.sourceBucket(source.bucket()).sourceKey(key).copySourceIfMatch(o.eTag())
                         .destinationBucket(targetBucket).destinationKey(targetKey));
             } else {

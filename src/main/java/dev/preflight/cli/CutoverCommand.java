@@ -143,9 +143,22 @@ public final class CutoverCommand implements Runnable {
     @Command(name = "resume", mixinStandardHelpOptions = true,
             description = "Continue the current cutover from its last completed step (an interrupted step runs again).")
     public static final class Resume extends Sub {
+        @Option(names = "--until", paramLabel = "STATE",
+                description = "Go on to green-prepared, expanded, promoted or switched (default: the state it was started to).")
+        String until;
+
         @Override
         public Integer call() {
-            return withService(CutoverService::resume);
+            CutoverState u = null;
+            if (until != null) {
+                try {
+                    u = CutoverState.parse(until);
+                } catch (IllegalArgumentException e) {
+                    throw PreflightException.usage(e.getMessage(), "one of: green-prepared, expanded, promoted, switched");
+                }
+            }
+            CutoverState target = u;
+            return withService(s -> s.resume(target));
         }
     }
 

@@ -35,7 +35,7 @@ public final class ReadinessCommand extends BaseCommand {
         Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
-            Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
+            Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
             emit(render(plan, ledger, r, format));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
@@ -72,7 +72,7 @@ public final class ReadinessCommand extends BaseCommand {
             }
             try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
                 // This signer's earlier sign-offs are replaced by this one; everyone else's still count.
-                Readiness r = Runbook.readinessService().run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
+                Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
                         new String[] {by, role});
                 if (!r.go()) {
                     emit(ReadinessReport.render(r, plan.project().name(), Format.TEXT, style())

@@ -36,12 +36,19 @@ final class Runbook {
     }
 
     /**
-     * What {@code preflight readiness} re-checks before deciding: the ledger chain, the gates (other
-     * systems' current state) and the risk register. Nothing else is re-run: the other sections'
-     * evidence is what the ledger holds, judged by the same {@link dev.preflight.readiness.GoNoGo}.
+     * What {@code preflight readiness} re-checks before deciding: the ledger chain, the cutover's
+     * readiness (derived from the cutover's own ledger entries and the driver, never moving traffic:
+     * otherwise a failback drilled after the last {@code run} stayed invisible until everything was
+     * run again), the gates (other systems' current state) and the risk register. Nothing else is
+     * re-run: the other sections' evidence is what the ledger holds, judged by the same
+     * {@link dev.preflight.readiness.GoNoGo}.
      */
-    static List<Section> readiness() {
-        return List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
+    static List<Section> readiness(dev.preflight.plan.Plan plan) {
+        // Only when configured: a plan without a cutover shows the same re-checks as before.
+        return plan.configures("cutover")
+                ? List.of(new LedgerIntegrity(), new dev.preflight.cutover.CutoverSection(), gates(),
+                        new dev.preflight.risk.RiskSection())
+                : List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
     }
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */
@@ -50,8 +57,8 @@ final class Runbook {
     }
 
     /** {@code preflight readiness}: re-checks {@link #readiness()}, then asks the same verdict over every section. */
-    static dev.preflight.readiness.RunService readinessService() {
-        return new dev.preflight.readiness.RunService(readiness(), sections(), "readiness");
+    static dev.preflight.readiness.RunService readinessService(dev.preflight.plan.Plan plan) {
+        return new dev.preflight.readiness.RunService(readiness(plan), sections(), "readiness");
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */

@@ -138,6 +138,20 @@ public final class CutoverService {
 
     /** Continues the current cutover from its last completed step up to the target it was started with. */
     public int resume() {
+        return resume(null);
+    }
+
+    /**
+     * Continues the current cutover from its last completed step up to {@code until}, or to the
+     * target it was started with when null: a cutover started {@code --until expanded} goes on to
+     * promote (and no further) with {@code resume --until promoted}.
+     */
+    public int resume(CutoverState until) {
+        if (until != null && (until.ordinal() < CutoverState.GREEN_PREPARED.ordinal()
+                || until.ordinal() > CutoverState.SWITCHED.ordinal())) {
+            throw PreflightException.usage("resume runs to green-prepared, expanded, promoted or switched, not "
+                    + until.label(), "the stable window is 'cutover monitor', contract is 'cutover contract'");
+        }
         try (dev.preflight.core.ExclusiveLock ignored = lock()) {
             CutoverHistory h = history();
             if (h.cutoverId() == null) {
@@ -153,15 +167,17 @@ public final class CutoverService {
                         + " was interrupted; resume does not run the point of no return on its own",
                         "run 'preflight cutover contract --yes': it records the interrupted attempt and runs it again");
             }
-            if (h.open() == null && (next == null || h.state().ordinal() >= h.target().ordinal())) {
+            CutoverState target = until == null ? h.target() : until;
+            if (h.open() == null && (next == null || h.state().ordinal() >= target.ordinal())) {
                 out.println("nothing to resume: the cutover of " + cp.environment() + " is " + h.state().label()
-                        + (h.state().terminal() ? "" : " (its run was to " + h.target().label() + ")"));
+                        + (h.state().terminal() ? "" : " (its run was to " + target.label()
+                        + (until == null ? "; 'cutover resume --until STATE' goes further" : "") + ")"));
                 return ExitCode.OK.code();
             }
             if (dryRun) {
-                return dryRunSteps(h.state(), h.target());
+                return dryRunSteps(h.state(), target);
             }
-            return advance(h.target());
+            return advance(target);
         }
     }
 

@@ -51,7 +51,7 @@ public final class GateService {
         /** The real drivers with a chosen way of waiting and retry bounds (tests record the waits). */
         public static Drivers real(Clock clock, Http.Sleeper sleeper, Http.Retries retries) {
             return new Drivers(cab -> ticket(cab, clock, sleeper, retries),
-                    o -> new PagerDuty(o.url(), o.scheduleIds(), o.escalationPolicyIds(),
+                    o -> "file".equals(o.provider()) ? new OncallRoster(o.path()) : new PagerDuty(o.url(), o.scheduleIds(), o.escalationPolicyIds(),
                             new Http("pagerduty", URI.create(o.url()).getHost(), false,
                                     PagerDuty.auth(token(o.token().value(), "gates.oncall.token")),
                                     "check gates.oncall.token (a PagerDuty REST API key)", sleeper, retries, clock)),
@@ -123,7 +123,7 @@ public final class GateService {
             token(g.cab().token().value(), "gates.cab.token");
             s.ticketName(g.cab(), w);
         }
-        if (oncall && g.oncall() != null) {
+        if (oncall && g.oncall() != null && !"file".equals(g.oncall().provider())) {
             token(g.oncall().token().value(), "gates.oncall.token");
         }
     }

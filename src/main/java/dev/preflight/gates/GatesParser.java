@@ -34,7 +34,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
     public Map<String, Object> schema() {
         return PlanSchema.keys("Change-control gates (runbook §4.3); needs change_window.", List.of(),
                 "cab", "CAB ticket: provider jira|servicenow|file, url, token, user, ticket, path, approved_status, api_version.",
-                "oncall", "On-call: provider pagerduty, token, schedule_ids, escalation_policy_ids, url.",
+                "oncall", "On-call: provider pagerduty (token, schedule_ids, escalation_policy_ids, url) or file (path: a Markdown roster table).",
                 "notice", "Stakeholder notice: templates, lead_time (48h), smtp, webhook.",
                 "custom", "CEL gates: a list of {name, expr}.");
     }
@@ -149,8 +149,22 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         String p = "gates.oncall";
-        Map<String, Node> k = r.keys(m, p, List.of("provider", "url", "token", "schedule_ids", "escalation_policy_ids"));
-        String provider = r.oneOf(k, p, "provider", List.of("pagerduty"), "pagerduty");
+        Map<String, Node> k = r.keys(m, p, List.of("provider", "url", "token", "schedule_ids", "escalation_policy_ids",
+                "path"));
+        String provider = r.oneOf(k, p, "provider", List.of("pagerduty", "file"), "pagerduty");
+        if ("file".equals(provider)) {
+            // A roster file: nothing to authenticate against, nothing to ask about but the file.
+            for (String x : List.of("url", "token", "schedule_ids", "escalation_policy_ids")) {
+                if (k.containsKey(x)) {
+                    r.problem(k.get(x), p + "." + x, "not used by the file provider", "remove it, or use pagerduty");
+                }
+            }
+            String f = r.required(m, k, p, "path");
+            return f == null ? null : new GatesPlan.Oncall(provider, null, new Secret(""), List.of(), List.of(), r.path(f));
+        }
+        if (k.containsKey("path")) {
+            r.problem(k.get("path"), p + ".path", "only the file provider reads a path", "add 'provider: file'");
+        }
         String url = k.containsKey("url") ? httpUrl(r, m, k, p, "url") : PAGERDUTY_API;
         if (!k.containsKey("token")) {
             r.problem(m, p + ".token", "required field is missing", "add 'token: \"${PAGERDUTY_TOKEN}\"'");

@@ -27,12 +27,20 @@ public record GatesPlan(Cab cab, Oncall oncall, Notice notice, List<Custom> cust
         }
     }
 
-    /** PagerDuty on-call: schedules and/or escalation policies to ask {@code GET /oncalls} about. */
+    /**
+     * On-call: {@code pagerduty} asks {@code GET /oncalls} about schedules and/or escalation
+     * policies; {@code file} reads the roster table at {@code path} (null for PagerDuty).
+     */
     public record Oncall(String provider, String url, Secret token, List<String> scheduleIds,
-                         List<String> escalationPolicyIds) {
+                         List<String> escalationPolicyIds, Path path) {
         public Oncall {
             scheduleIds = List.copyOf(scheduleIds);
             escalationPolicyIds = List.copyOf(escalationPolicyIds);
+        }
+
+        /** A PagerDuty source. */
+        public Oncall(String provider, String url, Secret token, List<String> scheduleIds, List<String> escalationPolicyIds) {
+            this(provider, url, token, scheduleIds, escalationPolicyIds, null);
         }
     }
 

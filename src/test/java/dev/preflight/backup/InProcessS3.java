@@ -20,8 +20,13 @@ final class InProcessS3 implements AutoCloseable {
     final String endpoint;
 
     InProcessS3() throws Exception {
-        context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .overrides(new Properties()).build(BlobStoreContext.class);
+        this("transient", new Properties());
+    }
+
+    /** A server over another jclouds blob store ({@code filesystem} with its base directory, ...). */
+    InProcessS3(String provider, Properties overrides) throws Exception {
+        context = ContextBuilder.newBuilder(provider).credentials("identity", "credential")
+                .overrides(overrides).build(BlobStoreContext.class);
         proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
         proxy.start();

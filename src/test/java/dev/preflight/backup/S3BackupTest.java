@@ -154,6 +154,31 @@ class S3BackupTest {
     }
 
     @Test
+    void aListingThatDisagreesWithTheContentFailsTheBackupInsteadOfEveryVerifyAfterIt() throws Exception {
+        // jclouds' filesystem store lists the directory "img/" as a 4096-byte object that reads as 0 bytes
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("jclouds.filesystem.basedir", dir.resolve("store").toString());
+        try (InProcessS3 fs = new InProcessS3("filesystem", p); S3Client c = fs.client()) {
+            c.createBucket(b -> b.bucket("academy-assets"));
+            c.putObject(b -> b.bucket("academy-assets").key("img/logo.png"), RequestBody.fromBytes(content("logo", 1000)));
+            Files.writeString(dir.resolve("preflight.yaml"), """
+                    version: 1
+                    project: {name: s3-test}
+                    backups:
+                      destinations: [{name: onprem, type: local, path: onprem}]
+                      sources:
+                        - name: academy-assets
+                          type: s3
+                          s3: {bucket: academy-assets, target_bucket: "academy-assets-backup-{date}", %s}
+                    """.formatted(fs.yaml()));
+            CliRun r = cli.run("backup", "run");
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+            assertThat(r.out() + r.err()).contains("img/ is listed as 4096 bytes but 0 bytes were read");
+            assertThat(cli.entries("backup").get(0).outcome()).isEqualTo(Outcome.FAILED);
+        }
+    }
+
+    @Test
     void verifyReReadsTheBucketCopyAndPruneRemovesOnlyTheObjectsAnExpiredManifestLists() throws Exception {
         Map<String, byte[]> objects = seed(client, "academy-assets");
         Files.writeString(dir.resolve("preflight.yaml"), """

@@ -50,6 +50,25 @@ class CutoverResumeTest {
     }
 
     @Test
+    void aCutoverStartedToAnEarlierStateGoesFurtherWithResumeUntil() throws Exception {
+        assertThat(cli.run("cutover", "start", "--until", "green-prepared").code()).isZero();
+        // before resume --until, this cutover could go nowhere: resume stopped at its target, start and
+        // switch were refused (found by the rehearsal's replica-lag drill, issue 18)
+        CliRun again = cli.run("cutover", "resume");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("nothing to resume: the cutover of staging is green-prepared (its run was to "
+                + "green-prepared; 'cutover resume --until STATE' goes further)");
+        assertThat(CommandLb.active(dir)).isNotEqualTo("green");
+
+        CliRun bad = cli.run("cutover", "resume", "--until", "stable");
+        assertThat(bad.code()).isEqualTo(2);
+        CliRun on = cli.run("cutover", "resume", "--until", "switched");
+        assertThat(on.code()).as(on.all()).isZero();
+        assertThat(on.out()).contains("cutover of staging is switched");
+        assertThat(CommandLb.active(dir)).isEqualTo("green");
+    }
+
+    @Test
     void killedMidStepThenResumeCompletesAndTheLedgerShowsBothAttempts() throws Exception {
         CountDownLatch hold = new CountDownLatch(1);
         green.holdHealth.set(hold);
