@@ -16,8 +16,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -112,20 +112,29 @@ public abstract class BaseCommand implements Callable<Integer> {
         return HeadKey.fromEnv(ctx.env(), ctx.cwd());
     }
 
-    /** The requested format, refused with exit 2 unless this command supports it. */
-    protected Format format(Format... supported) {
-        Format f = global().format == null ? supported[0] : global().format;
-        if (!Arrays.asList(supported).contains(f)) {
+    /**
+     * The requested format, refused with exit 2 unless this command's {@link Formats} lists it (a
+     * command without one prints text only).
+     */
+    protected Format format() {
+        List<Format> supported = supportedFormats(getClass());
+        Format f = global().format == null ? supported.get(0) : global().format;
+        if (!supported.contains(f)) {
             throw PreflightException.usage("'" + spec.qualifiedName() + "' does not support --format " + f.label(),
-                    "supported: " + Arrays.stream(supported).map(Format::label).collect(Collectors.joining(", ")));
+                    "supported: " + supported.stream().map(Format::label).collect(Collectors.joining(", ")));
         }
         return f;
     }
 
+    /** The formats a command class declares, its default first. */
+    static List<Format> supportedFormats(Class<?> command) {
+        Formats declared = command.getAnnotation(Formats.class);
+        return declared == null ? List.of(Format.TEXT) : List.of(declared.value());
+    }
+
+    /** Colour only on a terminal that can show it, and never into {@code --output} (see {@link Style#enabled}). */
     protected Style style() {
-        boolean color = !global().noColor && !ctx.env().containsKey("NO_COLOR") && ctx.interactive()
-                && global().output == null;
-        return new Style(color);
+        return new Style(global().output == null && Style.enabled(ctx.env(), ctx.interactive(), global().noColor));
     }
 
     /** Writes the report: to {@code --output} atomically, else to stdout; secrets always masked. */

@@ -23,11 +23,13 @@ import picocli.CommandLine.Option;
 
 /** {@code preflight deps}: what in the lock files blocks the upgrade (runbook §3.2), from the plan or ad hoc. */
 @Command(name = "deps", mixinStandardHelpOptions = true,
-        description = {"Review composer.json/composer.lock and package.json/package-lock.json against the upgrade",
-            "targets (the plan's 'dependencies' section, or ad hoc with --dir and --target): blockers grouped by",
-            "package with the requirement chain and the lowest fixing version. Offline unless --npm-outdated.",
-            "Exit 0 nothing blocks, 1 a blocker, 2 bad input (plan, options, malformed lock file),",
-            "3 a Flutter build agent could not be checked."})
+        description = {"Find what in composer.lock and package-lock.json blocks the upgrade targets (runbook §3.2).",
+            "Targets come from the plan's 'dependencies' section, or ad hoc from --dir and --target. Blockers are grouped by package with the requirement chain and the lowest version that fixes them. Offline unless --npm-outdated.",
+            "Exit 0 nothing blocks, 1 a blocker, 2 bad input (plan, options, malformed lock file), 3 a Flutter build agent could not be checked."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight deps",
+            "  preflight deps --dir ./app --target 'laravel/framework=11.*' --target php=8.3 --target node=20"})
+@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
 public final class DepsCommand extends BaseCommand {
     @Option(names = "--dir", paramLabel = "PATH", description = "Ad hoc: the directory with the lock files (no plan needed).")
     String dir;
@@ -48,7 +50,7 @@ public final class DepsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        Format format = format();
         DepsService service = new DepsService(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
                 new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
         if (dir != null || !targets.isEmpty()) {

@@ -8,33 +8,42 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code preflight gates}: the change-control gates of runbook §4.3 (CAB ticket, on-call, notice, custom). */
 @Command(name = "gates", mixinStandardHelpOptions = true,
-        description = {"Change-control gates (runbook §4.3): CAB ticket, on-call, stakeholder notice, custom CEL gates.",
-            "The CAB ticket carries the current evidence, primary and secondary on-call cover and acknowledged the",
-            "window, stakeholders were told in time; custom gates are CEL expressions over the evidence."},
+        description = {"Check the change-control gates (runbook §4.3): CAB ticket, on-call, stakeholder notice and custom CEL gates.",
+            "The CAB ticket carries the current evidence, the primary and secondary on-call cover and acknowledged the window, the stakeholders were told in time, and custom gates are CEL expressions over the evidence."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight gates check",
+            "  preflight gates ack --role primary --user alice@example.com",
+            "  preflight gates notify",
+            "  preflight gates publish"},
         subcommands = {GatesCommand.Check.class, GatesCommand.Publish.class, GatesCommand.Ack.class,
             GatesCommand.Notify.class})
-public final class GatesCommand implements Runnable {
+public final class GatesCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return PreflightCommand.usageError(spec);
     }
 
     /** {@code gates check}: every configured gate, recorded in the ledger. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Check every configured gate and record the results (ledger kind 'gates').",
-                "Exit 0 all gates pass, 1 a gate fails, 2 plan/configuration error."})
+                "Exit 0 all gates pass, 1 a gate fails, 2 plan or configuration error."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight gates check",
+                "  preflight gates check --format junit -o gates.xml"})
+    @Formats({Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN})
     static final class Check extends BaseCommand {
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN);
+            Format format = format();
             Plan plan = loadPlan();
             GateService.requireConfig(plan);
             GateService svc;
@@ -50,14 +59,15 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates publish}: attach the current evidence to the CAB ticket. */
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Attach the current evidence to the CAB ticket and record each SHA-256 with the ledger entry it",
-                "comes from (ledger 'gates-publish'): the window environment's latest audit report and each backup source's",
-                "latest backup log entry (each must have passed), and the runbook link; each file names the ledger head.",
-                "Exit 0 all attached, 1 some evidence is missing, 2 configuration error, 3 the ticket system failed."})
+            description = {"Attach the current evidence to the CAB ticket and record each file's SHA-256 with the ledger entry it comes from.",
+                "The evidence is the window environment's latest audit report, each backup source's latest backup log entry (each must have passed) and the runbook link; each file names the ledger head. Recorded as ledger kind gates-publish.",
+                "Exit 0 all attached, 1 some evidence is missing, 2 configuration error, 3 the ticket system failed."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight gates publish")
     static final class Publish extends BaseCommand {
         @Override
         public Integer call() {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             GateService.requireConfig(plan, true, false);
             try (Ledger ledger = openLedger(plan)) {
@@ -79,7 +89,10 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates ack}: the on-call person acknowledges the window. */
     @Command(name = "ack", mixinStandardHelpOptions = true,
-            description = "Record that the primary or secondary on-call acknowledged the window (ledger kind 'oncall-ack').")
+            description = "Record that the primary or secondary on-call acknowledged the window (ledger kind 'oncall-ack').",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight gates ack --role primary --user alice@example.com",
+                "  preflight gates ack --role secondary --user bob"})
     static final class Ack extends BaseCommand {
         @Option(names = "--role", required = true, paramLabel = "primary|secondary", description = "primary or secondary")
         String role;
@@ -89,7 +102,7 @@ public final class GatesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
@@ -102,13 +115,14 @@ public final class GatesCommand implements Runnable {
 
     /** {@code gates notify}: send the stakeholder notices. */
     @Command(name = "notify", mixinStandardHelpOptions = true,
-            description = {"Send the stakeholder notices by SMTP and/or webhook; record when (ledger kind 'notice-sent').",
-                "The templates are rendered with the window's details.",
-                "Exit 0 sent, 2 configuration error, 3 send failed."})
+            description = {"Send the stakeholder notices by SMTP and/or webhook, rendered with the window's details, and record when (ledger kind 'notice-sent').",
+                "Exit 0 sent, 2 configuration error, 3 sending failed."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight gates notify")
     static final class Notify extends BaseCommand {
         @Override
         public Integer call() {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
