@@ -10,6 +10,7 @@ import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
@@ -62,7 +63,7 @@ public final class BackupService {
     private final Function<Source, Producer> producers;
     private final PrintWriter progress;
     private final Secrets secrets;
-    private final boolean terminal;
+    private final Progress.Options ticks;
     private final LockProvider locks;
     // One store (and so one S3 client and its connection pool) per destination for this service's life.
     private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
@@ -87,8 +88,16 @@ public final class BackupService {
     public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
                          Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
                          boolean terminal, LockProvider locks) {
+        this(plan, ledger, clock, stores, producers, progress, secrets,
+                new Progress.Options(progress, terminal, Progress.LINE_EVERY, clock), locks);
+    }
+
+    /** @param ticks how the byte counter of a running backup is shown: a live line, or plain lines every few seconds */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
+                         Progress.Options ticks, LockProvider locks) {
         this.locks = locks;
-        this.terminal = terminal && progress != null;
+        this.ticks = ticks;
         this.plan = plan;
         this.ledger = ledger;
         this.clock = clock;
@@ -181,8 +190,7 @@ public final class BackupService {
             GZIPOutputStream gz = source.gzip() ? new GZIPOutputStream(fan, 1 << 16) : null;
             ContentCheck checker = producer.checksContent() ? new ContentCheck(producer) : null;
             Production produced;
-            try (ProgressTicker ticker = terminal
-                    ? new ProgressTicker(progress, source.name(), raw::count, producer::expectedBytes) : null) {
+            try (Progress ticker = Progress.bytes(ticks, "backup " + source.name(), raw::count, producer::expectedBytes)) {
                 AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
                 OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.

@@ -51,7 +51,7 @@ public final class BackupCommand implements Callable<Integer> {
         BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
             return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
-                    ctx().interactive(), Locks.of(this, plan));
+                    progressOptions(), Locks.of(this, plan));
         }
     }
 

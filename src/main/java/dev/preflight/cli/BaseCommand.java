@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import dev.preflight.core.Errors;
 import dev.preflight.core.OutputFile;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.HeadKey;
 import dev.preflight.ledger.Ledger;
@@ -104,7 +105,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock(), options);
         // Name the command as typed, without the root: "backup run", "restore-test".
         String command = spec.qualifiedName().replaceFirst("^\\S+\\s*", "");
-        return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock());
+        return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock(), ctx.err());
     }
 
     /** The key that signs (or checks) ledger heads, from the environment; empty when none is configured. */
@@ -135,6 +136,11 @@ public abstract class BaseCommand implements Callable<Integer> {
     /** Colour only on a terminal that can show it, and never into {@code --output} (see {@link Style#enabled}). */
     protected Style style() {
         return new Style(global().output == null && Style.enabled(ctx.env(), ctx.interactive(), global().noColor));
+    }
+
+    /** How long operations show their progress on stderr: a live line on a terminal, plain timestamped lines otherwise. */
+    protected Progress.Options progressOptions() {
+        return Progress.Options.of(ctx.err(), ctx.env(), ctx.errTerminal(), ctx.clock());
     }
 
     /** Writes the report: to {@code --output} atomically, else to stdout; secrets always masked. */

@@ -60,7 +60,7 @@ public final class RestoreTestCommand extends BaseCommand {
         List<RestoreResult> results;
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreService service = new RestoreService(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
-                    runner, ctx().err(), plan.secrets());
+                    runner, ctx().err(), plan.secrets(), progressOptions());
             service.cleanLeftovers("restore-test");
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
