@@ -1,9 +1,11 @@
 package dev.preflight.cli;
 
+import dev.preflight.core.Progress;
 import dev.preflight.gates.ChangeTicket;
 import dev.preflight.gates.GateReports;
 import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GateService;
+import dev.preflight.gates.Http;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
@@ -32,6 +34,11 @@ public final class GatesCommand implements Callable<Integer> {
         return PreflightCommand.usageError(spec);
     }
 
+    /** The real drivers, whose retries say on stderr what they wait for. */
+    static GateService.Drivers drivers(CliContext ctx) {
+        return GateService.Drivers.real(ctx.clock(), Http.Sleeper.telling(ctx.err()), Http.Retries.DEFAULT);
+    }
+
     /** {@code gates check}: every configured gate, recorded in the ledger. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {"Check every configured gate and record the results (ledger kind 'gates').",
@@ -49,8 +56,10 @@ public final class GatesCommand implements Callable<Integer> {
             GateService svc;
             List<GateResult> results;
             try (Ledger ledger = openLedger(plan)) {
-                svc = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock()));
-                results = svc.check();
+                svc = new GateService(plan, ledger, ctx().clock(), drivers(ctx()));
+                try (Progress waiting = Progress.waiting(progressOptions(), "gates check")) {
+                    results = svc.check();
+                }
                 emit(GateReports.render(svc.window(), results, format, style()));
             }
             return results.stream().allMatch(GateResult::passed) ? 0 : 1;
@@ -71,7 +80,7 @@ public final class GatesCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             GateService.requireConfig(plan, true, false);
             try (Ledger ledger = openLedger(plan)) {
-                var r = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock())).publish();
+                var r = new GateService(plan, ledger, ctx().clock(), drivers(ctx())).publish();
                 StringBuilder sb = new StringBuilder();
                 for (ChangeTicket.Published p : r.attached()) {
                     sb.append("attached  ").append(p.name()).append("  sha256 ").append(p.sha256()).append("  (")
@@ -106,7 +115,7 @@ public final class GatesCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
-                var e = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock())).ack(role, user);
+                var e = new GateService(plan, ledger, ctx().clock(), drivers(ctx())).ack(role, user);
                 emit(e.summary() + " (ledger entry #" + e.seq() + ")\n");
                 return 0;
             }
@@ -126,7 +135,7 @@ public final class GatesCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             GateService.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
-                var r = new GateService(plan, ledger, ctx().clock(), GateService.Drivers.real(ctx().clock()))
+                var r = new GateService(plan, ledger, ctx().clock(), drivers(ctx()))
                         .notifyStakeholders();
                 StringBuilder sb = new StringBuilder();
                 r.notices().forEach(n -> sb.append("sent  ").append(n.template()).append("  \"").append(n.subject())
