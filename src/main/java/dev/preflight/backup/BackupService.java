@@ -249,6 +249,10 @@ public final class BackupService {
             }
         } catch (IOException e) {
             failure = "cannot write the backup: " + dev.preflight.core.Errors.describe(e);
+            if (pending.size() < targets.size()) {
+                // A destination failed before the source was read: say what else is in the way now, not next run.
+                failure += untried(source);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
@@ -996,9 +1000,34 @@ public final class BackupService {
         }
     }
 
-    /** A failure as people read it: at most 300 characters (the ledger payload keeps it whole). */
+    /**
+     * What a failure at a destination leaves unsaid about the source, which was never contacted: that
+     * it was not, and whether its host name resolves (a name typed wrong is the next failure otherwise).
+     */
+    static String untried(Source source) {
+        String host = source.mysql() != null ? source.mysql().host() : source.redis() != null ? source.redis().host()
+                : null;
+        if (host == null || host.isBlank()) {
+            return "; the source was not read";
+        }
+        try {
+            java.net.InetAddress.getByName(host);
+            return "; the source (" + host + ") was not contacted";
+        } catch (java.net.UnknownHostException e) {
+            return "; the source was not contacted, and its host " + host + " does not resolve either (check the name)";
+        }
+    }
+
+    /**
+     * A failure as people read it: at most 400 characters, cut at a word (the ledger payload keeps
+     * it whole).
+     */
     static String brief(String failure) {
-        return failure.length() <= 300 ? failure : failure.substring(0, 297) + "...";
+        if (failure.length() <= 400) {
+            return failure;
+        }
+        int cut = failure.lastIndexOf(' ', 396);
+        return failure.substring(0, cut > 300 ? cut : 396) + " ...";
     }
 
     /** Used by reports: the time elapsed since a backup, in whole units. */
