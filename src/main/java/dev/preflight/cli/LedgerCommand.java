@@ -75,18 +75,36 @@ public final class LedgerCommand implements Callable<Integer> {
                 if (format == Format.JSON) {
                     emit(Json.pretty(entries));
                 } else {
-                    StringBuilder sb = new StringBuilder();
-                    for (LedgerEntry e : entries) {
-                        sb.append(String.format("#%-5d %s  %-8s %-13s %-24s %s%n", e.seq(), e.time(),
-                                e.outcome().label(), e.kind(), e.subject(), e.summary()));
-                    }
-                    sb.append(entries.size()).append(" entr").append(entries.size() == 1 ? "y" : "ies")
-                            .append(" in ").append(ledger.describe()).append(", head ").append(ledger.currentHead())
-                            .append('\n');
-                    emit(sb.toString());
+                    emit(table(entries) + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " in "
+                            + ledger.describe() + ", head " + ledger.currentHead() + "\n");
                 }
             }
             return ExitCode.OK.code();
+        }
+
+        /**
+         * One row per entry under a header, each column as wide as its longest value (kinds such as
+         * {@code flags-validate} or {@code restore-test-cleanup} are longer than a fixed width), the
+         * summary last so it may run on.
+         */
+        static String table(List<LedgerEntry> entries) {
+            if (entries.isEmpty()) {
+                return "";
+            }
+            int seq = Math.max(3, entries.stream().mapToInt(e -> Long.toString(e.seq()).length() + 1).max().orElse(0));
+            int outcome = Math.max(7, entries.stream().mapToInt(e -> e.outcome().label().length()).max().orElse(0));
+            int kind = Math.max(4, entries.stream().mapToInt(e -> e.kind().length()).max().orElse(0));
+            int actor = Math.max(5, entries.stream().mapToInt(e -> String.valueOf(e.actor()).length()).max().orElse(0));
+            int subject = Math.max(7, entries.stream().mapToInt(e -> String.valueOf(e.subject()).length()).max().orElse(0));
+            String row = "%-" + seq + "s  %-20s  %-" + outcome + "s  %-" + kind + "s  %-" + actor + "s  %-" + subject
+                    + "s  %s%n";
+            StringBuilder sb = new StringBuilder(String.format(row, "SEQ", "TIME (UTC)", "OUTCOME", "KIND", "ACTOR",
+                    "SUBJECT", "SUMMARY"));
+            for (LedgerEntry e : entries) {
+                sb.append(String.format(row, "#" + e.seq(), e.time(), e.outcome().label(), e.kind(), e.actor(),
+                        e.subject(), e.summary()));
+            }
+            return sb.toString();
         }
     }
 
