@@ -268,6 +268,10 @@ class CliTest {
         CliRun r = run("audit");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "nothing was checked on this host");
+        // Every host unreachable: no matrix of host names alone, the first line is the reason.
+        assertThat(r.out()).startsWith("[UNREACHABLE] prod/app1").doesNotContain("host  ", "\nhost\n");
+        CliRun md = run("audit", "--format", "markdown");
+        assertThat(md.out()).doesNotContain("| host |").contains("- **UNREACHABLE** prod/app1");
         CliRun run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("audit         FAILED", "NO-GO");
