@@ -2,6 +2,7 @@ package dev.preflight.cli;
 
 import dev.preflight.audit.Prober;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.deps.DepsModel.Report;
 import dev.preflight.deps.DepsReports;
@@ -65,8 +66,11 @@ public final class DepsCommand extends BaseCommand {
                 throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
             }
             List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
-            Report report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
-                    npmOutdated, List.of(), null));
+            Report report;
+            try (Progress waiting = Progress.waiting(progressOptions(), "deps" + (npmOutdated ? " (npm outdated)" : ""))) {
+                report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
+                        npmOutdated, List.of(), null));
+            }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
                 PlanDeps.record(ledger, "ad-hoc", report);
@@ -86,7 +90,7 @@ public final class DepsCommand extends BaseCommand {
                      plan.secrets())) {
             DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()), agents,
                     new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
-            try {
+            try (Progress waiting = Progress.waiting(progressOptions(), "deps")) {
                 report = planService.review(request);
             } catch (PreflightException e) {
                 ledger.append(dev.preflight.ledger.NewEntry.of("deps", plan.project().name(),
