@@ -154,7 +154,7 @@ public final class CutoverService {
                         "run 'preflight cutover contract --yes': it records the interrupted attempt and runs it again");
             }
             if (h.open() == null && (next == null || h.state().ordinal() >= h.target().ordinal())) {
-                out.println("nothing to resume: the cutover of " + cp.environment() + " is " + h.state().label()
+                out.println("nothing to resume: " + h.state().of(cp.environment())
                         + (h.state().terminal() ? "" : " (its run was to " + h.target().label() + ")"));
                 return ExitCode.OK.code();
             }
@@ -199,8 +199,9 @@ public final class CutoverService {
                     + "migrations ran (the point of no return)", "roll forward, or restore from backup");
         }
         if (!h.failbackPossible()) {
-            throw PreflightException.state("nothing to fail back: the cutover of " + cp.environment() + " is "
-                    + h.state().label() + (h.state() == CutoverState.FAILED_BACK ? "" : " and traffic is still on blue"),
+            throw PreflightException.state("nothing to fail back: " + h.state().of(cp.environment())
+                    + (h.state() == CutoverState.FAILED_BACK || h.state() == CutoverState.NONE ? ""
+                            : " and traffic is still on blue"),
                     "failback is possible from switched and stable only");
         }
         if (dryRun) {
