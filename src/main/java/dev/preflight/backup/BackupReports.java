@@ -10,8 +10,10 @@ import dev.preflight.report.Style;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Text and JSON renderings of backup runs, listings, verifications and prunes. */
 public final class BackupReports {
@@ -90,7 +92,7 @@ public final class BackupReports {
      * minute is stored as {@code ...-2120-1.sql.gz}, not under the name first chosen), else the planned one.
      */
     static String shownFile(BackupRecord b) {
-        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
         for (Copy c : b.copies()) {
             String loc = c.location();
             names.add(loc.substring(loc.lastIndexOf('/') + 1));

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -1011,9 +1013,9 @@ public final class BackupService {
             return "; the source was not read";
         }
         try {
-            java.net.InetAddress.getByName(host);
+            InetAddress.getByName(host);
             return "; the source (" + host + ") was not contacted";
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return "; the source was not contacted, and its host " + host + " does not resolve either (check the name)";
         }
     }

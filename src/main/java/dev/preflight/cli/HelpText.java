@@ -11,6 +11,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.IHelpSectionRenderer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
 /**
  * How help reads: picocli lays the text out on one very wide line per entry and this class wraps it
@@ -40,9 +41,9 @@ final class HelpText {
         Map<String, IHelpSectionRenderer> original = root.getHelpSectionMap();
         original.forEach((key, renderer) -> sections.put(key, help -> wrap(renderer.render(help), width)));
         // The synopsis is rendered apart from its "Usage: " heading: wrap them together, print the rest.
-        IHelpSectionRenderer heading = original.get(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING);
-        IHelpSectionRenderer synopsis = original.get(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS);
-        sections.put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
+        IHelpSectionRenderer heading = original.get(UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING);
+        IHelpSectionRenderer synopsis = original.get(UsageMessageSpec.SECTION_KEY_SYNOPSIS);
+        sections.put(UsageMessageSpec.SECTION_KEY_SYNOPSIS, help -> {
             String head = heading.render(help);
             return wrap(head + synopsis.render(help), width).substring(head.length());
         });

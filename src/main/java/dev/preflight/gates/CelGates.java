@@ -16,7 +16,9 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -134,16 +136,16 @@ public final class CelGates {
      * false on its own, with the evidence it looked at ({@code backups.latest("db"): passed, 30h old,
      * ledger #12}, or that there is none). Empty when the expression has no such term to blame.
      */
-    public static java.util.List<String> falseTerms(Compiled c, EvidenceSource evidence, ChangeWindow window,
+    public static List<String> falseTerms(Compiled c, EvidenceSource evidence, ChangeWindow window,
                                                     Instant now) {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        java.util.List<String> terms = conjuncts(c.expr());
+        List<String> out = new ArrayList<>();
+        List<String> terms = conjuncts(c.expr());
         for (String term : terms) {
             Compiled t;
             try {
                 t = compile(term);
             } catch (CompileException e) {
-                return java.util.List.of();
+                return List.of();
             }
             Map<String, Map<String, Object>> seen = new LinkedHashMap<>();
             Evaluation ev = evaluate(t, evidence, window, now, seen);
@@ -157,8 +159,8 @@ public final class CelGates {
     }
 
     /** The expression's top-level {@code &&} terms (outside parentheses, brackets and strings). */
-    static java.util.List<String> conjuncts(String expr) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    static List<String> conjuncts(String expr) {
+        List<String> out = new ArrayList<>();
         int depth = 0;
         char quote = 0;
         int start = 0;

@@ -3,6 +3,7 @@ package dev.preflight.gates;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,7 @@ public final class Http {
         }
 
         /** Real waiting that first says on {@code err} what it waits for, so a slow gate is not a silent one. */
-        static Sleeper telling(java.io.PrintWriter err) {
+        static Sleeper telling(PrintWriter err) {
             return new Sleeper() {
                 @Override
                 public void sleep(Duration d) throws InterruptedException {

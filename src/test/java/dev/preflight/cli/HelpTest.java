@@ -251,4 +251,29 @@ class HelpTest {
         CliRun error = runOn(true, "readines");
         assertThat(error.all()).as("TERM=dumb, an error").doesNotContainPattern(ESCAPE);
     }
+
+    @Test
+    void reportsFollowTheSameColourRules() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: colours}
+                environments:
+                  - name: local
+                    hosts: [{name: me, uri: local}]
+                requirements: [{tool: java, version: ">=17"}]
+                """);
+        env.put("TERM", "xterm");
+        CliRun coloured = runOn(true, "audit");
+        assertThat(coloured.code()).as(coloured.all()).isZero();
+        assertThat(coloured.out()).as("the control: a colour terminal").containsPattern(ESCAPE);
+        env.put("TERM", "dumb");
+        assertThat(runOn(true, "audit").all()).as("TERM=dumb").doesNotContainPattern(ESCAPE);
+        env.remove("TERM");
+        assertThat(runOn(true, "audit").all()).as("no TERM").doesNotContainPattern(ESCAPE);
+        env.put("TERM", "xterm");
+        env.put("NO_COLOR", "1");
+        assertThat(runOn(true, "audit").all()).as("NO_COLOR").doesNotContainPattern(ESCAPE);
+        env.remove("NO_COLOR");
+        assertThat(runOn(false, "audit").all()).as("not a terminal").doesNotContainPattern(ESCAPE);
+    }
 }
