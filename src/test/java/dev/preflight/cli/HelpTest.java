@@ -242,6 +242,11 @@ class HelpTest {
         assertThat(runOn(true, "--help").out()).as("a colour terminal: the control that this test can fail")
                 .containsPattern(ESCAPE);
         assertThat(runOn(false, "--help").out()).as("not a terminal").doesNotContainPattern(ESCAPE);
+        for (String[] args : new String[][] {{"--help"}, {"restore-test", "--help"}, {"flags", "toggle", "--help"}}) {
+            String coloured = runOn(true, args).out().replaceAll("\u001b\\[[0-9;]*m", "");
+            assertThat(coloured).as("colour changes no line break: %s", String.join(" ", args))
+                    .isEqualTo(runOn(false, args).out());
+        }
         assertThat(runOn(true, "--no-color", "--help").out()).as("--no-color").doesNotContainPattern(ESCAPE);
         env.put("NO_COLOR", "1");
         assertThat(runOn(true, "--help").out()).as("NO_COLOR").doesNotContainPattern(ESCAPE);
