@@ -247,6 +247,10 @@ public final class CutoverService {
                             Duration.between(clock.instant(), end)) + " from now); no breach in " + rounds + " round(s)");
                     return ExitCode.OK.code();
                 }
+                // A wait of minutes is not a silent one: say what the next round is for and when.
+                out.println("round " + rounds + ": no breach; next round in " + human(cp.stable().interval())
+                        + ", the stable window of " + cp.environment() + " ends at " + end);
+                out.flush();
                 try {
                     sleeper.sleep(cp.stable().interval());
                 } catch (InterruptedException e) {
