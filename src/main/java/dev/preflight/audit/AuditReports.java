@@ -75,6 +75,10 @@ public final class AuditReports {
             }
         });
         StringBuilder sb = new StringBuilder();
+        // No host answered, so no check ran: a matrix of host names alone says nothing; the lines below do.
+        if (labels.isEmpty()) {
+            rows.clear();
+        }
         for (List<String> row : rows) {
             for (int i = 0; i < row.size(); i++) {
                 String c = String.format("%-" + w[i] + "s", row.get(i));
@@ -97,7 +101,9 @@ public final class AuditReports {
                 }
             }
         }
-        sb.append('\n');
+        if (!rows.isEmpty()) {
+            sb.append('\n');
+        }
         lines.forEach(l -> sb.append(l).append('\n'));
         sb.append(r.exitCode() == 0 ? s.ok("PASSED") : r.exitCode() == 1 ? s.bad("FAILED") : s.warn("INCOMPLETE"))
                 .append(": ").append(r.hosts().size()).append(" host(s), ").append(r.failures())
@@ -277,12 +283,15 @@ public final class AuditReports {
     static String markdown(Report r) {
         List<String> labels = labels(r);
         StringBuilder sb = new StringBuilder("## Compatibility audit\n\n**Result: ")
-                .append(r.exitCode() == 0 ? "passed" : r.exitCode() == 1 ? "FAILED" : "incomplete").append("**\n\n| host |");
-        labels.forEach(l -> sb.append(' ').append(Markdown.cell(l)).append(" |"));
-        sb.append("\n| --- |");
-        labels.forEach(l -> sb.append(" --- |"));
-        sb.append('\n');
-        for (HostReport h : r.hosts()) {
+                .append(r.exitCode() == 0 ? "passed" : r.exitCode() == 1 ? "FAILED" : "incomplete").append("**\n");
+        if (!labels.isEmpty()) {
+            sb.append("\n| host |");
+            labels.forEach(l -> sb.append(' ').append(Markdown.cell(l)).append(" |"));
+            sb.append("\n| --- |");
+            labels.forEach(l -> sb.append(" --- |"));
+            sb.append('\n');
+        }
+        for (HostReport h : labels.isEmpty() ? List.<HostReport>of() : r.hosts()) {
             sb.append("| ").append(Markdown.cell(h.host().environment() + "/" + h.host().name())).append(" |");
             labels.forEach(l -> sb.append(' ').append(Markdown.cell(cell(h, l))).append(" |"));
             sb.append('\n');

@@ -10,8 +10,10 @@ import dev.preflight.report.Style;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Text and JSON renderings of backup runs, listings, verifications and prunes. */
 public final class BackupReports {
@@ -63,11 +65,15 @@ public final class BackupReports {
             }
             return Json.pretty(rows);
         }
-        StringBuilder sb = new StringBuilder(String.format("%-8s  %-16s  %-20s  %-5s  %-40s  %10s  %-20s  %-10s  %s%n",
+        // Columns as wide as their longest value: a long source or file name must not shift the rest.
+        int src = Math.max(6, backups.stream().mapToInt(b -> b.source().length()).max().orElse(0));
+        int fil = Math.max(4, backups.stream().mapToInt(b -> shownFile(b).length()).max().orElse(0));
+        String row = "%-8s  %-" + src + "s  %-20s  %-5s  %-" + fil + "s  %10s  %-20s  %-10s  %s%n";
+        StringBuilder sb = new StringBuilder(String.format(row,
                 "ID", "SOURCE", "TAKEN (UTC)", "AGE", "FILE", "SIZE", "COPIES", "KEEP UNTIL", "VERIFIED"));
         for (BackupRecord b : backups) {
-            sb.append(String.format("%-8s  %-16s  %-20s  %-5s  %-40s  %10s  %-20s  %-10s  %s%n", b.shortId(),
-                    b.source(), b.time().toString(), BackupService.age(b.time(), now), b.file(),
+            sb.append(String.format(row, b.shortId(),
+                    b.source(), b.time().toString(), BackupService.age(b.time(), now), shownFile(b),
                     BackupLog.human(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
                     b.retentionUntil().toString().substring(0, 10),
                     b.lastVerified() == null ? "at write (" + b.time() + ")"
@@ -79,6 +85,19 @@ public final class BackupReports {
         }
         sb.append(backups.size()).append(" backup(s)\n");
         return sb.toString();
+    }
+
+    /**
+     * The file name as stored: the copies' own name when they agree (a second backup in the same
+     * minute is stored as {@code ...-2120-1.sql.gz}, not under the name first chosen), else the planned one.
+     */
+    static String shownFile(BackupRecord b) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Copy c : b.copies()) {
+            String loc = c.location();
+            names.add(loc.substring(loc.lastIndexOf('/') + 1));
+        }
+        return names.size() == 1 ? names.iterator().next() : b.file();
     }
 
     public static String verify(List<CopyCheck> checks, boolean json, Style st) {

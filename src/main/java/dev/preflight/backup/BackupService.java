@@ -10,6 +10,7 @@ import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -62,7 +65,7 @@ public final class BackupService {
     private final Function<Source, Producer> producers;
     private final PrintWriter progress;
     private final Secrets secrets;
-    private final boolean terminal;
+    private final Progress.Options ticks;
     private final LockProvider locks;
     // One store (and so one S3 client and its connection pool) per destination for this service's life.
     private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
@@ -87,8 +90,16 @@ public final class BackupService {
     public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
                          Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
                          boolean terminal, LockProvider locks) {
+        this(plan, ledger, clock, stores, producers, progress, secrets,
+                new Progress.Options(progress, terminal, Progress.LINE_EVERY, clock), locks);
+    }
+
+    /** @param ticks how the byte counter of a running backup is shown: a live line, or plain lines every few seconds */
+    public BackupService(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets,
+                         Progress.Options ticks, LockProvider locks) {
         this.locks = locks;
-        this.terminal = terminal && progress != null;
+        this.ticks = ticks;
         this.plan = plan;
         this.ledger = ledger;
         this.clock = clock;
@@ -181,8 +192,7 @@ public final class BackupService {
             GZIPOutputStream gz = source.gzip() ? new GZIPOutputStream(fan, 1 << 16) : null;
             ContentCheck checker = producer.checksContent() ? new ContentCheck(producer) : null;
             Production produced;
-            try (ProgressTicker ticker = terminal
-                    ? new ProgressTicker(progress, source.name(), raw::count, producer::expectedBytes) : null) {
+            try (Progress ticker = Progress.bytes(ticks, "backup " + source.name(), raw::count, producer::expectedBytes)) {
                 AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
                 OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.
@@ -241,6 +251,10 @@ public final class BackupService {
             }
         } catch (IOException e) {
             failure = "cannot write the backup: " + dev.preflight.core.Errors.describe(e);
+            if (pending.size() < targets.size()) {
+                // A destination failed before the source was read: say what else is in the way now, not next run.
+                failure += untried(source);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure = "interrupted";
@@ -988,9 +1002,34 @@ public final class BackupService {
         }
     }
 
-    /** A failure as people read it: at most 300 characters (the ledger payload keeps it whole). */
+    /**
+     * What a failure at a destination leaves unsaid about the source, which was never contacted: that
+     * it was not, and whether its host name resolves (a name typed wrong is the next failure otherwise).
+     */
+    static String untried(Source source) {
+        String host = source.mysql() != null ? source.mysql().host() : source.redis() != null ? source.redis().host()
+                : null;
+        if (host == null || host.isBlank()) {
+            return "; the source was not read";
+        }
+        try {
+            InetAddress.getByName(host);
+            return "; the source (" + host + ") was not contacted";
+        } catch (UnknownHostException e) {
+            return "; the source was not contacted, and its host " + host + " does not resolve either (check the name)";
+        }
+    }
+
+    /**
+     * A failure as people read it: at most 400 characters, cut at a word (the ledger payload keeps
+     * it whole).
+     */
     static String brief(String failure) {
-        return failure.length() <= 300 ? failure : failure.substring(0, 297) + "...";
+        if (failure.length() <= 400) {
+            return failure;
+        }
+        int cut = failure.lastIndexOf(' ', 396);
+        return failure.substring(0, cut > 300 ? cut : 396) + " ...";
     }
 
     /** Used by reports: the time elapsed since a backup, in whole units. */

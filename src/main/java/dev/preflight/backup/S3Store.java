@@ -54,7 +54,9 @@ public final class S3Store implements ArtifactStore {
             String uploadId = s3.createMultipartUpload(b -> b.bucket(bucket).key(tmp)).uploadId();
             return new Upload(fileName, tmp, uploadId);
         } catch (SdkException e) {
-            throw new IOException("cannot start an upload to s3://" + bucket + "/" + tmp + ": " + dev.preflight.core.Errors.describe(e), e);
+            // Named by the copy's file name: the temporary key means nothing to the reader, and the
+            // destination (with its bucket) is named by whoever reports this.
+            throw new IOException("cannot start the upload of " + fileName + ": " + dev.preflight.core.Errors.describe(e), e);
         }
     }
 

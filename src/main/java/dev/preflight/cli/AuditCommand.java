@@ -25,9 +25,14 @@ import picocli.CommandLine.Option;
 
 /** {@code preflight audit}: required tool versions on every host, every result reported (runbook §3.1). */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = {"Check required tool versions on every host of the plan's environments (or ad hoc with",
-            "--local/--host and --require), with real version semantics; every failure is reported.",
-            "Exit 0 all passed, 1 any failure, 3 no failure but a host unreachable or a probe error."})
+        description = {"Check the tool versions every host of the plan's environments must run, or ad hoc with --local/--host and --require.",
+            "Versions are compared as versions (20 is >=20.0.0 <21), and every failure is reported, not just the first.",
+            "Exit 0 all passed (warnings allowed), 1 a check failed, 3 no failure but a host was unreachable or a probe failed."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight audit --env staging",
+            "  preflight audit --local --require java=17 --require 'node=>=20 <21'",
+            "  preflight audit --host ssh://deploy@app-1:22 --known-hosts ~/.ssh/known_hosts --require php=8.3 --format junit -o audit.xml"})
+@Formats({Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN})
 public final class AuditCommand extends BaseCommand {
     @Option(names = "--env", paramLabel = "NAME", description = "Only this environment of the plan.")
     String env;
@@ -61,7 +66,7 @@ public final class AuditCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Format format = format(Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN);
+        Format format = format();
         boolean adHoc = local || !hosts.isEmpty() || !requires.isEmpty();
         if (adHoc) {
             if (requires.isEmpty() || (!local && hosts.isEmpty())) {

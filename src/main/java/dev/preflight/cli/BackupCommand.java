@@ -18,21 +18,27 @@ import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code preflight backup run|list|verify|prune|schedule} (runbook §2 steps 1-3 and 5). */
 @Command(name = "backup", mixinStandardHelpOptions = true,
-        description = "Take, list, verify and prune backups; print their schedule.",
+        description = "Take, list, verify and prune backups, and print the schedule that runs them.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight backup run",
+            "  preflight backup list",
+            "  preflight backup verify",
+            "  preflight backup prune --apply"},
         subcommands = {BackupCommand.Run.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
             BackupCommand.Prune.class, BackupCommand.ScheduleCmd.class})
-public final class BackupCommand implements Runnable {
+public final class BackupCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return PreflightCommand.usageError(spec);
     }
 
     /** Shared: the plan's backups section and a service over it. */
@@ -45,22 +51,26 @@ public final class BackupCommand implements Runnable {
         BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
             return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
-                    ctx().interactive(), Locks.of(this, plan));
+                    progressOptions(), Locks.of(this, plan));
         }
     }
 
     /** {@code backup run}: back up every source (or those named). */
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Back up every source of the plan (or those given), to every destination, in one pass;",
-                "each copy is read back and its SHA-256 compared before it gets its final name.",
-                "Exit 0 all passed, 1 any backup failed, 3 a source's backup is already running."})
+            description = {"Back up every source of the plan (or the ones given) to every destination in one pass.",
+                "Each copy is read back and its SHA-256 compared before it gets its final name.",
+                "Exit 0 all passed, 1 a backup failed, 3 a backup of that source is already running."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight backup run",
+                "  preflight backup run --source mysql --format json"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Run extends BackupBase {
         @Option(names = "--source", paramLabel = "NAME", description = "Only this source (repeatable).")
         List<String> sources = new ArrayList<>();
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             List<Source> chosen = new ArrayList<>();
@@ -97,14 +107,18 @@ public final class BackupCommand implements Runnable {
 
     /** {@code backup list}: what exists where, its age, when it was verified. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List current backups (from the ledger): copies, age, retention, last verification.")
+            description = "List the current backups recorded in the ledger: their copies, age, retention and last verification.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight backup list",
+                "  preflight backup list --source redis --format json"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class ListBackups extends BackupBase {
         @Option(names = "--source", paramLabel = "NAME", description = "Only this source.")
         String source;
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
@@ -123,16 +137,20 @@ public final class BackupCommand implements Runnable {
 
     /** {@code backup verify}: re-hash every copy against the ledger. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Re-read and re-hash every stored copy of every current backup (or one, --id) and",
-                "compare with the ledger; a changed or missing copy is a failure naming the copy.",
-                "Exit 0 all copies match, 1 any copy changed or missing (or no backup to verify)."})
+            description = {"Re-read and re-hash every stored copy of every current backup (or of one, --id) and compare it with the ledger.",
+                "A changed or missing copy is a failure that names the copy.",
+                "Exit 0 all copies match, 1 a copy changed or is missing (or there is no backup to verify)."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight backup verify",
+                "  preflight backup verify --id 3f2a"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Verify extends BackupBase {
         @Option(names = "--id", paramLabel = "ID", description = "Only this backup (ledger id or its first characters).")
         String id;
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
@@ -153,16 +171,20 @@ public final class BackupCommand implements Runnable {
 
     /** {@code backup prune}: retention per source; a dry run unless --apply. */
     @Command(name = "prune", mixinStandardHelpOptions = true,
-            description = {"Delete backups whose retention ended (plan 'retention', default 30d for databases and",
-                "7d for Redis and S3); never the newest verified backup of a source. Shows what would go",
-                "unless --apply. Exit 0 done, 1 a deletion failed."})
+            description = {"Delete the backups whose retention has ended, never the newest verified backup of a source.",
+                "Retention is the plan's 'retention' (default 30d for databases, 7d for Redis and S3). Without --apply it only shows what would be deleted.",
+                "Exit 0 done, 1 a deletion failed."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight backup prune",
+                "  preflight backup prune --apply"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Prune extends BackupBase {
         @Option(names = "--apply", description = "Really delete (default: dry run).")
         boolean apply;
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
@@ -178,7 +200,10 @@ public final class BackupCommand implements Runnable {
 
     /** {@code backup schedule}: crontab lines and systemd units to install on the control host. */
     @Command(name = "schedule", mixinStandardHelpOptions = true,
-            description = "Print crontab lines and systemd .service/.timer units for daily backup, verify and prune.")
+            description = "Print the crontab lines and systemd .service/.timer units for the daily backup, verify and prune.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight backup schedule --at 01:30 --style systemd",
+                "  preflight backup schedule --preflight /usr/bin/preflight --style cron"})
     public static final class ScheduleCmd extends BackupBase {
         @Option(names = "--at", paramLabel = "HH:MM", defaultValue = "01:30",
                 description = "UTC time of the daily backup (verify runs 1h later, prune 2h later); default 01:30.")

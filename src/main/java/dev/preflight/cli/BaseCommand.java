@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import dev.preflight.core.Errors;
 import dev.preflight.core.OutputFile;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.HeadKey;
 import dev.preflight.ledger.Ledger;
@@ -16,8 +17,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -104,7 +105,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock(), options);
         // Name the command as typed, without the root: "backup run", "restore-test".
         String command = spec.qualifiedName().replaceFirst("^\\S+\\s*", "");
-        return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock());
+        return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock(), ctx.err());
     }
 
     /** The key that signs (or checks) ledger heads, from the environment; empty when none is configured. */
@@ -112,20 +113,34 @@ public abstract class BaseCommand implements Callable<Integer> {
         return HeadKey.fromEnv(ctx.env(), ctx.cwd());
     }
 
-    /** The requested format, refused with exit 2 unless this command supports it. */
-    protected Format format(Format... supported) {
-        Format f = global().format == null ? supported[0] : global().format;
-        if (!Arrays.asList(supported).contains(f)) {
+    /**
+     * The requested format, refused with exit 2 unless this command's {@link Formats} lists it (a
+     * command without one prints text only).
+     */
+    protected Format format() {
+        List<Format> supported = supportedFormats(getClass());
+        Format f = global().format == null ? supported.get(0) : global().format;
+        if (!supported.contains(f)) {
             throw PreflightException.usage("'" + spec.qualifiedName() + "' does not support --format " + f.label(),
-                    "supported: " + Arrays.stream(supported).map(Format::label).collect(Collectors.joining(", ")));
+                    "supported: " + supported.stream().map(Format::label).collect(Collectors.joining(", ")));
         }
         return f;
     }
 
+    /** The formats a command class declares, its default first. */
+    static List<Format> supportedFormats(Class<?> command) {
+        Formats declared = command.getAnnotation(Formats.class);
+        return declared == null ? List.of(Format.TEXT) : List.of(declared.value());
+    }
+
+    /** Colour only on a terminal that can show it, and never into {@code --output} (see {@link Style#enabled}). */
     protected Style style() {
-        boolean color = !global().noColor && !ctx.env().containsKey("NO_COLOR") && ctx.interactive()
-                && global().output == null;
-        return new Style(color);
+        return new Style(global().output == null && Style.enabled(ctx.env(), ctx.interactive(), global().noColor));
+    }
+
+    /** How long operations show their progress on stderr: a live line on a terminal, plain timestamped lines otherwise. */
+    protected Progress.Options progressOptions() {
+        return Progress.Options.of(ctx.err(), ctx.env(), ctx.errTerminal(), ctx.clock());
     }
 
     /** Writes the report: to {@code --output} atomically, else to stdout; secrets always masked. */

@@ -6,9 +6,13 @@ import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanProblem;
+import dev.preflight.report.Style;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
@@ -45,7 +49,7 @@ public final class Cli {
             }
         };
         CommandLine cl = new CommandLine(new PreflightCommand(), factory);
-        java.util.Set<String> named = args == null ? java.util.Set.of() : new java.util.HashSet<>(java.util.Arrays.asList(args));
+        Set<String> named = args == null ? Set.of() : new HashSet<>(Arrays.asList(args));
         List<Class<?>> wanted = PreflightCommand.SUBCOMMANDS.stream()
                 .filter(c -> named.contains(c.getAnnotation(CommandLine.Command.class).name())).toList();
         if (wanted.isEmpty() || named.contains("generate-completion")) {
@@ -57,12 +61,18 @@ public final class Cli {
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // --no-color is not parsed yet when help is laid out: look for it among the raw arguments.
+        boolean noColorOption = args != null && Arrays.asList(args).contains("--no-color");
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
-                ctx.interactive() && !ctx.env().containsKey("NO_COLOR") ? CommandLine.Help.Ansi.AUTO
+                Style.enabled(ctx.env(), ctx.interactive(), noColorOption) ? CommandLine.Help.Ansi.ON
                         : CommandLine.Help.Ansi.OFF));
+        HelpText.apply(cl, width(ctx));
         cl.setParameterExceptionHandler((ex, unused) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("preflight: " + ex.getMessage());
+            if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+                err.println("  did you mean: " + suggestions(u) + "?");
+            }
             err.println("  hint: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             err.flush();
             return ExitCode.USAGE.code();
@@ -93,6 +103,26 @@ public final class Cli {
             return code;
         });
         return cl;
+    }
+
+    /**
+     * picocli's closest suggestion for a mistyped command or option, spelled as it is typed: a
+     * command with its parents ("preflight readiness"), an option as is. Only the closest: the
+     * others picocli finds are rarely what was meant ("readines" is not "restore-test").
+     */
+    private static String suggestions(CommandLine.UnmatchedArgumentException u) {
+        String s = u.getSuggestions().get(0);
+        return s.startsWith("-") ? s : u.getCommandLine().getCommandSpec().qualifiedName() + " " + s;
+    }
+
+    /** Help is wrapped at $COLUMNS when the shell exports it (within 60-200), else at 80. */
+    private static int width(CliContext ctx) {
+        try {
+            int columns = Integer.parseInt(ctx.env().getOrDefault("COLUMNS", "80").strip());
+            return Math.max(60, Math.min(200, columns));
+        } catch (NumberFormatException e) {
+            return 80;
+        }
     }
 
     /**

@@ -18,24 +18,29 @@ import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.io.PrintWriter;
 import java.util.function.Function;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code preflight cutover ...}: the blue/green cutover of runbook §4.2 as a resumable, recorded state machine. */
 @Command(name = "cutover", mixinStandardHelpOptions = true,
-        description = {"Blue/green cutover (runbook §4.2) as a state machine recorded in the ledger:",
-            "planned -> green-prepared -> expanded -> promoted -> switched -> stable -> contracted,",
-            "failed-back from switched or stable. One cutover per environment at a time (exit 3 otherwise)."},
+        description = {"Run the blue/green cutover (runbook §4.2) as a resumable state machine recorded in the ledger.",
+            "States: planned -> green-prepared -> expanded -> promoted -> switched -> stable -> contracted; failed-back from switched or stable. One cutover per environment at a time (exit 3 otherwise)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight cutover plan",
+            "  preflight cutover start --until promoted",
+            "  preflight cutover status",
+            "  preflight cutover failback"},
         subcommands = {CutoverCommand.PlanCmd.class, CutoverCommand.Start.class, CutoverCommand.Status.class,
             CutoverCommand.Resume.class, CutoverCommand.Switch.class, CutoverCommand.Monitor.class,
             CutoverCommand.Failback.class, CutoverCommand.Contract.class})
-public final class CutoverCommand implements Runnable {
+public final class CutoverCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return PreflightCommand.usageError(spec);
     }
 
     /** What the cutover subcommands share: the plan's section, the driver, the service. */
@@ -70,7 +75,7 @@ public final class CutoverCommand implements Runnable {
 
         /** Runs {@code body} with the service over the plan and its ledger. */
         int withService(Function<CutoverService, Integer> body) {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             CutoverPlan cp = section(plan);
             LoadBalancer lb = loadBalancer(plan, cp);
@@ -86,11 +91,15 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover plan}: every step and action, nothing run. */
     @Command(name = "plan", mixinStandardHelpOptions = true,
-            description = "Print every step and action the plan would run; touches nothing.")
+            description = "Print every step and action the cutover would run; nothing is touched.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight cutover plan",
+                "  preflight cutover plan --format markdown -o cutover-plan.md"})
+    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
     public static final class PlanCmd extends BaseCommand {
         @Override
         public Integer call() {
-            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format f = format();
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             CutoverService svc = new CutoverService(cp, null, ctx().clock(), null, Sub.loadBalancer(plan, cp), null,
@@ -102,11 +111,15 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover status}: the state derived from the ledger. */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Where the cutover stands (derived from the ledger), what ran, what is next, whether failback is possible.")
+            description = "Show where the cutover stands (from the ledger): what ran, what is next, and whether failback is still possible.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight cutover status",
+                "  preflight cutover status --format json"})
+    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
     public static final class Status extends BaseCommand {
         @Override
         public Integer call() {
-            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format f = format();
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             try (Ledger ledger = openLedger(plan)) {
@@ -121,7 +134,10 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover start}. */
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Begin a cutover and run prepare, expand, promote and switch (or up to --until).")
+            description = "Begin a cutover and run prepare, expand, promote and switch (or stop at --until).",
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight cutover start --dry-run",
+                "  preflight cutover start --until promoted"})
     public static final class Start extends Sub {
         @Option(names = "--until", paramLabel = "STATE", defaultValue = "switched",
                 description = "Stop at green-prepared, expanded, promoted or switched (default).")
@@ -141,7 +157,9 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover resume}. */
     @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = "Continue the current cutover from its last completed step (an interrupted step runs again).")
+            description = "Continue the current cutover from its last completed step; an interrupted step runs again.",
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight cutover resume")
     public static final class Resume extends Sub {
         @Option(names = "--until", paramLabel = "STATE",
                 description = "Go on to green-prepared, expanded, promoted or switched (default: the state it was started to).")
@@ -164,7 +182,9 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover switch}. */
     @Command(name = "switch", mixinStandardHelpOptions = true,
-            description = "Run the smoke suite against green, then (only if it passed) move the load balancer to green.")
+            description = "Run the smoke suite against green and, only if it passed, move the load balancer to green.",
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight cutover switch")
     public static final class Switch extends Sub {
         @Override
         public Integer call() {
@@ -174,8 +194,11 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover monitor}. */
     @Command(name = "monitor", mixinStandardHelpOptions = true,
-            description = {"The stable window: monitor rounds every stable.interval until the window after the switch",
-                "has passed (then the state is stable); a breach triggers stable.policy."})
+            description = {"Watch the stable window: a monitor round every stable.interval until the window after the switch has passed.",
+                "Then the state is stable; a breach triggers stable.policy."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight cutover monitor",
+                "  preflight cutover monitor --rounds 1"})
     public static final class Monitor extends Sub {
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
                 description = "Stop after N rounds (0: until the window has passed); for cron-style monitoring.")
@@ -189,7 +212,9 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover failback}. */
     @Command(name = "failback", mixinStandardHelpOptions = true,
-            description = "Move traffic back to blue (from switched or stable only), verify blue serves, record the time.")
+            description = "Move traffic back to blue (from switched or stable only), check that blue serves, and record how long it took.",
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight cutover failback")
     public static final class Failback extends Sub {
         @Override
         public Integer call() {
@@ -199,8 +224,10 @@ public final class CutoverCommand implements Runnable {
 
     /** {@code cutover contract}. */
     @Command(name = "contract", mixinStandardHelpOptions = true,
-            description = {"Run the contract migrations: the point of no return. Refused before the stable window has",
-                "passed with no breach and no failback, and without a fresh passed backup in the ledger."})
+            description = {"Run the contract migrations: the point of no return.",
+                "Refused before the stable window has passed with no breach and no failback, and without a fresh passed backup in the ledger."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight cutover contract --yes")
     public static final class Contract extends Sub {
         @Option(names = "--yes", description = "Confirm: after contract, failback is no longer possible.")
         boolean yes;

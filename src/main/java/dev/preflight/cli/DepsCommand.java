@@ -2,6 +2,7 @@ package dev.preflight.cli;
 
 import dev.preflight.audit.Prober;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.deps.DepsModel.Report;
 import dev.preflight.deps.DepsReports;
@@ -23,11 +24,13 @@ import picocli.CommandLine.Option;
 
 /** {@code preflight deps}: what in the lock files blocks the upgrade (runbook §3.2), from the plan or ad hoc. */
 @Command(name = "deps", mixinStandardHelpOptions = true,
-        description = {"Review composer.json/composer.lock and package.json/package-lock.json against the upgrade",
-            "targets (the plan's 'dependencies' section, or ad hoc with --dir and --target): blockers grouped by",
-            "package with the requirement chain and the lowest fixing version. Offline unless --npm-outdated.",
-            "Exit 0 nothing blocks, 1 a blocker, 2 bad input (plan, options, malformed lock file),",
-            "3 a Flutter build agent could not be checked."})
+        description = {"Find what in composer.lock and package-lock.json blocks the upgrade targets (runbook §3.2).",
+            "Targets come from the plan's 'dependencies' section, or ad hoc from --dir and --target. Blockers are grouped by package with the requirement chain and the lowest version that fixes them. Offline unless --npm-outdated.",
+            "Exit 0 nothing blocks, 1 a blocker, 2 bad input (plan, options, malformed lock file), 3 a Flutter build agent could not be checked."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight deps",
+            "  preflight deps --dir ./app --target 'laravel/framework=11.*' --target php=8.3 --target node=20"})
+@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
 public final class DepsCommand extends BaseCommand {
     @Option(names = "--dir", paramLabel = "PATH", description = "Ad hoc: the directory with the lock files (no plan needed).")
     String dir;
@@ -48,7 +51,7 @@ public final class DepsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        Format format = format();
         DepsService service = new DepsService(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
                 new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
         if (dir != null || !targets.isEmpty()) {
@@ -63,8 +66,11 @@ public final class DepsCommand extends BaseCommand {
                 throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
             }
             List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
-            Report report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
-                    npmOutdated, List.of(), null));
+            Report report;
+            try (Progress waiting = Progress.waiting(progressOptions(), "deps" + (npmOutdated ? " (npm outdated)" : ""))) {
+                report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
+                        npmOutdated, List.of(), null));
+            }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
                 PlanDeps.record(ledger, "ad-hoc", report);
@@ -84,7 +90,7 @@ public final class DepsCommand extends BaseCommand {
                      plan.secrets())) {
             DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()), agents,
                     new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
-            try {
+            try (Progress waiting = Progress.waiting(progressOptions(), "deps")) {
                 report = planService.review(request);
             } catch (PreflightException e) {
                 ledger.append(dev.preflight.ledger.NewEntry.of("deps", plan.project().name(),

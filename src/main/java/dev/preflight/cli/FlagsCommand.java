@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,16 +27,21 @@ import picocli.CommandLine.Spec;
 
 /** {@code preflight flags}: the feature-flag registry, its validation and the only sanctioned toggle (runbook §4.1). */
 @Command(name = "flags", mixinStandardHelpOptions = true,
-        description = "Feature flags in the environments' dotenv files: validate, toggle, list, diff, history.",
+        description = "Check, toggle and compare the feature flags in the environments' dotenv files.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight flags validate",
+            "  preflight flags list",
+            "  preflight flags diff staging production",
+            "  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'"},
         subcommands = {FlagsCommand.Validate.class, FlagsCommand.Toggle.class, FlagsCommand.ListFlags.class,
             FlagsCommand.Diff.class, FlagsCommand.History.class})
-public final class FlagsCommand implements Runnable {
+public final class FlagsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return PreflightCommand.usageError(spec);
     }
 
     /** What the subcommands share: the plan's feature_flags section and a service over it. */
@@ -55,16 +61,20 @@ public final class FlagsCommand implements Runnable {
 
     /** {@code flags validate}. */
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = {"Check every environment's flags against the registry, the ledger's approvals and the",
-                "application source; record the result (ledger kind flags-validate).",
-                "Exit 0 valid (warnings allowed), 1 any error, 2 plan or usage error."})
+            description = {"Check every environment's flags against the registry, the ledger's approvals and the application source, and record the result.",
+                "The result is recorded as ledger kind flags-validate.",
+                "Exit 0 valid (warnings allowed), 1 an error, 2 plan or usage error."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight flags validate",
+                "  preflight flags validate --app ../academy --format markdown"})
+    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
     static final class Validate extends FlagsBase {
         @Option(names = "--app", paramLabel = "DIR", description = "Application source to scan (default: feature_flags.app_dir).")
         String app;
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format format = format();
             FlagPlan fp = flagPlan();
             FlagReport r;
             try (Ledger ledger = openLedger(plan)) {
@@ -88,11 +98,13 @@ public final class FlagsCommand implements Runnable {
 
     /** {@code flags toggle}. */
     @Command(name = "toggle", mixinStandardHelpOptions = true,
-            description = {"Switch one flag in one environment's dotenv file: only its literal changes, the file is",
-                "rewritten atomically under a lock, and the toggle is recorded (ledger kind flag-toggle).",
-                "Exit 0 done (or already so), 1 the file fails validation and was left untouched,",
-                "2 usage: unknown flag or environment, no --reason, or production without --approved-by",
-                "(refused, file untouched, refusal recorded), 3 another toggle held the file's lock for 60 s."})
+            description = {"Switch one flag in one environment's dotenv file, changing only its literal, and record the toggle.",
+                "The file is rewritten atomically under a lock; the toggle is recorded as ledger kind flag-toggle.",
+                "Exit 0 done (or already so), 1 the file fails validation and was left untouched, 2 usage: unknown flag or environment, no --reason, or production without --approved-by (refused, file untouched, refusal recorded), 3 another toggle held the file's lock for 60 s."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'",
+                "  preflight flags toggle new_checkout --off --env production --reason 'incident 4711' --approved-by alice"})
+    @Formats({Format.TEXT, Format.JSON})
     static final class Toggle extends FlagsBase {
         @Parameters(index = "0", paramLabel = "NAME", description = "The registered flag.")
         String name;
@@ -111,7 +123,7 @@ public final class FlagsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             FlagPlan fp = flagPlan();
             ToggleResult r;
             try (Ledger ledger = openLedger(plan)) {
@@ -156,12 +168,16 @@ public final class FlagsCommand implements Runnable {
 
     /** {@code flags list}. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = {"The flag x environment matrix; * marks a value that differs from the registry default.",
-                "Exit 0 (drift is shown, not failed: 'flags validate' is the check)."})
+            description = {"Show the flag x environment matrix; * marks a value that differs from the registry default.",
+                "Exit 0: drift is shown, not failed ('flags validate' is the check)."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight flags list",
+                "  preflight flags list --format markdown"})
+    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
     static final class ListFlags extends FlagsBase {
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format format = format();
             FlagPlan fp = flagPlan();
             List<EnvSnapshot> envs;
             try (Ledger ledger = openLedger(plan)) {
@@ -174,8 +190,11 @@ public final class FlagsCommand implements Runnable {
 
     /** {@code flags diff}. */
     @Command(name = "diff", mixinStandardHelpOptions = true,
-            description = {"The flags whose values differ between two environments.",
-                "Exit 0 no difference, 1 they differ (like diff(1))."})
+            description = {"Show the flags whose values differ between two environments.",
+                "Exit 0 no difference, 1 they differ (like diff(1))."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight flags diff staging production")
+    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
     static final class Diff extends FlagsBase {
         @Parameters(index = "0", paramLabel = "ENV1")
         String a;
@@ -185,7 +204,7 @@ public final class FlagsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format format = format();
             FlagPlan fp = flagPlan();
             EnvSnapshot x;
             EnvSnapshot y;
@@ -201,15 +220,18 @@ public final class FlagsCommand implements Runnable {
 
     /** {@code flags history}. */
     @Command(name = "history", mixinStandardHelpOptions = true,
-            description = {"Every recorded toggle of a flag (who, when, old -> new, why, approver), oldest first.",
-                "Exit 0."})
+            description = {"Show every recorded toggle of a flag, oldest first: who, when, old -> new, why, and the approver.",
+                "Exit 0."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight flags history new_checkout")
+    @Formats({Format.TEXT, Format.JSON})
     static final class History extends FlagsBase {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             FlagPlan fp = flagPlan();
             String out;
             try (Ledger ledger = openLedger(plan)) {

@@ -11,6 +11,7 @@ import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.VerifyResult;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,9 +35,16 @@ final class InterruptRecorder implements Ledger {
     private final Clock clock;
     private final Instant started;
     private final Thread hook;
+    private final PrintWriter err;
     private boolean closed;
 
     InterruptRecorder(Ledger ledger, String command, Clock clock) {
+        this(ledger, command, clock, null);
+    }
+
+    /** @param err where a signal's stop is also said (stderr), or null */
+    InterruptRecorder(Ledger ledger, String command, Clock clock, PrintWriter err) {
+        this.err = err;
         this.ledger = ledger;
         this.command = command;
         this.clock = clock;
@@ -60,13 +68,22 @@ final class InterruptRecorder implements Ledger {
         p.put("started_at", started.toString());
         p.put("stopped_at", now.toString());
         long s = Duration.between(started, now).toSeconds();
+        String said;
         try {
-            ledger.append(NewEntry.of(KIND, command, Outcome.FAILED, "'preflight " + command
+            LedgerEntry e = ledger.append(NewEntry.of(KIND, command, Outcome.FAILED, "'preflight " + command
                     + "' was stopped by a signal after " + s + " s, before it finished: what it was doing is not done",
                     p));
             ledger.close();
+            said = "recorded in " + ledger.describe() + " as entry " + e.seq() + " (kind " + KIND + ")";
         } catch (RuntimeException e) {
             // The JVM is going down; the store may already be unusable. Nothing more can be done.
+            said = "the ledger could not record it";
+        }
+        if (err != null) {
+            err.println();
+            err.println("preflight: '" + command + "' was stopped by a signal after " + s + " s, before it finished; "
+                    + said);
+            err.flush();
         }
         closed = true;
     }

@@ -22,24 +22,34 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code preflight ledger log|verify|export}: read, check and bundle the evidence ledger. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
         description = "Read, verify and export the evidence ledger.",
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight ledger log --since 24h",
+            "  preflight ledger verify",
+            "  preflight ledger export --out evidence.zip"},
         subcommands = {LedgerCommand.Log.class, LedgerCommand.Verify.class, LedgerCommand.Export.class})
-public final class LedgerCommand implements Runnable {
+public final class LedgerCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return PreflightCommand.usageError(spec);
     }
 
     /** {@code ledger log}: entries, oldest first, filtered. */
-    @Command(name = "log", mixinStandardHelpOptions = true, description = "List ledger entries.")
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "List the ledger's entries, oldest first: sequence, time, actor, kind, subject and outcome.",
+                                                            footerHeading = "%nExamples:%n",
+                                                            footer = {"  preflight ledger log --since 24h",
+                                                                "  preflight ledger log --kind backup --limit 20",
+                                                                "  preflight ledger log --format json"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Log extends BaseCommand {
         @Option(names = "--kind", description = "Only entries of this kind (audit, backup, run, ...).")
         String kind;
@@ -53,7 +63,7 @@ public final class LedgerCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             Plan plan = loadPlan();
             Instant from = since == null ? null : parseSince(since, ctx().clock().instant());
             try (Ledger ledger = openLedger(plan, LedgerAccess.READ)) {
@@ -65,27 +75,49 @@ public final class LedgerCommand implements Runnable {
                 if (format == Format.JSON) {
                     emit(Json.pretty(entries));
                 } else {
-                    StringBuilder sb = new StringBuilder();
-                    for (LedgerEntry e : entries) {
-                        sb.append(String.format("#%-5d %s  %-8s %-13s %-24s %s%n", e.seq(), e.time(),
-                                e.outcome().label(), e.kind(), e.subject(), e.summary()));
-                    }
-                    sb.append(entries.size()).append(" entr").append(entries.size() == 1 ? "y" : "ies")
-                            .append(" in ").append(ledger.describe()).append(", head ").append(ledger.currentHead())
-                            .append('\n');
-                    emit(sb.toString());
+                    emit(table(entries) + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " in "
+                            + ledger.describe() + ", head " + ledger.currentHead() + "\n");
                 }
             }
             return ExitCode.OK.code();
+        }
+
+        /**
+         * One row per entry under a header, each column as wide as its longest value (kinds such as
+         * {@code flags-validate} or {@code restore-test-cleanup} are longer than a fixed width), the
+         * summary last so it may run on.
+         */
+        static String table(List<LedgerEntry> entries) {
+            if (entries.isEmpty()) {
+                return "";
+            }
+            int seq = Math.max(3, entries.stream().mapToInt(e -> Long.toString(e.seq()).length() + 1).max().orElse(0));
+            int outcome = Math.max(7, entries.stream().mapToInt(e -> e.outcome().label().length()).max().orElse(0));
+            int kind = Math.max(4, entries.stream().mapToInt(e -> e.kind().length()).max().orElse(0));
+            int actor = Math.max(5, entries.stream().mapToInt(e -> String.valueOf(e.actor()).length()).max().orElse(0));
+            int subject = Math.max(7, entries.stream().mapToInt(e -> String.valueOf(e.subject()).length()).max().orElse(0));
+            String row = "%-" + seq + "s  %-20s  %-" + outcome + "s  %-" + kind + "s  %-" + actor + "s  %-" + subject
+                    + "s  %s%n";
+            StringBuilder sb = new StringBuilder(String.format(row, "SEQ", "TIME (UTC)", "OUTCOME", "KIND", "ACTOR",
+                    "SUBJECT", "SUMMARY"));
+            for (LedgerEntry e : entries) {
+                sb.append(String.format(row, "#" + e.seq(), e.time(), e.outcome().label(), e.kind(), e.actor(),
+                        e.subject(), e.summary()));
+            }
+            return sb.toString();
         }
     }
 
     /** {@code ledger verify}: recompute the chain (or a bundle's, offline) and compare it with the heads kept outside it. */
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Recompute the hash chain and compare it with the head file kept beside the ledger (and a",
-                "head kept elsewhere: --expect-head); names the first bad entry, or what is missing, and exits 1 if",
-                "anything was tampered with. With PREFLIGHT_LEDGER_KEY / PREFLIGHT_LEDGER_PUBLIC_KEY set, signed heads",
-                "are checked too."})
+            description = {"Recompute the hash chain and compare it with the head file kept beside the ledger (and with a head kept elsewhere, --expect-head).",
+                "Names the first bad entry, or what is missing. With PREFLIGHT_LEDGER_KEY or PREFLIGHT_LEDGER_PUBLIC_KEY set, signed heads are checked too.",
+                "Exit 0 intact, 1 anything was tampered with."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight ledger verify",
+                "  preflight ledger verify --expect-head \"$(cat head-from-the-ticket.txt)\"",
+                "  preflight ledger verify --bundle evidence.zip"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Verify extends BaseCommand {
         @Option(names = "--bundle", paramLabel = "FILE.zip",
                 description = "Verify an exported bundle offline instead of the live ledger.")
@@ -97,7 +129,7 @@ public final class LedgerCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Format format = format(Format.TEXT, Format.JSON);
+            Format format = format();
             LedgerHead expected = expectHead == null ? null : LedgerHead.parse(expectHead, "--expect-head");
             Verification v;
             String where;
@@ -156,9 +188,11 @@ public final class LedgerCommand implements Runnable {
 
     /** {@code ledger export --out FILE.zip}: entries, manifest and artifacts in one verifiable bundle. */
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = {"Write the entries, a manifest with every file's SHA-256 and the head (signed with",
-                "PREFLIGHT_LEDGER_KEY when set), and every stored artifact to a zip. An existing file is replaced",
-                "only with --force; the plan and the ledger's own files never are."})
+            description = {"Write the entries, a manifest with every file's SHA-256 and the head, and every stored artifact to a zip.",
+                "The head is signed with PREFLIGHT_LEDGER_KEY when it is set. An existing file is replaced only with --force; the plan and the ledger's own files never are."},
+            footerHeading = "%nExamples:%n",
+            footer = {"  preflight ledger export --out evidence.zip",
+                "  preflight ledger export --out evidence.zip --force"})
     public static final class Export extends BaseCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Bundle to write.")
         Path out;
@@ -168,7 +202,7 @@ public final class LedgerCommand implements Runnable {
 
         @Override
         public Integer call() {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             Path zip = ctx().cwd().resolve(out.toString()).toAbsolutePath().normalize();
             if (Files.isDirectory(zip)) {

@@ -95,6 +95,9 @@ public final class ManPage {
         b.append(".SH ENVIRONMENT\n");
         envEntry(b, "PREFLIGHT_PLAN", "The plan file when --plan is not given (else ./preflight.yaml).");
         envEntry(b, "NO_COLOR", "When set, no ANSI colour in any output.");
+        envEntry(b, "TERM", "Unset or dumb: no escape codes at all (no colour, no live progress line).");
+        envEntry(b, "PREFLIGHT_PROGRESS_SECONDS", "Seconds between the plain progress lines long operations print "
+                + "on stderr when it is not a terminal (default 5).");
         envEntry(b, "PREFLIGHT_JAVA_OPTS", "Extra options for the Java runtime, given last by the launcher "
                 + "(for example -Djavax.net.ssl.trustStore=FILE for an in-house certificate authority).");
 

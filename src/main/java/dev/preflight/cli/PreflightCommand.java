@@ -1,13 +1,16 @@
 package dev.preflight.cli;
 
+import dev.preflight.core.ExitCode;
+import java.io.PrintWriter;
 import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** The root command: global options and the list of subcommands; alone it prints usage. */
+/** The root command: global options and the list of subcommands; alone it prints usage and exits 2. */
 @Command(name = "preflight",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
@@ -19,8 +22,14 @@ import picocli.CommandLine.Spec;
             "  2  usage or configuration error (command line or plan file)",
             "  3  unexpected state (lock held, host unreachable, chain broken at runtime)",
             "  4  internal error (rerun with --verbose for the stack trace)",
+            "",
+            "Examples:",
+            "  preflight --plan examples/quickstart/preflight.yaml run",
+            "  preflight audit --local --require java=17",
+            "  preflight readiness --format html -o readiness.html",
+            "  preflight COMMAND --help",
         })
-public final class PreflightCommand implements Runnable {
+public final class PreflightCommand implements Callable<Integer> {
     /**
      * The subcommands, in usage order. Registered by {@link Cli} rather than in the annotation so that
      * a run builds the (reflective, costly) model of the subcommand it runs only.
@@ -47,8 +56,19 @@ public final class PreflightCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Without a command there is nothing to do: usage on stderr, exit 2, as for any usage error. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return usageError(spec);
+    }
+
+    /** Prints a group command's usage to stderr with what to add, and returns exit 2. */
+    static int usageError(CommandSpec spec) {
+        PrintWriter err = spec.commandLine().getErr();
+        spec.commandLine().usage(err);
+        err.println();
+        err.println("preflight: '" + spec.qualifiedName() + "' needs a command; see the list above");
+        err.flush();
+        return ExitCode.USAGE.code();
     }
 }

@@ -23,16 +23,18 @@ import picocli.CommandLine.Option;
  * risks, and judges every other section by the evidence the ledger holds.
  */
 @Command(name = "readiness", mixinStandardHelpOptions = true, subcommands = ReadinessCommand.Sign.class,
-        description = {"The go/no-go verdict from the evidence on record, the same verdict 'preflight run' ends with: GO only",
-            "when the ledger verifies, every section the plan configures has fresh passing evidence for every subject it",
-            "covers (max ages: readiness.max_age), every change-control gate passes, every risk is mitigated, and no",
-            "sign-off was voided by a failure since. --format html writes one self-contained page (verdict, evidence,",
-            "risks, audit matrix, backups with checksums, restore tests, flags, cutover, gates, sign-offs, ledger head).",
-            "Exit 0 GO, 1 NO-GO."})
+        description = {"Give the go/no-go verdict from the evidence on record: the same verdict 'preflight run' ends with.",
+            "GO only when the ledger verifies, every section the plan configures has fresh passing evidence for every subject it covers (max ages: readiness.max_age), every change-control gate passes, every risk is mitigated, and no sign-off was voided by a failure since. --format html writes one self-contained page for the change ticket.",
+            "Exit 0 GO, 1 NO-GO."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight readiness",
+            "  preflight readiness --format html -o readiness.html",
+            "  preflight readiness sign --by alice --role 'change manager'"})
+@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML})
 public final class ReadinessCommand extends BaseCommand {
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
+        Format format = format();
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
             Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
@@ -53,9 +55,10 @@ public final class ReadinessCommand extends BaseCommand {
 
     /** {@code preflight readiness sign}: records a sign-off of a GO verdict in the ledger. */
     @Command(name = "sign", mixinStandardHelpOptions = true,
-            description = {"Record a sign-off (who, role, the verdict and the ledger head, seq and hash, it was given on).",
-                "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness. A failing entry",
-                "recorded after a sign-off voids it (readiness is NO-GO naming it) until its signer signs again."})
+            description = {"Record a sign-off of a GO verdict: who, their role, and the ledger head (seq and hash) it was given on.",
+                "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness. A failing entry recorded after a sign-off voids it (readiness is NO-GO naming it) until its signer signs again."},
+            footerHeading = "%nExamples:%n",
+            footer = "  preflight readiness sign --by alice --role 'change manager'")
     public static final class Sign extends BaseCommand {
         @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who signs off.")
         String by;
@@ -65,7 +68,7 @@ public final class ReadinessCommand extends BaseCommand {
 
         @Override
         public Integer call() {
-            format(Format.TEXT);
+            format();
             Plan plan = loadPlan();
             if (by.isBlank() || role.isBlank()) {
                 throw dev.preflight.core.PreflightException.usage("--by and --role must not be blank", null);

@@ -19,11 +19,13 @@ import picocli.CommandLine.Option;
 
 /** {@code preflight restore-test} (runbook §2 step 4): restore a backup into a scratch target and smoke-test it. */
 @Command(name = "restore-test", mixinStandardHelpOptions = true,
-        description = {"Restore the newest backup of each source the plan's restore_test section names (or the one",
-            "given) into a scratch database / scratch redis-server, after re-verifying its SHA-256; time the",
-            "restore; check every table, view, routine, trigger and event, row counts, the plan's SQL and HTTP",
-            "checks (or Redis key counts); then remove the scratch target unless --keep.",
-            "Exit 0 all passed, 1 a restore or check failed (or the artifact does not match), 2 usage."})
+        description = {"Restore the newest backup of each source named in the plan's restore_test section (or the backup given) into a scratch database or scratch redis-server, and check it.",
+            "The artifact's SHA-256 is verified first and the restore is timed; then every table, view, routine, trigger and event, the row counts, the plan's SQL and HTTP checks (or Redis key counts) are checked, and the scratch target is removed unless --keep.",
+            "Exit 0 all passed, 1 a restore or check failed (or the artifact does not match), 2 usage."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight restore-test",
+            "  preflight restore-test --source mysql --backup latest --keep"})
+@Formats({Format.TEXT, Format.JSON})
 public final class RestoreTestCommand extends BaseCommand {
     @Option(names = "--backup", paramLabel = "ID|latest",
             description = "The backup to restore (ledger id or its first characters); default: the newest of each source.")
@@ -45,7 +47,7 @@ public final class RestoreTestCommand extends BaseCommand {
 
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON);
+        Format format = format();
         Plan plan = loadPlan();
         RestorePlan rp = plan.section("restore_test", RestorePlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'restore_test' section", "see docs/plan-reference.md#restore_test"));
@@ -58,7 +60,7 @@ public final class RestoreTestCommand extends BaseCommand {
         List<RestoreResult> results;
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreService service = new RestoreService(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
-                    runner, ctx().err(), plan.secrets());
+                    runner, ctx().err(), plan.secrets(), progressOptions());
             service.cleanLeftovers("restore-test");
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {

@@ -16,14 +16,17 @@ import picocli.CommandLine.Command;
 
 /** {@code preflight risks}: the risk register with each status derived from the ledger's evidence (runbook §5). */
 @Command(name = "risks", mixinStandardHelpOptions = true,
-        description = {"Show the risk register with every status derived from fresh evidence in the ledger, each control",
-            "for every subject it covers (without subject/environment: every subject the plan configures for it):",
-            "Mitigated (all controls fresh and passing), At risk (evidence stale), Open (missing or failing).",
-            "Exit 0 when every risk is mitigated, 1 otherwise."})
+        description = {"Show the risk register, each status derived from fresh evidence in the ledger.",
+            "Each control counts for every subject it covers (without subject or environment: every subject the plan configures for it). Mitigated: all controls fresh and passing; At risk: evidence stale; Open: missing or failing.",
+            "Exit 0 every risk is mitigated, 1 otherwise."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight risks",
+            "  preflight risks --format markdown -o risks.md"})
+@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
 public final class RisksCommand extends BaseCommand {
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        Format format = format();
         Plan plan = loadPlan();
         RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));

@@ -12,14 +12,17 @@ import picocli.CommandLine.Command;
 
 /** {@code preflight run}: every configured section in the runbook's order, then the GO/NO-GO verdict. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run every section the plan configures, in the runbook's order, record each in the ledger,",
-            "then decide GO / NO-GO exactly as 'preflight readiness' does: GO only when the chain verifies, every",
-            "configured section has fresh passing evidence for every subject it covers, every gate passes and every",
-            "risk is mitigated. Exit 0 GO, 1 NO-GO."})
+        description = {"Run every section the plan configures in the runbook's order, record each in the ledger, and end with GO or NO-GO.",
+            "The verdict is decided exactly as 'preflight readiness' does: GO only when the chain verifies, every configured section has fresh passing evidence for every subject it covers, every gate passes and every risk is mitigated.",
+            "Exit 0 GO, 1 NO-GO."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight --plan examples/quickstart/preflight.yaml run",
+            "  preflight run --format html -o readiness.html"})
+@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML})
 public final class RunCommand extends BaseCommand {
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
+        Format format = format();
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan)) {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());

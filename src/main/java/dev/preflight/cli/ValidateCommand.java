@@ -14,11 +14,15 @@ import picocli.CommandLine.Command;
 
 /** {@code preflight validate}: loads the plan and reports every problem at once, or what it configures. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check the plan file: every problem at once as FILE:LINE:COL: field.path: message (hint).")
+        description = "Check the plan file and report every problem at once, as FILE:LINE:COL: field.path: message (hint).",
+        footerHeading = "%nExamples:%n",
+        footer = {"  preflight validate",
+            "  preflight --plan examples/academy/preflight.yaml validate --format json"})
+@Formats({Format.TEXT, Format.JSON})
 public final class ValidateCommand extends BaseCommand {
     @Override
     public Integer call() {
-        Format format = format(Format.TEXT, Format.JSON);
+        Format format = format();
         Plan plan;
         try {
             plan = loadPlan();

@@ -54,6 +54,28 @@ public final class Errors {
         return text.isBlank() ? "an error without further detail" : text;
     }
 
+    /**
+     * The AWS SDK's messages people cannot act on, in words with the next step: the credential
+     * chain's (a paragraph naming every provider class it tried), the region's, and a network
+     * failure it wraps (said as the network failure, host included).
+     */
+    private static String aws(Throwable t, String msg) {
+        if (!t.getClass().getName().startsWith("software.amazon.awssdk.")) {
+            return null;
+        }
+        if (msg != null && msg.startsWith("Unable to load credentials")) {
+            return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where "
+                    + "preflight runs";
+        }
+        if (msg != null && msg.startsWith("Unable to load region")) {
+            return "no AWS region is set: give the destination a region in the plan, or set AWS_REGION";
+        }
+        if (t.getCause() instanceof java.io.IOException io) {
+            return words(io);
+        }
+        return null;
+    }
+
     /** The exception whose words matter: wrappers (Unchecked, Execution, Completion) give their cause's. */
     private static Throwable unwrap(Throwable e) {
         Throwable t = e;
@@ -75,6 +97,10 @@ public final class Errors {
         String msg = t.getMessage();
         if (t instanceof PreflightException) {
             return msg;
+        }
+        String aws = aws(t, msg);
+        if (aws != null) {
+            return aws;
         }
         if (t instanceof NoSuchFileException f) {
             return file(f) + ": no such file or directory";

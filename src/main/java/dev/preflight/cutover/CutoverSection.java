@@ -46,7 +46,7 @@ public final class CutoverSection implements Section {
             facts.add("load balancer " + cp.loadBalancer().type());
         }
         CutoverHistory h = CutoverHistory.read(ctx.ledger(), cp.environment());
-        facts.add(cp.environment() + " is " + h.state().label());
+        facts.add(h.state().of(cp.environment()));
         if (h.open() != null) {
             problems.add(cp.environment() + ": " + h.open().step().label() + " attempt " + h.open().number()
                     + " was interrupted; run 'preflight cutover resume'");

@@ -169,7 +169,7 @@ public final class CutoverService {
             }
             CutoverState target = until == null ? h.target() : until;
             if (h.open() == null && (next == null || h.state().ordinal() >= target.ordinal())) {
-                out.println("nothing to resume: the cutover of " + cp.environment() + " is " + h.state().label()
+                out.println("nothing to resume: " + h.state().of(cp.environment())
                         + (h.state().terminal() ? "" : " (its run was to " + target.label()
                         + (until == null ? "; 'cutover resume --until STATE' goes further" : "") + ")"));
                 return ExitCode.OK.code();
@@ -215,8 +215,9 @@ public final class CutoverService {
                     + "migrations ran (the point of no return)", "roll forward, or restore from backup");
         }
         if (!h.failbackPossible()) {
-            throw PreflightException.state("nothing to fail back: the cutover of " + cp.environment() + " is "
-                    + h.state().label() + (h.state() == CutoverState.FAILED_BACK ? "" : " and traffic is still on blue"),
+            throw PreflightException.state("nothing to fail back: " + h.state().of(cp.environment())
+                    + (h.state() == CutoverState.FAILED_BACK || h.state() == CutoverState.NONE ? ""
+                            : " and traffic is still on blue"),
                     "failback is possible from switched and stable only");
         }
         if (dryRun) {
@@ -262,6 +263,10 @@ public final class CutoverService {
                             Duration.between(clock.instant(), end)) + " from now); no breach in " + rounds + " round(s)");
                     return ExitCode.OK.code();
                 }
+                // A wait of minutes is not a silent one: say what the next round is for and when.
+                out.println("round " + rounds + ": no breach; next round in " + human(cp.stable().interval())
+                        + ", the stable window of " + cp.environment() + " ends at " + end);
+                out.flush();
                 try {
                     sleeper.sleep(cp.stable().interval());
                 } catch (InterruptedException e) {

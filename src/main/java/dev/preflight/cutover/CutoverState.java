@@ -17,6 +17,16 @@ public enum CutoverState {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /**
+     * Where an environment stands, as a sentence a reader can act on: {@code no cutover of
+     * production has begun (start one with 'preflight cutover start')}, else {@code the cutover of
+     * production is switched}. "production is none" said neither.
+     */
+    public String of(String environment) {
+        return this == NONE ? "no cutover of " + environment + " has begun (start one with 'preflight cutover start')"
+                : "the cutover of " + environment + " is " + label();
+    }
+
     /** Traffic is on green and blue is still a valid target. */
     public boolean failbackPossible() {
         return this == SWITCHED || this == STABLE;

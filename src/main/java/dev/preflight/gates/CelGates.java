@@ -16,7 +16,9 @@ import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -126,6 +128,82 @@ public final class CelGates {
      * made per evaluation so that {@code latest} is bound to this evidence and nothing else.
      */
     public static Evaluation evaluate(Compiled c, EvidenceSource evidence, ChangeWindow window, Instant now) {
+        return evaluate(c, evidence, window, now, new LinkedHashMap<>());
+    }
+
+    /**
+     * Why a gate is false, in terms a reader can act on: each top-level {@code &&} term that is
+     * false on its own, with the evidence it looked at ({@code backups.latest("db"): passed, 30h old,
+     * ledger #12}, or that there is none). Empty when the expression has no such term to blame.
+     */
+    public static List<String> falseTerms(Compiled c, EvidenceSource evidence, ChangeWindow window,
+                                                    Instant now) {
+        List<String> out = new ArrayList<>();
+        List<String> terms = conjuncts(c.expr());
+        for (String term : terms) {
+            Compiled t;
+            try {
+                t = compile(term);
+            } catch (CompileException e) {
+                return List.of();
+            }
+            Map<String, Map<String, Object>> seen = new LinkedHashMap<>();
+            Evaluation ev = evaluate(t, evidence, window, now, seen);
+            if (ev.error() == null && !ev.value()) {
+                StringBuilder b = new StringBuilder(terms.size() > 1 ? "false: " : "").append(term.strip());
+                seen.forEach((call, m) -> b.append("; ").append(call).append(": ").append(describe(m)));
+                out.add(b.toString());
+            }
+        }
+        return out;
+    }
+
+    /** The expression's top-level {@code &&} terms (outside parentheses, brackets and strings). */
+    static List<String> conjuncts(String expr) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        char quote = 0;
+        int start = 0;
+        for (int i = 0; i < expr.length(); i++) {
+            char ch = expr.charAt(i);
+            if (quote != 0) {
+                if (ch == '\\') {
+                    i++;
+                } else if (ch == quote) {
+                    quote = 0;
+                }
+            } else if (ch == '"' || ch == '\'') {
+                quote = ch;
+            } else if (ch == '(' || ch == '[' || ch == '{') {
+                depth++;
+            } else if (ch == ')' || ch == ']' || ch == '}') {
+                depth--;
+            } else if (depth == 0 && expr.startsWith("&&", i)) {
+                out.add(expr.substring(start, i));
+                start = i + 2;
+                i++;
+            }
+        }
+        out.add(expr.substring(start));
+        return out;
+    }
+
+    private static String describe(Map<String, Object> m) {
+        if (!Boolean.TRUE.equals(m.get("found"))) {
+            return "no such evidence in the ledger";
+        }
+        Duration age = (Duration) m.get("age");
+        return (Boolean.TRUE.equals(m.get("passed")) ? "passed" : "failed") + ", " + ageText(age) + " old (ledger #"
+                + m.get("seq") + ")";
+    }
+
+    private static String ageText(Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        return m < 120 ? m + " min" : m < 48 * 60 ? m / 60 + " h" : m / (24 * 60) + " days";
+    }
+
+    private static Evaluation evaluate(Compiled c, EvidenceSource evidence, ChangeWindow window, Instant now,
+                                       Map<String, Map<String, Object>> seen) {
         Map<String, Object> vars = new LinkedHashMap<>();
         vars.put("audit", Map.of("source", "audit"));
         vars.put("backups", Map.of("source", "backups"));
@@ -141,7 +219,11 @@ public final class CelGates {
         try {
             CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
                     .addFunctionBindings(CelFunctionBinding.from("evidence_latest_string", Map.class, String.class,
-                            (source, name) -> latest(evidence, String.valueOf(source.get("source")), name, now)))
+                            (source, name) -> {
+                                Map<String, Object> m = latest(evidence, String.valueOf(source.get("source")), name, now);
+                                seen.put(source.get("source") + ".latest(\"" + name + "\")", m);
+                                return m;
+                            }))
                     .build();
             Object v = runtime.createProgram(c.ast()).eval(vars);
             return v instanceof Boolean b ? new Evaluation(b, null) : new Evaluation(false, "did not give a bool: " + v);

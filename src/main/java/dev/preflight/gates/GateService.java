@@ -9,6 +9,7 @@ import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.Secret;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -53,7 +54,7 @@ public final class GateService {
             return new Drivers(cab -> ticket(cab, clock, sleeper, retries),
                     o -> "file".equals(o.provider()) ? new OncallRoster(o.path()) : new PagerDuty(o.url(), o.scheduleIds(), o.escalationPolicyIds(),
                             new Http("pagerduty", URI.create(o.url()).getHost(), false,
-                                    PagerDuty.auth(token(o.token().value(), "gates.oncall.token")),
+                                    PagerDuty.auth(token(o.token(), "gates.oncall.token")),
                                     "check gates.oncall.token (a PagerDuty REST API key)", sleeper, retries, clock)),
                     SmtpMailer::new, sleeper);
         }
@@ -120,11 +121,11 @@ public final class GateService {
         ChangeWindow w = s.window();
         GatesPlan g = s.gates();
         if (cab && g.cab() != null && !g.cab().provider().equals("file")) {
-            token(g.cab().token().value(), "gates.cab.token");
+            token(g.cab().token(), "gates.cab.token");
             s.ticketName(g.cab(), w);
         }
         if (oncall && g.oncall() != null && !"file".equals(g.oncall().provider())) {
-            token(g.oncall().token().value(), "gates.oncall.token");
+            token(g.oncall().token(), "gates.oncall.token");
         }
     }
 
@@ -372,7 +373,7 @@ public final class GateService {
                     "add gates.notice.smtp: {host, port, from, to: [...]} or webhook: URL");
         }
         if (n.webhook() != null && n.webhook().value().isBlank()) {
-            throw PreflightException.usage("gates.notice.webhook is empty", "set the variable it is interpolated from");
+            token(n.webhook(), "gates.notice.webhook");
         }
         List<Notices.Rendered> rendered = Notices.render(n.templates(), Notices.values(plan, w));
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -431,7 +432,7 @@ public final class GateService {
         Instant now = clock.instant();
         return GateResult.fail("notice", "no notice sent for this window; it must go out by " + deadline + " ("
                 + lead + " before the start)", List.of(now.isAfter(deadline) ? "the deadline has passed"
-                : "run 'preflight gates notify' within " + hours(Duration.between(now, deadline))));
+                : "run 'preflight gates notify' within " + span(Duration.between(now, deadline))));
     }
 
     private static boolean forWindow(LedgerEntry e, ChangeWindow w) {
@@ -441,6 +442,16 @@ public final class GateService {
         } catch (IllegalArgumentException ex) {
             return false;
         }
+    }
+
+    /** A time left as people read it: hours up to two days ("12h", "30h30m"), then days ("38 days 3 h"). */
+    static String span(Duration d) {
+        long m = d.toMinutes();
+        if (m < 48 * 60) {
+            return hours(d);
+        }
+        long h = (m % (24 * 60)) / 60;
+        return m / (24 * 60) + " days" + (h > 0 ? " " + h + " h" : "");
     }
 
     static String hours(Duration d) {
@@ -456,7 +467,17 @@ public final class GateService {
             return GateResult.fail(c.name(), "expression could not be evaluated: " + ev.error(), List.of(c.expr()));
         }
         return ev.value() ? GateResult.pass(c.name(), "expression holds", List.of(c.expr()))
-                : GateResult.fail(c.name(), "expression is false", List.of(c.expr()));
+                : falseGate(c, w);
+    }
+
+    /** A false custom gate names the term that is false and the evidence it saw, then the expression. */
+    private GateResult falseGate(GatesPlan.Custom c, ChangeWindow w) {
+        List<String> terms = CelGates.falseTerms(c.compiled(), this::latest, w, clock.instant());
+        List<String> details = new ArrayList<>(terms);
+        details.add("expression: " + c.expr());
+        String reason = terms.isEmpty() ? "expression is false" : "expression is false: " + terms.get(0)
+                .replaceFirst("^false: ", "").replaceFirst(";.*$", "") + " is false";
+        return GateResult.fail(c.name(), reason, details);
     }
 
     private CelGates.Latest latest(String source, String name) {
@@ -480,23 +501,37 @@ public final class GateService {
             case "file" -> new FileChangeRecord(cab.path());
             case "jira" -> new JiraTicket(cab.url(), cab.ticket(), cab.approvedStatuses(), cab.apiVersion(),
                     new Http("jira", URI.create(cab.url()).getHost(), false,
-                            JiraTicket.auth(cab.user(), token(cab.token().value(), "gates.cab.token")),
+                            JiraTicket.auth(cab.user(), token(cab.token(), "gates.cab.token")),
                             "check gates.cab.token (a personal access token, or an API token with gates.cab.user for Jira Cloud)",
                             sleeper, retries, clock));
             case "servicenow" -> new ServiceNowTicket(cab.url(), cab.ticket(),
                     new Http("servicenow", URI.create(cab.url()).getHost(), false,
-                            ServiceNowAuth.headers(cab.user(), token(cab.token().value(), "gates.cab.token")),
+                            ServiceNowAuth.headers(cab.user(), token(cab.token(), "gates.cab.token")),
                             "check gates.cab.user and gates.cab.token (ServiceNow user and password, or an OAuth token)",
                             sleeper, retries, clock));
             default -> throw new IllegalStateException("unknown provider " + cab.provider());
         };
     }
 
-    static String token(String value, String field) {
-        if (value == null || value.isBlank()) {
-            throw PreflightException.usage(field + " is empty", "set the environment variable it is interpolated from");
+    /**
+     * The token's value; an empty one is a usage error naming the variable it comes from (the plan
+     * writes {@code ${JIRA_TOKEN}}: "JIRA_TOKEN is not set or empty"), or saying it is empty in the plan.
+     */
+    static String token(Secret token, String field) {
+        String value = token == null ? null : token.value();
+        if (value != null && !value.isBlank()) {
+            return value;
         }
-        return value;
+        List<String> vars = token == null ? List.of() : token.variables();
+        if (vars.isEmpty()) {
+            throw PreflightException.usage(field + " is empty in the plan",
+                    "write it as ${A_VARIABLE} (e.g. ${JIRA_TOKEN}) and export that variable where preflight runs");
+        }
+        String names = String.join(" and ", vars);
+        throw PreflightException.usage(field + " is empty: " + names + (vars.size() == 1 ? " is" : " are")
+                + " not set or empty in this environment (the plan writes " + String.join(" ", token.from()) + ")",
+                "export " + vars.get(0) + "=... in the shell or CI job that runs preflight (a CI secret, never the plan "
+                        + "file itself)");
     }
 
     /** ServiceNow accepts Basic (user + password) or a Bearer OAuth token. */

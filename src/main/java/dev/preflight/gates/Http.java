@@ -3,6 +3,7 @@ package dev.preflight.gates;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +31,32 @@ public final class Http {
     public interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
 
+        /** Waits before a retry; {@code why} says what failed and what is retried, for whoever is watching. */
+        default void sleep(Duration d, String why) throws InterruptedException {
+            sleep(d);
+        }
+
         static Sleeper real() {
             return d -> Thread.sleep(d.toMillis());
+        }
+
+        /** Real waiting that first says on {@code err} what it waits for, so a slow gate is not a silent one. */
+        static Sleeper telling(PrintWriter err) {
+            return new Sleeper() {
+                @Override
+                public void sleep(Duration d) throws InterruptedException {
+                    Thread.sleep(d.toMillis());
+                }
+
+                @Override
+                public void sleep(Duration d, String why) throws InterruptedException {
+                    synchronized (err) {
+                        err.println("preflight: " + why);
+                        err.flush();
+                    }
+                    sleep(d);
+                }
+            };
         }
     }
 
@@ -125,13 +150,16 @@ public final class Http {
             try {
                 r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
+                // The host and port are named even for a secret URL: the secret is its path, not its host.
+                String why = (secretUrl ? "the connection failed" : dev.preflight.core.Errors.describe(e)) + " ("
+                        + hostPort(target) + ")";
                 if (attempt < retries.attempts()) {
-                    pause(backoff(attempt));
+                    pause(backoff(attempt), what + ": " + why, attempt);
                     continue;
                 }
                 throw new GateException(service + ": cannot reach " + what + " after " + attempt + " attempt(s): "
-                        + (secretUrl ? "the connection failed" : dev.preflight.core.Errors.describe(e)),
-                        "check the URL and the network");
+                        + why, "check that " + hostPort(target) + " is the right host and port and that this host "
+                        + "can reach it (proxy, firewall, VPN)");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new GateException(service + ": interrupted during " + what, null, e);
@@ -165,7 +193,7 @@ public final class Http {
                             + "s Preflight waits", "try again later");
                 }
                 if (attempt < retries.attempts()) {
-                    pause(wait);
+                    pause(wait, what + ": rate limited (HTTP 429)", attempt);
                     continue;
                 }
                 throw new GateException(service + ": still rate limited (HTTP 429) for " + what + " after " + attempt
@@ -173,7 +201,7 @@ public final class Http {
             }
             if (s >= 500) {
                 if (attempt < retries.attempts()) {
-                    pause(backoff(attempt));
+                    pause(backoff(attempt), what + ": server error (HTTP " + s + ")", attempt);
                     continue;
                 }
                 throw new GateException(service + ": server error (HTTP " + s + ") for " + what + " after " + attempt
@@ -183,13 +211,20 @@ public final class Http {
         }
     }
 
-    private void pause(Duration d) {
+    /** Waits before attempt {@code failed + 1}, saying why and for how long. */
+    private void pause(Duration d, String why, int failed) {
         try {
-            sleeper.sleep(d);
+            sleeper.sleep(d, service + ": " + why + "; retry " + (failed + 1) + " of " + retries.attempts() + " in "
+                    + dev.preflight.core.Progress.elapsed(d.toMillis() / 1000.0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GateException(service + ": interrupted while waiting to retry", null, e);
         }
+    }
+
+    private static String hostPort(URI uri) {
+        int port = uri.getPort() >= 0 ? uri.getPort() : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : 443;
+        return uri.getHost() + ":" + port;
     }
 
     private Duration backoff(int attempt) {

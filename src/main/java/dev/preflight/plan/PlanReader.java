@@ -121,7 +121,7 @@ public final class PlanReader {
                 credential(n, join(path, key), piece);
             }
         }
-        return new Secret(v);
+        return new Secret(v, rd == null ? List.of() : rd.refs());
     }
 
     /**

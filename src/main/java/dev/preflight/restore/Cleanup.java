@@ -4,11 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The undo actions of one restore test (drop the scratch database, stop the scratch Redis, remove
  * its directory), run once: at the end of the test, on failure, or from a JVM shutdown hook on
- * Ctrl-C, whichever comes first. Thread-safe and idempotent.
+ * Ctrl-C or SIGTERM, whichever comes first; from the hook it also says what it undid, since the
+ * command's own report will never be printed. Thread-safe and idempotent.
  */
 final class Cleanup implements AutoCloseable {
     /** One undo action; what it did is reported. */
@@ -20,8 +22,19 @@ final class Cleanup implements AutoCloseable {
     private final Deque<Action> actions = new ArrayDeque<>();
     private final List<String> done = new ArrayList<>();
     private final Thread hook = new Thread(this::runAll, "preflight-restore-cleanup");
+    private final Consumer<String> onSignal;
     private boolean hooked;
     private boolean ran;
+
+    /** Undo actions whose results are not reported when a signal runs them. */
+    Cleanup() {
+        this(line -> { });
+    }
+
+    /** @param onSignal told, line by line, what the actions undid when a signal (the shutdown hook) runs them */
+    Cleanup(Consumer<String> onSignal) {
+        this.onSignal = onSignal;
+    }
 
     /** Registers an action (run last-in first-out) and, the first time, the shutdown hook. */
     synchronized void add(Action a) {
@@ -39,12 +52,18 @@ final class Cleanup implements AutoCloseable {
     synchronized List<String> runAll() {
         if (!ran) {
             ran = true;
+            boolean signalled = Thread.currentThread() == hook;
             while (!actions.isEmpty()) {
                 Action a = actions.pop();
+                String what;
                 try {
-                    done.add(a.run());
+                    what = a.run();
                 } catch (Exception e) {
-                    done.add("FAILED: " + dev.preflight.core.Errors.describe(e));
+                    what = "FAILED: " + dev.preflight.core.Errors.describe(e);
+                }
+                done.add(what);
+                if (signalled && !what.isBlank()) {
+                    onSignal.accept(what);
                 }
             }
         }

@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import dev.preflight.core.Json;
+import dev.preflight.core.Progress;
 import dev.preflight.report.Style;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,7 +55,8 @@ public final class RestoreReports {
             }
             if (r.restoreTime() != null) {
                 sb.append("        restore time ").append(RestoreService.seconds(r.restoreTime())).append(", artifact ")
-                        .append(r.bytes()).append(" bytes, data ").append(r.dataBytes()).append(" bytes\n");
+                        .append(Progress.human(r.bytes())).append(", data ").append(Progress.human(r.dataBytes()))
+                        .append('\n');
             }
             int rowsOk = 0;
             for (Check c : r.checks()) {

@@ -14,6 +14,7 @@ import dev.preflight.backup.Stores;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
@@ -80,12 +81,21 @@ public final class RestoreService {
     private final Stores stores;
     private final ProcessRunner runner;
     private final PrintWriter progress;
+    private final Progress.Options ticks;
     private final Secrets secrets;
     private final HttpChecker http = new HttpChecker();
 
     /** @param progress one line per step (stderr in the CLI), or null */
     public RestoreService(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
                           ProcessRunner runner, PrintWriter progress, Secrets secrets) {
+        this(plan, backups, ledger, clock, stores, runner, progress, secrets,
+                new Progress.Options(progress, false, Progress.LINE_EVERY, clock));
+    }
+
+    /** @param ticks how a running restore shows its progress (bytes of the artifact read, rate, ETA) */
+    public RestoreService(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
+                          ProcessRunner runner, PrintWriter progress, Secrets secrets, Progress.Options ticks) {
+        this.ticks = ticks;
         this.plan = plan;
         this.backups = backups;
         this.ledger = ledger;
@@ -301,7 +311,8 @@ public final class RestoreService {
      */
     private static final class Reader {
         private final CRC32C crc = new CRC32C();
-        private long raw;
+        // Volatile: the progress thread reads it while the load runs.
+        private volatile long raw;
         private InputStream rawIn;
 
         InputStream open(Verified v, boolean gzip) throws IOException {
@@ -326,6 +337,11 @@ public final class RestoreService {
             };
             rawIn = in;
             return gzip ? new GZIPInputStream(in, 1 << 16) : in;
+        }
+
+        /** Bytes of the stored artifact read so far. */
+        long read() {
+            return raw;
         }
 
         /** Reads what the decompressor left (its trailer, anything after it) so every byte is checked. */
@@ -360,7 +376,7 @@ public final class RestoreService {
                 estimates.put(e.getKey(), e.getValue().asLong());
             }
         });
-        Cleanup cleanup = new Cleanup();
+        Cleanup cleanup = new Cleanup(this::signalled);
         Duration took = null;
         long dataBytes = 0;
         String failure = null;
@@ -398,9 +414,12 @@ public final class RestoreService {
                 IOException[] feedError = new IOException[1];
                 int connections = o.parallel() != null ? o.parallel() : plan.parallel();
                 long t0 = System.nanoTime();
-                ProcessResult r = connections <= 1
-                        ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), plan.timeout())
-                        : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
+                ProcessResult r;
+                try (Progress ticker = Progress.bytes(ticks, "restore " + source, reader::read, b::size)) {
+                    r = connections <= 1
+                            ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), plan.timeout())
+                            : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
+                }
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 DumpScanner.Found found = null;
                 try {
@@ -417,8 +436,8 @@ public final class RestoreService {
                     failure = "restore into " + where + " failed: " + secrets.redact(bad);
                     checks.add(Check.fail("restore", db, failure));
                 } else {
-                    checks.add(Check.pass("restore", db, "restored " + dataBytes + " bytes of SQL into " + where
-                            + " in " + took.toMillis() + " ms" + (connections > 1 ? " over " + connections
+                    checks.add(Check.pass("restore", db, "restored " + Progress.human(dataBytes) + " of SQL into " + where
+                            + " in " + seconds(took) + (connections > 1 ? " over " + connections
                             + " connections" : "")));
                     step(source + ": restored in " + seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
@@ -677,7 +696,7 @@ public final class RestoreService {
 
     private RestoreResult redis(String source, BackupRecord b, JsonNode facts, Verified v, List<Check> checks,
                                 Options o) throws InterruptedException {
-        Cleanup cleanup = new Cleanup();
+        Cleanup cleanup = new Cleanup(this::signalled);
         Duration took = null;
         long dataBytes = 0;
         String failure = null;
@@ -714,15 +733,18 @@ public final class RestoreService {
                 // Registered after the directory's removal, so it runs first: stop, then remove.
                 cleanup.add(server::stop);
                 step(source + ": loading " + b.file() + " into a scratch redis-server on " + where);
-                String notLoaded = server.awaitLoaded(plan.redis().startTimeout());
+                String notLoaded;
+                try (Progress ticker = Progress.waiting(ticks, "restore " + source + ": redis-server loading the RDB")) {
+                    notLoaded = server.awaitLoaded(plan.redis().startTimeout());
+                }
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 if (notLoaded != null) {
                     failure = secrets.redact(notLoaded);
                     checks.add(Check.fail("restore", b.file(), failure));
                 } else {
                     loaded = true;
-                    checks.add(Check.pass("restore", b.file(), dataBytes + " bytes of RDB loaded into " + where
-                            + " in " + took.toMillis() + " ms"));
+                    checks.add(Check.pass("restore", b.file(), Progress.human(dataBytes) + " of RDB loaded into " + where
+                            + " in " + seconds(took)));
                     Map<Integer, Long> have = server.keysPerDb();
                     Map<Integer, Long> want = new TreeMap<>();
                     facts.path("keys_per_db").fields().forEachRemaining(e ->
@@ -843,6 +865,14 @@ public final class RestoreService {
             return "-";
         }
         return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
+    }
+
+    /**
+     * What a restore test undid when a signal stopped it: its report will never be printed, so the
+     * last lines on stderr say what happened to the scratch target.
+     */
+    private void signalled(String undone) {
+        step("stopped by a signal: " + undone);
     }
 
     private void step(String line) {

@@ -35,8 +35,11 @@ public final class RiskReports {
             sb.append(String.format("%-" + w + "s  ", r.risk().title())).append(st).append("  ")
                     .append(r.risk().mitigation() == null ? "" : r.risk().mitigation()).append('\n');
             for (RiskResult.ControlResult c : r.controls()) {
-                sb.append("    ").append(c instanceof RiskResult.ControlResult.Fresh ? "ok   " : "NOT  ")
-                        .append(c.reason()).append('\n');
+                // The control's own state, not one "NOT" for three different things to do.
+                String label = c instanceof RiskResult.ControlResult.Fresh ? s.ok("ok     ")
+                        : c instanceof RiskResult.ControlResult.Stale ? s.warn("stale  ")
+                        : c instanceof RiskResult.ControlResult.Failing ? s.bad("failing") : s.bad("missing");
+                sb.append("    ").append(label).append("  ").append(c.reason()).append('\n');
             }
         }
         long open = results.stream().filter(r -> r.status() == RiskResult.Status.OPEN).count();

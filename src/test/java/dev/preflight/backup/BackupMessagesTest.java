@@ -156,4 +156,33 @@ class BackupMessagesTest {
             assertThat(lines).singleElement().satisfies(l -> assertThat(l).containsPattern("(ERROR|MISSING)"));
         }
     }
+
+    @Test
+    void noAwsCredentialsSaysWhichVariablesToSetAndAnUnresolvableSourceHostIsNamedInTheSameRun() throws Exception {
+        assumeTrue(System.getenv("AWS_ACCESS_KEY_ID") == null && System.getenv("AWS_PROFILE") == null
+                && !Files.exists(Path.of(System.getProperty("user.home"), ".aws")), "AWS credentials are configured here");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: no-credentials}
+                backups:
+                  destinations:
+                    - {name: offsite, type: s3, bucket: some-bucket, region: eu-west-1, endpoint: "http://127.0.0.1:9"}
+                  sources:
+                    - {name: db, type: mysql, mysql: {host: db.no-such-host.invalid, user: backup, database: app}}
+                """);
+        // No instance-metadata lookups: the credential chain ends at once on this machine.
+        System.setProperty("aws.disableEc2Metadata", "true");
+        try {
+            CliRun r = cli().run("backup", "run");
+            assertThat(r.code()).as(r.all()).isEqualTo(1);
+            assertThat(r.out()).contains("FAILED  db  cannot write the backup: destination 'offsite'",
+                    "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) where preflight "
+                            + "runs",
+                    "its host db.no-such-host.invalid does not resolve either (check the name)")
+                    .doesNotContain("CredentialsProvider", ".partial-", "...");
+            assertThat(r.all()).doesNotContainPattern(CLASS_NAME);
+        } finally {
+            System.clearProperty("aws.disableEc2Metadata");
+        }
+    }
 }

@@ -120,6 +120,18 @@ class CliTest {
         CliRun log = run("ledger", "log");
         assertThat(log.code()).isZero();
         assertThat(log.out()).contains("ledger-verify", "audit", "run", "3 entries in " + dir.resolve(".preflight/ledger.db"));
+        // A header with an actor column; every row's columns start where the header's do, long kinds included.
+        java.util.List<String> rows = log.out().lines().toList();
+        assertThat(rows.get(0)).matches("SEQ +TIME \\(UTC\\) +OUTCOME +KIND +ACTOR +SUBJECT +SUMMARY");
+        int actor = rows.get(0).indexOf("ACTOR");
+        int summary = rows.get(0).indexOf("SUMMARY");
+        for (String row : rows.subList(1, 4)) {
+            assertThat(row.charAt(actor - 1)).as(row).isEqualTo(' ');
+            assertThat(row.substring(actor)).as(row).containsPattern("^\\S+@\\S+ ");
+            assertThat(row.charAt(summary - 1)).as(row).isEqualTo(' ');
+            assertThat(row.charAt(summary - 2)).as(row).isEqualTo(' ');
+        }
+        assertThat(rows.get(1)).contains("ledger-verify");
         assertThat(run("ledger", "verify").out()).startsWith("INTACT: 3 entries");
         CliRun exp = run("ledger", "export", "--out", "b.zip");
         assertThat(exp.code()).isZero();
@@ -256,6 +268,10 @@ class CliTest {
         CliRun r = run("audit");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.out()).contains("[UNREACHABLE] prod/app1", "nothing was checked on this host");
+        // Every host unreachable: no matrix of host names alone, the first line is the reason.
+        assertThat(r.out()).startsWith("[UNREACHABLE] prod/app1").doesNotContain("host  ", "\nhost\n");
+        CliRun md = run("audit", "--format", "markdown");
+        assertThat(md.out()).doesNotContain("| host |").contains("- **UNREACHABLE** prod/app1");
         CliRun run = run("run");
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.out()).contains("audit         FAILED", "NO-GO");

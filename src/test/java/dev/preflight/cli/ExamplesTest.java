@@ -34,6 +34,25 @@ class ExamplesTest {
         assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("audit");
     }
 
+    /** Tried from a checkout, an example writes only inside its own directory (#19: not /backups, not tracked files). */
+    @Test
+    void exampleBackupsWriteOnlyUnderTheExamplesOwnIgnoredDirectory() {
+        for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml",
+                "examples/local-services/preflight.yaml")) {
+            dev.preflight.plan.Plan p = dev.preflight.plan.PlanLoader.load(Path.of(plan).toAbsolutePath(), Map.of());
+            Path home = p.baseDir().toAbsolutePath().normalize();
+            p.section("backups", dev.preflight.backup.BackupPlan.class).ifPresent(b -> {
+                List<Path> written = new java.util.ArrayList<>(List.of(b.log()));
+                b.destinations().stream().filter(d -> d instanceof dev.preflight.backup.BackupPlan.LocalDestination)
+                        .forEach(d -> written.add(((dev.preflight.backup.BackupPlan.LocalDestination) d).path()));
+                for (Path w : written) {
+                    Path abs = home.resolve(w).normalize();
+                    assertThat(abs.startsWith(home.resolve(".preflight"))).as(plan + ": " + abs).isTrue();
+                }
+            });
+        }
+    }
+
     @Test
     void examplePlansValidate() {
         for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml")) {

@@ -60,7 +60,7 @@ class FlagsCliTest {
         assertThat(r.out()).contains("production   app/.env.production  1 error(s)",
                 "app/.env.production:4:34: error: flag 'communities' is on in production without an approved toggle",
                 "FAILED: 2 flag(s) in 3 file(s), 2 PHP file(s) scanned: 1 error(s), 0 warning(s)");
-        assertThat(run("ledger", "log").out()).containsPattern("failed +flags-validate demo");
+        assertThat(run("ledger", "log").out()).containsPattern("failed +flags-validate +\\S+@\\S+ +demo");
     }
 
     @Test

@@ -133,7 +133,8 @@ class GatesCliTest {
         plan("cab: {provider: jira, url: https://jira.example.com, token: \"${JIRA_TOKEN:-}\"}\n");
         Result token = run("gates", "check");
         assertThat(token.code()).isEqualTo(2);
-        assertThat(token.err()).contains("preflight: gates.cab.token is empty");
+        assertThat(token.err()).contains("preflight: gates.cab.token is empty: JIRA_TOKEN is not set or empty in this "
+                + "environment (the plan writes ${JIRA_TOKEN:-})", "hint: export JIRA_TOKEN=... in the shell or CI job");
         Result role = run("gates", "ack", "--role", "tertiary", "--user", "x");
         assertThat(role.code()).isEqualTo(2);
         assertThat(role.err()).contains("--role must be primary or secondary");

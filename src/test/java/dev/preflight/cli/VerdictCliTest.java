@@ -241,8 +241,8 @@ class VerdictCliTest {
         CliRun risks = cli.run("risks");
         assertThat(risks.code()).as(risks.out()).isEqualTo(1);
         assertThat(risks.out()).contains("Backup corruption  Open",
-                "NOT  backup-verify (test-db) within 24h: latest evidence failed #" + failed,
-                "ok   backup-verify (cache) within 24h: passed");
+                "failing  backup-verify (test-db) within 24h: latest evidence failed #" + failed,
+                "ok       backup-verify (cache) within 24h: passed");
 
         CliRun readiness = cli.run("readiness");
         assertThat(readiness.code()).isEqualTo(1);

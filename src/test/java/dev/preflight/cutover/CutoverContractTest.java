@@ -40,15 +40,20 @@ class CutoverContractTest {
     }
 
     private void plan(String policy) throws Exception {
+        plan(policy, "1m");
+    }
+
+    private void plan(String policy, String interval) throws Exception {
         Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
         cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
                   stable:
                     window: 24h
+                    interval: %s
                     policy: %s
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                   contract: {command: [%s]}
                   backup_max_age: 24h
-                """.formatted(policy, green.url("/smoke"), contract)));
+                """.formatted(interval, policy, green.url("/smoke"), contract)));
     }
 
     @AfterEach
@@ -61,6 +66,16 @@ class CutoverContractTest {
         try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", at)) {
             l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
         }
+    }
+
+    @Test
+    void betweenMonitorRoundsItSaysWhatItWaitsFor() throws Exception {
+        plan("alert", "1s");
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        CliRun m = cli.run("cutover", "monitor", "--rounds", "2");
+        assertThat(m.code()).as(m.all()).isZero();
+        assertThat(m.out()).containsPattern("round 1: no breach; next round in \\S+, the stable window of staging ends at "
+                + "2027-01-10T01:00:00Z\n");
     }
 
     @Test

@@ -180,7 +180,7 @@ class CutoverPlanTest {
             }
             CliRun ok = cli.run("run");
             assertThat(ok.code()).as(ok.all()).isZero();
-            assertThat(ok.out()).contains("PASSED", "load balancer command; staging is none; failback drill on record: staging");
+            assertThat(ok.out()).contains("PASSED", "load balancer command; no cutover of staging has begun (start one with 'preflight cutover start'); failback drill on record: staging");
             assertThat(CommandLb.active(dir)).isEqualTo("blue");
             assertThat(cli.entries("cutover-readiness")).hasSize(2);
             assertThat(cli.entries(CutoverHistory.KIND)).isEmpty();

@@ -138,6 +138,10 @@ class CutoverResumeTest {
 
     @Test
     void failbackIsRefusedBeforeTheSwitch() throws Exception {
+        CliRun none = cli.run("cutover", "failback");
+        assertThat(none.code()).isEqualTo(3);
+        assertThat(none.err()).contains("nothing to fail back: no cutover of staging has begun (start one with "
+                + "'preflight cutover start')").doesNotContain("is none", "still on blue");
         assertThat(cli.run("cutover", "start", "--until", "promoted").code()).isZero();
         CliRun fb = cli.run("cutover", "failback");
         assertThat(fb.code()).isEqualTo(3);

@@ -39,14 +39,24 @@ class CustomCelGateTest {
         try (Ledger l = GateFixtures.ledger(dir, at(T0))) {
             GateResult none = check(plan, l, at(T0));
             assertThat(none.passed()).isFalse();
-            assertThat(none.reason()).isEqualTo("expression is false");
+            assertThat(none.reason()).isEqualTo("expression is false: backups.latest(\"mysql\").age < duration(\"24h\")"
+                    + " is false");
+            assertThat(none.details()).containsExactly(
+                    "false: backups.latest(\"mysql\").age < duration(\"24h\"); backups.latest(\"mysql\"): no such"
+                            + " evidence in the ledger",
+                    "false: audit.latest(\"production\").passed; audit.latest(\"production\"): no such evidence in the"
+                            + " ledger",
+                    "expression: " + FRESH);
             GateFixtures.backup(l, "academy-db", true);
             GateFixtures.audit(l, "production", true, "{}");
             GateResult ok = check(plan, l, at(T0.plus(Duration.ofHours(23))));
             assertThat(ok.passed()).as(ok.toString()).isTrue();
             assertThat(ok.name()).isEqualTo("fresh-evidence");
             assertThat(ok.details()).containsExactly(FRESH);
-            assertThat(check(plan, l, at(T0.plus(Duration.ofHours(25)))).passed()).isFalse();
+            GateResult stale = check(plan, l, at(T0.plus(Duration.ofHours(25))));
+            assertThat(stale.passed()).isFalse();
+            assertThat(stale.details()).first().asString().matches("false: backups\\.latest\\(\"mysql\"\\)\\.age < "
+                    + "duration\\(\"24h\"\\); backups\\.latest\\(\"mysql\"\\): passed, 25 h old \\(ledger #\\d+\\)");
         }
         try (Ledger l = GateFixtures.ledger(dir.resolve("b"), at(T0))) {
             GateFixtures.backup(l, "academy-db", true);

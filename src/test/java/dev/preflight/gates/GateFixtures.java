@@ -101,10 +101,17 @@ final class GateFixtures {
     /** A sleeper that records the waits instead of sleeping: retry tests take no wall-clock time. */
     static final class RecordingSleeper implements Http.Sleeper {
         final List<Duration> waits = new ArrayList<>();
+        final List<String> said = new ArrayList<>();
 
         @Override
         public void sleep(Duration d) {
             waits.add(d);
+        }
+
+        @Override
+        public void sleep(Duration d, String why) {
+            said.add(why);
+            sleep(d);
         }
     }
 }

@@ -215,7 +215,24 @@ class JiraCabGateTest {
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).contains("jira: server error (HTTP 503)", "after 4 attempts: maintenance");
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(sleeper.said).containsExactly(
+                "jira: GET " + jira.baseUrl() + ISSUE + ": server error (HTTP 503); retry 2 of 4 in 1 s",
+                "jira: GET " + jira.baseUrl() + ISSUE + ": server error (HTTP 503); retry 3 of 4 in 2 s",
+                "jira: GET " + jira.baseUrl() + ISSUE + ": server error (HTTP 503); retry 4 of 4 in 4 s");
         jira.verify(4, getRequestedFor(urlPathEqualTo(ISSUE)));
+    }
+
+    @Test
+    void aRefusedConnectionNamesHostAndPortAndEachRetrySaysWhatItWaitsFor() {
+        int port = jira.port();
+        jira.stop();
+        GateResult r = service().check().get(0);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.reason()).contains("jira: cannot reach GET http://localhost:" + port + ISSUE + " after 4 attempt(s): ",
+                "(localhost:" + port + ")");
+        assertThat(sleeper.said).hasSize(3).first().asString()
+                .startsWith("jira: GET http://localhost:" + port + ISSUE + ": ")
+                .endsWith("(localhost:" + port + "); retry 2 of 4 in 1 s");
     }
 
     @Test

@@ -68,6 +68,10 @@ class RestoreInterruptIT {
             assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
             assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+            // Its report will never be printed: stderr says what was undone and what the ledger holds.
+            String err = Files.readString(dir.resolve("err-restore-test.txt"));
+            assertThat(err).contains("stopped by a signal: scratch database ", " dropped",
+                    "preflight: 'restore-test' was stopped by a signal after ", "(kind interrupted)");
             // The option file with the staging password went too (after the drop that needed it).
             try (java.util.stream.Stream<Path> tmp = Files.list(dev.preflight.backup.Leftovers.tmp())) {
                 assertThat(tmp.map(f -> f.getFileName().toString()))

@@ -69,6 +69,11 @@ class RiskServiceTest {
         at(Duration.ofHours(2), "backup-verify", "academy-assets", Outcome.PASSED, Map.of());
         RiskResult stale = assess("backup-corruption");
         assertThat(stale.status()).isEqualTo(RiskResult.Status.AT_RISK);
+        // Each control says its own state: no single "NOT" for stale, failing and missing alike.
+        assertThat(RiskReports.text(java.util.List.of(none), dev.preflight.report.Style.PLAIN))
+                .contains("    missing  backup-verify (academy-db) within 24h: no evidence recorded").doesNotContain("NOT");
+        assertThat(RiskReports.text(java.util.List.of(stale), dev.preflight.report.Style.PLAIN))
+                .contains("    stale    backup-verify (academy-db)", "    ok       backup-verify (academy-cache)");
         assertThat(stale.reasons()).singleElement().asString().contains("(academy-db)", "stale, last passed #1", "(30h ago)");
         at(Duration.ofHours(2), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
         assertThat(assess("backup-corruption").status()).isEqualTo(RiskResult.Status.MITIGATED);
@@ -78,6 +83,8 @@ class RiskServiceTest {
         at(Duration.ofMinutes(30), "backup-verify", "academy-cache", Outcome.PASSED, Map.of());
         RiskResult failing = assess("backup-corruption");
         assertThat(failing.status()).isEqualTo(RiskResult.Status.OPEN);
+        assertThat(RiskReports.text(java.util.List.of(failing), dev.preflight.report.Style.PLAIN))
+                .contains("    failing  backup-verify (academy-db)");
         assertThat(failing.reasons()).singleElement().asString().contains("backup-verify (academy-db)",
                 "latest evidence failed #5");
     }
