@@ -10,6 +10,7 @@ import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.LocalDirectoryStore;
 import dev.preflight.backup.Owner;
+import dev.preflight.backup.Phases;
 import dev.preflight.backup.Stores;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -81,7 +82,10 @@ public final class RestoreService {
     private final ProcessRunner runner;
     private final PrintWriter progress;
     private final Secrets secrets;
-    private final HttpChecker http = new HttpChecker();
+    // Made on the first HTTP check: building an HttpClient initialises TLS (measured 0.5-0.9 s of a
+    // restore-test without HTTP checks) and leaves a selector thread that holds up the JVM's exit
+    // by 0.3 s, which no plan without HTTP checks should pay.
+    private HttpChecker http;
 
     /** @param progress one line per step (stderr in the CLI), or null */
     public RestoreService(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
@@ -120,9 +124,12 @@ public final class RestoreService {
      */
     public List<Leftovers.Found> cleanLeftovers(String command) {
         List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+        Phases.mark("tmp-swept");
         found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(backups)));
+        Phases.mark("partials-swept");
         found.addAll(scratchDatabases());
         Leftovers.record(found, ledger, command, this::step);
+        Phases.mark("leftovers-swept");
         return found;
     }
 
@@ -135,8 +142,10 @@ public final class RestoreService {
         String what = "scratch database";
         String server = plan.target().host() + ":" + plan.target().port();
         try (MysqlClient client = new MysqlClient(plan.target(), runner)) {
+            Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                     + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");
+            Phases.mark("sweep-listed");
             if (!r.ok()) {
                 step("cleanup: cannot list the scratch databases on " + server + ": " + secrets.redact(MysqlClient.why(r)));
                 return out;
@@ -182,6 +191,7 @@ public final class RestoreService {
             throw new IllegalStateException("restore tests take no backups");
         }, null, secrets);
         List<BackupRecord> all = catalogue.catalog();
+        Phases.mark("catalog");
         List<RestoreResult> out = new ArrayList<>();
         if (o.backup() != null && !o.backup().equals("latest")) {
             BackupRecord b = catalogue.find(o.backup());
@@ -211,6 +221,7 @@ public final class RestoreService {
         JsonNode facts = facts(b.id());
         List<Check> checks = new ArrayList<>();
         Verified v = verify(b, checks);
+        Phases.mark("artifact-verified");
         if (v == null) {
             return record(new RestoreResult(source, b.kind(), b.id(), b.seq(), b.file(), null, null, null, b.size(), 0,
                     checks, "no copy of " + b.file() + " matches its recorded SHA-256: it was not restored",
@@ -376,6 +387,7 @@ public final class RestoreService {
                 cl.close();
                 return "";
             });
+            Phases.mark("client-ready");
             String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlClient.ident(db) + "; CREATE DATABASE "
                     + MysqlClient.ident(db) : "CREATE DATABASE " + MysqlClient.ident(db);
             ProcessResult c = client.query(null, create);
@@ -392,6 +404,7 @@ public final class RestoreService {
                         return "scratch database " + where + " dropped";
                     });
                 }
+                Phases.mark("scratch-created");
                 step(source + ": restoring into " + where + " with " + client.program());
                 Reader reader = new Reader();
                 DumpScanner scanner = new DumpScanner();
@@ -402,6 +415,7 @@ public final class RestoreService {
                         ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), plan.timeout())
                         : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
                 took = Duration.ofNanos(System.nanoTime() - t0);
+                Phases.mark("loaded");
                 DumpScanner.Found found = null;
                 try {
                     found = scanner.finish();
@@ -423,6 +437,7 @@ public final class RestoreService {
                     step(source + ": restored in " + seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
                     checks.addAll(checks(restored));
+                    Phases.mark("checked");
                     if (found.tables().isEmpty()) {
                         checks.add(plan.allowEmpty()
                                 ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
@@ -431,7 +446,7 @@ public final class RestoreService {
                                         + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
                     }
                     for (HttpCheck h : plan.httpChecks()) {
-                        checks.add(http.run(h));
+                        checks.add(http().run(h));
                     }
                 }
             }
@@ -448,6 +463,7 @@ public final class RestoreService {
                 cleaned.addAll(cleanup.runAll().stream().filter(x -> !x.isEmpty()).toList());
             }
             cleanup.close();
+            Phases.mark("cleaned-up");
             if (client != null) {
                 // Only now: the cleanup above still needed the credentials file.
                 client.close();
@@ -752,7 +768,7 @@ public final class RestoreService {
                     }
                     if (plan.source() == null) {
                         for (HttpCheck h : plan.httpChecks()) {
-                            checks.add(http.run(h));
+                            checks.add(http().run(h));
                         }
                     }
                 }
@@ -819,6 +835,7 @@ public final class RestoreService {
                 : String.join("; ", r.failed().stream().map(c -> c.kind() + " " + c.name()).toList()));
         LedgerEntry e = ledger.append(NewEntry.of(KIND, r.source(), ok ? Outcome.PASSED : Outcome.FAILED,
                 secrets.redact(summary), p));
+        Phases.mark("ledger-appended");
         step(r.source() + ": " + (ok ? "passed" : r.onlyWarnings() ? "WARNING (recorded as failed)" : "FAILED")
                 + "; ledger entry " + e.id());
         return new RestoreResult(r.source(), r.type(), r.backupId(), r.backupSeq(), r.file(), r.location(),
@@ -843,6 +860,13 @@ public final class RestoreService {
             return "-";
         }
         return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
+    }
+
+    private HttpChecker http() {
+        if (http == null) {
+            http = new HttpChecker();
+        }
+        return http;
     }
 
     private void step(String line) {
