@@ -67,26 +67,29 @@ public final class MysqlProducer implements Producer {
 
             List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
                     : source.clientCommand();
-            // One client run for both (a process and a connection less): the version on the first
-            // line, then one line per table, which has four fields where the version has one.
-            ProcessResult t = query(client, defaultsArg, "SELECT VERSION(); SELECT TABLE_NAME, TABLE_TYPE, "
-                    + "IFNULL(TABLE_ROWS, ''), IFNULL(DATA_LENGTH, 0) "
-                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
-                    + " ORDER BY TABLE_NAME");
-            if (!t.ok()) {
-                return Production.failed("cannot read the server version and list the tables of "
-                        + source.database() + " with " + client.get(0) + ": " + firstLine(t), facts);
+            ProcessResult v = query(client, defaultsArg, "SELECT VERSION()");
+            if (!v.ok()) {
+                return Production.failed("cannot read the server version with " + client.get(0) + ": "
+                        + firstLine(v), facts);
             }
-            Phases.mark("dump-metadata-query");
-            String[] lines = t.stdout().split("\n", 2);
-            String version = lines[0].strip();
+            Phases.mark("dump-version-query");
+            String version = v.stdout().strip();
             boolean mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
             facts.put("server_version", version);
             facts.put("flavor", mariadb ? "mariadb" : "mysql");
+
+            ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
+                    + "IFNULL(DATA_LENGTH, 0) "
+                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
+                    + " ORDER BY TABLE_NAME");
+            if (!t.ok()) {
+                return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
+            }
+            Phases.mark("dump-tables-query");
             Map<String, Object> rows = new LinkedHashMap<>();
             List<String> views = new ArrayList<>();
             long dataBytes = 0;
-            for (String line : (lines.length > 1 ? lines[1] : "").split("\n")) {
+            for (String line : t.stdout().split("\n")) {
                 String[] f = line.split("\t", -1);
                 if (f.length < 4) {
                     continue;
