@@ -11,6 +11,7 @@ import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.LocalDirectoryStore;
 import dev.preflight.backup.Owner;
 import dev.preflight.backup.Phases;
+import dev.preflight.backup.Reads;
 import dev.preflight.backup.Stores;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -28,7 +29,6 @@ import dev.preflight.restore.RestorePlan.SqlCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -266,7 +266,7 @@ public final class RestoreService {
                 CRC32C crc = new CRC32C();
                 long n;
                 try (InputStream in = new CheckedInputStream(new DigestInputStream(store.open(c.location()), md), crc)) {
-                    n = in.transferTo(OutputStream.nullOutputStream());
+                    n = Reads.toEnd(in);
                 }
                 String got = HexFormat.of().formatHex(md.digest());
                 if (got.equals(b.sha256()) && n == b.size()) {
@@ -345,7 +345,7 @@ public final class RestoreService {
 
         /** Reads what the decompressor left (its trailer, anything after it) so every byte is checked. */
         void drain() throws IOException {
-            rawIn.transferTo(OutputStream.nullOutputStream());
+            Reads.toEnd(rawIn);
         }
 
         /** Null when the bytes streamed were the verified ones. */
