@@ -120,6 +120,7 @@ public final class BackupService {
     /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
     public RunResult run(Source source) {
         try (ExclusiveLock lock = BackupLock.acquire(locks, plan.lockDir(), source.name(), clock.instant())) {
+            Phases.mark("locked");
             return runLocked(source);
         }
     }
@@ -203,6 +204,7 @@ public final class BackupService {
                 } finally {
                     writer.close();
                 }
+                Phases.mark("stream-written");
                 if (gz != null) {
                     gz.finish();
                 }
@@ -222,6 +224,7 @@ public final class BackupService {
                     produced = checked;
                 }
             }
+            Phases.mark("content-checked");
             sha = fan.sha256();
             size = fan.size();
             for (int i = 0; i < pending.size(); i++) {
@@ -231,10 +234,12 @@ public final class BackupService {
                     throw DestinationException.of(targets.get(i), e);
                 }
             }
+            Phases.mark("sealed");
             failure = produced.failure();
             if (failure == null) {
                 step(source.name() + ": " + BackupLog.human(size) + " sha256 " + sha + "; reading every copy back");
                 failure = readBack(targets, pending, sha, size);
+                Phases.mark("read-back");
             }
             if (failure == null) {
                 for (int i = 0; i < pending.size(); i++) {
@@ -248,6 +253,7 @@ public final class BackupService {
                 }
                 failure = sameFiles(copies);
                 committed = failure == null;
+                Phases.mark("committed");
             }
         } catch (IOException e) {
             failure = "cannot write the backup: " + dev.preflight.core.Errors.describe(e);
@@ -315,11 +321,13 @@ public final class BackupService {
                 : "backup of " + source.name() + " FAILED: " + brief(failure);
         LedgerEntry entry = ledger.append(NewEntry.of(KIND, source.name(), outcome, secrets.redact(summary), payload)
                 .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
+        Phases.mark("ledger-appended");
         log(List.of(fmt(start), source.name(), outcome.label(), failure == null ? file : file + " (not kept)",
                 failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
                 failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
                         .toList()) : secrets.redact(brief(failure)), failure == null ? DATE.format(until) : "",
                 entry.id().substring(0, 8)));
+        Phases.mark("backup-log");
         step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + secrets.redact(brief(failure))));
         return new RunResult(source.name(), outcome, entry.id(), file, size, failure == null ? sha : null, until,
                 copies, failure == null ? null : secrets.redact(brief(failure)), facts);
@@ -554,6 +562,7 @@ public final class BackupService {
         List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
         found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(plan)));
         Leftovers.record(found, ledger, command, this::step);
+        Phases.mark("leftovers-swept");
         return found;
     }
 
@@ -807,7 +816,7 @@ public final class BackupService {
             long n;
             try (InputStream raw = store.open(c.location())) {
                 CountingDigest in = new CountingDigest(raw, md);
-                in.transferTo(OutputStream.nullOutputStream());
+                Reads.toEnd(in);
                 n = in.count;
             }
             String got = HexFormat.of().formatHex(md.digest());

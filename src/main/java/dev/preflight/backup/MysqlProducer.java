@@ -72,6 +72,7 @@ public final class MysqlProducer implements Producer {
                 return Production.failed("cannot read the server version with " + client.get(0) + ": "
                         + firstLine(v), facts);
             }
+            Phases.mark("dump-version-query");
             String version = v.stdout().strip();
             boolean mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
             facts.put("server_version", version);
@@ -84,6 +85,7 @@ public final class MysqlProducer implements Producer {
             if (!t.ok()) {
                 return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
             }
+            Phases.mark("dump-tables-query");
             Map<String, Object> rows = new LinkedHashMap<>();
             List<String> views = new ArrayList<>();
             long dataBytes = 0;
@@ -125,7 +127,9 @@ public final class MysqlProducer implements Producer {
             argv.add(source.database());
             facts.put("dump_tool", dump.get(0));
             TailBuffer tail = new TailBuffer(out, 512);
+            Phases.mark("dump-start");
             ProcessResult r = runner.stream(ProcessSpec.of(argv).withTimeout(timeout), tail);
+            Phases.mark("dump-exited");
             facts.put("dump_bytes", tail.total());
             return judge(r, tail, dump.get(0), facts);
         } finally {
@@ -171,9 +175,9 @@ public final class MysqlProducer implements Producer {
         return runner.run(ProcessSpec.of(argv).withTimeout(PROBE_TIMEOUT));
     }
 
-    /** The program is on this machine ({@code --version} does not come back as "not found"). */
+    /** The program is on this machine (as the runner finds programs). */
     private boolean installed(String program) throws IOException, InterruptedException {
-        return !runner.run(ProcessSpec.of(program, "--version").withTimeout(PROBE_TIMEOUT)).notFound();
+        return runner.installed(program);
     }
 
     /** The first of the programs that is installed, else the first one. */

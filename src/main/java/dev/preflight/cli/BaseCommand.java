@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.OutputFile;
 import dev.preflight.core.PreflightException;
@@ -74,6 +75,7 @@ public abstract class BaseCommand implements Callable<Integer> {
                     "give --plan FILE or set PREFLIGHT_PLAN; examples/quickstart/preflight.yaml is a starting point");
         }
         Plan p = PlanLoader.load(path, ctx.env());
+        Phases.mark("plan-loaded");
         secrets = p.secrets();
         plan = p;
         return p;
@@ -103,6 +105,7 @@ public abstract class BaseCommand implements Callable<Integer> {
             ctx.err().flush();
         });
         Ledger ledger = Ledgers.open(url, plan.baseDir(), plan.secrets(), Ledgers.defaultActor(), ctx.clock(), options);
+        Phases.mark("ledger-open");
         // Name the command as typed, without the root: "backup run", "restore-test".
         String command = spec.qualifiedName().replaceFirst("^\\S+\\s*", "");
         return new InterruptRecorder(ledger, command.isEmpty() ? spec.name() : command, ctx.clock(), ctx.err());

@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import dev.preflight.backup.Phases;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +13,9 @@ public final class Main {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        Phases.mark("main");
         int code = Cli.run(CliContext.system(out, err), args);
+        Phases.mark("exit");
         System.exit(code);
     }
 }

@@ -2,6 +2,7 @@ package dev.preflight.exec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 
 /**
  * The one way Preflight runs external programs, locally or on a remote host. Implementations take
@@ -22,6 +23,14 @@ public interface ProcessRunner extends AutoCloseable {
 
     /** Where programs run, for reports: {@code local} or {@code ssh://user@host:port}. */
     String target();
+
+    /**
+     * Whether {@code program} can be started here. The default asks the program itself
+     * ({@code program --version} not coming back as "not found"); a local runner looks on the PATH.
+     */
+    default boolean installed(String program) throws IOException, InterruptedException {
+        return !run(ProcessSpec.of(program, "--version").withTimeout(Duration.ofMinutes(1))).notFound();
+    }
 
     @Override
     default void close() throws IOException {

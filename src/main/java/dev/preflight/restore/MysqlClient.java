@@ -106,7 +106,7 @@ final class MysqlClient implements AutoCloseable {
 
     private List<String> firstInstalled(String... programs) throws IOException, InterruptedException {
         for (String p : programs) {
-            if (!runner.run(ProcessSpec.of(p, "--version").withTimeout(Duration.ofMinutes(1))).notFound()) {
+            if (runner.installed(p)) {
                 return List.of(p);
             }
         }

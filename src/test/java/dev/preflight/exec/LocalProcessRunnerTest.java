@@ -27,6 +27,25 @@ class LocalProcessRunnerTest {
     Path dir;
 
     @Test
+    void installedSaysWhatStartingTheProgramWouldFindWithoutStartingIt() throws Exception {
+        // The answer a probe (program --version) would give, for names on the PATH and for paths.
+        assertThat(runner.installed("sh")).isTrue();
+        assertThat(runner.run(ProcessSpec.of("sh", "-c", "exit 0")).notFound()).isFalse();
+        String missing = "preflight-no-such-program-" + ProcessHandle.current().pid();
+        assertThat(runner.installed(missing)).isFalse();
+        assertThat(runner.run(ProcessSpec.of(missing)).notFound()).isTrue();
+
+        Path script = dir.resolve("tool.sh");
+        Files.writeString(script, "#!/bin/sh\nexit 0\n");
+        assertThat(runner.installed(script.toString())).as("not executable yet").isFalse();
+        assertThat(runner.run(ProcessSpec.of(script.toString())).notFound()).isTrue();
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        assertThat(runner.installed(script.toString())).isTrue();
+        assertThat(runner.run(ProcessSpec.of(script.toString())).ok()).isTrue();
+        assertThat(runner.installed(dir.toString())).as("a directory is no program").isFalse();
+    }
+
+    @Test
     void capturesOutputAndExitCodeWithoutAShell() throws Exception {
         // A shell would expand these; argv passes them through untouched.
         ProcessResult r = runner.run(ProcessSpec.of("printf", "%s|%s", "$(id)", "a b;c"));
