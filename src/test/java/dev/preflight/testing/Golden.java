@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,8 @@ public final class Golden {
     public static final String UPDATE = "golden.update";
 
     private final Map<Pattern, String> replacements = new LinkedHashMap<>();
+    /** Patterns whose distinct matches become numbered placeholders (order of first appearance). */
+    private final Map<Pattern, String> numbered = new LinkedHashMap<>();
 
     private Golden() {
     }
@@ -48,10 +51,27 @@ public final class Golden {
         return replacingPattern(Pattern.compile(regex), placeholder);
     }
 
+    /**
+     * A copy that replaces each distinct match of {@code regex} with {@code <label-N>}, N counting
+     * distinct values in order of first appearance, so values that vary between runs (random ids,
+     * the hashes that cover them) are hidden while which one equals which stays pinned.
+     */
+    public Golden numbering(String regex, String label) {
+        Golden g = copy();
+        g.numbered.put(Pattern.compile(regex), label);
+        return g;
+    }
+
     private Golden replacingPattern(Pattern p, String placeholder) {
+        Golden g = copy();
+        g.replacements.put(p, placeholder);
+        return g;
+    }
+
+    private Golden copy() {
         Golden g = new Golden();
         g.replacements.putAll(replacements);
-        g.replacements.put(p, placeholder);
+        g.numbered.putAll(numbered);
         return g;
     }
 
@@ -60,6 +80,11 @@ public final class Golden {
         String out = text;
         for (Map.Entry<Pattern, String> e : replacements.entrySet()) {
             out = e.getKey().matcher(out).replaceAll(e.getValue());
+        }
+        for (Map.Entry<Pattern, String> e : numbered.entrySet()) {
+            Map<String, String> seen = new LinkedHashMap<>();
+            out = e.getKey().matcher(out).replaceAll(m -> Matcher.quoteReplacement(
+                    seen.computeIfAbsent(m.group(), k -> "<" + e.getValue() + "-" + (seen.size() + 1) + ">")));
         }
         return out;
     }
