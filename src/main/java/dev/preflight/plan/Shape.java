@@ -1,5 +1,6 @@
 package dev.preflight.plan;
 
+import dev.preflight.core.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,7 @@ public sealed interface Shape {
                 m.put("type", List.of("string", "number", "boolean"));
                 return m;
             }
-            m.put("anyOf", List.of(Map.of("type", "string", "pattern", pattern), interpolation()));
+            m.put("anyOf", List.of(Json.fields("type", "string", "pattern", pattern), interpolation()));
             return m;
         }
     }
@@ -44,7 +45,7 @@ public sealed interface Shape {
             n.put("type", "integer");
             n.put("minimum", min);
             n.put("maximum", max);
-            m.put("anyOf", List.of(n, Map.of("type", "string", "pattern", "^\\s*[-+]?[0-9]+\\s*$"), interpolation()));
+            m.put("anyOf", List.of(n, Json.fields("type", "string", "pattern", "^\\s*[-+]?[0-9]+\\s*$"), interpolation()));
             return m;
         }
     }
@@ -58,7 +59,7 @@ public sealed interface Shape {
             n.put("type", "number");
             n.put("minimum", min);
             n.put("maximum", max);
-            m.put("anyOf", List.of(n, Map.of("type", "string",
+            m.put("anyOf", List.of(n, Json.fields("type", "string",
                     "pattern", "^\\s*[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?\\s*$"), interpolation()));
             return m;
         }
@@ -111,7 +112,7 @@ public sealed interface Shape {
         public Map<String, Object> schema() {
             Map<String, Object> m = describe(description);
             m.put("anyOf", List.of(Map.of("type", List.of("string", "number", "boolean")),
-                    Map.of("type", "array", "items", new Text(null, null).schema())));
+                    Json.fields("type", "array", "items", new Text(null, null).schema())));
             return m;
         }
     }
@@ -216,7 +217,7 @@ public sealed interface Shape {
                     if (!v.required().isEmpty()) {
                         then.put("required", v.required());
                     }
-                    rules.add(Map.of("if", Map.of("properties", Map.of(discriminator, Map.of("const", value)),
+                    rules.add(Json.fields("if", Json.fields("properties", Map.of(discriminator, Map.of("const", value)),
                             "required", List.of(discriminator)), "then", then));
                 });
                 m.put("allOf", rules);
@@ -307,6 +308,6 @@ public sealed interface Shape {
     }
 
     private static Map<String, Object> interpolation() {
-        return Map.of("type", "string", "pattern", INTERPOLATED);
+        return Json.fields("type", "string", "pattern", INTERPOLATED);
     }
 }
