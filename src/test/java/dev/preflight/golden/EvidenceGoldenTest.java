@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Pins the renderers of the capabilities that work from plan files and the ledger, through the
  * commands a user runs, on one plan whose every probe is deterministic (audit probes are
  * {@code echo}, the lock files and dotenv files are fixtures, the CAB is a Markdown record, the
- * clock is fixed): audit, deps, flags, gates, risks, readiness, cutover plan/status, ledger
+ * clock is fixed): audit, deps, flags, gates, risks, readiness, run, cutover plan/status, ledger
  * log/verify, each in every format it accepts. Normalised: the temp directory, the actor
  * (user@host), and the ledger's random entry ids with the hashes that cover them (numbered, so
  * equal values stay visibly equal). Found by it: the plan's sections and a waiver's JSON were
@@ -173,7 +173,13 @@ class EvidenceGoldenTest {
         check(g, cli, "readiness/verdict.md", 1, "readiness", "--format", "markdown");
         check(g, cli, "readiness/sign-refused.txt", 1, "readiness", "sign", "--by", "Jane Doe", "--role", "EPM");
 
+        cli.clock.advance(Duration.ofMinutes(1));
+        check(g, cli, "run/run.txt", 1, "run");
+        check(g, cli, "run/run.json", 1, "run", "--format", "json");
+        check(g, cli, "run/run.md", 1, "run", "--format", "markdown");
+
         check(g, cli, "cutover/plan.txt", 0, "cutover", "plan");
+        check(g, cli, "cutover/plan.md", 0, "cutover", "plan", "--format", "markdown");
         check(g, cli, "cutover/status.txt", 0, "cutover", "status");
         check(g, cli, "cutover/status.json", 0, "cutover", "status", "--format", "json");
 
