@@ -15,7 +15,6 @@ import dev.preflight.report.Style;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Turns the plan's environments and requirements into audit inputs, and records audits in the ledger. */
 public final class PlanAudit {

@@ -1,6 +1,5 @@
 package dev.preflight.cutover;
 
-import java.util.LinkedHashMap;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.plan.Plan;

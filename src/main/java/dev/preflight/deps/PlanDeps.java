@@ -15,7 +15,6 @@ import dev.preflight.report.Style;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Turns the plan's {@code dependencies} section into a review request, and records reviews in the ledger. */
