@@ -188,6 +188,13 @@ class EvidenceGoldenTest {
         check(g, cli, "ledger/log-kind.txt", 0, "ledger", "log", "--kind", "audit", "--limit", "2");
         check(g, cli, "ledger/verify.txt", 0, "ledger", "verify");
         check(g, cli, "ledger/verify.json", 0, "ledger", "verify", "--format", "json");
+
+        // Drift by hand: an unapproved production toggle and a flag the registry does not know.
+        Files.writeString(dir.resolve("app/.env.production"), FlagFixture.PRODUCTION.replace(
+                "{\"communities\":false,\"webauthn\":false}", "{\"communities\":true,\"webauthn\":false,\"beta\":true}"));
+        check(g, cli, "flags/validate-failed.txt", 1, "flags", "validate");
+        check(g, cli, "flags/validate-failed.json", 1, "flags", "validate", "--format", "json");
+        check(g, cli, "flags/list-drift.txt", 0, "flags", "list");
     }
 
     /** Runs one command, checks its exit code, then its stdout (and stderr, when any) against the golden file. */
