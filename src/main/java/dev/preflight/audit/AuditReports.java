@@ -137,8 +137,12 @@ public final class AuditReports {
                 cm.put("found", c.found());
                 cm.put("reason", c.reason());
                 if (c instanceof Check.Waived w) {
-                    cm.put("waiver", Map.of("owner", w.waiver().owner(), "reason", w.waiver().reason(),
-                            "expires", w.waiver().expires().toString()));
+                    // Ordered: Map.of iterates differently from one JVM to the next, and this JSON is hashed as evidence.
+                    Map<String, Object> waiver = new LinkedHashMap<>();
+                    waiver.put("owner", w.waiver().owner());
+                    waiver.put("reason", w.waiver().reason());
+                    waiver.put("expires", w.waiver().expires().toString());
+                    cm.put("waiver", waiver);
                 }
                 ProbeResult p = c.probe();
                 cm.put("rule", p instanceof ProbeResult.Found fo ? fo.parsed().rule() : null);

@@ -1,5 +1,6 @@
 package dev.preflight.audit;
 
+import dev.preflight.core.Json;
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
@@ -14,7 +15,6 @@ import dev.preflight.report.Style;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Turns the plan's environments and requirements into audit inputs, and records audits in the ledger. */
 public final class PlanAudit {
@@ -180,7 +180,7 @@ public final class PlanAudit {
         return ledger.append(NewEntry.of("audit", subject, o, report.hosts().size() + " host(s), " + report.failures()
                         + " failure(s), " + report.warnings() + " waived, " + report.problems()
                         + " unreachable/probe error(s)",
-                        Map.of("failures", report.failures(), "warnings", report.warnings(), "problems", report.problems(),
+                        Json.fields("failures", report.failures(), "warnings", report.warnings(), "problems", report.problems(),
                                 "hosts", report.hosts().size()))
                 .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
                         json.getBytes(StandardCharsets.UTF_8)))));

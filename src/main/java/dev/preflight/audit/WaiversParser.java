@@ -2,7 +2,7 @@ package dev.preflight.audit;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,22 +17,24 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * waiver is how drift becomes permanent.
  */
 public final class WaiversParser implements SectionParser<Waiver.Waivers> {
-    private static final List<String> KEYS = List.of("requirement", "hosts", "reason", "owner", "expires");
 
     @Override
     public String key() {
         return "waivers";
     }
 
+    static final Shape.Obj WAIVER = Shape.obj("An accepted, time-boxed failure; every field is required.",
+            Shape.required("requirement", Shape.text("A requirement's name (or tool) in this plan.")),
+            Shape.required("hosts", Shape.strings("Host names or globs.")),
+            Shape.required("reason", Shape.text("Why the failure is accepted.")),
+            Shape.required("owner", Shape.text("Who owns the waiver.")),
+            Shape.required("expires", Shape.date("Last day it applies, YYYY-MM-DD.")));
+    static final Shape.ListOf SHAPE = Shape.listOf(WAIVER, "Waivers of audit failures.");
+    private static final List<String> KEYS = WAIVER.keys();
+
     @Override
-    public Map<String, Object> schema() {
-        Map<String, Object> w = new java.util.LinkedHashMap<>();
-        w.put("requirement", PlanSchema.str("A requirement's name (or tool) in this plan."));
-        w.put("hosts", PlanSchema.strings("Host names or globs."));
-        w.put("reason", PlanSchema.str("Why the failure is accepted."));
-        w.put("owner", PlanSchema.str("Who owns the waiver."));
-        w.put("expires", Map.of("type", "string", "format", "date", "description", "Last day it applies."));
-        return Map.of("type", "array", "items", PlanSchema.object(w, KEYS));
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override

@@ -1,5 +1,17 @@
 package dev.preflight.backup;
 
+import static dev.preflight.plan.Shape.choice;
+import static dev.preflight.plan.Shape.command;
+import static dev.preflight.plan.Shape.duration;
+import static dev.preflight.plan.Shape.flag;
+import static dev.preflight.plan.Shape.listOf;
+import static dev.preflight.plan.Shape.obj;
+import static dev.preflight.plan.Shape.optional;
+import static dev.preflight.plan.Shape.port;
+import static dev.preflight.plan.Shape.required;
+import static dev.preflight.plan.Shape.strings;
+import static dev.preflight.plan.Shape.text;
+
 import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Kind;
 import dev.preflight.backup.BackupPlan.MysqlSource;
@@ -9,12 +21,14 @@ import dev.preflight.backup.BackupPlan.S3Source;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,13 +48,95 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         return "backups";
     }
 
+    private static final List<String> S3_KEYS = List.of("region", "endpoint", "path_style", "access_key", "secret_key");
+
+    /** S3 connection settings shared by destinations, bucket sources and their target. */
+    private static Shape.Field[] s3Endpoint() {
+        return new Shape.Field[] {
+            optional("region", text("Region (default us-east-1).")),
+            optional("endpoint", text("Any S3-compatible endpoint URL.")),
+            optional("path_style", flag("Path-style addressing (default: true when endpoint is set).")),
+            optional("access_key", text("Access key; use ${ENV_VAR}. Empty: the SDK's default chain.")),
+            optional("secret_key", text("Secret key; use ${ENV_VAR}."))};
+    }
+
+    private static Shape.Field[] join(Shape.Field[] a, Shape.Field... b) {
+        List<Shape.Field> out = new ArrayList<>(List.of(b));
+        out.addAll(List.of(a));
+        return out.toArray(Shape.Field[]::new);
+    }
+
+    static final Shape.Obj DESTINATION = obj("Where copies are stored: a local directory or an S3 bucket.", join(s3Endpoint(),
+            required("name", text("Destination name (letters, digits, . _ -).")),
+            required("type", choice("local or s3.", "local", "s3")),
+            optional("path", text("local: the directory.")),
+            optional("bucket", text("s3: the bucket.")),
+            optional("prefix", text("s3: key prefix."))))
+            .withVariants("type", variants(
+                    "local", new Shape.Variant(List.of("name", "type", "path"), List.of("path")),
+                    "s3", new Shape.Variant(concat(List.of("name", "type", "bucket", "prefix"), S3_KEYS), List.of("bucket"))));
+    static final Shape.Obj MYSQL = obj("The database to dump.",
+            optional("host", text("Host (default 127.0.0.1).")),
+            optional("port", port("Port (default 3306).")),
+            optional("user", text("User (default root).")),
+            optional("password", text("Password; use ${ENV_VAR}.")),
+            required("database", text("Database.")));
+    static final Shape.Obj REDIS = obj("The Redis server to snapshot.",
+            optional("host", text("Host (default 127.0.0.1).")),
+            optional("port", port("Port (default 6379).")),
+            optional("username", text("ACL user.")),
+            optional("password", text("Password; use ${ENV_VAR}.")),
+            optional("mode", choice("sync (default: the replication protocol) or redis-cli.", "sync", "redis-cli")));
+    static final Shape.Obj S3_TARGET = obj("Where the bucket is copied to, when another service.", s3Endpoint());
+    static final Shape.Obj S3 = obj("The bucket to copy.", join(s3Endpoint(),
+            required("bucket", text("Source bucket.")),
+            optional("prefix", text("Source key prefix.")),
+            required("target_bucket", text("Bucket the objects are copied to ({date} allowed).")),
+            optional("target_prefix", text("Target key prefix.")),
+            optional("target", S3_TARGET)));
+    private static final List<String> SOURCE_COMMON = List.of("name", "type", "compression", "retention", "name_pattern",
+            "destinations", "timeout");
+    static final Shape.Obj SOURCE = obj("What is backed up: a MySQL/MariaDB database, a Redis server or an S3 bucket.",
+            required("name", text("Source name (letters, digits, . _ -).")),
+            required("type", choice("mysql, redis or s3.", "mysql", "redis", "s3")),
+            optional("mysql", MYSQL),
+            optional("redis", REDIS),
+            optional("s3", S3),
+            optional("compression", choice("none (default) or gzip.", "none", "gzip")),
+            optional("retention", duration("How long backups are kept, e.g. 30d.")),
+            optional("name_pattern", text("File name pattern with {source}, {date}, {time}.")),
+            optional("destinations", strings("Destination names (default: all).")),
+            optional("dump_command", command("The dump tool's argv prefix.")),
+            optional("client_command", command("mysql: the client's argv prefix.")),
+            optional("timeout", duration("Limit per backup (default 6h).")))
+            .withVariants("type", variants(
+                    "mysql", new Shape.Variant(concat(SOURCE_COMMON, List.of("mysql", "dump_command", "client_command")),
+                            List.of("mysql")),
+                    "redis", new Shape.Variant(concat(SOURCE_COMMON, List.of("redis", "dump_command")), List.of("redis")),
+                    "s3", new Shape.Variant(concat(SOURCE_COMMON, List.of("s3")), List.of("s3"))));
+    static final Shape.Obj SHAPE = obj("Backups (runbook §2): sources, destinations, retention.",
+            optional("log", text("Markdown backup log (default docs/upgrade/backups/backup-log.md).")),
+            optional("lock_dir", text("Where per-source locks live (default .preflight/locks).")),
+            required("destinations", listOf(DESTINATION, "Where every backup is copied (at least one).")),
+            required("sources", listOf(SOURCE, "What is backed up (at least one).")));
+
+    private static Map<String, Shape.Variant> variants(Object... kv) {
+        Map<String, Shape.Variant> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], (Shape.Variant) kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("Backups (runbook §2): sources, destinations, retention.", List.of("destinations", "sources"),
-                "log", "Markdown backup log (default docs/upgrade/backups/backup-log.md).",
-                "lock_dir", "Where per-source locks live.",
-                "destinations", "A list of {name, type: local|s3, path | bucket, prefix, region, endpoint, ...}.",
-                "sources", "A list of {name, type: mysql|redis|s3, mysql|redis|s3: {...}, compression, retention, name_pattern}.");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -49,7 +145,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, "backups", List.of("log", "lock_dir", "destinations", "sources"));
+        Map<String, Node> k = r.keys(m, "backups", SHAPE);
         String log = r.optional(k, "backups", "log", DEFAULT_LOG);
         String lockDir = r.optional(k, "backups", "lock_dir", ".preflight/locks");
         Set<String> destNames = new HashSet<>();
@@ -106,8 +202,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
 
     private Destination destination(PlanReader r, MappingNode m, String p, Set<String> seen,
                                     Map<Destination, Located> where) {
-        Map<String, Node> k = r.keys(m, p, List.of("name", "type", "path", "bucket", "prefix", "region", "endpoint",
-                "path_style", "access_key", "secret_key"));
+        Map<String, Node> k = r.keys(m, p, DESTINATION);
         String name = name(r, m, k, p);
         r.unique(k.get("name"), p + ".name", name, seen, "destination");
         String type = r.oneOf(k, p, "type", List.of("local", "s3"), null);
@@ -115,7 +210,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             r.problem(m, p + ".type", "required field is missing", "type: local or type: s3");
         }
         if ("local".equals(type)) {
-            only(r, k, p, "local", List.of("name", "type", "path"));
+            only(r, k, p, "local", DESTINATION.keys("local"));
             String path = r.required(m, k, p, "path");
             if (name == null || path == null) {
                 return null;
@@ -124,8 +219,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             where.put(d, new Located(k.get("path"), p + ".path"));
             return d;
         } else if ("s3".equals(type)) {
-            only(r, k, p, "s3", List.of("name", "type", "bucket", "prefix", "region", "endpoint", "path_style",
-                    "access_key", "secret_key"));
+            only(r, k, p, "s3", DESTINATION.keys("s3"));
             String bucket = r.required(m, k, p, "bucket");
             S3Endpoint e = endpoint(r, k, p);
             String prefix = r.optional(k, p, "prefix", "");
@@ -141,8 +235,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
     }
 
     private Source source(PlanReader r, MappingNode m, String p, Set<String> seen, Set<String> destNames) {
-        Map<String, Node> k = r.keys(m, p, List.of("name", "type", "mysql", "redis", "s3", "compression",
-                "retention", "name_pattern", "destinations", "dump_command", "client_command", "timeout"));
+        Map<String, Node> k = r.keys(m, p, SOURCE);
         String name = name(r, m, k, p);
         r.unique(k.get("name"), p + ".name", name, seen, "source");
         String type = r.oneOf(k, p, "type", List.of("mysql", "redis", "s3"), null);
@@ -188,7 +281,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         S3Source s3 = null;
         if (kind == Kind.MYSQL && k.get("mysql") != null && (Node) r.mapping(k.get("mysql"), p + ".mysql") instanceof MappingNode mm) {
             String mp = p + ".mysql";
-            Map<String, Node> mk = r.keys(mm, mp, List.of("host", "port", "user", "password", "database"));
+            Map<String, Node> mk = r.keys(mm, mp, MYSQL);
             String host = r.optional(mk, mp, "host", "127.0.0.1");
             Integer port = r.integer(mk, mp, "port", 3306, 1, 65535);
             String user = r.optional(mk, mp, "user", "root");
@@ -200,7 +293,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             }
         } else if (kind == Kind.REDIS && k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
             String rp = p + ".redis";
-            Map<String, Node> rk = r.keys(rm, rp, List.of("host", "port", "username", "password", "mode"));
+            Map<String, Node> rk = r.keys(rm, rp, REDIS);
             String host = r.optional(rk, rp, "host", "127.0.0.1");
             Integer port = r.integer(rk, rp, "port", 6379, 1, 65535);
             String user = r.optional(rk, rp, "username");
@@ -212,8 +305,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             }
         } else if (kind == Kind.S3 && k.get("s3") != null && (Node) r.mapping(k.get("s3"), p + ".s3") instanceof MappingNode s3m) {
             String sp = p + ".s3";
-            Map<String, Node> sk = r.keys(s3m, sp, List.of("bucket", "prefix", "target_bucket", "target_prefix",
-                    "region", "endpoint", "path_style", "access_key", "secret_key", "target"));
+            Map<String, Node> sk = r.keys(s3m, sp, S3);
             String bucket = r.required(s3m, sk, sp, "bucket");
             String prefix = r.optional(sk, sp, "prefix", "");
             String tb = r.required(s3m, sk, sp, "target_bucket");
@@ -221,8 +313,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             S3Endpoint e = endpoint(r, sk, sp);
             S3Endpoint target = null;
             if (sk.get("target") != null && (Node) r.mapping(sk.get("target"), sp + ".target") instanceof MappingNode tm) {
-                Map<String, Node> tk = r.keys(tm, sp + ".target", List.of("region", "endpoint", "path_style",
-                        "access_key", "secret_key"));
+                Map<String, Node> tk = r.keys(tm, sp + ".target", S3_TARGET);
                 target = endpoint(r, tk, sp + ".target");
             }
             if (bucket != null && tb != null) {

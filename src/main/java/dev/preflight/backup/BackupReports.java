@@ -22,7 +22,7 @@ public final class BackupReports {
 
     public static String runs(List<RunResult> results, List<String> locked, boolean json, Style st) {
         if (json) {
-            return Json.pretty(Map.of("backups", results, "locked", locked));
+            return Json.pretty(Json.fields("backups", results, "locked", locked));
         }
         StringBuilder sb = new StringBuilder();
         for (RunResult r : results) {
@@ -146,11 +146,11 @@ public final class BackupReports {
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (PruneItem i : items) {
-                rows.add(Map.of("backup_id", i.backup().id(), "source", i.backup().source(), "file", i.backup().file(),
+                rows.add(Json.fields("backup_id", i.backup().id(), "source", i.backup().source(), "file", i.backup().file(),
                         "action", i.action().name().toLowerCase(java.util.Locale.ROOT), "reason", i.reason(),
                         "errors", i.errors()));
             }
-            return Json.pretty(Map.of("applied", applied, "backups", rows));
+            return Json.pretty(Json.fields("applied", applied, "backups", rows));
         }
         StringBuilder sb = new StringBuilder();
         for (PruneItem i : items) {

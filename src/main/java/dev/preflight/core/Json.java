@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Shared JSON mappers. {@link #canonical(Object)} gives the stable encoding (sorted keys, no
@@ -53,6 +55,21 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("value cannot be encoded as JSON: " + Errors.describe(e), e);
         }
+    }
+
+    /**
+     * A map of key, value pairs kept in the order given: {@code Map.of} iterates in an order that
+     * changes from one JVM to the next, so reports built from it were not reproducible.
+     */
+    public static Map<String, Object> fields(Object... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("key, value pairs expected");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     public static JsonNode parse(String json) {

@@ -1,11 +1,10 @@
 package dev.preflight.cutover;
 
-import java.util.LinkedHashMap;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Path;
@@ -33,60 +32,86 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         return "cutover";
     }
 
+    static final Shape.Obj CHECK = Shape.obj("An HTTP check.",
+            Shape.optional("name", Shape.text("Check name (default the URL).")),
+            Shape.required("url", Shape.text("http(s) URL to GET.")),
+            Shape.optional("status", Shape.whole(100, 599, "Expected status (default 200).")),
+            Shape.optional("max_latency", Shape.duration("Latency limit (default 5s).")),
+            Shape.optional("contains", Shape.text("Text the response must contain.")));
+    static final Shape.Obj SIDE = Shape.obj("One colour's stack.",
+            Shape.required("name", Shape.text("Stack name.")),
+            Shape.required("health_url", Shape.text("Health URL (HTTP 200).")),
+            Shape.optional("servers", Shape.strings("nginx: upstream host:port; haproxy: server names of the backend.")),
+            Shape.optional("marker", Shape.text("Text a response of this colour contains (default the name).")));
+    static final Shape.Obj LOAD_BALANCER = Shape.obj("The load balancer switched between the colours.",
+            Shape.required("type", new Shape.Choice(LB_TYPES, "nginx, haproxy or command.")),
+            Shape.optional("include_file", Shape.text("nginx: the upstream include file, rewritten atomically.")),
+            Shape.optional("upstream", Shape.text("nginx: the upstream block's name.")),
+            Shape.optional("nginx", Shape.strings("nginx: argv prefix for -t and -s reload (default [nginx]).")),
+            Shape.optional("socket", Shape.text("haproxy: admin socket (stats socket ... level admin).")),
+            Shape.optional("backend", Shape.text("haproxy: the backend whose servers are blue and green.")),
+            Shape.optional("switch_to_blue", Shape.strings("command: argv.")),
+            Shape.optional("switch_to_green", Shape.strings("command: argv.")),
+            Shape.optional("verify_blue", Shape.strings("command: argv; exit 0 when it routes to blue.")),
+            Shape.optional("verify_green", Shape.strings("command: argv; exit 0 when it routes to green.")),
+            Shape.optional("verify_url", Shape.text("URL through the load balancer that shows which colour answers.")),
+            Shape.optional("verify_timeout", Shape.duration("Give up verifying after (default 30s).")),
+            Shape.optional("verify_settle", Shape.duration("How long only the target colour must answer (default 1s).")));
+    static final Shape.Obj PREPARE = Shape.obj("Checks that green is ready.",
+            Shape.optional("checks", Shape.listOf(CHECK, "HTTP checks beyond green's health_url.")),
+            Shape.optional("workers", Shape.strings("argv; exit 0 when green's workers are up.")));
+    static final Shape.Obj EXPAND = Shape.obj("The expand migrations.",
+            Shape.required("command", Shape.strings("Expand migrations argv.")),
+            Shape.optional("dir", Shape.text("Working directory.")),
+            Shape.optional("table", Shape.text("Migrations table (default migrations).")),
+            Shape.optional("migrations_dir", Shape.text("Migration files.")),
+            Shape.optional("contract_pattern", Shape.text("Regex naming contract migrations.")));
+    static final Shape.Obj DATABASE = Shape.obj("Green's MySQL/MariaDB database.",
+            Shape.required("host", Shape.text("Host.")),
+            Shape.optional("port", Shape.port("Port (default 3306).")),
+            Shape.optional("user", Shape.text("User (default root).")),
+            Shape.optional("password", Shape.text("Use ${ENV_VAR}.")),
+            Shape.required("database", Shape.text("Database.")));
+    static final Shape.Obj PROMOTE = Shape.obj("Making green's database writable.",
+            Shape.optional("lag_query", Shape.text("Default SHOW REPLICA STATUS.")),
+            Shape.optional("max_lag", Shape.whole(0, 86_400, "Seconds (default 0).")),
+            Shape.optional("sql", Shape.strings("Default [SET GLOBAL read_only=OFF].")),
+            Shape.optional("verify_query", Shape.text("Default SELECT @@global.read_only.")),
+            Shape.optional("verify_expect", Shape.text("Default 0.")));
+    static final Shape.Obj MONITOR = Shape.obj("A probe of the stable window.",
+            Shape.optional("name", Shape.text("Name (default the URL).")),
+            Shape.required("url", Shape.text("URL.")),
+            Shape.optional("samples", Shape.whole(1, 10_000, "Requests per round (default 10).")),
+            Shape.optional("max_error_rate", Shape.decimal(0.0, 1.0, "Default 0.01.")),
+            Shape.optional("max_latency", Shape.duration("p95 limit (default 2s).")));
+    static final Shape.Obj STABLE = Shape.obj("The stable window after the switch.",
+            Shape.optional("window", Shape.duration("Default 24h.")),
+            Shape.optional("policy", Shape.choice("alert (default) or failback.", "alert", "failback")),
+            Shape.optional("interval", Shape.duration("Default 1m.")),
+            Shape.optional("checks", Shape.listOf(MONITOR, "Monitor probes (none: green's health_url).")),
+            Shape.optional("commands", Shape.listOf(Shape.strings("argv."), "Commands run every round; non-zero is a breach.")));
+    static final Shape.Obj CONTRACT = Shape.obj("The contract migrations (the point of no return).",
+            Shape.required("command", Shape.strings("Contract migrations argv.")),
+            Shape.optional("dir", Shape.text("Working directory.")));
     /** The blue/green cutover (runbook §4.2); docs/plan-reference.md explains each key. */
+    static final Shape.Obj SHAPE = Shape.obj("Blue/green cutover (runbook §4.2).",
+            Shape.required("environment", Shape.text("The environment being cut over.")),
+            Shape.required("blue", SIDE),
+            Shape.required("green", SIDE),
+            Shape.required("load_balancer", LOAD_BALANCER),
+            Shape.optional("prepare", PREPARE),
+            Shape.optional("expand", EXPAND),
+            Shape.optional("replica", DATABASE),
+            Shape.optional("promote", PROMOTE),
+            Shape.optional("smoke", Shape.listOf(CHECK, "HTTP checks against green before the switch.")),
+            Shape.optional("stable", STABLE),
+            Shape.optional("contract", CONTRACT),
+            Shape.optional("failback_bound", Shape.duration("Default 5m.")),
+            Shape.optional("backup_max_age", Shape.duration("Default 24h.")));
+
     @Override
-    public Map<String, Object> schema() {
-        Map<String, Object> check = PlanSchema.object(Map.of("name", PlanSchema.str("Check name."), "url", PlanSchema.str("http(s) URL to GET."),
-                "status", Map.of("type", "integer"), "max_latency", PlanSchema.str("e.g. 2s."),
-                "contains", PlanSchema.str("Text the response must contain.")), List.of("url"));
-        Map<String, Object> side = PlanSchema.object(Map.of("name", PlanSchema.str("Stack name."), "health_url", PlanSchema.str("Health URL (HTTP 200)."),
-                "servers", PlanSchema.strings("nginx: upstream host:port; haproxy: server names of the backend."),
-                "marker", PlanSchema.str("Text a response of this colour contains (default the name).")), List.of("name", "health_url"));
-        Map<String, Object> lb = new LinkedHashMap<>();
-        lb.put("type", Map.of("enum", List.of("nginx", "haproxy", "command")));
-        lb.put("include_file", PlanSchema.str("nginx: the upstream include file, rewritten atomically."));
-        lb.put("upstream", PlanSchema.str("nginx: the upstream block's name."));
-        lb.put("nginx", PlanSchema.strings("nginx: argv prefix for -t and -s reload (default [nginx])."));
-        lb.put("socket", PlanSchema.str("haproxy: admin socket (stats socket ... level admin)."));
-        lb.put("backend", PlanSchema.str("haproxy: the backend whose servers are blue and green."));
-        for (String k : List.of("switch_to_blue", "switch_to_green", "verify_blue", "verify_green")) {
-            lb.put(k, PlanSchema.strings("command: argv."));
-        }
-        lb.put("verify_url", PlanSchema.str("URL through the load balancer that shows which colour answers."));
-        lb.put("verify_settle", PlanSchema.str("How long only the target colour must answer (default 1s)."));
-        lb.put("verify_timeout", PlanSchema.str("Give up verifying after (default 30s)."));
-        Map<String, Object> db = PlanSchema.object(Map.of("host", PlanSchema.str("Host."), "port", Map.of("type", "integer"),
-                "user", PlanSchema.str("User."), "password", PlanSchema.str("Use ${ENV_VAR}."), "database", PlanSchema.str("Database.")),
-                List.of("host", "database"));
-        Map<String, Object> monitor = PlanSchema.object(Map.of("name", PlanSchema.str("Name."), "url", PlanSchema.str("URL."),
-                "samples", Map.of("type", "integer"), "max_error_rate", Map.of("type", "number"),
-                "max_latency", PlanSchema.str("p95 limit, e.g. 2s.")), List.of("url"));
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("environment", PlanSchema.str("The environment being cut over."));
-        p.put("blue", side);
-        p.put("green", side);
-        p.put("load_balancer", PlanSchema.object(lb, List.of("type")));
-        p.put("prepare", PlanSchema.object(Map.of("checks", Map.of("type", "array", "items", check),
-                "workers", PlanSchema.strings("argv; exit 0 when green's workers are up.")), List.of()));
-        p.put("replica", db);
-        p.put("expand", PlanSchema.object(Map.of("command", PlanSchema.strings("Expand migrations argv."), "dir", PlanSchema.str("Working directory."),
-                "table", PlanSchema.str("Migrations table (default migrations)."), "migrations_dir", PlanSchema.str("Migration files."),
-                "contract_pattern", PlanSchema.str("Regex naming contract migrations.")), List.of("command")));
-        p.put("promote", PlanSchema.object(Map.of("lag_query", PlanSchema.str("Default SHOW REPLICA STATUS."), "max_lag", Map.of("type", "integer"),
-                "sql", PlanSchema.strings("Default [SET GLOBAL read_only=OFF]."), "verify_query", PlanSchema.str("Default SELECT @@global.read_only."),
-                "verify_expect", PlanSchema.str("Default 0.")), List.of()));
-        p.put("smoke", Map.of("type", "array", "items", check));
-        p.put("stable", PlanSchema.object(Map.of("window", PlanSchema.str("Default 24h."), "policy", Map.of("enum", List.of("alert", "failback")),
-                "interval", PlanSchema.str("Default 1m."), "checks", Map.of("type", "array", "items", monitor),
-                "commands", Map.of("type", "array", "items", Map.of("type", "array", "items", Map.of("type", "string")))),
-                List.of()));
-        p.put("contract", PlanSchema.object(Map.of("command", PlanSchema.strings("Contract migrations argv (the point of no return)."),
-                "dir", PlanSchema.str("Working directory.")), List.of("command")));
-        p.put("failback_bound", PlanSchema.str("Default 5m."));
-        p.put("backup_max_age", PlanSchema.str("Default 24h."));
-        Map<String, Object> out = PlanSchema.object(p, List.of("environment", "blue", "green", "load_balancer"));
-        out.put("description", "Blue/green cutover (runbook §4.2).");
-        return out;
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -95,8 +120,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
             return null;
         }
         String p = "cutover";
-        Map<String, Node> k = r.keys(m, p, List.of("environment", "blue", "green", "load_balancer", "prepare",
-                "expand", "replica", "promote", "smoke", "stable", "contract", "failback_bound", "backup_max_age"));
+        Map<String, Node> k = r.keys(m, p, SHAPE);
         String env = r.required(m, k, p, "environment");
         if (env != null && plan.environment(env).isEmpty()) {
             List<String> names = plan.environments().stream().map(Plan.Environment::name).toList();
@@ -119,14 +143,14 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         }
         CutoverPlan.Prepare prepare = new CutoverPlan.Prepare(List.of(), List.of());
         if (k.get("prepare") != null && (Node) r.mapping(k.get("prepare"), p + ".prepare") instanceof MappingNode pm) {
-            Map<String, Node> pk = r.keys(pm, p + ".prepare", List.of("checks", "workers"));
+            Map<String, Node> pk = r.keys(pm, p + ".prepare", PREPARE);
             prepare = new CutoverPlan.Prepare(checks(r, pk.get("checks"), p + ".prepare.checks"),
                     argv(r, pk, p + ".prepare", "workers"));
         }
         CutoverPlan.Expand expand = null;
         if (k.get("expand") != null && (Node) r.mapping(k.get("expand"), p + ".expand") instanceof MappingNode em) {
             String ep = p + ".expand";
-            Map<String, Node> ek = r.keys(em, ep, List.of("command", "dir", "table", "migrations_dir", "contract_pattern"));
+            Map<String, Node> ek = r.keys(em, ep, EXPAND);
             List<String> cmd = argv(r, ek, ep, "command");
             if (cmd.isEmpty() && !ek.containsKey("command")) {
                 r.problem(em, ep + ".command", "required field is missing", "e.g. command: [php, artisan, migrate, --force]");
@@ -150,7 +174,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         CutoverPlan.Database replica = null;
         if (k.get("replica") != null && (Node) r.mapping(k.get("replica"), p + ".replica") instanceof MappingNode dm) {
             String dp = p + ".replica";
-            Map<String, Node> dk = r.keys(dm, dp, List.of("host", "port", "user", "password", "database"));
+            Map<String, Node> dk = r.keys(dm, dp, DATABASE);
             String host = r.required(dm, dk, dp, "host");
             Integer port = r.integer(dk, dp, "port", 3306, 1, 65535);
             String db = r.required(dm, dk, dp, "database");
@@ -161,7 +185,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         CutoverPlan.Promote promote = null;
         if (k.get("promote") != null && (Node) r.mapping(k.get("promote"), p + ".promote") instanceof MappingNode pm) {
             String pp = p + ".promote";
-            Map<String, Node> pk = r.keys(pm, pp, List.of("lag_query", "max_lag", "sql", "verify_query", "verify_expect"));
+            Map<String, Node> pk = r.keys(pm, pp, PROMOTE);
             Integer maxLag = r.integer(pk, pp, "max_lag", 0, 0, 86_400);
             List<String> sql = pk.containsKey("sql") ? r.stringList(pk.get("sql"), pp + ".sql")
                     : List.of("SET GLOBAL read_only=OFF");
@@ -178,9 +202,9 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                 List.of());
         if (k.get("stable") != null && (Node) r.mapping(k.get("stable"), p + ".stable") instanceof MappingNode sm) {
             String sp = p + ".stable";
-            Map<String, Node> sk = r.keys(sm, sp, List.of("window", "policy", "interval", "checks", "commands"));
+            Map<String, Node> sk = r.keys(sm, sp, STABLE);
             List<CutoverPlan.MonitorCheck> mc = r.list(sk.get("checks"), sp + ".checks", (cm, cp) -> {
-                Map<String, Node> ck = r.keys(cm, cp, List.of("name", "url", "samples", "max_error_rate", "max_latency"));
+                Map<String, Node> ck = r.keys(cm, cp, MONITOR);
                 String url = url(r, cm, ck, cp);
                 Integer samples = r.integer(ck, cp, "samples", 10, 1, 10_000);
                 Double rate = r.decimal(ck, cp, "max_error_rate", 0.01, 0.0, 1.0);
@@ -204,7 +228,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         }
         CutoverPlan.Contract contract = null;
         if (k.get("contract") != null && (Node) r.mapping(k.get("contract"), p + ".contract") instanceof MappingNode cm) {
-            Map<String, Node> ck = r.keys(cm, p + ".contract", List.of("command", "dir"));
+            Map<String, Node> ck = r.keys(cm, p + ".contract", CONTRACT);
             String dir = r.optional(ck, p + ".contract", "dir");
             contract = new CutoverPlan.Contract(argv(r, ck, p + ".contract", "command"), dir == null ? null : r.path(dir));
             if (contract.command().isEmpty()) {
@@ -232,7 +256,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         if (!((Node) r.mapping(n, p) instanceof MappingNode m)) {
             return null;
         }
-        Map<String, Node> sk = r.keys(m, p, List.of("name", "health_url", "servers", "marker"));
+        Map<String, Node> sk = r.keys(m, p, SIDE);
         String name = r.required(m, sk, p, "name");
         String health = r.required(m, sk, p, "health_url");
         checkUrl(r, sk.get("health_url"), p + ".health_url", health);
@@ -246,9 +270,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         if (!((Node) r.mapping(n, p) instanceof MappingNode m)) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, p, List.of("type", "include_file", "upstream", "nginx", "socket", "backend",
-                "switch_to_blue", "switch_to_green", "verify_blue", "verify_green", "verify_url", "verify_timeout",
-                "verify_settle"));
+        Map<String, Node> k = r.keys(m, p, LOAD_BALANCER);
         if (!k.containsKey("type")) {
             r.problem(m, p + ".type", "required field is missing", "one of: " + String.join(", ", LB_TYPES));
         }
@@ -317,7 +339,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
     private static List<CutoverPlan.HttpCheck> checks(PlanReader r, Node n, String path) {
         Set<String> names = new HashSet<>();
         return r.list(n, path, (m, p) -> {
-            Map<String, Node> k = r.keys(m, p, List.of("name", "url", "status", "max_latency", "contains"));
+            Map<String, Node> k = r.keys(m, p, CHECK);
             String url = url(r, m, k, p);
             String name = r.optional(k, p, "name", url);
             r.unique(k.getOrDefault("name", m), p + ".name", name, names, "check");

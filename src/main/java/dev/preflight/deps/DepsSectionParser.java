@@ -2,7 +2,7 @@ package dev.preflight.deps;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,14 +20,20 @@ public final class DepsSectionParser implements SectionParser<DepsPlan> {
         return "dependencies";
     }
 
+    static final Shape.Obj FLUTTER = Shape.obj("Probe Flutter on that environment's hosts.",
+            Shape.required("environment", Shape.text("An environment of the plan.")),
+            Shape.optional("version", Shape.text("Version constraint, e.g. '>=3.19'.")));
+    static final Shape.Obj SHAPE = Shape.obj("Dependency review (runbook §3.2).",
+            Shape.required("dir", Shape.text("Folder with composer.json/lock and package.json/package-lock.json.")),
+            Shape.required("targets", Shape.mapOf(Shape.text("A Composer constraint, or an npm range for node."),
+                    "Package or php/node -> version, e.g. {laravel/framework: '11.*', php: '8.3', node: '20'}.")),
+            Shape.optional("metadata", Shape.command("Packagist p2 metadata file(s) for the forward check.")),
+            Shape.optional("npm_outdated", Shape.flag("true: also run npm outdated --json.")),
+            Shape.optional("flutter", FLUTTER));
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("Dependency review (runbook §3.2).", List.of("dir", "targets"),
-                "dir", "Folder with composer.json/lock and package.json/package-lock.json.",
-                "targets", "Package or php/node -> version, e.g. {laravel/framework: '11.*', php: '8.3', node: '20'}.",
-                "metadata", "Packagist p2 metadata file(s) for the forward check.",
-                "npm_outdated", "true: also run npm outdated --json.",
-                "flutter", "{environment, version}: probe Flutter on that environment's hosts.");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -37,7 +43,7 @@ public final class DepsSectionParser implements SectionParser<DepsPlan> {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, p, List.of("dir", "targets", "metadata", "npm_outdated", "flutter"));
+        Map<String, Node> k = r.keys(m, p, SHAPE);
         String dir = r.required(m, k, p, "dir");
         Path dirPath = null;
         if (dir != null) {
@@ -81,7 +87,7 @@ public final class DepsSectionParser implements SectionParser<DepsPlan> {
         if (k.get("flutter") != null) {
             MappingNode fm = r.mapping(k.get("flutter"), p + ".flutter");
             if (fm != null) {
-                Map<String, Node> fk = r.keys(fm, p + ".flutter", List.of("environment", "version"));
+                Map<String, Node> fk = r.keys(fm, p + ".flutter", FLUTTER);
                 String env = r.required(fm, fk, p + ".flutter", "environment");
                 if (env != null && context.environment(env).isEmpty()) {
                     r.problem(fk.get("environment"), p + ".flutter.environment", "no environment '" + env + "' in the plan",

@@ -1,5 +1,6 @@
 package dev.preflight.deps;
 
+import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.deps.DepsModel.Finding;
 import dev.preflight.deps.DepsModel.Report;
@@ -14,7 +15,6 @@ import dev.preflight.report.Style;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Turns the plan's {@code dependencies} section into a review request, and records reviews in the ledger. */
@@ -52,7 +52,7 @@ public final class PlanDeps {
         String json = DepsReports.render(r, Format.JSON, Style.PLAIN);
         String name = "deps-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID() + ".json";
         return ledger.append(NewEntry.of("deps", subject, o, DepsReports.verdict(r) + ": " + r.summary(),
-                        Map.of("dir", r.dir(), "targets", r.targets(), "blockers", r.count(Severity.BLOCKER),
+                        Json.fields("dir", r.dir(), "targets", r.targets(), "blockers", r.count(Severity.BLOCKER),
                                 "warnings", r.count(Severity.WARNING), "exitCode", r.exitCode()))
                 .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
                         json.getBytes(StandardCharsets.UTF_8)))));

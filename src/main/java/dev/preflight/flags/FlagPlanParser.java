@@ -4,7 +4,7 @@ import dev.preflight.flags.FlagPlan.EnvFile;
 import dev.preflight.flags.FlagPlan.Flag;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -21,8 +21,6 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Reads the plan's {@code feature_flags} section into a {@link FlagPlan}, every problem with its position. */
 public final class FlagPlanParser implements SectionParser<FlagPlan> {
-    static final List<String> KEYS = List.of("env_key", "app_dir", "files", "flags");
-    static final List<String> FLAG_KEYS = List.of("name", "description", "owner", "type", "review_by", "defaults");
     // A flag name is a Laravel config key segment: a dot would make config('feature-flags.a.b') nest.
     static final Pattern FLAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -32,13 +30,26 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
         return "feature_flags";
     }
 
+    static final Shape.Obj FLAG = Shape.obj("One registered flag.",
+            Shape.required("name", new Shape.Text("Letters, digits, _ and - (no dots).", "^[A-Za-z][A-Za-z0-9_-]*$")),
+            Shape.optional("description", Shape.text("What it switches.")),
+            Shape.required("owner", Shape.text("Owning team.")),
+            Shape.required("type", new Shape.Choice(FlagPlan.Type.labels(), "The kind of flag.")),
+            Shape.required("review_by", Shape.date("YYYY-MM-DD; past it, flags validate warns (stale).")),
+            Shape.optional("defaults", Shape.mapOf(Shape.flag("The flag's default there."),
+                    "Per environment of files: true or false; unstated ones are off.")));
+    static final Shape.Obj SHAPE = Shape.obj("Feature flag registry and dotenv files (runbook §4.1).",
+            Shape.optional("env_key", Shape.text("The dotenv key holding the JSON object (default APP_FEATURE_FLAGS).")),
+            Shape.optional("app_dir", Shape.text("PHP source scanned by flags validate.")),
+            Shape.required("files", Shape.mapOf(Shape.text("A dotenv file, relative to the plan."),
+                    "Environment -> dotenv file; 'example' is required.")),
+            Shape.required("flags", Shape.listOf(FLAG, "The registry.")));
+    static final List<String> KEYS = SHAPE.keys();
+    static final List<String> FLAG_KEYS = FLAG.keys();
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("Feature flag registry and dotenv files (runbook §4.1).", List.of("files", "flags"),
-                "env_key", "The dotenv key holding the JSON object (default APP_FEATURE_FLAGS).",
-                "app_dir", "PHP source scanned by flags validate.",
-                "files", "Environment -> dotenv file; 'example' is required.",
-                "flags", "The registry: name, description, owner, type, review_by, defaults.");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override

@@ -2,7 +2,7 @@ package dev.preflight.gates;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
 import java.time.Instant;
 import java.util.List;
@@ -12,18 +12,21 @@ import org.snakeyaml.engine.v2.nodes.Node;
 
 /** Reads the plan's {@code change_window}: start and end (ISO timestamps), environment and ticket. */
 public final class ChangeWindowParser implements SectionParser<ChangeWindow> {
-    private static final List<String> KEYS = List.of("start", "end", "environment", "ticket");
 
     @Override
     public String key() {
         return "change_window";
     }
 
+    static final Shape.Obj SHAPE = Shape.obj("The change window (runbook §4.3).",
+            Shape.required("start", Shape.timestamp("ISO timestamp, e.g. 2027-01-09T01:00:00Z.")),
+            Shape.required("end", Shape.timestamp("ISO timestamp after start.")),
+            Shape.required("environment", Shape.text("An environment of the plan.")),
+            Shape.optional("ticket", Shape.text("The change ticket (e.g. ACAD-1234).")));
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("The change window (runbook §4.3).", List.of("start", "end", "environment"),
-                "start", "ISO timestamp, e.g. 2027-01-09T01:00:00Z.", "end", "ISO timestamp after start.",
-                "environment", "An environment of the plan.", "ticket", "The change ticket (e.g. ACAD-1234).");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -32,7 +35,7 @@ public final class ChangeWindowParser implements SectionParser<ChangeWindow> {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, "change_window", KEYS);
+        Map<String, Node> k = r.keys(m, "change_window", SHAPE);
         for (String req : List.of("start", "end")) {
             if (!k.containsKey(req)) {
                 r.problem(m, "change_window." + req, "required field is missing", "add '" + req + ": 2027-01-09T01:00:00Z'");

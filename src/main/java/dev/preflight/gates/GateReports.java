@@ -33,7 +33,7 @@ public final class GateReports {
         return switch (format) {
             case JSON -> {
                 Map<String, Object> m = new LinkedHashMap<>();
-                m.put("window", Map.of("start", w.start().toString(), "end", w.end().toString(),
+                m.put("window", Json.fields("start", w.start().toString(), "end", w.end().toString(),
                         "environment", w.environment(), "ticket", w.ticket() == null ? "" : w.ticket()));
                 m.put("passed", all);
                 m.put("gates", results);

@@ -383,7 +383,7 @@ public final class GateService {
         payload.put("webhook", n.webhook() != null);
         List<Map<String, Object>> ts = new ArrayList<>();
         for (Notices.Rendered r : rendered) {
-            ts.add(Map.of("template", r.template(), "sha256", r.templateSha256(), "subject", r.subject()));
+            ts.add(Json.fields("template", r.template(), "sha256", r.templateSha256(), "subject", r.subject()));
         }
         payload.put("templates", ts);
         try {

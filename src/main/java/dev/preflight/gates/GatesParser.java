@@ -2,9 +2,9 @@ package dev.preflight.gates;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,13 +30,48 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         return "gates";
     }
 
+    static final Shape.Obj CAB = Shape.obj("CAB ticket: jira, servicenow or a Markdown change record (file).",
+            Shape.required("provider", Shape.choice("jira, servicenow or file.", "jira", "servicenow", "file")),
+            Shape.optional("url", Shape.text("jira/servicenow: the base URL.")),
+            Shape.optional("ticket", Shape.text("The issue key / change number (default change_window.ticket).")),
+            Shape.optional("user", Shape.text("Switches to Basic auth (Jira Cloud e-mail, ServiceNow user).")),
+            Shape.optional("token", Shape.text("jira/servicenow: the token or password; interpolate it.")),
+            Shape.optional("path", Shape.text("file: the Markdown change record.")),
+            Shape.optional("approved_status", Shape.strings("jira: status names that mean approved (default [Approved]).")),
+            Shape.optional("api_version", Shape.whole(2, 3, "jira: REST API 2 (default) or 3.")));
+    static final Shape.Obj ONCALL = Shape.obj("On-call: who is paged during the window.",
+            Shape.optional("provider", Shape.choice("pagerduty (default), or file: a Markdown roster table.", "pagerduty",
+                    "file")),
+            Shape.optional("url", Shape.text("pagerduty: API base (default https://api.pagerduty.com).")),
+            Shape.optional("token", Shape.text("pagerduty: a REST API key; interpolate it.")),
+            Shape.optional("schedule_ids", Shape.strings("pagerduty: schedules asked about.")),
+            Shape.optional("escalation_policy_ids", Shape.strings("pagerduty: escalation policies asked about.")),
+            Shape.optional("path", Shape.text("file: the roster, a Markdown table of role, name, email, from, until.")));
+    static final Shape.Obj SMTP = Shape.obj("Mail server the notice goes through.",
+            Shape.required("host", Shape.text("SMTP host.")),
+            Shape.optional("port", Shape.port("587, or 465 with security: ssl.")),
+            Shape.required("from", Shape.text("Sender address.")),
+            Shape.optional("to", Shape.strings("Recipients.")),
+            Shape.optional("user", Shape.text("SMTP user.")),
+            Shape.optional("password", Shape.text("SMTP password; interpolate it.")),
+            Shape.optional("security", Shape.choice("starttls (default), ssl or none.", "starttls", "ssl", "none")));
+    static final Shape.Obj NOTICE = Shape.obj("Stakeholder notice.",
+            Shape.required("templates", Shape.text("Directory of *.md templates.")),
+            Shape.optional("lead_time", Shape.duration("How long before the window the notice must go out (default 48h).")),
+            Shape.optional("smtp", SMTP),
+            Shape.optional("webhook", Shape.text("A Slack-compatible incoming webhook URL; interpolate it.")));
+    static final Shape.Obj CUSTOM = Shape.obj("A CEL gate.",
+            Shape.required("name", Shape.text("Gate name: unique, not cab, oncall or notice.")),
+            Shape.required("expr", Shape.text("A CEL expression of type bool.")));
+    static final Shape.Obj SHAPE = Shape.obj("Change-control gates (runbook §4.3); needs change_window.",
+            Shape.optional("cab", CAB),
+            Shape.optional("oncall", ONCALL),
+            Shape.optional("notice", NOTICE),
+            Shape.optional("custom", Shape.listOf(CUSTOM, "CEL gates.")));
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("Change-control gates (runbook §4.3); needs change_window.", List.of(),
-                "cab", "CAB ticket: provider jira|servicenow|file, url, token, user, ticket, path, approved_status, api_version.",
-                "oncall", "On-call: provider pagerduty (token, schedule_ids, escalation_policy_ids, url) or file (path: a Markdown roster table).",
-                "notice", "Stakeholder notice: templates, lead_time (48h), smtp, webhook.",
-                "custom", "CEL gates: a list of {name, expr}.");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -45,7 +80,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, "gates", List.of("cab", "oncall", "notice", "custom"));
+        Map<String, Node> k = r.keys(m, "gates", SHAPE);
         if (!plan.configures("change_window")) {
             r.problem(m, "gates", "gates need a change_window", "add change_window: {start, end, environment, ticket}");
         }
@@ -54,7 +89,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         GatesPlan.Notice notice = k.containsKey("notice") ? notice(k.get("notice"), r) : null;
         Set<String> names = new HashSet<>(List.of("cab", "oncall", "notice"));
         List<GatesPlan.Custom> custom = r.list(k.get("custom"), "gates.custom", (cm, p) -> {
-            Map<String, Node> ck = r.keys(cm, p, List.of("name", "expr"));
+            Map<String, Node> ck = r.keys(cm, p, CUSTOM);
             String name = r.required(cm, ck, p, "name");
             r.unique(ck.get("name"), p + ".name", name, names, "gate");
             String expr = r.required(cm, ck, p, "expr");
@@ -100,8 +135,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         String p = "gates.cab";
-        Map<String, Node> k = r.keys(m, p, List.of("provider", "url", "ticket", "user", "token", "path",
-                "approved_status", "api_version"));
+        Map<String, Node> k = r.keys(m, p, CAB);
         if (!k.containsKey("provider")) {
             r.problem(m, p + ".provider", "required field is missing", "one of: jira, servicenow, file");
             return null;
@@ -149,8 +183,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         String p = "gates.oncall";
-        Map<String, Node> k = r.keys(m, p, List.of("provider", "url", "token", "schedule_ids", "escalation_policy_ids",
-                "path"));
+        Map<String, Node> k = r.keys(m, p, ONCALL);
         String provider = r.oneOf(k, p, "provider", List.of("pagerduty", "file"), "pagerduty");
         if ("file".equals(provider)) {
             // A roster file: nothing to authenticate against, nothing to ask about but the file.
@@ -186,7 +219,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             return null;
         }
         String p = "gates.notice";
-        Map<String, Node> k = r.keys(m, p, List.of("templates", "lead_time", "smtp", "webhook"));
+        Map<String, Node> k = r.keys(m, p, NOTICE);
         String dir = r.required(m, k, p, "templates");
         Duration lead = r.duration(k, p, "lead_time", DEFAULT_LEAD_TIME);
         GatesPlan.Smtp smtp = null;
@@ -194,7 +227,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             MappingNode sm = r.mapping(k.get("smtp"), p + ".smtp");
             if (sm != null) {
                 String sp = p + ".smtp";
-                Map<String, Node> sk = r.keys(sm, sp, List.of("host", "port", "from", "to", "user", "password", "security"));
+                Map<String, Node> sk = r.keys(sm, sp, SMTP);
                 String host = r.required(sm, sk, sp, "host");
                 String security = r.oneOf(sk, sp, "security", List.of("starttls", "ssl", "none"), "starttls");
                 Integer port = r.integer(sk, sp, "port", "ssl".equals(security) ? 465 : 587, 1, 65535);

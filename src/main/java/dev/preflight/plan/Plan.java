@@ -4,6 +4,8 @@ import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.SshOptions;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,8 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
     public Plan {
         environments = List.copyOf(environments);
         requirements = List.copyOf(requirements);
-        sections = Set.copyOf(sections);
+        // In the file's (runbook) order: Set.copyOf iterates in an order that changes from one JVM to the next.
+        sections = Collections.unmodifiableSet(new LinkedHashSet<>(sections));
         models = Map.copyOf(models);
     }
 

@@ -170,13 +170,13 @@ public final class PlanLoader {
         if (pn == null) {
             r.problem(top, "project", "required field is missing", "add 'project: {name: ...}'");
         } else if ((Node) r.mapping(pn, "project") instanceof MappingNode pm) {
-            Map<String, Node> pk = r.keys(pm, "project", List.of("name", "runbook", "owner"));
+            Map<String, Node> pk = r.keys(pm, "project", PlanSchema.PROJECT);
             String name = r.required(pm, pk, "project", "name");
             project = new Plan.Project(name, r.optional(pk, "project", "runbook"), r.optional(pk, "project", "owner"));
         }
         Plan.LedgerConfig ledger = null;
         if (keys.get("ledger") != null && (Node) r.mapping(keys.get("ledger"), "ledger") instanceof MappingNode lm) {
-            Map<String, Node> lk = r.keys(lm, "ledger", List.of("url"));
+            Map<String, Node> lk = r.keys(lm, "ledger", PlanSchema.LEDGER);
             Secret urlSecret = r.secretUrl(lk, "ledger", "url");
             String url = urlSecret == null ? null : urlSecret.value();
             if (url != null && !(url.isBlank() || url.startsWith("sqlite:") || url.startsWith("jdbc:sqlite:")
@@ -240,7 +240,7 @@ public final class PlanLoader {
             if (!((Node) r.mapping(en, path) instanceof MappingNode em)) {
                 continue;
             }
-            Map<String, Node> ek = r.keys(em, path, List.of("name", "hosts", "ssh", "requirements", "connections"));
+            Map<String, Node> ek = r.keys(em, path, PlanSchema.ENVIRONMENT);
             String name = r.required(em, ek, path, "name");
             if (name != null && !seen.add(name)) {
                 r.problem(ek.get("name"), path + ".name", "duplicate environment name '" + name + "'",
@@ -261,7 +261,7 @@ public final class PlanLoader {
                     if (!((Node) r.mapping(hs.getValue().get(j), hp) instanceof MappingNode hm)) {
                         continue;
                     }
-                    Map<String, Node> hk = r.keys(hm, hp, List.of("name", "uri", "tags"));
+                    Map<String, Node> hk = r.keys(hm, hp, PlanSchema.HOST);
                     String hname = r.required(hm, hk, hp, "name");
                     if (hname != null && !hostNames.add(hname)) {
                         r.problem(hk.get("name"), hp + ".name", "duplicate host name '" + hname + "'",
@@ -300,9 +300,6 @@ public final class PlanLoader {
         return out;
     }
 
-    private static final List<String> SSH_KEYS = List.of("known_hosts", "identity_files", "strict_host_key_checking",
-            "login_shell", "connect_timeout");
-
     /** An environment's SSH settings; null (OpenSSH's defaults) when absent. */
     private SshOptions ssh(Node n, String path) {
         if (n == null) {
@@ -312,7 +309,7 @@ public final class PlanLoader {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, path, SSH_KEYS);
+        Map<String, Node> k = r.keys(m, path, PlanSchema.SSH);
         SshOptions d = SshOptions.defaults();
         String kh = r.optional(k, path, "known_hosts");
         List<java.nio.file.Path> ids = k.containsKey("identity_files")
@@ -334,7 +331,7 @@ public final class PlanLoader {
         if (m == null) {
             return Plan.Connections.NONE;
         }
-        Map<String, Node> k = r.keys(m, path, List.of("mysql", "redis"));
+        Map<String, Node> k = r.keys(m, path, PlanSchema.CONNECTIONS);
         return new Plan.Connections(endpoint(k.get("mysql"), path + ".mysql", 3306, true),
                 endpoint(k.get("redis"), path + ".redis", 6379, false));
     }
@@ -347,8 +344,7 @@ public final class PlanLoader {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, path, sql ? List.of("host", "port", "user", "password", "database")
-                : List.of("host", "port", "user", "password"));
+        Map<String, Node> k = r.keys(m, path, sql ? PlanSchema.MYSQL_ENDPOINT : PlanSchema.REDIS_ENDPOINT);
         String host = r.required(m, k, path, "host");
         Integer port = r.integer(k, path, "port", defaultPort, 1, 65535);
         String user = r.optional(k, path, "user");
@@ -391,8 +387,6 @@ public final class PlanLoader {
     public static final List<String> TOOLS = List.of("php", "node", "npm", "composer", "mysql", "mysql-server",
             "mariadb", "redis-server", "redis", "nginx", "flutter", "git", "java", "custom");
     private static final List<String> FLAVORS = List.of("mysql", "mariadb");
-    private static final List<String> REQUIREMENT_KEYS = List.of("tool", "name", "version", "flavor", "command",
-            "pattern", "hosts", "tags");
 
     /** Checks requirement entries: known tool, a version constraint, a valid flavor, custom probes complete. */
     private List<Plan.Requirement> requirements(Node n, String path) {
@@ -410,7 +404,7 @@ public final class PlanLoader {
             if (!((Node) r.mapping(seq.getValue().get(i), p) instanceof MappingNode m)) {
                 continue;
             }
-            Map<String, Node> k = r.keys(m, p, REQUIREMENT_KEYS);
+            Map<String, Node> k = r.keys(m, p, PlanSchema.REQUIREMENT);
             String tool = r.required(m, k, p, "tool");
             if (tool != null && !TOOLS.contains(tool)) {
                 String near = nearest(tool, TOOLS);

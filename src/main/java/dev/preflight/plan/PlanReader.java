@@ -223,6 +223,11 @@ public final class PlanReader {
         return out;
     }
 
+    /** The keys of a mapping, checked against its declared {@link Shape.Obj} (the one the schema is made from). */
+    public Map<String, Node> keys(MappingNode m, String path, Shape.Obj shape) {
+        return keys(m, path, shape.keys());
+    }
+
     /** The node as a mapping, or a problem and null. */
     public MappingNode mapping(Node n, String path) {
         if (n instanceof MappingNode m) {

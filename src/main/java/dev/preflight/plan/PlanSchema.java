@@ -1,116 +1,116 @@
 package dev.preflight.plan;
 
+import static dev.preflight.plan.Shape.choice;
+import static dev.preflight.plan.Shape.command;
+import static dev.preflight.plan.Shape.duration;
+import static dev.preflight.plan.Shape.flag;
+import static dev.preflight.plan.Shape.listOf;
+import static dev.preflight.plan.Shape.obj;
+import static dev.preflight.plan.Shape.optional;
+import static dev.preflight.plan.Shape.port;
+import static dev.preflight.plan.Shape.required;
+import static dev.preflight.plan.Shape.strings;
+import static dev.preflight.plan.Shape.text;
+
 import dev.preflight.core.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON Schema (draft 2020-12) of the plan file for editor completion. It covers what the loader
- * models in detail; a section whose parser does not describe itself accepts any mapping or list.
+ * The JSON Schema (draft 2020-12) of the plan file, made from the same {@link Shape}s the loader
+ * and every {@link SectionParser} check keys with: the core sections' shapes are here, each other
+ * section's comes from its parser. A section without a parser accepts any mapping or list.
  */
 public final class PlanSchema {
+    /** {@code project}. */
+    public static final Shape.Obj PROJECT = obj(null,
+            required("name", text("Project name, e.g. academy.")),
+            optional("runbook", text("URL of the runbook (linked from the CAB ticket).")),
+            optional("owner", text("Owning team.")));
+    /** {@code ledger}. */
+    public static final Shape.Obj LEDGER = obj(null,
+            optional("url", text("sqlite:PATH or jdbc:postgresql://...; default .preflight/ledger.db beside the plan.")));
+    /** {@code environments[].hosts[]}. */
+    public static final Shape.Obj HOST = obj(null,
+            required("name", text("Host name, unique in its environment.")),
+            required("uri", new Shape.Text("local or ssh://user@host:port", "^(local|ssh://[^:@/]+@[^/]+)$")),
+            optional("tags", strings("Tags requirements can select hosts by.")));
+    /** {@code environments[].ssh}. */
+    public static final Shape.Obj SSH = obj(null,
+            optional("known_hosts", text("OpenSSH known_hosts file (default ~/.ssh/known_hosts).")),
+            optional("identity_files", strings("Unencrypted private keys offered for public-key auth.")),
+            optional("strict_host_key_checking", flag("true (default): unknown or changed host keys are refused.")),
+            optional("login_shell", flag("Run probes under bash -lc.")),
+            optional("connect_timeout", duration("Connect + authenticate limit per host, e.g. 10s.")));
+    /** {@code environments[].connections.redis}. */
+    public static final Shape.Obj REDIS_ENDPOINT = obj(null,
+            required("host", text("Server host.")),
+            optional("port", port("Port.")),
+            optional("user", text("User.")),
+            optional("password", text("Password; use ${ENV_VAR} or ${file:...}.")));
+    /** {@code environments[].connections.mysql}. */
+    public static final Shape.Obj MYSQL_ENDPOINT = obj(null,
+            required("host", text("Server host.")),
+            optional("port", port("Port.")),
+            optional("user", text("User.")),
+            optional("password", text("Password; use ${ENV_VAR} or ${file:...}.")),
+            optional("database", text("Database.")));
+    /** {@code environments[].connections}. */
+    public static final Shape.Obj CONNECTIONS = obj(null,
+            optional("mysql", MYSQL_ENDPOINT), optional("redis", REDIS_ENDPOINT));
+    /** {@code requirements[]} and {@code environments[].requirements[]}. */
+    public static final Shape.Obj REQUIREMENT = obj(null,
+            required("tool", new Shape.Choice(PlanLoader.TOOLS, "The tool whose version is checked.")),
+            optional("name", text("Display name; required for custom tools.")),
+            required("version", text("Version constraint, e.g. 8.3, 20, '>=8.0.36 <8.1'.")),
+            optional("flavor", choice("mysql or mariadb.", "mysql", "mariadb")),
+            optional("command", strings("Probe argv replacing the default (the tool's parser is kept).")),
+            optional("pattern", text("Regex with a named group 'version' replacing the parser.")),
+            optional("hosts", strings("Host names or globs it applies to.")),
+            optional("tags", strings("Host tags it applies to.")));
+    /** {@code environments[]}. */
+    public static final Shape.Obj ENVIRONMENT = obj(null,
+            required("name", text("Environment name, e.g. staging or production.")),
+            optional("hosts", listOf(HOST, "Hosts audited over SSH (or local).")),
+            optional("ssh", SSH),
+            optional("requirements", listOf(REQUIREMENT, "Requirements of this environment only.")),
+            optional("connections", CONNECTIONS));
+
     private PlanSchema() {
     }
 
-    public static String json() {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("version", Map.of("const", 1, "description", "Plan format version."));
-        props.put("project", object(Map.of(
-                "name", str("Project name, e.g. academy."),
-                "runbook", str("URL of the runbook (linked from the CAB ticket)."),
-                "owner", str("Owning team.")), List.of("name")));
-        props.put("ledger", object(Map.of("url", str("sqlite:PATH or jdbc:postgresql://...; "
-                + "default .preflight/ledger.db beside the plan.")), List.of()));
-        Map<String, Object> host = object(Map.of(
-                "name", str("Host name, unique in its environment."),
-                "uri", Map.of("type", "string", "pattern", "^(local|ssh://[^:@/]+@[^/]+)$",
-                        "description", "local or ssh://user@host:port"),
-                "tags", Map.of("type", "array", "items", Map.of("type", "string"))), List.of("name", "uri"));
-        Map<String, Object> envProps = new LinkedHashMap<>();
-        envProps.put("name", str("Environment name, e.g. staging or production."));
-        envProps.put("hosts", Map.of("type", "array", "items", host));
-        Map<String, Object> ssh = new LinkedHashMap<>();
-        ssh.put("known_hosts", str("OpenSSH known_hosts file (default ~/.ssh/known_hosts)."));
-        ssh.put("identity_files", strings("Unencrypted private keys offered for public-key auth."));
-        ssh.put("strict_host_key_checking", Map.of("type", "boolean", "description",
-                "true (default): unknown or changed host keys are refused."));
-        ssh.put("login_shell", Map.of("type", "boolean", "description", "Run probes under bash -lc."));
-        ssh.put("connect_timeout", str("Connect + authenticate limit per host, e.g. 10s."));
-        envProps.put("ssh", object(ssh, List.of()));
-        Map<String, Object> requirement = new LinkedHashMap<>();
-        requirement.put("tool", Map.of("enum", PlanLoader.TOOLS));
-        requirement.put("version", str("Version constraint, e.g. 8.3, 20, '>=8.0.36 <8.1'."));
-        requirement.put("name", str("Display name; required for custom tools."));
-        requirement.put("flavor", Map.of("enum", List.of("mysql", "mariadb")));
-        requirement.put("command", strings("Probe argv replacing the default (the tool's parser is kept)."));
-        requirement.put("pattern", str("Regex with a named group 'version' replacing the parser."));
-        requirement.put("hosts", strings("Host names or globs it applies to."));
-        requirement.put("tags", strings("Host tags it applies to."));
-        Map<String, Object> requirements = Map.of("type", "array", "items", object(requirement, List.of("tool", "version")));
-        envProps.put("requirements", requirements);
-        Map<String, Object> endpoint = new LinkedHashMap<>();
-        endpoint.put("host", str("Server host."));
-        endpoint.put("port", Map.of("type", "integer", "minimum", 1, "maximum", 65535));
-        endpoint.put("user", str("User."));
-        endpoint.put("password", str("Password; use ${ENV_VAR} or ${file:...}."));
-        Map<String, Object> mysql = new LinkedHashMap<>(endpoint);
-        mysql.put("database", str("Database."));
-        envProps.put("connections", object(Map.of("mysql", object(mysql, List.of("host")),
-                "redis", object(endpoint, List.of("host"))), List.of()));
-        props.put("environments", Map.of("type", "array", "items", object(envProps, List.of("name"))));
-        props.put("requirements", requirements);
+    /** The core sections by key (those {@link PlanLoader} reads itself). */
+    static Map<String, Shape> core() {
+        Map<String, Shape> m = new LinkedHashMap<>();
+        m.put("version", new Shape.Choice(List.of("1"), "Plan format version."));
+        m.put("project", PROJECT);
+        m.put("ledger", LEDGER);
+        m.put("environments", listOf(ENVIRONMENT, "Environments and their hosts."));
+        m.put("requirements", listOf(REQUIREMENT, "Tool versions every host must have."));
+        return m;
+    }
+
+    /** The whole plan's shape: core sections, then each section's parser's shape, in the runbook's order. */
+    public static Shape.Obj plan() {
+        Map<String, Shape> core = core();
         Map<String, SectionParser<?>> parsers = PlanLoader.parsers();
-        for (String k : PlanLoader.TOP_LEVEL.subList(5, PlanLoader.TOP_LEVEL.size())) {
+        List<Shape.Field> fields = new java.util.ArrayList<>();
+        for (String k : PlanLoader.TOP_LEVEL) {
             SectionParser<?> p = parsers.get(k);
-            props.put(k, p != null ? p.schema() : Map.of("type", List.of("object", "array"),
-                    "description", "Runbook section '" + k + "' (validated by Preflight; see docs/plan-reference.md)."));
+            Shape s = core.containsKey(k) ? core.get(k) : p != null ? p.shape()
+                    : Shape.any("Runbook section '" + k + "' (validated by Preflight; see docs/plan-reference.md).");
+            fields.add(new Shape.Field(k, s, k.equals("version") || k.equals("project")));
         }
+        return new Shape.Obj("Preflight plan (preflight.yaml), version 1", fields, null, Map.of());
+    }
+
+    public static String json() {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         schema.put("title", "Preflight plan (preflight.yaml), version 1");
-        schema.put("type", "object");
-        schema.put("additionalProperties", false);
-        schema.put("required", List.of("version", "project"));
-        schema.put("properties", props);
+        schema.putAll(plan().schema());
+        schema.remove("description");
         return Json.pretty(schema) + "\n";
-    }
-
-    /** A string property (helpers below are for {@link SectionParser#schema()} too). */
-    public static Map<String, Object> str(String description) {
-        return Map.of("type", "string", "description", description);
-    }
-
-    /**
-     * A closed object whose keys are known and described, their inner shape left to Preflight's own
-     * validation (which reports it with file:line:col): enough for completion in an editor.
-     *
-     * @param keys key, description pairs, in the order the reference documents them
-     */
-    public static Map<String, Object> keys(String description, List<String> required, String... keys) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < keys.length; i += 2) {
-            props.put(keys[i], Map.of("description", keys[i + 1]));
-        }
-        Map<String, Object> m = object(props, required);
-        m.put("description", description);
-        return m;
-    }
-
-    /** A list-of-strings property. */
-    public static Map<String, Object> strings(String description) {
-        return Map.of("type", "array", "items", Map.of("type", "string"), "description", description);
-    }
-
-    /** A closed object ({@code additionalProperties: false}) with these properties. */
-    public static Map<String, Object> object(Map<String, Object> properties, List<String> required) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "object");
-        m.put("additionalProperties", false);
-        m.put("properties", properties);
-        if (!required.isEmpty()) {
-            m.put("required", required);
-        }
-        return m;
     }
 }

@@ -1,5 +1,6 @@
 package dev.preflight.plan;
 
+import java.util.Map;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -27,11 +28,15 @@ public interface SectionParser<T> {
     T parse(Node node, PlanReader reader, Plan context);
 
     /**
-     * The section's JSON Schema fragment for {@code preflight schema} (editor completion). The
-     * default accepts any mapping or list; parsers that can say more should.
+     * The section's declared shape: the keys its parser checks and the fragment of
+     * {@code preflight schema} both come from it. The default accepts any mapping or list.
      */
-    default java.util.Map<String, Object> schema() {
-        return java.util.Map.of("type", java.util.List.of("object", "array"),
-                "description", "Runbook section '" + key() + "' (validated by Preflight; see docs/plan-reference.md).");
+    default Shape shape() {
+        return Shape.any("Runbook section '" + key() + "' (validated by Preflight; see docs/plan-reference.md).");
+    }
+
+    /** The section's JSON Schema fragment for {@code preflight schema}: its {@link #shape()}'s. */
+    default Map<String, Object> schema() {
+        return shape().schema();
     }
 }

@@ -4,7 +4,7 @@ import dev.preflight.backup.BackupPlan;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import dev.preflight.restore.RestorePlan.HttpCheck;
@@ -30,18 +30,45 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         return "restore_test";
     }
 
+    static final Shape.Obj TARGET = Shape.obj("The scratch MySQL/MariaDB server restores go to.",
+            Shape.optional("host", Shape.text("Host (default 127.0.0.1).")),
+            Shape.optional("port", Shape.port("Port (default 3306).")),
+            Shape.optional("user", Shape.text("User (default root).")),
+            Shape.optional("password", Shape.text("Password; use ${ENV_VAR}.")),
+            Shape.optional("database", Shape.text("Scratch database name (default a random pf_restore_* name).")),
+            Shape.optional("client_command", Shape.command("The client's argv prefix.")));
+    static final Shape.Obj SQL_CHECK = Shape.obj("A query on the restored database.",
+            Shape.required("name", Shape.text("Check name.")),
+            Shape.required("sql", Shape.text("One SELECT.")),
+            Shape.required("expect", Shape.text("Expectation on its single value, e.g. '> 0'.")));
+    static final Shape.Obj HTTP_CHECK = Shape.obj("An HTTP check run after the restore.",
+            Shape.required("name", Shape.text("Check name.")),
+            Shape.required("url", Shape.text("http(s) URL.")),
+            Shape.optional("status", Shape.whole(100, 599, "Expected status (default 200).")),
+            Shape.optional("max_latency", Shape.duration("Latency limit (default 5s).")),
+            Shape.optional("body_contains", Shape.text("Text the body must contain.")));
+    static final Shape.Obj REDIS = Shape.obj("The Redis snapshot restore test.",
+            Shape.required("source", Shape.text("A redis backup source.")),
+            Shape.optional("server_command", Shape.command("redis-server argv prefix.")),
+            Shape.optional("start_timeout", Shape.duration("How long the scratch server may take to load (default 5m).")),
+            Shape.optional("allow_empty", Shape.flag("A snapshot with no keys passes (default: the section's).")));
+    static final Shape.Obj SHAPE = Shape.obj("Restore validation in staging (runbook §2 step 4).",
+            Shape.optional("source", Shape.text("The mysql backup source to restore.")),
+            Shape.optional("target", TARGET),
+            Shape.optional("row_count_tolerance", Shape.decimal(0.0, 1.0,
+                    "Relative tolerance against backup-time row counts, e.g. 0.05.")),
+            Shape.optional("timeout", Shape.duration("Restore time limit (default 6h).")),
+            Shape.optional("sql_checks", Shape.listOf(SQL_CHECK, "Queries on the restored database.")),
+            Shape.optional("http_checks", Shape.listOf(HTTP_CHECK, "HTTP checks.")),
+            Shape.optional("redis", REDIS),
+            Shape.optional("parallel", Shape.whole(1, 64, "Client connections the dump is loaded over at once (default "
+                    + RestorePlan.DEFAULT_PARALLEL + "; 1 = a plain serial load).")),
+            Shape.optional("allow_empty", Shape.flag("A dump with no tables (or a snapshot with no keys) passes instead "
+                    + "of a WARNING that blocks GO (default false).")));
+
     @Override
-    public Map<String, Object> schema() {
-        return PlanSchema.keys("Restore validation in staging (runbook §2 step 4).", List.of(),
-                "source", "The backup source to restore.", "target", "{host, port, user, password, database, client_command}.",
-                "row_count_tolerance", "Relative tolerance against backup-time row counts, e.g. 0.05.",
-                "timeout", "Restore time limit.", "sql_checks", "A list of {name, sql, expect}.",
-                "http_checks", "A list of {name, url, status, max_latency, body_contains}.",
-                "redis", "{source, server_command, start_timeout, allow_empty}.",
-                "parallel", "Client connections the dump is loaded over at once (default "
-                        + RestorePlan.DEFAULT_PARALLEL + "; 1 = a plain serial load).",
-                "allow_empty", "A dump with no tables (or a snapshot with no keys) passes instead of a WARNING that "
-                        + "blocks GO (default false).");
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -51,8 +78,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
             return null;
         }
         String p = "restore_test";
-        Map<String, Node> k = r.keys(m, p, List.of("source", "target", "row_count_tolerance", "timeout",
-                "sql_checks", "http_checks", "redis", "parallel", "allow_empty"));
+        Map<String, Node> k = r.keys(m, p, SHAPE);
         String source = r.optional(k, p, "source");
         if (source != null) {
             reference(r, context, k.get("source"), p + ".source", source, BackupPlan.Kind.MYSQL, "restore_test.redis.source");
@@ -64,8 +90,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         MysqlTarget target = null;
         if (k.get("target") != null && (Node) r.mapping(k.get("target"), p + ".target") instanceof MappingNode tm) {
             String tp = p + ".target";
-            Map<String, Node> tk = r.keys(tm, tp, List.of("host", "port", "user", "password", "database",
-                    "client_command"));
+            Map<String, Node> tk = r.keys(tm, tp, TARGET);
             String host = r.optional(tk, tp, "host", "127.0.0.1");
             Integer port = r.integer(tk, tp, "port", 3306, 1, 65535);
             String user = r.optional(tk, tp, "user", "root");
@@ -93,7 +118,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         }
         Set<String> names = new HashSet<>();
         List<SqlCheck> sql = r.list(k.get("sql_checks"), p + ".sql_checks", (cm, cp) -> {
-            Map<String, Node> ck = r.keys(cm, cp, List.of("name", "sql", "expect"));
+            Map<String, Node> ck = r.keys(cm, cp, SQL_CHECK);
             String name = r.required(cm, ck, cp, "name");
             r.unique(ck.get("name"), cp + ".name", name, names, "check");
             String q = r.required(cm, ck, cp, "sql");
@@ -114,7 +139,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
                     "add source and target");
         }
         List<HttpCheck> http = r.list(k.get("http_checks"), p + ".http_checks", (cm, cp) -> {
-            Map<String, Node> ck = r.keys(cm, cp, List.of("name", "url", "status", "max_latency", "body_contains"));
+            Map<String, Node> ck = r.keys(cm, cp, HTTP_CHECK);
             String name = r.required(cm, ck, cp, "name");
             r.unique(ck.get("name"), cp + ".name", name, names, "check");
             String url = r.required(cm, ck, cp, "url");
@@ -138,7 +163,7 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
         RedisTarget redis = null;
         if (k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
             String rp = p + ".redis";
-            Map<String, Node> rk = r.keys(rm, rp, List.of("source", "server_command", "start_timeout", "allow_empty"));
+            Map<String, Node> rk = r.keys(rm, rp, REDIS);
             String rs = r.required(rm, rk, rp, "source");
             if (rs != null) {
                 reference(r, context, rk.get("source"), rp + ".source", rs, BackupPlan.Kind.REDIS, "restore_test.source");

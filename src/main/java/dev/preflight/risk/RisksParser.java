@@ -2,7 +2,7 @@ package dev.preflight.risk;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
+import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
@@ -18,31 +19,30 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * "Mitigated" by hand; here status is derived from evidence.
  */
 public final class RisksParser implements SectionParser<RiskPlan> {
-    private static final List<String> RISK_KEYS = List.of("name", "title", "mitigation", "controls");
-    private static final List<String> CONTROL_KEYS = List.of("evidence", "subject", "environment", "max_age", "where");
 
     @Override
     public String key() {
         return "risks";
     }
 
+    static final Shape.Obj CONTROL = Shape.obj("Evidence that keeps the risk mitigated.",
+            Shape.required("evidence", new Shape.Choice(new ArrayList<>(new TreeSet<>(Evidence.NAMES.keySet())),
+                    "The kind of evidence.")),
+            Shape.optional("subject", Shape.text("Ledger subject the evidence must be about (a backup source, ...); "
+                    + "without it (and without environment) the control covers every subject the plan configures.")),
+            Shape.optional("environment", Shape.text("Environment the evidence must be about (audits, cutover).")),
+            Shape.required("max_age", Shape.duration("How fresh the evidence must be, e.g. 24h or 7d.")),
+            Shape.optional("where", Shape.mapOf(Shape.text("A value."), "Payload fields the evidence entry must carry.")));
+    static final Shape.Obj RISK = Shape.obj("One risk of the register.",
+            Shape.required("name", Shape.text("Risk id, unique.")),
+            Shape.optional("title", Shape.text("As the register shows it.")),
+            Shape.optional("mitigation", Shape.text("What mitigates it.")),
+            Shape.required("controls", Shape.listOf(CONTROL, "What keeps it mitigated.")));
+    static final Shape.ListOf SHAPE = Shape.listOf(RISK, "Risk register; status is derived from evidence, never typed.");
+
     @Override
-    public Map<String, Object> schema() {
-        Map<String, Object> c = new java.util.LinkedHashMap<>();
-        c.put("evidence", Map.of("enum", new java.util.TreeSet<>(Evidence.NAMES.keySet()).stream().toList()));
-        c.put("subject", PlanSchema.str("Ledger subject the evidence must be about (a backup source, ...); "
-                + "without it (and without environment) the control covers every subject the plan configures."));
-        c.put("environment", PlanSchema.str("Environment the evidence must be about (audits, cutover)."));
-        c.put("max_age", PlanSchema.str("How fresh the evidence must be, e.g. 24h or 7d."));
-        c.put("where", Map.of("type", "object", "additionalProperties", Map.of("type", "string"),
-                "description", "Payload fields the evidence entry must carry."));
-        Map<String, Object> r = new java.util.LinkedHashMap<>();
-        r.put("name", PlanSchema.str("Risk id, unique."));
-        r.put("title", PlanSchema.str("As the register shows it."));
-        r.put("mitigation", PlanSchema.str("What mitigates it."));
-        r.put("controls", Map.of("type", "array", "items", PlanSchema.object(c, List.of("evidence", "max_age"))));
-        return Map.of("type", "array", "description", "Risk register; status is derived from evidence, never typed.",
-                "items", PlanSchema.object(r, List.of("name", "controls")));
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -56,7 +56,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
                             "remove it and give the risk controls: [{evidence: ..., max_age: ...}]");
                 }
             }
-            Map<String, Node> k = r.keys(m, p, withStatus(RISK_KEYS));
+            Map<String, Node> k = r.keys(m, p, withStatus(RISK.keys()));
             String name = r.required(m, k, p, "name");
             r.unique(k.get("name"), p + ".name", name, names, "risk");
             String title = r.optional(k, p, "title", name);
@@ -79,7 +79,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     }
 
     private static RiskPlan.Control control(PlanReader r, MappingNode m, String p, List<String> evidence, Plan plan) {
-        Map<String, Node> k = r.keys(m, p, CONTROL_KEYS);
+        Map<String, Node> k = r.keys(m, p, CONTROL);
         String ev = r.required(m, k, p, "evidence");
         if (ev != null && !Evidence.NAMES.containsKey(ev)) {
             r.problem(k.get("evidence"), p + ".evidence", "unknown evidence '" + ev + "'", "one of: " + String.join(", ", evidence));

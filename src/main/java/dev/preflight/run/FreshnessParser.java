@@ -2,10 +2,11 @@ package dev.preflight.run;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import dev.preflight.report.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,20 @@ public final class FreshnessParser implements SectionParser<Freshness> {
         return "readiness";
     }
 
+    static final Shape.Obj MAX_AGE = maxAge();
+    static final Shape.Obj SHAPE = Shape.obj("Readiness: how fresh each section's evidence must be.",
+            Shape.optional("max_age", MAX_AGE));
+
+    private static Shape.Obj maxAge() {
+        List<Shape.Field> ages = new ArrayList<>();
+        Freshness.DEFAULTS.forEach((k, v) -> ages.add(Shape.optional(k, Shape.duration("Max age of the " + k
+                + " evidence (default " + Durations.plan(v) + ")."))));
+        return new Shape.Obj("Max age per section, e.g. {audit: 7d}.", ages, null, Map.of());
+    }
+
     @Override
-    public Map<String, Object> schema() {
-        Map<String, Object> ages = new LinkedHashMap<>();
-        Freshness.DEFAULTS.forEach((k, v) -> ages.put(k, PlanSchema.str("Max age of the " + k
-                + " evidence (default " + Durations.plan(v) + ").")));
-        return PlanSchema.object(Map.of("max_age", PlanSchema.object(ages, List.of())), List.of());
+    public Shape shape() {
+        return SHAPE;
     }
 
     @Override
@@ -33,11 +42,10 @@ public final class FreshnessParser implements SectionParser<Freshness> {
         if (m == null) {
             return null;
         }
-        Map<String, Node> k = r.keys(m, "readiness", List.of("max_age"));
+        Map<String, Node> k = r.keys(m, "readiness", SHAPE);
         Map<String, Duration> out = new LinkedHashMap<>();
         if (k.get("max_age") != null && (Node) r.mapping(k.get("max_age"), "readiness.max_age") instanceof MappingNode am) {
-            List<String> sections = List.copyOf(Freshness.DEFAULTS.keySet());
-            Map<String, Node> ak = r.keys(am, "readiness.max_age", sections);
+            Map<String, Node> ak = r.keys(am, "readiness.max_age", MAX_AGE);
             for (String s : ak.keySet()) {
                 Duration d = r.duration(ak, "readiness.max_age", s, null);
                 if (d != null && (d.isZero() || d.isNegative())) {

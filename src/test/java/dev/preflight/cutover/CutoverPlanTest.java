@@ -152,7 +152,8 @@ class CutoverPlanTest {
         CliRun r = new CutoverCli(dir).run("schema");
         var cutover = Json.parse(r.out()).path("properties").path("cutover");
         assertThat(cutover.path("additionalProperties").asBoolean(true)).isFalse();
-        assertThat(cutover.path("properties").path("load_balancer").path("properties").path("type").path("enum").toString())
+        assertThat(cutover.path("properties").path("load_balancer").path("properties").path("type")
+                        .path("anyOf").get(0).path("enum").toString())
                 .isEqualTo("[\"nginx\",\"haproxy\",\"command\"]");
         assertThat(cutover.path("required").toString()).contains("environment", "load_balancer");
     }
