@@ -57,7 +57,7 @@ class AuditGoldenTest {
     @ParameterizedTest
     @EnumSource(value = Format.class, names = {"TEXT", "JSON", "JUNIT", "MARKDOWN"})
     void everyFormatIsPinned(Format f) throws Exception {
-        Golden.exact().check("audit/report" + Golden.ext(f), AuditReports.render(report(), f, Style.PLAIN));
+        Golden.exact().measured().check("audit/report" + Golden.ext(f), AuditReports.render(report(), f, Style.PLAIN));
     }
 
     @ParameterizedTest

@@ -42,7 +42,7 @@ class EvidenceGoldenTest {
     Path dir;
 
     private Golden golden() {
-        return Golden.exact()
+        return Golden.exact().measured()
                 .replacing(dir.toString(), "<dir>")
                 .replacing(Ledgers.defaultActor(), "<actor>")
                 // The deps report names the lock directory, so its size follows the temp dir's name length.

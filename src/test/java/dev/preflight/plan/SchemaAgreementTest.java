@@ -46,7 +46,16 @@ import org.snakeyaml.engine.v2.scanner.StreamReader;
 class SchemaAgreementTest {
     private static final Path EXAMPLES = Path.of("examples");
     private static final Path HOSTILE = Path.of("src/test/resources/hostile");
-    private static final Map<String, String> ENV = Map.of("ACC_SECRET", "hunter2-Sup3rS3cret", "JIRA_TOKEN", "tok");
+    /** What the examples interpolate: the academy's secrets, and what scripts/rehearse exports for its plan. */
+    private static final Map<String, String> ENV = Map.ofEntries(Map.entry("ACC_SECRET", "hunter2-Sup3rS3cret"),
+            Map.entry("JIRA_TOKEN", "tok"), Map.entry("RH_STATE", "/var/tmp/preflight-rehearsal"),
+            Map.entry("RH_SSH_PORT", "23322"), Map.entry("RH_DB_PORT", "23306"), Map.entry("RH_REPLICA_PORT", "23307"),
+            Map.entry("RH_DB_PASSWORD", "rehearsal-db"), Map.entry("RH_REDIS_PORT", "23379"),
+            Map.entry("RH_S3_PORT", "23380"), Map.entry("RH_S3_ACCESS", "local-identity"),
+            Map.entry("RH_S3_SECRET", "local-credential"), Map.entry("RH_BLUE1_PORT", "23381"),
+            Map.entry("RH_BLUE2_PORT", "23382"), Map.entry("RH_GREEN1_PORT", "23383"),
+            Map.entry("RH_GREEN2_PORT", "23384"), Map.entry("RH_NGINX_PORT", "23385"), Map.entry("RH_SMTP_PORT", "23325"),
+            Map.entry("RH_WINDOW_START", "2027-01-09T01:00:00Z"), Map.entry("RH_WINDOW_END", "2027-01-09T05:00:00Z"));
 
     /**
      * Plans validate refuses and the schema accepts, each with why a schema cannot see it. (The

@@ -46,6 +46,17 @@ public final class Golden {
         return replacingPattern(Pattern.compile(Pattern.quote(literal)), placeholder);
     }
 
+    /**
+     * A copy that hides what a report measures about the run itself rather than renders: JUnit's
+     * suite timestamp and hostname and every measured probe time. Configured durations stay pinned.
+     */
+    public Golden measured() {
+        return replacingRegex("timestamp=\"[^\"]*\"", "timestamp=\"<timestamp>\"")
+                .replacingRegex("hostname=\"[^\"]*\"", "hostname=\"<hostname>\"")
+                .replacingRegex(" time=\"[0-9.]+\"", " time=\"<seconds>\"")
+                .replacingRegex("\\([0-9]+\\.[0-9]{3} s\\)", "(<seconds>)");
+    }
+
     /** A copy that also replaces every match of {@code regex} with {@code placeholder} (group refs allowed). */
     public Golden replacingRegex(String regex, String placeholder) {
         return replacingPattern(Pattern.compile(regex), placeholder);
