@@ -1,13 +1,21 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.ExitCode;
 import dev.preflight.core.LockHolder;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.cutover.CutoverHistory;
 import dev.preflight.cutover.CutoverPlan;
-import dev.preflight.cutover.CutoverReports;
-import dev.preflight.cutover.CutoverService;
+import dev.preflight.cutover.CutoverContext;
+import dev.preflight.cutover.CutoverContract;
+import dev.preflight.cutover.CutoverFailback;
+import dev.preflight.cutover.CutoverMonitor;
+import dev.preflight.cutover.CutoverPlanView;
+import dev.preflight.cutover.CutoverReport;
+import dev.preflight.cutover.CutoverResume;
+import dev.preflight.cutover.CutoverRun;
+import dev.preflight.cutover.CutoverStart;
+import dev.preflight.cutover.CutoverStatus;
+import dev.preflight.cutover.CutoverSwitch;
 import dev.preflight.cutover.CutoverState;
 import dev.preflight.cutover.HttpProbe;
 import dev.preflight.cutover.LoadBalancer;
@@ -57,10 +65,10 @@ public final class CutoverCommand implements Runnable {
             return d.open(cp, new LocalProcessRunner(plan.secrets()));
         }
 
-        /** A writer that masks the plan's secrets in every line it prints. */
-        PrintWriter progress() {
+        /** A writer to {@code to} that masks the plan's secrets in every line it prints. */
+        PrintWriter progress(PrintWriter to) {
             Secrets s = secrets();
-            return new PrintWriter(ctx().out(), true) {
+            return new PrintWriter(to, true) {
                 @Override
                 public void println(String x) {
                     super.println(s.redact(x));
@@ -68,18 +76,27 @@ public final class CutoverCommand implements Runnable {
             };
         }
 
-        /** Runs {@code body} with the service over the plan and its ledger. */
-        int withService(Function<CutoverService, Integer> body) {
-            format(Format.TEXT);
+        /**
+         * Builds the cutover context once and runs {@code verb} with it. In text the progress is
+         * printed as it happens (a monitor runs for a day); in JSON it goes to stderr and the result
+         * record is printed at the end.
+         */
+        int act(Function<CutoverContext, CutoverRun> verb) {
+            Format f = format(Format.TEXT, Format.JSON);
             Plan plan = loadPlan();
             CutoverPlan cp = section(plan);
             LoadBalancer lb = loadBalancer(plan, cp);
             LockHolder holder = LockHolder.me(ctx().clock().instant(), spec.qualifiedName().replaceFirst("^preflight ", ""));
             try (Ledger ledger = openLedger(plan)) {
-                CutoverService svc = new CutoverService(cp, ledger, ctx().clock(), new LocalProcessRunner(plan.secrets()),
-                        lb, new HttpProbe(), progress(), plan.baseDir().resolve(".preflight"), Locks.of(this, plan),
-                        holder, dryRun, d -> Thread.sleep(d.toMillis()));
-                return body.apply(svc);
+                PrintWriter sink = progress(f == Format.JSON ? ctx().err() : ctx().out());
+                CutoverContext c = new CutoverContext(cp, ledger, ctx().clock(), lb, new HttpProbe(),
+                        new LocalProcessRunner(plan.secrets()), new CutoverContext.Locking(Locks.of(this, plan),
+                        plan.baseDir().resolve(".preflight"), holder), dryRun, CutoverContext.Sleeper.real(), sink::println);
+                CutoverRun run = verb.apply(c);
+                if (f == Format.JSON) {
+                    emit(CutoverReport.RUN.json(run));
+                }
+                return run.verdict().exitCode().code();
             }
         }
     }
@@ -90,13 +107,12 @@ public final class CutoverCommand implements Runnable {
     public static final class PlanCmd extends BaseCommand {
         @Override
         public Integer call() {
-            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format f = format(CutoverReport.PLAN.formats().toArray(Format[]::new));
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
-            CutoverService svc = new CutoverService(cp, null, ctx().clock(), null, Sub.loadBalancer(plan, cp), null,
-                    null, null, null, null, true, null);
-            emit(CutoverReports.plan(cp, svc, f));
-            return ExitCode.OK.code();
+            CutoverPlanView v = CutoverPlanView.of(CutoverContext.planOnly(cp, ctx().clock(), Sub.loadBalancer(plan, cp)));
+            emit(CutoverReport.PLAN.render(v, f, style()));
+            return v.verdict().exitCode().code();
         }
     }
 
@@ -106,15 +122,13 @@ public final class CutoverCommand implements Runnable {
     public static final class Status extends BaseCommand {
         @Override
         public Integer call() {
-            Format f = format(Format.TEXT, Format.JSON, Format.MARKDOWN);
+            Format f = format(CutoverReport.STATUS.formats().toArray(Format[]::new));
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             try (Ledger ledger = openLedger(plan)) {
-                CutoverHistory h = CutoverHistory.read(ledger, cp.environment());
-                emit(CutoverReports.status(cp, h, ctx().clock(), f, style()));
-                boolean failed = !h.attempts().isEmpty() && !h.attempts().get(h.attempts().size() - 1).good()
-                        && h.open() == null;
-                return failed ? ExitCode.CHECKS_FAILED.code() : ExitCode.OK.code();
+                CutoverStatus st = CutoverStatus.of(cp, CutoverHistory.read(ledger, cp.environment()), ctx().clock());
+                emit(CutoverReport.STATUS.render(st, f, style()));
+                return st.verdict().exitCode().code();
             }
         }
     }
@@ -135,7 +149,7 @@ public final class CutoverCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw PreflightException.usage(e.getMessage(), "one of: green-prepared, expanded, promoted, switched");
             }
-            return withService(s -> s.start(u));
+            return act(c -> new CutoverStart(c).run(u));
         }
     }
 
@@ -145,7 +159,7 @@ public final class CutoverCommand implements Runnable {
     public static final class Resume extends Sub {
         @Override
         public Integer call() {
-            return withService(CutoverService::resume);
+            return act(c -> new CutoverResume(c).run());
         }
     }
 
@@ -155,7 +169,7 @@ public final class CutoverCommand implements Runnable {
     public static final class Switch extends Sub {
         @Override
         public Integer call() {
-            return withService(CutoverService::switchTraffic);
+            return act(c -> new CutoverSwitch(c).run());
         }
     }
 
@@ -170,7 +184,7 @@ public final class CutoverCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withService(s -> s.monitor(rounds));
+            return act(c -> new CutoverMonitor(c).run(rounds));
         }
     }
 
@@ -180,7 +194,7 @@ public final class CutoverCommand implements Runnable {
     public static final class Failback extends Sub {
         @Override
         public Integer call() {
-            return withService(CutoverService::failback);
+            return act(c -> new CutoverFailback(c).run());
         }
     }
 
@@ -194,7 +208,7 @@ public final class CutoverCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return withService(s -> s.contract(yes));
+            return act(c -> new CutoverContract(c).run(yes));
         }
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * The plan's {@code cutover} section (runbook §4.2): the two colours, the load balancer in front of
  * them, and what each step of the cutover runs and checks. Absent optional parts are null or empty
- * lists; {@link CutoverParser} fills the defaults.
+ * lists; {@link CutoverPlanParser} fills the defaults.
  *
  * @param environment    the environment being cut over (the ledger subject and lock name)
  * @param replica        the database the green stack uses (migrations snapshot, promotion), or null

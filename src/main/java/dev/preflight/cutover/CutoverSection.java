@@ -56,14 +56,14 @@ public final class CutoverSection implements Section {
                     + ": " + a.summary());
         }
         LedgerEntry drill = null;
-        for (LedgerEntry e : ctx.ledger().query(new LedgerQuery("failback-drill", null, null, 0, true))) {
+        for (LedgerEntry e : ctx.ledger().query(new LedgerQuery(CutoverEvidence.FAILBACK_DRILL, null, null, 0, true))) {
             if (e.outcome() == Outcome.PASSED) {
                 drill = e;
                 break;
             }
         }
         if (drill == null) {
-            problems.add("no failback within the bound (" + CutoverService.human(cp.failbackBound())
+            problems.add("no failback within the bound (" + CutoverReport.human(cp.failbackBound())
                     + ") is on record: run a cutover to switched and 'preflight cutover failback' (in staging) first");
         } else {
             facts.add("failback drill on record: " + drill.subject() + " " + drill.time() + " (" + drill.summary() + ")");
@@ -72,7 +72,7 @@ public final class CutoverSection implements Section {
         p.put("state", h.state().label());
         p.put("facts", facts);
         p.put("problems", problems);
-        ctx.ledger().append(NewEntry.of("cutover-readiness", cp.environment(), problems.isEmpty() ? Outcome.PASSED
+        ctx.ledger().append(NewEntry.of(CutoverEvidence.READINESS, cp.environment(), problems.isEmpty() ? Outcome.PASSED
                 : Outcome.FAILED, String.join("; ", problems.isEmpty() ? facts : problems), p));
         return problems.isEmpty() ? new SectionResult.Passed("cutover", String.join("; ", facts))
                 : new SectionResult.Failed("cutover", "cutover not ready (" + String.join("; ", facts) + ")", problems);
@@ -83,6 +83,6 @@ public final class CutoverSection implements Section {
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment)
                 .orElse(plan.project().name());
-        return List.of(Expected.latest(name(), "cutover-readiness", env, maxAge, "preflight run"));
+        return List.of(Expected.latest(name(), CutoverEvidence.READINESS, env, maxAge, "preflight run"));
     }
 }

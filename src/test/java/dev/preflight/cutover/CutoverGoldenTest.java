@@ -134,4 +134,18 @@ class CutoverGoldenTest {
         golden("monitor-breach.txt", cli.run("cutover", "monitor", "--rounds", "1"));
         golden("start-in-progress.txt", cli.run("cutover", "start"));
     }
+
+    /** New with the reshape: every acting command also answers in JSON (its progress then goes to stderr). */
+    @Test
+    void actingCommandsInJson() {
+        golden("start-dry-run.json", cli.run("--format", "json", "cutover", "start", "--dry-run"));
+        golden("start-until-promoted.json", cli.run("--format", "json", "cutover", "start", "--until", "promoted"));
+        golden("resume.json", cli.run("--format", "json", "cutover", "resume"));
+        golden("switch.json", cli.run("--format", "json", "cutover", "switch"));
+        golden("monitor-one-round.json", cli.run("--format", "json", "cutover", "monitor", "--rounds", "1"));
+        golden("contract-early.json", cli.run("--format", "json", "cutover", "contract", "--yes"));
+        golden("failback.json", cli.run("--format", "json", "cutover", "failback"));
+        golden("contract-after-failback.json", cli.run("--format", "json", "cutover", "contract", "--yes"));
+        golden("start-markdown-refused.txt", cli.run("--format", "markdown", "cutover", "start"));
+    }
 }

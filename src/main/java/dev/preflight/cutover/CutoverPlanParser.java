@@ -23,7 +23,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Reads the plan's {@code cutover} section into a {@link CutoverPlan}, with every problem located
  * ({@code file:line:col: cutover.field:}). Each load-balancer type has its own required fields.
  */
-public final class CutoverParser implements SectionParser<CutoverPlan> {
+public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
     static final List<String> LB_TYPES = List.of("nginx", "haproxy", "command");
     /** Laravel migration names that drop, rename or remove things: contract work, never expand. */
     public static final String DEFAULT_CONTRACT_PATTERN = "(?i)_(drop|remove|delete|rename)_";
