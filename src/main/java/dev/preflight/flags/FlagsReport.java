@@ -1,41 +1,158 @@
 package dev.preflight.flags;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
-import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
+import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Renders the flags capability's results: validation (text, JSON, Markdown), the flag x environment
+ * The flags capability's renderers, one per verb result: validation, toggle, the flag x environment
  * matrix, the drift between two environments and a flag's toggle history.
  */
-public final class FlagReports {
-    private FlagReports() {
+public final class FlagsReport {
+    private FlagsReport() {
     }
 
-    /** One line: what was checked and how it ended. */
-    public static String summary(FlagReport r) {
-        return r.flags() + " flag(s) in " + r.environments().size() + " file(s), " + r.sourceFiles()
-                + " PHP file(s) scanned: " + r.errors() + " error(s), " + r.warnings() + " warning(s)";
+    /** {@code flags validate}: text, JSON, Markdown. */
+    public static final Renderer<FlagsValidation> VALIDATION = new Renderer<>() {
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        }
+
+        @Override
+        public String text(FlagsValidation r, Style style) {
+            return validationText(r, style);
+        }
+
+        @Override
+        public String json(FlagsValidation r) {
+            return Json.pretty(validationJson(r)) + "\n";
+        }
+
+        @Override
+        public String other(FlagsValidation r, Format format) {
+            return markdown(r);
+        }
+    };
+
+    /** {@code flags toggle}: text and JSON. */
+    public static final Renderer<FlagsToggle.Toggled> TOGGLE = new Renderer<>() {
+        @Override
+        public String text(FlagsToggle.Toggled t, Style style) {
+            return toggleText(t, style);
+        }
+
+        @Override
+        public String json(FlagsToggle.Toggled t) {
+            return Json.pretty(ToggleJson.of(t)) + "\n";
+        }
+    };
+
+    /** {@code flags list}: text, JSON, Markdown. */
+    public static final Renderer<FlagsLists.Matrix> MATRIX = new Renderer<>() {
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        }
+
+        @Override
+        public String text(FlagsLists.Matrix m, Style style) {
+            return matrix(m.plan(), m.environments(), Format.TEXT, style);
+        }
+
+        @Override
+        public String json(FlagsLists.Matrix m) {
+            return matrix(m.plan(), m.environments(), Format.JSON, Style.PLAIN);
+        }
+
+        @Override
+        public String other(FlagsLists.Matrix m, Format format) {
+            return matrix(m.plan(), m.environments(), format, Style.PLAIN);
+        }
+    };
+
+    /** {@code flags diff}: text, JSON, Markdown. */
+    public static final Renderer<FlagsLists.Drift> DRIFT = new Renderer<>() {
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        }
+
+        @Override
+        public String text(FlagsLists.Drift d, Style style) {
+            return diff(d.plan(), d.a(), d.b(), Format.TEXT, style);
+        }
+
+        @Override
+        public String json(FlagsLists.Drift d) {
+            return diff(d.plan(), d.a(), d.b(), Format.JSON, Style.PLAIN);
+        }
+
+        @Override
+        public String other(FlagsLists.Drift d, Format format) {
+            return diff(d.plan(), d.a(), d.b(), format, Style.PLAIN);
+        }
+    };
+
+    /** {@code flags history}: text and JSON (the result record). */
+    public static final Renderer<FlagsLists.History> HISTORY = new Renderer<>() {
+        @Override
+        public String text(FlagsLists.History h, Style style) {
+            return historyText(h);
+        }
+
+        @Override
+        public String json(FlagsLists.History h) {
+            return Renderer.super.json(h) + "\n";
+        }
+    };
+
+    /** The JSON of a toggle: what happened, to which file, and its ledger entry. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ToggleJson(String result, String flag, String environment, String file, long ledgerSeq, List<String> problems) {
+        static ToggleJson of(FlagsToggle.Toggled t) {
+            FlagsToggle.ToggleResult r = t.result();
+            return new ToggleJson(r instanceof FlagsToggle.ToggleResult.Changed ? "changed"
+                    : r instanceof FlagsToggle.ToggleResult.Unchanged ? "unchanged" : "refused", t.request().flag(),
+                    t.request().environment(), r.file(), r.entry().seq(), r instanceof FlagsToggle.ToggleResult.Refused ref
+                            ? ref.problems().stream().map(FlagProblem::format).toList() : null);
+        }
     }
 
-    public static String validation(FlagReport r, Format f, Style s) {
-        return switch (f) {
-            case JSON -> Json.pretty(json(r)) + "\n";
-            case MARKDOWN -> markdown(r);
-            default -> text(r, s);
-        };
+    private static String toggleText(FlagsToggle.Toggled t, Style style) {
+        FlagsToggle.ToggleResult r = t.result();
+        String who = t.request().flag() + " in " + t.request().environment() + " (" + r.file() + ")";
+        if (r instanceof FlagsToggle.ToggleResult.Changed c) {
+            return style.ok("TOGGLED") + ": " + who + ": " + (c.on() ? "off -> on" : "on -> off")
+                    + "; recorded as ledger entry #" + c.entry().seq() + "\n  sha256 " + c.shaBefore() + " -> "
+                    + c.shaAfter() + "\n";
+        }
+        if (r instanceof FlagsToggle.ToggleResult.Unchanged u) {
+            return "UNCHANGED: " + who + " is already " + (u.on() ? "on" : "off")
+                    + "; file not rewritten; request recorded as ledger entry #" + u.entry().seq() + "\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        ((FlagsToggle.ToggleResult.Refused) r).problems().forEach(p -> sb.append(p.format()).append('\n'));
+        return sb.append('\n').append(style.bad("REFUSED")).append(": ").append(r.file())
+                .append(" fails validation; nothing changed (refusal recorded as ledger entry #")
+                .append(r.entry().seq()).append(")\n").toString();
     }
 
-    private static String text(FlagReport r, Style s) {
+    private static String validationText(FlagsValidation r, Style s) {
         StringBuilder sb = new StringBuilder();
         for (EnvSnapshot e : r.environments()) {
             long errs = e.problems().stream().filter(FlagProblem::isError).count();
@@ -53,11 +170,11 @@ public final class FlagReports {
         if (!r.problems().isEmpty()) {
             sb.append('\n');
         }
-        sb.append(r.errors() > 0 ? s.bad("FAILED") : s.ok("PASSED")).append(": ").append(summary(r)).append('\n');
+        sb.append(r.errors() > 0 ? s.bad("FAILED") : s.ok("PASSED")).append(": ").append(r.summary()).append('\n');
         return sb.toString();
     }
 
-    static Map<String, Object> json(FlagReport r) {
+    static Map<String, Object> validationJson(FlagsValidation r) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("result", r.errors() > 0 ? "failed" : "passed");
         doc.put("project", r.project());
@@ -92,9 +209,9 @@ public final class FlagReports {
         return doc;
     }
 
-    private static String markdown(FlagReport r) {
+    private static String markdown(FlagsValidation r) {
         StringBuilder sb = new StringBuilder("## Feature flags\n\n**Result: ")
-                .append(r.errors() > 0 ? "FAILED" : "passed").append("** (").append(Markdown.text(summary(r)))
+                .append(r.errors() > 0 ? "FAILED" : "passed").append("** (").append(Markdown.text(r.summary()))
                 .append(")\n\n| environment | file | result |\n| --- | --- | --- |\n");
         for (EnvSnapshot e : r.environments()) {
             long errs = e.problems().stream().filter(FlagProblem::isError).count();
@@ -142,7 +259,7 @@ public final class FlagReports {
     }
 
     /** The flag x environment matrix; {@code *} marks a value that differs from the registry's default. */
-    public static String matrix(FlagPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
+    static String matrix(FlagPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
         List<String> rows = rows(plan, envs);
         if (f == Format.JSON) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -230,7 +347,7 @@ public final class FlagReports {
         return c.endsWith("*") ? c.substring(0, c.length() - 1) : c;
     }
 
-    public static String diff(FlagPlan plan, EnvSnapshot a, EnvSnapshot b, Format f, Style s) {
+    static String diff(FlagPlan plan, EnvSnapshot a, EnvSnapshot b, Format f, Style s) {
         List<List<String>> d = differences(plan, a, b);
         if (f == Format.JSON) {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -270,46 +387,23 @@ public final class FlagReports {
                 + b.environment() + "\n";
     }
 
-    public static String history(String flag, List<LedgerEntry> entries, Format f) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (LedgerEntry e : entries) {
-            JsonNode p = Json.parse(e.payload());
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", e.seq());
-            m.put("time", e.time().toString());
-            m.put("actor", e.actor());
-            m.put("outcome", e.outcome().label());
-            m.put("environment", p.path("environment").asText());
-            m.put("old", p.path("old").isNull() || p.path("old").isMissingNode() ? null : p.path("old").asBoolean());
-            m.put("new", p.path("new").asBoolean());
-            m.put("reason", p.path("reason").asText(null));
-            m.put("approved_by", p.path("approved_by").isNull() ? null : p.path("approved_by").asText(null));
-            m.put("summary", e.summary());
-            rows.add(m);
-        }
-        if (f == Format.JSON) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("flag", flag);
-            doc.put("toggles", rows);
-            return Json.pretty(doc) + "\n";
-        }
-        if (rows.isEmpty()) {
-            return "no toggles of '" + flag + "' recorded in the ledger\n";
+    private static String historyText(FlagsLists.History h) {
+        if (h.toggles().isEmpty()) {
+            return "no toggles of '" + h.flag() + "' recorded in the ledger\n";
         }
         StringBuilder sb = new StringBuilder();
-        for (Map<String, Object> m : rows) {
-            Object old = m.get("old");
-            sb.append('#').append(m.get("seq")).append("  ").append(m.get("time")).append("  ").append(m.get("actor"))
-                    .append("  ").append(m.get("environment")).append("  ")
-                    .append(FlagService.onOff(old == null ? null : (Boolean) old)).append(" -> ")
-                    .append(FlagService.onOff((Boolean) m.get("new"))).append("  ")
-                    .append(((String) m.get("outcome")).toUpperCase(java.util.Locale.ROOT))
-                    .append("  reason: ").append(m.get("reason"));
-            if (m.get("approved_by") != null) {
-                sb.append("  approved by: ").append(m.get("approved_by"));
+        for (FlagsLists.History.Toggle t : h.toggles()) {
+            sb.append('#').append(t.seq()).append("  ").append(t.time()).append("  ").append(t.actor())
+                    .append("  ").append(t.environment()).append("  ")
+                    .append(FlagsToggle.onOff(t.old())).append(" -> ")
+                    .append(FlagsToggle.onOff(t.on())).append("  ")
+                    .append(t.outcome().toUpperCase(Locale.ROOT))
+                    .append("  reason: ").append(t.reason());
+            if (t.approvedBy() != null) {
+                sb.append("  approved by: ").append(t.approvedBy());
             }
             sb.append('\n');
         }
-        return sb.append(rows.size()).append(" toggle(s) of '").append(flag).append("'\n").toString();
+        return sb.append(h.toggles().size()).append(" toggle(s) of '").append(h.flag()).append("'\n").toString();
     }
 }
