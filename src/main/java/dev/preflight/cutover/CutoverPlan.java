@@ -4,6 +4,7 @@ import dev.preflight.plan.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The plan's {@code cutover} section (runbook §4.2): the two colours, the load balancer in front of
@@ -32,7 +33,7 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
         BLUE, GREEN;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public Colour other() {

@@ -1,16 +1,17 @@
 package dev.preflight.cutover;
 
-import java.util.LinkedHashMap;
-
 import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.PlanSchema;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -100,7 +101,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
         String env = r.required(m, k, p, "environment");
         if (env != null && plan.environment(env).isEmpty()) {
             List<String> names = plan.environments().stream().map(Plan.Environment::name).toList();
-            String near = dev.preflight.plan.PlanLoader.nearest(env, names);
+            String near = PlanLoader.nearest(env, names);
             r.problem(k.get("environment"), p + ".environment", "no environment named '" + env + "' in the plan",
                     (near != null ? "did you mean '" + near + "'? " : "")
                             + (names.isEmpty() ? "the plan defines no environments" : "one of: " + String.join(", ", names)));
@@ -188,7 +189,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
                 return url == null || samples == null || rate == null || lat == null ? null
                         : new CutoverPlan.MonitorCheck(r.optional(ck, cp, "name", url), url, samples, rate, lat);
             });
-            List<List<String>> commands = new java.util.ArrayList<>();
+            List<List<String>> commands = new ArrayList<>();
             List<Node> cn = r.sequence(sk.get("commands"), sp + ".commands");
             for (int i = 0; i < cn.size(); i++) {
                 List<String> argv = r.stringList(cn.get(i), sp + ".commands[" + i + "]");
