@@ -39,7 +39,7 @@ public final class FlagsReport {
 
         @Override
         public String json(FlagsValidation r) {
-            return Json.pretty(validationJson(r)) + "\n";
+            return Json.pretty(ValidationJson.of(r)) + "\n";
         }
 
         @Override
@@ -174,39 +174,34 @@ public final class FlagsReport {
         return sb.toString();
     }
 
-    static Map<String, Object> validationJson(FlagsValidation r) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("result", r.errors() > 0 ? "failed" : "passed");
-        doc.put("project", r.project());
-        doc.put("errors", r.errors());
-        doc.put("warnings", r.warnings());
-        doc.put("flags", r.flags());
-        List<Map<String, Object>> files = new ArrayList<>();
-        for (EnvSnapshot e : r.environments()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("environment", e.environment());
-            m.put("file", e.display());
-            m.put("sha256", e.sha256());
-            m.put("line", e.entry() == null ? null : e.entry().line());
-            m.put("values", e.booleans());
-            files.add(m);
+    /** The JSON of a validation: the result, every file read and every problem. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ValidationJson(String result, String project, long errors, long warnings, int flags, List<FileJson> files,
+                          String sourceDir, int sourceFiles, List<ProblemJson> problems) {
+        static ValidationJson of(FlagsValidation r) {
+            return new ValidationJson(r.errors() > 0 ? "failed" : "passed", r.project(), r.errors(), r.warnings(),
+                    r.flags(), r.environments().stream().map(e -> new FileJson(e.environment(), e.display(), e.sha256(),
+                            e.entry() == null ? null : e.entry().line(), e.booleans())).toList(),
+                    r.scannedDir(), r.sourceFiles(), r.problems().stream().map(p -> new ProblemJson(p.severity().label(),
+                            p.rule(), p.file(), p.line() > 0 ? p.line() : null, p.column() > 0 ? p.column() : null,
+                            p.message())).toList());
         }
-        doc.put("files", files);
-        doc.put("source_dir", r.scannedDir());
-        doc.put("source_files", r.sourceFiles());
-        List<Map<String, Object>> problems = new ArrayList<>();
-        for (FlagProblem p : r.problems()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("severity", p.severity().label());
-            m.put("rule", p.rule());
-            m.put("file", p.file());
-            m.put("line", p.line() > 0 ? p.line() : null);
-            m.put("column", p.column() > 0 ? p.column() : null);
-            m.put("message", p.message());
-            problems.add(m);
-        }
-        doc.put("problems", problems);
-        return doc;
+    }
+
+    /** The JSON of {@code flags list}: one row per flag. */
+    record MatrixJson(List<MatrixRow> flags) {
+    }
+
+    /** A flag's value and drift in every environment (null value: missing or not a boolean). */
+    record MatrixRow(String flag, boolean registered, Map<String, Boolean> values, Map<String, Boolean> drift) {
+    }
+
+    /** One environment's file in the validation JSON. */
+    record FileJson(String environment, String file, String sha256, Integer line, Map<String, Boolean> values) {
+    }
+
+    /** One problem in the validation JSON; line and column null when it has none. */
+    record ProblemJson(String severity, String rule, String file, Integer line, Integer column, String message) {
     }
 
     private static String markdown(FlagsValidation r) {
@@ -262,23 +257,18 @@ public final class FlagsReport {
     static String matrix(FlagPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
         List<String> rows = rows(plan, envs);
         if (f == Format.JSON) {
-            List<Map<String, Object>> out = new ArrayList<>();
+            List<MatrixRow> out = new ArrayList<>();
             for (String flag : rows) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("flag", flag);
-                m.put("registered", plan.flag(flag).isPresent());
-                Map<String, Object> vals = new LinkedHashMap<>();
-                Map<String, Object> drift = new LinkedHashMap<>();
+                Map<String, Boolean> vals = new LinkedHashMap<>();
+                Map<String, Boolean> drift = new LinkedHashMap<>();
                 for (EnvSnapshot e : envs) {
                     String c = cell(plan, e, flag);
                     vals.put(e.environment(), c.startsWith("on") ? Boolean.TRUE : c.startsWith("off") ? Boolean.FALSE : null);
                     drift.put(e.environment(), c.endsWith("*"));
                 }
-                m.put("values", vals);
-                m.put("drift", drift);
-                out.add(m);
+                out.add(new MatrixRow(flag, plan.flag(flag).isPresent(), vals, drift));
             }
-            return Json.pretty(Map.of("flags", out)) + "\n";
+            return Json.pretty(new MatrixJson(out)) + "\n";
         }
         List<List<String>> table = new ArrayList<>();
         List<String> head = new ArrayList<>(List.of("flag"));
