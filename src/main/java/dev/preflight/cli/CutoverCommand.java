@@ -1,14 +1,22 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.ExitCode;
 import dev.preflight.core.LockHolder;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
+import dev.preflight.cutover.CutoverContext;
+import dev.preflight.cutover.CutoverContract;
+import dev.preflight.cutover.CutoverFailback;
 import dev.preflight.cutover.CutoverHistory;
+import dev.preflight.cutover.CutoverMonitor;
 import dev.preflight.cutover.CutoverPlan;
-import dev.preflight.cutover.CutoverReports;
-import dev.preflight.cutover.CutoverService;
+import dev.preflight.cutover.CutoverPlanView;
+import dev.preflight.cutover.CutoverReport;
+import dev.preflight.cutover.CutoverResume;
+import dev.preflight.cutover.CutoverRun;
+import dev.preflight.cutover.CutoverStart;
 import dev.preflight.cutover.CutoverState;
+import dev.preflight.cutover.CutoverStatus;
+import dev.preflight.cutover.CutoverSwitch;
 import dev.preflight.cutover.HttpProbe;
 import dev.preflight.cutover.LoadBalancer;
 import dev.preflight.cutover.LoadBalancerDriver;
@@ -17,8 +25,8 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.io.PrintWriter;
-import java.util.function.Function;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,10 +70,10 @@ public final class CutoverCommand implements Callable<Integer> {
             return d.open(cp, new LocalProcessRunner(plan.secrets()));
         }
 
-        /** A writer that masks the plan's secrets in every line it prints. */
-        PrintWriter progress() {
+        /** A writer to {@code to} that masks the plan's secrets in every line it prints. */
+        PrintWriter progress(PrintWriter to) {
             Secrets s = secrets();
-            return new PrintWriter(ctx().out(), true) {
+            return new PrintWriter(to, true) {
                 @Override
                 public void println(String x) {
                     super.println(s.redact(x));
@@ -73,18 +81,27 @@ public final class CutoverCommand implements Callable<Integer> {
             };
         }
 
-        /** Runs {@code body} with the service over the plan and its ledger. */
-        int withService(Function<CutoverService, Integer> body) {
-            format();
+        /**
+         * Builds the cutover context once and runs {@code verb} with it. In text the progress is
+         * printed as it happens (a monitor runs for a day); in JSON it goes to stderr and the result
+         * record is printed at the end.
+         */
+        int act(Function<CutoverContext, CutoverRun> verb) {
+            Format f = format();
             Plan plan = loadPlan();
             CutoverPlan cp = section(plan);
             LoadBalancer lb = loadBalancer(plan, cp);
             LockHolder holder = LockHolder.me(ctx().clock().instant(), spec.qualifiedName().replaceFirst("^preflight ", ""));
             try (Ledger ledger = openLedger(plan)) {
-                CutoverService svc = new CutoverService(cp, ledger, ctx().clock(), new LocalProcessRunner(plan.secrets()),
-                        lb, new HttpProbe(), progress(), plan.baseDir().resolve(".preflight"), Locks.of(this, plan),
-                        holder, dryRun, d -> Thread.sleep(d.toMillis()));
-                return body.apply(svc);
+                PrintWriter sink = progress(f == Format.JSON ? ctx().err() : ctx().out());
+                CutoverContext c = new CutoverContext(cp, ledger, ctx().clock(), lb, new HttpProbe(),
+                        new LocalProcessRunner(plan.secrets()), new CutoverContext.Locking(Locks.of(this, plan),
+                        plan.baseDir().resolve(".preflight"), holder), dryRun, CutoverContext.Sleeper.real(), sink::println);
+                CutoverRun run = verb.apply(c);
+                if (f == Format.JSON) {
+                    emit(CutoverReport.RUN.json(run));
+                }
+                return run.verdict().exitCode().code();
             }
         }
     }
@@ -102,10 +119,9 @@ public final class CutoverCommand implements Callable<Integer> {
             Format f = format();
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
-            CutoverService svc = new CutoverService(cp, null, ctx().clock(), null, Sub.loadBalancer(plan, cp), null,
-                    null, null, null, null, true, null);
-            emit(CutoverReports.plan(cp, svc, f));
-            return ExitCode.OK.code();
+            CutoverPlanView v = CutoverPlanView.of(CutoverContext.planOnly(cp, ctx().clock(), Sub.loadBalancer(plan, cp)));
+            emit(CutoverReport.PLAN.render(v, f, style()));
+            return v.verdict().exitCode().code();
         }
     }
 
@@ -123,11 +139,9 @@ public final class CutoverCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             try (Ledger ledger = openLedger(plan)) {
-                CutoverHistory h = CutoverHistory.read(ledger, cp.environment());
-                emit(CutoverReports.status(cp, h, ctx().clock(), f, style()));
-                boolean failed = !h.attempts().isEmpty() && !h.attempts().get(h.attempts().size() - 1).good()
-                        && h.open() == null;
-                return failed ? ExitCode.CHECKS_FAILED.code() : ExitCode.OK.code();
+                CutoverStatus st = CutoverStatus.of(cp, CutoverHistory.read(ledger, cp.environment()), ctx().clock());
+                emit(CutoverReport.STATUS.render(st, f, style()));
+                return st.verdict().exitCode().code();
             }
         }
     }
@@ -138,6 +152,7 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover start --dry-run",
                 "  preflight cutover start --until promoted"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Start extends Sub {
         @Option(names = "--until", paramLabel = "STATE", defaultValue = "switched",
                 description = "Stop at green-prepared, expanded, promoted or switched (default).")
@@ -151,7 +166,7 @@ public final class CutoverCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw PreflightException.usage(e.getMessage(), "one of: green-prepared, expanded, promoted, switched");
             }
-            return withService(s -> s.start(u));
+            return act(c -> new CutoverStart(c).run(u));
         }
     }
 
@@ -160,6 +175,7 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Continue the current cutover from its last completed step; an interrupted step runs again.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover resume")
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Resume extends Sub {
         @Option(names = "--until", paramLabel = "STATE",
                 description = "Go on to green-prepared, expanded, promoted or switched (default: the state it was started to).")
@@ -176,7 +192,7 @@ public final class CutoverCommand implements Callable<Integer> {
                 }
             }
             CutoverState target = u;
-            return withService(s -> s.resume(target));
+            return act(c -> new CutoverResume(c).run(target));
         }
     }
 
@@ -185,10 +201,11 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Run the smoke suite against green and, only if it passed, move the load balancer to green.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover switch")
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Switch extends Sub {
         @Override
         public Integer call() {
-            return withService(CutoverService::switchTraffic);
+            return act(c -> new CutoverSwitch(c).run());
         }
     }
 
@@ -199,6 +216,7 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover monitor",
                 "  preflight cutover monitor --rounds 1"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Monitor extends Sub {
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
                 description = "Stop after N rounds (0: until the window has passed); for cron-style monitoring.")
@@ -206,7 +224,7 @@ public final class CutoverCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            return withService(s -> s.monitor(rounds));
+            return act(c -> new CutoverMonitor(c).run(rounds));
         }
     }
 
@@ -215,10 +233,11 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Move traffic back to blue (from switched or stable only), check that blue serves, and record how long it took.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover failback")
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Failback extends Sub {
         @Override
         public Integer call() {
-            return withService(CutoverService::failback);
+            return act(c -> new CutoverFailback(c).run());
         }
     }
 
@@ -228,13 +247,14 @@ public final class CutoverCommand implements Callable<Integer> {
                 "Refused before the stable window has passed with no breach and no failback, and without a fresh passed backup in the ledger."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover contract --yes")
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Contract extends Sub {
         @Option(names = "--yes", description = "Confirm: after contract, failback is no longer possible.")
         boolean yes;
 
         @Override
         public Integer call() {
-            return withService(s -> s.contract(yes));
+            return act(c -> new CutoverContract(c).run(yes));
         }
     }
 }

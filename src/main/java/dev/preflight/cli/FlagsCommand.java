@@ -1,22 +1,17 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.ExitCode;
-import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
-import dev.preflight.flags.EnvSnapshot;
 import dev.preflight.flags.FlagPlan;
-import dev.preflight.flags.FlagProblem;
-import dev.preflight.flags.FlagReport;
-import dev.preflight.flags.FlagReports;
-import dev.preflight.flags.FlagService;
-import dev.preflight.flags.FlagService.ToggleRequest;
-import dev.preflight.flags.FlagService.ToggleResult;
+import dev.preflight.flags.FlagsContext;
+import dev.preflight.flags.FlagsLists;
+import dev.preflight.flags.FlagsReport;
+import dev.preflight.flags.FlagsToggle;
+import dev.preflight.flags.FlagsToggle.ToggleRequest;
+import dev.preflight.flags.FlagsValidate;
+import dev.preflight.flags.FlagsValidation;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,8 +49,8 @@ public final class FlagsCommand implements Callable<Integer> {
                     "the plan has no feature_flags section", "see docs/plan-reference.md, section feature_flags"));
         }
 
-        FlagService service(FlagPlan fp, Ledger ledger) {
-            return new FlagService(plan.project().name(), fp, ledger, ctx().clock(), ctx().cwd());
+        FlagsContext context(FlagPlan fp, Ledger ledger) {
+            return new FlagsContext(plan.project().name(), fp, ledger, ctx().clock(), ctx().cwd());
         }
     }
 
@@ -76,14 +71,12 @@ public final class FlagsCommand implements Callable<Integer> {
         public Integer call() {
             Format format = format();
             FlagPlan fp = flagPlan();
-            FlagReport r;
+            FlagsValidation r;
             try (Ledger ledger = openLedger(plan)) {
-                FlagService service = service(fp, ledger);
-                r = service.validate(app == null ? null : ctx().cwd().resolve(app).normalize());
-                service.record(r);
+                r = new FlagsValidate(context(fp, ledger)).run(app == null ? null : ctx().cwd().resolve(app).normalize());
             }
-            emit(FlagReports.validation(r, format, style()));
-            return r.exitCode();
+            emit(FlagsReport.VALIDATION.render(r, format, style()));
+            return r.verdict().exitCode().code();
         }
     }
 
@@ -125,44 +118,13 @@ public final class FlagsCommand implements Callable<Integer> {
         public Integer call() {
             Format format = format();
             FlagPlan fp = flagPlan();
-            ToggleResult r;
+            ToggleRequest q = new ToggleRequest(name, state.on, env, reason, approvedBy);
+            FlagsToggle.Toggled t;
             try (Ledger ledger = openLedger(plan)) {
-                r = service(fp, ledger).toggle(new ToggleRequest(name, state.on, env, reason, approvedBy));
+                t = new FlagsToggle.Toggled(q, new FlagsToggle(context(fp, ledger)).run(q));
             }
-            if (format == Format.JSON) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("result", r instanceof ToggleResult.Changed ? "changed"
-                        : r instanceof ToggleResult.Unchanged ? "unchanged" : "refused");
-                doc.put("flag", name);
-                doc.put("environment", env);
-                doc.put("file", r.file());
-                doc.put("ledger_seq", r.entry().seq());
-                if (r instanceof ToggleResult.Refused ref) {
-                    doc.put("problems", ref.problems().stream().map(FlagProblem::format).toList());
-                }
-                emit(Json.pretty(doc) + "\n");
-            } else {
-                emit(text(r));
-            }
-            return r instanceof ToggleResult.Refused ? ExitCode.CHECKS_FAILED.code() : ExitCode.OK.code();
-        }
-
-        private String text(ToggleResult r) {
-            String who = name + " in " + env + " (" + r.file() + ")";
-            if (r instanceof ToggleResult.Changed c) {
-                return style().ok("TOGGLED") + ": " + who + ": " + (c.on() ? "off -> on" : "on -> off")
-                        + "; recorded as ledger entry #" + c.entry().seq() + "\n  sha256 " + c.shaBefore() + " -> "
-                        + c.shaAfter() + "\n";
-            }
-            if (r instanceof ToggleResult.Unchanged u) {
-                return "UNCHANGED: " + who + " is already " + (u.on() ? "on" : "off")
-                        + "; file not rewritten; request recorded as ledger entry #" + u.entry().seq() + "\n";
-            }
-            StringBuilder sb = new StringBuilder();
-            ((ToggleResult.Refused) r).problems().forEach(p -> sb.append(p.format()).append('\n'));
-            return sb.append('\n').append(style().bad("REFUSED")).append(": ").append(r.file())
-                    .append(" fails validation; nothing changed (refusal recorded as ledger entry #")
-                    .append(r.entry().seq()).append(")\n").toString();
+            emit(FlagsReport.TOGGLE.render(t, format, style()));
+            return t.verdict().exitCode().code();
         }
     }
 
@@ -179,12 +141,12 @@ public final class FlagsCommand implements Callable<Integer> {
         public Integer call() {
             Format format = format();
             FlagPlan fp = flagPlan();
-            List<EnvSnapshot> envs;
+            FlagsLists.Matrix m;
             try (Ledger ledger = openLedger(plan)) {
-                envs = service(fp, ledger).readAll();
+                m = new FlagsLists(context(fp, ledger)).list();
             }
-            emit(FlagReports.matrix(fp, envs, format, style()));
-            return ExitCode.OK.code();
+            emit(FlagsReport.MATRIX.render(m, format, style()));
+            return m.verdict().exitCode().code();
         }
     }
 
@@ -206,15 +168,12 @@ public final class FlagsCommand implements Callable<Integer> {
         public Integer call() {
             Format format = format();
             FlagPlan fp = flagPlan();
-            EnvSnapshot x;
-            EnvSnapshot y;
+            FlagsLists.Drift d;
             try (Ledger ledger = openLedger(plan)) {
-                FlagService s = service(fp, ledger);
-                x = s.read(a);
-                y = s.read(b);
+                d = new FlagsLists(context(fp, ledger)).diff(a, b);
             }
-            emit(FlagReports.diff(fp, x, y, format, style()));
-            return FlagReports.differences(fp, x, y).isEmpty() ? 0 : 1;
+            emit(FlagsReport.DRIFT.render(d, format, style()));
+            return d.verdict().exitCode().code();
         }
     }
 
@@ -233,12 +192,12 @@ public final class FlagsCommand implements Callable<Integer> {
         public Integer call() {
             Format format = format();
             FlagPlan fp = flagPlan();
-            String out;
+            FlagsLists.History h;
             try (Ledger ledger = openLedger(plan)) {
-                out = FlagReports.history(name, service(fp, ledger).history(name), format);
+                h = new FlagsLists(context(fp, ledger)).history(name);
             }
-            emit(out);
-            return ExitCode.OK.code();
+            emit(FlagsReport.HISTORY.render(h, format, style()));
+            return h.verdict().exitCode().code();
         }
     }
 }

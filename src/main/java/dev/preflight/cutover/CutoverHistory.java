@@ -28,7 +28,7 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
                              CutoverState state, List<Attempt> attempts, Attempt open, List<Round> rounds,
                              Instant switchedAt) {
     /** The ledger kind of every cutover record. */
-    public static final String KIND = "cutover-step";
+    public static final String KIND = CutoverEvidence.STEP;
 
     public CutoverHistory {
         attempts = List.copyOf(attempts);
@@ -116,7 +116,7 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
     public static CutoverHistory of(String environment, List<LedgerEntry> entries) {
         int begin = -1;
         for (int i = 0; i < entries.size(); i++) {
-            if ("begin".equals(Json.parse(entries.get(i).payload()).path("phase").asText())) {
+            if (CutoverEvidence.BEGIN.equals(Json.parse(entries.get(i).payload()).path("phase").asText())) {
                 begin = i;
             }
         }
@@ -136,7 +136,7 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
                 continue;
             }
             String phase = p.path("phase").asText();
-            if (phase.equals("round")) {
+            if (phase.equals(CutoverEvidence.ROUND)) {
                 rounds.add(new Round(e.time(), p.path("breach").asBoolean(), e.summary()));
                 continue;
             }
@@ -144,13 +144,13 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
             int n = p.path("attempt").asInt();
             String key = step + "#" + n;
             switch (phase) {
-                case "started" -> byKey.put(key, new Attempt(step, n, e.time(), null, "started", 0, e.summary(), p));
-                case "completed", "interrupted" -> {
+                case CutoverEvidence.STARTED -> byKey.put(key, new Attempt(step, n, e.time(), null, "started", 0, e.summary(), p));
+                case CutoverEvidence.COMPLETED, CutoverEvidence.INTERRUPTED -> {
                     Attempt s = byKey.get(key);
-                    String outcome = phase.equals("interrupted") ? "interrupted" : p.path("outcome").asText();
+                    String outcome = phase.equals(CutoverEvidence.INTERRUPTED) ? CutoverEvidence.INTERRUPTED : p.path("outcome").asText();
                     byKey.put(key, new Attempt(step, n, s == null ? e.time() : s.started(), e.time(), outcome,
                             p.path("elapsed_ms").asLong(), e.summary(), p));
-                    if (phase.equals("completed") && (outcome.equals("passed") || outcome.equals("warning"))) {
+                    if (phase.equals(CutoverEvidence.COMPLETED) && (outcome.equals("passed") || outcome.equals("warning"))) {
                         state = step.reaches();
                         if (step == Step.SWITCH) {
                             switchedAt = e.time();

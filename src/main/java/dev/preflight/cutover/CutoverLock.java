@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.LockHolder;
 import dev.preflight.core.LockProvider;
@@ -41,7 +42,7 @@ public final class CutoverLock {
                     + locks.where(name) + ")",
                     "wait for it to finish, or check 'preflight cutover status'"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the cutover lock (" + locks.where(name) + "): " + dev.preflight.core.Errors.describe(e),
+            throw PreflightException.state("cannot take the cutover lock (" + locks.where(name) + "): " + Errors.describe(e),
                     "check that the directory is writable and the ledger database is reachable");
         }
     }

@@ -4,11 +4,12 @@ import dev.preflight.plan.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The plan's {@code cutover} section (runbook §4.2): the two colours, the load balancer in front of
  * them, and what each step of the cutover runs and checks. Absent optional parts are null or empty
- * lists; {@link CutoverParser} fills the defaults.
+ * lists; {@link CutoverPlanParser} fills the defaults.
  *
  * @param environment    the environment being cut over (the ledger subject and lock name)
  * @param replica        the database the green stack uses (migrations snapshot, promotion), or null
@@ -32,7 +33,7 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
         BLUE, GREEN;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
 
         public Colour other() {

@@ -1,26 +1,14 @@
 package dev.preflight.cutover;
 
-import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.ledger.LedgerQuery;
-import dev.preflight.ledger.NewEntry;
-import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/**
- * The cutover's readiness as a section of {@code preflight run} (runbook §4.2). It never moves
- * traffic: it reports that the plan's cutover is valid, that its load-balancer driver exists, where
- * the current cutover stands, and whether a failback within the bound is on record (the runbook's
- * "blue stays warm for failback within 5 minutes" is a measured property, not a promise).
- */
+/** The cutover's readiness ({@link CutoverReadiness}) as a section of {@code preflight run}; it never moves traffic. */
 public final class CutoverSection implements Section {
     @Override
     public String name() {
@@ -38,44 +26,8 @@ public final class CutoverSection implements Section {
         if (cp == null) {
             return new SectionResult.Error("cutover", "the cutover section was not read");
         }
-        List<String> problems = new ArrayList<>();
-        List<String> facts = new ArrayList<>();
-        if (LoadBalancerDriver.find(cp.loadBalancer().type()) == null) {
-            problems.add("no load balancer driver for type '" + cp.loadBalancer().type() + "'");
-        } else {
-            facts.add("load balancer " + cp.loadBalancer().type());
-        }
-        CutoverHistory h = CutoverHistory.read(ctx.ledger(), cp.environment());
-        facts.add(h.state().of(cp.environment()));
-        if (h.open() != null) {
-            problems.add(cp.environment() + ": " + h.open().step().label() + " attempt " + h.open().number()
-                    + " was interrupted; run 'preflight cutover resume'");
-        } else if (!h.attempts().isEmpty() && !h.attempts().get(h.attempts().size() - 1).good()) {
-            CutoverHistory.Attempt a = h.attempts().get(h.attempts().size() - 1);
-            problems.add(cp.environment() + ": " + a.step().label() + " attempt " + a.number() + " " + a.outcome()
-                    + ": " + a.summary());
-        }
-        LedgerEntry drill = null;
-        for (LedgerEntry e : ctx.ledger().query(new LedgerQuery("failback-drill", null, null, 0, true))) {
-            if (e.outcome() == Outcome.PASSED) {
-                drill = e;
-                break;
-            }
-        }
-        if (drill == null) {
-            problems.add("no failback within the bound (" + CutoverService.human(cp.failbackBound())
-                    + ") is on record: run a cutover to switched and 'preflight cutover failback' (in staging) first");
-        } else {
-            facts.add("failback drill on record: " + drill.subject() + " " + drill.time() + " (" + drill.summary() + ")");
-        }
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("state", h.state().label());
-        p.put("facts", facts);
-        p.put("problems", problems);
-        ctx.ledger().append(NewEntry.of("cutover-readiness", cp.environment(), problems.isEmpty() ? Outcome.PASSED
-                : Outcome.FAILED, String.join("; ", problems.isEmpty() ? facts : problems), p));
-        return problems.isEmpty() ? new SectionResult.Passed("cutover", String.join("; ", facts))
-                : new SectionResult.Failed("cutover", "cutover not ready (" + String.join("; ", facts) + ")", problems);
+        CutoverReadiness r = CutoverReadiness.check(cp, ctx.ledger());
+        return SectionResult.of(name(), r.verdict(), r.summary(), r.problems());
     }
 
     /** The cutover environment found ready (driver, state, failback drill) by {@code preflight run}. */
@@ -83,6 +35,6 @@ public final class CutoverSection implements Section {
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment)
                 .orElse(plan.project().name());
-        return List.of(Expected.latest(name(), "cutover-readiness", env, maxAge, "preflight run"));
+        return List.of(Expected.latest(name(), CutoverEvidence.READINESS, env, maxAge, "preflight run"));
     }
 }

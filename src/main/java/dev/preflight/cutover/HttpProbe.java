@@ -1,10 +1,14 @@
 package dev.preflight.cutover;
 
+import dev.preflight.core.Errors;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +50,7 @@ public final class HttpProbe {
             }
             return new Sample(res.statusCode(), ms, text.toString(), null);
         } catch (IOException | IllegalArgumentException e) {
-            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", dev.preflight.core.Errors.describe(e));
+            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Sample(0, 0, "", "interrupted");
@@ -60,9 +64,9 @@ public final class HttpProbe {
      */
     public Sample getFresh(String url, Duration timeout) {
         long t0 = System.nanoTime();
-        java.net.HttpURLConnection c = null;
+        HttpURLConnection c = null;
         try {
-            c = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+            c = (HttpURLConnection) URI.create(url).toURL().openConnection();
             c.setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             c.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             c.setUseCaches(false);
@@ -70,9 +74,9 @@ public final class HttpProbe {
             c.setRequestProperty("Connection", "close");
             c.setRequestProperty("User-Agent", "preflight-cutover");
             int status = c.getResponseCode();
-            java.io.InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+            InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
             StringBuilder text = new StringBuilder(in == null ? "" : new String(in.readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
             for (Map.Entry<String, List<String>> h : c.getHeaderFields().entrySet()) {
                 if (h.getKey() != null) {
                     text.append('\n').append(h.getKey()).append(": ").append(String.join(",", h.getValue()));
@@ -80,7 +84,7 @@ public final class HttpProbe {
             }
             return new Sample(status, (System.nanoTime() - t0) / 1_000_000, text.toString(), null);
         } catch (IOException | IllegalArgumentException e) {
-            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", dev.preflight.core.Errors.describe(e));
+            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", Errors.describe(e));
         } finally {
             if (c != null) {
                 c.disconnect();

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -53,14 +54,14 @@ public final class Migrations {
 
     /** Rows of {@code after} whose migration is not in {@code before}. */
     public static List<Row> added(List<Row> before, List<Row> after) {
-        Set<String> known = new java.util.HashSet<>();
+        Set<String> known = new HashSet<>();
         before.forEach(r -> known.add(r.migration()));
         return after.stream().filter(r -> !known.contains(r.migration())).toList();
     }
 
     /** Migration files ({@code *.php}) in {@code dir} whose names are not among {@code applied}, sorted. */
     public static List<String> pending(Path dir, List<Row> applied) throws IOException {
-        Set<String> done = new java.util.HashSet<>();
+        Set<String> done = new HashSet<>();
         applied.forEach(r -> done.add(r.migration()));
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".php"))

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -131,7 +132,7 @@ public final class NginxLoadBalancer implements LoadBalancer {
             servers.add(m.group(1));
         }
         for (Colour c : Colour.values()) {
-            if (!servers.isEmpty() && new java.util.HashSet<>(servers).equals(new java.util.HashSet<>(plan.side(c).servers()))) {
+            if (!servers.isEmpty() && new HashSet<>(servers).equals(new HashSet<>(plan.side(c).servers()))) {
                 return c;
             }
         }

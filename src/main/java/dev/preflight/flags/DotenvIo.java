@@ -1,7 +1,9 @@
 package dev.preflight.flags;
 
 import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.Errors;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -77,7 +79,7 @@ public final class DotenvIo {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for " + lock);
+            throw new InterruptedIOException("interrupted while waiting for " + lock);
         }
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock held;
@@ -90,7 +92,7 @@ public final class DotenvIo {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while waiting for " + lock);
+                    throw new InterruptedIOException("interrupted while waiting for " + lock);
                 }
             }
             try (FileLock ignored = held) {
@@ -130,7 +132,7 @@ public final class DotenvIo {
         } catch (IOException e) {
             // A failure on our temp file: name the user's file and the cause, not the temp file.
             throw new Named(abs + " cannot be replaced ("
-                    + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
+                    + Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
         }
     }
 
@@ -155,7 +157,7 @@ public final class DotenvIo {
         } catch (IOException e) {
             // The temp file is ours, not the user's: name the file being changed and why it cannot be.
             throw new Named(abs + " cannot be replaced: its directory " + dir + " refuses new files ("
-                    + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
+                    + Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
         }
         boolean done = false;
         try {
@@ -176,7 +178,7 @@ public final class DotenvIo {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 throw new Named(abs + " cannot be replaced ("
-                        + dev.preflight.core.Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
+                        + Errors.describe(e).replaceFirst("^.*: ", "") + ")", e);
             }
             AtomicFiles.fsyncDirectory(dir);
             done = true;

@@ -2,7 +2,11 @@ package dev.preflight.flags;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,7 +28,7 @@ public record FlagPlan(String planFile, String envKey, Path appDir, Map<String, 
     public static final String PRODUCTION = "production";
 
     public FlagPlan {
-        files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
+        files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
         flags = List.copyOf(flags);
     }
 
@@ -41,15 +45,15 @@ public record FlagPlan(String planFile, String envKey, Path appDir, Map<String, 
         RELEASE, OPS, KILL_SWITCH, EXPERIMENT;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         public static List<String> labels() {
-            return java.util.Arrays.stream(values()).map(Type::label).toList();
+            return Arrays.stream(values()).map(Type::label).toList();
         }
 
         public static Type parse(String s) {
-            return valueOf(s.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return valueOf(s.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.preflight.flags;
 
+import java.util.Locale;
+
 /**
  * One thing wrong with the flags, where it is ({@code file:line:col}; line or column 0 when the
  * problem has none, e.g. a missing file) and which rule found it.
@@ -10,7 +12,7 @@ public record FlagProblem(Severity severity, String rule, String file, int line,
         ERROR, WARNING;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.preflight.core.Errors;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -86,10 +87,10 @@ public record FlagValues(Map<String, Field> fields) {
         } catch (JsonProcessingException e) {
             long off = e.getLocation() == null ? 0 : e.getLocation().getCharOffset();
             throw new JsonProblem((int) Math.max(0, Math.min(off, json.length())),
-                    dev.preflight.core.Errors.describe(e).replaceAll("\\s+", " ")
+                    Errors.describe(e).replaceAll("\\s+", " ")
                             .replaceFirst(" \\(line \\d+, column \\d+\\)$", "")); // the caller gives the position
         } catch (IOException e) {
-            throw new JsonProblem(0, "cannot read the JSON: " + dev.preflight.core.Errors.describe(e));
+            throw new JsonProblem(0, "cannot read the JSON: " + Errors.describe(e));
         }
         return new FlagValues(out);
     }

@@ -1,5 +1,6 @@
 package dev.preflight.flags;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.plan.Plan;
@@ -30,13 +31,11 @@ public final class FlagsSection implements Section {
         if (fp.isEmpty()) {
             return new SectionResult.Error("flags", "feature_flags is configured but was not read");
         }
-        FlagService service = new FlagService(ctx.plan().project().name(), fp.get(), ctx.ledger(), ctx.clock(),
+        FlagsContext fc = new FlagsContext(ctx.plan().project().name(), fp.get(), ctx.ledger(), ctx.clock(),
                 ctx.plan().baseDir());
-        FlagReport r = service.validate(null);
-        service.record(r);
-        return r.errors() == 0 ? new SectionResult.Passed("flags", FlagReports.summary(r))
-                : new SectionResult.Failed("flags", FlagReports.summary(r), r.problems().stream()
-                        .filter(FlagProblem::isError).map(FlagProblem::format).toList());
+        FlagsValidation r = new FlagsValidate(fc).run(null);
+        return SectionResult.of(name(), r.verdict(), r.summary(), r.problems().stream()
+                .filter(FlagProblem::isError).map(FlagProblem::format).toList());
     }
 
     /**
@@ -48,11 +47,11 @@ public final class FlagsSection implements Section {
         String subject = plan.project().name();
         FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElse(null);
         if (fp == null || fp.files().isEmpty()) {
-            return List.of(Expected.latest(name(), FlagService.VALIDATE, subject, maxAge, "preflight flags validate"));
+            return List.of(Expected.latest(name(), FlagsEvidence.VALIDATE, subject, maxAge, "preflight flags validate"));
         }
-        return fp.files().values().stream().map(f -> new Expected(name(), FlagService.VALIDATE, subject,
+        return fp.files().values().stream().map(f -> new Expected(name(), FlagsEvidence.VALIDATE, subject,
                 f.environment() + " file " + f.path().getFileName(), maxAge,
-                "preflight flags validate", ledger -> ledger.latest(FlagService.VALIDATE, subject)
+                "preflight flags validate", ledger -> ledger.latest(FlagsEvidence.VALIDATE, subject)
                         .map(e -> file(e, f)))).toList();
     }
 
@@ -69,7 +68,7 @@ public final class FlagsSection implements Section {
             now = Hashing.sha256Hex(f.path());
         } catch (IOException ex) {
             return new Expected.Found(e, Expected.Status.OUTDATED, f.path() + " cannot be read now ("
-                    + dev.preflight.core.Errors.describe(ex) + ")");
+                    + Errors.describe(ex) + ")");
         }
         return now.equals(validated) ? Expected.Found.of(e) : new Expected.Found(e, Expected.Status.OUTDATED,
                 f.path().getFileName() + " changed since (sha256 " + now.substring(0, 12) + "..., validated "

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -65,7 +66,7 @@ public final class SourceScanner {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        uses.sort(java.util.Comparator.comparing((Use u) -> u.file().toString()).thenComparingInt(Use::line)
+        uses.sort(Comparator.comparing((Use u) -> u.file().toString()).thenComparingInt(Use::line)
                 .thenComparingInt(Use::column));
         return new Scan(uses, files[0]);
     }

@@ -45,7 +45,7 @@ class CutoverPlanTest {
         assertThat(cp.green().servers()).containsExactly("10.0.2.11:80", "10.0.2.12:80");
         assertThat(cp.green().marker()).isEqualTo("academy-green");
         assertThat(cp.expand().command()).containsExactly("php", "artisan", "migrate", "--force");
-        assertThat(cp.expand().contractPattern()).isEqualTo(CutoverParser.DEFAULT_CONTRACT_PATTERN);
+        assertThat(cp.expand().contractPattern()).isEqualTo(CutoverPlanParser.DEFAULT_CONTRACT_PATTERN);
         assertThat(cp.promote().sql()).containsExactly("SET GLOBAL read_only=OFF");
         assertThat(cp.stable().window()).isEqualTo(Duration.ofHours(24));
         assertThat(cp.stable().failbackOnBreach()).isTrue();

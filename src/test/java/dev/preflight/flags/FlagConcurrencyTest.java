@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
-import dev.preflight.flags.FlagService.ToggleRequest;
-import dev.preflight.flags.FlagService.ToggleResult;
+import dev.preflight.flags.FlagsToggle.ToggleRequest;
+import dev.preflight.flags.FlagsToggle.ToggleResult;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -37,14 +37,14 @@ class FlagConcurrencyTest {
     @TempDir
     Path dir;
 
-    private FlagService service(Ledger ledger) {
+    private FlagsContext service(Ledger ledger) {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        return new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger,
+        return new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger,
                 Clock.systemUTC(), dir);
     }
 
     private Map<String, Boolean> staging(Ledger ledger) {
-        EnvSnapshot s = service(ledger).read("staging");
+        EnvSnapshot s = new FlagFiles(service(ledger)).read("staging");
         assertThat(s.problems()).isEmpty();
         return s.booleans();
     }
@@ -64,11 +64,11 @@ class FlagConcurrencyTest {
                     CountDownLatch go = new CountDownLatch(1);
                     Future<ToggleResult> a = pool.submit(() -> {
                         go.await();
-                        return service(l1).toggle(new ToggleRequest("webauthn", webauthn, "staging", "round", null));
+                        return new FlagsToggle(service(l1)).run(new ToggleRequest("webauthn", webauthn, "staging", "round", null));
                     });
                     Future<ToggleResult> b = pool.submit(() -> {
                         go.await();
-                        return service(l2).toggle(new ToggleRequest("communities", communities, "staging", "round", null));
+                        return new FlagsToggle(service(l2)).run(new ToggleRequest("communities", communities, "staging", "round", null));
                     });
                     go.countDown();
                     assertThat(a.get(60, TimeUnit.SECONDS)).isInstanceOf(ToggleResult.Changed.class);
@@ -184,9 +184,9 @@ class FlagConcurrencyTest {
         held.await();
         try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
             Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-            FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+            FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
                     Clock.systemUTC(), dir, Duration.ofMillis(200));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toggle(
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                             new ToggleRequest("webauthn", true, "staging", "qa", null)))
                     .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class, e -> {
                         assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE);
@@ -215,9 +215,9 @@ class FlagConcurrencyTest {
             assertThat(holder.isAlive()).isTrue();
             try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
                 Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-                FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+                FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
                         Clock.systemUTC(), dir, Duration.ofMillis(300));
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.toggle(
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                                 new ToggleRequest("webauthn", true, "staging", "qa", null)))
                         .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class,
                                 e -> assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE));
@@ -229,7 +229,7 @@ class FlagConcurrencyTest {
         }
         // Once the other process lets go, the toggle goes through.
         try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
-            assertThat(service(l).toggle(new ToggleRequest("webauthn", true, "staging", "qa", null)))
+            assertThat(new FlagsToggle(service(l)).run(new ToggleRequest("webauthn", true, "staging", "qa", null)))
                     .isInstanceOf(ToggleResult.Changed.class);
         }
     }

@@ -8,8 +8,8 @@ import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
-import dev.preflight.flags.FlagService.ToggleRequest;
-import dev.preflight.flags.FlagService.ToggleResult;
+import dev.preflight.flags.FlagsToggle.ToggleRequest;
+import dev.preflight.flags.FlagsToggle.ToggleResult;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -51,12 +51,12 @@ class FlagServiceTest {
         ledger.close();
     }
 
-    private FlagService service() {
+    private FlagsContext service() {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        return new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger, clock, dir);
+        return new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger, clock, dir);
     }
 
-    private List<String> problems(FlagReport r) {
+    private List<String> problems(FlagsValidation r) {
         return r.problems().stream().map(FlagProblem::format).toList();
     }
 
@@ -67,9 +67,9 @@ class FlagServiceTest {
 
     @Test
     void theFixturePassesWithNoProblemAtAll() {
-        FlagReport r = service().validate(null);
+        FlagsValidation r = new FlagsValidate(service()).validate(null);
         assertThat(problems(r)).isEmpty();
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.verdict().exitCode().code()).isZero();
         assertThat(r.sourceFiles()).isEqualTo(2);
         assertThat(r.environments()).extracting(EnvSnapshot::booleans).containsExactly(
                 Map.of("communities", false, "webauthn", false), Map.of("communities", true, "webauthn", false),
@@ -79,29 +79,29 @@ class FlagServiceTest {
     @Test
     void valueThatIsNotJsonOrNotAnObjectIsAnErrorAtItsColumn() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":false,\"webauthn\":fals}");
-        assertThat(problems(service().validate(null))).singleElement().asString()
+        assertThat(problems(new FlagsValidate(service()).validate(null))).singleElement().asString()
                 .startsWith("app/.env.production:4:55: error: APP_FEATURE_FLAGS: not valid JSON: Unrecognized token 'fals'")
                 .endsWith("[json]");
         production("APP_FEATURE_FLAGS=[true]");
-        assertThat(problems(service().validate(null))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).containsExactly(
                 "app/.env.production:4:19: error: APP_FEATURE_FLAGS: expected a JSON object such as "
                         + "{\"communities\": false}, got an array [json]");
         production("APP_FEATURE_FLAGS=");
-        assertThat(problems(service().validate(null))).singleElement().asString()
+        assertThat(problems(new FlagsValidate(service()).validate(null))).singleElement().asString()
                 .startsWith("app/.env.production:4:19: error: APP_FEATURE_FLAGS: the value is empty");
     }
 
     @Test
     void anUnquotedValueWithSpacesIsASyntaxErrorBecauseLaravelWouldNotBoot() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\": false, \"webauthn\": false}");
-        assertThat(problems(service().validate(null))).singleElement().asString().startsWith(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).singleElement().asString().startsWith(
                 "app/.env.production:4:34: error: an unquoted value cannot contain whitespace");
     }
 
     @Test
     void everyValueMustBeABoolean() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":\"false\",\"webauthn\":0}");
-        assertThat(problems(service().validate(null))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).containsExactly(
                 "app/.env.production:4:34: error: flag 'communities' must be true or false, got the string \"false\" [not-boolean]",
                 "app/.env.production:4:53: error: flag 'webauthn' must be true or false, got the number 0 [not-boolean]");
     }
@@ -109,7 +109,7 @@ class FlagServiceTest {
     @Test
     void unknownAndMissingFlagsAreErrorsOnTheFlagsLine() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":false,\"chat\":false}");
-        assertThat(problems(service().validate(null))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).containsExactly(
                 "app/.env.production:4: error: registered flag 'webauthn' is missing from APP_FEATURE_FLAGS "
                         + "(add \"webauthn\": false) [missing-flag]",
                 "app/.env.production:4:40: error: flag 'chat' is not registered in preflight.yaml "
@@ -119,7 +119,7 @@ class FlagServiceTest {
     @Test
     void theTemplateListsEveryFlagOff() throws Exception {
         FlagFixture.write(app.resolve(".env.example"), FlagFixture.EXAMPLE.replace("\\\"webauthn\\\": false", "\\\"webauthn\\\": true"));
-        assertThat(problems(service().validate(null))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).containsExactly(
                 "app/.env.example:5:59: error: flag 'webauthn' is on in the .env.example template; every flag is listed off "
                         + "[example-on]");
     }
@@ -127,33 +127,33 @@ class FlagServiceTest {
     @Test
     void productionFlagOnWithoutAnApprovedToggleIsAnError() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":false}");
-        assertThat(problems(service().validate(null))).singleElement().asString().startsWith(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).singleElement().asString().startsWith(
                 "app/.env.production:4:34: error: flag 'communities' is on in production without an approved toggle");
         // A staging toggle approves nothing in production; a refused production attempt neither.
         production("APP_FEATURE_FLAGS={\"communities\":false,\"webauthn\":false}");
-        service().toggle(new ToggleRequest("webauthn", true, "staging", "qa", null));
-        assertThatThrownBy(() -> service().toggle(new ToggleRequest("communities", true, "production", "go", " ")))
+        new FlagsToggle(service()).run(new ToggleRequest("webauthn", true, "staging", "qa", null));
+        assertThatThrownBy(() -> new FlagsToggle(service()).run(new ToggleRequest("communities", true, "production", "go", " ")))
                 .isInstanceOf(PreflightException.class);
         production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":false}");
-        assertThat(service().validate(null).errors()).isEqualTo(1);
+        assertThat(new FlagsValidate(service()).validate(null).errors()).isEqualTo(1);
     }
 
     @Test
     void anApprovedProductionToggleMakesTheOnValueValidUntilAToggleSwitchesItOff() throws Exception {
-        FlagService s = service();
-        ToggleResult r = s.toggle(new ToggleRequest("communities", true, "production", "launch", "jane (ACAD-1234)"));
+        FlagsContext s = service();
+        ToggleResult r = new FlagsToggle(s).run(new ToggleRequest("communities", true, "production", "launch", "jane (ACAD-1234)"));
         assertThat(r).isInstanceOf(ToggleResult.Changed.class);
-        assertThat(problems(s.validate(null))).isEmpty();
-        s.toggle(new ToggleRequest("communities", false, "production", "rollback", "jane"));
+        assertThat(problems(new FlagsValidate(s).validate(null))).isEmpty();
+        new FlagsToggle(s).run(new ToggleRequest("communities", false, "production", "rollback", "jane"));
         production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":false}"); // switched on by hand
-        assertThat(problems(s.validate(null))).singleElement().asString().contains("[production-unapproved]");
+        assertThat(problems(new FlagsValidate(s).validate(null))).singleElement().asString().contains("[production-unapproved]");
     }
 
     @Test
     void flagsReadInCodeButNotRegisteredAreErrorsAtTheirUse() throws Exception {
         FlagFixture.write(app.resolve("app/Http/Controllers/Chat.php"),
                 "<?php\n\nclass Chat {\n    public function x() { return config(\"feature-flags.chat\") && Feature::active('webauthn'); }\n}\n");
-        FlagReport r = service().validate(null);
+        FlagsValidation r = new FlagsValidate(service()).validate(null);
         assertThat(problems(r)).containsExactly("app/app/Http/Controllers/Chat.php:4:34: error: the code reads flag 'chat' "
                 + "(config(\"feature-flags.chat\") which is not registered [code-unregistered]");
         assertThat(r.sourceFiles()).isEqualTo(3);
@@ -162,29 +162,29 @@ class FlagServiceTest {
     @Test
     void registeredFlagsNoCodeReadsAreWarningsAtTheirPlanLine() throws Exception {
         Files.delete(app.resolve("app/Http/Controllers/Passkeys.php"));
-        FlagReport r = service().validate(null);
+        FlagsValidation r = new FlagsValidate(service()).validate(null);
         assertThat(problems(r)).containsExactly("preflight.yaml:11: warning: registered flag 'webauthn' is not read "
                 + "anywhere under app (remove it when retired) [code-unused]");
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.verdict().exitCode().code()).isZero();
     }
 
     @Test
     void theAppOptionOverridesTheDirectoryAndAMissingDirectoryIsAnError() throws Exception {
         Path other = Files.createDirectories(dir.resolve("other"));
         FlagFixture.write(other.resolve("x.php"), "<?php config('feature-flags.communities');\n");
-        assertThat(problems(service().validate(other))).containsExactly("preflight.yaml:11: warning: registered flag "
+        assertThat(problems(new FlagsValidate(service()).validate(other))).containsExactly("preflight.yaml:11: warning: registered flag "
                 + "'webauthn' is not read anywhere under other (remove it when retired) [code-unused]");
-        assertThat(problems(service().validate(dir.resolve("nope")))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(dir.resolve("nope")))).containsExactly(
                 "nope: error: the application directory does not exist; flag use in code cannot be checked [app-dir-missing]");
     }
 
     @Test
     void flagsPastTheirReviewDateAreStaleWarnings() {
         clock = Clock.fixed(Instant.parse("2027-04-01T00:00:00Z"), ZoneOffset.UTC);
-        FlagReport r = service().validate(null);
+        FlagsValidation r = new FlagsValidate(service()).validate(null);
         assertThat(problems(r)).containsExactly("preflight.yaml:11: warning: flag 'webauthn' was due for review on "
                 + "2027-03-31 (owner identity-team): retire it or move review_by [stale]");
-        assertThat(r.exitCode()).isZero();
+        assertThat(r.verdict().exitCode().code()).isZero();
     }
 
     @Test
@@ -192,7 +192,7 @@ class FlagServiceTest {
         Files.delete(app.resolve(".env.staging"));
         FlagFixture.write(app.resolve(".env.example"), "APP_NAME=Academy\n");
         production("APP_FEATURE_FLAGS={\"communities\":false,\"webauthn\":false}\nexport APP_FEATURE_FLAGS={}");
-        assertThat(problems(service().validate(null))).containsExactly(
+        assertThat(problems(new FlagsValidate(service()).validate(null))).containsExactly(
                 "app/.env.example: error: no APP_FEATURE_FLAGS line; add APP_FEATURE_FLAGS='{\"communities\":false,"
                         + "\"webauthn\":false}' [key-missing]",
                 "app/.env.production:5:1: error: APP_FEATURE_FLAGS is defined twice (lines 4 and 5); the application "
@@ -202,8 +202,8 @@ class FlagServiceTest {
 
     @Test
     void validationIsRecordedWithItsReportAttached() {
-        FlagService s = service();
-        LedgerEntry e = s.record(s.validate(null));
+        FlagsContext s = service();
+        LedgerEntry e = new FlagsValidate(s).record(new FlagsValidate(s).validate(null));
         assertThat(e.kind()).isEqualTo("flags-validate");
         assertThat(e.subject()).isEqualTo("demo");
         assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
@@ -215,7 +215,7 @@ class FlagServiceTest {
     @Test
     void aStagingToggleChangesOnlyTheLiteralAndRecordsWhoWhatWhy() throws Exception {
         byte[] before = Files.readAllBytes(app.resolve(".env.staging"));
-        ToggleResult r = service().toggle(new ToggleRequest("webauthn", true, "staging", "QA regression", null));
+        ToggleResult r = new FlagsToggle(service()).run(new ToggleRequest("webauthn", true, "staging", "QA regression", null));
         byte[] after = Files.readAllBytes(app.resolve(".env.staging"));
         assertThat(new String(after, StandardCharsets.UTF_8))
                 .isEqualTo(FlagFixture.STAGING.replace("\"webauthn\": false", "\"webauthn\": true"));
@@ -236,10 +236,10 @@ class FlagServiceTest {
         assertThat(p.path("sha256_before").asText()).isEqualTo(Hashing.sha256Hex(before));
         assertThat(p.path("sha256_after").asText()).isEqualTo(Hashing.sha256Hex(after));
         // The same request again changes nothing but is recorded.
-        assertThat(service().toggle(new ToggleRequest("webauthn", true, "staging", "again", null)))
+        assertThat(new FlagsToggle(service()).run(new ToggleRequest("webauthn", true, "staging", "again", null)))
                 .isInstanceOf(ToggleResult.Unchanged.class);
         assertThat(Files.readAllBytes(app.resolve(".env.staging"))).isEqualTo(after);
-        assertThat(service().history("webauthn")).hasSize(2);
+        assertThat(new FlagsLists(service()).history("webauthn").toggles()).hasSize(2);
     }
 
     @Test
@@ -247,7 +247,7 @@ class FlagServiceTest {
         Path prod = app.resolve(".env.production");
         byte[] before = Files.readAllBytes(prod);
         var mtime = Files.getLastModifiedTime(prod);
-        assertThatThrownBy(() -> service().toggle(new ToggleRequest("communities", true, "production", "launch", null)))
+        assertThatThrownBy(() -> new FlagsToggle(service()).run(new ToggleRequest("communities", true, "production", "launch", null)))
                 .isInstanceOfSatisfying(PreflightException.class, e -> {
                     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
                     assertThat(e.getMessage()).isEqualTo("a production toggle needs --approved-by; "
@@ -266,7 +266,7 @@ class FlagServiceTest {
     void aToggleOnAFileThatAlreadyFailsValidationIsRefusedAndTheFileUntouched() throws Exception {
         FlagFixture.write(app.resolve(".env.staging"), FlagFixture.STAGING.replace("\"webauthn\": false", "\"webauthn\": 1"));
         byte[] before = Files.readAllBytes(app.resolve(".env.staging"));
-        ToggleResult r = service().toggle(new ToggleRequest("communities", false, "staging", "qa", null));
+        ToggleResult r = new FlagsToggle(service()).run(new ToggleRequest("communities", false, "staging", "qa", null));
         assertThat(r).isInstanceOfSatisfying(ToggleResult.Refused.class, x -> assertThat(x.problems())
                 .extracting(FlagProblem::format).containsExactly("app/.env.staging:3:61: error: flag 'webauthn' must be "
                         + "true or false, got the number 1 [not-boolean]"));
@@ -276,14 +276,14 @@ class FlagServiceTest {
 
     @Test
     void badRequestsAreUsageErrorsAndTouchNothing() {
-        FlagService s = service();
-        assertThatThrownBy(() -> s.toggle(new ToggleRequest("chat", true, "staging", "x", null)))
+        FlagsContext s = service();
+        assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("chat", true, "staging", "x", null)))
                 .hasMessage("flag 'chat' is not registered");
-        assertThatThrownBy(() -> s.toggle(new ToggleRequest("webauthn", true, "qa", "x", null)))
+        assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("webauthn", true, "qa", "x", null)))
                 .hasMessage("no environment 'qa' in feature_flags.files");
-        assertThatThrownBy(() -> s.toggle(new ToggleRequest("webauthn", true, "example", "x", null)))
+        assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("webauthn", true, "example", "x", null)))
                 .hasMessageContaining("template is not toggled");
-        assertThatThrownBy(() -> s.toggle(new ToggleRequest("webauthn", true, "staging", " ", null)))
+        assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("webauthn", true, "staging", " ", null)))
                 .hasMessage("a toggle needs --reason");
         assertThat(ledger.query(LedgerQuery.all())).isEmpty();
     }
@@ -291,15 +291,15 @@ class FlagServiceTest {
     @Test
     void aProductionFlagSwitchedOnByHandCanBeSwitchedOffOrApprovedByAToggle() throws Exception {
         production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":false}");
-        FlagService s = service();
+        FlagsContext s = service();
         // The unapproved value of this very flag does not block the toggle that settles it.
-        ToggleResult approve = s.toggle(new ToggleRequest("communities", true, "production", "already live", "jane"));
+        ToggleResult approve = new FlagsToggle(s).run(new ToggleRequest("communities", true, "production", "already live", "jane"));
         assertThat(approve).isInstanceOf(ToggleResult.Unchanged.class);
         assertThat(approve.entry().outcome()).isEqualTo(Outcome.PASSED);
-        assertThat(problems(s.validate(null))).isEmpty();
+        assertThat(problems(new FlagsValidate(s).validate(null))).isEmpty();
         // Another flag's unapproved value does block.
         production("APP_FEATURE_FLAGS={\"communities\":true,\"webauthn\":true}");
-        assertThat(s.toggle(new ToggleRequest("communities", false, "production", "off", "jane")))
+        assertThat(new FlagsToggle(s).run(new ToggleRequest("communities", false, "production", "off", "jane")))
                 .isInstanceOf(ToggleResult.Refused.class);
     }
 
@@ -358,9 +358,9 @@ class FlagServiceTest {
         Path staging = app.resolve(".env.staging");
         byte[] before = Files.readAllBytes(staging);
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        FlagService s = new FlagService("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(),
+        FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(),
                 new FailingLedger(ledger), clock, dir);
-        assertThatThrownBy(() -> s.toggle(new ToggleRequest("webauthn", true, "staging", "qa", null)))
+        assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("webauthn", true, "staging", "qa", null)))
                 .hasMessage("ledger unavailable");
         assertThat(Files.readAllBytes(staging)).isEqualTo(before);
     }

@@ -25,16 +25,16 @@ public final class ToggleMain {
         FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElseThrow();
         try (Ledger l = Ledgers.open("sqlite:ledger.db", plan.baseDir(), Secrets.none(), "proc-" + flag,
                 Clock.systemUTC())) {
-            FlagService s = new FlagService("demo", fp, l, Clock.systemUTC(), plan.baseDir());
+            FlagsContext s = new FlagsContext("demo", fp, l, Clock.systemUTC(), plan.baseDir());
             // Start gate: say ready, then wait for "go", so both processes flip at the same time.
             java.nio.file.Files.createFile(plan.baseDir().resolve("ready-" + flag));
             while (!java.nio.file.Files.exists(plan.baseDir().resolve("go"))) {
                 Thread.sleep(5);
             }
             for (int i = 0; i < n; i++) {
-                boolean now = s.read("staging").booleans().get(flag);
-                FlagService.ToggleResult r = s.toggle(new FlagService.ToggleRequest(flag, !now, "staging", "flip " + i, null));
-                if (!(r instanceof FlagService.ToggleResult.Changed)) {
+                boolean now = new FlagFiles(s).read("staging").booleans().get(flag);
+                FlagsToggle.ToggleResult r = new FlagsToggle(s).run(new FlagsToggle.ToggleRequest(flag, !now, "staging", "flip " + i, null));
+                if (!(r instanceof FlagsToggle.ToggleResult.Changed)) {
                     throw new IllegalStateException("toggle " + i + " did not land: " + r);
                 }
             }

@@ -3,12 +3,14 @@ package dev.preflight.cutover;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.Shape;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +24,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * Reads the plan's {@code cutover} section into a {@link CutoverPlan}, with every problem located
  * ({@code file:line:col: cutover.field:}). Each load-balancer type has its own required fields.
  */
-public final class CutoverParser implements SectionParser<CutoverPlan> {
+public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
     static final List<String> LB_TYPES = List.of("nginx", "haproxy", "command");
     /** Laravel migration names that drop, rename or remove things: contract work, never expand. */
     public static final String DEFAULT_CONTRACT_PATTERN = "(?i)_(drop|remove|delete|rename)_";
@@ -124,7 +126,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
         String env = r.required(m, k, p, "environment");
         if (env != null && plan.environment(env).isEmpty()) {
             List<String> names = plan.environments().stream().map(Plan.Environment::name).toList();
-            String near = dev.preflight.plan.PlanLoader.nearest(env, names);
+            String near = PlanLoader.nearest(env, names);
             r.problem(k.get("environment"), p + ".environment", "no environment named '" + env + "' in the plan",
                     (near != null ? "did you mean '" + near + "'? " : "")
                             + (names.isEmpty() ? "the plan defines no environments" : "one of: " + String.join(", ", names)));
@@ -212,7 +214,7 @@ public final class CutoverParser implements SectionParser<CutoverPlan> {
                 return url == null || samples == null || rate == null || lat == null ? null
                         : new CutoverPlan.MonitorCheck(r.optional(ck, cp, "name", url), url, samples, rate, lat);
             });
-            List<List<String>> commands = new java.util.ArrayList<>();
+            List<List<String>> commands = new ArrayList<>();
             List<Node> cn = r.sequence(sk.get("commands"), sp + ".commands");
             for (int i = 0; i < cn.size(); i++) {
                 List<String> argv = r.stringList(cn.get(i), sp + ".commands[" + i + "]");

@@ -1,0 +1,101 @@
+package dev.preflight.cutover;
+
+import static dev.preflight.cutover.CutoverReport.human;
+
+import dev.preflight.exec.ProcessResult;
+import dev.preflight.exec.ProcessSpec;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Outcome;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * switched or stable → contracted: the contract migrations, the point of no return. The guards
+ * (stable window, backup) are checked by {@link CutoverContract} before this runs.
+ */
+final class ContractStep implements CutoverStep {
+    private final CutoverContext ctx;
+
+    ContractStep(CutoverContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Step step() {
+        return Step.CONTRACT;
+    }
+
+    @Override
+    public List<String> actions() {
+        CutoverPlan cp = ctx.plan();
+        List<String> a = new ArrayList<>();
+        a.add("WARNING: the point of no return (failback impossible afterwards); needs --yes");
+        a.add("refuse unless the stable window (" + human(cp.stable().window()) + ") passed with no breach and no failback");
+        a.add("refuse unless a passed backup younger than " + human(cp.backupMaxAge()) + " is in the ledger");
+        a.add(cp.contract() == null ? "nothing configured (cutover.contract.command)"
+                : "run " + String.join(" ", cp.contract().command())
+                        + (cp.contract().dir() == null ? "" : " in " + cp.contract().dir()));
+        return a;
+    }
+
+    /** Why contract may not run for lack of a backup, or null when a fresh passed backup is on record. */
+    String backupProblem() {
+        CutoverPlan cp = ctx.plan();
+        Instant now = ctx.clock().instant();
+        LedgerEntry newest = null;
+        for (LedgerEntry e : ctx.ledger().query(new LedgerQuery(CutoverEvidence.BACKUP, null, null, 0, true))) {
+            if (e.outcome() == Outcome.PASSED) {
+                newest = e;
+                break;
+            }
+        }
+        if (newest == null) {
+            return "no backup is on record: the ledger has no 'backup' entry with outcome passed (contract needs one younger than "
+                    + human(cp.backupMaxAge()) + ")";
+        }
+        Duration age = Duration.between(newest.time(), now);
+        if (age.compareTo(cp.backupMaxAge()) > 0) {
+            return "the newest passed backup (#" + newest.seq() + ", " + newest.subject() + ", " + newest.time() + ") is "
+                    + human(age) + " old, older than backup_max_age " + human(cp.backupMaxAge());
+        }
+        return null;
+    }
+
+    @Override
+    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+        CutoverPlan cp = ctx.plan();
+        CutoverPlan.Contract c = cp.contract();
+        List<Migrations.Row> before = null;
+        if (cp.replica() != null && cp.expand() != null) {
+            try (Connection con = Migrations.connect(cp.replica())) {
+                before = Migrations.snapshot(con, cp.expand().table());
+            }
+        }
+        ProcessSpec spec = ProcessSpec.of(c.command()).withTimeout(Duration.ofMinutes(30));
+        if (c.dir() != null) {
+            spec = spec.withWorkDir(c.dir().toString());
+        }
+        ProcessResult pr = ctx.runner().run(spec);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("command_exit", pr.exitCode());
+        String added = "";
+        if (before != null) {
+            try (Connection con = Migrations.connect(cp.replica())) {
+                List<Migrations.Row> nw = Migrations.added(before, Migrations.snapshot(con, cp.expand().table()));
+                d.put("new", nw);
+                added = "; " + nw.size() + " new migration(s)" + (nw.isEmpty() ? "" : ": "
+                        + String.join(", ", nw.stream().map(Migrations.Row::migration).toList()));
+            }
+        }
+        if (!pr.ok()) {
+            return StepResult.failed(String.join(" ", c.command()) + " failed (exit " + pr.exitCode() + ")" + added, d);
+        }
+        return StepResult.passed(String.join(" ", c.command()) + " ran" + added, d);
+    }
+}

@@ -1,0 +1,99 @@
+package dev.preflight.cutover;
+
+import static dev.preflight.cutover.CutoverReport.human;
+
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Verdict;
+import dev.preflight.ledger.Outcome;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code cutover contract}: the contract migrations, refused until the stable window has passed
+ * with no breach and no failback, and without a passed backup younger than {@code backup_max_age}.
+ * Needs confirmation: it is the point of no return.
+ */
+public final class CutoverContract {
+    private final CutoverMachine m;
+
+    public CutoverContract(CutoverContext ctx) {
+        this.m = new CutoverMachine(ctx);
+    }
+
+    public CutoverRun run(boolean confirmed) {
+        try (ExclusiveLock ignored = m.lock()) {
+            return m.finish("contract", locked(confirmed));
+        }
+    }
+
+    private Verdict locked(boolean confirmed) {
+        CutoverContext ctx = m.context();
+        CutoverPlan cp = ctx.plan();
+        CutoverHistory h = m.history();
+        if (h.state() == CutoverState.CONTRACTED) {
+            m.say("already contracted: the cutover of " + cp.environment() + " is complete");
+            return Verdict.PASSED;
+        }
+        if (cp.contract() == null) {
+            throw PreflightException.usage("the plan configures no contract step", "add 'cutover.contract.command'");
+        }
+        if (h.failedBack() || h.state() == CutoverState.FAILED_BACK) {
+            return refuse(h, "a failback happened in this cutover: contract is refused", Verdict.INCOMPLETE);
+        }
+        if (h.state() != CutoverState.SWITCHED && h.state() != CutoverState.STABLE) {
+            throw PreflightException.state("cannot contract " + cp.environment() + " in state " + h.state().label(),
+                    "contract comes after the switch and the stable window");
+        }
+        if (h.breached()) {
+            return refuse(h, "the stable window had a breach: " + h.rounds().stream().filter(CutoverHistory.Round::breach)
+                    .map(CutoverHistory.Round::summary).findFirst().orElse(""), Verdict.FAILED);
+        }
+        Instant now = ctx.clock().instant();
+        Instant end = h.switchedAt().plus(cp.stable().window());
+        if (now.isBefore(end)) {
+            return refuse(h, "the stable window of " + human(cp.stable().window()) + " has not passed: it ends at "
+                    + end + " (" + human(Duration.between(now, end)) + " from now)", Verdict.FAILED);
+        }
+        String backup = m.contractStep().backupProblem();
+        if (backup != null) {
+            return refuse(h, backup, Verdict.FAILED);
+        }
+        m.say("WARNING: contract is the point of no return: after it, failback to " + cp.blue().name()
+                + " is no longer possible");
+        if (ctx.dryRun()) {
+            m.printActions(Step.CONTRACT, h.attemptsOf(Step.CONTRACT) + 1);
+            return Verdict.PASSED;
+        }
+        if (!confirmed) {
+            throw PreflightException.usage("contract needs confirmation: nothing was run",
+                    "rerun with --yes once you accept that failback will no longer be possible");
+        }
+        if (h.state() == CutoverState.SWITCHED) {
+            StableWindow window = m.stableWindow();
+            List<String> breaches = window.round(h);
+            if (!breaches.isEmpty()) {
+                return window.breach(h, breaches);
+            }
+            if (!window.conclude(m.history())) {
+                return Verdict.FAILED;
+            }
+        }
+        return m.runStep(m.history(), Step.CONTRACT) ? Verdict.PASSED : Verdict.FAILED;
+    }
+
+    /**
+     * Refuses the contract, says why and records the refusal.
+     *
+     * @param verdict failed when a check said no; incomplete when the cutover cannot ever contract (a failback)
+     */
+    private Verdict refuse(CutoverHistory h, String why, Verdict verdict) {
+        CutoverContext ctx = m.context();
+        m.say("REFUSED: contract of " + ctx.environment() + ": " + why);
+        if (!ctx.dryRun()) {
+            m.record(Outcome.FAILED, "contract refused: " + why, CutoverEvidence.refused(h.cutoverId(), why));
+        }
+        return verdict;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.preflight.cutover;
+
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Verdict;
+
+/** {@code cutover failback}: traffic back to blue (from switched or stable only), verified and timed. */
+public final class CutoverFailback {
+    private final CutoverMachine m;
+
+    public CutoverFailback(CutoverContext ctx) {
+        this.m = new CutoverMachine(ctx);
+    }
+
+    public CutoverRun run() {
+        try (ExclusiveLock ignored = m.lock()) {
+            return m.finish("failback", locked(m, m.history()));
+        }
+    }
+
+    /** The failback itself, with the lock held (also how {@code resume} finishes an interrupted one). */
+    static Verdict locked(CutoverMachine m, CutoverHistory h) {
+        CutoverContext ctx = m.context();
+        String env = ctx.environment();
+        if (h.state() == CutoverState.CONTRACTED || h.last(Step.CONTRACT) != null) {
+            throw PreflightException.state("failback of " + env + " is no longer possible: the contract "
+                    + "migrations ran (the point of no return)", "roll forward, or restore from backup");
+        }
+        if (!h.failbackPossible()) {
+            throw PreflightException.state("nothing to fail back: " + h.state().of(env)
+                    + (h.state() == CutoverState.FAILED_BACK || h.state() == CutoverState.NONE ? ""
+                            : " and traffic is still on blue"),
+                    "failback is possible from switched and stable only");
+        }
+        if (ctx.dryRun()) {
+            m.printActions(Step.FAILBACK, h.attemptsOf(Step.FAILBACK) + 1);
+            return Verdict.PASSED;
+        }
+        return m.runStep(h, Step.FAILBACK) ? Verdict.PASSED : Verdict.FAILED;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.preflight.cutover;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.preflight.core.Verdict;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cutover's readiness (runbook §4.2), recorded as {@link CutoverEvidence#READINESS}: the plan's
+ * load-balancer driver exists, no attempt is interrupted or failed, and a failback within the bound
+ * is on record (the runbook's "blue stays warm for failback within 5 minutes" is a measured
+ * property, not a promise). It never moves traffic.
+ */
+public record CutoverReadiness(String environment, String state, List<String> facts, List<String> problems) {
+    public CutoverReadiness {
+        facts = List.copyOf(facts);
+        problems = List.copyOf(problems);
+    }
+
+    /** Checks and records the readiness of the plan's environment. */
+    public static CutoverReadiness check(CutoverPlan cp, Ledger ledger) {
+        List<String> problems = new ArrayList<>();
+        List<String> facts = new ArrayList<>();
+        if (LoadBalancerDriver.find(cp.loadBalancer().type()) == null) {
+            problems.add("no load balancer driver for type '" + cp.loadBalancer().type() + "'");
+        } else {
+            facts.add("load balancer " + cp.loadBalancer().type());
+        }
+        CutoverHistory h = CutoverHistory.read(ledger, cp.environment());
+        facts.add(h.state().of(cp.environment()));
+        if (h.open() != null) {
+            problems.add(cp.environment() + ": " + h.open().step().label() + " attempt " + h.open().number()
+                    + " was interrupted; run 'preflight cutover resume'");
+        } else if (!h.attempts().isEmpty() && !h.attempts().get(h.attempts().size() - 1).good()) {
+            CutoverHistory.Attempt a = h.attempts().get(h.attempts().size() - 1);
+            problems.add(cp.environment() + ": " + a.step().label() + " attempt " + a.number() + " " + a.outcome()
+                    + ": " + a.summary());
+        }
+        LedgerEntry drill = null;
+        for (LedgerEntry e : ledger.query(new LedgerQuery(CutoverEvidence.FAILBACK_DRILL, null, null, 0, true))) {
+            if (e.outcome() == Outcome.PASSED) {
+                drill = e;
+                break;
+            }
+        }
+        if (drill == null) {
+            problems.add("no failback within the bound (" + CutoverReport.human(cp.failbackBound())
+                    + ") is on record: run a cutover to switched and 'preflight cutover failback' (in staging) first");
+        } else {
+            facts.add("failback drill on record: " + drill.subject() + " " + drill.time() + " (" + drill.summary() + ")");
+        }
+        CutoverReadiness r = new CutoverReadiness(cp.environment(), h.state().label(), facts, problems);
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("state", r.state());
+        p.put("facts", facts);
+        p.put("problems", problems);
+        ledger.append(NewEntry.of(CutoverEvidence.READINESS, cp.environment(), Outcome.of(r.verdict()),
+                String.join("; ", problems.isEmpty() ? facts : problems), p));
+        return r;
+    }
+
+    /** Passed when nothing stands in the way. */
+    public Verdict verdict() {
+        return problems.isEmpty() ? Verdict.PASSED : Verdict.FAILED;
+    }
+
+    /** One line for {@code preflight run}. */
+    @JsonIgnore
+    public String summary() {
+        return problems.isEmpty() ? String.join("; ", facts) : "cutover not ready (" + String.join("; ", facts) + ")";
+    }
+}

@@ -1,0 +1,61 @@
+package dev.preflight.cutover;
+
+import static dev.preflight.cutover.CutoverReport.human;
+
+import dev.preflight.cutover.CutoverPlan.Colour;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * switched or stable → failed-back: traffic to blue, blue's health, and the time it took against
+ * {@code failback_bound} (a warning when over it: fast rollback is a property to measure).
+ */
+final class FailbackStep implements CutoverStep {
+    private final CutoverContext ctx;
+    private final Traffic traffic;
+
+    FailbackStep(CutoverContext ctx) {
+        this.ctx = ctx;
+        this.traffic = new Traffic(ctx);
+    }
+
+    @Override
+    public Step step() {
+        return Step.FAILBACK;
+    }
+
+    @Override
+    public List<String> actions() {
+        CutoverPlan cp = ctx.plan();
+        List<String> a = new ArrayList<>(ctx.loadBalancer().actions(Colour.BLUE));
+        traffic.verifyAction(Colour.BLUE).ifPresent(a::add);
+        a.add(HttpChecks.describe(HttpChecks.health(cp.blue())));
+        a.add("record the elapsed time against failback_bound " + human(cp.failbackBound()));
+        return a;
+    }
+
+    @Override
+    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+        CutoverPlan cp = ctx.plan();
+        long t0 = System.nanoTime();
+        StepResult r = traffic.move(Colour.BLUE, StepResult.passed("traffic moved to blue", Map.of()));
+        if (!r.verdict().good()) {
+            return r;
+        }
+        StepResult blue = HttpChecks.run(ctx.http(), "blue health", List.of(HttpChecks.health(cp.blue())));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Map<String, Object> d = new LinkedHashMap<>(r.details());
+        d.putAll(blue.details());
+        d.put("failback_ms", ms);
+        d.put("bound_ms", cp.failbackBound().toMillis());
+        boolean within = ms <= cp.failbackBound().toMillis();
+        d.put("within_bound", within);
+        if (!blue.verdict().good()) {
+            return StepResult.failed("traffic is on blue but blue is not healthy: " + blue.summary(), d);
+        }
+        String s = r.summary() + "; blue healthy; failback took " + ms + " ms (bound " + human(cp.failbackBound()) + ")";
+        return within ? StepResult.passed(s, d) : StepResult.warnings(s + ": OVER THE BOUND", d);
+    }
+}

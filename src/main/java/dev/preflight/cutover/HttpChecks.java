@@ -1,0 +1,43 @@
+package dev.preflight.cutover;
+
+import dev.preflight.cutover.HttpProbe.CheckResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The HTTP checks steps run (health, smoke), as one result, and how an HTTP check reads in a plan. */
+final class HttpChecks {
+    private HttpChecks() {
+    }
+
+    /** Runs every check; passed when all passed, with a row per check in the details. */
+    static StepResult run(HttpProbe http, String what, List<CutoverPlan.HttpCheck> checks) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (CutoverPlan.HttpCheck c : checks) {
+            CheckResult r = http.check(c);
+            rows.add(Map.of("name", r.name(), "url", r.url(), "passed", r.passed(), "detail", r.detail()));
+            if (!r.passed()) {
+                failed.add(r.name() + ": " + r.detail());
+            }
+        }
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("checks", rows);
+        return failed.isEmpty() ? StepResult.passed(checks.size() + " " + what + " check(s) passed", d)
+                : StepResult.failed(failed.size() + " of " + checks.size() + " " + what + " check(s) failed: "
+                        + String.join("; ", failed), d);
+    }
+
+    /** A side's health URL as a check: 200 within 5 s. */
+    static CutoverPlan.HttpCheck health(CutoverPlan.Side s) {
+        return new CutoverPlan.HttpCheck(s.name() + " health", s.healthUrl(), 200, Duration.ofSeconds(5), null);
+    }
+
+    /** How a check reads in a plan: {@code GET url -> 200 within 5000 ms, containing 'x'}. */
+    static String describe(CutoverPlan.HttpCheck c) {
+        return "GET " + c.url() + " -> " + c.status() + " within " + c.maxLatency().toMillis() + " ms"
+                + (c.contains() == null ? "" : ", containing '" + c.contains() + "'");
+    }
+}

@@ -1,0 +1,57 @@
+package dev.preflight.flags;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.LedgerEntry;
+
+/**
+ * The ledger kinds the flags capability records and the typed payload of a toggle, written and
+ * read only here: no other class spells a kind or a payload field.
+ */
+public final class FlagsEvidence {
+    /** A toggle attempt (passed when it landed, failed when refused). */
+    public static final String TOGGLE = "flag-toggle";
+    /** A validation run; the risk register's evidence for "feature flag misconfiguration". */
+    public static final String VALIDATE = "flags-validate";
+
+    private FlagsEvidence() {
+    }
+
+    /** The subject of toggles of {@code flag} in {@code env}: {@code communities@production}. */
+    public static String subject(String flag, String env) {
+        return flag + "@" + env;
+    }
+
+    /**
+     * The payload of a {@link #TOGGLE} entry.
+     *
+     * @param old        the value before, null when the file did not set it
+     * @param approvedBy null unless given (production needs it)
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"flag", "environment", "old", "new", "reason", "approved_by", "file", "sha256_before",
+        "sha256_after"})
+    public record Toggle(String flag, String environment, Boolean old, boolean on, String reason, String approvedBy,
+                         String file, String sha256Before, String sha256After) {
+        /** Serialised as {@code new}, the name the ledger has always used. */
+        @JsonProperty("new")
+        @Override
+        public boolean on() {
+            return on;
+        }
+
+        /** Reads the payload of a toggle entry. */
+        public static Toggle of(LedgerEntry e) {
+            JsonNode p = Json.parse(e.payload());
+            return new Toggle(p.path("flag").asText(null), p.path("environment").asText(),
+                    p.path("old").isNull() || p.path("old").isMissingNode() ? null : p.path("old").asBoolean(),
+                    p.path("new").asBoolean(), p.path("reason").asText(null),
+                    p.path("approved_by").isNull() ? null : p.path("approved_by").asText(null),
+                    p.path("file").asText(null), p.path("sha256_before").asText(null), p.path("sha256_after").asText(null));
+        }
+    }
+}

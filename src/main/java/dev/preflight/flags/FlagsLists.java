@@ -1,0 +1,77 @@
+package dev.preflight.flags;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.core.Verdict;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import java.util.List;
+
+/**
+ * The read-only verbs of {@code flags}: {@code list} (the flag x environment matrix), {@code diff}
+ * (drift between two environments) and {@code history} (a flag's recorded toggles), each with its
+ * typed result.
+ */
+public final class FlagsLists {
+    private final FlagsContext ctx;
+
+    public FlagsLists(FlagsContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** {@code flags list}: every environment's file as read now. */
+    public Matrix list() {
+        return new Matrix(ctx.plan(), new FlagFiles(ctx).readAll());
+    }
+
+    /** {@code flags diff A B}. */
+    public Drift diff(String a, String b) {
+        FlagFiles files = new FlagFiles(ctx);
+        return new Drift(ctx.plan(), files.read(a), files.read(b));
+    }
+
+    /** {@code flags history NAME}: every toggle attempt of the flag in any environment, oldest first. */
+    public History history(String flag) {
+        List<LedgerEntry> entries = ctx.ledger().query(LedgerQuery.kind(FlagsEvidence.TOGGLE)).stream()
+                .filter(e -> flag.equals(FlagsEvidence.Toggle.of(e).flag())).toList();
+        return new History(flag, entries.stream().map(History.Toggle::of).toList());
+    }
+
+    /** The flag x environment matrix; drift is shown, not failed ({@code flags validate} is the check). */
+    public record Matrix(FlagPlan plan, List<EnvSnapshot> environments) {
+        public Verdict verdict() {
+            return Verdict.PASSED;
+        }
+    }
+
+    /** The flags whose values differ between two environments; failed when any do (like diff(1)). */
+    public record Drift(FlagPlan plan, EnvSnapshot a, EnvSnapshot b) {
+        public Verdict verdict() {
+            return FlagsReport.differences(plan, a, b).isEmpty() ? Verdict.PASSED : Verdict.FAILED;
+        }
+    }
+
+    /** A flag's recorded toggles, oldest first. */
+    public record History(String flag, List<Toggle> toggles) {
+        /** One toggle attempt as recorded. */
+        @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+        @JsonPropertyOrder({"seq", "time", "actor", "outcome", "environment", "old", "new", "reason", "approved_by",
+            "summary"})
+        public record Toggle(long seq, String time, String actor, String outcome, String environment, Boolean old,
+                             @JsonProperty("new") boolean on, String reason, String approvedBy, String summary) {
+            static Toggle of(LedgerEntry e) {
+                FlagsEvidence.Toggle p = FlagsEvidence.Toggle.of(e);
+                return new Toggle(e.seq(), e.time().toString(), e.actor(), e.outcome().label(), p.environment(), p.old(),
+                        p.on(), p.reason(), p.approvedBy(), e.summary());
+            }
+        }
+
+        @JsonIgnore
+        public Verdict verdict() {
+            return Verdict.PASSED;
+        }
+    }
+}

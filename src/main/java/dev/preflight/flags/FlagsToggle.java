@@ -1,0 +1,166 @@
+package dev.preflight.flags;
+
+import dev.preflight.core.Errors;
+import dev.preflight.core.Hashing;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Verdict;
+import dev.preflight.flags.DotenvFile.DotenvException;
+import dev.preflight.flags.FlagValues.JsonProblem;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * {@code flags toggle}: one flag in one environment's file, under the file's lock, with a ledger
+ * entry ({@link FlagsEvidence#TOGGLE}) for every attempt, refusals included.
+ */
+public final class FlagsToggle {
+    private final FlagsContext ctx;
+    private final FlagPlan plan;
+    private final FlagFiles files;
+
+    public FlagsToggle(FlagsContext ctx) {
+        this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.files = new FlagFiles(ctx);
+    }
+
+    /** What {@code flags toggle} was asked to do. */
+    public record ToggleRequest(String flag, boolean on, String environment, String reason, String approvedBy) {
+    }
+
+    /** How a toggle ended; every outcome has its ledger entry. */
+    public sealed interface ToggleResult {
+        LedgerEntry entry();
+
+        /** Failed when refused (the file fails validation); passed when changed or already so. */
+        default Verdict verdict() {
+            return this instanceof Refused ? Verdict.FAILED : Verdict.PASSED;
+        }
+
+        String file();
+
+        /** The file changed from {@code !on} to {@code on}. */
+        record Changed(LedgerEntry entry, String file, boolean on, String shaBefore, String shaAfter)
+                implements ToggleResult {
+        }
+
+        /** The flag already had the value; the file was not rewritten (the request is still recorded). */
+        record Unchanged(LedgerEntry entry, String file, boolean on) implements ToggleResult {
+        }
+
+        /** The file failed validation before the change and was left untouched. */
+        record Refused(LedgerEntry entry, String file, List<FlagProblem> problems) implements ToggleResult {
+            public Refused {
+                problems = List.copyOf(problems);
+            }
+        }
+    }
+
+    /**
+     * Switches one flag in one environment's file: checks the request, then under the file's lock
+     * reads and validates the file, splices the new literal, writes atomically and records the
+     * toggle. When the ledger append fails the old bytes are put back, so no change is ever left
+     * without its evidence.
+     *
+     * @throws PreflightException exit 2 for a bad request (unknown flag or environment, the template,
+     *                            an empty reason, production without {@code --approved-by})
+     */
+    public ToggleResult run(ToggleRequest q) {
+        return toggle(q);
+    }
+
+    /** The request with its result: what {@link FlagsReport#TOGGLE} renders. */
+    public record Toggled(ToggleRequest request, ToggleResult result) {
+        public Verdict verdict() {
+            return result.verdict();
+        }
+    }
+
+    private ToggleResult toggle(ToggleRequest q) {
+        FlagPlan.EnvFile f = plan.files().get(q.environment());
+        if (plan.flag(q.flag()).isEmpty()) {
+            throw PreflightException.usage("flag '" + q.flag() + "' is not registered",
+                    "registered: " + String.join(", ", plan.flags().stream().map(FlagPlan.Flag::name).toList()));
+        }
+        if (f == null) {
+            throw PreflightException.usage("no environment '" + q.environment() + "' in feature_flags.files",
+                    "environments: " + String.join(", ", plan.files().keySet()));
+        }
+        if (f.environment().equals(FlagPlan.EXAMPLE)) {
+            throw PreflightException.usage("the .env.example template is not toggled: it lists every flag off",
+                    "toggle a real environment with --env");
+        }
+        if (q.reason() == null || q.reason().isBlank()) {
+            throw PreflightException.usage("a toggle needs --reason", "say why, e.g. --reason 'QA regression run'");
+        }
+        String file = ctx.display(f.path());
+        boolean production = f.environment().equals(FlagPlan.PRODUCTION);
+        if (production && (q.approvedBy() == null || q.approvedBy().isBlank())) {
+            EnvSnapshot now = files.read(f);
+            append(q, Outcome.FAILED, "refused: production toggle without --approved-by", file,
+                    now.booleans().get(q.flag()), now.sha256(), null);
+            throw PreflightException.usage("a production toggle needs --approved-by; " + file + " was not changed",
+                    "name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'");
+        }
+        try {
+            return DotenvIo.withLock(f.path(), ctx.lockWait(), () -> toggleLocked(q, f, file));
+        } catch (DotenvIo.LockTimeoutException e) {
+            throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
+                    "wait for the other toggle to finish; if none is running, its process hung: end it");
+        } catch (IOException e) {
+            throw PreflightException.state("cannot toggle in " + file + ": " + Errors.describe(e),
+                    "check that the file and its directory are writable");
+        }
+    }
+
+    private ToggleResult toggleLocked(ToggleRequest q, FlagPlan.EnvFile f, String file) throws IOException {
+        EnvSnapshot s = files.read(f);
+        // The one error a toggle may fix is this very flag being on in production without approval.
+        List<FlagProblem> blocking = s.problems().stream().filter(FlagProblem::isError)
+                .filter(p -> !(p.rule().equals("production-unapproved") && p.message().startsWith("flag '" + q.flag() + "'")))
+                .toList();
+        if (!blocking.isEmpty()) {
+            LedgerEntry e = append(q, Outcome.FAILED, "refused: " + file + " fails validation (" + blocking.size()
+                    + " error(s))", file, s.booleans().get(q.flag()), s.sha256(), null);
+            return new ToggleResult.Refused(e, file, blocking);
+        }
+        boolean old = s.booleans().get(q.flag());
+        if (old == q.on()) {
+            LedgerEntry e = append(q, Outcome.PASSED, "already " + onOff(old) + "; file not rewritten", file, old,
+                    s.sha256(), s.sha256());
+            return new ToggleResult.Unchanged(e, file, old);
+        }
+        byte[] before = s.dotenv().bytes();
+        byte[] after;
+        try {
+            after = FlagEditor.set(s.dotenv(), plan.envKey(), q.flag(), q.on());
+        } catch (DotenvException | JsonProblem e) {
+            throw new IllegalStateException("validated file no longer parses: " + e.getMessage(), e);
+        }
+        String shaAfter = Hashing.sha256Hex(after);
+        DotenvIo.write(f.path(), after);
+        LedgerEntry e;
+        try {
+            e = append(q, Outcome.PASSED, onOff(old) + " -> " + onOff(q.on()), file, old, s.sha256(), shaAfter);
+        } catch (RuntimeException ex) {
+            DotenvIo.write(f.path(), before);
+            throw ex;
+        }
+        return new ToggleResult.Changed(e, file, q.on(), s.sha256(), shaAfter);
+    }
+
+    private LedgerEntry append(ToggleRequest q, Outcome o, String what, String file, Boolean old, String shaBefore,
+                               String shaAfter) {
+        FlagsEvidence.Toggle payload = new FlagsEvidence.Toggle(q.flag(), q.environment(), old, q.on(), q.reason(),
+                q.approvedBy() == null || q.approvedBy().isBlank() ? null : q.approvedBy(), file, shaBefore, shaAfter);
+        return ctx.ledger().append(NewEntry.of(FlagsEvidence.TOGGLE, FlagsEvidence.subject(q.flag(), q.environment()), o,
+                q.flag() + " " + onOff(q.on()) + " in " + q.environment() + ": " + what, payload));
+    }
+
+    static String onOff(Boolean b) {
+        return b == null ? "-" : b ? "on" : "off";
+    }
+}
