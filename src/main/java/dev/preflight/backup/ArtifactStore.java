@@ -1,8 +1,11 @@
 package dev.preflight.backup;
 
+import dev.preflight.core.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 
 /**
  * One backup destination (a local directory, an S3 bucket). A new artifact is written under a
@@ -48,7 +51,7 @@ public interface ArtifactStore {
          * long as the last bytes are read after the seal and up to the stored end.
          */
         default ReadBack readBackDigest() throws IOException {
-            java.security.MessageDigest md = dev.preflight.core.Hashing.sha256();
+            MessageDigest md = Hashing.sha256();
             long n = 0;
             try (InputStream in = readBack()) {
                 byte[] buf = new byte[1 << 16];
@@ -58,7 +61,7 @@ public interface ArtifactStore {
                     n += r;
                 }
             }
-            return new ReadBack(java.util.HexFormat.of().formatHex(md.digest()), n);
+            return new ReadBack(HexFormat.of().formatHex(md.digest()), n);
         }
 
         /** Gives the copy its final name (never overwriting another artifact) and returns its location. */

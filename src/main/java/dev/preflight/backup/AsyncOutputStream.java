@@ -2,6 +2,7 @@ package dev.preflight.backup;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 
 /**
@@ -54,7 +55,7 @@ final class AsyncOutputStream extends OutputStream {
         } catch (InterruptedException e) {
             pipe.abandon();
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while finishing the backup stream");
+            throw new InterruptedIOException("interrupted while finishing the backup stream");
         }
         if (failure != null) {
             throw failure;

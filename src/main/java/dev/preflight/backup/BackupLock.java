@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.LockHolder;
 import dev.preflight.core.LockProvider;
@@ -33,7 +34,7 @@ public final class BackupLock {
                     + (a.heldBy().isEmpty() ? "an unknown process" : a.heldBy()) + ")",
                     "wait for it to finish; the lock is released automatically when its holder exits"));
         } catch (IOException e) {
-            throw PreflightException.state("cannot take the backup lock (" + locks.where(name) + "): " + dev.preflight.core.Errors.describe(e),
+            throw PreflightException.state("cannot take the backup lock (" + locks.where(name) + "): " + Errors.describe(e),
                     "check that the lock directory is writable and the ledger database is reachable");
         }
     }

@@ -6,8 +6,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The Markdown backup log a person reads in a change ticket (runbook §2 step 5,
@@ -48,7 +51,7 @@ public final class BackupLog {
         }
         sb.append('\n');
         boolean existed = Files.exists(file);
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = existed
+        Set<PosixFilePermission> mode = existed
                 ? Files.getPosixFilePermissions(file) : PosixFilePermissions.fromString("rw-r--r--");
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
         // The log is for people and change tickets (the temp file it was written through is 0600).
@@ -67,6 +70,6 @@ public final class BackupLog {
             v /= 1024;
             i++;
         }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[i]);
+        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 }

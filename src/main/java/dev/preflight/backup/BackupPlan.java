@@ -1,9 +1,15 @@
 package dev.preflight.backup;
 
 import dev.preflight.plan.Secret;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -76,9 +82,9 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     /** A path with every existing part's symlinks resolved; the rest appended as written. */
     public static Path realPath(Path p) {
         Path abs = p.toAbsolutePath().normalize();
-        java.util.Deque<Path> rest = new java.util.ArrayDeque<>();
+        Deque<Path> rest = new ArrayDeque<>();
         Path existing = abs;
-        while (existing != null && !java.nio.file.Files.exists(existing)) {
+        while (existing != null && !Files.exists(existing)) {
             rest.push(existing.getFileName());
             existing = existing.getParent();
         }
@@ -88,7 +94,7 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
         Path out;
         try {
             out = existing.toRealPath();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return abs;
         }
         while (!rest.isEmpty()) {
@@ -104,8 +110,8 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     }
 
     private static boolean sameService(S3Endpoint a, S3Endpoint b) {
-        String x = a == null || a.endpoint() == null ? "" : a.endpoint().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
-        String y = b == null || b.endpoint() == null ? "" : b.endpoint().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
+        String x = a == null || a.endpoint() == null ? "" : a.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        String y = b == null || b.endpoint() == null ? "" : b.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
         return x.equals(y);
     }
 
@@ -132,8 +138,8 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     public record S3Endpoint(String region, String endpoint, boolean pathStyle, Secret accessKey, Secret secretKey) {
         /** True when two endpoints are the same service with the same credentials (server-side copy works). */
         public boolean sameService(S3Endpoint o) {
-            return java.util.Objects.equals(endpoint, o.endpoint) && java.util.Objects.equals(region, o.region)
-                    && java.util.Objects.equals(accessKey == null ? null : accessKey.value(),
+            return Objects.equals(endpoint, o.endpoint) && Objects.equals(region, o.region)
+                    && Objects.equals(accessKey == null ? null : accessKey.value(),
                     o.accessKey == null ? null : o.accessKey.value());
         }
     }

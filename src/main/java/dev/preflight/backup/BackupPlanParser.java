@@ -30,11 +30,13 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /** Reads and validates the plan's {@code backups} section into a {@link BackupPlan}. */
 public final class BackupPlanParser implements SectionParser<BackupPlan> {
@@ -177,7 +179,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
     }
 
     private static boolean isEmptyList(Node n) {
-        return n instanceof org.snakeyaml.engine.v2.nodes.SequenceNode seq && seq.getValue().isEmpty();
+        return n instanceof SequenceNode seq && seq.getValue().isEmpty();
     }
 
     /**
@@ -260,7 +262,7 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
         }
         List<String> dump = r.command(k.get("dump_command"), p + ".dump_command", "dump_command: [/usr/bin/mariadb-dump]");
         List<String> client = r.command(k.get("client_command"), p + ".client_command", "client_command: [/usr/bin/mariadb]");
-        Kind kind = type == null ? null : Kind.valueOf(type.toUpperCase(java.util.Locale.ROOT));
+        Kind kind = type == null ? null : Kind.valueOf(type.toUpperCase(Locale.ROOT));
         for (String sub : List.of("mysql", "redis", "s3")) {
             if (k.get(sub) != null && type != null && !sub.equals(type)) {
                 r.problem(k.get(sub), p + "." + sub, "'" + sub + "' settings on a source of type " + type,

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -147,7 +148,7 @@ public final class BackupReports {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (PruneItem i : items) {
                 rows.add(Json.fields("backup_id", i.backup().id(), "source", i.backup().source(), "file", i.backup().file(),
-                        "action", i.action().name().toLowerCase(java.util.Locale.ROOT), "reason", i.reason(),
+                        "action", i.action().name().toLowerCase(Locale.ROOT), "reason", i.reason(),
                         "errors", i.errors()));
             }
             return Json.pretty(Json.fields("applied", applied, "backups", rows));

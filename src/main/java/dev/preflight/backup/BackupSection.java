@@ -1,9 +1,10 @@
 package dev.preflight.backup;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
@@ -14,6 +15,7 @@ import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Backups as a section of {@code preflight run}: every source backed up, stored and verified (§2). */
 public final class BackupSection implements Section {
@@ -80,18 +82,18 @@ public final class BackupSection implements Section {
         return out;
     }
 
-    private static java.util.Optional<Expected.Found> copy(dev.preflight.ledger.Ledger ledger, String source,
+    private static Optional<Expected.Found> copy(Ledger ledger, String source,
                                                             String destination) {
         LedgerEntry b = ledger.latest(BackupService.KIND, source).orElse(null);
         if (b == null || !b.outcome().isGood()) {
-            return java.util.Optional.ofNullable(b).map(Expected.Found::of);
+            return Optional.ofNullable(b).map(Expected.Found::of);
         }
         boolean stored = false;
         for (JsonNode c : Expected.payload(b).path("copies")) {
             stored |= destination.equals(c.path("destination").asText());
         }
         if (!stored) {
-            return java.util.Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
+            return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
                     + " stored no copy in " + destination));
         }
         for (LedgerEntry v : ledger.query(new LedgerQuery(BackupService.VERIFY_KIND, source, null, 0, true))) {
@@ -114,13 +116,13 @@ public final class BackupSection implements Section {
                 }
             }
             if (rows == 0) {
-                return java.util.Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
+                return Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
                         + " of backup #" + b.seq() + " found no copy in " + destination));
             }
-            return java.util.Optional.of(bad.isEmpty() ? new Expected.Found(v, Expected.Status.PASSED, null)
+            return Optional.of(bad.isEmpty() ? new Expected.Found(v, Expected.Status.PASSED, null)
                     : new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in " + destination
                     + ": " + String.join(", ", bad)));
         }
-        return java.util.Optional.of(Expected.Found.of(b));
+        return Optional.of(Expected.Found.of(b));
     }
 }

@@ -6,8 +6,10 @@ import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.Producer.Production;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Hashing;
+import dev.preflight.core.Json;
 import dev.preflight.core.LockProvider;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
@@ -18,14 +20,17 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
-import dev.preflight.core.Json;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -33,18 +38,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Takes, verifies and prunes backups (runbook §2 steps 1-3 and 5). A backup is recorded as passed
@@ -68,7 +83,7 @@ public final class BackupService {
     private final Progress.Options ticks;
     private final LockProvider locks;
     // One store (and so one S3 client and its connection pool) per destination for this service's life.
-    private final Map<String, ArtifactStore> openStores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, ArtifactStore> openStores = new ConcurrentHashMap<>();
 
     /**
      * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
@@ -126,7 +141,7 @@ public final class BackupService {
     }
 
     private RunResult runLocked(Source source) {
-        Instant start = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Producer producer;
         List<ArtifactStore> targets;
         try {
@@ -137,7 +152,7 @@ public final class BackupService {
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
             return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
-                    "cannot set up the backup: " + dev.preflight.core.Errors.describe(e));
+                    "cannot set up the backup: " + Errors.describe(e));
         }
         List<Destination> dests = plan.destinationsOf(source);
         for (int j = 1; j < dests.size(); j++) {
@@ -197,7 +212,7 @@ public final class BackupService {
                 AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
                 OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.
-                java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(raw.wrap(top), 1 << 16);
+                BufferedOutputStream buffered = new BufferedOutputStream(raw.wrap(top), 1 << 16);
                 try {
                     produced = producer.produce(buffered);
                     buffered.flush();
@@ -210,7 +225,7 @@ public final class BackupService {
                 }
                 fan.flush();
             } catch (IOException e) {
-                produced = Production.failed("the backup stream failed: " + dev.preflight.core.Errors.describe(e), Map.of());
+                produced = Production.failed("the backup stream failed: " + Errors.describe(e), Map.of());
             } finally {
                 if (gz != null) {
                     gz.close(); // releases the deflater; FanOut ignores close
@@ -256,7 +271,7 @@ public final class BackupService {
                 Phases.mark("committed");
             }
         } catch (IOException e) {
-            failure = "cannot write the backup: " + dev.preflight.core.Errors.describe(e);
+            failure = "cannot write the backup: " + Errors.describe(e);
             if (pending.size() < targets.size()) {
                 // A destination failed before the source was read: say what else is in the way now, not next run.
                 failure += untried(source);
@@ -266,7 +281,7 @@ public final class BackupService {
             failure = "interrupted";
         } catch (RuntimeException e) {
             // Still recorded as a failed backup below: nothing unverified is ever reported good.
-            failure = "unexpected error: " + dev.preflight.core.Errors.describe(e);
+            failure = "unexpected error: " + Errors.describe(e);
         } finally {
             if (!committed) {
                 pending.forEach(PendingCopy::abort);
@@ -292,8 +307,8 @@ public final class BackupService {
     /** Appends the ledger entry and the log row of one backup attempt. */
     private RunResult record(Source source, Instant start, String file, List<Copy> copies, String sha, long size,
                              Map<String, Object> facts, String failure) {
-        Instant end = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Instant until = start.plus(source.retention()).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Instant end = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant until = start.plus(source.retention()).truncatedTo(ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("source", source.name());
@@ -339,9 +354,9 @@ public final class BackupService {
      */
     private String readBack(List<ArtifactStore> targets, List<PendingCopy> pending, String sha, long size)
             throws IOException, InterruptedException {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(pending.size());
+        ExecutorService pool = Executors.newFixedThreadPool(pending.size());
         try {
-            List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+            List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
                 PendingCopy p = pending.get(i);
                 String name = targets.get(i).name();
@@ -358,13 +373,13 @@ public final class BackupService {
                             + " bytes sha256 " + sha;
                 }));
             }
-            for (java.util.concurrent.Future<String> f : results) {
+            for (Future<String> f : results) {
                 String bad;
                 try {
                     bad = f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     Throwable c = e.getCause();
-                    throw c instanceof IOException io ? io : new IOException(dev.preflight.core.Errors.describe(c), c);
+                    throw c instanceof IOException io ? io : new IOException(Errors.describe(c), c);
                 }
                 if (bad != null) {
                     return bad;
@@ -387,7 +402,7 @@ public final class BackupService {
 
         static DestinationException of(ArtifactStore s, IOException e) {
             return e instanceof DestinationException d ? d : new DestinationException("destination '" + s.name() + "' ("
-                    + s.where() + "): " + dev.preflight.core.Errors.describe(e), e);
+                    + s.where() + "): " + Errors.describe(e), e);
         }
     }
 
@@ -460,7 +475,7 @@ public final class BackupService {
                 try (InputStream in = pipe.source()) {
                     result = producer.check(in);
                 } catch (IOException | RuntimeException e) {
-                    result = Production.failed("checking the content failed: " + dev.preflight.core.Errors.describe(e), Map.of());
+                    result = Production.failed("checking the content failed: " + Errors.describe(e), Map.of());
                 } finally {
                     // A check that stopped early must not block the stream it reads.
                     pipe.abandon();
@@ -495,7 +510,7 @@ public final class BackupService {
         }
 
         OutputStream wrap(OutputStream out) {
-            return new java.io.FilterOutputStream(out) {
+            return new FilterOutputStream(out) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
@@ -609,21 +624,21 @@ public final class BackupService {
     }
 
     /** The newest current backup's artifact of a source, from the first copy that can be opened. */
-    private java.util.Optional<InputStream> latestArtifact(String source) {
+    private Optional<InputStream> latestArtifact(String source) {
         List<BackupRecord> mine = catalog().stream().filter(b -> b.source().equals(source) && b.lastVerifyOk()).toList();
         if (mine.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         BackupRecord b = mine.get(mine.size() - 1);
         for (Copy c : b.copies()) {
             try {
                 InputStream in = storeFor(c).open(c.location());
-                return java.util.Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
+                return Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                step(source + ": previous backup copy " + c.location() + " unreadable (" + dev.preflight.core.Errors.describe(e) + ")");
+                step(source + ": previous backup copy " + c.location() + " unreadable (" + Errors.describe(e) + ")");
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** The backup whose id is or starts with {@code id}; exit 2 when none or several match. */
@@ -649,7 +664,7 @@ public final class BackupService {
         SAME_FILE;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 
@@ -709,7 +724,7 @@ public final class BackupService {
             manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
         } catch (IOException | RuntimeException e) {
             return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: "
-                    + secrets.redact(dev.preflight.core.Errors.describe(e))));
+                    + secrets.redact(Errors.describe(e))));
         }
         String target = manifest.path("target").asText();
         String bucket = S3Clients.parse(target)[0];
@@ -720,7 +735,7 @@ public final class BackupService {
         BackupPlan.S3Endpoint endpoint = src.s3().target() != null ? src.s3().target() : src.s3().endpoint();
         long good = 0;
         long bytes = 0;
-        try (software.amazon.awssdk.services.s3.S3Client s3 = S3Clients.create(endpoint)) {
+        try (S3Client s3 = S3Clients.create(endpoint)) {
             S3Store store = new S3Store("bucket", s3, bucket, "");
             for (JsonNode o : manifest.path("objects")) {
                 Copy c = new Copy("bucket", "s3://" + bucket + "/" + o.path("target_key").asText(),
@@ -783,8 +798,8 @@ public final class BackupService {
     private boolean sameFile(Copy a, Copy b) {
         if (a.location().startsWith("/") && b.location().startsWith("/")) {
             try {
-                return java.nio.file.Files.isSameFile(java.nio.file.Path.of(a.location()),
-                        java.nio.file.Path.of(b.location()));
+                return Files.isSameFile(Path.of(a.location()),
+                        Path.of(b.location()));
             } catch (IOException e) {
                 return false; // a missing or unreadable copy is reported as such by its own check
             }
@@ -802,7 +817,7 @@ public final class BackupService {
         try {
             store = storeFor(c);
         } catch (RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(dev.preflight.core.Errors.describe(e)));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Errors.describe(e)));
         }
         return check(b, c, store);
     }
@@ -827,7 +842,7 @@ public final class BackupService {
         } catch (NoSuchFileException e) {
             return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
         } catch (IOException | RuntimeException e) {
-            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(dev.preflight.core.Errors.describe(e)));
+            return new CopyCheck(b, c, Status.UNREADABLE, null, secrets.redact(Errors.describe(e)));
         }
     }
 
@@ -842,7 +857,7 @@ public final class BackupService {
         }
         if (c.location().startsWith("/")) {
             // The destination left the plan; a local copy is still readable by its absolute path.
-            return new LocalDirectoryStore(c.destination(), java.nio.file.Path.of(c.location()).getParent());
+            return new LocalDirectoryStore(c.destination(), Path.of(c.location()).getParent());
         }
         throw PreflightException.usage("destination '" + c.destination() + "' of " + c.location()
                 + " is no longer in the plan", "add it back to read that copy");
@@ -917,7 +932,7 @@ public final class BackupService {
                                 "objects", n, "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + secrets.redact(dev.preflight.core.Errors.describe(e));
+                        String err = b.bucketCopy() + ": " + secrets.redact(Errors.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                         items.add(new PruneItem(b, Action.DELETE, reason, errors));
@@ -931,7 +946,7 @@ public final class BackupService {
                                 "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
                                 "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
                     } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + secrets.redact(dev.preflight.core.Errors.describe(e));
+                        String err = c.location() + ": " + secrets.redact(Errors.describe(e));
                         errors.add(err);
                         errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
                     }
@@ -940,7 +955,7 @@ public final class BackupService {
             items.add(new PruneItem(b, Action.DELETE, reason, errors));
         }
         if (apply) {
-            Set<String> sources = new java.util.LinkedHashSet<>(deletedBySource.keySet());
+            Set<String> sources = new LinkedHashSet<>(deletedBySource.keySet());
             sources.addAll(errorsBySource.keySet());
             for (String s : sources) {
                 List<Map<String, Object>> deleted = deletedBySource.getOrDefault(s, List.of());
@@ -982,7 +997,7 @@ public final class BackupService {
         String bucket = S3Clients.parse(manifest.path("target").asText())[0];
         BackupPlan.S3Endpoint endpoint = src.s3().target() != null ? src.s3().target() : src.s3().endpoint();
         long n = 0;
-        try (software.amazon.awssdk.services.s3.S3Client s3 = S3Clients.create(endpoint)) {
+        try (S3Client s3 = S3Clients.create(endpoint)) {
             for (JsonNode o : manifest.path("objects")) {
                 String key = o.path("target_key").asText();
                 s3.deleteObject(r -> r.bucket(bucket).key(key));
@@ -996,7 +1011,7 @@ public final class BackupService {
         try {
             new BackupLog(plan.log()).append(cells.stream().map(secrets::redact).toList());
         } catch (IOException e) {
-            step("warning: cannot append to the backup log " + plan.log() + ": " + dev.preflight.core.Errors.describe(e));
+            step("warning: cannot append to the backup log " + plan.log() + ": " + Errors.describe(e));
         }
     }
 

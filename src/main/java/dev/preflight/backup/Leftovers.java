@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.core.Errors;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -11,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -115,7 +117,7 @@ public final class Leftovers {
                 PrivateTemp.deleteTree(d);
                 out.add(new Found(what, d.toString(), owner, Action.REMOVED, detail));
             } catch (IOException | RuntimeException e) {
-                out.add(new Found(what, d.toString(), owner, Action.FAILED, dev.preflight.core.Errors.describe(e)));
+                out.add(new Found(what, d.toString(), owner, Action.FAILED, Errors.describe(e)));
             }
         }
         return out;
@@ -151,7 +153,7 @@ public final class Leftovers {
                     Files.deleteIfExists(p);
                     out.add(new Found(what, p.toString(), o.get().describe(), Action.REMOVED, null));
                 } catch (IOException e) {
-                    out.add(new Found(what, p.toString(), o.get().describe(), Action.FAILED, dev.preflight.core.Errors.describe(e)));
+                    out.add(new Found(what, p.toString(), o.get().describe(), Action.FAILED, Errors.describe(e)));
                 }
             }
         }
@@ -190,7 +192,7 @@ public final class Leftovers {
             m.put("what", f.what());
             m.put("location", f.location());
             m.put("owner", f.owner());
-            m.put("action", f.action().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("action", f.action().name().toLowerCase(Locale.ROOT));
             m.put("detail", f.detail());
             items.add(m);
         }

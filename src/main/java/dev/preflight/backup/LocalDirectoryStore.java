@@ -1,16 +1,24 @@
 package dev.preflight.backup;
 
 import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.Hashing;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A destination directory on this machine. Copies are written as {@code .NAME.OWNER.RANDOM.partial} in
@@ -201,9 +209,9 @@ public final class LocalDirectoryStore implements ArtifactStore {
         private static final long SYNC_EVERY = 64L << 20;
         private final FileChannel in;
         private final FileChannel writer;
-        private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+        private final AtomicLong written = new AtomicLong();
         private final Thread thread;
-        private final java.security.MessageDigest md = dev.preflight.core.Hashing.sha256();
+        private final MessageDigest md = Hashing.sha256();
         private volatile boolean sealed;
         private volatile boolean stopped;
         private long read;
@@ -220,22 +228,22 @@ public final class LocalDirectoryStore implements ArtifactStore {
 
         void written(long n) {
             written.addAndGet(n);
-            java.util.concurrent.locks.LockSupport.unpark(thread);
+            LockSupport.unpark(thread);
         }
 
         void sealed() {
             sealed = true;
-            java.util.concurrent.locks.LockSupport.unpark(thread);
+            LockSupport.unpark(thread);
         }
 
         void stop() {
             stopped = true;
-            java.util.concurrent.locks.LockSupport.unpark(thread);
+            LockSupport.unpark(thread);
         }
 
         @Override
         public void run() {
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+            ByteBuffer buf = ByteBuffer.allocate(1 << 20);
             long synced = 0;
             try (in) {
                 while (!stopped) {
@@ -243,7 +251,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
                     boolean last = sealed;
                     long limit = last ? Long.MAX_VALUE : written.get();
                     if (read >= limit) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                        LockSupport.parkNanos(50_000_000L);
                         continue;
                     }
                     buf.clear().limit((int) Math.min(buf.capacity(), limit - read));
@@ -259,7 +267,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
                     if (!last && read - synced >= SYNC_EVERY) {
                         try {
                             writer.force(false);
-                        } catch (java.nio.channels.ClosedChannelException sealedMeanwhile) {
+                        } catch (ClosedChannelException sealedMeanwhile) {
                             // The seal's own fsync covers it.
                         }
                         synced = read;
@@ -275,7 +283,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
                 thread.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("interrupted while reading the copy back");
+                throw new InterruptedIOException("interrupted while reading the copy back");
             }
             if (stopped) {
                 throw new IOException("the copy was abandoned before it was read back");
@@ -283,7 +291,7 @@ public final class LocalDirectoryStore implements ArtifactStore {
             if (failure != null) {
                 throw failure;
             }
-            return new ReadBack(java.util.HexFormat.of().formatHex(md.digest()), read);
+            return new ReadBack(HexFormat.of().formatHex(md.digest()), read);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.preflight.backup;
 
 import dev.preflight.core.Hashing;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -52,8 +54,8 @@ public record Owner(long pid, long startSecond, String host) {
     private static String compute() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "unknown-host";
         }
         return HexFormat.of().formatHex(Hashing.sha256().digest(host.getBytes(StandardCharsets.UTF_8))).substring(0, 6);

@@ -2,6 +2,7 @@ package dev.preflight.backup;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -80,7 +81,7 @@ public final class PrivateTemp implements AutoCloseable {
 
     /** Deletes a directory tree (symlinks are removed, never followed). */
     public static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> s = Files.walk(p)) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Produces one source's artifact as a stream (a dump, an RDB), and says whether what it produced is
@@ -34,7 +35,7 @@ public interface Producer {
     /** Opens the newest good backup's artifact of this source, if there is one that can be read. */
     @FunctionalInterface
     interface Previous {
-        java.util.Optional<InputStream> open() throws IOException;
+        Optional<InputStream> open() throws IOException;
     }
 
     /** True when {@link #check} validates the content (then it runs alongside {@link #produce}). */

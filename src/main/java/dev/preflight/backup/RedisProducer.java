@@ -1,6 +1,7 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.RedisSource;
+import dev.preflight.core.Errors;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -68,7 +69,7 @@ public final class RedisProducer implements Producer {
                 s.connect(new InetSocketAddress(source.host(), source.port()), 10_000);
             } catch (IOException e) {
                 return Production.failed("cannot connect to Redis at " + facts.get("host") + ": "
-                        + dev.preflight.core.Errors.describe(e), facts);
+                        + Errors.describe(e), facts);
             }
             // The server sends a keep-alive newline every second while it forks; a minute of silence is dead.
             s.setSoTimeout(60_000);

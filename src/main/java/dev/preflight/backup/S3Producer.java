@@ -3,6 +3,7 @@ package dev.preflight.backup;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.BackupPlan.S3Source;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import java.io.IOException;
@@ -125,9 +126,9 @@ public final class S3Producer implements Producer {
             g.writeEndObject();
             g.flush();
         } catch (SdkException e) {
-            return Production.failed("S3: " + dev.preflight.core.Errors.describe(e), facts);
+            return Production.failed("S3: " + Errors.describe(e), facts);
         } catch (ChangedException e) {
-            return Production.failed(dev.preflight.core.Errors.describe(e), facts);
+            return Production.failed(Errors.describe(e), facts);
         } finally {
             facts.put("objects", objects);
             facts.put("copied", copied);

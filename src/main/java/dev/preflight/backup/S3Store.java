@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.core.Errors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ public final class S3Store implements ArtifactStore {
         } catch (SdkException e) {
             // Named by the copy's file name: the temporary key means nothing to the reader, and the
             // destination (with its bucket) is named by whoever reports this.
-            throw new IOException("cannot start the upload of " + fileName + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException("cannot start the upload of " + fileName + ": " + Errors.describe(e), e);
         }
     }
 
@@ -68,7 +69,7 @@ public final class S3Store implements ArtifactStore {
         } catch (NoSuchKeyException e) {
             throw new NoSuchFileException(location);
         } catch (SdkException e) {
-            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException(location + ": " + Errors.describe(e), e);
         }
     }
 
@@ -88,7 +89,7 @@ public final class S3Store implements ArtifactStore {
             if (e.statusCode() == 404) {
                 return false;
             }
-            throw new IOException("s3://" + b + "/" + k + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException("s3://" + b + "/" + k + ": " + Errors.describe(e), e);
         }
     }
 
@@ -98,7 +99,7 @@ public final class S3Store implements ArtifactStore {
         try {
             s3.deleteObject(r -> r.bucket(bk[0]).key(bk[1]));
         } catch (SdkException e) {
-            throw new IOException(location + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException(location + ": " + Errors.describe(e), e);
         }
     }
 
@@ -149,7 +150,7 @@ public final class S3Store implements ArtifactStore {
                 size += data.length;
             } catch (SdkException e) {
                 throw new IOException("upload of part " + number + " to s3://" + bucket + "/" + tmpKey + " failed: "
-                        + dev.preflight.core.Errors.describe(e), e);
+                        + Errors.describe(e), e);
             }
         }
 
@@ -169,7 +170,7 @@ public final class S3Store implements ArtifactStore {
                 completed = true;
             } catch (SdkException e) {
                 throw new IOException("cannot complete the upload of s3://" + bucket + "/" + tmpKey + ": "
-                        + dev.preflight.core.Errors.describe(e), e);
+                        + Errors.describe(e), e);
             }
         }
 
@@ -195,7 +196,7 @@ public final class S3Store implements ArtifactStore {
                     s3.deleteObject(b -> b.bucket(bucket).key(tmpKey));
                 } catch (SdkException e) {
                     throw new IOException("cannot give s3://" + bucket + "/" + key + " its final name: "
-                            + dev.preflight.core.Errors.describe(e), e);
+                            + Errors.describe(e), e);
                 }
                 done = true;
                 return "s3://" + bucket + "/" + key;

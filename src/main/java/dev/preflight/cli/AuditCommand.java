@@ -7,6 +7,7 @@ import dev.preflight.audit.AuditReports;
 import dev.preflight.audit.AuditService;
 import dev.preflight.audit.PlanAudit;
 import dev.preflight.audit.Prober;
+import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostConnectors;
@@ -17,6 +18,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,8 +99,8 @@ public final class AuditCommand extends BaseCommand {
                         true, loginShell, Duration.ofSeconds(10));
                 try (SshConnector c = new SshConnector(o, Secrets.none())) {
                     report = new AuditService(c, new Prober(Duration.ofSeconds(timeout)), parallel).audit(targets, reqs);
-                } catch (java.io.IOException e) {
-                    throw PreflightException.usage(dev.preflight.core.Errors.describe(e), "give --known-hosts FILE and -i KEY");
+                } catch (IOException e) {
+                    throw PreflightException.usage(Errors.describe(e), "give --known-hosts FILE and -i KEY");
                 }
             }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),

@@ -1,8 +1,8 @@
 package dev.preflight.cli;
 
 import dev.preflight.backup.BackupFactories;
-import dev.preflight.backup.BackupPlan;
 import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupReports;
 import dev.preflight.backup.BackupService;
@@ -14,13 +14,17 @@ import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.restore.RestoreService;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code preflight backup run|list|verify|prune|schedule} (runbook §2 steps 1-3 and 5). */
 @Command(name = "backup", mixinStandardHelpOptions = true,
@@ -33,8 +37,8 @@ import picocli.CommandLine.Option;
         subcommands = {BackupCommand.Run.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
             BackupCommand.Prune.class, BackupCommand.ScheduleCmd.class})
 public final class BackupCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -126,8 +130,8 @@ public final class BackupCommand implements Callable<Integer> {
                 service.cleanLeftovers("backup list");
                 List<BackupRecord> all = service.catalog().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
-                java.util.Map<String, String> tested = new java.util.HashMap<>();
-                dev.preflight.restore.RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
+                Map<String, String> tested = new HashMap<>();
+                RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
                 emit(BackupReports.list(all, ctx().clock().instant(), format == Format.JSON, tested));
             }

@@ -2,6 +2,7 @@ package dev.preflight.cli;
 
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
+import dev.preflight.core.ExitCode;
 import dev.preflight.core.OutputFile;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
@@ -112,7 +114,7 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     /** The key that signs (or checks) ledger heads, from the environment; empty when none is configured. */
-    protected java.util.Optional<HeadKey> headKey() {
+    protected Optional<HeadKey> headKey() {
         return HeadKey.fromEnv(ctx.env(), ctx.cwd());
     }
 
@@ -163,7 +165,7 @@ public abstract class BaseCommand implements Callable<Integer> {
         try {
             written = OutputFile.write(target, safe.getBytes(StandardCharsets.UTF_8), precious());
         } catch (IOException e) {
-            throw new PreflightException(dev.preflight.core.ExitCode.USAGE,
+            throw new PreflightException(ExitCode.USAGE,
                     "cannot write the report to " + target + ": " + Errors.describe(e), "check the --output path", e);
         }
         ctx.err().println("report written to " + written);

@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ public final class CdsTraining {
                 List.of("--plan", plan, "validate"),
                 List.of("--plan", plan, "--ledger", ledger, "readiness"),
                 List.of("--plan", plan, "--ledger", ledger, "ledger", "verify"));
-        List<Integer> codes = new java.util.ArrayList<>();
+        List<Integer> codes = new ArrayList<>();
         for (List<String> run : runs) {
             PrintWriter none = new PrintWriter(Writer.nullWriter());
             CliContext ctx = CliContext.system(none, none);

@@ -7,14 +7,16 @@ import dev.preflight.core.Secrets;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanProblem;
 import dev.preflight.report.Style;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
+import picocli.CommandLine;
 
 /**
  * The one factory of the {@link CommandLine}: writers, injected context, exit-code mapping and the
@@ -145,7 +147,7 @@ public final class Cli {
                 err.println("  hint: " + secrets.redact(pe.hint()));
             }
             code = pe.exitCode().code();
-        } else if (ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException) {
+        } else if (ex instanceof IOException || ex instanceof UncheckedIOException) {
             err.println("preflight: " + secrets.redact(Errors.describe(ex)));
             err.println("  hint: check the files, disks and hosts this command uses; --verbose shows where it failed");
             code = ExitCode.UNEXPECTED_STATE.code();

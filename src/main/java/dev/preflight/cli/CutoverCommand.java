@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code preflight cutover ...}: the blue/green cutover of runbook §4.2 as a resumable, recorded state machine. */
 @Command(name = "cutover", mixinStandardHelpOptions = true,
@@ -43,8 +44,8 @@ import picocli.CommandLine.Option;
             CutoverCommand.Resume.class, CutoverCommand.Switch.class, CutoverCommand.Monitor.class,
             CutoverCommand.Failback.class, CutoverCommand.Contract.class})
 public final class CutoverCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

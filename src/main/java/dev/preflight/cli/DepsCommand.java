@@ -9,16 +9,20 @@ import dev.preflight.deps.DepsReports;
 import dev.preflight.deps.DepsService;
 import dev.preflight.deps.PlanDeps;
 import dev.preflight.deps.Targets;
+import dev.preflight.exec.FleetConnector;
 import dev.preflight.exec.HostConnectors;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -86,15 +90,15 @@ public final class DepsCommand extends BaseCommand {
         DepsService.Request request = PlanDeps.request(plan);
         Report report;
         try (Ledger ledger = openLedger(plan);
-             dev.preflight.exec.FleetConnector agents = new dev.preflight.exec.FleetConnector(PlanDeps.flutterSsh(plan),
+             FleetConnector agents = new FleetConnector(PlanDeps.flutterSsh(plan),
                      plan.secrets())) {
             DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()), agents,
                     new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
             try (Progress waiting = Progress.waiting(progressOptions(), "deps")) {
                 report = planService.review(request);
             } catch (PreflightException e) {
-                ledger.append(dev.preflight.ledger.NewEntry.of("deps", plan.project().name(),
-                        dev.preflight.ledger.Outcome.ERROR, e.getMessage(), java.util.Map.of("error", e.getMessage())));
+                ledger.append(NewEntry.of("deps", plan.project().name(),
+                        Outcome.ERROR, e.getMessage(), Map.of("error", e.getMessage())));
                 throw e;
             }
             PlanDeps.record(ledger, plan.project().name(), report);

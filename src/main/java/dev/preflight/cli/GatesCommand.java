@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code preflight gates}: the change-control gates of runbook §4.3 (CAB ticket, on-call, notice, custom). */
 @Command(name = "gates", mixinStandardHelpOptions = true,
@@ -26,8 +27,8 @@ import picocli.CommandLine.Option;
         subcommands = {GatesCommand.Check.class, GatesCommand.Publish.class, GatesCommand.Ack.class,
             GatesCommand.Notify.class})
 public final class GatesCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import dev.preflight.report.Format;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine;
 
 /**
  * Options every command inherits: which plan, which ledger, output format and file, verbosity and
@@ -37,13 +38,13 @@ public final class GlobalOptions {
     boolean noColor;
 
     /** Converts {@code --format} values, with the list of valid ones on error. */
-    public static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+    public static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
         @Override
         public Format convert(String value) {
             try {
                 return Format.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

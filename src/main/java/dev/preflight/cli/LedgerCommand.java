@@ -5,26 +5,32 @@ import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
-import dev.preflight.ledger.LedgerHead;
-import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.LedgerBundles;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code preflight ledger log|verify|export}: read, check and bundle the evidence ledger. */
 @Command(name = "ledger", mixinStandardHelpOptions = true,
@@ -35,8 +41,8 @@ import picocli.CommandLine.Option;
             "  preflight ledger export --out evidence.zip"},
         subcommands = {LedgerCommand.Log.class, LedgerCommand.Verify.class, LedgerCommand.Export.class})
 public final class LedgerCommand implements Callable<Integer> {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -70,7 +76,7 @@ public final class LedgerCommand implements Callable<Integer> {
                 List<LedgerEntry> entries = new ArrayList<>(
                         ledger.query(new LedgerQuery(kind, null, from, limit, limit > 0)));
                 if (limit > 0) {
-                    java.util.Collections.reverse(entries);
+                    Collections.reverse(entries);
                 }
                 if (format == Format.JSON) {
                     emit(Json.pretty(entries));
@@ -210,7 +216,7 @@ public final class LedgerCommand implements Callable<Integer> {
             }
             try (Ledger ledger = openLedger(plan, LedgerAccess.READ)) {
                 refuseOwnFiles(zip, plan, ledger);
-                if (Files.exists(zip, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !force) {
+                if (Files.exists(zip, LinkOption.NOFOLLOW_LINKS) && !force) {
                     throw PreflightException.usage("--out " + zip + " already exists", "give --force to replace it");
                 }
                 var summary = LedgerBundles.export(ledger, zip);
@@ -244,7 +250,7 @@ public final class LedgerCommand implements Callable<Integer> {
                 }
                 Path parent = abs.getParent();
                 return parent != null && Files.exists(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return abs;
             }
         }
@@ -256,7 +262,7 @@ public final class LedgerCommand implements Callable<Integer> {
         } catch (DateTimeParseException ignored) {
             // not an instant: try an age below
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)\\s*([smhd])").matcher(s.strip());
+        Matcher m = Pattern.compile("(\\d+)\\s*([smhd])").matcher(s.strip());
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
             Duration d = switch (m.group(2)) {

@@ -4,15 +4,17 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine;
 
 /**
  * The manual page preflight(1), written in roff from the picocli model the CLI itself parses with:
@@ -28,7 +30,7 @@ public final class ManPage {
 
     /** Prints the page to stdout. Argument: the date for its header (YYYY-MM-DD), so a rebuild is identical. */
     public static void main(String[] args) {
-        String date = args.length > 0 ? args[0] : java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String date = args.length > 0 ? args[0] : LocalDate.now(ZoneOffset.UTC).toString();
         PrintWriter none = new PrintWriter(Writer.nullWriter());
         CommandLine root = Cli.commandLine(CliContext.system(none, none));
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));

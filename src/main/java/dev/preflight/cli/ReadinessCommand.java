@@ -1,7 +1,9 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -36,7 +38,7 @@ public final class ReadinessCommand extends BaseCommand {
     public Integer call() {
         Format format = format();
         Plan plan = loadPlan();
-        try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
+        try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
             Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
             emit(render(plan, ledger, r, format));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
@@ -71,9 +73,9 @@ public final class ReadinessCommand extends BaseCommand {
             format();
             Plan plan = loadPlan();
             if (by.isBlank() || role.isBlank()) {
-                throw dev.preflight.core.PreflightException.usage("--by and --role must not be blank", null);
+                throw PreflightException.usage("--by and --role must not be blank", null);
             }
-            try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
+            try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
                 // This signer's earlier sign-offs are replaced by this one; everyone else's still count.
                 Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
                         new String[] {by, role});

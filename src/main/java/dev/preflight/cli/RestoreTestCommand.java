@@ -2,6 +2,7 @@ package dev.preflight.cli;
 
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
@@ -65,7 +66,7 @@ public final class RestoreTestCommand extends BaseCommand {
             results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
-                    + dev.preflight.core.Errors.describe(e), null, e);
+                    + Errors.describe(e), null, e);
         }
         emit(RestoreReports.render(results, format == Format.JSON, style()));
         return results.stream().allMatch(RestoreResult::passed) ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();

@@ -3,13 +3,14 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.risk.RiskPlan;
 import dev.preflight.risk.RiskReports;
 import dev.preflight.risk.RiskResult;
-import dev.preflight.risk.RiskService;
 import dev.preflight.risk.RiskSection;
+import dev.preflight.risk.RiskService;
 import dev.preflight.run.RunContext;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -30,7 +31,7 @@ public final class RisksCommand extends BaseCommand {
         Plan plan = loadPlan();
         RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
-        try (Ledger ledger = openLedger(plan, dev.preflight.ledger.LedgerAccess.APPEND)) {
+        try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
             List<RiskResult> results = new RiskService(ledger, ctx().clock()).assess(risks);
             RiskSection.record(new RunContext(plan, ledger, ctx().clock(), ctx().err()), results);
             emit(RiskReports.render(results, format, style()));

@@ -1,11 +1,23 @@
 package dev.preflight.cli;
 
+import dev.preflight.audit.AuditSection;
+import dev.preflight.backup.BackupSection;
+import dev.preflight.cutover.CutoverSection;
+import dev.preflight.deps.DepsSection;
+import dev.preflight.flags.FlagsSection;
+import dev.preflight.gates.GatesSection;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.ledger.VerifyResult;
+import dev.preflight.plan.Plan;
+import dev.preflight.readiness.RunService;
+import dev.preflight.restore.RestoreSection;
+import dev.preflight.risk.RiskSection;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -20,19 +32,19 @@ final class Runbook {
     static List<Section> sections() {
         return List.of(
                 new LedgerIntegrity(),
-                new dev.preflight.backup.BackupSection(),
-                new dev.preflight.restore.RestoreSection(),
-                new dev.preflight.audit.AuditSection(),
-                new dev.preflight.deps.DepsSection(),
-                new dev.preflight.flags.FlagsSection(),
-                new dev.preflight.cutover.CutoverSection(),
+                new BackupSection(),
+                new RestoreSection(),
+                new AuditSection(),
+                new DepsSection(),
+                new FlagsSection(),
+                new CutoverSection(),
                 gates(),
-                new dev.preflight.risk.RiskSection());
+                new RiskSection());
     }
 
     /** The change-control gates section (runbook §4.3). */
     static Section gates() {
-        return new dev.preflight.gates.GatesSection();
+        return new GatesSection();
     }
 
     /**
@@ -43,22 +55,22 @@ final class Runbook {
      * re-run: the other sections' evidence is what the ledger holds, judged by the same
      * {@link dev.preflight.readiness.GoNoGo}.
      */
-    static List<Section> readiness(dev.preflight.plan.Plan plan) {
+    static List<Section> readiness(Plan plan) {
         // Only when configured: a plan without a cutover shows the same re-checks as before.
         return plan.configures("cutover")
-                ? List.of(new LedgerIntegrity(), new dev.preflight.cutover.CutoverSection(), gates(),
-                        new dev.preflight.risk.RiskSection())
-                : List.of(new LedgerIntegrity(), gates(), new dev.preflight.risk.RiskSection());
+                ? List.of(new LedgerIntegrity(), new CutoverSection(), gates(),
+                        new RiskSection())
+                : List.of(new LedgerIntegrity(), gates(), new RiskSection());
     }
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */
-    static dev.preflight.readiness.RunService run() {
-        return new dev.preflight.readiness.RunService(sections(), sections(), "run");
+    static RunService run() {
+        return new RunService(sections(), sections(), "run");
     }
 
     /** {@code preflight readiness}: re-checks {@link #readiness()}, then asks the same verdict over every section. */
-    static dev.preflight.readiness.RunService readinessService(dev.preflight.plan.Plan plan) {
-        return new dev.preflight.readiness.RunService(readiness(plan), sections(), "readiness");
+    static RunService readinessService(Plan plan) {
+        return new RunService(readiness(plan), sections(), "readiness");
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */
@@ -88,7 +100,7 @@ final class Runbook {
 
         /** None: the verdict verifies the chain itself. */
         @Override
-        public List<dev.preflight.run.Expected> expectations(dev.preflight.plan.Plan plan, java.time.Duration maxAge) {
+        public List<Expected> expectations(Plan plan, Duration maxAge) {
             return List.of();
         }
     }

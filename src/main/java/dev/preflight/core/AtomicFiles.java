@@ -2,6 +2,7 @@ package dev.preflight.core;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -58,7 +59,7 @@ public final class AtomicFiles {
                 Files.setPosixFilePermissions(tmp, keep);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
+                 OutputStream out = Channels.newOutputStream(ch)) {
                 writer.write(out);
                 out.flush();
                 ch.force(true);

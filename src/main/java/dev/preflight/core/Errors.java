@@ -1,14 +1,20 @@
 package dev.preflight.core;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -19,9 +25,14 @@ import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.NotLinkException;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /**
  * Turns an exception into words for users: what failed (the file, host or value it names) and
@@ -70,7 +81,7 @@ public final class Errors {
         if (msg != null && msg.startsWith("Unable to load region")) {
             return "no AWS region is set: give the destination a region in the plan, or set AWS_REGION";
         }
-        if (t.getCause() instanceof java.io.IOException io) {
+        if (t.getCause() instanceof IOException io) {
             return words(io);
         }
         return null;
@@ -83,7 +94,7 @@ public final class Errors {
             Throwable c = t.getCause();
             boolean wrapper = t instanceof UncheckedIOException || t instanceof ExecutionException
                     || t instanceof CompletionException
-                    || t instanceof java.lang.reflect.InvocationTargetException
+                    || t instanceof InvocationTargetException
                     || (c != null && t.getMessage() != null && t.getMessage().equals(c.toString()));
             if (!wrapper || c == null) {
                 return t;
@@ -129,7 +140,7 @@ public final class Errors {
         }
         if (t instanceof FileNotFoundException) {
             // java.io says "PATH (No such file or directory)"
-            java.util.regex.Matcher m = msg == null ? null : Pattern.compile("^(.*) \\((.*)\\)$").matcher(msg);
+            Matcher m = msg == null ? null : Pattern.compile("^(.*) \\((.*)\\)$").matcher(msg);
             return msg == null ? "file not found" : m.matches() ? m.group(1) + ": " + lower(m.group(2)) : msg;
         }
         if (t instanceof ConnectException) {
@@ -141,11 +152,11 @@ public final class Errors {
         if (t instanceof NoRouteToHostException) {
             return "no route to host";
         }
-        if (t instanceof SocketTimeoutException || t instanceof java.net.http.HttpTimeoutException
-                || t instanceof java.util.concurrent.TimeoutException) {
+        if (t instanceof SocketTimeoutException || t instanceof HttpTimeoutException
+                || t instanceof TimeoutException) {
             return msg == null || msg.isBlank() ? "timed out" : "timed out (" + lower(msg) + ")";
         }
-        if (t instanceof javax.net.ssl.SSLException) {
+        if (t instanceof SSLException) {
             return "the TLS handshake failed" + (msg == null ? "" : ": " + msg);
         }
         if (t instanceof EOFException) {
@@ -158,7 +169,7 @@ public final class Errors {
                 || t instanceof InterruptedIOException) {
             return "interrupted";
         }
-        if (t instanceof com.fasterxml.jackson.core.JsonProcessingException j) {
+        if (t instanceof JsonProcessingException j) {
             return json(j);
         }
         if (t instanceof OutOfMemoryError) {
@@ -180,13 +191,13 @@ public final class Errors {
     }
 
     /** Jackson: where in the JSON, and what was wrong, in words. */
-    private static String json(com.fasterxml.jackson.core.JsonProcessingException j) {
+    private static String json(JsonProcessingException j) {
         String where = "";
-        com.fasterxml.jackson.core.JsonLocation loc = j.getLocation();
+        JsonLocation loc = j.getLocation();
         if (loc != null && loc.getLineNr() > 0) {
             where = " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
         }
-        if (j instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m) {
+        if (j instanceof MismatchedInputException m) {
             String path = jsonPath(m.getPath());
             Class<?> target = m.getTargetType();
             String expected = target == null ? "another kind of value" : expected(target);
@@ -198,7 +209,7 @@ public final class Errors {
         if (orig.startsWith("Unexpected end-of-input")) {
             return "the JSON ends early" + where;
         }
-        if (j instanceof com.fasterxml.jackson.databind.JsonMappingException m && !orig.startsWith("Unexpected character")
+        if (j instanceof JsonMappingException m && !orig.startsWith("Unexpected character")
                 && !orig.startsWith("Unrecognized token")) {
             String path = jsonPath(m.getPath());
             return "the JSON " + (path.isEmpty() ? "document" : "at " + path) + " cannot be read"
@@ -208,7 +219,7 @@ public final class Errors {
     }
 
     private static String expected(Class<?> c) {
-        if (java.util.Collection.class.isAssignableFrom(c) || c.isArray()) {
+        if (Collection.class.isAssignableFrom(c) || c.isArray()) {
             return "a list";
         }
         if (CharSequence.class.isAssignableFrom(c) || c == Character.class || c == char.class) {
@@ -223,7 +234,7 @@ public final class Errors {
         return "an object";
     }
 
-    private static String jsonPath(java.util.List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
+    private static String jsonPath(List<JsonMappingException.Reference> refs) {
         StringBuilder sb = new StringBuilder();
         for (var r : refs) {
             if (r.getFieldName() != null) {

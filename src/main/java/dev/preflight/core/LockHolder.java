@@ -1,5 +1,7 @@
 package dev.preflight.core;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -22,8 +24,8 @@ public record LockHolder(String who, long pid, Instant since, String command) {
     public static String whoAmI() {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             host = "unknown-host";
         }
         return System.getProperty("user.name", "unknown") + "@" + host;

@@ -62,7 +62,7 @@ public final class PgAdvisoryLocks implements LockProvider {
             p.setProperty("tcpKeepAlive", "true");
             c = DriverManager.getConnection(url, p);
         } catch (SQLException e) {
-            throw new IOException("cannot connect to the ledger database " + database() + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException("cannot connect to the ledger database " + database() + ": " + Errors.describe(e), e);
         }
         try {
             try (PreparedStatement st = c.prepareStatement("SELECT set_config('application_name', ?, false)")) {
@@ -89,7 +89,7 @@ public final class PgAdvisoryLocks implements LockProvider {
             } catch (SQLException ignored) {
                 // The original failure is what matters.
             }
-            throw new IOException("cannot take the lock in the ledger database " + database() + ": " + dev.preflight.core.Errors.describe(e), e);
+            throw new IOException("cannot take the lock in the ledger database " + database() + ": " + Errors.describe(e), e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.preflight.deps;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -63,7 +65,7 @@ public final class DepsModel {
     public record Report(String dir, Map<String, String> targets, List<Finding> findings, List<String> notes,
                          List<Outdated> outdated, List<FlutterHost> flutter) {
         public Report {
-            targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
+            targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
             findings = List.copyOf(findings);
             notes = List.copyOf(notes);
             outdated = List.copyOf(outdated);

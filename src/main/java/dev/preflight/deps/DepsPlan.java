@@ -1,6 +1,8 @@
 package dev.preflight.deps;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +19,7 @@ import java.util.Map;
  */
 public record DepsPlan(Path dir, Map<String, String> targets, List<Path> metadata, boolean npmOutdated, Flutter flutter) {
     public DepsPlan {
-        targets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(targets));
+        targets = Collections.unmodifiableMap(new LinkedHashMap<>(targets));
         metadata = List.copyOf(metadata);
     }
 

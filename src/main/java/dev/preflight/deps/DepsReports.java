@@ -12,6 +12,7 @@ import dev.preflight.report.Style;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Renders a dependency review: grouped by blocking package with chains and fixes (text, Markdown), or JSON. */
@@ -121,7 +122,7 @@ public final class DepsReports {
         if (!r.flutter().isEmpty()) {
             sb.append("\nFLUTTER\n");
             for (FlutterHost h : r.flutter()) {
-                String line = h.environment() + "/" + h.host() + ": " + h.status().toUpperCase(java.util.Locale.ROOT)
+                String line = h.environment() + "/" + h.host() + ": " + h.status().toUpperCase(Locale.ROOT)
                         + (h.version() == null ? "" : " " + h.version()) + " (" + h.detail() + ")";
                 sb.append("  ").append(h.status().equals("ok") ? s.ok(line) : s.bad(line)).append('\n');
             }

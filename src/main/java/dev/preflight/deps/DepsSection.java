@@ -1,6 +1,7 @@
 package dev.preflight.deps;
 
 import dev.preflight.audit.Prober;
+import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.deps.DepsModel.Report;
 import dev.preflight.exec.FleetConnector;
@@ -12,6 +13,7 @@ import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,8 +49,8 @@ public final class DepsSection implements Section {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new SectionResult.Error("deps", "interrupted");
-        } catch (java.io.IOException e) {
-            return new SectionResult.Error("deps", "closing the SSH client failed: " + dev.preflight.core.Errors.describe(e));
+        } catch (IOException e) {
+            return new SectionResult.Error("deps", "closing the SSH client failed: " + Errors.describe(e));
         }
         PlanDeps.record(ctx.ledger(), subject, r);
         return switch (r.exitCode()) {

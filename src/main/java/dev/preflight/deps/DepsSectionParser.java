@@ -1,9 +1,10 @@
 package dev.preflight.deps;
 
+import dev.preflight.audit.Constraint;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class DepsSectionParser implements SectionParser<DepsPlan> {
                 String version = r.optional(fk, p + ".flutter", "version");
                 if (version != null) {
                     try {
-                        dev.preflight.audit.Constraint.parse(version);
+                        Constraint.parse(version);
                     } catch (IllegalArgumentException e) {
                         r.problem(fk.get("version"), p + ".flutter.version", e.getMessage(), "e.g. \">=3.19\"");
                     }

@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs the dependency review of one directory: Composer, npm (engines, optionally outdated) and
@@ -121,7 +123,7 @@ public final class DepsService {
         }
         findings.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::ecosystem)
                 .thenComparing(Finding::subject));
-        java.util.Map<String, String> shown = new java.util.LinkedHashMap<>(t.labels());
+        Map<String, String> shown = new LinkedHashMap<>(t.labels());
         if (req.flutterVersion() != null) {
             shown.put("flutter", req.flutterVersion().text());
         }

@@ -4,6 +4,7 @@ import dev.preflight.audit.Constraint;
 import dev.preflight.audit.ProbeResult;
 import dev.preflight.audit.Prober;
 import dev.preflight.audit.Tool;
+import dev.preflight.core.Errors;
 import dev.preflight.deps.DepsModel.FlutterHost;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.HostUri;
@@ -47,7 +48,7 @@ public final class FlutterCheck {
                 }
             } catch (IOException e) {
                 out.add(new FlutterHost(a.environment(), a.name(), "unreachable", null,
-                        dev.preflight.core.Errors.describe(e)));
+                        Errors.describe(e)));
             }
         }
         return out;

@@ -1,17 +1,21 @@
 package dev.preflight.deps;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +47,7 @@ public final class JsonFiles {
         } catch (NoSuchFileException e) {
             throw new PreflightException(ExitCode.USAGE, file + ": file not found", null, e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + Errors.describe(e) + ")", null, e);
         }
         try {
             T value = MAPPER.readValue(bytes, type);
@@ -56,7 +60,7 @@ public final class JsonFiles {
                     : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
                     + (path.isEmpty() ? "the document" : path) + ": wrong type: expected " + expected(e.getTargetType())
-                    + found(e.getProcessor() instanceof com.fasterxml.jackson.core.JsonParser jp ? jp.currentToken() : null)
+                    + found(e.getProcessor() instanceof JsonParser jp ? jp.currentToken() : null)
                     + " (this file does not have the shape of a "
                     + file.getFileName() + ")", "fix the file, or regenerate it with composer/npm", e);
         } catch (JsonProcessingException e) {
@@ -66,7 +70,7 @@ public final class JsonFiles {
             throw new PreflightException(ExitCode.USAGE, where(file, loc) + ": not valid JSON: "
                     + clean(cause.getOriginalMessage()), "the file looks truncated or hand-edited; regenerate it", e);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + dev.preflight.core.Errors.describe(e) + ")", null, e);
+            throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + Errors.describe(e) + ")", null, e);
         }
     }
 
@@ -75,7 +79,7 @@ public final class JsonFiles {
         if (c == null) {
             return "another kind of value";
         }
-        if (java.util.Collection.class.isAssignableFrom(c) || c.isArray()) {
+        if (Collection.class.isAssignableFrom(c) || c.isArray()) {
             return "a list";
         }
         if (CharSequence.class.isAssignableFrom(c)) {
@@ -91,7 +95,7 @@ public final class JsonFiles {
     }
 
     /** What was there instead, from the token the parser stopped at. */
-    private static String found(com.fasterxml.jackson.core.JsonToken t) {
+    private static String found(JsonToken t) {
         if (t == null) {
             return "";
         }
@@ -115,7 +119,7 @@ public final class JsonFiles {
 
     /** The first line of Jackson's message, with its source/location noise turned into "line:col". */
     private static String clean(String s) {
-        return dev.preflight.core.Errors.withoutClassNames(firstLine(s)
+        return Errors.withoutClassNames(firstLine(s)
                 .replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)]", "$1:$2"));
     }
 

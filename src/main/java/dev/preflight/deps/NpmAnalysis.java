@@ -2,6 +2,7 @@ package dev.preflight.deps;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Errors;
 import dev.preflight.deps.ComposerConstraint.Overlap;
 import dev.preflight.deps.DepsModel.Finding;
 import dev.preflight.deps.DepsModel.Outdated;
@@ -220,7 +221,7 @@ public final class NpmAnalysis {
             r = runner.run(ProcessSpec.of("npm", "outdated", "--json", "--fetch-retries=0", "--fetch-timeout=15000")
                     .withWorkDir(dir.toString()).withTimeout(timeout).withCaptureLimit(4L << 20));
         } catch (IOException e) {
-            return new OutdatedResult(List.of(), "npm outdated could not run: " + dev.preflight.core.Errors.describe(e));
+            return new OutdatedResult(List.of(), "npm outdated could not run: " + Errors.describe(e));
         }
         if (r.notFound()) {
             return new OutdatedResult(List.of(), "npm is not installed on this machine");

@@ -1,5 +1,6 @@
 package dev.preflight.deps;
 
+import java.math.BigInteger;
 import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -71,7 +72,7 @@ public record NpmVersion(long major, long minor, long patch, List<String> pre) i
             boolean nb = b.chars().allMatch(Character::isDigit);
             int d;
             if (na && nb) {
-                d = new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
+                d = new BigInteger(a).compareTo(new BigInteger(b));
             } else if (na != nb) {
                 d = na ? -1 : 1;
             } else {

@@ -3,6 +3,7 @@ package dev.preflight.deps;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ public final class PackagistMetadata {
                         list.add(p);
                     } catch (JsonProcessingException | IllegalArgumentException ex) {
                         throw new PreflightException(ExitCode.USAGE, f + ": packages." + name + "[" + i + "]: "
-                                + dev.preflight.core.Errors.describe(ex).lines().findFirst().orElse(""), null, ex);
+                                + Errors.describe(ex).lines().findFirst().orElse(""), null, ex);
                     }
                 }
             });

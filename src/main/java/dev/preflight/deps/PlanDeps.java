@@ -1,10 +1,12 @@
 package dev.preflight.deps;
 
+import dev.preflight.audit.Constraint;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.deps.DepsModel.Finding;
 import dev.preflight.deps.DepsModel.Report;
 import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.exec.SshOptions;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -27,17 +29,17 @@ public final class PlanDeps {
         DepsPlan d = plan.section("dependencies", DepsPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'dependencies' section", "add one (see docs/plan-reference.md), or use --dir and --target"));
         List<FlutterCheck.Agent> agents = new ArrayList<>();
-        dev.preflight.audit.Constraint version = null;
+        Constraint version = null;
         if (d.flutter() != null) {
             Plan.Environment env = plan.environment(d.flutter().environment()).orElseThrow();
             env.hosts().forEach(h -> agents.add(new FlutterCheck.Agent(env.name(), h.name(), h.uri())));
-            version = d.flutter().version() == null ? null : dev.preflight.audit.Constraint.parse(d.flutter().version());
+            version = d.flutter().version() == null ? null : Constraint.parse(d.flutter().version());
         }
         return new DepsService.Request(d.dir(), Targets.parse(d.targets()), d.metadata(), d.npmOutdated(), agents, version);
     }
 
     /** The SSH settings of the Flutter build agents' environment (null: OpenSSH's defaults, or no agents). */
-    public static dev.preflight.exec.SshOptions flutterSsh(Plan plan) {
+    public static SshOptions flutterSsh(Plan plan) {
         return plan.section("dependencies", DepsPlan.class).map(DepsPlan::flutter)
                 .flatMap(f -> plan.environment(f.environment())).map(Plan.Environment::ssh).orElse(null);
     }

@@ -1,7 +1,9 @@
 package dev.preflight.gates;
 
 import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
+import dev.preflight.core.PreflightException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,8 +45,8 @@ public final class FileChangeRecord implements ChangeTicket {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw dev.preflight.core.PreflightException.usage("cannot read the change record " + file + ": "
-                    + dev.preflight.core.Errors.describe(e), "check gates.cab.path in the plan");
+            throw PreflightException.usage("cannot read the change record " + file + ": "
+                    + Errors.describe(e), "check gates.cab.path in the plan");
         }
     }
 
@@ -146,8 +148,8 @@ public final class FileChangeRecord implements ChangeTicket {
                     : text + (text.endsWith("\n") ? "\n" : "\n\n") + table + "\n";
             AtomicFiles.write(file, updated.getBytes(StandardCharsets.UTF_8));
         } catch (IOException ex) {
-            throw dev.preflight.core.PreflightException.state("cannot write the change record " + file + ": "
-                    + dev.preflight.core.Errors.describe(ex), "check permissions");
+            throw PreflightException.state("cannot write the change record " + file + ": "
+                    + Errors.describe(ex), "check permissions");
         }
         return out;
     }

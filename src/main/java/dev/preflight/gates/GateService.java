@@ -1,6 +1,7 @@
 package dev.preflight.gates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The change-control gates of runbook §4.3 over one plan and ledger: {@link #check()} evaluates
@@ -169,7 +171,7 @@ public final class GateService {
         return results;
     }
 
-    private GateResult guard(String name, java.util.function.Supplier<GateResult> gate) {
+    private GateResult guard(String name, Supplier<GateResult> gate) {
         try {
             return gate.get();
         } catch (GateException e) {
@@ -182,7 +184,7 @@ public final class GateService {
             throw e;
         } catch (RuntimeException e) {
             // A response we could not read (not JSON, a bad timestamp) fails the gate; it is never a pass.
-            return GateResult.fail(name, "could not check: unexpected response: " + dev.preflight.core.Errors.describe(e), List.of());
+            return GateResult.fail(name, "could not check: unexpected response: " + Errors.describe(e), List.of());
         }
     }
 
@@ -292,9 +294,9 @@ public final class GateService {
         try {
             done = current.items().isEmpty() ? List.of() : t.publish(current.items());
         } catch (RuntimeException e) {
-            payload.put("error", dev.preflight.core.Errors.describe(e));
+            payload.put("error", Errors.describe(e));
             ledger.append(NewEntry.of(KIND_PUBLISH, subject(w), Outcome.FAILED, "publishing to " + t.describe()
-                    + " failed: " + dev.preflight.core.Errors.describe(e), payload));
+                    + " failed: " + Errors.describe(e), payload));
             throw e;
         }
         List<Map<String, Object>> att = new ArrayList<>();
@@ -400,9 +402,9 @@ public final class GateService {
                 }
             }
         } catch (RuntimeException e) {
-            payload.put("error", dev.preflight.core.Errors.describe(e));
+            payload.put("error", Errors.describe(e));
             ledger.append(NewEntry.of(KIND_NOTICE, subject(w), Outcome.FAILED, "sending the notices failed: "
-                    + dev.preflight.core.Errors.describe(e), payload));
+                    + Errors.describe(e), payload));
             throw e;
         }
         LedgerEntry e = ledger.append(NewEntry.of(KIND_NOTICE, subject(w), Outcome.PASSED, rendered.size()

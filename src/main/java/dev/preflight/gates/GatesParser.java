@@ -6,12 +6,16 @@ import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
 import dev.preflight.plan.Shape;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.snakeyaml.engine.v2.common.ScalarStyle;
+import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -120,7 +124,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
             var mark = s.getStartMark().get();
             // A node placed at the error's character: same line, column moved by the error offset.
             ScalarNode at = new ScalarNode(s.getTag(), true, s.getValue(), s.getScalarStyle(),
-                    java.util.Optional.of(new org.snakeyaml.engine.v2.exceptions.Mark(mark.getName(), mark.getIndex(),
+                    Optional.of(new Mark(mark.getName(), mark.getIndex(),
                             mark.getLine(), mark.getColumn() + shift + e.column() - 1, mark.getBuffer(), mark.getPointer())),
                     s.getEndMark());
             r.problem(at, path, msg, hint);
@@ -146,7 +150,7 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         }
         String url = null;
         Secret token = null;
-        java.nio.file.Path path = null;
+        Path path = null;
         if (provider.equals("file")) {
             String f = r.required(m, k, p, "path");
             path = f == null ? null : r.path(f);
@@ -259,10 +263,10 @@ public final class GatesParser implements SectionParser<GatesPlan> {
         try {
             URI uri = new URI(u.strip());
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new java.net.URISyntaxException(u, "not http(s)");
+                throw new URISyntaxException(u, "not http(s)");
             }
             return u.strip().replaceAll("/+$", "");
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             r.problem(k.get(key), p + "." + key, "not an http(s) URL", "e.g. https://jira.example.com");
             return null;
         }

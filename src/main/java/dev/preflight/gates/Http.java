@@ -1,7 +1,9 @@
 package dev.preflight.gates;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
+import dev.preflight.core.Progress;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,7 +69,7 @@ public final class Http {
     }
 
     /** A response as read: status, headers and the whole body. */
-    public record Response(int status, Map<String, java.util.List<String>> headers, byte[] body) {
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -151,7 +154,7 @@ public final class Http {
                 r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 // The host and port are named even for a secret URL: the secret is its path, not its host.
-                String why = (secretUrl ? "the connection failed" : dev.preflight.core.Errors.describe(e)) + " ("
+                String why = (secretUrl ? "the connection failed" : Errors.describe(e)) + " ("
                         + hostPort(target) + ")";
                 if (attempt < retries.attempts()) {
                     pause(backoff(attempt), what + ": " + why, attempt);
@@ -215,7 +218,7 @@ public final class Http {
     private void pause(Duration d, String why, int failed) {
         try {
             sleeper.sleep(d, service + ": " + why + "; retry " + (failed + 1) + " of " + retries.attempts() + " in "
-                    + dev.preflight.core.Progress.elapsed(d.toMillis() / 1000.0));
+                    + Progress.elapsed(d.toMillis() / 1000.0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GateException(service + ": interrupted while waiting to retry", null, e);

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class JiraTicket implements ChangeTicket {
     /** The auth headers for a plan's credentials: Basic (user + API token) or Bearer (personal access token). */
     public static Map<String, String> auth(String user, String token) {
         if (user != null && !user.isBlank()) {
-            return Map.of("Authorization", "Basic " + java.util.Base64.getEncoder()
+            return Map.of("Authorization", "Basic " + Base64.getEncoder()
                     .encodeToString((user + ":" + token).getBytes(StandardCharsets.UTF_8)));
         }
         return Map.of("Authorization", "Bearer " + token);

@@ -1,5 +1,6 @@
 package dev.preflight.gates;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.PreflightException;
 import dev.preflight.plan.Plan;
@@ -49,7 +50,7 @@ public final class Notices {
         try (Stream<Path> s = Files.list(dir)) {
             files = s.filter(p -> p.getFileName().toString().endsWith(".md") && Files.isRegularFile(p)).sorted().toList();
         } catch (IOException e) {
-            throw PreflightException.usage("cannot list the notice templates in " + dir + ": " + dev.preflight.core.Errors.describe(e),
+            throw PreflightException.usage("cannot list the notice templates in " + dir + ": " + Errors.describe(e),
                     "check gates.notice.templates in the plan");
         }
         if (files.isEmpty()) {
@@ -61,7 +62,7 @@ public final class Notices {
             try {
                 src = Files.readString(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw PreflightException.usage("cannot read the template " + f + ": " + dev.preflight.core.Errors.describe(e), null);
+                throw PreflightException.usage("cannot read the template " + f + ": " + Errors.describe(e), null);
             }
             StringBuilder body = new StringBuilder();
             String[] lines = src.split("\n", -1);

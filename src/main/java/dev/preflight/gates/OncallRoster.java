@@ -1,5 +1,6 @@
 package dev.preflight.gates;
 
+import dev.preflight.core.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class OncallRoster implements OnCall.Source {
             }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new GateException("cannot read the on-call roster " + file + ": " + dev.preflight.core.Errors.describe(e),
+            throw new GateException("cannot read the on-call roster " + file + ": " + Errors.describe(e),
                     "check gates.oncall.path in the plan");
         }
         return parse(file.toString(), text).stream()

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ public final class PagerDuty implements OnCall.Source {
         if (n == null || n.isNull() || n.isMissingNode() || n.asText().isBlank()) {
             return null;
         }
-        return java.time.OffsetDateTime.parse(n.asText()).toInstant();
+        return OffsetDateTime.parse(n.asText()).toInstant();
     }
 
     private static String enc(String s) {

@@ -7,6 +7,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -64,7 +65,7 @@ public final class ServiceNowTicket implements ChangeTicket {
         if (!approval.equalsIgnoreCase("approved")) {
             problems.add("approval is '" + approval + "', not 'approved'");
         }
-        if (!READY_STATES.contains(state.toLowerCase(java.util.Locale.ROOT))) {
+        if (!READY_STATES.contains(state.toLowerCase(Locale.ROOT))) {
             problems.add("state is " + state + ", not Scheduled (-2) or Implement (-1)");
         }
         String sysId = c.path("sys_id").asText();

@@ -1,5 +1,6 @@
 package dev.preflight.gates;
 
+import dev.preflight.core.Errors;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -58,7 +59,7 @@ public final class SmtpMailer implements Mailer {
             Transport.send(m);
         } catch (MessagingException e) {
             throw new GateException("smtp: cannot send '" + subject + "' via " + smtp.host() + ":" + smtp.port() + ": "
-                    + dev.preflight.core.Errors.describe(e), "check gates.notice.smtp (host, port, security, user/password)", e);
+                    + Errors.describe(e), "check gates.notice.smtp (host, port, security, user/password)", e);
         }
     }
 }

@@ -1,14 +1,17 @@
 package dev.preflight.ledger;
 
+import dev.preflight.core.Errors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -169,7 +172,7 @@ final class BundleZip {
                 }
                 byte[] name = new byte[nlen];
                 b.get(name);
-                if (!java.util.Arrays.equals(name, names.get(i))) {
+                if (!Arrays.equals(name, names.get(i))) {
                     throw new Damaged("central directory entry at offset " + at + " names another file ("
                             + utf8(name, at) + " vs " + files.get(i).name() + ")");
                 }
@@ -190,7 +193,7 @@ final class BundleZip {
                 throw new Damaged(b.remaining() + " unexpected byte(s) after the end of the zip");
             }
             return files;
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new Damaged("the zip ends in the middle of a header");
         }
     }
@@ -230,7 +233,7 @@ final class BundleZip {
             }
             return out;
         } catch (DataFormatException e) {
-            throw new Damaged("the compressed content of " + name + " is damaged (" + dev.preflight.core.Errors.describe(e) + ")");
+            throw new Damaged("the compressed content of " + name + " is damaged (" + Errors.describe(e) + ")");
         } finally {
             inf.end();
         }

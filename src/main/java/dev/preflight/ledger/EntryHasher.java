@@ -5,6 +5,7 @@ import dev.preflight.core.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class EntryHasher {
         private String prev = GENESIS;
         private long count;
         private VerifyResult.Broken broken;
-        private final java.util.Map<Long, String> watched = new java.util.HashMap<>();
+        private final Map<Long, String> watched = new HashMap<>();
 
         /** Asks to remember the hash of entry {@code seq} when it passes (for comparing witnessed heads). */
         public void watch(long seq) {

@@ -1,5 +1,6 @@
 package dev.preflight.ledger;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ public final class HeadKey {
         try {
             return Files.readString(p, StandardCharsets.US_ASCII);
         } catch (IOException e) {
-            throw PreflightException.usage(name + "_FILE: cannot read " + p + ": " + dev.preflight.core.Errors.describe(e), null);
+            throw PreflightException.usage(name + "_FILE: cannot read " + p + ": " + Errors.describe(e), null);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.preflight.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -97,7 +98,7 @@ public final class HeadWitness {
         } catch (NoSuchFileException e) {
             return new Absent();
         } catch (IOException e) {
-            return new Unreadable("cannot read it: " + dev.preflight.core.Errors.describe(e));
+            return new Unreadable("cannot read it: " + Errors.describe(e));
         }
         try {
             JsonNode n = Json.parse(new String(data, StandardCharsets.UTF_8));
@@ -114,7 +115,7 @@ public final class HeadWitness {
             Instant t = n.hasNonNull("time") ? Instant.parse(n.path("time").asText()) : null;
             return new Recorded(h, t, n.hasNonNull("signature") ? n.path("signature").asText() : null);
         } catch (RuntimeException e) {
-            return new Unreadable("it is not a head file (" + dev.preflight.core.Errors.describe(e) + ")");
+            return new Unreadable("it is not a head file (" + Errors.describe(e) + ")");
         }
     }
 

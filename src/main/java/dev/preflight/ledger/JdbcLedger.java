@@ -1,6 +1,8 @@
 package dev.preflight.ledger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -12,6 +14,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
+import org.sqlite.SQLiteConfig;
 
 /**
  * The ledger over JDBC, for SQLite (embedded default) and PostgreSQL (shared). Appends take the
@@ -76,11 +80,11 @@ public final class JdbcLedger implements Ledger {
     static boolean current(String jdbcUrl) {
         Properties p = new Properties();
         if (jdbcUrl.startsWith("jdbc:sqlite:")) {
-            org.sqlite.SQLiteConfig cfg = new org.sqlite.SQLiteConfig();
+            SQLiteConfig cfg = new SQLiteConfig();
             cfg.setReadOnly(true);
             p = cfg.toProperties();
         }
-        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl, p)) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, p)) {
             return Ledgers.current(c);
         } catch (SQLException e) {
             return false;
@@ -190,7 +194,7 @@ public final class JdbcLedger implements Ledger {
             }
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
-                    + ": " + secrets.redact(dev.preflight.core.Errors.describe(e).lines().findFirst().orElse("")),
+                    + ": " + secrets.redact(Errors.describe(e).lines().findFirst().orElse("")),
                     "is another process holding the ledger lock?", e);
         } catch (IOException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot append to the ledger at " + description
@@ -279,7 +283,7 @@ public final class JdbcLedger implements Ledger {
         List<Artifact> artifacts;
         try {
             artifacts = Json.mapper().readValue(rs.getString(10), ARTIFACTS);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             // A mangled artifact list is tampering too: keep the row so verify reports it by seq.
             artifacts = List.of(new Artifact("unreadable:" + rs.getString(10), 0, ""));
         }
@@ -391,7 +395,7 @@ public final class JdbcLedger implements Ledger {
                         e = read(rs);
                     } catch (RuntimeException bad) {
                         return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
-                                "entry cannot be read: " + dev.preflight.core.Errors.describe(bad));
+                                "entry cannot be read: " + Errors.describe(bad));
                     }
                     if (!check.accept(e)) {
                         break;
@@ -473,7 +477,7 @@ public final class JdbcLedger implements Ledger {
 
     private PreflightException failure(String what, SQLException e) {
         return new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot " + what + " the ledger at " + description
-                + ": " + secrets.redact(dev.preflight.core.Errors.describe(e).lines().findFirst().orElse("")), null, e);
+                + ": " + secrets.redact(Errors.describe(e).lines().findFirst().orElse("")), null, e);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.preflight.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.AtomicFiles;
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -98,7 +99,7 @@ public final class LedgerBundles {
             AtomicFiles.write(zip, o -> BundleZip.write(o, out));
             return new BundleSummary(entries.size(), names.size(), head.hash(), head, key.isPresent());
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + dev.preflight.core.Errors.describe(e), null, e);
+            throw new PreflightException(ExitCode.USAGE, "cannot write bundle " + zip + ": " + Errors.describe(e), null, e);
         }
     }
 
@@ -118,7 +119,7 @@ public final class LedgerBundles {
         try {
             bytes = Files.readAllBytes(zip);
         } catch (IOException e) {
-            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + dev.preflight.core.Errors.describe(e),
+            throw new PreflightException(ExitCode.USAGE, "cannot read bundle " + zip + ": " + Errors.describe(e),
                     "is it a file written by 'preflight ledger export'?", e);
         }
         List<String> notes = new ArrayList<>();
@@ -148,7 +149,7 @@ public final class LedgerBundles {
                             + "): it was damaged or re-packed, though its files still match the manifest"), content.witnesses());
         } catch (RuntimeException e) {
             // Whatever a doctored bundle holds, it is reported, never a crash.
-            return broken("the bundle cannot be read: " + dev.preflight.core.Errors.describe(e), notes);
+            return broken("the bundle cannot be read: " + Errors.describe(e), notes);
         }
     }
 

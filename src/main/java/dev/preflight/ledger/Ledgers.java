@@ -1,5 +1,6 @@
 package dev.preflight.ledger;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.PreflightException;
@@ -7,7 +8,10 @@ import dev.preflight.core.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,15 +20,21 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
 
 /**
  * Opens the ledger a URL names: the embedded SQLite default ({@code .preflight/ledger.db} beside
@@ -47,7 +57,7 @@ public final class Ledgers {
      */
     public record Options(LedgerAccess access, Optional<HeadKey> key, Consumer<String> notices) {
         public Options {
-            java.util.Objects.requireNonNull(access, "access");
+            Objects.requireNonNull(access, "access");
             key = key == null ? Optional.empty() : key;
             notices = notices == null ? s -> { } : notices;
         }
@@ -252,12 +262,12 @@ public final class Ledgers {
             try (InputStream in = Files.newInputStream(abs)) {
                 n = in.readNBytes(head, 0, head.length);
                 size = Files.size(abs);
-            } catch (java.nio.file.AccessDeniedException e) {
+            } catch (AccessDeniedException e) {
                 throw cannotOpen(where, "permission denied");
             } catch (IOException e) {
-                throw cannotOpen(where, dev.preflight.core.Errors.describe(e));
+                throw cannotOpen(where, Errors.describe(e));
             }
-            if (size > 0 && (n < head.length || !java.util.Arrays.equals(head, SQLITE_MAGIC))) {
+            if (size > 0 && (n < head.length || !Arrays.equals(head, SQLITE_MAGIC))) {
                 throw cannotOpen(where, "not an SQLite database (the file does not start with the SQLite header)");
             }
         }
@@ -332,10 +342,10 @@ public final class Ledgers {
     }
 
     static String ioCause(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException a) {
+        if (e instanceof AccessDeniedException a) {
             return "permission denied (" + a.getFile() + ")";
         }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
             return f.getReason() + " (" + f.getFile() + ")";
         }
         return String.valueOf(e.getMessage());
@@ -351,7 +361,7 @@ public final class Ledgers {
             c = DriverManager.getConnection(url);
         } catch (SQLException e) {
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot open the ledger at " + where + ": "
-                    + secrets.redact(firstLine(dev.preflight.core.Errors.describe(e))),
+                    + secrets.redact(firstLine(Errors.describe(e))),
                     "check that the database is reachable and the credentials are right", e);
         }
         try {
@@ -379,7 +389,7 @@ public final class Ledgers {
         } catch (SQLException e) {
             closeQuietly(c);
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot open the ledger at " + where + ": "
-                    + secrets.redact(firstLine(dev.preflight.core.Errors.describe(e))), null, e);
+                    + secrets.redact(firstLine(Errors.describe(e))), null, e);
         } catch (RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -430,11 +440,11 @@ public final class Ledgers {
     }
 
     // Flyway logs its banner and progress at INFO through SLF4J -> JUL; reports must stay clean.
-    private static final java.util.logging.Logger FLYWAY_LOG = quiet("org.flywaydb");
+    private static final Logger FLYWAY_LOG = quiet("org.flywaydb");
 
-    private static java.util.logging.Logger quiet(String name) {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
-        l.setLevel(java.util.logging.Level.WARNING);
+    private static Logger quiet(String name) {
+        Logger l = Logger.getLogger(name);
+        l.setLevel(Level.WARNING);
         return l;
     }
 
@@ -445,10 +455,10 @@ public final class Ledgers {
      */
     private static void migrate(String url, JdbcLedger.Dialect dialect, String where) {
         if (FLYWAY_LOG.getLevel() == null) {
-            FLYWAY_LOG.setLevel(java.util.logging.Level.WARNING);
+            FLYWAY_LOG.setLevel(Level.WARNING);
         }
         try {
-            org.flywaydb.core.Flyway.configure(JdbcLedger.class.getClassLoader())
+            Flyway.configure(JdbcLedger.class.getClassLoader())
                     .dataSource(url, null, null)
                     .locations("classpath:db/migration/" + (dialect == JdbcLedger.Dialect.SQLITE ? "sqlite" : "postgresql"))
                     .table("ledger_schema_history")
@@ -457,8 +467,8 @@ public final class Ledgers {
                     .connectRetries(0)
                     .load()
                     .migrate();
-        } catch (org.flywaydb.core.api.FlywayException e) {
-            String msg = dev.preflight.core.Errors.describe(e);
+        } catch (FlywayException e) {
+            String msg = Errors.describe(e);
             String detail = msg.lines().filter(l -> l.startsWith("Message")).map(l -> l.replaceFirst("^Message\\s*:\\s*", ""))
                     .findFirst().orElse(firstLine(msg));
             throw new PreflightException(ExitCode.UNEXPECTED_STATE, "cannot migrate the ledger schema at " + where
@@ -479,7 +489,7 @@ public final class Ledgers {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             host = "unknown-host";
         }
         return System.getProperty("user.name", "unknown") + "@" + host;

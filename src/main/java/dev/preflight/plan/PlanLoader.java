@@ -1,5 +1,7 @@
 package dev.preflight.plan;
 
+import dev.preflight.audit.Constraint;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.SshOptions;
@@ -7,14 +9,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -22,6 +29,8 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
@@ -59,7 +68,7 @@ public final class PlanLoader {
     private final String file;
     private final Path baseDir;
     private final PlanReader r;
-    private final Map<String, Node> envNodes = new java.util.HashMap<>();
+    private final Map<String, Node> envNodes = new HashMap<>();
     /** Tools named by requirements as read (valid or not), for the cross-field checks. */
     private final List<Tool> toolsSeen = new ArrayList<>();
     private final List<DeclaredEnv> declared = new ArrayList<>();
@@ -74,8 +83,8 @@ public final class PlanLoader {
 
     private static boolean hasKey(Node n, String key) {
         if (n instanceof MappingNode m) {
-            for (org.snakeyaml.engine.v2.nodes.NodeTuple t : m.getValue()) {
-                if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode s && s.getValue().equals(key)) {
+            for (NodeTuple t : m.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) {
                     return true;
                 }
             }
@@ -91,8 +100,8 @@ public final class PlanLoader {
 
     /** The registered section parsers, by key (found once per load: cheap, and no global state). */
     static Map<String, SectionParser<?>> parsers() {
-        Map<String, SectionParser<?>> out = new java.util.LinkedHashMap<>();
-        for (SectionParser<?> p : java.util.ServiceLoader.load(SectionParser.class, PlanLoader.class.getClassLoader())) {
+        Map<String, SectionParser<?>> out = new LinkedHashMap<>();
+        for (SectionParser<?> p : ServiceLoader.load(SectionParser.class, PlanLoader.class.getClassLoader())) {
             if (!TOP_LEVEL.contains(p.key()) || out.put(p.key(), p) != null) {
                 throw new IllegalStateException("section parser for unknown or duplicate key " + p.key());
             }
@@ -141,7 +150,7 @@ public final class PlanLoader {
                     e.getContext() == null ? null : e.getContext()));
             throw fail();
         } catch (YamlEngineException e) {
-            r.problem(new PlanProblem(file, 1, 1, "", "YAML error: " + dev.preflight.core.Errors.describe(e), null));
+            r.problem(new PlanProblem(file, 1, 1, "", "YAML error: " + Errors.describe(e), null));
             throw fail();
         }
         if (root != null && !new NodeCheck(r).check(root)) {
@@ -206,7 +215,7 @@ public final class PlanLoader {
         // Section parsers see the core of the plan (project, environments, requirements) already read.
         Plan core = new Plan(Path.of(file), baseDir, Secrets.none(), version == null ? 1 : version, project, ledger,
                 envs, globalReqs, sections, Map.of());
-        Map<String, Object> models = new java.util.LinkedHashMap<>();
+        Map<String, Object> models = new LinkedHashMap<>();
         for (String k : toParse) {
             // ...and the models of the sections before it, so references between sections are checked.
             Plan context = new Plan(core.source(), baseDir, Secrets.none(), core.version(), project, ledger, envs,
@@ -312,12 +321,12 @@ public final class PlanLoader {
         Map<String, Node> k = r.keys(m, path, PlanSchema.SSH);
         SshOptions d = SshOptions.defaults();
         String kh = r.optional(k, path, "known_hosts");
-        List<java.nio.file.Path> ids = k.containsKey("identity_files")
+        List<Path> ids = k.containsKey("identity_files")
                 ? r.stringList(k.get("identity_files"), path + ".identity_files").stream().map(r::path).toList()
                 : d.identityFiles();
         Boolean strict = r.bool(k, path, "strict_host_key_checking", true);
         Boolean login = r.bool(k, path, "login_shell", false);
-        java.time.Duration timeout = r.duration(k, path, "connect_timeout", java.time.Duration.ofSeconds(10));
+        Duration timeout = r.duration(k, path, "connect_timeout", Duration.ofSeconds(10));
         return new SshOptions(kh == null ? d.knownHosts() : r.path(kh), ids, strict == null || strict,
                 login != null && login, timeout);
     }
@@ -414,8 +423,8 @@ public final class PlanLoader {
             String version = r.required(m, k, p, "version");
             if (version != null) {
                 try {
-                    dev.preflight.audit.Constraint.parse(version);
-                } catch (dev.preflight.audit.Constraint.ParseException e) {
+                    Constraint.parse(version);
+                } catch (Constraint.ParseException e) {
                     r.problem(k.get("version"), p + ".version", e.getMessage(), "at index " + e.index());
                 }
             }
@@ -439,7 +448,7 @@ public final class PlanLoader {
                         r.problem(k.get("pattern"), p + ".pattern", "the pattern has no named group 'version'",
                                 "e.g. 'v(?<version>[0-9.]+)'");
                     }
-                } catch (java.util.regex.PatternSyntaxException e) {
+                } catch (PatternSyntaxException e) {
                     r.problem(k.get("pattern"), p + ".pattern", "not a valid regular expression: " + e.getDescription(),
                             "at index " + e.getIndex());
                 }

@@ -1,14 +1,23 @@
 package dev.preflight.plan;
 
+import dev.preflight.core.Errors;
+import dev.preflight.core.Secrets;
 import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -50,9 +59,9 @@ public final class PlanReader {
     /** Where each credential was read (first field path), for messages that must not show it. */
     private final Map<String, String> secretPaths = new LinkedHashMap<>();
     /** Scalars the user tagged {@code !secret}. */
-    private final Set<Node> taggedSecret = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Node> taggedSecret = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Scalars read as credentials: the only places a credential may appear. */
-    private final Set<Node> credentialNodes = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Set<Node> credentialNodes = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Each scalar read once: its value, path and how it was written, so re-reads add no problems. */
     private final Map<Node, Read> reads = new IdentityHashMap<>();
 
@@ -180,7 +189,7 @@ public final class PlanReader {
      * there, garbling an identifier. Called once, after every section was read.
      */
     void checkCredentialsStayPut() {
-        List<String> values = new ArrayList<>(dev.preflight.core.Secrets.of(secretValues).values());
+        List<String> values = new ArrayList<>(Secrets.of(secretValues).values());
         if (values.isEmpty()) {
             return;
         }
@@ -326,8 +335,8 @@ public final class PlanReader {
                     : "expected a whole number, got '" + s + "'", "between " + min + " and " + max);
             return null;
         }
-        java.math.BigInteger v = new java.math.BigInteger(t);
-        if (v.compareTo(java.math.BigInteger.valueOf(min)) < 0 || v.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+        BigInteger v = new BigInteger(t);
+        if (v.compareTo(BigInteger.valueOf(min)) < 0 || v.compareTo(BigInteger.valueOf(max)) > 0) {
             problem(n, join(path, key), interpolated(n) ? shown(n) + " is out of range"
                     : "out of range: " + (t.length() > 24 ? t.substring(0, 20) + "..." : t), "between " + min + " and " + max);
             return null;
@@ -460,7 +469,7 @@ public final class PlanReader {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(s.strip()).toInstant();
+            return OffsetDateTime.parse(s.strip()).toInstant();
         } catch (DateTimeParseException e) {
             Node n = keys.get(key);
             problem(n, join(path, key), interpolated(n) ? shown(n) + " is not a timestamp"
@@ -661,8 +670,8 @@ public final class PlanReader {
         Path p = baseDir.resolve(name);
         String ref = "${file:" + name + "}";
         try {
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(p,
-                    java.nio.file.attribute.BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(p,
+                    BasicFileAttributes.class);
             if (a.isDirectory()) {
                 problem(s, path, ref + ": " + p + " is a directory", "name a file in ${file:...}");
                 return "";
@@ -678,7 +687,7 @@ public final class PlanReader {
                 return "";
             }
             byte[] bytes;
-            try (java.io.InputStream in = Files.newInputStream(p)) {
+            try (InputStream in = Files.newInputStream(p)) {
                 bytes = in.readNBytes(PlanLoader.MAX_FILE_BYTES + 1);
             }
             if (bytes.length > PlanLoader.MAX_FILE_BYTES) {
@@ -687,14 +696,14 @@ public final class PlanReader {
                 return "";
             }
             try {
-                return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString()
+                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
                         .replaceFirst("\\r?\\n$", "");
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 problem(s, path, ref + ": " + p + " is not UTF-8 text", "save it as UTF-8");
                 return "";
             }
         } catch (IOException e) {
-            problem(s, path, "cannot read secret file " + dev.preflight.core.Errors.describe(e),
+            problem(s, path, "cannot read secret file " + Errors.describe(e),
                     "check the path in ${file:...}");
             return "";
         }
@@ -774,7 +783,7 @@ public final class PlanReader {
 
     PlanException fail() {
         // Masked here, not when each problem was recorded: a credential read later counts too.
-        dev.preflight.core.Secrets secrets = dev.preflight.core.Secrets.of(secretValues);
+        Secrets secrets = Secrets.of(secretValues);
         List<PlanProblem> sorted = new ArrayList<>();
         for (PlanProblem p : problems) {
             sorted.add(new PlanProblem(p.file(), p.line(), p.column(), p.path(), secrets.redact(p.message()),

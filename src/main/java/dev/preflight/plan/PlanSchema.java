@@ -13,6 +13,7 @@ import static dev.preflight.plan.Shape.strings;
 import static dev.preflight.plan.Shape.text;
 
 import dev.preflight.core.Json;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class PlanSchema {
     public static Shape.Obj plan() {
         Map<String, Shape> core = core();
         Map<String, SectionParser<?>> parsers = PlanLoader.parsers();
-        List<Shape.Field> fields = new java.util.ArrayList<>();
+        List<Shape.Field> fields = new ArrayList<>();
         for (String k : PlanLoader.TOP_LEVEL) {
             SectionParser<?> p = parsers.get(k);
             Shape s = core.containsKey(k) ? core.get(k) : p != null ? p.shape()

@@ -2,6 +2,7 @@ package dev.preflight.plan;
 
 import dev.preflight.core.Json;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +169,7 @@ public sealed interface Shape {
             implements Shape {
         public Obj {
             fields = List.copyOf(fields);
-            variants = variants == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(variants));
+            variants = variants == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(variants));
         }
 
         /** The allowed keys, in the order they are documented. */

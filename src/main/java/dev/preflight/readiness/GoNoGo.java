@@ -16,10 +16,12 @@ import dev.preflight.run.Section;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -83,7 +85,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         FRESH, STALE, FAILING, MISSING;
 
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -307,7 +309,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
             }
             after.add(x);
         }
-        java.util.Collections.reverse(after);
+        Collections.reverse(after);
         List<SignOff> out = new ArrayList<>();
         for (LedgerEntry s : ordered) {
             var p = Expected.payload(s);

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 
 /**
  * The evidence parts of the readiness page, each read from what the ledger recorded: gate details,
@@ -286,7 +287,7 @@ final class HtmlSections {
     }
 
     private static void figure(StringBuilder b, String cls, String caption, List<EvidenceDigest.Point> ps,
-                               java.util.function.LongFunction<String> fmt) {
+                               LongFunction<String> fmt) {
         List<SvgChart.Bar> bars = ps.stream().map(p -> new SvgChart.Bar("#" + p.seq(), p.value(), p.good(),
                 "#" + p.seq() + " " + p.time() + ": " + fmt.apply(p.value()) + (p.good() ? "" : " (failed)"))).toList();
         b.append("<figure class=\"").append(cls).append("\"><figcaption>").append(esc(caption)).append("</figcaption>")

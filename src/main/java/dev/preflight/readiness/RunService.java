@@ -1,5 +1,6 @@
 package dev.preflight.readiness;
 
+import dev.preflight.core.Errors;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -66,7 +68,7 @@ public final class RunService {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
                     // A crashing section must not take the verdict with it: it is an error, recorded below.
-                    r = new SectionResult.Error(s.name(), "section crashed: " + dev.preflight.core.Errors.describe(e));
+                    r = new SectionResult.Error(s.name(), "section crashed: " + Errors.describe(e));
                 }
                 if (!(r instanceof SectionResult.Passed)) {
                     leaveFailedEvidence(ctx, s, r, before);
@@ -128,7 +130,7 @@ public final class RunService {
             p.put("summary", r.summary());
             p.put("reasons", reasons);
             ctx.ledger().append(NewEntry.of(ks[0], ks[1], Outcome.ERROR, s.name() + " "
-                    + r.label().toLowerCase(java.util.Locale.ROOT) + ": " + r.summary() + (unrecorded.isEmpty() ? ""
+                    + r.label().toLowerCase(Locale.ROOT) + ": " + r.summary() + (unrecorded.isEmpty() ? ""
                     : " (no " + ks[0] + " evidence of " + ks[1] + " was recorded)"), p));
         }
     }

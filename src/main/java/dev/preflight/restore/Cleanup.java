@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.core.Errors;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -59,7 +60,7 @@ final class Cleanup implements AutoCloseable {
                 try {
                     what = a.run();
                 } catch (Exception e) {
-                    what = "FAILED: " + dev.preflight.core.Errors.describe(e);
+                    what = "FAILED: " + Errors.describe(e);
                 }
                 done.add(what);
                 if (signalled && !what.isBlank()) {

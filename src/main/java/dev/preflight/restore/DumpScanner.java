@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,7 +29,7 @@ public final class DumpScanner {
     private static final Pattern SWITCH = Pattern.compile("^(?:USE |(?:/\\*!\\d+ )?CREATE (?:DATABASE|SCHEMA)\\b)");
 
     /** The dump would leave the database it is restored into: it is not fed further. */
-    public static final class ForeignDatabaseException extends java.io.IOException {
+    public static final class ForeignDatabaseException extends IOException {
         private static final long serialVersionUID = 1L;
 
         ForeignDatabaseException(String line) {

@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.plan.PlanReader;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,11 +31,11 @@ public sealed interface Expectation {
         String t = s.strip();
         Matcher w = WITHIN.matcher(t);
         if (w.matches()) {
-            java.time.Duration d = dev.preflight.plan.PlanReader.parseDuration(w.group(1));
+            Duration d = PlanReader.parseDuration(w.group(1));
             if (d == null) {
                 // Never a null duration that fails later: malformed and out of range are both said here.
                 throw new IllegalArgumentException("'" + w.group(1) + "' is not a duration from 1ms to "
-                        + dev.preflight.plan.PlanReader.MAX_DURATION.toDays() + "d (e.g. 24h, 7d)");
+                        + PlanReader.MAX_DURATION.toDays() + "d (e.g. 24h, 7d)");
             }
             return new Fresh(t, d);
         }

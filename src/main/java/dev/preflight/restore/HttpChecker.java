@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.core.Errors;
 import dev.preflight.restore.RestorePlan.HttpCheck;
 import java.io.IOException;
 import java.net.URI;
@@ -30,7 +31,7 @@ final class HttpChecker {
             return Check.fail("http", c.name(), "GET " + c.url() + ": no answer within " + wait.toMillis()
                     + " ms (bound " + c.maxLatency().toMillis() + " ms)");
         } catch (IOException e) {
-            return Check.fail("http", c.name(), "GET " + c.url() + ": " + dev.preflight.core.Errors.describe(e));
+            return Check.fail("http", c.name(), "GET " + c.url() + ": " + Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Check.fail("http", c.name(), "GET " + c.url() + ": interrupted");

@@ -7,6 +7,7 @@ import dev.preflight.exec.ProcessSpec;
 import dev.preflight.exec.StdinSource;
 import dev.preflight.restore.RestorePlan.MysqlTarget;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class MysqlClient implements AutoCloseable {
      * One connection of a parallel load: statements from {@code stdin}; result rows (the load's order
      * tokens) flushed to {@code stdout} as each statement completes ({@code --unbuffered}).
      */
-    ProcessResult session(String database, StdinSource stdin, java.io.OutputStream stdout, Duration timeout)
+    ProcessResult session(String database, StdinSource stdin, OutputStream stdout, Duration timeout)
             throws IOException, InterruptedException {
         List<String> argv = argv(database);
         argv.addAll(List.of("--batch", "--skip-column-names", "--unbuffered"));

@@ -1,8 +1,10 @@
 package dev.preflight.restore;
 
 import dev.preflight.exec.ProcessResult;
+import dev.preflight.exec.StdinSource;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -66,7 +68,7 @@ final class ParallelLoad implements DumpSplitter.Target {
     /** Starts one client of the server's tool; blocks until it exits. */
     @FunctionalInterface
     interface Session {
-        ProcessResult run(dev.preflight.exec.StdinSource stdin, OutputStream stdout) throws IOException, InterruptedException;
+        ProcessResult run(StdinSource stdin, OutputStream stdout) throws IOException, InterruptedException;
     }
 
     @Override
@@ -127,7 +129,7 @@ final class ParallelLoad implements DumpSplitter.Target {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while the restore connections caught up");
+            throw new InterruptedIOException("interrupted while the restore connections caught up");
         }
     }
 
@@ -144,7 +146,7 @@ final class ParallelLoad implements DumpSplitter.Target {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while feeding the restore connections");
+            throw new InterruptedIOException("interrupted while feeding the restore connections");
         }
         failIfEnded();
     }

@@ -2,6 +2,7 @@ package dev.preflight.restore;
 
 import dev.preflight.plan.Secret;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,7 +32,7 @@ public record RestorePlan(String source, MysqlTarget target, double rowCountTole
 
     /** The backup sources this section restores, MySQL first. */
     public List<String> sources() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         if (source != null) {
             out.add(source);
         }

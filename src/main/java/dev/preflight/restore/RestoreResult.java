@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,6 @@ public record RestoreResult(String source, String type, String backupId, long ba
      * @param estimates per-table row counts recorded at backup time (information_schema estimates)
      */
     public record MysqlRestored(String database, DumpScanner.Found found, Map<String, Long> estimates,
-                                java.time.Instant backupTime) {
+                                Instant backupTime) {
     }
 }

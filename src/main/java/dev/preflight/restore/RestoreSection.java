@@ -2,6 +2,7 @@ package dev.preflight.restore;
 
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.plan.Plan;
@@ -9,6 +10,7 @@ import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,8 +55,8 @@ public final class RestoreSection implements Section {
                     + " restore test(s) failed", reasons);
         } catch (PreflightException e) {
             return new SectionResult.Error(name(), e.getMessage());
-        } catch (java.io.IOException e) {
-            return new SectionResult.Error(name(), String.valueOf(dev.preflight.core.Errors.describe(e)));
+        } catch (IOException e) {
+            return new SectionResult.Error(name(), String.valueOf(Errors.describe(e)));
         }
     }
 

@@ -2,17 +2,19 @@ package dev.preflight.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.ArtifactStore;
-import dev.preflight.backup.BackupPlan;
 import dev.preflight.backup.BackupPlan.Destination;
-import dev.preflight.backup.BackupRecord;
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.LocalDirectoryStore;
 import dev.preflight.backup.Owner;
 import dev.preflight.backup.Phases;
+import dev.preflight.backup.PrivateTemp;
 import dev.preflight.backup.Reads;
 import dev.preflight.backup.Stores;
+import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
@@ -31,7 +33,10 @@ import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -45,6 +50,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +58,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -165,7 +173,7 @@ public final class RestoreService {
                 return out;
             }
             for (String name : r.stdout().lines().map(String::strip).toList()) {
-                java.util.regex.Matcher m = SCRATCH.matcher(name);
+                Matcher m = SCRATCH.matcher(name);
                 if (!m.matches()) {
                     if (LEGACY_SCRATCH.matcher(name).matches()) {
                         out.add(new Leftovers.Found(what, server + "/" + name, "", Leftovers.Action.UNKNOWN_OWNER, null));
@@ -183,7 +191,7 @@ public final class RestoreService {
                         secrets.redact(MysqlClient.why(d))));
             }
         } catch (IOException e) {
-            step("cleanup: cannot look for scratch databases on " + server + ": " + dev.preflight.core.Errors.describe(e));
+            step("cleanup: cannot look for scratch databases on " + server + ": " + Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -287,10 +295,10 @@ public final class RestoreService {
                 }
                 bad.add(c.location() + ": " + n + " bytes, sha256 " + got + ", recorded " + b.size() + " bytes "
                         + b.sha256());
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 bad.add(c.location() + ": missing");
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + secrets.redact(dev.preflight.core.Errors.describe(e)));
+                bad.add(c.location() + ": unreadable: " + secrets.redact(Errors.describe(e)));
             }
         }
         checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
@@ -474,7 +482,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "restore into " + where + " failed: " + secrets.redact(dev.preflight.core.Errors.describe(e));
+            failure = "restore into " + where + " failed: " + secrets.redact(Errors.describe(e));
             checks.add(Check.fail("restore", db, failure));
         } finally {
             if (o.keep()) {
@@ -596,7 +604,7 @@ public final class RestoreService {
             return checks(m, client);
         } catch (IOException e) {
             return List.of(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + secrets.redact(dev.preflight.core.Errors.describe(e))));
+                    + secrets.redact(Errors.describe(e))));
         }
     }
 
@@ -640,7 +648,7 @@ public final class RestoreService {
             for (String line : r.stdout().split("\n")) {
                 String[] f = line.split("\t", 2);
                 if (f.length == 2) {
-                    present.computeIfAbsent(f[0], k -> new java.util.HashSet<>()).add(f[1]);
+                    present.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
                 }
             }
             DumpScanner.Found d = m.found();
@@ -666,7 +674,7 @@ public final class RestoreService {
             }
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + secrets.redact(dev.preflight.core.Errors.describe(e))));
+                    + secrets.redact(Errors.describe(e))));
         } finally {
             // A count still running after a failed listing is stopped (its client process killed).
             pool.shutdownNow();
@@ -788,7 +796,7 @@ public final class RestoreService {
     /** Formats a fraction as a percentage without trailing zeros. */
     private static final class BigDecimalHolder {
         static String pct(double d) {
-            return new java.math.BigDecimal(d * 100).round(new java.math.MathContext(4)).stripTrailingZeros()
+            return new BigDecimal(d * 100).round(new MathContext(4)).stripTrailingZeros()
                     .toPlainString() + "%";
         }
     }
@@ -807,7 +815,7 @@ public final class RestoreService {
         try {
             // Named after this process; removed by the cleanup below (also on SIGINT/SIGTERM), or by
             // a later run's sweep after a SIGKILL.
-            Path dir = dev.preflight.backup.PrivateTemp.create(SCRATCH_REDIS_PREFIX + (o.keep() ? "kept-" : ""), false)
+            Path dir = PrivateTemp.create(SCRATCH_REDIS_PREFIX + (o.keep() ? "kept-" : ""), false)
                     .path();
             cleanup.add(() -> {
                 if (!Files.exists(dir)) {
@@ -865,7 +873,7 @@ public final class RestoreService {
                                 : Check.warn("empty", source, "the snapshot holds no keys: restoring it proves nothing "
                                         + "(if the cache is meant to be empty, set restore_test.redis.allow_empty: true)"));
                     }
-                    java.util.Set<Integer> dbs = new java.util.TreeSet<>(want.keySet());
+                    Set<Integer> dbs = new TreeSet<>(want.keySet());
                     dbs.addAll(have.keySet());
                     for (int db : dbs) {
                         long w = want.getOrDefault(db, 0L);
@@ -881,7 +889,7 @@ public final class RestoreService {
                 }
             }
         } catch (IOException e) {
-            failure = "loading " + b.file() + " failed: " + secrets.redact(dev.preflight.core.Errors.describe(e));
+            failure = "loading " + b.file() + " failed: " + secrets.redact(Errors.describe(e));
             checks.add(Check.fail("restore", b.file(), failure));
         } finally {
             if (o.keep() && loaded) {

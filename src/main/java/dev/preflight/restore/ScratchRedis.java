@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.core.Errors;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -17,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
@@ -98,7 +101,7 @@ final class ScratchRedis {
                     last = pong.strip();
                 }
             } catch (IOException e) {
-                last = dev.preflight.core.Errors.describe(e);
+                last = Errors.describe(e);
             }
             Thread.sleep(20);
         }
@@ -140,7 +143,7 @@ final class ScratchRedis {
                         .orElse(false)).forEach(ProcessHandle::destroyForcibly);
             }
             how = "killed (it ignored SHUTDOWN NOSAVE)";
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             how = "gone";
         }
         deleteTree(dir);
@@ -164,7 +167,7 @@ final class ScratchRedis {
             int nl = out.lastIndexOf('\n');
             return "exit " + r.exitCode() + (out.isEmpty() ? "" : ": " + out.substring(nl + 1));
         } catch (RuntimeException e) {
-            return dev.preflight.core.Errors.describe(e.getCause() == null ? e : e.getCause());
+            return Errors.describe(e.getCause() == null ? e : e.getCause());
         }
     }
 
@@ -213,7 +216,7 @@ final class ScratchRedis {
             return;
         }
         try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(q);
             }
         }

@@ -7,6 +7,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.report.Durations;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ public final class Evidence {
      */
     public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c) {
         Source s = NAMES.get(c.evidence());
-        Map<String, String> need = new java.util.HashMap<>(s.payload());
+        Map<String, String> need = new HashMap<>(s.payload());
         need.putAll(c.where());
         if (need.isEmpty()) {
             return ledger.latest(s.kind(), c.subject());

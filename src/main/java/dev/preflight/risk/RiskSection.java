@@ -2,9 +2,13 @@ package dev.preflight.risk;
 
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -33,7 +37,7 @@ public final class RiskSection implements Section {
         if (mitigated == results.size() && !results.isEmpty()) {
             return new SectionResult.Passed("risks", summary);
         }
-        List<String> reasons = new java.util.ArrayList<>();
+        List<String> reasons = new ArrayList<>();
         for (RiskResult r : results) {
             if (r.status() != RiskResult.Status.MITIGATED) {
                 r.reasons().forEach(x -> reasons.add(r.risk().name() + " " + r.status().label() + ": " + x));
@@ -52,7 +56,7 @@ public final class RiskSection implements Section {
 
     /** None: the verdict assesses the register itself, every control for every subject it covers. */
     @Override
-    public List<dev.preflight.run.Expected> expectations(dev.preflight.plan.Plan plan, java.time.Duration maxAge) {
+    public List<Expected> expectations(Plan plan, Duration maxAge) {
         return List.of();
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,7 +41,7 @@ public final class RiskService {
     public RiskResult assess(RiskPlan.Risk risk) {
         if (risk.controls().isEmpty()) {
             return new RiskResult(risk, Status.OPEN, List.of(new ControlResult.Missing(
-                    new RiskPlan.Control("(none)", null, Duration.ZERO, java.util.Map.of()),
+                    new RiskPlan.Control("(none)", null, Duration.ZERO, Map.of()),
                     "no control is defined, so nothing shows the risk is mitigated")));
         }
         Instant now = clock.instant();

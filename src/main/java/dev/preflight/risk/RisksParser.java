@@ -1,9 +1,10 @@
 package dev.preflight.risk;
 
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /**
  * Reads the plan's {@code risks}. A {@code status} key is refused on purpose: the runbook typed
@@ -48,10 +50,10 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     @Override
     public RiskPlan parse(Node node, PlanReader r, Plan plan) {
         Set<String> names = new HashSet<>();
-        List<String> evidence = new ArrayList<>(new java.util.TreeSet<>(Evidence.NAMES.keySet()));
+        List<String> evidence = new ArrayList<>(new TreeSet<>(Evidence.NAMES.keySet()));
         List<RiskPlan.Risk> risks = r.list(node, "risks", (m, p) -> {
             for (var t : m.getValue()) {
-                if (t.getKeyNode() instanceof org.snakeyaml.engine.v2.nodes.ScalarNode k && k.getValue().equals("status")) {
+                if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("status")) {
                     r.problem(k, p + ".status", "status is derived from evidence, never typed",
                             "remove it and give the risk controls: [{evidence: ..., max_age: ...}]");
                 }
@@ -92,7 +94,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
         }
         if (env != null && plan.environment(env).isEmpty()) {
             List<String> envs = plan.environments().stream().map(Plan.Environment::name).toList();
-            String near = dev.preflight.plan.PlanLoader.nearest(env, envs);
+            String near = PlanLoader.nearest(env, envs);
             r.problem(k.get("environment"), p + ".environment", "no environment '" + env + "' in the plan",
                     (near != null ? "did you mean '" + near + "'? " : "") + "environments: " + String.join(", ", envs));
         }
@@ -132,7 +134,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
                     + "that records '" + ev + "' evidence", "configure " + Subjects.section(ev) + ", or remove the control");
             return;
         }
-        String near = dev.preflight.plan.PlanLoader.nearest(subject, allowed);
+        String near = PlanLoader.nearest(subject, allowed);
         r.problem(at, path, "no " + Subjects.what(ev) + " '" + subject + "' in the plan",
                 (near != null ? "did you mean '" + near + "'? " : "") + "'" + ev + "' evidence is recorded about: "
                         + String.join(", ", allowed.stream().distinct().toList()));

@@ -2,6 +2,7 @@ package dev.preflight.run;
 
 import dev.preflight.plan.Plan;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,7 +34,7 @@ public record Freshness(Map<String, Duration> maxAge) {
         d.put("flags", Duration.ofHours(24));
         d.put("cutover", Duration.ofHours(24));
         d.put("gates", Duration.ofHours(1));
-        DEFAULTS = java.util.Collections.unmodifiableMap(d);
+        DEFAULTS = Collections.unmodifiableMap(d);
     }
 
     public Freshness {

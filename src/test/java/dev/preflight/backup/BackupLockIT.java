@@ -2,12 +2,20 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +60,7 @@ class BackupLockIT {
                     """.formatted(db.name, db.name, slow));
 
             // This JVM holds the lock of 'db': the preflight process must refuse with exit 3 and name us.
-            try (dev.preflight.core.ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "db", Instant.now())) {
+            try (ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "db", Instant.now())) {
                 Process p = start("backup", "run", "--source", "db");
                 String out = finish(p);
                 assertThat(p.exitValue()).as(out).isEqualTo(3);
@@ -79,7 +87,7 @@ class BackupLockIT {
             assertThat(third.exitValue()).as(ok).isZero();
             assertThat(ok).contains("PASSED  slow");
             // The killed holder could not delete its option file; the next run removed it.
-            try (java.util.stream.Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
                 assertThat(tmp.map(p -> p.getFileName().toString()))
                         .noneMatch(n -> n.startsWith("preflight-my-" + holder.pid() + "-"));
             }
@@ -118,12 +126,12 @@ class BackupLockIT {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
 
             assertThat(hasPartial()).as("no temporary copy is left").isFalse();
-            try (dev.preflight.ledger.Ledger l = dev.preflight.ledger.Ledgers.open(null, dir,
-                    dev.preflight.core.Secrets.none(), "test", java.time.Clock.systemUTC())) {
-                assertThat(l.query(dev.preflight.ledger.LedgerQuery.kind("interrupted"))).singleElement()
+            try (Ledger l = Ledgers.open(null, dir,
+                    Secrets.none(), "test", Clock.systemUTC())) {
+                assertThat(l.query(LedgerQuery.kind("interrupted"))).singleElement()
                         .satisfies(e -> assertThat(e.subject()).isEqualTo("backup run"));
-                assertThat(l.query(dev.preflight.ledger.LedgerQuery.kind("backup"))
-                        .stream().filter(e -> e.outcome() == dev.preflight.ledger.Outcome.PASSED)).isEmpty();
+                assertThat(l.query(LedgerQuery.kind("backup"))
+                        .stream().filter(e -> e.outcome() == Outcome.PASSED)).isEmpty();
             }
         }
     }
@@ -133,7 +141,7 @@ class BackupLockIT {
         if (!Files.isDirectory(out)) {
             return false;
         }
-        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+        try (Stream<Path> s = Files.list(out)) {
             return s.anyMatch(f -> f.getFileName().toString().endsWith(".partial"));
         }
     }

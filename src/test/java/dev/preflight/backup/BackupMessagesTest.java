@@ -7,12 +7,15 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +42,15 @@ class BackupMessagesTest {
 
     /** Files under {@code d} this JVM still has open. */
     static List<String> openFilesUnder(Path d) throws Exception {
-        List<String> out = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             for (Path fd : fds.toList()) {
                 try {
                     String target = Files.readSymbolicLink(fd).toString();
                     if (target.startsWith(d.toString())) {
                         out.add(target);
                     }
-                } catch (java.io.IOException gone) {
+                } catch (IOException gone) {
                     // closed meanwhile
                 }
             }

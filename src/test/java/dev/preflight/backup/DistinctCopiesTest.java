@@ -3,14 +3,21 @@ package dev.preflight.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,17 +112,17 @@ class DistinctCopiesTest {
     void aDestinationThatBecameASymlinkToTheOtherIsRefusedAtBackupTimeAndNothingIsWritten() throws Exception {
         Files.createDirectories(dir.resolve("second"));
         // The plan is read and validated; then the on-prem mount point is replaced by a link to the other disk.
-        dev.preflight.plan.Plan plan = dev.preflight.plan.PlanLoader.load(dir.resolve("preflight.yaml"), java.util.Map.of());
+        Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
         BackupPlan bp = plan.section("backups", BackupPlan.class).orElseThrow();
         Files.createSymbolicLink(dir.resolve("onprem"), dir.resolve("second"));
 
         BackupService.RunResult r;
-        try (dev.preflight.ledger.Ledger ledger = dev.preflight.ledger.Ledgers.open(null, dir,
-                dev.preflight.core.Secrets.none(), "test@host", cli.clock);
-             dev.preflight.exec.LocalProcessRunner runner = new dev.preflight.exec.LocalProcessRunner(
-                     dev.preflight.core.Secrets.none())) {
+        try (Ledger ledger = Ledgers.open(null, dir,
+                Secrets.none(), "test@host", cli.clock);
+             LocalProcessRunner runner = new LocalProcessRunner(
+                     Secrets.none())) {
             r = new BackupService(bp, ledger, cli.clock, BackupFactories.stores(), new SourceProducers(runner, cli.clock),
-                    null, dev.preflight.core.Secrets.none()).run(bp.source("db").orElseThrow());
+                    null, Secrets.none()).run(bp.source("db").orElseThrow());
         }
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.failure()).contains("destinations 'onprem' and 'second' are the same directory ("

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class LeftoversIT {
     }
 
     private List<Path> partials() throws Exception {
-        List<Path> out = new java.util.ArrayList<>();
+        List<Path> out = new ArrayList<>();
         for (String d : List.of("out", "out2")) {
             if (Files.isDirectory(dir.resolve(d))) {
                 try (Stream<Path> s = Files.list(dir.resolve(d))) {

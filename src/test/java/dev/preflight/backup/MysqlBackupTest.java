@@ -1,15 +1,16 @@
 package dev.preflight.backup;
 
-import dev.preflight.testing.CliHarness;
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -193,7 +194,7 @@ class MysqlBackupTest {
     @Test
     void aSecondConcurrentBackupOfTheSameSourceExitsThreeNamingTheHolder() throws Exception {
         plan("none", null);
-        try (dev.preflight.core.ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
+        try (ExclusiveLock held = BackupLock.acquire(dir.resolve(".preflight/locks"), "academy-db",
                 Instant.parse("2026-01-05T01:29:00Z"))) {
             CliRun r = cli.run("backup", "run");
             assertThat(r.code()).isEqualTo(3);

@@ -1,7 +1,5 @@
 package dev.preflight.backup;
 
-import dev.preflight.testing.CliHarness;
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,13 +10,18 @@ import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,10 +50,10 @@ class RedisBackupTest {
 
     private ProcessResult redisCli(String... args) throws Exception {
         try (LocalProcessRunner r = new LocalProcessRunner(Secrets.none())) {
-            List<String> argv = new java.util.ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
+            List<String> argv = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
                     Integer.toString(redis.port)));
             argv.addAll(Arrays.asList(args));
-            ProcessResult res = r.run(ProcessSpec.of(argv).withEnv(java.util.Map.of("REDISCLI_AUTH", "s3cret-redis-pw")));
+            ProcessResult res = r.run(ProcessSpec.of(argv).withEnv(Map.of("REDISCLI_AUTH", "s3cret-redis-pw")));
             assertThat(res.exitCode()).as(res.stderr()).isZero();
             return res;
         }
@@ -166,7 +169,7 @@ class RedisBackupTest {
         Path w = dir.resolve("cut-rdb.sh");
         Files.writeString(w, "#!/bin/sh\nredis-cli \"$@\" || exit $?\nfor a do last=\"$a\"; done\n"
                 + "truncate -s -100 \"$last\"\n");
-        Files.setPosixFilePermissions(w, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: redis-test}

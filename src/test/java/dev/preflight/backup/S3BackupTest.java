@@ -1,7 +1,5 @@
 package dev.preflight.backup;
 
-import dev.preflight.testing.CliHarness;
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +7,8 @@ import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,7 +157,7 @@ class S3BackupTest {
     @Test
     void aListingThatDisagreesWithTheContentFailsTheBackupInsteadOfEveryVerifyAfterIt() throws Exception {
         // jclouds' filesystem store lists the directory "img/" as a 4096-byte object that reads as 0 bytes
-        java.util.Properties p = new java.util.Properties();
+        Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", dir.resolve("store").toString());
         try (InProcessS3 fs = new InProcessS3("filesystem", p); S3Client c = fs.client()) {
             c.createBucket(b -> b.bucket("academy-assets"));

@@ -7,6 +7,8 @@ import dev.preflight.testing.PgDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +72,8 @@ class SharedLedgerBackupLockIT {
         }
     }
 
-    static java.util.List<Path> tempDirsOf(long pid) throws Exception {
-        try (java.util.stream.Stream<Path> s = Files.list(Leftovers.tmp())) {
+    static List<Path> tempDirsOf(long pid) throws Exception {
+        try (Stream<Path> s = Files.list(Leftovers.tmp())) {
             return s.filter(p -> p.getFileName().toString().startsWith(MysqlProducer.TMP_PREFIX + pid + "-")).toList();
         }
     }

@@ -1,5 +1,6 @@
 package dev.preflight.bench;
 
+import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.EntryHasher;
 import dev.preflight.ledger.HeadKey;
@@ -11,12 +12,19 @@ import dev.preflight.ledger.Outcome;
 import dev.preflight.ledger.VerifyResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /** Benchmark (not a test): appends and verifies on SQLite and PostgreSQL; run by bench/ledger/run. */
 public final class LedgerBench {
@@ -42,7 +50,7 @@ public final class LedgerBench {
             }
         }
         // The same, with every head file signed (Ed25519 from the JDK).
-        java.security.KeyPair kp = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         row("sqlite signed", "sqlite:" + dir.resolve("signed.db"), n, dir,
                 Optional.of(HeadKey.signing(kp.getPrivate(), "bench key")));
         // Verify of a large chain on SQLite, cold in a new instance. The chain is written in one
@@ -72,20 +80,20 @@ public final class LedgerBench {
             c.setAutoCommit(false);
             String prev;
             try (Statement st = c.createStatement();
-                 java.sql.ResultSet rs = st.executeQuery("SELECT hash FROM ledger_entries WHERE seq = 1")) {
+                 ResultSet rs = st.executeQuery("SELECT hash FROM ledger_entries WHERE seq = 1")) {
                 rs.next();
                 prev = rs.getString(1);
             }
-            try (java.sql.PreparedStatement ins = c.prepareStatement("INSERT INTO ledger_entries (seq, id, time, actor, "
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO ledger_entries (seq, id, time, actor, "
                     + "kind, subject, outcome, summary, payload, artifacts, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-                java.time.Instant t = EntryHasher.normalize(java.time.Instant.now());
+                Instant t = EntryHasher.normalize(Instant.now());
                 for (int i = 1; i < total; i++) {
                     long seq = i + 1;
                     NewEntry e = entry(i);
-                    String payload = dev.preflight.core.Json.canonical(e.payload());
-                    String id = java.util.UUID.randomUUID().toString();
+                    String payload = Json.canonical(e.payload());
+                    String id = UUID.randomUUID().toString();
                     String hash = EntryHasher.hash(seq, id, t, "bench@host", e.kind(), e.subject(), e.outcome(),
-                            e.summary(), payload, java.util.List.of(), prev);
+                            e.summary(), payload, List.of(), prev);
                     ins.setLong(1, seq);
                     ins.setString(2, id);
                     ins.setString(3, t.toString());

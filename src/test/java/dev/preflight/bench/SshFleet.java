@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * For bench/audit: starts N in-process SSH hosts on loopback, writes a plan, a known_hosts file, the client key and the list of ports into DIR, prints
@@ -25,7 +26,7 @@ public final class SshFleet {
         String node = "v20.11.1\n";
         String mysql = "mysql  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)\n";
         String redis = "Redis server v=7.2.4 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=a203381984fddfe4\n";
-        java.util.Map<String, TestSshHosts.Reply> replies = java.util.Map.of(
+        Map<String, TestSshHosts.Reply> replies = Map.of(
                 "php -n -r 'echo PHP_VERSION;'", new TestSshHosts.Reply(0, "8.3.6", ""),
                 "node -v", new TestSshHosts.Reply(0, node, ""),
                 "mysql --version", new TestSshHosts.Reply(0, mysql, ""),

@@ -1,15 +1,17 @@
 package dev.preflight.cli;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.core.Json;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,8 +104,8 @@ class CliTest {
         assertThat(nothing.out()).contains("NO-GO", "plan: configures nothing that can be checked");
         // Start over with a new ledger: the store and its head file both go (the head file alone would
         // rightly call a missing store BROKEN).
-        try (var files = java.nio.file.Files.walk(dir.resolve(".preflight"))) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        try (var files = Files.walk(dir.resolve(".preflight"))) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
         plan("""
                 version: 1
@@ -121,7 +123,7 @@ class CliTest {
         assertThat(log.code()).isZero();
         assertThat(log.out()).contains("ledger-verify", "audit", "run", "3 entries in " + dir.resolve(".preflight/ledger.db"));
         // A header with an actor column; every row's columns start where the header's do, long kinds included.
-        java.util.List<String> rows = log.out().lines().toList();
+        List<String> rows = log.out().lines().toList();
         assertThat(rows.get(0)).matches("SEQ +TIME \\(UTC\\) +OUTCOME +KIND +ACTOR +SUBJECT +SUMMARY");
         int actor = rows.get(0).indexOf("ACTOR");
         int summary = rows.get(0).indexOf("SUMMARY");

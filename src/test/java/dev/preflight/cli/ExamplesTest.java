@@ -2,11 +2,18 @@ package dev.preflight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupPlan;
+import dev.preflight.core.Json;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
+import dev.preflight.plan.PlanSchema;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,12 +46,12 @@ class ExamplesTest {
     void exampleBackupsWriteOnlyUnderTheExamplesOwnIgnoredDirectory() {
         for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml",
                 "examples/local-services/preflight.yaml")) {
-            dev.preflight.plan.Plan p = dev.preflight.plan.PlanLoader.load(Path.of(plan).toAbsolutePath(), Map.of());
+            Plan p = PlanLoader.load(Path.of(plan).toAbsolutePath(), Map.of());
             Path home = p.baseDir().toAbsolutePath().normalize();
-            p.section("backups", dev.preflight.backup.BackupPlan.class).ifPresent(b -> {
-                List<Path> written = new java.util.ArrayList<>(List.of(b.log()));
-                b.destinations().stream().filter(d -> d instanceof dev.preflight.backup.BackupPlan.LocalDestination)
-                        .forEach(d -> written.add(((dev.preflight.backup.BackupPlan.LocalDestination) d).path()));
+            p.section("backups", BackupPlan.class).ifPresent(b -> {
+                List<Path> written = new ArrayList<>(List.of(b.log()));
+                b.destinations().stream().filter(d -> d instanceof BackupPlan.LocalDestination)
+                        .forEach(d -> written.add(((BackupPlan.LocalDestination) d).path()));
                 for (Path w : written) {
                     Path abs = home.resolve(w).normalize();
                     assertThat(abs.startsWith(home.resolve(".preflight"))).as(plan + ": " + abs).isTrue();
@@ -69,7 +76,7 @@ class ExamplesTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyKeyOfTheExamplePlansIsInTheSchema() throws Exception {
-        com.fasterxml.jackson.databind.JsonNode schema = dev.preflight.core.Json.parse(dev.preflight.plan.PlanSchema.json());
+        JsonNode schema = Json.parse(PlanSchema.json());
         for (String plan : List.of("examples/academy/preflight.yaml", "examples/quickstart/preflight.yaml",
                 "examples/local-services/preflight.yaml")) {
             Map<String, Object> doc = (Map<String, Object>) new Load(LoadSettings.builder().build())
@@ -79,7 +86,7 @@ class ExamplesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static void checkKeys(String plan, String path, Object value, com.fasterxml.jackson.databind.JsonNode schema) {
+    private static void checkKeys(String plan, String path, Object value, JsonNode schema) {
         if (value instanceof Map<?, ?> m && schema.has("properties")) {
             for (Map.Entry<?, ?> e : m.entrySet()) {
                 String key = String.valueOf(e.getKey());

@@ -6,6 +6,7 @@ import dev.preflight.report.Format;
 import dev.preflight.testing.CliRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,9 +15,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The help a new user reads: whole sentences, words and paths never split by the wrap, only the
@@ -259,7 +260,7 @@ class HelpTest {
 
     @Test
     void reportsFollowTheSameColourRules() throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("preflight.yaml"), """
+        Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: colours}
                 environments:

@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class LauncherIT {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        return new Out(p.exitValue(), out, java.nio.file.Files.readString(dir.resolve("err.txt")));
+        return new Out(p.exitValue(), out, Files.readString(dir.resolve("err.txt")));
     }
 
     @Test

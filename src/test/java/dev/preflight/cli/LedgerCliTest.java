@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.BundleForger;
 import dev.preflight.testing.CliRun;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +20,16 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.AfterAll;
@@ -408,12 +413,12 @@ class LedgerCliTest {
     }
 
     /** Copies a bundle, letting {@code edit} change, drop (return null) or add files. */
-    private Path rewrite(Path zip, String name, java.util.function.BiFunction<String, byte[], byte[]> edit,
+    private Path rewrite(Path zip, String name, BiFunction<String, byte[], byte[]> edit,
                          Map<String, byte[]> extra) throws Exception {
         Path out = dir.resolve(name);
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (ZipFile in = new ZipFile(zip.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+            for (ZipEntry e : Collections.list(in.entries())) {
                 byte[] data = edit.apply(e.getName(), in.getInputStream(e).readAllBytes());
                 if (data != null) {
                     files.put(e.getName(), data);
@@ -421,7 +426,7 @@ class LedgerCliTest {
             }
         }
         files.putAll(extra);
-        dev.preflight.ledger.BundleForger.write(out, files);
+        BundleForger.write(out, files);
         return out;
     }
 
@@ -497,7 +502,7 @@ class LedgerCliTest {
     private Path cutTail(Path zip) throws Exception {
         Map<String, byte[]> files = new LinkedHashMap<>();
         try (ZipFile in = new ZipFile(zip.toFile())) {
-            for (ZipEntry e : java.util.Collections.list(in.entries())) {
+            for (ZipEntry e : Collections.list(in.entries())) {
                 files.put(e.getName(), in.getInputStream(e).readAllBytes());
             }
         }
@@ -534,7 +539,7 @@ class LedgerCliTest {
         m.put("files", list);
         files.put("manifest.json", Json.pretty(m).getBytes(StandardCharsets.UTF_8));
         Path out = dir.resolve("cut-" + UUID.randomUUID() + ".zip");
-        dev.preflight.ledger.BundleForger.write(out, files);
+        BundleForger.write(out, files);
         return out;
     }
 
@@ -572,7 +577,7 @@ class LedgerCliTest {
                 audits(3);
                 byte[] all = Files.readAllBytes(db());
                 Files.deleteIfExists(dir.resolve(".preflight/ledger.db.head"));
-                byte[] half = java.util.Arrays.copyOf(all, 100);
+                byte[] half = Arrays.copyOf(all, 100);
                 Files.write(db(), half);
                 cause = "";
             }
@@ -594,7 +599,7 @@ class LedgerCliTest {
         // We run as root, so permissions do not stop us: the immutable attribute does (ext4), even for root.
         assumeTrue(chattr("+i", pf), "chattr +i is not supported on this file system");
         try {
-            assertThatThrownBy(() -> Files.createFile(pf.resolve("probe"))).isInstanceOf(java.io.IOException.class);
+            assertThatThrownBy(() -> Files.createFile(pf.resolve("probe"))).isInstanceOf(IOException.class);
             CliRun v = run("ledger", "verify");
             assertThat(v.code()).as(v.all()).isZero();
             assertThat(v.out()).startsWith("INTACT: 2 entries");

@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class LedgerProcessIT {
 
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void plan() throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), "version: 1\nproject: {name: durable}\n");
     }

@@ -1,6 +1,5 @@
 package dev.preflight.cli;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,8 @@ import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class ReadinessCliTest {
     void risksAreDerivedAndReadinessSaysWhyItIsNoGo() throws Exception {
         // No ledger yet: risks never creates one (issue 14). An empty one, as a first command leaves it:
         assertThat(run("risks").code()).isEqualTo(3);
-        dev.preflight.ledger.Ledgers.open(null, dir, Secrets.none(), "t@h", CliRun.CLOCK).close();
+        Ledgers.open(null, dir, Secrets.none(), "t@h", CliRun.CLOCK).close();
         CliRun before = run("risks");
         assertThat(before.code()).isEqualTo(1);
         assertThat(before.out()).contains("Version drift between environments  Open",

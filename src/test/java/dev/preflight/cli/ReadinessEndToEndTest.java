@@ -1,10 +1,13 @@
 package dev.preflight.cli;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -98,7 +101,7 @@ class ReadinessEndToEndTest {
     void evidenceToGoAndSignOffThenACorruptedCopyIsNoGo() throws Exception {
         // No ledger yet: readiness never creates one (issue 14). An empty one, as a first command leaves it:
         assertThat(run("readiness").code()).isEqualTo(3);
-        dev.preflight.ledger.Ledgers.open(null, dir, dev.preflight.core.Secrets.none(), "t@h", CliRun.CLOCK).close();
+        Ledgers.open(null, dir, Secrets.none(), "t@h", CliRun.CLOCK).close();
         CliRun noEvidence = run("readiness");
         assertThat(noEvidence.code()).isEqualTo(1);
         assertThat(noEvidence.out()).contains("NO-GO", "no evidence recorded");
@@ -123,7 +126,7 @@ class ReadinessEndToEndTest {
         // The backup's checksums in the report are those of the files on disk.
         try (Stream<Path> copies = Files.walk(dir.resolve("backups"))) {
             for (Path f : copies.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".sql.gz")).toList()) {
-                assertThat(page).contains(dev.preflight.core.Hashing.sha256Hex(Files.readAllBytes(f)));
+                assertThat(page).contains(Hashing.sha256Hex(Files.readAllBytes(f)));
             }
         }
 

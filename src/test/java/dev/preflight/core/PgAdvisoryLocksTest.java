@@ -3,8 +3,10 @@ package dev.preflight.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.testing.PgDatabase;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Advisory locks in a real PostgreSQL database: exclusive across sessions, naming the holder, freed on release. */
@@ -64,9 +66,9 @@ class PgAdvisoryLocksTest {
     @Test
     void unreachableDatabaseIsAnIoErrorNamingItWithoutCredentials() {
         PgAdvisoryLocks locks = new PgAdvisoryLocks("jdbc:postgresql://127.0.0.1:1/ledger?user=ops&password=hunter2", "p");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> locks.tryAcquire(cutover("x"),
+        Assertions.assertThatThrownBy(() -> locks.tryAcquire(cutover("x"),
                         LockHolder.me(SINCE, null)))
-                .isInstanceOf(java.io.IOException.class)
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot connect to the ledger database 127.0.0.1:1/ledger")
                 .hasMessageNotContaining("hunter2");
         assertThat(locks.where(cutover("x"))).doesNotContain("hunter2").doesNotContain("ops");

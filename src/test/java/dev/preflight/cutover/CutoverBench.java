@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 /**
  * bench/cutover: switch and failback behind a real nginx on loopback under steady load, several
@@ -45,7 +46,7 @@ public final class CutoverBench {
                 all.stream().mapToLong(Round::failedFailback).sum());
     }
 
-    private static double median(List<Round> rs, java.util.function.ToDoubleFunction<Round> f) {
+    private static double median(List<Round> rs, ToDoubleFunction<Round> f) {
         double[] v = rs.stream().mapToDouble(f).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }

@@ -1,10 +1,12 @@
 package dev.preflight.cutover;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.plan.PlanLoader;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class CutoverHaproxyTest {
                 verify_url: "http://127.0.0.1:%d/"
                 """.formatted(hp.resolve("admin.sock"), haproxy.port());
         cli.plan(CutoverCli.section(blue, green, "blue", "green", lb, ""));
-        admin = new HaproxyLoadBalancer(dev.preflight.plan.PlanLoader.load(dir.resolve("preflight.yaml"), java.util.Map.of())
+        admin = new HaproxyLoadBalancer(PlanLoader.load(dir.resolve("preflight.yaml"), Map.of())
                 .section("cutover", CutoverPlan.class).orElseThrow());
     }
 

@@ -1,6 +1,5 @@
 package dev.preflight.cutover;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,8 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanLoader;
+import dev.preflight.plan.PlanProblem;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,7 @@ class CutoverPlanTest {
             """;
 
     private static String problems(Throwable e) {
-        return String.join("\n", ((PlanException) e).problems().stream().map(dev.preflight.plan.PlanProblem::format).toList());
+        return String.join("\n", ((PlanException) e).problems().stream().map(PlanProblem::format).toList());
     }
 
     @Test

@@ -1,14 +1,15 @@
 package dev.preflight.cutover;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -213,7 +214,7 @@ class CutoverResumeTest {
         assertThat(cli.run("cutover", "start").code()).isZero();
         CliRun j = cli.run("--format", "json", "cutover", "status");
         assertThat(j.code()).isZero();
-        var json = dev.preflight.core.Json.parse(j.out());
+        var json = Json.parse(j.out());
         assertThat(json.path("state").asText()).isEqualTo("switched");
         assertThat(json.path("next").asText()).isEqualTo("stable");
         assertThat(json.path("failback_possible").asBoolean()).isTrue();

@@ -1,9 +1,11 @@
 package dev.preflight.cutover;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +18,7 @@ final class Proxies {
     }
 
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
@@ -68,7 +70,7 @@ final class Proxies {
                     }
                 }
                 """.formatted(d, port));
-        List<String> argv = new java.util.ArrayList<>(nginxArgv(dir));
+        List<String> argv = new ArrayList<>(nginxArgv(dir));
         Process p = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("nginx.out").toFile()).start();
         return awaitServing(new Running(p, port, dir), "nginx");

@@ -10,6 +10,7 @@ import dev.preflight.testing.Child;
 import dev.preflight.testing.PgDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +37,7 @@ class SharedLedgerCutoverLockIT {
             Path workers = dir.resolve("workers.sh");
             Files.writeString(workers, "#!/bin/sh\ntouch '" + started + "'\nwhile [ ! -f '" + release
                     + "' ]; do sleep 0.1; done\n");
-            Files.setPosixFilePermissions(workers, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(workers, PosixFilePermissions.fromString("rwx------"));
             String plan = """
                     version: 1
                     project: {name: shared-cutover}

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.deps.DepsModel.Finding;
 import dev.preflight.deps.DepsModel.Severity;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Composer analysis on lock fixtures built for each case the review must catch. */
 class ComposerAnalysisTest {
@@ -139,8 +141,8 @@ class ComposerAnalysisTest {
     }
 
     @Test
-    void unreadableLockedVersionsAndSelfVersionRequirements(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-        java.nio.file.Files.writeString(dir.resolve("composer.lock"), """
+    void unreadableLockedVersionsAndSelfVersionRequirements(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("composer.lock"), """
                 {"packages": [
                   {"name": "laravel/framework", "version": "v10.48.4", "replace": {"illuminate/support": "self.version"}},
                   {"name": "odd/pkg", "version": "1.0.1-SNAPSHOT", "require": {"illuminate/support": "^10.0"}},

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preflight.deps.ComposerConstraint.Overlap;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvFileSource;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -86,7 +87,7 @@ class ComposerConstraintTest {
         assertThat(y.intersects(x)).isEqualTo(expected);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void orderFollowsPhpVersionCompare() {
         assertThat(ComposerVersion.compare("1.0.0.0-dev", "1.0.0.0-alpha1")).isNegative();
         assertThat(ComposerVersion.compare("1.0.0.0-alpha1", "1.0.0.0-beta1")).isNegative();

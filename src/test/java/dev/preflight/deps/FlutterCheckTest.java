@@ -7,6 +7,8 @@ import dev.preflight.audit.Prober;
 import dev.preflight.deps.DepsModel.FlutterHost;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.HostUri;
+import dev.preflight.report.Format;
+import dev.preflight.report.Style;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +77,7 @@ class FlutterCheckTest {
         DepsModel.Report unchecked = down.review(new DepsService.Request(dir, Targets.parse(Map.of()), List.of(), false,
                 one, null));
         assertThat(unchecked.exitCode()).isEqualTo(3);
-        assertThat(DepsReports.render(unchecked, dev.preflight.report.Format.TEXT, dev.preflight.report.Style.PLAIN))
+        assertThat(DepsReports.render(unchecked, Format.TEXT, Style.PLAIN))
                 .contains("agents/mac-1: UNREACHABLE", "NOT FULLY CHECKED");
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,7 +114,7 @@ class NpmAnalysisTest {
         NpmAnalysis.OutdatedResult r = NpmAnalysis.outdated(runner, dir, Duration.ofSeconds(30));
         assertThat(r.skipped()).isNull();
         assertThat(r.outdated()).extracting(DepsModel.Outdated::name, DepsModel.Outdated::latest)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("vite", "6.0.1"), org.assertj.core.groups.Tuple.tuple("axios", "1.7.8"));
+                .containsExactly(Tuple.tuple("vite", "6.0.1"), Tuple.tuple("axios", "1.7.8"));
         assertThat(runner.asked.get(0).argv()).startsWith("npm", "outdated", "--json");
         assertThat(runner.asked.get(0).workDir()).isEqualTo(dir.toString());
     }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,8 +93,8 @@ class DotenvFileTest {
         System.arraycopy(tail, 0, in, head.length + latin.length, tail.length);
         byte[] out = toggle(in, "communities", true);
         assertThat(out).hasSize(in.length - 1);
-        assertThat(java.util.Arrays.copyOfRange(out, 0, head.length + latin.length))
-                .isEqualTo(java.util.Arrays.copyOfRange(in, 0, head.length + latin.length));
+        assertThat(Arrays.copyOfRange(out, 0, head.length + latin.length))
+                .isEqualTo(Arrays.copyOfRange(in, 0, head.length + latin.length));
     }
 
     @Test

@@ -2,7 +2,9 @@ package dev.preflight.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.core.ExitCode;
 import dev.preflight.core.Json;
+import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.flags.FlagsToggle.ToggleRequest;
 import dev.preflight.flags.FlagsToggle.ToggleResult;
@@ -11,6 +13,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,7 +93,7 @@ class FlagConcurrencyTest {
                 assertThat(Json.parse(toggles.get(i).payload()).path("sha256_before").asText())
                         .isEqualTo(Json.parse(toggles.get(i - 1).payload()).path("sha256_after").asText());
             }
-            assertThat(l1.verify()).isInstanceOf(dev.preflight.ledger.VerifyResult.Intact.class);
+            assertThat(l1.verify()).isInstanceOf(VerifyResult.Intact.class);
         }
         // An even number of flips of each flag: the file is back to its original bytes.
         assertThat(new String(Files.readAllBytes(dir.resolve("app/.env.staging")), StandardCharsets.UTF_8))
@@ -186,10 +190,10 @@ class FlagConcurrencyTest {
             Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
             FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
                     Clock.systemUTC(), dir, Duration.ofMillis(200));
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
+            Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                             new ToggleRequest("webauthn", true, "staging", "qa", null)))
-                    .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class, e -> {
-                        assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE);
+                    .isInstanceOfSatisfying(PreflightException.class, e -> {
+                        assertThat(e.exitCode()).isEqualTo(ExitCode.UNEXPECTED_STATE);
                         assertThat(e.getMessage()).contains("another toggle has held", ".env.staging.lock");
                     });
             assertThat(l.query(LedgerQuery.kind("flag-toggle"))).isEmpty();
@@ -217,10 +221,10 @@ class FlagConcurrencyTest {
                 Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
                 FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
                         Clock.systemUTC(), dir, Duration.ofMillis(300));
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
+                Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                                 new ToggleRequest("webauthn", true, "staging", "qa", null)))
-                        .isInstanceOfSatisfying(dev.preflight.core.PreflightException.class,
-                                e -> assertThat(e.exitCode()).isEqualTo(dev.preflight.core.ExitCode.UNEXPECTED_STATE));
+                        .isInstanceOfSatisfying(PreflightException.class,
+                                e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNEXPECTED_STATE));
             }
             assertThat(Files.readAllBytes(staging)).isEqualTo(before);
         } finally {

@@ -12,11 +12,17 @@ import dev.preflight.flags.FlagsToggle.ToggleRequest;
 import dev.preflight.flags.FlagsToggle.ToggleResult;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.ledger.Verification;
+import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +31,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -306,7 +313,7 @@ class FlagServiceTest {
     /** A ledger that refuses passed toggles, as a full disk or a dropped database connection would. */
     private record FailingLedger(Ledger real) implements Ledger {
         @Override
-        public LedgerEntry append(dev.preflight.ledger.NewEntry entry) {
+        public LedgerEntry append(NewEntry entry) {
             if (entry.kind().equals("flag-toggle") && entry.outcome() == Outcome.PASSED) {
                 throw new IllegalStateException("ledger unavailable");
             }
@@ -319,22 +326,22 @@ class FlagServiceTest {
         }
 
         @Override
-        public java.util.Optional<LedgerEntry> head() {
+        public Optional<LedgerEntry> head() {
             return real.head();
         }
 
         @Override
-        public dev.preflight.ledger.VerifyResult verify() {
+        public VerifyResult verify() {
             return real.verify();
         }
 
         @Override
-        public dev.preflight.ledger.Verification check(dev.preflight.ledger.LedgerHead expected) {
+        public Verification check(LedgerHead expected) {
             return real.check(expected);
         }
 
         @Override
-        public java.util.Optional<java.io.InputStream> openAttachment(String name) throws java.io.IOException {
+        public Optional<InputStream> openAttachment(String name) throws IOException {
             return real.openAttachment(name);
         }
 

@@ -5,6 +5,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -27,8 +28,8 @@ public final class ToggleMain {
                 Clock.systemUTC())) {
             FlagsContext s = new FlagsContext("demo", fp, l, Clock.systemUTC(), plan.baseDir());
             // Start gate: say ready, then wait for "go", so both processes flip at the same time.
-            java.nio.file.Files.createFile(plan.baseDir().resolve("ready-" + flag));
-            while (!java.nio.file.Files.exists(plan.baseDir().resolve("go"))) {
+            Files.createFile(plan.baseDir().resolve("ready-" + flag));
+            while (!Files.exists(plan.baseDir().resolve("go"))) {
                 Thread.sleep(5);
             }
             for (int i = 0; i < n; i++) {

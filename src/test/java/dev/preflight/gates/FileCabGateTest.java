@@ -7,6 +7,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class FileCabGateTest {
     @TempDir
     Path dir;
 
-    private final java.time.Clock clock = at(Instant.parse("2027-01-06T10:00:00Z"));
+    private final Clock clock = at(Instant.parse("2027-01-06T10:00:00Z"));
 
     private Plan plan() throws Exception {
         Files.createDirectories(dir.resolve("docs/upgrade"));
@@ -106,7 +107,7 @@ class FileCabGateTest {
         record(APPROVED);
         Plan plan = plan();
         // Recorded 8 days before the window: fresh today, but 7d is the max age at the window start.
-        java.time.Clock early = at(Instant.parse("2027-01-01T00:00:00Z"));
+        Clock early = at(Instant.parse("2027-01-01T00:00:00Z"));
         try (Ledger l = GateFixtures.ledger(dir, early)) {
             GateFixtures.audit(l, "production", true, "{\"report\":1}");
             GateFixtures.backup(l, "academy-db", true);

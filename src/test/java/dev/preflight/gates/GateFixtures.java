@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,7 @@ final class GateFixtures {
      * records; returns the files (name to content) for a test to serve from its stubbed ticket.
      */
     static Map<String, byte[]> publish(Plan plan, Ledger l, Clock clock) {
-        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> files = new LinkedHashMap<>();
         ChangeTicket keeper = new ChangeTicket() {
             @Override
             public String describe() {

@@ -19,11 +19,14 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +57,7 @@ class JiraCabGateTest {
         jira.start();
         plan = GateFixtures.plan(dir, "cab: {provider: jira, url: \"" + jira.baseUrl() + "\", token: \"${JIRA_TOKEN}\"}",
                 Map.of("JIRA_TOKEN", TOKEN));
-        ledger = dev.preflight.ledger.Ledgers.open("sqlite:" + dir.resolve("ledger.db"), dir, plan.secrets(), "t@h", clock);
+        ledger = Ledgers.open("sqlite:" + dir.resolve("ledger.db"), dir, plan.secrets(), "t@h", clock);
         GateFixtures.audit(ledger, "production", true, "{\"report\":\"current\"}");
         GateFixtures.backup(ledger, "academy-db", true);
     }
@@ -252,7 +255,7 @@ class JiraCabGateTest {
         var e = ledger.latest("gates-publish", "ACAD-1234").orElseThrow();
         String sha = r.items().stream().filter(i -> i.slot().equals("audit-report")).findFirst().orElseThrow().sha256();
         assertThat(e.payload()).contains(sha, "\"entry_seq\":1", "\"entry_kind\":\"audit\"").doesNotContain(TOKEN);
-        assertThat(new String(r.items().get(0).content(), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(r.items().get(0).content(), StandardCharsets.UTF_8))
                 .contains("\"preflight_ledger\"", "\"head_seq\" : " + r.headSeq());
     }
 
@@ -277,7 +280,7 @@ class JiraCabGateTest {
                 .putObject("attrs").put("href", GateFixtures.RUNBOOK);
         ObjectNode c = f.putObject("comment").put("total", 1);
         c.putArray("comments").addObject().set("body", body);
-        String basic = java.util.Base64.getEncoder().encodeToString(("ops@example.com:" + TOKEN).getBytes());
+        String basic = Base64.getEncoder().encodeToString(("ops@example.com:" + TOKEN).getBytes());
         jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACAD-1234")).withHeader("Authorization", equalTo("Basic " + basic))
                 .willReturn(okJson(root.toString())));
         jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACAD-1234/remotelink")).willReturn(okJson("[]")));

@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
@@ -81,7 +83,7 @@ class NoticeGateTest {
                     throw new IllegalStateException(e);
                 }
             })).contains("Academy maintenance 2027-01-09T01:00:00Z");
-            String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(got[0]);
+            String body = GreenMailUtil.getBody(got[0]);
             assertThat(body).contains("The production upgrade (ticket ACAD-1234) runs from 2027-01-09T01:00:00Z to "
                     + "2027-01-09T05:00:00Z.", "Runbook: " + GateFixtures.RUNBOOK);
             var e = l.latest("notice-sent", "ACAD-1234").orElseThrow();
@@ -156,7 +158,7 @@ class NoticeGateTest {
                                 + "Heads-up: academy is read-only during 2027-01-09T01:00:00Z - 2027-01-09T05:00:00Z.\\n\"}")));
             }
             hook.stubFor(post(urlPathEqualTo("/services/T0/B0/x")).atPriority(1).willReturn(
-                    com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(404)));
+                    WireMock.aResponse().withStatus(404)));
             try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l3.db"), dir, plan.secrets(), "t@h", c)) {
                 assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
                         .hasMessage("webhook: not found (HTTP 404): POST to the webhook URL")

@@ -15,9 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +82,7 @@ class ServiceNowCabGateTest {
         var w = plan.section("change_window", ChangeWindow.class).orElseThrow();
         ChangeTicket t = ticket(pageSize);
         return CabGate.decide(t.describe(), t.read(), Evidence.required(plan, w), Evidence.runbook(plan).orElse(null),
-                ledger.query(new dev.preflight.ledger.LedgerQuery(GateService.KIND_PUBLISH, null, null, 0, true)), ledger,
+                ledger.query(new LedgerQuery(GateService.KIND_PUBLISH, null, null, 0, true)), ledger,
                 w.start());
     }
 
@@ -186,7 +188,7 @@ class ServiceNowCabGateTest {
         sn.verify(postRequestedFor(urlPathEqualTo("/api/now/attachment/file"))
                 .withQueryParam("table_name", equalTo("change_request")).withQueryParam("table_sys_id", equalTo(SYS_ID))
                 .withQueryParam("file_name", equalTo("preflight-runbook.url"))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("URL=" + GateFixtures.RUNBOOK)));
+                .withRequestBody(WireMock.containing("URL=" + GateFixtures.RUNBOOK)));
     }
 
     private static String catchMessage(Runnable r) {

@@ -2,19 +2,26 @@ package dev.preflight.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,14 +223,14 @@ class LedgerTest {
         assertThat(LedgerBundles.verify(zip).intact()).isTrue();
         // Rewrite entries.jsonl inside the zip with entry 3's summary changed.
         Path tampered = dir.resolve("tampered-" + store + ".zip");
-        try (var in = new java.util.zip.ZipFile(zip.toFile());
-             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(tampered))) {
-            for (var e : java.util.Collections.list(in.entries())) {
+        try (var in = new ZipFile(zip.toFile());
+             var out = new ZipOutputStream(Files.newOutputStream(tampered))) {
+            for (var e : Collections.list(in.entries())) {
                 byte[] data = in.getInputStream(e).readAllBytes();
                 if (e.getName().equals("entries.jsonl")) {
                     data = new String(data).replace("\"entry 3\"", "\"entry three\"").getBytes();
                 }
-                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.putNextEntry(new ZipEntry(e.getName()));
                 out.write(data);
                 out.closeEntry();
             }
@@ -262,20 +269,20 @@ class LedgerTest {
     @Test
     void anUpToDateSchemaSkipsFlywayAndTheConstantMatchesTheShippedMigrations() throws Exception {
         for (String d : List.of("sqlite", "postgresql")) {
-            try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration", d))) {
+            try (var files = Files.list(Path.of("src/main/resources/db/migration", d))) {
                 int newest = files.map(f -> f.getFileName().toString())
                         .filter(n -> n.matches("V\\d+__.*\\.sql"))
                         .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
                 assertThat(newest).as(d).isEqualTo(JdbcLedger.SCHEMA_VERSION);
             }
         }
-        java.nio.file.Path db = dir.resolve("fresh.db");
+        Path db = dir.resolve("fresh.db");
         assertThat(JdbcLedger.current("jdbc:sqlite:" + db)).isFalse();
-        try (Ledger l = Ledgers.open("sqlite:" + db, dir, dev.preflight.core.Secrets.none(), "t@h", clock)) {
-            l.append(NewEntry.of("k", "s", Outcome.PASSED, "x", java.util.Map.of()));
+        try (Ledger l = Ledgers.open("sqlite:" + db, dir, Secrets.none(), "t@h", clock)) {
+            l.append(NewEntry.of("k", "s", Outcome.PASSED, "x", Map.of()));
         }
         assertThat(JdbcLedger.current("jdbc:sqlite:" + db)).isTrue();
-        try (Ledger l = Ledgers.open("sqlite:" + db, dir, dev.preflight.core.Secrets.none(), "t@h", clock)) {
+        try (Ledger l = Ledgers.open("sqlite:" + db, dir, Secrets.none(), "t@h", clock)) {
             assertThat(l.verify().intact()).isTrue();
             assertThat(l.verify().entries()).isEqualTo(1);
         }
@@ -308,8 +315,8 @@ class LedgerTest {
                     "TRUNCATE ledger_entries", "DROP TRIGGER ledger_entries_append_only ON ledger_entries",
                     "UPDATE ledger_attachments SET content = content")) {
                 try (Connection c = DriverManager.getConnection(writer); Statement st = c.createStatement()) {
-                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.execute(edit)).as(edit)
-                            .isInstanceOf(java.sql.SQLException.class).hasMessageMatching("(?s).*(permission denied|must be owner).*");
+                    Assertions.assertThatThrownBy(() -> st.execute(edit)).as(edit)
+                            .isInstanceOf(SQLException.class).hasMessageMatching("(?s).*(permission denied|must be owner).*");
                 }
             }
         } finally {
@@ -339,7 +346,7 @@ class LedgerTest {
         }
         // A head written by an older version (pretty JSON, any size) is read, and the next append
         // brings it to the sector form by a rename.
-        String pretty = dev.preflight.core.Json.pretty(dev.preflight.core.Json.parse(Files.readString(head)));
+        String pretty = Json.pretty(Json.parse(Files.readString(head)));
         Files.writeString(head, pretty);
         try (Ledger l = open("sqlite:" + db, Secrets.none())) {
             assertThat(l.verify().intact()).isTrue();

@@ -3,8 +3,10 @@ package dev.preflight.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preflight.audit.Waiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -254,9 +256,9 @@ class PlanLoaderTest {
         assertThat(ok.secrets().redact("pw=s3cret")).isEqualTo("pw=****");
         assertThat(ok.requirements().get(1).tags()).containsExactly("app");
         assertThat(ok.requirements().get(1).hosts()).containsExactly("web-*");
-        var waivers = ok.section("waivers", dev.preflight.audit.Waiver.Waivers.class).orElseThrow().list();
+        var waivers = ok.section("waivers", Waiver.Waivers.class).orElseThrow().list();
         assertThat(waivers).singleElement().satisfies(w -> {
-            assertThat(w.expires()).isEqualTo(java.time.LocalDate.of(2027, 1, 31));
+            assertThat(w.expires()).isEqualTo(LocalDate.of(2027, 1, 31));
             assertThat(w.owner()).isEqualTo("web");
         });
     }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -317,7 +319,7 @@ class SchemaAgreementTest {
             if (!name.isEmpty()) {
                 out.add(name);
             }
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[(\\d+)]").matcher(part);
+            Matcher m = Pattern.compile("\\[(\\d+)]").matcher(part);
             while (m.find()) {
                 out.add(Integer.parseInt(m.group(1)));
             }

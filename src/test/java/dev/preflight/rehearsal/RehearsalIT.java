@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,7 +102,7 @@ class RehearsalIT {
         for (String step : List.of("backup run", "backup verify", "restore-test", "audit over SSH", "deps",
                 "flags toggle (approved)", "cutover failback under load", "gates notify (SMTP)", "mailbox read back (POP3)",
                 "gates check", "readiness sign", "ledger verify")) {
-            assertThat(out).as(step).containsPattern("s  " + java.util.regex.Pattern.quote(step) + " +exit 0 +ok");
+            assertThat(out).as(step).containsPattern("s  " + Pattern.quote(step) + " +exit 0 +ok");
         }
         // switch, failback and the second switch each under load, none of the requests failed
         assertThat(out).containsPattern("load: [1-9][0-9]* requests through nginx \\([0-9]+ served by blue, [0-9]+ by green\\), 0 failed");

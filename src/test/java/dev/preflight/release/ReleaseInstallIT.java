@@ -10,6 +10,7 @@ import dev.preflight.exec.ProcessSpec;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -231,7 +232,7 @@ class ReleaseInstallIT {
                 if (p.equals("/.")) {
                     continue;
                 }
-                (Files.isDirectory(Path.of(p), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(Path.of(p));
+                (Files.isDirectory(Path.of(p), LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(Path.of(p));
             }
 
             Path home = work.resolve("deb-home");
@@ -276,7 +277,7 @@ class ReleaseInstallIT {
             assertThat(remove.exitCode()).as(remove.stdout() + remove.stderr()).isZero();
             assertThat(remove.stderr()).doesNotContain("not empty");
             for (Path f : files) {
-                assertThat(Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("left behind: %s", f).isFalse();
+                assertThat(Files.exists(f, LinkOption.NOFOLLOW_LINKS)).as("left behind: %s", f).isFalse();
             }
             for (Path d : dirs) {
                 // A directory may stay only when another package still owns it (/usr/bin, /usr/share/man/man1).

@@ -2,10 +2,13 @@ package dev.preflight.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.preflight.restore.RestorePlan.HttpCheck;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -41,7 +44,7 @@ class HttpCheckerTest {
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private static void answer(com.sun.net.httpserver.HttpExchange x, int status, String body) throws java.io.IOException {
+    private static void answer(HttpExchange x, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         x.sendResponseHeaders(status, b.length);
         x.getResponseBody().write(b);
@@ -86,7 +89,7 @@ class HttpCheckerTest {
     @Test
     void nobodyListeningFails() throws Exception {
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Check c = new HttpChecker().run(new HttpCheck("home", "http://127.0.0.1:" + port + "/", 200,

@@ -1,11 +1,12 @@
 package dev.preflight.restore;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.Owner;
+import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
@@ -14,15 +15,19 @@ import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
+import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,9 +119,9 @@ class MysqlRestoreTest {
 
         assertThat(r.code()).as(r.all()).isZero();
         // <db>_restore_<stamp>_<owner: this JVM's pid, start time and host tag>.
-        String scratch = db + "_restore_" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
-                .withZone(java.time.ZoneOffset.UTC).format(cli.clock.instant()) + "_"
-                + dev.preflight.backup.Owner.me().dbToken();
+        String scratch = db + "_restore_" + DateTimeFormatter.ofPattern("yyyyMMddHHmmss")
+                .withZone(ZoneOffset.UTC).format(cli.clock.instant()) + "_"
+                + Owner.me().dbToken();
         assertThat(r.out()).contains("PASSED  academy-db  backup " + backupId.substring(0, 8),
                 "-> 127.0.0.1:3306/" + scratch,
                 "ok    artifact onprem:", "as recorded",
@@ -147,7 +152,7 @@ class MysqlRestoreTest {
 
         CliRun list = cli.run("backup", "list");
         assertThat(list.out()).contains("restore-tested: passed " + e.time());
-        JsonNode json = dev.preflight.core.Json.parse(cli.run("backup", "list", "--format", "json").out());
+        JsonNode json = Json.parse(cli.run("backup", "list", "--format", "json").out());
         assertThat(json.get(0).path("restore_tested").asText()).isEqualTo("passed " + e.time());
         assertThat(json.get(0).path("id").asText()).isEqualTo(backupEntry.id());
     }
@@ -230,8 +235,8 @@ class MysqlRestoreTest {
             List<Check> again = service.checks(r.mysql());
 
             assertThat(again).filteredOn(c -> !c.passed()).extracting(Check::kind, Check::name).contains(
-                    org.assertj.core.groups.Tuple.tuple("structure", "tables"),
-                    org.assertj.core.groups.Tuple.tuple("rows", "audit_log"));
+                    Tuple.tuple("structure", "tables"),
+                    Tuple.tuple("rows", "audit_log"));
             assertThat(again).filteredOn(c -> c.kind().equals("structure") && c.name().equals("tables"))
                     .singleElement().extracting(Check::detail).asString()
                     .contains("missing after restore: audit_log", "2 of 3 present");

@@ -1,13 +1,14 @@
 package dev.preflight.restore;
 
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliRun;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +140,7 @@ class RedisRestoreTest {
                 .isEqualTo(firstId);
 
         // A tampered artifact is refused outright, before any server is started.
-        Files.copy(first, second, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(first, second, StandardCopyOption.REPLACE_EXISTING);
         CliRun bad = cli.run("restore-test");
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("FAIL  artifact", "it was not restored").doesNotContain("loaded into");

@@ -3,15 +3,25 @@ package dev.preflight.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.preflight.backup.Leftovers;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.Outcome;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,21 +83,21 @@ class RestoreInterruptIT {
             assertThat(err).contains("stopped by a signal: scratch database ", " dropped",
                     "preflight: 'restore-test' was stopped by a signal after ", "(kind interrupted)");
             // The option file with the staging password went too (after the drop that needed it).
-            try (java.util.stream.Stream<Path> tmp = Files.list(dev.preflight.backup.Leftovers.tmp())) {
+            try (Stream<Path> tmp = Files.list(Leftovers.tmp())) {
                 assertThat(tmp.map(f -> f.getFileName().toString()))
                         .noneMatch(n -> n.startsWith("preflight-restore-" + p.pid() + "-"));
             }
             // The ledger says the restore test was begun and not finished.
-            try (dev.preflight.ledger.Ledger ledger = dev.preflight.ledger.Ledgers.open(null, dir,
-                    dev.preflight.core.Secrets.none(), "test", java.time.Clock.systemUTC())) {
-                List<dev.preflight.ledger.LedgerEntry> stopped = ledger.query(
-                        dev.preflight.ledger.LedgerQuery.kind("interrupted"));
+            try (Ledger ledger = Ledgers.open(null, dir,
+                    Secrets.none(), "test", Clock.systemUTC())) {
+                List<LedgerEntry> stopped = ledger.query(
+                        LedgerQuery.kind("interrupted"));
                 assertThat(stopped).singleElement().satisfies(e -> {
                     assertThat(e.subject()).isEqualTo("restore-test");
-                    assertThat(e.outcome()).isEqualTo(dev.preflight.ledger.Outcome.FAILED);
+                    assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
                     assertThat(e.summary()).contains("'preflight restore-test' was stopped by a signal");
                 });
-                assertThat(ledger.query(dev.preflight.ledger.LedgerQuery.kind("restore-test"))).isEmpty();
+                assertThat(ledger.query(LedgerQuery.kind("restore-test"))).isEmpty();
                 assertThat(ledger.verify().intact()).isTrue();
             }
         } finally {
@@ -101,7 +111,7 @@ class RestoreInterruptIT {
     }
 
     private Process launch(String... args) throws Exception {
-        List<String> argv = new java.util.ArrayList<>(List.of("java", "-jar",
+        List<String> argv = new ArrayList<>(List.of("java", "-jar",
                 Path.of("target/preflight.jar").toAbsolutePath().toString(), "--plan",
                 dir.resolve("preflight.yaml").toString()));
         argv.addAll(List.of(args));

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanLoader;
+import dev.preflight.plan.PlanProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,9 +54,9 @@ class RestorePlanParserTest {
                     - {name: h, url: "ftp://x", max_latency: soon}
                   redis: {sorce: cache}
                 """);
-        PlanException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+        PlanException e = Assertions.catchThrowableOfType(
                 () -> PlanLoader.load(dir.resolve("p.yaml"), Map.of()), PlanException.class);
-        String all = String.join("\n", e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList());
+        String all = String.join("\n", e.problems().stream().map(PlanProblem::format).toList());
         assertThat(all).contains("restore_test.target: required field is missing",
                 "restore_test.row_count_tolerance: out of range: 2",
                 "restore_test.parallel: out of range: 0",

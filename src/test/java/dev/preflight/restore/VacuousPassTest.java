@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -178,7 +179,7 @@ class VacuousPassTest {
     void theShippedExamplesStillValidate() {
         for (String example : List.of("examples/academy/preflight.yaml", "examples/local-services/preflight.yaml",
                 "examples/quickstart/preflight.yaml")) {
-            CliRun v = CliRun.of(Path.of("").toAbsolutePath(), java.util.Map.of(), CliRun.CLOCK, "--plan", example,
+            CliRun v = CliRun.of(Path.of("").toAbsolutePath(), Map.of(), CliRun.CLOCK, "--plan", example,
                     "validate");
             assertThat(v.code()).as(example + ": " + v.all()).isZero();
         }

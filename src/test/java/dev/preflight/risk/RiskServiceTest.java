@@ -8,9 +8,12 @@ import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanLoader;
-import java.nio.file.Path;
+import dev.preflight.plan.PlanProblem;
+import dev.preflight.report.Style;
 import dev.preflight.testing.MovableClock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -70,9 +73,9 @@ class RiskServiceTest {
         RiskResult stale = assess("backup-corruption");
         assertThat(stale.status()).isEqualTo(RiskResult.Status.AT_RISK);
         // Each control says its own state: no single "NOT" for stale, failing and missing alike.
-        assertThat(RiskReports.text(java.util.List.of(none), dev.preflight.report.Style.PLAIN))
+        assertThat(RiskReports.text(List.of(none), Style.PLAIN))
                 .contains("    missing  backup-verify (academy-db) within 24h: no evidence recorded").doesNotContain("NOT");
-        assertThat(RiskReports.text(java.util.List.of(stale), dev.preflight.report.Style.PLAIN))
+        assertThat(RiskReports.text(List.of(stale), Style.PLAIN))
                 .contains("    stale    backup-verify (academy-db)", "    ok       backup-verify (academy-cache)");
         assertThat(stale.reasons()).singleElement().asString().contains("(academy-db)", "stale, last passed #1", "(30h ago)");
         at(Duration.ofHours(2), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
@@ -83,7 +86,7 @@ class RiskServiceTest {
         at(Duration.ofMinutes(30), "backup-verify", "academy-cache", Outcome.PASSED, Map.of());
         RiskResult failing = assess("backup-corruption");
         assertThat(failing.status()).isEqualTo(RiskResult.Status.OPEN);
-        assertThat(RiskReports.text(java.util.List.of(failing), dev.preflight.report.Style.PLAIN))
+        assertThat(RiskReports.text(List.of(failing), Style.PLAIN))
                 .contains("    failing  backup-verify (academy-db)");
         assertThat(failing.reasons()).singleElement().asString().contains("backup-verify (academy-db)",
                 "latest evidence failed #5");
@@ -151,8 +154,8 @@ class RiskServiceTest {
         try {
             PlanLoader.parse("p.yaml", yaml, dir, Map.of());
             throw new AssertionError("expected problems");
-        } catch (dev.preflight.plan.PlanException e) {
-            problems = e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList();
+        } catch (PlanException e) {
+            problems = e.problems().stream().map(PlanProblem::format).toList();
         }
         assertThat(problems).containsExactly(
                 "p.yaml:6:5: risks[0].status: status is derived from evidence, never typed (remove it and give the risk controls: [{evidence: ..., max_age: ...}])",
@@ -188,8 +191,8 @@ class RiskServiceTest {
         try {
             PlanLoader.parse("p.yaml", yaml, dir, Map.of());
             throw new AssertionError("expected problems");
-        } catch (dev.preflight.plan.PlanException e) {
-            problems = e.problems().stream().map(dev.preflight.plan.PlanProblem::format).toList();
+        } catch (PlanException e) {
+            problems = e.problems().stream().map(PlanProblem::format).toList();
         }
         assertThat(problems).containsExactly(
                 "p.yaml:12:44: risks[0].controls[0].subject: no backup source 'test-bd' in the plan (did you mean "
