@@ -5,15 +5,16 @@ import dev.preflight.flags.FlagPlan;
 import dev.preflight.flags.FlagsContext;
 import dev.preflight.flags.FlagsLists;
 import dev.preflight.flags.FlagsReport;
-import dev.preflight.flags.FlagsToggle;
 import dev.preflight.flags.FlagsToggle.ToggleRequest;
+import dev.preflight.flags.FlagsToggle;
 import dev.preflight.flags.FlagsValidate;
 import dev.preflight.flags.FlagsValidation;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import picocli.CommandLine.ArgGroup;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,7 +51,11 @@ public final class FlagsCommand implements Callable<Integer> {
         }
 
         FlagsContext context(FlagPlan fp, Ledger ledger) {
-            return new FlagsContext(plan.project().name(), fp, ledger, ctx().clock(), ctx().cwd());
+            return new FlagsContext(plan.project().name(), fp, ledger, ctx().clock(), ctx().cwd(), Duration.ofSeconds(60),
+                    line -> {
+                        ctx().err().println(line);
+                        ctx().err().flush();
+                    });
         }
     }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Reading, locking and atomically rewriting dotenv files. A rewrite goes to a temp file in the
@@ -70,21 +71,44 @@ public final class DotenvIo {
      * @throws LockTimeoutException when the lock is still held after {@code wait}
      */
     public static <T> T withLock(Path file, Duration wait, Locked<T> body) throws IOException {
+        return withLock(file, wait, line -> { }, body);
+    }
+
+    /**
+     * {@link #withLock(Path, Duration, Locked)} that tells {@code waiting} once, when the lock is
+     * not free at once, what it waits for and for how long at most.
+     */
+    public static <T> T withLock(Path file, Duration wait, Consumer<String> waiting, Locked<T> body) throws IOException {
         Path lock = lockFile(file);
+        String notice = "waiting for " + lock + ": another toggle holds it (giving up after "
+                + (wait.toMillis() < 1000 ? wait.toMillis() + " ms)" : wait.toSeconds() + " s)");
+        boolean[] told = {false};
+        Runnable tell = () -> {
+            if (!told[0]) {
+                told[0] = true;
+                waiting.accept(notice);
+            }
+        };
         long deadline = System.nanoTime() + wait.toNanos();
         ReentrantLock local = LOCAL.computeIfAbsent(lock, k -> new ReentrantLock());
         try {
-            if (!local.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw new LockTimeoutException(lock, wait);
+            if (!local.tryLock()) {
+                tell.run();
+                if (!local.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+                    throw new LockTimeoutException(lock, wait);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + lock);
         }
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            FileLock held;
+            FileLock held = ch.tryLock();
+            if (held == null) {
+                tell.run();
+            }
             // FileChannel.lock cannot time out: poll tryLock until the deadline instead.
-            while ((held = ch.tryLock()) == null) {
+            while (held == null && (held = ch.tryLock()) == null) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new LockTimeoutException(lock, wait);
                 }

@@ -106,7 +106,7 @@ public final class FlagsToggle {
                     "name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'");
         }
         try {
-            return DotenvIo.withLock(f.path(), ctx.lockWait(), () -> toggleLocked(q, f, file));
+            return DotenvIo.withLock(f.path(), ctx.lockWait(), ctx.notices(), () -> toggleLocked(q, f, file));
         } catch (DotenvIo.LockTimeoutException e) {
             throw PreflightException.state("cannot toggle in " + file + ": " + e.getMessage(),
                     "wait for the other toggle to finish; if none is running, its process hung: end it");

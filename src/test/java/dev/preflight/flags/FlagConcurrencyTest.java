@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -219,12 +220,16 @@ class FlagConcurrencyTest {
             assertThat(holder.isAlive()).isTrue();
             try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
                 Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+                List<String> said = new CopyOnWriteArrayList<>();
                 FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
-                        Clock.systemUTC(), dir, Duration.ofMillis(300));
+                        Clock.systemUTC(), dir, Duration.ofMillis(300), said::add);
                 Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                                 new ToggleRequest("webauthn", true, "staging", "qa", null)))
                         .isInstanceOfSatisfying(PreflightException.class,
                                 e -> assertThat(e.exitCode()).isEqualTo(ExitCode.UNEXPECTED_STATE));
+                // The wait was not silent: said once, naming the lock and how long it waits at most.
+                assertThat(said).singleElement().asString().contains(".env.staging.lock", "another toggle holds it",
+                        "giving up after 300 ms");
             }
             assertThat(Files.readAllBytes(staging)).isEqualTo(before);
         } finally {
