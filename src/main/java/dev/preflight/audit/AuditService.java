@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Checks every requirement on every host and reports all results, never stopping at the first
@@ -71,30 +72,49 @@ public final class AuditService {
             return new HostReport(host, null, List.of());
         }
         try (ProcessRunner runner = connector.connect(host.uri())) {
-            // A host's probes run at once over its one session (SSH multiplexes channels): the
-            // host costs its slowest probe, not the sum of them.
-            List<Thread> threads = new ArrayList<>();
-            Check[] checks = new Check[applicable.size()];
-            for (int i = 0; i < applicable.size(); i++) {
-                int idx = i;
-                Requirement r = applicable.get(i);
-                Thread t = new Thread(() -> checks[idx] = probeOne(runner, r), "audit-probe");
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
-            try {
-                for (Thread t : threads) {
-                    t.join();
-                }
-            } catch (InterruptedException e) {
-                threads.forEach(Thread::interrupt);
-                throw e;
-            }
-            return new HostReport(host, null, List.of(checks));
+            // Bounded probes per host: one at a time over an SSH session, on the host's own thread,
+            // so that the parallelism is across hosts (--parallel). Four probes at once on every
+            // remote host started 4x the processes and threads at the same moment, which thrashed
+            // when hosts share cores and would not be welcome on a loaded production host either;
+            // a remote host's cost is its session's handshake, not the probes' round trips. This
+            // machine's own probes run up to one per core: there the probes are the whole cost.
+            int bound = host.uri().isLocal() ? Math.min(applicable.size(), Runtime.getRuntime().availableProcessors()) : 1;
+            return new HostReport(host, null, probeAll(runner, applicable, bound));
         } catch (IOException e) {
             return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
         }
+    }
+
+    /** Probes every requirement with at most {@code bound} probes running at once; results in requirement order. */
+    private List<Check> probeAll(ProcessRunner runner, List<Requirement> reqs, int bound) throws InterruptedException {
+        Check[] checks = new Check[reqs.size()];
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < checks.length && !Thread.currentThread().isInterrupted();
+                 i = next.getAndIncrement()) {
+                checks[i] = probeOne(runner, reqs.get(i));
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < bound; i++) {
+            Thread t = new Thread(worker, "audit-probe");
+            t.setDaemon(true);
+            helpers.add(t);
+            t.start();
+        }
+        try {
+            worker.run();
+            for (Thread t : helpers) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            helpers.forEach(Thread::interrupt);
+            throw e;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        return List.of(checks);
     }
 
     private Check probeOne(ProcessRunner runner, Requirement r) {
