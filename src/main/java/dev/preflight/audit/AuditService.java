@@ -72,17 +72,36 @@ public final class AuditService {
             return new HostReport(host, null, List.of());
         }
         try (ProcessRunner runner = connector.connect(host.uri())) {
-            // Bounded probes per host: one at a time over an SSH session, on the host's own thread,
-            // so that the parallelism is across hosts (--parallel). Four probes at once on every
-            // remote host started 4x the processes and threads at the same moment, which thrashed
-            // when hosts share cores and would not be welcome on a loaded production host either;
-            // a remote host's cost is its session's handshake, not the probes' round trips. This
-            // machine's own probes run up to one per core: there the probes are the whole cost.
-            int bound = host.uri().isLocal() ? Math.min(applicable.size(), Runtime.getRuntime().availableProcessors()) : 1;
+            // Bounded probes per host. A remote host gets all its probes as one batch, one after
+            // another in one exec channel and one shell (ProcessRunner.runAll): four probes at once
+            // on every host started 4x the processes at the same moment, which thrashed when hosts
+            // share cores and would not be welcome on a loaded production host, and each channel
+            // paid the user's shell start-up (rc files) again. The parallelism is across hosts
+            // (--parallel). This machine's own probes run up to one per core: they are the whole cost.
+            if (!host.uri().isLocal()) {
+                return new HostReport(host, null, probeBatch(runner, applicable));
+            }
+            int bound = Math.min(applicable.size(), Runtime.getRuntime().availableProcessors());
             return new HostReport(host, null, probeAll(runner, applicable, bound));
         } catch (IOException e) {
             return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of());
         }
+    }
+
+    private List<Check> probeBatch(ProcessRunner runner, List<Requirement> reqs) {
+        List<Check> checks = new ArrayList<>();
+        try {
+            List<ProbeResult> results = prober.probeAll(runner, reqs);
+            for (int i = 0; i < reqs.size(); i++) {
+                checks.add(judge(reqs.get(i), results.get(i)));
+            }
+        } catch (IOException e) {
+            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe failed: " + dev.preflight.core.Errors.describe(e), null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe interrupted", null)));
+        }
+        return checks;
     }
 
     /** Probes every requirement with at most {@code bound} probes running at once; results in requirement order. */
