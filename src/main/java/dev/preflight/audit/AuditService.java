@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Checks every requirement on every host and reports all results, never stopping at the first
@@ -77,32 +78,21 @@ public final class AuditService {
             return new HostReport(host, null, List.of(), new Timing(started, since(t0), List.of()));
         }
         try (ProcessRunner runner = connector.connect(host.uri())) {
-            // A host's probes run at once over its one session (SSH multiplexes channels): the
-            // host costs its slowest probe, not the sum of them.
-            List<Thread> threads = new ArrayList<>();
-            Check[] checks = new Check[applicable.size()];
+            // Bounded probes per host. A remote host gets all its probes as one batch, one after
+            // another in one exec channel and one shell (ProcessRunner.runAll): four probes at once
+            // on every host started 4x the processes at the same moment, which thrashed when hosts
+            // share cores and would not be welcome on a loaded production host, and each channel
+            // paid the user's shell start-up (rc files) again. The parallelism is across hosts
+            // (--parallel). This machine's own probes run up to one per core: they are the whole cost.
+            if (!host.uri().isLocal()) {
+                // One batch: the host's time is measured, each probe's own time is not (reported as 0).
+                List<Check> checks = probeBatch(runner, applicable);
+                return new HostReport(host, null, checks, new Timing(started, since(t0), List.of()));
+            }
+            int bound = Math.min(applicable.size(), Runtime.getRuntime().availableProcessors());
             Duration[] times = new Duration[applicable.size()];
-            for (int i = 0; i < applicable.size(); i++) {
-                int idx = i;
-                Requirement r = applicable.get(i);
-                Thread t = new Thread(() -> {
-                    long p0 = System.nanoTime();
-                    checks[idx] = probeOne(runner, r);
-                    times[idx] = since(p0);
-                }, "audit-probe");
-                t.setDaemon(true);
-                threads.add(t);
-                t.start();
-            }
-            try {
-                for (Thread t : threads) {
-                    t.join();
-                }
-            } catch (InterruptedException e) {
-                threads.forEach(Thread::interrupt);
-                throw e;
-            }
-            return new HostReport(host, null, List.of(checks), new Timing(started, since(t0), List.of(times)));
+            List<Check> checks = probeAll(runner, applicable, bound, times);
+            return new HostReport(host, null, checks, new Timing(started, since(t0), List.of(times)));
         } catch (IOException e) {
             return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of(),
                     new Timing(started, since(t0), List.of()));
@@ -111,6 +101,60 @@ public final class AuditService {
 
     private static Duration since(long nanoStart) {
         return Duration.ofNanos(System.nanoTime() - nanoStart);
+    }
+
+    private List<Check> probeBatch(ProcessRunner runner, List<Requirement> reqs) {
+        List<Check> checks = new ArrayList<>();
+        try {
+            List<ProbeResult> results = prober.probeAll(runner, reqs);
+            for (int i = 0; i < reqs.size(); i++) {
+                checks.add(judge(reqs.get(i), results.get(i)));
+            }
+        } catch (IOException e) {
+            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe failed: " + dev.preflight.core.Errors.describe(e), null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe interrupted", null)));
+        }
+        return checks;
+    }
+
+    /**
+     * Probes every requirement with at most {@code bound} probes running at once; results in
+     * requirement order, each probe's time into {@code times}.
+     */
+    private List<Check> probeAll(ProcessRunner runner, List<Requirement> reqs, int bound, Duration[] times)
+            throws InterruptedException {
+        Check[] checks = new Check[reqs.size()];
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int i = next.getAndIncrement(); i < checks.length && !Thread.currentThread().isInterrupted();
+                 i = next.getAndIncrement()) {
+                long p0 = System.nanoTime();
+                checks[i] = probeOne(runner, reqs.get(i));
+                times[i] = since(p0);
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = 1; i < bound; i++) {
+            Thread t = new Thread(worker, "audit-probe");
+            t.setDaemon(true);
+            helpers.add(t);
+            t.start();
+        }
+        try {
+            worker.run();
+            for (Thread t : helpers) {
+                t.join();
+            }
+        } catch (InterruptedException e) {
+            helpers.forEach(Thread::interrupt);
+            throw e;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedException();
+        }
+        return List.of(checks);
     }
 
     private Check probeOne(ProcessRunner runner, Requirement r) {

@@ -5,8 +5,10 @@ import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Runs a tool's version probe through a {@link ProcessRunner} (local or a host's SSH session) and
@@ -36,14 +38,52 @@ public final class Prober {
                 .orElseGet(() -> new ProbeResult.Unreadable("no version found in the answer to " + asked, raw));
     }
 
-    private ProbeResult probe(ProcessRunner runner, Tool tool, List<String> argvOverride, java.util.regex.Pattern pattern)
+    /**
+     * Probes several requirements of one host through {@link ProcessRunner#runAll} (over SSH: one
+     * exec channel, one shell), results in requirement order.
+     */
+    public List<ProbeResult> probeAll(ProcessRunner runner, List<AuditModel.Requirement> reqs)
             throws IOException, InterruptedException {
-        List<String> argv = argvOverride == null || argvOverride.isEmpty() ? tool.defaultArgv() : argvOverride;
-        if (argv.isEmpty()) {
-            return new ProbeResult.Unreadable(tool.id() + " is probed through a server connection, "
-                    + "and none is configured", "");
+        List<ProcessSpec> specs = new ArrayList<>();
+        for (AuditModel.Requirement r : reqs) {
+            List<String> argv = argv(r.tool(), r.argv());
+            if (!argv.isEmpty()) {
+                specs.add(spec(argv));
+            }
         }
-        ProcessResult r = runner.run(ProcessSpec.of(argv).withTimeout(timeout).withCaptureLimit(1 << 16));
+        List<ProcessResult> results = runner.runAll(specs);
+        List<ProbeResult> out = new ArrayList<>();
+        int next = 0;
+        for (AuditModel.Requirement r : reqs) {
+            List<String> argv = argv(r.tool(), r.argv());
+            out.add(argv.isEmpty() ? noProbe(r.tool()) : read(r.tool(), argv, r.pattern(), results.get(next++)));
+        }
+        return out;
+    }
+
+    private static List<String> argv(Tool tool, List<String> argvOverride) {
+        return argvOverride == null || argvOverride.isEmpty() ? tool.defaultArgv() : argvOverride;
+    }
+
+    private ProcessSpec spec(List<String> argv) {
+        return ProcessSpec.of(argv).withTimeout(timeout).withCaptureLimit(1 << 16);
+    }
+
+    private static ProbeResult noProbe(Tool tool) {
+        return new ProbeResult.Unreadable(tool.id() + " is probed through a server connection, "
+                + "and none is configured", "");
+    }
+
+    private ProbeResult probe(ProcessRunner runner, Tool tool, List<String> argvOverride, Pattern pattern)
+            throws IOException, InterruptedException {
+        List<String> argv = argv(tool, argvOverride);
+        if (argv.isEmpty()) {
+            return noProbe(tool);
+        }
+        return read(tool, argv, pattern, runner.run(spec(argv)));
+    }
+
+    private ProbeResult read(Tool tool, List<String> argv, Pattern pattern, ProcessResult r) {
         String raw = (r.stdout() + (r.stderr().isEmpty() ? "" : (r.stdout().isEmpty() ? "" : "\n") + r.stderr())).strip();
         if (r.notFound()) {
             return new ProbeResult.NotInstalled(argv.get(0), raw);

@@ -3,6 +3,8 @@ package dev.preflight.exec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The one way Preflight runs external programs, locally or on a remote host. Implementations take
@@ -20,6 +22,19 @@ public interface ProcessRunner extends AutoCloseable {
      * are too large to hold); stderr is still captured. The sink is not closed.
      */
     ProcessResult stream(ProcessSpec spec, OutputStream stdoutSink) throws IOException, InterruptedException;
+
+    /**
+     * Runs short, independent programs (version probes) one after another and returns their
+     * results in order. Here each is a {@link #run}; over SSH they share one exec channel, so the
+     * host starts one login shell for all of them instead of one per program.
+     */
+    default List<ProcessResult> runAll(List<ProcessSpec> specs) throws IOException, InterruptedException {
+        List<ProcessResult> out = new ArrayList<>(specs.size());
+        for (ProcessSpec s : specs) {
+            out.add(run(s));
+        }
+        return out;
+    }
 
     /** Where programs run, for reports: {@code local} or {@code ssh://user@host:port}. */
     String target();

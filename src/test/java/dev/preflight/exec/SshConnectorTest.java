@@ -57,6 +57,46 @@ class SshConnectorTest {
     }
 
     @Test
+    void runAllSendsOneBatchAndSplitsItPerProgram() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-batch");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            List<ProcessResult> res = r.runAll(List.of(
+                    ProcessSpec.of("printf", "%s\\n", "it's; a \"word\"", "$HOME"),
+                    ProcessSpec.of("no-such-program-preflight"),
+                    ProcessSpec.of("bash", "-c", "echo to-err >&2; printf no-newline; exit 3"),
+                    ProcessSpec.of("cat")));   // stdin is /dev/null: cat ends at once
+            assertThat(res).hasSize(4);
+            assertThat(res.get(0).exitCode()).isZero();
+            assertThat(res.get(0).stdout()).isEqualTo("it's; a \"word\"\n$HOME\n");
+            assertThat(res.get(1).notFound()).isTrue();
+            assertThat(res.get(1).stdout()).contains("no-such-program-preflight");
+            assertThat(res.get(2).exitCode()).isEqualTo(3);
+            assertThat(res.get(2).stdout()).isEqualTo("to-err\nno-newline");
+            assertThat(res.get(3).exitCode()).isZero();
+            assertThat(res.get(3).stdout()).isEmpty();
+        }
+        assertThat(h.sessions().get()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchCutShortReportsTheProgramsItDidNotReachAsTimedOut() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-slow");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            List<ProcessResult> res = r.runAll(List.of(
+                    ProcessSpec.of("echo", "first").withTimeout(Duration.ofMillis(500)),
+                    ProcessSpec.of("sleep", "30").withTimeout(Duration.ofMillis(500)),
+                    ProcessSpec.of("echo", "never").withTimeout(Duration.ofMillis(500))));
+            assertThat(res.get(0).stdout()).isEqualTo("first\n");
+            assertThat(res.get(0).timedOut()).isFalse();
+            assertThat(res.get(1).timedOut()).isTrue();
+            assertThat(res.get(2).timedOut()).isTrue();
+            assertThat(res.get(2).stdout()).isEmpty();
+        }
+    }
+
+    @Test
     void missingProgramIs127AndTimeoutIsReported() throws Exception {
         TestSshHosts.Host h = fleet.real("app-1");
         try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());

@@ -81,8 +81,18 @@ public final class TestSshHosts implements AutoCloseable {
 
     /** A host that answers from recorded outputs; anything else is 127 "command not found". */
     public Host recorded(String name, Map<String, Reply> replies) throws IOException {
-        return start(name, cmd -> replies.getOrDefault(cmd,
-                new Reply(127, "", "bash: line 1: " + cmd.split(" ")[0] + ": command not found\n")));
+        Function<String, Reply> one = cmd -> replies.getOrDefault(cmd,
+                new Reply(127, "", "bash: line 1: " + cmd.split(" ")[0] + ": command not found\n"));
+        // A batch (ProbeBatch) is answered as a shell runs it: each command's recorded output with
+        // stderr merged, then the marker line with its exit status.
+        return start(name, cmd -> ProbeBatch.parse(cmd).map(b -> {
+            StringBuilder out = new StringBuilder();
+            for (String c : b.commands()) {
+                Reply r = one.apply(c);
+                out.append(r.stdout()).append(r.stderr()).append('\n').append(b.marker()).append(' ').append(r.exit()).append('\n');
+            }
+            return new Reply(0, out.toString(), "");
+        }).orElseGet(() -> one.apply(cmd)));
     }
 
     private Host start(String name, Function<String, Reply> recorded) throws IOException {
