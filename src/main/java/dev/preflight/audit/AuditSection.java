@@ -25,7 +25,7 @@ public final class AuditSection implements Section {
     public SectionResult run(RunContext ctx) {
         if (PlanAudit.targets(ctx.plan(), null).isEmpty()) {
             return new SectionResult.Failed("audit", "requirements are configured but no environment has hosts",
-                    java.util.List.of("add hosts to an environment"));
+                    List.of("add hosts to an environment"));
         }
         AuditModel.Report r;
         try {

@@ -6,6 +6,7 @@ import dev.preflight.audit.AuditModel.HostReport;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
 import dev.preflight.audit.AuditModel.Timing;
+import dev.preflight.core.Errors;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.ProcessRunner;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +41,7 @@ public final class AuditService {
 
     /** With the real network server prober (probe timeout 10 s). */
     public AuditService(HostConnector connector, Prober prober, int parallel) {
-        this(connector, prober, new NetworkServerProber(java.time.Duration.ofSeconds(10)), parallel);
+        this(connector, prober, new NetworkServerProber(Duration.ofSeconds(10)), parallel);
     }
 
     public Report audit(List<Host> hosts, List<Requirement> requirements) throws InterruptedException {
@@ -57,7 +59,7 @@ public final class AuditService {
             for (int i = 0; i < futures.size(); i++) {
                 try {
                     out.add(futures.get(i).get());
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     out.add(new HostReport(hosts.get(i), "audit of this host crashed: " + e.getCause(), List.of()));
                 }
             }
@@ -94,7 +96,7 @@ public final class AuditService {
             List<Check> checks = probeAll(runner, applicable, bound, times);
             return new HostReport(host, null, checks, new Timing(started, since(t0), List.of(times)));
         } catch (IOException e) {
-            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of(),
+            return new HostReport(host, Errors.describe(e), List.of(),
                     new Timing(started, since(t0), List.of()));
         }
     }
@@ -111,7 +113,7 @@ public final class AuditService {
                 checks.add(judge(reqs.get(i), results.get(i)));
             }
         } catch (IOException e) {
-            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe failed: " + dev.preflight.core.Errors.describe(e), null)));
+            reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe failed: " + Errors.describe(e), null)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             reqs.forEach(r -> checks.add(new Check.ProbeError(r, "", "probe interrupted", null)));
@@ -161,7 +163,7 @@ public final class AuditService {
         try {
             return judge(r, prober.probe(runner, r));
         } catch (IOException e) {
-            return new Check.ProbeError(r, "", "probe failed: " + dev.preflight.core.Errors.describe(e), null);
+            return new Check.ProbeError(r, "", "probe failed: " + Errors.describe(e), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Check.ProbeError(r, "", "probe interrupted", null);
@@ -174,7 +176,7 @@ public final class AuditService {
         try {
             raw = servers.query(host.server());
         } catch (IOException e) {
-            return new HostReport(host, dev.preflight.core.Errors.describe(e), List.of(),
+            return new HostReport(host, Errors.describe(e), List.of(),
                     new Timing(started, since(t0), List.of()));
         }
         // The one query is every check's probe: each is reported with its time.

@@ -1,14 +1,19 @@
 package dev.preflight.audit;
 
 import dev.preflight.audit.AuditModel.Server;
+import dev.preflight.core.Errors;
 import dev.preflight.plan.Plan;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -63,7 +68,7 @@ public final class NetworkServerProber implements ServerProber {
                 throw new IOException("cannot resolve the MySQL server's host name " + e.host(), ex);
             }
             // The driver's message names host and port and the server's refusal, never the password.
-            throw new IOException("MySQL server " + e + ": " + firstLine(dev.preflight.core.Errors.describe(ex)), ex);
+            throw new IOException("MySQL server " + e + ": " + firstLine(Errors.describe(ex)), ex);
         }
     }
 
@@ -99,18 +104,18 @@ public final class NetworkServerProber implements ServerProber {
                 throw new IOException("Redis server " + e + " closed the connection mid-answer");
             }
             return new String(body, StandardCharsets.UTF_8);
-        } catch (java.net.UnknownHostException ex) {
+        } catch (UnknownHostException ex) {
             throw new IOException("cannot resolve the Redis server's host name " + e.host(), ex);
-        } catch (java.net.SocketTimeoutException ex) {
+        } catch (SocketTimeoutException ex) {
             throw new IOException("Redis server " + e + " did not answer within " + timeout.toSeconds() + " s", ex);
-        } catch (java.net.ConnectException ex) {
-            throw new IOException("cannot connect to Redis server " + e + " (" + dev.preflight.core.Errors.describe(ex) + ")", ex);
+        } catch (ConnectException ex) {
+            throw new IOException("cannot connect to Redis server " + e + " (" + Errors.describe(ex) + ")", ex);
         }
     }
 
     private static boolean unresolved(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof java.net.UnknownHostException || c instanceof java.nio.channels.UnresolvedAddressException) {
+            if (c instanceof UnknownHostException || c instanceof UnresolvedAddressException) {
                 return true;
             }
         }

@@ -1,10 +1,14 @@
 package dev.preflight.audit;
 
-import dev.preflight.core.Json;
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
+import dev.preflight.exec.FleetConnector;
+import dev.preflight.exec.HostConnector;
+import dev.preflight.exec.HostUri;
+import dev.preflight.exec.SshOptions;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -12,9 +16,17 @@ import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.report.Style;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Turns the plan's environments and requirements into audit inputs, and records audits in the ledger. */
 public final class PlanAudit {
@@ -26,7 +38,7 @@ public final class PlanAudit {
      * the global requirements plus the environment's own, and how to reach its SSH hosts.
      */
     public record Target(String environment, List<Host> hosts, List<Requirement> requirements,
-                         dev.preflight.exec.SshOptions ssh) {
+                         SshOptions ssh) {
     }
 
     public static List<Target> targets(Plan plan, String onlyEnvironment) {
@@ -46,7 +58,7 @@ public final class PlanAudit {
                     Plan.Endpoint ep = kind.equals("mysql") ? e.connections().mysql() : e.connections().redis();
                     if (ep != null && reqs.stream().anyMatch(r -> kind.equals(r.tool().serverKind()))) {
                         AuditModel.Server srv = new AuditModel.Server(kind, ep);
-                        hosts.add(new Host(e.name(), srv.toString(), dev.preflight.exec.HostUri.LOCAL, List.of(), srv));
+                        hosts.add(new Host(e.name(), srv.toString(), HostUri.LOCAL, List.of(), srv));
                     }
                 }
             }
@@ -63,7 +75,7 @@ public final class PlanAudit {
 
     static Requirement requirement(Plan.Requirement r) {
         return new Requirement(r.name(), Tool.byId(r.tool()).orElseThrow(), Constraint.parse(r.version()), r.flavor(),
-                r.command(), r.pattern() == null ? null : java.util.regex.Pattern.compile(r.pattern()), r.hosts(),
+                r.command(), r.pattern() == null ? null : Pattern.compile(r.pattern()), r.hosts(),
                 r.tags());
     }
 
@@ -74,15 +86,15 @@ public final class PlanAudit {
     public static Report run(Plan plan, String onlyEnvironment, Settings settings, Ledger ledger)
             throws InterruptedException {
         List<Waiver> waivers = plan.section("waivers", Waiver.Waivers.class).map(Waiver.Waivers::list).orElse(List.of());
-        java.time.LocalDate today = java.time.LocalDate.now(settings.clock());
+        LocalDate today = LocalDate.now(settings.clock());
         List<AuditModel.HostReport> all = new ArrayList<>();
         for (Target t : targets(plan, onlyEnvironment)) {
             Report r;
-            try (dev.preflight.exec.FleetConnector c = new dev.preflight.exec.FleetConnector(t.ssh(), plan.secrets())) {
+            try (FleetConnector c = new FleetConnector(t.ssh(), plan.secrets())) {
                 r = settings.service(c).audit(t.hosts(), t.requirements());
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // Only closing the SSH client can throw here; the audit itself is complete.
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
             r = waive(r, waivers, today);
             record(ledger, t.environment(), r);
@@ -92,8 +104,8 @@ public final class PlanAudit {
     }
 
     /** How an audit runs: host parallelism, per-probe timeout, and the clock waivers expire by. */
-    public record Settings(int parallel, java.time.Duration timeout, java.time.Clock clock) {
-        AuditService service(dev.preflight.exec.HostConnector connector) {
+    public record Settings(int parallel, Duration timeout, Clock clock) {
+        AuditService service(HostConnector connector) {
             return new AuditService(connector, new Prober(timeout), new NetworkServerProber(timeout), parallel);
         }
     }
@@ -102,7 +114,7 @@ public final class PlanAudit {
      * Applies waivers to failures: a current waiver turns a failure into a warning that names it;
      * an expired one leaves the failure and says it expired. Pass-throughs are unchanged.
      */
-    public static Report waive(Report report, List<Waiver> waivers, java.time.LocalDate today) {
+    public static Report waive(Report report, List<Waiver> waivers, LocalDate today) {
         if (waivers.isEmpty()) {
             return report;
         }
@@ -164,7 +176,7 @@ public final class PlanAudit {
         }
         String tool = spec.substring(0, eq).strip();
         Tool t = Tool.byId(tool).orElseThrow(() -> PreflightException.usage("unknown tool '" + tool + "' in --require",
-                "one of: " + String.join(", ", java.util.Arrays.stream(Tool.values()).map(Tool::id).toList())));
+                "one of: " + String.join(", ", Arrays.stream(Tool.values()).map(Tool::id).toList())));
         try {
             return new Requirement(null, t, Constraint.parse(spec.substring(eq + 1).strip()), null, List.of());
         } catch (Constraint.ParseException e) {
@@ -176,7 +188,7 @@ public final class PlanAudit {
     public static LedgerEntry record(Ledger ledger, String subject, Report report) {
         Outcome o = report.exitCode() == 0 ? Outcome.PASSED : report.exitCode() == 1 ? Outcome.FAILED : Outcome.ERROR;
         String json = AuditReports.render(report, Format.JSON, Style.PLAIN);
-        String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + java.util.UUID.randomUUID() + ".json";
+        String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID() + ".json";
         return ledger.append(NewEntry.of("audit", subject, o, report.hosts().size() + " host(s), " + report.failures()
                         + " failure(s), " + report.warnings() + " waived, " + report.problems()
                         + " unreachable/probe error(s)",

@@ -2,13 +2,14 @@ package dev.preflight.audit;
 
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
-import dev.preflight.plan.Shape;
 import dev.preflight.plan.SectionParser;
+import dev.preflight.plan.Shape;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -47,7 +48,7 @@ public final class WaiversParser implements SectionParser<Waiver.Waivers> {
             String req = r.required(m, k, p, "requirement");
             if (req != null && !known.contains(req)) {
                 r.problem(k.get("requirement"), p + ".requirement", "no requirement named '" + req + "' in the plan",
-                        known.isEmpty() ? "the plan has no requirements" : "one of: " + String.join(", ", new java.util.TreeSet<>(known)));
+                        known.isEmpty() ? "the plan has no requirements" : "one of: " + String.join(", ", new TreeSet<>(known)));
             }
             List<String> hosts = r.stringList(k.get("hosts"), p + ".hosts");
             if (!k.containsKey("hosts") || (k.get("hosts") != null && hosts.isEmpty())) {

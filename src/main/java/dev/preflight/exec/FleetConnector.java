@@ -1,5 +1,6 @@
 package dev.preflight.exec;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import java.io.IOException;
 
@@ -35,7 +36,7 @@ public final class FleetConnector implements HostConnector, AutoCloseable {
             try {
                 ssh = new SshConnector(options != null ? options : SshOptions.defaults(), secrets);
             } catch (IOException e) {
-                sshUnusable = dev.preflight.core.Errors.describe(e);
+                sshUnusable = Errors.describe(e);
             }
         }
         if (ssh == null) {

@@ -1,5 +1,6 @@
 package dev.preflight.exec;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -95,8 +96,8 @@ public final class LocalProcessRunner implements ProcessRunner {
         try {
             p = pb.start();
         } catch (IOException e) {
-            String why = dev.preflight.core.Errors.describe(e).contains("error=2")
-                    ? "program not found: " + spec.program() : "cannot start " + spec.program() + ": " + dev.preflight.core.Errors.describe(e);
+            String why = Errors.describe(e).contains("error=2")
+                    ? "program not found: " + spec.program() : "cannot start " + spec.program() + ": " + Errors.describe(e);
             LOG.log(Level.FINE, () -> secrets.redact(why));
             return new ProcessResult(ProcessResult.NOT_FOUND, "", secrets.redact(why), false, false, 0,
                     Duration.ofNanos(System.nanoTime() - start), secrets.redact(why));

@@ -1,8 +1,13 @@
 package dev.preflight.exec;
 
+import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -10,6 +15,11 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.apache.sshd.client.ClientBuilder;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.config.hosts.KnownHostEntry;
@@ -32,7 +42,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 public final class SshConnector implements HostConnector, AutoCloseable {
 
     // MINA logs its set-up at INFO through SLF4J -> JUL; reports and progress must stay clean.
-    private static final java.util.logging.Logger SSHD_LOG = quiet();
+    private static final Logger SSHD_LOG = quiet();
 
     private final SshOptions options;
     private final Secrets secrets;
@@ -40,7 +50,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
     private final List<KnownHostEntry> knownHosts;
     private final SshClient client;
     /** Why the verifier refused a host key, by host:port; read when that host's connect fails. */
-    private final java.util.Map<String, String> refusals = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> refusals = new ConcurrentHashMap<>();
 
     /**
      * Reads the identity files and known_hosts once, up front, so a bad path is reported before any
@@ -81,9 +91,9 @@ public final class SshConnector implements HostConnector, AutoCloseable {
         client.start();
     }
 
-    private static java.util.logging.Logger quiet() {
-        java.util.logging.Logger l = java.util.logging.Logger.getLogger("org.apache.sshd");
-        l.setLevel(java.util.logging.Level.WARNING);
+    private static Logger quiet() {
+        Logger l = Logger.getLogger("org.apache.sshd");
+        l.setLevel(Level.WARNING);
         return l;
     }
 
@@ -98,7 +108,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
                     out.add(kp);
                 }
             } catch (RuntimeException e) {
-                throw new IOException("identity file " + f + " cannot be loaded (" + dev.preflight.core.Errors.describe(e)
+                throw new IOException("identity file " + f + " cannot be loaded (" + Errors.describe(e)
                         + "); passphrase-protected keys are not supported, use an unencrypted deploy key", e);
             }
         }
@@ -138,17 +148,17 @@ public final class SshConnector implements HostConnector, AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String msg = dev.preflight.core.Errors.describe(root);
-        if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+        String msg = Errors.describe(root);
+        if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
             return "cannot resolve host name " + host.host();
         }
-        if (root instanceof java.net.ConnectException) {
+        if (root instanceof ConnectException) {
             return "cannot connect to " + host.host() + ":" + host.port() + " (" + msg + ")";
         }
         if (msg.contains("timeout") || msg.contains("timed out")) {
             return "no answer from " + host.host() + ":" + host.port() + " within the connect timeout";
         }
-        if (msg.toLowerCase(java.util.Locale.ROOT).contains("auth")) {
+        if (msg.toLowerCase(Locale.ROOT).contains("auth")) {
             return "authentication as " + host.user() + " failed: no identity file was accepted";
         }
         return "SSH to " + host + " failed: " + msg;
@@ -178,7 +188,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
                 }
                 PublicKey known;
                 try {
-                    known = e.getKeyEntry().resolvePublicKey(null, java.util.Map.of(), PublicKeyEntryResolver.IGNORING);
+                    known = e.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING);
                 } catch (IOException | GeneralSecurityException ex) {
                     continue;
                 }
@@ -213,7 +223,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
             if (addr instanceof SshdSocketAddress sa) {
                 return new HostUri("ssh", session.getUsername(), sa.getHostName(), sa.getPort());
             }
-            if (addr instanceof java.net.InetSocketAddress isa) {
+            if (addr instanceof InetSocketAddress isa) {
                 return new HostUri("ssh", session.getUsername(), isa.getHostString(), isa.getPort());
             }
             return new HostUri("ssh", session.getUsername(), String.valueOf(addr), 22);

@@ -1,5 +1,6 @@
 package dev.preflight.exec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,7 @@ public record SshOptions(Path knownHosts, List<Path> identityFiles, boolean stri
     public static SshOptions defaults() {
         Path ssh = Path.of(System.getProperty("user.home"), ".ssh");
         List<Path> ids = List.of("id_ed25519", "id_ecdsa", "id_rsa").stream().map(ssh::resolve)
-                .filter(java.nio.file.Files::isRegularFile).toList();
+                .filter(Files::isRegularFile).toList();
         return new SshOptions(ssh.resolve("known_hosts"), ids, true, false, Duration.ofSeconds(10));
     }
 }

@@ -27,6 +27,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.stream.StreamSource;
@@ -209,7 +210,7 @@ class AuditJunitTest {
 
     private static List<String> types(Element suite, String tag) {
         NodeList ns = suite.getElementsByTagName(tag);
-        return java.util.stream.IntStream.range(0, ns.getLength()).mapToObj(i -> ((Element) ns.item(i)).getAttribute("type"))
+        return IntStream.range(0, ns.getLength()).mapToObj(i -> ((Element) ns.item(i)).getAttribute("type"))
                 .toList();
     }
 }

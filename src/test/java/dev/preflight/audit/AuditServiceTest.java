@@ -6,6 +6,7 @@ import dev.preflight.audit.AuditModel.Check;
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.core.Json;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.ProcessResult;
@@ -136,7 +137,7 @@ class AuditServiceTest {
         assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(3);
         assertThat(junit).contains("name=\"mysql &gt;=8.0.36 &lt;8.1\"");
         String json = AuditReports.render(r, Format.JSON, Style.PLAIN);
-        assertThat(dev.preflight.core.Json.parse(json).path("hosts").get(0).path("checks").get(0).path("raw").asText())
+        assertThat(Json.parse(json).path("hosts").get(0).path("checks").get(0).path("raw").asText())
                 .contains("PHP Warning");
         assertThat(AuditReports.render(r, Format.MARKDOWN, Style.PLAIN)).contains("| production/drifted |");
     }

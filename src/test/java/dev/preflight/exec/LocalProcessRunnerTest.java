@@ -8,10 +8,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -39,7 +41,7 @@ class LocalProcessRunnerTest {
         Files.writeString(script, "#!/bin/sh\nexit 0\n");
         assertThat(runner.installed(script.toString())).as("not executable yet").isFalse();
         assertThat(runner.run(ProcessSpec.of(script.toString())).notFound()).isTrue();
-        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
         assertThat(runner.installed(script.toString())).isTrue();
         assertThat(runner.run(ProcessSpec.of(script.toString())).ok()).isTrue();
         assertThat(runner.installed(dir.toString())).as("a directory is no program").isFalse();
@@ -66,7 +68,7 @@ class LocalProcessRunnerTest {
     @Test
     void stdinIsStreamedAndStdoutGoesToTheSink() throws Exception {
         byte[] data = new byte[5 << 20];
-        new java.util.Random(7).nextBytes(data);
+        new Random(7).nextBytes(data);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         ProcessResult r = runner.stream(ProcessSpec.of("cat").withStdin(out -> out.write(data)), sink);
         assertThat(r.ok()).isTrue();

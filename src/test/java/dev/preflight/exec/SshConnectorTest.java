@@ -11,8 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class SshConnectorTest {
         List<String> nasty = List.of("plain", "two words", "it's", "$HOME", "`id`", "a;b", "*", "", "x\ny", "\"q\"");
         try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
              ProcessRunner r = c.connect(h.uri())) {
-            List<String> argv = new java.util.ArrayList<>(List.of("printf", "[%s]\\n"));
+            List<String> argv = new ArrayList<>(List.of("printf", "[%s]\\n"));
             argv.addAll(nasty);
             ProcessResult res = r.run(ProcessSpec.of(argv));
             assertThat(res.exitCode()).isZero();
@@ -115,7 +117,7 @@ class SshConnectorTest {
     void streamsStdoutAndFeedsStdin() throws Exception {
         TestSshHosts.Host h = fleet.real("db-1");
         byte[] payload = new byte[3 << 20];
-        new java.util.Random(7).nextBytes(payload);
+        new Random(7).nextBytes(payload);
         try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
              ProcessRunner r = c.connect(h.uri())) {
             ByteArrayOutputStream sink = new ByteArrayOutputStream();

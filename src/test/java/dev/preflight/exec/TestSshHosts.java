@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -101,7 +103,7 @@ public final class TestSshHosts implements AutoCloseable {
         server.setPort(0);
         // ed25519 host keys, as current OpenSSH servers present first.
         SimpleGeneratorHostKeyProvider keys = new SimpleGeneratorHostKeyProvider(dir.resolve(name + "-hostkey.ser"));
-        keys.setAlgorithm(org.apache.sshd.common.util.security.SecurityUtils.EDDSA);
+        keys.setAlgorithm(SecurityUtils.EDDSA);
         server.setKeyPairProvider(keys);
         server.setPublickeyAuthenticator(new AuthorizedKeysAuthenticator(authorizedKeys));
         server.setPasswordAuthenticator(null);
@@ -118,7 +120,7 @@ public final class TestSshHosts implements AutoCloseable {
         KeyPair hostKey;
         try {
             hostKey = server.getKeyPairProvider().loadKeys(null).iterator().next();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
         String line = "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(hostKey.getPublic());
