@@ -187,6 +187,11 @@ public final class AuditReports {
             }
             property(sb, "result", h.unreachable() != null ? "unreachable" : fails > 0 ? "failed"
                     : errors > 0 ? "error" : "passed");
+            if (h.unreachable() == null && !h.checks().isEmpty() && h.timing().perCheck().isEmpty()) {
+                // A remote host's probes run as one batch in one exec channel: only their sum is
+                // measured, and a case's time of 0 must not read as a measured instant probe.
+                property(sb, "probe_times", "not measured per probe (a remote host's probes run as one batch): the suite time covers them all");
+            }
             sb.append("    </properties>\n");
             StringBuilder out = new StringBuilder();
             if (h.unreachable() != null) {
