@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import dev.preflight.core.Errors;
+import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.restore.RestorePlan.SqlCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
@@ -24,9 +25,13 @@ import java.util.concurrent.Future;
  */
 public final class MysqlChecks {
     private final RestoreContext ctx;
+    private final RestorePlan plan;
+    private final Secrets secrets;
 
     public MysqlChecks(RestoreContext ctx) {
         this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.secrets = ctx.secrets();
     }
 
     /**
@@ -35,11 +40,11 @@ public final class MysqlChecks {
      * tolerance, and the plan's SQL assertions hold. Usable again on a kept database.
      */
     public List<Check> run(MysqlRestored m) throws InterruptedException {
-        try (MysqlClient client = new MysqlClient(ctx.plan().target(), ctx.runner())) {
+        try (MysqlClient client = new MysqlClient(plan.target(), ctx.runner())) {
             return run(m, client);
         } catch (IOException e) {
             return List.of(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + ctx.secrets().redact(Errors.describe(e))));
+                    + secrets.redact(Errors.describe(e))));
         }
     }
 
@@ -76,7 +81,7 @@ public final class MysqlChecks {
             ProcessResult r = await(listing);
             if (!r.ok()) {
                 out.add(Check.fail("structure", m.database(), "cannot list the restored objects: "
-                        + ctx.secrets().redact(MysqlClient.why(r))));
+                        + secrets.redact(MysqlClient.why(r))));
                 return out;
             }
             Map<String, Set<String>> present = new HashMap<>();
@@ -94,10 +99,10 @@ public final class MysqlChecks {
             structure(out, "triggers", d.triggers(), present.get("trigger"));
             structure(out, "events", d.events(), present.get("event"));
             rows(out, client, m, present.getOrDefault("table", Set.of()), counts);
-            for (SqlCheck c : ctx.plan().sqlChecks()) {
+            for (SqlCheck c : plan.sqlChecks()) {
                 ProcessResult q = client.query(m.database(), c.sql());
                 if (!q.ok()) {
-                    out.add(Check.fail("sql", c.name(), "query failed: " + ctx.secrets().redact(MysqlClient.why(q))));
+                    out.add(Check.fail("sql", c.name(), "query failed: " + secrets.redact(MysqlClient.why(q))));
                     continue;
                 }
                 String first = q.stdout().split("\n", 2)[0];
@@ -109,7 +114,7 @@ public final class MysqlChecks {
             }
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
-                    + ctx.secrets().redact(Errors.describe(e))));
+                    + secrets.redact(Errors.describe(e))));
         } finally {
             // A count still running after a failed listing is stopped (its client process killed).
             pool.shutdownNow();
@@ -192,7 +197,7 @@ public final class MysqlChecks {
         }
         for (ProcessResult r : results) {
             if (!r.ok()) {
-                out.add(Check.fail("rows", m.database(), "cannot count rows: " + ctx.secrets().redact(MysqlClient.why(r))));
+                out.add(Check.fail("rows", m.database(), "cannot count rows: " + secrets.redact(MysqlClient.why(r))));
                 return;
             }
             for (String line : r.stdout().split("\n")) {
@@ -211,11 +216,11 @@ public final class MysqlChecks {
             }
             Long recorded = m.estimates().get(t);
             String rec = recorded == null ? "no count recorded at backup"
-                    : "~" + recorded + " recorded at backup (tolerance " + pct(ctx.plan().rowCountTolerance()) + ")";
+                    : "~" + recorded + " recorded at backup (tolerance " + pct(plan.rowCountTolerance()) + ")";
             if (have != inDump) {
                 out.add(Check.fail("rows", t, have + " rows restored, " + inDump + " in the dump; " + rec));
             } else if (recorded != null && Math.abs(have - recorded)
-                    > Math.ceil(ctx.plan().rowCountTolerance() * Math.max(recorded, have))) {
+                    > Math.ceil(plan.rowCountTolerance() * Math.max(recorded, have))) {
                 out.add(Check.fail("rows", t, have + " rows restored (as in the dump), " + rec + ": off by "
                         + Math.abs(have - recorded)));
             } else {

@@ -6,7 +6,10 @@ import dev.preflight.backup.Owner;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
+import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessResult;
+import dev.preflight.restore.RestoreArtifact.Reader;
+import dev.preflight.restore.RestoreArtifact.Verified;
 import dev.preflight.restore.RestorePlan.HttpCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
@@ -31,21 +34,26 @@ final class MysqlRestore {
     private static final Pattern ERROR = Pattern.compile("(?i)^error\\b|\\berror \\d+");
 
     private final RestoreContext ctx;
+    private final RestorePlan plan;
+    private final Secrets secrets;
 
     MysqlRestore(RestoreContext ctx) {
         this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.secrets = ctx.secrets();
     }
 
-    RestoreResult run(String source, BackupRecord b, JsonNode facts, RestoreArtifact.Verified v, List<Check> checks,
-                                RestoreTest.Options o) throws InterruptedException {
-        if (ctx.plan().target() == null || !source.equals(ctx.plan().source())) {
+    /** Restores and checks backup {@code b} of {@code source} from the verified copy; {@code checks} so far. */
+    RestoreResult run(String source, BackupRecord b, JsonNode facts, Verified v, List<Check> checks,
+                      RestoreTest.Options o) throws InterruptedException {
+        if (plan.target() == null || !source.equals(plan.source())) {
             return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), v.copy().location(), null, null,
                     b.size(), 0, checks, "the plan has no MySQL/MariaDB target for " + source, false, null, List.of(),
                     null);
         }
         Instant backupTime = b.time();
-        String db = o.replace() ? ctx.plan().target().database() : scratchName(facts.path("database").asText(source), o.keep());
-        String where = ctx.plan().target().host() + ":" + ctx.plan().target().port() + "/" + db;
+        String db = o.replace() ? plan.target().database() : scratchName(facts.path("database").asText(source), o.keep());
+        String where = plan.target().host() + ":" + plan.target().port() + "/" + db;
         Map<String, Long> estimates = new TreeMap<>();
         facts.path("table_rows_estimate").fields().forEachRemaining(e -> {
             if (!e.getValue().isNull()) {
@@ -60,7 +68,7 @@ final class MysqlRestore {
         List<String> cleaned = new ArrayList<>();
         MysqlClient client = null;
         try {
-            client = new MysqlClient(ctx.plan().target(), ctx.runner(), false);
+            client = new MysqlClient(plan.target(), ctx.runner(), false);
             MysqlClient cl = client;
             // Registered first, so it runs last: the DROP below needs the option file, also when the
             // cleanup runs from its shutdown hook on SIGINT/SIGTERM; then the password goes too.
@@ -73,7 +81,7 @@ final class MysqlRestore {
                     + MysqlClient.ident(db) : "CREATE DATABASE " + MysqlClient.ident(db);
             ProcessResult c = client.query(null, create);
             if (!c.ok()) {
-                failure = "cannot create " + where + ": " + ctx.secrets().redact(MysqlClient.why(c));
+                failure = "cannot create " + where + ": " + secrets.redact(MysqlClient.why(c));
                 checks.add(Check.fail("restore", db, failure));
             } else {
                 if (!o.replace()) {
@@ -87,15 +95,15 @@ final class MysqlRestore {
                 }
                 Phases.mark("scratch-created");
                 ctx.step(source + ": restoring into " + where + " with " + client.program());
-                RestoreArtifact.Reader reader = new RestoreArtifact.Reader();
+                Reader reader = new Reader();
                 DumpScanner scanner = new DumpScanner();
                 IOException[] feedError = new IOException[1];
-                int connections = o.parallel() != null ? o.parallel() : ctx.plan().parallel();
+                int connections = o.parallel() != null ? o.parallel() : plan.parallel();
                 long t0 = System.nanoTime();
                 ProcessResult r;
                 try (Progress ticker = Progress.bytes(ctx.ticks(), "restore " + source, reader::read, b::size)) {
                     r = connections <= 1
-                            ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), ctx.plan().timeout())
+                            ? client.feed(db, stdin -> pump(reader, v, b, scanner, feedError, stdin::write), plan.timeout())
                             : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
                 }
                 took = Duration.ofNanos(System.nanoTime() - t0);
@@ -112,7 +120,7 @@ final class MysqlRestore {
                     bad = "the dump ends inside an INSERT statement (truncated)";
                 }
                 if (bad != null) {
-                    failure = "restore into " + where + " failed: " + ctx.secrets().redact(bad);
+                    failure = "restore into " + where + " failed: " + secrets.redact(bad);
                     checks.add(Check.fail("restore", db, failure));
                 } else {
                     checks.add(Check.pass("restore", db, "restored " + Progress.human(dataBytes) + " of SQL into " + where
@@ -123,19 +131,19 @@ final class MysqlRestore {
                     checks.addAll(new MysqlChecks(ctx).run(restored, client));
                     Phases.mark("checked");
                     if (found.tables().isEmpty()) {
-                        checks.add(ctx.plan().allowEmpty()
+                        checks.add(plan.allowEmpty()
                                 ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
                                         + " is true")
                                 : Check.warn("empty", db, "the dump has no tables: restoring it proves nothing about "
                                         + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
                     }
-                    for (HttpCheck h : ctx.plan().httpChecks()) {
+                    for (HttpCheck h : plan.httpChecks()) {
                         checks.add(ctx.http().run(h));
                     }
                 }
             }
         } catch (IOException e) {
-            failure = "restore into " + where + " failed: " + ctx.secrets().redact(Errors.describe(e));
+            failure = "restore into " + where + " failed: " + secrets.redact(Errors.describe(e));
             checks.add(Check.fail("restore", db, failure));
         } finally {
             if (o.keep()) {
@@ -169,7 +177,7 @@ final class MysqlRestore {
     }
 
     /** Streams the verified copy (decompressed) through the scanner into {@code sink}. */
-    private static void pump(RestoreArtifact.Reader reader, RestoreArtifact.Verified v, BackupRecord b, DumpScanner scanner, IOException[] feedError,
+    private static void pump(Reader reader, Verified v, BackupRecord b, DumpScanner scanner, IOException[] feedError,
                              Chunks sink) throws IOException {
         try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
             byte[] buf = new byte[1 << 16];
@@ -189,11 +197,11 @@ final class MysqlRestore {
      * Loads the dump over {@code connections} clients at once ({@link ParallelLoad}). A client that
      * fails stops the feeding; the result is that client's.
      */
-    private ProcessResult parallelLoad(MysqlClient client, String db, int connections, RestoreArtifact.Reader reader, RestoreArtifact.Verified v,
+    private ProcessResult parallelLoad(MysqlClient client, String db, int connections, Reader reader, Verified v,
                                        BackupRecord b, DumpScanner scanner, IOException[] feedError)
             throws InterruptedException {
         ParallelLoad load = new ParallelLoad(connections, (stdin, stdout) -> client.session(db, stdin, stdout,
-                ctx.plan().timeout()));
+                plan.timeout()));
         DumpSplitter split = new DumpSplitter(load);
         boolean complete = false;
         try {

@@ -5,6 +5,9 @@ import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.PrivateTemp;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
+import dev.preflight.core.Secrets;
+import dev.preflight.restore.RestoreArtifact.Reader;
+import dev.preflight.restore.RestoreArtifact.Verified;
 import dev.preflight.restore.RestorePlan.HttpCheck;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,13 +32,18 @@ final class RedisRestore {
     public static final String SCRATCH_REDIS_PREFIX = "preflight-redis-restore-";
 
     private final RestoreContext ctx;
+    private final RestorePlan plan;
+    private final Secrets secrets;
 
     RedisRestore(RestoreContext ctx) {
         this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.secrets = ctx.secrets();
     }
 
-    RestoreResult run(String source, BackupRecord b, JsonNode facts, RestoreArtifact.Verified v, List<Check> checks,
-                                RestoreTest.Options o) throws InterruptedException {
+    /** Loads and checks backup {@code b} of {@code source} from the verified copy; {@code checks} so far. */
+    RestoreResult run(String source, BackupRecord b, JsonNode facts, Verified v, List<Check> checks,
+                      RestoreTest.Options o) throws InterruptedException {
         Cleanup cleanup = new Cleanup(ctx::signalled);
         Duration took = null;
         long dataBytes = 0;
@@ -55,7 +63,7 @@ final class RedisRestore {
                 ScratchRedis.deleteTree(dir);
                 return dir + " removed";
             });
-            RestoreArtifact.Reader reader = new RestoreArtifact.Reader();
+            Reader reader = new Reader();
             long t0 = System.nanoTime();
             Path tmp = dir.resolve("dump.rdb.partial");
             try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
@@ -68,18 +76,19 @@ final class RedisRestore {
                 checks.add(Check.fail("restore", b.file(), failure));
             } else {
                 Files.move(tmp, dir.resolve("dump.rdb"), StandardCopyOption.ATOMIC_MOVE);
-                ScratchRedis server = ScratchRedis.start(ctx.runner(), ctx.plan().redis().serverCommand(), dir);
+                ScratchRedis server = ScratchRedis.start(ctx.runner(), plan.redis().serverCommand(), dir);
                 where = "127.0.0.1:" + server.port() + " (" + dir + ")";
                 // Registered after the directory's removal, so it runs first: stop, then remove.
                 cleanup.add(server::stop);
                 ctx.step(source + ": loading " + b.file() + " into a scratch redis-server on " + where);
                 String notLoaded;
-                try (Progress ticker = Progress.waiting(ctx.ticks(), "restore " + source + ": redis-server loading the RDB")) {
-                    notLoaded = server.awaitLoaded(ctx.plan().redis().startTimeout());
+                try (Progress ticker = Progress.waiting(ctx.ticks(),
+                        "restore " + source + ": redis-server loading the RDB")) {
+                    notLoaded = server.awaitLoaded(plan.redis().startTimeout());
                 }
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 if (notLoaded != null) {
-                    failure = ctx.secrets().redact(notLoaded);
+                    failure = secrets.redact(notLoaded);
                     checks.add(Check.fail("restore", b.file(), failure));
                 } else {
                     loaded = true;
@@ -98,7 +107,7 @@ final class RedisRestore {
                             + have.size() + " database(s), as recorded at backup")
                             : Check.fail("keys", "total", haveAll + " keys loaded, " + wantAll + " recorded at backup"));
                     if (wantAll == 0 && haveAll == 0) {
-                        checks.add(ctx.plan().redis().allowEmpty()
+                        checks.add(plan.redis().allowEmpty()
                                 ? Check.pass("empty", source, "the snapshot holds no keys; passed because allow_empty"
                                         + " is true")
                                 : Check.warn("empty", source, "the snapshot holds no keys: restoring it proves nothing "
@@ -112,15 +121,15 @@ final class RedisRestore {
                         checks.add(w == h ? Check.pass("keys", "db" + db, h + " keys, as recorded at backup")
                                 : Check.fail("keys", "db" + db, h + " keys loaded, " + w + " recorded at backup"));
                     }
-                    if (ctx.plan().source() == null) {
-                        for (HttpCheck h : ctx.plan().httpChecks()) {
+                    if (plan.source() == null) {
+                        for (HttpCheck h : plan.httpChecks()) {
                             checks.add(ctx.http().run(h));
                         }
                     }
                 }
             }
         } catch (IOException e) {
-            failure = "loading " + b.file() + " failed: " + ctx.secrets().redact(Errors.describe(e));
+            failure = "loading " + b.file() + " failed: " + secrets.redact(Errors.describe(e));
             checks.add(Check.fail("restore", b.file(), failure));
         } finally {
             if (o.keep() && loaded) {

@@ -8,6 +8,7 @@ import dev.preflight.backup.LocalDirectoryStore;
 import dev.preflight.backup.Reads;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
+import dev.preflight.core.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.NoSuchFileException;
@@ -27,12 +28,14 @@ import java.util.zip.GZIPInputStream;
  */
 final class RestoreArtifact {
     private final RestoreContext ctx;
+    private final Secrets secrets;
 
     RestoreArtifact(RestoreContext ctx) {
         this.ctx = ctx;
+        this.secrets = ctx.secrets();
     }
 
-    /** A copy whose SHA-256 matched the ctx.ledger(), and its CRC-32C from the same read. */
+    /** A copy whose SHA-256 matched the ledger, and its CRC-32C from the same read. */
     record Verified(Copy copy, ArtifactStore store, long crc32c) {
     }
 
@@ -60,7 +63,7 @@ final class RestoreArtifact {
             } catch (NoSuchFileException e) {
                 bad.add(c.location() + ": missing");
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + ctx.secrets().redact(Errors.describe(e)));
+                bad.add(c.location() + ": unreadable: " + secrets.redact(Errors.describe(e)));
             }
         }
         checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));

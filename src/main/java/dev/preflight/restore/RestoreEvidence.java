@@ -1,6 +1,8 @@
 package dev.preflight.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Phases;
@@ -10,9 +12,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +27,28 @@ public final class RestoreEvidence {
     private RestoreEvidence() {
     }
 
+    /**
+     * The payload of a {@link #KIND} entry (stored canonically, keys sorted).
+     *
+     * @param backupSeq   null when no backup could be chosen
+     * @param restoreMs   time to load the data, null when it did not get that far
+     * @param checks      every check, its detail redacted
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TestPayload(String source, String type, String backupId, Long backupSeq, String backupFile,
+                              String backupSha256, String backupTime, String location, String restoredTo,
+                              Long restoreMs, long artifactBytes, long dataBytes, boolean kept, String failure,
+                              List<CheckPayload> checks, List<String> cleanup) {
+    }
+
+    /**
+     * One check as recorded.
+     *
+     * @param outcome {@code passed}, {@code warning} or {@code failed}
+     */
+    public record CheckPayload(String kind, String name, String outcome, String detail) {
+    }
+
     /** The facts the backup entry recorded (database name, row estimates, Redis key counts); empty if none. */
     static JsonNode backupFacts(Ledger ledger, String backupId) {
         for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupService.KIND))) {
@@ -39,36 +61,17 @@ public final class RestoreEvidence {
 
     /** Records one restore test; the result returned names its ledger entry. */
     static RestoreResult record(RestoreContext ctx, RestoreResult r, BackupRecord b) {
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("source", r.source());
-        p.put("type", r.type());
-        p.put("backup_id", r.backupId());
-        p.put("backup_seq", b == null ? null : b.seq());
-        p.put("backup_file", r.file());
-        p.put("backup_sha256", b == null ? null : b.sha256());
-        p.put("backup_time", b == null ? null : b.time().toString());
-        p.put("location", r.location());
-        p.put("restored_to", r.restoredTo());
-        p.put("restore_ms", r.restoreTime() == null ? null : r.restoreTime().toMillis());
-        p.put("artifact_bytes", r.bytes());
-        p.put("data_bytes", r.dataBytes());
-        p.put("kept", r.kept());
-        p.put("failure", r.failure());
-        List<Map<String, Object>> cs = new ArrayList<>();
-        for (Check c : r.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("kind", c.kind());
-            m.put("name", c.name());
-            m.put("outcome", c.passed() ? "passed" : c.warning() ? "warning" : "failed");
-            m.put("detail", ctx.secrets().redact(c.detail()));
-            cs.add(m);
-        }
-        p.put("checks", cs);
-        p.put("cleanup", r.cleanup());
+        TestPayload p = new TestPayload(r.source(), r.type(), r.backupId(), b == null ? null : b.seq(), r.file(),
+                b == null ? null : b.sha256(), b == null ? null : b.time().toString(), r.location(), r.restoredTo(),
+                r.restoreTime() == null ? null : r.restoreTime().toMillis(), r.bytes(), r.dataBytes(), r.kept(),
+                r.failure(), r.checks().stream().map(c -> new CheckPayload(c.kind(), c.name(),
+                c.passed() ? "passed" : c.warning() ? "warning" : "failed", ctx.secrets().redact(c.detail()))).toList(),
+                r.cleanup());
         boolean ok = r.passed();
         // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
         String summary = ok
-                ? r.file() + " restored in " + RestoreReport.seconds(r.restoreTime()) + ", " + r.checks().size() + " checks passed"
+                ? r.file() + " restored in " + RestoreReport.seconds(r.restoreTime()) + ", " + r.checks().size()
+                + " checks passed"
                 : r.onlyWarnings() ? "WARNING: restore test of " + r.source() + " proves nothing: " + String.join("; ",
                 r.failed().stream().map(Check::detail).toList())
                 : "restore test of " + r.source() + " FAILED: " + (r.failure() != null ? r.failure()

@@ -4,6 +4,7 @@ import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.Owner;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
+import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,9 +23,13 @@ public final class RestoreLeftovers {
     private static final Pattern LEGACY_SCRATCH = Pattern.compile(".+_restore_\\d{14}");
 
     private final RestoreContext ctx;
+    private final RestorePlan plan;
+    private final Secrets secrets;
 
     public RestoreLeftovers(RestoreContext ctx) {
         this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.secrets = ctx.secrets();
     }
 
     /**
@@ -49,18 +54,19 @@ public final class RestoreLeftovers {
     /** Scratch databases on the staging server whose owner (in the name) is a dead process of this host. */
     private List<Leftovers.Found> scratchDatabases() {
         List<Leftovers.Found> out = new ArrayList<>();
-        if (ctx.plan().target() == null) {
+        if (plan.target() == null) {
             return out;
         }
         String what = "scratch database";
-        String server = ctx.plan().target().host() + ":" + ctx.plan().target().port();
-        try (MysqlClient client = new MysqlClient(ctx.plan().target(), ctx.runner())) {
+        String server = plan.target().host() + ":" + plan.target().port();
+        try (MysqlClient client = new MysqlClient(plan.target(), ctx.runner())) {
             Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                     + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");
             Phases.mark("sweep-listed");
             if (!r.ok()) {
-                ctx.step("cleanup: cannot list the scratch databases on " + server + ": " + ctx.secrets().redact(MysqlClient.why(r)));
+                ctx.step("cleanup: cannot list the scratch databases on " + server + ": "
+                        + secrets.redact(MysqlClient.why(r)));
                 return out;
             }
             for (String name : r.stdout().lines().map(String::strip).toList()) {
@@ -79,7 +85,7 @@ public final class RestoreLeftovers {
                 out.add(d.ok() ? new Leftovers.Found(what, server + "/" + name, owner.describe(),
                         Leftovers.Action.REMOVED, "dropped")
                         : new Leftovers.Found(what, server + "/" + name, owner.describe(), Leftovers.Action.FAILED,
-                        ctx.secrets().redact(MysqlClient.why(d))));
+                        secrets.redact(MysqlClient.why(d))));
             }
         } catch (IOException e) {
             ctx.step("cleanup: cannot look for scratch databases on " + server + ": " + Errors.describe(e));

@@ -1,15 +1,15 @@
 package dev.preflight.restore;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
 import dev.preflight.core.Progress;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /** The restore capability's renderer: text and JSON of a {@code restore-test} run. */
 public final class RestoreReport {
@@ -20,14 +20,39 @@ public final class RestoreReport {
     public static final Renderer<RestoreRun> TEST = new Renderer<>() {
         @Override
         public String text(RestoreRun run, Style style) {
-            return rows(run.results(), false, style);
+            return lines(run.results(), style);
         }
 
         @Override
         public String json(RestoreRun run) {
-            return rows(run.results(), true, Style.PLAIN);
+            return Json.pretty(new TestsJson(run.results().stream().map(TestJson::of).toList()));
         }
     };
+
+    /** The JSON of a run: its results under {@code restore_tests}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record TestsJson(List<TestJson> restoreTests) {
+    }
+
+    /**
+     * One result as JSON: {@code outcome} is passed or failed, {@code warning} says a failure is
+     * only a warning (an empty dump).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonPropertyOrder({"source", "type", "outcome", "warning", "backup_id", "backup_seq", "file", "location",
+        "restored_to", "restore_ms", "artifact_bytes", "data_bytes", "failure", "checks", "kept", "cleanup",
+        "ledger_entry"})
+    record TestJson(String source, String type, String outcome, boolean warning, String backupId, long backupSeq,
+                    String file, String location, String restoredTo, Long restoreMs, long artifactBytes,
+                    long dataBytes, String failure, List<Check> checks, boolean kept, List<String> cleanup,
+                    String ledgerEntry) {
+        static TestJson of(RestoreResult r) {
+            return new TestJson(r.source(), r.type(), r.passed() ? "passed" : "failed", r.onlyWarnings(),
+                    r.backupId(), r.backupSeq(), r.file(), r.location(), r.restoredTo(),
+                    r.restoreTime() == null ? null : r.restoreTime().toMillis(), r.bytes(), r.dataBytes(),
+                    r.failure(), r.checks(), r.kept(), r.cleanup(), r.entryId());
+        }
+    }
 
     /** A duration as seconds with two decimals ({@code 1.25s}), {@code -} when there is none. */
     static String seconds(Duration d) {
@@ -37,32 +62,7 @@ public final class RestoreReport {
         return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
     }
 
-    private static String rows(List<RestoreResult> results, boolean json, Style st) {
-        if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (RestoreResult r : results) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("source", r.source());
-                m.put("type", r.type());
-                m.put("outcome", r.passed() ? "passed" : "failed");
-                m.put("warning", r.onlyWarnings());
-                m.put("backup_id", r.backupId());
-                m.put("backup_seq", r.backupSeq());
-                m.put("file", r.file());
-                m.put("location", r.location());
-                m.put("restored_to", r.restoredTo());
-                m.put("restore_ms", r.restoreTime() == null ? null : r.restoreTime().toMillis());
-                m.put("artifact_bytes", r.bytes());
-                m.put("data_bytes", r.dataBytes());
-                m.put("failure", r.failure());
-                m.put("checks", r.checks());
-                m.put("kept", r.kept());
-                m.put("cleanup", r.cleanup());
-                m.put("ledger_entry", r.entryId());
-                rows.add(m);
-            }
-            return Json.pretty(Map.of("restore_tests", rows));
-        }
+    private static String lines(List<RestoreResult> results, Style st) {
         StringBuilder sb = new StringBuilder();
         for (RestoreResult r : results) {
             sb.append(r.passed() ? st.ok("PASSED") : r.onlyWarnings() ? st.bad("WARNING") : st.bad("FAILED"))
