@@ -17,4 +17,19 @@ public record RestoreRun(List<RestoreResult> results) {
     public Verdict verdict() {
         return Verdict.worst(results.stream().map(RestoreResult::verdict).toList(), Verdict.PASSED);
     }
+
+    /** One sentence for {@code preflight run}: how many restored (with their times), or how many failed. */
+    public String summary() {
+        return verdict().good() ? results.size() + " backup(s) restored into scratch targets, every smoke check "
+                + "passed (" + String.join(", ", results.stream().map(r -> r.source() + " "
+                + RestoreReport.seconds(r.restoreTime())).toList()) + ")"
+                : reasons().size() + " of " + results.size() + " restore test(s) failed";
+    }
+
+    /** Why each restore test that did not pass failed: its failure, or its failed checks. */
+    public List<String> reasons() {
+        return results.stream().filter(r -> !r.passed()).map(r -> r.source() + ": " + (r.failure() != null
+                ? r.failure() : String.join("; ", r.failed().stream()
+                .map(c -> c.kind() + " " + c.name() + ": " + c.detail()).toList()))).toList();
+    }
 }

@@ -38,15 +38,7 @@ public final class RestoreSection implements Section {
             RestoreContext rc = new RestoreContext(plan, backups, ctx.ledger(), ctx.clock(),
                     BackupFactories.stores(), runner, ctx.progress(), ctx.plan().secrets());
             RestoreRun run = new RestoreTest(rc).run(null, new RestoreTest.Options(null, false, false));
-            List<RestoreResult> results = run.results();
-            List<String> reasons = results.stream().filter(r -> !r.passed()).map(r -> r.source() + ": "
-                    + (r.failure() != null ? r.failure() : String.join("; ", r.failed().stream()
-                    .map(c -> c.kind() + " " + c.name() + ": " + c.detail()).toList()))).toList();
-            String summary = run.verdict().good() ? results.size() + " backup(s) restored into scratch targets, "
-                    + "every smoke check passed (" + String.join(", ", results.stream().map(r -> r.source() + " "
-                    + RestoreReport.seconds(r.restoreTime())).toList()) + ")"
-                    : reasons.size() + " of " + results.size() + " restore test(s) failed";
-            return SectionResult.of(name(), run.verdict(), summary, reasons);
+            return SectionResult.of(name(), run.verdict(), run.summary(), run.reasons());
         } catch (PreflightException e) {
             return new SectionResult.Error(name(), e.getMessage());
         } catch (IOException e) {
