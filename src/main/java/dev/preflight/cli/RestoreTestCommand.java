@@ -10,11 +10,12 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.restore.RestorePlan;
-import dev.preflight.restore.RestoreReports;
-import dev.preflight.restore.RestoreResult;
-import dev.preflight.restore.RestoreService;
+import dev.preflight.restore.RestoreContext;
+import dev.preflight.restore.RestoreLeftovers;
+import dev.preflight.restore.RestoreReport;
+import dev.preflight.restore.RestoreRun;
+import dev.preflight.restore.RestoreTest;
 import java.io.IOException;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,17 +59,17 @@ public final class RestoreTestCommand extends BaseCommand {
         if (parallel != null && (parallel < 1 || parallel > 64)) {
             throw PreflightException.usage("--parallel must be between 1 and 64, not " + parallel, null);
         }
-        List<RestoreResult> results;
+        RestoreRun run;
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
-            RestoreService service = new RestoreService(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
+            RestoreContext rc = new RestoreContext(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
                     runner, ctx().err(), plan.secrets(), progressOptions());
-            service.cleanLeftovers("restore-test");
-            results = service.run(source, new RestoreService.Options(backup, keep, replace, parallel));
+            new RestoreLeftovers(rc).run("restore-test");
+            run = new RestoreTest(rc).run(source, new RestoreTest.Options(backup, keep, replace, parallel));
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
                     + Errors.describe(e), null, e);
         }
-        emit(RestoreReports.render(results, format == Format.JSON, style()));
-        return results.stream().allMatch(RestoreResult::passed) ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+        emit(RestoreReport.TEST.render(run, format, style()));
+        return run.verdict().exitCode().code();
     }
 }

@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.core.Verdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,6 +31,14 @@ public record RestoreResult(String source, String type, String backupId, long ba
     /** Passed when nothing failed: every check passed and the restore itself did. */
     public boolean passed() {
         return failure == null && checks.stream().allMatch(Check::passed);
+    }
+
+    /**
+     * Passed, or failed: a warning (an empty dump that proves nothing) blocks GO like a failure, so
+     * it is failed here as in the ledger.
+     */
+    public Verdict verdict() {
+        return passed() ? Verdict.PASSED : Verdict.FAILED;
     }
 
     /** Not passed only because of warnings (an empty dump): nothing failed, but nothing was proven either. */

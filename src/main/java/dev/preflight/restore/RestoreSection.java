@@ -12,7 +12,6 @@ import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Restore validation as a section of {@code preflight run} (§2 step 4): newest backup of each source. */
@@ -36,23 +35,10 @@ public final class RestoreSection implements Section {
                     List.of(plan == null ? "restore_test could not be read" : "the plan has no backups section"));
         }
         try (LocalProcessRunner runner = new LocalProcessRunner(ctx.plan().secrets())) {
-            RestoreService service = new RestoreService(plan, backups, ctx.ledger(), ctx.clock(),
+            RestoreContext rc = new RestoreContext(plan, backups, ctx.ledger(), ctx.clock(),
                     BackupFactories.stores(), runner, ctx.progress(), ctx.plan().secrets());
-            List<RestoreResult> results = service.run(null, new RestoreService.Options(null, false, false));
-            List<String> reasons = new ArrayList<>();
-            for (RestoreResult r : results) {
-                if (!r.passed()) {
-                    reasons.add(r.source() + ": " + (r.failure() != null ? r.failure() : String.join("; ",
-                            r.failed().stream().map(c -> c.kind() + " " + c.name() + ": " + c.detail()).toList())));
-                }
-            }
-            if (reasons.isEmpty()) {
-                return new SectionResult.Passed(name(), results.size() + " backup(s) restored into scratch targets, "
-                        + "every smoke check passed (" + String.join(", ", results.stream().map(r -> r.source() + " "
-                        + RestoreService.seconds(r.restoreTime())).toList()) + ")");
-            }
-            return new SectionResult.Failed(name(), reasons.size() + " of " + results.size()
-                    + " restore test(s) failed", reasons);
+            RestoreRun run = new RestoreTest(rc).run(null, new RestoreTest.Options(null, false, false));
+            return SectionResult.of(name(), run.verdict(), run.summary(), run.reasons());
         } catch (PreflightException e) {
             return new SectionResult.Error(name(), e.getMessage());
         } catch (IOException e) {
@@ -65,7 +51,7 @@ public final class RestoreSection implements Section {
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         List<String> sources = plan.section("restore_test", RestorePlan.class).map(RestorePlan::sources)
                 .filter(l -> !l.isEmpty()).orElse(List.of(plan.project().name()));
-        return sources.stream().map(s -> Expected.latest(name(), RestoreService.KIND, s, maxAge,
+        return sources.stream().map(s -> Expected.latest(name(), RestoreEvidence.KIND, s, maxAge,
                 "preflight restore-test --source " + s)).toList();
     }
 }

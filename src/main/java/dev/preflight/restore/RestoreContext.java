@@ -1,0 +1,108 @@
+package dev.preflight.restore;
+
+import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.Stores;
+import dev.preflight.core.Progress;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.ProcessRunner;
+import dev.preflight.ledger.Ledger;
+import java.io.PrintWriter;
+import java.time.Clock;
+
+/**
+ * What every restore verb works with, built once per command: the plan's {@code restore_test} and
+ * {@code backups} sections, the ledger, the clock, the artifact stores, the process runner, the
+ * progress stream (stderr in the CLI, or null) with its ticker options, and the plan's secrets.
+ */
+public final class RestoreContext {
+    private final RestorePlan plan;
+    private final BackupPlan backups;
+    private final Ledger ledger;
+    private final Clock clock;
+    private final Stores stores;
+    private final ProcessRunner runner;
+    private final PrintWriter progress;
+    private final Progress.Options ticks;
+    private final Secrets secrets;
+    // Made on the first HTTP check: building an HttpClient initialises TLS (measured 0.5-0.9 s of a
+    // restore-test without HTTP checks) and leaves a selector thread that holds up the JVM's exit
+    // by 0.3 s, which no plan without HTTP checks should pay.
+    private HttpChecker http;
+
+    /** @param progress one line per step (stderr in the CLI), or null */
+    public RestoreContext(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
+                          ProcessRunner runner, PrintWriter progress, Secrets secrets) {
+        this(plan, backups, ledger, clock, stores, runner, progress, secrets,
+                new Progress.Options(progress, false, Progress.LINE_EVERY, clock));
+    }
+
+    /** @param ticks how a running restore shows its progress (bytes of the artifact read, rate, ETA) */
+    public RestoreContext(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
+                          ProcessRunner runner, PrintWriter progress, Secrets secrets, Progress.Options ticks) {
+        this.plan = plan;
+        this.backups = backups;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.stores = stores;
+        this.runner = runner;
+        this.progress = progress;
+        this.secrets = secrets;
+        this.ticks = ticks;
+    }
+
+    public RestorePlan plan() {
+        return plan;
+    }
+
+    public BackupPlan backups() {
+        return backups;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    Stores stores() {
+        return stores;
+    }
+
+    ProcessRunner runner() {
+        return runner;
+    }
+
+    Progress.Options ticks() {
+        return ticks;
+    }
+
+    Secrets secrets() {
+        return secrets;
+    }
+
+    /** The HTTP client, built only for plans with HTTP checks (its TLS set-up costs half a second). */
+    synchronized HttpChecker http() {
+        if (http == null) {
+            http = new HttpChecker();
+        }
+        return http;
+    }
+
+    /** One line on the progress stream, redacted. */
+    void step(String line) {
+        if (progress != null) {
+            progress.println(secrets.redact(line));
+            progress.flush();
+        }
+    }
+
+    /**
+     * What a restore test undid when a signal stopped it: its report will never be printed, so the
+     * last lines on stderr say what happened to the scratch target.
+     */
+    void signalled(String undone) {
+        step("stopped by a signal: " + undone);
+    }
+}

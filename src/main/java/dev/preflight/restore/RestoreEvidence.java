@@ -1,0 +1,100 @@
+package dev.preflight.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.backup.BackupRecord;
+import dev.preflight.backup.BackupService;
+import dev.preflight.backup.Phases;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What restore tests record in the ledger and read from it: the {@code restore-test} kind and its
+ * payload, when each backup was last restore-tested, and the facts a backup entry recorded.
+ */
+public final class RestoreEvidence {
+    /** One restore test of one backup, linked to the backup entry. */
+    public static final String KIND = "restore-test";
+
+    private RestoreEvidence() {
+    }
+
+    /**
+     * The payload of a {@link #KIND} entry (stored canonically, keys sorted).
+     *
+     * @param backupSeq   null when no backup could be chosen
+     * @param restoreMs   time to load the data, null when it did not get that far
+     * @param checks      every check, its detail redacted
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record TestPayload(String source, String type, String backupId, Long backupSeq, String backupFile,
+                              String backupSha256, String backupTime, String location, String restoredTo,
+                              Long restoreMs, long artifactBytes, long dataBytes, boolean kept, String failure,
+                              List<CheckPayload> checks, List<String> cleanup) {
+    }
+
+    /**
+     * One check as recorded.
+     *
+     * @param outcome {@code passed}, {@code warning} or {@code failed}
+     */
+    public record CheckPayload(String kind, String name, String outcome, String detail) {
+    }
+
+    /** The facts the backup entry recorded (database name, row estimates, Redis key counts); empty if none. */
+    static JsonNode backupFacts(Ledger ledger, String backupId) {
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupService.KIND))) {
+            if (e.id().equals(backupId)) {
+                return Json.parse(e.payload()).path("facts");
+            }
+        }
+        return Json.parse("{}");
+    }
+
+    /** Records one restore test; the result returned names its ledger entry. */
+    static RestoreResult record(RestoreContext ctx, RestoreResult r, BackupRecord b) {
+        TestPayload p = new TestPayload(r.source(), r.type(), r.backupId(), b == null ? null : b.seq(), r.file(),
+                b == null ? null : b.sha256(), b == null ? null : b.time().toString(), r.location(), r.restoredTo(),
+                r.restoreTime() == null ? null : r.restoreTime().toMillis(), r.bytes(), r.dataBytes(), r.kept(),
+                r.failure(), r.checks().stream().map(c -> new CheckPayload(c.kind(), c.name(),
+                c.passed() ? "passed" : c.warning() ? "warning" : "failed", ctx.secrets().redact(c.detail()))).toList(),
+                r.cleanup());
+        boolean ok = r.passed();
+        // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
+        String summary = ok
+                ? r.file() + " restored in " + RestoreReport.seconds(r.restoreTime()) + ", " + r.checks().size()
+                + " checks passed"
+                : r.onlyWarnings() ? "WARNING: restore test of " + r.source() + " proves nothing: " + String.join("; ",
+                r.failed().stream().map(Check::detail).toList())
+                : "restore test of " + r.source() + " FAILED: " + (r.failure() != null ? r.failure()
+                : String.join("; ", r.failed().stream().map(c -> c.kind() + " " + c.name()).toList()));
+        LedgerEntry e = ctx.ledger().append(NewEntry.of(KIND, r.source(), ok ? Outcome.PASSED : Outcome.FAILED,
+                ctx.secrets().redact(summary), p));
+        Phases.mark("ledger-appended");
+        ctx.step(r.source() + ": " + (ok ? "passed" : r.onlyWarnings() ? "WARNING (recorded as failed)" : "FAILED")
+                + "; ledger entry " + e.id());
+        return new RestoreResult(r.source(), r.type(), r.backupId(), r.backupSeq(), r.file(), r.location(),
+                r.restoredTo(), r.restoreTime(), r.bytes(), r.dataBytes(), r.checks(), r.failure(), r.kept(),
+                r.mysql(), r.cleanup(), e.id());
+    }
+
+    /** When each backup was last restore-tested, and how: backup id to the newest restore-test entry. */
+    public static Map<String, LedgerEntry> lastTested(Ledger ledger) {
+        Map<String, LedgerEntry> out = new HashMap<>();
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(KIND))) {
+            String id = Json.parse(e.payload()).path("backup_id").asText(null);
+            if (id != null) {
+                out.put(id, e);
+            }
+        }
+        return out;
+    }
+}

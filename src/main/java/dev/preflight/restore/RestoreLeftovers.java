@@ -1,0 +1,97 @@
+package dev.preflight.restore;
+
+import dev.preflight.backup.Leftovers;
+import dev.preflight.backup.Owner;
+import dev.preflight.backup.Phases;
+import dev.preflight.core.Errors;
+import dev.preflight.core.Secrets;
+import dev.preflight.exec.ProcessResult;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The sweep every restore test starts with: removes what restore tests and backups of processes that
+ * are gone left behind, and records what it removed.
+ */
+public final class RestoreLeftovers {
+    /** A scratch database name: {@code <db>_restore_<stamp>_<owner>} ({@link Owner#dbToken()}). */
+    private static final Pattern SCRATCH = Pattern.compile(".+_restore_\\d{14}_([0-9a-z]+_[0-9a-z]+_[0-9a-f]{6})");
+    /** Made by a version that did not name the owner: whose it is cannot be told. */
+    private static final Pattern LEGACY_SCRATCH = Pattern.compile(".+_restore_\\d{14}");
+
+    private final RestoreContext ctx;
+    private final RestorePlan plan;
+    private final Secrets secrets;
+
+    public RestoreLeftovers(RestoreContext ctx) {
+        this.ctx = ctx;
+        this.plan = ctx.plan();
+        this.secrets = ctx.secrets();
+    }
+
+    /**
+     * Removes what restore tests and backups of processes that are gone left behind: private
+     * temporary directories (an option file holds the staging password), scratch redis directories
+     * and the orphaned redis-server in one, partial copies, and scratch databases on the staging
+     * server named after a dead process of this host. Says each on the progress stream and records
+     * a {@link Leftovers#KIND} entry when anything was removed; work of live processes, and what
+     * {@code --keep} left, is never touched.
+     */
+    public List<Leftovers.Found> run(String command) {
+        List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+        Phases.mark("tmp-swept");
+        found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(ctx.backups())));
+        Phases.mark("partials-swept");
+        found.addAll(scratchDatabases());
+        Leftovers.record(found, ctx.ledger(), command, ctx::step);
+        Phases.mark("leftovers-swept");
+        return found;
+    }
+
+    /** Scratch databases on the staging server whose owner (in the name) is a dead process of this host. */
+    private List<Leftovers.Found> scratchDatabases() {
+        List<Leftovers.Found> out = new ArrayList<>();
+        if (plan.target() == null) {
+            return out;
+        }
+        String what = "scratch database";
+        String server = plan.target().host() + ":" + plan.target().port();
+        try (MysqlClient client = new MysqlClient(plan.target(), ctx.runner())) {
+            Phases.mark("sweep-client");
+            ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
+                    + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");
+            Phases.mark("sweep-listed");
+            if (!r.ok()) {
+                ctx.step("cleanup: cannot list the scratch databases on " + server + ": "
+                        + secrets.redact(MysqlClient.why(r)));
+                return out;
+            }
+            for (String name : r.stdout().lines().map(String::strip).toList()) {
+                Matcher m = SCRATCH.matcher(name);
+                if (!m.matches()) {
+                    if (LEGACY_SCRATCH.matcher(name).matches()) {
+                        out.add(new Leftovers.Found(what, server + "/" + name, "", Leftovers.Action.UNKNOWN_OWNER, null));
+                    }
+                    continue;
+                }
+                Owner owner = Owner.parseDbToken(m.group(1)).orElse(null);
+                if (owner == null || owner.state() != Owner.State.GONE) {
+                    continue;
+                }
+                ProcessResult d = client.query(null, "DROP DATABASE IF EXISTS " + MysqlClient.ident(name));
+                out.add(d.ok() ? new Leftovers.Found(what, server + "/" + name, owner.describe(),
+                        Leftovers.Action.REMOVED, "dropped")
+                        : new Leftovers.Found(what, server + "/" + name, owner.describe(), Leftovers.Action.FAILED,
+                        secrets.redact(MysqlClient.why(d))));
+            }
+        } catch (IOException e) {
+            ctx.step("cleanup: cannot look for scratch databases on " + server + ": " + Errors.describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+}
