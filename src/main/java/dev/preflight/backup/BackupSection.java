@@ -69,13 +69,13 @@ public final class BackupSection implements Section {
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         BackupPlan bp = plan.section("backups", BackupPlan.class).orElse(null);
         if (bp == null) {
-            return List.of(Expected.latest(name(), BackupService.KIND, plan.project().name(), maxAge,
+            return List.of(Expected.latest(name(), BackupEvidence.KIND, plan.project().name(), maxAge,
                     "preflight backup run"));
         }
         List<Expected> out = new ArrayList<>();
         for (Source s : bp.sources()) {
             for (BackupPlan.Destination d : bp.destinationsOf(s)) {
-                out.add(new Expected(name(), BackupService.KIND, s.name(), "copy in " + d.name(), maxAge,
+                out.add(new Expected(name(), BackupEvidence.KIND, s.name(), "copy in " + d.name(), maxAge,
                         "preflight backup run --source " + s.name(), ledger -> copy(ledger, s.name(), d.name())));
             }
         }
@@ -84,7 +84,7 @@ public final class BackupSection implements Section {
 
     private static Optional<Expected.Found> copy(Ledger ledger, String source,
                                                             String destination) {
-        LedgerEntry b = ledger.latest(BackupService.KIND, source).orElse(null);
+        LedgerEntry b = ledger.latest(BackupEvidence.KIND, source).orElse(null);
         if (b == null || !b.outcome().isGood()) {
             return Optional.ofNullable(b).map(Expected.Found::of);
         }
@@ -96,7 +96,7 @@ public final class BackupSection implements Section {
             return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
                     + " stored no copy in " + destination));
         }
-        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupService.VERIFY_KIND, source, null, 0, true))) {
+        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupEvidence.VERIFY_KIND, source, null, 0, true))) {
             if (v.seq() < b.seq()) {
                 break;
             }

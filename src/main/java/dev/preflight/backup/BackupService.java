@@ -9,7 +9,6 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Outcome;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,14 +151,8 @@ public final class BackupService {
         return new BackupPrune(ctx).prune(apply);
     }
 
-    /** Used by reports: the time elapsed since a backup, in whole units. */
+    /** Used by reports: the time elapsed since a backup, in whole units; see {@link BackupReport#age}. */
     public static String age(Instant then, Instant now) {
-        Duration d = Duration.between(then, now);
-        if (d.toDays() > 0) {
-            return d.toDays() + "d";
-        } else if (d.toHours() > 0) {
-            return d.toHours() + "h";
-        }
-        return Math.max(0, d.toMinutes()) + "m";
+        return BackupReport.age(then, now);
     }
 }
