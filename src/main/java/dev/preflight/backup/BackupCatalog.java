@@ -84,7 +84,8 @@ public final class BackupCatalog {
                 InputStream in = ctx.storeFor(c).open(c.location());
                 return Optional.of(b.file().endsWith(".gz") ? new GZIPInputStream(in, 1 << 16) : in);
             } catch (IOException | RuntimeException e) {
-                ctx.step(source + ": previous backup copy " + c.location() + " unreadable (" + Errors.describe(e) + ")");
+                ctx.step(source + ": previous backup copy " + c.location() + " unreadable (" + Errors.describe(e)
+                        + ")");
             }
         }
         return Optional.empty();

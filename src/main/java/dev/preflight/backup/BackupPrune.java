@@ -121,14 +121,16 @@ public final class BackupPrune {
             for (String s : sources) {
                 List<Map<String, Object>> deleted = deletedBySource.getOrDefault(s, List.of());
                 List<String> errors = errorsBySource.getOrDefault(s, List.of());
-                ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, s, errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
+                ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, s,
+                        errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
                         "deleted " + deleted.size() + " expired cop" + (deleted.size() == 1 ? "y" : "ies")
                                 + (errors.isEmpty() ? "" : ", " + errors.size() + " deletion(s) failed"),
                         Map.of("deleted", deleted, "errors", errors, "now", now.toString())));
             }
             for (PruneItem i : items) {
                 if (i.action() == Action.DELETE) {
-                    ctx.log(List.of(BackupContext.fmt(now), i.backup().source(), i.errors().isEmpty() ? "pruned" : "prune failed",
+                    ctx.log(List.of(BackupContext.fmt(now), i.backup().source(),
+                            i.errors().isEmpty() ? "pruned" : "prune failed",
                             i.backup().file(), BackupLog.human(i.backup().size()), i.backup().sha256(),
                             String.join("\n", i.backup().copies().stream().map(Copy::location).toList()),
                             BackupContext.DATE.format(i.backup().retentionUntil()), i.backup().shortId()));

@@ -27,7 +27,8 @@ public final class BackupReports {
     }
 
     /** See {@link BackupReport#list(List, Instant, boolean, Map)}. */
-    public static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
+    public static String list(List<BackupRecord> backups, Instant now, boolean json,
+                              Map<String, String> restoreTested) {
         return BackupReport.list(backups, now, json, restoreTested);
     }
 

@@ -54,7 +54,8 @@ public final class BackupRun {
 
     /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
     public RunResult run(Source source) {
-        try (ExclusiveLock lock = BackupLock.acquire(ctx.locks(), ctx.plan().lockDir(), source.name(), ctx.clock().instant())) {
+        try (ExclusiveLock lock = BackupLock.acquire(ctx.locks(), ctx.plan().lockDir(), source.name(),
+                ctx.clock().instant())) {
             Phases.mark("locked");
             return runLocked(source);
         }
@@ -128,7 +129,8 @@ public final class BackupRun {
             GZIPOutputStream gz = source.gzip() ? new GZIPOutputStream(fan, 1 << 16) : null;
             ContentCheck checker = producer.checksContent() ? new ContentCheck(producer) : null;
             Production produced;
-            try (Progress ticker = Progress.bytes(ctx.ticks(), "backup " + source.name(), raw::count, producer::expectedBytes)) {
+            try (Progress ticker = Progress.bytes(ctx.ticks(), "backup " + source.name(), raw::count,
+                    producer::expectedBytes)) {
                 AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
                 OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.
@@ -254,16 +256,20 @@ public final class BackupRun {
         String summary = failure == null
                 ? file + " (" + BackupLog.human(size) + ") stored and verified in " + copies.size() + " location(s)"
                 : "backup of " + source.name() + " FAILED: " + brief(failure);
-        LedgerEntry entry = ctx.ledger().append(NewEntry.of(BackupEvidence.KIND, source.name(), outcome, ctx.secrets().redact(summary), payload)
+        LedgerEntry entry = ctx.ledger().append(NewEntry.of(BackupEvidence.KIND, source.name(), outcome,
+                        ctx.secrets().redact(summary), payload)
                 .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
         Phases.mark("ledger-appended");
-        ctx.log(List.of(BackupContext.fmt(start), source.name(), outcome.label(), failure == null ? file : file + " (not kept)",
+        ctx.log(List.of(BackupContext.fmt(start), source.name(), outcome.label(),
+                failure == null ? file : file + " (not kept)",
                 failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
                 failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
-                        .toList()) : ctx.secrets().redact(brief(failure)), failure == null ? BackupContext.DATE.format(until) : "",
+                        .toList()) : ctx.secrets().redact(brief(failure)),
+                failure == null ? BackupContext.DATE.format(until) : "",
                 entry.id().substring(0, 8)));
         Phases.mark("backup-log");
-        ctx.step(source.name() + ": " + outcome.label() + (failure == null ? "" : ": " + ctx.secrets().redact(brief(failure))));
+        ctx.step(source.name() + ": " + outcome.label()
+                + (failure == null ? "" : ": " + ctx.secrets().redact(brief(failure))));
         return new RunResult(source.name(), outcome, entry.id(), file, size, failure == null ? sha : null, until,
                 copies, failure == null ? null : ctx.secrets().redact(brief(failure)), facts);
     }

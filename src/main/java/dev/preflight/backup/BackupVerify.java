@@ -71,7 +71,8 @@ public final class BackupVerify {
             String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
                     .map(c -> c.copy().location() + " " + c.status().label()
                             + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
-            ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(), ok ? Outcome.PASSED : Outcome.FAILED,
+            ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(),
+                    ok ? Outcome.PASSED : Outcome.FAILED,
                     ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
                     Map.of("backup_id", b.id(), "copies", rows)));
             ctx.step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
@@ -134,7 +135,8 @@ public final class BackupVerify {
             for (int i = 0; i < j; i++) {
                 CopyCheck a = checks.get(i);
                 CopyCheck b = checks.get(j);
-                if (a.status() == Status.MISSING || b.status() == Status.MISSING || !sameFile(ctx.plan(), a.copy(), b.copy())) {
+                if (a.status() == Status.MISSING || b.status() == Status.MISSING
+                        || !sameFile(ctx.plan(), a.copy(), b.copy())) {
                     continue;
                 }
                 checks.set(i, sameFileCheck(a, b.copy()));
