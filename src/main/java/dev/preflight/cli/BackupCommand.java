@@ -4,7 +4,7 @@ import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupPlan;
 import dev.preflight.backup.BackupRecord;
-import dev.preflight.backup.BackupReports;
+import dev.preflight.backup.BackupReport;
 import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Schedule;
 import dev.preflight.backup.SourceProducers;
@@ -101,11 +101,9 @@ public final class BackupCommand implements Callable<Integer> {
                     }
                 }
             }
-            emit(BackupReports.runs(results, locked, format == Format.JSON, style()));
-            if (results.stream().anyMatch(r -> r.failure() != null)) {
-                return ExitCode.CHECKS_FAILED.code();
-            }
-            return locked.isEmpty() ? ExitCode.OK.code() : ExitCode.UNEXPECTED_STATE.code();
+            BackupReport.Runs runs = new BackupReport.Runs(results, locked);
+            emit(BackupReport.RUNS.render(runs, format, style()));
+            return runs.verdict().exitCode().code();
         }
     }
 
@@ -133,7 +131,8 @@ public final class BackupCommand implements Callable<Integer> {
                 Map<String, String> tested = new HashMap<>();
                 RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
-                emit(BackupReports.list(all, ctx().clock().instant(), format == Format.JSON, tested));
+                emit(BackupReport.LIST.render(new BackupReport.Listing(all, ctx().clock().instant(), tested), format,
+                        style()));
             }
             return ExitCode.OK.code();
         }
@@ -166,9 +165,9 @@ public final class BackupCommand implements Callable<Integer> {
                     return ExitCode.CHECKS_FAILED.code();
                 }
                 List<BackupService.CopyCheck> checks = service.verify(targets);
-                emit(BackupReports.verify(checks, format == Format.JSON, style()));
-                return checks.stream().allMatch(c -> c.status() == BackupService.Status.OK)
-                        ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+                BackupReport.Verification verification = new BackupReport.Verification(checks);
+                emit(BackupReport.VERIFY.render(verification, format, style()));
+                return verification.verdict().exitCode().code();
             }
         }
     }
@@ -195,9 +194,9 @@ public final class BackupCommand implements Callable<Integer> {
                 BackupService service = service(plan, bp, ledger);
                 service.cleanLeftovers("backup prune");
                 List<BackupService.PruneItem> items = service.prune(apply);
-                emit(BackupReports.prune(items, apply, format == Format.JSON));
-                return items.stream().anyMatch(i -> !i.errors().isEmpty()) ? ExitCode.CHECKS_FAILED.code()
-                        : ExitCode.OK.code();
+                BackupReport.Pruning pruning = new BackupReport.Pruning(items, apply);
+                emit(BackupReport.PRUNE.render(pruning, format, style()));
+                return pruning.verdict().exitCode().code();
             }
         }
     }

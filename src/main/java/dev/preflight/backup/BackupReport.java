@@ -1,0 +1,305 @@
+package dev.preflight.backup;
+
+import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.backup.BackupService.Action;
+import dev.preflight.backup.BackupService.CopyCheck;
+import dev.preflight.backup.BackupService.PruneItem;
+import dev.preflight.backup.BackupService.RunResult;
+import dev.preflight.backup.BackupService.Status;
+import dev.preflight.core.Json;
+import dev.preflight.core.Verdict;
+import dev.preflight.report.Renderer;
+import dev.preflight.report.Style;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The renderers of the backup verbs ({@link #RUNS}, {@link #LIST}, {@link #VERIFY}, {@link #PRUNE}):
+ * text with a {@link Style} and JSON. The JSON keeps the shape the golden files pin (snake_case rows
+ * built here), so each renderer's {@code json} is the static form below, not the record serialised.
+ */
+public final class BackupReport {
+    private BackupReport() {
+    }
+
+    /** {@code backup run} over several sources: what each did, and the sources whose lock was held. */
+    public record Runs(List<RunResult> backups, List<String> locked) implements Verdicted {
+        public Runs {
+            backups = List.copyOf(backups);
+            locked = List.copyOf(locked);
+        }
+
+        /** Failed when a backup failed; incomplete (exit 3) when a source was not started because its lock was held. */
+        @Override
+        public Verdict verdict() {
+            return backups.stream().anyMatch(r -> r.failure() != null) ? Verdict.FAILED
+                    : locked.isEmpty() ? Verdict.PASSED : Verdict.INCOMPLETE;
+        }
+    }
+
+    /** {@code backup list}: the catalogue at {@code now}, with when each backup was restore-tested. */
+    public record Listing(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested)
+            implements Verdicted {
+        public Listing {
+            backups = List.copyOf(backups);
+            // Not Map.copyOf: the CLI's map keeps its order and may hold no value for a backup.
+            restoreTested = Collections.unmodifiableMap(new LinkedHashMap<>(restoreTested));
+        }
+
+        @Override
+        public Verdict verdict() {
+            return Verdict.PASSED;
+        }
+    }
+
+    /** {@code backup verify}: one check per copy. */
+    public record Verification(List<CopyCheck> checks) implements Verdicted {
+        public Verification {
+            checks = List.copyOf(checks);
+        }
+
+        @Override
+        public Verdict verdict() {
+            return checks.stream().allMatch(c -> c.status() == Status.OK) ? Verdict.PASSED : Verdict.FAILED;
+        }
+    }
+
+    /** {@code backup prune}: what happens to each backup, and whether it was applied. */
+    public record Pruning(List<PruneItem> items, boolean applied) implements Verdicted {
+        public Pruning {
+            items = List.copyOf(items);
+        }
+
+        @Override
+        public Verdict verdict() {
+            return items.stream().anyMatch(i -> !i.errors().isEmpty()) ? Verdict.FAILED : Verdict.PASSED;
+        }
+    }
+
+    /** A backup result that knows its verdict. */
+    public interface Verdicted {
+        Verdict verdict();
+    }
+
+    public static final Renderer<Runs> RUNS = new Renderer<>() {
+        @Override
+        public String text(Runs r, Style style) {
+            return runs(r.backups(), r.locked(), false, style);
+        }
+
+        @Override
+        public String json(Runs r) {
+            return runs(r.backups(), r.locked(), true, Style.PLAIN);
+        }
+    };
+
+    public static final Renderer<Listing> LIST = new Renderer<>() {
+        @Override
+        public String text(Listing l, Style style) {
+            return list(l.backups(), l.now(), false, l.restoreTested());
+        }
+
+        @Override
+        public String json(Listing l) {
+            return list(l.backups(), l.now(), true, l.restoreTested());
+        }
+    };
+
+    public static final Renderer<Verification> VERIFY = new Renderer<>() {
+        @Override
+        public String text(Verification v, Style style) {
+            return verify(v.checks(), false, style);
+        }
+
+        @Override
+        public String json(Verification v) {
+            return verify(v.checks(), true, Style.PLAIN);
+        }
+    };
+
+    public static final Renderer<Pruning> PRUNE = new Renderer<>() {
+        @Override
+        public String text(Pruning p, Style style) {
+            return prune(p.items(), p.applied(), false);
+        }
+
+        @Override
+        public String json(Pruning p) {
+            return prune(p.items(), p.applied(), true);
+        }
+    };
+
+    /** {@code backup run}, text or JSON. */
+    public static String runs(List<RunResult> results, List<String> locked, boolean json, Style st) {
+        if (json) {
+            return Json.pretty(Json.fields("backups", results, "locked", locked));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (RunResult r : results) {
+            if (r.failure() == null) {
+                sb.append(st.ok("PASSED")).append("  ").append(r.source()).append("  ").append(r.file()).append("  ")
+                        .append(BackupLog.human(r.size())).append("  sha256 ").append(r.sha256()).append('\n');
+                for (Copy c : r.copies()) {
+                    sb.append("        ").append(c.destination()).append(": ").append(c.location())
+                            .append("  (read back, sha256 matches)\n");
+                }
+                sb.append("        retained until ").append(r.retentionUntil()).append("; ledger entry ")
+                        .append(r.entryId()).append('\n');
+            } else {
+                sb.append(st.bad("FAILED")).append("  ").append(r.source()).append("  ").append(r.failure())
+                        .append('\n').append("        no copy kept; ledger entry ").append(r.entryId()).append('\n');
+            }
+        }
+        for (String l : locked) {
+            sb.append(st.warn("LOCKED")).append("  ").append(l).append('\n');
+        }
+        long failed = results.stream().filter(r -> r.failure() != null).count();
+        sb.append(results.size() - failed).append(" backup(s) passed, ").append(failed).append(" failed")
+                .append(locked.isEmpty() ? "" : ", " + locked.size() + " not started (lock held)").append('\n');
+        return sb.toString();
+    }
+
+    /** {@code backup list} without restore-test facts. */
+    public static String list(List<BackupRecord> backups, Instant now, boolean json) {
+        return list(backups, now, json, Map.of());
+    }
+
+    /** @param restoreTested backup id to when it was last restore-tested and how ("passed 2026-..."); none: "never" */
+    public static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (BackupRecord b : backups) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> m = new LinkedHashMap<>(Json.mapper().convertValue(b, Map.class));
+                m.put("restore_tested", restoreTested.get(b.id()));
+                rows.add(m);
+            }
+            return Json.pretty(rows);
+        }
+        // Columns as wide as their longest value: a long source or file name must not shift the rest.
+        int src = Math.max(6, backups.stream().mapToInt(b -> b.source().length()).max().orElse(0));
+        int fil = Math.max(4, backups.stream().mapToInt(b -> shownFile(b).length()).max().orElse(0));
+        String row = "%-8s  %-" + src + "s  %-20s  %-5s  %-" + fil + "s  %10s  %-20s  %-10s  %s%n";
+        StringBuilder sb = new StringBuilder(String.format(row,
+                "ID", "SOURCE", "TAKEN (UTC)", "AGE", "FILE", "SIZE", "COPIES", "KEEP UNTIL", "VERIFIED"));
+        for (BackupRecord b : backups) {
+            sb.append(String.format(row, b.shortId(),
+                    b.source(), b.time().toString(), age(b.time(), now), shownFile(b),
+                    BackupLog.human(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
+                    b.retentionUntil().toString().substring(0, 10),
+                    b.lastVerified() == null ? "at write (" + b.time() + ")"
+                            : (b.lastVerifyOk() ? "" : "FAILED ") + b.lastVerified()));
+            for (Copy c : b.copies()) {
+                sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
+            }
+            sb.append("          restore-tested: ").append(restoreTested.getOrDefault(b.id(), "never")).append('\n');
+        }
+        sb.append(backups.size()).append(" backup(s)\n");
+        return sb.toString();
+    }
+
+    /**
+     * The file name as stored: the copies' own name when they agree (a second backup in the same
+     * minute is stored as {@code ...-2120-1.sql.gz}, not under the name first chosen), else the planned one.
+     */
+    static String shownFile(BackupRecord b) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Copy c : b.copies()) {
+            String loc = c.location();
+            names.add(loc.substring(loc.lastIndexOf('/') + 1));
+        }
+        return names.size() == 1 ? names.iterator().next() : b.file();
+    }
+
+    /** {@code backup verify}, text or JSON. */
+    public static String verify(List<CopyCheck> checks, boolean json, Style st) {
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (CopyCheck c : checks) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("backup_id", c.backup().id());
+                m.put("source", c.backup().source());
+                m.put("destination", c.copy().destination());
+                m.put("location", c.copy().location());
+                m.put("status", c.status().label());
+                m.put("expected_sha256", c.copy().sha256());
+                m.put("actual_sha256", c.actual());
+                m.put("detail", c.detail());
+                rows.add(m);
+            }
+            return Json.pretty(Map.of("copies", rows));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (CopyCheck c : checks) {
+            String label = switch (c.status()) {
+                case OK -> st.ok("OK      ");
+                case MISSING -> st.bad("MISSING ");
+                case MISMATCH -> st.bad("MISMATCH");
+                case UNREADABLE -> st.bad("ERROR   ");
+                case SAME_FILE -> st.bad("SAMEFILE");
+            };
+            sb.append(label).append("  ").append(c.backup().shortId()).append("  ").append(c.backup().source())
+                    .append("  ").append(c.copy().destination()).append(": ").append(c.copy().location());
+            if (c.status() == Status.MISMATCH) {
+                sb.append("  sha256 ").append(c.actual()).append(" != recorded ").append(c.copy().sha256())
+                        .append(" (").append(c.detail()).append(')');
+            } else if (c.status() != Status.OK) {
+                sb.append("  (").append(c.detail()).append(')');
+            }
+            sb.append('\n');
+        }
+        long bad = checks.stream().filter(c -> c.status() != Status.OK).count();
+        sb.append(checks.size() - bad).append(" cop").append(checks.size() - bad == 1 ? "y" : "ies")
+                .append(" verified, ").append(bad).append(" failed\n");
+        return sb.toString();
+    }
+
+    /** {@code backup prune}, text or JSON. */
+    public static String prune(List<PruneItem> items, boolean applied, boolean json) {
+        if (json) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (PruneItem i : items) {
+                rows.add(Json.fields("backup_id", i.backup().id(), "source", i.backup().source(), "file", i.backup().file(),
+                        "action", i.action().name().toLowerCase(Locale.ROOT), "reason", i.reason(),
+                        "errors", i.errors()));
+            }
+            return Json.pretty(Json.fields("applied", applied, "backups", rows));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (PruneItem i : items) {
+            String what = switch (i.action()) {
+                case KEEP -> "keep   ";
+                case KEEP_NEWEST_VERIFIED -> "keep*  ";
+                case DELETE -> applied ? (i.errors().isEmpty() ? "deleted" : "FAILED ") : "delete ";
+            };
+            sb.append(what).append("  ").append(i.backup().shortId()).append("  ").append(i.backup().source())
+                    .append("  ").append(i.backup().file()).append("  (").append(i.reason()).append(")\n");
+            for (String e : i.errors()) {
+                sb.append("           ").append(e).append('\n');
+            }
+        }
+        long del = items.stream().filter(i -> i.action() == Action.DELETE).count();
+        sb.append(applied ? del + " backup(s) deleted" : del + " backup(s) would be deleted (dry run: add --apply)")
+                .append(", ").append(items.size() - del).append(" kept\n");
+        return sb.toString();
+    }
+
+    /** The time elapsed since a backup, in whole units (days, else hours, else minutes). */
+    public static String age(Instant then, Instant now) {
+        Duration d = Duration.between(then, now);
+        if (d.toDays() > 0) {
+            return d.toDays() + "d";
+        } else if (d.toHours() > 0) {
+            return d.toHours() + "h";
+        }
+        return Math.max(0, d.toMinutes()) + "m";
+    }
+}

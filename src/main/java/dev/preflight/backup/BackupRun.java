@@ -1,0 +1,355 @@
+package dev.preflight.backup;
+
+import dev.preflight.backup.ArtifactStore.PendingCopy;
+import dev.preflight.backup.BackupPlan.Destination;
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.backup.BackupService.RunResult;
+import dev.preflight.backup.Producer.Production;
+import dev.preflight.core.Errors;
+import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.PreflightException;
+import dev.preflight.core.Progress;
+import dev.preflight.ledger.Artifact;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The verb {@code backup run} for one source (runbook §2 steps 1-2). A backup is recorded as passed
+ * only when its producer says the stream is complete and every copy was read back from where it is
+ * stored with the same SHA-256; otherwise no copy keeps a final name and the ledger says failed.
+ * The streaming classes it wires together (FanOut, AsyncOutputStream, ContentCheck, Tee, ByteCounter,
+ * DestinationStream) live beside it in this package.
+ */
+public final class BackupRun {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HHmm").withZone(ZoneOffset.UTC);
+
+    private final BackupContext ctx;
+    private final BackupCatalog catalog;
+
+    /** A run in the given context; the catalogue gives the producer the previous backup. */
+    public BackupRun(BackupContext ctx) {
+        this.ctx = ctx;
+        this.catalog = new BackupCatalog(ctx);
+    }
+
+    /** Backs up one source under its lock; a second concurrent run of the same source fails with exit 3. */
+    public RunResult run(Source source) {
+        try (ExclusiveLock lock = BackupLock.acquire(ctx.locks(), ctx.plan().lockDir(), source.name(),
+                ctx.clock().instant())) {
+            Phases.mark("locked");
+            return runLocked(source);
+        }
+    }
+
+    private RunResult runLocked(Source source) {
+        Instant start = ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        Producer producer;
+        List<ArtifactStore> targets;
+        try {
+            producer = ctx.producers().apply(source);
+            targets = ctx.plan().destinationsOf(source).stream().map(ctx::store).toList();
+        } catch (PreflightException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
+            return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                    "cannot set up the backup: " + Errors.describe(e));
+        }
+        List<Destination> dests = ctx.plan().destinationsOf(source);
+        for (int j = 1; j < dests.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                // Validated with the plan, checked again: a directory can become a symlink since.
+                String same = BackupPlan.overlap(dests.get(i), dests.get(j));
+                if (same != null) {
+                    return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                            "destinations '" + dests.get(i).name() + "' and '" + dests.get(j).name() + "' " + same
+                                    + ": one place holds one copy, not two; nothing was written");
+                }
+            }
+        }
+        String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
+        ctx.step(source.name() + ": writing " + file + " to " + String.join(", ",
+                targets.stream().map(ArtifactStore::name).toList()));
+        List<PendingCopy> pending = new ArrayList<>();
+        List<Copy> copies = new ArrayList<>();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        String failure = null;
+        String sha = null;
+        long size = 0;
+        boolean committed = false;
+        // Stopped by a signal mid-stream: no temporary copy (a local .partial file, an S3 upload)
+        // is left behind. Removed again below once the copies are committed or aborted.
+        Thread abortOnExit = new Thread(() -> {
+            synchronized (pending) {
+                pending.forEach(PendingCopy::abort);
+            }
+        }, "preflight-backup-abort");
+        Runtime.getRuntime().addShutdownHook(abortOnExit);
+        try {
+            for (ArtifactStore s : targets) {
+                PendingCopy c;
+                try {
+                    c = s.create(file);
+                } catch (IOException e) {
+                    throw DestinationException.of(s, e);
+                }
+                synchronized (pending) {
+                    pending.add(c);
+                }
+            }
+            producer.previous(() -> catalog.latestArtifact(source.name()));
+            List<OutputStream> outs = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
+            }
+            FanOut fan = new FanOut(outs);
+            ByteCounter raw = new ByteCounter();
+            // Producer thread: reads the source. Writer thread: gzip, SHA-256, every destination.
+            // Checker thread (when the producer validates content): walks the uncompressed stream.
+            GZIPOutputStream gz = source.gzip() ? new GZIPOutputStream(fan, 1 << 16) : null;
+            ContentCheck checker = producer.checksContent() ? new ContentCheck(producer) : null;
+            Production produced;
+            try (Progress ticker = Progress.bytes(ctx.ticks(), "backup " + source.name(), raw::count,
+                    producer::expectedBytes)) {
+                AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
+                OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
+                // Small writes (a JSON manifest) are batched before they cross to the writer thread.
+                BufferedOutputStream buffered = new BufferedOutputStream(raw.wrap(top), 1 << 16);
+                try {
+                    produced = producer.produce(buffered);
+                    buffered.flush();
+                } finally {
+                    writer.close();
+                }
+                Phases.mark("stream-written");
+                if (gz != null) {
+                    gz.finish();
+                }
+                fan.flush();
+            } catch (IOException e) {
+                produced = Production.failed("the backup stream failed: " + Errors.describe(e), Map.of());
+            } finally {
+                if (gz != null) {
+                    gz.close(); // releases the deflater; FanOut ignores close
+                }
+            }
+            facts.putAll(produced.facts());
+            if (checker != null) {
+                Production checked = checker.finish(produced.ok());
+                facts.putAll(checked.facts());
+                if (produced.ok() && !checked.ok()) {
+                    produced = checked;
+                }
+            }
+            Phases.mark("content-checked");
+            sha = fan.sha256();
+            size = fan.size();
+            for (int i = 0; i < pending.size(); i++) {
+                try {
+                    pending.get(i).seal();
+                } catch (IOException e) {
+                    throw DestinationException.of(targets.get(i), e);
+                }
+            }
+            Phases.mark("sealed");
+            failure = produced.failure();
+            if (failure == null) {
+                ctx.step(source.name() + ": " + BackupLog.human(size) + " sha256 " + sha + "; reading every copy back");
+                failure = readBack(targets, pending, sha, size);
+                Phases.mark("read-back");
+            }
+            if (failure == null) {
+                for (int i = 0; i < pending.size(); i++) {
+                    String location;
+                    try {
+                        location = pending.get(i).commit();
+                    } catch (IOException e) {
+                        throw DestinationException.of(targets.get(i), e);
+                    }
+                    copies.add(new Copy(targets.get(i).name(), location, size, sha));
+                }
+                failure = BackupVerify.sameFiles(ctx.plan(), copies);
+                committed = failure == null;
+                Phases.mark("committed");
+            }
+        } catch (IOException e) {
+            failure = "cannot write the backup: " + Errors.describe(e);
+            if (pending.size() < targets.size()) {
+                // A destination failed before the source was read: say what else is in the way now, not next run.
+                failure += untried(source);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted";
+        } catch (RuntimeException e) {
+            // Still recorded as a failed backup below: nothing unverified is ever reported good.
+            failure = "unexpected error: " + Errors.describe(e);
+        } finally {
+            if (!committed) {
+                pending.forEach(PendingCopy::abort);
+                // A partly committed set is not a backup either: no final name may survive a failure.
+                for (int i = 0; i < copies.size(); i++) {
+                    try {
+                        targets.get(i).delete(copies.get(i).location());
+                    } catch (IOException ignored) {
+                        // Reported through the failed ledger entry; the copy is not recorded as good.
+                    }
+                }
+                copies.clear();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(abortOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway; aborting a committed or aborted copy does nothing.
+            }
+        }
+        return record(source, start, file, copies, sha, size, facts, failure);
+    }
+
+    /** Appends the ledger entry and the log row of one backup attempt. */
+    private RunResult record(Source source, Instant start, String file, List<Copy> copies, String sha, long size,
+                             Map<String, Object> facts, String failure) {
+        Instant end = ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant until = start.plus(source.retention()).truncatedTo(ChronoUnit.SECONDS);
+        Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("source", source.name());
+        payload.put("type", source.kind().id());
+        payload.put("started", start.toString());
+        payload.put("finished", end.toString());
+        payload.put("file", file);
+        payload.put("compression", source.compression());
+        if (failure == null) {
+            payload.put("size", size);
+            payload.put("sha256", sha);
+            payload.put("retention_until", until.toString());
+            List<Map<String, Object>> cs = new ArrayList<>();
+            for (Copy c : copies) {
+                cs.add(Map.of("destination", c.destination(), "location", c.location(), "size", c.size(),
+                        "sha256", c.sha256(), "retention_until", until.toString(), "verified_at", end.toString()));
+            }
+            payload.put("copies", cs);
+        } else {
+            payload.put("failure", failure);
+        }
+        payload.put("facts", facts);
+        String summary = failure == null
+                ? file + " (" + BackupLog.human(size) + ") stored and verified in " + copies.size() + " location(s)"
+                : "backup of " + source.name() + " FAILED: " + brief(failure);
+        LedgerEntry entry = ctx.ledger().append(NewEntry.of(BackupEvidence.KIND, source.name(), outcome,
+                        ctx.secrets().redact(summary), payload)
+                .withArtifacts(copies.stream().map(c -> new Artifact(c.location(), c.size(), c.sha256())).toList()));
+        Phases.mark("ledger-appended");
+        ctx.log(List.of(BackupContext.fmt(start), source.name(), outcome.label(),
+                failure == null ? file : file + " (not kept)",
+                failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
+                failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
+                        .toList()) : ctx.secrets().redact(brief(failure)),
+                failure == null ? BackupContext.DATE.format(until) : "",
+                entry.id().substring(0, 8)));
+        Phases.mark("backup-log");
+        ctx.step(source.name() + ": " + outcome.label()
+                + (failure == null ? "" : ": " + ctx.secrets().redact(brief(failure))));
+        return new RunResult(source.name(), outcome, entry.id(), file, size, failure == null ? sha : null, until,
+                copies, failure == null ? null : ctx.secrets().redact(brief(failure)), facts);
+    }
+
+    /**
+     * Every copy re-read from where it is stored and hashed, the copies in parallel. Equal SHA-256
+     * means the stored bytes are the streamed bytes, so the content check of the stream holds for them.
+     */
+    private String readBack(List<ArtifactStore> targets, List<PendingCopy> pending, String sha, long size)
+            throws IOException, InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(pending.size());
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                PendingCopy p = pending.get(i);
+                String name = targets.get(i).name();
+                ArtifactStore store = targets.get(i);
+                results.add(pool.submit(() -> {
+                    ArtifactStore.ReadBack got;
+                    try {
+                        got = p.readBackDigest();
+                    } catch (IOException e) {
+                        throw DestinationException.of(store, e);
+                    }
+                    return got.sha256().equals(sha) && got.size() == size ? null : "the copy in " + name
+                            + " reads back as " + got.size() + " bytes sha256 " + got.sha256() + ", written " + size
+                            + " bytes sha256 " + sha;
+                }));
+            }
+            for (Future<String> f : results) {
+                String bad;
+                try {
+                    bad = f.get();
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    throw c instanceof IOException io ? io : new IOException(Errors.describe(c), c);
+                }
+                if (bad != null) {
+                    return bad;
+                }
+            }
+            return null;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The artifact name from the source's pattern (UTC date and time of the start). */
+    static String name(Source s, Instant t) {
+        return s.namePattern().replace("{date}", BackupContext.DATE.format(t)).replace("{time}", TIME.format(t))
+                .replace("{source}", s.name());
+    }
+
+    /**
+     * What a failure at a destination leaves unsaid about the source, which was never contacted: that
+     * it was not, and whether its host name resolves (a name typed wrong is the next failure otherwise).
+     */
+    static String untried(Source source) {
+        String host = source.mysql() != null ? source.mysql().host() : source.redis() != null ? source.redis().host()
+                : null;
+        if (host == null || host.isBlank()) {
+            return "; the source was not read";
+        }
+        try {
+            InetAddress.getByName(host);
+            return "; the source (" + host + ") was not contacted";
+        } catch (UnknownHostException e) {
+            return "; the source was not contacted, and its host " + host + " does not resolve either (check the name)";
+        }
+    }
+
+    /**
+     * A failure as people read it: at most 400 characters, cut at a word (the ledger payload keeps
+     * it whole).
+     */
+    static String brief(String failure) {
+        if (failure.length() <= 400) {
+            return failure;
+        }
+        int cut = failure.lastIndexOf(' ', 396);
+        return failure.substring(0, cut > 300 ? cut : 396) + " ...";
+    }
+}

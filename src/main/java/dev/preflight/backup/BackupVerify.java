@@ -1,0 +1,221 @@
+package dev.preflight.backup;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupPlan.Destination;
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.backup.BackupService.CopyCheck;
+import dev.preflight.backup.BackupService.Status;
+import dev.preflight.core.Errors;
+import dev.preflight.core.Hashing;
+import dev.preflight.core.Json;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The verb {@code backup verify} (runbook §2 step 3): re-hashes every copy of the given backups
+ * where it is stored, compares with the ledger, and records one {@code backup-verify} entry per backup.
+ */
+public final class BackupVerify {
+    private final BackupContext ctx;
+    private final BackupCatalog catalog;
+
+    /** A verification in the given context. */
+    public BackupVerify(BackupContext ctx) {
+        this.ctx = ctx;
+        this.catalog = new BackupCatalog(ctx);
+    }
+
+    /** Re-hashes every copy of the given backups against the ledger and records one entry per backup. */
+    public List<CopyCheck> verify(List<BackupRecord> backups) {
+        List<BackupRecord> current = catalog.all();
+        List<CopyCheck> all = new ArrayList<>();
+        for (BackupRecord b : backups) {
+            List<CopyCheck> checks = new ArrayList<>();
+            for (Copy c : b.copies()) {
+                checks.add(check(b, c));
+            }
+            markSameFiles(checks);
+            // A later backup into the same target bucket supersedes this one's view of the objects.
+            boolean superseded = b.bucketCopy() != null && current.stream().anyMatch(o -> o.seq() > b.seq()
+                    && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
+            if (b.bucketCopy() != null && !superseded) {
+                checks.addAll(checkBucketCopy(b, checks));
+            }
+            all.addAll(checks);
+            boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (CopyCheck c : checks) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("destination", c.copy().destination());
+                row.put("location", c.copy().location());
+                row.put("status", c.status().label());
+                row.put("expected_sha256", c.copy().sha256());
+                row.put("actual_sha256", c.actual());
+                row.put("detail", c.detail());
+                rows.add(row);
+            }
+            String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
+                    .map(c -> c.copy().location() + " " + c.status().label()
+                            + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
+            ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(),
+                    ok ? Outcome.PASSED : Outcome.FAILED,
+                    ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
+                    Map.of("backup_id", b.id(), "copies", rows)));
+            ctx.step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
+        }
+        return all;
+    }
+
+    /**
+     * For a bucket backup, the objects themselves: every object the manifest lists is re-read from
+     * the target bucket and hashed. One row per bad object, one row for all good ones.
+     */
+    private List<CopyCheck> checkBucketCopy(BackupRecord b, List<CopyCheck> manifestChecks) {
+        Source src = ctx.plan().source(b.source()).orElse(null);
+        CopyCheck readable = manifestChecks.stream().filter(c -> c.status() == Status.OK).findFirst().orElse(null);
+        if (readable == null) {
+            return List.of();
+        }
+        List<CopyCheck> out = new ArrayList<>();
+        JsonNode manifest;
+        try (InputStream in = ctx.storeFor(readable.copy()).open(readable.copy().location())) {
+            manifest = Json.mapper().readTree(b.file().endsWith(".gz") ? new GZIPInputStream(in) : in);
+        } catch (IOException | RuntimeException e) {
+            return List.of(new CopyCheck(b, readable.copy(), Status.UNREADABLE, null, "manifest unreadable: "
+                    + ctx.secrets().redact(Errors.describe(e))));
+        }
+        String target = manifest.path("target").asText();
+        String bucket = S3Clients.parse(target)[0];
+        if (src == null || src.s3() == null) {
+            return List.of(new CopyCheck(b, new Copy("bucket", target, 0, ""), Status.UNREADABLE, null,
+                    "source " + b.source() + " is no longer in the plan: its bucket copy cannot be reached"));
+        }
+        BackupPlan.S3Endpoint endpoint = src.s3().target() != null ? src.s3().target() : src.s3().endpoint();
+        long good = 0;
+        long bytes = 0;
+        try (S3Client s3 = S3Clients.create(endpoint)) {
+            S3Store store = new S3Store("bucket", s3, bucket, "");
+            for (JsonNode o : manifest.path("objects")) {
+                Copy c = new Copy("bucket", "s3://" + bucket + "/" + o.path("target_key").asText(),
+                        o.path("size").asLong(), o.path("sha256").asText());
+                CopyCheck r = check(b, c, store);
+                if (r.status() == Status.OK) {
+                    good++;
+                    bytes += c.size();
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        out.add(0, new CopyCheck(b, new Copy("bucket", target + " (" + good + " objects)", bytes, ""), Status.OK,
+                null, null));
+        return out;
+    }
+
+    /**
+     * Two copies that are one physical file (a symlink or hard link to the other, the same device
+     * and inode; or the same object of one bucket) are not two copies: both fail, each naming the other.
+     */
+    private void markSameFiles(List<CopyCheck> checks) {
+        for (int j = 1; j < checks.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                CopyCheck a = checks.get(i);
+                CopyCheck b = checks.get(j);
+                if (a.status() == Status.MISSING || b.status() == Status.MISSING
+                        || !sameFile(ctx.plan(), a.copy(), b.copy())) {
+                    continue;
+                }
+                checks.set(i, sameFileCheck(a, b.copy()));
+                checks.set(j, sameFileCheck(b, a.copy()));
+            }
+        }
+    }
+
+    private static CopyCheck sameFileCheck(CopyCheck c, Copy other) {
+        String detail = "the same file as the copy in " + other.destination() + " (" + other.location()
+                + "): one physical file is not two copies";
+        if (c.status() == Status.SAME_FILE) {
+            detail = c.detail() + "; also " + detail;
+        }
+        return new CopyCheck(c.backup(), c.copy(), Status.SAME_FILE, c.actual(), detail);
+    }
+
+    /** Null when every copy is its own file, else which two are one. */
+    static String sameFiles(BackupPlan plan, List<Copy> copies) {
+        for (int j = 1; j < copies.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                if (sameFile(plan, copies.get(i), copies.get(j))) {
+                    return "the copies in " + copies.get(i).destination() + " (" + copies.get(i).location() + ") and "
+                            + copies.get(j).destination() + " (" + copies.get(j).location()
+                            + ") are the same file: one physical file is not two copies";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameFile(BackupPlan plan, Copy a, Copy b) {
+        if (a.location().startsWith("/") && b.location().startsWith("/")) {
+            try {
+                return Files.isSameFile(Path.of(a.location()),
+                        Path.of(b.location()));
+            } catch (IOException e) {
+                return false; // a missing or unreadable copy is reported as such by its own check
+            }
+        }
+        if (a.location().equals(b.location()) && a.location().startsWith("s3://")) {
+            Destination da = plan.destination(a.destination()).orElse(null);
+            Destination db = plan.destination(b.destination()).orElse(null);
+            return da == null || db == null || BackupPlan.overlap(da, db) != null;
+        }
+        return false;
+    }
+
+    private CopyCheck check(BackupRecord b, Copy c) {
+        ArtifactStore store;
+        try {
+            store = ctx.storeFor(c);
+        } catch (RuntimeException e) {
+            return new CopyCheck(b, c, Status.UNREADABLE, null, ctx.secrets().redact(Errors.describe(e)));
+        }
+        return check(b, c, store);
+    }
+
+    private CopyCheck check(BackupRecord b, Copy c, ArtifactStore store) {
+        try {
+            if (!store.exists(c.location())) {
+                return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
+            }
+            MessageDigest md = Hashing.sha256();
+            long n;
+            try (InputStream raw = store.open(c.location())) {
+                CountingDigest in = new CountingDigest(raw, md);
+                Reads.toEnd(in);
+                n = in.count;
+            }
+            String got = HexFormat.of().formatHex(md.digest());
+            if (!got.equals(c.sha256()) || n != c.size()) {
+                return new CopyCheck(b, c, Status.MISMATCH, got, n + " bytes, recorded " + c.size());
+            }
+            return new CopyCheck(b, c, Status.OK, got, null);
+        } catch (NoSuchFileException e) {
+            return new CopyCheck(b, c, Status.MISSING, null, "the copy is not there");
+        } catch (IOException | RuntimeException e) {
+            return new CopyCheck(b, c, Status.UNREADABLE, null, ctx.secrets().redact(Errors.describe(e)));
+        }
+    }
+}
