@@ -8,7 +8,7 @@ import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.testing.CliRun;
-import dev.preflight.testing.GoldenFiles;
+import dev.preflight.testing.Golden;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -69,7 +69,7 @@ class CutoverCommandsGoldenTest {
     }
 
     private void golden(String name, CliRun r) {
-        GoldenFiles.assertMatches("cutover-commands/" + name, normal(r));
+        Golden.exact().check("cutover-commands/" + name, normal(r));
     }
 
     private void backup() {

@@ -2,7 +2,7 @@ package dev.preflight.flags;
 
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.testing.CliRun;
-import dev.preflight.testing.GoldenFiles;
+import dev.preflight.testing.Golden;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +26,7 @@ class FlagsGoldenTest {
     private void golden(String name, String... args) {
         CliRun r = CliRun.of(dir, Map.of(), CliRun.CLOCK, args);
         String s = r.out() + (r.err().isEmpty() ? "" : "--- stderr\n" + r.err()) + "--- exit " + r.code() + "\n";
-        GoldenFiles.assertMatches("flags-commands/" + name, s.replace(dir.toString(), "<DIR>")
+        Golden.exact().check("flags-commands/" + name, s.replace(dir.toString(), "<DIR>")
                 .replace(Ledgers.defaultActor(), "<ACTOR>"));
     }
 
