@@ -9,10 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -179,8 +181,11 @@ public final class HeadWitness {
     Update prepare() throws IOException {
         Files.createDirectories(file.getParent());
         try {
-            if (Files.size(file) == SECTOR) {
-                return new Update(FileChannel.open(file, StandardOpenOption.WRITE), null);
+            // In place only into our own regular file: a head replaced by a symlink (to a system
+            // file, say) must not have its target overwritten; the rename below replaces the link.
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (a.isRegularFile() && a.size() == SECTOR) {
+                return new Update(FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), null);
             }
         } catch (NoSuchFileException e) {
             // the first head: created by a rename, so no reader ever sees an empty file

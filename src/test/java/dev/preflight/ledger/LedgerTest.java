@@ -353,6 +353,18 @@ class LedgerTest {
             fill(l, 1);
             assertThat(Files.size(head)).isEqualTo(HeadWitness.SECTOR);
         }
+        // A head file replaced by a symlink: the next head replaces the link, never writes its target.
+        Path victim = dir.resolve("victim.txt");
+        Files.write(victim, Files.readAllBytes(head));
+        byte[] victimBefore = Files.readAllBytes(victim);
+        Files.delete(head);
+        Files.createSymbolicLink(head, victim);
+        try (Ledger l = open("sqlite:" + db, Secrets.none())) {
+            fill(l, 1);
+        }
+        assertThat(Files.readAllBytes(victim)).isEqualTo(victimBefore);
+        assertThat(Files.isSymbolicLink(head)).isFalse();
+        assertThat(Files.size(head)).isEqualTo(HeadWitness.SECTOR);
         // A sector that is not a head (a torn or edited write) is never read as one.
         byte[] garbled = Files.readAllBytes(head);
         garbled[10] = '#';
