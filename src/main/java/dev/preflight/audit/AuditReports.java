@@ -5,6 +5,7 @@ import dev.preflight.audit.AuditModel.HostReport;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.core.Json;
 import dev.preflight.report.Format;
+import dev.preflight.report.Html;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Style;
 import java.io.IOException;
@@ -173,10 +174,10 @@ public final class AuditReports {
             long errors = h.unreachable() != null ? 1 : h.checks().stream().filter(c -> c instanceof Check.ProbeError).count();
             int tests = h.unreachable() != null ? 1 : h.checks().size();
             Instant started = h.timing().started() != null ? h.timing().started() : fallback;
-            sb.append("  <testsuite name=\"").append(xml(suite)).append("\" package=\"preflight.audit.")
-                    .append(xml(h.host().environment())).append("\" id=\"").append(id++).append("\" timestamp=\"")
+            sb.append("  <testsuite name=\"").append(Html.esc(suite)).append("\" package=\"preflight.audit.")
+                    .append(Html.esc(h.host().environment())).append("\" id=\"").append(id++).append("\" timestamp=\"")
                     .append(JUNIT_TIME.format(started.truncatedTo(ChronoUnit.SECONDS))).append("\" hostname=\"")
-                    .append(xml(hostname(h.host()))).append("\" tests=\"").append(tests).append("\" failures=\"")
+                    .append(Html.esc(hostname(h.host()))).append("\" tests=\"").append(tests).append("\" failures=\"")
                     .append(fails).append("\" errors=\"").append(errors).append("\" skipped=\"0\" time=\"")
                     .append(seconds(h.timing().total())).append("\">\n    <properties>\n");
             property(sb, "environment", h.host().environment());
@@ -195,17 +196,17 @@ public final class AuditReports {
             sb.append("    </properties>\n");
             StringBuilder out = new StringBuilder();
             if (h.unreachable() != null) {
-                sb.append("    <testcase classname=\"").append(xml(classname)).append("\" name=\"reachable\" time=\"")
+                sb.append("    <testcase classname=\"").append(Html.esc(classname)).append("\" name=\"reachable\" time=\"")
                         .append(seconds(h.timing().total())).append("\">\n      <error type=\"Unreachable\" message=\"")
-                        .append(xml(h.unreachable())).append("\">").append(xml(h.unreachable()))
+                        .append(Html.esc(h.unreachable())).append("\">").append(Html.esc(h.unreachable()))
                         .append("</error>\n    </testcase>\n");
                 out.append("unreachable: ").append(h.unreachable()).append(" (nothing was checked on this host)\n");
             }
             for (int i = 0; i < h.checks().size(); i++) {
                 Check c = h.checks().get(i);
                 String time = seconds(h.timing().of(i));
-                sb.append("    <testcase classname=\"").append(xml(classname)).append("\" name=\"")
-                        .append(xml(c.requirement().label())).append("\" time=\"").append(time).append("\"");
+                sb.append("    <testcase classname=\"").append(Html.esc(classname)).append("\" name=\"")
+                        .append(Html.esc(c.requirement().label())).append("\" time=\"").append(time).append("\"");
                 if (c instanceof Check.Passed || c instanceof Check.Waived) {
                     // The Ant schema has no warning: a waived failure passes and says so in the output.
                     sb.append("/>\n");
@@ -215,7 +216,7 @@ public final class AuditReports {
                             + "\nrequired: " + c.requirement().constraint().text()
                             + (c.requirement().flavor() == null ? "" : " (" + c.requirement().flavor() + ")");
                     sb.append(">\n      <").append(tag).append(" type=\"").append(failureType(c)).append("\" message=\"")
-                            .append(xml(c.reason())).append("\">").append(xml(body)).append("</").append(tag)
+                            .append(Html.esc(c.reason())).append("\">").append(Html.esc(body)).append("</").append(tag)
                             .append(">\n    </testcase>\n");
                 }
                 out.append("== ").append(c.requirement().label()).append(" (").append(time).append(" s): ")
@@ -235,7 +236,7 @@ public final class AuditReports {
                     out.append("(no output)\n");
                 }
             }
-            sb.append("    <system-out>").append(xml(out.toString())).append("</system-out>\n")
+            sb.append("    <system-out>").append(Html.esc(out.toString())).append("</system-out>\n")
                     .append("    <system-err></system-err>\n  </testsuite>\n");
         }
         return sb.append("</testsuites>\n").toString();
@@ -246,7 +247,7 @@ public final class AuditReports {
             .withZone(ZoneOffset.UTC);
 
     private static void property(StringBuilder sb, String name, String value) {
-        sb.append("      <property name=\"").append(xml(name)).append("\" value=\"").append(xml(value)).append("\"/>\n");
+        sb.append("      <property name=\"").append(Html.esc(name)).append("\" value=\"").append(Html.esc(value)).append("\"/>\n");
     }
 
     private static String seconds(Duration d) {
@@ -325,36 +326,4 @@ public final class AuditReports {
         return sb.toString();
     }
 
-    /** XML text and attribute escaping; characters XML 1.0 cannot carry (controls, lone surrogates) are replaced. */
-    private static String xml(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isSurrogate(c)) {
-                boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
-                sb.append(paired ? s.substring(i, i + 2) : "\uFFFD");
-                i += paired ? 1 : 0;
-                continue;
-            }
-            if (c == '\uFFFE' || c == '\uFFFF') {
-                sb.append('\uFFFD');
-                continue;
-            }
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&apos;");
-                default -> {
-                    if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-                        sb.append(' ');
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.toString();
-    }
 }

@@ -2,6 +2,7 @@ package dev.preflight.gates;
 
 import dev.preflight.core.Json;
 import dev.preflight.report.Format;
+import dev.preflight.report.Html;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Style;
 import java.util.LinkedHashMap;
@@ -11,20 +12,6 @@ import java.util.Map;
 /** Renders {@code gates check} results as text, JSON, JUnit XML (for CI) or Markdown (for the change ticket). */
 public final class GateReports {
     private GateReports() {
-    }
-
-    private static String xml(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '&' -> sb.append("&amp;");
-                case '"' -> sb.append("&quot;");
-                default -> sb.append(c < 0x20 && c != '\n' && c != '\t' ? ' ' : c);
-            }
-        }
-        return sb.toString();
     }
 
     public static String render(ChangeWindow w, List<GateResult> results, Format format, Style s) {
@@ -45,12 +32,12 @@ public final class GateReports {
                         .append("  <testsuite name=\"gates\" tests=\"").append(results.size()).append("\" failures=\"")
                         .append(results.size() - passed).append("\" errors=\"0\">\n");
                 for (GateResult r : results) {
-                    sb.append("    <testcase classname=\"gates\" name=\"").append(xml(r.name())).append('"');
+                    sb.append("    <testcase classname=\"gates\" name=\"").append(Html.esc(r.name())).append('"');
                     if (r.passed()) {
                         sb.append("/>\n");
                     } else {
-                        sb.append(">\n      <failure message=\"").append(xml(r.reason())).append("\">")
-                                .append(xml(String.join("\n", r.details()))).append("</failure>\n    </testcase>\n");
+                        sb.append(">\n      <failure message=\"").append(Html.esc(r.reason())).append("\">")
+                                .append(Html.esc(String.join("\n", r.details()))).append("</failure>\n    </testcase>\n");
                     }
                 }
                 yield sb.append("  </testsuite>\n</testsuites>\n").toString();

@@ -3,7 +3,8 @@ package dev.preflight.report;
 import java.util.List;
 
 /**
- * The one escaping helper of the HTML page, and the few element builders its parts share. Every
+ * The one escaping helper of every HTML and XML report (the page, JUnit, the gates report), and the
+ * few element builders the page shares. Every
  * text from the ledger, the plan or a probe goes through {@link #esc}; the page is also well-formed
  * XML (void elements closed) so tests can read it with the JDK's parser.
  */
@@ -32,8 +33,12 @@ public final class Html {
                 // A carriage return (CRLF from Windows tools) is dropped; the line feed after it stays.
                 case '\r' -> { }
                 default -> {
-                    if ((c < 0x20 && c != '\n' && c != '\t') || Character.isSurrogate(c)
-                            || c == '\uFFFE' || c == '\uFFFF') {
+                    // A control character (a terminal escape in a probe's output) is not allowed in
+                    // XML 1.0 and means nothing on a page: it becomes a space, so words around it stay
+                    // apart. A lone surrogate or a non-character is a broken character: U+FFFD shows it.
+                    if (c < 0x20 && c != '\n' && c != '\t') {
+                        sb.append(' ');
+                    } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
                         sb.append('\uFFFD');
                     } else {
                         sb.append(c);
