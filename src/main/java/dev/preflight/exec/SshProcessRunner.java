@@ -72,14 +72,24 @@ public final class SshProcessRunner implements ProcessRunner {
         }
         ProbeBatch batch = ProbeBatch.of(lines);
         String command = loginShell ? "bash -lc " + ShellWords.quote(batch.commandLine()) : batch.commandLine();
-        ProcessResult all = execute(command, ProcessSpec.of("sh").withTimeout(timeout).withCaptureLimit(limit), null);
+        MarkerClock clock = new MarkerClock(batch.marker(), System::nanoTime);
+        long start = System.nanoTime();
+        ProcessResult all = execute(command, ProcessSpec.of("sh").withTimeout(timeout).withCaptureLimit(limit), null,
+                clock);
         List<ProbeBatch.Piece> pieces = batch.split(all.stdout());
+        List<Long> arrivals = clock.arrivals();
         List<ProcessResult> out = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             if (i < pieces.size()) {
                 ProbeBatch.Piece p = pieces.get(i);
+                // Each program's own time: from the previous one's marker (the first: from the start)
+                // to its marker's arrival. Without an arrival (cannot happen for a split piece, but the
+                // split and the clock read the stream separately) the batch's whole time stands in.
+                Duration took = i < arrivals.size()
+                        ? Duration.ofNanos(arrivals.get(i) - (i == 0 ? start : arrivals.get(i - 1)))
+                        : all.elapsed();
                 out.add(new ProcessResult(p.exitCode(), p.output(), "", false, all.truncated(), p.output().length(),
-                        all.elapsed(), null));
+                        took, null));
             } else {
                 out.add(new ProcessResult(all.timedOut() ? 124 : all.exitCode() == 0 ? 255 : all.exitCode(), "",
                         all.stderr(), all.timedOut(), all.truncated(), 0, all.elapsed(), null));
@@ -113,14 +123,15 @@ public final class SshProcessRunner implements ProcessRunner {
     }
 
     private ProcessResult execute(ProcessSpec spec, OutputStream sink) throws IOException, InterruptedException {
-        return execute(commandLine(spec, loginShell), spec, sink);
+        return execute(commandLine(spec, loginShell), spec, sink, null);
     }
 
-    private ProcessResult execute(String command, ProcessSpec spec, OutputStream sink) throws IOException, InterruptedException {
+    private ProcessResult execute(String command, ProcessSpec spec, OutputStream sink, MarkerClock clock)
+            throws IOException, InterruptedException {
         LOG.log(Level.FINE, () -> host + ": run " + secrets.redact(command));
         long start = System.nanoTime();
-        Capture out = new Capture(sink, spec.captureLimit());
-        Capture err = new Capture(null, spec.captureLimit());
+        Capture out = new Capture(sink, spec.captureLimit(), clock);
+        Capture err = new Capture(null, spec.captureLimit(), null);
         List<Thread> feeders = new ArrayList<>();
         try (ChannelExec ch = session.createExecChannel(command)) {
             ch.setOut(out);
@@ -175,14 +186,17 @@ public final class SshProcessRunner implements ProcessRunner {
     private static final class Capture extends OutputStream {
         private final OutputStream sink;
         private final long limit;
+        /** Notes when a batch's marker lines arrive (null when not a batch). */
+        private final MarkerClock clock;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private long total;
         private boolean truncated;
         private IOException failure;
 
-        Capture(OutputStream sink, long limit) {
+        Capture(OutputStream sink, long limit, MarkerClock clock) {
             this.sink = sink;
             this.limit = limit;
+            this.clock = clock;
         }
 
         @Override
@@ -193,6 +207,9 @@ public final class SshProcessRunner implements ProcessRunner {
         @Override
         public synchronized void write(byte[] b, int off, int len) {
             total += len;
+            if (clock != null) {
+                clock.scan(b, off, len);
+            }
             if (sink != null) {
                 if (failure == null) {
                     try {

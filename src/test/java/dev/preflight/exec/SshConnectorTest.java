@@ -82,6 +82,25 @@ class SshConnectorTest {
     }
 
     @Test
+    void eachProgramOfABatchGetsItsOwnTime() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-timed");
+        try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
+             ProcessRunner r = c.connect(h.uri())) {
+            List<ProcessResult> res = r.runAll(List.of(
+                    ProcessSpec.of("echo", "quick"),
+                    ProcessSpec.of("sleep", "0.6"),
+                    ProcessSpec.of("echo", "quick again")));
+            // One channel, three programs: the sleeping one carries its 0.6 s, the others do not,
+            // and the three add up to no more than the batch took.
+            assertThat(res.get(1).elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(res.get(2).elapsed()).isLessThan(Duration.ofMillis(600));
+            assertThat(res.get(0).elapsed()).isLessThan(res.get(1).elapsed());
+            assertThat(res.get(0).elapsed().plus(res.get(1).elapsed()).plus(res.get(2).elapsed()))
+                    .isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void aBatchCutShortReportsTheProgramsItDidNotReachAsTimedOut() throws Exception {
         TestSshHosts.Host h = fleet.real("app-slow");
         try (SshConnector c = new SshConnector(fleet.options(fleet.knownHosts("kh", List.of(h))), Secrets.none());
