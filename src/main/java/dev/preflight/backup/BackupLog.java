@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -56,20 +55,5 @@ public final class BackupLog {
         AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
         // The log is for people and change tickets (the temp file it was written through is 0600).
         Files.setPosixFilePermissions(file, mode);
-    }
-
-    /** Bytes as a person reads them: 1.2 MiB. */
-    public static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 }

@@ -7,6 +7,7 @@ import dev.preflight.backup.BackupService.Action;
 import dev.preflight.backup.BackupService.PruneItem;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
+import dev.preflight.core.Sizes;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import java.io.IOException;
@@ -131,7 +132,7 @@ public final class BackupPrune {
                 if (i.action() == Action.DELETE) {
                     ctx.log(List.of(BackupContext.fmt(now), i.backup().source(),
                             i.errors().isEmpty() ? "pruned" : "prune failed",
-                            i.backup().file(), BackupLog.human(i.backup().size()), i.backup().sha256(),
+                            i.backup().file(), Sizes.binary(i.backup().size()), i.backup().sha256(),
                             String.join("\n", i.backup().copies().stream().map(Copy::location).toList()),
                             BackupContext.DATE.format(i.backup().retentionUntil()), i.backup().shortId()));
                 }

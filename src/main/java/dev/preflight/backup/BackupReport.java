@@ -7,6 +7,7 @@ import dev.preflight.backup.BackupService.PruneItem;
 import dev.preflight.backup.BackupService.RunResult;
 import dev.preflight.backup.BackupService.Status;
 import dev.preflight.core.Json;
+import dev.preflight.core.Sizes;
 import dev.preflight.core.Verdict;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
@@ -146,7 +147,7 @@ public final class BackupReport {
         for (RunResult r : results) {
             if (r.failure() == null) {
                 sb.append(st.ok("PASSED")).append("  ").append(r.source()).append("  ").append(r.file()).append("  ")
-                        .append(BackupLog.human(r.size())).append("  sha256 ").append(r.sha256()).append('\n');
+                        .append(Sizes.binary(r.size())).append("  sha256 ").append(r.sha256()).append('\n');
                 for (Copy c : r.copies()) {
                     sb.append("        ").append(c.destination()).append(": ").append(c.location())
                             .append("  (read back, sha256 matches)\n");
@@ -193,7 +194,7 @@ public final class BackupReport {
         for (BackupRecord b : backups) {
             sb.append(String.format(row, b.shortId(),
                     b.source(), b.time().toString(), age(b.time(), now), shownFile(b),
-                    BackupLog.human(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
+                    Sizes.binary(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
                     b.retentionUntil().toString().substring(0, 10),
                     b.lastVerified() == null ? "at write (" + b.time() + ")"
                             : (b.lastVerifyOk() ? "" : "FAILED ") + b.lastVerified()));

@@ -10,6 +10,7 @@ import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
+import dev.preflight.core.Sizes;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -174,7 +175,7 @@ public final class BackupRun {
             Phases.mark("sealed");
             failure = produced.failure();
             if (failure == null) {
-                ctx.step(source.name() + ": " + BackupLog.human(size) + " sha256 " + sha + "; reading every copy back");
+                ctx.step(source.name() + ": " + Sizes.binary(size) + " sha256 " + sha + "; reading every copy back");
                 failure = readBack(targets, pending, sha, size);
                 Phases.mark("read-back");
             }
@@ -254,7 +255,7 @@ public final class BackupRun {
         }
         payload.put("facts", facts);
         String summary = failure == null
-                ? file + " (" + BackupLog.human(size) + ") stored and verified in " + copies.size() + " location(s)"
+                ? file + " (" + Sizes.binary(size) + ") stored and verified in " + copies.size() + " location(s)"
                 : "backup of " + source.name() + " FAILED: " + brief(failure);
         LedgerEntry entry = ctx.ledger().append(NewEntry.of(BackupEvidence.KIND, source.name(), outcome,
                         ctx.secrets().redact(summary), payload)
@@ -262,7 +263,7 @@ public final class BackupRun {
         Phases.mark("ledger-appended");
         ctx.log(List.of(BackupContext.fmt(start), source.name(), outcome.label(),
                 failure == null ? file : file + " (not kept)",
-                failure == null ? BackupLog.human(size) : "", failure == null ? sha : "",
+                failure == null ? Sizes.binary(size) : "", failure == null ? sha : "",
                 failure == null ? String.join("\n", copies.stream().map(c -> c.destination() + ": " + c.location())
                         .toList()) : ctx.secrets().redact(brief(failure)),
                 failure == null ? BackupContext.DATE.format(until) : "",

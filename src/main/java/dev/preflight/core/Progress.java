@@ -126,11 +126,11 @@ public final class Progress implements AutoCloseable {
             long done = bytes.getAsLong();
             long total = expected.getAsLong();
             double rate = done / secs;
-            b.append(": ").append(human(done));
+            b.append(": ").append(Sizes.binary(done));
             if (total > 0) {
-                b.append(" of ~").append(human(total));
+                b.append(" of ~").append(Sizes.binary(total));
             }
-            b.append(", ").append(human((long) rate)).append("/s, ").append(elapsed(secs));
+            b.append(", ").append(Sizes.binary((long) rate)).append("/s, ").append(elapsed(secs));
             if (total > done && rate > 0) {
                 b.append(", ETA ").append(elapsed((total - done) / rate));
             }
@@ -189,20 +189,5 @@ public final class Progress implements AutoCloseable {
             return String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
         }
         return String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60);
-    }
-
-    /** Bytes as a person reads them: 1.2 MiB. */
-    public static String human(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
     }
 }

@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
@@ -36,8 +36,8 @@ final class ContractStep implements CutoverStep {
         CutoverPlan cp = ctx.plan();
         List<String> a = new ArrayList<>();
         a.add("WARNING: the point of no return (failback impossible afterwards); needs --yes");
-        a.add("refuse unless the stable window (" + human(cp.stable().window()) + ") passed with no breach and no failback");
-        a.add("refuse unless a passed backup younger than " + human(cp.backupMaxAge()) + " is in the ledger");
+        a.add("refuse unless the stable window (" + compact(cp.stable().window()) + ") passed with no breach and no failback");
+        a.add("refuse unless a passed backup younger than " + compact(cp.backupMaxAge()) + " is in the ledger");
         a.add(cp.contract() == null ? "nothing configured (cutover.contract.command)"
                 : "run " + String.join(" ", cp.contract().command())
                         + (cp.contract().dir() == null ? "" : " in " + cp.contract().dir()));
@@ -57,12 +57,12 @@ final class ContractStep implements CutoverStep {
         }
         if (newest == null) {
             return "no backup is on record: the ledger has no 'backup' entry with outcome passed (contract needs one younger than "
-                    + human(cp.backupMaxAge()) + ")";
+                    + compact(cp.backupMaxAge()) + ")";
         }
         Duration age = Duration.between(newest.time(), now);
         if (age.compareTo(cp.backupMaxAge()) > 0) {
             return "the newest passed backup (#" + newest.seq() + ", " + newest.subject() + ", " + newest.time() + ") is "
-                    + human(age) + " old, older than backup_max_age " + human(cp.backupMaxAge());
+                    + compact(age) + " old, older than backup_max_age " + compact(cp.backupMaxAge());
         }
         return null;
     }

@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.PreflightException;
@@ -53,8 +53,8 @@ public final class CutoverContract {
         Instant now = ctx.clock().instant();
         Instant end = h.switchedAt().plus(cp.stable().window());
         if (now.isBefore(end)) {
-            return refuse(h, "the stable window of " + human(cp.stable().window()) + " has not passed: it ends at "
-                    + end + " (" + human(Duration.between(now, end)) + " from now)", Verdict.FAILED);
+            return refuse(h, "the stable window of " + compact(cp.stable().window()) + " has not passed: it ends at "
+                    + end + " (" + compact(Duration.between(now, end)) + " from now)", Verdict.FAILED);
         }
         String backup = m.contractStep().backupProblem();
         if (backup != null) {

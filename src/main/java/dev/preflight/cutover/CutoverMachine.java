@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
@@ -160,7 +160,7 @@ final class CutoverMachine {
         if (step == Step.FAILBACK && r.details().containsKey("within_bound")) {
             ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
                     Boolean.TRUE.equals(r.details().get("within_bound")) ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + ms + " ms (bound " + human(ctx.plan().failbackBound()) + ")", p));
+                    "failback in " + ms + " ms (bound " + compact(ctx.plan().failbackBound()) + ")", p));
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
         say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + ms + " ms)");

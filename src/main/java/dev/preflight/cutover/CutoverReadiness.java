@@ -7,6 +7,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.report.Durations;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ public record CutoverReadiness(String environment, String state, List<String> fa
             }
         }
         if (drill == null) {
-            problems.add("no failback within the bound (" + CutoverReport.human(cp.failbackBound())
+            problems.add("no failback within the bound (" + Durations.compact(cp.failbackBound())
                     + ") is on record: run a cutover to switched and 'preflight cutover failback' (in staging) first");
         } else {
             facts.add("failback drill on record: " + drill.subject() + " " + drill.time() + " (" + drill.summary() + ")");

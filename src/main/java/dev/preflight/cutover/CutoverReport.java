@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.report.Durations;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Renderer;
@@ -98,7 +99,7 @@ public final class CutoverReport {
             sb.append(md ? "\n" : "");
         }
         sb.append(md ? "" : "\n").append("Nothing was run: this is the plan (failback bound ")
-                .append(human(Duration.parse(v.failbackBound()))).append(").\n");
+                .append(Durations.compact(Duration.parse(v.failbackBound()))).append(").\n");
         return sb.toString();
     }
 
@@ -126,7 +127,7 @@ public final class CutoverReport {
         if (end != null) {
             Duration left = Duration.between(s.now(), end);
             facts.add(new String[] {"stable window", "switched " + h.switchedAt() + "; ends " + end
-                    + (left.isNegative() || left.isZero() ? " (passed)" : " (" + human(left) + " left)")
+                    + (left.isNegative() || left.isZero() ? " (passed)" : " (" + Durations.compact(left) + " left)")
                     + "; " + h.rounds().size() + " monitor round(s), " + (h.breached() ? "BREACH recorded" : "no breach")});
         }
         for (String[] fct : facts) {
@@ -145,30 +146,6 @@ public final class CutoverReport {
                 sb.append(String.format("  %-9s #%-2d ", a.step().label(), a.number())).append(o)
                         .append(String.format(" %-24s %9s  %s%n", a.started(), el, a.summary()));
             }
-        }
-        return sb.toString();
-    }
-
-    /** {@code 24h}, {@code 5m}, {@code 1h 30m}, {@code 12s}. */
-    public static String human(Duration d) {
-        long s = Math.max(0, d.getSeconds());
-        if (s == 0) {
-            return d.toMillis() + "ms";
-        }
-        StringBuilder sb = new StringBuilder();
-        if (s >= 86400 && s % 86400 == 0 && s / 86400 > 1) {
-            return (s / 3600) + "h";
-        }
-        if (s >= 3600) {
-            sb.append(s / 3600).append('h');
-            s %= 3600;
-        }
-        if (s >= 60) {
-            sb.append(sb.length() > 0 ? " " : "").append(s / 60).append('m');
-            s %= 60;
-        }
-        if (s > 0) {
-            sb.append(sb.length() > 0 ? " " : "").append(s).append('s');
         }
         return sb.toString();
     }

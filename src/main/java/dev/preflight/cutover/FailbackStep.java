@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ final class FailbackStep implements CutoverStep {
         List<String> a = new ArrayList<>(ctx.loadBalancer().actions(Colour.BLUE));
         traffic.verifyAction(Colour.BLUE).ifPresent(a::add);
         a.add(HttpChecks.describe(HttpChecks.health(cp.blue())));
-        a.add("record the elapsed time against failback_bound " + human(cp.failbackBound()));
+        a.add("record the elapsed time against failback_bound " + compact(cp.failbackBound()));
         return a;
     }
 
@@ -55,7 +55,7 @@ final class FailbackStep implements CutoverStep {
         if (!blue.verdict().good()) {
             return StepResult.failed("traffic is on blue but blue is not healthy: " + blue.summary(), d);
         }
-        String s = r.summary() + "; blue healthy; failback took " + ms + " ms (bound " + human(cp.failbackBound()) + ")";
+        String s = r.summary() + "; blue healthy; failback took " + ms + " ms (bound " + compact(cp.failbackBound()) + ")";
         return within ? StepResult.passed(s, d) : StepResult.warnings(s + ": OVER THE BOUND", d);
     }
 }

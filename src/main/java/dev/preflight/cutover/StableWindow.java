@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 import static dev.preflight.cutover.CutoverReport.pct;
 
 import dev.preflight.core.Errors;
@@ -39,7 +39,7 @@ final class StableWindow implements CutoverStep {
     public List<String> actions() {
         CutoverPlan cp = ctx.plan();
         List<String> a = new ArrayList<>();
-        a.add("every " + human(cp.stable().interval()) + " until " + human(cp.stable().window()) + " after the switch:");
+        a.add("every " + compact(cp.stable().interval()) + " until " + compact(cp.stable().window()) + " after the switch:");
         if (cp.stable().checks().isEmpty()) {
             a.add("  GET " + cp.green().healthUrl() + " (no monitor checks configured: green's health URL)");
         }
@@ -76,12 +76,12 @@ final class StableWindow implements CutoverStep {
                 return conclude(machine.history()) ? Verdict.PASSED : Verdict.FAILED;
             }
             if (maxRounds > 0 && rounds >= maxRounds) {
-                machine.say("stable window of " + cp.environment() + " ends at " + end + " (" + human(
+                machine.say("stable window of " + cp.environment() + " ends at " + end + " (" + compact(
                         Duration.between(ctx.clock().instant(), end)) + " from now); no breach in " + rounds + " round(s)");
                 return Verdict.PASSED;
             }
             // A wait of minutes is not a silent one: say what the next round is for and when.
-            machine.say("round " + rounds + ": no breach; next round in " + human(cp.stable().interval())
+            machine.say("round " + rounds + ": no breach; next round in " + compact(cp.stable().interval())
                     + ", the stable window of " + cp.environment() + " ends at " + end);
             try {
                 ctx.sleeper().sleep(cp.stable().interval());
@@ -170,7 +170,7 @@ final class StableWindow implements CutoverStep {
             machine.say("the stable window had a breach; not stable");
             return false;
         }
-        record(h, Verdict.PASSED, "stable window of " + human(cp.stable().window()) + " since the switch at "
+        record(h, Verdict.PASSED, "stable window of " + compact(cp.stable().window()) + " since the switch at "
                 + h.switchedAt() + " passed with no breach in " + h.rounds().size() + " monitor round(s)");
         return true;
     }

@@ -1,6 +1,6 @@
 package dev.preflight.cutover;
 
-import static dev.preflight.cutover.CutoverReport.human;
+import static dev.preflight.report.Durations.compact;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import java.time.Duration;
@@ -39,7 +39,7 @@ final class Traffic {
         d.put("load_balancer", lb.describe());
         return StepResult.passed(before.summary() + "; " + lb.describe() + " routes to " + to.label()
                 + (cp.loadBalancer().verifyUrl() == null ? "" : "; only " + to.label() + " answered "
-                        + cp.loadBalancer().verifyUrl() + " for " + human(cp.loadBalancer().verifySettle())), d);
+                        + cp.loadBalancer().verifyUrl() + " for " + compact(cp.loadBalancer().verifySettle())), d);
     }
 
     /**
@@ -76,8 +76,8 @@ final class Traffic {
             }
             Thread.sleep(10);
         }
-        return url + " did not serve only " + to.label() + " ('" + marker + "') for " + human(cp.loadBalancer().verifySettle())
-                + " within " + human(cp.loadBalancer().verifyTimeout()) + "; last: "
+        return url + " did not serve only " + to.label() + " ('" + marker + "') for " + compact(cp.loadBalancer().verifySettle())
+                + " within " + compact(cp.loadBalancer().verifyTimeout()) + "; last: "
                 + (last == null ? "none" : last.responded() ? "HTTP " + last.status() : last.error());
     }
 
@@ -86,7 +86,7 @@ final class Traffic {
         CutoverPlan cp = ctx.plan();
         return cp.loadBalancer().verifyUrl() == null ? Optional.of("(no verify_url: not verified through the load balancer)")
                 : Optional.of("GET " + cp.loadBalancer().verifyUrl() + " on new connections until only '"
-                        + cp.side(c).marker() + "' answers for " + human(cp.loadBalancer().verifySettle()) + " (at least "
-                        + VERIFY_STREAK + " responses; within " + human(cp.loadBalancer().verifyTimeout()) + ")");
+                        + cp.side(c).marker() + "' answers for " + compact(cp.loadBalancer().verifySettle()) + " (at least "
+                        + VERIFY_STREAK + " responses; within " + compact(cp.loadBalancer().verifyTimeout()) + ")");
     }
 }

@@ -6,6 +6,7 @@ import static dev.preflight.report.Html.td;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.readiness.GoNoGo;
 import dev.preflight.readiness.Readiness;
+import dev.preflight.report.Durations;
 import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Html;
 import dev.preflight.report.SvgChart;
@@ -126,7 +127,7 @@ public final class HtmlReport {
         }
         if (w != null) {
             fact(b, "window", "Change window", w.start() + " to " + w.end() + " UTC ("
-                    + SvgChart.human(Duration.between(w.start(), w.end())) + ")"
+                    + Durations.spoken(Duration.between(w.start(), w.end())) + ")"
                     + (w.environment() == null ? "" : ", environment " + w.environment()));
             fact(b, "ticket", "Ticket", w.ticket() == null ? "none named in the plan" : w.ticket());
         } else {

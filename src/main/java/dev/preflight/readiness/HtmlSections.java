@@ -5,8 +5,10 @@ import static dev.preflight.report.Html.td;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
+import dev.preflight.core.Sizes;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.report.Durations;
 import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Html;
 import dev.preflight.report.SvgChart;
@@ -66,7 +68,7 @@ final class HtmlSections {
         List<LedgerEntry> notices = d.groups().getOrDefault("notice-sent", List.of());
         LedgerEntry notice = notices.stream().filter(e -> e.outcome().isGood()).findFirst().orElse(null);
         String due = w == null || d.plan().noticeLead() == null ? ""
-                : "; required by " + w.start().minus(d.plan().noticeLead()) + " (" + SvgChart.human(d.plan().noticeLead())
+                : "; required by " + w.start().minus(d.plan().noticeLead()) + " (" + Durations.spoken(d.plan().noticeLead())
                 + " before the window)";
         if (notice != null) {
             boolean inTime = w == null || d.plan().noticeLead() == null
@@ -250,7 +252,7 @@ final class HtmlSections {
             for (EvidenceDigest.Attempt a : h.attempts()) {
                 // The measured time of the step (not the gap between two ledger times, which includes recording it).
                 Instant end = a.ended() == null ? null : a.started().plusMillis(a.elapsedMs());
-                String took = end == null ? "not completed" : SvgChart.human(Duration.ofMillis(a.elapsedMs()));
+                String took = end == null ? "not completed" : Durations.spoken(Duration.ofMillis(a.elapsedMs()));
                 spans.add(new SvgChart.Span(a.step() + (a.number() > 1 ? " #" + a.number() : ""), a.started(),
                         end, a.outcome()));
                 b.append("<tr class=\"step\">").append(td(null, a.step())).append(td(null, String.valueOf(a.number())))
@@ -279,9 +281,9 @@ final class HtmlSections {
         }
         b.append("<div class=\"charts\">\n");
         d.backupSizes().forEach((src, ps) -> figure(b, "backup-size", "Backup size of " + src + ", last " + ps.size() + " run(s)",
-                ps, SvgChart::bytes));
+                ps, Sizes::label));
         d.restoreTimes().forEach((src, ps) -> figure(b, "restore-time", "Restore time of " + src + ", last " + ps.size()
-                + " test(s)", ps, v -> SvgChart.human(Duration.ofMillis(v))));
+                + " test(s)", ps, v -> Durations.spoken(Duration.ofMillis(v))));
         b.append("</div><p class=\"muted small\">Oldest run left; a red bar is a run recorded as failed. Each bar's"
                 + " label is its ledger entry.</p></section>\n");
     }
@@ -365,7 +367,7 @@ final class HtmlSections {
                         .append(td(Html.outcomeClass(e.outcome().label()), e.outcome().label())).append(td(null, e.summary()))
                         .append("<td>");
                 for (Artifact a : e.artifacts()) {
-                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(esc(SvgChart.bytes(a.size())))
+                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(esc(Sizes.label(a.size())))
                             .append("<br/><code>").append(esc(a.sha256())).append("</code></div>");
                 }
                 b.append("</td></tr>\n");

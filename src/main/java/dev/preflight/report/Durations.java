@@ -1,6 +1,7 @@
 package dev.preflight.report;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Durations as people read them in reports and messages. One place, so that a max age, an age and
@@ -26,5 +27,56 @@ public final class Durations {
             return s / 60 + "m";
         }
         return s + "s";
+    }
+
+    /**
+     * {@code 24h}, {@code 5m}, {@code 1h 30m}, {@code 12s}, {@code 250ms}: a duration in messages and
+     * cutover output, every unit that is not zero (whole days from two days up read as hours).
+     */
+    public static String compact(Duration d) {
+        long s = Math.max(0, d.getSeconds());
+        if (s == 0) {
+            return d.toMillis() + "ms";
+        }
+        if (s >= 86400 && s % 86400 == 0 && s / 86400 > 1) {
+            return (s / 3600) + "h";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (s >= 3600) {
+            sb.append(s / 3600).append('h');
+            s %= 3600;
+        }
+        if (s >= 60) {
+            sb.append(sb.length() > 0 ? " " : "").append(s / 60).append('m');
+            s %= 60;
+        }
+        if (s > 0) {
+            sb.append(sb.length() > 0 ? " " : "").append(s).append('s');
+        }
+        return sb.toString();
+    }
+
+    /** {@code 850 ms}, {@code 4.2 s}, {@code 3 min 5 s}, {@code 2 h 10 min}: a measured time on the page. */
+    public static String spoken(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
+        }
+        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+    }
+
+    /** {@code 1.25s}: a measured time as seconds with two decimals; {@code -} when there is none. */
+    public static String seconds(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
     }
 }

@@ -2,10 +2,10 @@ package dev.preflight.report;
 
 import static dev.preflight.report.Html.esc;
 
+import dev.preflight.core.Sizes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.LongFunction;
 
 /**
@@ -93,7 +93,7 @@ public final class SvgChart {
             int w = Math.max(2, (int) Math.round(Duration.between(s.start(), end).toMillis() / total * plot));
             boolean good = s.outcome().equals("passed") || s.outcome().equals("warning");
             String colour = good ? GOOD : s.outcome().equals("started") ? "#9e9e9e" : BAD;
-            String took = s.end() == null ? "not completed" : human(Duration.between(s.start(), s.end()));
+            String took = s.end() == null ? "not completed" : Durations.spoken(Duration.between(s.start(), s.end()));
             b.append("<g class=\"step\"><title>").append(esc(s.label() + ": " + s.outcome() + ", " + took)).append("</title>")
                     .append("<text x=\"").append(labelW - 6).append("\" y=\"").append(y + 12)
                     .append("\" text-anchor=\"end\" font-size=\"11\">").append(esc(s.label())).append("</text>")
@@ -107,39 +107,8 @@ public final class SvgChart {
                 .append("\" y2=\"").append(axis).append("\" stroke=\"#888\"/>")
                 .append("<text x=\"").append(labelW).append("\" y=\"").append(axis + 13).append("\" font-size=\"10\" fill=\"#555\">")
                 .append(esc(t0.toString())).append("</text><text x=\"").append(labelW + plot).append("\" y=\"").append(axis + 13)
-                .append("\" text-anchor=\"end\" font-size=\"10\" fill=\"#555\">+").append(esc(human(Duration.between(t0, t1))))
+                .append("\" text-anchor=\"end\" font-size=\"10\" fill=\"#555\">+").append(esc(Durations.spoken(Duration.between(t0, t1))))
                 .append("</text>\n");
         return b.append("</svg>").toString();
-    }
-
-    /** A duration as people read it: 850 ms, 4.2 s, 3 min 5 s, 2 h 10 min. */
-    public static String human(Duration d) {
-        long ms = d.toMillis();
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        if (ms < 60_000) {
-            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-        }
-        long s = ms / 1000;
-        if (s < 3600) {
-            return s / 60 + " min" + (s % 60 == 0 ? "" : " " + s % 60 + " s");
-        }
-        return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
-    }
-
-    /** Bytes as people read them (binary units, as the backup log prints them). */
-    public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
     }
 }

@@ -7,7 +7,9 @@ import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
+import dev.preflight.core.Sizes;
 import dev.preflight.exec.ProcessResult;
+import dev.preflight.report.Durations;
 import dev.preflight.restore.RestoreArtifact.Reader;
 import dev.preflight.restore.RestoreArtifact.Verified;
 import dev.preflight.restore.RestorePlan.HttpCheck;
@@ -123,10 +125,10 @@ final class MysqlRestore {
                     failure = "restore into " + where + " failed: " + secrets.redact(bad);
                     checks.add(Check.fail("restore", db, failure));
                 } else {
-                    checks.add(Check.pass("restore", db, "restored " + Progress.human(dataBytes) + " of SQL into " + where
-                            + " in " + RestoreReport.seconds(took) + (connections > 1 ? " over " + connections
+                    checks.add(Check.pass("restore", db, "restored " + Sizes.binary(dataBytes) + " of SQL into " + where
+                            + " in " + Durations.seconds(took) + (connections > 1 ? " over " + connections
                             + " connections" : "")));
-                    ctx.step(source + ": restored in " + RestoreReport.seconds(took) + "; running the smoke checks");
+                    ctx.step(source + ": restored in " + Durations.seconds(took) + "; running the smoke checks");
                     restored = new MysqlRestored(db, found, estimates, backupTime);
                     checks.addAll(new MysqlChecks(ctx).run(restored, client));
                     Phases.mark("checked");

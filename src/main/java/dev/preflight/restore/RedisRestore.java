@@ -6,6 +6,8 @@ import dev.preflight.backup.PrivateTemp;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
+import dev.preflight.core.Sizes;
+import dev.preflight.report.Durations;
 import dev.preflight.restore.RestoreArtifact.Reader;
 import dev.preflight.restore.RestoreArtifact.Verified;
 import dev.preflight.restore.RestorePlan.HttpCheck;
@@ -92,8 +94,8 @@ final class RedisRestore {
                     checks.add(Check.fail("restore", b.file(), failure));
                 } else {
                     loaded = true;
-                    checks.add(Check.pass("restore", b.file(), Progress.human(dataBytes) + " of RDB loaded into " + where
-                            + " in " + RestoreReport.seconds(took)));
+                    checks.add(Check.pass("restore", b.file(), Sizes.binary(dataBytes) + " of RDB loaded into " + where
+                            + " in " + Durations.seconds(took)));
                     Map<Integer, Long> have = server.keysPerDb();
                     Map<Integer, Long> want = new TreeMap<>();
                     facts.path("keys_per_db").fields().forEachRemaining(e ->

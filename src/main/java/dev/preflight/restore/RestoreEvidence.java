@@ -12,6 +12,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.report.Durations;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class RestoreEvidence {
         boolean ok = r.passed();
         // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
         String summary = ok
-                ? r.file() + " restored in " + RestoreReport.seconds(r.restoreTime()) + ", " + r.checks().size()
+                ? r.file() + " restored in " + Durations.seconds(r.restoreTime()) + ", " + r.checks().size()
                 + " checks passed"
                 : r.onlyWarnings() ? "WARNING: restore test of " + r.source() + " proves nothing: " + String.join("; ",
                 r.failed().stream().map(Check::detail).toList())

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
 import dev.preflight.core.Progress;
+import dev.preflight.core.Sizes;
+import dev.preflight.report.Durations;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 /** The restore capability's renderer: text and JSON of a {@code restore-test} run. */
 public final class RestoreReport {
@@ -54,14 +55,6 @@ public final class RestoreReport {
         }
     }
 
-    /** A duration as seconds with two decimals ({@code 1.25s}), {@code -} when there is none. */
-    static String seconds(Duration d) {
-        if (d == null) {
-            return "-";
-        }
-        return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
-    }
-
     private static String lines(List<RestoreResult> results, Style st) {
         StringBuilder sb = new StringBuilder();
         for (RestoreResult r : results) {
@@ -78,8 +71,8 @@ public final class RestoreReport {
                 sb.append("        ").append(r.failure()).append('\n');
             }
             if (r.restoreTime() != null) {
-                sb.append("        restore time ").append(seconds(r.restoreTime())).append(", artifact ")
-                        .append(Progress.human(r.bytes())).append(", data ").append(Progress.human(r.dataBytes()))
+                sb.append("        restore time ").append(Durations.seconds(r.restoreTime())).append(", artifact ")
+                        .append(Sizes.binary(r.bytes())).append(", data ").append(Sizes.binary(r.dataBytes()))
                         .append('\n');
             }
             int rowsOk = 0;

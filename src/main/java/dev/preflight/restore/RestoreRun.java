@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import dev.preflight.core.Verdict;
+import dev.preflight.report.Durations;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record RestoreRun(List<RestoreResult> results) {
     public String summary() {
         return verdict().good() ? results.size() + " backup(s) restored into scratch targets, every smoke check "
                 + "passed (" + String.join(", ", results.stream().map(r -> r.source() + " "
-                + RestoreReport.seconds(r.restoreTime())).toList()) + ")"
+                + Durations.seconds(r.restoreTime())).toList()) + ")"
                 : reasons().size() + " of " + results.size() + " restore test(s) failed";
     }
 

@@ -2,6 +2,7 @@ package dev.preflight.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.core.Sizes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +34,7 @@ class HtmlTest {
     @Test
     void chartsEscapeTheirLabelsAndScaleFromZero() throws Exception {
         String svg = SvgChart.bars(HOSTILE, List.of(new SvgChart.Bar("#1", 50, true, HOSTILE),
-                new SvgChart.Bar(HOSTILE, 100, false, "t")), SvgChart::bytes);
+                new SvgChart.Bar(HOSTILE, 100, false, "t")), Sizes::label);
         Document d = ReadinessPageTest.parse(svg);
         assertThat(d.getElementsByTagName("script").getLength()).isZero();
         assertThat(d.getElementsByTagName("rect").getLength()).isEqualTo(2);
@@ -55,12 +56,12 @@ class HtmlTest {
 
     @Test
     void sizesAndDurationsReadAsPeopleWriteThem() {
-        assertThat(SvgChart.bytes(512)).isEqualTo("512 B");
-        assertThat(SvgChart.bytes(13_824)).isEqualTo("14 KiB");
-        assertThat(SvgChart.bytes(5 * 1024 * 1024 + 300_000)).isEqualTo("5.3 MiB");
-        assertThat(SvgChart.human(Duration.ofMillis(850))).isEqualTo("850 ms");
-        assertThat(SvgChart.human(Duration.ofMillis(4_200))).isEqualTo("4.2 s");
-        assertThat(SvgChart.human(Duration.ofSeconds(185))).isEqualTo("3 min 5 s");
-        assertThat(SvgChart.human(Duration.ofMinutes(130))).isEqualTo("2 h 10 min");
+        assertThat(Sizes.label(512)).isEqualTo("512 B");
+        assertThat(Sizes.label(13_824)).isEqualTo("14 KiB");
+        assertThat(Sizes.label(5 * 1024 * 1024 + 300_000)).isEqualTo("5.3 MiB");
+        assertThat(Durations.spoken(Duration.ofMillis(850))).isEqualTo("850 ms");
+        assertThat(Durations.spoken(Duration.ofMillis(4_200))).isEqualTo("4.2 s");
+        assertThat(Durations.spoken(Duration.ofSeconds(185))).isEqualTo("3 min 5 s");
+        assertThat(Durations.spoken(Duration.ofMinutes(130))).isEqualTo("2 h 10 min");
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
+import dev.preflight.core.Sizes;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
@@ -279,7 +280,7 @@ class ReadinessPageTest {
         for (LedgerEntry e : entries("cutover-step")) {
             JsonNode p = Json.parse(e.payload());
             if (p.path("phase").asText().equals("completed")) {
-                completed.add(SvgChart.human(Duration.ofMillis(p.path("elapsed_ms").asLong())));
+                completed.add(Durations.spoken(Duration.ofMillis(p.path("elapsed_ms").asLong())));
             }
         }
         assertThat(steps.stream().map(s -> text(s.getElementsByTagName("td").item(3)))).containsExactlyElementsOf(completed);
@@ -302,7 +303,7 @@ class ReadinessPageTest {
             Element rect = (Element) bars.get(i).getElementsByTagName("rect").item(0);
             heights.add(Integer.parseInt(rect.getAttribute("height")));
             assertThat(text(bars.get(i).getElementsByTagName("title").item(0)))
-                    .isEqualTo("#" + backups.get(i).seq() + " " + backups.get(i).time() + ": " + SvgChart.bytes(size));
+                    .isEqualTo("#" + backups.get(i).seq() + " " + backups.get(i).time() + ": " + Sizes.label(size));
             assertThat(rect.getAttribute("class") + rect.getAttribute("fill")).isEqualTo("#2e7d32");
         }
         // The table grew between the backups, and so do the bars (the y axis starts at zero).
@@ -314,7 +315,7 @@ class ReadinessPageTest {
         assertThat(rbars).hasSize(restores.size()).hasSize(2);
         for (int i = 0; i < rbars.size(); i++) {
             long ms = Json.parse(restores.get(i).payload()).path("restore_ms").asLong();
-            assertThat(text(rbars.get(i).getElementsByTagName("title").item(0))).endsWith(": " + SvgChart.human(Duration.ofMillis(ms)));
+            assertThat(text(rbars.get(i).getElementsByTagName("title").item(0))).endsWith(": " + Durations.spoken(Duration.ofMillis(ms)));
         }
         assertThat(text(one(fin, "//figure[@class='backup-size']/figcaption"))).isEqualTo("Backup size of academy-db, last 3 run(s)");
     }
