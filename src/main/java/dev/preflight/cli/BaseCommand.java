@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -123,7 +124,7 @@ public abstract class BaseCommand implements Callable<Integer> {
      * command without one prints text only).
      */
     protected Format format() {
-        List<Format> supported = supportedFormats(getClass());
+        List<Format> supported = supportedFormats(this);
         Format f = global().format == null ? supported.get(0) : global().format;
         if (!supported.contains(f)) {
             throw PreflightException.usage("'" + spec.qualifiedName() + "' does not support --format " + f.label(),
@@ -132,9 +133,19 @@ public abstract class BaseCommand implements Callable<Integer> {
         return f;
     }
 
-    /** The formats a command class declares, its default first. */
-    static List<Format> supportedFormats(Class<?> command) {
-        Formats declared = command.getAnnotation(Formats.class);
+    /**
+     * The formats a command supports, its default first: its renderer's ({@link RendersWith}, text
+     * first, then in {@link Format}'s order), else what its {@link Formats} declares, else text.
+     */
+    static List<Format> supportedFormats(Object command) {
+        Formats declared = command.getClass().getAnnotation(Formats.class);
+        if (command instanceof RendersWith<?> r) {
+            if (declared != null) {
+                // Two sources would drift apart: the renderer is the one.
+                throw new IllegalStateException(command.getClass().getName() + " has a renderer and @Formats");
+            }
+            return List.copyOf(EnumSet.copyOf(r.renderer().formats()));
+        }
         return declared == null ? List.of(Format.TEXT) : List.of(declared.value());
     }
 

@@ -24,6 +24,7 @@ import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -53,7 +54,12 @@ public final class CutoverCommand implements Callable<Integer> {
     }
 
     /** What the cutover subcommands share: the plan's section, the driver, the service. */
-    abstract static class Sub extends BaseCommand {
+    abstract static class Sub extends BaseCommand implements RendersWith<CutoverRun> {
+        @Override
+        public Renderer<CutoverRun> renderer() {
+            return CutoverReport.RUN;
+        }
+
         @Option(names = "--dry-run", description = "Print every action without doing it; nothing is changed or recorded.")
         boolean dryRun;
 
@@ -100,7 +106,7 @@ public final class CutoverCommand implements Callable<Integer> {
                         plan.baseDir().resolve(".preflight"), holder), dryRun, CutoverContext.Sleeper.real(), sink::println);
                 CutoverRun run = verb.apply(c);
                 if (f == Format.JSON) {
-                    emit(CutoverReport.RUN.json(run));
+                    emit(renderer().json(run));
                 }
                 return run.verdict().exitCode().code();
             }
@@ -113,15 +119,19 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover plan",
                 "  preflight cutover plan --format markdown -o cutover-plan.md"})
-    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-    public static final class PlanCmd extends BaseCommand {
+    public static final class PlanCmd extends BaseCommand implements RendersWith<CutoverPlanView> {
+        @Override
+        public Renderer<CutoverPlanView> renderer() {
+            return CutoverReport.PLAN;
+        }
+
         @Override
         public Integer call() {
             Format f = format();
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             CutoverPlanView v = CutoverPlanView.of(CutoverContext.planOnly(cp, ctx().clock(), Sub.loadBalancer(plan, cp)));
-            emit(CutoverReport.PLAN.render(v, f, style()));
+            emit(renderer().render(v, f, style()));
             return v.verdict().exitCode().code();
         }
     }
@@ -132,8 +142,12 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover status",
                 "  preflight cutover status --format json"})
-    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-    public static final class Status extends BaseCommand {
+    public static final class Status extends BaseCommand implements RendersWith<CutoverStatus> {
+        @Override
+        public Renderer<CutoverStatus> renderer() {
+            return CutoverReport.STATUS;
+        }
+
         @Override
         public Integer call() {
             Format f = format();
@@ -141,7 +155,7 @@ public final class CutoverCommand implements Callable<Integer> {
             CutoverPlan cp = Sub.section(plan);
             try (Ledger ledger = openLedger(plan)) {
                 CutoverStatus st = CutoverStatus.of(cp, CutoverHistory.read(ledger, cp.environment()), ctx().clock());
-                emit(CutoverReport.STATUS.render(st, f, style()));
+                emit(renderer().render(st, f, style()));
                 return st.verdict().exitCode().code();
             }
         }
@@ -153,7 +167,6 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover start --dry-run",
                 "  preflight cutover start --until promoted"})
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Start extends Sub {
         @Option(names = "--until", paramLabel = "STATE", defaultValue = "switched",
                 description = "Stop at green-prepared, expanded, promoted or switched (default).")
@@ -176,7 +189,6 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Continue the current cutover from its last completed step; an interrupted step runs again.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover resume")
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Resume extends Sub {
         @Option(names = "--until", paramLabel = "STATE",
                 description = "Go on to green-prepared, expanded, promoted or switched (default: the state it was started to).")
@@ -202,7 +214,6 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Run the smoke suite against green and, only if it passed, move the load balancer to green.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover switch")
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Switch extends Sub {
         @Override
         public Integer call() {
@@ -217,7 +228,6 @@ public final class CutoverCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight cutover monitor",
                 "  preflight cutover monitor --rounds 1"})
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Monitor extends Sub {
         @Option(names = "--rounds", paramLabel = "N", defaultValue = "0",
                 description = "Stop after N rounds (0: until the window has passed); for cron-style monitoring.")
@@ -234,7 +244,6 @@ public final class CutoverCommand implements Callable<Integer> {
             description = "Move traffic back to blue (from switched or stable only), check that blue serves, and record how long it took.",
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover failback")
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Failback extends Sub {
         @Override
         public Integer call() {
@@ -248,7 +257,6 @@ public final class CutoverCommand implements Callable<Integer> {
                 "Refused before the stable window has passed with no breach and no failback, and without a fresh passed backup in the ledger."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover contract --yes")
-    @Formats({Format.TEXT, Format.JSON})
     public static final class Contract extends Sub {
         @Option(names = "--yes", description = "Confirm: after contract, failback is no longer possible.")
         boolean yes;

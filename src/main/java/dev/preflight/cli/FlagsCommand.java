@@ -12,6 +12,7 @@ import dev.preflight.flags.FlagsValidation;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -67,8 +68,12 @@ public final class FlagsCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight flags validate",
                 "  preflight flags validate --app ../academy --format markdown"})
-    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-    static final class Validate extends FlagsBase {
+    static final class Validate extends FlagsBase implements RendersWith<FlagsValidation> {
+        @Override
+        public Renderer<FlagsValidation> renderer() {
+            return FlagsReport.VALIDATION;
+        }
+
         @Option(names = "--app", paramLabel = "DIR", description = "Application source to scan (default: feature_flags.app_dir).")
         String app;
 
@@ -80,7 +85,7 @@ public final class FlagsCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 r = new FlagsValidate(context(fp, ledger)).run(app == null ? null : ctx().cwd().resolve(app).normalize());
             }
-            emit(FlagsReport.VALIDATION.render(r, format, style()));
+            emit(renderer().render(r, format, style()));
             return r.verdict().exitCode().code();
         }
     }
@@ -102,8 +107,12 @@ public final class FlagsCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'",
                 "  preflight flags toggle new_checkout --off --env production --reason 'incident 4711' --approved-by alice"})
-    @Formats({Format.TEXT, Format.JSON})
-    static final class Toggle extends FlagsBase {
+    static final class Toggle extends FlagsBase implements RendersWith<FlagsToggle.Toggled> {
+        @Override
+        public Renderer<FlagsToggle.Toggled> renderer() {
+            return FlagsReport.TOGGLE;
+        }
+
         @Parameters(index = "0", paramLabel = "NAME", description = "The registered flag.")
         String name;
 
@@ -128,7 +137,7 @@ public final class FlagsCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 t = new FlagsToggle.Toggled(q, new FlagsToggle(context(fp, ledger)).run(q));
             }
-            emit(FlagsReport.TOGGLE.render(t, format, style()));
+            emit(renderer().render(t, format, style()));
             return t.verdict().exitCode().code();
         }
     }
@@ -140,8 +149,12 @@ public final class FlagsCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight flags list",
                 "  preflight flags list --format markdown"})
-    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-    static final class ListFlags extends FlagsBase {
+    static final class ListFlags extends FlagsBase implements RendersWith<FlagsLists.Matrix> {
+        @Override
+        public Renderer<FlagsLists.Matrix> renderer() {
+            return FlagsReport.MATRIX;
+        }
+
         @Override
         public Integer call() {
             Format format = format();
@@ -150,7 +163,7 @@ public final class FlagsCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 m = new FlagsLists(context(fp, ledger)).list();
             }
-            emit(FlagsReport.MATRIX.render(m, format, style()));
+            emit(renderer().render(m, format, style()));
             return m.verdict().exitCode().code();
         }
     }
@@ -161,8 +174,12 @@ public final class FlagsCommand implements Callable<Integer> {
                 "Exit 0 no difference, 1 they differ (like diff(1))."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight flags diff staging production")
-    @Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-    static final class Diff extends FlagsBase {
+    static final class Diff extends FlagsBase implements RendersWith<FlagsLists.Drift> {
+        @Override
+        public Renderer<FlagsLists.Drift> renderer() {
+            return FlagsReport.DRIFT;
+        }
+
         @Parameters(index = "0", paramLabel = "ENV1")
         String a;
 
@@ -177,7 +194,7 @@ public final class FlagsCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 d = new FlagsLists(context(fp, ledger)).diff(a, b);
             }
-            emit(FlagsReport.DRIFT.render(d, format, style()));
+            emit(renderer().render(d, format, style()));
             return d.verdict().exitCode().code();
         }
     }
@@ -188,8 +205,12 @@ public final class FlagsCommand implements Callable<Integer> {
                 "Exit 0."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight flags history new_checkout")
-    @Formats({Format.TEXT, Format.JSON})
-    static final class History extends FlagsBase {
+    static final class History extends FlagsBase implements RendersWith<FlagsLists.History> {
+        @Override
+        public Renderer<FlagsLists.History> renderer() {
+            return FlagsReport.HISTORY;
+        }
+
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -201,7 +222,7 @@ public final class FlagsCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 h = new FlagsLists(context(fp, ledger)).history(name);
             }
-            emit(FlagsReport.HISTORY.render(h, format, style()));
+            emit(renderer().render(h, format, style()));
             return h.verdict().exitCode().code();
         }
     }

@@ -63,7 +63,7 @@ final class HelpText {
         descendants(root, below);
         for (CommandLine cl : below) {
             if (cl.getCommandSpec().userObject() instanceof BaseCommand command) {
-                List<String> labels = BaseCommand.supportedFormats(command.getClass()).stream().map(Format::label).toList();
+                List<String> labels = BaseCommand.supportedFormats(command).stream().map(Format::label).toList();
                 replace(cl, labels.size() == 1 ? "Output format: " + labels.get(0) + " only."
                         : "Output format: " + String.join(", ", labels) + " (default: " + labels.get(0) + ").", labels);
             }

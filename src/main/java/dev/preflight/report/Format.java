@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The output formats a command may offer with {@code --format}. */
 public enum Format {
-    TEXT, JSON, MARKDOWN, JUNIT, HTML;
+    // The order --help lists a command's formats in: text, then the machine formats, then documents.
+    TEXT, JSON, JUNIT, MARKDOWN, HTML;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -131,7 +131,7 @@ class HelpTest {
                 .doesNotContain("html");
         for (CommandLine cl : everyCommand()) {
             if (cl.getCommandSpec().userObject() instanceof BaseCommand b) {
-                List<String> labels = BaseCommand.supportedFormats(b.getClass()).stream().map(Format::label).toList();
+                List<String> labels = BaseCommand.supportedFormats(b).stream().map(Format::label).toList();
                 OptionSpec format = cl.getCommandSpec().findOption("--format");
                 List<String> candidates = new ArrayList<>();
                 format.completionCandidates().forEach(candidates::add);
