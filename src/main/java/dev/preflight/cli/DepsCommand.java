@@ -4,25 +4,22 @@ import dev.preflight.audit.Prober;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
-import dev.preflight.deps.DepsModel.Report;
-import dev.preflight.deps.DepsReports;
-import dev.preflight.deps.DepsService;
-import dev.preflight.deps.PlanDeps;
+import dev.preflight.deps.DepsEvidence;
+import dev.preflight.deps.DepsReport;
+import dev.preflight.deps.DepsResult;
+import dev.preflight.deps.DepsReview;
 import dev.preflight.deps.Targets;
 import dev.preflight.exec.FleetConnector;
 import dev.preflight.exec.HostConnectors;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
-import dev.preflight.ledger.NewEntry;
-import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -56,7 +53,7 @@ public final class DepsCommand extends BaseCommand {
     @Override
     public Integer call() throws Exception {
         Format format = format();
-        DepsService service = new DepsService(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
+        DepsReview service = new DepsReview(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
                 new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
         if (dir != null || !targets.isEmpty()) {
             if (dir == null || targets.isEmpty()) {
@@ -70,40 +67,34 @@ public final class DepsCommand extends BaseCommand {
                 throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
             }
             List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
-            Report report;
+            DepsResult report;
             try (Progress waiting = Progress.waiting(progressOptions(), "deps" + (npmOutdated ? " (npm outdated)" : ""))) {
-                report = service.review(new DepsService.Request(ctx().cwd().resolve(dir).normalize(), t, md,
+                report = service.review(new DepsReview.Request(ctx().cwd().resolve(dir).normalize(), t, md,
                         npmOutdated, List.of(), null));
             }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
-                PlanDeps.record(ledger, "ad-hoc", report);
+                DepsEvidence.record(ledger, "ad-hoc", report);
             }
-            emit(DepsReports.render(report, format, style()));
-            return report.exitCode();
+            emit(DepsReport.REVIEW.render(report, format, style()));
+            return report.verdict().exitCode().code();
         }
         if (!metadata.isEmpty() || npmOutdated) {
             throw PreflightException.usage("--metadata and --npm-outdated are ad-hoc options (with --dir and --target)",
                     "with a plan, set dependencies.metadata and dependencies.npm_outdated");
         }
         Plan plan = loadPlan();
-        DepsService.Request request = PlanDeps.request(plan);
-        Report report;
+        DepsReview.Request request = DepsReview.Request.of(plan);
+        DepsResult report;
         try (Ledger ledger = openLedger(plan);
-             FleetConnector agents = new FleetConnector(PlanDeps.flutterSsh(plan),
-                     plan.secrets())) {
-            DepsService planService = new DepsService(new LocalProcessRunner(plan.secrets()), agents,
+             FleetConnector agents = new FleetConnector(DepsReview.flutterSsh(plan), plan.secrets())) {
+            DepsReview planService = new DepsReview(new LocalProcessRunner(plan.secrets()), agents,
                     new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
             try (Progress waiting = Progress.waiting(progressOptions(), "deps")) {
-                report = planService.review(request);
-            } catch (PreflightException e) {
-                ledger.append(NewEntry.of("deps", plan.project().name(),
-                        Outcome.ERROR, e.getMessage(), Map.of("error", e.getMessage())));
-                throw e;
+                report = planService.run(request, ledger, plan.project().name());
             }
-            PlanDeps.record(ledger, plan.project().name(), report);
         }
-        emit(DepsReports.render(report, format, style()));
-        return report.exitCode();
+        emit(DepsReport.REVIEW.render(report, format, style()));
+        return report.verdict().exitCode().code();
     }
 }

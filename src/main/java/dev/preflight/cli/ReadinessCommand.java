@@ -12,7 +12,7 @@ import dev.preflight.readiness.HtmlReport;
 import dev.preflight.readiness.Readiness;
 import dev.preflight.readiness.ReadinessReport;
 import dev.preflight.report.Format;
-import dev.preflight.risk.RiskReports;
+import dev.preflight.risk.RiskReport;
 import dev.preflight.run.RunContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,7 +50,7 @@ public final class ReadinessCommand extends BaseCommand {
         return switch (format) {
             case HTML -> HtmlReport.render(project, "Readiness", r, PageEvidence.read(ledger, plan), ctx().clock().instant());
             case MARKDOWN -> ReadinessReport.render(r, project, format, style())
-                    + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReports.markdown(r.verdict().risks()));
+                    + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReport.markdown(r.verdict().risks()));
             default -> ReadinessReport.render(r, project, format, style());
         };
     }

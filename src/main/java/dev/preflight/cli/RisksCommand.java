@@ -1,18 +1,14 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.risk.RiskAssess;
+import dev.preflight.risk.RiskAssessment;
 import dev.preflight.risk.RiskPlan;
-import dev.preflight.risk.RiskReports;
-import dev.preflight.risk.RiskResult;
-import dev.preflight.risk.RiskSection;
-import dev.preflight.risk.RiskService;
-import dev.preflight.run.RunContext;
-import java.util.List;
+import dev.preflight.risk.RiskReport;
 import picocli.CommandLine.Command;
 
 /** {@code preflight risks}: the risk register with each status derived from the ledger's evidence (runbook §5). */
@@ -32,11 +28,9 @@ public final class RisksCommand extends BaseCommand {
         RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
                 "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
-            List<RiskResult> results = new RiskService(ledger, ctx().clock()).assess(risks);
-            RiskSection.record(new RunContext(plan, ledger, ctx().clock(), ctx().err()), results);
-            emit(RiskReports.render(results, format, style()));
-            return results.stream().allMatch(r -> r.status() == RiskResult.Status.MITIGATED)
-                    ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+            RiskAssessment a = new RiskAssess(ledger, ctx().clock()).run(risks, plan.project().name());
+            emit(RiskReport.REGISTER.render(a, format, style()));
+            return a.verdict().exitCode().code();
         }
     }
 }

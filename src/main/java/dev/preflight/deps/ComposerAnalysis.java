@@ -4,13 +4,11 @@ import dev.preflight.deps.ComposerConstraint.Overlap;
 import dev.preflight.deps.ComposerFiles.Lock;
 import dev.preflight.deps.ComposerFiles.Pkg;
 import dev.preflight.deps.ComposerFiles.Root;
-import dev.preflight.deps.DepsModel.Finding;
-import dev.preflight.deps.DepsModel.Severity;
-import java.util.ArrayDeque;
+import dev.preflight.deps.ComposerIndex.Locked;
+import dev.preflight.deps.ComposerIndex.Requirer;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.Severity;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,20 +27,6 @@ import java.util.function.Predicate;
  * version of the blocking package that would allow the target. One instance per analysis.
  */
 public final class ComposerAnalysis {
-    private static final String ROOT = "root";
-
-    /** A locked package and what Composer treats as its versions (own, branch alias, inline alias). */
-    private record Locked(Pkg pkg, boolean dev, Set<String> versions) {
-        String label() {
-            return pkg.name() + " " + pkg.version();
-        }
-    }
-
-    /** A package (or the root) that requires something: {@code dev} when only installed for development. */
-    private record Requirer(String name, Locked locked, Map<String, String> require, Map<String, String> conflict,
-                            Map<String, Boolean> devEntries, boolean dev) {
-    }
-
     private final Root root;
     private final Lock lock;
     private final Map<String, ComposerConstraint> targets;
@@ -51,10 +35,10 @@ public final class ComposerAnalysis {
     private final PackagistMetadata meta;
     private final List<Finding> findings = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
-    private final Map<String, Locked> byName = new LinkedHashMap<>();
-    private final Map<String, List<Locked>> providers = new HashMap<>();
-    private final Map<String, List<String>> chains = new HashMap<>();
-    private final List<Requirer> requirers = new ArrayList<>();
+    private final ComposerIndex index;
+    private final Map<String, Locked> byName;
+    private final Map<String, List<Locked>> providers;
+    private final List<Requirer> requirers;
 
     /**
      * @param targets  Composer package targets, name to range (already widened: {@code 11.*})
@@ -69,11 +53,15 @@ public final class ComposerAnalysis {
         this.php = php;
         this.phpLabel = phpLabel;
         this.meta = meta;
+        this.index = new ComposerIndex(root, lock);
+        this.byName = index.byName;
+        this.providers = index.providers;
+        this.requirers = index.requirers;
     }
 
     /** Runs every check; returns the findings (notes via {@link #notes()}). */
     public List<Finding> run() {
-        index();
+        findings.addAll(index.unparsed);
         for (Map.Entry<String, ComposerConstraint> t : targets.entrySet()) {
             target(t.getKey(), t.getValue());
         }
@@ -88,89 +76,6 @@ public final class ComposerAnalysis {
         return List.copyOf(notes);
     }
 
-    private void index() {
-        for (Map.Entry<Pkg, Boolean> e : ComposerFiles.all(lock)) {
-            Pkg p = e.getKey();
-            if (p.name() == null || p.version() == null) {
-                continue;
-            }
-            Set<String> versions;
-            try {
-                versions = p.versions(lock.aliases());
-            } catch (IllegalArgumentException ex) {
-                // Composer itself would refuse this lock; say so rather than guess.
-                findings.add(new Finding(Severity.WARNING, "composer", "unparsed", p.name(), p.version(), null,
-                        List.of(p.name() + " " + p.version()), e.getValue(), "locked version cannot be read ("
-                                + ex.getMessage() + "); this package was not checked", null));
-                continue;
-            }
-            Locked l = new Locked(p, e.getValue(), versions);
-            byName.put(p.name(), l);
-            providers.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(l);
-            p.replace().keySet().forEach(r -> providers.computeIfAbsent(r, k -> new ArrayList<>()).add(l));
-            p.provide().keySet().forEach(r -> providers.computeIfAbsent(r, k -> new ArrayList<>()).add(l));
-        }
-        Map<String, Boolean> rootDev = new LinkedHashMap<>();
-        Map<String, String> rootRequire = new LinkedHashMap<>();
-        root.require().forEach((k, v) -> {
-            rootRequire.put(k, v);
-            rootDev.put(k, false);
-        });
-        root.requireDev().forEach((k, v) -> {
-            if (!rootRequire.containsKey(k)) {
-                rootRequire.put(k, v);
-                rootDev.put(k, true);
-            }
-        });
-        requirers.add(new Requirer(ROOT, null, rootRequire, root.conflict(), rootDev, false));
-        for (Locked l : byName.values()) {
-            requirers.add(new Requirer(l.pkg().name(), l, l.pkg().require(), l.pkg().conflict(), Map.of(), l.dev()));
-        }
-        computeChains(rootRequire, rootDev);
-    }
-
-    /** Shortest path from the root to every locked package, production requirements first. */
-    private void computeChains(Map<String, String> rootRequire, Map<String, Boolean> rootDev) {
-        Deque<Locked> queue = new ArrayDeque<>();
-        for (boolean devPass : new boolean[] {false, true}) {
-            rootRequire.forEach((dep, c) -> {
-                if (rootDev.get(dep) == devPass) {
-                    for (Locked l : providers.getOrDefault(dep, List.of())) {
-                        if (!chains.containsKey(l.pkg().name())) {
-                            chains.put(l.pkg().name(), List.of(ROOT, l.label()));
-                            queue.add(l);
-                        }
-                    }
-                }
-            });
-            while (!queue.isEmpty()) {
-                Locked cur = queue.poll();
-                List<String> base = chains.get(cur.pkg().name());
-                for (String dep : cur.pkg().require().keySet()) {
-                    for (Locked l : providers.getOrDefault(dep, List.of())) {
-                        if (!chains.containsKey(l.pkg().name())) {
-                            List<String> c = new ArrayList<>(base);
-                            c.add(l.label());
-                            chains.put(l.pkg().name(), List.copyOf(c));
-                            queue.add(l);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private List<String> chain(Requirer r, String dep, String constraint) {
-        List<String> c = new ArrayList<>(r.locked() == null ? List.of(ROOT)
-                : chains.getOrDefault(r.name(), List.of(ROOT, "(not reachable from the root) " + r.locked().label())));
-        c.add(dep + " " + constraint);
-        return c;
-    }
-
-    private boolean devOnly(Requirer r, String dep) {
-        return r.locked() == null ? Boolean.TRUE.equals(r.devEntries().get(dep)) : r.dev();
-    }
-
     private Optional<ComposerConstraint> parse(Requirer r, String dep, String c, String what) {
         try {
             // Composer replaces "self.version" with the requiring package's own version when it loads it.
@@ -179,15 +84,12 @@ public final class ComposerAnalysis {
             }
             return Optional.of(ComposerConstraint.parse(c));
         } catch (IllegalArgumentException e) {
-            findings.add(new Finding(Severity.WARNING, "composer", "unparsed", r.name(), version(r), what,
-                    chain(r, dep, c), devOnly(r, dep), "cannot read the constraint on " + dep + ": " + e.getMessage()
+            findings.add(new Finding(Severity.WARNING, "composer", "unparsed", r.name(), r.version(), what,
+                    index.chain(r, dep, c), index.devOnly(r, dep), "cannot read the constraint on " + dep + ": "
+                            + e.getMessage()
                             + "; it was not checked", null));
             return Optional.empty();
         }
-    }
-
-    private static String version(Requirer r) {
-        return r.locked() == null ? null : r.locked().pkg().version();
     }
 
     private void target(String name, ComposerConstraint range) {
@@ -273,8 +175,8 @@ public final class ComposerAnalysis {
         if (s == Severity.BLOCKER && r.locked() != null) {
             fix = fixFor(r.locked(), v -> allowsTargets(v));
         }
-        findings.add(new Finding(s, "composer", kind, r.name(), version(r), target, chain(r, dep, c), devOnly(r, dep),
-                message, fix));
+        findings.add(new Finding(s, "composer", kind, r.name(), r.version(), target, index.chain(r, dep, c),
+                index.devOnly(r, dep), message, fix));
     }
 
     /** True when a version of a package neither excludes a target (or what it replaces) nor the target PHP. */
@@ -363,13 +265,13 @@ public final class ComposerAnalysis {
             try {
                 normalized = ComposerVersion.normalize(platform);
             } catch (IllegalArgumentException e) {
-                findings.add(new Finding(Severity.WARNING, "composer", "platform", ROOT, null, label, List.of(ROOT,
-                        where + " " + platform), false, where + " is not a version: " + e.getMessage(), null));
+                findings.add(new Finding(Severity.WARNING, "composer", "platform", ComposerIndex.ROOT, null, label,
+                        List.of(ComposerIndex.ROOT, where + " " + platform), false, where + " is not a version: " + e.getMessage(), null));
                 return;
             }
             if (!php.matches(normalized)) {
-                findings.add(new Finding(Severity.WARNING, "composer", "platform", ROOT, null, label,
-                        List.of(ROOT, where + " " + platform), false, where + " is " + platform
+                findings.add(new Finding(Severity.WARNING, "composer", "platform", ComposerIndex.ROOT, null, label,
+                        List.of(ComposerIndex.ROOT, where + " " + platform), false, where + " is " + platform
                                 + ": Composer resolved the lock as if PHP were " + platform + ", hiding the real "
                                 + "version; packages were chosen for it, not for " + label
                                 + ". Raise it to the target (or remove it) before composer update", null));
@@ -436,8 +338,9 @@ public final class ComposerAnalysis {
                         String again = v.require().get(dep);
                         return again == null || safeParse(again).map(x -> x.intersects(needed.get())).orElse(false);
                     });
-                    findings.add(new Finding(Severity.BLOCKER, "composer", "forward", r.name(), version(r), label,
-                            chain(r, dep, pin), devOnly(r, dep), "requires " + dep + " " + pin + ", but " + nextLabel
+                    findings.add(new Finding(Severity.BLOCKER, "composer", "forward", r.name(), r.version(), label,
+                            index.chain(r, dep, pin), index.devOnly(r, dep), "requires " + dep + " " + pin + ", but "
+                                    + nextLabel
                                     + " needs " + dep + " " + c + " (locked " + l.pkg().version() + ")", fix));
                 }
             }
@@ -490,8 +393,9 @@ public final class ComposerAnalysis {
                 ok = true;
             }
             if (!ok) {
-                findings.add(new Finding(Severity.BLOCKER, "composer", "platform", ROOT, null, nextLabel,
-                        List.of(ROOT, where + " " + platform), false, where + " " + platform + " does not satisfy "
+                findings.add(new Finding(Severity.BLOCKER, "composer", "platform", ComposerIndex.ROOT, null, nextLabel,
+                        List.of(ComposerIndex.ROOT, where + " " + platform), false, where + " " + platform
+                                + " does not satisfy "
                                 + nextLabel + "'s php " + c + ": composer update refuses until it is raised", null));
             }
         }

@@ -5,7 +5,7 @@ import dev.preflight.audit.ProbeResult;
 import dev.preflight.audit.Prober;
 import dev.preflight.audit.Tool;
 import dev.preflight.core.Errors;
-import dev.preflight.deps.DepsModel.FlutterHost;
+import dev.preflight.deps.DepsResult.FlutterHost;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.ProcessRunner;

@@ -5,10 +5,11 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
-import dev.preflight.risk.Evidence;
+import dev.preflight.report.Durations;
+import dev.preflight.risk.RiskAssess;
+import dev.preflight.risk.RiskEvidence;
 import dev.preflight.risk.RiskPlan;
 import dev.preflight.risk.RiskResult;
-import dev.preflight.risk.RiskService;
 import dev.preflight.run.Expected;
 import dev.preflight.run.Freshness;
 import dev.preflight.run.RunContext;
@@ -203,7 +204,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         List<RiskResult> risks = List.of();
         RiskPlan register = plan.section("risks", RiskPlan.class).orElse(null);
         if (register != null) {
-            risks = new RiskService(ledger, ctx.clock()).assess(register);
+            risks = new RiskAssess(ledger, ctx.clock()).assess(register).risks();
             for (RiskResult r : risks) {
                 if (r.status() == RiskResult.Status.MITIGATED) {
                     continue;
@@ -213,7 +214,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     if (c instanceof RiskResult.ControlResult.Fresh) {
                         continue;
                     }
-                    Evidence.Source src = Evidence.NAMES.get(c.control().evidence());
+                    RiskEvidence.Source src = RiskEvidence.NAMES.get(c.control().evidence());
                     reasons.add(new Reason("risks", src == null ? null : src.kind(), c.control().subject(), seq(c),
                             r.risk().name() + " " + r.status().label() + ": " + c.reason()));
                 }
@@ -265,7 +266,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         }
         LedgerEntry x = f.entry();
         Duration age = Duration.between(x.time(), now);
-        String when = "#" + x.seq() + " at " + x.time() + " (" + Evidence.human(age.isNegative() ? Duration.ZERO
+        String when = "#" + x.seq() + " at " + x.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
         String detail = f.detail() != null ? f.detail() : x.summary();
         return switch (f.status()) {
@@ -275,7 +276,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     + detail);
             case PASSED -> age.compareTo(e.maxAge()) > 0
                     ? new Check(e, State.STALE, x, e.describe() + ": stale, last passed " + when + ", max age "
-                    + Evidence.human(e.maxAge()) + " (run " + e.recordedBy() + ")")
+                    + Durations.plan(e.maxAge()) + " (run " + e.recordedBy() + ")")
                     : new Check(e, State.FRESH, x, e.describe() + ": passed " + when);
         };
     }

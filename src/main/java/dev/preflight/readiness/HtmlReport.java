@@ -10,7 +10,7 @@ import dev.preflight.report.Durations;
 import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Html;
 import dev.preflight.report.SvgChart;
-import dev.preflight.risk.RiskReports;
+import dev.preflight.risk.RiskReport;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
@@ -95,7 +95,7 @@ public final class HtmlReport {
         toc(b);
         checks(b, r);
         controls(b, r, project, inHistory(d));
-        risks(b, RiskReports.json(r.verdict().risks()));
+        risks(b, RiskReport.rows(r.verdict().risks()));
         HtmlSections.gates(b, d);
         HtmlSections.blockers(b, d);
         HtmlSections.flags(b, d);
@@ -281,21 +281,19 @@ public final class HtmlReport {
         return inHistory.contains(seq) ? "<a href=\"#e" + seq + "\">#" + seq + "</a>" : "#" + seq;
     }
 
-    private static void risks(StringBuilder b, List<Map<String, Object>> risks) {
+    private static void risks(StringBuilder b, List<RiskReport.Row> risks) {
         b.append("<section id=\"risks\"><h2>Risk register</h2>\n");
         if (risks.isEmpty()) {
             b.append("<p class=\"muted\">The plan has no risk register.</p></section>\n");
             return;
         }
         b.append("<table>").append(Html.head("Risk", "Mitigation", "Status (derived)", "Evidence")).append("<tbody>\n");
-        for (Map<String, Object> m : risks) {
-            String st = String.valueOf(m.get("status"));
-            b.append("<tr>").append(td(null, String.valueOf(m.get("title"))))
-                    .append(td(null, m.get("mitigation") == null ? "" : String.valueOf(m.get("mitigation"))))
+        for (RiskReport.Row m : risks) {
+            String st = m.status();
+            b.append("<tr>").append(td(null, String.valueOf(m.title())))
+                    .append(td(null, m.mitigation() == null ? "" : m.mitigation()))
                     .append(td(Html.outcomeClass(st), st)).append("<td>");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> cs = (List<Map<String, Object>>) m.get("controls");
-            b.append(Html.list(cs.stream().map(c -> String.valueOf(c.get("reason"))).toList())).append("</td></tr>\n");
+            b.append(Html.list(m.controls().stream().map(RiskReport.ControlRow::reason).toList())).append("</td></tr>\n");
         }
         b.append("</tbody></table></section>\n");
     }

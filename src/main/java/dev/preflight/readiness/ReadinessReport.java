@@ -4,11 +4,11 @@ import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.readiness.GoNoGo;
 import dev.preflight.readiness.Readiness;
+import dev.preflight.report.Durations;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Style;
-import dev.preflight.risk.Evidence;
-import dev.preflight.risk.RiskReports;
+import dev.preflight.risk.RiskReport;
 import dev.preflight.risk.RiskResult;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
@@ -127,14 +127,14 @@ public final class ReadinessReport {
             m.put("kind", c.expected().kind());
             m.put("subject", c.expected().subject());
             m.put("aspect", c.expected().aspect());
-            m.put("max_age", Evidence.human(c.expected().maxAge()));
+            m.put("max_age", Durations.plan(c.expected().maxAge()));
             m.put("state", c.state().label());
             m.put("entry", c.entry() == null ? null : entry(c.entry()));
             m.put("reason", c.reason());
             evidence.add(m);
         }
         doc.put("evidence", evidence);
-        doc.put("risks", RiskReports.json(v.risks()));
+        doc.put("risks", RiskReport.rows(v.risks()));
         List<Map<String, Object>> signOffs = new ArrayList<>();
         for (GoNoGo.SignOff so : v.signOffs()) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.preflight.risk;
 
+import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.Map;
 /**
  * The plan's risk register (runbook §5): each risk with its mitigation and the evidence that must
  * be present, passing and fresh for it to count as mitigated. There is deliberately no status
- * field: status is derived from the ledger by {@link RiskService}.
+ * field: status is derived from the ledger by {@link RiskAssess}.
  */
 public record RiskPlan(List<Risk> risks) {
     public RiskPlan {
@@ -24,7 +25,7 @@ public record RiskPlan(List<Risk> risks) {
     /**
      * One piece of evidence a risk needs.
      *
-     * @param evidence the evidence name ({@link Evidence#NAMES}), e.g. {@code audit}, {@code backup-verify}
+     * @param evidence the evidence name ({@link RiskEvidence#NAMES}), e.g. {@code audit}, {@code backup-verify}
      * @param subject  the ledger subject the plan names ({@code subject:} or {@code environment:}),
      *                 or null: then the control is about every subject in {@code subjects}
      * @param maxAge   how old the newest passing evidence may be
@@ -53,7 +54,7 @@ public record RiskPlan(List<Risk> risks) {
         /** How a reviewer reads it: {@code audit (production) within 7d}. */
         public String describe() {
             return evidence + (subject == null ? "" : " (" + subject + ")") + (where.isEmpty() ? "" : " " + where)
-                    + " within " + Evidence.human(maxAge);
+                    + " within " + Durations.plan(maxAge);
         }
     }
 }

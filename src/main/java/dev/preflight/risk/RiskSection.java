@@ -1,16 +1,13 @@
 package dev.preflight.risk;
 
-import dev.preflight.ledger.NewEntry;
-import dev.preflight.ledger.Outcome;
+import dev.preflight.core.Verdict;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The risk register as a section of {@code preflight run} and {@code readiness}: runs last, so the
@@ -30,28 +27,9 @@ public final class RiskSection implements Section {
     @Override
     public SectionResult run(RunContext ctx) {
         RiskPlan plan = ctx.plan().section("risks", RiskPlan.class).orElseThrow();
-        List<RiskResult> results = new RiskService(ctx.ledger(), ctx.clock()).assess(plan);
-        record(ctx, results);
-        long mitigated = results.stream().filter(r -> r.status() == RiskResult.Status.MITIGATED).count();
-        String summary = mitigated + " of " + results.size() + " risk(s) mitigated by fresh evidence";
-        if (mitigated == results.size() && !results.isEmpty()) {
-            return new SectionResult.Passed("risks", summary);
-        }
-        List<String> reasons = new ArrayList<>();
-        for (RiskResult r : results) {
-            if (r.status() != RiskResult.Status.MITIGATED) {
-                r.reasons().forEach(x -> reasons.add(r.risk().name() + " " + r.status().label() + ": " + x));
-            }
-        }
-        return new SectionResult.Failed("risks", summary, reasons);
-    }
-
-    /** Each assessment is evidence too: what was known, when. */
-    public static void record(RunContext ctx, List<RiskResult> results) {
-        boolean all = results.stream().allMatch(r -> r.status() == RiskResult.Status.MITIGATED);
-        ctx.ledger().append(NewEntry.of("risks", ctx.plan().project().name(), all ? Outcome.PASSED : Outcome.FAILED,
-                results.stream().map(r -> r.risk().name() + "=" + r.status().label()).reduce((a, b) -> a + ", " + b)
-                        .orElse("no risks"), Map.of("risks", RiskReports.json(results))));
+        RiskAssessment a = new RiskAssess(ctx.ledger(), ctx.clock()).run(plan, ctx.plan().project().name());
+        // An empty register mitigates nothing: the command passes it, but the run does not count it as verified.
+        return SectionResult.of(name(), a.risks().isEmpty() ? Verdict.FAILED : a.verdict(), a.summary(), a.reasons());
     }
 
     /** None: the verdict assesses the register itself, every control for every subject it covers. */

@@ -2,8 +2,8 @@ package dev.preflight.deps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.deps.DepsModel.Finding;
-import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.Severity;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

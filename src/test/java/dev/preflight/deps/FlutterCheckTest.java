@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.audit.Constraint;
 import dev.preflight.audit.Prober;
-import dev.preflight.deps.DepsModel.FlutterHost;
+import dev.preflight.deps.DepsResult.FlutterHost;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.HostUri;
 import dev.preflight.report.Format;
@@ -60,24 +60,24 @@ class FlutterCheckTest {
     @Test
     void serviceTurnsAFailedAgentIntoABlockerAndAnUncheckedOneIntoExitThree() throws Exception {
         HostConnector connector = host -> new NpmAnalysisTest.CannedRunner(0, MACHINE, "");
-        DepsService s = new DepsService(new NpmAnalysisTest.CannedRunner(0, "{}", ""), connector,
+        DepsReview s = new DepsReview(new NpmAnalysisTest.CannedRunner(0, "{}", ""), connector,
                 new Prober(Duration.ofSeconds(5)), Duration.ofSeconds(5));
         Path dir = Path.of("src/test/resources/deps/npm-v3");
         List<FlutterCheck.Agent> one = List.of(new FlutterCheck.Agent("agents", "mac-1", HostUri.LOCAL));
-        DepsModel.Report failed = s.review(new DepsService.Request(dir, Targets.parse(Map.of()), List.of(), false, one,
+        DepsResult failed = s.review(new DepsReview.Request(dir, Targets.parse(Map.of()), List.of(), false, one,
                 Constraint.parse(">=3.22")));
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.findings()).singleElement().satisfies(f -> {
             assertThat(f.ecosystem()).isEqualTo("flutter");
             assertThat(f.message()).isEqualTo("Flutter 3.19.6 does not satisfy >=3.22");
         });
-        DepsService down = new DepsService(new NpmAnalysisTest.CannedRunner(0, "{}", ""), host -> {
+        DepsReview down = new DepsReview(new NpmAnalysisTest.CannedRunner(0, "{}", ""), host -> {
             throw new IOException("SSH hosts are not supported by this build of Preflight yet");
         }, new Prober(Duration.ofSeconds(5)), Duration.ofSeconds(5));
-        DepsModel.Report unchecked = down.review(new DepsService.Request(dir, Targets.parse(Map.of()), List.of(), false,
+        DepsResult unchecked = down.review(new DepsReview.Request(dir, Targets.parse(Map.of()), List.of(), false,
                 one, null));
         assertThat(unchecked.exitCode()).isEqualTo(3);
-        assertThat(DepsReports.render(unchecked, Format.TEXT, Style.PLAIN))
+        assertThat(DepsReport.REVIEW.render(unchecked, Format.TEXT, Style.PLAIN))
                 .contains("agents/mac-1: UNREACHABLE", "NOT FULLY CHECKED");
     }
 }

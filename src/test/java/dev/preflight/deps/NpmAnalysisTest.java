@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preflight.core.PreflightException;
-import dev.preflight.deps.DepsModel.Finding;
-import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -113,7 +113,7 @@ class NpmAnalysisTest {
                 """, "");
         NpmAnalysis.OutdatedResult r = NpmAnalysis.outdated(runner, dir, Duration.ofSeconds(30));
         assertThat(r.skipped()).isNull();
-        assertThat(r.outdated()).extracting(DepsModel.Outdated::name, DepsModel.Outdated::latest)
+        assertThat(r.outdated()).extracting(DepsResult.Outdated::name, DepsResult.Outdated::latest)
                 .containsExactly(Tuple.tuple("vite", "6.0.1"), Tuple.tuple("axios", "1.7.8"));
         assertThat(runner.asked.get(0).argv()).startsWith("npm", "outdated", "--json");
         assertThat(runner.asked.get(0).workDir()).isEqualTo(dir.toString());

@@ -55,7 +55,7 @@ class RiskServiceTest {
     private RiskResult assess(String risk) {
         clock.set(assessAt);
         RiskPlan.Risk r = register.risks().stream().filter(x -> x.name().equals(risk)).findFirst().orElseThrow();
-        return new RiskService(ledger, clock).assess(r);
+        return new RiskAssess(ledger, clock).assess(r);
     }
 
     @Test
@@ -73,9 +73,9 @@ class RiskServiceTest {
         RiskResult stale = assess("backup-corruption");
         assertThat(stale.status()).isEqualTo(RiskResult.Status.AT_RISK);
         // Each control says its own state: no single "NOT" for stale, failing and missing alike.
-        assertThat(RiskReports.text(List.of(none), Style.PLAIN))
+        assertThat(RiskReport.REGISTER.text(new RiskAssessment(List.of(none)), Style.PLAIN))
                 .contains("    missing  backup-verify (academy-db) within 24h: no evidence recorded").doesNotContain("NOT");
-        assertThat(RiskReports.text(List.of(stale), Style.PLAIN))
+        assertThat(RiskReport.REGISTER.text(new RiskAssessment(List.of(stale)), Style.PLAIN))
                 .contains("    stale    backup-verify (academy-db)", "    ok       backup-verify (academy-cache)");
         assertThat(stale.reasons()).singleElement().asString().contains("(academy-db)", "stale, last passed #1", "(30h ago)");
         at(Duration.ofHours(2), "backup-verify", "academy-db", Outcome.PASSED, Map.of());
@@ -86,7 +86,7 @@ class RiskServiceTest {
         at(Duration.ofMinutes(30), "backup-verify", "academy-cache", Outcome.PASSED, Map.of());
         RiskResult failing = assess("backup-corruption");
         assertThat(failing.status()).isEqualTo(RiskResult.Status.OPEN);
-        assertThat(RiskReports.text(List.of(failing), Style.PLAIN))
+        assertThat(RiskReport.REGISTER.text(new RiskAssessment(List.of(failing)), Style.PLAIN))
                 .contains("    failing  backup-verify (academy-db)");
         assertThat(failing.reasons()).singleElement().asString().contains("backup-verify (academy-db)",
                 "latest evidence failed #5");
@@ -115,7 +115,7 @@ class RiskServiceTest {
         at(Duration.ofHours(1), "flags-validate", "academy", Outcome.PASSED, Map.of());
         assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.MITIGATED);
         clock.set(assessAt.plus(Duration.ofDays(2)));
-        RiskResult later = new RiskService(ledger, clock).assess(register.risks().get(2));
+        RiskResult later = new RiskAssess(ledger, clock).assess(register.risks().get(2));
         assertThat(later.risk().name()).isEqualTo("flag-misconfiguration");
         assertThat(later.status()).isEqualTo(RiskResult.Status.AT_RISK);
     }

@@ -2,6 +2,7 @@ package dev.preflight.risk;
 
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.report.Durations;
 import dev.preflight.risk.RiskResult.ControlResult;
 import dev.preflight.risk.RiskResult.Status;
 import java.time.Clock;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Derives every risk's status from the ledger, each control for every subject it covers (a control
+ * {@code risks}: derives every risk's status from the ledger, each control for every subject it covers (a control
  * without a subject covers every subject the plan configures for its evidence, and one subject's
  * pass never stands in for another's failure): a control is fresh when its newest evidence passed
  * within the control's max age, stale when it passed longer ago, failing when the newest evidence
@@ -21,23 +22,32 @@ import java.util.Optional;
  * is none. A risk is Open if any control is failing or missing (or it has no control at all),
  * At risk if any is stale, Mitigated otherwise.
  */
-public final class RiskService {
+public final class RiskAssess {
     private final Ledger ledger;
     private final Clock clock;
 
-    public RiskService(Ledger ledger, Clock clock) {
+    public RiskAssess(Ledger ledger, Clock clock) {
         this.ledger = ledger;
         this.clock = clock;
     }
 
-    public List<RiskResult> assess(RiskPlan plan) {
+    /** Assesses every risk of the register and records the assessment about {@code project}. */
+    public RiskAssessment run(RiskPlan plan, String project) {
+        RiskAssessment a = assess(plan);
+        RiskEvidence.record(ledger, project, a);
+        return a;
+    }
+
+    /** Assesses every risk of the register, recording nothing. */
+    public RiskAssessment assess(RiskPlan plan) {
         List<RiskResult> out = new ArrayList<>();
         for (RiskPlan.Risk r : plan.risks()) {
             out.add(assess(r));
         }
-        return out;
+        return new RiskAssessment(out);
     }
 
+    /** Assesses one risk: each control for every subject it covers. */
     public RiskResult assess(RiskPlan.Risk risk) {
         if (risk.controls().isEmpty()) {
             return new RiskResult(risk, Status.OPEN, List.of(new ControlResult.Missing(
@@ -62,14 +72,14 @@ public final class RiskService {
     }
 
     private ControlResult control(RiskPlan.Control c, Instant now) {
-        Optional<LedgerEntry> found = Evidence.latest(ledger, c);
+        Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c);
         if (found.isEmpty()) {
             return new ControlResult.Missing(c, c.describe() + ": no evidence recorded (run "
-                    + Evidence.NAMES.get(c.evidence()).recordedBy() + ")");
+                    + RiskEvidence.NAMES.get(c.evidence()).recordedBy() + ")");
         }
         LedgerEntry e = found.get();
         Duration age = Duration.between(e.time(), now);
-        String when = "#" + e.seq() + " at " + e.time() + " (" + Evidence.human(age.isNegative() ? Duration.ZERO
+        String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
         if (!e.outcome().isGood()) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "

@@ -15,7 +15,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Reads the plan's {@code dependencies} section into a {@link DepsPlan}, every problem with its position. */
-public final class DepsSectionParser implements SectionParser<DepsPlan> {
+public final class DepsPlanParser implements SectionParser<DepsPlan> {
     @Override
     public String key() {
         return "dependencies";

@@ -1,60 +1,62 @@
 package dev.preflight.deps;
 
 import dev.preflight.core.Json;
-import dev.preflight.deps.DepsModel.Finding;
-import dev.preflight.deps.DepsModel.FlutterHost;
-import dev.preflight.deps.DepsModel.Outdated;
-import dev.preflight.deps.DepsModel.Report;
-import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.FlutterHost;
+import dev.preflight.deps.DepsResult.Outdated;
+import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
+import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
-/** Renders a dependency review: grouped by blocking package with chains and fixes (text, Markdown), or JSON. */
-public final class DepsReports {
-    private DepsReports() {
+/** The renderer of a dependency review: grouped by blocking package with chains and fixes (text, Markdown), or JSON. */
+public final class DepsReport {
+    private DepsReport() {
     }
 
-    public static String render(Report r, Format f, Style s) {
-        return switch (f) {
-            case JSON -> Json.pretty(json(r)) + "\n";
-            case MARKDOWN -> markdown(r);
-            default -> text(r, s);
-        };
-    }
+    /** {@code deps}: text, JSON (the review as data, also what the ledger attaches), Markdown. */
+    public static final Renderer<DepsResult> REVIEW = new Renderer<>() {
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        }
 
-    /** The report as plain data (also what the ledger stores). */
-    public static Map<String, Object> json(Report r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dir", r.dir());
-        m.put("targets", r.targets());
-        m.put("verdict", verdict(r));
-        m.put("exitCode", r.exitCode());
-        m.put("blockers", r.count(Severity.BLOCKER));
-        m.put("warnings", r.count(Severity.WARNING));
-        m.put("info", r.count(Severity.INFO));
-        m.put("findings", r.findings());
-        m.put("notes", r.notes());
-        m.put("npmOutdated", r.outdated());
-        m.put("flutter", r.flutter());
-        return m;
-    }
+        @Override
+        public String text(DepsResult r, Style style) {
+            return DepsReport.text(r, style);
+        }
 
-    static String verdict(Report r) {
-        return switch (r.exitCode()) {
-            case 0 -> r.count(Severity.WARNING) > 0 ? "CLEAR WITH WARNINGS" : "CLEAR";
-            case 1 -> "BLOCKED";
-            default -> "NOT FULLY CHECKED";
-        };
+        @Override
+        public String json(DepsResult r) {
+            return Json.pretty(ReviewJson.of(r)) + "\n";
+        }
+
+        @Override
+        public String other(DepsResult r, Format format) {
+            return markdown(r);
+        }
+    };
+
+    /** The JSON of a review: the verdict in the review's own words, the counts, and every record as it is. */
+    record ReviewJson(String dir, Map<String, String> targets, String verdict, int exitCode, long blockers,
+                      long warnings, long info, List<Finding> findings, List<String> notes, List<Outdated> npmOutdated,
+                      List<FlutterHost> flutter) {
+        static ReviewJson of(DepsResult r) {
+            return new ReviewJson(r.dir(), r.targets(), r.label(), r.exitCode(), r.count(Severity.BLOCKER),
+                    r.count(Severity.WARNING), r.count(Severity.INFO), r.findings(), r.notes(), r.outdated(), r.flutter());
+        }
     }
 
     /** Findings grouped by (ecosystem, subject), in severity order. */
-    private static Map<String, List<Finding>> groups(Report r, Severity s) {
+    private static Map<String, List<Finding>> groups(DepsResult r, Severity s) {
         Map<String, List<Finding>> g = new LinkedHashMap<>();
         for (Finding f : r.findings()) {
             if (f.severity() == s) {
@@ -79,7 +81,7 @@ public final class DepsReports {
         return null;
     }
 
-    static String text(Report r, Style s) {
+    private static String text(DepsResult r, Style s) {
         StringBuilder sb = new StringBuilder();
         sb.append(s.bold("Dependency review of " + r.dir())).append('\n');
         List<String> t = new ArrayList<>();
@@ -131,14 +133,14 @@ public final class DepsReports {
             sb.append("\nNOTES\n");
             r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
         }
-        String v = verdict(r);
-        sb.append('\n').append(r.exitCode() == 0 ? s.ok(v) : s.bad(v)).append(": ").append(r.summary()).append('\n');
+        String v = r.label();
+        sb.append('\n').append(r.verdict().good() ? s.ok(v) : s.bad(v)).append(": ").append(r.summary()).append('\n');
         return sb.toString();
     }
 
-    static String markdown(Report r) {
+    private static String markdown(DepsResult r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Dependency review: ").append(verdict(r)).append("\n\n");
+        sb.append("# Dependency review: ").append(r.label()).append("\n\n");
         sb.append("Directory `").append(r.dir()).append("`; targets: ");
         List<String> t = new ArrayList<>();
         r.targets().forEach((k, v) -> t.add("`" + k + " " + v + "`"));

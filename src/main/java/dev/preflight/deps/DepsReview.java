@@ -4,13 +4,15 @@ import dev.preflight.audit.Constraint;
 import dev.preflight.audit.Prober;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
-import dev.preflight.deps.DepsModel.Finding;
-import dev.preflight.deps.DepsModel.FlutterHost;
-import dev.preflight.deps.DepsModel.Outdated;
-import dev.preflight.deps.DepsModel.Report;
-import dev.preflight.deps.DepsModel.Severity;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.FlutterHost;
+import dev.preflight.deps.DepsResult.Outdated;
+import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.ProcessRunner;
+import dev.preflight.exec.SshOptions;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.plan.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,17 +23,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the dependency review of one directory: Composer, npm (engines, optionally outdated) and
- * Flutter on build agents, into one {@link Report}. The outside world (npm, the agents) is behind
- * {@link ProcessRunner} and {@link HostConnector}, so tests use real fakes of our own interfaces.
+ * {@code deps}: the dependency review of one directory: Composer, npm (engines, optionally outdated)
+ * and Flutter on build agents, into one {@link DepsResult}. The outside world (npm, the agents) is
+ * behind {@link ProcessRunner} and {@link HostConnector}, so tests use real fakes of our own interfaces.
  */
-public final class DepsService {
+public final class DepsReview {
     private final ProcessRunner local;
     private final HostConnector connector;
     private final Prober prober;
     private final Duration npmTimeout;
 
-    public DepsService(ProcessRunner local, HostConnector connector, Prober prober, Duration npmTimeout) {
+    public DepsReview(ProcessRunner local, HostConnector connector, Prober prober, Duration npmTimeout) {
         this.local = local;
         this.connector = connector;
         this.prober = prober;
@@ -50,10 +52,47 @@ public final class DepsService {
             metadata = List.copyOf(metadata);
             flutterAgents = List.copyOf(flutterAgents);
         }
+
+        /** The review the plan asks for; a usage error when the plan has no {@code dependencies} section. */
+        public static Request of(Plan plan) {
+            DepsPlan d = plan.section("dependencies", DepsPlan.class).orElseThrow(() -> PreflightException.usage(
+                    "the plan has no 'dependencies' section",
+                    "add one (see docs/plan-reference.md), or use --dir and --target"));
+            List<FlutterCheck.Agent> agents = new ArrayList<>();
+            Constraint version = null;
+            if (d.flutter() != null) {
+                Plan.Environment env = plan.environment(d.flutter().environment()).orElseThrow();
+                env.hosts().forEach(h -> agents.add(new FlutterCheck.Agent(env.name(), h.name(), h.uri())));
+                version = d.flutter().version() == null ? null : Constraint.parse(d.flutter().version());
+            }
+            return new Request(d.dir(), Targets.parse(d.targets()), d.metadata(), d.npmOutdated(), agents, version);
+        }
+    }
+
+    /** The SSH settings of the Flutter build agents' environment (null: OpenSSH's defaults, or no agents). */
+    public static SshOptions flutterSsh(Plan plan) {
+        return plan.section("dependencies", DepsPlan.class).map(DepsPlan::flutter)
+                .flatMap(f -> plan.environment(f.environment())).map(Plan.Environment::ssh).orElse(null);
+    }
+
+    /**
+     * Reviews and records the review about {@code subject}; a review that could not be made (a
+     * malformed lock file, a missing input) is recorded as an error, then thrown: it was not checked.
+     */
+    public DepsResult run(Request req, Ledger ledger, String subject) throws InterruptedException {
+        DepsResult r;
+        try {
+            r = review(req);
+        } catch (PreflightException e) {
+            DepsEvidence.recordError(ledger, subject, e.getMessage());
+            throw e;
+        }
+        DepsEvidence.record(ledger, subject, r);
+        return r;
     }
 
     /** Reviews; malformed files and missing inputs are {@link PreflightException}s (exit 2). */
-    public Report review(Request req) throws InterruptedException {
+    public DepsResult review(Request req) throws InterruptedException {
         Path dir = req.dir();
         if (!Files.isDirectory(dir)) {
             throw PreflightException.usage("no such directory: " + dir, "give the folder with composer.lock / package-lock.json");
@@ -127,6 +166,6 @@ public final class DepsService {
         if (req.flutterVersion() != null) {
             shown.put("flutter", req.flutterVersion().text());
         }
-        return new Report(dir.toString(), shown, findings, notes, outdated, flutter);
+        return new DepsResult(dir.toString(), shown, findings, notes, outdated, flutter);
     }
 }

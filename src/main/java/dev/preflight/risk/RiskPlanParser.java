@@ -20,7 +20,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * Reads the plan's {@code risks}. A {@code status} key is refused on purpose: the runbook typed
  * "Mitigated" by hand; here status is derived from evidence.
  */
-public final class RisksParser implements SectionParser<RiskPlan> {
+public final class RiskPlanParser implements SectionParser<RiskPlan> {
 
     @Override
     public String key() {
@@ -28,7 +28,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     }
 
     static final Shape.Obj CONTROL = Shape.obj("Evidence that keeps the risk mitigated.",
-            Shape.required("evidence", new Shape.Choice(new ArrayList<>(new TreeSet<>(Evidence.NAMES.keySet())),
+            Shape.required("evidence", new Shape.Choice(new ArrayList<>(new TreeSet<>(RiskEvidence.NAMES.keySet())),
                     "The kind of evidence.")),
             Shape.optional("subject", Shape.text("Ledger subject the evidence must be about (a backup source, ...); "
                     + "without it (and without environment) the control covers every subject the plan configures.")),
@@ -50,7 +50,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     @Override
     public RiskPlan parse(Node node, PlanReader r, Plan plan) {
         Set<String> names = new HashSet<>();
-        List<String> evidence = new ArrayList<>(new TreeSet<>(Evidence.NAMES.keySet()));
+        List<String> evidence = new ArrayList<>(new TreeSet<>(RiskEvidence.NAMES.keySet()));
         List<RiskPlan.Risk> risks = r.list(node, "risks", (m, p) -> {
             for (var t : m.getValue()) {
                 if (t.getKeyNode() instanceof ScalarNode k && k.getValue().equals("status")) {
@@ -83,7 +83,7 @@ public final class RisksParser implements SectionParser<RiskPlan> {
     private static RiskPlan.Control control(PlanReader r, MappingNode m, String p, List<String> evidence, Plan plan) {
         Map<String, Node> k = r.keys(m, p, CONTROL);
         String ev = r.required(m, k, p, "evidence");
-        if (ev != null && !Evidence.NAMES.containsKey(ev)) {
+        if (ev != null && !RiskEvidence.NAMES.containsKey(ev)) {
             r.problem(k.get("evidence"), p + ".evidence", "unknown evidence '" + ev + "'", "one of: " + String.join(", ", evidence));
             ev = null;
         }

@@ -3,26 +3,61 @@ package dev.preflight.risk;
 import dev.preflight.core.Json;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
+import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
-/** Renders the derived risk register: text, JSON and Markdown (for the change ticket). */
-public final class RiskReports {
-    private RiskReports() {
+/** The renderer of the derived risk register: text, JSON and Markdown (for the change ticket). */
+public final class RiskReport {
+    private RiskReport() {
     }
 
-    public static String render(List<RiskResult> results, Format f, Style s) {
-        return switch (f) {
-            case JSON -> Json.pretty(json(results)) + "\n";
-            case MARKDOWN -> markdown(results);
-            default -> text(results, s);
-        };
+    /** {@code risks}: text, JSON (one {@link Row} per risk), Markdown. */
+    public static final Renderer<RiskAssessment> REGISTER = new Renderer<>() {
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN);
+        }
+
+        @Override
+        public String text(RiskAssessment a, Style style) {
+            return RiskReport.text(a.risks(), style);
+        }
+
+        @Override
+        public String json(RiskAssessment a) {
+            return Json.pretty(rows(a)) + "\n";
+        }
+
+        @Override
+        public String other(RiskAssessment a, Format format) {
+            return markdown(a.risks());
+        }
+    };
+
+    /** One risk as the JSON, the ledger and the readiness page show it. */
+    public record Row(String name, String title, String mitigation, String status, List<ControlRow> controls) {
     }
 
-    static String text(List<RiskResult> results, Style s) {
+    /** One control of a risk, for one subject: what it asks ({@code audit (production) within 7d}), its state and why. */
+    public record ControlRow(String control, String state, String reason) {
+    }
+
+    /** The assessment as rows. */
+    public static List<Row> rows(RiskAssessment a) {
+        return rows(a.risks());
+    }
+
+    /** The risks as rows. */
+    public static List<Row> rows(List<RiskResult> results) {
+        return results.stream().map(r -> new Row(r.risk().name(), r.risk().title(), r.risk().mitigation(),
+                r.status().label(), r.controls().stream().map(c -> new ControlRow(c.control().describe(), c.state(),
+                        c.reason())).toList())).toList();
+    }
+
+    private static String text(List<RiskResult> results, Style s) {
         StringBuilder sb = new StringBuilder();
         int w = results.stream().mapToInt(r -> r.risk().title().length()).max().orElse(4);
         for (RiskResult r : results) {
@@ -49,28 +84,7 @@ public final class RiskReports {
         return sb.toString();
     }
 
-    public static List<Map<String, Object>> json(List<RiskResult> results) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (RiskResult r : results) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", r.risk().name());
-            m.put("title", r.risk().title());
-            m.put("mitigation", r.risk().mitigation());
-            m.put("status", r.status().label());
-            List<Map<String, Object>> cs = new ArrayList<>();
-            for (RiskResult.ControlResult c : r.controls()) {
-                Map<String, Object> cm = new LinkedHashMap<>();
-                cm.put("control", c.control().describe());
-                cm.put("state", c.state());
-                cm.put("reason", c.reason());
-                cs.add(cm);
-            }
-            m.put("controls", cs);
-            out.add(m);
-        }
-        return out;
-    }
-
+    /** The register as a Markdown table (also part of {@code readiness --format markdown}). */
     public static String markdown(List<RiskResult> results) {
         StringBuilder sb = new StringBuilder("## Risk register\n\n| Risk | Mitigation | Status | Evidence |\n| --- | --- | --- | --- |\n");
         for (RiskResult r : results) {

@@ -1,0 +1,100 @@
+package dev.preflight.risk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupEvidence;
+import dev.preflight.core.Json;
+import dev.preflight.cutover.CutoverEvidence;
+import dev.preflight.cutover.Step;
+import dev.preflight.deps.DepsEvidence;
+import dev.preflight.flags.FlagsEvidence;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import dev.preflight.restore.RestoreEvidence;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The evidence names a plan's controls may use, how each is found in the ledger (the owning
+ * capability's kind, plus payload fields for evidence that is one particular kind of step: a
+ * failback drill is a cutover step whose step is {@code failback}), and the kind and typed payload
+ * of the register's own assessments.
+ */
+public final class RiskEvidence {
+    /** An assessment of the register: what was known, when (passed when every risk was mitigated). */
+    public static final String KIND = "risks";
+
+    private RiskEvidence() {
+    }
+
+    /** How one evidence name is looked up. */
+    public record Source(String kind, Map<String, String> payload, String recordedBy) {
+    }
+
+    /**
+     * Every evidence name, with what records it. The kinds are the owners' constants; audit, gates
+     * and the ledger check have none yet ({@code gates} is being reshaped, the ledger check is
+     * recorded by {@code preflight run} itself), so theirs are spelled here.
+     */
+    public static final Map<String, Source> NAMES = Map.ofEntries(
+            Map.entry("audit", new Source("audit", Map.of(), "preflight audit")),
+            Map.entry("backup", new Source(BackupEvidence.KIND, Map.of(), "preflight backup run")),
+            Map.entry("backup-verify", new Source(BackupEvidence.VERIFY_KIND, Map.of(), "preflight backup verify")),
+            Map.entry("restore-test", new Source(RestoreEvidence.KIND, Map.of(), "preflight restore-test")),
+            Map.entry("deps", new Source(DepsEvidence.KIND, Map.of(), "preflight deps")),
+            Map.entry("flags-validate", new Source(FlagsEvidence.VALIDATE, Map.of(), "preflight flags validate")),
+            Map.entry("failback-drill", new Source(CutoverEvidence.STEP, Map.of("step", Step.FAILBACK.label()),
+                    "preflight cutover failback")),
+            Map.entry("gates", new Source("gates", Map.of(), "preflight gates check")),
+            Map.entry("ledger-verify", new Source("ledger-verify", Map.of(), "preflight run")));
+
+    /** The payload of an assessment: every risk as the register shows it. */
+    public record Assessment(List<RiskReport.Row> risks) {
+    }
+
+    /** Appends an assessment about the project; passed only when every risk is mitigated. */
+    public static LedgerEntry record(Ledger ledger, String project, RiskAssessment a) {
+        return ledger.append(NewEntry.of(KIND, project, Outcome.of(a.verdict()), a.statuses(),
+                new Assessment(RiskReport.rows(a))));
+    }
+
+    /**
+     * The newest ledger entry that is evidence for the control (whatever its outcome): the newest
+     * entry of the kind and subject whose payload carries every required field.
+     */
+    public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c) {
+        Source s = NAMES.get(c.evidence());
+        Map<String, String> need = new HashMap<>(s.payload());
+        need.putAll(c.where());
+        if (need.isEmpty()) {
+            return ledger.latest(s.kind(), c.subject());
+        }
+        List<LedgerEntry> all = ledger.query(new LedgerQuery(s.kind(), c.subject(), null, 0, true));
+        for (LedgerEntry e : all) {
+            if (matches(e, need)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean matches(LedgerEntry e, Map<String, String> need) {
+        JsonNode p;
+        try {
+            p = Json.parse(e.payload());
+        } catch (IllegalArgumentException ex) {
+            return false;
+        }
+        for (var kv : need.entrySet()) {
+            JsonNode v = p.path(kv.getKey());
+            if (v.isMissingNode() || !v.asText().equals(kv.getValue())) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
