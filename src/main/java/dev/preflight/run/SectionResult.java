@@ -35,13 +35,14 @@ public sealed interface SectionResult {
     /**
      * The section result of a verb's verdict (one of the three places a {@link Verdict} is mapped):
      * warnings count as passed, because GO asks whether the checks passed, and an incomplete verb is
-     * an error.
+     * an error (its reasons, what could not be checked, joined into its summary).
      */
     static SectionResult of(String section, Verdict verdict, String summary, List<String> reasons) {
         return switch (verdict) {
             case PASSED, WARNINGS -> new Passed(section, summary);
             case FAILED -> new Failed(section, summary, reasons);
-            case INCOMPLETE -> new Error(section, summary);
+            // An error has no reason list of its own; what could not be checked is still said.
+            case INCOMPLETE -> new Error(section, reasons.isEmpty() ? summary : summary + ": " + String.join("; ", reasons));
         };
     }
 

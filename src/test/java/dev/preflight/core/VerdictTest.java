@@ -46,6 +46,9 @@ class VerdictTest {
                 .isEqualTo(new SectionResult.Failed("audit", "2 failed", List.of("a", "b")));
         assertThat(SectionResult.of("audit", Verdict.INCOMPLETE, "unreachable", List.of()))
                 .isInstanceOf(SectionResult.Error.class);
+        // What could not be checked is still named: an error has no reason list, so its summary carries them.
+        assertThat(SectionResult.of("deps", Verdict.INCOMPLETE, "review incomplete", List.of("flutter on ci-1: unreachable")))
+                .isEqualTo(new SectionResult.Error("deps", "review incomplete: flutter on ci-1: unreachable"));
     }
 
     @Test
