@@ -16,6 +16,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +32,12 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight deps",
             "  preflight deps --dir ./app --target 'laravel/framework=11.*' --target php=8.3 --target node=20"})
-@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-public final class DepsCommand extends BaseCommand {
+public final class DepsCommand extends BaseCommand implements RendersWith<DepsResult> {
+    @Override
+    public Renderer<DepsResult> renderer() {
+        return DepsReport.REVIEW;
+    }
+
     @Option(names = "--dir", paramLabel = "PATH", description = "Ad hoc: the directory with the lock files (no plan needed).")
     String dir;
 
@@ -76,7 +81,7 @@ public final class DepsCommand extends BaseCommand {
                     ctx().clock())) {
                 DepsEvidence.record(ledger, "ad-hoc", report);
             }
-            emit(DepsReport.REVIEW.render(report, format, style()));
+            emit(renderer().render(report, format, style()));
             return report.verdict().exitCode().code();
         }
         if (!metadata.isEmpty() || npmOutdated) {
@@ -94,7 +99,7 @@ public final class DepsCommand extends BaseCommand {
                 report = planService.run(request, ledger, plan.project().name());
             }
         }
-        emit(DepsReport.REVIEW.render(report, format, style()));
+        emit(renderer().render(report, format, style()));
         return report.verdict().exitCode().code();
     }
 }

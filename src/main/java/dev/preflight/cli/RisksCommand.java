@@ -5,6 +5,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import dev.preflight.risk.RiskAssess;
 import dev.preflight.risk.RiskAssessment;
 import dev.preflight.risk.RiskPlan;
@@ -19,8 +20,12 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight risks",
             "  preflight risks --format markdown -o risks.md"})
-@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN})
-public final class RisksCommand extends BaseCommand {
+public final class RisksCommand extends BaseCommand implements RendersWith<RiskAssessment> {
+    @Override
+    public Renderer<RiskAssessment> renderer() {
+        return RiskReport.REGISTER;
+    }
+
     @Override
     public Integer call() {
         Format format = format();
@@ -29,7 +34,7 @@ public final class RisksCommand extends BaseCommand {
                 "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
             RiskAssessment a = new RiskAssess(ledger, ctx().clock()).run(risks, plan.project().name());
-            emit(RiskReport.REGISTER.render(a, format, style()));
+            emit(renderer().render(a, format, style()));
             return a.verdict().exitCode().code();
         }
     }
