@@ -46,14 +46,16 @@ class GatesGoldenTest {
                     List.of("backups.latest(\"db\").passed; backups.latest(\"db\"): no such evidence in the ledger",
                             "expression: backups.latest(\"db\").passed")));
 
+    private static final GatesChecked CHECKED = new GatesChecked(WINDOW, RESULTS, 0);
+
     @Test
     void aFailingCheckInEveryFormat() {
         Golden g = Golden.exact();
-        g.check("gates/render-failed.txt", GateReports.render(WINDOW, RESULTS, Format.TEXT, Style.PLAIN));
-        g.check("gates/render-failed.color.txt", GateReports.render(WINDOW, RESULTS, Format.TEXT, new Style(true)));
-        g.check("gates/render-failed.json", GateReports.render(WINDOW, RESULTS, Format.JSON, Style.PLAIN));
-        g.check("gates/render-failed.xml", GateReports.render(WINDOW, RESULTS, Format.JUNIT, Style.PLAIN));
-        g.check("gates/render-failed.md", GateReports.render(WINDOW, RESULTS, Format.MARKDOWN, Style.PLAIN));
+        g.check("gates/render-failed.txt", GatesReport.CHECK.render(CHECKED, Format.TEXT, Style.PLAIN));
+        g.check("gates/render-failed.color.txt", GatesReport.CHECK.render(CHECKED, Format.TEXT, new Style(true)));
+        g.check("gates/render-failed.json", GatesReport.CHECK.render(CHECKED, Format.JSON, Style.PLAIN));
+        g.check("gates/render-failed.xml", GatesReport.CHECK.render(CHECKED, Format.JUNIT, Style.PLAIN));
+        g.check("gates/render-failed.md", GatesReport.CHECK.render(CHECKED, Format.MARKDOWN, Style.PLAIN));
     }
 
     @Test
