@@ -54,8 +54,8 @@ public final class CabGate {
     static GateResult check(GatesContext ctx, GatesPlan.Cab cab, ChangeWindow w) {
         ChangeTicket t = ticket(ctx, cab, w);
         ChangeTicket.State state = t.read();
-        return decide(t.describe(), state, GatesEvidence.required(ctx.plan(), w),
-                GatesEvidence.runbook(ctx.plan()).orElse(null), GatesEvidence.publishes(ctx.ledger()), ctx.ledger(),
+        return decide(t.describe(), state, CabEvidence.required(ctx.plan(), w),
+                CabEvidence.runbook(ctx.plan()).orElse(null), GatesEvidence.publishes(ctx.ledger()), ctx.ledger(),
                 w.start());
     }
 
@@ -65,8 +65,8 @@ public final class CabGate {
      *
      * @param runbook the runbook link item, or null when the plan has none
      */
-    public static GateResult decide(String ticket, ChangeTicket.State state, List<GatesEvidence.Required> required,
-                                    GatesEvidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
+    public static GateResult decide(String ticket, ChangeTicket.State state, List<CabEvidence.Required> required,
+                                    CabEvidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
                                     Instant windowStart) {
         List<String> failures = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class CabGate {
             state.problems().forEach(p -> failures.add("  " + p));
         }
         Map<String, GatesEvidence.Publication> published = GatesEvidence.publications(publishes);
-        for (GatesEvidence.Required r : required) {
+        for (CabEvidence.Required r : required) {
             slot(r, state, published, ledger, windowStart, failures, details);
         }
         if (runbook == null) {
@@ -102,7 +102,7 @@ public final class CabGate {
     }
 
     /** Judges the attachments of one required kind; adds a failure unless one of them vouches for good evidence. */
-    private static void slot(GatesEvidence.Required r, ChangeTicket.State state, Map<String, GatesEvidence.Publication> published,
+    private static void slot(CabEvidence.Required r, ChangeTicket.State state, Map<String, GatesEvidence.Publication> published,
                              Ledger ledger, Instant windowStart, List<String> failures, List<String> details) {
         List<ChangeTicket.Attachment> same = state.attachments().stream()
                 .filter(a -> a.name().equals(r.fileName())).toList();
@@ -167,7 +167,8 @@ public final class CabGate {
         }
         details.add("current: " + goodAttachment.name() + " (" + goodAttachment.id() + ") sha256 "
                 + short12(goodAttachment.sha256()) + " = " + good.kind() + " #" + good.seq() + " of " + good.subject()
-                + " at " + good.time() + " (" + r.description() + ", max age " + Durations.plan(r.maxAge()) + " at the window start)");
+                + " at " + good.time() + " (" + r.description() + ", max age " + Durations.plan(r.maxAge())
+                + " at the window start)");
         newer(ledger, r.kinds(), good, true).ifPresent(n -> details.add("newer evidence #" + n.seq() + " exists ("
                 + n.kind() + " of " + n.subject() + " at " + n.time() + "); 'preflight gates publish' attaches it"));
         for (String p : problems) {

@@ -32,7 +32,7 @@ public final class GatesPublish {
      * @param seq      the {@code gates-publish} entry recording it
      */
     public record Attached(String ticket, List<ChangeTicket.Published> attached, List<String> missing,
-                           List<GatesEvidence.Item> items, long headSeq, String headHash, long seq) {
+                           List<CabEvidence.Item> items, long headSeq, String headHash, long seq) {
         public Attached {
             attached = List.copyOf(attached);
             missing = List.copyOf(missing);
@@ -51,7 +51,7 @@ public final class GatesPublish {
                 "the plan configures no cab gate", "add gates.cab: {provider: jira|servicenow|file, ...}"));
         ChangeTicket t = CabGate.ticket(ctx, cab, w);
         LedgerEntry head = ctx.ledger().head().orElse(null);
-        GatesEvidence.Current current = GatesEvidence.current(ctx.plan(), w, ctx.ledger());
+        CabEvidence.Current current = CabEvidence.current(ctx.plan(), w, ctx.ledger());
         GatesEvidence.PublishPayload.Head headJson = new GatesEvidence.PublishPayload.Head(head == null ? 0 : head.seq(),
                 head == null ? null : head.hash());
         List<ChangeTicket.Published> done;
@@ -66,7 +66,7 @@ public final class GatesPublish {
         List<GatesEvidence.PublishPayload.Attached> att = new ArrayList<>();
         for (ChangeTicket.Published p : done) {
             // Which ledger entry this file vouches for: what the cab gate traces an attachment back to.
-            GatesEvidence.Item i = current.items().stream()
+            CabEvidence.Item i = current.items().stream()
                     .filter(x -> x.fileName().equals(p.name()) && x.sha256().equals(p.sha256())).findFirst().orElse(null);
             boolean entry = i != null && i.seq() > 0;
             att.add(new GatesEvidence.PublishPayload.Attached(p.slot(), p.name(), p.reference(), p.sha256(),

@@ -83,9 +83,9 @@ final class GateFixtures {
             }
 
             @Override
-            public List<Published> publish(List<GatesEvidence.Item> items) {
+            public List<Published> publish(List<CabEvidence.Item> items) {
                 List<Published> out = new ArrayList<>();
-                for (GatesEvidence.Item i : items) {
+                for (CabEvidence.Item i : items) {
                     if (!i.slot().equals("runbook")) {
                         files.put(i.fileName(), i.content());
                     }

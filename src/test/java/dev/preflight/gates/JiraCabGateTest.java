@@ -73,8 +73,8 @@ class JiraCabGateTest {
                 new Http.Retries(4, Duration.ofSeconds(60), Duration.ofSeconds(1))));
     }
 
-    private GatesEvidence.Current current() {
-        return GatesEvidence.current(plan, plan.section("change_window", ChangeWindow.class).orElseThrow(), ledger);
+    private CabEvidence.Current current() {
+        return CabEvidence.current(plan, plan.section("change_window", ChangeWindow.class).orElseThrow(), ledger);
     }
 
     /** Stubs the issue with the given status and attachments (name -> content), comments on two pages. */
