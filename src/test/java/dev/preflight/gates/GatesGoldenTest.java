@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pins the gates renderers byte for byte before their code moves: a failing check in every format
  * (markup and quotes in reasons, a window without a ticket, colour), and the text of {@code gates ack}
- * and {@code gates notify}. {@code EvidenceGoldenTest} pins a passing check and {@code gates publish}.
+ * and {@code gates notify} (and their JSON, the result records). {@code EvidenceGoldenTest} pins a passing
+ * check and {@code gates publish}.
  */
 class GatesGoldenTest {
     @RegisterExtension
@@ -59,7 +60,7 @@ class GatesGoldenTest {
     }
 
     @Test
-    void ackAndNotifyText() throws Exception {
+    void ackAndNotify() throws Exception {
         Files.createDirectories(dir.resolve("notices"));
         Files.writeString(dir.resolve("notices/notice.md"), "# Maintenance {{window.start}}\n{{environment}}, {{ticket}}\n");
         Files.writeString(dir.resolve("preflight.yaml"), """
@@ -83,5 +84,11 @@ class GatesGoldenTest {
         CliRun notify = cli.run("gates", "notify");
         assertThat(notify.code()).as(notify.all()).isZero();
         g.check("gates/notify.txt", notify.out());
+        CliRun ackJson = cli.run("gates", "ack", "--role", "secondary", "--user", "bob", "--format", "json");
+        assertThat(ackJson.code()).as(ackJson.all()).isZero();
+        g.check("gates/ack.json", ackJson.out());
+        CliRun notifyJson = cli.run("gates", "notify", "--format", "json");
+        assertThat(notifyJson.code()).as(notifyJson.all()).isZero();
+        g.check("gates/notify.json", notifyJson.out());
     }
 }
