@@ -1,5 +1,7 @@
 package dev.preflight.gates;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.LedgerEntry;
@@ -15,7 +17,10 @@ public final class GatesAck {
     }
 
     /** The recorded acknowledgement: who, in which role, of which window, and its ledger entry. */
+    @JsonPropertyOrder({"verdict"})
     public record Acked(String role, String user, ChangeWindow window, String summary, long seq) {
+        /** Always passed: a failure throws before anything is recorded as done. */
+        @JsonProperty
         public Verdict verdict() {
             return Verdict.PASSED;
         }

@@ -1,5 +1,7 @@
 package dev.preflight.gates;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
@@ -27,6 +29,7 @@ public final class GatesNotify {
     }
 
     /** What was sent: the rendered notices, the mail recipients, whether the webhook, and the ledger entry. */
+    @JsonPropertyOrder({"verdict"})
     public record Sent(List<Notices.Rendered> notices, List<String> recipients, boolean webhook, String summary,
                        Instant time, long seq) {
         public Sent {
@@ -34,6 +37,8 @@ public final class GatesNotify {
             recipients = List.copyOf(recipients);
         }
 
+        /** Always passed: a failure throws before anything is recorded as done. */
+        @JsonProperty
         public Verdict verdict() {
             return Verdict.PASSED;
         }

@@ -3,6 +3,7 @@ package dev.preflight.gates;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
+import dev.preflight.core.Verdict;
 import dev.preflight.report.Format;
 import dev.preflight.report.Html;
 import dev.preflight.report.Markdown;
@@ -113,11 +114,10 @@ public final class GatesReport {
 
     /** The JSON of {@code gates publish}: the attachments' contents are not repeated, only their hashes. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PublishJson(String ticket, List<ChangeTicket.Published> attached, List<String> missing, long headSeq,
-                       String headHash, long seq, String verdict) {
+    record PublishJson(Verdict verdict, String ticket, List<ChangeTicket.Published> attached, List<String> missing,
+                       long headSeq, String headHash, long seq) {
         static PublishJson of(GatesPublish.Attached r) {
-            return new PublishJson(r.ticket(), r.attached(), r.missing(), r.headSeq(), r.headHash(), r.seq(),
-                    r.verdict().label());
+            return new PublishJson(r.verdict(), r.ticket(), r.attached(), r.missing(), r.headSeq(), r.headHash(), r.seq());
         }
     }
 

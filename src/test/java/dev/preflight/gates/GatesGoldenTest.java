@@ -4,16 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
 import dev.preflight.report.Format;
 import dev.preflight.report.Style;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import dev.preflight.testing.Golden;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Pins the gates renderers byte for byte before their code moves: a failing check in every format
  * (markup and quotes in reasons, a window without a ticket, colour), and the text of {@code gates ack}
- * and {@code gates notify} (and their JSON, the result records). {@code EvidenceGoldenTest} pins a passing
+ * and {@code gates notify} (and their JSON, the result records), and the JSON of {@code gates publish} with evidence missing. {@code EvidenceGoldenTest} pins a passing
  * check and {@code gates publish}.
  */
 class GatesGoldenTest {
@@ -57,6 +63,33 @@ class GatesGoldenTest {
         g.check("gates/render-failed.json", GatesReport.CHECK.render(CHECKED, Format.JSON, Style.PLAIN));
         g.check("gates/render-failed.xml", GatesReport.CHECK.render(CHECKED, Format.JUNIT, Style.PLAIN));
         g.check("gates/render-failed.md", GatesReport.CHECK.render(CHECKED, Format.MARKDOWN, Style.PLAIN));
+    }
+
+    @Test
+    void publishJson() throws Exception {
+        Files.createDirectories(dir.resolve("docs"));
+        Files.writeString(dir.resolve("docs/change.md"), "# ACAD-1234\n- [x] Evidence attached\nApproved-by: Dana Reyes\n");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: academy, runbook: "https://wiki.example.com/runbook"}
+                environments:
+                  - name: production
+                    hosts: [{name: me, uri: local}]
+                change_window: {start: 2027-01-09T01:00:00Z, end: 2027-01-09T05:00:00Z, environment: production, ticket: ACAD-1234}
+                gates:
+                  cab: {provider: file, path: docs/change.md}
+                """);
+        CliHarness cli = new CliHarness(dir, Instant.parse("2027-01-06T10:00:00Z"));
+        try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "golden@test", cli.clock)) {
+            l.append(NewEntry.of("audit", "production", Outcome.PASSED, "audit", Map.of())
+                    .withAttachments(List.of(new NewEntry.Attachment("audit-production-1.json", "application/json",
+                            "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)))));
+        }
+        Golden g = Golden.exact().replacing(dir.toString(), "<dir>")
+                .numbering("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", "sha256");
+        CliRun pub = cli.run("gates", "publish", "--format", "json");
+        assertThat(pub.code()).as(pub.all()).isEqualTo(1);
+        g.check("gates/publish-missing.json", pub.out());
     }
 
     @Test
