@@ -49,4 +49,13 @@ public final class Durations {
         long h = (m % (24 * 60)) / 60;
         return m / (24 * 60) + " days" + (h > 0 ? " " + h + " h" : "");
     }
+
+    /**
+     * {@code 90 min}, {@code 30 h}, {@code 3 days}: an age in one rounded-down unit (minutes below two
+     * hours, hours below two days), as the gates describe the evidence a CEL term saw. Negative reads as zero.
+     */
+    public static String roughAge(Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        return m < 120 ? m + " min" : m < 48 * 60 ? m / 60 + " h" : m / (24 * 60) + " days";
+    }
 }
