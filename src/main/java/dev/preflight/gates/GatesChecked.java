@@ -13,6 +13,7 @@ public record GatesChecked(ChangeWindow window, List<GateResult> results, long s
         results = List.copyOf(results);
     }
 
+    /** The worst gate's; no gate at all is failed (the check adds a failed "gates" result for that anyway). */
     public Verdict verdict() {
         return Verdict.worst(results.stream().map(GateResult::verdict).toList(), Verdict.FAILED);
     }
