@@ -1,15 +1,19 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.Progress;
-import dev.preflight.gates.ChangeTicket;
-import dev.preflight.gates.GateReports;
-import dev.preflight.gates.GateResult;
-import dev.preflight.gates.GateService;
+import dev.preflight.gates.GatesAck;
+import dev.preflight.gates.GatesCheck;
+import dev.preflight.gates.GatesChecked;
+import dev.preflight.gates.GatesContext;
+import dev.preflight.gates.GatesDrivers;
+import dev.preflight.gates.GatesNotify;
+import dev.preflight.gates.GatesPublish;
+import dev.preflight.gates.GatesReport;
 import dev.preflight.gates.Http;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import java.util.List;
+import dev.preflight.report.Renderer;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,9 +39,10 @@ public final class GatesCommand implements Callable<Integer> {
         return PreflightCommand.usageError(spec);
     }
 
-    /** The real drivers, whose retries say on stderr what they wait for. */
-    static GateService.Drivers drivers(CliContext ctx) {
-        return GateService.Drivers.real(ctx.clock(), Http.Sleeper.telling(ctx.err()), Http.Retries.DEFAULT);
+    /** The gates' context with the real drivers, whose retries say on stderr what they wait for. */
+    static GatesContext gatesContext(CliContext ctx, Plan plan, Ledger ledger) {
+        return new GatesContext(plan, ledger, ctx.clock(),
+                GatesDrivers.real(ctx.clock(), Http.Sleeper.telling(ctx.err()), Http.Retries.DEFAULT));
     }
 
     /** {@code gates check}: every configured gate, recorded in the ledger. */
@@ -47,23 +52,25 @@ public final class GatesCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight gates check",
                 "  preflight gates check --format junit -o gates.xml"})
-    @Formats({Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN})
-    static final class Check extends BaseCommand {
+    static final class Check extends BaseCommand implements RendersWith<GatesChecked> {
+        @Override
+        public Renderer<GatesChecked> renderer() {
+            return GatesReport.CHECK;
+        }
+
         @Override
         public Integer call() {
             Format format = format();
             Plan plan = loadPlan();
-            GateService.requireConfig(plan);
-            GateService svc;
-            List<GateResult> results;
+            GatesContext.requireConfig(plan, true, true);
+            GatesChecked r;
             try (Ledger ledger = openLedger(plan)) {
-                svc = new GateService(plan, ledger, ctx().clock(), drivers(ctx()));
                 try (Progress waiting = Progress.waiting(progressOptions(), "gates check")) {
-                    results = svc.check();
+                    r = new GatesCheck(gatesContext(ctx(), plan, ledger)).run();
                 }
-                emit(GateReports.render(svc.window(), results, format, style()));
+                emit(renderer().render(r, format, style()));
             }
-            return results.stream().allMatch(GateResult::passed) ? 0 : 1;
+            return r.verdict().exitCode().code();
         }
     }
 
@@ -74,25 +81,21 @@ public final class GatesCommand implements Callable<Integer> {
                 "Exit 0 all attached, 1 some evidence is missing, 2 configuration error, 3 the ticket system failed."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight gates publish")
-    static final class Publish extends BaseCommand {
+    static final class Publish extends BaseCommand implements RendersWith<GatesPublish.Attached> {
+        @Override
+        public Renderer<GatesPublish.Attached> renderer() {
+            return GatesReport.PUBLISH;
+        }
+
         @Override
         public Integer call() {
-            format();
+            Format format = format();
             Plan plan = loadPlan();
-            GateService.requireConfig(plan, true, false);
+            GatesContext.requireConfig(plan, true, false);
             try (Ledger ledger = openLedger(plan)) {
-                var r = new GateService(plan, ledger, ctx().clock(), drivers(ctx())).publish();
-                StringBuilder sb = new StringBuilder();
-                for (ChangeTicket.Published p : r.attached()) {
-                    sb.append("attached  ").append(p.name()).append("  sha256 ").append(p.sha256()).append("  (")
-                            .append(p.reference()).append(")\n");
-                }
-                r.missing().forEach(m -> sb.append("MISSING   ").append(m).append('\n'));
-                sb.append(r.attached().size()).append(" item(s) attached to ").append(r.ticket())
-                        .append(" at ledger head #").append(r.headSeq()).append(' ').append(r.headHash())
-                        .append(", recorded as ledger entry #").append(r.seq()).append('\n');
-                emit(sb.toString());
-                return r.missing().isEmpty() ? 0 : 1;
+                GatesPublish.Attached r = new GatesPublish(gatesContext(ctx(), plan, ledger)).run();
+                emit(renderer().render(r, format, style()));
+                return r.verdict().exitCode().code();
             }
         }
     }
@@ -103,7 +106,12 @@ public final class GatesCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight gates ack --role primary --user alice@example.com",
                 "  preflight gates ack --role secondary --user bob"})
-    static final class Ack extends BaseCommand {
+    static final class Ack extends BaseCommand implements RendersWith<GatesAck.Acked> {
+        @Override
+        public Renderer<GatesAck.Acked> renderer() {
+            return GatesReport.ACK;
+        }
+
         @Option(names = "--role", required = true, paramLabel = "primary|secondary", description = "primary or secondary")
         String role;
 
@@ -112,13 +120,13 @@ public final class GatesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            format();
+            Format format = format();
             Plan plan = loadPlan();
-            GateService.requireConfig(plan, false, false);
+            GatesContext.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
-                var e = new GateService(plan, ledger, ctx().clock(), drivers(ctx())).ack(role, user);
-                emit(e.summary() + " (ledger entry #" + e.seq() + ")\n");
-                return 0;
+                GatesAck.Acked r = new GatesAck(gatesContext(ctx(), plan, ledger)).run(role, user);
+                emit(renderer().render(r, format, style()));
+                return r.verdict().exitCode().code();
             }
         }
     }
@@ -129,22 +137,21 @@ public final class GatesCommand implements Callable<Integer> {
                 "Exit 0 sent, 2 configuration error, 3 sending failed."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight gates notify")
-    static final class Notify extends BaseCommand {
+    static final class Notify extends BaseCommand implements RendersWith<GatesNotify.Sent> {
+        @Override
+        public Renderer<GatesNotify.Sent> renderer() {
+            return GatesReport.NOTIFY;
+        }
+
         @Override
         public Integer call() {
-            format();
+            Format format = format();
             Plan plan = loadPlan();
-            GateService.requireConfig(plan, false, false);
+            GatesContext.requireConfig(plan, false, false);
             try (Ledger ledger = openLedger(plan)) {
-                var r = new GateService(plan, ledger, ctx().clock(), drivers(ctx()))
-                        .notifyStakeholders();
-                StringBuilder sb = new StringBuilder();
-                r.notices().forEach(n -> sb.append("sent  ").append(n.template()).append("  \"").append(n.subject())
-                        .append("\"  template sha256 ").append(n.templateSha256()).append('\n'));
-                sb.append(r.entry().summary()).append(" at ").append(r.entry().time()).append(" (ledger entry #")
-                        .append(r.entry().seq()).append(")\n");
-                emit(sb.toString());
-                return 0;
+                GatesNotify.Sent r = new GatesNotify(gatesContext(ctx(), plan, ledger)).run();
+                emit(renderer().render(r, format, style()));
+                return r.verdict().exitCode().code();
             }
         }
     }

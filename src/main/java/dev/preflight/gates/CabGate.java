@@ -1,7 +1,6 @@
 package dev.preflight.gates;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.core.Json;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,9 +30,33 @@ public final class CabGate {
     private CabGate() {
     }
 
-    /** What {@code gates publish} recorded about one attached file. */
-    record Publication(long publishSeq, Instant at, String slot, String name, long entrySeq, String kind,
-                       String subject) {
+    /** The CAB ticket's name: the file's for a change record, else {@code gates.cab.ticket} or the window's. */
+    static String ticketName(GatesPlan.Cab cab, ChangeWindow w) {
+        if (cab.provider().equals("file")) {
+            return cab.path().getFileName().toString();
+        }
+        String t = cab.ticket() != null ? cab.ticket() : w.ticket();
+        if (t == null || t.isBlank()) {
+            throw PreflightException.usage("no CAB ticket: neither gates.cab.ticket nor change_window.ticket is set",
+                    "add 'ticket: ACAD-1234' to change_window");
+        }
+        return t;
+    }
+
+    /** The window's CAB ticket through its driver (the ticket's name resolved). */
+    static ChangeTicket ticket(GatesContext ctx, GatesPlan.Cab cab, ChangeWindow w) {
+        String name = ticketName(cab, w);
+        return ctx.drivers().tickets().apply(new GatesPlan.Cab(cab.provider(), cab.url(), name, cab.user(), cab.token(),
+                cab.path(), cab.approvedStatuses(), cab.apiVersion()));
+    }
+
+    /** Reads the window's ticket and decides; a ticket system that cannot answer throws {@link GateException}. */
+    static GateResult check(GatesContext ctx, GatesPlan.Cab cab, ChangeWindow w) {
+        ChangeTicket t = ticket(ctx, cab, w);
+        ChangeTicket.State state = t.read();
+        return decide(t.describe(), state, CabEvidence.required(ctx.plan(), w),
+                CabEvidence.runbook(ctx.plan()).orElse(null), GatesEvidence.publishes(ctx.ledger()), ctx.ledger(),
+                w.start());
     }
 
     /**
@@ -43,8 +65,8 @@ public final class CabGate {
      *
      * @param runbook the runbook link item, or null when the plan has none
      */
-    public static GateResult decide(String ticket, ChangeTicket.State state, List<Evidence.Required> required,
-                                    Evidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
+    public static GateResult decide(String ticket, ChangeTicket.State state, List<CabEvidence.Required> required,
+                                    CabEvidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
                                     Instant windowStart) {
         List<String> failures = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -53,8 +75,8 @@ public final class CabGate {
             failures.add(ticket + " is not approved (" + state.status() + ")");
             state.problems().forEach(p -> failures.add("  " + p));
         }
-        Map<String, Publication> published = publications(publishes);
-        for (Evidence.Required r : required) {
+        Map<String, GatesEvidence.Publication> published = GatesEvidence.publications(publishes);
+        for (CabEvidence.Required r : required) {
             slot(r, state, published, ledger, windowStart, failures, details);
         }
         if (runbook == null) {
@@ -80,13 +102,13 @@ public final class CabGate {
     }
 
     /** Judges the attachments of one required kind; adds a failure unless one of them vouches for good evidence. */
-    private static void slot(Evidence.Required r, ChangeTicket.State state, Map<String, Publication> published,
+    private static void slot(CabEvidence.Required r, ChangeTicket.State state, Map<String, GatesEvidence.Publication> published,
                              Ledger ledger, Instant windowStart, List<String> failures, List<String> details) {
         List<ChangeTicket.Attachment> same = state.attachments().stream()
                 .filter(a -> a.name().equals(r.fileName())).toList();
         if (same.isEmpty()) {
             Optional<LedgerEntry> newest = r.subject() == null ? Optional.empty()
-                    : Evidence.latest(ledger, r.kinds(), r.subject());
+                    : GatesEvidence.latest(ledger, r.kinds(), r.subject());
             String why = r.subject() != null && newest.isEmpty() ? "; the ledger has none: run '" + r.recordedBy() + "'"
                     : newest.filter(e -> !e.outcome().isGood()).map(e -> "; the latest, #" + e.seq() + ", "
                     + e.outcome().label() + ": run '" + r.recordedBy() + "'").orElse("; run 'preflight gates publish'");
@@ -98,7 +120,7 @@ public final class CabGate {
         List<String> problems = new ArrayList<>();
         for (ChangeTicket.Attachment a : same) {
             String where = "attachment " + a.name() + " (" + a.id() + ") sha256 " + short12(a.sha256());
-            Publication p = published.get(a.sha256());
+            GatesEvidence.Publication p = published.get(a.sha256());
             if (p == null || !p.name().equals(r.fileName())) {
                 problems.add(where + " was not attached by 'preflight gates publish' from a ledger entry (edited, foreign "
                         + "or published before evidence was traced); run 'preflight gates publish'");
@@ -121,8 +143,8 @@ public final class CabGate {
             }
             Duration age = Duration.between(e.time(), windowStart);
             if (age.compareTo(r.maxAge()) > 0) {
-                problems.add(where + " is " + what + ", " + human(age) + " old at the window start " + windowStart
-                        + " (max age " + human(r.maxAge()) + "): run '" + r.recordedBy()
+                problems.add(where + " is " + what + ", " + Durations.plan(age) + " old at the window start " + windowStart
+                        + " (max age " + Durations.plan(r.maxAge()) + "): run '" + r.recordedBy()
                         + "' closer to the window and 'preflight gates publish'" + from);
                 continue;
             }
@@ -145,7 +167,8 @@ public final class CabGate {
         }
         details.add("current: " + goodAttachment.name() + " (" + goodAttachment.id() + ") sha256 "
                 + short12(goodAttachment.sha256()) + " = " + good.kind() + " #" + good.seq() + " of " + good.subject()
-                + " at " + good.time() + " (" + r.description() + ", max age " + human(r.maxAge()) + " at the window start)");
+                + " at " + good.time() + " (" + r.description() + ", max age " + Durations.plan(r.maxAge())
+                + " at the window start)");
         newer(ledger, r.kinds(), good, true).ifPresent(n -> details.add("newer evidence #" + n.seq() + " exists ("
                 + n.kind() + " of " + n.subject() + " at " + n.time() + "); 'preflight gates publish' attaches it"));
         for (String p : problems) {
@@ -169,7 +192,7 @@ public final class CabGate {
         return all.stream().max(Comparator.comparingLong(LedgerEntry::seq));
     }
 
-    private static LedgerEntry entry(Ledger ledger, Publication p) {
+    private static LedgerEntry entry(Ledger ledger, GatesEvidence.Publication p) {
         for (LedgerEntry x : ledger.query(new LedgerQuery(p.kind(), p.subject(), null, 0, true))) {
             if (x.seq() == p.entrySeq()) {
                 return x;
@@ -179,31 +202,6 @@ public final class CabGate {
             }
         }
         return null;
-    }
-
-    /** SHA-256 to what the newest {@code gates publish} that attached it says it comes from. */
-    static Map<String, Publication> publications(List<LedgerEntry> publishes) {
-        Map<String, Publication> out = new LinkedHashMap<>();
-        for (LedgerEntry e : publishes.stream().sorted(Comparator.comparingLong(LedgerEntry::seq)).toList()) {
-            JsonNode p;
-            try {
-                p = Json.parse(e.payload());
-            } catch (IllegalArgumentException ex) {
-                continue; // a payload we cannot read vouches for nothing
-            }
-            for (JsonNode a : p.path("attached")) {
-                if (a.path("entry_seq").asLong(0) > 0 && a.path("sha256").isTextual()) {
-                    out.put(a.path("sha256").asText(), new Publication(e.seq(), e.time(), a.path("slot").asText(),
-                            a.path("name").asText(), a.path("entry_seq").asLong(), a.path("entry_kind").asText(),
-                            a.path("entry_subject").asText()));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static String human(Duration d) {
-        return Durations.plan(d.withNanos(0));
     }
 
     static String short12(String sha) {

@@ -14,6 +14,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -193,13 +194,8 @@ public final class CelGates {
             return "no such evidence in the ledger";
         }
         Duration age = (Duration) m.get("age");
-        return (Boolean.TRUE.equals(m.get("passed")) ? "passed" : "failed") + ", " + ageText(age) + " old (ledger #"
+        return (Boolean.TRUE.equals(m.get("passed")) ? "passed" : "failed") + ", " + Durations.roughAge(age) + " old (ledger #"
                 + m.get("seq") + ")";
-    }
-
-    private static String ageText(Duration d) {
-        long m = Math.max(0, d.toMinutes());
-        return m < 120 ? m + " min" : m < 48 * 60 ? m / 60 + " h" : m / (24 * 60) + " days";
     }
 
     private static Evaluation evaluate(Compiled c, EvidenceSource evidence, ChangeWindow window, Instant now,

@@ -14,7 +14,7 @@ public interface ChangeTicket {
     State read();
 
     /** Attaches the evidence (the runbook as a link where the provider has links); returns what was attached. */
-    List<Published> publish(List<Evidence.Item> items);
+    List<Published> publish(List<CabEvidence.Item> items);
 
     /**
      * What a ticket says and carries.

@@ -118,7 +118,7 @@ public final class FileChangeRecord implements ChangeTicket {
     }
 
     @Override
-    public List<Published> publish(List<Evidence.Item> items) {
+    public List<Published> publish(List<CabEvidence.Item> items) {
         String text = text();
         String stem = file.getFileName().toString().replaceFirst("\\.md$", "");
         Path dir = file.resolveSibling(stem + ".evidence");
@@ -128,7 +128,7 @@ public final class FileChangeRecord implements ChangeTicket {
                 .append("Written by `preflight gates publish`; `preflight gates check` re-hashes each linked file.\n\n")
                 .append("| evidence | link | SHA-256 | source |\n| --- | --- | --- | --- |\n");
         try {
-            for (Evidence.Item i : items) {
+            for (CabEvidence.Item i : items) {
                 String link;
                 if (i.slot().equals("runbook")) {
                     link = i.link();

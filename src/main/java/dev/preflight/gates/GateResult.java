@@ -1,5 +1,7 @@
 package dev.preflight.gates;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.preflight.core.Verdict;
 import java.util.List;
 
 /**
@@ -18,5 +20,11 @@ public record GateResult(String name, boolean passed, String reason, List<String
 
     public static GateResult fail(String name, String reason, List<String> details) {
         return new GateResult(name, false, reason, details);
+    }
+
+    /** Passed or failed: a gate has no warnings, and one that could not be checked failed. */
+    @JsonIgnore
+    public Verdict verdict() {
+        return passed ? Verdict.PASSED : Verdict.FAILED;
     }
 }

@@ -130,9 +130,9 @@ public final class JiraTicket implements ChangeTicket {
     }
 
     @Override
-    public List<Published> publish(List<Evidence.Item> items) {
+    public List<Published> publish(List<CabEvidence.Item> items) {
         List<Published> out = new ArrayList<>();
-        for (Evidence.Item i : items) {
+        for (CabEvidence.Item i : items) {
             if (i.slot().equals("runbook")) {
                 var body = Json.object();
                 body.put("globalId", "preflight-runbook:" + i.link());

@@ -1,5 +1,7 @@
 package dev.preflight.gates;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.PreflightException;
@@ -28,7 +30,8 @@ public final class Notices {
     private Notices() {
     }
 
-    /** One rendered template: file name, SHA-256 of the template, subject, rendered body. */
+    /** One rendered template: file name, SHA-256 of the template, subject, rendered body (JSON in snake case). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Rendered(String template, String templateSha256, String subject, String body) {
     }
 

@@ -1,7 +1,5 @@
 package dev.preflight.gates;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,6 +21,13 @@ public final class OncallGate {
     private OncallGate() {
     }
 
+    /** Asks the on-call source about the window and decides; a source that cannot answer throws {@link GateException}. */
+    static GateResult check(GatesContext ctx, GatesPlan.Oncall o, ChangeWindow w) {
+        List<OnCall> oncalls = ctx.drivers().oncall().apply(o).oncalls(w.start(), w.end());
+        return decide(w, oncalls, GatesEvidence.acks(ctx.ledger()));
+    }
+
+    /** Decides from the entries on call during the window and the acknowledgements in the ledger. */
     public static GateResult decide(ChangeWindow w, List<OnCall> oncalls, List<LedgerEntry> acks) {
         List<String> failures = new ArrayList<>();
         List<String> details = new ArrayList<>();
@@ -56,14 +61,9 @@ public final class OncallGate {
     }
 
     static boolean acknowledges(LedgerEntry a, String role, OnCall p, ChangeWindow w) {
-        try {
-            JsonNode j = Json.parse(a.payload());
-            return role.equals(j.path("role").asText()) && p.isPerson(j.path("user").asText())
-                    && w.start().toString().equals(j.path("window").path("start").asText())
-                    && w.end().toString().equals(j.path("window").path("end").asText());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return GatesEvidence.AckPayload.of(a).filter(j -> role.equals(j.role()) && p.isPerson(j.user())
+                && w.start().toString().equals(j.window().start()) && w.end().toString().equals(j.window().end()))
+                .isPresent();
     }
 
     private static boolean overlaps(OnCall o, ChangeWindow w) {

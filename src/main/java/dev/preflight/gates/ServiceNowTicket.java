@@ -101,10 +101,10 @@ public final class ServiceNowTicket implements ChangeTicket {
     }
 
     @Override
-    public List<Published> publish(List<Evidence.Item> items) {
+    public List<Published> publish(List<CabEvidence.Item> items) {
         String sysId = change().path("sys_id").asText();
         List<Published> out = new ArrayList<>();
-        for (Evidence.Item i : items) {
+        for (CabEvidence.Item i : items) {
             JsonNode r = http.post(URI.create(base + "/api/now/attachment/file?table_name=change_request&table_sys_id="
                     + enc(sysId) + "&file_name=" + enc(i.fileName())),
                     Map.of("Content-Type", i.mediaType(), "Accept", "application/json"), i.content()).json();

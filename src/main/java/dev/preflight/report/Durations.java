@@ -79,4 +79,35 @@ public final class Durations {
         }
         return String.format(Locale.ROOT, "%.2fs", d.toMillis() / 1000.0);
     }
+
+    /**
+     * {@code 12h}, {@code 30h30m}, {@code 0h45m}: whole hours and the minutes left over, however long
+     * (how the gates write a notice's lead time and how early it went out).
+     */
+    public static String hoursMinutes(Duration d) {
+        long m = d.toMinutes();
+        return m % 60 == 0 ? (m / 60) + "h" : (m / 60) + "h" + Math.abs(m % 60) + "m";
+    }
+
+    /**
+     * A time left as people read it: {@link #hoursMinutes} up to two days ({@code 30h30m}), then days
+     * and whole hours ({@code 38 days 3 h}).
+     */
+    public static String hoursOrDays(Duration d) {
+        long m = d.toMinutes();
+        if (m < 48 * 60) {
+            return hoursMinutes(d);
+        }
+        long h = (m % (24 * 60)) / 60;
+        return m / (24 * 60) + " days" + (h > 0 ? " " + h + " h" : "");
+    }
+
+    /**
+     * {@code 90 min}, {@code 30 h}, {@code 3 days}: an age in one rounded-down unit (minutes below two
+     * hours, hours below two days), as the gates describe the evidence a CEL term saw. Negative reads as zero.
+     */
+    public static String roughAge(Duration d) {
+        long m = Math.max(0, d.toMinutes());
+        return m < 120 ? m + " min" : m < 48 * 60 ? m / 60 + " h" : m / (24 * 60) + " days";
+    }
 }

@@ -2,7 +2,7 @@ package dev.preflight.risk;
 
 import dev.preflight.backup.BackupPlan;
 import dev.preflight.cutover.CutoverPlan;
-import dev.preflight.gates.GateService;
+import dev.preflight.gates.GatesContext;
 import dev.preflight.plan.Plan;
 import dev.preflight.restore.RestorePlan;
 import java.util.List;
@@ -36,7 +36,7 @@ public final class Subjects {
                     ? plan.section("cutover", CutoverPlan.class).map(c -> List.of(c.environment())).orElse(null) : List.of();
             case "deps" -> project != null && plan.configures("dependencies") ? List.of(project) : List.of();
             case "flags-validate" -> project != null && plan.configures("feature_flags") ? List.of(project) : List.of();
-            case "gates" -> project != null && GateService.configured(plan) ? List.of(GateService.subject(plan)) : List.of();
+            case "gates" -> project != null && GatesContext.configured(plan) ? List.of(GatesContext.subject(plan)) : List.of();
             case "ledger-verify" -> project == null ? List.of() : List.of(project);
             default -> List.of();
         };

@@ -30,7 +30,7 @@ class CustomCelGateTest {
     }
 
     private GateResult check(Plan plan, Ledger l, Clock c) {
-        return new GateService(plan, l, c, GateService.Drivers.real(c)).check().get(0);
+        return new GatesCheck(new GatesContext(plan, l, c, GatesDrivers.real(c))).run().results().get(0);
     }
 
     @Test

@@ -42,7 +42,7 @@ class FileCabGateTest {
             """;
 
     private GateResult cab(Plan plan, Ledger l) {
-        return new GateService(plan, l, clock, GateService.Drivers.real(clock)).check().get(0);
+        return new GatesCheck(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run().results().get(0);
     }
 
     @Test
@@ -56,7 +56,7 @@ class FileCabGateTest {
             assertThat(before.passed()).isFalse();
             assertThat(before.reason()).contains("missing attachment preflight-audit-production.json");
 
-            var pub = new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            var pub = new GatesPublish(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run();
             assertThat(pub.attached()).extracting(ChangeTicket.Published::slot)
                     .containsExactly("audit-report", "backup-log", "runbook");
             String text = Files.readString(dir.resolve("docs/upgrade/change-management.md"));
@@ -71,7 +71,7 @@ class FileCabGateTest {
             assertThat(after.details()).anyMatch(d -> d.startsWith("current: preflight-audit-production.json (")
                     && d.contains("= audit #1 of production at 2027-01-06T10:00:00Z"));
             // Publishing again replaces the block instead of appending a second one.
-            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            new GatesPublish(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run();
             String again = Files.readString(dir.resolve("docs/upgrade/change-management.md"));
             assertThat(again.split(FileChangeRecord.BEGIN, -1)).hasSize(2);
         }
@@ -84,7 +84,7 @@ class FileCabGateTest {
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateFixtures.audit(l, "production", true, "{\"report\":1}");
             GateFixtures.backup(l, "academy-db", true);
-            var pub = new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            var pub = new GatesPublish(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run();
             // The nightly audit and backup pass again: the attached evidence still holds.
             var newer = GateFixtures.audit(l, "production", true, "{\"report\":2}");
             var nightly = GateFixtures.backup(l, "academy-db", true);
@@ -111,7 +111,7 @@ class FileCabGateTest {
         try (Ledger l = GateFixtures.ledger(dir, early)) {
             GateFixtures.audit(l, "production", true, "{\"report\":1}");
             GateFixtures.backup(l, "academy-db", true);
-            new GateService(plan, l, early, GateService.Drivers.real(early)).publish();
+            new GatesPublish(new GatesContext(plan, l, early, GatesDrivers.real(early))).run();
         }
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateResult r = cab(plan, l);
@@ -133,7 +133,7 @@ class FileCabGateTest {
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateFixtures.audit(l, "production", true, "{}");
             GateFixtures.backup(l, "academy-db", true);
-            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            new GatesPublish(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run();
             GateResult r = cab(plan, l);
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).contains("is not approved");
@@ -154,10 +154,10 @@ class FileCabGateTest {
                             + "#1, failed: run 'preflight audit --env production'")
                     .contains("missing attachment preflight-backup-log.md (backup log entry)");
             // The gate result is recorded in the ledger with the results in the payload.
-            var e = l.latest(GateService.KIND_CHECK, "ACAD-1234").orElseThrow();
+            var e = l.latest(GatesEvidence.CHECK, "ACAD-1234").orElseThrow();
             assertThat(e.outcome().label()).isEqualTo("failed");
             assertThat(e.payload()).contains("\"name\":\"cab\"", "\"passed\":false");
-            var last = GateService.lastCheck(l, null).orElseThrow();
+            var last = GatesEvidence.lastCheck(l, null).orElseThrow();
             assertThat(last.entry().seq()).isEqualTo(e.seq());
             assertThat(last.results()).containsExactly(r);
         }
@@ -170,7 +170,7 @@ class FileCabGateTest {
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
             GateFixtures.audit(l, "production", true, "{}");
             GateFixtures.backup(l, "academy-db", true);
-            new GateService(plan, l, clock, GateService.Drivers.real(clock)).publish();
+            new GatesPublish(new GatesContext(plan, l, clock, GatesDrivers.real(clock))).run();
             Files.writeString(dir.resolve("docs/upgrade/change-management.evidence/preflight-backup-log.md"), "edited");
             GateResult r = cab(plan, l);
             assertThat(r.passed()).isFalse();

@@ -31,9 +31,9 @@ class FileOncallGateTest {
     @TempDir
     Path dir;
 
-    private GateService service(Ledger ledger, Clock clock) {
+    private GatesContext service(Ledger ledger, Clock clock) {
         Plan plan = GateFixtures.plan(dir, "oncall: {provider: file, path: oncall.md}", Map.of());
-        return new GateService(plan, ledger, clock, GateService.Drivers.real(clock));
+        return new GatesContext(plan, ledger, clock, GatesDrivers.real(clock));
     }
 
     private void roster(String rows) throws Exception {
@@ -50,15 +50,15 @@ class FileOncallGateTest {
                 """);
         Clock clock = GateFixtures.at(GateFixtures.START.minusSeconds(3600));
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
-            GateService s = service(l, clock);
-            s.ack("primary", "Alice Moreau");
-            s.ack("primary", "bob@example.com");
-            assertThat(s.check()).singleElement().satisfies(r -> {
+            GatesContext s = service(l, clock);
+            new GatesAck(s).run("primary", "Alice Moreau");
+            new GatesAck(s).run("primary", "bob@example.com");
+            assertThat(new GatesCheck(s).run().results()).singleElement().satisfies(r -> {
                 assertThat(r.passed()).isFalse();
                 assertThat(r.reason()).contains("secondary Carol Jensen has not acknowledged the window");
             });
-            s.ack("secondary", "carol jensen");
-            assertThat(s.check()).singleElement().satisfies(r -> {
+            new GatesAck(s).run("secondary", "carol jensen");
+            assertThat(new GatesCheck(s).run().results()).singleElement().satisfies(r -> {
                 assertThat(r.passed()).as(r.reason()).isTrue();
                 assertThat(String.join("\n", r.details())).contains("Alice Moreau", "Bob Okafor", "Carol Jensen")
                         .doesNotContain("Dan Last-Week");
@@ -74,10 +74,10 @@ class FileOncallGateTest {
                 """);
         Clock clock = GateFixtures.at(GateFixtures.START.minusSeconds(3600));
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
-            GateService s = service(l, clock);
-            s.ack("primary", "Alice Moreau");
-            s.ack("secondary", "Carol Jensen");
-            GateResult r = s.check().get(0);
+            GatesContext s = service(l, clock);
+            new GatesAck(s).run("primary", "Alice Moreau");
+            new GatesAck(s).run("secondary", "Carol Jensen");
+            GateResult r = new GatesCheck(s).run().results().get(0);
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("primary (level 1): nobody on call from 2027-01-09T02:00:00Z to 2027-01-09T05:00:00Z");
         }
@@ -88,7 +88,7 @@ class FileOncallGateTest {
         roster("| primary | Alice | a@example.com | 2027-01-08 | |\n");
         Clock clock = GateFixtures.at(GateFixtures.START);
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
-            GateResult r = service(l, clock).check().get(0);
+            GateResult r = new GatesCheck(service(l, clock)).run().results().get(0);
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("could not check: " + dir.resolve("oncall.md")
                     + ":7:37: '2027-01-08' is not an ISO instant (e.g. 2027-01-09T01:00:00Z)");
@@ -99,7 +99,7 @@ class FileOncallGateTest {
     void aMissingRosterFailsTheGateNamingThePath() {
         Clock clock = GateFixtures.at(GateFixtures.START);
         try (Ledger l = GateFixtures.ledger(dir, clock)) {
-            GateResult r = service(l, clock).check().get(0);
+            GateResult r = new GatesCheck(service(l, clock)).run().results().get(0);
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).startsWith("could not check: cannot read the on-call roster " + dir.resolve("oncall.md"));
         }
@@ -148,7 +148,7 @@ class FileOncallGateTest {
         GatesPlan.Oncall o = ok.section("gates", GatesPlan.class).orElseThrow().oncall();
         assertThat(o.provider()).isEqualTo("file");
         assertThat(o.path()).isEqualTo(dir.resolve("ops/oncall.md"));
-        GateService.requireConfig(ok); // no token is needed for a file
+        GatesContext.requireConfig(ok, true, true); // no token is needed for a file
 
         PlanException e = catchThrowableOfType(() -> PlanLoader.parse("p.yaml", """
                 version: 1

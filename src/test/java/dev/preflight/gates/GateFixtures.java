@@ -65,7 +65,7 @@ final class GateFixtures {
     }
 
     /**
-     * Publishes the current evidence with the real {@link GateService#publish()} to a ticket that
+     * Publishes the current evidence with the real {@link GatesPublish} to a ticket that
      * only keeps the files (a fake of our own interface), so the ledger records what a real publish
      * records; returns the files (name to content) for a test to serve from its stubbed ticket.
      */
@@ -83,9 +83,9 @@ final class GateFixtures {
             }
 
             @Override
-            public List<Published> publish(List<Evidence.Item> items) {
+            public List<Published> publish(List<CabEvidence.Item> items) {
                 List<Published> out = new ArrayList<>();
-                for (Evidence.Item i : items) {
+                for (CabEvidence.Item i : items) {
                     if (!i.slot().equals("runbook")) {
                         files.put(i.fileName(), i.content());
                     }
@@ -94,8 +94,8 @@ final class GateFixtures {
                 return out;
             }
         };
-        new GateService(plan, l, clock, new GateService.Drivers(c -> keeper, o -> null, s -> null, d -> { }))
-                .publish();
+        new GatesPublish(new GatesContext(plan, l, clock, new GatesDrivers(c -> keeper, o -> null, s -> null, d -> { })))
+                .run();
         return files;
     }
 

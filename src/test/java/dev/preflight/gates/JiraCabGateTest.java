@@ -68,13 +68,13 @@ class JiraCabGateTest {
         jira.stop();
     }
 
-    private GateService service() {
-        return new GateService(plan, ledger, clock, GateService.Drivers.real(clock, sleeper,
+    private GatesContext service() {
+        return new GatesContext(plan, ledger, clock, GatesDrivers.real(clock, sleeper,
                 new Http.Retries(4, Duration.ofSeconds(60), Duration.ofSeconds(1))));
     }
 
-    private Evidence.Current current() {
-        return Evidence.current(plan, plan.section("change_window", ChangeWindow.class).orElseThrow(), ledger);
+    private CabEvidence.Current current() {
+        return CabEvidence.current(plan, plan.section("change_window", ChangeWindow.class).orElseThrow(), ledger);
     }
 
     /** Stubs the issue with the given status and attachments (name -> content), comments on two pages. */
@@ -112,7 +112,7 @@ class JiraCabGateTest {
     @Test
     void approvedIssueWithCurrentEvidencePassesAndTheLinkIsFoundOnTheSecondCommentPage() {
         issue("Approved", currentAttachments(), "Runbook: " + GateFixtures.RUNBOOK);
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).as(r.toString()).isTrue();
         assertThat(r.details()).anyMatch(d -> d.startsWith("current: preflight-audit-production.json (10001)"));
         jira.verify(getRequestedFor(urlPathEqualTo(ISSUE + "/comment")));
@@ -124,7 +124,7 @@ class JiraCabGateTest {
         Map<String, byte[]> atts = currentAttachments();
         atts.put("preflight-audit-production.json", "{\"report\":\"old\"}".getBytes());
         issue("Approved", atts, "Runbook: " + GateFixtures.RUNBOOK);
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         // A file 'gates publish' did not attach vouches for nothing: edited, foreign or older than tracing.
         assertThat(r.reason()).startsWith("attachment preflight-audit-production.json (10001) sha256 ")
@@ -145,7 +145,7 @@ class JiraCabGateTest {
         f.putObject("comment").put("total", 0).putArray("comments");
         jira.stubFor(get(urlPathEqualTo(ISSUE)).atPriority(1).willReturn(okJson(root.toString())));
         jira.stubFor(get(urlPathEqualTo("/media/1")).willReturn(aResponse().withBody(atts.get("preflight-audit-production.json"))));
-        service().check();
+        new GatesCheck(service()).run().results();
         jira.verify(getRequestedFor(urlPathEqualTo("/media/1")).withoutHeader("Authorization"));
         jira.verify(getRequestedFor(urlPathEqualTo(ISSUE)).withHeader("Authorization", equalTo("Bearer " + TOKEN)));
     }
@@ -153,7 +153,7 @@ class JiraCabGateTest {
     @Test
     void notApprovedAndNoRunbookLinkFail() {
         issue("Awaiting CAB", currentAttachments(), "no link here");
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).isEqualTo("jira ACAD-1234 is not approved (status Awaiting CAB) (and 1 more)");
         assertThat(r.details()).anyMatch(d -> d.contains("the runbook link " + GateFixtures.RUNBOOK + " is not on the ticket"));
@@ -163,7 +163,7 @@ class JiraCabGateTest {
     void unauthorizedIsAClearAuthenticationErrorWithoutTheToken() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(401)
                 .withBody("{\"errorMessages\":[\"You are not authenticated.\"]}")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).isEqualTo("could not check: jira: authentication failed (HTTP 401) for GET "
                 + jira.baseUrl() + ISSUE + ": the credentials were refused");
@@ -179,7 +179,7 @@ class JiraCabGateTest {
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "7")).willSetStateTo("again"));
         jira.stubFor(get(urlPathEqualTo(ISSUE)).atPriority(1).inScenario("rl").whenScenarioStateIs("again")
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")).willSetStateTo("open"));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).as(r.toString()).isTrue();
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(3));
     }
@@ -191,14 +191,14 @@ class JiraCabGateTest {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).atPriority(1).inScenario("d").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "Wed, 06 Jan 2027 10:00:09 GMT"))
                 .willSetStateTo("open"));
-        assertThat(service().check().get(0).passed()).isTrue();
+        assertThat(new GatesCheck(service()).run().results().get(0).passed()).isTrue();
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(9));
     }
 
     @Test
     void aRetryAfterBeyondTheBoundIsNotWaitedFor() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3600")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.reason()).contains("rate limited (HTTP 429)", "Retry-After 3600s is longer than the 60s");
         assertThat(sleeper.waits).isEmpty();
     }
@@ -206,7 +206,7 @@ class JiraCabGateTest {
     @Test
     void aLoginPageInsteadOfJsonFailsTheGate() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(200).withBody("<html>Log in</html>")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).isEqualTo("could not check: the response (HTTP 200) is not JSON: <html>Log in</html>");
     }
@@ -214,7 +214,7 @@ class JiraCabGateTest {
     @Test
     void serverErrorsAreRetriedABoundedNumberOfTimesThenReported() {
         jira.stubFor(get(urlPathEqualTo(ISSUE)).willReturn(aResponse().withStatus(503).withBody("maintenance")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).contains("jira: server error (HTTP 503)", "after 4 attempts: maintenance");
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
@@ -229,7 +229,7 @@ class JiraCabGateTest {
     void aRefusedConnectionNamesHostAndPortAndEachRetrySaysWhatItWaitsFor() {
         int port = jira.port();
         jira.stop();
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).contains("jira: cannot reach GET http://localhost:" + port + ISSUE + " after 4 attempt(s): ",
                 "(localhost:" + port + ")");
@@ -244,7 +244,7 @@ class JiraCabGateTest {
                 .withHeader("Content-Type", containing("multipart/form-data; boundary="))
                 .willReturn(okJson("[{\"id\":\"20001\",\"filename\":\"x\",\"size\":1}]")));
         jira.stubFor(post(urlPathEqualTo(ISSUE + "/remotelink")).willReturn(okJson("{\"id\":30001,\"self\":\"x\"}")));
-        var r = service().publish();
+        var r = new GatesPublish(service()).run();
         assertThat(r.attached()).extracting(ChangeTicket.Published::reference)
                 .containsExactly("attachment 20001", "attachment 20001", "remotelink 30001");
         jira.verify(postRequestedFor(urlPathEqualTo(ISSUE + "/attachments"))
@@ -284,7 +284,7 @@ class JiraCabGateTest {
         jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACAD-1234")).withHeader("Authorization", equalTo("Basic " + basic))
                 .willReturn(okJson(root.toString())));
         jira.stubFor(get(urlPathEqualTo("/rest/api/3/issue/ACAD-1234/remotelink")).willReturn(okJson("[]")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.passed()).as(r.toString()).isTrue();
         assertThat(List.of(r.reason())).allMatch(s -> !s.contains(TOKEN));
     }

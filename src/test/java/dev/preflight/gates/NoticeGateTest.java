@@ -63,8 +63,8 @@ class NoticeGateTest {
         return at(START.minus(Duration.ofHours(h)));
     }
 
-    private GateService service(Plan plan, Ledger l, Clock c) {
-        return new GateService(plan, l, c, GateService.Drivers.real(c, new GateFixtures.RecordingSleeper(), Http.Retries.DEFAULT));
+    private GatesContext service(Plan plan, Ledger l, Clock c) {
+        return new GatesContext(plan, l, c, GatesDrivers.real(c, new GateFixtures.RecordingSleeper(), Http.Retries.DEFAULT));
     }
 
     @Test
@@ -72,7 +72,7 @@ class NoticeGateTest {
         Plan plan = plan("");
         Clock c = hoursBefore(72);
         try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-            var r = service(plan, l, c).notifyStakeholders();
+            var r = new GatesNotify(service(plan, l, c)).run();
             assertThat(r.notices()).extracting(Notices.Rendered::template).containsExactly("01-engineering.md", "02-support.md");
             MimeMessage[] got = SMTP.getReceivedMessages();
             assertThat(got).hasSize(4);
@@ -98,8 +98,8 @@ class NoticeGateTest {
         Plan plan = plan("");
         Clock c = hoursBefore(49);
         try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-            service(plan, l, c).notifyStakeholders();
-            GateResult r = service(plan, l, hoursBefore(10)).check().get(0);
+            new GatesNotify(service(plan, l, c)).run();
+            GateResult r = new GatesCheck(service(plan, l, hoursBefore(10))).run().results().get(0);
             assertThat(r.passed()).as(r.toString()).isTrue();
             assertThat(r.reason()).isEqualTo("notice sent 49h before the window (lead time 48h)");
         }
@@ -110,8 +110,8 @@ class NoticeGateTest {
         Plan plan = plan("");
         Clock c = hoursBefore(47);
         try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-            service(plan, l, c).notifyStakeholders();
-            GateResult r = service(plan, l, c).check().get(0);
+            new GatesNotify(service(plan, l, c)).run();
+            GateResult r = new GatesCheck(service(plan, l, c)).run().results().get(0);
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("notice sent only 47h before the window; the lead time is 48h");
             assertThat(r.details()).containsExactly("sent 2027-01-07T02:00:00Z (ledger #1), deadline was 2027-01-07T01:00:00Z");
@@ -123,7 +123,7 @@ class NoticeGateTest {
         Plan plan = plan("");
         Clock c = hoursBefore(60);
         try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-            GateResult r = service(plan, l, c).check().get(0);
+            GateResult r = new GatesCheck(service(plan, l, c)).run().results().get(0);
             assertThat(r.reason()).isEqualTo("no notice sent for this window; it must go out by 2027-01-07T01:00:00Z "
                     + "(48h before the start)");
             assertThat(r.details()).containsExactly("run 'preflight gates notify' within 12h");
@@ -136,7 +136,7 @@ class NoticeGateTest {
         Files.writeString(dir.resolve("docs/upgrade/runbooks/03-bad.md"), "Hello\nwindow {{window.begin}}\n");
         Clock c = hoursBefore(72);
         try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-            assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(PreflightException.class)
+            assertThatThrownBy(() -> new GatesNotify(service(plan, l, c)).run()).isInstanceOf(PreflightException.class)
                     .hasMessageEndingWith("03-bad.md:2:8: unknown placeholder {{window.begin}}");
             assertThat(SMTP.getReceivedMessages()).isEmpty();
         }
@@ -151,7 +151,7 @@ class NoticeGateTest {
             Plan plan = plan("  webhook: \"" + hook.baseUrl() + "/services/T0/B0/x\"\n");
             Clock c = hoursBefore(72);
             try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
-                service(plan, l, c).notifyStakeholders();
+                new GatesNotify(service(plan, l, c)).run();
                 hook.verify(2, postRequestedFor(urlPathEqualTo("/services/T0/B0/x")));
                 hook.verify(postRequestedFor(urlPathEqualTo("/services/T0/B0/x")).withRequestBody(equalToJson(
                         "{\"text\":\"*academy: maintenance window 2027-01-09T01:00:00Z*\\n"
@@ -160,7 +160,7 @@ class NoticeGateTest {
             hook.stubFor(post(urlPathEqualTo("/services/T0/B0/x")).atPriority(1).willReturn(
                     WireMock.aResponse().withStatus(404)));
             try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l3.db"), dir, plan.secrets(), "t@h", c)) {
-                assertThatThrownBy(() -> service(plan, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
+                assertThatThrownBy(() -> new GatesNotify(service(plan, l, c)).run()).isInstanceOf(GateException.class)
                         .hasMessage("webhook: not found (HTTP 404): POST to the webhook URL")
                         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("/services/T0/B0/x"));
                 assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().payload()).doesNotContain("B0/x");
@@ -171,10 +171,10 @@ class NoticeGateTest {
                       smtp: {host: 127.0.0.1, port: 1, from: preflight@example.com, to: [eng@example.com], security: none}
                     """, Map.of());
             try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l2.db"), dir, plan.secrets(), "t@h", c)) {
-                assertThatThrownBy(() -> service(down, l, c).notifyStakeholders()).isInstanceOf(GateException.class)
+                assertThatThrownBy(() -> new GatesNotify(service(down, l, c)).run()).isInstanceOf(GateException.class)
                         .hasMessageStartingWith("smtp: cannot send 'Academy maintenance 2027-01-09T01:00:00Z' via 127.0.0.1:1");
                 assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().outcome().label()).isEqualTo("failed");
-                assertThat(service(down, l, c).check().get(0).passed()).isFalse();
+                assertThat(new GatesCheck(service(down, l, c)).run().results().get(0).passed()).isFalse();
             }
         } finally {
             hook.stop();

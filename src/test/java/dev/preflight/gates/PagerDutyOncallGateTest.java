@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The oncall gate against PagerDuty's {@code GET /oncalls} (REST API v2 shapes, offset/limit/more
  * pagination, 401, 429 with Retry-After, 5xx) served by WireMock, with acknowledgements recorded
- * by {@code GateService#ack}.
+ * by {@link GatesAck}.
  */
 class PagerDutyOncallGateTest {
     private static final String TOKEN = "pd-secret-token-789";
@@ -61,8 +61,8 @@ class PagerDutyOncallGateTest {
         pd.stop();
     }
 
-    private GateService service() {
-        return new GateService(plan, ledger, clock, GateService.Drivers.real(clock, sleeper,
+    private GatesContext service() {
+        return new GatesContext(plan, ledger, clock, GatesDrivers.real(clock, sleeper,
                 new Http.Retries(4, Duration.ofSeconds(60), Duration.ofSeconds(1))));
     }
 
@@ -115,11 +115,11 @@ class PagerDutyOncallGateTest {
     @Test
     void bothLevelsCoveredAcrossPagesAndAcknowledgedPass() {
         oncalls(coveredWindow());
-        GateService s = service();
-        s.ack("primary", "Alice Moreau");
-        s.ack("primary", "bob.okafor@example.com");
-        s.ack("secondary", "carol jensen");
-        GateResult r = s.check().get(0);
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alice Moreau");
+        new GatesAck(s).run("primary", "bob.okafor@example.com");
+        new GatesAck(s).run("secondary", "carol jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
         assertThat(r.passed()).as(r.toString()).isTrue();
         assertThat(r.details()).anyMatch(d -> d.startsWith("secondary Carol Jensen <carol.jensen@example.com> on call "
                 + "(permanent) - (permanent), acknowledged"));
@@ -132,9 +132,9 @@ class PagerDutyOncallGateTest {
         oncalls(List.of(
                 oncall(1, "PU1", "Alice Moreau", "2027-01-08T18:00:00Z", "2027-01-09T18:00:00Z"),
                 oncall(2, "PU3", "Carol Jensen", "2027-01-09T00:00:00Z", "2027-01-09T04:00:00Z")));
-        GateService s = service();
-        s.ack("secondary", "Carol Jensen");
-        GateResult r = s.check().get(0);
+        GatesContext s = service();
+        new GatesAck(s).run("secondary", "Carol Jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.details()).contains(
                 "primary Alice Moreau <alice.moreau@example.com> has not acknowledged the window (run 'preflight gates ack "
@@ -145,11 +145,11 @@ class PagerDutyOncallGateTest {
     @Test
     void anAcknowledgementForAnotherRoleDoesNotCount() {
         oncalls(coveredWindow());
-        GateService s = service();
-        s.ack("secondary", "Alice Moreau");
-        s.ack("primary", "Bob Okafor");
-        s.ack("secondary", "Carol Jensen");
-        GateResult r = s.check().get(0);
+        GatesContext s = service();
+        new GatesAck(s).run("secondary", "Alice Moreau");
+        new GatesAck(s).run("primary", "Bob Okafor");
+        new GatesAck(s).run("secondary", "Carol Jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
         assertThat(r.passed()).isFalse();
         assertThat(r.reason()).startsWith("primary Alice Moreau <alice.moreau@example.com> has not acknowledged");
     }
@@ -157,7 +157,7 @@ class PagerDutyOncallGateTest {
     @Test
     void nobodyOnCallFailsBothLevels() {
         oncalls(List.of());
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.details()).containsExactly(
                 "primary (level 1): nobody on call from 2027-01-09T01:00:00Z to 2027-01-09T05:00:00Z",
                 "secondary (level 2): nobody on call from 2027-01-09T01:00:00Z to 2027-01-09T05:00:00Z");
@@ -167,7 +167,7 @@ class PagerDutyOncallGateTest {
     void unauthorizedRateLimitedAndServerErrors() {
         pd.stubFor(get(urlPathEqualTo("/oncalls")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"error\":{\"message\":\"Unauthorized\",\"code\":2006}}")));
-        GateResult r = service().check().get(0);
+        GateResult r = new GatesCheck(service()).run().results().get(0);
         assertThat(r.reason()).startsWith("could not check: pagerduty: authentication failed (HTTP 401)");
         assertThat(r.toString()).doesNotContain(TOKEN);
 
@@ -177,11 +177,11 @@ class PagerDutyOncallGateTest {
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "5")).willSetStateTo("5xx"));
         pd.stubFor(get(urlPathEqualTo("/oncalls")).atPriority(1).inScenario("s").whenScenarioStateIs("5xx")
                 .willReturn(aResponse().withStatus(503)).willSetStateTo("ok"));
-        GateService s = service();
-        s.ack("primary", "Alice Moreau");
-        s.ack("primary", "Bob Okafor");
-        s.ack("secondary", "Carol Jensen");
-        assertThat(s.check().get(0).passed()).isTrue();
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alice Moreau");
+        new GatesAck(s).run("primary", "Bob Okafor");
+        new GatesAck(s).run("secondary", "Carol Jensen");
+        assertThat(new GatesCheck(s).run().results().get(0).passed()).isTrue();
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(2));
     }
 }

@@ -81,8 +81,8 @@ class ServiceNowCabGateTest {
     private GateResult check(int pageSize) {
         var w = plan.section("change_window", ChangeWindow.class).orElseThrow();
         ChangeTicket t = ticket(pageSize);
-        return CabGate.decide(t.describe(), t.read(), Evidence.required(plan, w), Evidence.runbook(plan).orElse(null),
-                ledger.query(new LedgerQuery(GateService.KIND_PUBLISH, null, null, 0, true)), ledger,
+        return CabGate.decide(t.describe(), t.read(), CabEvidence.required(plan, w), CabEvidence.runbook(plan).orElse(null),
+                ledger.query(new LedgerQuery(GatesEvidence.PUBLISH, null, null, 0, true)), ledger,
                 w.start());
     }
 
@@ -123,7 +123,7 @@ class ServiceNowCabGateTest {
     /** The evidence as 'gates publish' attaches and records it (the runbook link goes in as a file too). */
     private Map<String, byte[]> current() {
         Map<String, byte[]> m = GateFixtures.publish(plan, ledger, clock);
-        Evidence.runbook(plan).ifPresent(i -> m.put(i.fileName(), i.content()));
+        CabEvidence.runbook(plan).ifPresent(i -> m.put(i.fileName(), i.content()));
         return m;
     }
 
@@ -182,7 +182,7 @@ class ServiceNowCabGateTest {
         sn.stubFor(post(urlPathEqualTo("/api/now/attachment/file")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json").withBody("{\"result\":{\"sys_id\":\"new1\"}}")));
         var w = plan.section("change_window", ChangeWindow.class).orElseThrow();
-        var published = ticket(100).publish(Evidence.current(plan, w, ledger).items());
+        var published = ticket(100).publish(CabEvidence.current(plan, w, ledger).items());
         assertThat(published).extracting(ChangeTicket.Published::name)
                 .containsExactly("preflight-audit-production.json", "preflight-backup-log.md", "preflight-runbook.url");
         sn.verify(postRequestedFor(urlPathEqualTo("/api/now/attachment/file"))

@@ -8,7 +8,6 @@ import dev.preflight.core.Json;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Freshness;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,13 +24,11 @@ import java.util.Optional;
  * configures (of the newest passing backup when it configures none), and the runbook link. Each
  * item has a stable file name per kind and subject; what it contains names the ledger entry it
  * comes from and the ledger head when it was published, and {@code gates publish} records its
- * SHA-256 with that entry, so the cab gate can tell which entry an attachment vouches for.
+ * SHA-256 with that entry, so the cab gate can tell which entry an attachment vouches for. The
+ * kinds it reads are {@link GatesEvidence}'s.
  */
-public final class Evidence {
-    /** Ledger kinds that count as backup evidence, newest of them wins. */
-    public static final List<String> BACKUP_KINDS = List.of("backup", "backup-verify");
-
-    private Evidence() {
+public final class CabEvidence {
+    private CabEvidence() {
     }
 
     /**
@@ -91,17 +87,19 @@ public final class Evidence {
     public static List<Required> required(Plan plan, ChangeWindow window) {
         List<Required> out = new ArrayList<>();
         String env = window.environment();
-        out.add(new Required("audit-report", "preflight-audit-" + safe(env) + ".json", List.of("audit"), env,
+        out.add(new Required("audit-report", "preflight-audit-" + safe(env) + ".json", List.of(GatesEvidence.AUDIT),
+                env,
                 Freshness.of(plan, "audit"), "audit report of " + env, "preflight audit --env " + env));
         Duration backups = Freshness.of(plan, "backups");
         List<String> sources = plan.section("backups", BackupPlan.class)
                 .map(b -> b.sources().stream().map(BackupPlan.Source::name).toList()).orElse(List.of());
         if (sources.isEmpty()) {
-            out.add(new Required("backup-log", "preflight-backup-log.md", BACKUP_KINDS, null, backups,
+            out.add(new Required("backup-log", "preflight-backup-log.md", GatesEvidence.BACKUP_KINDS, null, backups,
                     "backup log entry", "preflight backup run"));
         }
         for (String s : sources) {
-            out.add(new Required("backup-log", "preflight-backup-log-" + safe(s) + ".md", BACKUP_KINDS, s, backups,
+            out.add(new Required("backup-log", "preflight-backup-log-" + safe(s) + ".md", GatesEvidence.BACKUP_KINDS, s,
+                    backups,
                     "backup log entry of " + s, "preflight backup run --source " + s));
         }
         return out;
@@ -128,7 +126,8 @@ public final class Evidence {
         List<String> missing = new ArrayList<>();
         LedgerEntry head = ledger.head().orElse(null);
         for (Required r : required(plan, window)) {
-            Optional<LedgerEntry> newest = r.subject() == null ? latestBackup(ledger) : latest(ledger, r.kinds(), r.subject());
+            Optional<LedgerEntry> newest = r.subject() == null ? GatesEvidence.latestBackup(ledger)
+                    : GatesEvidence.latest(ledger, r.kinds(), r.subject());
             if (newest.isEmpty()) {
                 missing.add(r.slot().equals("audit-report")
                         ? "audit report: the ledger has no audit of " + r.subject() + " (run '" + r.recordedBy() + "')"
@@ -176,39 +175,6 @@ public final class Evidence {
         return new Current(items, missing);
     }
 
-    /** The newest entry of any of {@code kinds} about {@code subject}, whatever its outcome. */
-    static Optional<LedgerEntry> latest(Ledger ledger, List<String> kinds, String subject) {
-        return kinds.stream().map(k -> ledger.latest(k, subject)).flatMap(Optional::stream)
-                .max(Comparator.comparingLong(LedgerEntry::seq));
-    }
-
-    /** The newest passed entry among the backup kinds (a verification is newer evidence than the backup). */
-    public static Optional<LedgerEntry> latestBackup(Ledger ledger) {
-        return latestBackup(ledger, null);
-    }
-
-    /** As {@link #latestBackup(Ledger)}, for one source (subject, or payload {@code source}/{@code type}). */
-    public static Optional<LedgerEntry> latestBackup(Ledger ledger, String source) {
-        List<LedgerEntry> all = new ArrayList<>();
-        for (String k : BACKUP_KINDS) {
-            all.addAll(ledger.query(new LedgerQuery(k, null, null, 0, true)));
-        }
-        return all.stream().filter(e -> e.outcome().isGood())
-                .filter(e -> source == null || matchesSource(e, source))
-                .max(Comparator.comparingLong(LedgerEntry::seq));
-    }
-
-    static boolean matchesSource(LedgerEntry e, String source) {
-        if (source.equals(e.subject())) {
-            return true;
-        }
-        try {
-            JsonNode p = Json.parse(e.payload());
-            return source.equals(p.path("source").asText(null)) || source.equals(p.path("type").asText(null));
-        } catch (IllegalArgumentException ex) {
-            return false;
-        }
-    }
 
     /**
      * The audit report as recorded, with {@code preflight_ledger} added: the entry it comes from and
@@ -262,7 +228,7 @@ public final class Evidence {
         return sb.toString();
     }
 
-    private static byte[] attachment(Ledger ledger, String name) {
+    static byte[] attachment(Ledger ledger, String name) {
         try {
             Optional<InputStream> in = ledger.openAttachment(name);
             if (in.isEmpty()) {

@@ -25,7 +25,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
  * {@code notice} and {@code custom} CEL gates, each validated field by field; a CEL expression
  * that does not compile is a plan problem at its position inside the expression.
  */
-public final class GatesParser implements SectionParser<GatesPlan> {
+public final class GatesPlanParser implements SectionParser<GatesPlan> {
     static final Duration DEFAULT_LEAD_TIME = Duration.ofHours(48);
     static final String PAGERDUTY_API = "https://api.pagerduty.com";
 

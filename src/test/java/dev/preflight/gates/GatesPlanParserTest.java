@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The change_window and gates sections: the model read, and every problem reported at once with its position. */
-class GatesParserTest {
+class GatesPlanParserTest {
     @TempDir
     Path dir;
 

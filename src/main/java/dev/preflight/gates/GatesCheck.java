@@ -1,0 +1,67 @@
+package dev.preflight.gates;
+
+import dev.preflight.core.Errors;
+import dev.preflight.core.PreflightException;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code gates check}: evaluates every configured gate, in the order cab, oncall, notice, custom,
+ * and records the results (ledger kind {@code gates}). A service that cannot be reached fails its
+ * gate with the reason; configuration errors (no window, empty token, bad template) throw
+ * {@link PreflightException} (exit 2) before anything is contacted or recorded.
+ */
+public final class GatesCheck {
+    private final GatesContext ctx;
+
+    public GatesCheck(GatesContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public GatesChecked run() {
+        GatesContext.requireConfig(ctx.plan(), true, true);
+        ChangeWindow w = ctx.window();
+        GatesPlan g = ctx.gates();
+        List<GateResult> results = new ArrayList<>();
+        if (g.cab() != null) {
+            results.add(guard("cab", () -> CabGate.check(ctx, g.cab(), w)));
+        }
+        if (g.oncall() != null) {
+            results.add(guard("oncall", () -> OncallGate.check(ctx, g.oncall(), w)));
+        }
+        if (g.notice() != null) {
+            results.add(NoticeGate.check(ctx, g.notice(), w));
+        }
+        for (GatesPlan.Custom c : g.custom()) {
+            results.add(CustomGate.check(ctx, c, w));
+        }
+        if (results.isEmpty()) {
+            results.add(GateResult.fail("gates", "the plan's gates section configures no gate", List.of()));
+        }
+        GatesChecked checked = new GatesChecked(w, results, 0);
+        var e = ctx.ledger().append(NewEntry.of(GatesEvidence.CHECK, ctx.subject(w), Outcome.of(checked.verdict()),
+                checked.passed() + "/" + results.size() + " gate(s) passed",
+                new GatesEvidence.CheckPayload(GatesEvidence.Window.of(w), results)));
+        return new GatesChecked(w, results, e.seq());
+    }
+
+    private static GateResult guard(String name, Supplier<GateResult> gate) {
+        try {
+            return gate.get();
+        } catch (GateException e) {
+            List<String> d = new ArrayList<>();
+            if (e.hint() != null) {
+                d.add("hint: " + e.hint());
+            }
+            return GateResult.fail(name, "could not check: " + e.getMessage(), d);
+        } catch (PreflightException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A response we could not read (not JSON, a bad timestamp) fails the gate; it is never a pass.
+            return GateResult.fail(name, "could not check: unexpected response: " + Errors.describe(e), List.of());
+        }
+    }
+}
