@@ -1,7 +1,7 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.PreflightException;
-import dev.preflight.flags.FlagPlan;
+import dev.preflight.flags.FlagsPlan;
 import dev.preflight.flags.FlagsContext;
 import dev.preflight.flags.FlagsLists;
 import dev.preflight.flags.FlagsReport;
@@ -45,13 +45,13 @@ public final class FlagsCommand implements Callable<Integer> {
     abstract static class FlagsBase extends BaseCommand {
         Plan plan;
 
-        FlagPlan flagPlan() {
+        FlagsPlan flagPlan() {
             plan = loadPlan();
-            return plan.section("feature_flags", FlagPlan.class).orElseThrow(() -> PreflightException.usage(
+            return plan.section("feature_flags", FlagsPlan.class).orElseThrow(() -> PreflightException.usage(
                     "the plan has no feature_flags section", "see docs/plan-reference.md, section feature_flags"));
         }
 
-        FlagsContext context(FlagPlan fp, Ledger ledger) {
+        FlagsContext context(FlagsPlan fp, Ledger ledger) {
             return new FlagsContext(plan.project().name(), fp, ledger, ctx().clock(), ctx().cwd(), Duration.ofSeconds(60),
                     line -> {
                         ctx().err().println(line);
@@ -80,7 +80,7 @@ public final class FlagsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Format format = format();
-            FlagPlan fp = flagPlan();
+            FlagsPlan fp = flagPlan();
             FlagsValidation r;
             try (Ledger ledger = openLedger(plan)) {
                 r = new FlagsValidate(context(fp, ledger)).run(app == null ? null : ctx().cwd().resolve(app).normalize());
@@ -131,7 +131,7 @@ public final class FlagsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Format format = format();
-            FlagPlan fp = flagPlan();
+            FlagsPlan fp = flagPlan();
             ToggleRequest q = new ToggleRequest(name, state.on, env, reason, approvedBy);
             FlagsToggle.Toggled t;
             try (Ledger ledger = openLedger(plan)) {
@@ -158,7 +158,7 @@ public final class FlagsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Format format = format();
-            FlagPlan fp = flagPlan();
+            FlagsPlan fp = flagPlan();
             FlagsLists.Matrix m;
             try (Ledger ledger = openLedger(plan)) {
                 m = new FlagsLists(context(fp, ledger)).list();
@@ -189,7 +189,7 @@ public final class FlagsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Format format = format();
-            FlagPlan fp = flagPlan();
+            FlagsPlan fp = flagPlan();
             FlagsLists.Drift d;
             try (Ledger ledger = openLedger(plan)) {
                 d = new FlagsLists(context(fp, ledger)).diff(a, b);
@@ -217,7 +217,7 @@ public final class FlagsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             Format format = format();
-            FlagPlan fp = flagPlan();
+            FlagsPlan fp = flagPlan();
             FlagsLists.History h;
             try (Ledger ledger = openLedger(plan)) {
                 h = new FlagsLists(context(fp, ledger)).history(name);

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param display how reports name the file
  * @param sha256  hash of the file's bytes, null when it could not be read
  */
-public record EnvSnapshot(FlagPlan.EnvFile file, String display, DotenvFile dotenv, DotenvFile.Entry entry,
+public record EnvSnapshot(FlagsPlan.EnvFile file, String display, DotenvFile dotenv, DotenvFile.Entry entry,
                           FlagValues values, String sha256, List<FlagProblem> problems) {
     public EnvSnapshot {
         problems = List.copyOf(problems);

@@ -28,7 +28,7 @@ import java.util.Optional;
  */
 public final class FlagFiles {
     private final FlagsContext ctx;
-    private final FlagPlan plan;
+    private final FlagsPlan plan;
 
     public FlagFiles(FlagsContext ctx) {
         this.ctx = ctx;
@@ -48,7 +48,7 @@ public final class FlagFiles {
      * switched it on and names who approved it.
      */
     public boolean approvedOn(String flag) {
-        Optional<LedgerEntry> last = ctx.ledger().query(new LedgerQuery(FlagsEvidence.TOGGLE, FlagsEvidence.subject(flag, FlagPlan.PRODUCTION), null,
+        Optional<LedgerEntry> last = ctx.ledger().query(new LedgerQuery(FlagsEvidence.TOGGLE, FlagsEvidence.subject(flag, FlagsPlan.PRODUCTION), null,
                         0, true)).stream().filter(e -> e.outcome() == Outcome.PASSED).findFirst();
         if (last.isEmpty()) {
             return false;
@@ -59,7 +59,7 @@ public final class FlagFiles {
 
     /** Reads one environment's file and checks it against the registry (no source scan). */
     public EnvSnapshot read(String env) {
-        FlagPlan.EnvFile f = plan.files().get(env);
+        FlagsPlan.EnvFile f = plan.files().get(env);
         if (f == null) {
             throw PreflightException.usage("no environment '" + env + "' in feature_flags.files",
                     "environments: " + String.join(", ", plan.files().keySet()));
@@ -72,7 +72,7 @@ public final class FlagFiles {
         return plan.files().values().stream().map(this::read).toList();
     }
 
-    EnvSnapshot read(FlagPlan.EnvFile f) {
+    EnvSnapshot read(FlagsPlan.EnvFile f) {
         String name = display(f.path());
         List<FlagProblem> problems = new ArrayList<>();
         byte[] bytes;
@@ -111,7 +111,7 @@ public final class FlagFiles {
         String env = f.environment();
         for (FlagValues.Field field : values.fields().values()) {
             int col = entry.column(field.keyOffset());
-            Optional<FlagPlan.Flag> reg = plan.flag(field.name());
+            Optional<FlagsPlan.Flag> reg = plan.flag(field.name());
             if (reg.isEmpty()) {
                 problems.add(FlagProblem.error("unknown-flag", name, entry.line(), col, "flag '" + field.name()
                         + "' is not registered in " + planDisplay() + " (register it or remove it)"));
@@ -121,18 +121,18 @@ public final class FlagFiles {
                         "flag '" + field.name() + "' must be true or false, got " + field.found()));
                 continue;
             }
-            if (field.value() && env.equals(FlagPlan.EXAMPLE)) {
+            if (field.value() && env.equals(FlagsPlan.EXAMPLE)) {
                 problems.add(FlagProblem.error("example-on", name, entry.line(), entry.column(field.valueStart()),
                         "flag '" + field.name() + "' is on in the .env.example template; every flag is listed off"));
             }
-            if (field.value() && env.equals(FlagPlan.PRODUCTION) && reg.isPresent() && !approvedOn(field.name())) {
+            if (field.value() && env.equals(FlagsPlan.PRODUCTION) && reg.isPresent() && !approvedOn(field.name())) {
                 problems.add(FlagProblem.error("production-unapproved", name, entry.line(),
                         entry.column(field.valueStart()), "flag '" + field.name() + "' is on in production without an "
                                 + "approved toggle in the ledger (use 'preflight flags toggle " + field.name()
                                 + " --on --env production --approved-by WHO --reason ...')"));
             }
         }
-        for (FlagPlan.Flag reg : plan.flags()) {
+        for (FlagsPlan.Flag reg : plan.flags()) {
             if (!values.fields().containsKey(reg.name())) {
                 problems.add(FlagProblem.error("missing-flag", name, entry.line(), 0, "registered flag '" + reg.name()
                         + "' is missing from " + plan.envKey() + " (add \"" + reg.name() + "\": "

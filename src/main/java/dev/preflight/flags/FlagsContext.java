@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * @param lockWait    how long a toggle waits for another one holding the file's lock (then exit 3)
  * @param notices     where a verb says what it waits for (stderr in the CLI), so a wait is never silent
  */
-public record FlagsContext(String project, FlagPlan plan, Ledger ledger, Clock clock, Path displayBase,
+public record FlagsContext(String project, FlagsPlan plan, Ledger ledger, Clock clock, Path displayBase,
                            Duration lockWait, Consumer<String> notices) {
     public FlagsContext {
         displayBase = displayBase.toAbsolutePath().normalize();
@@ -23,12 +23,12 @@ public record FlagsContext(String project, FlagPlan plan, Ledger ledger, Clock c
     }
 
     /** A context whose toggles wait up to {@code lockWait} and say nothing while they do. */
-    public FlagsContext(String project, FlagPlan plan, Ledger ledger, Clock clock, Path displayBase, Duration lockWait) {
+    public FlagsContext(String project, FlagsPlan plan, Ledger ledger, Clock clock, Path displayBase, Duration lockWait) {
         this(project, plan, ledger, clock, displayBase, lockWait, null);
     }
 
     /** A context whose toggles wait up to 60 s for another toggle's lock. */
-    public FlagsContext(String project, FlagPlan plan, Ledger ledger, Clock clock, Path displayBase) {
+    public FlagsContext(String project, FlagsPlan plan, Ledger ledger, Clock clock, Path displayBase) {
         this(project, plan, ledger, clock, displayBase, Duration.ofSeconds(60), null);
     }
 

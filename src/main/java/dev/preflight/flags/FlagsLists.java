@@ -41,14 +41,14 @@ public final class FlagsLists {
     }
 
     /** The flag x environment matrix; drift is shown, not failed ({@code flags validate} is the check). */
-    public record Matrix(FlagPlan plan, List<EnvSnapshot> environments) {
+    public record Matrix(FlagsPlan plan, List<EnvSnapshot> environments) {
         public Verdict verdict() {
             return Verdict.PASSED;
         }
     }
 
     /** The flags whose values differ between two environments; failed when any do (like diff(1)). */
-    public record Drift(FlagPlan plan, EnvSnapshot a, EnvSnapshot b) {
+    public record Drift(FlagsPlan plan, EnvSnapshot a, EnvSnapshot b) {
         public Verdict verdict() {
             return FlagsReport.differences(plan, a, b).isEmpty() ? Verdict.PASSED : Verdict.FAILED;
         }

@@ -225,7 +225,7 @@ public final class FlagsReport {
     }
 
     /** A cell of the matrix: the value, or why there is none. */
-    static String cell(FlagPlan plan, EnvSnapshot e, String flag) {
+    static String cell(FlagsPlan plan, EnvSnapshot e, String flag) {
         if (e.values() == null) {
             return "?";
         }
@@ -242,7 +242,7 @@ public final class FlagsReport {
     }
 
     /** Registered flags in plan order, then any flag a file sets that the registry does not know. */
-    static List<String> rows(FlagPlan plan, List<EnvSnapshot> envs) {
+    static List<String> rows(FlagsPlan plan, List<EnvSnapshot> envs) {
         Set<String> rows = new LinkedHashSet<>();
         plan.flags().forEach(f -> rows.add(f.name()));
         envs.forEach(e -> {
@@ -254,7 +254,7 @@ public final class FlagsReport {
     }
 
     /** The flag x environment matrix; {@code *} marks a value that differs from the registry's default. */
-    static String matrix(FlagPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
+    static String matrix(FlagsPlan plan, List<EnvSnapshot> envs, Format f, Style s) {
         List<String> rows = rows(plan, envs);
         if (f == Format.JSON) {
             List<MatrixRow> out = new ArrayList<>();
@@ -321,7 +321,7 @@ public final class FlagsReport {
     }
 
     /** The flags whose value differs between two environments (differences only). */
-    public static List<List<String>> differences(FlagPlan plan, EnvSnapshot a, EnvSnapshot b) {
+    public static List<List<String>> differences(FlagsPlan plan, EnvSnapshot a, EnvSnapshot b) {
         List<List<String>> out = new ArrayList<>();
         for (String flag : rows(plan, List.of(a, b))) {
             String x = strip(cell(plan, a, flag));
@@ -337,7 +337,7 @@ public final class FlagsReport {
         return c.endsWith("*") ? c.substring(0, c.length() - 1) : c;
     }
 
-    static String diff(FlagPlan plan, EnvSnapshot a, EnvSnapshot b, Format f, Style s) {
+    static String diff(FlagsPlan plan, EnvSnapshot a, EnvSnapshot b, Format f, Style s) {
         List<List<String>> d = differences(plan, a, b);
         if (f == Format.JSON) {
             List<Map<String, Object>> out = new ArrayList<>();

@@ -27,7 +27,7 @@ public final class FlagsSection implements Section {
 
     @Override
     public SectionResult run(RunContext ctx) {
-        Optional<FlagPlan> fp = ctx.plan().section("feature_flags", FlagPlan.class);
+        Optional<FlagsPlan> fp = ctx.plan().section("feature_flags", FlagsPlan.class);
         if (fp.isEmpty()) {
             return new SectionResult.Error("flags", "feature_flags is configured but was not read");
         }
@@ -45,7 +45,7 @@ public final class FlagsSection implements Section {
     @Override
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         String subject = plan.project().name();
-        FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElse(null);
+        FlagsPlan fp = plan.section("feature_flags", FlagsPlan.class).orElse(null);
         if (fp == null || fp.files().isEmpty()) {
             return List.of(Expected.latest(name(), FlagsEvidence.VALIDATE, subject, maxAge, "preflight flags validate"));
         }
@@ -55,7 +55,7 @@ public final class FlagsSection implements Section {
                         .map(e -> file(e, f)))).toList();
     }
 
-    private static Expected.Found file(LedgerEntry e, FlagPlan.EnvFile f) {
+    private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f) {
         if (!e.outcome().isGood()) {
             return Expected.Found.of(e);
         }

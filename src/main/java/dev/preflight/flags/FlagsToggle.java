@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class FlagsToggle {
     private final FlagsContext ctx;
-    private final FlagPlan plan;
+    private final FlagsPlan plan;
     private final FlagFiles files;
 
     public FlagsToggle(FlagsContext ctx) {
@@ -80,16 +80,16 @@ public final class FlagsToggle {
     }
 
     private ToggleResult toggle(ToggleRequest q) {
-        FlagPlan.EnvFile f = plan.files().get(q.environment());
+        FlagsPlan.EnvFile f = plan.files().get(q.environment());
         if (plan.flag(q.flag()).isEmpty()) {
             throw PreflightException.usage("flag '" + q.flag() + "' is not registered",
-                    "registered: " + String.join(", ", plan.flags().stream().map(FlagPlan.Flag::name).toList()));
+                    "registered: " + String.join(", ", plan.flags().stream().map(FlagsPlan.Flag::name).toList()));
         }
         if (f == null) {
             throw PreflightException.usage("no environment '" + q.environment() + "' in feature_flags.files",
                     "environments: " + String.join(", ", plan.files().keySet()));
         }
-        if (f.environment().equals(FlagPlan.EXAMPLE)) {
+        if (f.environment().equals(FlagsPlan.EXAMPLE)) {
             throw PreflightException.usage("the .env.example template is not toggled: it lists every flag off",
                     "toggle a real environment with --env");
         }
@@ -97,7 +97,7 @@ public final class FlagsToggle {
             throw PreflightException.usage("a toggle needs --reason", "say why, e.g. --reason 'QA regression run'");
         }
         String file = ctx.display(f.path());
-        boolean production = f.environment().equals(FlagPlan.PRODUCTION);
+        boolean production = f.environment().equals(FlagsPlan.PRODUCTION);
         if (production && (q.approvedBy() == null || q.approvedBy().isBlank())) {
             EnvSnapshot now = files.read(f);
             append(q, Outcome.FAILED, "refused: production toggle without --approved-by", file,
@@ -116,7 +116,7 @@ public final class FlagsToggle {
         }
     }
 
-    private ToggleResult toggleLocked(ToggleRequest q, FlagPlan.EnvFile f, String file) throws IOException {
+    private ToggleResult toggleLocked(ToggleRequest q, FlagsPlan.EnvFile f, String file) throws IOException {
         EnvSnapshot s = files.read(f);
         // The one error a toggle may fix is this very flag being on in production without approval.
         List<FlagProblem> blocking = s.problems().stream().filter(FlagProblem::isError)

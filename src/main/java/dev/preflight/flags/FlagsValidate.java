@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  */
 public final class FlagsValidate {
     private final FlagsContext ctx;
-    private final FlagPlan plan;
+    private final FlagsPlan plan;
 
     public FlagsValidate(FlagsContext ctx) {
         this.ctx = ctx;
@@ -75,7 +75,7 @@ public final class FlagsValidate {
                             "the code reads flag '" + u.flag() + "' (" + u.expression() + ") which is not registered"));
                 }
             }
-            for (FlagPlan.Flag f : plan.flags()) {
+            for (FlagsPlan.Flag f : plan.flags()) {
                 if (!used.contains(f.name())) {
                     problems.add(FlagProblem.warning("code-unused", ctx.planDisplay(), f.planLine(), 0, "registered flag '"
                             + f.name() + "' is not read anywhere under " + ctx.display(dir) + " (remove it when retired)"));
@@ -83,7 +83,7 @@ public final class FlagsValidate {
             }
         }
         LocalDate today = LocalDate.now(ctx.clock().withZone(ZoneOffset.UTC));
-        for (FlagPlan.Flag f : plan.flags()) {
+        for (FlagsPlan.Flag f : plan.flags()) {
             if (f.reviewBy().isBefore(today)) {
                 problems.add(FlagProblem.warning("stale", ctx.planDisplay(), f.planLine(), 0, "flag '" + f.name()
                         + "' was due for review on " + f.reviewBy() + " (owner " + f.owner()

@@ -44,7 +44,7 @@ class FlagConcurrencyTest {
 
     private FlagsContext service(Ledger ledger) {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        return new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger,
+        return new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(), ledger,
                 Clock.systemUTC(), dir);
     }
 
@@ -189,7 +189,7 @@ class FlagConcurrencyTest {
         held.await();
         try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
             Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-            FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+            FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(), l,
                     Clock.systemUTC(), dir, Duration.ofMillis(200));
             Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                             new ToggleRequest("webauthn", true, "staging", "qa", null)))
@@ -221,7 +221,7 @@ class FlagConcurrencyTest {
             try (Ledger l = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "t", Clock.systemUTC())) {
                 Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
                 List<String> said = new CopyOnWriteArrayList<>();
-                FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), l,
+                FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(), l,
                         Clock.systemUTC(), dir, Duration.ofMillis(300), said::add);
                 Assertions.assertThatThrownBy(() -> new FlagsToggle(s).run(
                                 new ToggleRequest("webauthn", true, "staging", "qa", null)))

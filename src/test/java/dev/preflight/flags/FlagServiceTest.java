@@ -60,7 +60,7 @@ class FlagServiceTest {
 
     private FlagsContext service() {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        return new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(), ledger, clock, dir);
+        return new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(), ledger, clock, dir);
     }
 
     private List<String> problems(FlagsValidation r) {
@@ -365,7 +365,7 @@ class FlagServiceTest {
         Path staging = app.resolve(".env.staging");
         byte[] before = Files.readAllBytes(staging);
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagPlan.class).orElseThrow(),
+        FlagsContext s = new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(),
                 new FailingLedger(ledger), clock, dir);
         assertThatThrownBy(() -> new FlagsToggle(s).run(new ToggleRequest("webauthn", true, "staging", "qa", null)))
                 .hasMessage("ledger unavailable");

@@ -23,7 +23,7 @@ public final class ToggleMain {
         String flag = args[1];
         int n = Integer.parseInt(args[2]);
         Plan plan = PlanLoader.load(planFile, Map.of());
-        FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElseThrow();
+        FlagsPlan fp = plan.section("feature_flags", FlagsPlan.class).orElseThrow();
         try (Ledger l = Ledgers.open("sqlite:ledger.db", plan.baseDir(), Secrets.none(), "proc-" + flag,
                 Clock.systemUTC())) {
             FlagsContext s = new FlagsContext("demo", fp, l, Clock.systemUTC(), plan.baseDir());

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The feature_flags section: its model, and every problem at once with file:line:col and field path. */
-class FlagPlanParserTest {
+class FlagsPlanParserTest {
     private static Plan load(String section) {
         return PlanLoader.parse("p.yaml", "version: 1\nproject: {name: demo}\nfeature_flags:\n" + section,
                 Path.of("/srv/plan"), Map.of());
@@ -21,26 +21,26 @@ class FlagPlanParserTest {
 
     @Test
     void readsTheRegistryAndDefaultsProductionToOff() {
-        FlagPlan fp = load("""
+        FlagsPlan fp = load("""
                   app_dir: app
                   files: {example: app/.env.example, staging: app/.env.staging, production: app/.env.production}
                   flags:
                     - {name: communities, description: Community spaces, owner: learning, type: release,
                        review_by: 2027-06-30, defaults: {staging: true}}
                     - {name: maintenance, owner: ops, type: kill-switch, review_by: 2028-01-01}
-                """).section("feature_flags", FlagPlan.class).orElseThrow();
+                """).section("feature_flags", FlagsPlan.class).orElseThrow();
         assertThat(fp.envKey()).isEqualTo("APP_FEATURE_FLAGS");
         assertThat(fp.appDir()).isEqualTo(Path.of("/srv/plan/app"));
         assertThat(fp.files().keySet()).containsExactly("example", "staging", "production");
         assertThat(fp.files().get("production").path()).isEqualTo(Path.of("/srv/plan/app/.env.production"));
         assertThat(fp.files().get("staging").planLine()).isEqualTo(5);
-        FlagPlan.Flag c = fp.flag("communities").orElseThrow();
-        assertThat(c.type()).isEqualTo(FlagPlan.Type.RELEASE);
+        FlagsPlan.Flag c = fp.flag("communities").orElseThrow();
+        assertThat(c.type()).isEqualTo(FlagsPlan.Type.RELEASE);
         assertThat(c.reviewBy()).isEqualTo(LocalDate.of(2027, 6, 30));
         assertThat(c.defaultIn("staging")).isTrue();
         assertThat(c.defaultIn("production")).isFalse();
         assertThat(c.planLine()).isEqualTo(7);
-        assertThat(fp.flag("maintenance").orElseThrow().type()).isEqualTo(FlagPlan.Type.KILL_SWITCH);
+        assertThat(fp.flag("maintenance").orElseThrow().type()).isEqualTo(FlagsPlan.Type.KILL_SWITCH);
         assertThat(fp.flag("maintenance").orElseThrow().description()).isEmpty();
     }
 
@@ -87,8 +87,8 @@ class FlagPlanParserTest {
     @Test
     void theShippedAcademyPlanLoads() {
         Plan plan = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
-        FlagPlan fp = plan.section("feature_flags", FlagPlan.class).orElseThrow();
-        assertThat(fp.flags()).extracting(FlagPlan.Flag::name).containsExactly("communities", "webauthn");
+        FlagsPlan fp = plan.section("feature_flags", FlagsPlan.class).orElseThrow();
+        assertThat(fp.flags()).extracting(FlagsPlan.Flag::name).containsExactly("communities", "webauthn");
         assertThat(fp.files().keySet()).containsExactly("example", "staging", "production");
     }
 }

@@ -1,7 +1,7 @@
 package dev.preflight.flags;
 
-import dev.preflight.flags.FlagPlan.EnvFile;
-import dev.preflight.flags.FlagPlan.Flag;
+import dev.preflight.flags.FlagsPlan.EnvFile;
+import dev.preflight.flags.FlagsPlan.Flag;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.Shape;
@@ -19,8 +19,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
-/** Reads the plan's {@code feature_flags} section into a {@link FlagPlan}, every problem with its position. */
-public final class FlagPlanParser implements SectionParser<FlagPlan> {
+/** Reads the plan's {@code feature_flags} section into a {@link FlagsPlan}, every problem with its position. */
+public final class FlagsPlanParser implements SectionParser<FlagsPlan> {
     // A flag name is a Laravel config key segment: a dot would make config('feature-flags.a.b') nest.
     static final Pattern FLAG_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
     static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -34,7 +34,7 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
             Shape.required("name", new Shape.Text("Letters, digits, _ and - (no dots).", "^[A-Za-z][A-Za-z0-9_-]*$")),
             Shape.optional("description", Shape.text("What it switches.")),
             Shape.required("owner", Shape.text("Owning team.")),
-            Shape.required("type", new Shape.Choice(FlagPlan.Type.labels(), "The kind of flag.")),
+            Shape.required("type", new Shape.Choice(FlagsPlan.Type.labels(), "The kind of flag.")),
             Shape.required("review_by", Shape.date("YYYY-MM-DD; past it, flags validate warns (stale).")),
             Shape.optional("defaults", Shape.mapOf(Shape.flag("The flag's default there."),
                     "Per environment of files: true or false; unstated ones are off.")));
@@ -53,7 +53,7 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
     }
 
     @Override
-    public FlagPlan parse(Node node, PlanReader r, Plan context) {
+    public FlagsPlan parse(Node node, PlanReader r, Plan context) {
         MappingNode m = r.mapping(node, "feature_flags");
         if (m == null) {
             return null;
@@ -90,7 +90,7 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
                     files.put(env, new EnvFile(env, r.path(v), line(t.getValueNode())));
                 }
             }
-            if (!files.containsKey(FlagPlan.EXAMPLE)) {
+            if (!files.containsKey(FlagsPlan.EXAMPLE)) {
                 r.problem(fn, p + ".files.example", "required field is missing",
                         "the .env.example template must be listed: 'example: app/.env.example'");
             }
@@ -100,7 +100,7 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
         if (k.get("flags") == null) {
             r.problem(m, p + ".flags", "required field is missing", "register at least one flag");
         }
-        return new FlagPlan(context.source().toString(), envKey, appDir, files, flags);
+        return new FlagsPlan(context.source().toString(), envKey, appDir, files, flags);
     }
 
     private static Flag flag(PlanReader r, MappingNode m, String p, Map<String, EnvFile> files, Set<String> seen) {
@@ -114,12 +114,12 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
         r.unique(k.get("name"), p + ".name", name, seen, "flag");
         String description = r.optional(k, p, "description", "");
         String owner = r.required(m, k, p, "owner");
-        FlagPlan.Type type = null;
+        FlagsPlan.Type type = null;
         if (k.get("type") == null) {
             r.required(m, k, p, "type");
         } else {
-            String t = r.oneOf(k, p, "type", FlagPlan.Type.labels(), null);
-            type = t == null ? null : FlagPlan.Type.parse(t);
+            String t = r.oneOf(k, p, "type", FlagsPlan.Type.labels(), null);
+            type = t == null ? null : FlagsPlan.Type.parse(t);
         }
         LocalDate reviewBy = null;
         if (k.get("review_by") == null) {
@@ -136,7 +136,7 @@ public final class FlagPlanParser implements SectionParser<FlagPlan> {
                 if (b == null) {
                     continue;
                 }
-                if (b && env.equals(FlagPlan.EXAMPLE)) {
+                if (b && env.equals(FlagsPlan.EXAMPLE)) {
                     r.problem(dk.get(env), p + ".defaults." + env, "the .env.example template lists every flag off",
                             "remove 'example: true'");
                     continue;

@@ -21,13 +21,13 @@ import java.util.Optional;
  * @param files    environment name to its dotenv file, in plan order; {@code example} is the template
  * @param flags    the registered flags, in plan order
  */
-public record FlagPlan(String planFile, String envKey, Path appDir, Map<String, EnvFile> files, List<Flag> flags) {
+public record FlagsPlan(String planFile, String envKey, Path appDir, Map<String, EnvFile> files, List<Flag> flags) {
     /** The environment name of the {@code .env.example} template: every flag listed, all off. */
     public static final String EXAMPLE = "example";
     /** The environment whose flags stay off unless an approved toggle switched them on. */
     public static final String PRODUCTION = "production";
 
-    public FlagPlan {
+    public FlagsPlan {
         files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
         flags = List.copyOf(flags);
     }
