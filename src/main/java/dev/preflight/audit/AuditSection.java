@@ -17,8 +17,7 @@ public final class AuditSection implements Section {
 
     @Override
     public boolean configured(RunContext c) {
-        return !c.plan().requirements().isEmpty()
-                || c.plan().environments().stream().anyMatch(e -> !e.requirements().isEmpty());
+        return AuditPlan.of(c.plan()).any();
     }
 
     @Override
@@ -52,8 +51,9 @@ public final class AuditSection implements Section {
      */
     @Override
     public List<Expected> expectations(Plan plan, Duration maxAge) {
+        AuditPlan audit = AuditPlan.of(plan);
         List<Plan.Environment> audited = plan.environments().stream().filter(e -> !e.hosts().isEmpty()
-                && (!plan.requirements().isEmpty() || !e.requirements().isEmpty())).toList();
+                && audit.covers(e)).toList();
         if (audited.isEmpty()) {
             List<String> subjects = plan.environments().isEmpty() ? List.of(plan.project().name())
                     : plan.environments().stream().map(Plan.Environment::name).toList();

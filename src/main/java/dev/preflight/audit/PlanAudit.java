@@ -48,8 +48,7 @@ public final class PlanAudit {
                 continue;
             }
             List<Requirement> reqs = new ArrayList<>();
-            plan.requirements().forEach(r -> reqs.add(requirement(r)));
-            e.requirements().forEach(r -> reqs.add(requirement(r)));
+            AuditPlan.of(plan).requirementsOf(e.name()).forEach(r -> reqs.add(requirement(r)));
             List<Host> hosts = new ArrayList<>(e.hosts().stream()
                     .map(h -> new Host(e.name(), h.name(), h.uri(), h.tags(), null)).toList());
             if (!hosts.isEmpty()) {
@@ -73,7 +72,7 @@ public final class PlanAudit {
         return out;
     }
 
-    static Requirement requirement(Plan.Requirement r) {
+    static Requirement requirement(AuditPlan.Requirement r) {
         return new Requirement(r.name(), Tool.byId(r.tool()).orElseThrow(), Constraint.parse(r.version()), r.flavor(),
                 r.command(), r.pattern() == null ? null : Pattern.compile(r.pattern()), r.hosts(),
                 r.tags());
