@@ -1,5 +1,7 @@
 package dev.preflight.report;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 
 /**
@@ -26,5 +28,13 @@ public final class Durations {
             return s / 60 + "m";
         }
         return s + "s";
+    }
+
+    /**
+     * {@code 1.234}: seconds with exactly three decimals, to the millisecond (truncated), as JUnit
+     * XML writes a time.
+     */
+    public static String secondsToMillis(Duration d) {
+        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 }

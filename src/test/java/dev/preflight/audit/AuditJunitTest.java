@@ -111,7 +111,7 @@ class AuditJunitTest {
                 req("mysql", ">=8.0.36 <8.1", "mysql"), req("redis-server", "7", null));
         Report r = new AuditService(slow(fleet, Duration.ofMillis(120)), new Prober(Duration.ofSeconds(5)), 3)
                 .audit(List.of(host("good"), host("drifted"), host("down")), reqs);
-        String xml = AuditReports.render(r, Format.JUNIT, Style.PLAIN);
+        String xml = AuditReport.REPORT.render(r, Format.JUNIT, Style.PLAIN);
         validate(xml);
 
         Document doc = parse(xml);
