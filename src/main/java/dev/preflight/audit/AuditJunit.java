@@ -39,7 +39,7 @@ final class AuditJunit {
                     .append(JUNIT_TIME.format(started.truncatedTo(ChronoUnit.SECONDS))).append("\" hostname=\"")
                     .append(Html.esc(hostname(h.host()))).append("\" tests=\"").append(tests).append("\" failures=\"")
                     .append(fails).append("\" errors=\"").append(errors).append("\" skipped=\"0\" time=\"")
-                    .append(Durations.secondsToMillis(h.timing().total())).append("\">\n    <properties>\n");
+                    .append(Durations.secondsWithMillis(h.timing().total())).append("\">\n    <properties>\n");
             property(sb, "environment", h.host().environment());
             property(sb, "host", h.host().name());
             property(sb, "uri", h.host().server() != null ? h.host().server().toString() : h.host().uri().toString());
@@ -57,14 +57,14 @@ final class AuditJunit {
             StringBuilder out = new StringBuilder();
             if (h.unreachable() != null) {
                 sb.append("    <testcase classname=\"").append(Html.esc(classname)).append("\" name=\"reachable\" time=\"")
-                        .append(Durations.secondsToMillis(h.timing().total())).append("\">\n      <error type=\"Unreachable\" message=\"")
+                        .append(Durations.secondsWithMillis(h.timing().total())).append("\">\n      <error type=\"Unreachable\" message=\"")
                         .append(Html.esc(h.unreachable())).append("\">").append(Html.esc(h.unreachable()))
                         .append("</error>\n    </testcase>\n");
                 out.append("unreachable: ").append(h.unreachable()).append(" (nothing was checked on this host)\n");
             }
             for (int i = 0; i < h.checks().size(); i++) {
                 Check c = h.checks().get(i);
-                String time = Durations.secondsToMillis(h.timing().of(i));
+                String time = Durations.secondsWithMillis(h.timing().of(i));
                 sb.append("    <testcase classname=\"").append(Html.esc(classname)).append("\" name=\"")
                         .append(Html.esc(c.requirement().label())).append("\" time=\"").append(time).append("\"");
                 if (c instanceof Check.Passed || c instanceof Check.Waived) {

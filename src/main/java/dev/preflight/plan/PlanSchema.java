@@ -58,12 +58,13 @@ public final class PlanSchema {
     /** {@code environments[].connections}. */
     public static final Shape.Obj CONNECTIONS = obj(null,
             optional("mysql", MYSQL_ENDPOINT), optional("redis", REDIS_ENDPOINT));
-    /** {@code environments[]}: the fields shared by every capability; see {@link #environment}. */
-    private static final List<Shape.Field> ENVIRONMENT_SHARED = List.of(
+    /** {@code environments[]}: the fields every capability shares, before those the capabilities add. */
+    private static final List<Shape.Field> ENVIRONMENT_HEAD = List.of(
             required("name", text("Environment name, e.g. staging or production.")),
             optional("hosts", listOf(HOST, "Hosts audited over SSH (or local).")),
-            optional("ssh", SSH),
-            optional("connections", CONNECTIONS));
+            optional("ssh", SSH));
+    /** {@code environments[].connections}, after the fields the capabilities add. */
+    private static final Shape.Field ENVIRONMENT_CONNECTIONS = optional("connections", CONNECTIONS);
 
     private PlanSchema() {
     }
@@ -73,9 +74,9 @@ public final class PlanSchema {
      * environment (audit's requirements), then connections: the order the reference documents.
      */
     static Shape.Obj environment(Map<String, SectionParser<?>> parsers) {
-        List<Shape.Field> fields = new ArrayList<>(ENVIRONMENT_SHARED.subList(0, 3));
+        List<Shape.Field> fields = new ArrayList<>(ENVIRONMENT_HEAD);
         parsers.values().forEach(p -> fields.addAll(p.environmentFields()));
-        fields.add(ENVIRONMENT_SHARED.get(3));
+        fields.add(ENVIRONMENT_CONNECTIONS);
         return new Shape.Obj(null, fields, null, Map.of());
     }
 

@@ -34,7 +34,7 @@ public final class Durations {
      * {@code 1.234}: seconds with exactly three decimals, to the millisecond (truncated), as JUnit
      * XML writes a time.
      */
-    public static String secondsToMillis(Duration d) {
+    public static String secondsWithMillis(Duration d) {
         return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 }
