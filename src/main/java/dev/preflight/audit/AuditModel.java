@@ -1,10 +1,12 @@
 package dev.preflight.audit;
 
+import dev.preflight.core.Verdict;
 import dev.preflight.exec.HostUri;
 import dev.preflight.plan.Glob;
 import dev.preflight.plan.Plan;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -165,9 +167,34 @@ public final class AuditModel {
             return hosts.stream().flatMap(h -> h.checks().stream()).filter(kind::isInstance).count();
         }
 
+        /**
+         * Failed when a check failed, incomplete when none did but a host was unreachable or a probe
+         * could not tell, else passed. A waived failure is an accepted one: the audit passes and says
+         * how many it waived (as its reports, the ledger and the gates have always read it).
+         */
+        public Verdict verdict() {
+            return failures() > 0 ? Verdict.FAILED : problems() > 0 ? Verdict.INCOMPLETE : Verdict.PASSED;
+        }
+
         /** 0 all passed (warnings allowed), 1 any failure, 3 no failure but a host unreachable or a probe error. */
         public int exitCode() {
-            return failures() > 0 ? 1 : problems() > 0 ? 3 : 0;
+            return verdict().exitCode().code();
+        }
+
+        /** One line per failure, unreachable host or probe error, for NO-GO reasons. */
+        public List<String> reasons() {
+            List<String> reasons = new ArrayList<>();
+            for (HostReport h : hosts) {
+                if (h.unreachable() != null) {
+                    reasons.add(h.host().qualifiedName() + " unreachable: " + h.unreachable());
+                }
+                for (Check c : h.checks()) {
+                    if (c instanceof Check.Failed || c instanceof Check.ProbeError) {
+                        reasons.add(h.host().qualifiedName() + ": " + c.requirement().label() + ": " + c.reason());
+                    }
+                }
+            }
+            return reasons;
         }
     }
 }

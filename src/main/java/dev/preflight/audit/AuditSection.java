@@ -1,10 +1,12 @@
 package dev.preflight.audit;
 
+import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.core.Verdict;
+import dev.preflight.plan.Plan;
+import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
-import dev.preflight.plan.Plan;
-import dev.preflight.run.Expected;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,31 +19,34 @@ public final class AuditSection implements Section {
 
     @Override
     public boolean configured(RunContext c) {
-        return !c.plan().requirements().isEmpty()
-                || c.plan().environments().stream().anyMatch(e -> !e.requirements().isEmpty());
+        return AuditPlan.of(c.plan()).any();
     }
 
     @Override
     public SectionResult run(RunContext ctx) {
-        if (PlanAudit.targets(ctx.plan(), null).isEmpty()) {
-            return new SectionResult.Failed("audit", "requirements are configured but no environment has hosts",
+        if (AuditTargets.of(ctx.plan(), null).isEmpty()) {
+            return new SectionResult.Failed(name(), "requirements are configured but no environment has hosts",
                     List.of("add hosts to an environment"));
         }
-        AuditModel.Report r;
         try {
-            r = PlanAudit.run(ctx.plan(), null, new PlanAudit.Settings(32, Duration.ofSeconds(60), ctx.clock()),
-                    ctx.ledger());
+            Report r = new AuditEnvironments(AuditContext.forRun(ctx.plan(), ctx.ledger(), ctx.clock())).run(null);
+            // Not SectionResult.of for an incomplete audit: run has always shown it FAILED with the
+            // hosts it could not check as reasons (CliTest pins it), where an error has no reasons.
+            return r.verdict() == Verdict.INCOMPLETE ? new SectionResult.Failed(name(), summary(r), r.reasons())
+                    : SectionResult.of(name(), r.verdict(), summary(r), r.reasons());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new SectionResult.Error("audit", "interrupted");
+            return new SectionResult.Error(name(), "interrupted");
         }
-        String summary = r.hosts().size() + " host(s)";
-        return switch (r.exitCode()) {
-            case 0 -> new SectionResult.Passed("audit", "every requirement holds on " + summary
-                    + (r.warnings() > 0 ? " (" + r.warnings() + " waived failure(s))" : ""));
-            case 1 -> new SectionResult.Failed("audit", "requirements fail on " + summary, PlanAudit.reasons(r));
-            default -> new SectionResult.Failed("audit", "not every host could be checked (" + summary + ")",
-                    PlanAudit.reasons(r));
+    }
+
+    private static String summary(Report r) {
+        String hosts = r.hosts().size() + " host(s)";
+        return switch (r.verdict()) {
+            case PASSED, WARNINGS -> "every requirement holds on " + hosts
+                    + (r.warnings() > 0 ? " (" + r.warnings() + " waived failure(s))" : "");
+            case FAILED -> "requirements fail on " + hosts;
+            case INCOMPLETE -> "not every host could be checked (" + hosts + ")";
         };
     }
 
@@ -52,17 +57,20 @@ public final class AuditSection implements Section {
      */
     @Override
     public List<Expected> expectations(Plan plan, Duration maxAge) {
+        AuditPlan audit = AuditPlan.of(plan);
         List<Plan.Environment> audited = plan.environments().stream().filter(e -> !e.hosts().isEmpty()
-                && (!plan.requirements().isEmpty() || !e.requirements().isEmpty())).toList();
+                && audit.covers(e)).toList();
         if (audited.isEmpty()) {
             List<String> subjects = plan.environments().isEmpty() ? List.of(plan.project().name())
                     : plan.environments().stream().map(Plan.Environment::name).toList();
-            return subjects.stream().map(s -> Expected.latest("audit", "audit", s, maxAge,
+            return subjects.stream().map(s -> Expected.latest(name(), AuditEvidence.KIND, s, maxAge,
                     "preflight audit, after adding hosts to the environment")).toList();
         }
-        return audited.stream().map(e -> Expected.covering("audit", "audit", e.name(), null, maxAge,
-                "preflight audit --env " + e.name(), p -> p.path("hosts").asInt(0) >= e.hosts().size() ? null
-                        : "it checked " + p.path("hosts").asInt(0) + " host(s); the plan's " + e.name() + " has "
-                        + e.hosts().size())).toList();
+        return audited.stream().map(e -> Expected.covering(name(), AuditEvidence.KIND, e.name(), null, maxAge,
+                "preflight audit --env " + e.name(), p -> {
+                    int checked = AuditEvidence.Payload.read(p).hosts();
+                    return checked >= e.hosts().size() ? null
+                            : "it checked " + checked + " host(s); the plan's " + e.name() + " has " + e.hosts().size();
+                })).toList();
     }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -87,9 +88,10 @@ public final class AuditService {
             // paid the user's shell start-up (rc files) again. The parallelism is across hosts
             // (--parallel). This machine's own probes run up to one per core: they are the whole cost.
             if (!host.uri().isLocal()) {
-                // One batch: the host's time is measured, each probe's own time is not (reported as 0).
-                List<Check> checks = probeBatch(runner, applicable);
-                return new HostReport(host, null, checks, new Timing(started, since(t0), List.of()));
+                // One batch; each probe's own time is where its output ended (SshProcessRunner).
+                Duration[] times = new Duration[applicable.size()];
+                List<Check> checks = probeBatch(runner, applicable, times);
+                return new HostReport(host, null, checks, new Timing(started, since(t0), List.of(times)));
             }
             int bound = Math.min(applicable.size(), Runtime.getRuntime().availableProcessors());
             Duration[] times = new Duration[applicable.size()];
@@ -105,10 +107,12 @@ public final class AuditService {
         return Duration.ofNanos(System.nanoTime() - nanoStart);
     }
 
-    private List<Check> probeBatch(ProcessRunner runner, List<Requirement> reqs) {
+    private List<Check> probeBatch(ProcessRunner runner, List<Requirement> reqs, Duration[] times) {
         List<Check> checks = new ArrayList<>();
+        // Unmeasured (the batch failed as a whole) reads as zero, as Timing#of does.
+        Arrays.fill(times, Duration.ZERO);
         try {
-            List<ProbeResult> results = prober.probeAll(runner, reqs);
+            List<ProbeResult> results = prober.probeAll(runner, reqs, times);
             for (int i = 0; i < reqs.size(); i++) {
                 checks.add(judge(reqs.get(i), results.get(i)));
             }

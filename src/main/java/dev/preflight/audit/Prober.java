@@ -44,6 +44,15 @@ public final class Prober {
      */
     public List<ProbeResult> probeAll(ProcessRunner runner, List<AuditModel.Requirement> reqs)
             throws IOException, InterruptedException {
+        return probeAll(runner, reqs, new Duration[reqs.size()]);
+    }
+
+    /**
+     * As {@link #probeAll(ProcessRunner, List)}, with each probe's own time into {@code times} (in a
+     * batch: from the end of the previous probe's output to the end of its own; zero when nothing ran).
+     */
+    public List<ProbeResult> probeAll(ProcessRunner runner, List<AuditModel.Requirement> reqs, Duration[] times)
+            throws IOException, InterruptedException {
         List<ProcessSpec> specs = new ArrayList<>();
         for (AuditModel.Requirement r : reqs) {
             List<String> argv = argv(r.tool(), r.argv());
@@ -54,9 +63,17 @@ public final class Prober {
         List<ProcessResult> results = runner.runAll(specs);
         List<ProbeResult> out = new ArrayList<>();
         int next = 0;
-        for (AuditModel.Requirement r : reqs) {
+        for (int i = 0; i < reqs.size(); i++) {
+            AuditModel.Requirement r = reqs.get(i);
             List<String> argv = argv(r.tool(), r.argv());
-            out.add(argv.isEmpty() ? noProbe(r.tool()) : read(r.tool(), argv, r.pattern(), results.get(next++)));
+            if (argv.isEmpty()) {
+                times[i] = Duration.ZERO;
+                out.add(noProbe(r.tool()));
+            } else {
+                ProcessResult pr = results.get(next++);
+                times[i] = pr.elapsed() == null ? Duration.ZERO : pr.elapsed();
+                out.add(read(r.tool(), argv, r.pattern(), pr));
+            }
         }
         return out;
     }

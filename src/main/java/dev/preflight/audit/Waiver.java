@@ -2,6 +2,7 @@ package dev.preflight.audit;
 
 import dev.preflight.plan.Glob;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,6 +27,48 @@ public record Waiver(String requirement, List<String> hosts, String reason, Stri
 
     public boolean expiredOn(LocalDate today) {
         return today.isAfter(expires);
+    }
+
+    /**
+     * Applies waivers to failures: a current waiver turns a failure into a warning that names it;
+     * an expired one leaves the failure and says it expired. Pass-throughs are unchanged.
+     */
+    public static AuditModel.Report apply(AuditModel.Report report, List<Waiver> waivers, LocalDate today) {
+        if (waivers.isEmpty()) {
+            return report;
+        }
+        List<AuditModel.HostReport> out = new ArrayList<>();
+        for (AuditModel.HostReport h : report.hosts()) {
+            List<AuditModel.Check> checks = new ArrayList<>();
+            for (AuditModel.Check c : h.checks()) {
+                checks.add(c instanceof AuditModel.Check.Failed f ? waive(f, h.host(), waivers, today) : c);
+            }
+            out.add(new AuditModel.HostReport(h.host(), h.unreachable(), checks, h.timing()));
+        }
+        return new AuditModel.Report(out);
+    }
+
+    private static AuditModel.Check waive(AuditModel.Check.Failed f, AuditModel.Host host, List<Waiver> waivers,
+                                          LocalDate today) {
+        Waiver current = null;
+        Waiver expired = null;
+        for (Waiver w : waivers) {
+            if (w.covers(f.requirement(), host)) {
+                if (w.expiredOn(today)) {
+                    expired = expired == null || w.expires().isAfter(expired.expires()) ? w : expired;
+                } else if (current == null) {
+                    current = w;
+                }
+            }
+        }
+        if (current != null) {
+            return new AuditModel.Check.Waived(f.requirement(), f.found(), f.reason() + "; waived until "
+                    + current.expires() + " by " + current.owner() + ": " + current.reason(), f.probe(), current);
+        } else if (expired != null) {
+            return new AuditModel.Check.Failed(f.requirement(), f.found(), f.reason() + " (waiver by "
+                    + expired.owner() + " expired " + expired.expires() + "; it no longer applies)", f.probe());
+        }
+        return f;
     }
 
     /** The plan's waivers, as read by {@link WaiversParser}. */

@@ -41,8 +41,10 @@ public final class WaiversParser implements SectionParser<Waiver.Waivers> {
     @Override
     public Waiver.Waivers parse(Node node, PlanReader r, Plan plan) {
         Set<String> known = new HashSet<>();
-        plan.requirements().forEach(q -> known.add(q.name()));
-        plan.environments().forEach(e -> e.requirements().forEach(q -> known.add(q.name())));
+        AuditPlan audit = AuditPlan.of(plan);
+        audit.requirements().forEach(q -> known.add(q.name()));
+        plan.environments().forEach(e -> audit.environments().getOrDefault(e.name(), List.of())
+                .forEach(q -> known.add(q.name())));
         List<Waiver> out = new ArrayList<>(r.list(node, "waivers", (m, p) -> {
             Map<String, Node> k = r.keys(m, p, KEYS);
             String req = r.required(m, k, p, "requirement");

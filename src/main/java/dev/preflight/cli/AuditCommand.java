@@ -1,24 +1,23 @@
 package dev.preflight.cli;
 
+import dev.preflight.audit.AuditContext;
+import dev.preflight.audit.AuditEnvironments;
+import dev.preflight.audit.AuditEvidence;
+import dev.preflight.audit.AuditHosts;
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
-import dev.preflight.audit.AuditReports;
-import dev.preflight.audit.AuditService;
-import dev.preflight.audit.PlanAudit;
-import dev.preflight.audit.Prober;
-import dev.preflight.core.Errors;
+import dev.preflight.audit.AuditReport;
+import dev.preflight.audit.AuditTargets;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
-import dev.preflight.exec.HostConnectors;
 import dev.preflight.exec.HostUri;
-import dev.preflight.exec.SshConnector;
 import dev.preflight.exec.SshOptions;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import java.io.IOException;
+import dev.preflight.report.Renderer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,8 +33,12 @@ import picocli.CommandLine.Option;
         footer = {"  preflight audit --env staging",
             "  preflight audit --local --require java=17 --require 'node=>=20 <21'",
             "  preflight audit --host ssh://deploy@app-1:22 --known-hosts ~/.ssh/known_hosts --require php=8.3 --format junit -o audit.xml"})
-@Formats({Format.TEXT, Format.JSON, Format.JUNIT, Format.MARKDOWN})
-public final class AuditCommand extends BaseCommand {
+public final class AuditCommand extends BaseCommand implements RendersWith<Report> {
+    @Override
+    public Renderer<Report> renderer() {
+        return AuditReport.REPORT;
+    }
+
     @Option(names = "--env", paramLabel = "NAME", description = "Only this environment of the plan.")
     String env;
 
@@ -70,57 +73,48 @@ public final class AuditCommand extends BaseCommand {
     public Integer call() throws Exception {
         Format format = format();
         boolean adHoc = local || !hosts.isEmpty() || !requires.isEmpty();
+        Report report;
         if (adHoc) {
             if (requires.isEmpty() || (!local && hosts.isEmpty())) {
                 throw PreflightException.usage("ad-hoc audit needs --local or --host, and at least one --require",
                         "e.g. preflight audit --local --require node=20 --require php=8.3");
             }
-            List<Requirement> reqs = requires.stream().map(PlanAudit::adHoc).toList();
+            List<Requirement> reqs = requires.stream().map(AuditHosts::requirement).toList();
             List<Host> targets = new ArrayList<>();
             if (local) {
-                targets.add(new Host("ad-hoc", "local", HostUri.LOCAL));
+                targets.add(new Host(AuditHosts.SUBJECT, "local", HostUri.LOCAL));
             }
             for (String h : hosts) {
                 try {
                     HostUri u = HostUri.parse(h);
-                    targets.add(new Host("ad-hoc", u.isLocal() ? "local" : u.host(), u));
+                    targets.add(new Host(AuditHosts.SUBJECT, u.isLocal() ? "local" : u.host(), u));
                 } catch (IllegalArgumentException e) {
                     throw PreflightException.usage("--host " + h + ": " + e.getMessage(), null);
                 }
             }
-            Report report;
-            if (targets.stream().allMatch(h -> h.uri().isLocal())) {
-                report = new AuditService(HostConnectors.localOnly(Secrets.none()), new Prober(Duration.ofSeconds(timeout)),
-                        parallel).audit(targets, reqs);
-            } else {
-                SshOptions d = SshOptions.defaults();
-                SshOptions o = new SshOptions(knownHosts == null ? d.knownHosts() : ctx().cwd().resolve(knownHosts),
-                        identities.isEmpty() ? d.identityFiles() : identities.stream().map(ctx().cwd()::resolve).toList(),
-                        true, loginShell, Duration.ofSeconds(10));
-                try (SshConnector c = new SshConnector(o, Secrets.none())) {
-                    report = new AuditService(c, new Prober(Duration.ofSeconds(timeout)), parallel).audit(targets, reqs);
-                } catch (IOException e) {
-                    throw PreflightException.usage(Errors.describe(e), "give --known-hosts FILE and -i KEY");
-                }
-            }
+            SshOptions d = SshOptions.defaults();
+            SshOptions ssh = new SshOptions(knownHosts == null ? d.knownHosts() : ctx().cwd().resolve(knownHosts),
+                    identities.isEmpty() ? d.identityFiles() : identities.stream().map(ctx().cwd()::resolve).toList(),
+                    true, loginShell, Duration.ofSeconds(10));
+            report = new AuditHosts(new AuditContext(null, null, ctx().clock(), parallel, Duration.ofSeconds(timeout)))
+                    .run(targets, reqs, ssh);
+            // Recorded once the audit ran: an ad-hoc audit needs no ledger to start.
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
-                PlanAudit.record(ledger, "ad-hoc", report);
+                AuditEvidence.record(ledger, AuditHosts.SUBJECT, report);
             }
-            emit(AuditReports.render(report, format, style()));
-            return report.exitCode();
+        } else {
+            Plan plan = loadPlan();
+            if (AuditTargets.of(plan, env).isEmpty()) {
+                throw PreflightException.usage("the plan has no requirements for any host" + (env == null ? "" : " of " + env),
+                        "add 'requirements:' to the plan, or use --local --require TOOL=CONSTRAINT");
+            }
+            try (Ledger ledger = openLedger(plan)) {
+                report = new AuditEnvironments(new AuditContext(plan, ledger, ctx().clock(), parallel,
+                        Duration.ofSeconds(timeout))).run(env);
+            }
         }
-        Plan plan = loadPlan();
-        if (PlanAudit.targets(plan, env).isEmpty()) {
-            throw PreflightException.usage("the plan has no requirements for any host" + (env == null ? "" : " of " + env),
-                    "add 'requirements:' to the plan, or use --local --require TOOL=CONSTRAINT");
-        }
-        Report report;
-        try (Ledger ledger = openLedger(plan)) {
-            report = PlanAudit.run(plan, env, new PlanAudit.Settings(parallel, Duration.ofSeconds(timeout), ctx().clock()),
-                    ledger);
-        }
-        emit(AuditReports.render(report, format, style()));
-        return report.exitCode();
+        emit(renderer().render(report, format, style()));
+        return report.verdict().exitCode().code();
     }
 }

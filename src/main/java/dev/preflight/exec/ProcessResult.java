@@ -21,6 +21,11 @@ public record ProcessResult(int exitCode, String stdout, String stderr, boolean 
     /** Exit status reported when the program does not exist. */
     public static final int NOT_FOUND = 127;
 
+    /** The same result with another elapsed time (the time a caller measured around it). */
+    public ProcessResult withElapsed(Duration took) {
+        return new ProcessResult(exitCode, stdout, stderr, timedOut, truncated, stdoutBytes, took, startFailure);
+    }
+
     public boolean ok() {
         return exitCode == 0 && !timedOut && startFailure == null;
     }

@@ -20,11 +20,9 @@ import java.util.Set;
  * @param models   section models read by the registered {@link SectionParser}s, by key
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
-                   List<Environment> environments, List<Requirement> requirements, Set<String> sections,
-                   Map<String, Object> models) {
+                   List<Environment> environments, Set<String> sections, Map<String, Object> models) {
     public Plan {
         environments = List.copyOf(environments);
-        requirements = List.copyOf(requirements);
         // In the file's (runbook) order: Set.copyOf iterates in an order that changes from one JVM to the next.
         sections = Collections.unmodifiableSet(new LinkedHashSet<>(sections));
         models = Map.copyOf(models);
@@ -32,7 +30,7 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
 
     /** The same plan with another source path (the loader reads first, then fixes the absolute path). */
     Plan withSource(Path src) {
-        return new Plan(src, baseDir, secrets, version, project, ledger, environments, requirements, sections, models);
+        return new Plan(src, baseDir, secrets, version, project, ledger, environments, sections, models);
     }
 
     /**
@@ -60,14 +58,13 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
     }
 
     /**
-     * A named environment (staging, production), its hosts, the requirements only it has, how to
-     * reach its {@code ssh://} hosts (null: OpenSSH's defaults) and its servers' connections.
+     * A named environment (staging, production), its hosts, how to reach its {@code ssh://} hosts
+     * (null: OpenSSH's defaults) and its servers' connections. What a capability adds to an
+     * environment (audit's requirements) is in that capability's section model.
      */
-    public record Environment(String name, List<Host> hosts, List<Requirement> requirements, SshOptions ssh,
-                              Connections connections) {
+    public record Environment(String name, List<Host> hosts, SshOptions ssh, Connections connections) {
         public Environment {
             hosts = List.copyOf(hosts);
-            requirements = List.copyOf(requirements);
             connections = connections == null ? Connections.NONE : connections;
         }
     }
@@ -83,31 +80,6 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
     /** The servers of an environment the audit asks for their version; absent ones are null. */
     public record Connections(Endpoint mysql, Endpoint redis) {
         public static final Connections NONE = new Connections(null, null);
-    }
-
-    /**
-     * A required tool version (runbook §3.1), validated by the loader: {@code tool} is one of
-     * {@link PlanLoader#TOOLS}, {@code version} a constraint; {@code command} overrides the probe.
-     */
-    public record Requirement(String name, String tool, String version, String flavor, List<String> command,
-                              String pattern, List<String> hosts, List<String> tags) {
-        public Requirement {
-            command = List.copyOf(command);
-            hosts = List.copyOf(hosts);
-            tags = List.copyOf(tags);
-        }
-
-        /**
-         * Whether this requirement applies to a host: no {@code hosts}/{@code tags} means every host;
-         * otherwise the host is named (glob {@code *} allowed) or carries one of the tags.
-         */
-        public boolean appliesTo(Host host) {
-            if (hosts.isEmpty() && tags.isEmpty()) {
-                return true;
-            }
-            return hosts.stream().anyMatch(h -> Glob.matches(h, host.name()))
-                    || host.tags().stream().anyMatch(tags::contains);
-        }
     }
 
     /** One machine of an environment. */

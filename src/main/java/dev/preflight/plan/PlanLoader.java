@@ -1,17 +1,12 @@
 package dev.preflight.plan;
 
-import dev.preflight.audit.Constraint;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.SshOptions;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -29,8 +22,6 @@ import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.parser.ParserImpl;
 import org.snakeyaml.engine.v2.scanner.StreamReader;
@@ -68,29 +59,9 @@ public final class PlanLoader {
     private final String file;
     private final Path baseDir;
     private final PlanReader r;
-    private final Map<String, Node> envNodes = new HashMap<>();
-    /** Tools named by requirements as read (valid or not), for the cross-field checks. */
-    private final List<Tool> toolsSeen = new ArrayList<>();
-    private final List<DeclaredEnv> declared = new ArrayList<>();
-
-    /** A requirement's tool and display name as read, whether or not the rest of it was valid. */
-    private record Tool(String tool, String display) {
-    }
-
-    /** An environment as the file declares it: its own requirement tools and which connections it has. */
-    private record DeclaredEnv(String name, Node node, List<Tool> tools, boolean mysql, boolean redis) {
-    }
-
-    private static boolean hasKey(Node n, String key) {
-        if (n instanceof MappingNode m) {
-            for (NodeTuple t : m.getValue()) {
-                if (t.getKeyNode() instanceof ScalarNode s && s.getValue().equals(key)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
+    private final Map<String, SectionParser<?>> parsers = parsers();
+    /** Every entry of {@code environments} that is a mapping, for the parsers that add fields to one. */
+    private final List<SectionParser.EnvironmentEntry> envEntries = new ArrayList<>();
 
     private PlanLoader(String file, Path baseDir, Map<String, String> env) {
         this.file = file;
@@ -196,10 +167,7 @@ public final class PlanLoader {
             ledger = new Plan.LedgerConfig(urlSecret);
         }
         List<Plan.Environment> envs = environments(keys.get("environments"));
-        List<Plan.Requirement> globalReqs = requirements(keys.get("requirements"), "requirements");
-        checkServerRequirements(List.copyOf(toolsSeen));
         Set<String> sections = new LinkedHashSet<>();
-        Map<String, SectionParser<?>> parsers = parsers();
         List<String> toParse = new ArrayList<>();
         for (String k : TOP_LEVEL.subList(4, TOP_LEVEL.size())) {
             Node n = keys.get(k);
@@ -207,20 +175,22 @@ public final class PlanLoader {
                 sections.add(k);
                 if (parsers.containsKey(k)) {
                     toParse.add(k);
-                } else if (!k.equals("requirements")) {
+                } else {
                     r.interpolateAll(n, k);
                 }
+            } else if (parsers.containsKey(k) && setsEnvironmentField(parsers.get(k))) {
+                toParse.add(k);
             }
         }
-        // Section parsers see the core of the plan (project, environments, requirements) already read.
-        Plan core = new Plan(Path.of(file), baseDir, Secrets.none(), version == null ? 1 : version, project, ledger,
-                envs, globalReqs, sections, Map.of());
         Map<String, Object> models = new LinkedHashMap<>();
         for (String k : toParse) {
-            // ...and the models of the sections before it, so references between sections are checked.
-            Plan context = new Plan(core.source(), baseDir, Secrets.none(), core.version(), project, ledger, envs,
-                    globalReqs, sections, models);
-            Object model = parsers.get(k).parse(keys.get(k), r, context);
+            // Section parsers see the core of the plan (project, ledger, environments) already read,
+            // and the models of the sections before them, so references between sections are checked.
+            Plan context = new Plan(Path.of(file), baseDir, Secrets.none(), version == null ? 1 : version, project,
+                    ledger, envs, sections, models);
+            SectionParser<?> p = parsers.get(k);
+            Object model = p.environmentFields().isEmpty() ? p.parse(keys.get(k), r, context)
+                    : p.parse(keys.get(k), List.copyOf(envEntries), r, context);
             if (model != null) {
                 models.put(k, model);
             }
@@ -230,7 +200,12 @@ public final class PlanLoader {
             throw fail();
         }
         return new Plan(Path.of(file), baseDir, Secrets.of(r.secretValues()), version, project, ledger, envs,
-                globalReqs, sections, models);
+                sections, models);
+    }
+
+    /** Whether some environment sets one of the fields this parser adds to environments. */
+    private boolean setsEnvironmentField(SectionParser<?> p) {
+        return p.environmentFields().stream().anyMatch(f -> envEntries.stream().anyMatch(e -> e.keys().containsKey(f.name())));
     }
 
     private List<Plan.Environment> environments(Node n) {
@@ -243,22 +218,20 @@ public final class PlanLoader {
             return out;
         }
         Set<String> seen = new HashSet<>();
+        Shape.Obj environmentShape = PlanSchema.environment(parsers);
         for (int i = 0; i < seq.getValue().size(); i++) {
             String path = "environments[" + i + "]";
             Node en = seq.getValue().get(i);
             if (!((Node) r.mapping(en, path) instanceof MappingNode em)) {
                 continue;
             }
-            Map<String, Node> ek = r.keys(em, path, PlanSchema.ENVIRONMENT);
+            Map<String, Node> ek = r.keys(em, path, environmentShape);
             String name = r.required(em, ek, path, "name");
             if (name != null && !seen.add(name)) {
                 r.problem(ek.get("name"), path + ".name", "duplicate environment name '" + name + "'",
                         "environment names must be unique");
             }
-            int before = toolsSeen.size();
-            List<Plan.Requirement> envReqs = requirements(ek.get("requirements"), path + ".requirements");
-            List<Tool> envTools = new ArrayList<>(toolsSeen.subList(before, toolsSeen.size()));
-            toolsSeen.subList(before, toolsSeen.size()).clear();
+            envEntries.add(new SectionParser.EnvironmentEntry(path, name, em, ek));
             SshOptions ssh = ssh(ek.get("ssh"), path + ".ssh");
             Plan.Connections connections = connections(ek.get("connections"), path + ".connections");
             List<Plan.Host> hosts = new ArrayList<>();
@@ -294,16 +267,7 @@ public final class PlanLoader {
                 r.problem(hn, path + ".hosts", "expected a list of hosts, got " + PlanReader.kind(hn), null);
             }
             if (name != null) {
-                out.add(new Plan.Environment(name, hosts, envReqs, ssh, connections));
-                envNodes.put(name, em);
-            }
-            // Checked on what the file declares, not on what survived validation, so that this
-            // cross-field problem is reported in the same run as the others.
-            boolean declaresHosts = hn instanceof SequenceNode hs2 && !hs2.getValue().isEmpty();
-            if (declaresHosts) {
-                declared.add(new DeclaredEnv(name == null ? path : name, em, envTools,
-                        connections.mysql() != null || hasKey(ek.get("connections"), "mysql"),
-                        connections.redis() != null || hasKey(ek.get("connections"), "redis")));
+                out.add(new Plan.Environment(name, hosts, ssh, connections));
             }
         }
         return out;
@@ -369,107 +333,6 @@ public final class PlanLoader {
         }
         return new Plan.Endpoint(host, port, user, password == null || password.isEmpty() ? null : new Secret(password),
                 database);
-    }
-
-    /** Server-side probes need the environment's connection: say so at load time, not mid-audit. */
-    private void checkServerRequirements(List<Tool> global) {
-        for (DeclaredEnv e : declared) {
-            Set<Tool> tools = new LinkedHashSet<>(global);
-            tools.addAll(e.tools());
-            for (Tool t : tools) {
-                String need = switch (t.tool()) {
-                    case "mysql-server" -> e.mysql() ? null : "mysql";
-                    case "redis" -> e.redis() ? null : "redis";
-                    default -> null;
-                };
-                if (need != null) {
-                    r.problem(e.node(), "environments." + e.name() + ".connections." + need,
-                            "requirement '" + t.display() + "' asks the " + need + " server for its version, but the "
-                                    + "environment has no connections." + need,
-                            "add connections: {" + need + ": {host: ..., port: ...}} to the environment");
-                }
-            }
-        }
-    }
-
-    /** Tools the audit knows how to probe; {@code custom} brings its own command and pattern. */
-    public static final List<String> TOOLS = List.of("php", "node", "npm", "composer", "mysql", "mysql-server",
-            "mariadb", "redis-server", "redis", "nginx", "flutter", "git", "java", "custom");
-    private static final List<String> FLAVORS = List.of("mysql", "mariadb");
-
-    /** Checks requirement entries: known tool, a version constraint, a valid flavor, custom probes complete. */
-    private List<Plan.Requirement> requirements(Node n, String path) {
-        List<Plan.Requirement> out = new ArrayList<>();
-        if (n == null) {
-            return out;
-        }
-        if (!(n instanceof SequenceNode seq)) {
-            r.problem(n, path, "expected a list of requirements, got " + PlanReader.kind(n), null);
-            return out;
-        }
-        Set<String> names = new HashSet<>();
-        for (int i = 0; i < seq.getValue().size(); i++) {
-            String p = path + "[" + i + "]";
-            if (!((Node) r.mapping(seq.getValue().get(i), p) instanceof MappingNode m)) {
-                continue;
-            }
-            Map<String, Node> k = r.keys(m, p, PlanSchema.REQUIREMENT);
-            String tool = r.required(m, k, p, "tool");
-            if (tool != null && !TOOLS.contains(tool)) {
-                String near = nearest(tool, TOOLS);
-                r.problem(k.get("tool"), p + ".tool", "unknown tool '" + tool + "'",
-                        (near != null ? "did you mean '" + near + "'? " : "") + "one of: " + String.join(", ", TOOLS));
-            }
-            String version = r.required(m, k, p, "version");
-            if (version != null) {
-                try {
-                    Constraint.parse(version);
-                } catch (Constraint.ParseException e) {
-                    r.problem(k.get("version"), p + ".version", e.getMessage(), "at index " + e.index());
-                }
-            }
-            String flavor = r.oneOf(k, p, "flavor", FLAVORS, null);
-            String name = r.optional(k, p, "name");
-            String display = name != null ? name : tool;
-            if (tool != null && TOOLS.contains(tool)) {
-                toolsSeen.add(new Tool(tool, display));
-            }
-            if (display != null && !names.add(display)) {
-                r.problem(k.get(name != null ? "name" : "tool"), p, "duplicate requirement '" + display + "'",
-                        "give one of them a distinct 'name'");
-            }
-            List<String> command = r.stringList(k.get("command"), p + ".command");
-            String pattern = r.optional(k, p, "pattern");
-            if (pattern != null) {
-                try {
-                    Pattern.compile(pattern);
-                    // Java 17 has no API listing named groups; the syntax is unambiguous in the source.
-                    if (!pattern.contains("(?<version>")) {
-                        r.problem(k.get("pattern"), p + ".pattern", "the pattern has no named group 'version'",
-                                "e.g. 'v(?<version>[0-9.]+)'");
-                    }
-                } catch (PatternSyntaxException e) {
-                    r.problem(k.get("pattern"), p + ".pattern", "not a valid regular expression: " + e.getDescription(),
-                            "at index " + e.getIndex());
-                }
-            }
-            if ("custom".equals(tool)) {
-                if (name == null) {
-                    r.problem(m, p + ".name", "required for a custom tool", "name the requirement");
-                }
-                if (command.isEmpty()) {
-                    r.problem(m, p + ".command", "required for a custom tool", "give the probe as an argv list");
-                }
-                if (pattern == null) {
-                    r.problem(m, p + ".pattern", "required for a custom tool", "a regex with a named group 'version'");
-                }
-            }
-            if (tool != null && version != null) {
-                out.add(new Plan.Requirement(display, tool, version, flavor, command, pattern,
-                        r.stringList(k.get("hosts"), p + ".hosts"), r.stringList(k.get("tags"), p + ".tags")));
-            }
-        }
-        return out;
     }
 
     private PlanException fail() {

@@ -1,28 +1,17 @@
 package dev.preflight.plan;
 
-import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,50 +29,35 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  * each accessor interpolates, checks the shape and, when something is wrong, records a
  * {@link PlanProblem} with line, column and field path and returns null, so that all problems of a
  * file are reported in one run. Not thread-safe: one reader per load.
+ *
+ * <p>Longer than the 400 lines a class is held to, because it is the one API every section parser
+ * reads through: an accessor per kind of value (text, choice, whole and decimal number, flag,
+ * duration, date, instant, list, map, command, credential), each with its own checks and messages.
+ * What is not an accessor is elsewhere: {@link Interpolation}, {@link Credentials}, {@link Problems}.
  */
 public final class PlanReader {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d|w)");
     /** The longest duration a plan may give (100 years): longer ones are typos and would overflow. */
     public static final Duration MAX_DURATION = Duration.ofDays(36_500);
-    /** Problems listed at most: past that the rest are counted, so a garbage file cannot flood the terminal. */
-    static final int MAX_PROBLEMS = 200;
 
     private final String file;
     private final Path baseDir;
-    private final Map<String, String> env;
-    private final List<PlanProblem> problems = new ArrayList<>();
-    private int dropped;
-    /** Values to mask: credentials read by {@link #secret} and values tagged {@code !secret}. */
-    private final Set<String> secretValues = new LinkedHashSet<>();
-    /** Where each credential was read (first field path), for messages that must not show it. */
-    private final Map<String, String> secretPaths = new LinkedHashMap<>();
-    /** Scalars the user tagged {@code !secret}. */
-    private final Set<Node> taggedSecret = Collections.newSetFromMap(new IdentityHashMap<>());
-    /** Scalars read as credentials: the only places a credential may appear. */
-    private final Set<Node> credentialNodes = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Problems problems;
+    private final Credentials credentials = new Credentials();
+    private final Interpolation interpolation;
     /** Each scalar read once: its value, path and how it was written, so re-reads add no problems. */
-    private final Map<Node, Read> reads = new IdentityHashMap<>();
-
-    /**
-     * One scalar as read: its interpolated value, the field path it was first read at, and the
-     * references it interpolated ({@code ${VAR}}, {@code ${file:...}}); empty when literal.
-     */
-    private record Read(String value, String path, List<String> refs, String raw, List<String> pieces) {
-        boolean interpolated() {
-            return !refs.isEmpty();
-        }
-    }
+    private final Map<Node, Interpolation.Read> reads = new IdentityHashMap<>();
 
     PlanReader(String file, Path baseDir, Map<String, String> env) {
         this.file = file;
         this.baseDir = baseDir;
-        this.env = env;
+        this.problems = new Problems(file);
+        this.interpolation = new Interpolation(baseDir, env, this);
     }
 
     /** Marks a scalar as a credential the user declared with the {@code !secret} tag. */
     void markSecret(Node n) {
-        taggedSecret.add(n);
+        credentials.tag(n);
     }
 
     /** The directory relative paths in the plan resolve against. */
@@ -100,12 +74,12 @@ public final class PlanReader {
     }
 
     boolean hasProblems() {
-        return !problems.isEmpty();
+        return problems.any();
     }
 
     /** The values to mask: credentials and {@code !secret} values. */
     Set<String> secretValues() {
-        return secretValues;
+        return credentials.values();
     }
 
     /**
@@ -122,12 +96,12 @@ public final class PlanReader {
         if (v == null) {
             return null;
         }
-        credential(n, join(path, key), v);
+        credentials.credential(n, join(path, key), v);
         // "Bearer ${TOKEN}": the token is the credential as much as the whole value.
-        Read rd = reads.get(n);
+        Interpolation.Read rd = reads.get(n);
         if (rd != null) {
             for (String piece : rd.pieces()) {
-                credential(n, join(path, key), piece);
+                credentials.credential(n, join(path, key), piece);
             }
         }
         return new Secret(v, rd == null ? List.of() : rd.refs());
@@ -146,41 +120,15 @@ public final class PlanReader {
         if (v == null) {
             return null;
         }
-        credentialNodes.add(n);
-        List<String> parts = urlCredentials(v);
+        credentials.field(n);
+        List<String> parts = Credentials.inUrl(v);
         if (!parts.isEmpty()) {
-            credential(n, join(path, key), v);
+            credentials.credential(n, join(path, key), v);
             for (String part : parts) {
-                credential(n, join(path, key), part);
+                credentials.credential(n, join(path, key), part);
             }
         }
         return new Secret(v);
-    }
-
-    private void credential(Node n, String path, String value) {
-        credentialNodes.add(n);
-        if (value != null && !value.isEmpty()) {
-            secretValues.add(value);
-            secretPaths.putIfAbsent(value, path);
-        }
-    }
-
-    /** The password and user-info parts of a URL ({@code user:pw@}, {@code password=pw}). */
-    static List<String> urlCredentials(String url) {
-        List<String> out = new ArrayList<>();
-        Matcher ui = Pattern.compile("^[A-Za-z][A-Za-z0-9+.:-]*://([^/@?#]*)@").matcher(url);
-        if (ui.find()) {
-            String info = ui.group(1);
-            int colon = info.indexOf(':');
-            out.add(colon >= 0 ? info.substring(colon + 1) : info);
-        }
-        Matcher q = Pattern.compile("(?i)[?&;](?:password|pass|pwd|secret|token|key|sslpassword|access_token)=([^&;#]*)")
-                .matcher(url);
-        while (q.find()) {
-            out.add(q.group(1));
-        }
-        out.removeIf(String::isEmpty);
-        return out;
     }
 
     /**
@@ -189,26 +137,7 @@ public final class PlanReader {
      * there, garbling an identifier. Called once, after every section was read.
      */
     void checkCredentialsStayPut() {
-        List<String> values = new ArrayList<>(Secrets.of(secretValues).values());
-        if (values.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<Node, Read> e : reads.entrySet()) {
-            Node n = e.getKey();
-            Read rd = e.getValue();
-            if (credentialNodes.contains(n) || taggedSecret.contains(n) || rd.value() == null) {
-                continue;
-            }
-            for (String v : values) {
-                if (rd.value().contains(v)) {
-                    String where = secretPaths.getOrDefault(v, "a value marked !secret");
-                    problem(n, rd.path(), "contains a credential (the value of " + where + ")",
-                            "a credential may appear only in its own field: names, paths and messages are shown "
-                                    + "and recorded as they are");
-                    break;
-                }
-            }
-        }
+        credentials.checkStayPut(reads, this);
     }
 
     /** The keys of a mapping; unknown and duplicate keys are problems (with a did-you-mean hint). */
@@ -579,139 +508,25 @@ public final class PlanReader {
     }
 
     /**
-     * The scalar's value with {@code ${VAR}}, {@code ${VAR:-default}} and {@code ${file:PATH}}
-     * replaced ({@code $${} is a literal {@code ${}). Read once per node: a node read again (an
-     * alias, a second accessor) gives the same value and no second problem.
+     * The scalar's value, interpolated ({@link Interpolation}). Read once per node: a node read again
+     * (an alias, a second accessor) gives the same value and no second problem.
      */
     private String interpolate(ScalarNode s, String path) {
-        Read done = reads.get(s);
+        Interpolation.Read done = reads.get(s);
         if (done != null) {
             return done.value();
         }
-        String raw = s.getValue();
-        List<String> refs = new ArrayList<>();
-        List<String> pieces = new ArrayList<>();
-        String value = raw;
-        if (raw.contains("${")) {
-            StringBuilder sb = new StringBuilder();
-            int i = 0;
-            while (i < raw.length()) {
-                if (raw.startsWith("$${", i)) {
-                    sb.append("${");
-                    i += 3;
-                } else if (raw.startsWith("${", i)) {
-                    int close = raw.indexOf('}', i + 2);
-                    if (close < 0) {
-                        problem(s, path, "unclosed '${' in this value", "end it with '}', or write $${ for a literal ${");
-                        value = null;
-                        break;
-                    }
-                    String expr = raw.substring(i + 2, close);
-                    refs.add("${" + expr + "}");
-                    String piece = resolve(s, path, expr);
-                    pieces.add(piece);
-                    sb.append(piece);
-                    i = close + 1;
-                } else {
-                    sb.append(raw.charAt(i));
-                    i++;
-                }
-            }
-            if (value != null) {
-                value = sb.toString();
-            }
-            if (value != null && value.length() > PlanLoader.MAX_VALUE_CHARS) {
-                problem(s, path, "the value of " + String.join("", refs) + " is " + value.length()
-                        + " characters long; the limit is " + PlanLoader.MAX_VALUE_CHARS, null);
-                value = null;
-            }
+        Interpolation.Read read = interpolation.read(s, path);
+        if (read.value() != null) {
+            credentials.tagged(s, path, read.value(), read.pieces());
         }
-        if (value != null && taggedSecret.contains(s)) {
-            // The whole value and each interpolated part: a message may show either.
-            List<String> all = new ArrayList<>(pieces);
-            all.add(0, value);
-            for (String v : all) {
-                if (!v.isEmpty()) {
-                    secretValues.add(v);
-                    secretPaths.putIfAbsent(v, path + " (marked !secret)");
-                }
-            }
-        }
-        reads.put(s, new Read(value, path, List.copyOf(refs), raw, List.copyOf(pieces)));
-        return value;
-    }
-
-    /** One {@code ${...}} expression's value; a problem and "" when it cannot be had. */
-    private String resolve(ScalarNode s, String path, String expr) {
-        if (expr.startsWith("file:")) {
-            return secretFile(s, path, expr.substring(5).strip());
-        }
-        int dflt = expr.indexOf(":-");
-        String name = dflt >= 0 ? expr.substring(0, dflt) : expr;
-        if (!NAME.matcher(name).matches()) {
-            problem(s, path, "bad interpolation '${" + expr + "}'", "use ${VAR}, ${VAR:-default} or ${file:/path}");
-            return "";
-        } else if (env.get(name) != null) {
-            return env.get(name);
-        } else if (dflt >= 0) {
-            return expr.substring(dflt + 2);
-        }
-        problem(s, path, "environment variable " + name + " is not set",
-                "export " + name + ", or write ${" + name + ":-default}");
-        return "";
-    }
-
-    /**
-     * A {@code ${file:PATH}} value: a regular file of at most {@link PlanLoader#MAX_FILE_BYTES}
-     * (so {@code /dev/zero} or a FIFO is refused at once, never read), UTF-8, one trailing newline
-     * dropped. Its content is never shown, not even in problems.
-     */
-    private String secretFile(ScalarNode s, String path, String name) {
-        Path p = baseDir.resolve(name);
-        String ref = "${file:" + name + "}";
-        try {
-            BasicFileAttributes a = Files.readAttributes(p,
-                    BasicFileAttributes.class);
-            if (a.isDirectory()) {
-                problem(s, path, ref + ": " + p + " is a directory", "name a file in ${file:...}");
-                return "";
-            }
-            if (!a.isRegularFile()) {
-                problem(s, path, ref + ": " + p + " is not a regular file (a device, FIFO or socket)",
-                        "name a regular file in ${file:...}");
-                return "";
-            }
-            if (a.size() > PlanLoader.MAX_FILE_BYTES) {
-                problem(s, path, ref + ": " + p + " is " + a.size() + " bytes; the limit is "
-                        + PlanLoader.MAX_FILE_BYTES + " bytes", "a ${file:...} holds one secret, not a document");
-                return "";
-            }
-            byte[] bytes;
-            try (InputStream in = Files.newInputStream(p)) {
-                bytes = in.readNBytes(PlanLoader.MAX_FILE_BYTES + 1);
-            }
-            if (bytes.length > PlanLoader.MAX_FILE_BYTES) {
-                problem(s, path, ref + ": " + p + " is larger than " + PlanLoader.MAX_FILE_BYTES + " bytes",
-                        "a ${file:...} holds one secret, not a document");
-                return "";
-            }
-            try {
-                return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString()
-                        .replaceFirst("\\r?\\n$", "");
-            } catch (CharacterCodingException e) {
-                problem(s, path, ref + ": " + p + " is not UTF-8 text", "save it as UTF-8");
-                return "";
-            }
-        } catch (IOException e) {
-            problem(s, path, "cannot read secret file " + Errors.describe(e),
-                    "check the path in ${file:...}");
-            return "";
-        }
+        reads.put(s, read);
+        return read.value();
     }
 
     /** Whether the node's value came (at least partly) from interpolation. */
     private boolean interpolated(Node n) {
-        Read rd = n == null ? null : reads.get(n);
+        Interpolation.Read rd = n == null ? null : reads.get(n);
         return rd != null && rd.interpolated();
     }
 
@@ -720,7 +535,7 @@ public final class PlanReader {
      * ${ACC_SECRET}", or of the whole expression as written when it mixes text and references.
      */
     private String shown(Node n) {
-        Read rd = reads.get(n);
+        Interpolation.Read rd = reads.get(n);
         if (rd == null || !rd.interpolated()) {
             return "the value";
         }
@@ -760,7 +575,7 @@ public final class PlanReader {
             return null;
         }
         String out = text;
-        Read rd = n == null ? null : reads.get(n);
+        Interpolation.Read rd = n == null ? null : reads.get(n);
         if (rd != null && rd.interpolated() && rd.value() != null && !rd.value().isEmpty()) {
             out = out.replace("'" + rd.value() + "'", shown(n));
             if (rd.value().strip().length() >= 3) {
@@ -771,30 +586,11 @@ public final class PlanReader {
     }
 
     void problem(PlanProblem p) {
-        if (problems.contains(p)) {
-            return; // the same node checked twice (an alias, two readers): one problem, said once
-        }
-        if (problems.size() >= MAX_PROBLEMS) {
-            dropped++;
-            return;
-        }
         problems.add(p);
     }
 
     PlanException fail() {
-        // Masked here, not when each problem was recorded: a credential read later counts too.
-        Secrets secrets = Secrets.of(secretValues);
-        List<PlanProblem> sorted = new ArrayList<>();
-        for (PlanProblem p : problems) {
-            sorted.add(new PlanProblem(p.file(), p.line(), p.column(), p.path(), secrets.redact(p.message()),
-                    secrets.redact(p.hint())));
-        }
-        sorted.sort(Comparator.comparingInt(PlanProblem::line).thenComparingInt(PlanProblem::column));
-        if (dropped > 0) {
-            sorted.add(new PlanProblem(file, sorted.get(sorted.size() - 1).line(), 1, "",
-                    dropped + " more problem(s) not listed", "fix the ones above first"));
-        }
-        return new PlanException(sorted);
+        return problems.fail(Secrets.of(credentials.values()));
     }
 
     private static String join(String path, String key) {

@@ -1,7 +1,5 @@
 package dev.preflight.plan;
 
-import static dev.preflight.plan.Shape.choice;
-import static dev.preflight.plan.Shape.command;
 import static dev.preflight.plan.Shape.duration;
 import static dev.preflight.plan.Shape.flag;
 import static dev.preflight.plan.Shape.listOf;
@@ -60,42 +58,42 @@ public final class PlanSchema {
     /** {@code environments[].connections}. */
     public static final Shape.Obj CONNECTIONS = obj(null,
             optional("mysql", MYSQL_ENDPOINT), optional("redis", REDIS_ENDPOINT));
-    /** {@code requirements[]} and {@code environments[].requirements[]}. */
-    public static final Shape.Obj REQUIREMENT = obj(null,
-            required("tool", new Shape.Choice(PlanLoader.TOOLS, "The tool whose version is checked.")),
-            optional("name", text("Display name; required for custom tools.")),
-            required("version", text("Version constraint, e.g. 8.3, 20, '>=8.0.36 <8.1'.")),
-            optional("flavor", choice("mysql or mariadb.", "mysql", "mariadb")),
-            optional("command", strings("Probe argv replacing the default (the tool's parser is kept).")),
-            optional("pattern", text("Regex with a named group 'version' replacing the parser.")),
-            optional("hosts", strings("Host names or globs it applies to.")),
-            optional("tags", strings("Host tags it applies to.")));
-    /** {@code environments[]}. */
-    public static final Shape.Obj ENVIRONMENT = obj(null,
+    /** {@code environments[]}: the fields every capability shares, before those the capabilities add. */
+    private static final List<Shape.Field> ENVIRONMENT_HEAD = List.of(
             required("name", text("Environment name, e.g. staging or production.")),
             optional("hosts", listOf(HOST, "Hosts audited over SSH (or local).")),
-            optional("ssh", SSH),
-            optional("requirements", listOf(REQUIREMENT, "Requirements of this environment only.")),
-            optional("connections", CONNECTIONS));
+            optional("ssh", SSH));
+    /** {@code environments[].connections}, after the fields the capabilities add. */
+    private static final Shape.Field ENVIRONMENT_CONNECTIONS = optional("connections", CONNECTIONS);
 
     private PlanSchema() {
     }
 
+    /**
+     * {@code environments[]}: name, hosts and ssh, then the fields the section parsers add to an
+     * environment (audit's requirements), then connections: the order the reference documents.
+     */
+    static Shape.Obj environment(Map<String, SectionParser<?>> parsers) {
+        List<Shape.Field> fields = new ArrayList<>(ENVIRONMENT_HEAD);
+        parsers.values().forEach(p -> fields.addAll(p.environmentFields()));
+        fields.add(ENVIRONMENT_CONNECTIONS);
+        return new Shape.Obj(null, fields, null, Map.of());
+    }
+
     /** The core sections by key (those {@link PlanLoader} reads itself). */
-    static Map<String, Shape> core() {
+    static Map<String, Shape> core(Map<String, SectionParser<?>> parsers) {
         Map<String, Shape> m = new LinkedHashMap<>();
         m.put("version", new Shape.Choice(List.of("1"), "Plan format version."));
         m.put("project", PROJECT);
         m.put("ledger", LEDGER);
-        m.put("environments", listOf(ENVIRONMENT, "Environments and their hosts."));
-        m.put("requirements", listOf(REQUIREMENT, "Tool versions every host must have."));
+        m.put("environments", listOf(environment(parsers), "Environments and their hosts."));
         return m;
     }
 
     /** The whole plan's shape: core sections, then each section's parser's shape, in the runbook's order. */
     public static Shape.Obj plan() {
-        Map<String, Shape> core = core();
         Map<String, SectionParser<?>> parsers = PlanLoader.parsers();
+        Map<String, Shape> core = core(parsers);
         List<Shape.Field> fields = new ArrayList<>();
         for (String k : PlanLoader.TOP_LEVEL) {
             SectionParser<?> p = parsers.get(k);

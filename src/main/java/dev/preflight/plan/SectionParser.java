@@ -1,6 +1,8 @@
 package dev.preflight.plan;
 
+import java.util.List;
 import java.util.Map;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
@@ -22,10 +24,40 @@ public interface SectionParser<T> {
      *
      * @param node    the section's value node
      * @param reader  interpolating, problem-collecting accessors
-     * @param context the rest of the plan already read (project, environments, requirements) and the
+     * @param context the rest of the plan already read (project, ledger, environments) and the
      *                models of the sections before this one in {@link PlanLoader#TOP_LEVEL} order
      */
     T parse(Node node, PlanReader reader, Plan context);
+
+    /**
+     * Fields this section's capability adds to every entry of {@code environments} (audit: an
+     * environment's own requirements). The loader accepts them there, in the documented order after
+     * {@code ssh}, and hands each entry to {@link #parse(Node, List, PlanReader, Plan)}. None by default.
+     */
+    default List<Shape.Field> environmentFields() {
+        return List.of();
+    }
+
+    /**
+     * Reads the section together with what it adds to the environments. Called instead of
+     * {@link #parse(Node, PlanReader, Plan)} when {@link #environmentFields()} is not empty, also when
+     * only an environment sets one of them: {@code node} is then null.
+     *
+     * @param environments every entry of {@code environments} that is a mapping, in file order
+     */
+    default T parse(Node node, List<EnvironmentEntry> environments, PlanReader reader, Plan context) {
+        return parse(node, reader, context);
+    }
+
+    /**
+     * One entry of {@code environments} as the file writes it: its field path, its name (null when
+     * it has no valid one), its node and its keys (checked, each with its value node).
+     */
+    record EnvironmentEntry(String path, String name, MappingNode node, Map<String, Node> keys) {
+        public EnvironmentEntry {
+            keys = Map.copyOf(keys);
+        }
+    }
 
     /**
      * The section's declared shape: the keys its parser checks and the fragment of

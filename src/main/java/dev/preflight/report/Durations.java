@@ -1,5 +1,7 @@
 package dev.preflight.report;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -109,5 +111,13 @@ public final class Durations {
     public static String roughAge(Duration d) {
         long m = Math.max(0, d.toMinutes());
         return m < 120 ? m + " min" : m < 48 * 60 ? m / 60 + " h" : m / (24 * 60) + " days";
+    }
+
+    /**
+     * {@code 1.234}: seconds with exactly three decimals, to the millisecond (truncated), as JUnit
+     * XML writes a time.
+     */
+    public static String secondsWithMillis(Duration d) {
+        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).setScale(3, RoundingMode.UNNECESSARY).toPlainString();
     }
 }

@@ -3,6 +3,7 @@ package dev.preflight.risk;
 import dev.preflight.backup.BackupPlan;
 import dev.preflight.cutover.CutoverPlan;
 import dev.preflight.gates.GatesContext;
+import dev.preflight.plan.EnvironmentScoped;
 import dev.preflight.plan.Plan;
 import dev.preflight.restore.RestorePlan;
 import java.util.List;
@@ -26,7 +27,8 @@ public final class Subjects {
         String project = plan.project() == null ? null : plan.project().name();
         return switch (evidence) {
             case "audit" -> plan.environments().stream().filter(e -> !e.hosts().isEmpty()
-                    && (!plan.requirements().isEmpty() || !e.requirements().isEmpty())).map(Plan.Environment::name).toList();
+                    && plan.section("requirements", EnvironmentScoped.class).map(a -> a.covers(e)).orElse(false))
+                    .map(Plan.Environment::name).toList();
             case "backup", "backup-verify" -> plan.configures("backups")
                     ? plan.section("backups", BackupPlan.class).map(b -> b.sources().stream().map(BackupPlan.Source::name)
                     .toList()).orElse(null) : List.of();

@@ -47,7 +47,7 @@ class AuditGoldenTest {
                 req("mysql", ">=8.0.36 <8.1", "mysql"), req("redis-server", "7", null));
         Report raw = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 4)
                 .audit(List.of(host("good"), host("drifted"), host("worker-1"), host("down")), reqs);
-        return PlanAudit.waive(raw, List.of(
+        return Waiver.apply(raw, List.of(
                 new Waiver("node", List.of("worker-*"), "Horizon workers move in ACAD-77", "web-team",
                         LocalDate.parse("2027-01-31")),
                 new Waiver("redis-server", List.of("worker-1"), "cache tier upgraded later", "ops",
@@ -57,12 +57,12 @@ class AuditGoldenTest {
     @ParameterizedTest
     @EnumSource(value = Format.class, names = {"TEXT", "JSON", "JUNIT", "MARKDOWN"})
     void everyFormatIsPinned(Format f) throws Exception {
-        Golden.exact().measured().check("audit/report" + Golden.ext(f), AuditReports.render(report(), f, Style.PLAIN));
+        Golden.exact().measured().check("audit/report" + Golden.ext(f), AuditReport.REPORT.render(report(), f, Style.PLAIN));
     }
 
     @ParameterizedTest
     @EnumSource(value = Format.class, names = {"TEXT"})
     void colourIsPinned(Format f) throws Exception {
-        Golden.exact().check("audit/report.color.txt", AuditReports.render(report(), f, new Style(true)));
+        Golden.exact().check("audit/report.color.txt", AuditReport.REPORT.render(report(), f, new Style(true)));
     }
 }

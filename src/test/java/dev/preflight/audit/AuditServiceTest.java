@@ -124,11 +124,11 @@ class AuditServiceTest {
     void reportsRenderInEveryFormat() throws Exception {
         Report r = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 4)
                 .audit(List.of(host("good"), host("drifted"), host("down")), reqs);
-        String text = AuditReports.render(r, Format.TEXT, Style.PLAIN);
+        String text = AuditReport.REPORT.render(r, Format.TEXT, Style.PLAIN);
         assertThat(text).contains("production/good", "ok 8.3.6", "FAIL 18.20.4",
                 "[FAIL] production/drifted: node 20: version 18.20.4 does not satisfy 20",
                 "[UNREACHABLE] production/down: connection refused", "FAILED: 3 host(s), 3 failure(s)");
-        String junit = AuditReports.render(r, Format.JUNIT, Style.PLAIN);
+        String junit = AuditReport.REPORT.render(r, Format.JUNIT, Style.PLAIN);
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(junit.getBytes(StandardCharsets.UTF_8)));
         var suites = doc.getElementsByTagName("testsuite");
@@ -136,9 +136,9 @@ class AuditServiceTest {
         assertThat(suites.item(0).getAttributes().getNamedItem("name").getNodeValue()).isEqualTo("production/good");
         assertThat(doc.getElementsByTagName("failure").getLength()).isEqualTo(3);
         assertThat(junit).contains("name=\"mysql &gt;=8.0.36 &lt;8.1\"");
-        String json = AuditReports.render(r, Format.JSON, Style.PLAIN);
+        String json = AuditReport.REPORT.render(r, Format.JSON, Style.PLAIN);
         assertThat(Json.parse(json).path("hosts").get(0).path("checks").get(0).path("raw").asText())
                 .contains("PHP Warning");
-        assertThat(AuditReports.render(r, Format.MARKDOWN, Style.PLAIN)).contains("| production/drifted |");
+        assertThat(AuditReport.REPORT.render(r, Format.MARKDOWN, Style.PLAIN)).contains("| production/drifted |");
     }
 }

@@ -3,6 +3,7 @@ package dev.preflight.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preflight.audit.AuditPlan;
 import dev.preflight.audit.Waiver;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,8 +255,8 @@ class PlanLoaderTest {
         assertThat(e.connections().redis().password().value()).isEqualTo("s3cret");
         assertThat(e.connections().mysql()).isNull();
         assertThat(ok.secrets().redact("pw=s3cret")).isEqualTo("pw=****");
-        assertThat(ok.requirements().get(1).tags()).containsExactly("app");
-        assertThat(ok.requirements().get(1).hosts()).containsExactly("web-*");
+        assertThat(AuditPlan.of(ok).requirements().get(1).tags()).containsExactly("app");
+        assertThat(AuditPlan.of(ok).requirements().get(1).hosts()).containsExactly("web-*");
         var waivers = ok.section("waivers", Waiver.Waivers.class).orElseThrow().list();
         assertThat(waivers).singleElement().satisfies(w -> {
             assertThat(w.expires()).isEqualTo(LocalDate.of(2027, 1, 31));

@@ -1,0 +1,54 @@
+package dev.preflight.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import dev.preflight.report.Format;
+import dev.preflight.report.Style;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The ledger kind the audit records (one entry per audited environment, or {@link AuditHosts#SUBJECT}
+ * for an ad-hoc audit), its typed payload and its attachment, the JSON report. Written and read
+ * only here: no other audit class spells the kind or a payload field.
+ */
+public final class AuditEvidence {
+    /** An audit of one environment's hosts. */
+    public static final String KIND = "audit";
+
+    private AuditEvidence() {
+    }
+
+    /**
+     * The payload of an {@link #KIND} entry: the counts of the report.
+     *
+     * @param hosts the hosts audited (servers included), which an expectation compares with the plan's
+     */
+    public record Payload(long failures, long warnings, long problems, int hosts) {
+        static Payload of(Report r) {
+            return new Payload(r.failures(), r.warnings(), r.problems(), r.hosts().size());
+        }
+
+        /** Reads an entry's payload; missing counts read as zero. */
+        public static Payload read(JsonNode p) {
+            return new Payload(p.path("failures").asLong(0), p.path("warnings").asLong(0), p.path("problems").asLong(0),
+                    p.path("hosts").asInt(0));
+        }
+    }
+
+    /** Appends the audit to the ledger with the JSON report attached. */
+    public static LedgerEntry record(Ledger ledger, String subject, Report report) {
+        String json = AuditReport.REPORT.render(report, Format.JSON, Style.PLAIN);
+        String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID() + ".json";
+        return ledger.append(NewEntry.of(KIND, subject, Outcome.of(report.verdict()), report.hosts().size()
+                        + " host(s), " + report.failures() + " failure(s), " + report.warnings() + " waived, "
+                        + report.problems() + " unreachable/probe error(s)", Payload.of(report))
+                .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
+                        json.getBytes(StandardCharsets.UTF_8)))));
+    }
+}

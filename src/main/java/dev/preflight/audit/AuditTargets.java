@@ -1,0 +1,62 @@
+package dev.preflight.audit;
+
+import dev.preflight.audit.AuditModel.Host;
+import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.core.PreflightException;
+import dev.preflight.exec.HostUri;
+import dev.preflight.exec.SshOptions;
+import dev.preflight.plan.Plan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Turns the plan's environments and the audit's requirements into what the engine audits. */
+public final class AuditTargets {
+    private AuditTargets() {
+    }
+
+    /**
+     * One environment's hosts (and a pseudo-host per configured server its requirements ask) with
+     * the global requirements plus the environment's own, and how to reach its SSH hosts.
+     */
+    public record Target(String environment, List<Host> hosts, List<Requirement> requirements, SshOptions ssh) {
+    }
+
+    /** Every environment (or only {@code onlyEnvironment}) that has hosts and requirements. */
+    public static List<Target> of(Plan plan, String onlyEnvironment) {
+        AuditPlan audit = AuditPlan.of(plan);
+        List<Target> out = new ArrayList<>();
+        for (Plan.Environment e : plan.environments()) {
+            if (onlyEnvironment != null && !onlyEnvironment.equals(e.name())) {
+                continue;
+            }
+            List<Requirement> reqs = audit.requirementsOf(e.name()).stream().map(AuditTargets::requirement).toList();
+            List<Host> hosts = new ArrayList<>(e.hosts().stream()
+                    .map(h -> new Host(e.name(), h.name(), h.uri(), h.tags(), null)).toList());
+            if (!hosts.isEmpty()) {
+                // Servers are asked only when a requirement needs them (the parser checked they are configured).
+                for (String kind : List.of("mysql", "redis")) {
+                    Plan.Endpoint ep = kind.equals("mysql") ? e.connections().mysql() : e.connections().redis();
+                    if (ep != null && reqs.stream().anyMatch(r -> kind.equals(r.tool().serverKind()))) {
+                        AuditModel.Server srv = new AuditModel.Server(kind, ep);
+                        hosts.add(new Host(e.name(), srv.toString(), HostUri.LOCAL, List.of(), srv));
+                    }
+                }
+            }
+            if (!reqs.isEmpty() && !hosts.isEmpty()) {
+                out.add(new Target(e.name(), hosts, reqs, e.ssh()));
+            }
+        }
+        if (onlyEnvironment != null && plan.environment(onlyEnvironment).isEmpty()) {
+            throw PreflightException.usage("no environment '" + onlyEnvironment + "' in the plan",
+                    "environments: " + String.join(", ", plan.environments().stream().map(Plan.Environment::name).toList()));
+        }
+        return out;
+    }
+
+    /** A requirement of the plan as the engine runs it (the parser validated tool, constraint and pattern). */
+    static Requirement requirement(AuditPlan.Requirement r) {
+        return new Requirement(r.name(), Tool.byId(r.tool()).orElseThrow(), Constraint.parse(r.version()), r.flavor(),
+                r.command(), r.pattern() == null ? null : Pattern.compile(r.pattern()), r.hosts(), r.tags());
+    }
+}
