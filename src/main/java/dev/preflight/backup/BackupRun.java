@@ -4,7 +4,6 @@ import dev.preflight.backup.ArtifactStore.PendingCopy;
 import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.RunResult;
 import dev.preflight.backup.Producer.Production;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;

@@ -30,14 +30,14 @@ public final class BackupSection implements Section {
         if (plan == null) {
             return new SectionResult.Failed("backups", "the backups section could not be read", List.of());
         }
-        BackupService service = new BackupService(plan, ctx.ledger(), ctx.clock(), BackupFactories.stores(),
+        BackupRun backup = new BackupRun(new BackupContext(plan, ctx.ledger(), ctx.clock(), BackupFactories.stores(),
                 new SourceProducers(new LocalProcessRunner(ctx.plan().secrets()), ctx.clock()), ctx.progress(),
-                ctx.plan().secrets());
+                ctx.plan().secrets()));
         List<String> reasons = new ArrayList<>();
         int ok = 0;
         for (Source s : plan.sources()) {
             try {
-                BackupService.RunResult r = service.run(s);
+                RunResult r = backup.run(s);
                 if (r.failure() == null) {
                     ok++;
                 } else {

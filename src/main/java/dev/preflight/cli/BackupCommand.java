@@ -1,11 +1,19 @@
 package dev.preflight.cli;
 
+import dev.preflight.backup.BackupCatalog;
+import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupFactories;
+import dev.preflight.backup.BackupLeftovers;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.BackupPrune;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupReport;
-import dev.preflight.backup.BackupService;
+import dev.preflight.backup.BackupRun;
+import dev.preflight.backup.BackupVerify;
+import dev.preflight.backup.CopyCheck;
+import dev.preflight.backup.PruneItem;
+import dev.preflight.backup.RunResult;
 import dev.preflight.backup.Schedule;
 import dev.preflight.backup.SourceProducers;
 import dev.preflight.core.ExitCode;
@@ -14,7 +22,7 @@ import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import dev.preflight.restore.RestoreService;
+import dev.preflight.restore.RestoreEvidence;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -45,15 +53,15 @@ public final class BackupCommand implements Callable<Integer> {
         return PreflightCommand.usageError(spec);
     }
 
-    /** Shared: the plan's backups section and a service over it. */
+    /** Shared: the plan's backups section and the context its verbs share. */
     abstract static class BackupBase extends BaseCommand {
         BackupPlan backupPlan(Plan plan) {
             return plan.section("backups", BackupPlan.class).orElseThrow(() -> PreflightException.usage(
                     "the plan has no 'backups' section", "see docs/plan-reference.md#backups"));
         }
 
-        BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
-            return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
+        BackupContext context(Plan plan, BackupPlan bp, Ledger ledger) {
+            return new BackupContext(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
                     progressOptions(), Locks.of(this, plan));
         }
@@ -85,14 +93,15 @@ public final class BackupCommand implements Callable<Integer> {
             if (chosen.isEmpty()) {
                 chosen.addAll(bp.sources());
             }
-            List<BackupService.RunResult> results = new ArrayList<>();
+            List<RunResult> results = new ArrayList<>();
             List<String> locked = new ArrayList<>();
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup run");
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup run");
+                BackupRun run = new BackupRun(backups);
                 for (Source s : chosen) {
                     try {
-                        results.add(service.run(s));
+                        results.add(run.run(s));
                     } catch (PreflightException e) {
                         if (e.exitCode() != ExitCode.UNEXPECTED_STATE) {
                             throw e;
@@ -124,12 +133,12 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup list");
-                List<BackupRecord> all = service.catalog().stream()
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup list");
+                List<BackupRecord> all = new BackupCatalog(backups).all().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
                 Map<String, String> tested = new HashMap<>();
-                RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
+                RestoreEvidence.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
                 emit(BackupReport.LIST.render(new BackupReport.Listing(all, ctx().clock().instant(), tested), format,
                         style()));
@@ -157,14 +166,15 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                List<BackupRecord> targets = id == null ? service.catalog() : List.of(service.find(id));
+                BackupContext backups = context(plan, bp, ledger);
+                BackupCatalog catalog = new BackupCatalog(backups);
+                List<BackupRecord> targets = id == null ? catalog.all() : List.of(catalog.find(id));
                 if (targets.isEmpty()) {
                     ctx().err().println("preflight: no backup is recorded in " + ledger.describe()
                             + ": nothing was verified");
                     return ExitCode.CHECKS_FAILED.code();
                 }
-                List<BackupService.CopyCheck> checks = service.verify(targets);
+                List<CopyCheck> checks = new BackupVerify(backups).verify(targets);
                 BackupReport.Verification verification = new BackupReport.Verification(checks);
                 emit(BackupReport.VERIFY.render(verification, format, style()));
                 return verification.verdict().exitCode().code();
@@ -191,9 +201,9 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup prune");
-                List<BackupService.PruneItem> items = service.prune(apply);
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup prune");
+                List<PruneItem> items = new BackupPrune(backups).prune(apply);
                 BackupReport.Pruning pruning = new BackupReport.Pruning(items, apply);
                 emit(BackupReport.PRUNE.render(pruning, format, style()));
                 return pruning.verdict().exitCode().code();
