@@ -50,14 +50,9 @@ public final class RestoreEvidence {
     public record CheckPayload(String kind, String name, String outcome, String detail) {
     }
 
-    /** The facts the backup entry recorded (database name, row estimates, Redis key counts); empty if none. */
+    /** The facts the backup entry recorded (database name, row estimates, Redis key counts); missing if none. */
     static JsonNode backupFacts(Ledger ledger, String backupId) {
-        for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupEvidence.KIND))) {
-            if (e.id().equals(backupId)) {
-                return Json.parse(e.payload()).path("facts");
-            }
-        }
-        return Json.parse("{}");
+        return BackupEvidence.facts(ledger, backupId);
     }
 
     /** Records one restore test; the result returned names its ledger entry. */

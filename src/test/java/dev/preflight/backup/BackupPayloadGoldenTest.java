@@ -2,7 +2,13 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.preflight.backup.BackupEvidence.BackupPayload;
+import dev.preflight.backup.BackupEvidence.DeletedCopy;
+import dev.preflight.backup.BackupEvidence.PrunePayload;
+import dev.preflight.backup.BackupEvidence.VerifiedCopy;
+import dev.preflight.backup.BackupEvidence.VerifyPayload;
 import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
@@ -19,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,11 +100,48 @@ class BackupPayloadGoldenTest {
                 for (LedgerEntry e : ledger.query(LedgerQuery.kind(kind))) {
                     out.append(e.kind()).append(' ').append(e.subject()).append(' ').append(e.outcome().label())
                             .append('\n').append(e.payload()).append('\n');
+                    // Read back into its record and written again, a payload is the same bytes.
+                    Object typed = switch (kind) {
+                        case BackupEvidence.KIND -> BackupEvidence.backup(e);
+                        case BackupEvidence.VERIFY_KIND -> BackupEvidence.verify(e);
+                        default -> BackupEvidence.prune(e);
+                    };
+                    assertThat(Json.canonical(typed)).as(e.kind() + " #" + e.seq()).isEqualTo(e.payload());
                 }
             }
         }
         Golden.exact().replacing(dir.toRealPath().toString(), "<dir>").replacing(dir.toString(), "<dir>")
                 .numbering("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "id")
                 .check("backup/ledger-payloads.txt", out.toString());
+    }
+
+    /**
+     * The rows the run above does not write (a bucket copy's deleted objects, a failed deletion, a copy
+     * that is not there) against the maps the verbs built before the payloads were records.
+     */
+    @Test
+    void theRowsNotWrittenAboveMatchTheMapsTheyReplace() {
+        Instant until = Instant.parse("2026-11-21T01:30:00Z");
+        assertThat(Json.canonical(new PrunePayload(List.of(new DeletedCopy("id-1", "bucket", "s3://b/assets", null, 12L,
+                until)), List.of("s3://b/assets: access denied"), T0)))
+                .isEqualTo(Json.canonical(Map.of("deleted", List.of(Map.of("backup_id", "id-1", "destination", "bucket",
+                        "location", "s3://b/assets", "objects", 12L, "retention_until", until.toString())),
+                        "errors", List.of("s3://b/assets: access denied"), "now", T0.toString())));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("destination", "onprem");
+        row.put("location", "/backups/a.sql.gz");
+        row.put("status", "missing");
+        row.put("expected_sha256", "ab");
+        row.put("actual_sha256", null);
+        row.put("detail", "the copy is not there");
+        assertThat(Json.canonical(new VerifyPayload("id-1", List.of(new VerifiedCopy("onprem", "/backups/a.sql.gz",
+                "missing", "ab", null, "the copy is not there")))))
+                .isEqualTo(Json.canonical(Map.of("backup_id", "id-1", "copies", List.of(row))));
+        // Outside the ledger (which sorts keys) a backup payload keeps the order the verb's map had.
+        List<String> keys = new ArrayList<>();
+        Json.mapper().valueToTree(new BackupPayload("db", "mysql", T0, T0, "db.sql.gz", "gzip", 1L, "ab", until,
+                List.of(), null, Map.of())).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("source", "type", "started", "finished", "file", "compression", "size",
+                "sha256", "retention_until", "copies", "facts");
     }
 }
