@@ -2,6 +2,7 @@ package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Verdict;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
@@ -47,11 +48,12 @@ public final class BackupSection implements Section {
                 reasons.add(s.name() + ": " + e.getMessage());
             }
         }
-        if (reasons.isEmpty()) {
-            return new SectionResult.Passed("backups", ok + " source(s) backed up and verified in every location");
-        }
-        return new SectionResult.Failed("backups", reasons.size() + " of " + plan.sources().size()
-                + " source(s) not backed up", reasons);
+        // Every reason is a failed source, a held lock included (unlike Runs.verdict(), which makes a
+        // held lock incomplete): the section's result and wording stay what `preflight run` always showed.
+        Verdict verdict = reasons.isEmpty() ? Verdict.PASSED : Verdict.FAILED;
+        return SectionResult.of(name(), verdict, reasons.isEmpty()
+                ? ok + " source(s) backed up and verified in every location"
+                : reasons.size() + " of " + plan.sources().size() + " source(s) not backed up", reasons);
     }
 
     /**
