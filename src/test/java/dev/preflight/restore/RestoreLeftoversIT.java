@@ -128,7 +128,7 @@ class RestoreLeftoversIT {
         http.start();
         List<ProcessHandle> orphans = List.of();
         try {
-            for (int i = 0; i < 200 && !ScratchRedis.listening(port); i++) {
+            for (int i = 0; i < 200 && !RedisServerProcess.listening(port); i++) {
                 Thread.sleep(50);
             }
             new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "SET", "k", "v").start().waitFor();
