@@ -18,7 +18,7 @@ public record AuditContext(Plan plan, Ledger ledger, Clock clock, int parallel, 
     }
 
     /** The engine over one way of reaching hosts. */
-    AuditService service(HostConnector connector) {
-        return new AuditService(connector, new Prober(timeout), new NetworkServerProber(timeout), parallel);
+    AuditEngine service(HostConnector connector) {
+        return new AuditEngine(connector, new Prober(timeout), new NetworkServerProber(timeout), parallel);
     }
 }

@@ -1,16 +1,16 @@
 package dev.preflight.backup;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupEvidence.BackupPayload;
+import dev.preflight.backup.BackupEvidence.CopyPayload;
+import dev.preflight.backup.BackupEvidence.DeletedCopy;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.core.Errors;
-import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,37 +37,35 @@ public final class BackupCatalog {
         List<LedgerEntry> backups = ctx.ledger().query(LedgerQuery.kind(BackupEvidence.KIND));
         Set<String> pruned = new HashSet<>();
         for (LedgerEntry e : ctx.ledger().query(LedgerQuery.kind(BackupEvidence.PRUNE_KIND))) {
-            for (JsonNode d : Json.parse(e.payload()).path("deleted")) {
-                pruned.add(d.path("backup_id").asText() + "\n" + d.path("location").asText());
+            for (DeletedCopy d : BackupEvidence.prune(e).deleted()) {
+                pruned.add(d.backupId() + "\n" + d.location());
             }
         }
         Map<String, LedgerEntry> lastVerify = new HashMap<>();
         for (LedgerEntry e : ctx.ledger().query(LedgerQuery.kind(BackupEvidence.VERIFY_KIND))) {
-            lastVerify.put(Json.parse(e.payload()).path("backup_id").asText(), e);
+            lastVerify.put(BackupEvidence.verify(e).backupId(), e);
         }
         List<BackupRecord> out = new ArrayList<>();
         for (LedgerEntry e : backups) {
             if (e.outcome() != Outcome.PASSED) {
                 continue;
             }
-            JsonNode p = Json.parse(e.payload());
+            BackupPayload p = BackupEvidence.backup(e);
             List<Copy> copies = new ArrayList<>();
-            for (JsonNode c : p.path("copies")) {
-                if (!pruned.contains(e.id() + "\n" + c.path("location").asText())) {
-                    copies.add(new Copy(c.path("destination").asText(), c.path("location").asText(),
-                            c.path("size").asLong(), c.path("sha256").asText()));
+            for (CopyPayload c : p.copies() == null ? List.<CopyPayload>of() : p.copies()) {
+                if (!pruned.contains(e.id() + "\n" + c.location())) {
+                    copies.add(new Copy(c.destination(), c.location(), c.size(), c.sha256()));
                 }
             }
             if (copies.isEmpty()) {
                 continue;
             }
             LedgerEntry v = lastVerify.get(e.id());
-            out.add(new BackupRecord(e.id(), e.seq(), Instant.parse(p.path("started").asText()), e.subject(),
-                    p.path("type").asText(), p.path("file").asText(), p.path("size").asLong(),
-                    p.path("sha256").asText(), Instant.parse(p.path("retention_until").asText()), copies,
+            Object target = p.facts() == null ? null : p.facts().get("target");
+            out.add(new BackupRecord(e.id(), e.seq(), p.started(), e.subject(), p.type(), p.file(),
+                    p.size() == null ? 0 : p.size(), p.sha256(), p.retentionUntil(), copies,
                     v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED,
-                    p.path("facts").hasNonNull("target") && "s3".equals(p.path("type").asText())
-                            ? p.path("facts").path("target").asText() : null));
+                    target != null && "s3".equals(p.type()) ? target.toString() : null));
         }
         return out;
     }
@@ -100,6 +98,4 @@ public final class BackupCatalog {
         }
         return m.get(0);
     }
-
-    // ---------------------------------------------------------------- verify
 }

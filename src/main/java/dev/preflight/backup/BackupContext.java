@@ -42,6 +42,28 @@ public final class BackupContext {
     private final Map<String, ArtifactStore> openStores = new ConcurrentHashMap<>();
 
     /**
+     * A context whose byte counter prints plain lines (no terminal) and whose per-source locks are files.
+     *
+     * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
+     * @param progress  one line per step (stderr in the CLI), or null
+     */
+    public BackupContext(BackupPlan plan, Ledger ledger, Clock clock, Stores stores,
+                         Function<Source, Producer> producers, PrintWriter progress, Secrets secrets) {
+        this(plan, ledger, clock, stores, producers, progress, secrets,
+                new Progress.Options(progress, false, Progress.LINE_EVERY, clock), LockProvider.files());
+    }
+
+    /**
+     * A context for reading what was backed up (the catalogue, the copies), as restore does: it takes
+     * no backups, so asking it for a producer is a bug, and it prints no progress.
+     */
+    public static BackupContext reading(BackupPlan plan, Ledger ledger, Clock clock, Stores stores, Secrets secrets) {
+        return new BackupContext(plan, ledger, clock, stores, s -> {
+            throw new IllegalStateException("this context reads backups; it takes none");
+        }, null, secrets);
+    }
+
+    /**
      * @param producers makes the producer of a source (a dump, an RDB fetch, a bucket copy)
      * @param progress  one line per step (stderr in the CLI), or null
      * @param ticks     how the byte counter of a running backup is shown

@@ -1,18 +1,32 @@
 package dev.preflight.backup;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.preflight.core.Errors;
+import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.run.Expected;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The ledger kinds the backup capability records: a backup attempt, a verification of its copies and
- * a prune, and how the readiness expectation reads a copy back from them. The payloads are still
- * written as JSON maps by the verbs and read by the catalogue.
+ * The ledger kinds the backup capability records (a backup attempt, a verification of its copies, a
+ * prune), their typed payloads, written by the verbs and read back by the catalogue, and how the
+ * readiness expectation reads a copy from them. The payloads serialise to the JSON the ledger has
+ * always held (pinned by {@code backup/ledger-payloads.txt}), so old ledgers read as before. The
+ * ledger stores keys sorted; elsewhere {@code @JsonPropertyOrder} keeps the order the verbs' maps had
+ * (Jackson would write a renamed component last).
  */
 public final class BackupEvidence {
     /** One backup attempt of one source (subject: the source). */
@@ -26,6 +40,128 @@ public final class BackupEvidence {
     }
 
     /**
+     * The payload of a {@link #KIND} entry. A failed backup has no size, checksum, retention or
+     * copies (the keys are left out, not null), a passed one no failure.
+     *
+     * @param type  the source's type ({@code mysql}, {@code redis}, {@code s3})
+     * @param facts what the producer recorded (server version, row estimates, key counts, a bucket copy's target)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"source", "type", "started", "finished", "file", "compression", "size", "sha256", "retention_until",
+        "copies", "failure", "facts"})
+    public record BackupPayload(String source, String type, Instant started, Instant finished, String file,
+                                String compression,
+                                @JsonInclude(Include.NON_NULL) Long size,
+                                @JsonInclude(Include.NON_NULL) String sha256,
+                                @JsonInclude(Include.NON_NULL) @JsonProperty("retention_until") Instant retentionUntil,
+                                @JsonInclude(Include.NON_NULL) List<CopyPayload> copies,
+                                @JsonInclude(Include.NON_NULL) String failure,
+                                Map<String, Object> facts) {
+    }
+
+    /** One stored copy of a backup as recorded: read back with this checksum at {@code verifiedAt}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"destination", "location", "size", "sha256", "retention_until", "verified_at"})
+    public record CopyPayload(String destination, String location, long size, String sha256,
+                              @JsonProperty("retention_until") Instant retentionUntil,
+                              @JsonProperty("verified_at") Instant verifiedAt) {
+    }
+
+    /** The payload of a {@link #VERIFY_KIND} entry: one row per copy checked. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"backup_id", "copies"})
+    public record VerifyPayload(@JsonProperty("backup_id") String backupId, List<VerifiedCopy> copies) {
+        public VerifyPayload {
+            copies = copies == null ? List.of() : List.copyOf(copies);
+        }
+    }
+
+    /**
+     * One copy as a verification found it (null actual checksum and detail are written as null).
+     *
+     * @param status {@link CopyCheck.Status#label()}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"destination", "location", "status", "expected_sha256", "actual_sha256", "detail"})
+    public record VerifiedCopy(String destination, String location, String status,
+                               @JsonProperty("expected_sha256") String expectedSha256,
+                               @JsonProperty("actual_sha256") String actualSha256, String detail) {
+        static VerifiedCopy of(CopyCheck c) {
+            return new VerifiedCopy(c.copy().destination(), c.copy().location(), c.status().label(), c.copy().sha256(),
+                    c.actual(), c.detail());
+        }
+    }
+
+    /** The payload of a {@link #PRUNE_KIND} entry: what one prune deleted for a source, and what it could not. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record PrunePayload(List<DeletedCopy> deleted, List<String> errors, Instant now) {
+        public PrunePayload {
+            deleted = deleted == null ? List.of() : List.copyOf(deleted);
+            errors = errors == null ? List.of() : List.copyOf(errors);
+        }
+    }
+
+    /**
+     * One deleted copy: a stored file (with its checksum) or a bucket copy's objects (with their number).
+     *
+     * @param destination {@code bucket} for the objects of a bucket copy
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonPropertyOrder({"backup_id", "destination", "location", "sha256", "objects", "retention_until"})
+    public record DeletedCopy(@JsonProperty("backup_id") String backupId, String destination, String location,
+                              @JsonInclude(Include.NON_NULL) String sha256,
+                              @JsonInclude(Include.NON_NULL) Long objects,
+                              @JsonProperty("retention_until") Instant retentionUntil) {
+    }
+
+    /** The backup payload of an entry of {@link #KIND}; an argument error when it is not one. */
+    static BackupPayload backup(LedgerEntry e) {
+        return read(e, BackupPayload.class);
+    }
+
+    /** The verification payload of an entry of {@link #VERIFY_KIND}. */
+    static VerifyPayload verify(LedgerEntry e) {
+        return read(e, VerifyPayload.class);
+    }
+
+    /** The prune payload of an entry of {@link #PRUNE_KIND}. */
+    static PrunePayload prune(LedgerEntry e) {
+        return read(e, PrunePayload.class);
+    }
+
+    private static <T> T read(LedgerEntry e, Class<T> type) {
+        try {
+            return Json.mapper().readValue(e.payload(), type);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("ledger entry #" + e.seq() + " (" + e.kind() + "): not a "
+                    + type.getSimpleName() + ": " + Errors.describe(ex), ex);
+        }
+    }
+
+    /** As {@link #read}, but a payload that cannot be read is an empty one (the expectation then says what is missing). */
+    private static <T> T readOr(LedgerEntry e, Class<T> type, T empty) {
+        try {
+            return read(e, type);
+        } catch (IllegalArgumentException ex) {
+            return empty;
+        }
+    }
+
+    /**
+     * The facts the backup entry {@code backupId} recorded (database name, row estimates, Redis key
+     * counts), for restore; a missing node when there is no such entry or it recorded none.
+     */
+    public static JsonNode facts(Ledger ledger, String backupId) {
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(KIND))) {
+            if (e.id().equals(backupId)) {
+                Map<String, Object> facts = backup(e).facts();
+                return facts == null ? MissingNode.getInstance() : Json.mapper().valueToTree(facts);
+            }
+        }
+        return MissingNode.getInstance();
+    }
+
+    /**
      * What the ledger says of one source's copy in one destination: the newest backup of the source
      * must have passed with a copy there, and the newest verification of that very backup (if any)
      * must have found that copy intact. Empty when the source was never backed up.
@@ -36,8 +172,9 @@ public final class BackupEvidence {
             return Optional.ofNullable(b).map(Expected.Found::of);
         }
         boolean stored = false;
-        for (JsonNode c : Expected.payload(b).path("copies")) {
-            stored |= destination.equals(c.path("destination").asText());
+        BackupPayload backup = readOr(b, BackupPayload.class, null);
+        for (CopyPayload c : backup == null || backup.copies() == null ? List.<CopyPayload>of() : backup.copies()) {
+            stored |= destination.equals(c.destination());
         }
         if (!stored) {
             return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
@@ -47,18 +184,18 @@ public final class BackupEvidence {
             if (v.seq() < b.seq()) {
                 break;
             }
-            JsonNode p = Expected.payload(v);
-            if (!b.id().equals(p.path("backup_id").asText())) {
+            VerifyPayload p = readOr(v, VerifyPayload.class, new VerifyPayload(null, List.of()));
+            if (!b.id().equals(p.backupId())) {
                 continue;
             }
             List<String> bad = new ArrayList<>();
             int rows = 0;
-            for (JsonNode row : p.path("copies")) {
-                if (destination.equals(row.path("destination").asText())) {
+            for (VerifiedCopy row : p.copies()) {
+                if (destination.equals(row.destination())) {
                     rows++;
-                    if (!"ok".equals(row.path("status").asText())) {
-                        bad.add(row.path("location").asText() + " " + row.path("status").asText()
-                                + (row.path("detail").isTextual() ? " (" + row.path("detail").asText() + ")" : ""));
+                    if (!"ok".equals(row.status())) {
+                        bad.add(row.location() + " " + row.status()
+                                + (row.detail() != null ? " (" + row.detail() + ")" : ""));
                     }
                 }
             }

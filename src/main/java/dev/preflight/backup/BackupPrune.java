@@ -1,10 +1,11 @@
 package dev.preflight.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupEvidence.DeletedCopy;
+import dev.preflight.backup.BackupEvidence.PrunePayload;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.Action;
-import dev.preflight.backup.BackupService.PruneItem;
+import dev.preflight.backup.PruneItem.Action;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
@@ -53,7 +54,7 @@ public final class BackupPrune {
             }
         }
         List<PruneItem> items = new ArrayList<>();
-        Map<String, List<Map<String, Object>>> deletedBySource = new LinkedHashMap<>();
+        Map<String, List<DeletedCopy>> deletedBySource = new LinkedHashMap<>();
         Map<String, List<String>> errorsBySource = new LinkedHashMap<>();
         List<BackupRecord> ordered = all.stream().sorted(Comparator.comparing(BackupRecord::source)
                 .thenComparing(BackupRecord::seq)).toList();
@@ -89,9 +90,8 @@ public final class BackupPrune {
                 if (dropObjects) {
                     try {
                         long n = deleteBucketCopy(b);
-                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(Map.of(
-                                "backup_id", b.id(), "destination", "bucket", "location", b.bucketCopy(),
-                                "objects", n, "retention_until", b.retentionUntil().toString()));
+                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(new DeletedCopy(
+                                b.id(), "bucket", b.bucketCopy(), null, n, b.retentionUntil()));
                     } catch (IOException | RuntimeException e) {
                         // Keep the manifest: without it nobody knows which objects belong to this copy.
                         String err = b.bucketCopy() + ": " + ctx.secrets().redact(Errors.describe(e));
@@ -104,9 +104,8 @@ public final class BackupPrune {
                 for (Copy c : b.copies()) {
                     try {
                         ctx.storeFor(c).delete(c.location());
-                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(Map.of(
-                                "backup_id", b.id(), "destination", c.destination(), "location", c.location(),
-                                "sha256", c.sha256(), "retention_until", b.retentionUntil().toString()));
+                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(new DeletedCopy(
+                                b.id(), c.destination(), c.location(), c.sha256(), null, b.retentionUntil()));
                     } catch (IOException | RuntimeException e) {
                         String err = c.location() + ": " + ctx.secrets().redact(Errors.describe(e));
                         errors.add(err);
@@ -120,13 +119,13 @@ public final class BackupPrune {
             Set<String> sources = new LinkedHashSet<>(deletedBySource.keySet());
             sources.addAll(errorsBySource.keySet());
             for (String s : sources) {
-                List<Map<String, Object>> deleted = deletedBySource.getOrDefault(s, List.of());
+                List<DeletedCopy> deleted = deletedBySource.getOrDefault(s, List.of());
                 List<String> errors = errorsBySource.getOrDefault(s, List.of());
                 ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, s,
                         errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
                         "deleted " + deleted.size() + " expired cop" + (deleted.size() == 1 ? "y" : "ies")
                                 + (errors.isEmpty() ? "" : ", " + errors.size() + " deletion(s) failed"),
-                        Map.of("deleted", deleted, "errors", errors, "now", now.toString())));
+                        new PrunePayload(deleted, errors, now)));
             }
             for (PruneItem i : items) {
                 if (i.action() == Action.DELETE) {

@@ -1,11 +1,8 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.Action;
-import dev.preflight.backup.BackupService.CopyCheck;
-import dev.preflight.backup.BackupService.PruneItem;
-import dev.preflight.backup.BackupService.RunResult;
-import dev.preflight.backup.BackupService.Status;
+import dev.preflight.backup.CopyCheck.Status;
+import dev.preflight.backup.PruneItem.Action;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.core.Verdict;
@@ -139,7 +136,7 @@ public final class BackupReport {
     };
 
     /** {@code backup run}, text or JSON. */
-    public static String runs(List<RunResult> results, List<String> locked, boolean json, Style st) {
+    private static String runs(List<RunResult> results, List<String> locked, boolean json, Style st) {
         if (json) {
             return Json.pretty(Json.fields("backups", results, "locked", locked));
         }
@@ -168,13 +165,8 @@ public final class BackupReport {
         return sb.toString();
     }
 
-    /** {@code backup list} without restore-test facts. */
-    public static String list(List<BackupRecord> backups, Instant now, boolean json) {
-        return list(backups, now, json, Map.of());
-    }
-
     /** @param restoreTested backup id to when it was last restore-tested and how ("passed 2026-..."); none: "never" */
-    public static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
+    private static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (BackupRecord b : backups) {
@@ -221,7 +213,7 @@ public final class BackupReport {
     }
 
     /** {@code backup verify}, text or JSON. */
-    public static String verify(List<CopyCheck> checks, boolean json, Style st) {
+    private static String verify(List<CopyCheck> checks, boolean json, Style st) {
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (CopyCheck c : checks) {
@@ -264,7 +256,7 @@ public final class BackupReport {
     }
 
     /** {@code backup prune}, text or JSON. */
-    public static String prune(List<PruneItem> items, boolean applied, boolean json) {
+    private static String prune(List<PruneItem> items, boolean applied, boolean json) {
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (PruneItem i : items) {
@@ -294,7 +286,7 @@ public final class BackupReport {
     }
 
     /** The time elapsed since a backup, in whole units (days, else hours, else minutes). */
-    public static String age(Instant then, Instant now) {
+    static String age(Instant then, Instant now) {
         Duration d = Duration.between(then, now);
         if (d.toDays() > 0) {
             return d.toDays() + "d";

@@ -2,9 +2,10 @@ package dev.preflight.backup;
 
 import dev.preflight.backup.ArtifactStore.PendingCopy;
 import dev.preflight.backup.BackupPlan.Destination;
+import dev.preflight.backup.BackupEvidence.BackupPayload;
+import dev.preflight.backup.BackupEvidence.CopyPayload;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.RunResult;
 import dev.preflight.backup.Producer.Production;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
@@ -233,27 +234,12 @@ public final class BackupRun {
         Instant end = ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         Instant until = start.plus(source.retention()).truncatedTo(ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("source", source.name());
-        payload.put("type", source.kind().id());
-        payload.put("started", start.toString());
-        payload.put("finished", end.toString());
-        payload.put("file", file);
-        payload.put("compression", source.compression());
-        if (failure == null) {
-            payload.put("size", size);
-            payload.put("sha256", sha);
-            payload.put("retention_until", until.toString());
-            List<Map<String, Object>> cs = new ArrayList<>();
-            for (Copy c : copies) {
-                cs.add(Map.of("destination", c.destination(), "location", c.location(), "size", c.size(),
-                        "sha256", c.sha256(), "retention_until", until.toString(), "verified_at", end.toString()));
-            }
-            payload.put("copies", cs);
-        } else {
-            payload.put("failure", failure);
-        }
-        payload.put("facts", facts);
+        boolean ok = failure == null;
+        BackupPayload payload = new BackupPayload(source.name(), source.kind().id(), start, end, file,
+                source.compression(), ok ? size : null, ok ? sha : null, ok ? until : null,
+                ok ? copies.stream().map(c -> new CopyPayload(c.destination(), c.location(), c.size(), c.sha256(),
+                        until, end)).toList() : null,
+                ok ? null : failure, facts);
         String summary = failure == null
                 ? file + " (" + Sizes.binary(size) + ") stored and verified in " + copies.size() + " location(s)"
                 : "backup of " + source.name() + " FAILED: " + brief(failure);

@@ -2,6 +2,7 @@ package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.PreflightException;
+import dev.preflight.core.Verdict;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
@@ -30,14 +31,14 @@ public final class BackupSection implements Section {
         if (plan == null) {
             return new SectionResult.Failed("backups", "the backups section could not be read", List.of());
         }
-        BackupService service = new BackupService(plan, ctx.ledger(), ctx.clock(), BackupFactories.stores(),
+        BackupRun backup = new BackupRun(new BackupContext(plan, ctx.ledger(), ctx.clock(), BackupFactories.stores(),
                 new SourceProducers(new LocalProcessRunner(ctx.plan().secrets()), ctx.clock()), ctx.progress(),
-                ctx.plan().secrets());
+                ctx.plan().secrets()));
         List<String> reasons = new ArrayList<>();
         int ok = 0;
         for (Source s : plan.sources()) {
             try {
-                BackupService.RunResult r = service.run(s);
+                RunResult r = backup.run(s);
                 if (r.failure() == null) {
                     ok++;
                 } else {
@@ -47,11 +48,12 @@ public final class BackupSection implements Section {
                 reasons.add(s.name() + ": " + e.getMessage());
             }
         }
-        if (reasons.isEmpty()) {
-            return new SectionResult.Passed("backups", ok + " source(s) backed up and verified in every location");
-        }
-        return new SectionResult.Failed("backups", reasons.size() + " of " + plan.sources().size()
-                + " source(s) not backed up", reasons);
+        // Every reason is a failed source, a held lock included (unlike Runs.verdict(), which makes a
+        // held lock incomplete): the section's result and wording stay what `preflight run` always showed.
+        Verdict verdict = reasons.isEmpty() ? Verdict.PASSED : Verdict.FAILED;
+        return SectionResult.of(name(), verdict, reasons.isEmpty()
+                ? ok + " source(s) backed up and verified in every location"
+                : reasons.size() + " of " + plan.sources().size() + " source(s) not backed up", reasons);
     }
 
     /**

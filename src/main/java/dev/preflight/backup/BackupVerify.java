@@ -1,11 +1,12 @@
 package dev.preflight.backup;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupEvidence.VerifiedCopy;
+import dev.preflight.backup.BackupEvidence.VerifyPayload;
 import dev.preflight.backup.BackupPlan.Destination;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.CopyCheck;
-import dev.preflight.backup.BackupService.Status;
+import dev.preflight.backup.CopyCheck.Status;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -19,9 +20,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -57,24 +56,13 @@ public final class BackupVerify {
             }
             all.addAll(checks);
             boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (CopyCheck c : checks) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("destination", c.copy().destination());
-                row.put("location", c.copy().location());
-                row.put("status", c.status().label());
-                row.put("expected_sha256", c.copy().sha256());
-                row.put("actual_sha256", c.actual());
-                row.put("detail", c.detail());
-                rows.add(row);
-            }
             String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
                     .map(c -> c.copy().location() + " " + c.status().label()
                             + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
             ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(),
                     ok ? Outcome.PASSED : Outcome.FAILED,
                     ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
-                    Map.of("backup_id", b.id(), "copies", rows)));
+                    new VerifyPayload(b.id(), checks.stream().map(VerifiedCopy::of).toList())));
             ctx.step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
         }
         return all;

@@ -1,11 +1,19 @@
 package dev.preflight.cli;
 
+import dev.preflight.backup.BackupCatalog;
+import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupFactories;
+import dev.preflight.backup.BackupLeftovers;
 import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.BackupPrune;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.BackupReport;
-import dev.preflight.backup.BackupService;
+import dev.preflight.backup.BackupRun;
+import dev.preflight.backup.BackupVerify;
+import dev.preflight.backup.CopyCheck;
+import dev.preflight.backup.PruneItem;
+import dev.preflight.backup.RunResult;
 import dev.preflight.backup.Schedule;
 import dev.preflight.backup.SourceProducers;
 import dev.preflight.core.ExitCode;
@@ -14,7 +22,8 @@ import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import dev.preflight.restore.RestoreService;
+import dev.preflight.report.Renderer;
+import dev.preflight.restore.RestoreEvidence;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -45,15 +54,15 @@ public final class BackupCommand implements Callable<Integer> {
         return PreflightCommand.usageError(spec);
     }
 
-    /** Shared: the plan's backups section and a service over it. */
+    /** Shared: the plan's backups section and the context its verbs share. */
     abstract static class BackupBase extends BaseCommand {
         BackupPlan backupPlan(Plan plan) {
             return plan.section("backups", BackupPlan.class).orElseThrow(() -> PreflightException.usage(
                     "the plan has no 'backups' section", "see docs/plan-reference.md#backups"));
         }
 
-        BackupService service(Plan plan, BackupPlan bp, Ledger ledger) {
-            return new BackupService(bp, ledger, ctx().clock(), BackupFactories.stores(),
+        BackupContext context(Plan plan, BackupPlan bp, Ledger ledger) {
+            return new BackupContext(bp, ledger, ctx().clock(), BackupFactories.stores(),
                     new SourceProducers(new LocalProcessRunner(plan.secrets()), ctx().clock()), ctx().err(), plan.secrets(),
                     progressOptions(), Locks.of(this, plan));
         }
@@ -67,8 +76,12 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup run",
                 "  preflight backup run --source mysql --format json"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Run extends BackupBase {
+    public static final class Run extends BackupBase implements RendersWith<BackupReport.Runs> {
+        @Override
+        public Renderer<BackupReport.Runs> renderer() {
+            return BackupReport.RUNS;
+        }
+
         @Option(names = "--source", paramLabel = "NAME", description = "Only this source (repeatable).")
         List<String> sources = new ArrayList<>();
 
@@ -85,14 +98,15 @@ public final class BackupCommand implements Callable<Integer> {
             if (chosen.isEmpty()) {
                 chosen.addAll(bp.sources());
             }
-            List<BackupService.RunResult> results = new ArrayList<>();
+            List<RunResult> results = new ArrayList<>();
             List<String> locked = new ArrayList<>();
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup run");
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup run");
+                BackupRun run = new BackupRun(backups);
                 for (Source s : chosen) {
                     try {
-                        results.add(service.run(s));
+                        results.add(run.run(s));
                     } catch (PreflightException e) {
                         if (e.exitCode() != ExitCode.UNEXPECTED_STATE) {
                             throw e;
@@ -102,7 +116,7 @@ public final class BackupCommand implements Callable<Integer> {
                 }
             }
             BackupReport.Runs runs = new BackupReport.Runs(results, locked);
-            emit(BackupReport.RUNS.render(runs, format, style()));
+            emit(renderer().render(runs, format, style()));
             return runs.verdict().exitCode().code();
         }
     }
@@ -113,8 +127,12 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup list",
                 "  preflight backup list --source redis --format json"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class ListBackups extends BackupBase {
+    public static final class ListBackups extends BackupBase implements RendersWith<BackupReport.Listing> {
+        @Override
+        public Renderer<BackupReport.Listing> renderer() {
+            return BackupReport.LIST;
+        }
+
         @Option(names = "--source", paramLabel = "NAME", description = "Only this source.")
         String source;
 
@@ -124,14 +142,14 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup list");
-                List<BackupRecord> all = service.catalog().stream()
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup list");
+                List<BackupRecord> all = new BackupCatalog(backups).all().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
                 Map<String, String> tested = new HashMap<>();
-                RestoreService.lastTested(ledger).forEach((id, e) -> tested.put(id,
+                RestoreEvidence.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
-                emit(BackupReport.LIST.render(new BackupReport.Listing(all, ctx().clock().instant(), tested), format,
+                emit(renderer().render(new BackupReport.Listing(all, ctx().clock().instant(), tested), format,
                         style()));
             }
             return ExitCode.OK.code();
@@ -146,8 +164,12 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup verify",
                 "  preflight backup verify --id 3f2a"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Verify extends BackupBase {
+    public static final class Verify extends BackupBase implements RendersWith<BackupReport.Verification> {
+        @Override
+        public Renderer<BackupReport.Verification> renderer() {
+            return BackupReport.VERIFY;
+        }
+
         @Option(names = "--id", paramLabel = "ID", description = "Only this backup (ledger id or its first characters).")
         String id;
 
@@ -157,16 +179,17 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                List<BackupRecord> targets = id == null ? service.catalog() : List.of(service.find(id));
+                BackupContext backups = context(plan, bp, ledger);
+                BackupCatalog catalog = new BackupCatalog(backups);
+                List<BackupRecord> targets = id == null ? catalog.all() : List.of(catalog.find(id));
                 if (targets.isEmpty()) {
                     ctx().err().println("preflight: no backup is recorded in " + ledger.describe()
                             + ": nothing was verified");
                     return ExitCode.CHECKS_FAILED.code();
                 }
-                List<BackupService.CopyCheck> checks = service.verify(targets);
+                List<CopyCheck> checks = new BackupVerify(backups).verify(targets);
                 BackupReport.Verification verification = new BackupReport.Verification(checks);
-                emit(BackupReport.VERIFY.render(verification, format, style()));
+                emit(renderer().render(verification, format, style()));
                 return verification.verdict().exitCode().code();
             }
         }
@@ -180,8 +203,12 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup prune",
                 "  preflight backup prune --apply"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Prune extends BackupBase {
+    public static final class Prune extends BackupBase implements RendersWith<BackupReport.Pruning> {
+        @Override
+        public Renderer<BackupReport.Pruning> renderer() {
+            return BackupReport.PRUNE;
+        }
+
         @Option(names = "--apply", description = "Really delete (default: dry run).")
         boolean apply;
 
@@ -191,11 +218,11 @@ public final class BackupCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             BackupPlan bp = backupPlan(plan);
             try (Ledger ledger = openLedger(plan)) {
-                BackupService service = service(plan, bp, ledger);
-                service.cleanLeftovers("backup prune");
-                List<BackupService.PruneItem> items = service.prune(apply);
+                BackupContext backups = context(plan, bp, ledger);
+                new BackupLeftovers(backups).run("backup prune");
+                List<PruneItem> items = new BackupPrune(backups).prune(apply);
                 BackupReport.Pruning pruning = new BackupReport.Pruning(items, apply);
-                emit(BackupReport.PRUNE.render(pruning, format, style()));
+                emit(renderer().render(pruning, format, style()));
                 return pruning.verdict().exitCode().code();
             }
         }

@@ -9,9 +9,10 @@ import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import dev.preflight.restore.RestorePlan;
+import dev.preflight.report.Renderer;
 import dev.preflight.restore.RestoreContext;
 import dev.preflight.restore.RestoreLeftovers;
+import dev.preflight.restore.RestorePlan;
 import dev.preflight.restore.RestoreReport;
 import dev.preflight.restore.RestoreRun;
 import dev.preflight.restore.RestoreTest;
@@ -27,8 +28,12 @@ import picocli.CommandLine.Option;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight restore-test",
             "  preflight restore-test --source mysql --backup latest --keep"})
-@Formats({Format.TEXT, Format.JSON})
-public final class RestoreTestCommand extends BaseCommand {
+public final class RestoreTestCommand extends BaseCommand implements RendersWith<RestoreRun> {
+    @Override
+    public Renderer<RestoreRun> renderer() {
+        return RestoreReport.TEST;
+    }
+
     @Option(names = "--backup", paramLabel = "ID|latest",
             description = "The backup to restore (ledger id or its first characters); default: the newest of each source.")
     String backup;
@@ -69,7 +74,7 @@ public final class RestoreTestCommand extends BaseCommand {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
                     + Errors.describe(e), null, e);
         }
-        emit(RestoreReport.TEST.render(run, format, style()));
+        emit(renderer().render(run, format, style()));
         return run.verdict().exitCode().code();
     }
 }

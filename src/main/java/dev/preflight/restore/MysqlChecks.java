@@ -40,7 +40,7 @@ public final class MysqlChecks {
      * tolerance, and the plan's SQL assertions hold. Usable again on a kept database.
      */
     public List<Check> run(MysqlRestored m) throws InterruptedException {
-        try (MysqlClient client = new MysqlClient(plan.target(), ctx.runner())) {
+        try (SqlClient client = ctx.stagingSql(true)) {
             return run(m, client);
         } catch (IOException e) {
             return List.of(Check.fail("structure", m.database(), "cannot query the restored database: "
@@ -55,7 +55,7 @@ public final class MysqlChecks {
      * are split over up to {@value #COUNT_CONNECTIONS} connections. The plan's SQL checks run after
      * both, in order, as before.
      */
-    List<Check> run(MysqlRestored m, MysqlClient client) throws InterruptedException {
+    List<Check> run(MysqlRestored m, SqlClient client) throws InterruptedException {
         List<Check> out = new ArrayList<>();
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "preflight-restore-check");
@@ -179,7 +179,7 @@ public final class MysqlChecks {
      * table of the dump; when the listing shows one missing, those are dropped and the present tables
      * are counted again (a count naming a missing table fails as a whole).
      */
-    private void rows(List<Check> out, MysqlClient client, MysqlRestored m, Set<String> present,
+    private void rows(List<Check> out, SqlClient client, MysqlRestored m, Set<String> present,
                       List<Future<ProcessResult>> counts) throws IOException, InterruptedException {
         List<String> tables = m.found().rows().keySet().stream().sorted().toList();
         Map<String, Long> counted = new HashMap<>();

@@ -21,7 +21,7 @@ import java.util.List;
  * {@link ProcessRunner}: credentials in a 0600 {@code --defaults-extra-file} (the first argument,
  * or the tool ignores it) that is deleted on {@link #close()}, never on argv.
  */
-final class MysqlClient implements AutoCloseable {
+final class MysqlClient implements SqlClient {
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(10);
 
     private final ProcessRunner runner;
@@ -30,11 +30,6 @@ final class MysqlClient implements AutoCloseable {
 
     private final PrivateTemp dir;
     private final Path defaults;
-
-    /** A client whose option file is also removed on SIGINT/SIGTERM. */
-    MysqlClient(MysqlTarget target, ProcessRunner runner) throws IOException, InterruptedException {
-        this(target, runner, true);
-    }
 
     /**
      * @param onSignal remove the option file from a shutdown hook too; false when the caller's own
@@ -65,21 +60,21 @@ final class MysqlClient implements AutoCloseable {
         Files.writeString(defaults, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    /** The client program, for messages. */
-    String program() {
+    @Override
+    public String program() {
         return client.get(0);
     }
 
-    /** Runs SQL (tab-separated rows, no column names, UTC session) in {@code database} (null: none). */
-    ProcessResult query(String database, String sql) throws IOException, InterruptedException {
+    @Override
+    public ProcessResult query(String database, String sql) throws IOException, InterruptedException {
         List<String> argv = argv(database);
         argv.addAll(List.of("--batch", "--skip-column-names", "--raw", "--init-command=SET time_zone='+00:00'",
                 "-e", sql));
         return runner.run(ProcessSpec.of(argv).withTimeout(QUERY_TIMEOUT));
     }
 
-    /** Feeds {@code stdin} (a dump) to the client connected to {@code database}. */
-    ProcessResult feed(String database, StdinSource stdin, Duration timeout) throws IOException, InterruptedException {
+    @Override
+    public ProcessResult feed(String database, StdinSource stdin, Duration timeout) throws IOException, InterruptedException {
         List<String> argv = argv(database);
         argv.add("--batch");
         return runner.run(ProcessSpec.of(argv).withStdin(stdin).withTimeout(timeout));
@@ -89,7 +84,8 @@ final class MysqlClient implements AutoCloseable {
      * One connection of a parallel load: statements from {@code stdin}; result rows (the load's order
      * tokens) flushed to {@code stdout} as each statement completes ({@code --unbuffered}).
      */
-    ProcessResult session(String database, StdinSource stdin, OutputStream stdout, Duration timeout)
+    @Override
+    public ProcessResult session(String database, StdinSource stdin, OutputStream stdout, Duration timeout)
             throws IOException, InterruptedException {
         List<String> argv = argv(database);
         argv.addAll(List.of("--batch", "--skip-column-names", "--unbuffered"));

@@ -68,10 +68,10 @@ final class MysqlRestore {
         String failure = null;
         MysqlRestored restored = null;
         List<String> cleaned = new ArrayList<>();
-        MysqlClient client = null;
+        SqlClient client = null;
         try {
-            client = new MysqlClient(plan.target(), ctx.runner(), false);
-            MysqlClient cl = client;
+            client = ctx.stagingSql(false);
+            SqlClient cl = client;
             // Registered first, so it runs last: the DROP below needs the option file, also when the
             // cleanup runs from its shutdown hook on SIGINT/SIGTERM; then the password goes too.
             cleanup.add(() -> {
@@ -199,7 +199,7 @@ final class MysqlRestore {
      * Loads the dump over {@code connections} clients at once ({@link ParallelLoad}). A client that
      * fails stops the feeding; the result is that client's.
      */
-    private ProcessResult parallelLoad(MysqlClient client, String db, int connections, Reader reader, Verified v,
+    private ProcessResult parallelLoad(SqlClient client, String db, int connections, Reader reader, Verified v,
                                        BackupRecord b, DumpScanner scanner, IOException[] feedError)
             throws InterruptedException {
         ParallelLoad load = new ParallelLoad(connections, (stdin, stdout) -> client.session(db, stdin, stdout,

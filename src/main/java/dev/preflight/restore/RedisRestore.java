@@ -62,7 +62,7 @@ final class RedisRestore {
                 if (!Files.exists(dir)) {
                     return "";
                 }
-                ScratchRedis.deleteTree(dir);
+                RedisServerProcess.deleteTree(dir);
                 return dir + " removed";
             });
             Reader reader = new Reader();
@@ -78,7 +78,7 @@ final class RedisRestore {
                 checks.add(Check.fail("restore", b.file(), failure));
             } else {
                 Files.move(tmp, dir.resolve("dump.rdb"), StandardCopyOption.ATOMIC_MOVE);
-                ScratchRedis server = ScratchRedis.start(ctx.runner(), plan.redis().serverCommand(), dir);
+                ScratchRedis server = ctx.scratchRedis(dir);
                 where = "127.0.0.1:" + server.port() + " (" + dir + ")";
                 // Registered after the directory's removal, so it runs first: stop, then remove.
                 cleanup.add(server::stop);

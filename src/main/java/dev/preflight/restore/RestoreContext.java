@@ -6,7 +6,9 @@ import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.ledger.Ledger;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 
 /**
@@ -88,6 +90,21 @@ public final class RestoreContext {
             http = new HttpChecker();
         }
         return http;
+    }
+
+    /**
+     * A client of the staging SQL server ({@code restore_test.target}).
+     *
+     * @param removeOnSignal remove its option file from a shutdown hook too; false when the caller's
+     *                       own hook still needs it (to drop the scratch database) and closes it afterwards
+     */
+    SqlClient stagingSql(boolean removeOnSignal) throws IOException, InterruptedException {
+        return new MysqlClient(plan.target(), runner, removeOnSignal);
+    }
+
+    /** A scratch Redis started on {@code dir/dump.rdb}; returns once launched (not yet loaded). */
+    ScratchRedis scratchRedis(Path dir) throws IOException {
+        return RedisServerProcess.start(runner, plan.redis().serverCommand(), dir);
     }
 
     /** One line on the progress stream, redacted. */

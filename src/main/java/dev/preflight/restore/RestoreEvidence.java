@@ -3,8 +3,8 @@ package dev.preflight.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupRecord;
-import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
@@ -50,14 +50,9 @@ public final class RestoreEvidence {
     public record CheckPayload(String kind, String name, String outcome, String detail) {
     }
 
-    /** The facts the backup entry recorded (database name, row estimates, Redis key counts); empty if none. */
+    /** The facts the backup entry recorded (database name, row estimates, Redis key counts); missing if none. */
     static JsonNode backupFacts(Ledger ledger, String backupId) {
-        for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupService.KIND))) {
-            if (e.id().equals(backupId)) {
-                return Json.parse(e.payload()).path("facts");
-            }
-        }
-        return Json.parse("{}");
+        return BackupEvidence.facts(ledger, backupId);
     }
 
     /** Records one restore test; the result returned names its ledger entry. */

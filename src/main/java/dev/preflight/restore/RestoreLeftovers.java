@@ -59,7 +59,7 @@ public final class RestoreLeftovers {
         }
         String what = "scratch database";
         String server = plan.target().host() + ":" + plan.target().port();
-        try (MysqlClient client = new MysqlClient(plan.target(), ctx.runner())) {
+        try (SqlClient client = ctx.stagingSql(true)) {
             Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                     + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");

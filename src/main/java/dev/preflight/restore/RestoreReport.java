@@ -4,12 +4,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
-import dev.preflight.core.Progress;
 import dev.preflight.core.Sizes;
 import dev.preflight.report.Durations;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
-import java.time.Duration;
 import java.util.List;
 
 /** The restore capability's renderer: text and JSON of a {@code restore-test} run. */

@@ -1,8 +1,9 @@
 package dev.preflight.restore;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.backup.BackupCatalog;
+import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupRecord;
-import dev.preflight.backup.BackupService;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.PreflightException;
 import java.util.ArrayList;
@@ -48,10 +49,9 @@ public final class RestoreTest {
             throw PreflightException.usage("--replace needs the database to replace named in the plan",
                     "add restore_test.target.database (only used with --replace)");
         }
-        BackupService catalogue = new BackupService(ctx.backups(), ctx.ledger(), ctx.clock(), ctx.stores(), s -> {
-            throw new IllegalStateException("restore tests take no backups");
-        }, null, ctx.secrets());
-        List<BackupRecord> all = catalogue.catalog();
+        BackupCatalog catalogue = new BackupCatalog(BackupContext.reading(ctx.backups(), ctx.ledger(), ctx.clock(),
+                ctx.stores(), ctx.secrets()));
+        List<BackupRecord> all = catalogue.all();
         Phases.mark("catalog");
         List<RestoreResult> out = new ArrayList<>();
         if (o.backup() != null && !o.backup().equals("latest")) {

@@ -3,7 +3,7 @@ package dev.preflight.audit;
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
-import dev.preflight.audit.AuditServiceTest.RecordedHosts;
+import dev.preflight.audit.AuditEngineTest.RecordedHosts;
 import dev.preflight.exec.HostUri;
 import dev.preflight.report.Format;
 import dev.preflight.report.Style;
@@ -45,7 +45,7 @@ class AuditGoldenTest {
                         "redis-server", "Redis server v=6.2.14 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=a2")));
         List<Requirement> reqs = List.of(req("php", "8.3", null), req("node", "20", null),
                 req("mysql", ">=8.0.36 <8.1", "mysql"), req("redis-server", "7", null));
-        Report raw = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 4)
+        Report raw = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 4)
                 .audit(List.of(host("good"), host("drifted"), host("worker-1"), host("down")), reqs);
         return Waiver.apply(raw, List.of(
                 new Waiver("node", List.of("worker-*"), "Horizon workers move in ACAD-77", "web-team",

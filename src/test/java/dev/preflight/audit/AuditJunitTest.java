@@ -66,7 +66,7 @@ class AuditJunitTest {
         return f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
     }
 
-    /** The recorded fleet of AuditServiceTest, each probe answering after {@code delay}. */
+    /** The recorded fleet of AuditEngineTest, each probe answering after {@code delay}. */
     private static HostConnector slow(HostConnector fleet, Duration delay) {
         return uri -> {
             ProcessRunner r = fleet.connect(uri);
@@ -101,7 +101,7 @@ class AuditJunitTest {
 
     @Test
     void aFleetWithFailuresErrorsAndAnUnreachableHostIsValidAndCarriesTimesTypesAndOutput() throws Exception {
-        var fleet = new AuditServiceTest.RecordedHosts(Map.of(
+        var fleet = new AuditEngineTest.RecordedHosts(Map.of(
                 "good.example.net", Map.of("php", "PHP Warning:  Module \"curl\" is already loaded in Unknown on line 0\n8.3.6",
                         "node", "v20.11.1"),
                 "drifted.example.net", Map.of("node", "v18.20.4",
@@ -109,7 +109,7 @@ class AuditJunitTest {
                         "redis-server", "garbage \u001b[0m<&>\uD800")));
         List<Requirement> reqs = List.of(req("php", "8.3", null), req("node", "20", null),
                 req("mysql", ">=8.0.36 <8.1", "mysql"), req("redis-server", "7", null));
-        Report r = new AuditService(slow(fleet, Duration.ofMillis(120)), new Prober(Duration.ofSeconds(5)), 3)
+        Report r = new AuditEngine(slow(fleet, Duration.ofMillis(120)), new Prober(Duration.ofSeconds(5)), 3)
                 .audit(List.of(host("good"), host("drifted"), host("down")), reqs);
         String xml = AuditReport.REPORT.render(r, Format.JUNIT, Style.PLAIN);
         validate(xml);

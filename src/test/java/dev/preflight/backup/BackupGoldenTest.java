@@ -1,11 +1,12 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupRecord.Copy;
-import dev.preflight.backup.BackupService.Action;
-import dev.preflight.backup.BackupService.CopyCheck;
-import dev.preflight.backup.BackupService.PruneItem;
-import dev.preflight.backup.BackupService.RunResult;
-import dev.preflight.backup.BackupService.Status;
+import dev.preflight.backup.BackupReport.Listing;
+import dev.preflight.backup.BackupReport.Pruning;
+import dev.preflight.backup.BackupReport.Runs;
+import dev.preflight.backup.BackupReport.Verification;
+import dev.preflight.backup.CopyCheck.Status;
+import dev.preflight.backup.PruneItem.Action;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.report.Style;
 import dev.preflight.testing.Golden;
@@ -59,18 +60,18 @@ class BackupGoldenTest {
     @Test
     void runIsPinned() {
         List<String> locked = List.of("academy-assets (a backup of it is running: pid 4242 on bastion since 09:59:00Z)");
-        Golden.exact().check("backup/run.txt", BackupReports.runs(runs(), locked, false, Style.PLAIN));
-        Golden.exact().check("backup/run.color.txt", BackupReports.runs(runs(), locked, false, new Style(true)));
-        Golden.exact().check("backup/run.json", BackupReports.runs(runs(), locked, true, Style.PLAIN));
+        Golden.exact().check("backup/run.txt", BackupReport.RUNS.text(new Runs(runs(), locked), Style.PLAIN));
+        Golden.exact().check("backup/run.color.txt", BackupReport.RUNS.text(new Runs(runs(), locked), new Style(true)));
+        Golden.exact().check("backup/run.json", BackupReport.RUNS.json(new Runs(runs(), locked)));
     }
 
     @Test
     void listIsPinned() {
         List<BackupRecord> all = List.of(DB, CACHE, OLD);
         Map<String, String> tested = Map.of(DB.id(), "passed 2026-11-24T09:45:00Z (restore-test #13)");
-        Golden.exact().check("backup/list.txt", BackupReports.list(all, NOW, false, tested));
-        Golden.exact().check("backup/list.json", BackupReports.list(all, NOW, true, tested));
-        Golden.exact().check("backup/list-empty.txt", BackupReports.list(List.of(), NOW, false));
+        Golden.exact().check("backup/list.txt", BackupReport.LIST.text(new Listing(all, NOW, tested), Style.PLAIN));
+        Golden.exact().check("backup/list.json", BackupReport.LIST.json(new Listing(all, NOW, tested)));
+        Golden.exact().check("backup/list-empty.txt", BackupReport.LIST.text(new Listing(List.of(), NOW, Map.of()), Style.PLAIN));
     }
 
     @Test
@@ -82,9 +83,9 @@ class BackupGoldenTest {
                 new CopyCheck(OLD, ONPREM_C, Status.UNREADABLE, null, "permission denied"),
                 new CopyCheck(OLD, new Copy("second", "/backups/academy-20261020-0100.sql.gz", 50_331_648, SHA_C),
                         Status.SAME_FILE, null, "the same file as copy onprem"));
-        Golden.exact().check("backup/verify.txt", BackupReports.verify(checks, false, Style.PLAIN));
-        Golden.exact().check("backup/verify.color.txt", BackupReports.verify(checks, false, new Style(true)));
-        Golden.exact().check("backup/verify.json", BackupReports.verify(checks, true, Style.PLAIN));
+        Golden.exact().check("backup/verify.txt", BackupReport.VERIFY.text(new Verification(checks), Style.PLAIN));
+        Golden.exact().check("backup/verify.color.txt", BackupReport.VERIFY.text(new Verification(checks), new Style(true)));
+        Golden.exact().check("backup/verify.json", BackupReport.VERIFY.json(new Verification(checks)));
     }
 
     @Test
@@ -96,9 +97,9 @@ class BackupGoldenTest {
         List<PruneItem> applied = List.of(items.get(0), items.get(1),
                 new PruneItem(OLD, Action.DELETE, "retention ended 2026-11-19",
                         List.of("onprem: cannot delete /backups/academy-20261020-0100.sql.gz: permission denied")));
-        Golden.exact().check("backup/prune-dry-run.txt", BackupReports.prune(items, false, false));
-        Golden.exact().check("backup/prune-applied.txt", BackupReports.prune(applied, true, false));
-        Golden.exact().check("backup/prune-dry-run.json", BackupReports.prune(items, false, true));
-        Golden.exact().check("backup/prune-applied.json", BackupReports.prune(applied, true, true));
+        Golden.exact().check("backup/prune-dry-run.txt", BackupReport.PRUNE.text(new Pruning(items, false), Style.PLAIN));
+        Golden.exact().check("backup/prune-applied.txt", BackupReport.PRUNE.text(new Pruning(applied, true), Style.PLAIN));
+        Golden.exact().check("backup/prune-dry-run.json", BackupReport.PRUNE.json(new Pruning(items, false)));
+        Golden.exact().check("backup/prune-applied.json", BackupReport.PRUNE.json(new Pruning(applied, true)));
     }
 }

@@ -3,6 +3,7 @@ package dev.preflight.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.backup.BackupRecord.Copy;
+import dev.preflight.report.Style;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ class BackupListTest {
                 "academy-assets-with-a-long-name-2026-11-24-2120.manifest.json", List.of(
                 new Copy("onprem", "/srv/backups/academy-assets-with-a-long-name-2026-11-24-2120.manifest.json", 2_500_000,
                         "ab".repeat(32))));
-        String out = BackupReports.list(List.of(second, longer), T.plusSeconds(3600), false, Map.of());
+        String out = BackupReport.LIST.text(new BackupReport.Listing(List.of(second, longer), T.plusSeconds(3600), Map.of()),
+                Style.PLAIN);
         List<String> rows = out.lines().filter(l -> l.startsWith("ID") || l.startsWith("aaaaaaaa") || l.startsWith("bbbbbbbb"))
                 .toList();
         assertThat(rows).hasSize(3);

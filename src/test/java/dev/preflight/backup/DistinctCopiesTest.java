@@ -116,13 +116,13 @@ class DistinctCopiesTest {
         BackupPlan bp = plan.section("backups", BackupPlan.class).orElseThrow();
         Files.createSymbolicLink(dir.resolve("onprem"), dir.resolve("second"));
 
-        BackupService.RunResult r;
+        RunResult r;
         try (Ledger ledger = Ledgers.open(null, dir,
                 Secrets.none(), "test@host", cli.clock);
              LocalProcessRunner runner = new LocalProcessRunner(
                      Secrets.none())) {
-            r = new BackupService(bp, ledger, cli.clock, BackupFactories.stores(), new SourceProducers(runner, cli.clock),
-                    null, Secrets.none()).run(bp.source("db").orElseThrow());
+            r = new BackupRun(new BackupContext(bp, ledger, cli.clock, BackupFactories.stores(),
+                    new SourceProducers(runner, cli.clock), null, Secrets.none())).run(bp.source("db").orElseThrow());
         }
         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(r.failure()).contains("destinations 'onprem' and 'second' are the same directory ("

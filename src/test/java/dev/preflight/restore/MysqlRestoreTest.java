@@ -222,17 +222,17 @@ class MysqlRestoreTest {
         RestoreResult r;
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
              LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
-            RestoreService service = new RestoreService(plan.section("restore_test", RestorePlan.class).orElseThrow(),
+            RestoreContext restore = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
                     plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
                     BackupFactories.stores(), runner, null, Secrets.none());
-            r = service.run(null, new RestoreService.Options("latest", true, false)).get(0);
+            r = new RestoreTest(restore).run(null, new RestoreTest.Options("latest", true, false)).results().get(0);
             assertThat(r.passed()).as(r.checks().toString()).isTrue();
             assertThat(r.kept()).isTrue();
             String scratch = r.mysql().database();
             assertThat(RestoreHarness.databases(db + "_restore_")).containsExactly(scratch);
 
             RestoreHarness.sql("DROP TABLE " + scratch + ".audit_log");
-            List<Check> again = service.checks(r.mysql());
+            List<Check> again = new MysqlChecks(restore).run(r.mysql());
 
             assertThat(again).filteredOn(c -> !c.passed()).extracting(Check::kind, Check::name).contains(
                     Tuple.tuple("structure", "tables"),

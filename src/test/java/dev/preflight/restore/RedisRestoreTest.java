@@ -38,7 +38,7 @@ class RedisRestoreTest {
         source = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save",
                 "", "--appendonly", "no", "--dir", data.toString(), "--daemonize", "no").redirectErrorStream(true)
                 .redirectOutput(data.resolve("out.log").toFile()).start();
-        for (int i = 0; i < 200 && !ScratchRedis.listening(port); i++) {
+        for (int i = 0; i < 200 && !RedisServerProcess.listening(port); i++) {
             Thread.sleep(50);
         }
         List<String> cmds = new ArrayList<>();
@@ -109,10 +109,10 @@ class RedisRestoreTest {
         assertThat(m.matches()).as(p.path("restored_to").asText()).isTrue();
         int scratchPort = Integer.parseInt(m.group(1));
         assertThat(scratchPort).isNotEqualTo(port);
-        assertThat(ScratchRedis.listening(scratchPort)).isFalse();
+        assertThat(RedisServerProcess.listening(scratchPort)).isFalse();
         assertThat(Path.of(m.group(2))).doesNotExist();
         // The source server was only read: its keys are all still there.
-        assertThat(ScratchRedis.listening(port)).isTrue();
+        assertThat(RedisServerProcess.listening(port)).isTrue();
     }
 
     @Test
@@ -156,15 +156,15 @@ class RedisRestoreTest {
         assertThat(m.find()).as(r.out()).isTrue();
         int scratch = Integer.parseInt(m.group(1));
         try {
-            assertThat(ScratchRedis.listening(scratch)).isTrue();
+            assertThat(RedisServerProcess.listening(scratch)).isTrue();
         } finally {
             Process p = new ProcessBuilder("redis-cli", "-p", Integer.toString(scratch), "shutdown", "nosave").start();
             p.waitFor(30, TimeUnit.SECONDS);
-            for (int i = 0; i < 200 && ScratchRedis.listening(scratch); i++) {
+            for (int i = 0; i < 200 && RedisServerProcess.listening(scratch); i++) {
                 Thread.sleep(50);
             }
             String where = RestoreHarness.payload(cli.entries("restore-test").get(0)).path("restored_to").asText();
-            ScratchRedis.deleteTree(Path.of(where.substring(where.indexOf('(') + 1, where.length() - 1)));
+            RedisServerProcess.deleteTree(Path.of(where.substring(where.indexOf('(') + 1, where.length() - 1)));
         }
     }
 }

@@ -42,8 +42,8 @@ class RestoreGoldenTest {
 
     @Test
     void everyFormatIsPinned() {
-        Golden.exact().check("restore/restore-test.txt", RestoreReports.render(results(), false, Style.PLAIN));
-        Golden.exact().check("restore/restore-test.color.txt", RestoreReports.render(results(), false, new Style(true)));
-        Golden.exact().check("restore/restore-test.json", RestoreReports.render(results(), true, Style.PLAIN));
+        Golden.exact().check("restore/restore-test.txt", RestoreReport.TEST.text(new RestoreRun(results()), Style.PLAIN));
+        Golden.exact().check("restore/restore-test.color.txt", RestoreReport.TEST.text(new RestoreRun(results()), new Style(true)));
+        Golden.exact().check("restore/restore-test.json", RestoreReport.TEST.json(new RestoreRun(results())));
     }
 }

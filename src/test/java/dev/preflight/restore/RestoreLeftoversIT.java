@@ -128,7 +128,7 @@ class RestoreLeftoversIT {
         http.start();
         List<ProcessHandle> orphans = List.of();
         try {
-            for (int i = 0; i < 200 && !ScratchRedis.listening(port); i++) {
+            for (int i = 0; i < 200 && !RedisServerProcess.listening(port); i++) {
                 Thread.sleep(50);
             }
             new ProcessBuilder("redis-cli", "-p", Integer.toString(port), "SET", "k", "v").start().waitFor();
@@ -149,7 +149,7 @@ class RestoreLeftoversIT {
 
             Child killed = Child.start(dir, "killed", "restore-test");
             assertThat(hit.await(3, TimeUnit.MINUTES)).as("the HTTP check was reached").isTrue();
-            List<Path> scratchDir = tempDirs(RestoreService.SCRATCH_REDIS_PREFIX, killed.pid());
+            List<Path> scratchDir = tempDirs(RedisRestore.SCRATCH_REDIS_PREFIX, killed.pid());
             assertThat(scratchDir).hasSize(1);
             orphans = killed.killAlone();
             List<ProcessHandle> servers = orphans.stream().filter(ProcessHandle::isAlive)

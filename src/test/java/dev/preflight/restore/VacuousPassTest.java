@@ -95,7 +95,7 @@ class VacuousPassTest {
         redis = new ProcessBuilder("redis-server", "--bind", "127.0.0.1", "--port", Integer.toString(port), "--save", "",
                 "--appendonly", "no", "--dir", data.toString(), "--daemonize", "no").redirectErrorStream(true)
                 .redirectOutput(data.resolve("out.log").toFile()).start();
-        for (int i = 0; i < 200 && !ScratchRedis.listening(port); i++) {
+        for (int i = 0; i < 200 && !RedisServerProcess.listening(port); i++) {
             Thread.sleep(50);
         }
         String section = """

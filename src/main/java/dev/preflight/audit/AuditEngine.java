@@ -23,17 +23,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Checks every requirement on every host and reports all results, never stopping at the first
- * failure. Each host is connected once and all its probes run over that one runner; hosts are
- * audited in parallel up to a bound. A host that cannot be reached is reported, the others finish.
+ * The audit's engine, under both verbs ({@link AuditEnvironments}, {@link AuditHosts}): it checks
+ * every requirement on every host and reports all results, never stopping at the first failure.
+ * Each host is connected once and all its probes run over that one runner; hosts are audited in
+ * parallel up to a bound. A host that cannot be reached is reported, the others finish.
  */
-public final class AuditService {
+public final class AuditEngine {
     private final HostConnector connector;
     private final Prober prober;
     private final ServerProber servers;
     private final int parallel;
 
-    public AuditService(HostConnector connector, Prober prober, ServerProber servers, int parallel) {
+    public AuditEngine(HostConnector connector, Prober prober, ServerProber servers, int parallel) {
         this.connector = connector;
         this.prober = prober;
         this.servers = servers;
@@ -41,7 +42,7 @@ public final class AuditService {
     }
 
     /** With the real network server prober (probe timeout 10 s). */
-    public AuditService(HostConnector connector, Prober prober, int parallel) {
+    public AuditEngine(HostConnector connector, Prober prober, int parallel) {
         this(connector, prober, new NetworkServerProber(Duration.ofSeconds(10)), parallel);
     }
 

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 
 /** The engine over a fake connector that answers with real tools' recorded outputs. */
-class AuditServiceTest {
+class AuditEngineTest {
     /** Hosts by name -> program -> output; a missing program answers 127 like a shell. */
     static final class RecordedHosts implements HostConnector {
         final Map<String, Map<String, String>> outputs;
@@ -93,7 +93,7 @@ class AuditServiceTest {
 
     @Test
     void everyFailureOnEveryHostIsReportedAndEachHostConnectedOnce() throws Exception {
-        Report r = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 4)
+        Report r = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 4)
                 .audit(List.of(host("good"), host("drifted"), host("down")), reqs);
         assertThat(r.hosts().get(0).checks()).allMatch(c -> c instanceof Check.Passed);
         List<Check> d = r.hosts().get(1).checks();
@@ -113,16 +113,16 @@ class AuditServiceTest {
 
     @Test
     void unreachableWithoutFailuresExitsThree() throws Exception {
-        Report r = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 2)
+        Report r = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 2)
                 .audit(List.of(host("good"), host("down")), reqs);
         assertThat(r.exitCode()).isEqualTo(3);
-        Report ok = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 2).audit(List.of(host("good")), reqs);
+        Report ok = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 2).audit(List.of(host("good")), reqs);
         assertThat(ok.exitCode()).isZero();
     }
 
     @Test
     void reportsRenderInEveryFormat() throws Exception {
-        Report r = new AuditService(fleet, new Prober(Duration.ofSeconds(5)), 4)
+        Report r = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 4)
                 .audit(List.of(host("good"), host("drifted"), host("down")), reqs);
         String text = AuditReport.REPORT.render(r, Format.TEXT, Style.PLAIN);
         assertThat(text).contains("production/good", "ok 8.3.6", "FAIL 18.20.4",
