@@ -2,6 +2,7 @@ package dev.preflight.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -19,7 +20,7 @@ import java.util.UUID;
  */
 public final class AuditEvidence {
     /** An audit of one environment's hosts. */
-    public static final String KIND = "audit";
+    public static final String KIND = EvidenceKind.AUDIT.id();
 
     private AuditEvidence() {
     }

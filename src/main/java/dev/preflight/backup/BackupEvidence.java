@@ -1,8 +1,8 @@
 package dev.preflight.backup;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -30,11 +31,11 @@ import java.util.Optional;
  */
 public final class BackupEvidence {
     /** One backup attempt of one source (subject: the source). */
-    public static final String KIND = "backup";
+    public static final String KIND = EvidenceKind.BACKUP.id();
     /** One verification of one backup's copies (subject: the source). */
-    public static final String VERIFY_KIND = "backup-verify";
+    public static final String VERIFY_KIND = EvidenceKind.BACKUP_VERIFY.id();
     /** The copies one prune deleted for one source (subject: the source). */
-    public static final String PRUNE_KIND = "backup-prune";
+    public static final String PRUNE_KIND = EvidenceKind.BACKUP_PRUNE.id();
 
     private BackupEvidence() {
     }

@@ -1,6 +1,7 @@
 package dev.preflight.backup;
 
 import dev.preflight.core.Errors;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  */
 public final class Leftovers {
     /** Ledger kind of the entry that lists what a sweep removed. */
-    public static final String KIND = "cleanup";
+    public static final String KIND = EvidenceKind.CLEANUP.id();
     /** Directory prefixes in the temporary directory, longest first (one may start another). */
     static final List<String> TEMP_PREFIXES = List.of(
             "preflight-redis-restore-", "preflight-restore-", MysqlProducer.TMP_PREFIX, RedisProducer.RDB_PREFIX);

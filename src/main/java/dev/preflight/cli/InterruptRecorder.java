@@ -1,9 +1,10 @@
 package dev.preflight.cli;
 
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.HeadKey;
 import dev.preflight.ledger.Ledger;
-import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -28,7 +29,7 @@ import java.util.Optional;
  * not recorded yet is claimed: its own entry, if it was about to write one, is simply absent.
  */
 final class InterruptRecorder implements Ledger {
-    static final String KIND = "interrupted";
+    static final String KIND = EvidenceKind.INTERRUPTED.id();
 
     private final Ledger ledger;
     private final String command;

@@ -2,6 +2,7 @@ package dev.preflight.cli;
 
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.ledger.LedgerEntry;
@@ -90,7 +91,7 @@ public final class ReadinessCommand extends BaseCommand {
                 payload.put("verdict", "GO");
                 payload.put("ledger_seq", r.seq());
                 payload.put("ledger_head", r.ledgerHead());
-                LedgerEntry e = ledger.append(NewEntry.of("sign-off", plan.project().name(), Outcome.PASSED,
+                LedgerEntry e = ledger.append(NewEntry.of(EvidenceKind.SIGN_OFF.id(), plan.project().name(), Outcome.PASSED,
                         "GO signed off by " + by + " (" + role + ") on head #" + r.seq(), payload));
                 emit("Signed off: GO for " + plan.project().name() + " by " + by + " (" + role + "), ledger entry #"
                         + e.seq() + " on head #" + r.seq() + " " + r.ledgerHead() + "\n"

@@ -6,6 +6,7 @@ import dev.preflight.cutover.CutoverSection;
 import dev.preflight.deps.DepsSection;
 import dev.preflight.flags.FlagsSection;
 import dev.preflight.gates.GatesSection;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.ledger.VerifyResult;
@@ -65,12 +66,12 @@ final class Runbook {
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */
     static RunService run() {
-        return new RunService(sections(), sections(), "run");
+        return new RunService(sections(), sections(), EvidenceKind.RUN.id());
     }
 
     /** {@code preflight readiness}: re-checks {@link #readiness()}, then asks the same verdict over every section. */
     static RunService readinessService(Plan plan) {
-        return new RunService(readiness(plan), sections(), "readiness");
+        return new RunService(readiness(plan), sections(), EvidenceKind.READINESS.id());
     }
 
     /** Verifies the evidence chain before anything is added to it: evidence on a broken chain is worthless. */
@@ -92,7 +93,7 @@ final class Runbook {
                     ? new SectionResult.Failed("ledger", "chain broken at entry #" + b.firstBadSeq(), List.of(b.reason()))
                     : new SectionResult.Passed("ledger", "chain of " + v.entries() + " entries verified in "
                             + ctx.ledger().describe());
-            ctx.ledger().append(NewEntry.of("ledger-verify", ctx.plan().project().name(),
+            ctx.ledger().append(NewEntry.of(EvidenceKind.LEDGER_VERIFY.id(), ctx.plan().project().name(),
                     r instanceof SectionResult.Passed ? Outcome.PASSED : Outcome.FAILED, r.summary(),
                     Map.of("entries", v.entries())));
             return r;

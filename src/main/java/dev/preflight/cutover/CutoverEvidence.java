@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.ledger.EvidenceKind;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,13 @@ import java.util.Map;
  */
 public final class CutoverEvidence {
     /** Every cutover record of an environment: begin, step attempts, monitor rounds, refusals. */
-    public static final String STEP = "cutover-step";
+    public static final String STEP = EvidenceKind.CUTOVER_STEP.id();
     /** A failback measured against {@code failback_bound} (passed when within it). */
-    public static final String FAILBACK_DRILL = "failback-drill";
+    public static final String FAILBACK_DRILL = EvidenceKind.FAILBACK_DRILL.id();
     /** The cutover section of {@code preflight run}. */
-    public static final String READINESS = "cutover-readiness";
-    /** Recorded by the backup capability; contract needs a fresh passed one. */
-    public static final String BACKUP = "backup";
+    public static final String READINESS = EvidenceKind.CUTOVER_READINESS.id();
+    /** Recorded by the backup capability (whose classes cutover may not use); contract needs a fresh passed one. */
+    static final String BACKUP = EvidenceKind.BACKUP.id();
 
     /** Payload phases of a {@link #STEP} entry. */
     static final String BEGIN = "begin";

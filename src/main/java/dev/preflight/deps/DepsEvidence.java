@@ -2,6 +2,7 @@ package dev.preflight.deps;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.deps.DepsResult.Severity;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -17,7 +18,7 @@ import java.util.UUID;
  */
 public final class DepsEvidence {
     /** A dependency review (with the JSON report attached); the risk register's {@code deps} evidence. */
-    public static final String KIND = "deps";
+    public static final String KIND = EvidenceKind.DEPS.id();
 
     private DepsEvidence() {
     }

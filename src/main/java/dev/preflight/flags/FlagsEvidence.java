@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 
 /**
@@ -14,9 +15,9 @@ import dev.preflight.ledger.LedgerEntry;
  */
 public final class FlagsEvidence {
     /** A toggle attempt (passed when it landed, failed when refused). */
-    public static final String TOGGLE = "flag-toggle";
+    public static final String TOGGLE = EvidenceKind.FLAG_TOGGLE.id();
     /** A validation run; the risk register's evidence for "feature flag misconfiguration". */
-    public static final String VALIDATE = "flags-validate";
+    public static final String VALIDATE = EvidenceKind.FLAGS_VALIDATE.id();
 
     private FlagsEvidence() {
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -28,15 +29,15 @@ import java.util.Optional;
  */
 public final class GatesEvidence {
     /** A {@code gates check}: every gate's result ({@link CheckPayload}). */
-    public static final String CHECK = "gates";
+    public static final String CHECK = EvidenceKind.GATES.id();
     /** A {@code gates publish}: what was attached to the CAB ticket ({@link PublishPayload}). */
-    public static final String PUBLISH = "gates-publish";
+    public static final String PUBLISH = EvidenceKind.GATES_PUBLISH.id();
     /** An on-call acknowledgement of the window ({@link AckPayload}). */
-    public static final String ACK = "oncall-ack";
+    public static final String ACK = EvidenceKind.ONCALL_ACK.id();
     /** The stakeholder notices sent for a window ({@link NoticePayload}). */
-    public static final String NOTICE = "notice-sent";
+    public static final String NOTICE = EvidenceKind.NOTICE_SENT.id();
     /** The audit capability's kind: the audit report the CAB ticket carries (gates may not use audit's classes). */
-    static final String AUDIT = "audit";
+    static final String AUDIT = EvidenceKind.AUDIT.id();
     /** Ledger kinds that count as backup evidence, newest of them wins. */
     public static final List<String> BACKUP_KINDS = List.of(BackupEvidence.KIND, BackupEvidence.VERIFY_KIND);
 

@@ -1,5 +1,6 @@
 package dev.preflight.readiness;
 
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -53,7 +54,8 @@ import java.util.Set;
 public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
                       List<Reason> reasons, Instant at) {
     /** Ledger kinds that record verdicts and assessments derived from other evidence, never evidence themselves. */
-    public static final Set<String> BOOKKEEPING = Set.of("run", "readiness", "risks", "sign-off");
+    public static final Set<String> BOOKKEEPING = Set.of(EvidenceKind.RUN.id(), EvidenceKind.READINESS.id(),
+            EvidenceKind.RISKS.id(), EvidenceKind.SIGN_OFF.id());
 
     public GoNoGo {
         checks = List.copyOf(checks);
@@ -166,7 +168,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
                 problem);
         if (v instanceof VerifyResult.Broken b) {
-            reasons.add(new Reason("ledger", "ledger-verify", project, b.firstBadSeq(),
+            reasons.add(new Reason("ledger", EvidenceKind.LEDGER_VERIFY.id(), project, b.firstBadSeq(),
                     "chain does not verify - " + problem + " (no evidence on a broken chain counts)"));
         }
 
@@ -245,8 +247,8 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      * (the commands that judge append those), and not a gate re-check that passed again.
      */
     private static boolean isNew(LedgerEntry x) {
-        return !BOOKKEEPING.contains(x.kind()) && !x.kind().equals("ledger-verify")
-                && !(x.kind().equals("gates") && x.outcome().isGood());
+        return !BOOKKEEPING.contains(x.kind()) && !x.kind().equals(EvidenceKind.LEDGER_VERIFY.id())
+                && !(x.kind().equals(EvidenceKind.GATES.id()) && x.outcome().isGood());
     }
 
     private static long seq(RiskResult.ControlResult c) {
@@ -288,7 +290,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      */
     static List<SignOff> signOffs(Ledger ledger, String project, Set<String> subjects, String[] signing) {
         Map<String, LedgerEntry> newest = new LinkedHashMap<>();
-        for (LedgerEntry e : ledger.query(new LedgerQuery("sign-off", project, null, 200, true))) {
+        for (LedgerEntry e : ledger.query(new LedgerQuery(EvidenceKind.SIGN_OFF.id(), project, null, 200, true))) {
             var p = Expected.payload(e);
             String key = p.path("by").asText() + "\n" + p.path("role").asText();
             if (signing != null && key.equals(signing[0] + "\n" + signing[1])) {
@@ -316,7 +318,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
             var p = Expected.payload(s);
             List<LedgerEntry> since = after.stream().filter(x -> x.seq() > s.seq() && isNew(x)).toList();
             List<LedgerEntry> failing = since.stream().filter(x -> !x.outcome().isGood()
-                    && (subjects.contains(x.subject()) || x.kind().equals("interrupted"))).toList();
+                    && (subjects.contains(x.subject()) || x.kind().equals(EvidenceKind.INTERRUPTED.id()))).toList();
             out.add(new SignOff(s, p.path("by").asText(), p.path("role").asText(), p.path("ledger_seq").asLong(0),
                     p.path("ledger_head").asText(null), since, failing));
         }

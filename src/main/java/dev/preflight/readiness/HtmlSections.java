@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.ledger.Artifact;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
 import dev.preflight.report.EvidenceDigest;
@@ -49,7 +50,7 @@ final class HtmlSections {
     /** Approver, notice, who is on call and acknowledged, then every gate's last result with its details. */
     static void gates(StringBuilder b, EvidenceDigest d) {
         b.append("<section id=\"gate-details\"><h2>Change-control gates</h2>\n");
-        List<LedgerEntry> checks = d.groups().getOrDefault("gates", List.of());
+        List<LedgerEntry> checks = d.groups().getOrDefault(EvidenceKind.GATES.id(), List.of());
         if (checks.isEmpty() && d.plan().gatesConfigured().isEmpty()) {
             b.append("<p class=\"muted\">The plan configures no gate and none was checked.</p></section>\n");
             return;
@@ -65,7 +66,7 @@ final class HtmlSections {
         String approval = cab == null ? "not checked" : cab.path("details").size() > 0
                 ? cab.path("details").get(0).asText() : cab.path("reason").asText();
         gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.path("passed").asBoolean() ? "ok" : "bad", approval);
-        List<LedgerEntry> notices = d.groups().getOrDefault("notice-sent", List.of());
+        List<LedgerEntry> notices = d.groups().getOrDefault(EvidenceKind.NOTICE_SENT.id(), List.of());
         LedgerEntry notice = notices.stream().filter(e -> e.outcome().isGood()).findFirst().orElse(null);
         String due = w == null || d.plan().noticeLead() == null ? ""
                 : "; required by " + w.start().minus(d.plan().noticeLead()) + " (" + Durations.spoken(d.plan().noticeLead())
@@ -89,7 +90,7 @@ final class HtmlSections {
             }
         } else {
             Map<String, String> acks = new LinkedHashMap<>();
-            for (LedgerEntry e : d.groups().getOrDefault("oncall-ack", List.of())) {
+            for (LedgerEntry e : d.groups().getOrDefault(EvidenceKind.ONCALL_ACK.id(), List.of())) {
                 JsonNode p = payload(e);
                 acks.putIfAbsent(p.path("role").asText(), p.path("user").asText() + " acknowledged " + e.time() + " (#" + e.seq() + ")");
             }

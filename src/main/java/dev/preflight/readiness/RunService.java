@@ -1,6 +1,7 @@
 package dev.preflight.readiness;
 
 import dev.preflight.core.Errors;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
@@ -31,7 +32,7 @@ public final class RunService {
 
     /** Executes and judges the same sections, recording the verdict as kind {@code run}. */
     public RunService(List<Section> sections) {
-        this(sections, sections, "run");
+        this(sections, sections, EvidenceKind.RUN.id());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.preflight.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Artifact;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -80,23 +81,27 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
     public record Group(String title, String kind, int limit) {
     }
 
-    /** The history groups in the order the page shows them. */
+    /** The history groups in the order the page shows them, titled as {@link EvidenceKind} titles them. */
     public static final List<Group> GROUPS = List.of(
-            new Group("Audits", "audit", 10),
-            new Group("Backups", "backup", 20),
-            new Group("Backup verification", "backup-verify", 10),
-            new Group("Restore tests", "restore-test", 10),
-            new Group("Dependency review", "deps", 5),
-            new Group("Feature flag validation", "flags-validate", 5),
-            new Group("Feature flag toggles", "flag-toggle", 20),
-            new Group("Cutover readiness", "cutover-readiness", 5),
-            new Group("Cutover steps", "cutover-step", 30),
-            new Group("Failback drills", "failback-drill", 5),
-            new Group("Gate checks", "gates", 5),
-            new Group("Evidence published to the ticket", "gates-publish", 5),
-            new Group("On-call acknowledgements", "oncall-ack", 10),
-            new Group("Stakeholder notices", "notice-sent", 5),
-            new Group("Sign-offs", "sign-off", 10));
+            group(EvidenceKind.AUDIT, 10),
+            group(EvidenceKind.BACKUP, 20),
+            group(EvidenceKind.BACKUP_VERIFY, 10),
+            group(EvidenceKind.RESTORE_TEST, 10),
+            group(EvidenceKind.DEPS, 5),
+            group(EvidenceKind.FLAGS_VALIDATE, 5),
+            group(EvidenceKind.FLAG_TOGGLE, 20),
+            group(EvidenceKind.CUTOVER_READINESS, 5),
+            group(EvidenceKind.CUTOVER_STEP, 30),
+            group(EvidenceKind.FAILBACK_DRILL, 5),
+            group(EvidenceKind.GATES, 5),
+            group(EvidenceKind.GATES_PUBLISH, 5),
+            group(EvidenceKind.ONCALL_ACK, 10),
+            group(EvidenceKind.NOTICE_SENT, 5),
+            group(EvidenceKind.SIGN_OFF, 10));
+
+    private static Group group(EvidenceKind kind, int limit) {
+        return new Group(kind.title(), kind.id(), limit);
+    }
 
     /** How many runs the charts show (per source). */
     static final int CHART_RUNS = 12;
@@ -107,16 +112,16 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
     }
 
     public static EvidenceDigest read(Ledger ledger, PlanFacts plan, List<Cutover> cutovers) {
-        Map<String, Attached> audits = newestPerSubject(ledger, "audit");
-        Map<String, Attached> deps = newestPerSubject(ledger, "deps");
-        List<LedgerEntry> fv = ledger.query(new LedgerQuery("flags-validate", null, null, 1, true));
+        Map<String, Attached> audits = newestPerSubject(ledger, EvidenceKind.AUDIT.id());
+        Map<String, Attached> deps = newestPerSubject(ledger, EvidenceKind.DEPS.id());
+        List<LedgerEntry> fv = ledger.query(new LedgerQuery(EvidenceKind.FLAGS_VALIDATE.id(), null, null, 1, true));
         Attached flags = fv.isEmpty() ? null : new Attached(fv.get(0), attachedJson(ledger, fv.get(0)));
         Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
         for (Group g : GROUPS) {
             groups.put(g.kind(), ledger.query(new LedgerQuery(g.kind(), null, null, g.limit(), true)));
         }
-        Map<String, List<Point>> sizes = series(ledger, "backup", "size");
-        Map<String, List<Point>> restores = series(ledger, "restore-test", "restore_ms");
+        Map<String, List<Point>> sizes = series(ledger, EvidenceKind.BACKUP.id(), "size");
+        Map<String, List<Point>> restores = series(ledger, EvidenceKind.RESTORE_TEST.id(), "restore_ms");
         LedgerEntry head = ledger.head().orElse(null);
         return new EvidenceDigest(audits, groups, head == null ? null : head.hash(), ledger.describe(),
                 head == null ? 0 : head.seq(), plan, deps, flags, cutovers, sizes, restores);

@@ -7,6 +7,7 @@ import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -23,7 +24,7 @@ import java.util.Map;
  */
 public final class RestoreEvidence {
     /** One restore test of one backup, linked to the backup entry. */
-    public static final String KIND = "restore-test";
+    public static final String KIND = EvidenceKind.RESTORE_TEST.id();
 
     private RestoreEvidence() {
     }

@@ -5,8 +5,7 @@ import dev.preflight.backup.BackupEvidence;
 import dev.preflight.core.Json;
 import dev.preflight.cutover.CutoverEvidence;
 import dev.preflight.cutover.Step;
-import dev.preflight.deps.DepsEvidence;
-import dev.preflight.flags.FlagsEvidence;
+import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -26,7 +25,7 @@ import java.util.Optional;
  */
 public final class RiskEvidence {
     /** An assessment of the register: what was known, when (passed when every risk was mitigated). */
-    public static final String KIND = "risks";
+    public static final String KIND = EvidenceKind.RISKS.id();
 
     private RiskEvidence() {
     }
@@ -36,21 +35,21 @@ public final class RiskEvidence {
     }
 
     /**
-     * Every evidence name, with what records it. The kinds are the owners' constants; audit, gates
-     * and the ledger check have none yet ({@code gates} is being reshaped, the ledger check is
-     * recorded by {@code preflight run} itself), so theirs are spelled here.
+     * Every evidence name a risk register may use (plan vocabulary), with what records it. The kinds
+     * are the owners' constants, or {@link EvidenceKind} where risk may not use the owner's classes
+     * (audit, gates) or the owner is {@code preflight run} itself (the ledger check).
      */
     public static final Map<String, Source> NAMES = Map.ofEntries(
-            Map.entry("audit", new Source("audit", Map.of(), "preflight audit")),
+            Map.entry("audit", new Source(EvidenceKind.AUDIT.id(), Map.of(), "preflight audit")),
             Map.entry("backup", new Source(BackupEvidence.KIND, Map.of(), "preflight backup run")),
             Map.entry("backup-verify", new Source(BackupEvidence.VERIFY_KIND, Map.of(), "preflight backup verify")),
             Map.entry("restore-test", new Source(RestoreEvidence.KIND, Map.of(), "preflight restore-test")),
-            Map.entry("deps", new Source(DepsEvidence.KIND, Map.of(), "preflight deps")),
-            Map.entry("flags-validate", new Source(FlagsEvidence.VALIDATE, Map.of(), "preflight flags validate")),
+            Map.entry("deps", new Source(EvidenceKind.DEPS.id(), Map.of(), "preflight deps")),
+            Map.entry("flags-validate", new Source(EvidenceKind.FLAGS_VALIDATE.id(), Map.of(), "preflight flags validate")),
             Map.entry("failback-drill", new Source(CutoverEvidence.STEP, Map.of("step", Step.FAILBACK.label()),
                     "preflight cutover failback")),
-            Map.entry("gates", new Source("gates", Map.of(), "preflight gates check")),
-            Map.entry("ledger-verify", new Source("ledger-verify", Map.of(), "preflight run")));
+            Map.entry("gates", new Source(EvidenceKind.GATES.id(), Map.of(), "preflight gates check")),
+            Map.entry("ledger-verify", new Source(EvidenceKind.LEDGER_VERIFY.id(), Map.of(), "preflight run")));
 
     /** The payload of an assessment: every risk as the register shows it. */
     public record Assessment(List<RiskReport.Row> risks) {

@@ -101,11 +101,8 @@ class BackupPayloadGoldenTest {
                     out.append(e.kind()).append(' ').append(e.subject()).append(' ').append(e.outcome().label())
                             .append('\n').append(e.payload()).append('\n');
                     // Read back into its record and written again, a payload is the same bytes.
-                    Object typed = switch (kind) {
-                        case BackupEvidence.KIND -> BackupEvidence.backup(e);
-                        case BackupEvidence.VERIFY_KIND -> BackupEvidence.verify(e);
-                        default -> BackupEvidence.prune(e);
-                    };
+                    Object typed = kind.equals(BackupEvidence.KIND) ? BackupEvidence.backup(e)
+                            : kind.equals(BackupEvidence.VERIFY_KIND) ? BackupEvidence.verify(e) : BackupEvidence.prune(e);
                     assertThat(Json.canonical(typed)).as(e.kind() + " #" + e.seq()).isEqualTo(e.payload());
                 }
             }
