@@ -1,6 +1,8 @@
 package dev.preflight.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.ExitCode;
+import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
@@ -12,11 +14,10 @@ import dev.preflight.plan.Plan;
 import dev.preflight.readiness.HtmlReport;
 import dev.preflight.readiness.Readiness;
 import dev.preflight.readiness.ReadinessReport;
+import dev.preflight.readiness.SignOffPayload;
 import dev.preflight.report.Format;
 import dev.preflight.risk.RiskReport;
 import dev.preflight.run.RunContext;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,6 +63,7 @@ public final class ReadinessCommand extends BaseCommand {
                 "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness. A failing entry recorded after a sign-off voids it (readiness is NO-GO naming it) until its signer signs again."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight readiness sign --by alice --role 'change manager'")
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Sign extends BaseCommand {
         @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who signs off.")
         String by;
@@ -69,9 +71,14 @@ public final class ReadinessCommand extends BaseCommand {
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "In what role (e.g. EPM, CAB chair).")
         String role;
 
+        /** What {@code --format json} prints: whether the sign-off was recorded, as which entry, and what it says. */
+        record Signed(String project, boolean recorded, @JsonProperty("entry_seq") Long entrySeq,
+                      @JsonProperty("sign_off") SignOffPayload signOff) {
+        }
+
         @Override
         public Integer call() {
-            format();
+            Format f = format();
             Plan plan = loadPlan();
             if (by.isBlank() || role.isBlank()) {
                 throw PreflightException.usage("--by and --role must not be blank", null);
@@ -81,18 +88,23 @@ public final class ReadinessCommand extends BaseCommand {
                 Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
                         new String[] {by, role});
                 if (!r.go()) {
+                    if (f == Format.JSON) {
+                        // The readiness document says why; "recorded": false says nothing was signed.
+                        emit(Json.pretty(new Signed(plan.project().name(), false, null,
+                                new SignOffPayload(by, role, "NO-GO", r.seq(), r.ledgerHead()))) + "\n");
+                        return ExitCode.CHECKS_FAILED.code();
+                    }
                     emit(ReadinessReport.render(r, plan.project().name(), Format.TEXT, style())
                             + "Sign-off NOT recorded: the verdict is NO-GO.\n");
                     return ExitCode.CHECKS_FAILED.code();
                 }
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("by", by);
-                payload.put("role", role);
-                payload.put("verdict", "GO");
-                payload.put("ledger_seq", r.seq());
-                payload.put("ledger_head", r.ledgerHead());
+                SignOffPayload payload = new SignOffPayload(by, role, "GO", r.seq(), r.ledgerHead());
                 LedgerEntry e = ledger.append(NewEntry.of(EvidenceKind.SIGN_OFF.id(), plan.project().name(), Outcome.PASSED,
                         "GO signed off by " + by + " (" + role + ") on head #" + r.seq(), payload));
+                if (f == Format.JSON) {
+                    emit(Json.pretty(new Signed(plan.project().name(), true, e.seq(), payload)) + "\n");
+                    return ExitCode.OK.code();
+                }
                 emit("Signed off: GO for " + plan.project().name() + " by " + by + " (" + role + "), ledger entry #"
                         + e.seq() + " on head #" + r.seq() + " " + r.ledgerHead() + "\n"
                         + "A failing entry recorded after it voids this sign-off; 'preflight readiness' shows it.\n");

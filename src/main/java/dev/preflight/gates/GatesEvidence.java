@@ -232,7 +232,7 @@ public final class GatesEvidence {
     /** The payload of an {@link #ACK} entry: who acknowledged which window in which role. */
     public record AckPayload(String role, String user, int level, Window window) {
         /** The payload of an acknowledgement entry, empty when it cannot be read (it then acknowledges nothing). */
-        static Optional<AckPayload> of(LedgerEntry e) {
+        public static Optional<AckPayload> of(LedgerEntry e) {
             try {
                 JsonNode j = Json.parse(e.payload());
                 JsonNode w = j.path("window");

@@ -291,8 +291,8 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
     static List<SignOff> signOffs(Ledger ledger, String project, Set<String> subjects, String[] signing) {
         Map<String, LedgerEntry> newest = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(EvidenceKind.SIGN_OFF.id(), project, null, 200, true))) {
-            var p = Expected.payload(e);
-            String key = p.path("by").asText() + "\n" + p.path("role").asText();
+            SignOffPayload p = SignOffPayload.of(e);
+            String key = p.by() + "\n" + p.role();
             if (signing != null && key.equals(signing[0] + "\n" + signing[1])) {
                 continue;
             }
@@ -315,12 +315,11 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         Collections.reverse(after);
         List<SignOff> out = new ArrayList<>();
         for (LedgerEntry s : ordered) {
-            var p = Expected.payload(s);
+            SignOffPayload p = SignOffPayload.of(s);
             List<LedgerEntry> since = after.stream().filter(x -> x.seq() > s.seq() && isNew(x)).toList();
             List<LedgerEntry> failing = since.stream().filter(x -> !x.outcome().isGood()
                     && (subjects.contains(x.subject()) || x.kind().equals(EvidenceKind.INTERRUPTED.id()))).toList();
-            out.add(new SignOff(s, p.path("by").asText(), p.path("role").asText(), p.path("ledger_seq").asLong(0),
-                    p.path("ledger_head").asText(null), since, failing));
+            out.add(new SignOff(s, p.by(), p.role(), p.ledgerSeq(), p.ledgerHead(), since, failing));
         }
         return out;
     }

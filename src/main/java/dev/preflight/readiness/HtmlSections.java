@@ -6,6 +6,7 @@ import static dev.preflight.report.Html.td;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
+import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
@@ -91,8 +92,8 @@ final class HtmlSections {
         } else {
             Map<String, String> acks = new LinkedHashMap<>();
             for (LedgerEntry e : d.groups().getOrDefault(EvidenceKind.ONCALL_ACK.id(), List.of())) {
-                JsonNode p = payload(e);
-                acks.putIfAbsent(p.path("role").asText(), p.path("user").asText() + " acknowledged " + e.time() + " (#" + e.seq() + ")");
+                GatesEvidence.AckPayload.of(e).ifPresent(p -> acks.putIfAbsent(p.role(),
+                        p.user() + " acknowledged " + e.time() + " (#" + e.seq() + ")"));
             }
             acks.forEach((role, who) -> onCall.add(role + " " + who));
         }

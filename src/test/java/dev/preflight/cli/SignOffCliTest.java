@@ -160,6 +160,14 @@ class SignOffCliTest {
         assertThat(so.path("head_seq").asLong()).isEqualTo(head);
         assertThat(so.path("failing_since").get(0).path("seq").asLong()).isEqualTo(failing);
         assertThat(cli.run("readiness", "sign", "--by", "Lee Park", "--role", "EPM").code()).isEqualTo(1);
+        // The same refusal for a script: nothing recorded, and the JSON says so.
+        CliRun refusedJson = cli.run("readiness", "sign", "--by", "Lee Park", "--role", "EPM", "--format", "json");
+        assertThat(refusedJson.code()).isEqualTo(1);
+        JsonNode rj = Json.parse(refusedJson.out());
+        assertThat(rj.path("recorded").asBoolean(true)).isFalse();
+        assertThat(rj.path("entry_seq").isNull()).isTrue();
+        assertThat(rj.path("sign_off").path("verdict").asText()).isEqualTo("NO-GO");
+        assertThat(cli.entries("sign-off")).hasSize(1);
 
         // Fixed: a new backup, verified, published. Dana's sign-off stays void until she signs again.
         cli.clock.advance(Duration.ofHours(1));
@@ -182,5 +190,19 @@ class SignOffCliTest {
                 .contains("| ledger head when published | #", "| entry hash | ");
         assertThat(Files.readString(dir.resolve("docs/upgrade/change-management.evidence/preflight-audit-production.json")))
                 .contains("\"preflight_ledger\"", "\"entry_seq\"", "\"head_hash\"");
+
+        // A sign-off from a script: the JSON names the entry it recorded and the head it was given on.
+        ok("readiness");
+        long signedHead = newest("readiness");
+        CliRun json = ok("readiness", "sign", "--by", "Sam Lee", "--role", "EPM", "--format", "json");
+        JsonNode sj = Json.parse(json.out());
+        assertThat(sj.path("recorded").asBoolean()).isTrue();
+        assertThat(sj.path("entry_seq").asLong()).isEqualTo(newest("sign-off"));
+        assertThat(sj.path("sign_off").path("by").asText()).isEqualTo("Sam Lee");
+        assertThat(sj.path("sign_off").path("ledger_seq").asLong()).isEqualTo(newest("readiness")).isGreaterThan(signedHead);
+        assertThat(sj.path("sign_off").path("ledger_head").asText()).matches("[0-9a-f]{64}");
+        assertThat(ok("readiness").out()).contains("GO signed off by Sam Lee (EPM) on head #"
+                + sj.path("sign_off").path("ledger_seq").asLong() + " " + sj.path("sign_off").path("ledger_head").asText()
+                + ": current");
     }
 }
