@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupFactories;
@@ -17,6 +18,7 @@ import dev.preflight.backup.RunResult;
 import dev.preflight.backup.Schedule;
 import dev.preflight.backup.SourceProducers;
 import dev.preflight.core.ExitCode;
+import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
@@ -234,7 +236,16 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup schedule --at 01:30 --style systemd",
                 "  preflight backup schedule --preflight /usr/bin/preflight --style cron"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class ScheduleCmd extends BackupBase {
+        /** One scheduled job in {@code --format json}: its UTC time of day and the preflight arguments it runs. */
+        record ScheduledJob(String name, String description, @JsonProperty("at_utc") String atUtc, List<String> args) {
+        }
+
+        /** {@code --format json}: the jobs, and the crontab and systemd text (null when {@code --style} leaves one out). */
+        record Scheduled(List<ScheduledJob> jobs, String crontab, String systemd) {
+        }
+
         @Option(names = "--at", paramLabel = "HH:MM", defaultValue = "01:30",
                 description = "UTC time of the daily backup (verify runs 1h later, prune 2h later); default 01:30.")
         String at;
@@ -264,6 +275,14 @@ public final class BackupCommand implements Callable<Integer> {
             String planFile = plan.source().toAbsolutePath().toString();
             String dir = plan.baseDir().toAbsolutePath().toString();
             List<Schedule.Job> jobs = Schedule.daily(t);
+            if (format() == Format.JSON) {
+                // For configuration management: the jobs, and the files it would otherwise copy from the text.
+                emit(Json.pretty(new Scheduled(jobs.stream().map(j -> new ScheduledJob(j.name(), j.description(),
+                        j.at().toString(), j.args())).toList(), style.equals("systemd") ? null
+                        : Schedule.crontab(jobs, launcher, planFile, dir), style.equals("cron") ? null
+                        : Schedule.systemd(jobs, launcher, planFile, dir))) + "\n");
+                return ExitCode.OK.code();
+            }
             StringBuilder sb = new StringBuilder();
             if (!style.equals("systemd")) {
                 sb.append(Schedule.crontab(jobs, launcher, planFile, dir));

@@ -1,14 +1,15 @@
 package dev.preflight.backup;
 
-import dev.preflight.testing.CliHarness;
-import dev.preflight.testing.CliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
-import java.nio.channels.FileChannel;
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -178,5 +179,15 @@ class VerifyPruneTest {
                 "ExecStart=/opt/preflight/bin/preflight --plan " + dir.resolve("preflight.yaml") + " backup run",
                 "OnCalendar=*-*-* 01:30:00 UTC", "Persistent=true", "preflight-backup-prune.timer");
         assertThat(cli.run("backup", "schedule", "--at", "25:00").code()).isEqualTo(2);
+
+        // The same schedule for configuration management: the jobs, and the crontab text alone.
+        CliRun json = cli.run("backup", "schedule", "--at", "01:30", "--style", "cron", "--format", "json");
+        assertThat(json.code()).isZero();
+        JsonNode j = Json.parse(json.out());
+        assertThat(j.path("jobs")).hasSize(3);
+        assertThat(j.path("jobs").get(0).path("at_utc").asText()).isEqualTo("01:30");
+        assertThat(j.path("jobs").get(2).path("args").toString()).contains("prune", "--apply");
+        assertThat(j.path("crontab").asText()).contains("CRON_TZ=UTC", "30 1 * * * ");
+        assertThat(j.path("systemd").isNull()).isTrue();
     }
 }
