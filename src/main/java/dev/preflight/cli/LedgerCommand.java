@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
@@ -199,6 +200,7 @@ public final class LedgerCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight ledger export --out evidence.zip",
                 "  preflight ledger export --out evidence.zip --force"})
+    @Formats({Format.TEXT, Format.JSON})
     public static final class Export extends BaseCommand {
         @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Bundle to write.")
         Path out;
@@ -206,9 +208,14 @@ public final class LedgerCommand implements Callable<Integer> {
         @Option(names = "--force", description = "Replace FILE.zip if it exists.")
         boolean force;
 
+        /** {@code --format json}: where the bundle went, what it holds, and the head it carries (to pin with --expect-head). */
+        record Exported(String bundle, long entries, int attachments, @JsonProperty("head_seq") long headSeq,
+                        @JsonProperty("head_hash") String headHash, boolean signed) {
+        }
+
         @Override
         public Integer call() {
-            format();
+            Format f = format();
             Plan plan = loadPlan();
             Path zip = ctx().cwd().resolve(out.toString()).toAbsolutePath().normalize();
             if (Files.isDirectory(zip)) {
@@ -220,7 +227,12 @@ public final class LedgerCommand implements Callable<Integer> {
                     throw PreflightException.usage("--out " + zip + " already exists", "give --force to replace it");
                 }
                 var summary = LedgerBundles.export(ledger, zip);
-                emit("exported " + summary + " to " + zip + "\n");
+                if (f == Format.JSON) {
+                    emit(Json.pretty(new Exported(zip.toString(), summary.entries(), summary.attachments(),
+                            summary.head().seq(), summary.head().hash(), summary.signed())) + "\n");
+                } else {
+                    emit("exported " + summary + " to " + zip + "\n");
+                }
             }
             return ExitCode.OK.code();
         }

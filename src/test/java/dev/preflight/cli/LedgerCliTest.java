@@ -389,6 +389,14 @@ class LedgerCliTest {
         CliRun v = run("ledger", "verify", "--bundle", "b.zip", "--expect-head", "2:" + hashOf(2));
         assertThat(v.code()).as(v.all()).isZero();
         assertThat(v.out()).contains("INTACT: 2 entries");
+        // For a pipeline: the same facts as JSON, the head ready for --expect-head.
+        CliRun j = run("ledger", "export", "--out", "c.zip", "--format", "json");
+        assertThat(j.code()).as(j.all()).isZero();
+        JsonNode x = Json.parse(j.out());
+        assertThat(x.path("bundle").asText()).endsWith("c.zip");
+        assertThat(x.path("entries").asLong()).isEqualTo(2);
+        assertThat(x.path("attachments").asInt()).isEqualTo(2);
+        assertThat(x.path("head_seq").asLong() + ":" + x.path("head_hash").asText()).isEqualTo("2:" + hashOf(2));
     }
 
     @Test
