@@ -1,6 +1,7 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.MysqlSource;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -80,7 +81,7 @@ public final class MysqlProducer implements Producer {
 
             ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
                     + "IFNULL(DATA_LENGTH, 0) "
-                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
+                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.database())
                     + " ORDER BY TABLE_NAME");
             if (!t.ok()) {
                 return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
@@ -192,23 +193,8 @@ public final class MysqlProducer implements Producer {
 
     /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
     private String optionFile() {
-        StringBuilder sb = new StringBuilder("[client]\n");
-        sb.append("host=").append(quote(source.host())).append('\n');
-        sb.append("port=").append(source.port()).append('\n');
-        sb.append("user=").append(quote(source.user())).append('\n');
-        if (source.password() != null) {
-            sb.append("password=").append(quote(source.password().value())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String quote(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    /** A SQL string literal; the database name is data here, never spliced unescaped. */
-    static String sqlString(String v) {
-        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
+        return MysqlSyntax.clientOptions(source.host(), source.port(), source.user(),
+                source.password() == null ? null : source.password().value());
     }
 
     private static String firstLine(ProcessResult r) {

@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import dev.preflight.backup.PrivateTemp;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -50,14 +51,8 @@ final class MysqlClient implements SqlClient {
 
     private void writeOptions(MysqlTarget target) throws IOException {
         Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        StringBuilder sb = new StringBuilder("[client]\n");
-        sb.append("host=").append(quote(target.host())).append('\n');
-        sb.append("port=").append(target.port()).append('\n');
-        sb.append("user=").append(quote(target.user())).append('\n');
-        if (target.password() != null) {
-            sb.append("password=").append(quote(target.password().value())).append('\n');
-        }
-        Files.writeString(defaults, sb.toString(), StandardCharsets.UTF_8);
+        Files.writeString(defaults, MysqlSyntax.clientOptions(target.host(), target.port(), target.user(),
+                target.password() == null ? null : target.password().value()), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -108,20 +103,6 @@ final class MysqlClient implements SqlClient {
             }
         }
         return List.of(programs[0]);
-    }
-
-    private static String quote(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    /** A SQL identifier in backquotes. */
-    static String ident(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
-
-    /** A SQL string literal. */
-    static String literal(String v) {
-        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /** The first line of stderr, or the exit status. */

@@ -8,6 +8,7 @@ import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.core.Sizes;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.report.Durations;
 import dev.preflight.restore.RestoreArtifact.Reader;
@@ -79,8 +80,8 @@ final class MysqlRestore {
                 return "";
             });
             Phases.mark("client-ready");
-            String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlClient.ident(db) + "; CREATE DATABASE "
-                    + MysqlClient.ident(db) : "CREATE DATABASE " + MysqlClient.ident(db);
+            String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db) + "; CREATE DATABASE "
+                    + MysqlSyntax.ident(db) : "CREATE DATABASE " + MysqlSyntax.ident(db);
             ProcessResult c = client.query(null, create);
             if (!c.ok()) {
                 failure = "cannot create " + where + ": " + secrets.redact(MysqlClient.why(c));
@@ -88,7 +89,7 @@ final class MysqlRestore {
             } else {
                 if (!o.replace()) {
                     cleanup.add(() -> {
-                        ProcessResult d = cl.query(null, "DROP DATABASE IF EXISTS " + MysqlClient.ident(db));
+                        ProcessResult d = cl.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db));
                         if (!d.ok()) {
                             throw new IOException("cannot drop " + where + ": " + MysqlClient.why(d));
                         }
