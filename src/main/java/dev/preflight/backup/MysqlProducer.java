@@ -56,8 +56,8 @@ public final class MysqlProducer implements Producer {
     @Override
     public Production produce(OutputStream out) throws IOException, InterruptedException {
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("database", source.database());
-        facts.put("host", source.host() + ":" + source.port());
+        facts.put("database", source.endpoint().database());
+        facts.put("host", source.endpoint().host() + ":" + source.endpoint().port());
         // Removed in the finally below, and on SIGINT/SIGTERM by its hook: the password never lingers.
         PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX);
         Path defaults = tmp.path().resolve("client.cnf");
@@ -81,10 +81,10 @@ public final class MysqlProducer implements Producer {
 
             ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
                     + "IFNULL(DATA_LENGTH, 0) "
-                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.database())
+                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.endpoint().database())
                     + " ORDER BY TABLE_NAME");
             if (!t.ok()) {
-                return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
+                return Production.failed("cannot list the tables of " + source.endpoint().database() + ": " + firstLine(t), facts);
             }
             Phases.mark("dump-tables-query");
             Map<String, Object> rows = new LinkedHashMap<>();
@@ -125,7 +125,7 @@ public final class MysqlProducer implements Producer {
                 // MySQL only: MariaDB's tool refuses it, and on MySQL 8.0.32+ OFF avoids a global read lock.
                 argv.add("--set-gtid-purged=OFF");
             }
-            argv.add(source.database());
+            argv.add(source.endpoint().database());
             facts.put("dump_tool", dump.get(0));
             TailBuffer tail = new TailBuffer(out, 512);
             Phases.mark("dump-start");
@@ -193,8 +193,8 @@ public final class MysqlProducer implements Producer {
 
     /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
     private String optionFile() {
-        return MysqlSyntax.clientOptions(source.host(), source.port(), source.user(),
-                source.password() == null ? null : source.password().value());
+        return MysqlSyntax.clientOptions(source.endpoint().host(), source.endpoint().port(), source.endpoint().user(),
+                source.endpoint().password() == null ? null : source.endpoint().password().value());
     }
 
     private static String firstLine(ProcessResult r) {

@@ -6,6 +6,7 @@ import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.exec.StdinSource;
+import dev.preflight.plan.Plan;
 import dev.preflight.restore.RestorePlan.MysqlTarget;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,8 +52,9 @@ final class MysqlClient implements SqlClient {
 
     private void writeOptions(MysqlTarget target) throws IOException {
         Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(defaults, MysqlSyntax.clientOptions(target.host(), target.port(), target.user(),
-                target.password() == null ? null : target.password().value()), StandardCharsets.UTF_8);
+        Plan.Endpoint e = target.endpoint();
+        Files.writeString(defaults, MysqlSyntax.clientOptions(e.host(), e.port(), e.user(),
+                e.password() == null ? null : e.password().value()), StandardCharsets.UTF_8);
     }
 
     @Override

@@ -8,12 +8,12 @@ import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.core.Sizes;
+import dev.preflight.exec.HttpCheck;
 import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.report.Durations;
 import dev.preflight.restore.RestoreArtifact.Reader;
 import dev.preflight.restore.RestoreArtifact.Verified;
-import dev.preflight.restore.RestorePlan.HttpCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,8 +55,8 @@ final class MysqlRestore {
                     null);
         }
         Instant backupTime = b.time();
-        String db = o.replace() ? plan.target().database() : scratchName(facts.path("database").asText(source), o.keep());
-        String where = plan.target().host() + ":" + plan.target().port() + "/" + db;
+        String db = o.replace() ? plan.target().endpoint().database() : scratchName(facts.path("database").asText(source), o.keep());
+        String where = plan.target().endpoint() + "/" + db;
         Map<String, Long> estimates = new TreeMap<>();
         facts.path("table_rows_estimate").fields().forEachRemaining(e -> {
             if (!e.getValue().isNull()) {

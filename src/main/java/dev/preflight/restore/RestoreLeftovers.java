@@ -59,7 +59,7 @@ public final class RestoreLeftovers {
             return out;
         }
         String what = "scratch database";
-        String server = plan.target().host() + ":" + plan.target().port();
+        String server = plan.target().endpoint().toString();
         try (SqlClient client = ctx.stagingSql(true)) {
             Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
