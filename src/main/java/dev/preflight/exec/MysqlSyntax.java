@@ -14,6 +14,11 @@ public final class MysqlSyntax {
         return "`" + name.replace("`", "``") + "`";
     }
 
+    /** A name as a dump writes it, backquoted or bare, read back: the inverse of {@link #ident}. */
+    public static String unident(String name) {
+        return name.startsWith("`") ? name.substring(1, name.length() - 1).replace("``", "`") : name;
+    }
+
     /**
      * A SQL string literal in single quotes: a quote is doubled and a backslash escaped, since the
      * server reads backslash escapes unless {@code NO_BACKSLASH_ESCAPES} is set.

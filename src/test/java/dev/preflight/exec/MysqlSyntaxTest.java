@@ -25,6 +25,8 @@ class MysqlSyntaxTest {
         assertThat(MysqlSyntax.ident("a`b")).isEqualTo("`a``b`");
         assertThat(MysqlSyntax.literal("it's \\")).isEqualTo("'it''s \\\\'");
         assertThat(MysqlSyntax.optionValue("p\"w#\\")).isEqualTo("\"p\\\"w#\\\\\"");
+        HOSTILE.forEach(n -> assertThat(MysqlSyntax.unident(MysqlSyntax.ident(n))).isEqualTo(n));
+        assertThat(MysqlSyntax.unident("bare")).isEqualTo("bare");
         assertThat(MysqlSyntax.clientOptions("h", 3306, "u", null)).isEqualTo("[client]\nhost=\"h\"\nport=3306\nuser=\"u\"\n");
     }
 
