@@ -10,6 +10,7 @@ import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
+import dev.preflight.report.Table;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -145,24 +146,14 @@ public final class AuditReport implements Renderer<Report> {
             labels.forEach(l -> row.add(cell(h, l)));
             rows.add(row);
         }
-        int[] w = new int[head.size()];
-        rows.forEach(row -> {
-            for (int i = 0; i < row.size(); i++) {
-                w[i] = Math.max(w[i], row.get(i).text().length());
-            }
-        });
         StringBuilder sb = new StringBuilder();
         // No host answered, so no check ran: a matrix of host names alone says nothing; the lines below do.
         if (labels.isEmpty()) {
             rows.clear();
         }
-        for (List<Cell> row : rows) {
-            for (int i = 0; i < row.size(); i++) {
-                Cell c = row.get(i);
-                sb.append(c.tone().in(s).apply(String.format("%-" + w[i] + "s", c.text())))
-                        .append(i + 1 < row.size() ? "  " : "\n");
-            }
-        }
+        Table t = new Table();
+        rows.forEach(row -> t.cells(row.stream().map(c -> new Table.Cell(c.text(), c.tone().in(s))).toList()));
+        sb.append(t.render());
         List<String> lines = new ArrayList<>();
         for (HostReport h : r.hosts()) {
             String who = h.host().qualifiedName();

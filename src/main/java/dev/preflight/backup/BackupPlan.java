@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.plan.Plan;
 import dev.preflight.plan.Secret;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -189,11 +190,11 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     /**
      * A MySQL or MariaDB database dumped with the server's own dump tool.
      *
+     * @param endpoint      the server and the database (the one endpoint record of the plan)
      * @param dumpCommand   argv prefix of the dump tool; empty means {@code mariadb-dump}, else {@code mysqldump}
      * @param clientCommand argv prefix of the SQL client; empty means {@code mariadb}, else {@code mysql}
      */
-    public record MysqlSource(String host, int port, String user, Secret password, String database,
-                              List<String> dumpCommand, List<String> clientCommand) {
+    public record MysqlSource(Plan.Endpoint endpoint, List<String> dumpCommand, List<String> clientCommand) {
         public MysqlSource {
             dumpCommand = List.copyOf(dumpCommand);
             clientCommand = List.copyOf(clientCommand);

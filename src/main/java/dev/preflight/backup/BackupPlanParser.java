@@ -290,8 +290,8 @@ public final class BackupPlanParser implements SectionParser<BackupPlan> {
             String pw = value(r.secret(mk, mp, "password"));
             String db = r.required(mm, mk, mp, "database");
             if (db != null && port != null) {
-                mysql = new MysqlSource(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db, dump,
-                        client);
+                mysql = new MysqlSource(new Plan.Endpoint(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw),
+                        db), dump, client);
             }
         } else if (kind == Kind.REDIS && k.get("redis") != null && (Node) r.mapping(k.get("redis"), p + ".redis") instanceof MappingNode rm) {
             String rp = p + ".redis";

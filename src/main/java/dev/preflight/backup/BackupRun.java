@@ -315,7 +315,7 @@ public final class BackupRun {
      * it was not, and whether its host name resolves (a name typed wrong is the next failure otherwise).
      */
     static String untried(Source source) {
-        String host = source.mysql() != null ? source.mysql().host() : source.redis() != null ? source.redis().host()
+        String host = source.mysql() != null ? source.mysql().endpoint().host() : source.redis() != null ? source.redis().host()
                 : null;
         if (host == null || host.isBlank()) {
             return "; the source was not read";

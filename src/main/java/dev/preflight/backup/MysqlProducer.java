@@ -1,6 +1,7 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.MysqlSource;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
@@ -55,8 +56,8 @@ public final class MysqlProducer implements Producer {
     @Override
     public Production produce(OutputStream out) throws IOException, InterruptedException {
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("database", source.database());
-        facts.put("host", source.host() + ":" + source.port());
+        facts.put("database", source.endpoint().database());
+        facts.put("host", source.endpoint().host() + ":" + source.endpoint().port());
         // Removed in the finally below, and on SIGINT/SIGTERM by its hook: the password never lingers.
         PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX);
         Path defaults = tmp.path().resolve("client.cnf");
@@ -80,10 +81,10 @@ public final class MysqlProducer implements Producer {
 
             ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
                     + "IFNULL(DATA_LENGTH, 0) "
-                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + sqlString(source.database())
+                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.endpoint().database())
                     + " ORDER BY TABLE_NAME");
             if (!t.ok()) {
-                return Production.failed("cannot list the tables of " + source.database() + ": " + firstLine(t), facts);
+                return Production.failed("cannot list the tables of " + source.endpoint().database() + ": " + firstLine(t), facts);
             }
             Phases.mark("dump-tables-query");
             Map<String, Object> rows = new LinkedHashMap<>();
@@ -124,7 +125,7 @@ public final class MysqlProducer implements Producer {
                 // MySQL only: MariaDB's tool refuses it, and on MySQL 8.0.32+ OFF avoids a global read lock.
                 argv.add("--set-gtid-purged=OFF");
             }
-            argv.add(source.database());
+            argv.add(source.endpoint().database());
             facts.put("dump_tool", dump.get(0));
             TailBuffer tail = new TailBuffer(out, 512);
             Phases.mark("dump-start");
@@ -192,23 +193,8 @@ public final class MysqlProducer implements Producer {
 
     /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
     private String optionFile() {
-        StringBuilder sb = new StringBuilder("[client]\n");
-        sb.append("host=").append(quote(source.host())).append('\n');
-        sb.append("port=").append(source.port()).append('\n');
-        sb.append("user=").append(quote(source.user())).append('\n');
-        if (source.password() != null) {
-            sb.append("password=").append(quote(source.password().value())).append('\n');
-        }
-        return sb.toString();
-    }
-
-    private static String quote(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    /** A SQL string literal; the database name is data here, never spliced unescaped. */
-    static String sqlString(String v) {
-        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
+        return MysqlSyntax.clientOptions(source.endpoint().host(), source.endpoint().port(), source.endpoint().user(),
+                source.endpoint().password() == null ? null : source.endpoint().password().value());
     }
 
     private static String firstLine(ProcessResult r) {

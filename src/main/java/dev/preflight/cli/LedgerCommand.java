@@ -14,6 +14,7 @@ import dev.preflight.ledger.Verification;
 import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
+import dev.preflight.report.Table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -98,20 +99,12 @@ public final class LedgerCommand implements Callable<Integer> {
             if (entries.isEmpty()) {
                 return "";
             }
-            int seq = Math.max(3, entries.stream().mapToInt(e -> Long.toString(e.seq()).length() + 1).max().orElse(0));
-            int outcome = Math.max(7, entries.stream().mapToInt(e -> e.outcome().label().length()).max().orElse(0));
-            int kind = Math.max(4, entries.stream().mapToInt(e -> e.kind().length()).max().orElse(0));
-            int actor = Math.max(5, entries.stream().mapToInt(e -> String.valueOf(e.actor()).length()).max().orElse(0));
-            int subject = Math.max(7, entries.stream().mapToInt(e -> String.valueOf(e.subject()).length()).max().orElse(0));
-            String row = "%-" + seq + "s  %-20s  %-" + outcome + "s  %-" + kind + "s  %-" + actor + "s  %-" + subject
-                    + "s  %s%n";
-            StringBuilder sb = new StringBuilder(String.format(row, "SEQ", "TIME (UTC)", "OUTCOME", "KIND", "ACTOR",
-                    "SUBJECT", "SUMMARY"));
+            Table t = new Table().fixedWidth(1, 20).lastColumnRuns()
+                    .row("SEQ", "TIME (UTC)", "OUTCOME", "KIND", "ACTOR", "SUBJECT", "SUMMARY");
             for (LedgerEntry e : entries) {
-                sb.append(String.format(row, "#" + e.seq(), e.time(), e.outcome().label(), e.kind(), e.actor(),
-                        e.subject(), e.summary()));
+                t.row("#" + e.seq(), e.time(), e.outcome().label(), e.kind(), e.actor(), e.subject(), e.summary());
             }
-            return sb.toString();
+            return t.render();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.preflight.cutover;
 
-import dev.preflight.plan.Secret;
+import dev.preflight.exec.HttpCheck;
+import dev.preflight.plan.Plan;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,7 @@ import java.util.Locale;
  * @param backupMaxAge   how old the newest passed backup may be when contract runs
  */
 public record CutoverPlan(String environment, Side blue, Side green, LoadBalancerConfig loadBalancer,
-                          Prepare prepare, Expand expand, Database replica, Promote promote, List<HttpCheck> smoke,
+                          Prepare prepare, Expand expand, Plan.Endpoint replica, Promote promote, List<HttpCheck> smoke,
                           Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge) {
     public CutoverPlan {
         smoke = List.copyOf(smoke);
@@ -74,10 +75,6 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
         }
     }
 
-    /** An HTTP check: GET {@code url}, expect {@code status}, within {@code maxLatency}, body containing {@code contains}. */
-    public record HttpCheck(String name, String url, int status, Duration maxLatency, String contains) {
-    }
-
     /** Green's readiness beyond its health URL: more HTTP checks and a workers command (argv, exit 0 = up). */
     public record Prepare(List<HttpCheck> checks, List<String> workersCommand) {
         public Prepare {
@@ -94,13 +91,6 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
     public record Expand(List<String> command, Path dir, String table, Path migrationsDir, String contractPattern) {
         public Expand {
             command = List.copyOf(command);
-        }
-    }
-
-    /** A MySQL/MariaDB endpoint; the password is a secret. */
-    public record Database(String host, int port, String user, Secret password, String database) {
-        public String describe() {
-            return "mysql://" + host + ":" + port + "/" + database;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.preflight.cutover;
 
 
 import dev.preflight.cutover.CutoverPlan.Colour;
+import dev.preflight.exec.HttpCheck;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
@@ -173,7 +174,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             expand = new CutoverPlan.Expand(cmd, dir == null ? null : r.path(dir), table,
                     mdir == null ? null : r.path(mdir), pattern);
         }
-        CutoverPlan.Database replica = null;
+        Plan.Endpoint replica = null;
         if (k.get("replica") != null && (Node) r.mapping(k.get("replica"), p + ".replica") instanceof MappingNode dm) {
             String dp = p + ".replica";
             Map<String, Node> dk = r.keys(dm, dp, DATABASE);
@@ -181,7 +182,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             Integer port = r.integer(dk, dp, "port", 3306, 1, 65535);
             String db = r.required(dm, dk, dp, "database");
             Secret pw = r.secret(dk, dp, "password");
-            replica = new CutoverPlan.Database(host, port == null ? 3306 : port, r.optional(dk, dp, "user", "root"),
+            replica = new Plan.Endpoint(host, port == null ? 3306 : port, r.optional(dk, dp, "user", "root"),
                     pw, db);
         }
         CutoverPlan.Promote promote = null;
@@ -199,7 +200,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             r.problem(m, p + ".replica", "required when expand or promote is configured",
                     "add 'replica: {host: ..., user: ..., password: \"${DB_PASSWORD}\", database: ...}'");
         }
-        List<CutoverPlan.HttpCheck> smoke = checks(r, k.get("smoke"), p + ".smoke");
+        List<HttpCheck> smoke = checks(r, k.get("smoke"), p + ".smoke");
         CutoverPlan.Stable stable = new CutoverPlan.Stable(Duration.ofHours(24), "alert", Duration.ofMinutes(1), List.of(),
                 List.of());
         if (k.get("stable") != null && (Node) r.mapping(k.get("stable"), p + ".stable") instanceof MappingNode sm) {
@@ -338,7 +339,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
         return out;
     }
 
-    private static List<CutoverPlan.HttpCheck> checks(PlanReader r, Node n, String path) {
+    private static List<HttpCheck> checks(PlanReader r, Node n, String path) {
         Set<String> names = new HashSet<>();
         return r.list(n, path, (m, p) -> {
             Map<String, Node> k = r.keys(m, p, CHECK);
@@ -348,7 +349,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             Integer status = r.integer(k, p, "status", 200, 100, 599);
             Duration lat = r.duration(k, p, "max_latency", Duration.ofSeconds(5));
             return url == null || status == null || lat == null ? null
-                    : new CutoverPlan.HttpCheck(name, url, status, lat, r.optional(k, p, "contains"));
+                    : new HttpCheck(name, url, status, lat, r.optional(k, p, "contains"));
         });
     }
 

@@ -38,7 +38,7 @@ final class ExpandStep implements CutoverStep {
             a.add("nothing configured (recorded as skipped)");
             return a;
         }
-        String t = cp.expand().table() + " (id, migration, batch) on " + cp.replica().describe();
+        String t = cp.expand().table() + " (id, migration, batch) on " + Migrations.describe(cp.replica());
         a.add("snapshot " + t);
         if (cp.expand().migrationsDir() != null) {
             a.add("list pending migrations in " + cp.expand().migrationsDir() + "; refuse any matching "
@@ -79,7 +79,7 @@ final class ExpandStep implements CutoverStep {
             return StepResult.warnings("skipped: the plan configures no expand step", Map.of());
         }
         if (started.containsKey("before_error")) {
-            return StepResult.failed("cannot read " + ex.table() + " on " + cp.replica().describe() + ": "
+            return StepResult.failed("cannot read " + ex.table() + " on " + Migrations.describe(cp.replica()) + ": "
                     + started.get("before_error"), Map.of());
         }
         List<Migrations.Row> before = rows(started.get("before"));

@@ -1,6 +1,7 @@
 package dev.preflight.cutover;
 
 import dev.preflight.cutover.HttpProbe.CheckResult;
+import dev.preflight.exec.HttpCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,10 +14,10 @@ final class HttpChecks {
     }
 
     /** Runs every check; passed when all passed, with a row per check in the details. */
-    static StepResult run(HttpProbe http, String what, List<CutoverPlan.HttpCheck> checks) {
+    static StepResult run(HttpProbe http, String what, List<HttpCheck> checks) {
         List<Map<String, Object>> rows = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        for (CutoverPlan.HttpCheck c : checks) {
+        for (HttpCheck c : checks) {
             CheckResult r = http.check(c);
             rows.add(Map.of("name", r.name(), "url", r.url(), "passed", r.passed(), "detail", r.detail()));
             if (!r.passed()) {
@@ -31,12 +32,12 @@ final class HttpChecks {
     }
 
     /** A side's health URL as a check: 200 within 5 s. */
-    static CutoverPlan.HttpCheck health(CutoverPlan.Side s) {
-        return new CutoverPlan.HttpCheck(s.name() + " health", s.healthUrl(), 200, Duration.ofSeconds(5), null);
+    static HttpCheck health(CutoverPlan.Side s) {
+        return new HttpCheck(s.name() + " health", s.healthUrl(), 200, Duration.ofSeconds(5), null);
     }
 
     /** How a check reads in a plan: {@code GET url -> 200 within 5000 ms, containing 'x'}. */
-    static String describe(CutoverPlan.HttpCheck c) {
+    static String describe(HttpCheck c) {
         return "GET " + c.url() + " -> " + c.status() + " within " + c.maxLatency().toMillis() + " ms"
                 + (c.contains() == null ? "" : ", containing '" + c.contains() + "'");
     }

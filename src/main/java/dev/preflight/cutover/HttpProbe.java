@@ -1,13 +1,12 @@
 package dev.preflight.cutover;
 
 import dev.preflight.core.Errors;
+import dev.preflight.exec.HttpCheck;
+import dev.preflight.exec.HttpGet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -15,11 +14,10 @@ import java.util.Map;
 
 /**
  * The HTTP requests the cutover makes itself: health and smoke checks, monitor samples and the
- * "who is serving" probe behind the load balancer. Thread-safe (one {@link HttpClient}).
+ * "who is serving" probe behind the load balancer. Thread-safe (one {@link HttpGet}).
  */
 public final class HttpProbe {
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpGet http = new HttpGet(Duration.ofSeconds(5), true, "preflight-cutover");
 
     /**
      * One response, or the reason there was none.
@@ -38,23 +36,15 @@ public final class HttpProbe {
     }
 
     public Sample get(String url, Duration timeout) {
-        long t0 = System.nanoTime();
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET()
-                    .header("User-Agent", "preflight-cutover").build();
-            HttpResponse<String> res = client.send(req, HttpResponse.BodyHandlers.ofString());
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            StringBuilder text = new StringBuilder(res.body());
-            for (Map.Entry<String, List<String>> h : res.headers().map().entrySet()) {
-                text.append('\n').append(h.getKey()).append(": ").append(String.join(",", h.getValue()));
-            }
-            return new Sample(res.statusCode(), ms, text.toString(), null);
-        } catch (IOException | IllegalArgumentException e) {
-            return new Sample(0, (System.nanoTime() - t0) / 1_000_000, "", Errors.describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Sample(0, 0, "", "interrupted");
+        HttpGet.Answer a = http.get(url, timeout);
+        if (!a.responded()) {
+            return new Sample(0, a.latencyMs(), "", a.error());
         }
+        StringBuilder text = new StringBuilder(a.body());
+        for (Map.Entry<String, List<String>> h : a.headers().entrySet()) {
+            text.append('\n').append(h.getKey()).append(": ").append(String.join(",", h.getValue()));
+        }
+        return new Sample(a.status(), a.latencyMs(), text.toString(), null);
     }
 
     /**
@@ -93,7 +83,7 @@ public final class HttpProbe {
     }
 
     /** Runs one check: the status must match, within the latency bound, with the expected text. */
-    public CheckResult check(CutoverPlan.HttpCheck c) {
+    public CheckResult check(HttpCheck c) {
         // The request may take a little longer than the bound so a slow answer is reported as slow, not as no answer.
         Sample s = get(c.url(), c.maxLatency().plusSeconds(5));
         if (!s.responded()) {

@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.plan.Plan;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +30,13 @@ public final class Migrations {
     public record Row(long id, String migration, int batch) {
     }
 
+    /** How the replica reads in messages: {@code mysql://host:port/database}. */
+    public static String describe(Plan.Endpoint db) {
+        return "mysql://" + db.host() + ":" + db.port() + "/" + db.database();
+    }
+
     /** Opens a connection to the replica (MariaDB driver; it also speaks to MySQL). */
-    public static Connection connect(CutoverPlan.Database db) throws SQLException {
+    public static Connection connect(Plan.Endpoint db) throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", db.user());
         if (db.password() != null) {

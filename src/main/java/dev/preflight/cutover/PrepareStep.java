@@ -1,5 +1,6 @@
 package dev.preflight.cutover;
 
+import dev.preflight.exec.HttpCheck;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
 import java.time.Duration;
@@ -35,7 +36,7 @@ final class PrepareStep implements CutoverStep {
     @Override
     public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
         CutoverPlan cp = ctx.plan();
-        List<CutoverPlan.HttpCheck> all = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
+        List<HttpCheck> all = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
         all.addAll(cp.prepare().checks());
         StepResult r = HttpChecks.run(ctx.http(), "green health", all);
         if (!r.verdict().good() || cp.prepare().workersCommand().isEmpty()) {

@@ -31,8 +31,8 @@ final class PromoteStep implements CutoverStep {
             a.add("nothing configured (recorded as skipped)");
             return a;
         }
-        a.add("on " + cp.replica().describe() + ": " + cp.promote().lagQuery() + " -> lag <= " + cp.promote().maxLag() + " s");
-        cp.promote().sql().forEach(s -> a.add("on " + cp.replica().describe() + ": " + s));
+        a.add("on " + Migrations.describe(cp.replica()) + ": " + cp.promote().lagQuery() + " -> lag <= " + cp.promote().maxLag() + " s");
+        cp.promote().sql().forEach(s -> a.add("on " + Migrations.describe(cp.replica()) + ": " + s));
         a.add("verify " + cp.promote().verifyQuery() + " = " + cp.promote().verifyExpect());
         return a;
     }
@@ -49,7 +49,7 @@ final class PromoteStep implements CutoverStep {
             Long lag;
             try (ResultSet rs = s.executeQuery(pm.lagQuery())) {
                 if (!rs.next()) {
-                    return StepResult.failed("'" + pm.lagQuery() + "' returned no rows: " + cp.replica().describe()
+                    return StepResult.failed("'" + pm.lagQuery() + "' returned no rows: " + Migrations.describe(cp.replica())
                             + " is not a replica, so its lag cannot be checked", d);
                 }
                 ResultSetMetaData md = rs.getMetaData();

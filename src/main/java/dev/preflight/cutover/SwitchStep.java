@@ -1,6 +1,7 @@
 package dev.preflight.cutover;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
+import dev.preflight.exec.HttpCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class SwitchStep implements CutoverStep {
     @Override
     public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
         CutoverPlan cp = ctx.plan();
-        List<CutoverPlan.HttpCheck> smoke = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
+        List<HttpCheck> smoke = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
         smoke.addAll(cp.smoke());
         StepResult s = HttpChecks.run(ctx.http(), "smoke", smoke);
         if (!s.verdict().good()) {

@@ -8,6 +8,7 @@ import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
+import dev.preflight.report.Table;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The flags capability's renderers, one per verb result: validation, toggle, the flag x environment
@@ -299,25 +301,10 @@ public final class FlagsReport {
     }
 
     private static String columns(List<List<String>> table, Style s) {
-        int[] w = new int[table.get(0).size()];
-        table.forEach(row -> {
-            for (int i = 0; i < row.size(); i++) {
-                w[i] = Math.max(w[i], row.get(i).length());
-            }
-        });
-        StringBuilder sb = new StringBuilder();
-        for (List<String> row : table) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.size(); i++) {
-                String c = String.format("%-" + w[i] + "s", row.get(i));
-                line.append(row.get(i).endsWith("*") || row.get(i).equals("UNREGISTERED") ? s.warn(c) : c);
-                if (i + 1 < row.size()) {
-                    line.append("  ");
-                }
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
+        Table t = new Table().stripTrailing();
+        table.forEach(row -> t.cells(row.stream().map(c -> new Table.Cell(c,
+                c.endsWith("*") || c.equals("UNREGISTERED") ? s::warn : UnaryOperator.identity())).toList()));
+        return t.render();
     }
 
     /** The flags whose value differs between two environments (differences only). */

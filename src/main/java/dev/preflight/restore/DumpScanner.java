@@ -1,5 +1,6 @@
 package dev.preflight.restore;
 
+import dev.preflight.exec.MysqlSyntax;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -135,7 +136,7 @@ public final class DumpScanner {
         }
         Matcher m;
         if ((m = INSERT.matcher(line)).find()) {
-            insertTable = unquote(m.group(1));
+            insertTable = MysqlSyntax.unident(m.group(1));
             rows.putIfAbsent(insertTable, 0L);
             insertRows = 0;
             literal.reset();
@@ -145,20 +146,16 @@ public final class DumpScanner {
             int at = m.end();
             insertBytes(h, at, h.length);
         } else if ((m = TABLE.matcher(line)).find()) {
-            tables.add(unquote(m.group(1)));
+            tables.add(MysqlSyntax.unident(m.group(1)));
         } else if ((m = VIEW.matcher(line)).find()) {
-            views.add(unquote(m.group(1)));
+            views.add(MysqlSyntax.unident(m.group(1)));
         } else if ((m = TRIGGER.matcher(line)).find()) {
-            triggers.add(unquote(m.group(1)));
+            triggers.add(MysqlSyntax.unident(m.group(1)));
         } else if ((m = EVENT.matcher(line)).find()) {
-            events.add(unquote(m.group(1)));
+            events.add(MysqlSyntax.unident(m.group(1)));
         } else if ((m = ROUTINE.matcher(line)).find()) {
-            (m.group(1).equals("PROCEDURE") ? procedures : functions).add(unquote(m.group(2)));
+            (m.group(1).equals("PROCEDURE") ? procedures : functions).add(MysqlSyntax.unident(m.group(2)));
         }
-    }
-
-    private static String unquote(String n) {
-        return n.startsWith("`") ? n.substring(1, n.length() - 1).replace("``", "`") : n;
     }
 
     /** Ends the scan (a last line without a newline is classified). */

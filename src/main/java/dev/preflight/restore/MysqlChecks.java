@@ -2,6 +2,7 @@ package dev.preflight.restore;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.restore.RestorePlan.SqlCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
@@ -63,7 +64,7 @@ public final class MysqlChecks {
             return t;
         });
         try {
-            String s = MysqlClient.literal(m.database());
+            String s = MysqlSyntax.literal(m.database());
             Future<ProcessResult> listing = pool.submit(() -> client.query(null, "SELECT 'table', TABLE_NAME FROM "
                     + "information_schema.TABLES WHERE TABLE_SCHEMA = " + s + " AND TABLE_TYPE <> 'VIEW' UNION ALL "
                     + "SELECT 'view', TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + s
@@ -140,8 +141,8 @@ public final class MysqlChecks {
     private static String countSql(String database, List<String> tables) {
         List<String> query = new ArrayList<>();
         for (String t : tables) {
-            query.add("SELECT " + MysqlClient.literal(t) + ", COUNT(*) FROM " + MysqlClient.ident(database) + "."
-                    + MysqlClient.ident(t));
+            query.add("SELECT " + MysqlSyntax.literal(t) + ", COUNT(*) FROM " + MysqlSyntax.ident(database) + "."
+                    + MysqlSyntax.ident(t));
         }
         return String.join(" UNION ALL ", query);
     }

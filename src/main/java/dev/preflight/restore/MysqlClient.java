@@ -1,10 +1,12 @@
 package dev.preflight.restore;
 
 import dev.preflight.backup.PrivateTemp;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.exec.StdinSource;
+import dev.preflight.plan.Plan;
 import dev.preflight.restore.RestorePlan.MysqlTarget;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,14 +52,9 @@ final class MysqlClient implements SqlClient {
 
     private void writeOptions(MysqlTarget target) throws IOException {
         Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        StringBuilder sb = new StringBuilder("[client]\n");
-        sb.append("host=").append(quote(target.host())).append('\n');
-        sb.append("port=").append(target.port()).append('\n');
-        sb.append("user=").append(quote(target.user())).append('\n');
-        if (target.password() != null) {
-            sb.append("password=").append(quote(target.password().value())).append('\n');
-        }
-        Files.writeString(defaults, sb.toString(), StandardCharsets.UTF_8);
+        Plan.Endpoint e = target.endpoint();
+        Files.writeString(defaults, MysqlSyntax.clientOptions(e.host(), e.port(), e.user(),
+                e.password() == null ? null : e.password().value()), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -108,20 +105,6 @@ final class MysqlClient implements SqlClient {
             }
         }
         return List.of(programs[0]);
-    }
-
-    private static String quote(String v) {
-        return "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
-    /** A SQL identifier in backquotes. */
-    static String ident(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
-
-    /** A SQL string literal. */
-    static String literal(String v) {
-        return "'" + v.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 
     /** The first line of stderr, or the exit status. */

@@ -8,11 +8,12 @@ import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.core.Sizes;
+import dev.preflight.exec.HttpCheck;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.report.Durations;
 import dev.preflight.restore.RestoreArtifact.Reader;
 import dev.preflight.restore.RestoreArtifact.Verified;
-import dev.preflight.restore.RestorePlan.HttpCheck;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,8 +55,8 @@ final class MysqlRestore {
                     null);
         }
         Instant backupTime = b.time();
-        String db = o.replace() ? plan.target().database() : scratchName(facts.path("database").asText(source), o.keep());
-        String where = plan.target().host() + ":" + plan.target().port() + "/" + db;
+        String db = o.replace() ? plan.target().endpoint().database() : scratchName(facts.path("database").asText(source), o.keep());
+        String where = plan.target().endpoint() + "/" + db;
         Map<String, Long> estimates = new TreeMap<>();
         facts.path("table_rows_estimate").fields().forEachRemaining(e -> {
             if (!e.getValue().isNull()) {
@@ -79,8 +80,8 @@ final class MysqlRestore {
                 return "";
             });
             Phases.mark("client-ready");
-            String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlClient.ident(db) + "; CREATE DATABASE "
-                    + MysqlClient.ident(db) : "CREATE DATABASE " + MysqlClient.ident(db);
+            String create = o.replace() ? "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db) + "; CREATE DATABASE "
+                    + MysqlSyntax.ident(db) : "CREATE DATABASE " + MysqlSyntax.ident(db);
             ProcessResult c = client.query(null, create);
             if (!c.ok()) {
                 failure = "cannot create " + where + ": " + secrets.redact(MysqlClient.why(c));
@@ -88,7 +89,7 @@ final class MysqlRestore {
             } else {
                 if (!o.replace()) {
                     cleanup.add(() -> {
-                        ProcessResult d = cl.query(null, "DROP DATABASE IF EXISTS " + MysqlClient.ident(db));
+                        ProcessResult d = cl.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db));
                         if (!d.ok()) {
                             throw new IOException("cannot drop " + where + ": " + MysqlClient.why(d));
                         }

@@ -5,6 +5,7 @@ import dev.preflight.backup.Owner;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
+import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class RestoreLeftovers {
             return out;
         }
         String what = "scratch database";
-        String server = plan.target().host() + ":" + plan.target().port();
+        String server = plan.target().endpoint().toString();
         try (SqlClient client = ctx.stagingSql(true)) {
             Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
@@ -81,7 +82,7 @@ public final class RestoreLeftovers {
                 if (owner == null || owner.state() != Owner.State.GONE) {
                     continue;
                 }
-                ProcessResult d = client.query(null, "DROP DATABASE IF EXISTS " + MysqlClient.ident(name));
+                ProcessResult d = client.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(name));
                 out.add(d.ok() ? new Leftovers.Found(what, server + "/" + name, owner.describe(),
                         Leftovers.Action.REMOVED, "dropped")
                         : new Leftovers.Found(what, server + "/" + name, owner.describe(), Leftovers.Action.FAILED,

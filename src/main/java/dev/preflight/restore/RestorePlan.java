@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
-import dev.preflight.plan.Secret;
+import dev.preflight.exec.HttpCheck;
+import dev.preflight.plan.Plan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +46,11 @@ public record RestorePlan(String source, MysqlTarget target, double rowCountTole
     /**
      * The staging MySQL/MariaDB server.
      *
-     * @param database      an existing database to restore into, used only with {@code --replace}
+     * @param endpoint      the server; its database is an existing one to restore into, used only with
+     *                      {@code --replace}
      * @param clientCommand argv prefix of the SQL client; empty means {@code mariadb}, else {@code mysql}
      */
-    public record MysqlTarget(String host, int port, String user, Secret password, String database,
-                              List<String> clientCommand) {
+    public record MysqlTarget(Plan.Endpoint endpoint, List<String> clientCommand) {
         public MysqlTarget {
             clientCommand = List.copyOf(clientCommand);
         }
@@ -60,14 +61,6 @@ public record RestorePlan(String source, MysqlTarget target, double rowCountTole
      * compared with {@code expect} (see {@link Expectation}).
      */
     public record SqlCheck(String name, String sql, Expectation expect) {
-    }
-
-    /**
-     * An HTTP smoke check against the staging application after the restore.
-     *
-     * @param bodyContains text the response body must contain, or null
-     */
-    public record HttpCheck(String name, String url, int status, Duration maxLatency, String bodyContains) {
     }
 
     /**

@@ -1,13 +1,13 @@
 package dev.preflight.restore;
 
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.exec.HttpCheck;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
 import dev.preflight.plan.Shape;
 import dev.preflight.plan.Secret;
 import dev.preflight.plan.SectionParser;
-import dev.preflight.restore.RestorePlan.HttpCheck;
 import dev.preflight.restore.RestorePlan.MysqlTarget;
 import dev.preflight.restore.RestorePlan.RedisTarget;
 import dev.preflight.restore.RestorePlan.SqlCheck;
@@ -104,8 +104,8 @@ public final class RestorePlanParser implements SectionParser<RestorePlan> {
             }
             List<String> client = r.command(tk.get("client_command"), tp + ".client_command", "[/usr/bin/mariadb]");
             if (port != null) {
-                target = new MysqlTarget(host, port, user, pw == null || pw.isEmpty() ? null : new Secret(pw), db,
-                        client);
+                target = new MysqlTarget(new Plan.Endpoint(host, port, user, pw == null || pw.isEmpty() ? null
+                        : new Secret(pw), db), client);
             }
         }
         if (source != null && k.get("target") == null) {

@@ -45,7 +45,7 @@ public final class RestoreTest {
             throw PreflightException.usage("the restore_test section does not restore a source named '" + source + "'",
                     "restored sources: " + String.join(", ", sources));
         }
-        if (o.replace() && (ctx.plan().target() == null || ctx.plan().target().database() == null)) {
+        if (o.replace() && (ctx.plan().target() == null || ctx.plan().target().endpoint().database() == null)) {
             throw PreflightException.usage("--replace needs the database to replace named in the plan",
                     "add restore_test.target.database (only used with --replace)");
         }

@@ -35,8 +35,8 @@ class BackupPlanParserTest {
         BackupPlan.Source db = b.source("academy-db").orElseThrow();
         assertThat(db.retention()).isEqualTo(Duration.ofDays(30));
         assertThat(db.gzip()).isTrue();
-        assertThat(db.mysql().database()).isEqualTo("academy");
-        assertThat(db.mysql().password()).isNull();
+        assertThat(db.mysql().endpoint().database()).isEqualTo("academy");
+        assertThat(db.mysql().endpoint().password()).isNull();
         assertThat(b.source("academy-cache").orElseThrow().retention()).isEqualTo(Duration.ofDays(7));
         assertThat(b.source("academy-assets").orElseThrow().s3().targetBucket()).isEqualTo("academy-assets-backup-{date}");
     }
@@ -65,7 +65,7 @@ class BackupPlanParserTest {
         assertThat(b.source("cache").orElseThrow().retention()).isEqualTo(Duration.ofDays(7));
         assertThat(b.source("cache").orElseThrow().redis().port()).isEqualTo(6379);
         assertThat(b.source("db").orElseThrow().retention()).isEqualTo(Duration.ofDays(30));
-        assertThat(b.source("db").orElseThrow().mysql().port()).isEqualTo(3306);
+        assertThat(b.source("db").orElseThrow().mysql().endpoint().port()).isEqualTo(3306);
         assertThat(b.source("db").orElseThrow().namePattern()).isEqualTo("{source}-{date}-{time}");
         assertThat(b.destinationsOf(b.source("db").orElseThrow())).hasSize(1);
     }

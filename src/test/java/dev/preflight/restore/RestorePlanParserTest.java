@@ -24,8 +24,8 @@ class RestorePlanParserTest {
         Plan academy = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
         RestorePlan a = academy.section("restore_test", RestorePlan.class).orElseThrow();
         assertThat(a.source()).isEqualTo("academy-db");
-        assertThat(a.target().host()).isEqualTo("staging-db.academy.internal");
-        assertThat(a.target().database()).isNull();
+        assertThat(a.target().endpoint().host()).isEqualTo("staging-db.academy.internal");
+        assertThat(a.target().endpoint().database()).isNull();
         assertThat(a.rowCountTolerance()).isEqualTo(0.05);
         assertThat(a.parallel()).isEqualTo(RestorePlan.DEFAULT_PARALLEL);
         assertThat(a.sqlChecks()).singleElement().satisfies(c -> assertThat(c.expect().text()).isEqualTo("> 0"));
