@@ -24,7 +24,8 @@ import java.util.function.Predicate;
  * both directions, {@code php} requirements, a {@code config.platform.php} that hides the real PHP,
  * and, when Packagist metadata is given, what the target itself requires (the forward check). Each
  * finding carries the requirement chain from the root and, when the metadata knows one, the lowest
- * version of the blocking package that would allow the target. One instance per analysis.
+ * version of the blocking package that would allow the target. One instance per analysis. (Just
+ * over 400 lines: the lock's index and requirement chains already live in {@link ComposerIndex}.)
  */
 public final class ComposerAnalysis {
     private final Root root;

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * {@code dev-*} branches only equal themselves). Parsed into a set of versions ({@link Ranges} of
  * normalised versions plus a set of branch names) so that {@link #overlap(ComposerConstraint)} can
  * say whether a requirement excludes a target range entirely, allows part of it, or all of it.
- * Immutable.
+ * Immutable. Over 400 lines on purpose: the grammar and the interval algebra it is parsed into are
+ * one language's semantics, and split they would have to share their internal representation.
  */
 public final class ComposerConstraint {
     private static final String STABILITIES = "stable|RC|beta|alpha|dev";

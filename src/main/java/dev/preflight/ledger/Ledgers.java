@@ -42,6 +42,8 @@ import org.sqlite.SQLiteOpenMode;
  * What may happen to a missing ledger depends on the {@link LedgerAccess}: only an appending command
  * creates one, and never where a head file says a ledger with entries existed. A file that is not a
  * ledger, or cannot be read, is exit 3 in one line naming the path and the cause, before Flyway runs.
+ * Over 400 lines on purpose: every way an existing file can fail to be a ledger (missing, replaced,
+ * read-only, another database, a newer schema) is decided here, before anything writes, in one place.
  */
 public final class Ledgers {
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
