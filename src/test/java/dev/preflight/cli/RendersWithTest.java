@@ -61,6 +61,23 @@ class RendersWithTest {
         assertThat(rendering).isGreaterThanOrEqualTo(13);
     }
 
+    @Test
+    void everyCommandThatReportsSomethingOffersJson() {
+        CommandLine root = Cli.commandLine(new CliContext(new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()), Map.of(), CliRun.CLOCK, dir, false));
+        List<CommandLine> all = new ArrayList<>();
+        collect(root, all);
+        List<String> withoutJson = new ArrayList<>();
+        for (CommandLine cl : all) {
+            // Groups (backup, cutover, ...) only print their usage; leaves report what they did.
+            if (cl.getCommandSpec().userObject() instanceof BaseCommand cmd && cl.getSubcommands().isEmpty()
+                    && !BaseCommand.supportedFormats(cmd).contains(Format.JSON)) {
+                withoutJson.add(cl.getCommandSpec().qualifiedName(" "));
+            }
+        }
+        assertThat(withoutJson).isEmpty();
+    }
+
     private static void collect(CommandLine cl, List<CommandLine> out) {
         if (!out.contains(cl)) {
             out.add(cl);
