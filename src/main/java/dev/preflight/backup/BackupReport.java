@@ -3,6 +3,10 @@ package dev.preflight.backup;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.CopyCheck.Status;
 import dev.preflight.backup.PruneItem.Action;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.core.Verdict;
@@ -10,7 +14,6 @@ import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,8 +24,8 @@ import java.util.Set;
 
 /**
  * The renderers of the backup verbs ({@link #RUNS}, {@link #LIST}, {@link #VERIFY}, {@link #PRUNE}):
- * text with a {@link Style} and JSON. The JSON keeps the shape the golden files pin (snake_case rows
- * built here), so each renderer's {@code json} is the static form below, not the record serialised.
+ * text with a {@link Style} and JSON. {@code backup run} serialises its result as it is; list, verify
+ * and prune serialise the row records below, which keep the snake_case shape the golden files pin.
  */
 public final class BackupReport {
     private BackupReport() {
@@ -90,56 +93,84 @@ public final class BackupReport {
     public static final Renderer<Runs> RUNS = new Renderer<>() {
         @Override
         public String text(Runs r, Style style) {
-            return runs(r.backups(), r.locked(), false, style);
+            return runs(r.backups(), r.locked(), style);
         }
 
         @Override
         public String json(Runs r) {
-            return runs(r.backups(), r.locked(), true, Style.PLAIN);
+            return Json.pretty(r);
         }
     };
 
     public static final Renderer<Listing> LIST = new Renderer<>() {
         @Override
         public String text(Listing l, Style style) {
-            return list(l.backups(), l.now(), false, l.restoreTested());
+            return list(l.backups(), l.now(), l.restoreTested());
         }
 
         @Override
         public String json(Listing l) {
-            return list(l.backups(), l.now(), true, l.restoreTested());
+            return Json.pretty(l.backups().stream().map(b -> new ListedBackup(b, l.restoreTested().get(b.id()))).toList());
         }
     };
 
     public static final Renderer<Verification> VERIFY = new Renderer<>() {
         @Override
         public String text(Verification v, Style style) {
-            return verify(v.checks(), false, style);
+            return verify(v.checks(), style);
         }
 
         @Override
         public String json(Verification v) {
-            return verify(v.checks(), true, Style.PLAIN);
+            return Json.pretty(new VerifiedCopies(v.checks().stream().map(VerifiedCopy::of).toList()));
         }
     };
 
     public static final Renderer<Pruning> PRUNE = new Renderer<>() {
         @Override
         public String text(Pruning p, Style style) {
-            return prune(p.items(), p.applied(), false);
+            return prune(p.items(), p.applied());
         }
 
         @Override
         public String json(Pruning p) {
-            return prune(p.items(), p.applied(), true);
+            return Json.pretty(new PrunedBackups(p.applied(), p.items().stream().map(PrunedBackup::of).toList()));
         }
     };
 
-    /** {@code backup run}, text or JSON. */
-    private static String runs(List<RunResult> results, List<String> locked, boolean json, Style st) {
-        if (json) {
-            return Json.pretty(Json.fields("backups", results, "locked", locked));
+    /** A row of {@code backup list --format json}: the backup's own fields, then when it was restore-tested (null: never). */
+    record ListedBackup(@JsonUnwrapped BackupRecord backup, @JsonProperty("restore_tested") String restoreTested) {
+    }
+
+    /** {@code backup verify --format json}: one row per copy. */
+    record VerifiedCopies(List<VerifiedCopy> copies) {
+    }
+
+    /** How one copy compared, with the status as the ledger writes it ({@code same-file}). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record VerifiedCopy(String backupId, String source, String destination, String location, String status,
+                        String expectedSha256, String actualSha256, String detail) {
+        static VerifiedCopy of(CopyCheck c) {
+            return new VerifiedCopy(c.backup().id(), c.backup().source(), c.copy().destination(), c.copy().location(),
+                    c.status().label(), c.copy().sha256(), c.actual(), c.detail());
         }
+    }
+
+    /** {@code backup prune --format json}: whether it was applied, and what happens to each backup. */
+    record PrunedBackups(boolean applied, List<PrunedBackup> backups) {
+    }
+
+    /** One backup's prune decision, the action in lower case ({@code keep_newest_verified}). */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record PrunedBackup(String backupId, String source, String file, String action, String reason, List<String> errors) {
+        static PrunedBackup of(PruneItem i) {
+            return new PrunedBackup(i.backup().id(), i.backup().source(), i.backup().file(),
+                    i.action().name().toLowerCase(Locale.ROOT), i.reason(), i.errors());
+        }
+    }
+
+    /** {@code backup run} as text. */
+    private static String runs(List<RunResult> results, List<String> locked, Style st) {
         StringBuilder sb = new StringBuilder();
         for (RunResult r : results) {
             if (r.failure() == null) {
@@ -166,17 +197,7 @@ public final class BackupReport {
     }
 
     /** @param restoreTested backup id to when it was last restore-tested and how ("passed 2026-..."); none: "never" */
-    private static String list(List<BackupRecord> backups, Instant now, boolean json, Map<String, String> restoreTested) {
-        if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (BackupRecord b : backups) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = new LinkedHashMap<>(Json.mapper().convertValue(b, Map.class));
-                m.put("restore_tested", restoreTested.get(b.id()));
-                rows.add(m);
-            }
-            return Json.pretty(rows);
-        }
+    private static String list(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested) {
         // Columns as wide as their longest value: a long source or file name must not shift the rest.
         int src = Math.max(6, backups.stream().mapToInt(b -> b.source().length()).max().orElse(0));
         int fil = Math.max(4, backups.stream().mapToInt(b -> shownFile(b).length()).max().orElse(0));
@@ -212,24 +233,8 @@ public final class BackupReport {
         return names.size() == 1 ? names.iterator().next() : b.file();
     }
 
-    /** {@code backup verify}, text or JSON. */
-    private static String verify(List<CopyCheck> checks, boolean json, Style st) {
-        if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (CopyCheck c : checks) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("backup_id", c.backup().id());
-                m.put("source", c.backup().source());
-                m.put("destination", c.copy().destination());
-                m.put("location", c.copy().location());
-                m.put("status", c.status().label());
-                m.put("expected_sha256", c.copy().sha256());
-                m.put("actual_sha256", c.actual());
-                m.put("detail", c.detail());
-                rows.add(m);
-            }
-            return Json.pretty(Map.of("copies", rows));
-        }
+    /** {@code backup verify} as text. */
+    private static String verify(List<CopyCheck> checks, Style st) {
         StringBuilder sb = new StringBuilder();
         for (CopyCheck c : checks) {
             String label = switch (c.status()) {
@@ -255,17 +260,8 @@ public final class BackupReport {
         return sb.toString();
     }
 
-    /** {@code backup prune}, text or JSON. */
-    private static String prune(List<PruneItem> items, boolean applied, boolean json) {
-        if (json) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (PruneItem i : items) {
-                rows.add(Json.fields("backup_id", i.backup().id(), "source", i.backup().source(), "file", i.backup().file(),
-                        "action", i.action().name().toLowerCase(Locale.ROOT), "reason", i.reason(),
-                        "errors", i.errors()));
-            }
-            return Json.pretty(Json.fields("applied", applied, "backups", rows));
-        }
+    /** {@code backup prune} as text. */
+    private static String prune(List<PruneItem> items, boolean applied) {
         StringBuilder sb = new StringBuilder();
         for (PruneItem i : items) {
             String what = switch (i.action()) {

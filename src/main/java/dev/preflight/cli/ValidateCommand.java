@@ -6,10 +6,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanException;
 import dev.preflight.plan.PlanProblem;
 import dev.preflight.report.Format;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code preflight validate}: loads the plan and reports every problem at once, or what it configures. */
@@ -28,42 +25,29 @@ public final class ValidateCommand extends BaseCommand {
             plan = loadPlan();
         } catch (PlanException e) {
             if (format == Format.JSON) {
-                List<Map<String, Object>> problems = new ArrayList<>();
-                for (PlanProblem p : e.problems()) {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("file", p.file());
-                    m.put("line", p.line());
-                    m.put("column", p.column());
-                    m.put("path", p.path());
-                    m.put("message", p.message());
-                    m.put("hint", p.hint());
-                    problems.add(m);
-                }
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("valid", false);
-                doc.put("file", planPath().toString());
-                doc.put("problems", problems);
-                emit(Json.pretty(doc));
+                emit(Json.pretty(new Invalid(false, planPath().toString(), e.problems())));
                 return ExitCode.USAGE.code();
             }
             throw e;
         }
         List<String> sections = PlanSummary.configuredSections(plan);
         if (format == Format.JSON) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("valid", true);
-            doc.put("file", plan.source().toString());
-            doc.put("project", plan.project().name());
-            doc.put("environments", PlanSummary.environmentCount(plan));
-            doc.put("hosts", PlanSummary.hostCount(plan));
-            doc.put("sections", sections);
-            doc.put("problems", List.of());
-            emit(Json.pretty(doc));
+            emit(Json.pretty(new Valid(true, plan.source().toString(), plan.project().name(),
+                    PlanSummary.environmentCount(plan), PlanSummary.hostCount(plan), sections, List.of())));
         } else {
             emit(style().ok("OK") + ": " + plan.source() + " is a valid plan (project " + plan.project().name()
                     + "; " + PlanSummary.environmentCount(plan) + " environment(s), " + PlanSummary.hostCount(plan)
                     + " host(s); sections: " + (sections.isEmpty() ? "none" : String.join(", ", sections)) + ")\n");
         }
         return ExitCode.OK.code();
+    }
+
+    /** The JSON of a valid plan: what it configures ({@code problems} always empty, for one shape with {@link Invalid}). */
+    record Valid(boolean valid, String file, String project, int environments, int hosts, List<String> sections,
+                 List<PlanProblem> problems) {
+    }
+
+    /** The JSON of a plan with problems: every one, as {@link PlanProblem} (file, line, column, path, message, hint). */
+    record Invalid(boolean valid, String file, List<PlanProblem> problems) {
     }
 }

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -231,7 +230,6 @@ public final class HtmlReport {
     }
 
     /** One row per control (what a section requires on record), its latest evidence and a link to its history. */
-    @SuppressWarnings("unchecked")
     private static void controls(StringBuilder b, Readiness r, String project, Set<Long> inHistory) {
         b.append("<section id=\"evidence\"><h2>Controls and their latest evidence</h2>\n");
         if (r.verdict().checks().isEmpty()) {
@@ -241,10 +239,10 @@ public final class HtmlReport {
         b.append("<table>").append(Html.head("Control", "State", "Latest evidence", "Max age", "History")).append("<tbody>\n");
         Set<String> ids = new HashSet<>();
         // The max ages as the JSON report writes them (one formatter for every output).
-        List<Map<String, Object>> model = (List<Map<String, Object>>) ReadinessReport.model(r, project).get("evidence");
+        List<ReadinessJson.EvidenceRow> model = ReadinessReport.model(r, project).evidence();
         int row = 0;
         for (GoNoGo.Check c : r.verdict().checks()) {
-            String maxAge = String.valueOf(model.get(row++).get("max_age"));
+            String maxAge = model.get(row++).maxAge();
             var x = c.expected();
             String control = x.section() + ": " + x.kind() + " " + x.subject() + (x.aspect() == null ? "" : " (" + x.aspect() + ")");
             String cls = c.fresh() ? "ok" : c.state() == GoNoGo.State.STALE ? "warn" : "bad";

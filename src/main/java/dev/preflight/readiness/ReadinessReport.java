@@ -2,20 +2,12 @@ package dev.preflight.readiness;
 
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.readiness.GoNoGo;
-import dev.preflight.readiness.Readiness;
-import dev.preflight.report.Durations;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Style;
-import dev.preflight.risk.RiskReport;
 import dev.preflight.risk.RiskResult;
-import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Renders the verdict of {@code preflight run} and {@code readiness}: verdict first, then what the
@@ -102,89 +94,9 @@ public final class ReadinessReport {
         return String.join(", ", l) + (es.size() > 10 ? ", ... (" + (es.size() - 10) + " more)" : "");
     }
 
-    /** The verdict as JSON-ready maps (also embedded in the HTML page's data). */
-    public static Map<String, Object> model(Readiness r, String project) {
-        GoNoGo v = r.verdict();
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("project", project);
-        doc.put("verdict", r.go() ? "GO" : "NO-GO");
-        List<Map<String, Object>> sections = new ArrayList<>();
-        for (SectionResult x : r.results()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("section", x.section());
-            m.put("result", x.label());
-            m.put("summary", x.summary());
-            if (x instanceof SectionResult.Failed f) {
-                m.put("reasons", f.reasons());
-            }
-            sections.add(m);
-        }
-        doc.put("sections", sections);
-        List<Map<String, Object>> evidence = new ArrayList<>();
-        for (GoNoGo.Check c : v.checks()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("section", c.expected().section());
-            m.put("kind", c.expected().kind());
-            m.put("subject", c.expected().subject());
-            m.put("aspect", c.expected().aspect());
-            m.put("max_age", Durations.plan(c.expected().maxAge()));
-            m.put("state", c.state().label());
-            m.put("entry", c.entry() == null ? null : entry(c.entry()));
-            m.put("reason", c.reason());
-            evidence.add(m);
-        }
-        doc.put("evidence", evidence);
-        doc.put("risks", RiskReport.rows(v.risks()));
-        List<Map<String, Object>> signOffs = new ArrayList<>();
-        for (GoNoGo.SignOff so : v.signOffs()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", so.entry().seq());
-            m.put("time", so.entry().time().toString());
-            m.put("by", so.by());
-            m.put("role", so.role());
-            m.put("head_seq", so.headSeq());
-            m.put("head_hash", so.headHash());
-            m.put("status", so.isVoid() ? "void" : so.current() ? "current" : "evidence recorded since");
-            m.put("since", so.since().stream().map(ReadinessReport::entry).toList());
-            m.put("failing_since", so.failingSince().stream().map(ReadinessReport::entry).toList());
-            signOffs.add(m);
-        }
-        doc.put("sign_offs", signOffs);
-        Map<String, Object> ledger = new LinkedHashMap<>();
-        ledger.put("intact", v.chain().intact());
-        ledger.put("entries", v.chain().entries());
-        ledger.put("problem", v.chain().problem());
-        ledger.put("head_seq", r.seq());
-        ledger.put("head_hash", r.hash());
-        ledger.put("judged_at_seq", v.chain().headSeq());
-        ledger.put("judged_at_hash", v.chain().headHash());
-        doc.put("ledger", ledger);
-        doc.put("ledger_intact", r.ledgerIntact());
-        doc.put("ledger_head", r.ledgerHead());
-        doc.put("reasons", r.reasons());
-        List<Map<String, Object>> why = new ArrayList<>();
-        for (GoNoGo.Reason x : v.reasons()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("section", x.section());
-            m.put("kind", x.kind());
-            m.put("subject", x.subject());
-            m.put("entry", x.seq() == 0 ? null : x.seq());
-            m.put("reason", x.text());
-            why.add(m);
-        }
-        doc.put("reason_details", why);
-        return doc;
-    }
-
-    static Map<String, Object> entry(LedgerEntry e) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seq", e.seq());
-        m.put("time", e.time().toString());
-        m.put("kind", e.kind());
-        m.put("subject", e.subject());
-        m.put("outcome", e.outcome().label());
-        m.put("summary", e.summary());
-        return m;
+    /** The verdict as the records its JSON serialises (also read by the HTML page, for the max ages). */
+    public static ReadinessJson model(Readiness r, String project) {
+        return ReadinessJson.of(r, project);
     }
 
     static String json(Readiness r, String project) {
