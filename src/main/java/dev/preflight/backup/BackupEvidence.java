@@ -120,6 +120,25 @@ public final class BackupEvidence {
         return read(e, BackupPayload.class);
     }
 
+    /**
+     * Whether a backup or verification entry is about {@code source}: its subject (the source's name),
+     * or the source or type its payload names (CEL's {@code backups.latest("mysql")}). A payload that
+     * cannot be read names nothing.
+     */
+    public static boolean about(LedgerEntry e, String source) {
+        if (source.equals(e.subject())) {
+            return true;
+        }
+        // Only the two fields are read, so an entry that lacks the others (an older or partial one)
+        // still names its source: a typed read of the whole payload would refuse it.
+        try {
+            JsonNode p = Json.parse(e.payload());
+            return source.equals(p.path("source").asText(null)) || source.equals(p.path("type").asText(null));
+        } catch (IllegalArgumentException ex) {
+            return false;
+        }
+    }
+
     /** The verification payload of an entry of {@link #VERIFY_KIND}. */
     static VerifyPayload verify(LedgerEntry e) {
         return read(e, VerifyPayload.class);

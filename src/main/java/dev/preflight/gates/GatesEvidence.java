@@ -66,22 +66,10 @@ public final class GatesEvidence {
                 .max(Comparator.comparingLong(LedgerEntry::seq));
     }
 
-    /**
-     * Whether a backup entry is about {@code source}: its subject, or the backup payload's
-     * {@code source} or {@code type} (the backup capability's payload, which it does not yet type).
-     */
+    /** Whether a backup entry is about {@code source}, as the backup capability reads its own payload. */
     static boolean matchesSource(LedgerEntry e, String source) {
-        if (source.equals(e.subject())) {
-            return true;
-        }
-        try {
-            JsonNode p = Json.parse(e.payload());
-            return source.equals(p.path("source").asText(null)) || source.equals(p.path("type").asText(null));
-        } catch (IllegalArgumentException ex) {
-            return false;
-        }
+        return BackupEvidence.about(e, source);
     }
-
 
     /** The newest audit of {@code environment}, whatever its outcome (what {@code audit.latest} sees). */
     static Optional<LedgerEntry> latestAudit(Ledger ledger, String environment) {
