@@ -6,6 +6,7 @@ import static dev.preflight.report.Html.td;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
+import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.EvidenceKind;
@@ -57,16 +58,15 @@ final class HtmlSections {
             return;
         }
         LedgerEntry last = checks.isEmpty() ? null : checks.get(0);
-        Map<String, JsonNode> results = new LinkedHashMap<>();
+        Map<String, GateResult> results = new LinkedHashMap<>();
         if (last != null) {
-            payload(last).path("results").forEach(x -> results.put(x.path("name").asText(), x));
+            GatesEvidence.checkResults(last).forEach(x -> results.put(x.name(), x));
         }
         EvidenceDigest.Window w = d.plan().window();
         b.append("<table class=\"gate-facts\"><tbody>\n");
-        JsonNode cab = results.get("cab");
-        String approval = cab == null ? "not checked" : cab.path("details").size() > 0
-                ? cab.path("details").get(0).asText() : cab.path("reason").asText();
-        gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.path("passed").asBoolean() ? "ok" : "bad", approval);
+        GateResult cab = results.get("cab");
+        String approval = cab == null ? "not checked" : !cab.details().isEmpty() ? cab.details().get(0) : cab.reason();
+        gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.passed() ? "ok" : "bad", approval);
         List<LedgerEntry> notices = d.groups().getOrDefault(EvidenceKind.NOTICE_SENT.id(), List.of());
         LedgerEntry notice = notices.stream().filter(e -> e.outcome().isGood()).findFirst().orElse(null);
         String due = w == null || d.plan().noticeLead() == null ? ""
@@ -82,12 +82,12 @@ final class HtmlSections {
         }
         // Who is on call comes from the gate's last check (the rota and the acknowledgements); without
         // an on-call gate, the acknowledgements recorded are all there is to show.
-        JsonNode oc = results.get("oncall");
+        GateResult oc = results.get("oncall");
         List<String> onCall = new ArrayList<>();
         if (oc != null) {
-            oc.path("details").forEach(x -> onCall.add(x.asText()));
+            onCall.addAll(oc.details());
             if (onCall.isEmpty()) {
-                onCall.add(oc.path("reason").asText());
+                onCall.add(oc.reason());
             }
         } else {
             Map<String, String> acks = new LinkedHashMap<>();
@@ -97,7 +97,7 @@ final class HtmlSections {
             }
             acks.forEach((role, who) -> onCall.add(role + " " + who));
         }
-        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.path("passed").asBoolean()
+        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.passed()
                 ? "ok" : "bad").append("\">").append(onCall.isEmpty() ? esc("no on-call acknowledgement recorded")
                 : Html.list(onCall)).append("</td></tr>\n");
         b.append("</tbody></table>\n");
@@ -108,13 +108,11 @@ final class HtmlSections {
         b.append("<p class=\"muted\">Last check: ").append(ref(last)).append(", ").append(esc(last.summary())).append("</p>\n");
         b.append("<table>").append(Html.head("Gate", "Result", "Reason", "Details")).append("<tbody>\n");
         Set<String> shown = new LinkedHashSet<>();
-        for (JsonNode x : results.values()) {
-            boolean ok = x.path("passed").asBoolean();
-            List<String> details = new ArrayList<>();
-            x.path("details").forEach(y -> details.add(y.asText()));
-            b.append("<tr class=\"gate\">").append(td(null, x.path("name").asText())).append(td(ok ? "ok" : "bad", ok ? "passed" : "FAILED"))
-                    .append(td(null, x.path("reason").asText())).append("<td>").append(Html.list(details)).append("</td></tr>\n");
-            shown.add(x.path("name").asText());
+        for (GateResult x : results.values()) {
+            boolean ok = x.passed();
+            b.append("<tr class=\"gate\">").append(td(null, x.name())).append(td(ok ? "ok" : "bad", ok ? "passed" : "FAILED"))
+                    .append(td(null, x.reason())).append("<td>").append(Html.list(x.details())).append("</td></tr>\n");
+            shown.add(x.name());
         }
         for (String g : d.plan().gatesConfigured()) {
             if (!shown.contains(g)) {
