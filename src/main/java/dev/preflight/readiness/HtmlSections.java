@@ -6,6 +6,10 @@ import static dev.preflight.report.Html.td;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
+import dev.preflight.deps.DepsEvidence;
+import dev.preflight.deps.DepsReport.ReviewJson;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.Artifact;
@@ -22,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -147,40 +152,29 @@ final class HtmlSections {
                 b.append("<p>").append(esc(e.summary())).append("</p>\n");
                 continue;
             }
-            b.append("<p>Targets: ").append(esc(targets(rep.path("targets")))).append(". ").append(esc(e.summary())).append("</p>\n");
-            List<JsonNode> bl = new ArrayList<>();
-            rep.path("findings").forEach(f -> {
-                if (f.path("severity").asText().equalsIgnoreCase("blocker")) {
-                    bl.add(f);
-                }
-            });
+            ReviewJson review = DepsEvidence.review(rep);
+            b.append("<p>Targets: ").append(esc(targets(review.targets()))).append(". ").append(esc(e.summary())).append("</p>\n");
+            List<Finding> bl = review.findings().stream().filter(f -> f != null && f.severity() == Severity.BLOCKER).toList();
             if (bl.isEmpty()) {
                 b.append("<p class=\"ok\">No blocker.</p>\n");
                 continue;
             }
             b.append("<table class=\"blockers\">").append(Html.head("Package", "Blocks", "Why", "Required by", "Fix")).append("<tbody>\n");
-            for (JsonNode f : bl) {
-                List<String> chain = new ArrayList<>();
-                f.path("chain").forEach(c -> chain.add(c.asText()));
-                String pkg = f.path("ecosystem").asText() + ": " + f.path("subject").asText()
-                        + (f.path("subjectVersion").isTextual() ? " " + f.path("subjectVersion").asText() : "")
-                        + (f.path("devOnly").asBoolean() ? " (dev)" : "");
-                b.append("<tr class=\"blocker\">").append(td(null, pkg)).append(td(null, f.path("target").asText("")))
-                        .append(td(null, f.path("message").asText(""))).append(td(null, String.join(" > ", chain)))
-                        .append(td(null, f.path("fix").asText(""))).append("</tr>\n");
+            for (Finding f : bl) {
+                String pkg = Objects.toString(f.ecosystem(), "") + ": " + Objects.toString(f.subject(), "") + (f.subjectVersion() != null ? " " + f.subjectVersion() : "")
+                        + (f.devOnly() ? " (dev)" : "");
+                b.append("<tr class=\"blocker\">").append(td(null, pkg)).append(td(null, Objects.toString(f.target(), "")))
+                        .append(td(null, Objects.toString(f.message(), ""))).append(td(null, String.join(" > ", f.chain())))
+                        .append(td(null, Objects.toString(f.fix(), ""))).append("</tr>\n");
             }
             b.append("</tbody></table>\n");
         }
         b.append("</section>\n");
     }
 
-    private static String targets(JsonNode t) {
+    private static String targets(Map<String, String> t) {
         List<String> out = new ArrayList<>();
-        if (t.isObject()) {
-            t.fields().forEachRemaining(f -> out.add(f.getKey() + " " + f.getValue().asText()));
-        } else {
-            t.forEach(x -> out.add(x.asText()));
-        }
+        t.forEach((name, version) -> out.add(name + " " + version));
         return out.isEmpty() ? "none" : String.join(", ", out);
     }
 
