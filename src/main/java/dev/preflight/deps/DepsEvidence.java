@@ -1,11 +1,7 @@
 package dev.preflight.deps;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.preflight.core.Json;
 import dev.preflight.deps.DepsReport.ReviewJson;
 import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.ledger.EvidenceKind;
@@ -25,13 +21,6 @@ import java.util.UUID;
 public final class DepsEvidence {
     /** A dependency review (with the JSON report attached); the risk register's {@code deps} evidence. */
     public static final String KIND = EvidenceKind.DEPS.id();
-
-    /** Reads attachments as leniently as the pages always did: unknown fields skipped, severities in any case. */
-    private static final ObjectMapper LENIENT = JsonMapper.builder()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
-            .build();
 
     private DepsEvidence() {
     }
@@ -58,18 +47,11 @@ public final class DepsEvidence {
 
     /**
      * The review a {@link #KIND} entry's attachment holds (the JSON of {@link DepsReport#REVIEW}), read
-     * leniently: fields it does not know are skipped, severities in any case; an attachment that cannot
+     * leniently ({@link Json#readLenient}: unknown fields skipped, severities in any case); an attachment that cannot
      * be read gives an empty review (no target, no finding), never an exception.
      */
     public static ReviewJson review(JsonNode attachment) {
-        if (attachment == null || !attachment.isObject()) {
-            return ReviewJson.empty();
-        }
-        try {
-            return LENIENT.treeToValue(attachment, ReviewJson.class);
-        } catch (JsonProcessingException | RuntimeException ex) {
-            return ReviewJson.empty();
-        }
+        return Json.readLenient(attachment, ReviewJson.class).orElseGet(ReviewJson::empty);
     }
 
     /** Appends the review with the JSON report attached; its outcome is the review's verdict. */

@@ -4,6 +4,9 @@ import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.audit.AuditEvidence;
+import dev.preflight.audit.AuditReport.CheckDoc;
+import dev.preflight.audit.AuditReport.HostDoc;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.deps.DepsEvidence;
@@ -320,15 +323,18 @@ final class HtmlSections {
             }
             b.append("</tbody></table>\n");
             List<String> notes = new ArrayList<>();
-            for (JsonNode h : rep.path("hosts")) {
-                String who = h.path("environment").asText() + "/" + h.path("host").asText();
-                h.path("checks").forEach(c -> {
-                    if (c.path("reason").isTextual()) {
-                        notes.add(who + ": " + c.path("requirement").asText() + ": " + c.path("reason").asText());
+            for (HostDoc h : AuditEvidence.report(rep).hosts()) {
+                if (h == null) {
+                    continue;
+                }
+                String who = Objects.toString(h.environment(), "") + "/" + Objects.toString(h.host(), "");
+                for (CheckDoc c : h.checks()) {
+                    if (c != null && c.reason() != null) {
+                        notes.add(who + ": " + Objects.toString(c.requirement(), "") + ": " + c.reason());
                     }
-                });
-                if (h.path("unreachable").isTextual()) {
-                    notes.add(who + " unreachable: " + h.path("unreachable").asText());
+                }
+                if (h.unreachable() != null) {
+                    notes.add(who + " unreachable: " + h.unreachable());
                 }
             }
             b.append(Html.list(notes)).append('\n');
