@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.audit.AuditEvidence;
 import dev.preflight.audit.AuditReport.CheckDoc;
 import dev.preflight.audit.AuditReport.HostDoc;
-import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.deps.DepsEvidence;
 import dev.preflight.deps.DepsReport.ReviewJson;
 import dev.preflight.deps.DepsResult.Finding;
 import dev.preflight.deps.DepsResult.Severity;
+import dev.preflight.flags.FlagsEvidence;
+import dev.preflight.flags.FlagsReport.FileJson;
+import dev.preflight.flags.FlagsReport.ProblemJson;
+import dev.preflight.flags.FlagsReport.ValidationJson;
 import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.Artifact;
@@ -41,14 +44,6 @@ import java.util.function.LongFunction;
  */
 final class HtmlSections {
     private HtmlSections() {
-    }
-
-    private static JsonNode payload(LedgerEntry e) {
-        try {
-            return Json.parse(e.payload());
-        } catch (RuntimeException ex) {
-            return Json.parse("{}");
-        }
     }
 
     private static String ref(LedgerEntry e) {
@@ -198,14 +193,18 @@ final class HtmlSections {
             b.append("</section>\n");
             return;
         }
+        ValidationJson validation = FlagsEvidence.validation(rep);
         List<String> envs = new ArrayList<>();
-        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Map<String, Map<String, Boolean>> values = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
-        for (JsonNode f : rep.path("files")) {
-            String env = f.path("environment").asText();
+        for (FileJson f : validation.files()) {
+            if (f == null) {
+                continue;
+            }
+            String env = Objects.toString(f.environment(), "");
             envs.add(env);
-            values.put(env, f.path("values"));
-            f.path("values").fieldNames().forEachRemaining(names::add);
+            values.put(env, f.values());
+            names.addAll(f.values().keySet());
         }
         List<String> head = new ArrayList<>(List.of("flag"));
         head.addAll(envs);
@@ -213,17 +212,20 @@ final class HtmlSections {
         for (String n : names) {
             b.append("<tr>").append(td(null, n));
             for (String env : envs) {
-                JsonNode v = values.get(env).path(n);
-                String cell = v.isBoolean() ? (v.asBoolean() ? "on" : "off") : "-";
+                Boolean v = values.get(env).get(n);
+                String cell = v == null ? "-" : v ? "on" : "off";
                 b.append(td(cell.equals("on") ? "ok" : cell.equals("-") ? "muted" : null, cell));
             }
             b.append("</tr>\n");
         }
         b.append("</tbody></table>\n<p class=\"muted small\">on / off as each environment's file sets it; - not set.</p>\n");
         List<String> problems = new ArrayList<>();
-        rep.path("problems").forEach(p -> problems.add(p.path("severity").asText() + ": " + p.path("message").asText()
-                + (p.path("file").isTextual() ? " (" + p.path("file").asText() + (p.path("line").isNumber()
-                ? ":" + p.path("line").asInt() : "") + ")" : "")));
+        for (ProblemJson p : validation.problems()) {
+            if (p != null) {
+                problems.add(Objects.toString(p.severity(), "") + ": " + Objects.toString(p.message(), "")
+                        + (p.file() != null ? " (" + p.file() + (p.line() != null ? ":" + p.line() : "") + ")" : ""));
+            }
+        }
         if (!problems.isEmpty()) {
             b.append("<h3>Problems found</h3>").append(Html.list(problems)).append('\n');
         }
