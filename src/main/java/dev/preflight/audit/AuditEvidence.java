@@ -2,6 +2,7 @@ package dev.preflight.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.audit.AuditModel.Report;
+import dev.preflight.core.Json;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
@@ -40,6 +41,15 @@ public final class AuditEvidence {
             return new Payload(p.path("failures").asLong(0), p.path("warnings").asLong(0), p.path("problems").asLong(0),
                     p.path("hosts").asInt(0));
         }
+    }
+
+    /**
+     * The report an {@link #KIND} entry's attachment holds (the JSON of {@link AuditReport#REPORT}),
+     * read leniently ({@link Json#readLenient}); an attachment that cannot be read gives an empty
+     * report (no host), never an exception.
+     */
+    public static AuditReport.Doc report(JsonNode attachment) {
+        return Json.readLenient(attachment, AuditReport.Doc.class).orElse(AuditReport.Doc.EMPTY);
     }
 
     /** Appends the audit to the ledger with the JSON report attached. */

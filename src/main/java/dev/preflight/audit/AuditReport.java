@@ -50,8 +50,18 @@ public final class AuditReport implements Renderer<Report> {
 
     // ---- JSON: the report as the ledger attaches it and CI reads it
 
-    /** The whole audit; {@code result} is passed (waived failures allowed), failed or incomplete. */
-    record Doc(String result, long failures, long warnings, long problems, List<HostDoc> hosts) {
+    /**
+     * The whole audit; {@code result} is passed (waived failures allowed), failed or incomplete. Also
+     * the ledger attachment, read back by {@link AuditEvidence#report}.
+     */
+    public record Doc(String result, long failures, long warnings, long problems, List<HostDoc> hosts) {
+        /** An audit that says nothing (what an unreadable attachment reads as). */
+        static final Doc EMPTY = new Doc(null, 0, 0, 0, List.of());
+
+        public Doc {
+            hosts = hosts == null ? List.of() : hosts;
+        }
+
         static Doc of(Report r) {
             return new Doc(resultOf(r.verdict()), r.failures(), r.warnings(), r.problems(),
                     r.hosts().stream().map(HostDoc::of).toList());
@@ -59,7 +69,11 @@ public final class AuditReport implements Renderer<Report> {
     }
 
     /** One host; {@code unreachable} null when it answered. */
-    record HostDoc(String environment, String host, String uri, String unreachable, List<CheckDoc> checks) {
+    public record HostDoc(String environment, String host, String uri, String unreachable, List<CheckDoc> checks) {
+        public HostDoc {
+            checks = checks == null ? List.of() : checks;
+        }
+
         static HostDoc of(HostReport h) {
             return new HostDoc(h.host().environment(), h.host().name(),
                     h.host().server() != null ? h.host().server().toString() : h.host().uri().toString(),
@@ -68,7 +82,7 @@ public final class AuditReport implements Renderer<Report> {
     }
 
     /** One requirement on one host; {@code waiver} only for a waived failure, {@code rule} only when a version was read. */
-    record CheckDoc(String requirement, String tool, String constraint, String flavor, String result, String found,
+    public record CheckDoc(String requirement, String tool, String constraint, String flavor, String result, String found,
                     String reason, @JsonInclude(JsonInclude.Include.NON_NULL) WaiverDoc waiver, String rule,
                     String raw) {
         static CheckDoc of(Check c) {
@@ -82,7 +96,7 @@ public final class AuditReport implements Renderer<Report> {
     }
 
     /** The waiver that accepted a failure. */
-    record WaiverDoc(String owner, String reason, String expires) {
+    public record WaiverDoc(String owner, String reason, String expires) {
     }
 
     private static String resultOf(Verdict v) {

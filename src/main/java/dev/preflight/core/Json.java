@@ -1,6 +1,7 @@
 package dev.preflight.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Shared JSON mappers. {@link #canonical(Object)} gives the stable encoding (sorted keys, no
@@ -27,7 +29,30 @@ public final class Json {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .build();
 
+    /** Reads what was stored earlier: unknown fields skipped, enum values in any case (an unknown one null). */
+    private static final ObjectMapper LENIENT = JsonMapper.builder()
+            .findAndAddModules()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+            .build();
+
     private Json() {
+    }
+
+    /**
+     * A JSON object read into {@code type} leniently, as pages read stored evidence: fields the type
+     * does not know are skipped; empty when the tree is not an object or does not fit the type.
+     */
+    public static <T> Optional<T> readLenient(JsonNode tree, Class<T> type) {
+        if (tree == null || !tree.isObject()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(LENIENT.treeToValue(tree, type));
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The general-purpose mapper (thread-safe once configured, which it is here). */

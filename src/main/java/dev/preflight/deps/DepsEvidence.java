@@ -1,6 +1,8 @@
 package dev.preflight.deps;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.preflight.core.Json;
+import dev.preflight.deps.DepsReport.ReviewJson;
 import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
@@ -41,6 +43,15 @@ public final class DepsEvidence {
 
     /** The payload of a review that could not be made (recorded with outcome error). */
     public record Failure(String error) {
+    }
+
+    /**
+     * The review a {@link #KIND} entry's attachment holds (the JSON of {@link DepsReport#REVIEW}), read
+     * leniently ({@link Json#readLenient}: unknown fields skipped, severities in any case); an attachment that cannot
+     * be read gives an empty review (no target, no finding), never an exception.
+     */
+    public static ReviewJson review(JsonNode attachment) {
+        return Json.readLenient(attachment, ReviewJson.class).orElseGet(ReviewJson::empty);
     }
 
     /** Appends the review with the JSON report attached; its outcome is the review's verdict. */

@@ -45,13 +45,29 @@ public final class DepsReport {
         }
     };
 
-    /** The JSON of a review: the verdict in the review's own words, the counts, and every record as it is. */
-    record ReviewJson(String dir, Map<String, String> targets, String verdict, int exitCode, long blockers,
+    /**
+     * The JSON of a review: the verdict in the review's own words, the counts, and every record as it
+     * is. It is also the ledger attachment, read back by {@link DepsEvidence#review}.
+     */
+    public record ReviewJson(String dir, Map<String, String> targets, String verdict, int exitCode, long blockers,
                       long warnings, long info, List<Finding> findings, List<String> notes, List<Outdated> npmOutdated,
                       List<FlutterHost> flutter) {
         static ReviewJson of(DepsResult r) {
             return new ReviewJson(r.dir(), r.targets(), r.label(), r.exitCode(), r.count(Severity.BLOCKER),
                     r.count(Severity.WARNING), r.count(Severity.INFO), r.findings(), r.notes(), r.outdated(), r.flutter());
+        }
+
+        /** A review that says nothing: no target, no finding (what an unreadable attachment reads as). */
+        static ReviewJson empty() {
+            return new ReviewJson(null, Map.of(), null, 0, 0, 0, 0, List.of(), List.of(), List.of(), List.of());
+        }
+
+        public ReviewJson {
+            targets = targets == null ? Map.of() : targets;
+            findings = findings == null ? List.of() : findings;
+            notes = notes == null ? List.of() : notes;
+            npmOutdated = npmOutdated == null ? List.of() : npmOutdated;
+            flutter = flutter == null ? List.of() : flutter;
         }
     }
 

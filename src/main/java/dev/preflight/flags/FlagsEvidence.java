@@ -22,6 +22,15 @@ public final class FlagsEvidence {
     private FlagsEvidence() {
     }
 
+    /**
+     * The validation a {@link #VALIDATE} entry's attachment holds (the JSON of {@link FlagsReport#VALIDATION}),
+     * read leniently ({@link Json#readLenient}); an attachment that cannot be read gives an empty
+     * validation (no file, no problem), never an exception.
+     */
+    public static FlagsReport.ValidationJson validation(JsonNode attachment) {
+        return Json.readLenient(attachment, FlagsReport.ValidationJson.class).orElse(FlagsReport.ValidationJson.EMPTY);
+    }
+
     /** The subject of toggles of {@code flag} in {@code env}: {@code communities@production}. */
     public static String subject(String flag, String env) {
         return flag + "@" + env;

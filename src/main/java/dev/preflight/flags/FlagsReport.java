@@ -179,10 +179,21 @@ public final class FlagsReport {
         return sb.toString();
     }
 
-    /** The JSON of a validation: the result, every file read and every problem. */
+    /**
+     * The JSON of a validation: the result, every file read and every problem. Also the ledger
+     * attachment, read back by {@link FlagsEvidence#validation}.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ValidationJson(String result, String project, long errors, long warnings, int flags, List<FileJson> files,
-                          String sourceDir, int sourceFiles, List<ProblemJson> problems) {
+    public record ValidationJson(String result, String project, long errors, long warnings, int flags, List<FileJson> files,
+                                 String sourceDir, int sourceFiles, List<ProblemJson> problems) {
+        /** A validation that says nothing: no file, no problem (what an unreadable attachment reads as). */
+        static final ValidationJson EMPTY = new ValidationJson(null, null, 0, 0, 0, List.of(), null, 0, List.of());
+
+        public ValidationJson {
+            files = files == null ? List.of() : files;
+            problems = problems == null ? List.of() : problems;
+        }
+
         static ValidationJson of(FlagsValidation r) {
             return new ValidationJson(r.errors() > 0 ? "failed" : "passed", r.project(), r.errors(), r.warnings(),
                     r.flags(), r.environments().stream().map(e -> new FileJson(e.environment(), e.display(), e.sha256(),
@@ -227,12 +238,15 @@ public final class FlagsReport {
         }
     }
 
-    /** One environment's file in the validation JSON. */
-    record FileJson(String environment, String file, String sha256, Integer line, Map<String, Boolean> values) {
+    /** One environment's file in the validation JSON: the boolean flags it sets, by name in file order. */
+    public record FileJson(String environment, String file, String sha256, Integer line, Map<String, Boolean> values) {
+        public FileJson {
+            values = values == null ? Map.of() : values;
+        }
     }
 
     /** One problem in the validation JSON; line and column null when it has none. */
-    record ProblemJson(String severity, String rule, String file, Integer line, Integer column, String message) {
+    public record ProblemJson(String severity, String rule, String file, Integer line, Integer column, String message) {
     }
 
     private static String markdown(FlagsValidation r) {

@@ -116,6 +116,18 @@ public final class GatesEvidence {
         return ledger.latest(CHECK, subject).map(e -> new Recorded(e, results(Json.parse(e.payload()))));
     }
 
+    /**
+     * Each gate's result as a {@link #CHECK} entry recorded it, in the recorded order; empty when the
+     * payload cannot be read (a report shows such a check as having no result, never fails on it).
+     */
+    public static List<GateResult> checkResults(LedgerEntry e) {
+        try {
+            return results(Json.parse(e.payload()));
+        } catch (RuntimeException ex) {
+            return List.of();
+        }
+    }
+
     private static List<GateResult> results(JsonNode payload) {
         List<GateResult> rs = new ArrayList<>();
         for (JsonNode r : payload.path("results")) {

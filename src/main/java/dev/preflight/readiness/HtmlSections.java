@@ -4,8 +4,19 @@ import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.core.Json;
+import dev.preflight.audit.AuditEvidence;
+import dev.preflight.audit.AuditReport.CheckDoc;
+import dev.preflight.audit.AuditReport.HostDoc;
 import dev.preflight.core.Sizes;
+import dev.preflight.deps.DepsEvidence;
+import dev.preflight.deps.DepsReport.ReviewJson;
+import dev.preflight.deps.DepsResult.Finding;
+import dev.preflight.deps.DepsResult.Severity;
+import dev.preflight.flags.FlagsEvidence;
+import dev.preflight.flags.FlagsReport.FileJson;
+import dev.preflight.flags.FlagsReport.ProblemJson;
+import dev.preflight.flags.FlagsReport.ValidationJson;
+import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.EvidenceKind;
@@ -21,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
 
@@ -32,14 +44,6 @@ import java.util.function.LongFunction;
  */
 final class HtmlSections {
     private HtmlSections() {
-    }
-
-    private static JsonNode payload(LedgerEntry e) {
-        try {
-            return Json.parse(e.payload());
-        } catch (RuntimeException ex) {
-            return Json.parse("{}");
-        }
     }
 
     private static String ref(LedgerEntry e) {
@@ -57,16 +61,15 @@ final class HtmlSections {
             return;
         }
         LedgerEntry last = checks.isEmpty() ? null : checks.get(0);
-        Map<String, JsonNode> results = new LinkedHashMap<>();
+        Map<String, GateResult> results = new LinkedHashMap<>();
         if (last != null) {
-            payload(last).path("results").forEach(x -> results.put(x.path("name").asText(), x));
+            GatesEvidence.checkResults(last).forEach(x -> results.put(x.name(), x));
         }
         EvidenceDigest.Window w = d.plan().window();
         b.append("<table class=\"gate-facts\"><tbody>\n");
-        JsonNode cab = results.get("cab");
-        String approval = cab == null ? "not checked" : cab.path("details").size() > 0
-                ? cab.path("details").get(0).asText() : cab.path("reason").asText();
-        gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.path("passed").asBoolean() ? "ok" : "bad", approval);
+        GateResult cab = results.get("cab");
+        String approval = cab == null ? "not checked" : !cab.details().isEmpty() ? cab.details().get(0) : cab.reason();
+        gateFact(b, "approver", "Approval (CAB)", cab == null ? "muted" : cab.passed() ? "ok" : "bad", approval);
         List<LedgerEntry> notices = d.groups().getOrDefault(EvidenceKind.NOTICE_SENT.id(), List.of());
         LedgerEntry notice = notices.stream().filter(e -> e.outcome().isGood()).findFirst().orElse(null);
         String due = w == null || d.plan().noticeLead() == null ? ""
@@ -82,12 +85,12 @@ final class HtmlSections {
         }
         // Who is on call comes from the gate's last check (the rota and the acknowledgements); without
         // an on-call gate, the acknowledgements recorded are all there is to show.
-        JsonNode oc = results.get("oncall");
+        GateResult oc = results.get("oncall");
         List<String> onCall = new ArrayList<>();
         if (oc != null) {
-            oc.path("details").forEach(x -> onCall.add(x.asText()));
+            onCall.addAll(oc.details());
             if (onCall.isEmpty()) {
-                onCall.add(oc.path("reason").asText());
+                onCall.add(oc.reason());
             }
         } else {
             Map<String, String> acks = new LinkedHashMap<>();
@@ -97,7 +100,7 @@ final class HtmlSections {
             }
             acks.forEach((role, who) -> onCall.add(role + " " + who));
         }
-        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.path("passed").asBoolean()
+        b.append("<tr id=\"gate-oncall\"><th>On call</th><td class=\"").append(oc == null ? "muted" : oc.passed()
                 ? "ok" : "bad").append("\">").append(onCall.isEmpty() ? esc("no on-call acknowledgement recorded")
                 : Html.list(onCall)).append("</td></tr>\n");
         b.append("</tbody></table>\n");
@@ -108,13 +111,11 @@ final class HtmlSections {
         b.append("<p class=\"muted\">Last check: ").append(ref(last)).append(", ").append(esc(last.summary())).append("</p>\n");
         b.append("<table>").append(Html.head("Gate", "Result", "Reason", "Details")).append("<tbody>\n");
         Set<String> shown = new LinkedHashSet<>();
-        for (JsonNode x : results.values()) {
-            boolean ok = x.path("passed").asBoolean();
-            List<String> details = new ArrayList<>();
-            x.path("details").forEach(y -> details.add(y.asText()));
-            b.append("<tr class=\"gate\">").append(td(null, x.path("name").asText())).append(td(ok ? "ok" : "bad", ok ? "passed" : "FAILED"))
-                    .append(td(null, x.path("reason").asText())).append("<td>").append(Html.list(details)).append("</td></tr>\n");
-            shown.add(x.path("name").asText());
+        for (GateResult x : results.values()) {
+            boolean ok = x.passed();
+            b.append("<tr class=\"gate\">").append(td(null, x.name())).append(td(ok ? "ok" : "bad", ok ? "passed" : "FAILED"))
+                    .append(td(null, x.reason())).append("<td>").append(Html.list(x.details())).append("</td></tr>\n");
+            shown.add(x.name());
         }
         for (String g : d.plan().gatesConfigured()) {
             if (!shown.contains(g)) {
@@ -149,40 +150,29 @@ final class HtmlSections {
                 b.append("<p>").append(esc(e.summary())).append("</p>\n");
                 continue;
             }
-            b.append("<p>Targets: ").append(esc(targets(rep.path("targets")))).append(". ").append(esc(e.summary())).append("</p>\n");
-            List<JsonNode> bl = new ArrayList<>();
-            rep.path("findings").forEach(f -> {
-                if (f.path("severity").asText().equalsIgnoreCase("blocker")) {
-                    bl.add(f);
-                }
-            });
+            ReviewJson review = DepsEvidence.review(rep);
+            b.append("<p>Targets: ").append(esc(targets(review.targets()))).append(". ").append(esc(e.summary())).append("</p>\n");
+            List<Finding> bl = review.findings().stream().filter(f -> f != null && f.severity() == Severity.BLOCKER).toList();
             if (bl.isEmpty()) {
                 b.append("<p class=\"ok\">No blocker.</p>\n");
                 continue;
             }
             b.append("<table class=\"blockers\">").append(Html.head("Package", "Blocks", "Why", "Required by", "Fix")).append("<tbody>\n");
-            for (JsonNode f : bl) {
-                List<String> chain = new ArrayList<>();
-                f.path("chain").forEach(c -> chain.add(c.asText()));
-                String pkg = f.path("ecosystem").asText() + ": " + f.path("subject").asText()
-                        + (f.path("subjectVersion").isTextual() ? " " + f.path("subjectVersion").asText() : "")
-                        + (f.path("devOnly").asBoolean() ? " (dev)" : "");
-                b.append("<tr class=\"blocker\">").append(td(null, pkg)).append(td(null, f.path("target").asText("")))
-                        .append(td(null, f.path("message").asText(""))).append(td(null, String.join(" > ", chain)))
-                        .append(td(null, f.path("fix").asText(""))).append("</tr>\n");
+            for (Finding f : bl) {
+                String pkg = Objects.toString(f.ecosystem(), "") + ": " + Objects.toString(f.subject(), "") + (f.subjectVersion() != null ? " " + f.subjectVersion() : "")
+                        + (f.devOnly() ? " (dev)" : "");
+                b.append("<tr class=\"blocker\">").append(td(null, pkg)).append(td(null, Objects.toString(f.target(), "")))
+                        .append(td(null, Objects.toString(f.message(), ""))).append(td(null, String.join(" > ", f.chain())))
+                        .append(td(null, Objects.toString(f.fix(), ""))).append("</tr>\n");
             }
             b.append("</tbody></table>\n");
         }
         b.append("</section>\n");
     }
 
-    private static String targets(JsonNode t) {
+    private static String targets(Map<String, String> t) {
         List<String> out = new ArrayList<>();
-        if (t.isObject()) {
-            t.fields().forEachRemaining(f -> out.add(f.getKey() + " " + f.getValue().asText()));
-        } else {
-            t.forEach(x -> out.add(x.asText()));
-        }
+        t.forEach((name, version) -> out.add(name + " " + version));
         return out.isEmpty() ? "none" : String.join(", ", out);
     }
 
@@ -203,14 +193,18 @@ final class HtmlSections {
             b.append("</section>\n");
             return;
         }
+        ValidationJson validation = FlagsEvidence.validation(rep);
         List<String> envs = new ArrayList<>();
-        Map<String, JsonNode> values = new LinkedHashMap<>();
+        Map<String, Map<String, Boolean>> values = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
-        for (JsonNode f : rep.path("files")) {
-            String env = f.path("environment").asText();
+        for (FileJson f : validation.files()) {
+            if (f == null) {
+                continue;
+            }
+            String env = Objects.toString(f.environment(), "");
             envs.add(env);
-            values.put(env, f.path("values"));
-            f.path("values").fieldNames().forEachRemaining(names::add);
+            values.put(env, f.values());
+            names.addAll(f.values().keySet());
         }
         List<String> head = new ArrayList<>(List.of("flag"));
         head.addAll(envs);
@@ -218,17 +212,20 @@ final class HtmlSections {
         for (String n : names) {
             b.append("<tr>").append(td(null, n));
             for (String env : envs) {
-                JsonNode v = values.get(env).path(n);
-                String cell = v.isBoolean() ? (v.asBoolean() ? "on" : "off") : "-";
+                Boolean v = values.get(env).get(n);
+                String cell = v == null ? "-" : v ? "on" : "off";
                 b.append(td(cell.equals("on") ? "ok" : cell.equals("-") ? "muted" : null, cell));
             }
             b.append("</tr>\n");
         }
         b.append("</tbody></table>\n<p class=\"muted small\">on / off as each environment's file sets it; - not set.</p>\n");
         List<String> problems = new ArrayList<>();
-        rep.path("problems").forEach(p -> problems.add(p.path("severity").asText() + ": " + p.path("message").asText()
-                + (p.path("file").isTextual() ? " (" + p.path("file").asText() + (p.path("line").isNumber()
-                ? ":" + p.path("line").asInt() : "") + ")" : "")));
+        for (ProblemJson p : validation.problems()) {
+            if (p != null) {
+                problems.add(Objects.toString(p.severity(), "") + ": " + Objects.toString(p.message(), "")
+                        + (p.file() != null ? " (" + p.file() + (p.line() != null ? ":" + p.line() : "") + ")" : ""));
+            }
+        }
         if (!problems.isEmpty()) {
             b.append("<h3>Problems found</h3>").append(Html.list(problems)).append('\n');
         }
@@ -328,15 +325,18 @@ final class HtmlSections {
             }
             b.append("</tbody></table>\n");
             List<String> notes = new ArrayList<>();
-            for (JsonNode h : rep.path("hosts")) {
-                String who = h.path("environment").asText() + "/" + h.path("host").asText();
-                h.path("checks").forEach(c -> {
-                    if (c.path("reason").isTextual()) {
-                        notes.add(who + ": " + c.path("requirement").asText() + ": " + c.path("reason").asText());
+            for (HostDoc h : AuditEvidence.report(rep).hosts()) {
+                if (h == null) {
+                    continue;
+                }
+                String who = Objects.toString(h.environment(), "") + "/" + Objects.toString(h.host(), "");
+                for (CheckDoc c : h.checks()) {
+                    if (c != null && c.reason() != null) {
+                        notes.add(who + ": " + Objects.toString(c.requirement(), "") + ": " + c.reason());
                     }
-                });
-                if (h.path("unreachable").isTextual()) {
-                    notes.add(who + " unreachable: " + h.path("unreachable").asText());
+                }
+                if (h.unreachable() != null) {
+                    notes.add(who + " unreachable: " + h.unreachable());
                 }
             }
             b.append(Html.list(notes)).append('\n');
