@@ -72,7 +72,7 @@ final class CutoverMachine {
     }
 
     /** Appends a {@link CutoverEvidence#STEP} entry of this environment. */
-    void record(Outcome outcome, String summary, Map<String, Object> payload) {
+    void record(Outcome outcome, String summary, CutoverEvidence.StepPayload payload) {
         ctx.ledger().append(NewEntry.of(CutoverEvidence.STEP, ctx.environment(), outcome, summary, payload));
     }
 
@@ -134,10 +134,8 @@ final class CutoverMachine {
             say(o.step().label() + ": attempt " + o.number() + " was interrupted; running it again");
         }
         int n = h.attemptsOf(step) + 1;
-        Map<String, Object> started = CutoverEvidence.attempt(h.cutoverId(), step, n, CutoverEvidence.STARTED);
-        if (step == Step.EXPAND) {
-            started.putAll(((ExpandStep) steps.get(Step.EXPAND)).before(h));
-        }
+        CutoverEvidence.AttemptPayload started = CutoverEvidence.started(h.cutoverId(), step, n, CutoverEvidence.STARTED,
+                step == Step.EXPAND ? ((ExpandStep) steps.get(Step.EXPAND)).before(h) : null);
         record(Outcome.WARNING, step.label() + " attempt " + n + " started (in progress until its completed entry)", started);
         say(step.label() + ": attempt " + n + " ...");
         long t0 = System.nanoTime();
@@ -152,14 +150,11 @@ final class CutoverMachine {
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         Outcome outcome = Outcome.of(r.verdict());
-        Map<String, Object> p = CutoverEvidence.attempt(h.cutoverId(), step, n, CutoverEvidence.COMPLETED);
-        p.put("outcome", outcome.label());
-        p.put("elapsed_ms", ms);
-        p.putAll(r.details());
+        CutoverEvidence.AttemptPayload p = CutoverEvidence.completed(h.cutoverId(), step, n, outcome.label(), ms, r.details());
         record(outcome, step.label() + " attempt " + n + ": " + r.summary(), p);
-        if (step == Step.FAILBACK && r.details().containsKey("within_bound")) {
+        if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
             ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
-                    Boolean.TRUE.equals(r.details().get("within_bound")) ? Outcome.PASSED : Outcome.FAILED,
+                    f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
                     "failback in " + ms + " ms (bound " + compact(ctx.plan().failbackBound()) + ")", p));
         }
         attempted(step, n, r.verdict(), r.summary(), ms);

@@ -76,9 +76,9 @@ class CutoverPayloadGoldenTest {
     /** The payloads as the factories build them, before any caller adds details. */
     @Test
     void theFactoriesWriteWhatTheyWroteBefore() {
-        List<Map<String, Object>> rows = List.of(
-                Map.of("name", "green smoke", "error_rate", 0.5, "p95_ms", 12L, "samples", 3),
-                Map.of("command", "true", "exit", 0));
+        List<CutoverEvidence.MonitorRow> rows = List.of(
+                new CutoverEvidence.Sampled("green smoke", 0.5, 12L, 3),
+                new CutoverEvidence.Ran("true", 0));
         String s = String.join("\n",
                 Json.canonical(CutoverEvidence.begin("c-1", CutoverState.SWITCHED, "academy-blue", "academy-green")),
                 Json.canonical(CutoverEvidence.attempt("c-1", Step.PREPARE, 1, CutoverEvidence.STARTED)),
