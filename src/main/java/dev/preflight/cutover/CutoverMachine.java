@@ -1,12 +1,14 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -148,17 +150,18 @@ final class CutoverMachine {
         } catch (Exception e) {
             r = StepResult.incomplete(Errors.describe(e));
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        long ms = took.toMillis();
         Outcome outcome = Outcome.of(r.verdict());
         CutoverEvidence.AttemptPayload p = CutoverEvidence.completed(h.cutoverId(), step, n, outcome.label(), ms, r.details());
         record(outcome, step.label() + " attempt " + n + ": " + r.summary(), p);
         if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
             ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
                     f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + ms + " ms (bound " + compact(ctx.plan().failbackBound()) + ")", p));
+                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")", p));
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
-        say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + ms + " ms)");
+        say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + millis(took) + ")");
         return r.verdict().good();
     }
 }

@@ -1,11 +1,13 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 
 import dev.preflight.cutover.CutoverEvidence.Checks;
 import dev.preflight.cutover.CutoverEvidence.FailedBack;
 import dev.preflight.cutover.CutoverEvidence.Switched;
 import dev.preflight.cutover.CutoverPlan.Colour;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,14 +48,15 @@ final class FailbackStep implements CutoverStep {
             return r;
         }
         StepResult blue = HttpChecks.run(ctx.http(), "blue health", List.of(HttpChecks.health(cp.blue())));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        long ms = took.toMillis();
         boolean within = ms <= cp.failbackBound().toMillis();
         FailedBack d = new FailedBack(((Switched) r.details()).loadBalancer(), ((Checks) blue.details()).checks(), ms,
                 cp.failbackBound().toMillis(), within);
         if (!blue.verdict().good()) {
             return StepResult.failed("traffic is on blue but blue is not healthy: " + blue.summary(), d);
         }
-        String s = r.summary() + "; blue healthy; failback took " + ms + " ms (bound " + compact(cp.failbackBound()) + ")";
+        String s = r.summary() + "; blue healthy; failback took " + millis(took) + " (bound " + compact(cp.failbackBound()) + ")";
         return within ? StepResult.passed(s, d) : StepResult.warnings(s + ": OVER THE BOUND", d);
     }
 }

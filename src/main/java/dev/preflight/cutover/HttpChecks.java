@@ -1,5 +1,7 @@
 package dev.preflight.cutover;
 
+import static dev.preflight.report.Durations.millis;
+
 import dev.preflight.cutover.CutoverEvidence.CheckRow;
 import dev.preflight.cutover.CutoverEvidence.Checks;
 import dev.preflight.cutover.HttpProbe.CheckResult;
@@ -37,7 +39,7 @@ final class HttpChecks {
 
     /** How a check reads in a plan: {@code GET url -> 200 within 5000 ms, containing 'x'}. */
     static String describe(HttpCheck c) {
-        return "GET " + c.url() + " -> " + c.status() + " within " + c.maxLatency().toMillis() + " ms"
+        return "GET " + c.url() + " -> " + c.status() + " within " + millis(c.maxLatency())
                 + (c.contains() == null ? "" : ", containing '" + c.contains() + "'");
     }
 }

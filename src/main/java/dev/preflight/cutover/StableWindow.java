@@ -1,6 +1,7 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 import static dev.preflight.cutover.CutoverReport.pct;
 
 import dev.preflight.core.Errors;
@@ -47,7 +48,7 @@ final class StableWindow implements CutoverStep {
             a.add("  GET " + cp.green().healthUrl() + " (no monitor checks configured: green's health URL)");
         }
         cp.stable().checks().forEach(c -> a.add("  " + c.samples() + " x GET " + c.url() + ": error rate <= "
-                + pct(c.maxErrorRate()) + ", p95 latency <= " + c.maxLatency().toMillis() + " ms"));
+                + pct(c.maxErrorRate()) + ", p95 latency <= " + millis(c.maxLatency())));
         cp.stable().commands().forEach(c -> a.add("  run " + String.join(" ", c) + " (non-zero exit: breach)"));
         a.add("on a breach: " + (cp.stable().failbackOnBreach() ? "fail back to blue automatically"
                 : "alert; contract is then refused"));
@@ -123,7 +124,8 @@ final class StableWindow implements CutoverStep {
             if (rate > c.maxErrorRate()) {
                 breaches.add(c.name() + ": error rate " + pct(rate) + " over " + pct(c.maxErrorRate()));
             } else if (p95 > c.maxLatency().toMillis()) {
-                breaches.add(c.name() + ": p95 latency " + p95 + " ms over " + c.maxLatency().toMillis() + " ms");
+                breaches.add(c.name() + ": p95 latency " + millis(Duration.ofMillis(p95)) + " over "
+                        + millis(c.maxLatency()));
             }
         }
         for (List<String> argv : cp.stable().commands()) {
