@@ -43,6 +43,11 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
      */
     public record Attempt(Step step, int number, Instant started, Instant ended, String outcome, long elapsedMs,
                           String summary, List<Migrations.Row> before) {
+        public Attempt {
+            // toList, not List.copyOf: a stored snapshot read leniently may hold a null row, which must not throw.
+            before = before == null ? null : before.stream().toList();
+        }
+
         public boolean good() {
             return outcome.equals("passed") || outcome.equals("warning");
         }

@@ -6,8 +6,8 @@ import dev.preflight.cutover.CutoverEvidence.CheckRow;
 import dev.preflight.cutover.CutoverEvidence.Checks;
 import dev.preflight.cutover.CutoverEvidence.Switched;
 import dev.preflight.cutover.CutoverPlan.Colour;
-import java.util.List;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**

@@ -103,9 +103,9 @@ class CutoverEvidenceTest {
                         "problems", List.of("no failback"))));
     }
 
-    private static int seq;
+    private int seq;
 
-    private static LedgerEntry entry(Instant t, String payload) {
+    private LedgerEntry entry(Instant t, String payload) {
         seq++;
         return new LedgerEntry(seq, "e" + seq, t, "me", CutoverEvidence.STEP, "staging", Outcome.PASSED, "entry " + seq,
                 payload, List.of(), "", "");
