@@ -10,10 +10,9 @@ import dev.preflight.ledger.Outcome;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import dev.preflight.cutover.CutoverEvidence.Contracted;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * switched or stable → contracted: the contract migrations, the point of no return. The guards
@@ -68,7 +67,7 @@ final class ContractStep implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception {
         CutoverPlan cp = ctx.plan();
         CutoverPlan.Contract c = cp.contract();
         List<Migrations.Row> before = null;
@@ -82,17 +81,16 @@ final class ContractStep implements CutoverStep {
             spec = spec.withWorkDir(c.dir().toString());
         }
         ProcessResult pr = ctx.runner().run(spec);
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("command_exit", pr.exitCode());
         String added = "";
+        List<Migrations.Row> nw = null;
         if (before != null) {
             try (Connection con = Migrations.connect(cp.replica())) {
-                List<Migrations.Row> nw = Migrations.added(before, Migrations.snapshot(con, cp.expand().table()));
-                d.put("new", nw);
+                nw = Migrations.added(before, Migrations.snapshot(con, cp.expand().table()));
                 added = "; " + nw.size() + " new migration(s)" + (nw.isEmpty() ? "" : ": "
                         + String.join(", ", nw.stream().map(Migrations.Row::migration).toList()));
             }
         }
+        Contracted d = new Contracted(pr.exitCode(), nw);
         if (!pr.ok()) {
             return StepResult.failed(String.join(" ", c.command()) + " failed (exit " + pr.exitCode() + ")" + added, d);
         }

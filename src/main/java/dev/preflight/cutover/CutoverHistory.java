@@ -1,7 +1,5 @@
 package dev.preflight.cutover;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
@@ -40,9 +38,16 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
      *
      * @param outcome {@code started} (never completed), {@code passed}, {@code warning},
      *                {@code failed}, {@code error}, or {@code interrupted}
+     * @param before  the migrations snapshot its newest entry carries (expand's started entry, so
+     *                only while the attempt has not concluded), or null
      */
     public record Attempt(Step step, int number, Instant started, Instant ended, String outcome, long elapsedMs,
-                          String summary, JsonNode details) {
+                          String summary, List<Migrations.Row> before) {
+        public Attempt {
+            // toList, not List.copyOf: a stored snapshot read leniently may hold a null row, which must not throw.
+            before = before == null ? null : before.stream().toList();
+        }
+
         public boolean good() {
             return outcome.equals("passed") || outcome.equals("warning");
         }
@@ -114,42 +119,46 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
 
     /** Derives the history from the entries (oldest first) of one environment. */
     public static CutoverHistory of(String environment, List<LedgerEntry> entries) {
+        List<CutoverEvidence.Stored> payloads = entries.stream().map(e -> CutoverEvidence.read(e.payload())).toList();
         int begin = -1;
-        for (int i = 0; i < entries.size(); i++) {
-            if (CutoverEvidence.BEGIN.equals(Json.parse(entries.get(i).payload()).path("phase").asText())) {
+        for (int i = 0; i < payloads.size(); i++) {
+            if (CutoverEvidence.BEGIN.equals(payloads.get(i).phase())) {
                 begin = i;
             }
         }
         if (begin < 0) {
             return new CutoverHistory(environment, null, null, null, CutoverState.NONE, List.of(), null, List.of(), null);
         }
-        JsonNode b = Json.parse(entries.get(begin).payload());
-        String id = b.path("cutover").asText();
-        CutoverState target = CutoverState.parse(b.path("until").asText("switched"));
+        CutoverEvidence.Stored b = payloads.get(begin);
+        String id = b.cutover();
+        // A begin entry without 'until' reads as a run to switched, as the history always read it.
+        CutoverState target = CutoverState.parse(b.until() == null ? "switched" : b.until());
         Map<String, Attempt> byKey = new LinkedHashMap<>();
         List<Round> rounds = new ArrayList<>();
         CutoverState state = CutoverState.PLANNED;
         Instant switchedAt = null;
-        for (LedgerEntry e : entries.subList(begin + 1, entries.size())) {
-            JsonNode p = Json.parse(e.payload());
-            if (!id.equals(p.path("cutover").asText())) {
+        for (int i = begin + 1; i < entries.size(); i++) {
+            LedgerEntry e = entries.get(i);
+            CutoverEvidence.Stored p = payloads.get(i);
+            if (!id.equals(p.cutover())) {
                 continue;
             }
-            String phase = p.path("phase").asText();
+            String phase = p.phase();
             if (phase.equals(CutoverEvidence.ROUND)) {
-                rounds.add(new Round(e.time(), p.path("breach").asBoolean(), e.summary()));
+                rounds.add(new Round(e.time(), p.breach(), e.summary()));
                 continue;
             }
-            Step step = Step.parse(p.path("step").asText());
-            int n = p.path("attempt").asInt();
+            Step step = Step.parse(p.step());
+            int n = p.attempt();
             String key = step + "#" + n;
             switch (phase) {
-                case CutoverEvidence.STARTED -> byKey.put(key, new Attempt(step, n, e.time(), null, "started", 0, e.summary(), p));
+                case CutoverEvidence.STARTED -> byKey.put(key, new Attempt(step, n, e.time(), null, "started", 0, e.summary(),
+                        p.before()));
                 case CutoverEvidence.COMPLETED, CutoverEvidence.INTERRUPTED -> {
                     Attempt s = byKey.get(key);
-                    String outcome = phase.equals(CutoverEvidence.INTERRUPTED) ? CutoverEvidence.INTERRUPTED : p.path("outcome").asText();
+                    String outcome = phase.equals(CutoverEvidence.INTERRUPTED) ? CutoverEvidence.INTERRUPTED : p.outcome();
                     byKey.put(key, new Attempt(step, n, s == null ? e.time() : s.started(), e.time(), outcome,
-                            p.path("elapsed_ms").asLong(), e.summary(), p));
+                            p.elapsedMs(), e.summary(), p.before()));
                     if (phase.equals(CutoverEvidence.COMPLETED) && (outcome.equals("passed") || outcome.equals("warning"))) {
                         state = step.reaches();
                         if (step == Step.SWITCH) {

@@ -1,12 +1,14 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -72,7 +74,7 @@ final class CutoverMachine {
     }
 
     /** Appends a {@link CutoverEvidence#STEP} entry of this environment. */
-    void record(Outcome outcome, String summary, Map<String, Object> payload) {
+    void record(Outcome outcome, String summary, CutoverEvidence.StepPayload payload) {
         ctx.ledger().append(NewEntry.of(CutoverEvidence.STEP, ctx.environment(), outcome, summary, payload));
     }
 
@@ -134,10 +136,8 @@ final class CutoverMachine {
             say(o.step().label() + ": attempt " + o.number() + " was interrupted; running it again");
         }
         int n = h.attemptsOf(step) + 1;
-        Map<String, Object> started = CutoverEvidence.attempt(h.cutoverId(), step, n, CutoverEvidence.STARTED);
-        if (step == Step.EXPAND) {
-            started.putAll(((ExpandStep) steps.get(Step.EXPAND)).before(h));
-        }
+        CutoverEvidence.AttemptPayload started = CutoverEvidence.started(h.cutoverId(), step, n, CutoverEvidence.STARTED,
+                step == Step.EXPAND ? ((ExpandStep) steps.get(Step.EXPAND)).before(h) : null);
         record(Outcome.WARNING, step.label() + " attempt " + n + " started (in progress until its completed entry)", started);
         say(step.label() + ": attempt " + n + " ...");
         long t0 = System.nanoTime();
@@ -150,20 +150,18 @@ final class CutoverMachine {
         } catch (Exception e) {
             r = StepResult.incomplete(Errors.describe(e));
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        long ms = took.toMillis();
         Outcome outcome = Outcome.of(r.verdict());
-        Map<String, Object> p = CutoverEvidence.attempt(h.cutoverId(), step, n, CutoverEvidence.COMPLETED);
-        p.put("outcome", outcome.label());
-        p.put("elapsed_ms", ms);
-        p.putAll(r.details());
+        CutoverEvidence.AttemptPayload p = CutoverEvidence.completed(h.cutoverId(), step, n, outcome.label(), ms, r.details());
         record(outcome, step.label() + " attempt " + n + ": " + r.summary(), p);
-        if (step == Step.FAILBACK && r.details().containsKey("within_bound")) {
+        if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
             ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
-                    Boolean.TRUE.equals(r.details().get("within_bound")) ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + ms + " ms (bound " + compact(ctx.plan().failbackBound()) + ")", p));
+                    f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
+                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")", p));
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
-        say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + ms + " ms)");
+        say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + millis(took) + ")");
         return r.verdict().good();
     }
 }

@@ -9,9 +9,7 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.report.Durations;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The cutover's readiness (runbook §4.2), recorded as {@link CutoverEvidence#READINESS}: the plan's
@@ -58,12 +56,9 @@ public record CutoverReadiness(String environment, String state, List<String> fa
             facts.add("failback drill on record: " + drill.subject() + " " + drill.time() + " (" + drill.summary() + ")");
         }
         CutoverReadiness r = new CutoverReadiness(cp.environment(), h.state().label(), facts, problems);
-        Map<String, Object> p = new LinkedHashMap<>();
-        p.put("state", r.state());
-        p.put("facts", facts);
-        p.put("problems", problems);
         ledger.append(NewEntry.of(CutoverEvidence.READINESS, cp.environment(), Outcome.of(r.verdict()),
-                String.join("; ", problems.isEmpty() ? facts : problems), p));
+                String.join("; ", problems.isEmpty() ? facts : problems),
+                new CutoverEvidence.ReadinessPayload(r.state(), facts, problems)));
         return r;
     }
 

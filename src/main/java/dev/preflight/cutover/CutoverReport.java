@@ -135,7 +135,7 @@ public final class CutoverReport {
         }
         sb.append(md ? "\n| step | attempt | outcome | started | elapsed | summary |\n|---|---|---|---|---|---|\n" : "\n");
         for (CutoverHistory.Attempt a : h.attempts()) {
-            String el = a.outcome().equals("started") ? "-" : a.elapsedMs() + " ms";
+            String el = a.outcome().equals("started") ? "-" : Durations.millis(Duration.ofMillis(a.elapsedMs()));
             if (md) {
                 sb.append("| ").append(a.step().label()).append(" | ").append(a.number()).append(" | ").append(a.outcome())
                         .append(" | ").append(a.started()).append(" | ").append(el).append(" | ")

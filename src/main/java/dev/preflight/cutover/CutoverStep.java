@@ -1,7 +1,6 @@
 package dev.preflight.cutover;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * One step of the cutover: what it would do ({@code cutover plan}, {@code --dry-run}) and doing it.
@@ -19,5 +18,5 @@ sealed interface CutoverStep permits PrepareStep, ExpandStep, PromoteStep, Switc
      *
      * @param started the payload of this attempt's {@code started} entry (expand keeps its snapshot there)
      */
-    StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception;
+    StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception;
 }

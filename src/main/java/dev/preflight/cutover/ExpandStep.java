@@ -1,17 +1,15 @@
 package dev.preflight.cutover;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Errors;
-import dev.preflight.core.Json;
+import dev.preflight.cutover.CutoverEvidence.Expanded;
+import dev.preflight.cutover.CutoverEvidence.Snapshot;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * green-prepared → expanded: the expand migrations, diffed against a snapshot of the migrations
@@ -50,48 +48,49 @@ final class ExpandStep implements CutoverStep {
         return a;
     }
 
-    /** The migrations snapshot before the first expand attempt (kept in its started entry, so a re-run diffs against it). */
-    Map<String, Object> before(CutoverHistory h) {
+    /**
+     * The migrations snapshot before the first expand attempt (kept in its started entry, so a re-run
+     * of an attempt that never completed diffs against it); null when the plan has no expand step or
+     * no replica.
+     */
+    Snapshot before(CutoverHistory h) {
         CutoverPlan cp = ctx.plan();
-        Map<String, Object> m = new LinkedHashMap<>();
         if (cp.expand() == null || cp.replica() == null) {
-            return m;
+            return null;
         }
         for (CutoverHistory.Attempt a : h.attempts()) {
-            if (a.step() == Step.EXPAND && a.details().has("before")) {
-                m.put("before", a.details().get("before"));
-                return m;
+            if (a.step() == Step.EXPAND && a.before() != null) {
+                return new Snapshot(a.before(), null);
             }
         }
         try (Connection c = Migrations.connect(cp.replica())) {
-            m.put("before", Migrations.snapshot(c, cp.expand().table()));
+            return new Snapshot(Migrations.snapshot(c, cp.expand().table()), null);
         } catch (SQLException e) {
-            m.put("before_error", Errors.describe(e));
+            return new Snapshot(null, Errors.describe(e));
         }
-        return m;
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception {
         CutoverPlan cp = ctx.plan();
         CutoverPlan.Expand ex = cp.expand();
         if (ex == null) {
-            return StepResult.warnings("skipped: the plan configures no expand step", Map.of());
+            return StepResult.warnings("skipped: the plan configures no expand step", null);
         }
-        if (started.containsKey("before_error")) {
+        Snapshot snapshot = started.details() instanceof Snapshot s ? s : new Snapshot(null, null);
+        if (snapshot.beforeError() != null) {
             return StepResult.failed("cannot read " + ex.table() + " on " + Migrations.describe(cp.replica()) + ": "
-                    + started.get("before_error"), Map.of());
+                    + snapshot.beforeError(), null);
         }
-        List<Migrations.Row> before = rows(started.get("before"));
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("before_count", before.size());
+        List<Migrations.Row> before = snapshot.before() == null ? List.of() : snapshot.before();
+        List<String> pending = null;
         if (ex.migrationsDir() != null) {
-            List<String> pending = Migrations.pending(ex.migrationsDir(), before);
-            d.put("pending", pending);
+            pending = Migrations.pending(ex.migrationsDir(), before);
             List<String> bad = Migrations.contractLike(pending, ex.contractPattern());
             if (!bad.isEmpty()) {
                 return StepResult.failed("refused before running anything: pending migration(s) match the contract pattern "
-                        + ex.contractPattern() + ": " + String.join(", ", bad) + " (they belong to the contract step)", d);
+                        + ex.contractPattern() + ": " + String.join(", ", bad) + " (they belong to the contract step)",
+                        new Expanded(before.size(), pending, null, null, null));
             }
         }
         ProcessSpec spec = ProcessSpec.of(ex.command()).withTimeout(Duration.ofMinutes(30));
@@ -99,14 +98,12 @@ final class ExpandStep implements CutoverStep {
             spec = spec.withWorkDir(ex.dir().toString());
         }
         ProcessResult pr = ctx.runner().run(spec);
-        d.put("command_exit", pr.exitCode());
         List<Migrations.Row> after;
         try (Connection c = Migrations.connect(cp.replica())) {
             after = Migrations.snapshot(c, ex.table());
         }
         List<Migrations.Row> added = Migrations.added(before, after);
-        d.put("after_count", after.size());
-        d.put("new", added);
+        Expanded d = new Expanded(before.size(), pending, pr.exitCode(), after.size(), added);
         List<String> names = added.stream().map(Migrations.Row::migration).toList();
         if (!pr.ok()) {
             return StepResult.failed(String.join(" ", ex.command()) + " failed (exit " + pr.exitCode() + "): "
@@ -119,15 +116,5 @@ final class ExpandStep implements CutoverStep {
         }
         return StepResult.passed(added.size() + " new migration(s)" + (names.isEmpty() ? "" : ": "
                 + String.join(", ", names)), d);
-    }
-
-    private static List<Migrations.Row> rows(Object json) {
-        List<Migrations.Row> out = new ArrayList<>();
-        JsonNode n = json instanceof JsonNode j ? j : Json.mapper().valueToTree(json);
-        if (n != null) {
-            n.forEach(r -> out.add(new Migrations.Row(r.path("id").asLong(), r.path("migration").asText(),
-                    r.path("batch").asInt())));
-        }
-        return out;
     }
 }

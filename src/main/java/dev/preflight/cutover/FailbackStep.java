@@ -1,12 +1,15 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 
+import dev.preflight.cutover.CutoverEvidence.Checks;
+import dev.preflight.cutover.CutoverEvidence.FailedBack;
+import dev.preflight.cutover.CutoverEvidence.Switched;
 import dev.preflight.cutover.CutoverPlan.Colour;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * switched or stable → failed-back: traffic to blue, blue's health, and the time it took against
@@ -37,25 +40,23 @@ final class FailbackStep implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception {
         CutoverPlan cp = ctx.plan();
         long t0 = System.nanoTime();
-        StepResult r = traffic.move(Colour.BLUE, StepResult.passed("traffic moved to blue", Map.of()));
+        StepResult r = traffic.move(Colour.BLUE, StepResult.passed("traffic moved to blue", null));
         if (!r.verdict().good()) {
             return r;
         }
         StepResult blue = HttpChecks.run(ctx.http(), "blue health", List.of(HttpChecks.health(cp.blue())));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        Map<String, Object> d = new LinkedHashMap<>(r.details());
-        d.putAll(blue.details());
-        d.put("failback_ms", ms);
-        d.put("bound_ms", cp.failbackBound().toMillis());
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        long ms = took.toMillis();
         boolean within = ms <= cp.failbackBound().toMillis();
-        d.put("within_bound", within);
+        FailedBack d = new FailedBack(((Switched) r.details()).loadBalancer(), ((Checks) blue.details()).checks(), ms,
+                cp.failbackBound().toMillis(), within);
         if (!blue.verdict().good()) {
             return StepResult.failed("traffic is on blue but blue is not healthy: " + blue.summary(), d);
         }
-        String s = r.summary() + "; blue healthy; failback took " + ms + " ms (bound " + compact(cp.failbackBound()) + ")";
+        String s = r.summary() + "; blue healthy; failback took " + millis(took) + " (bound " + compact(cp.failbackBound()) + ")";
         return within ? StepResult.passed(s, d) : StepResult.warnings(s + ": OVER THE BOUND", d);
     }
 }

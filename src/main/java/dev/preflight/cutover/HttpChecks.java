@@ -1,12 +1,14 @@
 package dev.preflight.cutover;
 
+import static dev.preflight.report.Durations.millis;
+
+import dev.preflight.cutover.CutoverEvidence.CheckRow;
+import dev.preflight.cutover.CutoverEvidence.Checks;
 import dev.preflight.cutover.HttpProbe.CheckResult;
 import dev.preflight.exec.HttpCheck;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** The HTTP checks steps run (health, smoke), as one result, and how an HTTP check reads in a plan. */
 final class HttpChecks {
@@ -15,17 +17,16 @@ final class HttpChecks {
 
     /** Runs every check; passed when all passed, with a row per check in the details. */
     static StepResult run(HttpProbe http, String what, List<HttpCheck> checks) {
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<CheckRow> rows = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (HttpCheck c : checks) {
             CheckResult r = http.check(c);
-            rows.add(Map.of("name", r.name(), "url", r.url(), "passed", r.passed(), "detail", r.detail()));
+            rows.add(new CheckRow(r.name(), r.url(), r.passed(), r.detail()));
             if (!r.passed()) {
                 failed.add(r.name() + ": " + r.detail());
             }
         }
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("checks", rows);
+        Checks d = new Checks(List.copyOf(rows));
         return failed.isEmpty() ? StepResult.passed(checks.size() + " " + what + " check(s) passed", d)
                 : StepResult.failed(failed.size() + " of " + checks.size() + " " + what + " check(s) failed: "
                         + String.join("; ", failed), d);
@@ -38,7 +39,7 @@ final class HttpChecks {
 
     /** How a check reads in a plan: {@code GET url -> 200 within 5000 ms, containing 'x'}. */
     static String describe(HttpCheck c) {
-        return "GET " + c.url() + " -> " + c.status() + " within " + c.maxLatency().toMillis() + " ms"
+        return "GET " + c.url() + " -> " + c.status() + " within " + millis(c.maxLatency())
                 + (c.contains() == null ? "" : ", containing '" + c.contains() + "'");
     }
 }

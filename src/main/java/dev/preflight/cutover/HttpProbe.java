@@ -1,5 +1,7 @@
 package dev.preflight.cutover;
 
+import static dev.preflight.report.Durations.millis;
+
 import dev.preflight.core.Errors;
 import dev.preflight.exec.HttpCheck;
 import dev.preflight.exec.HttpGet;
@@ -93,12 +95,12 @@ public final class HttpProbe {
             return new CheckResult(c.name(), c.url(), false, "HTTP " + s.status() + ", expected " + c.status());
         }
         if (s.latencyMs() > c.maxLatency().toMillis()) {
-            return new CheckResult(c.name(), c.url(), false, "took " + s.latencyMs() + " ms, limit "
-                    + c.maxLatency().toMillis() + " ms");
+            return new CheckResult(c.name(), c.url(), false, "took " + millis(Duration.ofMillis(s.latencyMs()))
+                    + ", limit " + millis(c.maxLatency()));
         }
         if (c.contains() != null && !s.text().contains(c.contains())) {
             return new CheckResult(c.name(), c.url(), false, "response does not contain '" + c.contains() + "'");
         }
-        return new CheckResult(c.name(), c.url(), true, "HTTP " + s.status() + " in " + s.latencyMs() + " ms");
+        return new CheckResult(c.name(), c.url(), true, "HTTP " + s.status() + " in " + millis(Duration.ofMillis(s.latencyMs())));
     }
 }

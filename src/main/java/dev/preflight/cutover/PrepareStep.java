@@ -6,7 +6,6 @@ import dev.preflight.exec.ProcessSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** planned → green-prepared: green's health and the plan's prepare checks pass, then the workers check. */
 final class PrepareStep implements CutoverStep {
@@ -34,7 +33,7 @@ final class PrepareStep implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception {
         CutoverPlan cp = ctx.plan();
         List<HttpCheck> all = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
         all.addAll(cp.prepare().checks());

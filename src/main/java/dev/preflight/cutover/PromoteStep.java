@@ -5,10 +5,10 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import dev.preflight.cutover.CutoverEvidence.Lag;
+import dev.preflight.cutover.CutoverEvidence.Promoted;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** expanded → promoted: the replica's lag is within bound, the promotion SQL runs and its verify query agrees. */
 final class PromoteStep implements CutoverStep {
@@ -38,19 +38,18 @@ final class PromoteStep implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws SQLException {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws SQLException {
         CutoverPlan cp = ctx.plan();
         CutoverPlan.Promote pm = cp.promote();
         if (pm == null) {
-            return StepResult.warnings("skipped: the plan configures no promote step", Map.of());
+            return StepResult.warnings("skipped: the plan configures no promote step", null);
         }
-        Map<String, Object> d = new LinkedHashMap<>();
         try (Connection c = Migrations.connect(cp.replica()); Statement s = c.createStatement()) {
             Long lag;
             try (ResultSet rs = s.executeQuery(pm.lagQuery())) {
                 if (!rs.next()) {
                     return StepResult.failed("'" + pm.lagQuery() + "' returned no rows: " + Migrations.describe(cp.replica())
-                            + " is not a replica, so its lag cannot be checked", d);
+                            + " is not a replica, so its lag cannot be checked", null);
                 }
                 ResultSetMetaData md = rs.getMetaData();
                 int col = 1;
@@ -63,12 +62,12 @@ final class PromoteStep implements CutoverStep {
                 String v = rs.getString(col);
                 lag = v == null ? null : Long.valueOf(v.strip());
             }
-            d.put("lag_seconds", lag);
             if (lag == null) {
-                return StepResult.failed("replication is not running (lag is NULL): promotion refused", d);
+                return StepResult.failed("replication is not running (lag is NULL): promotion refused", new Lag(null));
             }
             if (lag > pm.maxLag()) {
-                return StepResult.failed("replica lag " + lag + " s is over max_lag " + pm.maxLag() + " s: promotion refused", d);
+                return StepResult.failed("replica lag " + lag + " s is over max_lag " + pm.maxLag() + " s: promotion refused",
+                        new Lag(lag));
             }
             for (String sql : pm.sql()) {
                 s.execute(sql);
@@ -77,7 +76,7 @@ final class PromoteStep implements CutoverStep {
             try (ResultSet rs = s.executeQuery(pm.verifyQuery())) {
                 got = rs.next() ? rs.getString(1) : null;
             }
-            d.put("verify", got);
+            Promoted d = new Promoted(lag, got);
             if (got == null || !got.strip().equals(pm.verifyExpect())) {
                 return StepResult.failed("'" + pm.verifyQuery() + "' gave " + got + ", expected " + pm.verifyExpect(), d);
             }

@@ -1,10 +1,15 @@
 package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
+import static dev.preflight.report.Durations.millis;
 import static dev.preflight.cutover.CutoverReport.pct;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.Verdict;
+import dev.preflight.cutover.CutoverEvidence.Concluded;
+import dev.preflight.cutover.CutoverEvidence.MonitorRow;
+import dev.preflight.cutover.CutoverEvidence.Ran;
+import dev.preflight.cutover.CutoverEvidence.Sampled;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.ledger.Outcome;
@@ -14,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * switched → stable: monitor rounds every {@code interval} until the window after the switch has
@@ -44,7 +48,7 @@ final class StableWindow implements CutoverStep {
             a.add("  GET " + cp.green().healthUrl() + " (no monitor checks configured: green's health URL)");
         }
         cp.stable().checks().forEach(c -> a.add("  " + c.samples() + " x GET " + c.url() + ": error rate <= "
-                + pct(c.maxErrorRate()) + ", p95 latency <= " + c.maxLatency().toMillis() + " ms"));
+                + pct(c.maxErrorRate()) + ", p95 latency <= " + millis(c.maxLatency())));
         cp.stable().commands().forEach(c -> a.add("  run " + String.join(" ", c) + " (non-zero exit: breach)"));
         a.add("on a breach: " + (cp.stable().failbackOnBreach() ? "fail back to blue automatically"
                 : "alert; contract is then refused"));
@@ -52,7 +56,7 @@ final class StableWindow implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) {
         throw new IllegalStateException("stable is concluded by monitor rounds");
     }
 
@@ -101,7 +105,7 @@ final class StableWindow implements CutoverStep {
                         Duration.ofSeconds(5)))
                 : cp.stable().checks();
         List<String> breaches = new ArrayList<>();
-        List<Map<String, Object>> rows = new ArrayList<>();
+        List<MonitorRow> rows = new ArrayList<>();
         for (CutoverPlan.MonitorCheck c : checks) {
             int errors = 0;
             List<Long> lat = new ArrayList<>();
@@ -116,18 +120,19 @@ final class StableWindow implements CutoverStep {
             double rate = (double) errors / c.samples();
             lat.sort(Long::compare);
             long p95 = lat.isEmpty() ? 0 : lat.get(Math.min(lat.size() - 1, (int) Math.ceil(lat.size() * 0.95) - 1));
-            rows.add(Map.of("name", c.name(), "error_rate", rate, "p95_ms", p95, "samples", c.samples()));
+            rows.add(new Sampled(c.name(), rate, p95, c.samples()));
             if (rate > c.maxErrorRate()) {
                 breaches.add(c.name() + ": error rate " + pct(rate) + " over " + pct(c.maxErrorRate()));
             } else if (p95 > c.maxLatency().toMillis()) {
-                breaches.add(c.name() + ": p95 latency " + p95 + " ms over " + c.maxLatency().toMillis() + " ms");
+                breaches.add(c.name() + ": p95 latency " + millis(Duration.ofMillis(p95)) + " over "
+                        + millis(c.maxLatency()));
             }
         }
         for (List<String> argv : cp.stable().commands()) {
             String cmd = String.join(" ", argv);
             try {
                 ProcessResult pr = ctx.runner().run(ProcessSpec.of(argv).withTimeout(Duration.ofMinutes(2)));
-                rows.add(Map.of("command", cmd, "exit", pr.exitCode()));
+                rows.add(new Ran(cmd, pr.exitCode()));
                 if (!pr.ok()) {
                     breaches.add(cmd + ": exit " + pr.exitCode() + (pr.stderr().isBlank() ? ""
                             : " (" + pr.stderr().strip().lines().findFirst().orElse("") + ")"));
@@ -179,13 +184,11 @@ final class StableWindow implements CutoverStep {
         int n = h.attemptsOf(Step.STABLE) + 1;
         machine.record(Outcome.WARNING, "stable attempt " + n + " started (concluding the window)",
                 CutoverEvidence.attempt(h.cutoverId(), Step.STABLE, n, CutoverEvidence.STARTED));
-        Map<String, Object> p = CutoverEvidence.attempt(h.cutoverId(), Step.STABLE, n, CutoverEvidence.COMPLETED);
         Outcome o = Outcome.of(v);
-        p.put("outcome", o.label());
-        p.put("elapsed_ms", Duration.between(h.switchedAt(), ctx.clock().instant()).toMillis());
-        p.put("rounds", h.rounds().size());
-        machine.record(o, "stable attempt " + n + ": " + summary, p);
-        machine.attempted(Step.STABLE, n, v, summary, (Long) p.get("elapsed_ms"));
+        long elapsedMs = Duration.between(h.switchedAt(), ctx.clock().instant()).toMillis();
+        machine.record(o, "stable attempt " + n + ": " + summary, CutoverEvidence.completed(h.cutoverId(), Step.STABLE, n,
+                o.label(), elapsedMs, new Concluded(h.rounds().size())));
+        machine.attempted(Step.STABLE, n, v, summary, elapsedMs);
         machine.say("stable: " + o.label().toUpperCase(Locale.ROOT) + " - " + summary);
     }
 }

@@ -4,7 +4,6 @@ import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.exec.HttpCheck;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** promoted → switched: the smoke suite against green and, only if it passed, the load balancer to green. */
 final class SwitchStep implements CutoverStep {
@@ -34,7 +33,7 @@ final class SwitchStep implements CutoverStep {
     }
 
     @Override
-    public StepResult run(CutoverHistory h, Map<String, Object> started) throws Exception {
+    public StepResult run(CutoverHistory h, CutoverEvidence.AttemptPayload started) throws Exception {
         CutoverPlan cp = ctx.plan();
         List<HttpCheck> smoke = new ArrayList<>(List.of(HttpChecks.health(cp.green())));
         smoke.addAll(cp.smoke());

@@ -2,10 +2,12 @@ package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
 
+import dev.preflight.cutover.CutoverEvidence.CheckRow;
+import dev.preflight.cutover.CutoverEvidence.Checks;
+import dev.preflight.cutover.CutoverEvidence.Switched;
 import dev.preflight.cutover.CutoverPlan.Colour;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,21 +24,24 @@ final class Traffic {
         this.ctx = ctx;
     }
 
-    /** Switches to {@code to} and verifies it; the summary and details extend {@code before}'s. */
+    /**
+     * Switches to {@code to} and verifies it; the summary extends {@code before}'s. A failure keeps
+     * {@code before}'s details; a success is {@link Switched}, with {@code before}'s checks (if any).
+     */
     StepResult move(Colour to, StepResult before) throws Exception {
         CutoverPlan cp = ctx.plan();
         LoadBalancer lb = ctx.loadBalancer();
-        Map<String, Object> d = new LinkedHashMap<>(before.details());
         try {
             lb.switchTo(to);
         } catch (LoadBalancer.LoadBalancerException e) {
-            return StepResult.failed(e.getMessage(), d);
+            return StepResult.failed(e.getMessage(), before.details());
         }
         String served = verifyServing(to);
         if (served != null) {
-            return StepResult.failed(served, d);
+            return StepResult.failed(served, before.details());
         }
-        d.put("load_balancer", lb.describe());
+        List<CheckRow> checks = before.details() instanceof Checks c ? c.checks() : null;
+        Switched d = new Switched(checks, lb.describe());
         return StepResult.passed(before.summary() + "; " + lb.describe() + " routes to " + to.label()
                 + (cp.loadBalancer().verifyUrl() == null ? "" : "; only " + to.label() + " answered "
                         + cp.loadBalancer().verifyUrl() + " for " + compact(cp.loadBalancer().verifySettle())), d);

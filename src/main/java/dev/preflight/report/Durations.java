@@ -58,6 +58,14 @@ public final class Durations {
         return sb.toString();
     }
 
+    /**
+     * {@code 3 ms}, {@code 5000 ms}, {@code 310000 ms}: whole milliseconds however long, as the cutover
+     * writes a measured step or request time and a latency limit beside it (truncated to the millisecond).
+     */
+    public static String millis(Duration d) {
+        return d.toMillis() + " ms";
+    }
+
     /** {@code 850 ms}, {@code 4.2 s}, {@code 3 min 5 s}, {@code 2 h 10 min}: a measured time on the page. */
     public static String spoken(Duration d) {
         long ms = d.toMillis();

@@ -26,39 +26,24 @@ class CutoverCommandsGoldenTest {
     @TempDir
     Path dir;
 
-    ColourServer blue;
-    ColourServer green;
+    GoldenCutover f;
     CutoverCli cli;
 
     @BeforeEach
     void up() throws Exception {
-        blue = new ColourServer("blue");
-        green = new ColourServer("green");
-        cli = new CutoverCli(dir);
-        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
-                  stable:
-                    window: 24h
-                    interval: 5m
-                    policy: alert
-                    checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
-                  contract: {command: [%s]}
-                  backup_max_age: 24h
-                """.formatted(green.url("/smoke"), contract)));
+        f = GoldenCutover.alerting(dir, false);
+        cli = f.cli;
     }
 
     @AfterEach
     void down() {
-        blue.close();
-        green.close();
+        f.close();
     }
 
     /** The run's output with what differs between runs replaced, stdout then (if any) stderr, then the exit code. */
     private String normal(CliRun r) {
         String s = r.out() + (r.err().isEmpty() ? "" : "--- stderr\n" + r.err()) + "--- exit " + r.code() + "\n";
-        return s.replace(dir.toString(), "<DIR>")
-                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:<PORT>")
-                .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<ID>")
+        return f.placeholders(s)
                 .replaceAll("begun \\([0-9a-f]{8}\\)", "begun (<ID>)")
                 .replaceAll(" +\\d+ ms  ", "  <N> ms  ")
                 .replaceAll("\\((\\d+) ms\\)", "(<N> ms)")
@@ -125,12 +110,12 @@ class CutoverCommandsGoldenTest {
 
     @Test
     void aFailedSmokeSuiteThenABreach() {
-        green.failSmoke.set(true);
+        f.green.failSmoke.set(true);
         golden("start-smoke-fails.txt", cli.run("cutover", "start"));
         golden("status-smoke-failed.txt", cli.run("cutover", "status"));
-        green.failSmoke.set(false);
+        f.green.failSmoke.set(false);
         golden("resume.txt", cli.run("cutover", "resume"));
-        green.failSmoke.set(true);
+        f.green.failSmoke.set(true);
         golden("monitor-breach.txt", cli.run("cutover", "monitor", "--rounds", "1"));
         golden("start-in-progress.txt", cli.run("cutover", "start"));
     }

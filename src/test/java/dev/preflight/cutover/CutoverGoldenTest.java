@@ -22,31 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
 class CutoverGoldenTest {
     @TempDir
     Path dir;
-    ColourServer blue;
-    ColourServer green;
+    GoldenCutover f;
     CutoverCli cli;
 
     @BeforeEach
     void up() throws Exception {
-        blue = new ColourServer("blue");
-        green = new ColourServer("green");
-        cli = new CutoverCli(dir);
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir),
-                "  stable: {window: 10m, interval: 1m, policy: alert, checks: [{name: home, url: \""
-                        + green.url("/") + "\", samples: 3}]}\n  contract: {command: [\"true\"]}\n"));
+        f = GoldenCutover.start(dir, g -> "  stable: {window: 10m, interval: 1m, policy: alert, checks: [{name: home, url: \""
+                + g.green.url("/") + "\", samples: 3}]}\n  contract: {command: [\"true\"]}\n");
+        cli = f.cli;
     }
 
     @AfterEach
     void down() {
-        blue.close();
-        green.close();
+        f.close();
     }
 
     private Golden golden() {
         return Golden.exact()
                 .replacing(dir.toString(), "<dir>")
-                .replacing(blue.url(""), "<blue>")
-                .replacing(green.url(""), "<green>")
+                .replacing(f.blue.url(""), "<blue>")
+                .replacing(f.green.url(""), "<green>")
                 .replacing(Ledgers.defaultActor(), "<actor>")
                 .replacingRegex("pid [0-9]+", "pid <pid>")
                 // Measured times; the padding before them too, since columns widen with the digits.

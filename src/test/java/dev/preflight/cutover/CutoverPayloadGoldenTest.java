@@ -28,32 +28,18 @@ class CutoverPayloadGoldenTest {
     @TempDir
     Path dir;
 
-    ColourServer blue;
-    ColourServer green;
+    GoldenCutover f;
     CutoverCli cli;
 
     @BeforeEach
     void up() throws Exception {
-        blue = new ColourServer("blue");
-        green = new ColourServer("green");
-        cli = new CutoverCli(dir);
-        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
-                  stable:
-                    window: 24h
-                    interval: 5m
-                    policy: alert
-                    checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
-                    commands: [[true]]
-                  contract: {command: [%s]}
-                  backup_max_age: 24h
-                """.formatted(green.url("/smoke"), contract)));
+        f = GoldenCutover.alerting(dir, true);
+        cli = f.cli;
     }
 
     @AfterEach
     void down() {
-        blue.close();
-        green.close();
+        f.close();
     }
 
     /** Each payload of the cutover's kinds as stored, one line per entry, in ledger order. */
@@ -66,9 +52,7 @@ class CutoverPayloadGoldenTest {
                 }
             }
         }
-        return String.join("\n", lines).replace(dir.toString(), "<DIR>")
-                .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:<PORT>")
-                .replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "<ID>")
+        return f.placeholders(String.join("\n", lines))
                 .replaceAll("\"(elapsed_ms|latency_ms|failback_ms|p95_ms)\":\\d+", "\"$1\":<N>")
                 .replaceAll("in \\d+ ms", "in <N> ms") + "\n";
     }
@@ -76,9 +60,9 @@ class CutoverPayloadGoldenTest {
     /** The payloads as the factories build them, before any caller adds details. */
     @Test
     void theFactoriesWriteWhatTheyWroteBefore() {
-        List<Map<String, Object>> rows = List.of(
-                Map.of("name", "green smoke", "error_rate", 0.5, "p95_ms", 12L, "samples", 3),
-                Map.of("command", "true", "exit", 0));
+        List<CutoverEvidence.MonitorRow> rows = List.of(
+                new CutoverEvidence.Sampled("green smoke", 0.5, 12L, 3),
+                new CutoverEvidence.Ran("true", 0));
         String s = String.join("\n",
                 Json.canonical(CutoverEvidence.begin("c-1", CutoverState.SWITCHED, "academy-blue", "academy-green")),
                 Json.canonical(CutoverEvidence.attempt("c-1", Step.PREPARE, 1, CutoverEvidence.STARTED)),
@@ -107,11 +91,11 @@ class CutoverPayloadGoldenTest {
 
     @Test
     void aBreachThenFailback() {
-        green.failSmoke.set(true);
+        f.green.failSmoke.set(true);
         cli.run("cutover", "start");
-        green.failSmoke.set(false);
+        f.green.failSmoke.set(false);
         cli.run("cutover", "resume");
-        green.failSmoke.set(true);
+        f.green.failSmoke.set(true);
         cli.run("cutover", "monitor", "--rounds", "1");
         cli.run("cutover", "failback");
         Golden.exact().check("cutover/ledger-payloads-failback.txt", payloads());
