@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The ledger kinds the backup capability records (a backup attempt, a verification of its copies, a
@@ -137,6 +138,15 @@ public final class BackupEvidence {
         } catch (IllegalArgumentException ex) {
             return false;
         }
+    }
+
+    /**
+     * The size a {@link #KIND} entry recorded (the readiness page's chart); empty for a failed backup,
+     * which has none, and for a payload that cannot be read.
+     */
+    public static OptionalLong size(LedgerEntry e) {
+        BackupPayload p = readOr(e, BackupPayload.class, null);
+        return p == null || p.size() == null ? OptionalLong.empty() : OptionalLong.of(p.size());
     }
 
     /** The verification payload of an entry of {@link #VERIFY_KIND}. */

@@ -1,13 +1,19 @@
 package dev.preflight.cli;
 
+import dev.preflight.audit.AuditEvidence;
+import dev.preflight.backup.BackupEvidence;
 import dev.preflight.cutover.CutoverHistory;
+import dev.preflight.deps.DepsEvidence;
+import dev.preflight.flags.FlagsEvidence;
 import dev.preflight.gates.ChangeWindow;
 import dev.preflight.gates.GatesPlan;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
+import dev.preflight.readiness.HtmlReport;
 import dev.preflight.report.EvidenceDigest;
+import dev.preflight.restore.RestoreEvidence;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,15 +21,22 @@ import java.util.Set;
 
 /**
  * Gathers what the readiness page shows beyond the ledger's entries: the plan's change window,
- * ticket, notice lead and gates, and each environment's cutover as the cutover capability derives
- * it. It lives here because report may not read the capabilities (docs/architecture.md).
+ * ticket, notice lead and gates, each environment's cutover as the cutover capability derives it,
+ * the chart series and the attachments the page details, each read by its owner's reader. It lives
+ * here because report may not read the capabilities (docs/architecture.md).
  */
 final class PageEvidence {
     private PageEvidence() {
     }
 
-    static EvidenceDigest read(Ledger ledger, Plan plan) {
-        return EvidenceDigest.read(ledger, facts(plan), cutovers(ledger));
+    static HtmlReport.Evidence read(Ledger ledger, Plan plan) {
+        EvidenceDigest.Series series = new EvidenceDigest.Series(
+                EvidenceDigest.series(ledger, BackupEvidence.KIND, BackupEvidence::size),
+                EvidenceDigest.series(ledger, RestoreEvidence.KIND, RestoreEvidence::restoreMs));
+        return new HtmlReport.Evidence(EvidenceDigest.read(ledger, facts(plan), cutovers(ledger), series),
+                EvidenceDigest.newestPerSubject(ledger, AuditEvidence.KIND, AuditEvidence::report),
+                EvidenceDigest.newestPerSubject(ledger, DepsEvidence.KIND, DepsEvidence::review),
+                EvidenceDigest.newest(ledger, FlagsEvidence.VALIDATE, FlagsEvidence::validation));
     }
 
     static EvidenceDigest.PlanFacts facts(Plan plan) {

@@ -1,6 +1,5 @@
 package dev.preflight.cli;
 
-import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
 import dev.preflight.plan.Plan;
@@ -8,7 +7,7 @@ import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
 import dev.preflight.risk.RiskAssess;
 import dev.preflight.risk.RiskAssessment;
-import dev.preflight.risk.RiskPlan;
+import dev.preflight.risk.RiskContext;
 import dev.preflight.risk.RiskReport;
 import picocli.CommandLine.Command;
 
@@ -30,10 +29,10 @@ public final class RisksCommand extends BaseCommand implements RendersWith<RiskA
     public Integer call() {
         Format format = format();
         Plan plan = loadPlan();
-        RiskPlan risks = plan.section("risks", RiskPlan.class).orElseThrow(() -> PreflightException.usage(
-                "the plan has no 'risks' section", "add risks with controls, see docs/plan-reference.md"));
+        // Before the ledger is opened: a plan without a register changes nothing.
+        RiskContext.register(plan);
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
-            RiskAssessment a = new RiskAssess(ledger, ctx().clock()).run(risks, plan.project().name());
+            RiskAssessment a = new RiskAssess(new RiskContext(plan, ledger, ctx().clock())).run();
             emit(renderer().render(a, format, style()));
             return a.verdict().exitCode().code();
         }

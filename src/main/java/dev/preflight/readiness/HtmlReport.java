@@ -3,11 +3,17 @@ package dev.preflight.readiness;
 import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
+import dev.preflight.audit.AuditReport;
+import dev.preflight.deps.DepsReport.ReviewJson;
+import dev.preflight.core.Sizes;
+import dev.preflight.flags.FlagsReport.ValidationJson;
+import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.readiness.GoNoGo;
 import dev.preflight.readiness.Readiness;
 import dev.preflight.report.Durations;
 import dev.preflight.report.EvidenceDigest;
+import dev.preflight.report.EvidenceDigest.Attached;
 import dev.preflight.report.Html;
 import dev.preflight.report.SvgChart;
 import dev.preflight.risk.RiskReport;
@@ -17,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -24,7 +31,7 @@ import java.util.Set;
  * no scripts, nothing fetched, so it reads offline, prints, and can be attached to the change ticket
  * as it is. At the top: project, change window, ticket, the verdict with its reasons and the
  * sign-offs against the current ledger head; then a table of contents, one row per control with its
- * latest evidence, gates, blockers, flags, cutover, charts ({@link HtmlSections}) and the history.
+ * latest evidence, gates, blockers, flags, cutover, charts, audit ({@link HtmlSections}) and the history.
  */
 public final class HtmlReport {
     private HtmlReport() {
@@ -83,8 +90,23 @@ public final class HtmlReport {
             }
             """;
 
+    /**
+     * What the page shows from the ledger besides the verdict: the digest (history, head, plan facts,
+     * cutovers, charts) and the attachments the page details, each read by its owner's reader: the
+     * newest audit report of each environment, dependency review of each subject, and flag validation
+     * (null when none was recorded).
+     */
+    public record Evidence(EvidenceDigest digest, Map<String, Attached<AuditReport.Doc>> audits,
+                           Map<String, Attached<ReviewJson>> deps, Attached<ValidationJson> flags) {
+        public Evidence {
+            audits = audits == null ? Map.of() : audits;
+            deps = deps == null ? Map.of() : deps;
+        }
+    }
+
     /** The page for one verdict ({@code run} or {@code readiness}), with the ledger's evidence as recorded. */
-    public static String render(String project, String title, Readiness r, EvidenceDigest d, Instant at) {
+    public static String render(String project, String title, Readiness r, Evidence e, Instant at) {
+        EvidenceDigest d = e.digest();
         StringBuilder b = new StringBuilder(32_768);
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n<title>")
@@ -96,12 +118,12 @@ public final class HtmlReport {
         controls(b, r, project, inHistory(d));
         risks(b, RiskReport.rows(r.verdict().risks()));
         HtmlSections.gates(b, d);
-        HtmlSections.blockers(b, d);
-        HtmlSections.flags(b, d);
+        HtmlSections.blockers(b, e);
+        HtmlSections.flags(b, e);
         HtmlSections.cutover(b, d);
         HtmlSections.trends(b, d);
-        HtmlSections.audit(b, d);
-        HtmlSections.history(b, d);
+        HtmlSections.audit(b, e);
+        history(b, d);
         b.append("<section id=\"ledger\"><h2>Evidence ledger</h2><p>Chain: <span class=\"")
                 .append(r.ledgerIntact() ? "ok\">intact" : "bad\">BROKEN").append("</span> (")
                 .append(r.verdict().chain().entries()).append(" entries verified). This verdict is entry #").append(r.seq())
@@ -299,5 +321,38 @@ public final class HtmlReport {
     /** HTML-escapes text (element content and attribute values); see {@link Html#esc}. */
     public static String esc(String s) {
         return Html.esc(s);
+    }
+
+    /** The newest entries of each kind, every row addressable as {@code #e<seq>} from the rows above. */
+    private static void history(StringBuilder b, EvidenceDigest d) {
+        b.append("<section id=\"history\"><h2>Evidence history</h2>\n<p class=\"muted small\">Newest first. ");
+        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
+            b.append("<a href=\"#").append(Html.id("h-", g.kind())).append("\">").append(esc(g.title())).append("</a> ");
+        }
+        b.append("</p>\n");
+        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
+            List<LedgerEntry> es = d.groups().getOrDefault(g.kind(), List.of());
+            b.append("<section class=\"history\" id=\"").append(Html.id("h-", g.kind())).append("\"><h3>").append(esc(g.title()))
+                    .append(" <code class=\"muted\">").append(esc(g.kind())).append("</code></h3>\n");
+            if (es.isEmpty()) {
+                b.append("<p class=\"muted\">Nothing recorded.</p></section>\n");
+                continue;
+            }
+            b.append("<table>").append(Html.head("#", "When (UTC)", "Subject", "Outcome", "Summary", "Artifacts (SHA-256)"))
+                    .append("<tbody>\n");
+            for (LedgerEntry e : es) {
+                b.append("<tr id=\"e").append(e.seq()).append("\">").append(td(null, String.valueOf(e.seq())))
+                        .append(td("t", e.time().toString())).append(td(null, e.subject()))
+                        .append(td(Html.outcomeClass(e.outcome().label()), e.outcome().label())).append(td(null, e.summary()))
+                        .append("<td>");
+                for (Artifact a : e.artifacts()) {
+                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(esc(Sizes.label(a.size())))
+                            .append("<br/><code>").append(esc(a.sha256())).append("</code></div>");
+                }
+                b.append("</td></tr>\n");
+            }
+            b.append("</tbody></table></section>\n");
+        }
+        b.append("</section>\n");
     }
 }

@@ -3,22 +3,18 @@ package dev.preflight.readiness;
 import static dev.preflight.report.Html.esc;
 import static dev.preflight.report.Html.td;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.preflight.audit.AuditEvidence;
 import dev.preflight.audit.AuditReport.CheckDoc;
+import dev.preflight.audit.AuditReport.Doc;
 import dev.preflight.audit.AuditReport.HostDoc;
 import dev.preflight.core.Sizes;
-import dev.preflight.deps.DepsEvidence;
 import dev.preflight.deps.DepsReport.ReviewJson;
 import dev.preflight.deps.DepsResult.Finding;
 import dev.preflight.deps.DepsResult.Severity;
-import dev.preflight.flags.FlagsEvidence;
 import dev.preflight.flags.FlagsReport.FileJson;
 import dev.preflight.flags.FlagsReport.ProblemJson;
 import dev.preflight.flags.FlagsReport.ValidationJson;
 import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
-import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
@@ -38,9 +34,9 @@ import java.util.function.LongFunction;
 
 /**
  * The evidence parts of the readiness page, each read from what the ledger recorded: gate details,
- * dependency blockers, the flag x environment matrix, the cutover timeline, the charts, the audit
- * matrix and the history of every kind. Kept apart from {@link HtmlReport} (the frame, the verdict
- * and the controls) so each file stays readable.
+ * dependency blockers, the flag x environment matrix, the cutover timeline, the charts and the audit
+ * matrix. Kept apart from {@link HtmlReport} (the frame, the verdict, the controls and the history)
+ * so each file stays readable.
  */
 final class HtmlSections {
     private HtmlSections() {
@@ -134,7 +130,7 @@ final class HtmlSections {
     // ---- dependency blockers ----------------------------------------------------------------------
 
     /** Every blocker of the newest dependency review of each subject, with why and the fix. */
-    static void blockers(StringBuilder b, EvidenceDigest d) {
+    static void blockers(StringBuilder b, HtmlReport.Evidence d) {
         b.append("<section id=\"blockers\"><h2>Dependency blockers</h2>\n");
         if (d.deps().isEmpty()) {
             b.append("<p class=\"muted\">No dependency review recorded (<code>preflight deps</code>).</p></section>\n");
@@ -142,15 +138,14 @@ final class HtmlSections {
         }
         for (var a : d.deps().entrySet()) {
             LedgerEntry e = a.getValue().entry();
-            JsonNode rep = a.getValue().report();
+            ReviewJson review = a.getValue().report();
             b.append("<h3>").append(esc(a.getKey())).append(" <span class=\"").append(Html.outcomeClass(e.outcome().label()))
                     .append("\">").append(esc(e.outcome().label())).append("</span> <span class=\"muted\">")
                     .append(ref(e)).append("</span></h3>\n");
-            if (rep == null) {
+            if (review == null) {
                 b.append("<p>").append(esc(e.summary())).append("</p>\n");
                 continue;
             }
-            ReviewJson review = DepsEvidence.review(rep);
             b.append("<p>Targets: ").append(esc(targets(review.targets()))).append(". ").append(esc(e.summary())).append("</p>\n");
             List<Finding> bl = review.findings().stream().filter(f -> f != null && f.severity() == Severity.BLOCKER).toList();
             if (bl.isEmpty()) {
@@ -179,21 +174,20 @@ final class HtmlSections {
     // ---- flags --------------------------------------------------------------------------------
 
     /** The flag x environment matrix of the newest validation, as the dotenv files said then. */
-    static void flags(StringBuilder b, EvidenceDigest d) {
+    static void flags(StringBuilder b, HtmlReport.Evidence d) {
         b.append("<section id=\"flags\"><h2>Feature flags by environment</h2>\n");
         if (d.flags() == null) {
             b.append("<p class=\"muted\">No flag validation recorded (<code>preflight flags validate</code>).</p></section>\n");
             return;
         }
         LedgerEntry e = d.flags().entry();
-        JsonNode rep = d.flags().report();
+        ValidationJson validation = d.flags().report();
         b.append("<p>As validated in ").append(ref(e)).append(": <span class=\"").append(Html.outcomeClass(e.outcome().label()))
                 .append("\">").append(esc(e.summary())).append("</span></p>\n");
-        if (rep == null) {
+        if (validation == null) {
             b.append("</section>\n");
             return;
         }
-        ValidationJson validation = FlagsEvidence.validation(rep);
         List<String> envs = new ArrayList<>();
         Map<String, Map<String, Boolean>> values = new LinkedHashMap<>();
         Set<String> names = new LinkedHashSet<>();
@@ -298,7 +292,7 @@ final class HtmlSections {
     // ---- audit --------------------------------------------------------------------------------
 
     /** The newest audit matrix of each environment, with every failure's reason. */
-    static void audit(StringBuilder b, EvidenceDigest d) {
+    static void audit(StringBuilder b, HtmlReport.Evidence d) {
         b.append("<section id=\"audit\"><h2>Compatibility audit</h2>\n");
         if (d.audits().isEmpty()) {
             b.append("<p class=\"bad\">No audit has been recorded.</p>\n");
@@ -308,12 +302,12 @@ final class HtmlSections {
             b.append("<h3>").append(esc(a.getKey())).append(" <span class=\"").append(e.outcome().isGood() ? "ok" : "bad")
                     .append("\">").append(esc(e.outcome().label())).append("</span> <span class=\"muted\">").append(ref(e))
                     .append("</span></h3>\n");
-            JsonNode rep = a.getValue().report();
-            if (rep == null) {
+            Doc report = a.getValue().report();
+            if (report == null) {
                 b.append("<p>").append(esc(e.summary())).append("</p>\n");
                 continue;
             }
-            List<List<String>> rows = EvidenceDigest.matrix(rep);
+            List<List<String>> rows = matrix(report);
             b.append("<table class=\"matrix\">").append(Html.head(rows.get(0).toArray(String[]::new))).append("<tbody>\n");
             for (List<String> row : rows.subList(1, rows.size())) {
                 b.append("<tr>").append(td(null, row.get(0)));
@@ -325,7 +319,7 @@ final class HtmlSections {
             }
             b.append("</tbody></table>\n");
             List<String> notes = new ArrayList<>();
-            for (HostDoc h : AuditEvidence.report(rep).hosts()) {
+            for (HostDoc h : report.hosts()) {
                 if (h == null) {
                     continue;
                 }
@@ -344,38 +338,52 @@ final class HtmlSections {
         b.append("</section>\n");
     }
 
-    // ---- history ------------------------------------------------------------------------------
-
-    /** The newest entries of each kind, every row addressable as {@code #e<seq>} from the rows above. */
-    static void history(StringBuilder b, EvidenceDigest d) {
-        b.append("<section id=\"history\"><h2>Evidence history</h2>\n<p class=\"muted small\">Newest first. ");
-        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
-            b.append("<a href=\"#").append(Html.id("h-", g.kind())).append("\">").append(esc(g.title())).append("</a> ");
-        }
-        b.append("</p>\n");
-        for (EvidenceDigest.Group g : EvidenceDigest.GROUPS) {
-            List<LedgerEntry> es = d.groups().getOrDefault(g.kind(), List.of());
-            b.append("<section class=\"history\" id=\"").append(Html.id("h-", g.kind())).append("\"><h3>").append(esc(g.title()))
-                    .append(" <code class=\"muted\">").append(esc(g.kind())).append("</code></h3>\n");
-            if (es.isEmpty()) {
-                b.append("<p class=\"muted\">Nothing recorded.</p></section>\n");
-                continue;
-            }
-            b.append("<table>").append(Html.head("#", "When (UTC)", "Subject", "Outcome", "Summary", "Artifacts (SHA-256)"))
-                    .append("<tbody>\n");
-            for (LedgerEntry e : es) {
-                b.append("<tr id=\"e").append(e.seq()).append("\">").append(td(null, String.valueOf(e.seq())))
-                        .append(td("t", e.time().toString())).append(td(null, e.subject()))
-                        .append(td(Html.outcomeClass(e.outcome().label()), e.outcome().label())).append(td(null, e.summary()))
-                        .append("<td>");
-                for (Artifact a : e.artifacts()) {
-                    b.append("<div><code>").append(esc(a.location())).append("</code> ").append(esc(Sizes.label(a.size())))
-                            .append("<br/><code>").append(esc(a.sha256())).append("</code></div>");
+    /**
+     * The audit matrix of one report: a header row ({@code host}, then every requirement in the order
+     * first checked), then one row per host: {@code result found} of its check of each requirement,
+     * {@code UNREACHABLE} where it could not be reached, {@code -} where it was not checked.
+     */
+    private static List<List<String>> matrix(Doc report) {
+        // A null host or check (an attachment with a JSON null in a list) is one whose fields are all absent.
+        List<HostDoc> hosts = report.hosts().stream().map(h -> h == null ? NO_HOST : h).toList();
+        List<String> labels = new ArrayList<>();
+        for (HostDoc h : hosts) {
+            for (CheckDoc c : checks(h)) {
+                if (!labels.contains(text(c.requirement()))) {
+                    labels.add(text(c.requirement()));
                 }
-                b.append("</td></tr>\n");
             }
-            b.append("</tbody></table></section>\n");
         }
-        b.append("</section>\n");
+        List<List<String>> rows = new ArrayList<>();
+        List<String> head = new ArrayList<>(List.of("host"));
+        head.addAll(labels);
+        rows.add(head);
+        for (HostDoc h : hosts) {
+            List<String> row = new ArrayList<>(List.of(text(h.environment()) + "/" + text(h.host())));
+            for (String l : labels) {
+                String cell = h.unreachable() != null ? "UNREACHABLE" : "-";
+                // The last check of a requirement is the one shown, as the matrix has always done.
+                for (CheckDoc c : checks(h)) {
+                    if (text(c.requirement()).equals(l)) {
+                        cell = text(c.result()) + " " + text(c.found());
+                    }
+                }
+                row.add(cell.strip());
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static final HostDoc NO_HOST = new HostDoc(null, null, null, null, List.of());
+    private static final CheckDoc NO_CHECK = new CheckDoc(null, null, null, null, null, null, null, null, null, null);
+
+    private static List<CheckDoc> checks(HostDoc h) {
+        return h.checks().stream().map(c -> c == null ? NO_CHECK : c).toList();
+    }
+
+    /** A field of the report as the matrix shows it: absent is empty. */
+    private static String text(String s) {
+        return Objects.toString(s, "");
     }
 }

@@ -17,27 +17,38 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
 
 /**
- * What the ledger holds as evidence, gathered for the readiness page: the newest audit of each
- * environment (with its attached report), the newest dependency review of each subject and flag
- * validation (with theirs), the series of backup sizes and restore times, and recent entries of each
- * kind for the history. Read only; nothing here is re-checked, it is shown as recorded (the verdict
- * comes from the sections). What the plan says about the change ({@link PlanFacts}) and each
- * cutover's steps ({@link Cutover}) are handed in by the caller, which may read the capabilities
- * (report stands on core and the ledger alone, docs/architecture.md).
+ * What the ledger holds as evidence, gathered for the readiness page: recent entries of each kind for
+ * the history and the ledger's head. Read only; nothing here is re-checked, it is shown as recorded
+ * (the verdict comes from the sections). Report stands on core and the ledger alone
+ * (docs/architecture.md), so it never reads a capability's payload: what the plan says about the
+ * change ({@link PlanFacts}), each cutover's steps ({@link Cutover}) and the chart series
+ * ({@link Point}s, each value read by its owner) are handed in by the caller, which may read the
+ * capabilities; {@link #newest}, {@link #newestPerSubject} and {@link #series} find the entries and
+ * attachments and leave reading them to the owner's reader they are given.
  */
-public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<LedgerEntry>> groups, String ledgerHead,
-                             String ledgerDescription, long ledgerHeadSeq, PlanFacts plan, Map<String, Attached> deps,
-                             Attached flags, List<Cutover> cutovers, Map<String, List<Point>> backupSizes,
-                             Map<String, List<Point>> restoreTimes) {
+public record EvidenceDigest(Map<String, List<LedgerEntry>> groups, String ledgerHead, String ledgerDescription,
+                             long ledgerHeadSeq, PlanFacts plan, List<Cutover> cutovers,
+                             Map<String, List<Point>> backupSizes, Map<String, List<Point>> restoreTimes) {
 
-    /** An entry and its attached JSON report (null when it has none or it is unreadable). */
-    public record Attached(LedgerEntry entry, JsonNode report) {
+    /**
+     * An entry and its attached JSON report as the owner's reader read it (null when the entry has no
+     * JSON attachment or it cannot be opened or parsed).
+     */
+    public record Attached<T>(LedgerEntry entry, T report) {
     }
 
     /** One run in a chart: the entry it comes from, when, the value (bytes or milliseconds), and whether it passed. */
     public record Point(long seq, Instant time, long value, boolean good) {
+    }
+
+    /** The chart series of the page: backup sizes and restore times per source, each oldest first. */
+    public record Series(Map<String, List<Point>> backupSizes, Map<String, List<Point>> restoreTimes) {
+        /** No chart. */
+        public static final Series NONE = new Series(Map.of(), Map.of());
     }
 
     /**
@@ -106,64 +117,69 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
     /** How many runs the charts show (per source). */
     static final int CHART_RUNS = 12;
 
-    /** Without plan facts or cutovers: the page then has no change window, ticket, notice lead or timeline. */
+    /** Without plan facts, cutovers or charts: the page then has no change window, ticket, notice lead, timeline or chart. */
     public static EvidenceDigest read(Ledger ledger) {
-        return read(ledger, PlanFacts.NONE, List.of());
+        return read(ledger, PlanFacts.NONE, List.of(), Series.NONE);
     }
 
-    public static EvidenceDigest read(Ledger ledger, PlanFacts plan, List<Cutover> cutovers) {
-        Map<String, Attached> audits = newestPerSubject(ledger, EvidenceKind.AUDIT.id());
-        Map<String, Attached> deps = newestPerSubject(ledger, EvidenceKind.DEPS.id());
-        List<LedgerEntry> fv = ledger.query(new LedgerQuery(EvidenceKind.FLAGS_VALIDATE.id(), null, null, 1, true));
-        Attached flags = fv.isEmpty() ? null : new Attached(fv.get(0), attachedJson(ledger, fv.get(0)));
+    /** The history groups and the head of {@code ledger}, with what the caller read from the plan and the owners. */
+    public static EvidenceDigest read(Ledger ledger, PlanFacts plan, List<Cutover> cutovers, Series series) {
         Map<String, List<LedgerEntry>> groups = new LinkedHashMap<>();
         for (Group g : GROUPS) {
             groups.put(g.kind(), ledger.query(new LedgerQuery(g.kind(), null, null, g.limit(), true)));
         }
-        Map<String, List<Point>> sizes = series(ledger, EvidenceKind.BACKUP.id(), "size");
-        Map<String, List<Point>> restores = series(ledger, EvidenceKind.RESTORE_TEST.id(), "restore_ms");
         LedgerEntry head = ledger.head().orElse(null);
-        return new EvidenceDigest(audits, groups, head == null ? null : head.hash(), ledger.describe(),
-                head == null ? 0 : head.seq(), plan, deps, flags, cutovers, sizes, restores);
+        return new EvidenceDigest(groups, head == null ? null : head.hash(), ledger.describe(),
+                head == null ? 0 : head.seq(), plan, cutovers, series.backupSizes(), series.restoreTimes());
     }
 
     public EvidenceDigest {
         plan = plan == null ? PlanFacts.NONE : plan;
         cutovers = cutovers == null ? List.of() : List.copyOf(cutovers);
-        deps = deps == null ? Map.of() : deps;
         backupSizes = backupSizes == null ? Map.of() : backupSizes;
         restoreTimes = restoreTimes == null ? Map.of() : restoreTimes;
     }
 
-    private static Map<String, Attached> newestPerSubject(Ledger ledger, String kind) {
-        Map<String, Attached> out = new LinkedHashMap<>();
+    /**
+     * The newest entry of {@code kind} of each subject (of its newest 200), newest subject first, with
+     * its attached JSON report read by {@code reader} (the owner's).
+     */
+    public static <T> Map<String, Attached<T>> newestPerSubject(Ledger ledger, String kind, Function<JsonNode, T> reader) {
+        Map<String, Attached<T>> out = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 200, true))) {
             if (!out.containsKey(e.subject())) {
-                out.put(e.subject(), new Attached(e, attachedJson(ledger, e)));
+                out.put(e.subject(), attached(ledger, e, reader));
             }
         }
         return out;
     }
 
+    /** The newest entry of {@code kind} with its attached JSON report read by {@code reader}; null when there is none. */
+    public static <T> Attached<T> newest(Ledger ledger, String kind, Function<JsonNode, T> reader) {
+        List<LedgerEntry> es = ledger.query(new LedgerQuery(kind, null, null, 1, true));
+        return es.isEmpty() ? null : attached(ledger, es.get(0), reader);
+    }
+
+    private static <T> Attached<T> attached(Ledger ledger, LedgerEntry e, Function<JsonNode, T> reader) {
+        JsonNode json = attachedJson(ledger, e);
+        return new Attached<>(e, json == null ? null : reader.apply(json));
+    }
+
     /**
-     * The last runs of each subject with a numeric payload field, oldest first. A run without the
-     * field (a failed backup has no size) is left out of the chart; its entry is in the history.
+     * The last {@value #CHART_RUNS} runs of {@code kind} of each subject (of its newest 400 entries)
+     * with the value {@code value} (the owner's reader) finds in each, oldest first. A run without
+     * one (a failed backup has no size) is left out of the chart; its entry is in the history.
      */
-    private static Map<String, List<Point>> series(Ledger ledger, String kind, String field) {
+    public static Map<String, List<Point>> series(Ledger ledger, String kind, Function<LedgerEntry, OptionalLong> value) {
         Map<String, List<Point>> out = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(kind, null, null, 400, true))) {
             List<Point> ps = out.computeIfAbsent(e.subject(), k -> new ArrayList<>());
             if (ps.size() >= CHART_RUNS) {
                 continue;
             }
-            JsonNode v;
-            try {
-                v = Json.parse(e.payload()).path(field);
-            } catch (RuntimeException ex) {
-                continue;
-            }
-            if (v.isNumber()) {
-                ps.add(new Point(e.seq(), e.time(), v.asLong(), e.outcome().isGood()));
+            OptionalLong v = value.apply(e);
+            if (v.isPresent()) {
+                ps.add(new Point(e.seq(), e.time(), v.getAsLong(), e.outcome().isGood()));
             }
         }
         out.values().forEach(Collections::reverse);
@@ -187,36 +203,5 @@ public record EvidenceDigest(Map<String, Attached> audits, Map<String, List<Ledg
             }
         }
         return null;
-    }
-
-    /** The audit matrix of one report: header row, then one row per host. */
-    public static List<List<String>> matrix(JsonNode report) {
-        List<String> labels = new ArrayList<>();
-        for (JsonNode h : report.path("hosts")) {
-            for (JsonNode c : h.path("checks")) {
-                String l = c.path("requirement").asText();
-                if (!labels.contains(l)) {
-                    labels.add(l);
-                }
-            }
-        }
-        List<List<String>> rows = new ArrayList<>();
-        List<String> head = new ArrayList<>(List.of("host"));
-        head.addAll(labels);
-        rows.add(head);
-        for (JsonNode h : report.path("hosts")) {
-            List<String> row = new ArrayList<>(List.of(h.path("environment").asText() + "/" + h.path("host").asText()));
-            for (String l : labels) {
-                String cell = h.path("unreachable").isTextual() ? "UNREACHABLE" : "-";
-                for (JsonNode c : h.path("checks")) {
-                    if (c.path("requirement").asText().equals(l)) {
-                        cell = c.path("result").asText() + " " + c.path("found").asText();
-                    }
-                }
-                row.add(cell.strip());
-            }
-            rows.add(row);
-        }
-        return rows;
     }
 }

@@ -17,6 +17,7 @@ import dev.preflight.report.Durations;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * What restore tests record in the ledger and read from it: the {@code restore-test} kind and its
@@ -49,6 +50,19 @@ public final class RestoreEvidence {
      * @param outcome {@code passed}, {@code warning} or {@code failed}
      */
     public record CheckPayload(String kind, String name, String outcome, String detail) {
+    }
+
+    /**
+     * How long a {@link #KIND} entry says loading the data took, in milliseconds (the readiness page's
+     * chart); empty when the test did not get that far or the payload cannot be read.
+     */
+    public static OptionalLong restoreMs(LedgerEntry e) {
+        try {
+            return Json.readLenient(Json.parse(e.payload()), TestPayload.class).map(TestPayload::restoreMs)
+                    .map(OptionalLong::of).orElse(OptionalLong.empty());
+        } catch (IllegalArgumentException ex) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The facts the backup entry recorded (database name, row estimates, Redis key counts); missing if none. */

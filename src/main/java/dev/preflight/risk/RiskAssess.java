@@ -25,26 +25,50 @@ import java.util.Optional;
 public final class RiskAssess {
     private final Ledger ledger;
     private final Clock clock;
+    private final RiskContext ctx;
 
+    public RiskAssess(RiskContext ctx) {
+        this.ctx = ctx;
+        this.ledger = ctx.ledger();
+        this.clock = ctx.clock();
+    }
+
+    /**
+     * An assessment of a register the caller has read, with no plan: for {@code readiness.GoNoGo},
+     * which calls only {@link #assess(RiskPlan)}; it goes when GoNoGo builds a {@link RiskContext}.
+     */
     public RiskAssess(Ledger ledger, Clock clock) {
+        this.ctx = null;
         this.ledger = ledger;
         this.clock = clock;
     }
 
-    /** Assesses every risk of the register and records the assessment about {@code project}. */
-    public RiskAssessment run(RiskPlan plan, String project) {
-        RiskAssessment a = assess(plan);
-        RiskEvidence.record(ledger, project, a);
+    /** Assesses every risk of the plan's register and records the assessment about the project. */
+    public RiskAssessment run() {
+        RiskAssessment a = assess(context().register());
+        RiskEvidence.record(ledger, context().project(), a);
         return a;
     }
 
-    /** Assesses every risk of the register, recording nothing. */
-    public RiskAssessment assess(RiskPlan plan) {
+    /** Assesses every risk of the plan's register, recording nothing. */
+    public RiskAssessment assess() {
+        return assess(context().register());
+    }
+
+    /** Assesses every risk of {@code register}, recording nothing. */
+    public RiskAssessment assess(RiskPlan register) {
         List<RiskResult> out = new ArrayList<>();
-        for (RiskPlan.Risk r : plan.risks()) {
+        for (RiskPlan.Risk r : register.risks()) {
             out.add(assess(r));
         }
         return new RiskAssessment(out);
+    }
+
+    private RiskContext context() {
+        if (ctx == null) {
+            throw new IllegalStateException("made without a RiskContext: only assess(RiskPlan) has a register");
+        }
+        return ctx;
     }
 
     /** Assesses one risk: each control for every subject it covers. */

@@ -26,8 +26,7 @@ public final class RiskSection implements Section {
 
     @Override
     public SectionResult run(RunContext ctx) {
-        RiskPlan plan = ctx.plan().section("risks", RiskPlan.class).orElseThrow();
-        RiskAssessment a = new RiskAssess(ctx.ledger(), ctx.clock()).run(plan, ctx.plan().project().name());
+        RiskAssessment a = new RiskAssess(RiskContext.of(ctx)).run();
         // An empty register mitigates nothing: the command passes it, but the run does not count it as verified.
         return SectionResult.of(name(), a.risks().isEmpty() ? Verdict.FAILED : a.verdict(), a.summary(), a.reasons());
     }

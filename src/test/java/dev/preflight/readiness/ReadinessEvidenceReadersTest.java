@@ -3,6 +3,7 @@ package dev.preflight.readiness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.preflight.audit.AuditEvidence;
+import dev.preflight.backup.BackupEvidence;
 import dev.preflight.core.Json;
 import dev.preflight.deps.DepsEvidence;
 import dev.preflight.deps.DepsReport;
@@ -12,6 +13,7 @@ import dev.preflight.gates.GateResult;
 import dev.preflight.gates.GatesEvidence;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.restore.RestoreEvidence;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +50,19 @@ class ReadinessEvidenceReadersTest {
                 .extracting(DepsResult.Finding::severity).containsExactly(DepsResult.Severity.BLOCKER);
         assertThat(DepsEvidence.review(Json.parse("{\"targets\":[1,2]}")).findings()).isEmpty();
         assertThat(DepsEvidence.review(null).targets()).isEmpty();
+    }
+
+    @Test
+    void theChartsReadABackupsSizeAndARestoreTestsTimeAndNothingFromWhatHasNone() {
+        assertThat(BackupEvidence.size(entry("{\"source\":\"db\",\"size\":52428800,\"copies\":[]}")))
+                .hasValue(52_428_800L);
+        assertThat(BackupEvidence.size(entry("{\"source\":\"db\",\"failure\":\"disk full\"}"))).isEmpty();
+        assertThat(BackupEvidence.size(entry("not json"))).isEmpty();
+        assertThat(RestoreEvidence.restoreMs(entry("{\"source\":\"db\",\"restore_ms\":2100,\"checks\":[],\"extra\":1}")))
+                .hasValue(2100L);
+        assertThat(RestoreEvidence.restoreMs(entry("{\"source\":\"db\",\"restore_ms\":null}"))).isEmpty();
+        assertThat(RestoreEvidence.restoreMs(entry("[1]"))).isEmpty();
+        assertThat(RestoreEvidence.restoreMs(entry("not json"))).isEmpty();
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.preflight.risk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
@@ -33,6 +36,7 @@ class RiskServiceTest {
     MovableClock clock = new MovableClock(Instant.parse("2026-11-20T09:00:00Z"));
     Ledger ledger;
     RiskPlan register;
+    RiskContext context;
     final Instant assessAt = Instant.parse("2026-11-24T10:00:00Z");
 
     @BeforeEach
@@ -40,6 +44,7 @@ class RiskServiceTest {
         ledger = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "dba@bastion", clock);
         Plan academy = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
         register = academy.section("risks", RiskPlan.class).orElseThrow();
+        context = new RiskContext(academy, ledger, clock);
     }
 
     @AfterEach
@@ -55,7 +60,7 @@ class RiskServiceTest {
     private RiskResult assess(String risk) {
         clock.set(assessAt);
         RiskPlan.Risk r = register.risks().stream().filter(x -> x.name().equals(risk)).findFirst().orElseThrow();
-        return new RiskAssess(ledger, clock).assess(r);
+        return new RiskAssess(context).assess(r);
     }
 
     @Test
@@ -93,6 +98,36 @@ class RiskServiceTest {
     }
 
     @Test
+    void theContextsRegisterIsAssessedWholeAndRunRecordsItAboutTheProject() {
+        clock.set(assessAt);
+        RiskAssessment all = new RiskAssess(context).assess();
+        assertThat(all.risks()).extracting(x -> x.risk().name())
+                .containsExactlyElementsOf(register.risks().stream().map(RiskPlan.Risk::name).toList());
+        assertThat(ledger.latest(RiskEvidence.KIND, "academy")).isEmpty();
+        RiskAssessment recorded = new RiskAssess(context).run();
+        assertThat(recorded.statuses()).isEqualTo(all.statuses());
+        assertThat(ledger.latest(RiskEvidence.KIND, "academy")).hasValueSatisfying(e -> {
+            assertThat(e.summary()).isEqualTo(all.statuses());
+            assertThat(e.outcome()).isEqualTo(Outcome.of(all.verdict()));
+        });
+    }
+
+    @Test
+    void aPlanWithoutARegisterIsAConfigurationError() {
+        Plan none = PlanLoader.parse("p.yaml", """
+                version: 1
+                project: {name: academy}
+                environments: [{name: staging, hosts: [{name: a, uri: local}]}]
+                """, dir, Map.of());
+        assertThatThrownBy(() -> RiskContext.register(none)).isInstanceOfSatisfying(PreflightException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+            assertThat(e.getMessage()).isEqualTo("the plan has no 'risks' section");
+        });
+        assertThat(context.register()).isEqualTo(register);
+        assertThat(context.project()).isEqualTo("academy");
+    }
+
+    @Test
     void versionDriftNeedsEveryEnvironment() {
         at(Duration.ofDays(1), "audit", "staging", Outcome.PASSED, Map.of());
         RiskResult oneMissing = assess("version-drift");
@@ -115,7 +150,7 @@ class RiskServiceTest {
         at(Duration.ofHours(1), "flags-validate", "academy", Outcome.PASSED, Map.of());
         assertThat(assess("flag-misconfiguration").status()).isEqualTo(RiskResult.Status.MITIGATED);
         clock.set(assessAt.plus(Duration.ofDays(2)));
-        RiskResult later = new RiskAssess(ledger, clock).assess(register.risks().get(2));
+        RiskResult later = new RiskAssess(context).assess(register.risks().get(2));
         assertThat(later.risk().name()).isEqualTo("flag-misconfiguration");
         assertThat(later.status()).isEqualTo(RiskResult.Status.AT_RISK);
     }
