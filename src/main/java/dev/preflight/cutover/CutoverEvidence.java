@@ -1,11 +1,13 @@
 package dev.preflight.cutover;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.EvidenceKind;
 import java.util.List;
 
@@ -210,6 +212,26 @@ public final class CutoverEvidence {
     /** A contract refused before it ran. */
     static RefusedPayload refused(String cutover, String reason) {
         return new RefusedPayload(cutover, REFUSED, Step.CONTRACT.label(), reason);
+    }
+
+    /**
+     * Whether a ledger entry is a {@link #STEP} entry of {@code step} (any phase): how risk finds a
+     * failback drill without reading the payload itself. A payload whose other fields do not fit
+     * {@link Stored} still counts by its {@code step} field: a garbled newer failure of a failback
+     * must not be skipped in favour of an older pass. What is not JSON is no step.
+     */
+    public static boolean isStep(LedgerEntry e, Step step) {
+        if (!STEP.equals(e.kind())) {
+            return false;
+        }
+        try {
+            JsonNode node = Json.parse(e.payload());
+            Stored stored = Json.readLenient(node, Stored.class).orElse(null);
+            String label = stored != null ? stored.step() : node.path("step").asText();
+            return label.equals(step.label());
+        } catch (IllegalArgumentException notJson) {
+            return false;
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Durations;
 import dev.preflight.risk.RiskAssess;
+import dev.preflight.risk.RiskContext;
 import dev.preflight.risk.RiskEvidence;
 import dev.preflight.risk.RiskPlan;
 import dev.preflight.risk.RiskResult;
@@ -206,7 +207,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         List<RiskResult> risks = List.of();
         RiskPlan register = plan.section("risks", RiskPlan.class).orElse(null);
         if (register != null) {
-            risks = new RiskAssess(ledger, ctx.clock()).assess(register).risks();
+            risks = new RiskAssess(new RiskContext(plan, ledger, ctx.clock())).assess(register).risks();
             for (RiskResult r : risks) {
                 if (r.status() == RiskResult.Status.MITIGATED) {
                     continue;

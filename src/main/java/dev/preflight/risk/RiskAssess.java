@@ -33,16 +33,6 @@ public final class RiskAssess {
         this.clock = ctx.clock();
     }
 
-    /**
-     * An assessment of a register the caller has read, with no plan: for {@code readiness.GoNoGo},
-     * which calls only {@link #assess(RiskPlan)}; it goes when GoNoGo builds a {@link RiskContext}.
-     */
-    public RiskAssess(Ledger ledger, Clock clock) {
-        this.ctx = null;
-        this.ledger = ledger;
-        this.clock = clock;
-    }
-
     /** Assesses every risk of the plan's register and records the assessment about the project. */
     public RiskAssessment run() {
         RiskAssessment a = assess(context().register());
@@ -65,9 +55,6 @@ public final class RiskAssess {
     }
 
     private RiskContext context() {
-        if (ctx == null) {
-            throw new IllegalStateException("made without a RiskContext: only assess(RiskPlan) has a register");
-        }
         return ctx;
     }
 

@@ -12,15 +12,15 @@ import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.restore.RestoreEvidence;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The evidence names a plan's controls may use, how each is found in the ledger (the owning
- * capability's kind, plus payload fields for evidence that is one particular kind of step: a
- * failback drill is a cutover step whose step is {@code failback}), and the kind and typed payload
+ * capability's kind, plus the owner's test for evidence that is one particular kind of entry: a
+ * failback drill is a cutover step entry of the failback step), and the kind and typed payload
  * of the register's own assessments.
  */
 public final class RiskEvidence {
@@ -30,8 +30,14 @@ public final class RiskEvidence {
     private RiskEvidence() {
     }
 
-    /** How one evidence name is looked up. */
-    public record Source(String kind, Map<String, String> payload, String recordedBy) {
+    /**
+     * How one evidence name is looked up: the owner's kind and, for evidence that is one particular
+     * kind of entry of it, the owner's test of an entry (null: every entry of the kind).
+     */
+    public record Source(String kind, Predicate<LedgerEntry> is, String recordedBy) {
+        Source(String kind, String recordedBy) {
+            this(kind, null, recordedBy);
+        }
     }
 
     /**
@@ -40,16 +46,16 @@ public final class RiskEvidence {
      * (audit, gates) or the owner is {@code preflight run} itself (the ledger check).
      */
     public static final Map<String, Source> NAMES = Map.ofEntries(
-            Map.entry("audit", new Source(EvidenceKind.AUDIT.id(), Map.of(), "preflight audit")),
-            Map.entry("backup", new Source(BackupEvidence.KIND, Map.of(), "preflight backup run")),
-            Map.entry("backup-verify", new Source(BackupEvidence.VERIFY_KIND, Map.of(), "preflight backup verify")),
-            Map.entry("restore-test", new Source(RestoreEvidence.KIND, Map.of(), "preflight restore-test")),
-            Map.entry("deps", new Source(EvidenceKind.DEPS.id(), Map.of(), "preflight deps")),
-            Map.entry("flags-validate", new Source(EvidenceKind.FLAGS_VALIDATE.id(), Map.of(), "preflight flags validate")),
-            Map.entry("failback-drill", new Source(CutoverEvidence.STEP, Map.of("step", Step.FAILBACK.label()),
-                    "preflight cutover failback")),
-            Map.entry("gates", new Source(EvidenceKind.GATES.id(), Map.of(), "preflight gates check")),
-            Map.entry("ledger-verify", new Source(EvidenceKind.LEDGER_VERIFY.id(), Map.of(), "preflight run")));
+            Map.entry("audit", new Source(EvidenceKind.AUDIT.id(), "preflight audit")),
+            Map.entry("backup", new Source(BackupEvidence.KIND, "preflight backup run")),
+            Map.entry("backup-verify", new Source(BackupEvidence.VERIFY_KIND, "preflight backup verify")),
+            Map.entry("restore-test", new Source(RestoreEvidence.KIND, "preflight restore-test")),
+            Map.entry("deps", new Source(EvidenceKind.DEPS.id(), "preflight deps")),
+            Map.entry("flags-validate", new Source(EvidenceKind.FLAGS_VALIDATE.id(), "preflight flags validate")),
+            Map.entry("failback-drill", new Source(CutoverEvidence.STEP,
+                    e -> CutoverEvidence.isStep(e, Step.FAILBACK), "preflight cutover failback")),
+            Map.entry("gates", new Source(EvidenceKind.GATES.id(), "preflight gates check")),
+            Map.entry("ledger-verify", new Source(EvidenceKind.LEDGER_VERIFY.id(), "preflight run")));
 
     /** The payload of an assessment: every risk as the register shows it. */
     public record Assessment(List<RiskReport.Row> risks) {
@@ -67,21 +73,26 @@ public final class RiskEvidence {
      */
     public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c) {
         Source s = NAMES.get(c.evidence());
-        Map<String, String> need = new HashMap<>(s.payload());
-        need.putAll(c.where());
-        if (need.isEmpty()) {
+        if (s.is() == null && c.where().isEmpty()) {
             return ledger.latest(s.kind(), c.subject());
         }
         List<LedgerEntry> all = ledger.query(new LedgerQuery(s.kind(), c.subject(), null, 0, true));
         for (LedgerEntry e : all) {
-            if (matches(e, need)) {
+            if ((s.is() == null || s.is().test(e)) && matches(e, c.where())) {
                 return Optional.of(e);
             }
         }
         return Optional.empty();
     }
 
+    /**
+     * Whether the payload carries every field of a control's {@code where}: plan vocabulary (the
+     * user names payload fields), so read generically, by name.
+     */
     private static boolean matches(LedgerEntry e, Map<String, String> need) {
+        if (need.isEmpty()) {
+            return true;
+        }
         JsonNode p;
         try {
             p = Json.parse(e.payload());

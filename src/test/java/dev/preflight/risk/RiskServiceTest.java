@@ -246,4 +246,34 @@ class RiskServiceTest {
         assertThat(ok.section("risks", RiskPlan.class).orElseThrow().risks().get(0).controls().get(0).subjects())
                 .containsExactly("test-db", "cache");
     }
+
+    @Test
+    void aFailbackDrillIsTheNewestCutoverStepEntryOfTheFailbackStepAndNoOtherStep() {
+        RiskPlan.Control drill = new RiskPlan.Control("failback-drill", "production", Duration.ofDays(30), Map.of());
+        at(Duration.ofHours(5), "cutover-step", "production", Outcome.PASSED, Map.of("cutover", "c1",
+                "phase", "completed", "step", "switch", "attempt", 1, "outcome", "passed"));
+        assertThat(RiskEvidence.latest(ledger, drill)).as("a switch is no failback drill").isEmpty();
+        at(Duration.ofHours(4), "cutover-step", "production", Outcome.PASSED, Map.of("cutover", "c1",
+                "phase", "completed", "step", "failback", "attempt", 1, "outcome", "passed", "elapsed_ms", 900));
+        // Newer entries of other steps and another subject's failback do not count.
+        at(Duration.ofHours(3), "cutover-step", "production", Outcome.FAILED, Map.of("cutover", "c2",
+                "phase", "completed", "step", "prepare", "attempt", 1, "outcome", "failed"));
+        at(Duration.ofHours(1), "cutover-step", "staging", Outcome.FAILED, Map.of("cutover", "c3",
+                "phase", "completed", "step", "failback", "attempt", 1, "outcome", "failed"));
+        assertThat(RiskEvidence.latest(ledger, drill)).hasValueSatisfying(e -> {
+            assertThat(e.seq()).isEqualTo(2);
+            assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
+        });
+        // A newer failed failback whose other fields are garbled is still the newest word, not skipped.
+        at(Duration.ofMinutes(30), "cutover-step", "production", Outcome.FAILED, Map.of("cutover", List.of(),
+                "step", "failback"));
+        assertThat(RiskEvidence.latest(ledger, drill)).hasValueSatisfying(e -> {
+            assertThat(e.seq()).isEqualTo(5);
+            assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
+        });
+        // A control's own `where` still narrows by the payload's fields, by name.
+        RiskPlan.Control c2 = new RiskPlan.Control("failback-drill", "production", Duration.ofDays(30),
+                Map.of("cutover", "c2"));
+        assertThat(RiskEvidence.latest(ledger, c2)).isEmpty();
+    }
 }
