@@ -71,12 +71,12 @@ public final class DepsCommand extends BaseCommand implements RendersWith<DepsRe
                 throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
             }
             List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
+            // Ad hoc: no plan, and no ledger yet: the review is recorded below, once it was made.
+            DepsContext adHoc = new DepsContext(null, null, ctx().clock(), new LocalProcessRunner(Secrets.none()),
+                    HostConnectors.localOnly(Secrets.none()), new Prober(DepsContext.PROBE_TIMEOUT),
+                    Duration.ofSeconds(timeout));
             DepsResult report;
             try (Progress waiting = Progress.waiting(progressOptions(), "deps" + (npmOutdated ? " (npm outdated)" : ""))) {
-                // Ad hoc: no plan, and the review is recorded below, once it was made.
-                DepsContext adHoc = new DepsContext(null, null, ctx().clock(), new LocalProcessRunner(Secrets.none()),
-                        HostConnectors.localOnly(Secrets.none()), new Prober(DepsContext.PROBE_TIMEOUT),
-                        Duration.ofSeconds(timeout));
                 report = new DepsReview(adHoc).review(new DepsReview.Request(ctx().cwd().resolve(dir).normalize(), t, md,
                         npmOutdated, List.of(), null));
             }

@@ -71,7 +71,7 @@ public final class ReadinessReport {
 
         @Override
         public String json(Signing s) {
-            // Refused, the readiness document says why; "recorded": false says nothing was signed.
+            // Refused on NO-GO, "recorded": false (no entry) says nothing was signed; 'readiness' says why.
             return Json.pretty(new Signed(s.project(), s.recorded(), s.entrySeq(), s.signOff())) + "\n";
         }
     };
