@@ -23,9 +23,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The renderers of the backup verbs ({@link #RUNS}, {@link #LIST}, {@link #VERIFY}, {@link #PRUNE}):
- * text with a {@link Style} and JSON. {@code backup run} serialises its result as it is; list, verify
- * and prune serialise the row records below, which keep the snake_case shape the golden files pin.
+ * The renderers of the backup verbs ({@link #RUNS}, {@link #LIST}, {@link #VERIFY}, {@link #PRUNE})
+ * and of {@code backup schedule} ({@link #SCHEDULE}): text with a {@link Style} and JSON. {@code backup
+ * run} and {@code backup schedule} serialise their result as it is; list, verify and prune serialise
+ * the row records below, which keep the snake_case shape the golden files pin.
  */
 public final class BackupReport {
     private BackupReport() {
@@ -85,10 +86,45 @@ public final class BackupReport {
         }
     }
 
+    /**
+     * {@code backup schedule}: the daily jobs, and the crontab and systemd text to install (null when
+     * {@code --style} leaves one out). Its JSON, for configuration management, is this record.
+     */
+    public record Scheduled(List<ScheduledJob> jobs, String crontab, String systemd) {
+        public Scheduled {
+            jobs = List.copyOf(jobs);
+        }
+    }
+
+    /** One scheduled job: its UTC time of day and the preflight arguments it runs. */
+    public record ScheduledJob(String name, String description, @JsonProperty("at_utc") String atUtc, List<String> args) {
+        public static ScheduledJob of(Schedule.Job j) {
+            return new ScheduledJob(j.name(), j.description(), j.at().toString(), j.args());
+        }
+    }
+
     /** A backup result that knows its verdict. */
     public interface Verdicted {
         Verdict verdict();
     }
+
+    /** The crontab, then (when both are shown) a blank line and the systemd units; JSON the record itself. */
+    public static final Renderer<Scheduled> SCHEDULE = new Renderer<>() {
+        @Override
+        public String text(Scheduled s, Style style) {
+            StringBuilder sb = new StringBuilder();
+            if (s.crontab() != null) {
+                sb.append(s.crontab());
+            }
+            if (s.crontab() != null && s.systemd() != null) {
+                sb.append('\n');
+            }
+            if (s.systemd() != null) {
+                sb.append(s.systemd());
+            }
+            return sb.toString();
+        }
+    };
 
     public static final Renderer<Runs> RUNS = new Renderer<>() {
         @Override

@@ -1,6 +1,5 @@
 package dev.preflight.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupFactories;
@@ -18,7 +17,6 @@ import dev.preflight.backup.RunResult;
 import dev.preflight.backup.Schedule;
 import dev.preflight.backup.SourceProducers;
 import dev.preflight.core.ExitCode;
-import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
@@ -236,14 +234,10 @@ public final class BackupCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup schedule --at 01:30 --style systemd",
                 "  preflight backup schedule --preflight /usr/bin/preflight --style cron"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class ScheduleCmd extends BackupBase {
-        /** One scheduled job in {@code --format json}: its UTC time of day and the preflight arguments it runs. */
-        record ScheduledJob(String name, String description, @JsonProperty("at_utc") String atUtc, List<String> args) {
-        }
-
-        /** {@code --format json}: the jobs, and the crontab and systemd text (null when {@code --style} leaves one out). */
-        record Scheduled(List<ScheduledJob> jobs, String crontab, String systemd) {
+    public static final class ScheduleCmd extends BackupBase implements RendersWith<BackupReport.Scheduled> {
+        @Override
+        public Renderer<BackupReport.Scheduled> renderer() {
+            return BackupReport.SCHEDULE;
         }
 
         @Option(names = "--at", paramLabel = "HH:MM", defaultValue = "01:30",
@@ -260,6 +254,8 @@ public final class BackupCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            // The format is refused first, as every command does, before the plan and the options are read.
+            Format format = format();
             Plan plan = loadPlan();
             backupPlan(plan);
             LocalTime t;
@@ -275,25 +271,12 @@ public final class BackupCommand implements Callable<Integer> {
             String planFile = plan.source().toAbsolutePath().toString();
             String dir = plan.baseDir().toAbsolutePath().toString();
             List<Schedule.Job> jobs = Schedule.daily(t);
-            if (format() == Format.JSON) {
-                // For configuration management: the jobs, and the files it would otherwise copy from the text.
-                emit(Json.pretty(new Scheduled(jobs.stream().map(j -> new ScheduledJob(j.name(), j.description(),
-                        j.at().toString(), j.args())).toList(), style.equals("systemd") ? null
-                        : Schedule.crontab(jobs, launcher, planFile, dir), style.equals("cron") ? null
-                        : Schedule.systemd(jobs, launcher, planFile, dir))) + "\n");
-                return ExitCode.OK.code();
-            }
-            StringBuilder sb = new StringBuilder();
-            if (!style.equals("systemd")) {
-                sb.append(Schedule.crontab(jobs, launcher, planFile, dir));
-            }
-            if (style.equals("both")) {
-                sb.append('\n');
-            }
-            if (!style.equals("cron")) {
-                sb.append(Schedule.systemd(jobs, launcher, planFile, dir));
-            }
-            emit(sb.toString());
+            // For configuration management the JSON carries the jobs beside the files the text prints.
+            BackupReport.Scheduled scheduled = new BackupReport.Scheduled(
+                    jobs.stream().map(BackupReport.ScheduledJob::of).toList(),
+                    style.equals("systemd") ? null : Schedule.crontab(jobs, launcher, planFile, dir),
+                    style.equals("cron") ? null : Schedule.systemd(jobs, launcher, planFile, dir));
+            emit(renderer().render(scheduled, format, style()));
             return ExitCode.OK.code();
         }
     }

@@ -120,8 +120,8 @@ public abstract class BaseCommand implements Callable<Integer> {
     }
 
     /**
-     * The requested format, refused with exit 2 unless this command's {@link Formats} lists it (a
-     * command without one prints text only).
+     * The requested format, refused with exit 2 unless the command supports it (see
+     * {@link #supportedFormats}: its renderer's formats, else its {@link Formats}, else text only).
      */
     protected Format format() {
         List<Format> supported = supportedFormats(this);

@@ -4,6 +4,7 @@ import dev.preflight.audit.Prober;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
+import dev.preflight.deps.DepsContext;
 import dev.preflight.deps.DepsEvidence;
 import dev.preflight.deps.DepsReport;
 import dev.preflight.deps.DepsResult;
@@ -58,8 +59,6 @@ public final class DepsCommand extends BaseCommand implements RendersWith<DepsRe
     @Override
     public Integer call() throws Exception {
         Format format = format();
-        DepsReview service = new DepsReview(new LocalProcessRunner(Secrets.none()), HostConnectors.localOnly(Secrets.none()),
-                new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
         if (dir != null || !targets.isEmpty()) {
             if (dir == null || targets.isEmpty()) {
                 throw PreflightException.usage("ad-hoc review needs --dir and at least one --target",
@@ -72,9 +71,13 @@ public final class DepsCommand extends BaseCommand implements RendersWith<DepsRe
                 throw PreflightException.usage(e.getMessage(), "e.g. --target 'laravel/framework=11.*' --target php=8.3");
             }
             List<Path> md = metadata.stream().map(m -> ctx().cwd().resolve(m).normalize()).toList();
+            // Ad hoc: no plan, and no ledger yet: the review is recorded below, once it was made.
+            DepsContext adHoc = new DepsContext(null, null, ctx().clock(), new LocalProcessRunner(Secrets.none()),
+                    HostConnectors.localOnly(Secrets.none()), new Prober(DepsContext.PROBE_TIMEOUT),
+                    Duration.ofSeconds(timeout));
             DepsResult report;
             try (Progress waiting = Progress.waiting(progressOptions(), "deps" + (npmOutdated ? " (npm outdated)" : ""))) {
-                report = service.review(new DepsReview.Request(ctx().cwd().resolve(dir).normalize(), t, md,
+                report = new DepsReview(adHoc).review(new DepsReview.Request(ctx().cwd().resolve(dir).normalize(), t, md,
                         npmOutdated, List.of(), null));
             }
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
@@ -93,10 +96,10 @@ public final class DepsCommand extends BaseCommand implements RendersWith<DepsRe
         DepsResult report;
         try (Ledger ledger = openLedger(plan);
              FleetConnector agents = new FleetConnector(DepsReview.flutterSsh(plan), plan.secrets())) {
-            DepsReview planService = new DepsReview(new LocalProcessRunner(plan.secrets()), agents,
-                    new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(timeout));
+            DepsContext deps = new DepsContext(plan, ledger, ctx().clock(), new LocalProcessRunner(plan.secrets()), agents,
+                    new Prober(DepsContext.PROBE_TIMEOUT), Duration.ofSeconds(timeout));
             try (Progress waiting = Progress.waiting(progressOptions(), "deps")) {
-                report = planService.run(request, ledger, plan.project().name());
+                report = new DepsReview(deps).run(request);
             }
         }
         emit(renderer().render(report, format, style()));

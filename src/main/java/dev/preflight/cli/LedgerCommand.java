@@ -1,8 +1,6 @@
 package dev.preflight.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.ExitCode;
-import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerAccess;
@@ -11,10 +9,10 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerHead;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Verification;
-import dev.preflight.ledger.VerifyResult;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
-import dev.preflight.report.Table;
+import dev.preflight.report.LedgerReport;
+import dev.preflight.report.Renderer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -24,9 +22,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,8 +53,12 @@ public final class LedgerCommand implements Callable<Integer> {
                                                             footer = {"  preflight ledger log --since 24h",
                                                                 "  preflight ledger log --kind backup --limit 20",
                                                                 "  preflight ledger log --format json"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Log extends BaseCommand {
+    public static final class Log extends BaseCommand implements RendersWith<LedgerReport.Log> {
+        @Override
+        public Renderer<LedgerReport.Log> renderer() {
+            return LedgerReport.LOG;
+        }
+
         @Option(names = "--kind", description = "Only entries of this kind (audit, backup, run, ...).")
         String kind;
 
@@ -80,31 +80,10 @@ public final class LedgerCommand implements Callable<Integer> {
                 if (limit > 0) {
                     Collections.reverse(entries);
                 }
-                if (format == Format.JSON) {
-                    emit(Json.pretty(entries));
-                } else {
-                    emit(table(entries) + entries.size() + " entr" + (entries.size() == 1 ? "y" : "ies") + " in "
-                            + ledger.describe() + ", head " + ledger.currentHead() + "\n");
-                }
+                emit(renderer().render(new LedgerReport.Log(entries, ledger.describe(), ledger.currentHead().toString()),
+                        format, style()));
             }
             return ExitCode.OK.code();
-        }
-
-        /**
-         * One row per entry under a header, each column as wide as its longest value (kinds such as
-         * {@code flags-validate} or {@code restore-test-cleanup} are longer than a fixed width), the
-         * summary last so it may run on.
-         */
-        static String table(List<LedgerEntry> entries) {
-            if (entries.isEmpty()) {
-                return "";
-            }
-            Table t = new Table().fixedWidth(1, 20).lastColumnRuns()
-                    .row("SEQ", "TIME (UTC)", "OUTCOME", "KIND", "ACTOR", "SUBJECT", "SUMMARY");
-            for (LedgerEntry e : entries) {
-                t.row("#" + e.seq(), e.time(), e.outcome().label(), e.kind(), e.actor(), e.subject(), e.summary());
-            }
-            return t.render();
         }
     }
 
@@ -117,8 +96,12 @@ public final class LedgerCommand implements Callable<Integer> {
             footer = {"  preflight ledger verify",
                 "  preflight ledger verify --expect-head \"$(cat head-from-the-ticket.txt)\"",
                 "  preflight ledger verify --bundle evidence.zip"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Verify extends BaseCommand {
+    public static final class Verify extends BaseCommand implements RendersWith<LedgerReport.Checked> {
+        @Override
+        public Renderer<LedgerReport.Checked> renderer() {
+            return LedgerReport.VERIFY;
+        }
+
         @Option(names = "--bundle", paramLabel = "FILE.zip",
                 description = "Verify an exported bundle offline instead of the live ledger.")
         Path bundle;
@@ -147,42 +130,8 @@ public final class LedgerCommand implements Callable<Integer> {
                     where = ledger.describe();
                 }
             }
-            VerifyResult result = v.result();
-            if (format == Format.JSON) {
-                Map<String, Object> doc = new LinkedHashMap<>();
-                doc.put("ledger", where);
-                doc.put("intact", result.intact());
-                doc.put("entries", result.entries());
-                if (result instanceof VerifyResult.Intact i) {
-                    doc.put("head", i.headHash());
-                    doc.put("head_seq", i.entries());
-                    doc.put("expect_head", i.entries() + ":" + i.headHash());
-                } else if (result instanceof VerifyResult.Broken b) {
-                    doc.put("first_bad_seq", b.firstBadSeq());
-                    doc.put("reason", b.reason());
-                }
-                doc.put("witnesses", v.witnesses());
-                emit(Json.pretty(doc));
-            } else {
-                StringBuilder sb = new StringBuilder();
-                if (result instanceof VerifyResult.Intact i) {
-                    sb.append(style().ok("INTACT")).append(": ").append(i.entries()).append(" entries, head ")
-                            .append(i.headHash()).append(" (").append(where).append(")\n");
-                } else if (result instanceof VerifyResult.Broken b) {
-                    sb.append(style().bad("BROKEN")).append(": ").append(b.reason()).append(" (")
-                            .append(b.firstBadSeq() > 0 ? "first bad entry #" + b.firstBadSeq() + "; " : "")
-                            .append(b.entries()).append(" entries read from ").append(where).append(")\n");
-                }
-                for (String w : v.witnesses()) {
-                    sb.append("  ").append(w).append('\n');
-                }
-                if (result instanceof VerifyResult.Intact i) {
-                    sb.append("  keep this head to check later: preflight ledger verify --expect-head ")
-                            .append(i.entries()).append(':').append(i.headHash()).append('\n');
-                }
-                emit(sb.toString());
-            }
-            return result.intact() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+            emit(renderer().render(new LedgerReport.Checked(where, v), format, style()));
+            return v.result().intact() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
     }
 
@@ -193,18 +142,17 @@ public final class LedgerCommand implements Callable<Integer> {
             footerHeading = "%nExamples:%n",
             footer = {"  preflight ledger export --out evidence.zip",
                 "  preflight ledger export --out evidence.zip --force"})
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Export extends BaseCommand {
+    public static final class Export extends BaseCommand implements RendersWith<LedgerReport.Exported> {
+        @Override
+        public Renderer<LedgerReport.Exported> renderer() {
+            return LedgerReport.EXPORT;
+        }
+
         @Option(names = "--out", required = true, paramLabel = "FILE.zip", description = "Bundle to write.")
         Path out;
 
         @Option(names = "--force", description = "Replace FILE.zip if it exists.")
         boolean force;
-
-        /** {@code --format json}: where the bundle went, what it holds, and the head it carries (to pin with --expect-head). */
-        record Exported(String bundle, long entries, int attachments, @JsonProperty("head_seq") long headSeq,
-                        @JsonProperty("head_hash") String headHash, boolean signed) {
-        }
 
         @Override
         public Integer call() {
@@ -220,12 +168,7 @@ public final class LedgerCommand implements Callable<Integer> {
                     throw PreflightException.usage("--out " + zip + " already exists", "give --force to replace it");
                 }
                 var summary = LedgerBundles.export(ledger, zip);
-                if (f == Format.JSON) {
-                    emit(Json.pretty(new Exported(zip.toString(), summary.entries(), summary.attachments(),
-                            summary.head().seq(), summary.head().hash(), summary.signed())) + "\n");
-                } else {
-                    emit("exported " + summary + " to " + zip + "\n");
-                }
+                emit(renderer().render(new LedgerReport.Exported(zip.toString(), summary), f, style()));
             }
             return ExitCode.OK.code();
         }

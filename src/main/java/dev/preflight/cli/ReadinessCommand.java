@@ -1,8 +1,6 @@
 package dev.preflight.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.ExitCode;
-import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
@@ -11,12 +9,11 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
-import dev.preflight.readiness.HtmlReport;
 import dev.preflight.readiness.Readiness;
 import dev.preflight.readiness.ReadinessReport;
 import dev.preflight.readiness.SignOffPayload;
 import dev.preflight.report.Format;
-import dev.preflight.risk.RiskReport;
+import dev.preflight.report.Renderer;
 import dev.preflight.run.RunContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,27 +31,22 @@ import picocli.CommandLine.Option;
         footer = {"  preflight readiness",
             "  preflight readiness --format html -o readiness.html",
             "  preflight readiness sign --by alice --role 'change manager'"})
-@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML})
-public final class ReadinessCommand extends BaseCommand {
+public final class ReadinessCommand extends BaseCommand implements RendersWith<ReadinessReport.Decision> {
+    @Override
+    public Renderer<ReadinessReport.Decision> renderer() {
+        return ReadinessReport.READINESS;
+    }
+
     @Override
     public Integer call() {
         Format format = format();
         Plan plan = loadPlan();
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
             Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
-            emit(render(plan, ledger, r, format));
+            emit(renderer().render(new ReadinessReport.Decision(r, plan.project().name(), ctx().clock(),
+                    () -> PageEvidence.read(ledger, plan)), format, style()));
             return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
-    }
-
-    private String render(Plan plan, Ledger ledger, Readiness r, Format format) {
-        String project = plan.project().name();
-        return switch (format) {
-            case HTML -> HtmlReport.render(project, "Readiness", r, PageEvidence.read(ledger, plan), ctx().clock().instant());
-            case MARKDOWN -> ReadinessReport.render(r, project, format, style())
-                    + (r.verdict().risks().isEmpty() ? "" : "\n" + RiskReport.markdown(r.verdict().risks()));
-            default -> ReadinessReport.render(r, project, format, style());
-        };
     }
 
     /** {@code preflight readiness sign}: records a sign-off of a GO verdict in the ledger. */
@@ -63,18 +55,17 @@ public final class ReadinessCommand extends BaseCommand {
                 "Refused (exit 1) when the verdict is NO-GO: a sign-off vouches for verified readiness. A failing entry recorded after a sign-off voids it (readiness is NO-GO naming it) until its signer signs again."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight readiness sign --by alice --role 'change manager'")
-    @Formats({Format.TEXT, Format.JSON})
-    public static final class Sign extends BaseCommand {
+    public static final class Sign extends BaseCommand implements RendersWith<ReadinessReport.Signing> {
+        @Override
+        public Renderer<ReadinessReport.Signing> renderer() {
+            return ReadinessReport.SIGN;
+        }
+
         @Option(names = "--by", required = true, paramLabel = "NAME", description = "Who signs off.")
         String by;
 
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "In what role (e.g. EPM, CAB chair).")
         String role;
-
-        /** What {@code --format json} prints: whether the sign-off was recorded, as which entry, and what it says. */
-        record Signed(String project, boolean recorded, @JsonProperty("entry_seq") Long entrySeq,
-                      @JsonProperty("sign_off") SignOffPayload signOff) {
-        }
 
         @Override
         public Integer call() {
@@ -88,26 +79,15 @@ public final class ReadinessCommand extends BaseCommand {
                 Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()),
                         new String[] {by, role});
                 if (!r.go()) {
-                    if (f == Format.JSON) {
-                        // The readiness document says why; "recorded": false says nothing was signed.
-                        emit(Json.pretty(new Signed(plan.project().name(), false, null,
-                                new SignOffPayload(by, role, "NO-GO", r.seq(), r.ledgerHead()))) + "\n");
-                        return ExitCode.CHECKS_FAILED.code();
-                    }
-                    emit(ReadinessReport.render(r, plan.project().name(), Format.TEXT, style())
-                            + "Sign-off NOT recorded: the verdict is NO-GO.\n");
+                    emit(renderer().render(new ReadinessReport.Signing(r, plan.project().name(),
+                            new SignOffPayload(by, role, "NO-GO", r.seq(), r.ledgerHead()), null), f, style()));
                     return ExitCode.CHECKS_FAILED.code();
                 }
                 SignOffPayload payload = new SignOffPayload(by, role, "GO", r.seq(), r.ledgerHead());
                 LedgerEntry e = ledger.append(NewEntry.of(EvidenceKind.SIGN_OFF.id(), plan.project().name(), Outcome.PASSED,
                         "GO signed off by " + by + " (" + role + ") on head #" + r.seq(), payload));
-                if (f == Format.JSON) {
-                    emit(Json.pretty(new Signed(plan.project().name(), true, e.seq(), payload)) + "\n");
-                    return ExitCode.OK.code();
-                }
-                emit("Signed off: GO for " + plan.project().name() + " by " + by + " (" + role + "), ledger entry #"
-                        + e.seq() + " on head #" + r.seq() + " " + r.ledgerHead() + "\n"
-                        + "A failing entry recorded after it voids this sign-off; 'preflight readiness' shows it.\n");
+                emit(renderer().render(new ReadinessReport.Signing(r, plan.project().name(), payload, e.seq()), f,
+                        style()));
                 return ExitCode.OK.code();
             }
         }

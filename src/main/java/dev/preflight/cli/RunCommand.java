@@ -3,10 +3,10 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
-import dev.preflight.readiness.HtmlReport;
 import dev.preflight.readiness.Readiness;
 import dev.preflight.readiness.ReadinessReport;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import dev.preflight.run.RunContext;
 import picocli.CommandLine.Command;
 
@@ -18,8 +18,12 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight --plan examples/quickstart/preflight.yaml run",
             "  preflight run --format html -o readiness.html"})
-@Formats({Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML})
-public final class RunCommand extends BaseCommand {
+public final class RunCommand extends BaseCommand implements RendersWith<ReadinessReport.Decision> {
+    @Override
+    public Renderer<ReadinessReport.Decision> renderer() {
+        return ReadinessReport.RUN;
+    }
+
     @Override
     public Integer call() {
         Format format = format();
@@ -27,12 +31,8 @@ public final class RunCommand extends BaseCommand {
         try (Ledger ledger = openLedger(plan)) {
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
             Readiness readiness = Runbook.run().run(rc);
-            if (format == Format.HTML) {
-                emit(HtmlReport.render(plan.project().name(), "Pre-flight run", readiness, PageEvidence.read(ledger, plan),
-                        ctx().clock().instant()));
-            } else {
-                emit(ReadinessReport.render(readiness, plan.project().name(), format, style()));
-            }
+            emit(renderer().render(new ReadinessReport.Decision(readiness, plan.project().name(), ctx().clock(),
+                    () -> PageEvidence.read(ledger, plan)), format, style()));
             return readiness.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
         }
     }

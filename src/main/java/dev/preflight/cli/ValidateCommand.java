@@ -1,11 +1,10 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.ExitCode;
-import dev.preflight.core.Json;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanException;
-import dev.preflight.plan.PlanProblem;
 import dev.preflight.report.Format;
+import dev.preflight.report.Renderer;
 import java.util.List;
 import picocli.CommandLine.Command;
 
@@ -15,8 +14,12 @@ import picocli.CommandLine.Command;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight validate",
             "  preflight --plan examples/academy/preflight.yaml validate --format json"})
-@Formats({Format.TEXT, Format.JSON})
-public final class ValidateCommand extends BaseCommand {
+public final class ValidateCommand extends BaseCommand implements RendersWith<PlanReport.Validation> {
+    @Override
+    public Renderer<PlanReport.Validation> renderer() {
+        return PlanReport.VALIDATE;
+    }
+
     @Override
     public Integer call() {
         Format format = format();
@@ -25,29 +28,15 @@ public final class ValidateCommand extends BaseCommand {
             plan = loadPlan();
         } catch (PlanException e) {
             if (format == Format.JSON) {
-                emit(Json.pretty(new Invalid(false, planPath().toString(), e.problems())));
+                emit(renderer().render(new PlanReport.Invalid(false, planPath().toString(), e.problems()), format, style()));
                 return ExitCode.USAGE.code();
             }
+            // In text the problems go to stderr through the CLI's error handler, with exit 2.
             throw e;
         }
         List<String> sections = PlanSummary.configuredSections(plan);
-        if (format == Format.JSON) {
-            emit(Json.pretty(new Valid(true, plan.source().toString(), plan.project().name(),
-                    PlanSummary.environmentCount(plan), PlanSummary.hostCount(plan), sections, List.of())));
-        } else {
-            emit(style().ok("OK") + ": " + plan.source() + " is a valid plan (project " + plan.project().name()
-                    + "; " + PlanSummary.environmentCount(plan) + " environment(s), " + PlanSummary.hostCount(plan)
-                    + " host(s); sections: " + (sections.isEmpty() ? "none" : String.join(", ", sections)) + ")\n");
-        }
+        emit(renderer().render(new PlanReport.Valid(true, plan.source().toString(), plan.project().name(),
+                PlanSummary.environmentCount(plan), PlanSummary.hostCount(plan), sections, List.of()), format, style()));
         return ExitCode.OK.code();
-    }
-
-    /** The JSON of a valid plan: what it configures ({@code problems} always empty, for one shape with {@link Invalid}). */
-    record Valid(boolean valid, String file, String project, int environments, int hosts, List<String> sections,
-                 List<PlanProblem> problems) {
-    }
-
-    /** The JSON of a plan with problems: every one, as {@link PlanProblem} (file, line, column, path, message, hint). */
-    record Invalid(boolean valid, String file, List<PlanProblem> problems) {
     }
 }

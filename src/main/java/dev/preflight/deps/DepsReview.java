@@ -1,7 +1,6 @@
 package dev.preflight.deps;
 
 import dev.preflight.audit.Constraint;
-import dev.preflight.audit.Prober;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
 import dev.preflight.deps.DepsResult.Finding;
@@ -11,11 +10,9 @@ import dev.preflight.deps.DepsResult.Severity;
 import dev.preflight.exec.HostConnector;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.SshOptions;
-import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,19 +22,14 @@ import java.util.Map;
 /**
  * {@code deps}: the dependency review of one directory: Composer, npm (engines, optionally outdated)
  * and Flutter on build agents, into one {@link DepsResult}. The outside world (npm, the agents) is
- * behind {@link ProcessRunner} and {@link HostConnector}, so tests use real fakes of our own interfaces.
+ * behind the {@link ProcessRunner} and {@link HostConnector} of its {@link DepsContext}, so tests use
+ * real fakes of our own interfaces.
  */
 public final class DepsReview {
-    private final ProcessRunner local;
-    private final HostConnector connector;
-    private final Prober prober;
-    private final Duration npmTimeout;
+    private final DepsContext ctx;
 
-    public DepsReview(ProcessRunner local, HostConnector connector, Prober prober, Duration npmTimeout) {
-        this.local = local;
-        this.connector = connector;
-        this.prober = prober;
-        this.npmTimeout = npmTimeout;
+    public DepsReview(DepsContext ctx) {
+        this.ctx = ctx;
     }
 
     /**
@@ -76,18 +68,20 @@ public final class DepsReview {
     }
 
     /**
-     * Reviews and records the review about {@code subject}; a review that could not be made (a
-     * malformed lock file, a missing input) is recorded as an error, then thrown: it was not checked.
+     * Reviews and records the review in the context's ledger, about the plan's project; a review that
+     * could not be made (a malformed lock file, a missing input) is recorded as an error, then thrown:
+     * it was not checked.
      */
-    public DepsResult run(Request req, Ledger ledger, String subject) throws InterruptedException {
+    public DepsResult run(Request req) throws InterruptedException {
+        String subject = ctx.plan().project().name();
         DepsResult r;
         try {
             r = review(req);
         } catch (PreflightException e) {
-            DepsEvidence.recordError(ledger, subject, e.getMessage());
+            DepsEvidence.recordError(ctx.ledger(), subject, e.getMessage());
             throw e;
         }
-        DepsEvidence.record(ledger, subject, r);
+        DepsEvidence.record(ctx.ledger(), subject, r);
         return r;
     }
 
@@ -140,7 +134,7 @@ public final class DepsReview {
             if (!Files.isRegularFile(dir.resolve("package.json"))) {
                 notes.add("npm outdated skipped: no package.json in " + dir);
             } else {
-                NpmAnalysis.OutdatedResult o = NpmAnalysis.outdated(local, dir, npmTimeout);
+                NpmAnalysis.OutdatedResult o = NpmAnalysis.outdated(ctx.local(), dir, ctx.npmTimeout());
                 if (o.skipped() != null) {
                     notes.add("npm outdated skipped: " + o.skipped());
                 } else {
@@ -151,7 +145,7 @@ public final class DepsReview {
         }
         List<FlutterHost> flutter = List.of();
         if (!req.flutterAgents().isEmpty()) {
-            flutter = FlutterCheck.run(connector, prober, req.flutterAgents(), req.flutterVersion());
+            flutter = FlutterCheck.run(ctx.agents(), ctx.prober(), req.flutterAgents(), req.flutterVersion());
             for (FlutterHost h : flutter) {
                 if (h.status().equals("failed")) {
                     findings.add(new Finding(Severity.BLOCKER, "flutter", "flutter", h.environment() + "/" + h.host(),

@@ -1,10 +1,8 @@
 package dev.preflight.deps;
 
-import dev.preflight.audit.Prober;
 import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.FleetConnector;
-import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
@@ -28,11 +26,8 @@ public final class DepsSection implements Section {
 
     @Override
     public SectionResult run(RunContext ctx) {
-        // The local runner holds no resources (its close is a no-op), so it is not closed here.
-        LocalProcessRunner local = new LocalProcessRunner(ctx.plan().secrets());
         try (FleetConnector agents = new FleetConnector(DepsReview.flutterSsh(ctx.plan()), ctx.plan().secrets())) {
-            DepsResult r = new DepsReview(local, agents, new Prober(Duration.ofSeconds(60)), Duration.ofSeconds(120))
-                    .run(DepsReview.Request.of(ctx.plan()), ctx.ledger(), ctx.plan().project().name());
+            DepsResult r = new DepsReview(DepsContext.forRun(ctx, agents)).run(DepsReview.Request.of(ctx.plan()));
             return SectionResult.of(name(), r.verdict(), r.sectionSummary(), r.reasons());
         } catch (PreflightException e) {
             return new SectionResult.Error(name(), e.getMessage());

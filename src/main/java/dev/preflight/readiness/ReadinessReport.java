@@ -1,23 +1,122 @@
 package dev.preflight.readiness;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
+import dev.preflight.report.Renderer;
 import dev.preflight.report.Style;
+import dev.preflight.risk.RiskReport;
 import dev.preflight.risk.RiskResult;
 import dev.preflight.run.SectionResult;
+import java.time.Clock;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Renders the verdict of {@code preflight run} and {@code readiness}: verdict first, then what the
  * command executed, the evidence the verdict judged (kind, subject, entry), the risks, the
- * sign-offs with what was recorded since, the ledger head, and every reason for NO-GO.
+ * sign-offs with what was recorded since, the ledger head, and every reason for NO-GO. The
+ * renderers {@link #RUN} and {@link #READINESS} (text, JSON, Markdown, the HTML page) and
+ * {@link #SIGN} ({@code readiness sign}) are what the commands' formats come from.
  */
 public final class ReadinessReport {
     private ReadinessReport() {
     }
 
+    /**
+     * A verdict to render: the {@link Readiness} of {@code project}, the clock the HTML page is dated
+     * by, and the evidence the page shows beside it (read only when the page is rendered).
+     */
+    public record Decision(Readiness readiness, String project, Clock clock, Supplier<EvidenceDigest> page) {
+    }
+
+    /**
+     * What {@code readiness sign} did: the verdict it was asked on, and the sign-off it recorded as
+     * entry {@code entrySeq}, or (null) did not record because the verdict was NO-GO.
+     */
+    public record Signing(Readiness readiness, String project, SignOffPayload signOff, Long entrySeq) {
+        public boolean recorded() {
+            return entrySeq != null;
+        }
+    }
+
+    /** What {@code readiness sign --format json} prints: whether the sign-off was recorded, as which entry, and what it says. */
+    public record Signed(String project, boolean recorded, @JsonProperty("entry_seq") Long entrySeq,
+                         @JsonProperty("sign_off") SignOffPayload signOff) {
+    }
+
+    /** {@code preflight run}: the verdict; the HTML page is titled "Pre-flight run". */
+    public static final Renderer<Decision> RUN = new VerdictRenderer("Pre-flight run", false);
+
+    /** {@code preflight readiness}: the verdict; its Markdown adds the risk register, its page is titled "Readiness". */
+    public static final Renderer<Decision> READINESS = new VerdictRenderer("Readiness", true);
+
+    /** {@code readiness sign}: the sign-off recorded, or the NO-GO verdict it was refused on. */
+    public static final Renderer<Signing> SIGN = new Renderer<>() {
+        @Override
+        public String text(Signing s, Style style) {
+            Readiness r = s.readiness();
+            if (!s.recorded()) {
+                return ReadinessReport.text(r, s.project(), style) + "Sign-off NOT recorded: the verdict is NO-GO.\n";
+            }
+            return "Signed off: GO for " + s.project() + " by " + s.signOff().by() + " (" + s.signOff().role()
+                    + "), ledger entry #" + s.entrySeq() + " on head #" + r.seq() + " " + r.ledgerHead() + "\n"
+                    + "A failing entry recorded after it voids this sign-off; 'preflight readiness' shows it.\n";
+        }
+
+        @Override
+        public String json(Signing s) {
+            // Refused on NO-GO, "recorded": false (no entry) says nothing was signed; 'readiness' says why.
+            return Json.pretty(new Signed(s.project(), s.recorded(), s.entrySeq(), s.signOff())) + "\n";
+        }
+    };
+
+    /** The verdict in text, JSON, Markdown (with the risk register for readiness) or as the HTML page. */
+    private static final class VerdictRenderer implements Renderer<Decision> {
+        private final String title;
+        private final boolean risks;
+
+        VerdictRenderer(String title, boolean risks) {
+            this.title = title;
+            this.risks = risks;
+        }
+
+        @Override
+        public Set<Format> formats() {
+            return EnumSet.of(Format.TEXT, Format.JSON, Format.MARKDOWN, Format.HTML);
+        }
+
+        @Override
+        public String text(Decision d, Style style) {
+            return ReadinessReport.text(d.readiness(), d.project(), style);
+        }
+
+        @Override
+        public String json(Decision d) {
+            return ReadinessReport.json(d.readiness(), d.project());
+        }
+
+        @Override
+        public String other(Decision d, Format format) {
+            Readiness r = d.readiness();
+            if (format == Format.HTML) {
+                EvidenceDigest page = d.page().get();
+                return HtmlReport.render(d.project(), title, r, page, d.clock().instant());
+            }
+            if (format != Format.MARKDOWN) {
+                return Renderer.super.other(d, format);
+            }
+            return markdown(r, d.project())
+                    + (!risks || r.verdict().risks().isEmpty() ? "" : "\n" + RiskReport.markdown(r.verdict().risks()));
+        }
+    }
+
+    /** The verdict in text, JSON or Markdown (without the risk register), as {@link #RUN} renders those. */
     public static String render(Readiness r, String project, Format format, Style style) {
         return switch (format) {
             case JSON -> json(r, project);

@@ -1,5 +1,7 @@
 package dev.preflight.readiness;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Errors;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
@@ -11,11 +13,9 @@ import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -80,20 +80,34 @@ public final class RunService {
             results.add(r);
         }
         GoNoGo v = GoNoGo.decide(ctx, judge, signing);
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("verdict", v.go() ? "GO" : "NO-GO");
-        payload.put("reasons", v.lines());
-        List<Map<String, String>> rs = new ArrayList<>();
-        for (SectionResult r : results) {
-            rs.add(Map.of("section", r.section(), "result", r.label(), "summary", r.summary()));
-        }
-        payload.put("sections", rs);
-        payload.put("evaluated_head_seq", v.chain().headSeq());
-        payload.put("evaluated_head", v.chain().headHash());
+        VerdictPayload payload = new VerdictPayload(v.go() ? "GO" : "NO-GO", v.lines(),
+                results.stream().map(r -> new SectionLine(r.section(), r.label(), r.summary())).toList(),
+                v.chain().headSeq(), v.chain().headHash());
         LedgerEntry entry = ctx.ledger().append(NewEntry.of(entryKind, ctx.plan().project().name(),
                 v.go() ? Outcome.PASSED : Outcome.FAILED,
                 v.go() ? "GO" : "NO-GO: " + v.reasons().size() + " reason(s)", payload));
         return new Readiness(results, v, entry.seq(), entry.hash());
+    }
+
+    /**
+     * The payload of the verdict entry ({@code run}, {@code readiness}): the verdict, one line per
+     * reason, what each executed section did, and the ledger head the verdict was judged at. Stored
+     * as canonical JSON (keys sorted), the same bytes the map it replaced wrote.
+     */
+    @JsonNaming(SnakeCaseStrategy.class)
+    record VerdictPayload(String verdict, List<String> reasons, List<SectionLine> sections, long evaluatedHeadSeq,
+                          String evaluatedHead) {
+    }
+
+    /** One executed section in a {@link VerdictPayload}: its name, result label and summary. */
+    record SectionLine(String section, String result, String summary) {
+    }
+
+    /**
+     * The payload of the error entry written for a section that did not pass yet left no failing
+     * evidence of a subject it covers: the section, its result label, summary and reasons.
+     */
+    record FailedSectionPayload(String section, String result, String summary, List<String> reasons) {
     }
 
     /**
@@ -125,11 +139,7 @@ public final class RunService {
         List<String> reasons = r instanceof SectionResult.Failed f ? f.reasons() : List.of();
         for (String key : mark) {
             String[] ks = key.split("\n", 2);
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("section", s.name());
-            p.put("result", r.label());
-            p.put("summary", r.summary());
-            p.put("reasons", reasons);
+            FailedSectionPayload p = new FailedSectionPayload(s.name(), r.label(), r.summary(), reasons);
             ctx.ledger().append(NewEntry.of(ks[0], ks[1], Outcome.ERROR, s.name() + " "
                     + r.label().toLowerCase(Locale.ROOT) + ": " + r.summary() + (unrecorded.isEmpty() ? ""
                     : " (no " + ks[0] + " evidence of " + ks[1] + " was recorded)"), p));

@@ -11,6 +11,7 @@ import dev.preflight.report.Format;
 import dev.preflight.report.Style;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,9 @@ class FlutterCheckTest {
     @Test
     void serviceTurnsAFailedAgentIntoABlockerAndAnUncheckedOneIntoExitThree() throws Exception {
         HostConnector connector = host -> new NpmAnalysisTest.CannedRunner(0, MACHINE, "");
-        DepsReview s = new DepsReview(new NpmAnalysisTest.CannedRunner(0, "{}", ""), connector,
-                new Prober(Duration.ofSeconds(5)), Duration.ofSeconds(5));
+        DepsReview s = new DepsReview(new DepsContext(null, null, Clock.systemUTC(),
+                new NpmAnalysisTest.CannedRunner(0, "{}", ""), connector, new Prober(Duration.ofSeconds(5)),
+                Duration.ofSeconds(5)));
         Path dir = Path.of("src/test/resources/deps/npm-v3");
         List<FlutterCheck.Agent> one = List.of(new FlutterCheck.Agent("agents", "mac-1", HostUri.LOCAL));
         DepsResult failed = s.review(new DepsReview.Request(dir, Targets.parse(Map.of()), List.of(), false, one,
@@ -71,9 +73,10 @@ class FlutterCheckTest {
             assertThat(f.ecosystem()).isEqualTo("flutter");
             assertThat(f.message()).isEqualTo("Flutter 3.19.6 does not satisfy >=3.22");
         });
-        DepsReview down = new DepsReview(new NpmAnalysisTest.CannedRunner(0, "{}", ""), host -> {
-            throw new IOException("SSH hosts are not supported by this build of Preflight yet");
-        }, new Prober(Duration.ofSeconds(5)), Duration.ofSeconds(5));
+        DepsReview down = new DepsReview(new DepsContext(null, null, Clock.systemUTC(),
+                new NpmAnalysisTest.CannedRunner(0, "{}", ""), host -> {
+                    throw new IOException("SSH hosts are not supported by this build of Preflight yet");
+                }, new Prober(Duration.ofSeconds(5)), Duration.ofSeconds(5)));
         DepsResult unchecked = down.review(new DepsReview.Request(dir, Targets.parse(Map.of()), List.of(), false,
                 one, null));
         assertThat(unchecked.exitCode()).isEqualTo(3);
