@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
@@ -243,5 +244,26 @@ class MisbehavingStagingTest {
             assertThat(c.detail()).isEqualTo("the server's count has no row for this table; 50 rows in the dump not verified");
         });
         assertThat(o.entry().outcome()).isEqualTo(Outcome.FAILED);
+    }
+
+    @Test
+    void aDriverThatBreaksStillLeavesTheLedgerSayingFailedAndTheErrorReachesTheCaller() throws Exception {
+        Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+        try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
+             LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
+            RestoreContext broken = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
+                    plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
+                    BackupFactories.stores(), runner, null, Secrets.none()).withDrivers(new RestoreDrivers(
+                            (p, r, removeOnSignal) -> {
+                                throw new IllegalStateException("driver bug");
+                            }, RestoreDrivers.REAL.scratchRedis()));
+
+            assertThatThrownBy(() -> new RestoreTest(broken).run(null, new RestoreTest.Options("latest", false, false)))
+                    .isInstanceOf(IllegalStateException.class).hasMessage("driver bug");
+            assertThat(ledger.query(LedgerQuery.kind(RestoreEvidence.KIND))).singleElement().satisfies(e -> {
+                assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
+                assertThat(e.summary()).contains("internal error");
+            });
+        }
     }
 }
