@@ -1,7 +1,10 @@
 package dev.preflight.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +24,36 @@ public final class CdsTraining {
         System.exit(0);
     }
 
+    /**
+     * A plan whose backup source and restore target are a MySQL server on a port nobody listens on:
+     * {@code backup run} and {@code restore-test} then go through the plan, the context, the sweep,
+     * the lock, the producer and the ledger entry of a failure (the fixed cost every backup pays)
+     * without any server or data. Port 1 on loopback is refused at once.
+     */
+    static final String BACKUP_PLAN = """
+            version: 1
+            project: {name: training}
+            backups:
+              log: backup-log.md
+              destinations: [{name: local, type: local, path: store}]
+              sources:
+                - {name: db, type: mysql, mysql: {host: 127.0.0.1, port: 1, user: training, database: training}, name_pattern: "db-{date}-{time}"}
+            restore_test:
+              source: db
+              target: {host: 127.0.0.1, port: 1, user: training}
+            """;
+
     /** Runs the training commands; returns their exit codes, in order. */
     static List<Integer> train(Path root, Path scratch) {
         String plan = root.resolve("examples/academy/preflight.yaml").toString();
         String ledger = "sqlite:" + scratch.resolve("ledger.db");
+        Path backupPlan = scratch.resolve("backup-training.yaml");
+        try {
+            Files.writeString(backupPlan, BACKUP_PLAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String backups = backupPlan.toString();
         List<List<String>> runs = List.of(
                 // The audits first: they create the ledger, which risks and readiness never do.
                 List.of("--ledger", ledger, "audit", "--local", "--require", "node=20", "--require", "redis-server=7"),
@@ -32,7 +61,12 @@ public final class CdsTraining {
                 List.of("--plan", plan, "--ledger", ledger, "--format", "json", "risks"),
                 List.of("--plan", plan, "validate"),
                 List.of("--plan", plan, "--ledger", ledger, "readiness"),
-                List.of("--plan", plan, "--ledger", ledger, "ledger", "verify"));
+                List.of("--plan", plan, "--ledger", ledger, "ledger", "verify"),
+                // A failed backup and restore test (see BACKUP_PLAN), then the catalogue's readers.
+                List.of("--plan", backups, "--ledger", ledger, "backup", "run"),
+                List.of("--plan", backups, "--ledger", ledger, "restore-test"),
+                List.of("--plan", backups, "--ledger", ledger, "backup", "list"),
+                List.of("--plan", backups, "--ledger", ledger, "--format", "json", "backup", "prune"));
         List<Integer> codes = new ArrayList<>();
         for (List<String> run : runs) {
             PrintWriter none = new PrintWriter(Writer.nullWriter());

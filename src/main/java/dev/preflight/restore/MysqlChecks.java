@@ -184,6 +184,7 @@ public final class MysqlChecks {
                       List<Future<ProcessResult>> counts) throws IOException, InterruptedException {
         List<String> tables = m.found().rows().keySet().stream().sorted().toList();
         Map<String, Long> counted = new HashMap<>();
+        Map<String, String> unreadable = new HashMap<>();
         List<ProcessResult> results = new ArrayList<>();
         if (present.containsAll(tables)) {
             for (Future<ProcessResult> f : counts) {
@@ -204,15 +205,28 @@ public final class MysqlChecks {
             for (String line : r.stdout().split("\n")) {
                 String[] f = line.split("\t", 2);
                 if (f.length == 2) {
-                    counted.put(f[0], Long.parseLong(f[1].strip()));
+                    try {
+                        counted.put(f[0], Long.parseLong(f[1].strip()));
+                    } catch (NumberFormatException e) {
+                        // Not a count (NULL, a proxy's warning): that table is not verified, and the
+                        // restore must not pass on it, nor stop without its ledger entry.
+                        unreadable.put(f[0], f[1].strip());
+                    }
                 }
             }
         }
         for (String t : tables) {
             long inDump = m.found().rows().get(t);
             Long have = counted.get(t);
+            if (unreadable.containsKey(t)) {
+                out.add(Check.fail("rows", t, "the server's row count is not a number: '"
+                        + secrets.redact(unreadable.get(t)) + "'; " + inDump + " rows in the dump not verified"));
+                continue;
+            }
             if (have == null) {
-                out.add(Check.fail("rows", t, "table missing: " + inDump + " rows in the dump not restored"));
+                out.add(Check.fail("rows", t, present.contains(t)
+                        ? "the server's count has no row for this table; " + inDump + " rows in the dump not verified"
+                        : "table missing: " + inDump + " rows in the dump not restored"));
                 continue;
             }
             Long recorded = m.estimates().get(t);

@@ -26,6 +26,7 @@ public final class RestoreContext {
     private final PrintWriter progress;
     private final Progress.Options ticks;
     private final Secrets secrets;
+    private final RestoreDrivers drivers;
     // Made on the first HTTP check: building an HttpClient initialises TLS (measured 0.5-0.9 s of a
     // restore-test without HTTP checks) and leaves a selector thread that holds up the JVM's exit
     // by 0.3 s, which no plan without HTTP checks should pay.
@@ -41,7 +42,14 @@ public final class RestoreContext {
     /** @param ticks how a running restore shows its progress (bytes of the artifact read, rate, ETA) */
     public RestoreContext(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
                           ProcessRunner runner, PrintWriter progress, Secrets secrets, Progress.Options ticks) {
+        this(plan, backups, ledger, clock, stores, runner, progress, secrets, ticks, RestoreDrivers.REAL);
+    }
+
+    private RestoreContext(RestorePlan plan, BackupPlan backups, Ledger ledger, Clock clock, Stores stores,
+                           ProcessRunner runner, PrintWriter progress, Secrets secrets, Progress.Options ticks,
+                           RestoreDrivers drivers) {
         this.plan = plan;
+        this.drivers = drivers;
         this.backups = backups;
         this.ledger = ledger;
         this.clock = clock;
@@ -50,6 +58,11 @@ public final class RestoreContext {
         this.progress = progress;
         this.secrets = secrets;
         this.ticks = ticks;
+    }
+
+    /** The same context over other drivers (a test's staging server that misbehaves). */
+    RestoreContext withDrivers(RestoreDrivers other) {
+        return new RestoreContext(plan, backups, ledger, clock, stores, runner, progress, secrets, ticks, other);
     }
 
     public RestorePlan plan() {
@@ -99,12 +112,12 @@ public final class RestoreContext {
      *                       own hook still needs it (to drop the scratch database) and closes it afterwards
      */
     SqlClient stagingSql(boolean removeOnSignal) throws IOException, InterruptedException {
-        return new MysqlClient(plan.target(), runner, removeOnSignal);
+        return drivers.stagingSql().open(plan, runner, removeOnSignal);
     }
 
     /** A scratch Redis started on {@code dir/dump.rdb}; returns once launched (not yet loaded). */
     ScratchRedis scratchRedis(Path dir) throws IOException {
-        return RedisServerProcess.start(runner, plan.redis().serverCommand(), dir);
+        return drivers.scratchRedis().start(plan, runner, dir);
     }
 
     /** One line on the progress stream, redacted. */

@@ -5,6 +5,7 @@ import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.Phases;
+import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -100,6 +101,11 @@ public final class RestoreTest {
             Thread.currentThread().interrupt();
             return record(new RestoreResult(source, b.kind(), b.id(), b.seq(), b.file(), v.copy().location(), null,
                     null, b.size(), 0, checks, "interrupted", false, null, List.of(), null), b);
+        } catch (RuntimeException e) {
+            // A bug stays exit 4 (rethrown), but never without the ledger saying this test failed.
+            record(new RestoreResult(source, b.kind(), b.id(), b.seq(), b.file(), v.copy().location(), null,
+                    null, b.size(), 0, checks, "internal error: " + Errors.describe(e), false, null, List.of(), null), b);
+            throw e;
         }
     }
 
