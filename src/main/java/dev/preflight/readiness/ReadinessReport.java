@@ -3,7 +3,6 @@ package dev.preflight.readiness;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.report.EvidenceDigest;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
 import dev.preflight.report.Renderer;
@@ -32,7 +31,7 @@ public final class ReadinessReport {
      * A verdict to render: the {@link Readiness} of {@code project}, the clock the HTML page is dated
      * by, and the evidence the page shows beside it (read only when the page is rendered).
      */
-    public record Decision(Readiness readiness, String project, Clock clock, Supplier<EvidenceDigest> page) {
+    public record Decision(Readiness readiness, String project, Clock clock, Supplier<HtmlReport.Evidence> page) {
     }
 
     /**
@@ -105,7 +104,7 @@ public final class ReadinessReport {
         public String other(Decision d, Format format) {
             Readiness r = d.readiness();
             if (format == Format.HTML) {
-                EvidenceDigest page = d.page().get();
+                HtmlReport.Evidence page = d.page().get();
                 return HtmlReport.render(d.project(), title, r, page, d.clock().instant());
             }
             if (format != Format.MARKDOWN) {
