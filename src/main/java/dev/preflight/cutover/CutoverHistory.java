@@ -157,8 +157,10 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
                 case CutoverEvidence.COMPLETED, CutoverEvidence.INTERRUPTED -> {
                     Attempt s = byKey.get(key);
                     String outcome = phase.equals(CutoverEvidence.INTERRUPTED) ? CutoverEvidence.INTERRUPTED : p.outcome();
+                    // The snapshot stays the one its started entry took: a completed or interrupted entry
+                    // carries none, and a re-run must diff against what was there before the first attempt.
                     byKey.put(key, new Attempt(step, n, s == null ? e.time() : s.started(), e.time(), outcome,
-                            p.elapsedMs(), e.summary(), p.before()));
+                            p.elapsedMs(), e.summary(), p.before() != null || s == null ? p.before() : s.before()));
                     if (phase.equals(CutoverEvidence.COMPLETED) && (outcome.equals("passed") || outcome.equals("warning"))) {
                         state = step.reaches();
                         if (step == Step.SWITCH) {

@@ -49,9 +49,10 @@ final class ExpandStep implements CutoverStep {
     }
 
     /**
-     * The migrations snapshot before the first expand attempt (kept in its started entry, so a re-run
-     * of an attempt that never completed diffs against it); null when the plan has no expand step or
-     * no replica.
+     * The migrations snapshot before the first expand attempt (kept in its started entry), which every
+     * re-run diffs against, whether the earlier attempt failed, was interrupted or never finished: a
+     * fresh snapshot would count what a failed attempt applied (a contract migration among them) as
+     * already there, and the re-run would pass it. Null when the plan has no expand step or no replica.
      */
     Snapshot before(CutoverHistory h) {
         CutoverPlan cp = ctx.plan();

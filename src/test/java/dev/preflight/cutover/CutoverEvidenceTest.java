@@ -143,8 +143,11 @@ class CutoverEvidenceTest {
         assertThat(h.attempts()).extracting(a -> a.step().label() + "#" + a.number() + " " + a.outcome() + " " + a.elapsedMs())
                 .containsExactly("prepare#1 passed 40", "expand#1 interrupted 0", "expand#2 warning 900",
                         "promote#1 started 0", "switch#1 started 0");
-        // Only an attempt whose newest entry is its started one still carries the snapshot.
-        assertThat(h.attempts()).extracting(CutoverHistory.Attempt::before).containsExactly(null, null, null, null, null);
+        // An attempt keeps the snapshot its started entry took after it is interrupted or completed
+        // (those entries carry none): a re-run of expand diffs against the first attempt's snapshot.
+        List<Migrations.Row> snapshot = List.of(new Migrations.Row(7, "m1", 1));
+        assertThat(h.attempts()).extracting(CutoverHistory.Attempt::before)
+                .containsExactly(null, snapshot, snapshot, null, null);
         assertThat(h.open().step()).isEqualTo(Step.SWITCH);
         assertThat(h.rounds()).hasSize(1);
         assertThat(h.breached()).isTrue();

@@ -131,6 +131,13 @@ class CutoverExpandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("expand: FAILED - contract migration(s) ran in the expand step: "
                 + "2027_01_03_000000_rename_courses_table");
+        // A re-run does not launder it: it diffs against the snapshot taken before the first attempt,
+        // so the rename the failed attempt applied is still new in this cutover, whatever runs now.
+        plan(CommandLb.script(dir, "noop.sh", "exit 0"), "lag_query: \"SELECT 0\"");
+        CliRun again = cli.run("cutover", "resume");
+        assertThat(again.code()).as(again.all()).isEqualTo(1);
+        assertThat(again.out()).contains("expand: attempt 2", "expand: FAILED - contract migration(s) ran in the expand step: "
+                + "2027_01_03_000000_rename_courses_table");
     }
 
     @Test
