@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,7 @@ public final class CdsTraining {
             throw new UncheckedIOException(e);
         }
         String backups = backupPlan.toString();
-        List<List<String>> runs = List.of(
+        List<List<String>> runs = new ArrayList<>(List.of(
                 // The audits first: they create the ledger, which risks and readiness never do.
                 List.of("--ledger", ledger, "audit", "--local", "--require", "node=20", "--require", "redis-server=7"),
                 List.of("--ledger", ledger, "--format", "json", "audit", "--local", "--require", "git=2"),
@@ -66,7 +67,34 @@ public final class CdsTraining {
                 List.of("--plan", backups, "--ledger", ledger, "backup", "run"),
                 List.of("--plan", backups, "--ledger", ledger, "restore-test"),
                 List.of("--plan", backups, "--ledger", ledger, "backup", "list"),
-                List.of("--plan", backups, "--ledger", ledger, "--format", "json", "backup", "prune"));
+                List.of("--plan", backups, "--ledger", ledger, "--format", "json", "backup", "prune")));
+        // An audit over SSH (see SshTrainingHost); skipped, never failing the training, where no
+        // server can be started.
+        SshTrainingHost ssh = null;
+        try {
+            ssh = SshTrainingHost.start(scratch);
+            Path fleet = scratch.resolve("ssh-training.yaml");
+            Files.writeString(fleet, ssh.plan());
+            runs.add(List.of("--plan", fleet.toString(), "--ledger", ledger, "audit", "--parallel", "2"));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            ssh = null;
+        }
+        List<Integer> codes = new ArrayList<>();
+        try {
+            codes.addAll(run(runs));
+        } finally {
+            if (ssh != null) {
+                try {
+                    ssh.close();
+                } catch (IOException ignored) {
+                    // the JVM ends right after the training
+                }
+            }
+        }
+        return codes;
+    }
+
+    private static List<Integer> run(List<List<String>> runs) {
         List<Integer> codes = new ArrayList<>();
         for (List<String> run : runs) {
             PrintWriter none = new PrintWriter(Writer.nullWriter());
