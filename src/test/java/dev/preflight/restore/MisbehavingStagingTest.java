@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -265,5 +266,105 @@ class MisbehavingStagingTest {
                 assertThat(e.summary()).contains("internal error");
             });
         }
+    }
+
+    /** A staging server whose first parallel session stops at a deadlock after its first kilobyte. */
+    private static final class FirstSessionDeadlocks implements SqlClient {
+        private final SqlClient real;
+        private final AtomicInteger sessions;
+        private final boolean serialDeadlocksToo;
+
+        FirstSessionDeadlocks(SqlClient real, AtomicInteger sessions, boolean serialDeadlocksToo) {
+            this.real = real;
+            this.sessions = sessions;
+            this.serialDeadlocksToo = serialDeadlocksToo;
+        }
+
+        private static ProcessResult deadlock(StdinSource stdin) {
+            try {
+                stdin.writeTo(new OutputStream() {
+                    private int n;
+
+                    @Override
+                    public void write(int b) throws IOException {
+                        if (++n > 1024) {
+                            throw new IOException("connection closed by the server");
+                        }
+                    }
+                });
+            } catch (IOException expected) {
+                // the server hung up, as a client's stdin sees it
+            }
+            return new ProcessResult(1, "", "ERROR 1213 (40001) at line 15: Deadlock found when trying to get lock; "
+                    + "try restarting transaction\n", false, false, 0, Duration.ofMillis(5), null);
+        }
+
+        @Override
+        public String program() {
+            return real.program();
+        }
+
+        @Override
+        public ProcessResult query(String database, String sql) throws IOException, InterruptedException {
+            return real.query(database, sql);
+        }
+
+        @Override
+        public ProcessResult feed(String database, StdinSource stdin, Duration timeout)
+                throws IOException, InterruptedException {
+            return serialDeadlocksToo ? deadlock(stdin) : real.feed(database, stdin, timeout);
+        }
+
+        @Override
+        public ProcessResult session(String database, StdinSource stdin, OutputStream stdout, Duration timeout)
+                throws IOException, InterruptedException {
+            return sessions.getAndIncrement() == 0 ? deadlock(stdin) : real.session(database, stdin, stdout, timeout);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    private RestoreRun restoreWith(boolean serialDeadlocksToo) throws Exception {
+        Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+        AtomicInteger sessions = new AtomicInteger();
+        try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
+             LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
+            RestoreContext ctx = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
+                    plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
+                    BackupFactories.stores(), runner, null, Secrets.none()).withDrivers(new RestoreDrivers(
+                            (p, r, removeOnSignal) -> new FirstSessionDeadlocks(
+                                    RestoreDrivers.REAL.stagingSql().open(p, r, removeOnSignal), sessions, serialDeadlocksToo),
+                            RestoreDrivers.REAL.scratchRedis()));
+            RestoreRun run = new RestoreTest(ctx).run(null, new RestoreTest.Options("latest", false, false));
+            assertThat(sessions.get()).as("the load went parallel first").isGreaterThanOrEqualTo(1);
+            assertThat(ledger.query(LedgerQuery.kind(RestoreEvidence.KIND))).singleElement()
+                    .satisfies(e -> assertThat(e.outcome()).isEqualTo(run.results().get(0).passed() ? Outcome.PASSED : Outcome.FAILED));
+            return run;
+        }
+    }
+
+    @Test
+    void aDeadlockInTheParallelLoadIsRetriedOverOneConnectionIntoAnEmptiedDatabaseAndThenVerified() throws Exception {
+        RestoreResult r = restoreWith(false).results().get(0);
+
+        assertThat(r.passed()).as(r.checks().toString()).isTrue();
+        assertThat(r.checks()).filteredOn(c -> c.kind().equals("restore")).singleElement().satisfies(c -> assertThat(c.detail())
+                .contains("over one connection, after the parallel load stopped at a lock conflict (ERROR 1213 (40001) at "
+                        + "line 15: Deadlock found", "and the database was emptied"));
+        // The rows are the dump's exactly: nothing the stopped parallel sessions inserted was counted twice.
+        assertThat(r.checks()).filteredOn(c -> c.kind().equals("rows")).extracting(Check::detail)
+                .anySatisfy(d -> assertThat(d).startsWith("50 rows (dump 50"))
+                .anySatisfy(d -> assertThat(d).startsWith("40 rows (dump 40"));
+    }
+
+    @Test
+    void aDeadlockAgainOverOneConnectionFailsTheRestore() throws Exception {
+        RestoreResult r = restoreWith(true).results().get(0);
+
+        assertThat(r.passed()).isFalse();
+        assertThat(r.failure()).contains("ERROR 1213");
     }
 }
