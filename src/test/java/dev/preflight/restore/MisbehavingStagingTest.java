@@ -172,6 +172,14 @@ class MisbehavingStagingTest {
         }
     }
 
+    /** The plan's restore context over the real ledger and runner, its SQL client made by {@code sql}. */
+    private RestoreContext context(Plan plan, Ledger ledger, LocalProcessRunner runner, RestoreDrivers.StagingSql sql) {
+        return new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
+                plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
+                BackupFactories.stores(), runner, null, Secrets.none())
+                .withDrivers(new RestoreDrivers(sql, RestoreDrivers.REAL.scratchRedis()));
+    }
+
     private record Outcomes(RestoreRun run, LedgerEntry entry) {
     }
 
@@ -179,13 +187,8 @@ class MisbehavingStagingTest {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
              LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
-            RestoreContext real = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
-                    plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
-                    BackupFactories.stores(), runner, null, Secrets.none());
-            RestoreContext lying = real.withDrivers(new RestoreDrivers(
-                    (p, r, removeOnSignal) -> new Misbehaving(RestoreDrivers.REAL.stagingSql().open(p, r, removeOnSignal),
-                            countAnswers, lostTable),
-                    RestoreDrivers.REAL.scratchRedis()));
+            RestoreContext lying = context(plan, ledger, runner, (p, r, removeOnSignal) -> new Misbehaving(
+                    RestoreDrivers.REAL.stagingSql().open(p, r, removeOnSignal), countAnswers, lostTable));
             RestoreRun run = new RestoreTest(lying).run(null, new RestoreTest.Options("latest", false, false));
             List<LedgerEntry> entries = ledger.query(LedgerQuery.kind(RestoreEvidence.KIND));
             assertThat(entries).hasSize(1);
@@ -252,12 +255,9 @@ class MisbehavingStagingTest {
         Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
              LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
-            RestoreContext broken = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
-                    plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
-                    BackupFactories.stores(), runner, null, Secrets.none()).withDrivers(new RestoreDrivers(
-                            (p, r, removeOnSignal) -> {
-                                throw new IllegalStateException("driver bug");
-                            }, RestoreDrivers.REAL.scratchRedis()));
+            RestoreContext broken = context(plan, ledger, runner, (p, r, removeOnSignal) -> {
+                throw new IllegalStateException("driver bug");
+            });
 
             assertThatThrownBy(() -> new RestoreTest(broken).run(null, new RestoreTest.Options("latest", false, false)))
                     .isInstanceOf(IllegalStateException.class).hasMessage("driver bug");
@@ -332,12 +332,8 @@ class MisbehavingStagingTest {
         AtomicInteger sessions = new AtomicInteger();
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock);
              LocalProcessRunner runner = new LocalProcessRunner(Secrets.none())) {
-            RestoreContext ctx = new RestoreContext(plan.section("restore_test", RestorePlan.class).orElseThrow(),
-                    plan.section("backups", BackupPlan.class).orElseThrow(), ledger, cli.clock,
-                    BackupFactories.stores(), runner, null, Secrets.none()).withDrivers(new RestoreDrivers(
-                            (p, r, removeOnSignal) -> new FirstSessionDeadlocks(
-                                    RestoreDrivers.REAL.stagingSql().open(p, r, removeOnSignal), sessions, serialDeadlocksToo),
-                            RestoreDrivers.REAL.scratchRedis()));
+            RestoreContext ctx = context(plan, ledger, runner, (p, r, removeOnSignal) -> new FirstSessionDeadlocks(
+                    RestoreDrivers.REAL.stagingSql().open(p, r, removeOnSignal), sessions, serialDeadlocksToo));
             RestoreRun run = new RestoreTest(ctx).run(null, new RestoreTest.Options("latest", false, false));
             assertThat(sessions.get()).as("the load went parallel first").isGreaterThanOrEqualTo(1);
             assertThat(ledger.query(LedgerQuery.kind(RestoreEvidence.KIND))).singleElement()
