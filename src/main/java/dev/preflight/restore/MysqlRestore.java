@@ -106,7 +106,7 @@ final class MysqlRestore {
                     // Concurrent INSERTs can meet in InnoDB's locks (ERROR 1213 deadlock, 1205 lock wait
                     // timeout: "try restarting transaction"): bench/restore met a deadlock loading 1.1 GB.
                     // That says nothing about the dump: start again, empty, over one connection.
-                    conflict = firstLine(MysqlClient.why(l.result()));
+                    conflict = secrets.redact(firstLine(MysqlClient.why(l.result())));
                     ProcessResult again = client.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db)
                             + "; CREATE DATABASE " + MysqlSyntax.ident(db));
                     if (again.ok()) {
@@ -121,17 +121,17 @@ final class MysqlRestore {
                 ProcessResult r = l.result();
                 Reader reader = l.reader();
                 DumpScanner scanner = l.scanner();
-                IOException[] feedError = {l.feedError()};
+                IOException feedError = l.feedError();
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 Phases.mark("loaded");
                 DumpScanner.Found found = null;
                 try {
                     found = scanner.finish();
                 } catch (DumpScanner.ForeignDatabaseException e) {
-                    feedError[0] = feedError[0] == null ? e : feedError[0];
+                    feedError = feedError == null ? e : feedError;
                 }
                 dataBytes = found == null ? 0 : found.bytes();
-                String bad = restoreFailure(r, feedError[0], reader.mismatch(v, b), client.program());
+                String bad = restoreFailure(r, feedError, reader.mismatch(v, b), client.program());
                 if (bad == null && found != null && found.unterminated()) {
                     bad = "the dump ends inside an INSERT statement (truncated)";
                 }
