@@ -14,9 +14,12 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -174,47 +177,67 @@ public final class SshConnector implements HostConnector, AutoCloseable {
      * {@code @revoked} markers), recording why a key was refused so the report can say it.
      */
     private final class Verifier implements ServerKeyVerifier {
+        /** Keyed by identity: entries are read once and never change (see {@link #resolved}). */
+        private final Map<KnownHostEntry, Optional<PublicKey>> decoded = Collections.synchronizedMap(new IdentityHashMap<>());
+
         @Override
         public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
             if (!options.strictHostKeys()) {
                 return true;
             }
             HostUri h = hostOf(session);
-            String fp = KeyUtils.getFingerPrint(key);
+            // Every line for this host first, then the verdict: a @revoked line refuses its key
+            // wherever it stands in the file. Returning at the first plain line that matched
+            // accepted a revoked key that was also listed above its revocation.
+            boolean accepted = false;
             boolean named = false;
             for (KnownHostEntry e : knownHosts) {
                 if (!e.isHostMatch(h.host(), h.port())) {
                     continue;
                 }
-                PublicKey known;
-                try {
-                    known = e.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING);
-                } catch (IOException | GeneralSecurityException ex) {
-                    continue;
-                }
+                PublicKey known = resolved(e).orElse(null);
                 if (known == null) {
                     continue;
                 }
                 boolean same = KeyUtils.compareKeys(known, key);
                 if ("revoked".equals(e.getMarker()) && same) {
-                    refusals.put(h.host() + ":" + h.port(), "host key of " + h.host() + ":" + h.port() + " (" + fp
-                            + ") is marked @revoked in " + options.knownHosts());
+                    refusals.put(h.host() + ":" + h.port(), "host key of " + h.host() + ":" + h.port() + " ("
+                            + KeyUtils.getFingerPrint(key) + ") is marked @revoked in " + options.knownHosts());
                     return false;
                 }
                 if (e.getMarker() != null) {
                     continue;
                 }
-                if (same) {
-                    return true;
-                }
+                accepted |= same;
                 named = true;
             }
+            if (accepted) {
+                return true;
+            }
+            // The fingerprint only for a refusal: it is a SHA-256 and Base64 per host that a fleet
+            // whose keys all match never reads.
+            String fp = KeyUtils.getFingerPrint(key);
             refusals.put(h.host() + ":" + h.port(), named
                     ? "HOST KEY MISMATCH: " + h.host() + ":" + h.port() + " presented " + fp + ", which does not match "
                     + options.knownHosts() + "; refused (the key changed, or someone is in the middle)"
                     : "host " + h.host() + ":" + h.port() + " is not in " + options.knownHosts() + " (its key is " + fp
                     + "); refused under strict host key checking");
             return false;
+        }
+
+        /**
+         * The entry's key, decoded once per connector rather than once per host that matches it:
+         * decoding an Ed25519 key decompresses a curve point, and a fleet's known_hosts is read
+         * for every one of its hosts. Empty when the key cannot be decoded (then it matches nothing).
+         */
+        private Optional<PublicKey> resolved(KnownHostEntry e) {
+            return decoded.computeIfAbsent(e, k -> {
+                try {
+                    return Optional.ofNullable(k.getKeyEntry().resolvePublicKey(null, Map.of(), PublicKeyEntryResolver.IGNORING));
+                } catch (IOException | GeneralSecurityException ex) {
+                    return Optional.empty();
+                }
+            });
         }
 
         private HostUri hostOf(ClientSession session) {

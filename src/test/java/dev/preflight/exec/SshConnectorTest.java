@@ -199,6 +199,43 @@ class SshConnectorTest {
     }
 
     @Test
+    void aRevokedKeyIsRefusedEvenBesideAPlainEntryForIt() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        TestSshHosts.Host ok = fleet.real("app-2");
+        Path kh = dir.resolve("revoked_known_hosts");
+        Files.writeString(kh, h.hostKeyLine() + "\n@revoked " + h.hostKeyLine() + "\n" + ok.hostKeyLine() + "\n");
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none())) {
+            // Twice: the second check reads the entries' keys as decoded by the first.
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
+                        .hasMessageContaining("is marked @revoked in " + kh)
+                        .hasMessageMatching("(?s).*\\(SHA256:[A-Za-z0-9+/]{43}\\).*");
+                try (ProcessRunner r = c.connect(ok.uri())) {
+                    assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aMismatchNamesThePresentedKeysFingerprint() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        TestSshHosts.Host other = fleet.real("other");
+        Path kh = dir.resolve("forged_known_hosts");
+        Files.writeString(kh, "[127.0.0.1]:" + h.port() + " " + other.hostKeyLine().substring(other.hostKeyLine().indexOf(' ') + 1)
+                + "\n" + other.hostKeyLine() + "\n");
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
+                    .hasMessageMatching("(?s)HOST KEY MISMATCH: 127\\.0\\.0\\.1:" + h.port()
+                            + " presented SHA256:[A-Za-z0-9+/]{43}, which does not match .*");
+            // The same key, decoded once, still matches the host it belongs to.
+            try (ProcessRunner r = c.connect(other.uri())) {
+                assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
+            }
+        }
+    }
+
+    @Test
     void hashedKnownHostsEntriesMatch() throws Exception {
         TestSshHosts.Host h = fleet.real("app-1");
         Path kh = fleet.knownHosts("kh", List.of(h));
