@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * A tool version as found on a host, kept with its raw text for display. Ordering: numeric parts
- * numerically (missing parts are 0); a pre-release ({@code -rc1}, {@code -beta.2}, {@code -dev})
+ * numerically (missing parts are 0); a pre-release ({@code -rc1}, {@code -beta.2}, {@code -dev},
+ * {@code -ea} of a JDK, {@code -nightly…} and {@code -v8-canary…} of Node)
  * sorts below its release; a distro or build suffix ({@code -0ubuntu0.22.04.1}, {@code -r0},
  * {@code -91}, {@code +deb12u1}) sorts EQUAL to its release, because it repackages that release:
  * {@code 8.0.36-0ubuntu0.22.04.1} satisfies {@code >=8.0.36} (Goss #920 and InSpec #3810 read
@@ -22,7 +23,14 @@ import java.util.regex.Pattern;
 public record Version(String raw, List<Long> parts, String preRelease, String build) implements Comparable<Version> {
     private static final Pattern SHAPE = Pattern.compile("^[vV]?(\\d+(?:\\.\\d+)*)(?:([-.+~_]?)(.+))?$");
     private static final Pattern PRE = Pattern.compile(
-            "^(dev|alpha|a|beta|b|pre|preview|rc|cr|snapshot|m)[-.]?(\\d*)(?:[-.+].*)?$", Pattern.CASE_INSENSITIVE);
+            "^(dev|alpha|a|beta|b|pre|preview|rc|cr|snapshot|m|ea|nightly|canary)[-.]?(\\d*)(?:[-.+].*)?$",
+            Pattern.CASE_INSENSITIVE);
+    /**
+     * Builds made before their release wherever the word stands in the suffix: Node's nightlies
+     * ({@code v20.0.0-nightly20230101abc}) and V8 canaries ({@code v21.0.0-v8-canary2023...}). Read
+     * as build suffixes, they sorted equal to the release and a nightly passed {@code >=20.0.0}.
+     */
+    private static final Pattern PRE_ANYWHERE = Pattern.compile("(?i)(?:^|[-.])(?:nightly|canary)");
 
     public Version {
         parts = List.copyOf(parts);
@@ -47,7 +55,7 @@ public record Version(String raw, List<Long> parts, String preRelease, String bu
         String pre = null;
         String build = null;
         if (suffix != null) {
-            if (!"+".equals(m.group(2)) && PRE.matcher(suffix).matches()) {
+            if (!"+".equals(m.group(2)) && (PRE.matcher(suffix).matches() || PRE_ANYWHERE.matcher(suffix).find())) {
                 pre = suffix;
             } else {
                 build = suffix;
