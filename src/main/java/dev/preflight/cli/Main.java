@@ -1,9 +1,13 @@
 package dev.preflight.cli;
 
 import dev.preflight.backup.Phases;
+import dev.preflight.core.Json;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.sqlite.SQLiteJDBCLoader;
 
 /** Process entry point: runs the CLI with the real environment and exits with its code. */
 public final class Main {
@@ -14,8 +18,33 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Phases.mark("main");
+        warmUp();
         int code = Cli.run(CliContext.system(out, err), args);
         Phases.mark("exit");
         System.exit(code);
+    }
+
+    /**
+     * Initialises Jackson's mappers and loads SQLite's native library on the second core while this
+     * thread builds the command model and reads the plan: nearly every command writes JSON (a ledger
+     * entry's canonical form, a report) to a ledger, and their set-up cost a cold JVM tens of
+     * milliseconds on the main thread.
+     * A daemon thread: a command that needs no JSON never waits for it, and one that does waits
+     * only for what is not done yet (class initialisation is the JVM's own lock). Failures are for
+     * the command to meet later, so none is reported here.
+     */
+    private static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                Json.canonical(Map.of("warm-up", List.of(1, "x", true)));
+                // SQLite's native library (the default ledger), without DriverManager, whose
+                // initialisation is left to the thread that opens the ledger.
+                SQLiteJDBCLoader.initialize();
+            } catch (Exception | Error ignored) {
+                // the real use reports it
+            }
+        }, "preflight-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 }
