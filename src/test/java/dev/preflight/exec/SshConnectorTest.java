@@ -210,9 +210,7 @@ class SshConnectorTest {
                 assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
                         .hasMessageContaining("is marked @revoked in " + kh)
                         .hasMessageMatching("(?s).*\\(SHA256:[A-Za-z0-9+/]{43}\\).*");
-                try (ProcessRunner r = c.connect(ok.uri())) {
-                    assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
-                }
+                assertServes(c, ok);
             }
         }
     }
@@ -229,9 +227,14 @@ class SshConnectorTest {
                     .hasMessageMatching("(?s)HOST KEY MISMATCH: 127\\.0\\.0\\.1:" + h.port()
                             + " presented SHA256:[A-Za-z0-9+/]{43}, which does not match .*");
             // The same key, decoded once, still matches the host it belongs to.
-            try (ProcessRunner r = c.connect(other.uri())) {
-                assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
-            }
+            assertServes(c, other);
+        }
+    }
+
+    /** The connector reaches the host and runs a command there. */
+    private static void assertServes(SshConnector c, TestSshHosts.Host h) throws Exception {
+        try (ProcessRunner r = c.connect(h.uri())) {
+            assertThat(r.run(ProcessSpec.of("echo", "ok")).stdout()).isEqualTo("ok\n");
         }
     }
 
