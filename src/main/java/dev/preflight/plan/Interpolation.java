@@ -98,6 +98,12 @@ final class Interpolation {
             reader.problem(s, path, "bad interpolation '${" + expr + "}'", "use ${VAR}, ${VAR:-default} or ${file:/path}");
             return "";
         } else if (env.get(name) != null) {
+            String bad = NodeCheck.controlIn(env.get(name), false);
+            if (bad != null) {
+                // Not shown: the variable may hold a credential.
+                reader.problem(s, path, "environment variable " + name + " holds " + bad, NodeCheck.CONTROL_HINT);
+                return "";
+            }
             return env.get(name);
         } else if (dflt >= 0) {
             return expr.substring(dflt + 2);

@@ -50,6 +50,10 @@ final class NodeCheck {
                 r.problem(s, path, "a value of " + s.getValue().length() + " characters; the limit is "
                         + PlanLoader.MAX_VALUE_CHARS, "put a long value in a file and read it with ${file:PATH}");
             }
+            String bad = controlIn(s.getValue(), false);
+            if (bad != null) {
+                r.problem(s, path, "the value holds " + bad, CONTROL_HINT);
+            }
         } else if (n instanceof SequenceNode seq) {
             for (int i = 0; i < seq.getValue().size(); i++) {
                 size = Math.min(size + visit(seq.getValue().get(i), path + "[" + i + "]"), Long.MAX_VALUE / 4);
@@ -59,12 +63,51 @@ final class NodeCheck {
                 String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
                 key = key.length() > 40 ? key.substring(0, 40) + "..." : key;
                 String p = path.isEmpty() ? key : path + "." + key;
+                // Keys and names are printed in headings, table cells and one-line summaries, where a
+                // line break or tab starts a line of its own ("Readiness of x", then "Verdict: GO").
+                if (t.getKeyNode() instanceof ScalarNode k && controlIn(k.getValue(), true) != null) {
+                    r.problem(k, p, "the key holds " + controlIn(k.getValue(), true), CONTROL_HINT);
+                } else if (ONE_LINE.contains(key) && t.getValueNode() instanceof ScalarNode v
+                        && controlIn(v.getValue(), false) == null && controlIn(v.getValue(), true) != null) {
+                    r.problem(v, p, "the " + key + " holds " + controlIn(v.getValue(), true) + "; it must be one line",
+                            "write it on one line");
+                }
                 size = Math.min(size + visit(t.getKeyNode(), p) + visit(t.getValueNode(), p), Long.MAX_VALUE / 4);
             }
         }
         expanded.put(n, size);
         return size;
     }
+
+    /**
+     * What no plan value may hold, described (e.g. "U+001B (a control character)"), or null. YAML
+     * escapes ({@code "\e"}, {@code "\x1b"}, {@code "\r"}) make what the file's bytes may not (see {@link PlanText}):
+     * an ESC rewrites the terminal a report is read in, a carriage return overwrites the line
+     * already printed ("NO-GO" shown as "GO"), bidirectional overrides reorder what a reviewer
+     * reads. Tab and line break are text, except in keys and names ({@code oneLine}).
+     */
+    static String controlIn(String v, boolean oneLine) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean text = c == '\t' || c == '\n';
+            if (text && oneLine) {
+                return c == '\n' ? "a line break" : "a tab";
+            }
+            if (!text && Character.getType(c) == Character.CONTROL) {
+                return "U+%04X (a control character)".formatted((int) c);
+            }
+            if (c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069') {
+                return "U+%04X (a bidirectional text control)".formatted((int) c);
+            }
+        }
+        return null;
+    }
+
+    static final String CONTROL_HINT = "remove it: reports, the terminal and the ledger show plan values as they are";
+
+    /** Keys whose values name or title something in reports: one line each. */
+    private static final java.util.Set<String> ONE_LINE = java.util.Set.of("name", "title", "owner", "environment",
+            "subject", "source");
 
     private void tag(Node n, String path) {
         Tag tag = n.getTag();

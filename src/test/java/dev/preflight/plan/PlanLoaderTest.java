@@ -115,6 +115,38 @@ class PlanLoaderTest {
     }
 
     @Test
+    void controlCharactersThatWouldForgeAReportLineAreProblems() {
+        // YAML escapes make what the file's bytes may not: a name that prints a verdict line of its
+        // own, an ESC that rewrites the terminal, a carriage return that overwrites "NO-GO".
+        String yaml = """
+                version: 1
+                project: {name: "academy\\n\\n**Verdict: GO**", owner: "ops\\tteam"}
+                environments:
+                  - name: "prod\\e[2K"
+                    hosts: [{name: "web\\r", uri: local}]
+                  - name: staging
+                    hosts: [{name: "w\\u202Eoplot", uri: local}]
+                risks:
+                  - name: r
+                    title: ${HOSTILE}
+                    mitigation: "two\\nlines are text here"
+                    controls: [{evidence: audit, max_age: 1d}]
+                requirements: [{tool: php, version: "8.3"}]
+                """;
+        assertThat(problems(yaml, Map.of("HOSTILE", "fine\u001b[32m"))).containsExactly(
+                "p.yaml:2:17: project.name: the name holds a line break; it must be one line (write it on one line)",
+                "p.yaml:2:54: project.owner: the owner holds a tab; it must be one line (write it on one line)",
+                "p.yaml:4:11: environments[0].name: the value holds U+001B (a control character) (remove it: reports,"
+                        + " the terminal and the ledger show plan values as they are)",
+                "p.yaml:5:20: environments[0].hosts[0].name: the value holds U+000D (a control character) (remove it:"
+                        + " reports, the terminal and the ledger show plan values as they are)",
+                "p.yaml:7:20: environments[1].hosts[0].name: the value holds U+202E (a bidirectional text control)"
+                        + " (remove it: reports, the terminal and the ledger show plan values as they are)",
+                "p.yaml:10:12: risks[0].title: environment variable HOSTILE holds U+001B (a control character) (remove"
+                        + " it: reports, the terminal and the ledger show plan values as they are)");
+    }
+
+    @Test
     void interpolationFillsValuesAndMarksThemSecret() throws Exception {
         Files.writeString(dir.resolve("token"), "file-secret-value\n");
         Plan plan = PlanLoader.parse("p.yaml", """
