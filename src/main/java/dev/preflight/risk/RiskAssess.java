@@ -5,6 +5,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
 import dev.preflight.risk.RiskResult.ControlResult;
 import dev.preflight.risk.RiskResult.Status;
+import dev.preflight.run.Freshness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,6 +96,10 @@ public final class RiskAssess {
         if (!e.outcome().isGood()) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
+        }
+        String future = Freshness.future(e.time(), now);
+        if (future != null) {
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": passed " + when + ", but " + future);
         }
         if (age.compareTo(c.maxAge()) > 0) {
             return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, last passed " + when);
