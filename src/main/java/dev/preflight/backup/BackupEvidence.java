@@ -194,7 +194,9 @@ public final class BackupEvidence {
     /**
      * What the ledger says of one source's copy in one destination: the newest backup of the source
      * must have passed with a copy there, and the newest verification of that very backup (if any)
-     * must have found that copy intact. Empty when the source was never backed up.
+     * must have found that copy intact. A verification that found it intact vouches for the copy,
+     * not for its age: the backup entry is what is judged then, so a backup that stopped being taken
+     * is stale however recently its last copy was verified. Empty when the source was never backed up.
      */
     public static Optional<Expected.Found> copy(Ledger ledger, String source, String destination) {
         LedgerEntry b = ledger.latest(BackupEvidence.KIND, source).orElse(null);
@@ -233,7 +235,7 @@ public final class BackupEvidence {
                 return Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
                         + " of backup #" + b.seq() + " found no copy in " + destination));
             }
-            return Optional.of(bad.isEmpty() ? new Expected.Found(v, Expected.Status.PASSED, null)
+            return Optional.of(bad.isEmpty() ? new Expected.Found(b, Expected.Status.PASSED, null)
                     : new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in " + destination
                     + ": " + String.join(", ", bad)));
         }
