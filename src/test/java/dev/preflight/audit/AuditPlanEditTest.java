@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * An audit vouches for the hosts, requirements and waivers the plan had it check: a plan edited
  * after the audit (a stricter version, another host, a waiver withdrawn) is not GO on the old
  * audit. Before, readiness said GO for a requirement (java >= 99) this host never met, because the
- * audit of {@code java >= 17} an hour earlier was fresh and covered the one host.
+ * audit of {@code java >= 17} an hour earlier was fresh and covered the one host. And an audit in
+ * which no requirement applied to any host of the environment (hosts or tags that match none)
+ * verified nothing: it used to pass, and readiness said GO.
  */
 class AuditPlanEditTest {
     @TempDir
@@ -69,5 +71,28 @@ class AuditPlanEditTest {
         // The audit the plan has now fails, as it should.
         assertThat(cli.run("audit").code()).isEqualTo(1);
         assertThat(cli.run("readiness").code()).isEqualTo(1);
+    }
+
+    @Test
+    void anAuditWhereNoRequirementAppliesToAnyHostVerifiedNothingAndDoesNotPass() throws Exception {
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-24T10:00:00Z"));
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: edited}
+                environments:
+                  - name: local
+                    hosts: [{name: this-machine, uri: local, tags: [worker]}]
+                requirements:
+                  - {tool: java, version: ">=99", tags: [app]}
+                  - {tool: git, version: ">=99", hosts: ["web-*"]}
+                """);
+        CliRun audit = cli.run("audit");
+        assertThat(audit.out()).as(audit.all()).contains(
+                "local: no requirement applies to any of its 1 host(s) (check the requirements' hosts and tags): "
+                        + "nothing was verified");
+        assertThat(audit.code()).isEqualTo(1);
+        CliRun run = cli.run("run");
+        assertThat(run.out()).as(run.all()).contains("Readiness of edited: NO-GO", "nothing was verified");
+        assertThat(run.code()).isEqualTo(1);
     }
 }
