@@ -52,12 +52,16 @@ public final class FlagsSection implements Section {
         return fp.files().values().stream().map(f -> new Expected(name(), FlagsEvidence.VALIDATE, subject,
                 f.environment() + " file " + f.path().getFileName(), maxAge,
                 "preflight flags validate", ledger -> ledger.latest(FlagsEvidence.VALIDATE, subject)
-                        .map(e -> file(e, f)))).toList();
+                        .map(e -> file(e, f, fp)))).toList();
     }
 
-    private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f) {
+    private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f, FlagsPlan fp) {
         if (!e.outcome().isGood()) {
             return Expected.Found.of(e);
+        }
+        if (!FlagsEvidence.registry(fp).equals(FlagsEvidence.registry(Expected.payload(e)))) {
+            return new Expected.Found(e, Expected.Status.OUTDATED, "the plan's flag registry changed since (or the "
+                    + "validation does not record it): run preflight flags validate");
         }
         String validated = Expected.payload(e).path("files").path(f.environment()).asText(null);
         if (validated == null || validated.equals("missing")) {

@@ -106,6 +106,7 @@ public final class FlagsValidate {
         payload.put("files", r.environments().stream().collect(Collectors.toMap(EnvSnapshot::environment,
                 s -> s.sha256() == null ? "missing" : s.sha256(), (a, b) -> a, LinkedHashMap::new)));
         payload.put("source_files", r.sourceFiles());
+        payload.put("registry", FlagsEvidence.registry(plan));
         return ctx.ledger().append(NewEntry.of(FlagsEvidence.VALIDATE, ctx.project(), o, r.summary(), payload)
                 .withAttachments(List.of(new NewEntry.Attachment("flags-validate-" + UUID.randomUUID() + ".json",
                         "application/json", json.getBytes(StandardCharsets.UTF_8)))));
