@@ -202,6 +202,23 @@ public final class BackupEvidence {
     }
 
     /**
+     * What the backup entry {@code backupId} says it backed up ({@link BackupPlan.Source#origin}), or
+     * null when there is no such entry or it does not say (restore compares it with the plan's source).
+     */
+    public static String origin(Ledger ledger, String backupId) {
+        if (backupId == null) {
+            return null;
+        }
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(KIND))) {
+            if (e.id().equals(backupId)) {
+                BackupPayload p = readOr(e, BackupPayload.class, null);
+                return p == null ? null : p.origin();
+            }
+        }
+        return null;
+    }
+
+    /**
      * What the ledger says of one source's copy in one destination: the newest backup of the source
      * must have passed with a copy there, and the newest verification of that very backup (if any)
      * must have found that copy intact. A verification that found it intact vouches for the copy,
