@@ -93,7 +93,7 @@ public final class RiskAssess {
         Duration age = Duration.between(e.time(), now);
         String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
-        if (!e.outcome().isGood()) {
+        if (!RiskEvidence.NAMES.get(c.evidence()).passed(e)) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
         }
