@@ -40,6 +40,21 @@ public final class FlagsEvidence {
         return Hashing.sha256Hex(Json.canonical(List.of("flags-registry/1", plan.envKey(), files, flags)));
     }
 
+    /**
+     * What a validation entry's payload says the application source it scanned reads: the directory
+     * and the sorted flag names; null when it scanned none (or does not say).
+     */
+    static Map.Entry<String, List<String>> source(JsonNode payload) {
+        JsonNode dir = payload.path("source_dir");
+        JsonNode flags = payload.path("source_flags");
+        if (!dir.isTextual() || !flags.isArray()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        flags.forEach(f -> names.add(f.asText()));
+        return Map.entry(dir.asText(), names);
+    }
+
     /** The registry fingerprint a validation entry's payload records, or null when it records none. */
     static String registry(JsonNode payload) {
         JsonNode r = payload.path("registry");
