@@ -34,7 +34,7 @@ public final class AuditEnvironments {
                 throw new UncheckedIOException(e);
             }
             r = Waiver.apply(r, waivers, today);
-            AuditEvidence.record(ctx.ledger(), t.environment(), r);
+            AuditEvidence.record(ctx.ledger(), t.environment(), r, AuditTargets.fingerprint(ctx.plan(), t));
             all.addAll(r.hosts());
         }
         return new Report(all);

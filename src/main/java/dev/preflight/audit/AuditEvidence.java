@@ -1,5 +1,6 @@
 package dev.preflight.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.core.Json;
@@ -29,17 +30,21 @@ public final class AuditEvidence {
     /**
      * The payload of an {@link #KIND} entry: the counts of the report.
      *
-     * @param hosts the hosts audited (servers included), which an expectation compares with the plan's
+     * @param hosts   the hosts audited (servers included), which an expectation compares with the plan's
+     * @param targets what was audited ({@link AuditTargets#fingerprint}), which an expectation compares
+     *                with the plan as it is now; absent for an ad-hoc audit (and in entries recorded
+     *                before it was kept)
      */
-    public record Payload(long failures, long warnings, long problems, int hosts) {
-        static Payload of(Report r) {
-            return new Payload(r.failures(), r.warnings(), r.problems(), r.hosts().size());
+    public record Payload(long failures, long warnings, long problems, int hosts,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String targets) {
+        static Payload of(Report r, String targets) {
+            return new Payload(r.failures(), r.warnings(), r.problems(), r.hosts().size(), targets);
         }
 
         /** Reads an entry's payload; missing counts read as zero. */
         public static Payload read(JsonNode p) {
             return new Payload(p.path("failures").asLong(0), p.path("warnings").asLong(0), p.path("problems").asLong(0),
-                    p.path("hosts").asInt(0));
+                    p.path("hosts").asInt(0), p.path("targets").isTextual() ? p.path("targets").asText() : null);
         }
     }
 
@@ -52,13 +57,21 @@ public final class AuditEvidence {
         return Json.readLenient(attachment, AuditReport.Doc.class).orElse(AuditReport.Doc.EMPTY);
     }
 
-    /** Appends the audit to the ledger with the JSON report attached. */
+    /** Appends the audit to the ledger with the JSON report attached (an ad-hoc audit: no plan targets). */
     public static LedgerEntry record(Ledger ledger, String subject, Report report) {
+        return record(ledger, subject, report, null);
+    }
+
+    /**
+     * Appends the audit to the ledger with the JSON report attached; {@code targets} is the
+     * {@link AuditTargets#fingerprint} of what the plan had it check.
+     */
+    public static LedgerEntry record(Ledger ledger, String subject, Report report, String targets) {
         String json = AuditReport.REPORT.render(report, Format.JSON, Style.PLAIN);
         String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID() + ".json";
         return ledger.append(NewEntry.of(KIND, subject, Outcome.of(report.verdict()), report.hosts().size()
                         + " host(s), " + report.failures() + " failure(s), " + report.warnings() + " waived, "
-                        + report.problems() + " unreachable/probe error(s)", Payload.of(report))
+                        + report.problems() + " unreachable/probe error(s)", Payload.of(report, targets))
                 .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
                         json.getBytes(StandardCharsets.UTF_8)))));
     }

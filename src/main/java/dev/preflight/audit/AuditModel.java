@@ -7,7 +7,9 @@ import dev.preflight.plan.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The data of an audit: what to check, where, and what came out. */
@@ -168,12 +170,25 @@ public final class AuditModel {
         }
 
         /**
-         * Failed when a check failed, incomplete when none did but a host was unreachable or a probe
-         * could not tell, else passed. A waived failure is an accepted one: the audit passes and says
-         * how many it waived (as its reports, the ledger and the gates have always read it).
+         * The environments whose hosts all answered but where no requirement applied to any of them
+         * (hosts or tags that match none): nothing was verified there, which is not a pass.
+         */
+        public List<String> unverified() {
+            Map<String, List<HostReport>> byEnvironment = new LinkedHashMap<>();
+            hosts.forEach(h -> byEnvironment.computeIfAbsent(h.host().environment(), k -> new ArrayList<>()).add(h));
+            return byEnvironment.entrySet().stream().filter(e -> e.getValue().stream()
+                    .allMatch(h -> h.unreachable() == null && h.checks().isEmpty())).map(Map.Entry::getKey).toList();
+        }
+
+        /**
+         * Failed when a check failed or an environment had nothing to verify ({@link #unverified}),
+         * incomplete when neither but a host was unreachable or a probe could not tell, else passed. A
+         * waived failure is an accepted one: the audit passes and says how many it waived (as its
+         * reports, the ledger and the gates have always read it).
          */
         public Verdict verdict() {
-            return failures() > 0 ? Verdict.FAILED : problems() > 0 ? Verdict.INCOMPLETE : Verdict.PASSED;
+            return failures() > 0 || !unverified().isEmpty() ? Verdict.FAILED
+                    : problems() > 0 ? Verdict.INCOMPLETE : Verdict.PASSED;
         }
 
         /** 0 all passed (warnings allowed), 1 any failure, 3 no failure but a host unreachable or a probe error. */
@@ -181,9 +196,16 @@ public final class AuditModel {
             return verdict().exitCode().code();
         }
 
+        /** One line per {@link #unverified} environment. */
+        public List<String> unverifiedLines() {
+            return unverified().stream().map(env -> env + ": no requirement applies to any of its "
+                    + hosts.stream().filter(h -> h.host().environment().equals(env)).count()
+                    + " host(s) (check the requirements' hosts and tags): nothing was verified").toList();
+        }
+
         /** One line per failure, unreachable host or probe error, for NO-GO reasons. */
         public List<String> reasons() {
-            List<String> reasons = new ArrayList<>();
+            List<String> reasons = new ArrayList<>(unverifiedLines());
             for (HostReport h : hosts) {
                 if (h.unreachable() != null) {
                     reasons.add(h.host().qualifiedName() + " unreachable: " + h.unreachable());

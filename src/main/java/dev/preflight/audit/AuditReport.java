@@ -168,7 +168,7 @@ public final class AuditReport implements Renderer<Report> {
         Table t = new Table();
         rows.forEach(row -> t.cells(row.stream().map(c -> new Table.Cell(c.text(), c.tone().in(s))).toList()));
         sb.append(t.render());
-        List<String> lines = new ArrayList<>();
+        List<String> lines = new ArrayList<>(r.unverifiedLines().stream().map(l -> "[UNVERIFIED] " + l).toList());
         for (HostReport h : r.hosts()) {
             String who = h.host().qualifiedName();
             if (h.unreachable() != null) {

@@ -2,6 +2,7 @@ package dev.preflight.audit;
 
 import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.core.Verdict;
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
@@ -66,11 +67,36 @@ public final class AuditSection implements Section {
             return subjects.stream().map(s -> Expected.latest(name(), AuditEvidence.KIND, s, maxAge,
                     "preflight audit, after adding hosts to the environment")).toList();
         }
-        return audited.stream().map(e -> Expected.covering(name(), AuditEvidence.KIND, e.name(), null, maxAge,
-                "preflight audit --env " + e.name(), p -> {
-                    int checked = AuditEvidence.Payload.read(p).hosts();
-                    return checked >= e.hosts().size() ? null
-                            : "it checked " + checked + " host(s); the plan's " + e.name() + " has " + e.hosts().size();
-                })).toList();
+        return audited.stream().map(e -> {
+            String targets = AuditTargets.of(plan, e.name()).stream().findFirst()
+                    .map(t -> AuditTargets.fingerprint(plan, t)).orElse(null);
+            return new Expected(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
+                    l -> l.latest(AuditEvidence.KIND, e.name()).map(x -> judge(x, e, targets)));
+        }).toList();
+    }
+
+    /**
+     * A failed audit fails; a passed one must have checked every host of the environment, and what
+     * the plan has it check now (hosts, requirements, waivers): an audit of the plan before an edit
+     * vouches for requirements that are no longer the plan's.
+     */
+    private static Expected.Found judge(LedgerEntry x, Plan.Environment e, String targets) {
+        if (!x.outcome().isGood()) {
+            return Expected.Found.of(x);
+        }
+        AuditEvidence.Payload p = AuditEvidence.Payload.read(Expected.payload(x));
+        if (p.hosts() < e.hosts().size()) {
+            return new Expected.Found(x, Expected.Status.FAILED, "it checked " + p.hosts() + " host(s); the plan's "
+                    + e.name() + " has " + e.hosts().size());
+        }
+        if (p.targets() == null) {
+            return new Expected.Found(x, Expected.Status.OUTDATED, "it does not record which hosts and requirements "
+                    + "it checked, so it cannot vouch for the plan as it is now (run preflight audit --env " + e.name() + ")");
+        }
+        if (!p.targets().equals(targets)) {
+            return new Expected.Found(x, Expected.Status.OUTDATED, "the plan's hosts, requirements or waivers for "
+                    + e.name() + " changed since (run preflight audit --env " + e.name() + ")");
+        }
+        return Expected.Found.of(x);
     }
 }

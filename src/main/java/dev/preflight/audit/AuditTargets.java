@@ -2,6 +2,8 @@ package dev.preflight.audit;
 
 import dev.preflight.audit.AuditModel.Host;
 import dev.preflight.audit.AuditModel.Requirement;
+import dev.preflight.core.Hashing;
+import dev.preflight.core.Json;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.SshOptions;
@@ -52,6 +54,37 @@ public final class AuditTargets {
                     "environments: " + String.join(", ", plan.environments().stream().map(Plan.Environment::name).toList()));
         }
         return out;
+    }
+
+    /**
+     * What an audit of one target checks, as a SHA-256 hex: each host (name, address, tags), each
+     * server asked, every requirement as the plan writes it, and the waivers that apply to them. The
+     * audit records it with its evidence and readiness compares it with the plan as it is now, so an
+     * audit of weaker requirements, of other hosts or under a waiver since withdrawn never passes for
+     * the plan as edited since.
+     */
+    public static String fingerprint(Plan plan, Target t) {
+        StringBuilder b = new StringBuilder("audit-targets/1\n").append(Json.canonical(t.environment())).append('\n');
+        for (Host h : t.hosts()) {
+            b.append("host ").append(Json.canonical(List.of(h.name(), h.uri().toString(), h.tags())));
+            if (h.server() != null) {
+                Plan.Endpoint ep = h.server().endpoint();
+                b.append(" server ").append(Json.canonical(List.of(h.server().toString(), String.valueOf(ep.user()),
+                        String.valueOf(ep.database()))));
+            }
+            b.append('\n');
+        }
+        for (AuditPlan.Requirement r : AuditPlan.of(plan).requirementsOf(t.environment())) {
+            b.append("requirement ").append(Json.canonical(r)).append('\n');
+        }
+        List<Waiver> waivers = plan.section("waivers", Waiver.Waivers.class).map(Waiver.Waivers::list).orElse(List.of());
+        for (Waiver w : waivers) {
+            if (t.requirements().stream().anyMatch(r -> t.hosts().stream().anyMatch(h -> w.covers(r, h)))) {
+                b.append("waiver ").append(Json.canonical(List.of(w.requirement(), w.hosts(), w.expires().toString())))
+                        .append('\n');
+            }
+        }
+        return Hashing.sha256Hex(b.toString());
     }
 
     /** A requirement of the plan as the engine runs it (the parser validated tool, constraint and pattern). */

@@ -46,11 +46,13 @@ public final class BackupEvidence {
      * copies (the keys are left out, not null), a passed one no failure.
      *
      * @param type  the source's type ({@code mysql}, {@code redis}, {@code s3})
-     * @param facts what the producer recorded (server version, row estimates, key counts, a bucket copy's target)
+     * @param facts  what the producer recorded (server version, row estimates, key counts, a bucket copy's target)
+     * @param origin what was backed up ({@link BackupPlan.Source#origin}); absent in entries recorded before
+     *               it was kept
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonPropertyOrder({"source", "type", "started", "finished", "file", "compression", "size", "sha256", "retention_until",
-        "copies", "failure", "facts"})
+        "copies", "failure", "facts", "origin"})
     public record BackupPayload(String source, String type, Instant started, Instant finished, String file,
                                 String compression,
                                 @JsonInclude(Include.NON_NULL) Long size,
@@ -58,7 +60,15 @@ public final class BackupEvidence {
                                 @JsonInclude(Include.NON_NULL) @JsonProperty("retention_until") Instant retentionUntil,
                                 @JsonInclude(Include.NON_NULL) List<CopyPayload> copies,
                                 @JsonInclude(Include.NON_NULL) String failure,
-                                Map<String, Object> facts) {
+                                Map<String, Object> facts,
+                                @JsonInclude(Include.NON_NULL) String origin) {
+        /** A payload that does not say what was backed up (as entries recorded before it was kept). */
+        public BackupPayload(String source, String type, Instant started, Instant finished, String file,
+                             String compression, Long size, String sha256, Instant retentionUntil, List<CopyPayload> copies,
+                             String failure, Map<String, Object> facts) {
+            this(source, type, started, finished, file, compression, size, sha256, retentionUntil, copies, failure, facts,
+                    null);
+        }
     }
 
     /** One stored copy of a backup as recorded: read back with this checksum at {@code verifiedAt}. */
@@ -192,17 +202,44 @@ public final class BackupEvidence {
     }
 
     /**
+     * What the backup entry {@code backupId} says it backed up ({@link BackupPlan.Source#origin}), or
+     * null when there is no such entry or it does not say (restore compares it with the plan's source).
+     */
+    public static String origin(Ledger ledger, String backupId) {
+        if (backupId == null) {
+            return null;
+        }
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(KIND))) {
+            if (e.id().equals(backupId)) {
+                BackupPayload p = readOr(e, BackupPayload.class, null);
+                return p == null ? null : p.origin();
+            }
+        }
+        return null;
+    }
+
+    /**
      * What the ledger says of one source's copy in one destination: the newest backup of the source
      * must have passed with a copy there, and the newest verification of that very backup (if any)
-     * must have found that copy intact. Empty when the source was never backed up.
+     * must have found that copy intact. A verification that found it intact vouches for the copy,
+     * not for its age: the backup entry is what is judged then, so a backup that stopped being taken
+     * is stale however recently its last copy was verified. Empty when the source was never backed up.
      */
-    public static Optional<Expected.Found> copy(Ledger ledger, String source, String destination) {
-        LedgerEntry b = ledger.latest(BackupEvidence.KIND, source).orElse(null);
+    public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source, String destination) {
+        LedgerEntry b = ledger.latest(BackupEvidence.KIND, source.name()).orElse(null);
         if (b == null || !b.outcome().isGood()) {
             return Optional.ofNullable(b).map(Expected.Found::of);
         }
         boolean stored = false;
         BackupPayload backup = readOr(b, BackupPayload.class, null);
+        String origin = backup == null ? null : backup.origin();
+        if (!source.origin().equals(origin)) {
+            return Optional.of(new Expected.Found(b, Expected.Status.OUTDATED, origin == null
+                    ? "backup #" + b.seq() + " does not record what it backed up (run preflight backup run --source "
+                    + source.name() + ")"
+                    : "it backed up " + origin + "; the plan's source " + source.name() + " is " + source.origin()
+                    + " (run preflight backup run --source " + source.name() + ")"));
+        }
         for (CopyPayload c : backup == null || backup.copies() == null ? List.<CopyPayload>of() : backup.copies()) {
             stored |= destination.equals(c.destination());
         }
@@ -210,7 +247,7 @@ public final class BackupEvidence {
             return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
                     + " stored no copy in " + destination));
         }
-        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupEvidence.VERIFY_KIND, source, null, 0, true))) {
+        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupEvidence.VERIFY_KIND, source.name(), null, 0, true))) {
             if (v.seq() < b.seq()) {
                 break;
             }
@@ -233,7 +270,7 @@ public final class BackupEvidence {
                 return Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
                         + " of backup #" + b.seq() + " found no copy in " + destination));
             }
-            return Optional.of(bad.isEmpty() ? new Expected.Found(v, Expected.Status.PASSED, null)
+            return Optional.of(bad.isEmpty() ? new Expected.Found(b, Expected.Status.PASSED, null)
                     : new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in " + destination
                     + ": " + String.join(", ", bad)));
         }

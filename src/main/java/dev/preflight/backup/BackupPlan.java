@@ -185,6 +185,23 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
         public boolean gzip() {
             return "gzip".equals(compression);
         }
+
+        /**
+         * What is backed up, as a reviewer reads it ({@code mysql://db.internal:3306/academy},
+         * {@code redis://cache:6379}, {@code s3://ENDPOINT/bucket/prefix}); no credential. A backup records
+         * it, so a source pointed at another server or database since is not vouched for by a backup of
+         * the old one.
+         */
+        public String origin() {
+            return switch (kind) {
+                case MYSQL -> "mysql://" + mysql.endpoint().host() + ":" + mysql.endpoint().port() + "/"
+                        + mysql.endpoint().database();
+                case REDIS -> "redis://" + redis.host() + ":" + redis.port();
+                case S3 -> "s3://" + (s3.endpoint() == null || s3.endpoint().endpoint() == null ? "aws"
+                        + (s3.endpoint() == null || s3.endpoint().region() == null ? "" : "-" + s3.endpoint().region())
+                        : s3.endpoint().endpoint()) + "/" + s3.bucket() + (s3.prefix() == null ? "" : "/" + s3.prefix());
+            };
+        }
     }
 
     /**

@@ -239,7 +239,7 @@ public final class BackupRun {
                 source.compression(), ok ? size : null, ok ? sha : null, ok ? until : null,
                 ok ? copies.stream().map(c -> new CopyPayload(c.destination(), c.location(), c.size(), c.sha256(),
                         until, end)).toList() : null,
-                ok ? null : failure, facts);
+                ok ? null : failure, facts, source.origin());
         String summary = failure == null
                 ? file + " (" + Sizes.binary(size) + ") stored and verified in " + copies.size() + " location(s)"
                 : "backup of " + source.name() + " FAILED: " + brief(failure);

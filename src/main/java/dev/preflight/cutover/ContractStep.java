@@ -7,6 +7,7 @@ import dev.preflight.exec.ProcessSpec;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.run.Freshness;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,11 @@ final class ContractStep implements CutoverStep {
         if (newest == null) {
             return "no backup is on record: the ledger has no 'backup' entry with outcome passed (contract needs one younger than "
                     + compact(cp.backupMaxAge()) + ")";
+        }
+        String future = Freshness.future(newest.time(), now);
+        if (future != null) {
+            return "the newest passed backup (#" + newest.seq() + ", " + newest.subject() + ", " + newest.time()
+                    + ") cannot count as younger than backup_max_age " + compact(cp.backupMaxAge()) + ": " + future;
         }
         Duration age = Duration.between(newest.time(), now);
         if (age.compareTo(cp.backupMaxAge()) > 0) {

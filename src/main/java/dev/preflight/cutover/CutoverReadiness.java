@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
-import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.report.Durations;
@@ -42,14 +41,13 @@ public record CutoverReadiness(String environment, String state, List<String> fa
             problems.add(cp.environment() + ": " + a.step().label() + " attempt " + a.number() + " " + a.outcome()
                     + ": " + a.summary());
         }
-        LedgerEntry drill = null;
-        for (LedgerEntry e : ledger.query(new LedgerQuery(CutoverEvidence.FAILBACK_DRILL, null, null, 0, true))) {
-            if (e.outcome() == Outcome.PASSED) {
-                drill = e;
-                break;
-            }
-        }
-        if (drill == null) {
+        // The newest drill speaks: a failback over the bound since is not outweighed by an older one within it.
+        LedgerEntry drill = ledger.latest(CutoverEvidence.FAILBACK_DRILL, null).orElse(null);
+        if (drill != null && drill.outcome() != Outcome.PASSED) {
+            problems.add("the newest failback drill #" + drill.seq() + " (" + drill.subject() + " " + drill.time() + ") "
+                    + drill.outcome().label() + ": " + drill.summary() + "; an older drill within the bound does not count: "
+                    + "drill the failback again");
+        } else if (drill == null) {
             problems.add("no failback within the bound (" + Durations.compact(cp.failbackBound())
                     + ") is on record: run a cutover to switched and 'preflight cutover failback' (in staging) first");
         } else {

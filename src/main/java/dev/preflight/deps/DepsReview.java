@@ -74,6 +74,8 @@ public final class DepsReview {
      */
     public DepsResult run(Request req) throws InterruptedException {
         String subject = ctx.plan().project().name();
+        // Hashed before the review reads them: a file changed while it runs then no longer matches.
+        Map<String, String> inputs = DepsEvidence.inputs(req.dir(), req.metadata());
         DepsResult r;
         try {
             r = review(req);
@@ -81,7 +83,7 @@ public final class DepsReview {
             DepsEvidence.recordError(ctx.ledger(), subject, e.getMessage());
             throw e;
         }
-        DepsEvidence.record(ctx.ledger(), subject, r);
+        DepsEvidence.record(ctx.ledger(), subject, r, inputs);
         return r;
     }
 
@@ -156,10 +158,15 @@ public final class DepsReview {
         }
         findings.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::ecosystem)
                 .thenComparing(Finding::subject));
-        Map<String, String> shown = new LinkedHashMap<>(t.labels());
+        return new DepsResult(dir.toString(), shown(req), findings, notes, outdated, flutter);
+    }
+
+    /** The targets a review of {@code req} is against, as its report and ledger entry show them. */
+    static Map<String, String> shown(Request req) {
+        Map<String, String> shown = new LinkedHashMap<>(req.targets().labels());
         if (req.flutterVersion() != null) {
             shown.put("flutter", req.flutterVersion().text());
         }
-        return new DepsResult(dir.toString(), shown, findings, notes, outdated, flutter);
+        return shown;
     }
 }

@@ -5,9 +5,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The ledger kinds the flags capability records and the typed payload of a toggle, written and
@@ -18,6 +23,43 @@ public final class FlagsEvidence {
     public static final String TOGGLE = EvidenceKind.FLAG_TOGGLE.id();
     /** A validation run; the risk register's evidence for "feature flag misconfiguration". */
     public static final String VALIDATE = EvidenceKind.FLAGS_VALIDATE.id();
+
+    /**
+     * The registry a validation checks the files against, as a SHA-256 hex: the env key, which file
+     * belongs to which environment, and each flag's name, type and per-environment defaults. A
+     * validation records it (payload field {@code registry}) and readiness compares it with the plan
+     * as it is now: files validated against another registry are not vouched for.
+     */
+    static String registry(FlagsPlan plan) {
+        List<Object> flags = new ArrayList<>();
+        for (FlagsPlan.Flag f : plan.flags()) {
+            flags.add(List.of(f.name(), f.type().label(), new TreeMap<>(f.defaults())));
+        }
+        Map<String, String> files = new TreeMap<>();
+        plan.files().forEach((env, f) -> files.put(env, f.path().toString()));
+        return Hashing.sha256Hex(Json.canonical(List.of("flags-registry/1", plan.envKey(), files, flags)));
+    }
+
+    /**
+     * What a validation entry's payload says the application source it scanned reads: the directory
+     * and the sorted flag names; null when it scanned none (or does not say).
+     */
+    static Map.Entry<String, List<String>> source(JsonNode payload) {
+        JsonNode dir = payload.path("source_dir");
+        JsonNode flags = payload.path("source_flags");
+        if (!dir.isTextual() || !flags.isArray()) {
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        flags.forEach(f -> names.add(f.asText()));
+        return Map.entry(dir.asText(), names);
+    }
+
+    /** The registry fingerprint a validation entry's payload records, or null when it records none. */
+    static String registry(JsonNode payload) {
+        JsonNode r = payload.path("registry");
+        return r.isTextual() ? r.asText() : null;
+    }
 
     private FlagsEvidence() {
     }

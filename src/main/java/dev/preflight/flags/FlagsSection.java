@@ -9,8 +9,10 @@ import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@code flags validate} as a section of {@code preflight run} (runbook §4.1), recorded in the ledger. */
@@ -49,15 +51,57 @@ public final class FlagsSection implements Section {
         if (fp == null || fp.files().isEmpty()) {
             return List.of(Expected.latest(name(), FlagsEvidence.VALIDATE, subject, maxAge, "preflight flags validate"));
         }
+        SourceNow source = new SourceNow(fp.appDir());
         return fp.files().values().stream().map(f -> new Expected(name(), FlagsEvidence.VALIDATE, subject,
                 f.environment() + " file " + f.path().getFileName(), maxAge,
                 "preflight flags validate", ledger -> ledger.latest(FlagsEvidence.VALIDATE, subject)
-                        .map(e -> file(e, f)))).toList();
+                        .map(e -> file(e, f, fp, source)))).toList();
     }
 
-    private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f) {
+    /**
+     * The flags the plan's application source reads now, scanned once per judgement (null when the
+     * plan names no source); an unreadable source is a problem string in place of the names.
+     */
+    private static final class SourceNow {
+        private final Path dir;
+        private Object read;
+
+        SourceNow(Path dir) {
+            this.dir = dir;
+        }
+
+        synchronized Object get() {
+            if (read == null && dir != null) {
+                try {
+                    read = SourceScanner.scan(dir).uses().stream().map(SourceScanner.Use::flag).distinct().sorted()
+                            .toList();
+                } catch (IOException | RuntimeException e) {
+                    read = "cannot be scanned now (" + Errors.describe(e) + ")";
+                }
+            }
+            return read;
+        }
+    }
+
+    private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f, FlagsPlan fp, SourceNow source) {
         if (!e.outcome().isGood()) {
             return Expected.Found.of(e);
+        }
+        if (!FlagsEvidence.registry(fp).equals(FlagsEvidence.registry(Expected.payload(e)))) {
+            return new Expected.Found(e, Expected.Status.OUTDATED, "the plan's flag registry changed since (or the "
+                    + "validation does not record it): run preflight flags validate");
+        }
+        if (fp.appDir() != null) {
+            Path dir = fp.appDir().toAbsolutePath().normalize();
+            Map.Entry<String, List<String>> scanned = FlagsEvidence.source(Expected.payload(e));
+            Object now = source.get();
+            if (scanned == null || !scanned.getKey().equals(dir.toString()) || !scanned.getValue().equals(now)) {
+                return new Expected.Found(e, Expected.Status.OUTDATED, "the application source under " + dir
+                        + (now instanceof String problem ? " " + problem : " reads " + now + " now")
+                        + (scanned == null ? "; the validation did not scan it"
+                        : "; the validation scanned " + scanned.getKey() + ", which read " + scanned.getValue())
+                        + ": run preflight flags validate");
+            }
         }
         String validated = Expected.payload(e).path("files").path(f.environment()).asText(null);
         if (validated == null || validated.equals("missing")) {

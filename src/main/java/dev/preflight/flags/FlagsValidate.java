@@ -52,6 +52,8 @@ public final class FlagsValidate {
         Path dir = appDir != null ? appDir : plan.appDir();
         String scanned = null;
         int sourceFiles = 0;
+        Path sourceDir = null;
+        List<String> sourceFlags = null;
         if (dir == null) {
             problems.add(FlagProblem.warning("source-not-scanned", ctx.planDisplay(), 0, 0,
                     "no application source to scan: set feature_flags.app_dir or give --app DIR"));
@@ -69,6 +71,8 @@ public final class FlagsValidate {
             }
             sourceFiles = scan.files();
             Set<String> used = scan.uses().stream().map(SourceScanner.Use::flag).collect(Collectors.toSet());
+            sourceDir = dir.toAbsolutePath().normalize();
+            sourceFlags = used.stream().sorted().toList();
             for (SourceScanner.Use u : scan.uses()) {
                 if (plan.flag(u.flag()).isEmpty()) {
                     problems.add(FlagProblem.error("code-unregistered", ctx.display(u.file()), u.line(), u.column(),
@@ -92,7 +96,8 @@ public final class FlagsValidate {
         }
         problems.sort(Comparator.comparing(FlagProblem::file).thenComparingInt(FlagProblem::line)
                 .thenComparingInt(FlagProblem::column));
-        return new FlagsValidation(ctx.project(), snaps, scanned, sourceFiles, plan.flags().size(), problems);
+        return new FlagsValidation(ctx.project(), snaps, scanned, sourceFiles, plan.flags().size(), problems, sourceDir,
+                sourceFlags);
     }
 
     /** Appends the validation to the ledger (kind {@code flags-validate}) with the JSON report attached. */
@@ -106,6 +111,11 @@ public final class FlagsValidate {
         payload.put("files", r.environments().stream().collect(Collectors.toMap(EnvSnapshot::environment,
                 s -> s.sha256() == null ? "missing" : s.sha256(), (a, b) -> a, LinkedHashMap::new)));
         payload.put("source_files", r.sourceFiles());
+        payload.put("registry", FlagsEvidence.registry(plan));
+        if (r.sourceFlags() != null) {
+            payload.put("source_dir", r.sourceDir().toString());
+            payload.put("source_flags", r.sourceFlags());
+        }
         return ctx.ledger().append(NewEntry.of(FlagsEvidence.VALIDATE, ctx.project(), o, r.summary(), payload)
                 .withAttachments(List.of(new NewEntry.Attachment("flags-validate-" + UUID.randomUUID() + ".json",
                         "application/json", json.getBytes(StandardCharsets.UTF_8)))));

@@ -2,6 +2,7 @@ package dev.preflight.flags;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.preflight.core.Verdict;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -10,12 +11,16 @@ import java.util.List;
  *
  * @param scannedDir  the application directory scanned, null when none was
  * @param sourceFiles PHP files read by the scan
+ * @param sourceDir   the application directory scanned, absolute, null when none was
+ * @param sourceFlags the flags the scanned source reads, sorted, null when no source was scanned
  */
 public record FlagsValidation(String project, List<EnvSnapshot> environments, String scannedDir, int sourceFiles,
-                              int flags, List<FlagProblem> problems) {
+                              int flags, List<FlagProblem> problems, @JsonIgnore Path sourceDir,
+                              @JsonIgnore List<String> sourceFlags) {
     public FlagsValidation {
         environments = List.copyOf(environments);
         problems = List.copyOf(problems);
+        sourceFlags = sourceFlags == null ? null : List.copyOf(sourceFlags);
     }
 
     public long errors() {

@@ -15,6 +15,7 @@ import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.preflight.report.Durations;
+import dev.preflight.run.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ import java.util.Map;
  *   <li>{@code audit.latest("production")} and {@code backups.latest("academy-db")}: a map
  *       {@code {found, passed, age, time, seq}} for the newest entry of that environment / backup
  *       source (or source type); when there is none, {@code found} and {@code passed} are false and
- *       {@code age} is 100 years, so freshness checks fail;</li>
+ *       {@code age} is 100 years, so freshness checks fail (so it is for an entry dated more than
+ *       {@link Freshness#CLOCK_TOLERANCE} in the future of the clock: its age cannot be judged);</li>
  *   <li>{@code window.start}, {@code window.end} (timestamps), {@code window.environment},
  *       {@code window.ticket}; and {@code now} (the command's clock).</li>
  * </ul>
@@ -236,7 +238,9 @@ public final class CelGates {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("found", true);
         m.put("passed", l.passed());
-        m.put("age", Duration.between(l.time(), now));
+        // Dated beyond the tolerance in the future (a clock running ahead), its age cannot be judged:
+        // as old as no evidence, so no freshness check passes on a negative age.
+        m.put("age", Freshness.future(l.time(), now) != null ? NO_EVIDENCE_AGE : Duration.between(l.time(), now));
         m.put("time", l.time());
         m.put("seq", l.seq());
         return m;

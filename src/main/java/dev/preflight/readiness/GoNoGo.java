@@ -277,7 +277,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     + (x.outcome().isGood() ? "does not cover it" : x.outcome().label()) + ": " + detail);
             case OUTDATED -> new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
                     + detail);
-            case PASSED -> age.compareTo(e.maxAge()) > 0
+            case PASSED -> Freshness.future(x.time(), now) != null
+                    ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
+                    + Freshness.future(x.time(), now) + " (run " + e.recordedBy() + ")")
+                    : age.compareTo(e.maxAge()) > 0
                     ? new Check(e, State.STALE, x, e.describe() + ": stale, last passed " + when + ", max age "
                     + Durations.plan(e.maxAge()) + " (run " + e.recordedBy() + ")")
                     : new Check(e, State.FRESH, x, e.describe() + ": passed " + when);

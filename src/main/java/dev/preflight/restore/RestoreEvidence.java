@@ -1,22 +1,29 @@
 package dev.preflight.restore;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.Phases;
+import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
+import dev.preflight.exec.HttpCheck;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.plan.Plan;
 import dev.preflight.report.Durations;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -36,12 +43,50 @@ public final class RestoreEvidence {
      * @param backupSeq   null when no backup could be chosen
      * @param restoreMs   time to load the data, null when it did not get that far
      * @param checks      every check, its detail redacted
+     * @param checksPlan  what the plan had the test check ({@link #checksPlan}); absent in entries recorded
+     *                    before it was kept
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record TestPayload(String source, String type, String backupId, Long backupSeq, String backupFile,
                               String backupSha256, String backupTime, String location, String restoredTo,
                               Long restoreMs, long artifactBytes, long dataBytes, boolean kept, String failure,
-                              List<CheckPayload> checks, List<String> cleanup) {
+                              List<CheckPayload> checks, List<String> cleanup,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String checksPlan) {
+    }
+
+    /**
+     * What the plan has a restore test of {@code source} check, as a SHA-256 hex: for the MySQL source
+     * the staging server, the row-count tolerance, whether an empty dump passes, the SQL and HTTP
+     * checks; for the Redis source whether an empty snapshot passes. A restore test records it and
+     * readiness compares it with the plan as it is now.
+     */
+    static String checksPlan(RestorePlan plan, String source) {
+        List<Object> parts = new ArrayList<>(List.of("restore-checks/1", source));
+        if (source.equals(plan.source())) {
+            Plan.Endpoint t = plan.target() == null ? null : plan.target().endpoint();
+            parts.add(t == null ? "" : t.host() + ":" + t.port());
+            parts.add(Double.toString(plan.rowCountTolerance()));
+            parts.add(plan.allowEmpty());
+            for (RestorePlan.SqlCheck c : plan.sqlChecks()) {
+                parts.add(List.of(c.name(), c.sql(), c.expect().text()));
+            }
+            for (HttpCheck c : plan.httpChecks()) {
+                parts.add(Arrays.asList(c.name(), c.url(), c.status(), String.valueOf(c.maxLatency()), c.contains()));
+            }
+        }
+        if (plan.redis() != null && source.equals(plan.redis().source())) {
+            parts.add(plan.redis().allowEmpty());
+        }
+        return Hashing.sha256Hex(Json.canonical(parts));
+    }
+
+    /** A {@link #KIND} entry's payload, or empty when it cannot be read as one. */
+    static Optional<TestPayload> read(LedgerEntry e) {
+        try {
+            return Json.readLenient(Json.parse(e.payload()), TestPayload.class);
+        } catch (IllegalArgumentException ex) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -77,7 +122,7 @@ public final class RestoreEvidence {
                 r.restoreTime() == null ? null : r.restoreTime().toMillis(), r.bytes(), r.dataBytes(), r.kept(),
                 r.failure(), r.checks().stream().map(c -> new CheckPayload(c.kind(), c.name(),
                 c.passed() ? "passed" : c.warning() ? "warning" : "failed", ctx.secrets().redact(c.detail()))).toList(),
-                r.cleanup());
+                r.cleanup(), checksPlan(ctx.plan(), r.source()));
         boolean ok = r.passed();
         // A warning is recorded as failed: the verdict must not count an empty restore as a pass.
         String summary = ok

@@ -1,10 +1,13 @@
 package dev.preflight.restore;
 
+import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
 import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
@@ -46,12 +49,43 @@ public final class RestoreSection implements Section {
         }
     }
 
-    /** A passing restore test of every source the section restores (MySQL/MariaDB and Redis). */
+    /**
+     * A passing restore test of every source the section restores (MySQL/MariaDB and Redis), of a
+     * backup of what the plan's source is now, with the checks the plan has it run now.
+     */
     @Override
     public List<Expected> expectations(Plan plan, Duration maxAge) {
-        List<String> sources = plan.section("restore_test", RestorePlan.class).map(RestorePlan::sources)
-                .filter(l -> !l.isEmpty()).orElse(List.of(plan.project().name()));
-        return sources.stream().map(s -> Expected.latest(name(), RestoreEvidence.KIND, s, maxAge,
-                "preflight restore-test --source " + s)).toList();
+        RestorePlan rp = plan.section("restore_test", RestorePlan.class).orElse(null);
+        List<String> sources = rp == null || rp.sources().isEmpty() ? List.of(plan.project().name()) : rp.sources();
+        BackupPlan backups = plan.section("backups", BackupPlan.class).orElse(null);
+        return sources.stream().map(s -> {
+            Expected e = Expected.latest(name(), RestoreEvidence.KIND, s, maxAge, "preflight restore-test --source " + s);
+            if (rp == null || rp.sources().isEmpty()) {
+                return e;
+            }
+            String origin = backups == null ? null : backups.source(s).map(BackupPlan.Source::origin).orElse(null);
+            String checks = RestoreEvidence.checksPlan(rp, s);
+            return e.withFinder(l -> l.latest(RestoreEvidence.KIND, s).map(x -> judge(l, x, s, origin, checks)));
+        }).toList();
+    }
+
+    private static Expected.Found judge(Ledger ledger, LedgerEntry x, String source, String origin, String checks) {
+        if (!x.outcome().isGood()) {
+            return Expected.Found.of(x);
+        }
+        RestoreEvidence.TestPayload p = RestoreEvidence.read(x).orElse(null);
+        if (p == null || !checks.equals(p.checksPlan())) {
+            return new Expected.Found(x, Expected.Status.OUTDATED, "the plan's restore test of " + source
+                    + " changed since (or the entry does not record what it checked): run preflight restore-test --source "
+                    + source);
+        }
+        String restored = BackupEvidence.origin(ledger, p.backupId());
+        if (origin != null && !origin.equals(restored)) {
+            return new Expected.Found(x, Expected.Status.OUTDATED, restored == null ? "the backup it restored does not "
+                    + "record what it backed up: run preflight backup run and preflight restore-test --source " + source
+                    : "it restored a backup of " + restored + "; the plan's source " + source + " is " + origin
+                    + " (run preflight backup run and preflight restore-test --source " + source + ")");
+        }
+        return Expected.Found.of(x);
     }
 }

@@ -5,6 +5,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
 import dev.preflight.risk.RiskResult.ControlResult;
 import dev.preflight.risk.RiskResult.Status;
+import dev.preflight.run.Freshness;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -92,9 +93,13 @@ public final class RiskAssess {
         Duration age = Duration.between(e.time(), now);
         String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
-        if (!e.outcome().isGood()) {
+        if (!RiskEvidence.NAMES.get(c.evidence()).passed(e)) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
+        }
+        String future = Freshness.future(e.time(), now);
+        if (future != null) {
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": passed " + when + ", but " + future);
         }
         if (age.compareTo(c.maxAge()) > 0) {
             return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, last passed " + when);

@@ -32,11 +32,17 @@ public final class RiskEvidence {
 
     /**
      * How one evidence name is looked up: the owner's kind and, for evidence that is one particular
-     * kind of entry of it, the owner's test of an entry (null: every entry of the kind).
+     * kind of entry of it, the owner's test of an entry (null: every entry of the kind); and how such
+     * an entry passes ({@code passes}, null: its outcome is good, a warning included).
      */
-    public record Source(String kind, Predicate<LedgerEntry> is, String recordedBy) {
+    public record Source(String kind, Predicate<LedgerEntry> is, String recordedBy, Predicate<LedgerEntry> passes) {
         Source(String kind, String recordedBy) {
-            this(kind, null, recordedBy);
+            this(kind, null, recordedBy, null);
+        }
+
+        /** Whether the entry that speaks for a control shows it passed. */
+        public boolean passed(LedgerEntry e) {
+            return passes == null ? e.outcome().isGood() : passes.test(e);
         }
     }
 
@@ -52,8 +58,11 @@ public final class RiskEvidence {
             Map.entry("restore-test", new Source(RestoreEvidence.KIND, "preflight restore-test")),
             Map.entry("deps", new Source(EvidenceKind.DEPS.id(), "preflight deps")),
             Map.entry("flags-validate", new Source(EvidenceKind.FLAGS_VALIDATE.id(), "preflight flags validate")),
+            // A failback step passed only within the bound: over it, it completed as a warning; a
+            // started entry (warning: in progress) is a failback that never completed.
             Map.entry("failback-drill", new Source(CutoverEvidence.STEP,
-                    e -> CutoverEvidence.isStep(e, Step.FAILBACK), "preflight cutover failback")),
+                    e -> CutoverEvidence.isStep(e, Step.FAILBACK), "preflight cutover failback",
+                    e -> e.outcome() == Outcome.PASSED)),
             Map.entry("gates", new Source(EvidenceKind.GATES.id(), "preflight gates check")),
             Map.entry("ledger-verify", new Source(EvidenceKind.LEDGER_VERIFY.id(), "preflight run")));
 

@@ -1,7 +1,9 @@
 package dev.preflight.run;
 
 import dev.preflight.plan.Plan;
+import dev.preflight.report.Durations;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,13 @@ import java.util.Map;
  * @param maxAge the plan's overrides, by section name
  */
 public record Freshness(Map<String, Duration> maxAge) {
+    /**
+     * How far in the future of the judging machine's clock evidence may be dated and still have its
+     * age judged: clocks of two machines disagree by a little. Evidence dated later than that was
+     * recorded by a clock running ahead, and its age (negative) says nothing about how old it is.
+     */
+    public static final Duration CLOCK_TOLERANCE = Duration.ofMinutes(5);
+
     /** Default max age per section, in runbook order. */
     public static final Map<String, Duration> DEFAULTS;
 
@@ -39,6 +48,19 @@ public record Freshness(Map<String, Duration> maxAge) {
 
     public Freshness {
         maxAge = Map.copyOf(maxAge);
+    }
+
+    /**
+     * Why evidence dated {@code time} cannot be judged fresh at {@code now}: it is dated more than
+     * {@link #CLOCK_TOLERANCE} in the future; null when its age can be judged.
+     */
+    public static String future(Instant time, Instant now) {
+        if (!time.isAfter(now.plus(CLOCK_TOLERANCE))) {
+            return null;
+        }
+        return "it is dated " + Durations.plan(Duration.between(now, time).withNanos(0)) + " in the future of this "
+                + "machine's clock (" + now + "), so its age cannot be judged: check the clock of the machine that "
+                + "recorded it, then record it again";
     }
 
     /** The max age of a section's evidence under this plan. */

@@ -128,6 +128,25 @@ class CutoverContractTest {
     }
 
     @Test
+    void aBackupDatedInTheFutureOfTheClockDoesNotLetContractRun() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+        cli.clock.advance(Duration.ofHours(25));
+        // The only backup was recorded by a bastion whose clock runs ten days ahead: its age is unknown,
+        // so it is not younger than backup_max_age (its negative age let the point of no return run).
+        backup(Clock.offset(cli.clock, Duration.ofDays(10)));
+        CliRun skewed = cli.run("cutover", "contract", "--yes");
+        assertThat(skewed.out()).as(skewed.all()).contains("REFUSED: contract of staging", "in the future");
+        assertThat(skewed.code()).isEqualTo(1);
+        assertThat(dir.resolve("contracted")).doesNotExist();
+
+        backup(cli.clock);
+        CliRun ok = cli.run("cutover", "contract", "--yes");
+        assertThat(ok.code()).as(ok.all()).isZero();
+        assertThat(dir.resolve("contracted")).exists();
+    }
+
+    @Test
     void aBreachUnderPolicyAlertBlocksContract() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
         green.failSmoke.set(true);

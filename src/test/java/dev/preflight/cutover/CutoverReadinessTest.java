@@ -56,4 +56,36 @@ class CutoverReadinessTest {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.out()).contains("Readiness of cutover-test: NO-GO", "switch attempt 1 failed");
     }
+
+    @Test
+    void aNewerFailbackOverTheBoundIsNotOutweighedByAnOlderDrillWithinIt() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "failback").code()).isZero();
+        assertThat(cli.run("readiness").code()).isZero();
+
+        // The next drill is slower than the bound: the load balancer takes 2 s to move, the bound is now 1 s.
+        CommandLb.script(dir, "lb-set.sh", "sleep 2; echo \"$1\" > '" + dir.resolve("active") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), RISKS).replace("failback_bound: 5m",
+                "failback_bound: 1s"));
+        CommandLb.script(dir, "lb-set.sh", "sleep 2; echo \"$1\" > '" + dir.resolve("active") + "'");
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        cli.run("cutover", "failback");
+        assertThat(cli.entries("failback-drill")).extracting(e -> e.outcome().label()).containsExactly("passed", "failed");
+
+        CliRun after = cli.run("readiness");
+        assertThat(after.out()).as(after.all()).contains("Readiness of cutover-test: NO-GO", "failback");
+        assertThat(after.code()).isEqualTo(1);
+        // The register's failback drill is the failback step over the bound (recorded as a warning): not mitigated.
+        CliRun risks = cli.run("risks");
+        assertThat(risks.out()).as(risks.all()).contains("Open");
+        assertThat(risks.code()).isEqualTo(1);
+    }
+
+    private static final String RISKS = """
+            risks:
+              - name: cutover-failure
+                title: Blue/Green cutover failure
+                mitigation: blue stays warm for a failback within the bound
+                controls: [{evidence: failback-drill, max_age: 7d}]
+            """;
 }

@@ -66,6 +66,20 @@ class CustomCelGateTest {
     }
 
     @Test
+    void evidenceDatedInTheFutureOfTheClockIsNotFresh() {
+        // Recorded by a bastion whose clock is ten days ahead; judged five days later by a correct one.
+        Plan plan = plan(FRESH);
+        try (Ledger l = GateFixtures.ledger(dir, at(T0.plus(Duration.ofDays(10))))) {
+            GateFixtures.backup(l, "academy-db", true);
+            GateFixtures.audit(l, "production", true, "{}");
+            GateResult skewed = check(plan, l, at(T0.plus(Duration.ofDays(5))));
+            assertThat(skewed.passed()).as(skewed.toString()).isFalse();
+            // A few seconds between two clocks are tolerated.
+            assertThat(check(plan, l, at(T0.plus(Duration.ofDays(10)).minusSeconds(30))).passed()).isTrue();
+        }
+    }
+
+    @Test
     void windowNowAndFoundAreAvailable() {
         Plan plan = plan("window.start - now >= duration(\"48h\") && !backups.latest(\"redis\").found"
                 + " && window.environment == \"production\"");

@@ -1,0 +1,64 @@
+package dev.preflight.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A restore test vouches for the backup it restored and the checks the plan had it run: a source
+ * pointed at another server since (so the restored backup is of the old one), or restore checks
+ * edited since, are not GO on the old restore test. Before, readiness judged only the newest
+ * restore-test entry's outcome and age. Against the local Redis.
+ */
+class RestorePlanEditTest {
+    @TempDir
+    Path dir;
+
+    private void plan(int port, boolean allowEmpty) throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: restored}
+                backups:
+                  destinations:
+                    - {name: onprem, type: local, path: backups/onprem}
+                  sources:
+                    - name: cache
+                      type: redis
+                      redis: {host: 127.0.0.1, port: %d}
+                restore_test:
+                  redis: {source: cache, start_timeout: 60s, allow_empty: %s}
+                """.formatted(port, allowEmpty));
+    }
+
+    @Test
+    void aRestoreTestOfTheSourceOrChecksBeforeAnEditDoesNotVouchForThePlanAfterIt() throws Exception {
+        plan(6379, true);
+        CliHarness cli = new CliHarness(dir, Instant.now());
+        assertThat(cli.run("backup", "run").code()).isZero();
+        CliRun restore = cli.run("restore-test");
+        assertThat(restore.code()).as(restore.all()).isZero();
+        assertThat(cli.run("readiness").code()).isZero();
+
+        // An empty snapshot no longer passes: the restore test that passed it does not vouch for that.
+        plan(6379, false);
+        CliRun checks = cli.run("readiness");
+        assertThat(checks.out()).as(checks.all()).contains("Readiness of restored: NO-GO",
+                "the plan's restore test of cache changed since");
+        assertThat(checks.code()).isEqualTo(1);
+
+        // A backup of another server since: the restore test is of a backup of the old one.
+        plan(6379, true);
+        assertThat(cli.run("readiness").code()).isZero();
+        plan(6390, true);
+        CliRun moved = cli.run("readiness");
+        assertThat(moved.out()).as(moved.all()).contains("Readiness of restored: NO-GO",
+                "it restored a backup of redis://127.0.0.1:6379; the plan's source cache is redis://127.0.0.1:6390");
+        assertThat(moved.code()).isEqualTo(1);
+    }
+}
