@@ -25,11 +25,11 @@ class StaleBackupReverifiedTest {
     @TempDir
     Path dir;
 
-    @Test
-    void anOldBackupVerifiedAgainTodayIsStaleForTheVerdict() throws Exception {
-        Files.writeString(dir.resolve("preflight.yaml"), """
+    /** One Redis source (the local server) backed up to one local destination. */
+    private static String redisPlan(String project) {
+        return """
                 version: 1
-                project: {name: stale-backup}
+                project: {name: %s}
                 backups:
                   destinations:
                     - {name: onprem, type: local, path: backups/onprem}
@@ -37,7 +37,12 @@ class StaleBackupReverifiedTest {
                     - name: cache
                       type: redis
                       redis: {host: 127.0.0.1, port: 6379}
-                """);
+                """.formatted(project);
+    }
+
+    @Test
+    void anOldBackupVerifiedAgainTodayIsStaleForTheVerdict() throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), redisPlan("stale-backup"));
         CliHarness cli = new CliHarness(dir, T0);
         CliRun backup = cli.run("backup", "run");
         assertThat(backup.code()).as(backup.all()).isZero();
@@ -58,17 +63,7 @@ class StaleBackupReverifiedTest {
 
     @Test
     void aBackupOfTheServerTheSourceNamedBeforeAnEditDoesNotVouchForTheSourceAfterIt() throws Exception {
-        String plan = """
-                version: 1
-                project: {name: moved-source}
-                backups:
-                  destinations:
-                    - {name: onprem, type: local, path: backups/onprem}
-                  sources:
-                    - name: cache
-                      type: redis
-                      redis: {host: 127.0.0.1, port: 6379}
-                """;
+        String plan = redisPlan("moved-source");
         Files.writeString(dir.resolve("preflight.yaml"), plan);
         CliHarness cli = new CliHarness(dir, T0);
         assertThat(cli.run("backup", "run").code()).isZero();
