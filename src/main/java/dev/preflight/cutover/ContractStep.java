@@ -2,6 +2,8 @@ package dev.preflight.cutover;
 
 import static dev.preflight.report.Durations.compact;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.preflight.core.Json;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessSpec;
 import dev.preflight.ledger.LedgerEntry;
@@ -44,20 +46,52 @@ final class ContractStep implements CutoverStep {
         return a;
     }
 
+    /**
+     * What a backup entry says it backed up (its {@code origin}, recorded by backups since they are
+     * bound to their source); read through the ledger, as capabilities read each other's evidence.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record BackedUp(String origin) {
+    }
+
+    /**
+     * The backup entry is of the database contract changes: a MySQL/MariaDB dump of the replica's
+     * database (of any MySQL/MariaDB database when the plan names no replica). A backup of another
+     * source (the Redis cache, the S3 assets) or one that does not say what it backed up restores
+     * nothing contract drops.
+     */
+    static boolean ofDatabase(LedgerEntry e, String database) {
+        String origin = Json.readLenient(Json.parse(e.payload()), BackedUp.class).map(BackedUp::origin).orElse(null);
+        return origin != null && origin.startsWith("mysql://") && (database == null || origin.endsWith("/" + database));
+    }
+
     /** Why contract may not run for lack of a backup, or null when a fresh passed backup is on record. */
     String backupProblem() {
         CutoverPlan cp = ctx.plan();
         Instant now = ctx.clock().instant();
+        String database = cp.replica() == null ? null : cp.replica().database();
+        LedgerEntry any = null;
         LedgerEntry newest = null;
         for (LedgerEntry e : ctx.ledger().query(new LedgerQuery(CutoverEvidence.BACKUP, null, null, 0, true))) {
-            if (e.outcome() == Outcome.PASSED) {
+            if (e.outcome() != Outcome.PASSED) {
+                continue;
+            }
+            any = any == null ? e : any;
+            if (ofDatabase(e, database)) {
                 newest = e;
                 break;
             }
         }
-        if (newest == null) {
+        if (any == null) {
             return "no backup is on record: the ledger has no 'backup' entry with outcome passed (contract needs one younger than "
                     + compact(cp.backupMaxAge()) + ")";
+        }
+        if (newest == null) {
+            // Contract drops what expand kept: only a backup of that database can bring it back.
+            return "no passed backup of the database " + (database == null ? "(a MySQL/MariaDB source)" : database)
+                    + " is on record: the newest passed backup, #" + any.seq() + " of " + any.subject()
+                    + ", is of another source or does not say what it backed up (contract needs a backup of the"
+                    + " database younger than " + compact(cp.backupMaxAge()) + ")";
         }
         String future = Freshness.future(newest.time(), now);
         if (future != null) {

@@ -59,7 +59,7 @@ class CutoverCommandsGoldenTest {
 
     private void backup() {
         try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
-            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of("origin", "mysql://127.0.0.1:3306/academy")));
         }
     }
 

@@ -64,7 +64,7 @@ class CutoverContractTest {
 
     private void backup(Clock at) {
         try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", at)) {
-            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of("origin", "mysql://127.0.0.1:3306/academy")));
         }
     }
 
@@ -138,6 +138,33 @@ class CutoverContractTest {
         CliRun skewed = cli.run("cutover", "contract", "--yes");
         assertThat(skewed.out()).as(skewed.all()).contains("REFUSED: contract of staging", "in the future");
         assertThat(skewed.code()).isEqualTo(1);
+        assertThat(dir.resolve("contracted")).doesNotExist();
+
+        backup(cli.clock);
+        CliRun ok = cli.run("cutover", "contract", "--yes");
+        assertThat(ok.code()).as(ok.all()).isZero();
+        assertThat(dir.resolve("contracted")).exists();
+    }
+
+    @Test
+    void onlyABackupOfTheDatabaseLetsContractRunNotAFreshBackupOfAnotherSource() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+        cli.clock.advance(Duration.ofHours(25));
+        // Tonight's cache and assets backups passed; the database's did not run. Contract drops what
+        // expand kept, and neither of those brings it back.
+        try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
+            l.append(NewEntry.of("backup", "academy-cache", Outcome.PASSED, "rdb verified",
+                    Map.of("origin", "redis://127.0.0.1:6379")));
+            l.append(NewEntry.of("backup", "academy-assets", Outcome.PASSED, "bucket copied",
+                    Map.of("origin", "s3://aws/academy-assets")));
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "recorded before backups named their source",
+                    Map.of()));
+        }
+        CliRun refused = cli.run("cutover", "contract", "--yes");
+        assertThat(refused.out()).as(refused.all()).contains("REFUSED: contract of staging",
+                "no passed backup of the database (a MySQL/MariaDB source) is on record: the newest passed backup, #");
+        assertThat(refused.code()).isEqualTo(1);
         assertThat(dir.resolve("contracted")).doesNotExist();
 
         backup(cli.clock);

@@ -82,7 +82,7 @@ class CutoverPayloadGoldenTest {
         cli.run("cutover", "contract", "--yes");
         cli.clock.advance(Duration.ofHours(25));
         try (Ledger l = cli.ledger()) {
-            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of("origin", "mysql://127.0.0.1:3306/academy")));
         }
         cli.run("cutover", "monitor");
         cli.run("cutover", "contract", "--yes");

@@ -174,7 +174,7 @@ class CutoverResumeTest {
         cli.clock.advance(Duration.ofHours(47));
         assertThat(cli.run("cutover", "monitor").code()).isZero();
         try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "t@h", cli.clock)) {
-            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of()));
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified", Map.of("origin", "mysql://127.0.0.1:3306/academy")));
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.preflight.cli.Main",
