@@ -2,6 +2,7 @@ package dev.preflight.plan;
 
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -65,12 +66,17 @@ final class NodeCheck {
                 String p = path.isEmpty() ? key : path + "." + key;
                 // Keys and names are printed in headings, table cells and one-line summaries, where a
                 // line break or tab starts a line of its own ("Readiness of x", then "Verdict: GO").
-                if (t.getKeyNode() instanceof ScalarNode k && controlIn(k.getValue(), true) != null) {
-                    r.problem(k, p, "the key holds " + controlIn(k.getValue(), true), CONTROL_HINT);
+                String inKey = t.getKeyNode() instanceof ScalarNode k ? controlIn(k.getValue(), true) : null;
+                if (inKey != null) {
+                    r.problem(t.getKeyNode(), p, "the key holds " + inKey, CONTROL_HINT);
                 } else if (ONE_LINE.contains(key) && t.getValueNode() instanceof ScalarNode v
-                        && controlIn(v.getValue(), false) == null && controlIn(v.getValue(), true) != null) {
-                    r.problem(v, p, "the " + key + " holds " + controlIn(v.getValue(), true) + "; it must be one line",
-                            "write it on one line");
+                        && controlIn(v.getValue(), false) == null) {
+                    // Only a line break or a tab is left to find: any other control character is the
+                    // scalar's own problem, reported when it is visited.
+                    String inName = controlIn(v.getValue(), true);
+                    if (inName != null) {
+                        r.problem(v, p, "the " + key + " holds " + inName + "; it must be one line", "write it on one line");
+                    }
                 }
                 size = Math.min(size + visit(t.getKeyNode(), p) + visit(t.getValueNode(), p), Long.MAX_VALUE / 4);
             }
@@ -106,7 +112,7 @@ final class NodeCheck {
     static final String CONTROL_HINT = "remove it: reports, the terminal and the ledger show plan values as they are";
 
     /** Keys whose values name or title something in reports: one line each. */
-    private static final java.util.Set<String> ONE_LINE = java.util.Set.of("name", "title", "owner", "environment",
+    private static final Set<String> ONE_LINE = Set.of("name", "title", "owner", "environment",
             "subject", "source");
 
     private void tag(Node n, String path) {
