@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.sqlite.SQLiteJDBCLoader;
 
 /** Process entry point: runs the CLI with the real environment and exits with its code. */
 public final class Main {
@@ -25,10 +24,11 @@ public final class Main {
     }
 
     /**
-     * Initialises Jackson's mappers and loads SQLite's native library on the second core while this
-     * thread builds the command model and reads the plan: nearly every command writes JSON (a ledger
-     * entry's canonical form, a report) to a ledger, and their set-up cost a cold JVM tens of
-     * milliseconds on the main thread.
+     * Initialises Jackson's mappers on the second core while this thread builds the command model and
+     * reads the plan: nearly every command writes JSON (a ledger entry's canonical form, a report),
+     * and their set-up cost a cold JVM tens of milliseconds on the main thread. Not SQLite's native
+     * library: loading it for {@code --help} made a JDK 22+ run without the launcher's
+     * {@code --enable-native-access} print four warnings (RaiseClassVersionIT).
      * A daemon thread: a command that needs no JSON never waits for it, and one that does waits
      * only for what is not done yet (class initialisation is the JVM's own lock). Failures are for
      * the command to meet later, so none is reported here.
@@ -37,10 +37,7 @@ public final class Main {
         Thread t = new Thread(() -> {
             try {
                 Json.canonical(Map.of("warm-up", List.of(1, "x", true)));
-                // SQLite's native library (the default ledger), without DriverManager, whose
-                // initialisation is left to the thread that opens the ledger.
-                SQLiteJDBCLoader.initialize();
-            } catch (Exception | Error ignored) {
+            } catch (RuntimeException | Error ignored) {
                 // the real use reports it
             }
         }, "preflight-warm-up");
