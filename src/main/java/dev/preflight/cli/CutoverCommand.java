@@ -154,7 +154,7 @@ public final class CutoverCommand implements Callable<Integer> {
             Plan plan = loadPlan();
             CutoverPlan cp = Sub.section(plan);
             try (Ledger ledger = openLedger(plan)) {
-                CutoverStatus st = CutoverStatus.of(cp, CutoverHistory.read(ledger, cp.environment()), ctx().clock());
+                CutoverStatus st = CutoverStatus.of(cp, CutoverHistory.read(ledger, cp.environment(), cp.project()), ctx().clock());
                 emit(renderer().render(st, f, style()));
                 return st.verdict().exitCode().code();
             }

@@ -33,7 +33,7 @@ final class PageEvidence {
         EvidenceDigest.Series series = new EvidenceDigest.Series(
                 EvidenceDigest.series(ledger, BackupEvidence.KIND, BackupEvidence::size),
                 EvidenceDigest.series(ledger, RestoreEvidence.KIND, RestoreEvidence::restoreMs));
-        return new HtmlReport.Evidence(EvidenceDigest.read(ledger, facts(plan), cutovers(ledger), series),
+        return new HtmlReport.Evidence(EvidenceDigest.read(ledger, facts(plan), cutovers(ledger, plan.project().name()), series),
                 EvidenceDigest.newestPerSubject(ledger, AuditEvidence.KIND, AuditEvidence::report),
                 EvidenceDigest.newestPerSubject(ledger, DepsEvidence.KIND, DepsEvidence::review),
                 EvidenceDigest.newest(ledger, FlagsEvidence.VALIDATE, FlagsEvidence::validation));
@@ -60,15 +60,15 @@ final class PageEvidence {
                 g == null || g.notice() == null ? null : g.notice().leadTime(), configured);
     }
 
-    /** The current cutover of every environment the ledger has cutover steps for. */
-    static List<EvidenceDigest.Cutover> cutovers(Ledger ledger) {
+    /** The project's current cutover of every environment the ledger has cutover steps for. */
+    static List<EvidenceDigest.Cutover> cutovers(Ledger ledger, String project) {
         Set<String> environments = new LinkedHashSet<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(CutoverHistory.KIND, null, null, 500, true))) {
             environments.add(e.subject());
         }
         List<EvidenceDigest.Cutover> out = new ArrayList<>();
         for (String env : environments) {
-            CutoverHistory h = CutoverHistory.read(ledger, env);
+            CutoverHistory h = CutoverHistory.read(ledger, env, project);
             if (h.cutoverId() == null) {
                 continue;
             }

@@ -37,7 +37,7 @@ public final class CutoverEvidence {
     static final String REFUSED = "refused";
 
     /** What a payload that cannot be read at all reads as: it belongs to no cutover, so the history skips it. */
-    private static final Stored UNREADABLE = new Stored(null, null, null, null, 0, null, 0, false, null);
+    private static final Stored UNREADABLE = new Stored(null, null, null, null, 0, null, 0, false, null, null);
 
     private CutoverEvidence() {
     }
@@ -46,8 +46,14 @@ public final class CutoverEvidence {
     sealed interface StepPayload permits BeginPayload, AttemptPayload, RoundPayload, RefusedPayload {
     }
 
-    /** The payload that begins a cutover: its id, the state it runs to, the two colours. */
-    record BeginPayload(String cutover, String phase, String until, String blue, String green) implements StepPayload {
+    /**
+     * The payload that begins a cutover: its id, the state it runs to, the two colours and the
+     * project whose plan began it (absent in entries recorded before it was kept, and when the plan
+     * names no project).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record BeginPayload(String cutover, String phase, String until, String blue, String green, String project)
+            implements StepPayload {
     }
 
     /**
@@ -58,11 +64,19 @@ public final class CutoverEvidence {
      * @param elapsedMs how long a completed attempt took; null (absent) otherwise
      * @param details   what the step adds (expand's snapshot in its started entry, a step's result in
      *                  its completed one); null when it adds nothing
+     * @param project   the project whose cutover it is, on a failback's entries only: they are read on
+     *                  their own, as a failback drill, where the begin entry that names the project is not
+     *                  at hand; null (absent) on the other steps' entries
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record AttemptPayload(String cutover, String step, int attempt, String phase, String outcome, Long elapsedMs,
-                          @JsonUnwrapped Details details) implements StepPayload {
+                          @JsonUnwrapped Details details, String project) implements StepPayload {
+        /** The same payload naming its project when it is a failback's (see {@code project}). */
+        AttemptPayload of(String owner) {
+            return step.equals(Step.FAILBACK.label())
+                    ? new AttemptPayload(cutover, step, attempt, phase, outcome, elapsedMs, details, owner) : this;
+        }
     }
 
     /** A monitor round of the stable window; {@code checks} are the rows the window measured (checks and commands). */
@@ -74,8 +88,12 @@ public final class CutoverEvidence {
     record RefusedPayload(String cutover, String phase, String step, String reason) implements StepPayload {
     }
 
-    /** The {@link #READINESS} entry: the state and what stands in the way (or what was found). */
-    record ReadinessPayload(String state, List<String> facts, List<String> problems) {
+    /**
+     * The {@link #READINESS} entry: the state and what stands in the way (or what was found), and the
+     * project it was checked for (absent in entries recorded before it was kept).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ReadinessPayload(String state, List<String> facts, List<String> problems, String project) {
     }
 
     /**
@@ -169,12 +187,14 @@ public final class CutoverEvidence {
      * of every phase the history needs, read leniently (fields it does not know are skipped). Text
      * fields read as {@code ""} when absent, numbers as 0, as the history always read them.
      *
-     * @param until  the state a begin entry's run goes to; null when absent
-     * @param before expand's migrations snapshot (its started entry); null when absent
+     * @param until   the state a begin entry's run goes to; null when absent
+     * @param before  expand's migrations snapshot (its started entry); null when absent
+     * @param project the project a begin, failback or readiness entry names; null when absent (an entry
+     *                recorded before projects were kept, or of a plan without one)
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Stored(String cutover, String phase, String until, String step, int attempt, String outcome,
-                         long elapsedMs, boolean breach, List<Migrations.Row> before) {
+                         long elapsedMs, boolean breach, List<Migrations.Row> before, String project) {
         Stored {
             cutover = cutover == null ? "" : cutover;
             phase = phase == null ? "" : phase;
@@ -184,8 +204,8 @@ public final class CutoverEvidence {
     }
 
     /** The {@code begin} entry of a new cutover. */
-    static BeginPayload begin(String id, CutoverState until, String blue, String green) {
-        return new BeginPayload(id, BEGIN, until.label(), blue, green);
+    static BeginPayload begin(String id, CutoverState until, String blue, String green, String project) {
+        return new BeginPayload(id, BEGIN, until.label(), blue, green, project);
     }
 
     /** A step attempt's {@code started} or {@code interrupted} entry, with no details. */
@@ -195,13 +215,13 @@ public final class CutoverEvidence {
 
     /** A step attempt's entry before it concluded ({@code started}, {@code interrupted}), with what the step adds. */
     static AttemptPayload started(String cutover, Step step, int attempt, String phase, Details details) {
-        return new AttemptPayload(cutover, step.label(), attempt, phase, null, null, details);
+        return new AttemptPayload(cutover, step.label(), attempt, phase, null, null, details, null);
     }
 
     /** A step attempt's {@code completed} entry: its outcome, elapsed time and the step's details. */
     static AttemptPayload completed(String cutover, Step step, int attempt, String outcome, long elapsedMs,
                                     Details details) {
-        return new AttemptPayload(cutover, step.label(), attempt, COMPLETED, outcome, elapsedMs, details);
+        return new AttemptPayload(cutover, step.label(), attempt, COMPLETED, outcome, elapsedMs, details, null);
     }
 
     /** A monitor round of the stable window: one row per check or command. */
@@ -231,6 +251,20 @@ public final class CutoverEvidence {
             return label.equals(step.label());
         } catch (IllegalArgumentException notJson) {
             return false;
+        }
+    }
+
+    /**
+     * The project a cutover entry names (a begin, a failback's attempt, a failback drill, a readiness
+     * check), or null when it names none: recorded before projects were kept, or not JSON. Two
+     * projects may share a ledger and name an environment alike; an entry of another project is not
+     * evidence for this one, and one that names none cannot be shown to be this project's.
+     */
+    public static String project(LedgerEntry e) {
+        try {
+            return read(e.payload()).project();
+        } catch (IllegalArgumentException notJson) {
+            return null;
         }
     }
 

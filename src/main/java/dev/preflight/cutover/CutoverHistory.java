@@ -11,9 +11,13 @@ import java.util.Map;
 
 /**
  * A cutover's state and history, derived only from the ledger's {@code cutover-step} entries of one
- * environment (there is no other state file). The newest {@code begin} entry starts the current
- * cutover; every step attempt is a {@code started} entry followed by a {@code completed} one, so
- * an attempt whose process died shows as started and never completed.
+ * environment of one project (there is no other state file). The newest {@code begin} entry of the
+ * project starts the current cutover; every step attempt is a {@code started} entry followed by a
+ * {@code completed} one, so an attempt whose process died shows as started and never completed.
+ * Two projects may share a ledger and name an environment alike: another project's cutover is not
+ * this one's. A begin entry that names no project (recorded before projects were kept) is taken as
+ * this project's, so a cutover begun by an older version can still be resumed or failed back; it
+ * never makes a failback drill count (see {@link CutoverReadiness}).
  *
  * @param cutoverId  the current cutover's id, or null when none was ever started
  * @param target     the state the cutover's run was asked to reach ({@code start --until})
@@ -112,17 +116,18 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
         return state.next();
     }
 
-    /** Reads the history of {@code environment} from the ledger. */
-    public static CutoverHistory read(Ledger ledger, String environment) {
-        return of(environment, ledger.query(new LedgerQuery(KIND, environment, null, 0, false)));
+    /** Reads the history of {@code environment} of {@code project} from the ledger. */
+    public static CutoverHistory read(Ledger ledger, String environment, String project) {
+        return of(environment, project, ledger.query(new LedgerQuery(KIND, environment, null, 0, false)));
     }
 
-    /** Derives the history from the entries (oldest first) of one environment. */
-    public static CutoverHistory of(String environment, List<LedgerEntry> entries) {
+    /** Derives the history of {@code project} from the entries (oldest first) of one environment. */
+    public static CutoverHistory of(String environment, String project, List<LedgerEntry> entries) {
         List<CutoverEvidence.Stored> payloads = entries.stream().map(e -> CutoverEvidence.read(e.payload())).toList();
         int begin = -1;
         for (int i = 0; i < payloads.size(); i++) {
-            if (CutoverEvidence.BEGIN.equals(payloads.get(i).phase())) {
+            CutoverEvidence.Stored p = payloads.get(i);
+            if (CutoverEvidence.BEGIN.equals(p.phase()) && (p.project() == null || p.project().equals(project))) {
                 begin = i;
             }
         }

@@ -45,7 +45,7 @@ final class CutoverMachine {
     }
 
     CutoverHistory history() {
-        return CutoverHistory.read(ctx.ledger(), ctx.environment());
+        return CutoverHistory.read(ctx.ledger(), ctx.environment(), ctx.plan().project());
     }
 
     /** The environment's lock, or null in a dry run (which changes nothing). */
@@ -75,7 +75,9 @@ final class CutoverMachine {
 
     /** Appends a {@link CutoverEvidence#STEP} entry of this environment. */
     void record(Outcome outcome, String summary, CutoverEvidence.StepPayload payload) {
-        ctx.ledger().append(NewEntry.of(CutoverEvidence.STEP, ctx.environment(), outcome, summary, payload));
+        CutoverEvidence.StepPayload named = payload instanceof CutoverEvidence.AttemptPayload a
+                ? a.of(ctx.plan().project()) : payload;
+        ctx.ledger().append(NewEntry.of(CutoverEvidence.STEP, ctx.environment(), outcome, summary, named));
     }
 
     /** Notes an attempt this command concluded, for the run's result. */
@@ -158,7 +160,8 @@ final class CutoverMachine {
         if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
             ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
                     f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")", p));
+                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")",
+                    p.of(ctx.plan().project())));
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
         say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + millis(took) + ")");

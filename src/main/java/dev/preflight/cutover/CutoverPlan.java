@@ -16,10 +16,13 @@ import java.util.Locale;
  * @param replica        the database the green stack uses (migrations snapshot, promotion), or null
  * @param failbackBound  how fast failback must be (the runbook's 5 minutes)
  * @param backupMaxAge   how old the newest passed backup may be when contract runs
+ * @param project        the plan's project name, recorded in every cutover's begin entry and failback drill:
+ *                       two projects may share one ledger and name an environment alike, and one's
+ *                       cutover or drill must never speak for the other's; null when the plan names none
  */
 public record CutoverPlan(String environment, Side blue, Side green, LoadBalancerConfig loadBalancer,
                           Prepare prepare, Expand expand, Plan.Endpoint replica, Promote promote, List<HttpCheck> smoke,
-                          Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge) {
+                          Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge, String project) {
     public CutoverPlan {
         smoke = List.copyOf(smoke);
     }

@@ -246,7 +246,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             return null;
         }
         return new CutoverPlan(env, blue, green, lb, prepare, expand, replica, promote, smoke, stable, contract,
-                bound, backupAge);
+                bound, backupAge, plan.project() == null ? null : plan.project().name());
     }
 
     private static CutoverPlan.Side side(PlanReader r, MappingNode parent, Map<String, Node> k, Colour c) {

@@ -1,5 +1,7 @@
 package dev.preflight.cutover;
 
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
@@ -7,6 +9,7 @@ import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The cutover's readiness ({@link CutoverReadiness}) as a section of {@code preflight run}; it never moves traffic. */
 public final class CutoverSection implements Section {
@@ -30,11 +33,29 @@ public final class CutoverSection implements Section {
         return SectionResult.of(name(), r.verdict(), r.summary(), r.problems());
     }
 
-    /** The cutover environment found ready (driver, state, failback drill) by {@code preflight run}. */
+    /**
+     * The cutover environment found ready (driver, state, failback drill) by {@code preflight run} of
+     * this project: another project sharing the ledger and naming an environment alike checked its own
+     * cutover, and a check that names no project (an older version's) cannot be shown to be this one's.
+     */
     @Override
     public List<Expected> expectations(Plan plan, Duration maxAge) {
-        String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment)
-                .orElse(plan.project().name());
-        return List.of(Expected.latest(name(), CutoverEvidence.READINESS, env, maxAge, "preflight run"));
+        String project = plan.project().name();
+        String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment).orElse(project);
+        Expected latest = Expected.latest(name(), CutoverEvidence.READINESS, env, maxAge, "preflight run");
+        return List.of(latest.withFinder(l -> {
+            for (LedgerEntry e : l.query(new LedgerQuery(CutoverEvidence.READINESS, env, null, 0, true))) {
+                String owner = CutoverEvidence.project(e);
+                if (owner == null) {
+                    return Optional.of(e.outcome().isGood() ? new Expected.Found(e, Expected.Status.OUTDATED,
+                            "it names no project (recorded by an older version), so it cannot be shown to be "
+                                    + project + "'s: run preflight run again") : Expected.Found.of(e));
+                }
+                if (owner.equals(project)) {
+                    return Optional.of(Expected.Found.of(e));
+                }
+            }
+            return Optional.empty();
+        }));
     }
 }

@@ -35,7 +35,7 @@ public final class CutoverStart {
             }
             m.record(Outcome.PASSED, "cutover " + id.substring(0, 8) + " begun: " + cp.blue().name() + " -> "
                     + cp.green().name() + " (to " + until.label() + ")",
-                    CutoverEvidence.begin(id, until, cp.blue().name(), cp.green().name()));
+                    CutoverEvidence.begin(id, until, cp.blue().name(), cp.green().name(), cp.project()));
             m.say("cutover of " + cp.environment() + " begun (" + id.substring(0, 8) + "), running to " + until.label());
             Verdict v = m.advance(until);
             return m.finish("start", v);

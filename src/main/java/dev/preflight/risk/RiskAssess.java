@@ -84,7 +84,7 @@ public final class RiskAssess {
     }
 
     private ControlResult control(RiskPlan.Control c, Instant now) {
-        Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c);
+        Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c, ctx.project());
         if (found.isEmpty()) {
             return new ControlResult.Missing(c, c.describe() + ": no evidence recorded (run "
                     + RiskEvidence.NAMES.get(c.evidence()).recordedBy() + ")");
@@ -93,7 +93,7 @@ public final class RiskAssess {
         Duration age = Duration.between(e.time(), now);
         String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
-        if (!RiskEvidence.NAMES.get(c.evidence()).passed(e)) {
+        if (!RiskEvidence.NAMES.get(c.evidence()).passed(e, ctx.project())) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
         }

@@ -15,7 +15,7 @@ import dev.preflight.restore.RestoreEvidence;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 
 /**
  * The evidence names a plan's controls may use, how each is found in the ledger (the owning
@@ -32,17 +32,19 @@ public final class RiskEvidence {
 
     /**
      * How one evidence name is looked up: the owner's kind and, for evidence that is one particular
-     * kind of entry of it, the owner's test of an entry (null: every entry of the kind); and how such
-     * an entry passes ({@code passes}, null: its outcome is good, a warning included).
+     * kind of entry of it, the owner's test of an entry for the assessed project (null: every entry
+     * of the kind); and how such an entry passes for the project ({@code passes}, null: its outcome is
+     * good, a warning included).
      */
-    public record Source(String kind, Predicate<LedgerEntry> is, String recordedBy, Predicate<LedgerEntry> passes) {
+    public record Source(String kind, BiPredicate<LedgerEntry, String> is, String recordedBy,
+                         BiPredicate<LedgerEntry, String> passes) {
         Source(String kind, String recordedBy) {
             this(kind, null, recordedBy, null);
         }
 
-        /** Whether the entry that speaks for a control shows it passed. */
-        public boolean passed(LedgerEntry e) {
-            return passes == null ? e.outcome().isGood() : passes.test(e);
+        /** Whether the entry that speaks for a control of {@code project} shows it passed. */
+        public boolean passed(LedgerEntry e, String project) {
+            return passes == null ? e.outcome().isGood() : passes.test(e, project);
         }
     }
 
@@ -59,10 +61,13 @@ public final class RiskEvidence {
             Map.entry("deps", new Source(EvidenceKind.DEPS.id(), "preflight deps")),
             Map.entry("flags-validate", new Source(EvidenceKind.FLAGS_VALIDATE.id(), "preflight flags validate")),
             // A failback step passed only within the bound: over it, it completed as a warning; a
-            // started entry (warning: in progress) is a failback that never completed.
+            // started entry (warning: in progress) is a failback that never completed. Another
+            // project's failback (a shared ledger, an environment named alike) is not evidence; one
+            // that names no project (an older version's) speaks, but can only fail.
             Map.entry("failback-drill", new Source(CutoverEvidence.STEP,
-                    e -> CutoverEvidence.isStep(e, Step.FAILBACK), "preflight cutover failback",
-                    e -> e.outcome() == Outcome.PASSED)),
+                    (e, project) -> CutoverEvidence.isStep(e, Step.FAILBACK) && ofProjectOrUnnamed(e, project),
+                    "preflight cutover failback",
+                    (e, project) -> e.outcome() == Outcome.PASSED && project.equals(CutoverEvidence.project(e)))),
             Map.entry("gates", new Source(EvidenceKind.GATES.id(), "preflight gates check")),
             Map.entry("ledger-verify", new Source(EvidenceKind.LEDGER_VERIFY.id(), "preflight run")));
 
@@ -80,18 +85,24 @@ public final class RiskEvidence {
      * The newest ledger entry that is evidence for the control (whatever its outcome): the newest
      * entry of the kind and subject whose payload carries every required field.
      */
-    public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c) {
+    public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c, String project) {
         Source s = NAMES.get(c.evidence());
         if (s.is() == null && c.where().isEmpty()) {
             return ledger.latest(s.kind(), c.subject());
         }
         List<LedgerEntry> all = ledger.query(new LedgerQuery(s.kind(), c.subject(), null, 0, true));
         for (LedgerEntry e : all) {
-            if ((s.is() == null || s.is().test(e)) && matches(e, c.where())) {
+            if ((s.is() == null || s.is().test(e, project)) && matches(e, c.where())) {
                 return Optional.of(e);
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether a cutover entry is the project's, or names no project (and so cannot be shown to be another's). */
+    private static boolean ofProjectOrUnnamed(LedgerEntry e, String project) {
+        String owner = CutoverEvidence.project(e);
+        return owner == null || owner.equals(project);
     }
 
     /**

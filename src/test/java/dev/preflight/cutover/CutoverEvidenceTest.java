@@ -98,7 +98,7 @@ class CutoverEvidenceTest {
     @Test
     void theReadinessPayloadWritesWhatItsMapWrote() {
         assertThat(Json.canonical(new CutoverEvidence.ReadinessPayload("switched", List.of("load balancer command"),
-                List.of("no failback"))))
+                List.of("no failback"), null)))
                 .isEqualTo(Json.canonical(map("state", "switched", "facts", List.of("load balancer command"),
                         "problems", List.of("no failback"))));
     }
@@ -135,7 +135,7 @@ class CutoverEvidenceTest {
                         + "\"phase\":\"round\",\"step\":\"stable\"}"),
                 entry(t.plusSeconds(9), "{\"cutover\":\"c-1\",\"phase\":\"refused\",\"reason\":\"no backup\",\"step\":\"contract\"}"),
                 entry(t.plusSeconds(10), "{\"attempt\":{\"not\":\"a number\"},\"cutover\":\"c-1\",\"phase\":\"completed\"}"));
-        CutoverHistory h = CutoverHistory.of("staging", entries);
+        CutoverHistory h = CutoverHistory.of("staging", null, entries);
         assertThat(h.cutoverId()).isEqualTo("c-1");
         assertThat(h.target()).isEqualTo(CutoverState.SWITCHED);
         assertThat(h.begun()).isEqualTo(t);
@@ -152,16 +152,35 @@ class CutoverEvidenceTest {
         assertThat(h.rounds()).hasSize(1);
         assertThat(h.breached()).isTrue();
 
-        CutoverHistory open = CutoverHistory.of("staging", entries.subList(0, 6));
+        CutoverHistory open = CutoverHistory.of("staging", null, entries.subList(0, 6));
         assertThat(open.open().step()).isEqualTo(Step.EXPAND);
         assertThat(open.open().before()).containsExactly(new Migrations.Row(7, "m1", 1));
     }
 
     @Test
     void noBeginMeansNoCutover() {
-        CutoverHistory h = CutoverHistory.of("staging", List.of(entry(Instant.EPOCH,
+        CutoverHistory h = CutoverHistory.of("staging", null, List.of(entry(Instant.EPOCH,
                 "{\"attempt\":1,\"cutover\":\"c-1\",\"phase\":\"started\",\"step\":\"prepare\"}")));
         assertThat(h.cutoverId()).isNull();
         assertThat(h.state()).isEqualTo(CutoverState.NONE);
+    }
+
+    /**
+     * A begin entry of another project is not this project's cutover (a shared ledger, an environment
+     * named alike); one that names no project (an older version's) is taken as this project's, so a
+     * cutover begun before the upgrade can still be resumed or failed back.
+     */
+    @Test
+    void theCurrentCutoverIsTheNewestBeginOfThisProjectOrOneThatNamesNone() {
+        Instant t = Instant.parse("2027-01-09T01:00:00Z");
+        LedgerEntry legacy = entry(t, "{\"cutover\":\"old\",\"phase\":\"begin\"}");
+        LedgerEntry mine = entry(t.plusSeconds(1), "{\"cutover\":\"a-1\",\"phase\":\"begin\",\"project\":\"a\"}");
+        LedgerEntry theirs = entry(t.plusSeconds(2), "{\"cutover\":\"b-1\",\"phase\":\"begin\",\"project\":\"b\"}");
+        LedgerEntry theirStep = entry(t.plusSeconds(3),
+                "{\"attempt\":1,\"cutover\":\"b-1\",\"phase\":\"started\",\"step\":\"prepare\"}");
+        assertThat(CutoverHistory.of("staging", "a", List.of(legacy, mine, theirs, theirStep)).cutoverId()).isEqualTo("a-1");
+        assertThat(CutoverHistory.of("staging", "a", List.of(legacy, mine, theirs, theirStep)).attempts()).isEmpty();
+        assertThat(CutoverHistory.of("staging", "c", List.of(legacy, mine, theirs)).cutoverId()).isEqualTo("old");
+        assertThat(CutoverHistory.of("staging", "c", List.of(mine, theirs)).state()).isEqualTo(CutoverState.NONE);
     }
 }

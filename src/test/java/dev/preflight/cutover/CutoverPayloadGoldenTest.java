@@ -64,7 +64,7 @@ class CutoverPayloadGoldenTest {
                 new CutoverEvidence.Sampled("green smoke", 0.5, 12L, 3),
                 new CutoverEvidence.Ran("true", 0));
         String s = String.join("\n",
-                Json.canonical(CutoverEvidence.begin("c-1", CutoverState.SWITCHED, "academy-blue", "academy-green")),
+                Json.canonical(CutoverEvidence.begin("c-1", CutoverState.SWITCHED, "academy-blue", "academy-green", "academy")),
                 Json.canonical(CutoverEvidence.attempt("c-1", Step.PREPARE, 1, CutoverEvidence.STARTED)),
                 Json.canonical(CutoverEvidence.attempt("c-1", Step.EXPAND, 2, CutoverEvidence.COMPLETED)),
                 Json.canonical(CutoverEvidence.attempt("c-1", Step.SWITCH, 1, CutoverEvidence.INTERRUPTED)),

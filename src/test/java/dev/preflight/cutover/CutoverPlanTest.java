@@ -178,7 +178,8 @@ class CutoverPlanTest {
             assertThat(r.out()).contains("cutover", "FAILED", "no failback within the bound (5m) is on record");
             assertThat(CommandLb.active(dir)).isEqualTo("blue");
             try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "t@h", cli.clock)) {
-                l.append(NewEntry.of("failback-drill", "staging", Outcome.PASSED, "failback in 812 ms (bound 5m)", Map.of()));
+                l.append(NewEntry.of("failback-drill", "staging", Outcome.PASSED, "failback in 812 ms (bound 5m)",
+                        Map.of("project", "cutover-test")));
             }
             CliRun ok = cli.run("run");
             assertThat(ok.code()).as(ok.all()).isZero();

@@ -161,13 +161,22 @@ class RiskServiceTest {
         at(Duration.ofDays(1), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "switch"));
         at(Duration.ofDays(1), "cutover-step", "production", Outcome.PASSED, Map.of("step", "failback"));
         assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.OPEN);
-        at(Duration.ofDays(10), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 2100));
+        at(Duration.ofDays(10), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 2100,
+                "project", "academy"));
         assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.AT_RISK);
-        at(Duration.ofDays(1), "cutover-step", "staging", Outcome.FAILED, Map.of("step", "failback", "elapsed_ms", 410_000));
+        at(Duration.ofDays(1), "cutover-step", "staging", Outcome.FAILED, Map.of("step", "failback", "elapsed_ms", 410_000,
+                "project", "academy"));
         RiskResult failed = assess("cutover-failure");
         assertThat(failed.status()).isEqualTo(RiskResult.Status.OPEN);
-        at(Duration.ofHours(5), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 1900));
+        at(Duration.ofHours(5), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 1900,
+                "project", "academy"));
         assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.MITIGATED);
+        // Another project's failback on a shared ledger is not this project's drill; one that names no
+        // project (an older version's) cannot be shown to be this project's, so it can only fail.
+        at(Duration.ofHours(4), "cutover-step", "staging", Outcome.FAILED, Map.of("step", "failback", "project", "shop"));
+        assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.MITIGATED);
+        at(Duration.ofHours(3), "cutover-step", "staging", Outcome.PASSED, Map.of("step", "failback", "elapsed_ms", 900));
+        assertThat(assess("cutover-failure").status()).isEqualTo(RiskResult.Status.OPEN);
     }
 
     @Test
@@ -252,7 +261,7 @@ class RiskServiceTest {
         RiskPlan.Control drill = new RiskPlan.Control("failback-drill", "production", Duration.ofDays(30), Map.of());
         at(Duration.ofHours(5), "cutover-step", "production", Outcome.PASSED, Map.of("cutover", "c1",
                 "phase", "completed", "step", "switch", "attempt", 1, "outcome", "passed"));
-        assertThat(RiskEvidence.latest(ledger, drill)).as("a switch is no failback drill").isEmpty();
+        assertThat(RiskEvidence.latest(ledger, drill, context.project())).as("a switch is no failback drill").isEmpty();
         at(Duration.ofHours(4), "cutover-step", "production", Outcome.PASSED, Map.of("cutover", "c1",
                 "phase", "completed", "step", "failback", "attempt", 1, "outcome", "passed", "elapsed_ms", 900));
         // Newer entries of other steps and another subject's failback do not count.
@@ -260,20 +269,20 @@ class RiskServiceTest {
                 "phase", "completed", "step", "prepare", "attempt", 1, "outcome", "failed"));
         at(Duration.ofHours(1), "cutover-step", "staging", Outcome.FAILED, Map.of("cutover", "c3",
                 "phase", "completed", "step", "failback", "attempt", 1, "outcome", "failed"));
-        assertThat(RiskEvidence.latest(ledger, drill)).hasValueSatisfying(e -> {
+        assertThat(RiskEvidence.latest(ledger, drill, context.project())).hasValueSatisfying(e -> {
             assertThat(e.seq()).isEqualTo(2);
             assertThat(e.outcome()).isEqualTo(Outcome.PASSED);
         });
         // A newer failed failback whose other fields are garbled is still the newest word, not skipped.
         at(Duration.ofMinutes(30), "cutover-step", "production", Outcome.FAILED, Map.of("cutover", List.of(),
                 "step", "failback"));
-        assertThat(RiskEvidence.latest(ledger, drill)).hasValueSatisfying(e -> {
+        assertThat(RiskEvidence.latest(ledger, drill, context.project())).hasValueSatisfying(e -> {
             assertThat(e.seq()).isEqualTo(5);
             assertThat(e.outcome()).isEqualTo(Outcome.FAILED);
         });
         // A control's own `where` still narrows by the payload's fields, by name.
         RiskPlan.Control c2 = new RiskPlan.Control("failback-drill", "production", Duration.ofDays(30),
                 Map.of("cutover", "c2"));
-        assertThat(RiskEvidence.latest(ledger, c2)).isEmpty();
+        assertThat(RiskEvidence.latest(ledger, c2, context.project())).isEmpty();
     }
 }
