@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.plan.DatabaseBackups;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.Secret;
 import java.io.IOException;
@@ -22,7 +23,14 @@ import java.util.Optional;
  * @param destinations every place an artifact may be stored
  * @param sources      what is backed up, by name
  */
-public record BackupPlan(Path log, Path lockDir, List<Destination> destinations, List<Source> sources) {
+public record BackupPlan(Path log, Path lockDir, List<Destination> destinations, List<Source> sources)
+        implements DatabaseBackups {
+    /** The origins of the MySQL/MariaDB sources: what the cutover's contract accepts a backup of. */
+    @Override
+    public List<String> databaseOrigins() {
+        return sources.stream().filter(s -> s.kind() == Kind.MYSQL).map(Source::origin).toList();
+    }
+
     /** Default retention of database dumps (runbook §2: 30 days). */
     public static final Duration DB_RETENTION = Duration.ofDays(30);
     /** Default retention of Redis and asset snapshots (runbook §2: 7 days). */

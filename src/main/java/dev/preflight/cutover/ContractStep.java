@@ -39,7 +39,8 @@ final class ContractStep implements CutoverStep {
         List<String> a = new ArrayList<>();
         a.add("WARNING: the point of no return (failback impossible afterwards); needs --yes");
         a.add("refuse unless the stable window (" + compact(cp.stable().window()) + ") passed with no breach and no failback");
-        a.add("refuse unless a passed backup younger than " + compact(cp.backupMaxAge()) + " is in the ledger");
+        a.add("refuse unless a passed backup of " + database(cp) + " younger than " + compact(cp.backupMaxAge())
+                + " is in the ledger");
         a.add(cp.contract() == null ? "nothing configured (cutover.contract.command)"
                 : "run " + String.join(" ", cp.contract().command())
                         + (cp.contract().dir() == null ? "" : " in " + cp.contract().dir()));
@@ -54,15 +55,27 @@ final class ContractStep implements CutoverStep {
     record BackedUp(String origin) {
     }
 
+    /** The database contract changes, as its step and refusals name it. */
+    private static String database(CutoverPlan cp) {
+        String of = cp.replica() == null ? null : "the database " + cp.replica().database();
+        if (cp.backedUp().isEmpty()) {
+            return of == null ? "the database (a MySQL/MariaDB source)" : of;
+        }
+        return (of == null ? "" : of + ", ") + (cp.backedUp().size() == 1 ? "the plan's backup source "
+                : "one of the plan's backup sources ") + String.join(", ", cp.backedUp());
+    }
+
     /**
      * The backup entry is of the database contract changes: a MySQL/MariaDB dump of the replica's
-     * database (of any MySQL/MariaDB database when the plan names no replica). A backup of another
-     * source (the Redis cache, the S3 assets) or one that does not say what it backed up restores
-     * nothing contract drops.
+     * database (of any MySQL/MariaDB database when the plan names no replica), and, when the plan's
+     * backups section dumps databases, of one of those (a shared ledger holds other projects'
+     * backups). A backup of another source (the Redis cache, the S3 assets) or one that does not say
+     * what it backed up restores nothing contract drops.
      */
-    static boolean ofDatabase(LedgerEntry e, String database) {
+    static boolean ofDatabase(LedgerEntry e, String database, List<String> backedUp) {
         String origin = Json.readLenient(Json.parse(e.payload()), BackedUp.class).map(BackedUp::origin).orElse(null);
-        return origin != null && origin.startsWith("mysql://") && (database == null || origin.endsWith("/" + database));
+        return origin != null && origin.startsWith("mysql://") && (database == null || origin.endsWith("/" + database))
+                && (backedUp.isEmpty() || backedUp.contains(origin));
     }
 
     /** Why contract may not run for lack of a backup, or null when a fresh passed backup is on record. */
@@ -77,7 +90,7 @@ final class ContractStep implements CutoverStep {
                 continue;
             }
             any = any == null ? e : any;
-            if (ofDatabase(e, database)) {
+            if (ofDatabase(e, database, cp.backedUp())) {
                 newest = e;
                 break;
             }
@@ -88,10 +101,9 @@ final class ContractStep implements CutoverStep {
         }
         if (newest == null) {
             // Contract drops what expand kept: only a backup of that database can bring it back.
-            return "no passed backup of the database " + (database == null ? "(a MySQL/MariaDB source)" : database)
-                    + " is on record: the newest passed backup, #" + any.seq() + " of " + any.subject()
-                    + ", is of another source or does not say what it backed up (contract needs a backup of the"
-                    + " database younger than " + compact(cp.backupMaxAge()) + ")";
+            return "no passed backup of " + database(cp) + " is on record: the newest passed backup, #" + any.seq()
+                    + " of " + any.subject() + ", is of another source or does not say what it backed up (contract needs"
+                    + " a backup of the database younger than " + compact(cp.backupMaxAge()) + ")";
         }
         String future = Freshness.future(newest.time(), now);
         if (future != null) {

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * {@code cutover contract}: the contract migrations, refused until the stable window has passed
- * with no breach and no failback, and without a passed backup younger than {@code backup_max_age}.
+ * with no breach and no failback, and without a passed backup of the database younger than
+ * {@code backup_max_age} ({@link ContractStep#backupProblem}).
  * Needs confirmation: it is the point of no return.
  */
 public final class CutoverContract {

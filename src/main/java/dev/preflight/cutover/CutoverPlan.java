@@ -19,12 +19,16 @@ import java.util.Locale;
  * @param project        the plan's project name, recorded in every cutover's begin entry and failback drill:
  *                       two projects may share one ledger and name an environment alike, and one's
  *                       cutover or drill must never speak for the other's; null when the plan names none
+ * @param backedUp       the origins of the databases the plan's backups section dumps: contract counts only a
+ *                       backup of one of them (empty when the plan backs up no database)
  */
 public record CutoverPlan(String environment, Side blue, Side green, LoadBalancerConfig loadBalancer,
                           Prepare prepare, Expand expand, Plan.Endpoint replica, Promote promote, List<HttpCheck> smoke,
-                          Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge, String project) {
+                          Stable stable, Contract contract, Duration failbackBound, Duration backupMaxAge, String project,
+                         List<String> backedUp) {
     public CutoverPlan {
         smoke = List.copyOf(smoke);
+        backedUp = List.copyOf(backedUp);
     }
 
     /** The side of a colour. */

@@ -3,6 +3,7 @@ package dev.preflight.cutover;
 
 import dev.preflight.cutover.CutoverPlan.Colour;
 import dev.preflight.exec.HttpCheck;
+import dev.preflight.plan.DatabaseBackups;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.plan.PlanReader;
@@ -246,7 +247,8 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             return null;
         }
         return new CutoverPlan(env, blue, green, lb, prepare, expand, replica, promote, smoke, stable, contract,
-                bound, backupAge, plan.project() == null ? null : plan.project().name());
+                bound, backupAge, plan.project() == null ? null : plan.project().name(),
+                plan.section("backups", DatabaseBackups.class).map(DatabaseBackups::databaseOrigins).orElse(List.of()));
     }
 
     private static CutoverPlan.Side side(PlanReader r, MappingNode parent, Map<String, Node> k, Colour c) {

@@ -173,6 +173,42 @@ class CutoverContractTest {
                 "no passed backup of the database (a MySQL/MariaDB source) is on record: the newest passed backup, #");
     }
 
+    /**
+     * On a ledger shared with another project, that project's fresh database backup is not a backup of
+     * this plan's database: when the plan's backups section dumps databases, only a backup of one of
+     * them lets contract run (any MySQL origin did).
+     */
+    @Test
+    void onlyABackupOfThePlansOwnDatabaseSourceCountsNotAnotherProjectsDatabase() throws Exception {
+        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
+                  stable:
+                    window: 24h
+                    interval: 1m
+                    policy: alert
+                    checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
+                  contract: {command: [%s]}
+                  backup_max_age: 24h
+                backups:
+                  destinations:
+                    - {name: onprem, type: local, path: backups/onprem}
+                  sources:
+                    - name: academy-db
+                      type: mysql
+                      mysql: {host: 127.0.0.1, port: 3306, user: root, database: academy}
+                """.formatted(green.url("/smoke"), contract)));
+        CliRun plan = cli.run("cutover", "plan");
+        assertThat(plan.out()).as(plan.all()).contains(
+                "refuse unless a passed backup of the plan's backup source mysql://127.0.0.1:3306/academy younger than 24h");
+        pastTheStableWindow();
+        try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
+            l.append(NewEntry.of("backup", "shop-db", Outcome.PASSED, "another project's dump, same ledger",
+                    Map.of("origin", "mysql://10.0.0.9:3306/shop")));
+        }
+        refusedThenRunsAfterADatabaseBackup("no passed backup of the plan's backup source mysql://127.0.0.1:3306/academy"
+                + " is on record: the newest passed backup, #");
+    }
+
     @Test
     void aBreachUnderPolicyAlertBlocksContract() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
