@@ -70,8 +70,8 @@ public final class AuditSection implements Section {
         return audited.stream().map(e -> {
             String targets = AuditTargets.of(plan, e.name()).stream().findFirst()
                     .map(t -> AuditTargets.fingerprint(plan, t)).orElse(null);
-            return new Expected(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
-                    l -> l.latest(AuditEvidence.KIND, e.name()).map(x -> judge(x, e, targets)));
+            return Expected.judged(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
+                    (l, x) -> judge(x, e, targets));
         }).toList();
     }
 
