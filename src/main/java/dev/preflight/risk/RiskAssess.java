@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code risks}: derives every risk's status from the ledger, each control for every subject it covers (a control
@@ -104,6 +105,15 @@ public final class RiskAssess {
         Duration age = Duration.between(e.time(), now);
         String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
+        List<String> unrecorded = RiskEvidence.unrecorded(e, c.where());
+        if (!unrecorded.isEmpty()) {
+            // Fail closed: it may be the newest word about what the control names, so no older pass speaks over it.
+            return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
+                    + e.outcome().label() + " " + when + " does not record " + String.join(", ", unrecorded)
+                    + ", so it cannot be shown not to be about " + new TreeMap<>(c.where())
+                    + "; an older entry does not speak over it (run "
+                    + RiskEvidence.NAMES.get(c.evidence()).recordedBy() + ")");
+        }
         if (!RiskEvidence.NAMES.get(c.evidence()).passed(e)) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
