@@ -80,6 +80,14 @@ class RiskEvidenceEditTest {
         // Put back as it was audited: the same evidence mitigates it again.
         auditPlan(">=17");
         mitigated(cli);
+
+        // A host added since: the audit does not cover it, so the control fails (Open).
+        write(Files.readString(dir.resolve("preflight.yaml")).replace("hosts: [{name: this-machine, uri: local}]",
+                "hosts: [{name: this-machine, uri: local}, {name: that-machine, uri: local}]"));
+        CliRun added = cli.run("risks");
+        assertThat(added.out()).as(added.all()).contains("Open", "audit (local) within 7d: latest evidence #1 at ",
+                " does not cover it: it checked 1 host(s); the plan's local has 2");
+        assertThat(added.code()).isEqualTo(1);
     }
 
     @Test
