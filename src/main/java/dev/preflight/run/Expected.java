@@ -120,11 +120,6 @@ public record Expected(String section, String kind, String subject, String aspec
                 l -> l.latest(kind, subject).map(e -> ofKind.judge(l, e)), ofKind);
     }
 
-    /** The same expectation with another finder (for evidence that needs more than the newest entry). */
-    public Expected withFinder(Finder f) {
-        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, f);
-    }
-
     /**
      * How the owner judges {@code entry}, found by the caller: empty when it is not about this
      * expectation's subject or not evidence it judges; by its outcome when the expectation has no
