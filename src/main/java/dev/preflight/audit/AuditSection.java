@@ -68,10 +68,10 @@ public final class AuditSection implements Section {
                     "preflight audit, after adding hosts to the environment")).toList();
         }
         return audited.stream().map(e -> {
-            String targets = AuditTargets.of(plan, e.name()).stream().findFirst()
-                    .map(t -> AuditTargets.fingerprint(plan, t)).orElse(null);
-            return new Expected(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
-                    l -> l.latest(AuditEvidence.KIND, e.name()).map(x -> judge(x, e, targets)));
+            AuditTargets.Target target = AuditTargets.of(plan, e.name()).stream().findFirst().orElse(null);
+            String targets = target == null ? null : AuditTargets.fingerprint(plan, target);
+            return Expected.judged(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
+                    (l, x) -> judge(x, e, targets, plan, target));
         }).toList();
     }
 
@@ -80,7 +80,8 @@ public final class AuditSection implements Section {
      * the plan has it check now (hosts, requirements, waivers): an audit of the plan before an edit
      * vouches for requirements that are no longer the plan's.
      */
-    private static Expected.Found judge(LedgerEntry x, Plan.Environment e, String targets) {
+    private static Expected.Found judge(LedgerEntry x, Plan.Environment e, String targets, Plan plan,
+                                        AuditTargets.Target target) {
         if (!x.outcome().isGood()) {
             return Expected.Found.of(x);
         }
@@ -92,6 +93,13 @@ public final class AuditSection implements Section {
         if (p.targets() == null) {
             return new Expected.Found(x, Expected.Status.OUTDATED, "it does not record which hosts and requirements "
                     + "it checked, so it cannot vouch for the plan as it is now (run preflight audit --env " + e.name() + ")");
+        }
+        String was = target == null || p.targets().equals(targets) ? null
+                : AuditTargets.sshOptionsOf(plan, target, p.targets());
+        if (was != null) {
+            return new Expected.Found(x, Expected.Status.OUTDATED, "the plan's SSH options for " + e.name()
+                    + " changed since (audited with " + was + "; the plan has " + AuditTargets.sshOptions(target)
+                    + "): run preflight audit --env " + e.name());
         }
         if (!p.targets().equals(targets)) {
             return new Expected.Found(x, Expected.Status.OUTDATED, "the plan's hosts, requirements or waivers for "

@@ -61,10 +61,49 @@ public final class AuditTargets {
      * server asked, every requirement as the plan writes it, and the waivers that apply to them. The
      * audit records it with its evidence and readiness compares it with the plan as it is now, so an
      * audit of weaker requirements, of other hosts or under a waiver since withdrawn never passes for
-     * the plan as edited since.
+     * the plan as edited since. And the SSH options that change what a probe sees: {@code login_shell}
+     * (the PATH a tool is found in) and {@code strict_host_key_checking} (whether the host that answered
+     * was shown to be the plan's); the connect timeout, known_hosts and identity files change only
+     * whether a host is reached. Those two are added only when not the defaults, so a plan with the
+     * defaults keeps the fingerprint audits recorded before they were part of it.
      */
     public static String fingerprint(Plan plan, Target t) {
+        return fingerprint(plan, t, t.ssh() != null && t.ssh().loginShell(), t.ssh() == null || t.ssh().strictHostKeys());
+    }
+
+    /**
+     * The SSH options of the target an audit with fingerprint {@code recorded} was taken under, when it
+     * differs from the plan as it is now only in them ({@code login_shell true, strict_host_key_checking
+     * true}); null otherwise (the hosts, requirements or waivers changed too, or nothing did).
+     */
+    public static String sshOptionsOf(Plan plan, Target t, String recorded) {
+        for (boolean login : new boolean[] {false, true}) {
+            for (boolean strict : new boolean[] {true, false}) {
+                if (fingerprint(plan, t, login, strict).equals(recorded)) {
+                    return ssh(login, strict);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** How the target's SSH options that are part of its fingerprint read in a message. */
+    public static String sshOptions(Target t) {
+        return ssh(t.ssh() != null && t.ssh().loginShell(), t.ssh() == null || t.ssh().strictHostKeys());
+    }
+
+    private static String ssh(boolean login, boolean strict) {
+        return "login_shell " + login + ", strict_host_key_checking " + strict;
+    }
+
+    private static String fingerprint(Plan plan, Target t, boolean loginShell, boolean strictHostKeys) {
         StringBuilder b = new StringBuilder("audit-targets/1\n").append(Json.canonical(t.environment())).append('\n');
+        if (loginShell) {
+            b.append("ssh login_shell\n");
+        }
+        if (!strictHostKeys) {
+            b.append("ssh no_strict_host_key_checking\n");
+        }
         for (Host h : t.hosts()) {
             b.append("host ").append(Json.canonical(List.of(h.name(), h.uri().toString(), h.tags())));
             if (h.server() != null) {

@@ -226,26 +226,66 @@ public final class BackupEvidence {
      * is stale however recently its last copy was verified. Empty when the source was never backed up.
      */
     public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source, String destination) {
-        LedgerEntry b = ledger.latest(BackupEvidence.KIND, source.name()).orElse(null);
-        if (b == null || !b.outcome().isGood()) {
-            return Optional.ofNullable(b).map(Expected.Found::of);
+        return ledger.latest(BackupEvidence.KIND, source.name()).map(b -> copy(ledger, b, source, destination));
+    }
+
+    /**
+     * How a given entry about {@code source} stands for its copy in {@code destination}: a backup
+     * entry as {@link #copy(Ledger, BackupPlan.Source, String)} judges the newest; a verification by
+     * the backup it verified, which must be of what the plan's source is now. Null for other kinds.
+     */
+    public static Expected.Found judge(Ledger ledger, LedgerEntry e, BackupPlan.Source source, String destination) {
+        if (KIND.equals(e.kind())) {
+            return copy(ledger, e, source, destination);
+        }
+        if (!VERIFY_KIND.equals(e.kind())) {
+            return null;
+        }
+        if (!e.outcome().isGood()) {
+            return Expected.Found.of(e);
+        }
+        String id = readOr(e, VerifyPayload.class, new VerifyPayload(null, List.of())).backupId();
+        LedgerEntry b = id == null ? null : ledger.query(new LedgerQuery(KIND, source.name(), null, 0, true)).stream()
+                .filter(x -> id.equals(x.id())).findFirst().orElse(null);
+        if (b == null) {
+            return new Expected.Found(e, Expected.Status.OUTDATED, "verification #" + e.seq() + " does not name a "
+                    + "backup of " + source.name() + " in the ledger (run preflight backup run --source " + source.name()
+                    + " and preflight backup verify)");
+        }
+        String changed = originChanged(b, source);
+        return changed == null ? Expected.Found.of(e) : new Expected.Found(e, Expected.Status.OUTDATED, changed);
+    }
+
+    /** Why backup entry {@code b} is not of what the plan's {@code source} is now, or null when it is. */
+    private static String originChanged(LedgerEntry b, BackupPlan.Source source) {
+        BackupPayload backup = readOr(b, BackupPayload.class, null);
+        String origin = backup == null ? null : backup.origin();
+        if (source.origin().equals(origin)) {
+            return null;
+        }
+        return origin == null
+                ? "backup #" + b.seq() + " does not record what it backed up (run preflight backup run --source "
+                + source.name() + ")"
+                : "it backed up " + origin + "; the plan's source " + source.name() + " is " + source.origin()
+                + " (run preflight backup run --source " + source.name() + ")";
+    }
+
+    private static Expected.Found copy(Ledger ledger, LedgerEntry b, BackupPlan.Source source, String destination) {
+        if (!b.outcome().isGood()) {
+            return Expected.Found.of(b);
         }
         boolean stored = false;
         BackupPayload backup = readOr(b, BackupPayload.class, null);
-        String origin = backup == null ? null : backup.origin();
-        if (!source.origin().equals(origin)) {
-            return Optional.of(new Expected.Found(b, Expected.Status.OUTDATED, origin == null
-                    ? "backup #" + b.seq() + " does not record what it backed up (run preflight backup run --source "
-                    + source.name() + ")"
-                    : "it backed up " + origin + "; the plan's source " + source.name() + " is " + source.origin()
-                    + " (run preflight backup run --source " + source.name() + ")"));
+        String changed = originChanged(b, source);
+        if (changed != null) {
+            return new Expected.Found(b, Expected.Status.OUTDATED, changed);
         }
         for (CopyPayload c : backup == null || backup.copies() == null ? List.<CopyPayload>of() : backup.copies()) {
             stored |= destination.equals(c.destination());
         }
         if (!stored) {
-            return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
-                    + " stored no copy in " + destination));
+            return new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
+                    + " stored no copy in " + destination);
         }
         for (LedgerEntry v : ledger.query(new LedgerQuery(BackupEvidence.VERIFY_KIND, source.name(), null, 0, true))) {
             if (v.seq() < b.seq()) {
@@ -267,13 +307,13 @@ public final class BackupEvidence {
                 }
             }
             if (rows == 0) {
-                return Optional.of(new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
-                        + " of backup #" + b.seq() + " found no copy in " + destination));
+                return new Expected.Found(v, Expected.Status.FAILED, "verification #" + v.seq()
+                        + " of backup #" + b.seq() + " found no copy in " + destination);
             }
-            return Optional.of(bad.isEmpty() ? new Expected.Found(b, Expected.Status.PASSED, null)
+            return bad.isEmpty() ? new Expected.Found(b, Expected.Status.PASSED, null)
                     : new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in " + destination
-                    + ": " + String.join(", ", bad)));
+                    + ": " + String.join(", ", bad));
         }
-        return Optional.of(Expected.Found.of(b));
+        return Expected.Found.of(b);
     }
 }

@@ -32,7 +32,7 @@ public final class RisksCommand extends BaseCommand implements RendersWith<RiskA
         // Before the ledger is opened: a plan without a register changes nothing.
         RiskContext.register(plan);
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
-            RiskAssessment a = new RiskAssess(new RiskContext(plan, ledger, ctx().clock())).run();
+            RiskAssessment a = new RiskAssess(new RiskContext(plan, ledger, ctx().clock(), Runbook.owners())).run();
             emit(renderer().render(a, format, style()));
             return a.verdict().exitCode().code();
         }

@@ -19,6 +19,7 @@ import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,13 @@ final class Runbook {
     }
 
     static List<Section> sections() {
+        List<Section> all = new ArrayList<>(owners());
+        all.add(new RiskSection(owners()));
+        return List.copyOf(all);
+    }
+
+    /** Every section but the risk register's: the owners of the evidence its controls name. */
+    static List<Section> owners() {
         return List.of(
                 new LedgerIntegrity(),
                 new BackupSection(),
@@ -39,8 +47,7 @@ final class Runbook {
                 new DepsSection(),
                 new FlagsSection(),
                 new CutoverSection(),
-                gates(),
-                new RiskSection());
+                gates());
     }
 
     /** The change-control gates section (runbook §4.3). */
@@ -60,8 +67,8 @@ final class Runbook {
         // Only when configured: a plan without a cutover shows the same re-checks as before.
         return plan.configures("cutover")
                 ? List.of(new LedgerIntegrity(), new CutoverSection(), gates(),
-                        new RiskSection())
-                : List.of(new LedgerIntegrity(), gates(), new RiskSection());
+                        new RiskSection(owners()))
+                : List.of(new LedgerIntegrity(), gates(), new RiskSection(owners()));
     }
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */

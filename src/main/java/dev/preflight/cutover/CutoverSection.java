@@ -1,6 +1,5 @@
 package dev.preflight.cutover;
 
-import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
@@ -9,7 +8,6 @@ import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /** The cutover's readiness ({@link CutoverReadiness}) as a section of {@code preflight run}; it never moves traffic. */
 public final class CutoverSection implements Section {
@@ -42,20 +40,23 @@ public final class CutoverSection implements Section {
     public List<Expected> expectations(Plan plan, Duration maxAge) {
         String project = plan.project().name();
         String env = plan.section("cutover", CutoverPlan.class).map(CutoverPlan::environment).orElse(project);
-        Expected latest = Expected.latest(name(), CutoverEvidence.READINESS, env, maxAge, "preflight run");
-        return List.of(latest.withFinder(l -> {
-            for (LedgerEntry e : l.query(new LedgerQuery(CutoverEvidence.READINESS, env, null, 0, true))) {
-                String owner = CutoverEvidence.project(e);
-                if (owner == null) {
-                    return Optional.of(e.outcome().isGood() ? new Expected.Found(e, Expected.Status.OUTDATED,
-                            "it names no project (recorded by an older version), so it cannot be shown to be "
-                                    + project + "'s: run preflight run again") : Expected.Found.of(e));
-                }
-                if (owner.equals(project)) {
-                    return Optional.of(Expected.Found.of(e));
-                }
+        Expected.Judge judge = (l, e) -> {
+            if (!CutoverEvidence.READINESS.equals(e.kind())) {
+                return null;
             }
-            return Optional.empty();
-        }));
+            String owner = CutoverEvidence.project(e);
+            if (owner == null) {
+                return e.outcome().isGood() ? new Expected.Found(e, Expected.Status.OUTDATED,
+                        "it names no project (recorded by an older version), so it cannot be shown to be "
+                                + project + "'s: run preflight run again") : Expected.Found.of(e);
+            }
+            return owner.equals(project) ? Expected.Found.of(e)
+                    : new Expected.Found(e, Expected.Status.FAILED, "it checked project " + owner + "'s cutover");
+        };
+        // The newest check of this project speaks: another project's, newer, is about its own cutover.
+        Expected.Finder finder = l -> l.query(new LedgerQuery(CutoverEvidence.READINESS, env, null, 0, true)).stream()
+                .filter(e -> CutoverEvidence.project(e) == null || CutoverEvidence.project(e).equals(project))
+                .findFirst().map(e -> judge.judge(l, e));
+        return List.of(new Expected(name(), CutoverEvidence.READINESS, env, null, maxAge, "preflight run", finder, judge));
     }
 }

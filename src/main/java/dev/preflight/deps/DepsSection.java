@@ -54,8 +54,8 @@ public final class DepsSection implements Section {
         String dir = d.dir().toString();
         DepsReview.Request req = DepsReview.Request.of(plan);
         Map<String, String> targets = new TreeMap<>(DepsReview.shown(req));
-        return List.of(new Expected(name(), DepsEvidence.KIND, subject, "lock files in " + dir, maxAge, "preflight deps",
-                l -> l.latest(DepsEvidence.KIND, subject).map(e -> judge(e, req, dir, targets))));
+        return List.of(Expected.judged(name(), DepsEvidence.KIND, subject, "lock files in " + dir, maxAge,
+                "preflight deps", (l, e) -> judge(e, req, dir, targets)));
     }
 
     /**

@@ -52,10 +52,9 @@ public final class FlagsSection implements Section {
             return List.of(Expected.latest(name(), FlagsEvidence.VALIDATE, subject, maxAge, "preflight flags validate"));
         }
         SourceNow source = new SourceNow(fp.appDir());
-        return fp.files().values().stream().map(f -> new Expected(name(), FlagsEvidence.VALIDATE, subject,
+        return fp.files().values().stream().map(f -> Expected.judged(name(), FlagsEvidence.VALIDATE, subject,
                 f.environment() + " file " + f.path().getFileName(), maxAge,
-                "preflight flags validate", ledger -> ledger.latest(FlagsEvidence.VALIDATE, subject)
-                        .map(e -> file(e, f, fp, source)))).toList();
+                "preflight flags validate", (ledger, e) -> file(e, f, fp, source))).toList();
     }
 
     /**

@@ -159,8 +159,8 @@ public final class GatesEvidence {
         if (gates.isEmpty()) {
             return List.of(Expected.latest(section, CHECK, subject, maxAge, "preflight gates check"));
         }
-        return gates.stream().map(n -> new Expected(section, CHECK, subject, "gate " + n, maxAge,
-                "preflight gates check", ledger -> ledger.latest(CHECK, subject).map(e -> gate(e, n)))).toList();
+        return gates.stream().map(n -> Expected.judged(section, CHECK, subject, "gate " + n, maxAge,
+                "preflight gates check", (ledger, e) -> gate(e, n))).toList();
     }
 
     private static Expected.Found gate(LedgerEntry e, String gate) {

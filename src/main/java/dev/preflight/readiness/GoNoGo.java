@@ -207,7 +207,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         List<RiskResult> risks = List.of();
         RiskPlan register = plan.section("risks", RiskPlan.class).orElse(null);
         if (register != null) {
-            risks = new RiskAssess(new RiskContext(plan, ledger, ctx.clock())).assess(register).risks();
+            risks = new RiskAssess(RiskContext.of(ctx, sections)).assess(register).risks();
             for (RiskResult r : risks) {
                 if (r.status() == RiskResult.Status.MITIGATED) {
                     continue;

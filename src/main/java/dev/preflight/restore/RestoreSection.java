@@ -65,7 +65,8 @@ public final class RestoreSection implements Section {
             }
             String origin = backups == null ? null : backups.source(s).map(BackupPlan.Source::origin).orElse(null);
             String checks = RestoreEvidence.checksPlan(rp, s);
-            return e.withFinder(l -> l.latest(RestoreEvidence.KIND, s).map(x -> judge(l, x, s, origin, checks)));
+            return Expected.judged(name(), RestoreEvidence.KIND, s, null, maxAge, e.recordedBy(),
+                    (l, x) -> judge(l, x, s, origin, checks));
         }).toList();
     }
 

@@ -5,7 +5,12 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
 import dev.preflight.risk.RiskResult.ControlResult;
 import dev.preflight.risk.RiskResult.Status;
+import dev.preflight.run.EvidenceJudge;
+import dev.preflight.run.Expected;
 import dev.preflight.run.Freshness;
+import dev.preflight.run.RunContext;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * {@code risks}: derives every risk's status from the ledger, each control for every subject it covers (a control
@@ -20,18 +26,24 @@ import java.util.Optional;
  * pass never stands in for another's failure): a control is fresh when its newest evidence passed
  * within the control's max age, stale when it passed longer ago, failing when the newest evidence
  * failed (an older pass does not count: the latest word is what we know now), missing when there
- * is none. A risk is Open if any control is failing or missing (or it has no control at all),
- * At risk if any is stale, Mitigated otherwise.
+ * is none. A passed entry vouches only for the plan and files as they were: its owner's expectation
+ * judges it against them as they are now ({@link EvidenceJudge}, the readiness verdict's own
+ * judgement), and it is stale when what it checked changed since, failing when it does not cover
+ * what the plan expects. A risk is Open if any control is failing or missing (or it has no control
+ * at all), At risk if any is stale, Mitigated otherwise.
  */
 public final class RiskAssess {
     private final Ledger ledger;
     private final Clock clock;
     private final RiskContext ctx;
+    private final EvidenceJudge owners;
 
     public RiskAssess(RiskContext ctx) {
         this.ctx = ctx;
         this.ledger = ctx.ledger();
         this.clock = ctx.clock();
+        this.owners = new EvidenceJudge(new RunContext(ctx.plan(), ledger, clock,
+                new PrintWriter(Writer.nullWriter())), ctx.owners());
     }
 
     /** Assesses every risk of the plan's register and records the assessment about the project. */
@@ -93,9 +105,28 @@ public final class RiskAssess {
         Duration age = Duration.between(e.time(), now);
         String when = "#" + e.seq() + " at " + e.time() + " (" + Durations.plan(age.isNegative() ? Duration.ZERO
                 : age.withNanos(0)) + " ago)";
+        List<String> unrecorded = RiskEvidence.unrecorded(e, c.where());
+        if (!unrecorded.isEmpty()) {
+            // Fail closed: it may be the newest word about what the control names, so no older pass speaks over it.
+            return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
+                    + e.outcome().label() + " " + when + " does not record " + String.join(", ", unrecorded)
+                    + ", so it cannot be shown not to be about " + new TreeMap<>(c.where())
+                    + "; an older entry does not speak over it (run "
+                    + RiskEvidence.NAMES.get(c.evidence()).recordedBy() + ")");
+        }
         if (!RiskEvidence.NAMES.get(c.evidence()).passed(e, ctx.project())) {
             return new ControlResult.Failing(c, e.seq(), e.time(), c.describe() + ": latest evidence "
                     + e.outcome().label() + " " + when + ": " + e.summary());
+        }
+        Expected.Found judged = owners.judge(e).orElse(null);
+        if (judged != null && judged.status() == Expected.Status.FAILED) {
+            LedgerEntry x = judged.entry();
+            return new ControlResult.Failing(c, x.seq(), x.time(), c.describe() + ": latest evidence " + when
+                    + " does not cover it: " + (judged.detail() != null ? judged.detail() : x.summary()));
+        }
+        if (judged != null && judged.status() == Expected.Status.OUTDATED) {
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, passed " + when + ", but "
+                    + (judged.detail() != null ? judged.detail() : "what it checked changed since"));
         }
         String future = Freshness.future(e.time(), now);
         if (future != null) {

@@ -82,8 +82,10 @@ public final class RiskEvidence {
     }
 
     /**
-     * The newest ledger entry that is evidence for the control (whatever its outcome): the newest
-     * entry of the kind and subject whose payload carries every required field.
+     * The newest ledger entry that speaks for the control (whatever its outcome): the newest entry of
+     * the kind and subject that its {@code where} does not exclude. An entry that cannot be shown not
+     * to be about the control (it lacks a field, or the field is null) is not skipped for an older one:
+     * see {@link #unrecorded}, which the assessment asks of the entry found.
      */
     public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c, String project) {
         Source s = NAMES.get(c.evidence());
@@ -92,7 +94,7 @@ public final class RiskEvidence {
         }
         List<LedgerEntry> all = ledger.query(new LedgerQuery(s.kind(), c.subject(), null, 0, true));
         for (LedgerEntry e : all) {
-            if ((s.is() == null || s.is().test(e, project)) && matches(e, c.where())) {
+            if ((s.is() == null || s.is().test(e, project)) && !excluded(e, c.where())) {
                 return Optional.of(e);
             }
         }
@@ -106,25 +108,40 @@ public final class RiskEvidence {
     }
 
     /**
-     * Whether the payload carries every field of a control's {@code where}: plan vocabulary (the
-     * user names payload fields), so read generically, by name.
+     * Whether the payload shows the entry is not about a control's {@code where}: a field it names
+     * holds another value. Plan vocabulary (the user names payload fields), so read generically, by
+     * name. A field it lacks (or holds null) shows nothing, so the entry is not excluded: the newest
+     * word is not skipped for an older one because it does not say what it was about.
      */
-    private static boolean matches(LedgerEntry e, Map<String, String> need) {
+    private static boolean excluded(LedgerEntry e, Map<String, String> need) {
         if (need.isEmpty()) {
-            return true;
-        }
-        JsonNode p;
-        try {
-            p = Json.parse(e.payload());
-        } catch (IllegalArgumentException ex) {
             return false;
         }
+        JsonNode p = payload(e);
         for (var kv : need.entrySet()) {
-            JsonNode v = p.path(kv.getKey());
-            if (v.isMissingNode() || !v.asText().equals(kv.getValue())) {
-                return false;
+            JsonNode v = p == null ? null : p.get(kv.getKey());
+            if (v != null && !v.isNull() && !v.asText().equals(kv.getValue())) {
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /**
+     * The fields of a control's {@code where} an entry does not record (absent or null; every one when
+     * its payload cannot be read): it cannot be shown to be about the control, nor not to be.
+     */
+    static List<String> unrecorded(LedgerEntry e, Map<String, String> need) {
+        JsonNode p = need.isEmpty() ? null : payload(e);
+        return need.keySet().stream().sorted().filter(k -> p == null || p.get(k) == null || p.get(k).isNull()).toList();
+    }
+
+    private static JsonNode payload(LedgerEntry e) {
+        try {
+            JsonNode p = Json.parse(e.payload());
+            return p.isObject() ? p : null;
+        } catch (IllegalArgumentException ex) {
+            return null;
+        }
     }
 }

@@ -14,6 +14,13 @@ import java.util.List;
  * evidence the other sections just recorded counts. Passes only when every risk is Mitigated.
  */
 public final class RiskSection implements Section {
+    private final List<Section> owners;
+
+    /** @param owners the runbook's other sections, whose expectations judge a control's evidence */
+    public RiskSection(List<Section> owners) {
+        this.owners = List.copyOf(owners);
+    }
+
     @Override
     public String name() {
         return "risks";
@@ -26,7 +33,7 @@ public final class RiskSection implements Section {
 
     @Override
     public SectionResult run(RunContext ctx) {
-        RiskAssessment a = new RiskAssess(RiskContext.of(ctx)).run();
+        RiskAssessment a = new RiskAssess(RiskContext.of(ctx, owners)).run();
         // An empty register mitigates nothing: the command passes it, but the run does not count it as verified.
         return SectionResult.of(name(), a.risks().isEmpty() ? Verdict.FAILED : a.verdict(), a.summary(), a.reasons());
     }

@@ -23,9 +23,12 @@ import java.util.function.Function;
  * @param maxAge     how old the passing evidence may be
  * @param recordedBy the command that records it, for the "run ..." hint
  * @param finder     how the speaking entry is found and judged
+ * @param judge      how the owner judges a given entry about {@code subject} (one a reader found
+ *                   itself, such as a risk control's newest evidence), or null: judged by its outcome,
+ *                   and only entries of {@code kind}
  */
 public record Expected(String section, String kind, String subject, String aspect, Duration maxAge,
-                       String recordedBy, Finder finder) {
+                       String recordedBy, Finder finder, Judge judge) {
     public Expected {
         Objects.requireNonNull(section, "section");
         Objects.requireNonNull(kind, "kind");
@@ -34,10 +37,27 @@ public record Expected(String section, String kind, String subject, String aspec
         Objects.requireNonNull(finder, "finder");
     }
 
+    /** An expectation whose entries are judged by their outcome only. */
+    public Expected(String section, String kind, String subject, String aspect, Duration maxAge, String recordedBy,
+                    Finder finder) {
+        this(section, kind, subject, aspect, maxAge, recordedBy, finder, null);
+    }
+
     /** Finds the entry that speaks for an expectation now (normally the newest of its kind and subject). */
     @FunctionalInterface
     public interface Finder {
         Optional<Found> find(Ledger ledger);
+    }
+
+    /**
+     * How the owner judges one given entry against the plan as it is now: the same judgement its
+     * finder applies to the entry it finds, so a reader that finds its own entry (a risk control's
+     * newest evidence) never copies the comparison.
+     */
+    @FunctionalInterface
+    public interface Judge {
+        /** How {@code entry} stands for the expectation; null when it is not evidence it judges (another kind). */
+        Found judge(Ledger ledger, LedgerEntry entry);
     }
 
     /** How the speaking entry stands for this expectation. */
@@ -80,18 +100,39 @@ public record Expected(String section, String kind, String subject, String aspec
      */
     public static Expected covering(String section, String kind, String subject, String aspect, Duration maxAge,
                                     String recordedBy, Function<JsonNode, String> problem) {
-        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, l -> l.latest(kind, subject).map(e -> {
+        return judged(section, kind, subject, aspect, maxAge, recordedBy, (l, e) -> {
             if (!e.outcome().isGood()) {
                 return Found.of(e);
             }
             String p = problem.apply(payload(e));
             return p == null ? Found.of(e) : new Found(e, Status.FAILED, p);
-        }));
+        });
     }
 
-    /** The same expectation with another finder (for evidence that needs more than the newest entry). */
-    public Expected withFinder(Finder f) {
-        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, f);
+    /**
+     * The newest entry of {@code kind} about {@code subject}, judged by {@code judge} (which is asked
+     * only about entries of {@code kind}).
+     */
+    public static Expected judged(String section, String kind, String subject, String aspect, Duration maxAge,
+                                  String recordedBy, Judge judge) {
+        Judge ofKind = (l, e) -> kind.equals(e.kind()) ? judge.judge(l, e) : null;
+        return new Expected(section, kind, subject, aspect, maxAge, recordedBy,
+                l -> l.latest(kind, subject).map(e -> ofKind.judge(l, e)), ofKind);
+    }
+
+    /**
+     * How the owner judges {@code entry}, found by the caller: empty when it is not about this
+     * expectation's subject or not evidence it judges; by its outcome when the expectation has no
+     * judge of its own.
+     */
+    public Optional<Found> judge(Ledger ledger, LedgerEntry entry) {
+        if (!subject.equals(entry.subject())) {
+            return Optional.empty();
+        }
+        if (judge == null) {
+            return kind.equals(entry.kind()) ? Optional.of(Found.of(entry)) : Optional.empty();
+        }
+        return Optional.ofNullable(judge.judge(ledger, entry));
     }
 
     /** How a reviewer reads it: {@code backup test-db (copy in onprem)}. */

@@ -44,7 +44,7 @@ class RiskServiceTest {
         ledger = Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "dba@bastion", clock);
         Plan academy = PlanLoader.load(Path.of("examples/academy/preflight.yaml"), Map.of());
         register = academy.section("risks", RiskPlan.class).orElseThrow();
-        context = new RiskContext(academy, ledger, clock);
+        context = new RiskContext(academy, ledger, clock, List.of());
     }
 
     @AfterEach
