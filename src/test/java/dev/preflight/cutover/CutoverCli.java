@@ -30,6 +30,15 @@ final class CutoverCli {
         this.clock = new MovableClock(start);
     }
 
+    /** A risk register whose one risk is mitigated by a failback drill within a week. */
+    static final String FAILBACK_RISK = """
+            risks:
+              - name: cutover-failure
+                title: Blue/Green cutover failure
+                mitigation: blue stays warm for a failback within the bound
+                controls: [{evidence: failback-drill, max_age: 7d}]
+            """;
+
     CliRun run(String... args) {
         return CliRun.of(dir, Map.of(), clock, args);
     }

@@ -65,7 +65,7 @@ class CutoverReadinessTest {
 
         // The next drill is slower than the bound: the load balancer takes 2 s to move, the bound is now 1 s.
         CommandLb.script(dir, "lb-set.sh", "sleep 2; echo \"$1\" > '" + dir.resolve("active") + "'");
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), RISKS).replace("failback_bound: 5m",
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), CutoverCli.FAILBACK_RISK).replace("failback_bound: 5m",
                 "failback_bound: 1s"));
         CommandLb.script(dir, "lb-set.sh", "sleep 2; echo \"$1\" > '" + dir.resolve("active") + "'");
         assertThat(cli.run("cutover", "start").code()).isZero();
@@ -80,12 +80,4 @@ class CutoverReadinessTest {
         assertThat(risks.out()).as(risks.all()).contains("Open");
         assertThat(risks.code()).isEqualTo(1);
     }
-
-    private static final String RISKS = """
-            risks:
-              - name: cutover-failure
-                title: Blue/Green cutover failure
-                mitigation: blue stays warm for a failback within the bound
-                controls: [{evidence: failback-drill, max_age: 7d}]
-            """;
 }

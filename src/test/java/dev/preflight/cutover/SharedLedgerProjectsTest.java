@@ -33,7 +33,7 @@ class SharedLedgerProjectsTest {
         blue = new ColourServer("blue");
         green = new ColourServer("green");
         cli = new CutoverCli(dir);
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), RISKS));
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), CutoverCli.FAILBACK_RISK));
         // Project B: the same plan under another project name, in the same folder, so the same ledger.
         Files.writeString(dir.resolve("shop.yaml"), Files.readString(dir.resolve("preflight.yaml"))
                 .replace("project: {name: cutover-test}", "project: {name: shop}"));
@@ -105,12 +105,4 @@ class SharedLedgerProjectsTest {
         assertThat(after.out()).as(after.all()).contains("NO-GO", "the newest failback drill");
         assertThat(after.code()).isEqualTo(1);
     }
-
-    private static final String RISKS = """
-            risks:
-              - name: cutover-failure
-                title: Blue/Green cutover failure
-                mitigation: blue stays warm for a failback within the bound
-                controls: [{evidence: failback-drill, max_age: 7d}]
-            """;
 }
