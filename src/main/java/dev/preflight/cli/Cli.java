@@ -36,7 +36,8 @@ public final class Cli {
      * it is added, which took about 0.3 s for all of them at every start, so only the subcommands
      * whose names occur in {@code args} are added. When none does (no subcommand, a typo, {@code
      * --help}) or completion is generated, all are, so usage, suggestions and completion see the
-     * whole surface. A name that is only an option's value adds a command nobody runs: harmless.
+     * whole surface, except for {@code --version} without help, which needs none. A name that is only
+     * an option's value adds a command nobody runs: harmless.
      */
     public static CommandLine commandLine(CliContext ctx, String[] args) {
         IFactory defaults = CommandLine.defaultFactory();
@@ -54,7 +55,10 @@ public final class Cli {
         Set<String> named = args == null ? Set.of() : new HashSet<>(Arrays.asList(args));
         List<Class<?>> wanted = PreflightCommand.SUBCOMMANDS.stream()
                 .filter(c -> named.contains(c.getAnnotation(CommandLine.Command.class).name())).toList();
-        if (wanted.isEmpty() || named.contains("generate-completion")) {
+        // --version alone needs no subcommand: it printed after the whole tree was built (half its time).
+        boolean versionOnly = (named.contains("--version") || named.contains("-V"))
+                && !named.contains("--help") && !named.contains("-h");
+        if ((wanted.isEmpty() && !versionOnly) || named.contains("generate-completion")) {
             wanted = PreflightCommand.SUBCOMMANDS;
         }
         for (Class<?> c : wanted) {

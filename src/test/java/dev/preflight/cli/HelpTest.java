@@ -282,4 +282,24 @@ class HelpTest {
         env.remove("NO_COLOR");
         assertThat(runOn(false, "audit").all()).as("not a terminal").doesNotContainPattern(ESCAPE);
     }
+
+    /**
+     * {@code --version} builds no subcommand (building them all was half its start-up), prints the
+     * version and exits 0; with help, or with no subcommand, the whole surface is there.
+     */
+    @Test
+    void versionAloneBuildsNoSubcommandAndHelpStillSeesEveryOne() {
+        CliContext ctx = new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Map.of(),
+                CliRun.CLOCK, dir, false);
+        assertThat(Cli.commandLine(ctx, new String[] {"--version"}).getSubcommands()).isEmpty();
+        assertThat(Cli.commandLine(ctx, new String[] {"-V"}).getSubcommands()).isEmpty();
+        assertThat(Cli.commandLine(ctx, new String[] {"--version", "--help"}).getSubcommands())
+                .containsKeys("validate", "audit", "cutover", "restore-test");
+        assertThat(Cli.commandLine(ctx, new String[] {"--help"}).getSubcommands()).containsKeys("validate", "audit");
+        CliRun v = run("--version");
+        assertThat(v.code()).isZero();
+        assertThat(v.out()).startsWith("preflight ");
+        CliRun h = run("--help");
+        assertThat(h.out()).contains("restore-test", "cutover");
+    }
 }
