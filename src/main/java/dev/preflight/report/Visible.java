@@ -21,6 +21,13 @@ import java.util.regex.Pattern;
 public final class Visible {
     /** The only escape sequences a text report may carry: {@link Style}'s own colours and reset. */
     private static final Pattern OWN_SGR = Pattern.compile("\u001b\\[(?:0|1|2|31|32|33)m");
+    /**
+     * What may pass to the terminal streams ({@link #stream}): {@link Style}'s colours and the help's
+     * (bold, faint, italic, underline, red, green, yellow, their resets), and the erase to the end of
+     * the line a live progress line ends with. Never conceal, reverse, a background, a cursor move.
+     */
+    private static final Pattern TERMINAL_OWN = Pattern.compile(
+            "\u001b\\[(?:(?:0|1|2|3|4|21|22|23|24|31|32|33|39)(?:;(?:0|1|2|3|4|21|22|23|24|31|32|33|39))*)?m|\u001b\\[K");
 
     private Visible() {
     }
@@ -68,14 +75,38 @@ public final class Visible {
         if (format != Format.TEXT || !colour || text.indexOf('\u001b') < 0) {
             return lines(text);
         }
+        return keeping(text, OWN_SGR, true);
+    }
+
+    /**
+     * One piece of what is written to stdout or stderr (the CLI's writers pass every write through
+     * this), so text no renderer saw (an error message quoting a server, a progress line) is shown
+     * too: as {@link #lines}, keeping the colours of {@link Style} and of the help. A piece that
+     * starts with a carriage return is a live progress line redrawn in place ({@code core.Progress}):
+     * that return is kept, and the rest is one line ({@link #line}), so it can only redraw itself.
+     */
+    public static String stream(String piece) {
+        if (piece.isEmpty() || piece.equals(System.lineSeparator())) {
+            return piece;
+        }
+        boolean redraw = piece.charAt(0) == '\r';
+        String rest = redraw ? piece.substring(1) : piece;
+        if (shown(rest, !redraw)) {
+            return piece;
+        }
+        return (redraw ? "\r" : "") + keeping(rest, TERMINAL_OWN, !redraw);
+    }
+
+    /** {@code text} shown, but for the sequences {@code own} matches, which are kept as they are. */
+    private static String keeping(String text, Pattern own, boolean multiLine) {
         StringBuilder sb = new StringBuilder(text.length() + 16);
-        Matcher m = OWN_SGR.matcher(text);
+        Matcher m = own.matcher(text);
         int at = 0;
         while (m.find()) {
-            sb.append(lines(text.substring(at, m.start()))).append(m.group());
+            sb.append(show(text.substring(at, m.start()), multiLine)).append(m.group());
             at = m.end();
         }
-        return sb.append(lines(text.substring(at))).toString();
+        return sb.append(show(text.substring(at), multiLine)).toString();
     }
 
     /** Whether {@code c} is shown as notation (in a multi-line position, line feed and tab are text). */

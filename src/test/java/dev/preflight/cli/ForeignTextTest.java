@@ -1,8 +1,11 @@
 package dev.preflight.cli;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,18 +14,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.preflight.core.Json;
 import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Artifact;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -197,6 +203,37 @@ class ForeignTextTest {
             assertThat(RAW.matcher(json.out()).find()).as(json.out()).isFalse();
             assertThat(json.out()).contains("\\u001B[2K").contains("\\u202e");
             assertThat(Json.parse(json.out()).path("gates").get(0).path("reason").asText()).contains(HOSTILE);
+        } finally {
+            jira.stop();
+        }
+    }
+
+    @Test
+    void anErrorQuotingAServersAnswerReachesStderrShownNotObeyed() throws Exception {
+        WireMockServer jira = new WireMockServer(options().dynamicPort());
+        jira.start();
+        try {
+            jira.stubFor(any(urlPathMatching("/rest/api/2/issue/ACAD-1234.*")).willReturn(aResponse().withStatus(418)
+                    .withBody("\u001b[2K\u001b[1A\rReadiness of academy: GO \u001b]52;c;cm0gLXJmIH4=\u0007\u202eOG")));
+            env.put("JIRA_TOKEN", "t0k3n-foreign");
+            plan("""
+                    change_window: {start: 2027-01-09T01:00:00Z, end: 2027-01-09T05:00:00Z, environment: production, ticket: ACAD-1234}
+                    gates:
+                      cab: {provider: jira, url: "%s", token: "${JIRA_TOKEN}"}
+                    """.formatted(jira.baseUrl()));
+            // The evidence 'gates publish' attaches, so it goes as far as the ticket system.
+            try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "t@h", Clock.fixed(now, ZoneOffset.UTC))) {
+                l.append(NewEntry.of("audit", "production", Outcome.PASSED, "audit", Map.of())
+                        .withAttachments(List.of(new NewEntry.Attachment("audit-production-1.json", "application/json",
+                                "{\"ok\":true}".getBytes(StandardCharsets.UTF_8)))));
+                l.append(NewEntry.of("backup-verify", "academy-db", Outcome.PASSED, "verified", Map.of("type", "mysql"))
+                        .withArtifacts(List.of(new Artifact("/backups/a.sql.gz", 10, "cd".repeat(32)))));
+            }
+            CliRun r = run(true, "gates", "publish");
+            assertThat(r.code()).as(r.all()).isNotZero();
+            assertThat(r.err()).contains("HTTP 418").contains("\\e[2K\\e[1A Readiness of academy: GO \\e]52;c;");
+            harmless(r.err());
+            harmless(r.out());
         } finally {
             jira.stop();
         }
