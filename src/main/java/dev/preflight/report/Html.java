@@ -30,14 +30,17 @@ public final class Html {
                 case '&' -> sb.append("&amp;");
                 case '"' -> sb.append("&quot;");
                 case '\'' -> sb.append("&#39;");
+                // A carriage return (CRLF from Windows tools) is dropped; the line feed after it stays.
+                case '\r' -> { }
                 default -> {
                     // A control character (a terminal escape in a probe's output) is not allowed in
-                    // XML 1.0, and a bidirectional override would reorder what the reviewer reads:
-                    // each is shown as the text reports show it (Visible: ESC as backslash-e, U+202E as backslash-u-202e). The
-                    // carriage return of a CRLF (Windows tools) is dropped; the line feed stays. A lone
-                    // surrogate or a non-character is a broken character: U+FFFD shows it.
-                    if (c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n') {
-                        continue;
+                    // XML 1.0 (C0) or means nothing on a page (DEL, C1): it becomes a space, so words
+                    // around it stay apart. A bidirectional control would reorder what the reviewer
+                    // reads: it is shown as the text reports show it (Visible: U+202E as
+                    // backslash-u-202e). A lone surrogate or a non-character is a broken character:
+                    // U+FFFD shows it.
+                    if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 && c <= 0x9f) {
+                        sb.append(' ');
                     } else if (Visible.hidden(c, true)) {
                         sb.append(Visible.notation(c));
                     } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {

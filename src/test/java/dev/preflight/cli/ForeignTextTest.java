@@ -146,7 +146,8 @@ class ForeignTextTest {
 
         CliRun html = run(false, "--format", "html", "readiness");
         harmless(html.out(), false);
-        assertThat(html.out()).contains("disk full\\e[2K");
+        // On the page a control character is a space (as Html.esc has always made it); an override is shown.
+        assertThat(html.out()).contains("disk full [2K", "\\u202eOG-ON\\u202c");
     }
 
     @Test
@@ -167,7 +168,7 @@ class ForeignTextTest {
         for (String f : new String[] {"markdown", "junit"}) {
             CliRun r = run(false, "--format", f, "audit");
             harmless(r.out(), f.equals("markdown"));
-            assertThat(r.out()).contains("8.2.0\\");
+            assertThat(r.out()).contains(f.equals("markdown") ? "8.2.0\\\\e" : "8.2.0 [2K");
         }
     }
 
@@ -197,7 +198,7 @@ class ForeignTextTest {
             for (String fmt : new String[] {"markdown", "junit"}) {
                 CliRun r = run(false, "--format", fmt, "gates", "check");
                 harmless(r.out(), fmt.equals("markdown"));
-                assertThat(r.out()).contains("disk full\\");
+                assertThat(r.out()).contains(fmt.equals("markdown") ? "disk full\\\\e" : "disk full [2K");
             }
             CliRun json = run(false, "--format", "json", "gates", "check");
             assertThat(RAW.matcher(json.out()).find()).as(json.out()).isFalse();
