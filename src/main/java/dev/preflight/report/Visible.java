@@ -81,15 +81,16 @@ public final class Visible {
     /**
      * One piece of what is written to stdout or stderr (the CLI's writers pass every write through
      * this), so text no renderer saw (an error message quoting a server, a progress line) is shown
-     * too: as {@link #lines}, keeping the colours of {@link Style} and of the help. A piece that
-     * starts with a carriage return is a live progress line redrawn in place ({@code core.Progress}):
-     * that return is kept, and the rest is one line ({@link #line}), so it can only redraw itself.
+     * too: as {@link #lines}, keeping the colours of {@link Style} and of the help. A piece written
+     * as {@code core.Progress} redraws its live line, a carriage return first and the erase to the
+     * end of the line last, keeps that return, and the rest is one line ({@link #line}): it can only
+     * redraw itself.
      */
     public static String stream(String piece) {
         if (piece.isEmpty() || piece.equals(System.lineSeparator())) {
             return piece;
         }
-        boolean redraw = piece.charAt(0) == '\r';
+        boolean redraw = piece.charAt(0) == '\r' && piece.endsWith("\u001b[K");
         String rest = redraw ? piece.substring(1) : piece;
         if (shown(rest, !redraw)) {
             return piece;

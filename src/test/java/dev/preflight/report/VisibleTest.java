@@ -49,6 +49,9 @@ class VisibleTest {
         assertThat(Visible.stream("\rbackup: 5 MiB; table x" + ESC + "[1A\ny" + ESC + "[K"))
                 .isEqualTo("\rbackup: 5 MiB; table x\\e[1A\\ny" + ESC + "[K");
         assertThat(Visible.stream("\r" + ESC + "[K")).isEqualTo("\r" + ESC + "[K");
+        // Only a whole redraw starts with a return: elsewhere it would overwrite what the line holds.
+        assertThat(Visible.stream("\rGO\n")).isEqualTo("\\rGO\n");
+        assertThat(Visible.stream("\r")).isEqualTo("\\r");
         assertThat(Visible.stream(ESC + "[1;33m--plan" + ESC + "[21;39m" + ESC + "[0m\n"))
                 .isEqualTo(ESC + "[1;33m--plan" + ESC + "[21;39m" + ESC + "[0m\n");
         assertThat(Visible.stream("error: " + ESC + "[8m" + ESC + "[30;40m" + ESC + "[2J x\ry\n"))
