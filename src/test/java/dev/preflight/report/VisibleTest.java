@@ -2,6 +2,9 @@ package dev.preflight.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
 import dev.preflight.core.Json;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -81,5 +84,19 @@ class VisibleTest {
     void aTableCellStaysOnItsLineAndItsColumnIsAsWideAsWhatIsShown() {
         String out = new Table().row("A", "B").row("x\ny" + ESC + "[2K", "z").render();
         assertThat(out).isEqualTo("A          B\nx\\ny\\e[2K  z\n");
+    }
+
+    @Test
+    void noRendererSkipsTheLastPass() {
+        // Renderer.render is where every report passes Visible.report: a renderer that overrides it
+        // would print foreign text unseen when a caller other than the CLI's writers takes its output.
+        var classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.preflight");
+        var renderers = classes.stream().filter(c -> c.isAssignableTo(Renderer.class) && !c.isEquivalentTo(Renderer.class))
+                .toList();
+        assertThat(renderers).as("the control: every capability has renderers").hasSizeGreaterThan(10);
+        assertThat(renderers.stream().filter(c -> c.getMethods().stream().anyMatch(m -> m.getName().equals("render")
+                        && m.getRawParameterTypes().size() == 3))
+                .map(JavaClass::getName).toList()).isEmpty();
     }
 }
