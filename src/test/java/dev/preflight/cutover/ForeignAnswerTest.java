@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.testing.CliRun;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import dev.preflight.testing.HostileHttpServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,53 +29,10 @@ class ForeignAnswerTest {
     @TempDir
     Path dir;
 
-    /** Answers every request with the hostile status line, then closes. */
-    static final class HostileServer implements AutoCloseable {
-        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        final Thread thread = new Thread(this::serve, "hostile-http");
-
-        HostileServer() throws IOException {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + socket.getLocalPort() + path;
-        }
-
-        private void serve() {
-            while (!socket.isClosed()) {
-                try (Socket s = socket.accept()) {
-                    InputStream in = s.getInputStream();
-                    // Read the request's head: up to the blank line.
-                    int state = 0;
-                    while (state < 4) {
-                        int b = in.read();
-                        if (b < 0) {
-                            break;
-                        }
-                        state = b == '\r' && (state == 0 || state == 2) || b == '\n' && (state == 1 || state == 3) ? state + 1 : 0;
-                    }
-                    OutputStream out = s.getOutputStream();
-                    out.write((STATUS_LINE + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-                            .getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                } catch (IOException e) {
-                    // closed or a client that went away: serve the next one
-                }
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
-    }
-
     @Test
     void aHealthAnswerHoldingEscapesIsShownInTheProgressAndTheStatus() throws Exception {
         CutoverCli cli = new CutoverCli(dir);
-        try (ColourServer blue = new ColourServer("blue"); HostileServer green = new HostileServer()) {
+        try (ColourServer blue = new ColourServer("blue"); HostileHttpServer green = new HostileHttpServer(STATUS_LINE)) {
             cli.plan("""
                     cutover:
                       environment: staging
