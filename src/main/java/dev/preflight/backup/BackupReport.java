@@ -252,7 +252,8 @@ public final class BackupReport {
             for (Copy c : b.copies()) {
                 sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
             }
-            sb.append("          restore-tested: ").append(line(restoreTested.getOrDefault(b.id(), "never"))).append('\n');
+            sb.append("          restore-tested: ").append(line(restoreTested.getOrDefault(b.id(), "never")))
+                    .append('\n');
         }
         sb.append(backups.size()).append(" backup(s)\n");
         return sb.toString();

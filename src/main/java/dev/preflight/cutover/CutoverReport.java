@@ -134,7 +134,8 @@ public final class CutoverReport {
                     + "; " + h.rounds().size() + " monitor round(s), " + (h.breached() ? "BREACH recorded" : "no breach")});
         }
         for (String[] fct : facts) {
-            sb.append(md ? "- **" + fct[0] + "**: " + Markdown.text(fct[1]) + "\n" : String.format("  %-14s %s%n", fct[0], line(fct[1])));
+            sb.append(md ? "- **" + fct[0] + "**: " + Markdown.text(fct[1]) + "\n"
+                    : String.format("  %-14s %s%n", fct[0], line(fct[1])));
         }
         sb.append(md ? "\n| step | attempt | outcome | started | elapsed | summary |\n|---|---|---|---|---|---|\n" : "\n");
         for (CutoverHistory.Attempt a : h.attempts()) {

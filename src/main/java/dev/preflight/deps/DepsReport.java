@@ -153,7 +153,8 @@ public final class DepsReport {
             r.notes().forEach(n -> sb.append("  - ").append(line(n)).append('\n'));
         }
         String v = r.label();
-        sb.append('\n').append(r.verdict().good() ? s.ok(v) : s.bad(v)).append(": ").append(line(r.summary())).append('\n');
+        sb.append('\n').append(r.verdict().good() ? s.ok(v) : s.bad(v)).append(": ").append(line(r.summary()))
+                .append('\n');
         return sb.toString();
     }
 

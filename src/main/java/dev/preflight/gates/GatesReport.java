@@ -89,7 +89,8 @@ public final class GatesReport {
             StringBuilder sb = new StringBuilder();
             r.notices().forEach(n -> sb.append("sent  ").append(n.template()).append("  \"").append(line(n.subject()))
                     .append("\"  template sha256 ").append(n.templateSha256()).append('\n'));
-            sb.append(line(r.summary())).append(" at ").append(r.time()).append(" (ledger entry #").append(r.seq()).append(")\n");
+            sb.append(line(r.summary())).append(" at ").append(r.time()).append(" (ledger entry #").append(r.seq())
+                    .append(")\n");
             return sb.toString();
         }
 
@@ -132,7 +133,8 @@ public final class GatesReport {
         int width = results.stream().mapToInt(x -> x.name().length()).max().orElse(4);
         for (GateResult g : results) {
             sb.append(g.passed() ? s.ok("PASSED") : s.bad("FAILED")).append("  ")
-                    .append(String.format("%-" + width + "s", g.name())).append("  ").append(line(g.reason())).append('\n');
+                    .append(String.format("%-" + width + "s", g.name())).append("  ").append(line(g.reason()))
+                    .append('\n');
             // The reason is already on the gate's line; its detail copy would only repeat it. A reason
             // or detail may quote the ticket (its status, a comment): each stays on its one line.
             g.details().stream().filter(d -> !g.reason().startsWith(d))
