@@ -1,5 +1,7 @@
 package dev.preflight.audit;
 
+import static dev.preflight.report.Visible.line;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.preflight.audit.AuditModel.Check;
 import dev.preflight.audit.AuditModel.HostReport;
@@ -185,7 +187,8 @@ public final class AuditReport implements Renderer<Report> {
         if (!rows.isEmpty()) {
             sb.append('\n');
         }
-        lines.forEach(l -> sb.append(l).append('\n'));
+        // A reason quotes what the host printed (a version string, an SSH error): each stays one line.
+        lines.forEach(l -> sb.append(line(l)).append('\n'));
         Verdict v = r.verdict();
         sb.append(v == Verdict.FAILED ? s.bad("FAILED") : v == Verdict.INCOMPLETE ? s.warn("INCOMPLETE") : s.ok("PASSED"))
                 .append(": ").append(r.hosts().size()).append(" host(s), ").append(r.failures())

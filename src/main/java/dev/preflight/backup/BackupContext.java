@@ -9,6 +9,7 @@ import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.report.Visible;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -143,10 +144,10 @@ public final class BackupContext {
         return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC).format(t);
     }
 
-    /** One progress line, redacted. */
+    /** One progress line, redacted and kept on its line (it may quote a tool's stderr). */
     void step(String line) {
         if (progress != null) {
-            progress.println(secrets.redact(line));
+            progress.println(Visible.line(secrets.redact(line)));
             progress.flush();
         }
     }

@@ -1,5 +1,7 @@
 package dev.preflight.backup;
 
+import static dev.preflight.report.Visible.line;
+
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.CopyCheck.Status;
 import dev.preflight.backup.PruneItem.Action;
@@ -219,12 +221,12 @@ public final class BackupReport {
                 sb.append("        retained until ").append(r.retentionUntil()).append("; ledger entry ")
                         .append(r.entryId()).append('\n');
             } else {
-                sb.append(st.bad("FAILED")).append("  ").append(r.source()).append("  ").append(r.failure())
+                sb.append(st.bad("FAILED")).append("  ").append(r.source()).append("  ").append(line(r.failure()))
                         .append('\n').append("        no copy kept; ledger entry ").append(r.entryId()).append('\n');
             }
         }
         for (String l : locked) {
-            sb.append(st.warn("LOCKED")).append("  ").append(l).append('\n');
+            sb.append(st.warn("LOCKED")).append("  ").append(line(l)).append('\n');
         }
         long failed = results.stream().filter(r -> r.failure() != null).count();
         sb.append(results.size() - failed).append(" backup(s) passed, ").append(failed).append(" failed")
@@ -250,7 +252,8 @@ public final class BackupReport {
             for (Copy c : b.copies()) {
                 sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
             }
-            sb.append("          restore-tested: ").append(restoreTested.getOrDefault(b.id(), "never")).append('\n');
+            sb.append("          restore-tested: ").append(line(restoreTested.getOrDefault(b.id(), "never")))
+                    .append('\n');
         }
         sb.append(backups.size()).append(" backup(s)\n");
         return sb.toString();
@@ -284,9 +287,9 @@ public final class BackupReport {
                     .append("  ").append(c.copy().destination()).append(": ").append(c.copy().location());
             if (c.status() == Status.MISMATCH) {
                 sb.append("  sha256 ").append(c.actual()).append(" != recorded ").append(c.copy().sha256())
-                        .append(" (").append(c.detail()).append(')');
+                        .append(" (").append(line(c.detail())).append(')');
             } else if (c.status() != Status.OK) {
-                sb.append("  (").append(c.detail()).append(')');
+                sb.append("  (").append(line(c.detail())).append(')');
             }
             sb.append('\n');
         }
@@ -306,9 +309,9 @@ public final class BackupReport {
                 case DELETE -> applied ? (i.errors().isEmpty() ? "deleted" : "FAILED ") : "delete ";
             };
             sb.append(what).append("  ").append(i.backup().shortId()).append("  ").append(i.backup().source())
-                    .append("  ").append(i.backup().file()).append("  (").append(i.reason()).append(")\n");
+                    .append("  ").append(i.backup().file()).append("  (").append(line(i.reason())).append(")\n");
             for (String e : i.errors()) {
-                sb.append("           ").append(e).append('\n');
+                sb.append("           ").append(line(e)).append('\n');
             }
         }
         long del = items.stream().filter(i -> i.action() == Action.DELETE).count();

@@ -15,6 +15,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.report.Format;
 import dev.preflight.report.Style;
+import dev.preflight.report.Visible;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -159,9 +160,13 @@ public abstract class BaseCommand implements Callable<Integer> {
         return Progress.Options.of(ctx.err(), ctx.env(), ctx.errTerminal(), ctx.clock());
     }
 
-    /** Writes the report: to {@code --output} atomically, else to stdout; secrets always masked. */
+    /**
+     * Writes the report: to {@code --output} atomically, else to stdout; secrets always masked, and
+     * no foreign control character unseen ({@link Visible#report}, as the renderers already did: a
+     * report built another way passes it here).
+     */
     protected void emit(String report) {
-        String safe = secrets.redact(report);
+        String safe = Visible.report(secrets.redact(report), format(), style().color());
         String out = global().output;
         if (out == null) {
             ctx.out().print(safe);

@@ -169,7 +169,8 @@ public final class Cli {
     }
 
     /** Parses and runs; returns the exit code. Never calls {@code System.exit}. */
-    public static int run(CliContext ctx, String... args) {
+    public static int run(CliContext given, String... args) {
+        CliContext ctx = given.shown();
         try {
             return commandLine(ctx, args).execute(args);
         } finally {

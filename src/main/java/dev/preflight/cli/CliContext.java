@@ -25,6 +25,14 @@ public record CliContext(PrintWriter out, PrintWriter err, Map<String, String> e
         this(out, err, env, clock, cwd, interactive, interactive);
     }
 
+    /**
+     * The same context writing through {@link ShownWriter}: whatever a command prints, foreign
+     * control characters in it are shown, not obeyed ({@link dev.preflight.report.Visible#stream}).
+     */
+    CliContext shown() {
+        return new CliContext(ShownWriter.of(out), ShownWriter.of(err), env, clock, cwd, interactive, errTerminal);
+    }
+
     /** The context of a real process. */
     public static CliContext system(PrintWriter out, PrintWriter err) {
         return new CliContext(out, err, System.getenv(), Clock.systemUTC(), Path.of("").toAbsolutePath(),

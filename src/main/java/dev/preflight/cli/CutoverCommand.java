@@ -25,6 +25,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
+import dev.preflight.report.Visible;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -77,13 +78,17 @@ public final class CutoverCommand implements Callable<Integer> {
             return d.open(cp, new LocalProcessRunner(plan.secrets()));
         }
 
-        /** A writer to {@code to} that masks the plan's secrets in every line it prints. */
+        /**
+         * A writer to {@code to} that masks the plan's secrets in every line it prints and keeps each
+         * on its line: a progress line may quote an answer (an HTTP error, a load balancer's stderr),
+         * and in text it goes to the terminal as it happens, not through a renderer.
+         */
         PrintWriter progress(PrintWriter to) {
             Secrets s = secrets();
             return new PrintWriter(to, true) {
                 @Override
                 public void println(String x) {
-                    super.println(s.redact(x));
+                    super.println(Visible.line(s.redact(x)));
                 }
             };
         }
@@ -106,7 +111,7 @@ public final class CutoverCommand implements Callable<Integer> {
                         plan.baseDir().resolve(".preflight"), holder), dryRun, CutoverContext.Sleeper.real(), sink::println);
                 CutoverRun run = verb.apply(c);
                 if (f == Format.JSON) {
-                    emit(renderer().json(run));
+                    emit(renderer().render(run, Format.JSON, style()));
                 }
                 return run.verdict().exitCode().code();
             }

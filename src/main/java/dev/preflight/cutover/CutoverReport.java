@@ -1,5 +1,7 @@
 package dev.preflight.cutover;
 
+import static dev.preflight.report.Visible.line;
+
 import dev.preflight.report.Durations;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
@@ -72,7 +74,8 @@ public final class CutoverReport {
         @Override
         public String text(CutoverRun r, Style style) {
             StringBuilder sb = new StringBuilder();
-            r.log().forEach(l -> sb.append(l).append('\n'));
+            // A progress line may quote an answer (an HTTP error, a load balancer's stderr): one line each.
+            r.log().forEach(l -> sb.append(line(l)).append('\n'));
             return sb.toString();
         }
 
@@ -131,7 +134,8 @@ public final class CutoverReport {
                     + "; " + h.rounds().size() + " monitor round(s), " + (h.breached() ? "BREACH recorded" : "no breach")});
         }
         for (String[] fct : facts) {
-            sb.append(md ? "- **" + fct[0] + "**: " + Markdown.text(fct[1]) + "\n" : String.format("  %-14s %s%n", fct[0], fct[1]));
+            sb.append(md ? "- **" + fct[0] + "**: " + Markdown.text(fct[1]) + "\n"
+                    : String.format("  %-14s %s%n", fct[0], line(fct[1])));
         }
         sb.append(md ? "\n| step | attempt | outcome | started | elapsed | summary |\n|---|---|---|---|---|---|\n" : "\n");
         for (CutoverHistory.Attempt a : h.attempts()) {
@@ -144,7 +148,7 @@ public final class CutoverReport {
                 String o = String.format("%-11s", a.outcome());
                 o = a.good() ? st.ok(o) : a.outcome().equals("started") ? st.warn(o) : st.bad(o);
                 sb.append(String.format("  %-9s #%-2d ", a.step().label(), a.number())).append(o)
-                        .append(String.format(" %-24s %9s  %s%n", a.started(), el, a.summary()));
+                        .append(String.format(" %-24s %9s  %s%n", a.started(), el, line(a.summary())));
             }
         }
         return sb.toString();

@@ -1,5 +1,7 @@
 package dev.preflight.deps;
 
+import static dev.preflight.report.Visible.line;
+
 import dev.preflight.core.Json;
 import dev.preflight.deps.DepsResult.Finding;
 import dev.preflight.deps.DepsResult.FlutterHost;
@@ -117,40 +119,42 @@ public final class DepsReport {
             sb.append('\n').append(sev == Severity.BLOCKER ? s.bad(title) : sev == Severity.WARNING ? s.warn(title) : title)
                     .append(" (").append(n).append(" in ").append(g.size()).append(" package(s))\n");
             for (List<Finding> fs : g.values()) {
-                sb.append("  ").append(s.bold(head(fs.get(0)))).append('\n');
+                // Names, versions and constraints come from the lock files, npm and the Flutter hosts: one line each.
+                sb.append("  ").append(s.bold(line(head(fs.get(0))))).append('\n');
                 for (Finding f : fs) {
-                    sb.append("    - ").append(f.message()).append('\n');
+                    sb.append("    - ").append(line(f.message())).append('\n');
                     if (!f.chain().isEmpty()) {
-                        sb.append("      ").append(s.dim(String.join(" → ", f.chain()))).append('\n');
+                        sb.append("      ").append(s.dim(line(String.join(" → ", f.chain())))).append('\n');
                     }
                 }
                 String fix = fix(fs);
                 if (fix != null) {
-                    sb.append("    fix: ").append(fix).append('\n');
+                    sb.append("    fix: ").append(line(fix)).append('\n');
                 }
             }
         }
         if (!r.outdated().isEmpty()) {
             sb.append("\nNPM OUTDATED (").append(r.outdated().size()).append(")\n");
             for (Outdated o : r.outdated()) {
-                sb.append("  ").append(o.name()).append(' ').append(o.current()).append(" → wanted ").append(o.wanted())
-                        .append(", latest ").append(o.latest()).append('\n');
+                sb.append("  ").append(line(o.name())).append(' ').append(line(o.current())).append(" → wanted ")
+                        .append(line(o.wanted())).append(", latest ").append(line(o.latest())).append('\n');
             }
         }
         if (!r.flutter().isEmpty()) {
             sb.append("\nFLUTTER\n");
             for (FlutterHost h : r.flutter()) {
-                String line = h.environment() + "/" + h.host() + ": " + h.status().toUpperCase(Locale.ROOT)
-                        + (h.version() == null ? "" : " " + h.version()) + " (" + h.detail() + ")";
-                sb.append("  ").append(h.status().equals("ok") ? s.ok(line) : s.bad(line)).append('\n');
+                String shown = line(h.environment() + "/" + h.host() + ": " + h.status().toUpperCase(Locale.ROOT)
+                        + (h.version() == null ? "" : " " + h.version()) + " (" + h.detail() + ")");
+                sb.append("  ").append(h.status().equals("ok") ? s.ok(shown) : s.bad(shown)).append('\n');
             }
         }
         if (!r.notes().isEmpty()) {
             sb.append("\nNOTES\n");
-            r.notes().forEach(n -> sb.append("  - ").append(n).append('\n'));
+            r.notes().forEach(n -> sb.append("  - ").append(line(n)).append('\n'));
         }
         String v = r.label();
-        sb.append('\n').append(r.verdict().good() ? s.ok(v) : s.bad(v)).append(": ").append(r.summary()).append('\n');
+        sb.append('\n').append(r.verdict().good() ? s.ok(v) : s.bad(v)).append(": ").append(line(r.summary()))
+                .append('\n');
         return sb.toString();
     }
 

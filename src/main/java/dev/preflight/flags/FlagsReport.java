@@ -1,5 +1,7 @@
 package dev.preflight.flags;
 
+import static dev.preflight.report.Visible.line;
+
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -151,7 +153,7 @@ public final class FlagsReport {
                     + "; file not rewritten; request recorded as ledger entry #" + u.entry().seq() + "\n";
         }
         StringBuilder sb = new StringBuilder();
-        ((FlagsToggle.ToggleResult.Refused) r).problems().forEach(p -> sb.append(p.format()).append('\n'));
+        ((FlagsToggle.ToggleResult.Refused) r).problems().forEach(p -> sb.append(line(p.format())).append('\n'));
         return sb.append('\n').append(style.bad("REFUSED")).append(": ").append(r.file())
                 .append(" fails validation; nothing changed (refusal recorded as ledger entry #")
                 .append(r.entry().seq()).append(")\n").toString();
@@ -169,8 +171,9 @@ public final class FlagsReport {
         }
         sb.append('\n');
         for (FlagProblem p : r.problems()) {
-            String line = p.format();
-            sb.append(p.isError() ? s.bad(line) : s.warn(line)).append('\n');
+            // A problem may quote a value read from a dotenv file: one line.
+            String shown = line(p.format());
+            sb.append(p.isError() ? s.bad(shown) : s.warn(shown)).append('\n');
         }
         if (!r.problems().isEmpty()) {
             sb.append('\n');
@@ -406,9 +409,9 @@ public final class FlagsReport {
                     .append(FlagsToggle.onOff(t.old())).append(" -> ")
                     .append(FlagsToggle.onOff(t.on())).append("  ")
                     .append(t.outcome().toUpperCase(Locale.ROOT))
-                    .append("  reason: ").append(t.reason());
+                    .append("  reason: ").append(line(t.reason()));
             if (t.approvedBy() != null) {
-                sb.append("  approved by: ").append(t.approvedBy());
+                sb.append("  approved by: ").append(line(t.approvedBy()));
             }
             sb.append('\n');
         }

@@ -1,5 +1,7 @@
 package dev.preflight.gates;
 
+import static dev.preflight.report.Visible.line;
+
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Json;
@@ -51,10 +53,10 @@ public final class GatesReport {
         public String text(GatesPublish.Attached r, Style style) {
             StringBuilder sb = new StringBuilder();
             for (ChangeTicket.Published p : r.attached()) {
-                sb.append("attached  ").append(p.name()).append("  sha256 ").append(p.sha256()).append("  (")
-                        .append(p.reference()).append(")\n");
+                sb.append("attached  ").append(line(p.name())).append("  sha256 ").append(p.sha256()).append("  (")
+                        .append(line(p.reference())).append(")\n");
             }
-            r.missing().forEach(m -> sb.append("MISSING   ").append(m).append('\n'));
+            r.missing().forEach(m -> sb.append("MISSING   ").append(line(m)).append('\n'));
             sb.append(r.attached().size()).append(" item(s) attached to ").append(r.ticket())
                     .append(" at ledger head #").append(r.headSeq()).append(' ').append(r.headHash())
                     .append(", recorded as ledger entry #").append(r.seq()).append('\n');
@@ -71,7 +73,7 @@ public final class GatesReport {
     public static final Renderer<GatesAck.Acked> ACK = new Renderer<>() {
         @Override
         public String text(GatesAck.Acked r, Style style) {
-            return r.summary() + " (ledger entry #" + r.seq() + ")\n";
+            return line(r.summary()) + " (ledger entry #" + r.seq() + ")\n";
         }
 
         @Override
@@ -85,9 +87,10 @@ public final class GatesReport {
         @Override
         public String text(GatesNotify.Sent r, Style style) {
             StringBuilder sb = new StringBuilder();
-            r.notices().forEach(n -> sb.append("sent  ").append(n.template()).append("  \"").append(n.subject())
+            r.notices().forEach(n -> sb.append("sent  ").append(n.template()).append("  \"").append(line(n.subject()))
                     .append("\"  template sha256 ").append(n.templateSha256()).append('\n'));
-            sb.append(r.summary()).append(" at ").append(r.time()).append(" (ledger entry #").append(r.seq()).append(")\n");
+            sb.append(line(r.summary())).append(" at ").append(r.time()).append(" (ledger entry #").append(r.seq())
+                    .append(")\n");
             return sb.toString();
         }
 
@@ -130,10 +133,12 @@ public final class GatesReport {
         int width = results.stream().mapToInt(x -> x.name().length()).max().orElse(4);
         for (GateResult g : results) {
             sb.append(g.passed() ? s.ok("PASSED") : s.bad("FAILED")).append("  ")
-                    .append(String.format("%-" + width + "s", g.name())).append("  ").append(g.reason()).append('\n');
-            // The reason is already on the gate's line; its detail copy would only repeat it.
+                    .append(String.format("%-" + width + "s", g.name())).append("  ").append(line(g.reason()))
+                    .append('\n');
+            // The reason is already on the gate's line; its detail copy would only repeat it. A reason
+            // or detail may quote the ticket (its status, a comment): each stays on its one line.
             g.details().stream().filter(d -> !g.reason().startsWith(d))
-                    .forEach(d -> sb.append("        ").append(d).append('\n'));
+                    .forEach(d -> sb.append("        ").append(line(d)).append('\n'));
         }
         sb.append('\n').append(all ? s.ok("PASSED") : s.bad("FAILED")).append(": ").append(r.passed()).append('/')
                 .append(results.size()).append(" gate(s) passed\n");

@@ -1,5 +1,7 @@
 package dev.preflight.readiness;
 
+import static dev.preflight.report.Visible.line;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.LedgerEntry;
@@ -136,9 +138,9 @@ public final class ReadinessReport {
                 default -> s.bad(x.label());
             };
             sb.append(String.format("  %-13s %s  %s%n", x.section(), label,
-                    x instanceof SectionResult.NotConfigured ? s.dim(x.summary()) : x.summary()));
+                    x instanceof SectionResult.NotConfigured ? s.dim(line(x.summary())) : line(x.summary())));
             if (x instanceof SectionResult.Failed f) {
-                f.reasons().forEach(y -> sb.append("                  ").append(y).append('\n'));
+                f.reasons().forEach(y -> sb.append("                  ").append(line(y)).append('\n'));
             }
         }
         if (!v.checks().isEmpty()) {
@@ -147,7 +149,7 @@ public final class ReadinessReport {
                 String st = String.format("%-8s", c.state().label());
                 st = c.fresh() ? s.ok(st) : c.state() == GoNoGo.State.STALE ? s.warn(st) : s.bad(st);
                 sb.append("  ").append(st).append(" ").append(String.format("%-12s ", c.expected().section()))
-                        .append(c.reason()).append('\n');
+                        .append(line(c.reason())).append('\n');
             }
         }
         if (!v.risks().isEmpty()) {
@@ -163,7 +165,7 @@ public final class ReadinessReport {
                 .append(" (this verdict; judged at #").append(v.chain().headSeq()).append(")\n");
         if (!r.go()) {
             sb.append("Reasons for NO-GO:\n");
-            r.reasons().forEach(x -> sb.append("  - ").append(x).append('\n'));
+            r.reasons().forEach(x -> sb.append("  - ").append(line(x)).append('\n'));
         }
         return sb.toString();
     }
@@ -172,7 +174,7 @@ public final class ReadinessReport {
     public static String signOff(GoNoGo.SignOff so, Style s) {
         StringBuilder sb = new StringBuilder();
         sb.append('#').append(so.entry().seq()).append(' ').append(so.entry().time()).append(" GO signed off by ")
-                .append(so.by()).append(" (").append(so.role()).append(") on head ")
+                .append(line(so.by())).append(" (").append(line(so.role())).append(") on head ")
                 .append(so.headSeq() > 0 ? "#" + so.headSeq() + " " : "").append(so.headHash() == null ? "?" : so.headHash())
                 .append(": ");
         if (so.isVoid()) {
@@ -187,8 +189,8 @@ public final class ReadinessReport {
     }
 
     private static String entries(List<LedgerEntry> es) {
-        List<String> l = es.stream().limit(10).map(e -> "#" + e.seq() + " " + e.kind() + " " + e.subject() + " "
-                + e.outcome().label()).toList();
+        List<String> l = es.stream().limit(10).map(e -> "#" + e.seq() + " " + line(e.kind()) + " " + line(e.subject())
+                + " " + e.outcome().label()).toList();
         return String.join(", ", l) + (es.size() > 10 ? ", ... (" + (es.size() - 10) + " more)" : "");
     }
 

@@ -7,6 +7,7 @@ import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.report.Visible;
 import dev.preflight.run.Expected;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
@@ -74,7 +75,7 @@ public final class RunService {
                 if (!(r instanceof SectionResult.Passed)) {
                     leaveFailedEvidence(ctx, s, r, before);
                 }
-                ctx.progress().println("    " + r.label() + ": " + r.summary());
+                ctx.progress().println("    " + r.label() + ": " + Visible.line(r.summary()));
                 ctx.progress().flush();
             }
             results.add(r);

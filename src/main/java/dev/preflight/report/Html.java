@@ -34,10 +34,15 @@ public final class Html {
                 case '\r' -> { }
                 default -> {
                     // A control character (a terminal escape in a probe's output) is not allowed in
-                    // XML 1.0 and means nothing on a page: it becomes a space, so words around it stay
-                    // apart. A lone surrogate or a non-character is a broken character: U+FFFD shows it.
-                    if (c < 0x20 && c != '\n' && c != '\t') {
+                    // XML 1.0 (C0) or means nothing on a page (DEL, C1): it becomes a space, so words
+                    // around it stay apart. A bidirectional control would reorder what the reviewer
+                    // reads: it is shown as the text reports show it (Visible: U+202E as
+                    // backslash-u-202e). A lone surrogate or a non-character is a broken character:
+                    // U+FFFD shows it.
+                    if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 && c <= 0x9f) {
                         sb.append(' ');
+                    } else if (Visible.hidden(c, true)) {
+                        sb.append(Visible.notation(c));
                     } else if (Character.isSurrogate(c) || c == '\uFFFE' || c == '\uFFFF') {
                         sb.append('\uFFFD');
                     } else {

@@ -82,12 +82,12 @@ public final class LedgerReport {
                 sb.append(style.ok("INTACT")).append(": ").append(i.entries()).append(" entries, head ")
                         .append(i.headHash()).append(" (").append(c.ledger()).append(")\n");
             } else if (result instanceof VerifyResult.Broken b) {
-                sb.append(style.bad("BROKEN")).append(": ").append(b.reason()).append(" (")
+                sb.append(style.bad("BROKEN")).append(": ").append(Visible.line(b.reason())).append(" (")
                         .append(b.firstBadSeq() > 0 ? "first bad entry #" + b.firstBadSeq() + "; " : "")
                         .append(b.entries()).append(" entries read from ").append(c.ledger()).append(")\n");
             }
             for (String w : c.verification().witnesses()) {
-                sb.append("  ").append(w).append('\n');
+                sb.append("  ").append(Visible.line(w)).append('\n');
             }
             if (result instanceof VerifyResult.Intact i) {
                 sb.append("  keep this head to check later: preflight ledger verify --expect-head ")

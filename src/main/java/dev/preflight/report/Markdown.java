@@ -1,25 +1,30 @@
 package dev.preflight.report;
 
-/** Escaping for Markdown reports pasted into change tickets. */
+/**
+ * Escaping for Markdown reports pasted into change tickets. Every position is one line: a line break
+ * or control character in the text is shown as {@link Visible#line} writes it, so foreign text can
+ * neither start a line of its own ("**Verdict: GO**") nor act on a terminal the file is printed in.
+ */
 public final class Markdown {
     private Markdown() {
     }
 
-    /** A table cell: pipes escaped, newlines folded. */
+    /** A table cell: pipes escaped, line breaks shown (a {@code <br>} would put a forged line in the cell). */
     public static String cell(String s) {
         if (s == null) {
             return "";
         }
-        return text(s).replace("|", "\\|").replace("\r", " ").replace("\n", "<br>");
+        return text(s).replace("|", "\\|");
     }
 
-    /** Running text: characters that would start markup are escaped. */
+    /** Running text on one line: characters that would start markup are escaped, line breaks shown. */
     public static String text(String s) {
         if (s == null) {
             return "";
         }
-        StringBuilder sb = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
+        String shown = Visible.line(s);
+        StringBuilder sb = new StringBuilder(shown.length());
+        for (char c : shown.toCharArray()) {
             if ("\\`*_[]<>".indexOf(c) >= 0) {
                 sb.append('\\');
             }

@@ -31,12 +31,17 @@ public interface Renderer<R> {
         throw new UnsupportedOperationException(format.label() + " is not among " + formats());
     }
 
-    /** Renders in {@code format}, which the command has already checked is in {@link #formats()}. */
+    /**
+     * Renders in {@code format}, which the command has already checked is in {@link #formats()}. Whatever
+     * the renderer built passes {@link Visible#report} last, so no foreign control character reaches
+     * the terminal or the document unseen (a renderer does not override this).
+     */
     default String render(R result, Format format, Style style) {
-        return switch (format) {
+        String out = switch (format) {
             case TEXT -> text(result, style);
             case JSON -> json(result);
             default -> other(result, format);
         };
+        return Visible.report(out, format, style.color());
     }
 }

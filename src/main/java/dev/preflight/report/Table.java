@@ -12,8 +12,16 @@ import java.util.function.UnaryOperator;
  * audit matrix).
  */
 public final class Table {
-    /** A cell's text and how it is styled once padded (colour wraps the padding too). */
+    /**
+     * A cell's text and how it is styled once padded (colour wraps the padding too). The text is shown
+     * on its one line ({@link Visible#line}): a cell is where foreign text (an entry summary, a probe's
+     * version string) is put, so a control character or line break in it is made visible here.
+     */
     public record Cell(String text, UnaryOperator<String> style) {
+        public Cell {
+            text = Visible.line(text);
+        }
+
         public static Cell plain(String text) {
             return new Cell(text, UnaryOperator.identity());
         }

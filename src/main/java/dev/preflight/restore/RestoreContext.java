@@ -6,6 +6,7 @@ import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.ProcessRunner;
 import dev.preflight.ledger.Ledger;
+import dev.preflight.report.Visible;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -120,10 +121,10 @@ public final class RestoreContext {
         return drivers.scratchRedis().start(plan, runner, dir);
     }
 
-    /** One line on the progress stream, redacted. */
+    /** One line on the progress stream, redacted and kept on its line (it may quote a tool's stderr). */
     void step(String line) {
         if (progress != null) {
-            progress.println(secrets.redact(line));
+            progress.println(Visible.line(secrets.redact(line)));
             progress.flush();
         }
     }

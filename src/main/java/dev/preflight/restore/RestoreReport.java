@@ -1,5 +1,7 @@
 package dev.preflight.restore;
 
+import static dev.preflight.report.Visible.line;
+
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -66,7 +68,8 @@ public final class RestoreReport {
             }
             sb.append('\n');
             if (r.failure() != null) {
-                sb.append("        ").append(r.failure()).append('\n');
+                // The client's or the server's own words (stderr, an HTTP error): one line.
+                sb.append("        ").append(line(r.failure())).append('\n');
             }
             if (r.restoreTime() != null) {
                 sb.append("        restore time ").append(Durations.seconds(r.restoreTime())).append(", artifact ")
@@ -81,14 +84,14 @@ public final class RestoreReport {
                 }
                 sb.append("        ").append(c.passed() ? st.ok("ok  ") : c.warning() ? st.bad("WARN") : st.bad("FAIL"))
                         .append("  ").append(c.kind())
-                        .append(' ').append(c.name()).append(": ").append(c.detail()).append('\n');
+                        .append(' ').append(c.name()).append(": ").append(line(c.detail())).append('\n');
             }
             if (rowsOk > 0) {
                 sb.append("        ").append(st.ok("ok  ")).append("  rows: ").append(rowsOk)
                         .append(" table(s) with the dump's row count, within tolerance of the backup's\n");
             }
             for (String c : r.cleanup()) {
-                sb.append("        ").append(c).append('\n');
+                sb.append("        ").append(line(c)).append('\n');
             }
             if (r.entryId() != null) {
                 sb.append("        ledger entry ").append(r.entryId()).append('\n');

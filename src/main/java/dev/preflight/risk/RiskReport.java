@@ -1,5 +1,7 @@
 package dev.preflight.risk;
 
+import static dev.preflight.report.Visible.line;
+
 import dev.preflight.core.Json;
 import dev.preflight.report.Format;
 import dev.preflight.report.Markdown;
@@ -74,7 +76,8 @@ public final class RiskReport {
                 String label = c instanceof RiskResult.ControlResult.Fresh ? s.ok("ok     ")
                         : c instanceof RiskResult.ControlResult.Stale ? s.warn("stale  ")
                         : c instanceof RiskResult.ControlResult.Failing ? s.bad("failing") : s.bad("missing");
-                sb.append("    ").append(label).append("  ").append(c.reason()).append('\n');
+                // A control's reason may quote an entry's summary: one line.
+                sb.append("    ").append(label).append("  ").append(line(c.reason())).append('\n');
             }
         }
         long open = results.stream().filter(r -> r.status() == RiskResult.Status.OPEN).count();
