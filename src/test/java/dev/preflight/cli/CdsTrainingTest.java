@@ -1,6 +1,7 @@
 package dev.preflight.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preflight.audit.AuditEvidence;
 import dev.preflight.audit.AuditReport;
@@ -14,6 +15,7 @@ import dev.preflight.ledger.Ledgers;
 import dev.preflight.ledger.Outcome;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -54,5 +56,20 @@ class CdsTrainingTest {
             assertThat(l.query(LedgerQuery.kind(EvidenceKind.RESTORE_TEST.id()))).singleElement()
                     .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.FAILED));
         }
+    }
+
+    /** Each group the launcher trains a cache of its own for runs its commands to a verdict (the SSH audit: 3). */
+    @Test
+    void everyGroupsCommandsRunToAVerdict() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0);
+        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("flags")), "flags"))
+                .hasSize(2).allSatisfy(c -> assertThat(c).isBetween(0, 1));
+        List<Integer> audit = CdsTraining.train(root, Files.createDirectories(dir.resolve("audit")), "audit");
+        assertThat(audit).hasSize(3);
+        assertThat(audit.subList(0, 2)).allSatisfy(c -> assertThat(c).isBetween(0, 1));
+        assertThat(audit.get(2)).isEqualTo(3);
+        assertThat(CdsTraining.GROUPS).containsExactly("lite", "audit", "flags");
+        assertThatThrownBy(() -> CdsTraining.train(root, dir, "nonsense")).isInstanceOf(IllegalArgumentException.class);
     }
 }
