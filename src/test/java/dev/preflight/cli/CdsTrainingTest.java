@@ -62,7 +62,7 @@ class CdsTrainingTest {
     @Test
     void everyGroupsCommandsRunToAVerdict() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0);
+        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0, 0);
         assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("flags")), "flags"))
                 .hasSize(2).allSatisfy(c -> assertThat(c).isBetween(0, 1));
         List<Integer> audit = CdsTraining.train(root, Files.createDirectories(dir.resolve("audit")), "audit");
