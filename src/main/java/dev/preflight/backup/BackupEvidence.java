@@ -225,7 +225,8 @@ public final class BackupEvidence {
      * not for its age: the backup entry is what is judged then, so a backup that stopped being taken
      * is stale however recently its last copy was verified. Empty when the source was never backed up.
      */
-    public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source, String destination) {
+    public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source, BackupPlan.Destination dest) {
+        String destination = dest.name();
         LedgerEntry b = ledger.latest(BackupEvidence.KIND, source.name()).orElse(null);
         if (b == null || !b.outcome().isGood()) {
             return Optional.ofNullable(b).map(Expected.Found::of);
@@ -240,8 +241,21 @@ public final class BackupEvidence {
                     : "it backed up " + origin + "; the plan's source " + source.name() + " is " + source.origin()
                     + " (run preflight backup run --source " + source.name() + ")"));
         }
+        String elsewhere = null;
         for (CopyPayload c : backup == null || backup.copies() == null ? List.<CopyPayload>of() : backup.copies()) {
-            stored |= destination.equals(c.destination());
+            if (destination.equals(c.destination())) {
+                // A copy vouches for the place it was written to, not for whatever the name points at now.
+                if (BackupPlan.holds(dest, c.location())) {
+                    stored = true;
+                } else {
+                    elsewhere = c.location();
+                }
+            }
+        }
+        if (!stored && elsewhere != null) {
+            return Optional.of(new Expected.Found(b, Expected.Status.OUTDATED, "its copy in " + destination + " is "
+                    + elsewhere + "; the plan's destination " + destination + " is " + BackupPlan.where(dest)
+                    + " (run preflight backup run --source " + source.name() + ")"));
         }
         if (!stored) {
             return Optional.of(new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()

@@ -80,6 +80,44 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
         return null;
     }
 
+    /**
+     * Whether {@code location} (a copy's, as its store wrote it) is directly in destination {@code d}
+     * as the plan has it now: a file of its directory (real paths compared), or an object of its
+     * bucket under its prefix. A destination pointed elsewhere since the copy was written does not
+     * hold it. The S3 endpoint is not part of a location, so only bucket and prefix are compared.
+     */
+    public static boolean holds(Destination d, String location) {
+        if (location == null) {
+            return false;
+        }
+        if (d instanceof LocalDestination l) {
+            if (location.startsWith("s3://")) {
+                return false;
+            }
+            Path parent = Path.of(location).getParent();
+            return parent != null && realPath(parent).equals(realPath(l.path()));
+        }
+        S3Destination s = (S3Destination) d;
+        if (!location.startsWith("s3://")) {
+            return false;
+        }
+        String rest = location.substring(5);
+        int slash = rest.indexOf('/');
+        if (slash < 0 || !rest.substring(0, slash).equals(s.bucket())) {
+            return false;
+        }
+        String key = rest.substring(slash + 1).replaceAll("^/+", "");
+        String prefix = keyPrefix(s.prefix());
+        return key.startsWith(prefix) && !key.substring(prefix.length()).isEmpty()
+                && !key.substring(prefix.length()).contains("/");
+    }
+
+    /** Where a destination is, as written in messages: its directory or {@code s3://bucket/prefix}. */
+    public static String where(Destination d) {
+        return d instanceof LocalDestination l ? realPath(l.path()).toString()
+                : "s3://" + ((S3Destination) d).bucket() + "/" + keyPrefix(((S3Destination) d).prefix());
+    }
+
     /** A path with every existing part's symlinks resolved; the rest appended as written. */
     public static Path realPath(Path p) {
         Path abs = p.toAbsolutePath().normalize();
