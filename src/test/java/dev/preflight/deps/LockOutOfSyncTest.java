@@ -1,0 +1,45 @@
+package dev.preflight.deps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A composer.lock that does not hold what composer.json requires is not a review of what will be
+ * installed (composer install refuses it: "Required package ... is not present in the lock file").
+ * An emptied lock (no packages) had nothing to check against the targets, so the review was CLEAR
+ * and readiness GO on a lock that locked nothing.
+ */
+class LockOutOfSyncTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRootRequirementTheLockDoesNotHoldBlocks() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/composer.json"), """
+                {"name": "demo/app", "require": {"php": "^8.3", "ext-mbstring": "*", "laravel/framework": "^11.0"},
+                 "require-dev": {"mockery/mockery": "^1.6"}}
+                """);
+        Files.writeString(dir.resolve("app/composer.lock"), "{\"packages\": [], \"packages-dev\": []}\n");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: demo}
+                dependencies:
+                  dir: app
+                  targets: {laravel/framework: "11.*", php: "8.3"}
+                """);
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliRun deps = cli.run("deps");
+        assertThat(deps.out()).as(deps.all()).contains("BLOCKERS", "laravel/framework ^11.0",
+                "not in composer.lock", "mockery/mockery").doesNotContain("ext-mbstring *, which");
+        assertThat(deps.code()).isEqualTo(1);
+        assertThat(cli.run("readiness").code()).isEqualTo(1);
+    }
+}
