@@ -87,6 +87,22 @@ public final class NpmAnalysis {
                     + "checked; run npm install with npm 7 or later to upgrade it");
             return new Result(findings, notes);
         }
+        if (root != null) {
+            // npm ci refuses a lock that does not hold what package.json depends on: it is not what would be installed.
+            Map<String, Boolean> wanted = new LinkedHashMap<>();
+            root.dependencies().keySet().forEach(d -> wanted.put(d, false));
+            root.devDependencies().keySet().forEach(d -> wanted.putIfAbsent(d, true));
+            wanted.forEach((dep, dev) -> {
+                if (resolve(lock.packages(), "", dep) == null) {
+                    String c = dev ? root.devDependencies().get(dep) : root.dependencies().get(dep);
+                    findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label,
+                            List.of("root", dep + " " + c), dev, "package.json depends on " + dep + " " + c
+                            + ", which is not in " + pl.getFileName() + ": the lock is out of sync with package.json "
+                            + "(npm ci refuses it), so it is not what would be installed", "run npm install and review "
+                            + "the new lock"));
+                }
+            });
+        }
         Map<String, List<String>> chains = chains(lock.packages(), root);
         int checked = 0;
         for (Map.Entry<String, LockEntry> e : lock.packages().entrySet()) {

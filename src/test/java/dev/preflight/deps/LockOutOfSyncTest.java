@@ -42,4 +42,29 @@ class LockOutOfSyncTest {
         assertThat(deps.code()).isEqualTo(1);
         assertThat(cli.run("readiness").code()).isEqualTo(1);
     }
+
+    @Test
+    void aPackageJsonDependencyTheLockDoesNotHoldBlocks() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/package.json"), """
+                {"name": "front", "dependencies": {"axios": "^1.6.7"}, "devDependencies": {"vite": "^5.1.4"}}
+                """);
+        Files.writeString(dir.resolve("app/package-lock.json"), """
+                {"name": "front", "lockfileVersion": 3, "requires": true,
+                 "packages": {"": {"name": "front", "dependencies": {"axios": "^1.6.7"}, "devDependencies": {"vite": "^5.1.4"}},
+                              "node_modules/vite": {"version": "5.1.4", "dev": true, "engines": {"node": ">=18"}}}}
+                """);
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: demo}
+                dependencies:
+                  dir: app
+                  targets: {node: "20"}
+                """);
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliRun deps = cli.run("deps");
+        assertThat(deps.out()).as(deps.all()).contains("BLOCKERS", "axios ^1.6.7", "not in package-lock.json")
+                .doesNotContain("vite ^5.1.4, which");
+        assertThat(deps.code()).isEqualTo(1);
+    }
 }
