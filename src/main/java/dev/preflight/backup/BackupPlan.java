@@ -3,6 +3,7 @@ package dev.preflight.backup;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.Secret;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,9 +150,41 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     }
 
     private static boolean sameService(S3Endpoint a, S3Endpoint b) {
-        String x = a == null || a.endpoint() == null ? "" : a.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
-        String y = b == null || b.endpoint() == null ? "" : b.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
-        return x.equals(y);
+        return service(a).equals(service(b));
+    }
+
+    /**
+     * The S3 service an endpoint names, spelled one way: AWS (no endpoint, or any
+     * {@code s3[.-]region.amazonaws.com}: bucket names are global there) is {@code aws}; another is
+     * scheme, host and port with the scheme's default port filled in and the loopback names
+     * ({@code localhost}, {@code 127.x}, {@code ::1}) one host. Host names are not resolved (a plan
+     * is validated offline), so two names of one server still read as two services.
+     */
+    static String service(S3Endpoint e) {
+        if (e == null || e.endpoint() == null || e.endpoint().isBlank()) {
+            return "aws";
+        }
+        String text = e.endpoint().strip();
+        URI u;
+        try {
+            u = URI.create(text);
+        } catch (IllegalArgumentException ex) {
+            return text.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        }
+        String host = u.getHost() == null ? null : u.getHost().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (u.getScheme() == null || host == null) {
+            return text.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        }
+        if (host.matches("s3([.-][a-z0-9-]+)*\\.amazonaws\\.com")) {
+            return "aws";
+        }
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        if (host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}")) {
+            host = "loopback";
+        }
+        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+        return scheme + "://" + host + ":" + port + path;
     }
 
     /** Where a source's artifacts are stored. */
