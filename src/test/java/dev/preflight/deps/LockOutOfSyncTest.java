@@ -67,4 +67,31 @@ class LockOutOfSyncTest {
                 .doesNotContain("vite ^5.1.4, which");
         assertThat(deps.code()).isEqualTo(1);
     }
+
+    /**
+     * The node target was never checked when package.json had no lock beside it, or the lock was
+     * not one ({@code {}}: no lockfileVersion, no packages), yet the review was CLEAR; with neither
+     * file it was already a configuration error. Now all three say the target cannot be checked.
+     */
+    @Test
+    void aNodeTargetWithoutALockToCheckIsAnInputError() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/package.json"), "{\"name\": \"front\", \"dependencies\": {\"axios\": \"^1.6.7\"}}\n");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: demo}
+                dependencies:
+                  dir: app
+                  targets: {node: "20"}
+                """);
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliRun none = cli.run("deps");
+        assertThat(none.code()).as(none.all()).isEqualTo(2);
+        assertThat(none.err()).contains("no package-lock.json", "the node target cannot be checked");
+
+        Files.writeString(dir.resolve("app/package-lock.json"), "{}\n");
+        CliRun empty = cli.run("deps");
+        assertThat(empty.code()).as(empty.all()).isEqualTo(2);
+        assertThat(empty.err()).contains("package-lock.json", "not the shape of a package-lock.json");
+    }
 }
