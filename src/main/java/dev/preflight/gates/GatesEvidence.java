@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupEvidence;
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The ledger kinds the gates record ({@link #CHECK}, {@link #PUBLISH}, {@link #ACK},
@@ -76,13 +79,20 @@ public final class GatesEvidence {
         return ledger.latest(AUDIT, environment);
     }
 
-    /** The newest backup entry about {@code source}, whatever its outcome (what {@code backups.latest} sees). */
-    static Optional<LedgerEntry> latestBackupAbout(Ledger ledger, String source) {
+    /**
+     * The newest backup entry about {@code source}, whatever its outcome (what {@code backups.latest}
+     * sees). When the plan names backup sources, only entries about them count: on a ledger several
+     * projects share, another project's backup of the same type is not this plan's.
+     */
+    static Optional<LedgerEntry> latestBackupAbout(Plan plan, Ledger ledger, String source) {
+        Set<String> ours = plan.section("backups", BackupPlan.class)
+                .map(b -> b.sources().stream().map(BackupPlan.Source::name).collect(Collectors.toSet())).orElse(null);
         List<LedgerEntry> all = new ArrayList<>();
         for (String k : BACKUP_KINDS) {
             all.addAll(ledger.query(new LedgerQuery(k, null, null, 0, true)));
         }
-        return all.stream().filter(x -> matchesSource(x, source)).max(Comparator.comparingLong(LedgerEntry::seq));
+        return all.stream().filter(x -> ours == null || ours.contains(x.subject()))
+                .filter(x -> matchesSource(x, source)).max(Comparator.comparingLong(LedgerEntry::seq));
     }
 
     // ---- the gates' own entries ----------------------------------------------------------------
