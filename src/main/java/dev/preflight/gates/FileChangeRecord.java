@@ -66,35 +66,14 @@ public final class FileChangeRecord implements ChangeTicket {
         String approver = null;
         int checked = 0;
         boolean inBlock = false;
-        boolean inComment = false;
-        String fence = null;
-        for (String line : text.split("\\R")) {
+        // What a reader of the rendered record does not see approves nothing: fenced code, HTML comments.
+        for (String line : ShownLines.of(text, BEGIN, END)) {
             if (line.strip().equals(BEGIN)) {
                 inBlock = true;
             } else if (line.strip().equals(END)) {
                 inBlock = false;
             }
             if (inBlock) {
-                continue;
-            }
-            // What a reader of the rendered record does not see approves nothing: fenced code, HTML comments.
-            String t = line.strip();
-            if (fence != null) {
-                if (t.startsWith(fence)) {
-                    fence = null;
-                }
-                continue;
-            }
-            if (t.startsWith("```") || t.startsWith("~~~")) {
-                fence = t.substring(0, 3);
-                continue;
-            }
-            if (inComment) {
-                inComment = !t.contains("-->");
-                continue;
-            }
-            if (t.startsWith("<!--")) {
-                inComment = !t.contains("-->");
                 continue;
             }
             Matcher c = CHECK.matcher(line);
