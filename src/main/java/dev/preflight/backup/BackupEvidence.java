@@ -225,16 +225,18 @@ public final class BackupEvidence {
      * not for its age: the backup entry is what is judged then, so a backup that stopped being taken
      * is stale however recently its last copy was verified. Empty when the source was never backed up.
      */
-    public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source, String destination) {
+    public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source,
+                                                BackupPlan.Destination destination) {
         return ledger.latest(BackupEvidence.KIND, source.name()).map(b -> copy(ledger, b, source, destination));
     }
 
     /**
      * How a given entry about {@code source} stands for its copy in {@code destination}: a backup
-     * entry as {@link #copy(Ledger, BackupPlan.Source, String)} judges the newest; a verification by
-     * the backup it verified, which must be of what the plan's source is now. Null for other kinds.
+     * entry as {@link #copy(Ledger, BackupPlan.Source, BackupPlan.Destination)} judges the newest; a
+     * verification by the backup it verified, which must be of what the plan's source is now. Null for other kinds.
      */
-    public static Expected.Found judge(Ledger ledger, LedgerEntry e, BackupPlan.Source source, String destination) {
+    public static Expected.Found judge(Ledger ledger, LedgerEntry e, BackupPlan.Source source,
+                                       BackupPlan.Destination destination) {
         if (KIND.equals(e.kind())) {
             return copy(ledger, e, source, destination);
         }
@@ -270,7 +272,9 @@ public final class BackupEvidence {
                 + " (run preflight backup run --source " + source.name() + ")";
     }
 
-    private static Expected.Found copy(Ledger ledger, LedgerEntry b, BackupPlan.Source source, String destination) {
+    private static Expected.Found copy(Ledger ledger, LedgerEntry b, BackupPlan.Source source,
+                                       BackupPlan.Destination dest) {
+        String destination = dest.name();
         if (!b.outcome().isGood()) {
             return Expected.Found.of(b);
         }
@@ -280,8 +284,21 @@ public final class BackupEvidence {
         if (changed != null) {
             return new Expected.Found(b, Expected.Status.OUTDATED, changed);
         }
+        String elsewhere = null;
         for (CopyPayload c : backup == null || backup.copies() == null ? List.<CopyPayload>of() : backup.copies()) {
-            stored |= destination.equals(c.destination());
+            if (destination.equals(c.destination())) {
+                // A copy vouches for the place it was written to, not for whatever the name points at now.
+                if (BackupPlan.holds(dest, c.location())) {
+                    stored = true;
+                } else {
+                    elsewhere = c.location();
+                }
+            }
+        }
+        if (!stored && elsewhere != null) {
+            return new Expected.Found(b, Expected.Status.OUTDATED, "its copy in " + destination + " is "
+                    + elsewhere + "; the plan's destination " + destination + " is " + BackupPlan.where(dest)
+                    + " (run preflight backup run --source " + source.name() + ")");
         }
         if (!stored) {
             return new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()

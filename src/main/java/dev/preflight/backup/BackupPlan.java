@@ -4,6 +4,7 @@ import dev.preflight.plan.DatabaseBackups;
 import dev.preflight.plan.Plan;
 import dev.preflight.plan.Secret;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +89,44 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
         return null;
     }
 
+    /**
+     * Whether {@code location} (a copy's, as its store wrote it) is directly in destination {@code d}
+     * as the plan has it now: a file of its directory (real paths compared), or an object of its
+     * bucket under its prefix. A destination pointed elsewhere since the copy was written does not
+     * hold it. The S3 endpoint is not part of a location, so only bucket and prefix are compared.
+     */
+    public static boolean holds(Destination d, String location) {
+        if (location == null) {
+            return false;
+        }
+        if (d instanceof LocalDestination l) {
+            if (location.startsWith("s3://")) {
+                return false;
+            }
+            Path parent = Path.of(location).getParent();
+            return parent != null && realPath(parent).equals(realPath(l.path()));
+        }
+        S3Destination s = (S3Destination) d;
+        if (!location.startsWith("s3://")) {
+            return false;
+        }
+        String rest = location.substring(5);
+        int slash = rest.indexOf('/');
+        if (slash < 0 || !rest.substring(0, slash).equals(s.bucket())) {
+            return false;
+        }
+        String key = rest.substring(slash + 1).replaceAll("^/+", "");
+        String prefix = keyPrefix(s.prefix());
+        return key.startsWith(prefix) && !key.substring(prefix.length()).isEmpty()
+                && !key.substring(prefix.length()).contains("/");
+    }
+
+    /** Where a destination is, as written in messages: its directory or {@code s3://bucket/prefix}. */
+    public static String where(Destination d) {
+        return d instanceof LocalDestination l ? realPath(l.path()).toString()
+                : "s3://" + ((S3Destination) d).bucket() + "/" + keyPrefix(((S3Destination) d).prefix());
+    }
+
     /** A path with every existing part's symlinks resolved; the rest appended as written. */
     public static Path realPath(Path p) {
         Path abs = p.toAbsolutePath().normalize();
@@ -119,9 +158,41 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     }
 
     private static boolean sameService(S3Endpoint a, S3Endpoint b) {
-        String x = a == null || a.endpoint() == null ? "" : a.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
-        String y = b == null || b.endpoint() == null ? "" : b.endpoint().replaceAll("/+$", "").toLowerCase(Locale.ROOT);
-        return x.equals(y);
+        return service(a).equals(service(b));
+    }
+
+    /**
+     * The S3 service an endpoint names, spelled one way: AWS (no endpoint, or any
+     * {@code s3[.-]region.amazonaws.com}: bucket names are global there) is {@code aws}; another is
+     * scheme, host and port with the scheme's default port filled in and the loopback names
+     * ({@code localhost}, {@code 127.x}, {@code ::1}) one host. Host names are not resolved (a plan
+     * is validated offline), so two names of one server still read as two services.
+     */
+    static String service(S3Endpoint e) {
+        if (e == null || e.endpoint() == null || e.endpoint().isBlank()) {
+            return "aws";
+        }
+        String text = e.endpoint().strip();
+        URI u;
+        try {
+            u = URI.create(text);
+        } catch (IllegalArgumentException ex) {
+            return text.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        }
+        String host = u.getHost() == null ? null : u.getHost().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+        if (u.getScheme() == null || host == null) {
+            return text.replaceAll("/+$", "").toLowerCase(Locale.ROOT);
+        }
+        if (host.matches("s3([.-][a-z0-9-]+)*\\.amazonaws\\.com")) {
+            return "aws";
+        }
+        String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+        int port = u.getPort() >= 0 ? u.getPort() : scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
+        if (host.equals("localhost") || host.equals("[::1]") || host.equals("::1") || host.matches("127(\\.\\d{1,3}){3}")) {
+            host = "loopback";
+        }
+        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+        return scheme + "://" + host + ":" + port + path;
     }
 
     /** Where a source's artifacts are stored. */

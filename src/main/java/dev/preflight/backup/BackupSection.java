@@ -73,8 +73,8 @@ public final class BackupSection implements Section {
         for (Source s : bp.sources()) {
             for (BackupPlan.Destination d : bp.destinationsOf(s)) {
                 out.add(new Expected(name(), BackupEvidence.KIND, s.name(), "copy in " + d.name(), maxAge,
-                        "preflight backup run --source " + s.name(), ledger -> BackupEvidence.copy(ledger, s, d.name()),
-                        (ledger, e) -> BackupEvidence.judge(ledger, e, s, d.name())));
+                        "preflight backup run --source " + s.name(), ledger -> BackupEvidence.copy(ledger, s, d),
+                        (ledger, e) -> BackupEvidence.judge(ledger, e, s, d)));
             }
         }
         return out;

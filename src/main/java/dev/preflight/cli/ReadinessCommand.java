@@ -80,10 +80,10 @@ public final class ReadinessCommand extends BaseCommand implements RendersWith<R
                         new String[] {by, role});
                 if (!r.go()) {
                     emit(renderer().render(new ReadinessReport.Signing(r, plan.project().name(),
-                            new SignOffPayload(by, role, "NO-GO", r.seq(), r.ledgerHead()), null), f, style()));
+                            new SignOffPayload(by, role, "NO-GO", r.seq(), r.ledgerHead(), plan.sha256()), null), f, style()));
                     return ExitCode.CHECKS_FAILED.code();
                 }
-                SignOffPayload payload = new SignOffPayload(by, role, "GO", r.seq(), r.ledgerHead());
+                SignOffPayload payload = new SignOffPayload(by, role, "GO", r.seq(), r.ledgerHead(), plan.sha256());
                 LedgerEntry e = ledger.append(NewEntry.of(EvidenceKind.SIGN_OFF.id(), plan.project().name(), Outcome.PASSED,
                         "GO signed off by " + by + " (" + role + ") on head #" + r.seq(), payload));
                 emit(renderer().render(new ReadinessReport.Signing(r, plan.project().name(), payload, e.seq()), f,

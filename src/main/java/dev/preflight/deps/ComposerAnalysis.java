@@ -9,6 +9,7 @@ import dev.preflight.deps.ComposerIndex.Requirer;
 import dev.preflight.deps.DepsResult.Finding;
 import dev.preflight.deps.DepsResult.Severity;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,7 @@ public final class ComposerAnalysis {
     /** Runs every check; returns the findings (notes via {@link #notes()}). */
     public List<Finding> run() {
         findings.addAll(index.unparsed);
+        unlocked();
         for (Map.Entry<String, ComposerConstraint> t : targets.entrySet()) {
             target(t.getKey(), t.getValue());
         }
@@ -70,6 +72,30 @@ public final class ComposerAnalysis {
             php();
         }
         return List.copyOf(findings);
+    }
+
+    /**
+     * Every package composer.json requires must be in composer.lock (by name, or replaced or provided
+     * by a locked package): otherwise the lock is not what would be installed (composer install
+     * refuses it), and a review of it vouches for nothing; an emptied lock had nothing to check
+     * against the targets and was CLEAR. Platform requirements ({@code php}, {@code ext-*}: no
+     * vendor) are the audit's, and a locked package whose version cannot be read is already a warning.
+     */
+    private void unlocked() {
+        Set<String> unreadable = new HashSet<>();
+        index.unparsed.forEach(f -> unreadable.add(f.subject()));
+        ComposerIndex.Requirer r = requirers.get(0);
+        r.require().forEach((dep, c) -> {
+            if (!dep.contains("/") || providers.containsKey(dep) || unreadable.contains(dep)
+                    || root.replace().containsKey(dep)) {
+                return;
+            }
+            findings.add(new Finding(Severity.BLOCKER, "composer", "unlocked", r.name(), null, null,
+                    index.chain(r, dep, c), index.devOnly(r, dep), "composer.json requires " + dep + " " + c
+                    + ", which is not in composer.lock: the lock is out of date with composer.json (composer install "
+                    + "refuses it), so it is not what would be installed", "run composer update " + dep
+                    + " and review the new lock"));
+        });
     }
 
     /** Checks that were skipped and why, and facts the reader needs (locked versions, replace lists). */

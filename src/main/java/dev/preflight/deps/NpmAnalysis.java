@@ -3,6 +3,7 @@ package dev.preflight.deps;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Errors;
+import dev.preflight.core.PreflightException;
 import dev.preflight.deps.ComposerConstraint.Overlap;
 import dev.preflight.deps.DepsResult.Finding;
 import dev.preflight.deps.DepsResult.Outdated;
@@ -53,8 +54,8 @@ public final class NpmAnalysis {
         }
     }
 
-    /** package-lock.json. */
-    public record PackageLock(Integer lockfileVersion, Map<String, LockEntry> packages) {
+    /** package-lock.json ({@code dependencies}: the lockfile v1 tree, read only to tell a lock from another object). */
+    public record PackageLock(Integer lockfileVersion, Map<String, LockEntry> packages, JsonNode dependencies) {
     }
 
     /** The result of the lock analysis: findings and notes. */
@@ -76,16 +77,37 @@ public final class NpmAnalysis {
             }
         }
         if (!Files.isRegularFile(pl)) {
-            notes.add("npm: no package-lock.json in " + dir + (root == null ? " (and no package.json)" : "")
-                    + ": engines.node of dependencies not checked");
-            return new Result(findings, notes);
+            // What is installed is what the lock says: without it the dependencies' engines are unknown.
+            throw PreflightException.usage("no package-lock.json in " + dir + (root == null ? " (and no package.json)"
+                    : " beside package.json") + ": the node target cannot be checked (the dependencies' engines are "
+                    + "read from the lock)", "run npm install (npm 7 or later) to write it, or drop the node target");
         }
         PackageLock lock = JsonFiles.read(pl, PackageLock.class);
+        if (lock.lockfileVersion() == null && lock.packages() == null && lock.dependencies() == null) {
+            throw PreflightException.usage(pl + ": no lockfileVersion, packages or dependencies: this is not the shape "
+                    + "of a package-lock.json, so the node target cannot be checked", "regenerate it with npm install");
+        }
         int v = lock.lockfileVersion() == null ? 1 : lock.lockfileVersion();
         if (lock.packages() == null || v < 2) {
             notes.add("npm: " + pl + " is lockfile v" + v + " (npm 6): it records no engines, so engines.node was not "
                     + "checked; run npm install with npm 7 or later to upgrade it");
             return new Result(findings, notes);
+        }
+        if (root != null) {
+            // npm ci refuses a lock that does not hold what package.json depends on: it is not what would be installed.
+            Map<String, Boolean> wanted = new LinkedHashMap<>();
+            root.dependencies().keySet().forEach(d -> wanted.put(d, false));
+            root.devDependencies().keySet().forEach(d -> wanted.putIfAbsent(d, true));
+            wanted.forEach((dep, dev) -> {
+                if (resolve(lock.packages(), "", dep) == null) {
+                    String c = dev ? root.devDependencies().get(dep) : root.dependencies().get(dep);
+                    findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label,
+                            List.of("root", dep + " " + c), dev, "package.json depends on " + dep + " " + c
+                            + ", which is not in " + pl.getFileName() + ": the lock is out of sync with package.json "
+                            + "(npm ci refuses it), so it is not what would be installed", "run npm install and review "
+                            + "the new lock"));
+                }
+            });
         }
         Map<String, List<String>> chains = chains(lock.packages(), root);
         int checked = 0;

@@ -82,7 +82,7 @@ public final class CabGate {
         if (runbook == null) {
             failures.add("no current evidence: runbook link: the plan has no project.runbook");
         } else {
-            boolean linked = state.texts().stream().anyMatch(t -> t != null && t.contains(runbook.link()))
+            boolean linked = state.texts().stream().anyMatch(t -> linksTo(t, runbook.link()))
                     || state.attachments().stream().anyMatch(a -> a.sha256().equals(runbook.sha256()));
             if (linked) {
                 details.add("runbook link present: " + runbook.link());
@@ -99,6 +99,31 @@ public final class CabGate {
         String reason = failures.stream().filter(f -> !f.startsWith("  ")).findFirst().orElse(failures.get(0));
         long more = failures.stream().filter(f -> !f.startsWith("  ")).count() - 1;
         return GateResult.fail("cab", reason + (more > 0 ? " (and " + more + " more)" : ""), all);
+    }
+
+    /**
+     * Whether {@code text} holds {@code link} as a whole address: what follows it ends the URL
+     * (nothing, white space, a closing bracket or quote, sentence punctuation before one of those)
+     * or is its fragment ({@code #step-3}). Another page whose address merely starts with the
+     * runbook's ({@code section-1.10}, {@code -draft}, {@code /old}) is not the runbook.
+     */
+    static boolean linksTo(String text, String link) {
+        if (text == null || link == null || link.isEmpty()) {
+            return false;
+        }
+        for (int i = text.indexOf(link); i >= 0; i = text.indexOf(link, i + 1)) {
+            int end = i + link.length();
+            while (end < text.length() && ".,;:!?".indexOf(text.charAt(end)) >= 0) {
+                end++;
+            }
+            boolean punctuated = end > i + link.length();
+            if (end == text.length() || Character.isWhitespace(text.charAt(end))
+                    || ")]}>\"'|*_`".indexOf(text.charAt(end)) >= 0
+                    || !punctuated && text.charAt(end) == '#') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Judges the attachments of one required kind; adds a failure unless one of them vouches for good evidence. */

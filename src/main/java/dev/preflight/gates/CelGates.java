@@ -95,8 +95,24 @@ public final class CelGates {
     public record Latest(boolean passed, Instant time, long seq) {
     }
 
-    /** Parses and type-checks; the expression must evaluate to a bool. */
+    /**
+     * Parses and type-checks a gate; the expression must evaluate to a bool and read something (the
+     * evidence, the window or the clock): a constant one has the same value whatever happens.
+     */
     public static Compiled compile(String expr) throws CompileException {
+        Compiled c = check(expr);
+        // Only identifiers (audit, backups, window, now) carry a name without overloads; functions carry overloads.
+        boolean reads = c.ast().getReferenceMap().values().stream()
+                .anyMatch(r -> r.overloadIds().isEmpty() && !r.name().isEmpty());
+        if (!reads) {
+            throw new CompileException(new CompileError(1, 1, "the expression reads nothing (no audit, backups, "
+                    + "window or now): it has the same value whatever happens, so it checks nothing"));
+        }
+        return c;
+    }
+
+    /** Parses and type-checks; the expression must evaluate to a bool (a term of a gate may be constant). */
+    private static Compiled check(String expr) throws CompileException {
         try {
             return new Compiled(expr, COMPILER.compile(expr).getAst());
         } catch (CelValidationException e) {
@@ -146,7 +162,7 @@ public final class CelGates {
         for (String term : terms) {
             Compiled t;
             try {
-                t = compile(term);
+                t = check(term);
             } catch (CompileException e) {
                 return List.of();
             }

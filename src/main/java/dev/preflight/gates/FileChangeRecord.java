@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +51,14 @@ public final class FileChangeRecord implements ChangeTicket {
         }
     }
 
+    /** A blank name or a template's placeholder ({@code <CAB chair>}, {@code NAME}, {@code TBD}, {@code ___}) names nobody. */
+    static boolean placeholder(String name) {
+        String n = name.strip();
+        return n.isEmpty() || n.matches("<[^>]*>|\\[[^]]*]|\\{\\{.*}}|[_.\\-?]+")
+                || n.replaceAll("[^A-Za-z/]", "").toUpperCase(Locale.ROOT)
+                .matches("NAME|TBD|TODO|TBA|N/A|NOBODY|NONE|PENDING|XXX");
+    }
+
     @Override
     public State read() {
         String text = text();
@@ -57,7 +66,8 @@ public final class FileChangeRecord implements ChangeTicket {
         String approver = null;
         int checked = 0;
         boolean inBlock = false;
-        for (String line : text.split("\\R")) {
+        // What a reader of the rendered record does not see approves nothing: fenced code, HTML comments.
+        for (String line : ShownLines.of(text, BEGIN, END)) {
             if (line.strip().equals(BEGIN)) {
                 inBlock = true;
             } else if (line.strip().equals(END)) {
@@ -75,7 +85,7 @@ public final class FileChangeRecord implements ChangeTicket {
                 }
             }
             Matcher a = APPROVER.matcher(line);
-            if (a.matches() && !a.group(1).isBlank() && approver == null) {
+            if (a.matches() && !placeholder(a.group(1)) && approver == null) {
                 approver = a.group(1);
             }
         }

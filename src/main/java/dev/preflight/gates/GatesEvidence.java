@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupEvidence;
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The ledger kinds the gates record ({@link #CHECK}, {@link #PUBLISH}, {@link #ACK},
@@ -76,13 +79,20 @@ public final class GatesEvidence {
         return ledger.latest(AUDIT, environment);
     }
 
-    /** The newest backup entry about {@code source}, whatever its outcome (what {@code backups.latest} sees). */
-    static Optional<LedgerEntry> latestBackupAbout(Ledger ledger, String source) {
+    /**
+     * The newest backup entry about {@code source}, whatever its outcome (what {@code backups.latest}
+     * sees). When the plan names backup sources, only entries about them count: on a ledger several
+     * projects share, another project's backup of the same type is not this plan's.
+     */
+    static Optional<LedgerEntry> latestBackupAbout(Plan plan, Ledger ledger, String source) {
+        Set<String> ours = plan.section("backups", BackupPlan.class)
+                .map(b -> b.sources().stream().map(BackupPlan.Source::name).collect(Collectors.toSet())).orElse(null);
         List<LedgerEntry> all = new ArrayList<>();
         for (String k : BACKUP_KINDS) {
             all.addAll(ledger.query(new LedgerQuery(k, null, null, 0, true)));
         }
-        return all.stream().filter(x -> matchesSource(x, source)).max(Comparator.comparingLong(LedgerEntry::seq));
+        return all.stream().filter(x -> ours == null || ours.contains(x.subject()))
+                .filter(x -> matchesSource(x, source)).max(Comparator.comparingLong(LedgerEntry::seq));
     }
 
     // ---- the gates' own entries ----------------------------------------------------------------
@@ -91,6 +101,25 @@ public final class GatesEvidence {
     public record Window(String start, String end, String environment, String ticket) {
         static Window of(ChangeWindow w) {
             return new Window(w.start().toString(), w.end().toString(), w.environment(), w.ticket());
+        }
+
+        /** A window read from a payload, fields missing or not text read as null. */
+        static Window read(JsonNode w) {
+            return new Window(text(w.path("start")), text(w.path("end")), text(w.path("environment")),
+                    text(w.path("ticket")));
+        }
+
+        private static String text(JsonNode n) {
+            return n.isTextual() ? n.asText() : null;
+        }
+
+        /**
+         * Whether this recorded window is {@code w} as the plan has it now: the same start, end,
+         * environment and ticket. A notice or acknowledgement of 01:00-03:00 tells nobody about a
+         * window that now runs until 09:00, nor about another environment's change.
+         */
+        boolean is(ChangeWindow w) {
+            return equals(of(w));
         }
     }
 
@@ -235,19 +264,21 @@ public final class GatesEvidence {
         public static Optional<AckPayload> of(LedgerEntry e) {
             try {
                 JsonNode j = Json.parse(e.payload());
-                JsonNode w = j.path("window");
                 return Optional.of(new AckPayload(j.path("role").asText(), j.path("user").asText(), j.path("level").asInt(),
-                        new Window(w.path("start").asText(), w.path("end").asText(), w.path("environment").asText(),
-                                w.path("ticket").asText(null))));
+                        Window.read(j.path("window"))));
             } catch (IllegalArgumentException ex) {
                 return Optional.empty();
             }
         }
     }
 
-    /** The {@link #ACK} entries, newest first. */
-    static List<LedgerEntry> acks(Ledger ledger) {
-        return ledger.query(new LedgerQuery(ACK, null, null, 0, true));
+    /**
+     * The {@link #ACK} entries about {@code subject} (the window's ticket, else the project), newest
+     * first: on a ledger several projects share, another change's acknowledgement of the same night
+     * is not one of this change.
+     */
+    static List<LedgerEntry> acks(Ledger ledger, String subject) {
+        return ledger.query(new LedgerQuery(ACK, subject, null, 0, true));
     }
 
     /** The payload of a {@link #NOTICE} entry: the window, to whom, whether the webhook, which templates. */
@@ -260,20 +291,28 @@ public final class GatesEvidence {
         NoticePayload failed(String why) {
             return new NoticePayload(window, recipients, webhook, templates, why);
         }
-    }
 
-    /** The {@link #NOTICE} entries that went out for window {@code w}, oldest first. */
-    static List<LedgerEntry> noticesSent(Ledger ledger, ChangeWindow w) {
-        return ledger.query(new LedgerQuery(NOTICE, null, null, 0, false)).stream()
-                .filter(e -> e.outcome().isGood() && forWindow(e, w)).toList();
-    }
-
-    private static boolean forWindow(LedgerEntry e, ChangeWindow w) {
-        try {
-            JsonNode p = Json.parse(e.payload());
-            return w.start().toString().equals(p.path("window").path("start").asText());
-        } catch (IllegalArgumentException ex) {
-            return false;
+        /** What a notice entry says it was about and whom it reached; empty when it cannot be read (it then told nobody). */
+        static Optional<NoticePayload> of(LedgerEntry e) {
+            try {
+                JsonNode j = Json.parse(e.payload());
+                List<String> to = new ArrayList<>();
+                j.path("recipients").forEach(r -> to.add(r.asText()));
+                return Optional.of(new NoticePayload(Window.read(j.path("window")), to, j.path("webhook").asBoolean(false),
+                        List.of(), null));
+            } catch (IllegalArgumentException ex) {
+                return Optional.empty();
+            }
         }
+    }
+
+    /**
+     * The {@link #NOTICE} entries that went out for window {@code w} as the plan has it now (its
+     * start, end, environment and ticket), about {@code subject}, oldest first.
+     */
+    static List<LedgerEntry> noticesSent(Ledger ledger, ChangeWindow w, String subject) {
+        return ledger.query(new LedgerQuery(NOTICE, subject, null, 0, false)).stream()
+                .filter(e -> e.outcome().isGood() && NoticePayload.of(e).filter(p -> p.window().is(w)).isPresent())
+                .toList();
     }
 }

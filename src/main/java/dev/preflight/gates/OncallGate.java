@@ -24,7 +24,7 @@ public final class OncallGate {
     /** Asks the on-call source about the window and decides; a source that cannot answer throws {@link GateException}. */
     static GateResult check(GatesContext ctx, GatesPlan.Oncall o, ChangeWindow w) {
         List<OnCall> oncalls = ctx.drivers().oncall().apply(o).oncalls(w.start(), w.end());
-        return decide(w, oncalls, GatesEvidence.acks(ctx.ledger()));
+        return decide(w, oncalls, GatesEvidence.acks(ctx.ledger(), ctx.subject(w)));
     }
 
     /** Decides from the entries on call during the window and the acknowledgements in the ledger. */
@@ -62,8 +62,7 @@ public final class OncallGate {
 
     static boolean acknowledges(LedgerEntry a, String role, OnCall p, ChangeWindow w) {
         return GatesEvidence.AckPayload.of(a).filter(j -> role.equals(j.role()) && p.isPerson(j.user())
-                && w.start().toString().equals(j.window().start()) && w.end().toString().equals(j.window().end()))
-                .isPresent();
+                && j.window().is(w)).isPresent();
     }
 
     private static boolean overlaps(OnCall o, ChangeWindow w) {

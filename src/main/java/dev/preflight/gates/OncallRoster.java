@@ -48,10 +48,12 @@ public final class OncallRoster implements OnCall.Source {
 
     /**
      * Every shift of the roster's table. The first table whose header row names the five columns
-     * (in any order, case ignored) is the roster; other tables and prose are ignored.
+     * (in any order, case ignored) is the roster; other tables and prose are ignored, and so is what
+     * the rendered file does not show ({@link ShownLines}).
      */
     static List<OnCall> parse(String name, String text) {
-        String[] lines = text.split("\\R", -1);
+        // A table in an HTML comment or a fenced code block (last month's, an example) is not the roster.
+        String[] lines = ShownLines.of(text).toArray(String[]::new);
         int[] col = null;
         List<OnCall> out = new ArrayList<>();
         boolean separatorSeen = false;

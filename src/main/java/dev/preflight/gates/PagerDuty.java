@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * PagerDuty REST API v2 {@code GET /oncalls} for the plan's schedules and escalation policies over
  * the window ({@code since}/{@code until}), all pages ({@code offset}/{@code limit} while
- * {@code more}), with users included so their e-mail can match an acknowledgement.
+ * {@code more}), with users included so their e-mail can match an acknowledgement. Entries of
+ * other schedules or escalation policies than the plan's are dropped, whatever the answer holds.
  */
 public final class PagerDuty implements OnCall.Source {
     static final int LIMIT = 100;
@@ -49,11 +50,14 @@ public final class PagerDuty implements OnCall.Source {
                     Map.of("Accept", "application/vnd.pagerduty+json;version=2")).json();
             int n = 0;
             for (JsonNode o : page.path("oncalls")) {
+                n++;
+                if (!ofThePlan(o)) {
+                    continue;
+                }
                 JsonNode u = o.path("user");
                 String name = u.path("summary").asText(u.path("name").asText(""));
                 out.add(new OnCall(o.path("escalation_level").asInt(0), u.path("id").asText(""), name,
                         u.path("email").asText(""), time(o.path("start")), time(o.path("end"))));
-                n++;
             }
             if (!page.path("more").asBoolean(false) || n == 0) {
                 break;
@@ -61,6 +65,16 @@ public final class PagerDuty implements OnCall.Source {
             offset += n;
         }
         return out;
+    }
+
+    /**
+     * Whether an entry is of the plan's schedules and escalation policies (each list that is given):
+     * an answer that did not apply the filters lists other teams' on-calls, who are not this change's.
+     */
+    private boolean ofThePlan(JsonNode o) {
+        String schedule = o.path("schedule").path("id").asText("");
+        String policy = o.path("escalation_policy").path("id").asText("");
+        return (schedules.isEmpty() || schedules.contains(schedule)) && (policies.isEmpty() || policies.contains(policy));
     }
 
     private static Instant time(JsonNode n) {

@@ -53,6 +53,13 @@ public final class ServiceNowTicket implements ChangeTicket {
         if (!r.isArray() || r.isEmpty()) {
             throw new GateException("servicenow: no change_request with number " + number, "check gates.cab.ticket");
         }
+        // A query ServiceNow cannot apply returns every row rather than none: the first is then another change.
+        String got = r.get(0).path("number").asText("");
+        if (!got.equalsIgnoreCase(number)) {
+            throw new GateException("servicenow: asked for change_request " + number + ", the answer is about "
+                    + (got.isEmpty() ? "a change without a number" : got),
+                    "the query was not applied: check that the account may read the change_request number field");
+        }
         return r.get(0);
     }
 

@@ -18,9 +18,11 @@ import java.util.Set;
  * @param sections top-level sections the file configures, by key (e.g. {@code requirements},
  *                 {@code backups})
  * @param models   section models read by the registered {@link SectionParser}s, by key
+ * @param sha256   SHA-256 of the plan's text as it was read (before interpolation): what a sign-off
+ *                 was given on
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
-                   List<Environment> environments, Set<String> sections, Map<String, Object> models) {
+                   List<Environment> environments, Set<String> sections, Map<String, Object> models, String sha256) {
     public Plan {
         environments = List.copyOf(environments);
         // In the file's (runbook) order: Set.copyOf iterates in an order that changes from one JVM to the next.
@@ -30,7 +32,7 @@ public record Plan(Path source, Path baseDir, Secrets secrets, int version, Proj
 
     /** The same plan with another source path (the loader reads first, then fixes the absolute path). */
     Plan withSource(Path src) {
-        return new Plan(src, baseDir, secrets, version, project, ledger, environments, sections, models);
+        return new Plan(src, baseDir, secrets, version, project, ledger, environments, sections, models, sha256);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.preflight.plan;
 
 import dev.preflight.core.Errors;
+import dev.preflight.core.Hashing;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
 import dev.preflight.exec.SshOptions;
@@ -187,7 +188,7 @@ public final class PlanLoader {
             // Section parsers see the core of the plan (project, ledger, environments) already read,
             // and the models of the sections before them, so references between sections are checked.
             Plan context = new Plan(Path.of(file), baseDir, Secrets.none(), version == null ? 1 : version, project,
-                    ledger, envs, sections, models);
+                    ledger, envs, sections, models, Hashing.sha256Hex(yaml));
             SectionParser<?> p = parsers.get(k);
             Object model = p.environmentFields().isEmpty() ? p.parse(keys.get(k), r, context)
                     : p.parse(keys.get(k), List.copyOf(envEntries), r, context);
@@ -200,7 +201,7 @@ public final class PlanLoader {
             throw fail();
         }
         return new Plan(Path.of(file), baseDir, Secrets.of(r.secretValues()), version, project, ledger, envs,
-                sections, models);
+                sections, models, Hashing.sha256Hex(yaml));
     }
 
     /** Whether some environment sets one of the fields this parser adds to environments. */

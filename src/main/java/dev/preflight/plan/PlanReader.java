@@ -358,14 +358,19 @@ public final class PlanReader {
                 return null; // beyond any limit below, in every unit
             }
             long n = Long.parseLong(digits);
-            Duration part = switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofSeconds(Math.multiplyExact(n, 60L));
-                case "h" -> Duration.ofSeconds(Math.multiplyExact(n, 3_600L));
-                case "d" -> Duration.ofSeconds(Math.multiplyExact(n, 86_400L));
-                default -> Duration.ofSeconds(Math.multiplyExact(n, 604_800L));
-            };
+            Duration part;
+            try {
+                part = switch (m.group(2)) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "s" -> Duration.ofSeconds(n);
+                    case "m" -> Duration.ofSeconds(Math.multiplyExact(n, 60L));
+                    case "h" -> Duration.ofSeconds(Math.multiplyExact(n, 3_600L));
+                    case "d" -> Duration.ofSeconds(Math.multiplyExact(n, 86_400L));
+                    default -> Duration.ofSeconds(Math.multiplyExact(n, 604_800L));
+                };
+            } catch (ArithmeticException e) {
+                return null; // fifteen digits of days or weeks: more seconds than a long holds
+            }
             total = total.plus(part);
             if (total.compareTo(MAX_DURATION) > 0) {
                 return null;

@@ -126,21 +126,30 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      * @param since        evidence recorded after it, oldest first (not verdicts, assessments, chain
      *                     checks or gate re-checks that passed again: what judging appends)
      * @param failingSince those of them that failed and concern this plan: each voids the sign-off
+     * @param otherPlan    it was given on another text of the plan (its SHA-256 differs from the plan
+     *                     judged now: a section, gate, max age or risk edited since), which voids it
      */
     public record SignOff(LedgerEntry entry, String by, String role, long headSeq, String headHash,
-                          List<LedgerEntry> since, List<LedgerEntry> failingSince) {
+                          List<LedgerEntry> since, List<LedgerEntry> failingSince, boolean otherPlan) {
         public SignOff {
             since = List.copyOf(since);
             failingSince = List.copyOf(failingSince);
         }
 
-        /** Nothing but verdicts was recorded since: the ledger is as it was when the sign-off was given. */
-        public boolean current() {
-            return since.isEmpty();
+        /** A sign-off given on the plan as it is now (or one that does not say which plan it was given on). */
+        public SignOff(LedgerEntry entry, String by, String role, long headSeq, String headHash,
+                       List<LedgerEntry> since, List<LedgerEntry> failingSince) {
+            this(entry, by, role, headSeq, headHash, since, failingSince, false);
         }
 
+        /** Nothing but verdicts was recorded since: the ledger is as it was when the sign-off was given. */
+        public boolean current() {
+            return since.isEmpty() && !otherPlan;
+        }
+
+        /** Voided by a failure since, or given on another text of the plan: the signer vouched for a state that no longer holds. */
         public boolean isVoid() {
-            return !failingSince.isEmpty();
+            return !failingSince.isEmpty() || otherPlan;
         }
     }
 
@@ -229,9 +238,14 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     + "verified (add requirements with environments, backups, dependencies, ...)"));
         }
 
-        List<SignOff> signOffs = signOffs(ledger, project, subjects, signing);
+        List<SignOff> signOffs = signOffs(ledger, project, subjects, signing, plan.sha256());
         for (SignOff s : signOffs) {
-            if (s.isVoid()) {
+            if (s.otherPlan()) {
+                reasons.add(new Reason("sign-off", EvidenceKind.SIGN_OFF.id(), project, s.entry().seq(), "#"
+                        + s.entry().seq() + " by " + s.by() + " (" + s.role() + ") is void: it was given on another "
+                        + "version of the plan (sha256 " + SignOffPayload.of(s.entry()).planSha256() + "; the plan is now "
+                        + plan.sha256() + "); " + s.by() + " must sign again ('preflight readiness sign')"));
+            } else if (s.isVoid()) {
                 LedgerEntry f = s.failingSince().get(0);
                 reasons.add(new Reason("sign-off", f.kind(), f.subject(), f.seq(), "#" + s.entry().seq() + " by "
                         + s.by() + " (" + s.role() + ") is void: failing entry #" + f.seq() + " " + f.kind() + " "
@@ -292,7 +306,8 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      * entry since then voids it when it concerns this plan (one of its subjects) or is an
      * interrupted command: the signer vouched for a state that no longer holds.
      */
-    static List<SignOff> signOffs(Ledger ledger, String project, Set<String> subjects, String[] signing) {
+    static List<SignOff> signOffs(Ledger ledger, String project, Set<String> subjects, String[] signing,
+                                  String planSha256) {
         Map<String, LedgerEntry> newest = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(EvidenceKind.SIGN_OFF.id(), project, null, 200, true))) {
             SignOffPayload p = SignOffPayload.of(e);
@@ -323,7 +338,9 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
             List<LedgerEntry> since = after.stream().filter(x -> x.seq() > s.seq() && isNew(x)).toList();
             List<LedgerEntry> failing = since.stream().filter(x -> !x.outcome().isGood()
                     && (subjects.contains(x.subject()) || x.kind().equals(EvidenceKind.INTERRUPTED.id()))).toList();
-            out.add(new SignOff(s, p.by(), p.role(), p.ledgerSeq(), p.ledgerHead(), since, failing));
+            // A sign-off from before plans were recorded says nothing about which plan: it is judged as before.
+            boolean otherPlan = p.planSha256() != null && !p.planSha256().equals(planSha256);
+            out.add(new SignOff(s, p.by(), p.role(), p.ledgerSeq(), p.ledgerHead(), since, failing, otherPlan));
         }
         return out;
     }

@@ -177,7 +177,9 @@ public final class ReadinessReport {
                 .append(line(so.by())).append(" (").append(line(so.role())).append(") on head ")
                 .append(so.headSeq() > 0 ? "#" + so.headSeq() + " " : "").append(so.headHash() == null ? "?" : so.headHash())
                 .append(": ");
-        if (so.isVoid()) {
+        if (so.otherPlan()) {
+            sb.append(s.bad("VOID")).append(" - given on another version of the plan");
+        } else if (so.isVoid()) {
             sb.append(s.bad("VOID")).append(" - failing since: ").append(entries(so.failingSince()));
         } else if (so.current()) {
             sb.append(s.ok("current")).append(" (no evidence recorded since)");

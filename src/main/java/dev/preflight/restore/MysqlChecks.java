@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -100,7 +101,15 @@ public final class MysqlChecks {
             structure(out, "triggers", d.triggers(), present.get("trigger"));
             structure(out, "events", d.events(), present.get("event"));
             rows(out, client, m, present.getOrDefault("table", Set.of()), counts);
+            Set<String> others = plan.sqlChecks().isEmpty() ? Set.of() : otherDatabases(client, m.database());
             for (SqlCheck c : plan.sqlChecks()) {
+                String named = namedDatabase(c.sql(), others);
+                if (named != null) {
+                    // It would read that database, not the restored copy: its answer says nothing about the restore.
+                    out.add(Check.fail("sql", c.name(), "the query names the database " + named + "; a smoke check "
+                            + "runs in the restored database (" + m.database() + "): name its tables unqualified"));
+                    continue;
+                }
                 ProcessResult q = client.query(m.database(), c.sql());
                 if (!q.ok()) {
                     out.add(Check.fail("sql", c.name(), "query failed: " + secrets.redact(MysqlClient.why(q))));
@@ -121,6 +130,90 @@ public final class MysqlChecks {
             pool.shutdownNow();
         }
         return out;
+    }
+
+    /** The server's databases other than the restored one and the system schemas; empty when they cannot be listed. */
+    private static Set<String> otherDatabases(SqlClient client, String restored) throws IOException, InterruptedException {
+        ProcessResult r = client.query(null, "SHOW DATABASES");
+        Set<String> out = new HashSet<>();
+        if (!r.ok()) {
+            return out;
+        }
+        for (String line : r.stdout().split("\n")) {
+            String d = line.strip();
+            if (!d.isEmpty() && !d.equals(restored) && !SYSTEM_SCHEMAS.contains(d.toLowerCase(Locale.ROOT))) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "performance_schema", "mysql", "sys");
+
+    /**
+     * The first of {@code databases} that {@code sql} names as a qualifier ({@code db.table},
+     * {@code `db` . table}) or in {@code USE db}, outside string literals and comments; null when
+     * none. Names compare ignoring case (a false alarm on an alias spelled like a database is a
+     * failed check, never a false pass).
+     */
+    static String namedDatabase(String sql, Set<String> databases) {
+        if (databases.isEmpty()) {
+            return null;
+        }
+        List<String> tokens = new ArrayList<>();
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int j = i + 1;
+                while (j < n && sql.charAt(j) != c) {
+                    j += sql.charAt(j) == '\\' ? 2 : 1;
+                }
+                tokens.add("'");
+                i = j + 1;
+            } else if (c == '#' || c == '-' && i + 2 < n && sql.charAt(i + 1) == '-' && Character.isWhitespace(sql.charAt(i + 2))) {
+                int j = sql.indexOf('\n', i);
+                i = j < 0 ? n : j + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int j = sql.indexOf("*/", i + 2);
+                i = j < 0 ? n : j + 2;
+            } else if (c == '`') {
+                int j = sql.indexOf('`', i + 1);
+                tokens.add("`" + (j < 0 ? sql.substring(i + 1) : sql.substring(i + 1, j)));
+                i = j < 0 ? n : j + 1;
+            } else if (Character.isLetterOrDigit(c) || c == '_' || c == '$') {
+                int j = i;
+                while (j < n && (Character.isLetterOrDigit(sql.charAt(j)) || sql.charAt(j) == '_' || sql.charAt(j) == '$')) {
+                    j++;
+                }
+                tokens.add("`" + sql.substring(i, j));
+                i = j;
+            } else if (Character.isWhitespace(c)) {
+                i++;
+            } else {
+                tokens.add(String.valueOf(c));
+                i++;
+            }
+        }
+        for (int t = 0; t < tokens.size(); t++) {
+            String tok = tokens.get(t);
+            if (!tok.startsWith("`") || tok.length() < 2) {
+                continue;
+            }
+            String name = tok.substring(1);
+            boolean qualifier = t + 1 < tokens.size() && tokens.get(t + 1).equals(".")
+                    && (t == 0 || !tokens.get(t - 1).equals("."));
+            boolean used = t > 0 && tokens.get(t - 1).equalsIgnoreCase("`use");
+            if (qualifier || used) {
+                for (String d : databases) {
+                    if (d.equalsIgnoreCase(name)) {
+                        return d;
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** At most this many client connections count rows at once. */

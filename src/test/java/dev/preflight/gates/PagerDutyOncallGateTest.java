@@ -154,6 +154,28 @@ class PagerDutyOncallGateTest {
         assertThat(r.reason()).startsWith("primary Alice Moreau <alice.moreau@example.com> has not acknowledged");
     }
 
+    /**
+     * An answer that does not apply the plan's filters (a proxy that drops the query, an API key
+     * scoped otherwise) lists the on-calls of other schedules and escalation policies: someone at
+     * level 1 of the database team's policy is not this change's primary.
+     */
+    @Test
+    void entriesOfAnotherScheduleOrEscalationPolicyDoNotCover() {
+        ObjectNode otherSchedule = oncall(1, "PU1", "Alice Moreau", null, null);
+        otherSchedule.putObject("schedule").put("id", "PDBA999").put("type", "schedule_reference");
+        ObjectNode otherPolicy = oncall(2, "PU3", "Carol Jensen", null, null);
+        otherPolicy.putObject("escalation_policy").put("id", "PEPDBA").put("type", "escalation_policy_reference");
+        oncalls(List.of(otherSchedule, otherPolicy));
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alice Moreau");
+        new GatesAck(s).run("secondary", "Carol Jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
+        assertThat(r.passed()).as(r.toString()).isFalse();
+        assertThat(r.details()).contains(
+                "primary (level 1): nobody on call from 2027-01-09T01:00:00Z to 2027-01-09T05:00:00Z",
+                "secondary (level 2): nobody on call from 2027-01-09T01:00:00Z to 2027-01-09T05:00:00Z");
+    }
+
     @Test
     void nobodyOnCallFailsBothLevels() {
         oncalls(List.of());

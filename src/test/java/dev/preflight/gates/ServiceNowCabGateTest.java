@@ -161,6 +161,23 @@ class ServiceNowCabGateTest {
                 .doesNotContain(PASSWORD);
     }
 
+    /**
+     * ServiceNow answers a query it cannot apply (a field the account may not read, a mangled
+     * query) with every row, not none; the first of them is another change. Its approval said
+     * nothing about this ticket, yet the gate judged it.
+     */
+    @Test
+    void anAnswerAboutAnotherChangeIsNotThisTicketsApproval() {
+        ObjectNode c = Json.object();
+        c.putArray("result").addObject().put("sys_id", SYS_ID).put("number", "CHG0000017").put("state", "-2")
+                .put("approval", "approved").put("description", "someone else's change").put("justification", "")
+                .put("implementation_plan", "");
+        sn.stubFor(get(urlPathEqualTo("/api/now/table/change_request")).willReturn(okJson(c.toString())));
+        attachments(0, current(), 100);
+        assertThat(catchMessage(() -> check(100))).isEqualTo("servicenow: asked for change_request CHG0030001, "
+                + "the answer is about CHG0000017");
+    }
+
     @Test
     void rateLimitAndServerErrorsAreRetried() {
         change("approved", "-1");

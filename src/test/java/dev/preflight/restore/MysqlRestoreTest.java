@@ -173,6 +173,28 @@ class MysqlRestoreTest {
         assertThat(e.summary()).contains("sql no users yet");
     }
 
+    /**
+     * A smoke check that names another database (copied from a console on production: {@code
+     * db.users}) reads that database, not the restored copy: it passed whatever the restore held.
+     */
+    @Test
+    void aSqlCheckThatNamesAnotherDatabaseFailsInsteadOfCheckingIt() throws Exception {
+        plan(GOOD_CHECKS + "    - {name: prod users, sql: \"SELECT COUNT(*) FROM `" + db + "`.users\", expect: \"> 0\"}\n"
+                + "    - {name: prod emails, sql: \"SELECT COUNT(*) FROM " + db + " . user_emails\", expect: \"> 0\"}\n"
+                + "    - {name: schema, sql: \"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = "
+                + "DATABASE()\", expect: \"> 0\"}\n"
+                + "    - {name: literal, sql: \"SELECT COUNT(*) FROM users WHERE email <> '" + db + ".users'\", "
+                + "expect: \"> 0\"}\n", "");
+        backup();
+
+        CliRun r = cli.run("restore-test");
+
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  sql prod users: the query names the database " + db,
+                "FAIL  sql prod emails: the query names the database " + db, "ok    sql schema:", "ok    sql literal:",
+                "ok    sql users exist");
+    }
+
     @Test
     void aCorruptedArtifactIsRefusedBeforeAnythingTouchesTheServer() throws Exception {
         plan(GOOD_CHECKS, "");
