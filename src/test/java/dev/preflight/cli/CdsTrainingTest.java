@@ -58,18 +58,12 @@ class CdsTrainingTest {
         }
     }
 
-    /** Each group the launcher trains a cache of its own for runs its commands to a verdict (the SSH audit: 3). */
+    /** The group the launcher trains a cache of its own for runs its commands (the version, twice). */
     @Test
-    void everyGroupsCommandsRunToAVerdict() throws Exception {
+    void theLiteGroupRunsTheVersionAndAnUnknownGroupIsRefused() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0, 0);
-        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("flags")), "flags"))
-                .hasSize(2).allSatisfy(c -> assertThat(c).isBetween(0, 1));
-        List<Integer> audit = CdsTraining.train(root, Files.createDirectories(dir.resolve("audit")), "audit");
-        assertThat(audit).hasSize(3);
-        assertThat(audit.subList(0, 2)).allSatisfy(c -> assertThat(c).isBetween(0, 1));
-        assertThat(audit.get(2)).isEqualTo(3);
-        assertThat(CdsTraining.GROUPS).containsExactly("lite", "audit", "flags");
+        assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0);
+        assertThat(CdsTraining.GROUPS).containsExactly("lite");
         assertThatThrownBy(() -> CdsTraining.train(root, dir, "nonsense")).isInstanceOf(IllegalArgumentException.class);
     }
 }
