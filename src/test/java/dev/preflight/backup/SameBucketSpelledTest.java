@@ -36,6 +36,22 @@ class SameBucketSpelledTest {
         "'', https://s3.eu-west-1.amazonaws.com",
         "https://s3.amazonaws.com, https://s3.us-east-2.amazonaws.com"})
     void oneBucketOnOneServiceSpelledTwoWaysIsAValidateError(String a, String b) throws Exception {
+        CliRun v = validate(a, b);
+        assertThat(v.code()).as(v.all()).isEqualTo(2);
+        assertThat(v.all()).contains("destinations 'first' and 'second' are the same bucket and prefix");
+    }
+
+    @Test
+    void anotherHostOrPortIsAnotherService() throws Exception {
+        for (String[] pair : new String[][] {{"http://127.0.0.1:9000", "http://127.0.0.1:9001"},
+                {"http://minio-a.internal", "http://minio-b.internal"}}) {
+            CliRun v = validate(pair[0], pair[1]);
+            assertThat(v.code()).as(v.all()).isZero();
+        }
+    }
+
+    /** {@code validate} of a plan with two S3 destinations on the endpoints {@code a} and {@code b}. */
+    private CliRun validate(String a, String b) throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: spelled}
@@ -46,27 +62,6 @@ class SameBucketSpelledTest {
                       type: redis
                       redis: {host: 127.0.0.1, port: 6379}
                 """.formatted(dest("first", a), dest("second", b)));
-        CliRun v = new CliHarness(dir, Instant.parse("2026-11-20T01:30:00Z")).run("validate");
-        assertThat(v.code()).as(v.all()).isEqualTo(2);
-        assertThat(v.all()).contains("destinations 'first' and 'second' are the same bucket and prefix");
-    }
-
-    @Test
-    void anotherHostOrPortIsAnotherService() throws Exception {
-        for (String[] pair : new String[][] {{"http://127.0.0.1:9000", "http://127.0.0.1:9001"},
-                {"http://minio-a.internal", "http://minio-b.internal"}}) {
-            Files.writeString(dir.resolve("preflight.yaml"), """
-                    version: 1
-                    project: {name: spelled}
-                    backups:
-                      destinations:
-                    %s%s  sources:
-                        - name: cache
-                          type: redis
-                          redis: {host: 127.0.0.1, port: 6379}
-                    """.formatted(dest("first", pair[0]), dest("second", pair[1])));
-            CliRun v = new CliHarness(dir, Instant.parse("2026-11-20T01:30:00Z")).run("validate");
-            assertThat(v.code()).as(v.all()).isZero();
-        }
+        return new CliHarness(dir, Instant.parse("2026-11-20T01:30:00Z")).run("validate");
     }
 }
