@@ -55,7 +55,10 @@ public final class CutoverSection implements Section {
         };
         // The newest check of this project speaks: another project's, newer, is about its own cutover.
         Expected.Finder finder = l -> l.query(new LedgerQuery(CutoverEvidence.READINESS, env, null, 0, true)).stream()
-                .filter(e -> CutoverEvidence.project(e) == null || CutoverEvidence.project(e).equals(project))
+                .filter(e -> {
+                    String owner = CutoverEvidence.project(e);
+                    return owner == null || owner.equals(project);
+                })
                 .findFirst().map(e -> judge.judge(l, e));
         return List.of(new Expected(name(), CutoverEvidence.READINESS, env, null, maxAge, "preflight run", finder, judge));
     }

@@ -28,14 +28,7 @@ class LockOutOfSyncTest {
                  "require-dev": {"mockery/mockery": "^1.6"}}
                 """);
         Files.writeString(dir.resolve("app/composer.lock"), "{\"packages\": [], \"packages-dev\": []}\n");
-        Files.writeString(dir.resolve("preflight.yaml"), """
-                version: 1
-                project: {name: demo}
-                dependencies:
-                  dir: app
-                  targets: {laravel/framework: "11.*", php: "8.3"}
-                """);
-        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliHarness cli = plan("{laravel/framework: \"11.*\", php: \"8.3\"}");
         CliRun deps = cli.run("deps");
         assertThat(deps.out()).as(deps.all()).contains("BLOCKERS", "laravel/framework ^11.0",
                 "not in composer.lock", "mockery/mockery").doesNotContain("ext-mbstring *, which");
@@ -54,14 +47,7 @@ class LockOutOfSyncTest {
                  "packages": {"": {"name": "front", "dependencies": {"axios": "^1.6.7"}, "devDependencies": {"vite": "^5.1.4"}},
                               "node_modules/vite": {"version": "5.1.4", "dev": true, "engines": {"node": ">=18"}}}}
                 """);
-        Files.writeString(dir.resolve("preflight.yaml"), """
-                version: 1
-                project: {name: demo}
-                dependencies:
-                  dir: app
-                  targets: {node: "20"}
-                """);
-        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliHarness cli = plan("{node: \"20\"}");
         CliRun deps = cli.run("deps");
         assertThat(deps.out()).as(deps.all()).contains("BLOCKERS", "axios ^1.6.7", "not in package-lock.json")
                 .doesNotContain("vite ^5.1.4, which");
@@ -77,14 +63,7 @@ class LockOutOfSyncTest {
     void aNodeTargetWithoutALockToCheckIsAnInputError() throws Exception {
         Files.createDirectories(dir.resolve("app"));
         Files.writeString(dir.resolve("app/package.json"), "{\"name\": \"front\", \"dependencies\": {\"axios\": \"^1.6.7\"}}\n");
-        Files.writeString(dir.resolve("preflight.yaml"), """
-                version: 1
-                project: {name: demo}
-                dependencies:
-                  dir: app
-                  targets: {node: "20"}
-                """);
-        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
+        CliHarness cli = plan("{node: \"20\"}");
         CliRun none = cli.run("deps");
         assertThat(none.code()).as(none.all()).isEqualTo(2);
         assertThat(none.err()).contains("no package-lock.json", "the node target cannot be checked");
@@ -93,5 +72,17 @@ class LockOutOfSyncTest {
         CliRun empty = cli.run("deps");
         assertThat(empty.code()).as(empty.all()).isEqualTo(2);
         assertThat(empty.err()).contains("package-lock.json", "not the shape of a package-lock.json");
+    }
+
+    /** A plan reviewing {@code app} against {@code targets} (a YAML flow mapping), and a harness over it. */
+    private CliHarness plan(String targets) throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: demo}
+                dependencies:
+                  dir: app
+                  targets: %s
+                """.formatted(targets));
+        return new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"));
     }
 }
