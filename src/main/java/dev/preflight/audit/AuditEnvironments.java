@@ -34,7 +34,8 @@ public final class AuditEnvironments {
                 throw new UncheckedIOException(e);
             }
             r = Waiver.apply(r, waivers, today);
-            AuditEvidence.record(ctx.ledger(), t.environment(), r, AuditTargets.fingerprint(ctx.plan(), t));
+            AuditEvidence.record(ctx.ledger(), t.environment(), r, AuditTargets.fingerprint(ctx.plan(), t),
+                    ctx.plan().project().name());
             all.addAll(r.hosts());
         }
         return new Report(all);

@@ -11,6 +11,7 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.report.Format;
 import dev.preflight.report.Style;
+import dev.preflight.run.ProjectScope;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -34,17 +35,21 @@ public final class AuditEvidence {
      * @param targets what was audited ({@link AuditTargets#fingerprint}), which an expectation compares
      *                with the plan as it is now; absent for an ad-hoc audit (and in entries recorded
      *                before it was kept)
+     * @param project the project whose plan had it audited ({@link ProjectScope}); absent for an ad-hoc
+     *                audit (and in entries recorded before it was kept)
      */
     public record Payload(long failures, long warnings, long problems, int hosts,
-                          @JsonInclude(JsonInclude.Include.NON_NULL) String targets) {
-        static Payload of(Report r, String targets) {
-            return new Payload(r.failures(), r.warnings(), r.problems(), r.hosts().size(), targets);
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String targets,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) String project) {
+        static Payload of(Report r, String targets, String project) {
+            return new Payload(r.failures(), r.warnings(), r.problems(), r.hosts().size(), targets, project);
         }
 
         /** Reads an entry's payload; missing counts read as zero. */
         public static Payload read(JsonNode p) {
             return new Payload(p.path("failures").asLong(0), p.path("warnings").asLong(0), p.path("problems").asLong(0),
-                    p.path("hosts").asInt(0), p.path("targets").isTextual() ? p.path("targets").asText() : null);
+                    p.path("hosts").asInt(0), p.path("targets").isTextual() ? p.path("targets").asText() : null,
+                    p.path(ProjectScope.FIELD).isTextual() ? p.path(ProjectScope.FIELD).asText() : null);
         }
     }
 
@@ -59,19 +64,19 @@ public final class AuditEvidence {
 
     /** Appends the audit to the ledger with the JSON report attached (an ad-hoc audit: no plan targets). */
     public static LedgerEntry record(Ledger ledger, String subject, Report report) {
-        return record(ledger, subject, report, null);
+        return record(ledger, subject, report, null, null);
     }
 
     /**
      * Appends the audit to the ledger with the JSON report attached; {@code targets} is the
-     * {@link AuditTargets#fingerprint} of what the plan had it check.
+     * {@link AuditTargets#fingerprint} of what the plan had it check, {@code project} the plan's project.
      */
-    public static LedgerEntry record(Ledger ledger, String subject, Report report, String targets) {
+    public static LedgerEntry record(Ledger ledger, String subject, Report report, String targets, String project) {
         String json = AuditReport.REPORT.render(report, Format.JSON, Style.PLAIN);
         String name = "audit-" + subject.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + UUID.randomUUID() + ".json";
         return ledger.append(NewEntry.of(KIND, subject, Outcome.of(report.verdict()), report.hosts().size()
                         + " host(s), " + report.failures() + " failure(s), " + report.warnings() + " waived, "
-                        + report.problems() + " unreachable/probe error(s)", Payload.of(report, targets))
+                        + report.problems() + " unreachable/probe error(s)", Payload.of(report, targets, project))
                 .withAttachments(List.of(new NewEntry.Attachment(name, "application/json",
                         json.getBytes(StandardCharsets.UTF_8)))));
     }

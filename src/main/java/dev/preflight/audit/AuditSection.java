@@ -5,11 +5,13 @@ import dev.preflight.core.Verdict;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
+import dev.preflight.run.ProjectScope;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** The compatibility audit as a section of {@code preflight run} (runbook §3.1). */
 public final class AuditSection implements Section {
@@ -64,28 +66,39 @@ public final class AuditSection implements Section {
         if (audited.isEmpty()) {
             List<String> subjects = plan.environments().isEmpty() ? List.of(plan.project().name())
                     : plan.environments().stream().map(Plan.Environment::name).toList();
-            return subjects.stream().map(s -> Expected.latest(name(), AuditEvidence.KIND, s, maxAge,
-                    "preflight audit, after adding hosts to the environment")).toList();
+            // Never found: an audit of an environment of that name on the ledger was another plan's
+            // (a shared ledger), or of hosts this plan no longer lists; neither checked this plan's hosts.
+            return subjects.stream().map(s -> new Expected(name(), AuditEvidence.KIND, s, null, maxAge,
+                    "preflight audit, after adding hosts to the environment", l -> Optional.empty(),
+                    (l, x) -> AuditEvidence.KIND.equals(x.kind()) ? new Expected.Found(x, Expected.Status.FAILED,
+                            "the plan lists no hosts to audit in " + s + ", so no audit is this plan's") : null)).toList();
         }
         return audited.stream().map(e -> {
             AuditTargets.Target target = AuditTargets.of(plan, e.name()).stream().findFirst().orElse(null);
             String targets = target == null ? null : AuditTargets.fingerprint(plan, target);
+            String project = plan.project().name();
             return Expected.judged(name(), AuditEvidence.KIND, e.name(), null, maxAge, "preflight audit --env " + e.name(),
-                    (l, x) -> judge(x, e, targets, plan, target));
+                    x -> ProjectScope.ownOrUnnamed(x, project), (l, x) -> judge(x, e, targets, plan, target));
         }).toList();
     }
 
     /**
      * A failed audit fails; a passed one must have checked every host of the environment, and what
      * the plan has it check now (hosts, requirements, waivers): an audit of the plan before an edit
-     * vouches for requirements that are no longer the plan's.
+     * vouches for requirements that are no longer the plan's. Another project's audit (a shared
+     * ledger, an environment named alike) vouches for nothing here.
      */
     private static Expected.Found judge(LedgerEntry x, Plan.Environment e, String targets, Plan plan,
                                         AuditTargets.Target target) {
+        AuditEvidence.Payload p = AuditEvidence.Payload.read(Expected.payload(x));
+        if (p.project() != null && !p.project().equals(plan.project().name())) {
+            // Found by a reader that does not pass over other projects' entries (a risk control's own look-up).
+            return new Expected.Found(x, Expected.Status.FAILED, "it is project " + p.project() + "'s audit of "
+                    + e.name() + ", not " + plan.project().name() + "'s (run preflight audit --env " + e.name() + ")");
+        }
         if (!x.outcome().isGood()) {
             return Expected.Found.of(x);
         }
-        AuditEvidence.Payload p = AuditEvidence.Payload.read(Expected.payload(x));
         if (p.hosts() < e.hosts().size()) {
             return new Expected.Found(x, Expected.Status.FAILED, "it checked " + p.hosts() + " host(s); the plan's "
                     + e.name() + " has " + e.hosts().size());

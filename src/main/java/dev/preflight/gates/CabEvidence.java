@@ -41,11 +41,19 @@ public final class CabEvidence {
      * @param maxAge      how old the entry may be at the window's start ({@link Freshness})
      * @param description how a reviewer reads it
      * @param recordedBy  the command that records a new one
+     * @param project     the plan's project: an entry another project recorded never speaks for it
+     *                    ({@link GatesEvidence#speaksFor})
      */
     public record Required(String slot, String fileName, List<String> kinds, String subject, Duration maxAge,
-                           String description, String recordedBy) {
+                           String description, String recordedBy, String project) {
         public Required {
             kinds = List.copyOf(kinds);
+        }
+
+        /** Whether {@code e} may speak for this evidence: of its kinds and subject, and not another project's. */
+        public boolean speaks(LedgerEntry e) {
+            return kinds.contains(e.kind()) && (subject == null || subject.equals(e.subject()))
+                    && GatesEvidence.speaksFor(project, e);
         }
     }
 
@@ -87,20 +95,21 @@ public final class CabEvidence {
     public static List<Required> required(Plan plan, ChangeWindow window) {
         List<Required> out = new ArrayList<>();
         String env = window.environment();
+        String project = plan.project().name();
         out.add(new Required("audit-report", "preflight-audit-" + safe(env) + ".json", List.of(GatesEvidence.AUDIT),
                 env,
-                Freshness.of(plan, "audit"), "audit report of " + env, "preflight audit --env " + env));
+                Freshness.of(plan, "audit"), "audit report of " + env, "preflight audit --env " + env, project));
         Duration backups = Freshness.of(plan, "backups");
         List<String> sources = plan.section("backups", BackupPlan.class)
                 .map(b -> b.sources().stream().map(BackupPlan.Source::name).toList()).orElse(List.of());
         if (sources.isEmpty()) {
             out.add(new Required("backup-log", "preflight-backup-log.md", GatesEvidence.BACKUP_KINDS, null, backups,
-                    "backup log entry", "preflight backup run"));
+                    "backup log entry", "preflight backup run", project));
         }
         for (String s : sources) {
             out.add(new Required("backup-log", "preflight-backup-log-" + safe(s) + ".md", GatesEvidence.BACKUP_KINDS, s,
                     backups,
-                    "backup log entry of " + s, "preflight backup run --source " + s));
+                    "backup log entry of " + s, "preflight backup run --source " + s, project));
         }
         return out;
     }
@@ -127,7 +136,7 @@ public final class CabEvidence {
         LedgerEntry head = ledger.head().orElse(null);
         for (Required r : required(plan, window)) {
             Optional<LedgerEntry> newest = r.subject() == null ? GatesEvidence.latestBackup(ledger)
-                    : GatesEvidence.latest(ledger, r.kinds(), r.subject());
+                    : GatesEvidence.latest(r.project(), ledger, r.kinds(), r.subject());
             if (newest.isEmpty()) {
                 missing.add(r.slot().equals("audit-report")
                         ? "audit report: the ledger has no audit of " + r.subject() + " (run '" + r.recordedBy() + "')"

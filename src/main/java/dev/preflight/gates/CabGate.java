@@ -5,6 +5,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.report.Durations;
+import dev.preflight.run.ProjectScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class CabGate {
                 .filter(a -> a.name().equals(r.fileName())).toList();
         if (same.isEmpty()) {
             Optional<LedgerEntry> newest = r.subject() == null ? Optional.empty()
-                    : GatesEvidence.latest(ledger, r.kinds(), r.subject());
+                    : GatesEvidence.latest(r.project(), ledger, r.kinds(), r.subject());
             String why = r.subject() != null && newest.isEmpty() ? "; the ledger has none: run '" + r.recordedBy() + "'"
                     : newest.filter(e -> !e.outcome().isGood()).map(e -> "; the latest, #" + e.seq() + ", "
                     + e.outcome().label() + ": run '" + r.recordedBy() + "'").orElse("; run 'preflight gates publish'");
@@ -158,8 +159,10 @@ public final class CabGate {
                 continue;
             }
             String what = e.kind() + " #" + e.seq() + " of " + e.subject() + " at " + e.time();
-            if (!r.kinds().contains(e.kind()) || (r.subject() != null && !r.subject().equals(e.subject()))) {
-                problems.add(where + " is " + what + ", not " + r.description() + from);
+            if (!r.speaks(e)) {
+                String whose = ProjectScope.of(e);
+                problems.add(where + " is " + what + (whose == null ? "" : " (project " + whose + ")") + ", not "
+                        + r.description() + (r.project() == null ? "" : " of project " + r.project()) + from);
                 continue;
             }
             if (!e.outcome().isGood()) {
@@ -173,7 +176,7 @@ public final class CabGate {
                         + "' closer to the window and 'preflight gates publish'" + from);
                 continue;
             }
-            Optional<LedgerEntry> failing = newer(ledger, r.kinds(), e, false);
+            Optional<LedgerEntry> failing = newer(ledger, r, e, false);
             if (failing.isPresent()) {
                 LedgerEntry f = failing.get();
                 problems.add(where + " is " + what + ", superseded by failing " + f.kind() + " #" + f.seq() + " of "
@@ -194,7 +197,7 @@ public final class CabGate {
                 + short12(goodAttachment.sha256()) + " = " + good.kind() + " #" + good.seq() + " of " + good.subject()
                 + " at " + good.time() + " (" + r.description() + ", max age " + Durations.plan(r.maxAge())
                 + " at the window start)");
-        newer(ledger, r.kinds(), good, true).ifPresent(n -> details.add("newer evidence #" + n.seq() + " exists ("
+        newer(ledger, r, good, true).ifPresent(n -> details.add("newer evidence #" + n.seq() + " exists ("
                 + n.kind() + " of " + n.subject() + " at " + n.time() + "); 'preflight gates publish' attaches it"));
         for (String p : problems) {
             details.add("ignored: " + p);
@@ -202,14 +205,14 @@ public final class CabGate {
     }
 
     /** The newest entry after {@code e} of the kinds about its subject that passed ({@code good}) or did not. */
-    private static Optional<LedgerEntry> newer(Ledger ledger, List<String> kinds, LedgerEntry e, boolean good) {
+    private static Optional<LedgerEntry> newer(Ledger ledger, CabEvidence.Required r, LedgerEntry e, boolean good) {
         List<LedgerEntry> all = new ArrayList<>();
-        for (String k : kinds) {
+        for (String k : r.kinds()) {
             for (LedgerEntry x : ledger.query(new LedgerQuery(k, e.subject(), null, 0, true))) {
                 if (x.seq() <= e.seq()) {
                     break;
                 }
-                if (x.outcome().isGood() == good) {
+                if (x.outcome().isGood() == good && r.speaks(x)) {
                     all.add(x);
                 }
             }

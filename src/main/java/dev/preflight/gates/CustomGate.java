@@ -36,7 +36,7 @@ final class CustomGate {
 
     /** {@code audit.latest(env)} or {@code backups.latest(source)}: the newest such entry, whatever its outcome. */
     private static CelGates.Latest latest(GatesContext ctx, String source, String name) {
-        Optional<LedgerEntry> e = source.equals("audit") ? GatesEvidence.latestAudit(ctx.ledger(), name)
+        Optional<LedgerEntry> e = source.equals("audit") ? GatesEvidence.latestAudit(ctx.plan(), ctx.ledger(), name)
                 : GatesEvidence.latestBackupAbout(ctx.plan(), ctx.ledger(), name);
         return e.map(x -> new CelGates.Latest(x.outcome().isGood(), x.time(), x.seq())).orElse(null);
     }

@@ -13,6 +13,7 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
+import dev.preflight.run.ProjectScope;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,10 +48,22 @@ public final class GatesEvidence {
     private GatesEvidence() {
     }
 
-    /** The newest entry of any of {@code kinds} about {@code subject}, whatever its outcome. */
-    static Optional<LedgerEntry> latest(Ledger ledger, List<String> kinds, String subject) {
-        return kinds.stream().map(k -> ledger.latest(k, subject)).flatMap(Optional::stream)
+    /**
+     * The newest entry of any of {@code kinds} about {@code subject} that may speak for the plan's
+     * {@code project} ({@link #speaksFor}), whatever its outcome.
+     */
+    static Optional<LedgerEntry> latest(String project, Ledger ledger, List<String> kinds, String subject) {
+        return kinds.stream().map(k -> ledger.query(new LedgerQuery(k, subject, null, 0, true)).stream()
+                        .filter(e -> speaksFor(project, e)).findFirst()).flatMap(Optional::stream)
                 .max(Comparator.comparingLong(LedgerEntry::seq));
+    }
+
+    /**
+     * Whether an entry may speak for the plan: an audit that another project recorded (a shared
+     * ledger, an environment named alike) checked that project's hosts and requirements, not these.
+     */
+    static boolean speaksFor(String project, LedgerEntry e) {
+        return !AUDIT.equals(e.kind()) || ProjectScope.ownOrUnnamed(e, project);
     }
 
     /** The newest passed entry among the backup kinds (a verification is newer evidence than the backup). */
@@ -74,9 +87,12 @@ public final class GatesEvidence {
         return BackupEvidence.about(e, source);
     }
 
-    /** The newest audit of {@code environment}, whatever its outcome (what {@code audit.latest} sees). */
-    static Optional<LedgerEntry> latestAudit(Ledger ledger, String environment) {
-        return ledger.latest(AUDIT, environment);
+    /**
+     * The newest audit of {@code environment} the plan's project recorded (or one that names no
+     * project), whatever its outcome: what {@code audit.latest} sees.
+     */
+    static Optional<LedgerEntry> latestAudit(Plan plan, Ledger ledger, String environment) {
+        return latest(plan.project().name(), ledger, List.of(AUDIT), environment);
     }
 
     /**

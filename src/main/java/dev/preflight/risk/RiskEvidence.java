@@ -12,6 +12,7 @@ import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.restore.RestoreEvidence;
+import dev.preflight.run.ProjectScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +55,8 @@ public final class RiskEvidence {
      * (audit, gates) or the owner is {@code preflight run} itself (the ledger check).
      */
     public static final Map<String, Source> NAMES = Map.ofEntries(
-            Map.entry("audit", new Source(EvidenceKind.AUDIT.id(), "preflight audit")),
+            // Another project's audit of an environment named alike (a shared ledger) is not this one's.
+            Map.entry("audit", new Source(EvidenceKind.AUDIT.id(), ProjectScope::ownOrUnnamed, "preflight audit", null)),
             Map.entry("backup", new Source(BackupEvidence.KIND, "preflight backup run")),
             Map.entry("backup-verify", new Source(BackupEvidence.VERIFY_KIND, "preflight backup verify")),
             Map.entry("restore-test", new Source(RestoreEvidence.KIND, "preflight restore-test")),

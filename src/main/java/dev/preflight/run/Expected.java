@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One piece of evidence a configured section requires on record before the verdict can be GO: the
@@ -115,9 +117,22 @@ public record Expected(String section, String kind, String subject, String aspec
      */
     public static Expected judged(String section, String kind, String subject, String aspect, Duration maxAge,
                                   String recordedBy, Judge judge) {
+        return judged(section, kind, subject, aspect, maxAge, recordedBy, null, judge);
+    }
+
+    /**
+     * As {@link #judged(String, String, String, String, Duration, String, Judge)}, where only the
+     * entries {@code speaks} accepts may speak (null: every entry of the kind and subject), such as
+     * those of the plan's own project on a ledger several projects share: the newest of those is
+     * judged, another's newer entry is passed over.
+     */
+    public static Expected judged(String section, String kind, String subject, String aspect, Duration maxAge,
+                                  String recordedBy, Predicate<LedgerEntry> speaks, Judge judge) {
         Judge ofKind = (l, e) -> kind.equals(e.kind()) ? judge.judge(l, e) : null;
-        return new Expected(section, kind, subject, aspect, maxAge, recordedBy,
-                l -> l.latest(kind, subject).map(e -> ofKind.judge(l, e)), ofKind);
+        Finder finder = speaks == null ? l -> l.latest(kind, subject).map(e -> ofKind.judge(l, e))
+                : l -> l.query(new LedgerQuery(kind, subject, null, 0, true)).stream().filter(speaks).findFirst()
+                .map(e -> ofKind.judge(l, e));
+        return new Expected(section, kind, subject, aspect, maxAge, recordedBy, finder, ofKind);
     }
 
     /**
