@@ -31,6 +31,9 @@ public interface ArtifactStore {
     /** True when the copy exists. */
     boolean exists(String location) throws IOException;
 
+    /** The stored copy's size in bytes, or -1 when it is not there (one stat or HEAD, nothing read). */
+    long size(String location) throws IOException;
+
     /** Deletes a stored copy (no error when it is already gone). */
     void delete(String location) throws IOException;
 

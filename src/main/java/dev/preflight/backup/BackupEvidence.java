@@ -17,6 +17,7 @@ import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.run.Expected;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +38,13 @@ public final class BackupEvidence {
     public static final String VERIFY_KIND = EvidenceKind.BACKUP_VERIFY.id();
     /** The copies one prune deleted for one source (subject: the source). */
     public static final String PRUNE_KIND = EvidenceKind.BACKUP_PRUNE.id();
+    /**
+     * Whether the newest backup's copies are still where it stored them, at their recorded size
+     * (subject: the source; payload: {@link VerifyPayload}): what {@code readiness} looks at before
+     * judging. Weaker than a verification (nothing is re-hashed): it never vouches for a copy, it can
+     * only show one gone.
+     */
+    public static final String PRESENCE_KIND = EvidenceKind.BACKUP_PRESENCE.id();
 
     private BackupEvidence() {
     }
@@ -255,7 +263,24 @@ public final class BackupEvidence {
                     + " and preflight backup verify)");
         }
         String changed = originChanged(b, source);
-        return changed == null ? Expected.Found.of(e) : new Expected.Found(e, Expected.Status.OUTDATED, changed);
+        if (changed != null) {
+            return new Expected.Found(e, Expected.Status.OUTDATED, changed);
+        }
+        // A copy readiness found gone since is not vouched for by this verification of it.
+        for (LedgerEntry x : ledger.query(new LedgerQuery(PRESENCE_KIND, source.name(), null, 0, true))) {
+            if (x.seq() < e.seq()) {
+                break;
+            }
+            VerifyPayload look = readOr(x, VerifyPayload.class, new VerifyPayload(null, List.of()));
+            if (id.equals(look.backupId())) {
+                List<String> gone = look.copies().stream().filter(r -> !"ok".equals(r.status()))
+                        .map(r -> r.location() + " " + r.detail()).toList();
+                return gone.isEmpty() ? Expected.Found.of(e) : new Expected.Found(x, Expected.Status.FAILED,
+                        "backup #" + b.seq() + " verified by #" + e.seq() + ", but " + String.join(", ", gone)
+                                + " when readiness looked at " + x.time());
+            }
+        }
+        return Expected.Found.of(e);
     }
 
     /** Why backup entry {@code b} is not of what the plan's {@code source} is now, or null when it is. */
@@ -304,12 +329,37 @@ public final class BackupEvidence {
             return new Expected.Found(b, Expected.Status.FAILED, "backup #" + b.seq()
                     + " stored no copy in " + destination);
         }
-        for (LedgerEntry v : ledger.query(new LedgerQuery(BackupEvidence.VERIFY_KIND, source.name(), null, 0, true))) {
-            if (v.seq() < b.seq()) {
-                break;
+        // Newest first, verifications and readiness's looks at the copies of this backup: the newest
+        // verification judges the copy unless a newer look found it gone (a look that found it present
+        // vouches for nothing, it only supersedes older looks).
+        List<LedgerEntry> after = new ArrayList<>();
+        for (String kind : List.of(BackupEvidence.VERIFY_KIND, BackupEvidence.PRESENCE_KIND)) {
+            for (LedgerEntry x : ledger.query(new LedgerQuery(kind, source.name(), null, 0, true))) {
+                if (x.seq() < b.seq()) {
+                    break;
+                }
+                after.add(x);
             }
+        }
+        after.sort(Comparator.comparingLong(LedgerEntry::seq).reversed());
+        boolean looked = false;
+        for (LedgerEntry v : after) {
             VerifyPayload p = readOr(v, VerifyPayload.class, new VerifyPayload(null, List.of()));
             if (!b.id().equals(p.backupId())) {
+                continue;
+            }
+            if (PRESENCE_KIND.equals(v.kind())) {
+                if (looked) {
+                    continue;
+                }
+                looked = true;
+                List<String> gone = p.copies().stream().filter(r -> destination.equals(r.destination())
+                        && !"ok".equals(r.status())).map(r -> r.location() + " " + r.detail()).toList();
+                if (!gone.isEmpty()) {
+                    return new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in "
+                            + destination + ": " + String.join(", ", gone) + " when readiness looked at "
+                            + v.time() + " (put it back, or run preflight backup run --source " + source.name() + ")");
+                }
                 continue;
             }
             List<String> bad = new ArrayList<>();

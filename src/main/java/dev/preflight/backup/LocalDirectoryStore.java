@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -77,6 +78,16 @@ public final class LocalDirectoryStore implements ArtifactStore {
     @Override
     public boolean exists(String location) {
         return Files.isRegularFile(Path.of(location));
+    }
+
+    @Override
+    public long size(String location) throws IOException {
+        Path p = Path.of(location);
+        try {
+            return Files.isRegularFile(p) ? Files.size(p) : -1;
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
     }
 
     @Override

@@ -79,6 +79,24 @@ public final class S3Store implements ArtifactStore {
         return exists(bk[0], bk[1]);
     }
 
+    @Override
+    public long size(String location) throws IOException {
+        String[] bk = S3Clients.parse(location);
+        try {
+            Long n = s3.headObject(r -> r.bucket(bk[0]).key(bk[1])).contentLength();
+            return n == null ? 0 : n;
+        } catch (NoSuchKeyException e) {
+            return -1;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return -1;
+            }
+            throw new IOException(location + ": " + Errors.describe(e), e);
+        } catch (SdkException e) {
+            throw new IOException(location + ": " + Errors.describe(e), e);
+        }
+    }
+
     private boolean exists(String b, String k) throws IOException {
         try {
             s3.headObject(r -> r.bucket(b).key(k));

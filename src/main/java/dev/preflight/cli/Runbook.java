@@ -1,6 +1,7 @@
 package dev.preflight.cli;
 
 import dev.preflight.audit.AuditSection;
+import dev.preflight.backup.BackupPresenceSection;
 import dev.preflight.backup.BackupSection;
 import dev.preflight.cutover.CutoverSection;
 import dev.preflight.deps.DepsSection;
@@ -59,16 +60,25 @@ final class Runbook {
      * What {@code preflight readiness} re-checks before deciding: the ledger chain, the cutover's
      * readiness (derived from the cutover's own ledger entries and the driver, never moving traffic:
      * otherwise a failback drilled after the last {@code run} stayed invisible until everything was
-     * run again), the gates (other systems' current state) and the risk register. Nothing else is
+     * run again), whether the backups' copies are still where the ledger says they were stored
+     * (a copy deleted after its verification was GO until the next verify), the gates (other
+     * systems' current state) and the risk register. Nothing else is
      * re-run: the other sections' evidence is what the ledger holds, judged by the same
      * {@link dev.preflight.readiness.GoNoGo}.
      */
     static List<Section> readiness(Plan plan) {
-        // Only when configured: a plan without a cutover shows the same re-checks as before.
-        return plan.configures("cutover")
-                ? List.of(new LedgerIntegrity(), new CutoverSection(), gates(),
-                        new RiskSection(owners()))
-                : List.of(new LedgerIntegrity(), gates(), new RiskSection(owners()));
+        // Only when configured: a plan without backups or a cutover shows the same re-checks as before.
+        List<Section> out = new ArrayList<>();
+        out.add(new LedgerIntegrity());
+        if (plan.configures("backups")) {
+            out.add(new BackupPresenceSection());
+        }
+        if (plan.configures("cutover")) {
+            out.add(new CutoverSection());
+        }
+        out.add(gates());
+        out.add(new RiskSection(owners()));
+        return List.copyOf(out);
     }
 
     /** {@code preflight run}: executes every section, then asks the verdict (recorded as kind {@code run}). */

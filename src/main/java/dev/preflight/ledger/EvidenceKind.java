@@ -13,6 +13,7 @@ public enum EvidenceKind {
     BACKUP("backup", "backup", "Backups"),
     BACKUP_VERIFY("backup-verify", "backup", "Backup verification"),
     BACKUP_PRUNE("backup-prune", "backup", "Backup pruning"),
+    BACKUP_PRESENCE("backup-presence", "backup", "Backup copies present"),
     CLEANUP("cleanup", "backup", "Leftovers cleaned up"),
     RESTORE_TEST("restore-test", "restore", "Restore tests"),
     DEPS("deps", "deps", "Dependency review"),

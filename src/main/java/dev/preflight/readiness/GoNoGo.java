@@ -259,12 +259,16 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
 
     /**
      * Whether an entry is new evidence for a sign-off: not a verdict, an assessment or a chain check
-     * (the commands that judge append those), and not a gate re-check that passed again.
+     * (the commands that judge append those), and not a re-check that passed again (a gate, a look at
+     * the backups' copies).
      */
     private static boolean isNew(LedgerEntry x) {
         return !BOOKKEEPING.contains(x.kind()) && !x.kind().equals(EvidenceKind.LEDGER_VERIFY.id())
-                && !(x.kind().equals(EvidenceKind.GATES.id()) && x.outcome().isGood());
+                && !(RECHECKS.contains(x.kind()) && x.outcome().isGood());
     }
+
+    /** Kinds {@code readiness} records on each look; one that passed again is not new evidence. */
+    private static final Set<String> RECHECKS = Set.of(EvidenceKind.GATES.id(), EvidenceKind.BACKUP_PRESENCE.id());
 
     private static long seq(RiskResult.ControlResult c) {
         if (c instanceof RiskResult.ControlResult.Stale s) {
