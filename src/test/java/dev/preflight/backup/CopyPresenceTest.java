@@ -42,6 +42,10 @@ class CopyPresenceTest {
                     - name: cache
                       type: redis
                       redis: {host: 127.0.0.1, port: 6379}
+                risks:
+                  - name: backup-corruption
+                    title: Backup corruption
+                    controls: [{evidence: backup-verify, subject: cache, max_age: 24h}]
                 """);
         assertThat(cli.run("backup", "run").code()).isZero();
         assertThat(cli.run("backup", "verify").code()).isZero();
@@ -67,6 +71,10 @@ class CopyPresenceTest {
                 "backups       FAILED  1 of 2 copies of 1 backup(s) not present",
                 "copy in second", copy + " missing");
         assertThat(gone.code()).isEqualTo(1);
+        // The risk register judges the verification by the owner's judge: the copy it vouched for is gone.
+        CliRun risks = cli.run("risks");
+        assertThat(risks.out()).as(risks.all()).contains("Open", copy + " missing when readiness looked at");
+        assertThat(risks.code()).isEqualTo(1);
         List<LedgerEntry> checks = cli.entries("backup-presence");
         assertThat(checks).hasSize(2);
         assertThat(checks.get(1).outcome().isGood()).isFalse();
