@@ -39,7 +39,8 @@ final class ContractStep implements CutoverStep {
         List<String> a = new ArrayList<>();
         a.add("WARNING: the point of no return (failback impossible afterwards); needs --yes");
         a.add("refuse unless the stable window (" + compact(cp.stable().window()) + ") passed with no breach and no failback");
-        a.add("refuse unless a passed backup of " + database(cp) + " younger than " + compact(cp.backupMaxAge())
+        a.add(cp.backedUp().isEmpty() ? "refuse: " + NO_SOURCE
+                : "refuse unless a passed backup of " + database(cp) + " younger than " + compact(cp.backupMaxAge())
                 + " is in the ledger");
         a.add(cp.contract() == null ? "nothing configured (cutover.contract.command)"
                 : "run " + String.join(" ", cp.contract().command())
@@ -55,33 +56,42 @@ final class ContractStep implements CutoverStep {
     record BackedUp(String origin) {
     }
 
-    /** The database contract changes, as its step and refusals name it. */
+    /**
+     * Why contract never runs for a plan whose backups section dumps no database: on a ledger several
+     * projects share, a backup that names a database of that name (or any) cannot be shown to be of
+     * the database contract changes, and only that one brings back what contract drops.
+     */
+    static final String NO_SOURCE = "the plan's backups section dumps no MySQL/MariaDB database, so no backup on "
+            + "the ledger can be shown to be of the database contract changes (add it to backups.sources and run "
+            + "preflight backup run)";
+
+    /** The database contract changes, as its step and refusals name it (the plan's backups section dumps it). */
     private static String database(CutoverPlan cp) {
         String of = cp.replica() == null ? null : "the database " + cp.replica().database();
-        if (cp.backedUp().isEmpty()) {
-            return of == null ? "the database (a MySQL/MariaDB source)" : of;
-        }
         return (of == null ? "" : of + ", ") + (cp.backedUp().size() == 1 ? "the plan's backup source "
                 : "one of the plan's backup sources ") + String.join(", ", cp.backedUp());
     }
 
     /**
-     * The backup entry is of the database contract changes: a MySQL/MariaDB dump of the replica's
-     * database (of any MySQL/MariaDB database when the plan names no replica), and, when the plan's
-     * backups section dumps databases, of one of those (a shared ledger holds other projects'
-     * backups). A backup of another source (the Redis cache, the S3 assets) or one that does not say
-     * what it backed up restores nothing contract drops.
+     * The backup entry is of the database contract changes: a MySQL/MariaDB dump of one of the
+     * databases the plan's backups section dumps (a shared ledger holds other projects' backups),
+     * and of the replica's database when the plan names a replica. A backup of another source (the
+     * Redis cache, the S3 assets) or one that does not say what it backed up restores nothing
+     * contract drops.
      */
     static boolean ofDatabase(LedgerEntry e, String database, List<String> backedUp) {
         String origin = Json.readLenient(Json.parse(e.payload()), BackedUp.class).map(BackedUp::origin).orElse(null);
         return origin != null && origin.startsWith("mysql://") && (database == null || origin.endsWith("/" + database))
-                && (backedUp.isEmpty() || backedUp.contains(origin));
+                && backedUp.contains(origin);
     }
 
     /** Why contract may not run for lack of a backup, or null when a fresh passed backup is on record. */
     String backupProblem() {
         CutoverPlan cp = ctx.plan();
         Instant now = ctx.clock().instant();
+        if (cp.backedUp().isEmpty()) {
+            return NO_SOURCE;
+        }
         String database = cp.replica() == null ? null : cp.replica().database();
         LedgerEntry any = null;
         LedgerEntry newest = null;

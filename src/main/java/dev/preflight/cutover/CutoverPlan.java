@@ -20,7 +20,7 @@ import java.util.Locale;
  *                       two projects may share one ledger and name an environment alike, and one's
  *                       cutover or drill must never speak for the other's; null when the plan names none
  * @param backedUp       the origins of the databases the plan's backups section dumps: contract counts only a
- *                       backup of one of them (empty when the plan backs up no database)
+ *                       backup of one of them (empty when the plan backs up no database: contract is then refused)
  */
 public record CutoverPlan(String environment, Side blue, Side green, LoadBalancerConfig loadBalancer,
                           Prepare prepare, Expand expand, Plan.Endpoint replica, Promote promote, List<HttpCheck> smoke,

@@ -63,6 +63,20 @@ final class CutoverCli {
         }
     }
 
+    /**
+     * A backups section that dumps the database contract changes ({@code academy} on the local
+     * server): contract counts only a backup of a database the plan's backups section dumps.
+     */
+    static final String DATABASE_BACKUPS = """
+            backups:
+              destinations:
+                - {name: onprem, type: local, path: backups/onprem}
+              sources:
+                - name: academy-db
+                  type: mysql
+                  mysql: {host: 127.0.0.1, port: 3306, user: root, database: academy}
+            """;
+
     /** The two colours and the load balancer section, for plans over the given backends. */
     static String section(ColourServer blue, ColourServer green, String blueServers, String greenServers, String lb,
                           String extra) {

@@ -53,7 +53,7 @@ class CutoverContractTest {
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                   contract: {command: [%s]}
                   backup_max_age: 24h
-                """.formatted(interval, policy, green.url("/smoke"), contract)));
+                """.formatted(interval, policy, green.url("/smoke"), contract) + CutoverCli.DATABASE_BACKUPS));
     }
 
     @AfterEach
@@ -169,8 +169,32 @@ class CutoverContractTest {
             l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "recorded before backups named their source",
                     Map.of()));
         }
-        refusedThenRunsAfterADatabaseBackup(
-                "no passed backup of the database (a MySQL/MariaDB source) is on record: the newest passed backup, #");
+        refusedThenRunsAfterADatabaseBackup("no passed backup of the plan's backup source mysql://127.0.0.1:3306/academy"
+                + " is on record: the newest passed backup, #");
+    }
+
+    /**
+     * A plan whose backups section dumps no database cannot tell its database's backup from another
+     * project's on a shared ledger (any MySQL origin counted): contract is refused, naming what to add,
+     * however fresh a database backup the ledger holds.
+     */
+    @Test
+    void aPlanThatBacksUpNoDatabaseNeverContracts() throws Exception {
+        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
+                  stable: {window: 24h, interval: 1m, policy: alert, checks: [{name: green smoke, url: "%s", samples: 3}]}
+                  contract: {command: [%s]}
+                  backup_max_age: 24h
+                """.formatted(green.url("/smoke"), contract)));
+        CliRun plan = cli.run("cutover", "plan");
+        assertThat(plan.out()).as(plan.all()).contains("refuse: the plan's backups section dumps no MySQL/MariaDB database");
+        pastTheStableWindow();
+        backup(cli.clock);
+        CliRun r = cli.run("cutover", "contract", "--yes");
+        assertThat(r.out()).as(r.all()).contains("REFUSED: contract of staging: the plan's backups section dumps no "
+                + "MySQL/MariaDB database, so no backup on the ledger can be shown to be of the database contract changes");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(dir.resolve("contracted")).doesNotExist();
     }
 
     /**

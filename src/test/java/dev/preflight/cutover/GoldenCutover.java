@@ -60,7 +60,8 @@ final class GoldenCutover implements AutoCloseable {
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                 %s  contract: {command: [%s]}
                   backup_max_age: 24h
-                """.formatted(f.green.url("/smoke"), monitorCommand ? "    commands: [[true]]\n" : "", contract));
+                """.formatted(f.green.url("/smoke"), monitorCommand ? "    commands: [[true]]\n" : "", contract)
+                + CutoverCli.DATABASE_BACKUPS);
     }
 
     /** {@code s} with the temporary folder, the backends' ports and the cutover's id replaced by placeholders. */
