@@ -89,9 +89,9 @@ public final class NpmAnalysis {
         }
         int v = lock.lockfileVersion() == null ? 1 : lock.lockfileVersion();
         if (lock.packages() == null || v < 2) {
-            notes.add("npm: " + pl + " is lockfile v" + v + " (npm 6): it records no engines, so engines.node was not "
-                    + "checked; run npm install with npm 7 or later to upgrade it");
-            return new Result(findings, notes);
+            // As with no lock at all: a review that could not read the engines must not pass the node target.
+            throw PreflightException.usage(pl + " is lockfile v" + v + " (npm 6): it records no engines, so the node "
+                    + "target cannot be checked", "run npm install with npm 7 or later to upgrade it, or drop the node target");
         }
         if (root != null) {
             // npm ci refuses a lock that does not hold what package.json depends on: it is not what would be installed.

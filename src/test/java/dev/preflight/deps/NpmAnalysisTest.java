@@ -19,7 +19,7 @@ import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** engines.node in lockfile v2 and v3, v1 skipped, malformed locks, and npm outdated through a fake runner. */
+/** engines.node in lockfile v2 and v3, v1 refused, malformed locks, and npm outdated through a fake runner. */
 class NpmAnalysisTest {
     static final Path RES = Path.of("src/test/resources/deps");
     static final NpmRange NODE20 = NpmRange.parse("20");
@@ -86,10 +86,12 @@ class NpmAnalysisTest {
     }
 
     @Test
-    void lockfileV1IsSkippedWithTheReason() {
-        NpmAnalysis.Result r = NpmAnalysis.engines(RES.resolve("npm-v1"), NODE20, "20");
-        assertThat(r.findings()).isEmpty();
-        assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("lockfile v1", "records no engines", "not checked"));
+    void lockfileV1CannotPassTheNodeTarget() {
+        // It passed with a note: a review that read no engines said nothing blocked node 20.
+        assertThatThrownBy(() -> NpmAnalysis.engines(RES.resolve("npm-v1"), NODE20, "20"))
+                .isInstanceOf(PreflightException.class)
+                .hasMessageContaining("lockfile v1 (npm 6): it records no engines, so the node target cannot be checked")
+                .satisfies(e -> assertThat(((PreflightException) e).exitCode().code()).isEqualTo(2));
     }
 
     @Test
