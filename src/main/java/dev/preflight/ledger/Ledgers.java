@@ -70,7 +70,6 @@ public final class Ledgers {
         }
     }
 
-    /** Opens for appending, creating the ledger if none exists and no head file says one did. */
     /**
      * Loads the JDBC drivers and SQLite's native library, which the first ledger open otherwise does
      * on the command's own thread (30-60 ms under load): for a start-up thread to call while the
@@ -85,6 +84,7 @@ public final class Ledgers {
         }
     }
 
+    /** Opens for appending, creating the ledger if none exists and no head file says one did. */
     public static Ledger open(String url, Path defaultDir, Secrets secrets, String actor, Clock clock) {
         return open(url, defaultDir, secrets, actor, clock, Options.create());
     }
