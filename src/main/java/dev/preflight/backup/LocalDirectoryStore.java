@@ -217,7 +217,9 @@ public final class LocalDirectoryStore implements ArtifactStore {
      * end of the backup (bench/backup).
      */
     private static final class Follower implements Runnable {
-        private static final long SYNC_EVERY = 64L << 20;
+        // Every 16 MiB rather than 64: what is left for the seal's fsync is at most that much, so the
+        // end of a 100 MB backup waited 3-9 ms for it instead of 18-32 ms (bench/backup, under load).
+        private static final long SYNC_EVERY = 16L << 20;
         private final FileChannel in;
         private final FileChannel writer;
         private final AtomicLong written = new AtomicLong();

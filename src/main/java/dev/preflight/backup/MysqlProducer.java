@@ -17,6 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
 /**
@@ -68,47 +72,27 @@ public final class MysqlProducer implements Producer {
 
             List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
                     : source.clientCommand();
-            ProcessResult v = query(client, defaultsArg, "SELECT VERSION()");
-            if (!v.ok()) {
-                return Production.failed("cannot read the server version with " + client.get(0) + ": "
-                        + firstLine(v), facts);
-            }
-            Phases.mark("dump-version-query");
-            String version = v.stdout().strip();
-            boolean mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
-            facts.put("server_version", version);
-            facts.put("flavor", mariadb ? "mariadb" : "mysql");
-
-            ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
-                    + "IFNULL(DATA_LENGTH, 0) "
-                    + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.endpoint().database())
-                    + " ORDER BY TABLE_NAME");
-            if (!t.ok()) {
-                return Production.failed("cannot list the tables of " + source.endpoint().database() + ": " + firstLine(t), facts);
-            }
-            Phases.mark("dump-tables-query");
-            Map<String, Object> rows = new LinkedHashMap<>();
-            List<String> views = new ArrayList<>();
-            long dataBytes = 0;
-            for (String line : t.stdout().split("\n")) {
-                String[] f = line.split("\t", -1);
-                if (f.length < 4) {
-                    continue;
-                }
-                dataBytes += f[3].isEmpty() ? 0 : Long.parseLong(f[3]);
-                if (f[1].contains("VIEW")) {
-                    views.add(f[0]);
-                } else {
-                    rows.put(f[0], f[2].isEmpty() ? null : Long.parseLong(f[2]));
-                }
-            }
-            facts.put("table_rows_estimate", rows);
-            facts.put("views", views);
-            // A logical dump is roughly as large as the table data: good enough for an ETA.
-            expected = dataBytes > 0 ? dataBytes : -1;
-
             List<String> dump = source.dumpCommand().isEmpty() ? firstInstalled("mariadb-dump", "mysqldump")
                     : source.dumpCommand();
+            Map<String, Object> server = new LinkedHashMap<>();
+            Callable<String> metadata = () -> metadata(client, defaultsArg, server);
+            FutureTask<String> during = null;
+            Thread beside = null;
+            if (mariadbTool(dump)) {
+                // MariaDB's tool takes the same options whatever the server, so the dump need not wait
+                // for the two queries (two client processes, 30 ms of a 100 MB backup's fixed cost):
+                // they run beside it and are judged first when it has exited, as if they had come first.
+                during = new FutureTask<>(metadata);
+                beside = new Thread(during, "preflight-dump-metadata");
+                beside.setDaemon(true);
+                beside.start();
+            } else {
+                String failed = metadata(client, defaultsArg, server);
+                if (failed != null) {
+                    facts.putAll(server);
+                    return Production.failed(failed, facts);
+                }
+            }
             List<String> argv = new ArrayList<>();
             if (installed("stdbuf")) {
                 // The dump tool writes its stdout through stdio in 4 KiB pieces: into a pipe, each
@@ -121,20 +105,136 @@ public final class MysqlProducer implements Producer {
             // The option file must be the first argument or the tool ignores it.
             argv.add(defaultsArg);
             argv.addAll(List.of("--single-transaction", "--routines", "--triggers", "--events"));
-            if (!mariadb) {
+            if (during == null && !"mariadb".equals(server.get("flavor"))) {
                 // MySQL only: MariaDB's tool refuses it, and on MySQL 8.0.32+ OFF avoids a global read lock.
                 argv.add("--set-gtid-purged=OFF");
             }
             argv.add(source.endpoint().database());
-            facts.put("dump_tool", dump.get(0));
             TailBuffer tail = new TailBuffer(out, 512);
             Phases.mark("dump-start");
-            ProcessResult r = runner.stream(ProcessSpec.of(argv).withTimeout(timeout), tail);
+            ProcessResult r = null;
+            try {
+                r = runner.stream(ProcessSpec.of(argv).withTimeout(timeout), tail);
+            } finally {
+                if (during != null) {
+                    if (r == null) {
+                        // The dump was interrupted or could not be read: the queries are stopped too.
+                        during.cancel(true);
+                    }
+                    // The option file is removed below: the queries must be done with it first.
+                    awaitQuietly(during, beside);
+                }
+            }
             Phases.mark("dump-exited");
+            if (during != null) {
+                String failed = metadataResult(during);
+                if (failed != null) {
+                    facts.putAll(server);
+                    return Production.failed(failed, facts);
+                }
+            }
+            facts.putAll(server);
+            facts.put("dump_tool", dump.get(0));
             facts.put("dump_bytes", tail.total());
             return judge(r, tail, dump.get(0), facts);
         } finally {
             tmp.close();
+        }
+    }
+
+    /**
+     * The server's version and flavour and the tables' row and size estimates, into {@code server};
+     * the failure as the backup reports it, or null.
+     */
+    private String metadata(List<String> client, String defaultsArg, Map<String, Object> server)
+            throws IOException, InterruptedException {
+        ProcessResult v = query(client, defaultsArg, "SELECT VERSION()");
+        if (!v.ok()) {
+            return "cannot read the server version with " + client.get(0) + ": " + firstLine(v);
+        }
+        Phases.mark("dump-version-query");
+        String version = v.stdout().strip();
+        boolean mariadb = version.toLowerCase(Locale.ROOT).contains("mariadb");
+        server.put("server_version", version);
+        server.put("flavor", mariadb ? "mariadb" : "mysql");
+
+        ProcessResult t = query(client, defaultsArg, "SELECT TABLE_NAME, TABLE_TYPE, IFNULL(TABLE_ROWS, ''), "
+                + "IFNULL(DATA_LENGTH, 0) "
+                + "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + MysqlSyntax.literal(source.endpoint().database())
+                + " ORDER BY TABLE_NAME");
+        if (!t.ok()) {
+            return "cannot list the tables of " + source.endpoint().database() + ": " + firstLine(t);
+        }
+        Phases.mark("dump-tables-query");
+        Map<String, Object> rows = new LinkedHashMap<>();
+        List<String> views = new ArrayList<>();
+        long dataBytes = 0;
+        for (String line : t.stdout().split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length < 4) {
+                continue;
+            }
+            dataBytes += f[3].isEmpty() ? 0 : Long.parseLong(f[3]);
+            if (f[1].contains("VIEW")) {
+                views.add(f[0]);
+            } else {
+                rows.put(f[0], f[2].isEmpty() ? null : Long.parseLong(f[2]));
+            }
+        }
+        server.put("table_rows_estimate", rows);
+        server.put("views", views);
+        // A logical dump is roughly as large as the table data: good enough for an ETA.
+        expected = dataBytes > 0 ? dataBytes : -1;
+        return null;
+    }
+
+    /**
+     * Whether the dump tool is MariaDB's own ({@code mariadb-dump}, by the name it is run as), which
+     * refuses {@code --set-gtid-purged} whatever the server: its options do not depend on the server's
+     * flavour, so the dump can start before the version is known.
+     */
+    static boolean mariadbTool(List<String> dump) {
+        Path name = Path.of(dump.get(0)).getFileName();
+        return name != null && name.toString().equals("mariadb-dump");
+    }
+
+    /**
+     * Waits until the queries beside the dump are done (a cancelled task's thread too, for it may
+     * still be reading the option file); an interrupt stops them and is kept for the caller to see.
+     */
+    private static void awaitQuietly(FutureTask<String> task, Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                task.cancel(true);
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The outcome of the queries that ran beside the dump: a failure as the backup reports it, or null. */
+    private static String metadataResult(FutureTask<String> task) throws IOException, InterruptedException {
+        try {
+            return task.get();
+        } catch (CancellationException e) {
+            throw new InterruptedException("interrupted while reading the server's metadata");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
         }
     }
 

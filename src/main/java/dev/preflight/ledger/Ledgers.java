@@ -70,6 +70,20 @@ public final class Ledgers {
         }
     }
 
+    /**
+     * Loads the JDBC drivers and SQLite's native library, which the first ledger open otherwise does
+     * on the command's own thread (30-60 ms under load): for a start-up thread to call while the
+     * command is still reading its arguments and plan. Failures are left for the open to report.
+     */
+    public static void warmUp() {
+        DriverManager.getDrivers();
+        try {
+            org.sqlite.SQLiteJDBCLoader.initialize();
+        } catch (Exception | LinkageError ignored) {
+            // the open reports it
+        }
+    }
+
     /** Opens for appending, creating the ledger if none exists and no head file says one did. */
     public static Ledger open(String url, Path defaultDir, Secrets secrets, String actor, Clock clock) {
         return open(url, defaultDir, secrets, actor, clock, Options.create());

@@ -141,4 +141,18 @@ class BackupPayloadGoldenTest {
         assertThat(keys).containsExactly("source", "type", "started", "finished", "file", "compression", "size",
                 "sha256", "retention_until", "copies", "facts");
     }
+
+    @Test
+    void theStartUpWarmUpsChangeNoEncodingAndNeedNoLedger() {
+        // Main's start-up thread runs these before a backup; what the ledger then stores is as before.
+        Instant t = Instant.parse("2026-11-21T01:30:00Z");
+        BackupPayload p = new BackupPayload("db", "mysql", t, t, "db.sql", "none", 3L, "ab", t, null, null, Map.of("k", 1L));
+        String before = Json.canonical(p);
+        BackupEvidence.warmUp();
+        Ledgers.warmUp();
+        assertThat(Json.canonical(p)).isEqualTo(before)
+                .isEqualTo("{\"compression\":\"none\",\"facts\":{\"k\":1},\"file\":\"db.sql\",\"finished\":"
+                        + "\"2026-11-21T01:30:00Z\",\"retention_until\":\"2026-11-21T01:30:00Z\",\"sha256\":\"ab\","
+                        + "\"size\":3,\"source\":\"db\",\"started\":\"2026-11-21T01:30:00Z\",\"type\":\"mysql\"}");
+    }
 }

@@ -264,4 +264,90 @@ class MysqlBackupTest {
         assertThat(facts.path("flavor").asText()).isEqualTo("mysql");
         assertThat(facts.path("server_version").asText()).isEqualTo("8.0.36-0ubuntu0.22.04.1");
     }
+
+    /** A plan like {@link #plan}'s (no compression) whose source runs these dump and client commands. */
+    private void planWith(Path dump, Path client) throws Exception {
+        plan("none", dump.toString());
+        Files.writeString(dir.resolve("preflight.yaml"), Files.readString(dir.resolve("preflight.yaml"))
+                + "      client_command: [\"" + client + "\"]\n");
+    }
+
+    /** An executable named exactly {@code name} (the dump tool is told apart by the name it runs as). */
+    private Path tool(String name, String body) throws Exception {
+        Path w = dir.resolve("tools").resolve(name);
+        Files.createDirectories(w.getParent());
+        Files.writeString(w, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwx------"));
+        return w;
+    }
+
+    @Test
+    void mariaDbsDumpToolStartsWithoutWaitingForTheServerQueries() throws Exception {
+        // The client answers only once the dump has started (10 s at most, then it fails): the
+        // version and table queries run beside MariaDB's tool, not before it.
+        Path started = dir.resolve("dump-started");
+        Path dump = tool("mariadb-dump", "touch '" + started + "'\nexec mariadb-dump \"$@\"");
+        Path client = wrapper("slow-client.sh", "i=0\nwhile [ ! -e '" + started + "' ] && [ $i -lt 100 ]; do sleep 0.1; "
+                + "i=$((i+1)); done\n[ -e '" + started + "' ] || { echo 'ERROR 2013: the dump never started' >&2; exit 1; }\n"
+                + "exec mariadb \"$@\"");
+        planWith(dump, client);
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        assertThat(facts.path("flavor").asText()).isEqualTo("mariadb");
+        assertThat(facts.path("server_version").asText()).containsIgnoringCase("mariadb");
+        assertThat(facts.path("table_rows_estimate").size()).isPositive();
+        assertThat(facts.path("dump_tool").asText()).isEqualTo(dump.toString());
+        assertThat(facts.path("dump_bytes").asLong()).isPositive();
+    }
+
+    @Test
+    void mariaDbsDumpToolNeverGetsSetGtidPurgedEvenFromAMysqlServer() throws Exception {
+        // MariaDB's tool refuses the option whatever the server ("unknown variable"): a MySQL server
+        // behind it used to fail every backup.
+        Path seen = dir.resolve("argv.txt");
+        Path dump = tool("mariadb-dump", "echo \"$*\" > '" + seen + "'\nexec mariadb-dump \"$@\"");
+        Path client = wrapper("mysql-client.sh", "for a do last=\"$a\"; done\n"
+                + "if [ \"$last\" = 'SELECT VERSION()' ]; then echo 8.0.36-0ubuntu0.22.04.1; exit 0; fi\n"
+                + "exec mariadb \"$@\"");
+        planWith(dump, client);
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(Files.readString(seen)).doesNotContain("--set-gtid-purged").contains("--events " + db.name);
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        assertThat(facts.path("flavor").asText()).isEqualTo("mysql");
+    }
+
+    @Test
+    void aServerQueryThatFailsBesideTheDumpFailsTheBackupAsOneBeforeIt() throws Exception {
+        Path dump = tool("mariadb-dump", "echo \"$1\" | sed 's/^--defaults-extra-file=//' > '"
+                + dir.resolve("option-file.txt") + "'\nexec mariadb-dump \"$@\"");
+        Path client = wrapper("denied.sh", "echo 'ERROR 1045 (28000): Access denied for user' >&2\nexit 1");
+        planWith(dump, client);
+        assertFailedWithoutArtifacts(cli.run("backup", "run"),
+                "cannot read the server version with " + client + ": ERROR 1045 (28000): Access denied for user");
+        JsonNode facts = CliHarness.payload(cli.entries("backup").get(0)).path("facts");
+        assertThat(facts.has("server_version")).isFalse();
+        assertThat(facts.has("dump_bytes")).isFalse();
+
+        Path tables = wrapper("no-tables.sh", "for a do last=\"$a\"; done\n"
+                + "if [ \"$last\" = 'SELECT VERSION()' ]; then exec mariadb \"$@\"; fi\n"
+                + "echo 'ERROR 1142 (42000): SELECT command denied' >&2\nexit 1");
+        planWith(dump, tables);
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("cannot list the tables of " + db.name + ": ERROR 1142 (42000)");
+        // The option file (where a password goes) is gone although the dump read it after the failed query.
+        String optionFile = Files.readString(dir.resolve("option-file.txt")).strip();
+        assertThat(optionFile).startsWith(System.getProperty("java.io.tmpdir"));
+        assertThat(Path.of(optionFile)).doesNotExist();
+    }
+
+    @Test
+    void onlyMariaDbsOwnToolIsToldApartByItsName() {
+        assertThat(MysqlProducer.mariadbTool(List.of("mariadb-dump"))).isTrue();
+        assertThat(MysqlProducer.mariadbTool(List.of("/usr/bin/mariadb-dump"))).isTrue();
+        assertThat(MysqlProducer.mariadbTool(List.of("mysqldump"))).isFalse();
+        assertThat(MysqlProducer.mariadbTool(List.of("/opt/wrap/dump.sh", "mariadb-dump"))).isFalse();
+    }
 }
