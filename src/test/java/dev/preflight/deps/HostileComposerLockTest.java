@@ -1,0 +1,45 @@
+package dev.preflight.deps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.testing.CliHarness;
+import dev.preflight.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * composer.lock files Composer reads otherwise than the review did. In each, a package two levels
+ * below the root requires {@code laravel/framework ^10.0}, which excludes the target 11.*: a review
+ * that reads the lock as Composer does blocks (or refuses the lock); each was CLEAR.
+ */
+class HostileComposerLockTest {
+    @TempDir
+    Path dir;
+
+    private static final String ROOT = "{\"name\": \"demo/app\", \"require\": {\"php\": \"^8.2\", \"acme/a\": \"^1.0\"}}\n";
+
+    /** Composer lower-cases the names in a package's links: {@code Laravel/Framework} is the framework. */
+    @Test
+    void aRequirementSpelledInCapitalsStillBlocks() throws Exception {
+        CliRun deps = review("""
+                {"packages": [
+                  {"name": "acme/a", "version": "1.0.0", "require": {"acme/b": "^1.0"}},
+                  {"name": "Acme/B", "version": "1.0.0", "require": {"Laravel/Framework": "^10.0"}},
+                  {"name": "laravel/framework", "version": "v10.48.0", "require": {"php": "^8.1"}}
+                ]}
+                """);
+        assertThat(deps.out()).as(deps.all()).contains("BLOCKED", "laravel/framework ^10.0", "excludes");
+        assertThat(deps.code()).isEqualTo(1);
+    }
+
+    private CliRun review(String lock) throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        Files.writeString(dir.resolve("app/composer.json"), ROOT);
+        Files.writeString(dir.resolve("app/composer.lock"), lock);
+        return new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"))
+                .run("deps", "--dir", dir.resolve("app").toString(), "--target", "laravel/framework=11.*");
+    }
+}
