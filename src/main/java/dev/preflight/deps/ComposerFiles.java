@@ -95,8 +95,9 @@ public final class ComposerFiles {
     public record Lock(List<Pkg> packages, @JsonProperty("packages-dev") List<Pkg> packagesDev, List<LockAlias> aliases,
                        @JsonProperty("platform-overrides") Map<String, String> platformOverrides) {
         public Lock {
-            packages = packages == null ? List.of() : List.copyOf(packages);
-            packagesDev = packagesDev == null ? List.of() : List.copyOf(packagesDev);
+            // A null entry is kept, so that the review can refuse the lock naming its position.
+            packages = packages == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(packages));
+            packagesDev = packagesDev == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(packagesDev));
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
             platformOverrides = names(platformOverrides);
         }

@@ -35,6 +35,53 @@ class HostileComposerLockTest {
         assertThat(deps.code()).isEqualTo(1);
     }
 
+    /** Composer refuses a lock whose package has no version ("Package acme/b has no version defined"). */
+    @Test
+    void aLockedPackageWithoutAVersionIsAnInputError() throws Exception {
+        CliRun deps = review("""
+                {"packages": [
+                  {"name": "acme/a", "version": "1.0.0", "require": {"acme/b": "^1.0"}},
+                  {"name": "acme/b", "require": {"laravel/framework": "^10.0"}},
+                  {"name": "laravel/framework", "version": "v10.48.0", "require": {"php": "^8.1"}}
+                ]}
+                """);
+        assertThat(deps.code()).as(deps.all()).isEqualTo(2);
+        assertThat(deps.err()).contains("composer.lock:3:", "packages[1] (acme/b) has no version");
+        assertThat(deps.out()).doesNotContain("CLEAR");
+    }
+
+    /** A bad merge that kept both sides: the first acme/b (which blocks) was dropped for the second. */
+    @Test
+    void aPackageLockedTwiceIsAnInputError() throws Exception {
+        CliRun deps = review("""
+                {"packages": [
+                  {"name": "acme/a", "version": "1.0.0", "require": {"acme/b": "^1.0"}},
+                  {"name": "acme/b", "version": "1.0.0", "require": {"laravel/framework": "^10.0"}},
+                  {"name": "laravel/framework", "version": "v10.48.0", "require": {"php": "^8.1"}}
+                ],
+                "packages-dev": [
+                  {"name": "acme/b", "version": "1.1.0", "require": {"laravel/framework": "^10.0|^11.0"}}
+                ]}
+                """);
+        assertThat(deps.code()).as(deps.all()).isEqualTo(2);
+        assertThat(deps.err()).contains("composer.lock:7:", "packages-dev[0] locks acme/b 1.1.0",
+                "packages[1] 1.0.0 already locks");
+        assertThat(deps.out()).doesNotContain("CLEAR");
+    }
+
+    /** A null in the package list was "not valid JSON: Cannot construct instance of ``, problem: ``". */
+    @Test
+    void aNullPackageSaysWhereAndWhat() throws Exception {
+        CliRun deps = review("{\"packages\": [\n  null\n]}\n");
+        assertThat(deps.code()).as(deps.all()).isEqualTo(2);
+        assertThat(deps.err()).contains("composer.lock:2:3: packages[0] is null, not a package")
+                .doesNotContain("not valid JSON", "``");
+        CliRun alias = review("{\"packages\": [], \"aliases\": [null]}\n");
+        assertThat(alias.code()).as(alias.all()).isEqualTo(2);
+        assertThat(alias.err()).contains("composer.lock:1:", "holds null where an entry is expected")
+                .doesNotContain("not valid JSON", "``");
+    }
+
     private CliRun review(String lock) throws Exception {
         Files.createDirectories(dir.resolve("app"));
         Files.writeString(dir.resolve("app/composer.json"), ROOT);
