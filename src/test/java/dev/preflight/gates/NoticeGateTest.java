@@ -19,6 +19,8 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
@@ -115,6 +117,33 @@ class NoticeGateTest {
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("notice sent only 47h before the window; the lead time is 48h");
             assertThat(r.details()).containsExactly("sent 2027-01-07T02:00:00Z (ledger #1), deadline was 2027-01-07T01:00:00Z");
+        }
+    }
+
+    /**
+     * A notice sent 5 hours before the window from a machine whose clock had gone back three days
+     * was dated 72 hours before it and passed the 48 h lead time; the entry recorded before it (an
+     * hour earlier, by a right clock) shows it went out no earlier than that.
+     */
+    @Test
+    void aNoticeDatedBeforeAnEntryRecordedBeforeItWasSentNoEarlierThanThatEntry() throws Exception {
+        Plan plan = plan("");
+        Path ledger = dir.resolve("l.db");
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "bastion-1@h", hoursBefore(6))) {
+            l.append(NewEntry.of("audit", "academy", Outcome.PASSED, "audit of production", Map.of()));
+        }
+        Clock behind = hoursBefore(72);
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "bastion-2@h", behind)) {
+            new GatesNotify(service(plan, l, behind)).run();
+        }
+        Clock now = hoursBefore(4);
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", now)) {
+            GateResult r = new GatesCheck(service(plan, l, now)).run().results().get(0);
+            assertThat(r.passed()).as(r.toString()).isFalse();
+            assertThat(r.reason()).isEqualTo("notice sent only 6h before the window; the lead time is 48h");
+            assertThat(r.details()).containsExactly("sent no earlier than 2027-01-08T19:00:00Z (ledger #2 is dated "
+                    + "2027-01-06T01:00:00Z, but ledger #1, recorded before it, is dated 2027-01-08T19:00:00Z: the clock "
+                    + "that dated it ran behind), deadline was 2027-01-07T01:00:00Z");
         }
     }
 
