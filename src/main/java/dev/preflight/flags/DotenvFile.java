@@ -34,9 +34,15 @@ public final class DotenvFile {
         this.lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
+            // Lines end as phpdotenv splits them: \r\n, \n, or a lone \r. Read as one line, a lone \r
+            // hid a second definition after a comment ('...' # note\rAPP_FEATURE_FLAGS=...) that
+            // Laravel reads and keeps, being the later one.
             if (bytes[i] == '\n') {
                 int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
                 lines.add(new int[] {start, end, i + 1});
+                start = i + 1;
+            } else if (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) {
+                lines.add(new int[] {start, i, i + 1});
                 start = i + 1;
             }
         }

@@ -55,6 +55,22 @@ class DotenvFileTest {
         assertThat(toggle(out, "communities", false)).isEqualTo(b(LARAVEL_LF));
     }
 
+    /**
+     * A lone \r ends a line, as phpdotenv (Laravel) reads the file: a second definition after a
+     * comment's \r was part of the comment here, so production read off where Laravel reads the later
+     * definition, on (PhpDotenvCompatTest checks phpdotenv's side where it is installed).
+     */
+    @Test
+    void aLoneCarriageReturnEndsALine() throws Exception {
+        String hidden = "APP_FEATURE_FLAGS='{\"communities\": false}' # note\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n";
+        assertThatThrownBy(() -> DotenvFile.of("x", b(hidden)).find("APP_FEATURE_FLAGS"))
+                .isInstanceOf(DotenvException.class).hasMessageContaining("defined twice (lines 1 and 2)");
+        DotenvFile.Entry e = DotenvFile.of("x", b("# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\rX=1\r"))
+                .find("APP_FEATURE_FLAGS");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.value()).isEqualTo("{\"communities\": true}");
+    }
+
     @Test
     void crlfSingleQuotedWithoutTrailingNewline() throws Exception {
         String in = "APP_ENV=production\r\n# flags\r\nAPP_FEATURE_FLAGS='{\"communities\":false,\"webauthn\":false}'\r\n"

@@ -1,6 +1,7 @@
 package dev.preflight.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,6 +81,8 @@ class PhpDotenvCompatTest {
         c.add(b("APP_FEATURE_FLAGS={\"a\":true}#comment right after\n"));
         c.add(b("# c\r\nexport APP_FEATURE_FLAGS=\"{ \\\"b\\\" :false ,\\\"a\\\":  true }\"\r\nX=1\r\n"));
         c.add(b("APP_FEATURE_FLAGS=\"{\\\"a\\\":\\ttrue}\"\n"));
+        // A lone \r ends a line for phpdotenv, as \n does.
+        c.add(b("# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\rX=1\r"));
         // Files phpdotenv refuses, and so must we.
         c.add(b("APP_FEATURE_FLAGS={\"a\": true}\n"));
         c.add(b("APP_FEATURE_FLAGS='{\"a\": true}' junk\n"));
@@ -134,6 +137,23 @@ class PhpDotenvCompatTest {
             assertThat(after).isEqualTo(before);
             toggled++;
         }
-        assertThat(toggled).isEqualTo(12);
+        assertThat(toggled).isEqualTo(13);
+    }
+
+    /**
+     * A lone \r ends a line for phpdotenv, and Laravel keeps the later of two definitions. Read as one
+     * line, a second definition after a comment ({@code ' # note\r}) or on a "comment" line was not
+     * seen: we read false where Laravel reads true in production. Both are now two definitions, which
+     * we refuse (the application reads only one of them) while phpdotenv reads the later.
+     */
+    @Test
+    void aSecondDefinitionAfterALoneCarriageReturnIsSeen() throws Exception {
+        for (String text : List.of(
+                "APP_FEATURE_FLAGS='{\"communities\": false}' # note\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n")) {
+            assertThat(php(b(text))).as(text).containsEntry(KEY, "{\"communities\": true}");
+            assertThatThrownBy(() -> DotenvFile.of("x", b(text)).find(KEY)).as(text)
+                    .isInstanceOf(DotenvException.class).hasMessageContaining("is defined twice");
+        }
     }
 }
