@@ -83,6 +83,12 @@ class PhpDotenvCompatTest {
         c.add(b("APP_FEATURE_FLAGS=\"{\\\"a\\\":\\ttrue}\"\n"));
         // A lone \r ends a line for phpdotenv, as \n does.
         c.add(b("# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\rX=1\r"));
+        // Names as phpdotenv reads them: quoted, trimmed as PHP trims (NUL, vertical tab), export and a tab.
+        c.add(b("\"APP_FEATURE_FLAGS\"='{\"communities\": true}'\n"));
+        c.add(b("\u000B'APP_FEATURE_FLAGS'\u0000 = {\"communities\":true}\n"));
+        c.add(b("export\tAPP_FEATURE_FLAGS={\"communities\":true}\n"));
+        // A line inside another variable's multi-line value is not a definition.
+        c.add(b("NOTE=\"was:\nAPP_FEATURE_FLAGS={}\n\"\nAPP_FEATURE_FLAGS='{\"communities\": false}'\n"));
         // Files phpdotenv refuses, and so must we.
         c.add(b("APP_FEATURE_FLAGS={\"a\": true}\n"));
         c.add(b("APP_FEATURE_FLAGS='{\"a\": true}' junk\n"));
@@ -137,21 +143,25 @@ class PhpDotenvCompatTest {
             assertThat(after).isEqualTo(before);
             toggled++;
         }
-        assertThat(toggled).isEqualTo(13);
+        assertThat(toggled).isEqualTo(17);
     }
 
     /**
-     * A lone \r ends a line for phpdotenv, and Laravel keeps the later of two definitions. Read as one
-     * line, a second definition after a comment ({@code ' # note\r}) or on a "comment" line was not
-     * seen: we read false where Laravel reads true in production. Both are now two definitions, which
-     * we refuse (the application reads only one of them) while phpdotenv reads the later.
+     * A lone \r ends a line for phpdotenv, which reads a quoted name and trims a name as PHP trims, and
+     * Laravel keeps the later of two definitions. A second definition after a comment's \r, on a
+     * "comment" line, under a quoted name or after a vertical tab or NUL was not seen: we read false
+     * where Laravel reads true in production. Each is now two definitions, which we refuse (the
+     * application reads only one of them) while phpdotenv reads the later.
      */
     @Test
-    void aSecondDefinitionAfterALoneCarriageReturnIsSeen() throws Exception {
+    void aSecondDefinitionAsPhpdotenvReadsItIsSeen() throws Exception {
         for (String text : List.of(
                 "APP_FEATURE_FLAGS='{\"communities\": false}' # note\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n",
-                "APP_FEATURE_FLAGS='{\"communities\": false}'\n# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n")) {
-            assertThat(php(b(text))).as(text).containsEntry(KEY, "{\"communities\": true}");
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n\"APP_FEATURE_FLAGS\"='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n\u000BAPP_FEATURE_FLAGS={\"communities\":true}\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\nAPP_FEATURE_FLAGS\u0000={\"communities\":true}\n")) {
+            assertThat(FlagValues.parse(php(b(text)).get(KEY)).fields().get("communities").value()).as(text).isTrue();
             assertThatThrownBy(() -> DotenvFile.of("x", b(text)).find(KEY)).as(text)
                     .isInstanceOf(DotenvException.class).hasMessageContaining("is defined twice");
         }
