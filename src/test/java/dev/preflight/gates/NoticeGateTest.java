@@ -147,6 +147,32 @@ class NoticeGateTest {
         }
     }
 
+    /**
+     * A notice sent 47 h before the window, its time then edited to 49 h before in the store (the
+     * append-only triggers dropped): the chain no longer verifies, and gates check passed on it.
+     */
+    @Test
+    void aNoticeTimeEditedInTheStoreDoesNotPassTheGates() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(47);
+        Path ledger = dir.resolve("l.db");
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", c)) {
+            new GatesNotify(service(plan, l, c)).run();
+        }
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection("jdbc:sqlite:" + ledger);
+             java.sql.Statement st = conn.createStatement()) {
+            st.execute("DROP TRIGGER ledger_entries_no_update");
+            st.execute("UPDATE ledger_entries SET time = '2027-01-07T00:00:00Z' WHERE kind = 'notice-sent'");
+        }
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", hoursBefore(10))) {
+            GatesChecked r = new GatesCheck(service(plan, l, hoursBefore(10))).run();
+            assertThat(r.results().get(0).passed()).as("the notice as the edited entry says").isTrue();
+            assertThat(r.verdict().good()).isFalse();
+            assertThat(r.failures()).singleElement().asString().startsWith("ledger: the ledger does not verify "
+                    + "(first bad entry #1: content does not match its hash");
+        }
+    }
+
     @Test
     void notSentYetSaysByWhen() throws Exception {
         Plan plan = plan("");
