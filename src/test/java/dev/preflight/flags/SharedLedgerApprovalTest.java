@@ -52,6 +52,10 @@ class SharedLedgerApprovalTest {
         assertThat(own.code()).as(own.all()).isZero();
         CliRun approved = a.run("flags", "validate");
         assertThat(approved.code()).as(approved.all()).isZero();
+
+        // A's history of the flag is A's toggles: B's launch is not in it.
+        CliRun history = a.run("flags", "history", "communities");
+        assertThat(history.out()).as(history.all()).contains("cab (A-3)").doesNotContain("cab (B-17)");
     }
 
     /**
