@@ -223,6 +223,25 @@ class LedgerCliTest {
     }
 
     /**
+     * {@code preflight risks} judged the register on whatever the ledger held: with a failed audit
+     * edited into a passed one in the store (triggers dropped), it said Mitigated and exit 0 while
+     * readiness said NO-GO. It now refuses to assess a chain that does not verify.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void risksAreNotAssessedOnAChainThatDoesNotVerify(String store) throws Exception {
+        use(store);
+        audits(2);
+        assertThat(run("risks").code()).isZero();
+        dropTriggers();
+        sql("UPDATE ledger_entries SET summary = 'edited' WHERE seq = 2");
+        CliRun r = run("risks");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("does not verify (first bad entry #2", "the risks are not assessed");
+        assertThat(r.out()).doesNotContain("Mitigated");
+    }
+
+    /**
      * A row edited into something that is not an entry (a time or an outcome no entry has) was an
      * internal error, exit 4 with "this is a bug in Preflight", in every command that read it
      * (readiness, ledger log); verify named it. Now it is the ledger's state: exit 3 naming the entry.
