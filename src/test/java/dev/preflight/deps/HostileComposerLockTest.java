@@ -69,6 +69,25 @@ class HostileComposerLockTest {
         assertThat(deps.out()).doesNotContain("CLEAR");
     }
 
+    /**
+     * composer.json holds acme/b at ^1.0 (whose 1.x requires laravel/framework ^10.0) while the lock,
+     * out of date, holds acme/b 2.0.0, which allows 11: the review read the lock alone and was CLEAR,
+     * though composer install refuses this lock and an update keeps acme/b 1.x, which blocks.
+     */
+    @Test
+    void aRootRequirementTheLockedVersionDoesNotSatisfyBlocks() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        CliRun deps = review("{\"name\": \"demo/app\", \"require\": {\"php\": \"^8.2\", \"acme/b\": \"^1.0\"}}\n", """
+                {"packages": [
+                  {"name": "acme/b", "version": "2.0.0", "require": {"laravel/framework": "^10.0|^11.0"}},
+                  {"name": "laravel/framework", "version": "v10.48.0", "require": {"php": "^8.1"}}
+                ]}
+                """);
+        assertThat(deps.out()).as(deps.all()).contains("BLOCKED", "composer.json requires acme/b ^1.0, but composer.lock "
+                + "locks acme/b 2.0.0");
+        assertThat(deps.code()).isEqualTo(1);
+    }
+
     /** A null in the package list was "not valid JSON: Cannot construct instance of ``, problem: ``". */
     @Test
     void aNullPackageSaysWhereAndWhat() throws Exception {
@@ -83,8 +102,12 @@ class HostileComposerLockTest {
     }
 
     private CliRun review(String lock) throws Exception {
+        return review(ROOT, lock);
+    }
+
+    private CliRun review(String root, String lock) throws Exception {
         Files.createDirectories(dir.resolve("app"));
-        Files.writeString(dir.resolve("app/composer.json"), ROOT);
+        Files.writeString(dir.resolve("app/composer.json"), root);
         Files.writeString(dir.resolve("app/composer.lock"), lock);
         return new CliHarness(dir, Instant.parse("2026-11-25T10:00:00Z"))
                 .run("deps", "--dir", dir.resolve("app").toString(), "--target", "laravel/framework=11.*");
