@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The audit as JUnit XML, the format CI pages read ({@code preflight audit --format junit}). */
 final class AuditJunit {
@@ -27,12 +29,19 @@ final class AuditJunit {
         Instant fallback = Instant.now();
         StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n");
         int id = 0;
+        Map<String, String> unverified = new HashMap<>();
+        for (int i = 0; i < r.unverified().size(); i++) {
+            unverified.put(r.unverified().get(i), r.unverifiedLines().get(i));
+        }
         for (HostReport h : r.hosts()) {
             String suite = h.host().qualifiedName();
             String classname = "preflight.audit." + h.host().environment() + "." + h.host().name();
-            long fails = h.checks().stream().filter(c -> c instanceof Check.Failed).count();
+            // An environment where no requirement applied verified nothing: one failed case per host, as
+            // a suite of no tests reads as green on a CI page while the audit failed.
+            String nothing = unverified.get(h.host().environment());
+            long fails = h.checks().stream().filter(c -> c instanceof Check.Failed).count() + (nothing != null ? 1 : 0);
             long errors = h.unreachable() != null ? 1 : h.checks().stream().filter(c -> c instanceof Check.ProbeError).count();
-            int tests = h.unreachable() != null ? 1 : h.checks().size();
+            int tests = h.unreachable() != null ? 1 : h.checks().size() + (nothing != null ? 1 : 0);
             Instant started = h.timing().started() != null ? h.timing().started() : fallback;
             sb.append("  <testsuite name=\"").append(Html.esc(suite)).append("\" package=\"preflight.audit.")
                     .append(Html.esc(h.host().environment())).append("\" id=\"").append(id++).append("\" timestamp=\"")
@@ -46,7 +55,8 @@ final class AuditJunit {
             if (!h.host().tags().isEmpty()) {
                 property(sb, "tags", String.join(",", h.host().tags()));
             }
-            property(sb, "result", h.unreachable() != null ? "unreachable" : fails > 0 ? "failed"
+            property(sb, "result", h.unreachable() != null ? "unreachable" : nothing != null ? "unverified"
+                    : fails > 0 ? "failed"
                     : errors > 0 ? "error" : "passed");
             if (h.unreachable() == null && !h.checks().isEmpty() && h.timing().perCheck().isEmpty()) {
                 // Only the sum was measured: a case's time of 0 must not read as a measured instant probe.
@@ -66,6 +76,13 @@ final class AuditJunit {
                         .append(Html.esc(h.unreachable())).append("\">").append(Html.esc(h.unreachable()))
                         .append("</error>\n    </testcase>\n");
                 out.append("unreachable: ").append(h.unreachable()).append(" (nothing was checked on this host)\n");
+            }
+            if (nothing != null) {
+                sb.append("    <testcase classname=\"").append(Html.esc(classname))
+                        .append("\" name=\"requirements apply\" time=\"0.000\">\n      <failure type=\"Unverified\" message=\"")
+                        .append(Html.esc(nothing)).append("\">").append(Html.esc(nothing))
+                        .append("</failure>\n    </testcase>\n");
+                out.append("unverified: ").append(nothing).append('\n');
             }
             for (int i = 0; i < h.checks().size(); i++) {
                 Check c = h.checks().get(i);

@@ -214,7 +214,8 @@ public final class AuditReport implements Renderer<Report> {
             labels.forEach(l -> sb.append(' ').append(Markdown.cell(cell(h, l).text())).append(" |"));
             sb.append('\n');
         }
-        List<String> notes = new ArrayList<>();
+        List<String> notes = new ArrayList<>(r.unverifiedLines().stream().map(l -> "- **UNVERIFIED** "
+                + Markdown.cell(l)).toList());
         for (HostReport h : r.hosts()) {
             if (h.unreachable() != null) {
                 notes.add("- **UNREACHABLE** " + Markdown.cell(h.host().qualifiedName()) + ": " + Markdown.cell(h.unreachable()));

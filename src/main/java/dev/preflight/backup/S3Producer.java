@@ -125,6 +125,12 @@ public final class S3Producer implements Producer {
             g.writeEndArray();
             g.writeEndObject();
             g.flush();
+            if (objects == 0) {
+                // A prefix that lists nothing (a typo, a bucket emptied or moved) backed nothing up, and
+                // S3 backups are not restore-tested: a passed backup of it was GO on no data at all.
+                return Production.failed("no object under " + facts.get("source") + ": nothing was backed up "
+                        + "(check the source's bucket and prefix)", facts);
+            }
         } catch (SdkException e) {
             return Production.failed("S3: " + Errors.describe(e), facts);
         } catch (ChangedException e) {

@@ -6,6 +6,7 @@ import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.ledger.VerifyResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * {@code cutover contract}: the contract migrations, refused until the stable window has passed
  * with no breach and no failback, and without a passed backup of the database younger than
- * {@code backup_max_age} ({@link ContractStep#backupProblem}).
+ * {@code backup_max_age} ({@link ContractStep#backupProblem}), or on a ledger that does not verify.
  * Needs confirmation: it is the point of no return.
  */
 public final class CutoverContract {
@@ -39,6 +40,13 @@ public final class CutoverContract {
         }
         if (cp.contract() == null) {
             throw PreflightException.usage("the plan configures no contract step", "add 'cutover.contract.command'");
+        }
+        // Everything below is judged on the ledger's history (breaches, failbacks, the backup): on a
+        // chain that does not verify (an entry deleted or edited) that history cannot be trusted.
+        if (ctx.ledger().verify() instanceof VerifyResult.Broken b) {
+            return refuse(h, "the ledger does not verify (first bad entry #" + b.firstBadSeq() + ": " + b.reason()
+                    + "): the stable window, failbacks and backups it records cannot be trusted; see 'preflight ledger "
+                    + "verify'", Verdict.INCOMPLETE);
         }
         if (h.failedBack() || h.state() == CutoverState.FAILED_BACK) {
             return refuse(h, "a failback happened in this cutover: contract is refused", Verdict.INCOMPLETE);

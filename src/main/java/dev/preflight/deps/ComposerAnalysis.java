@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  * both directions, {@code php} requirements, a {@code config.platform.php} that hides the real PHP,
  * and, when Packagist metadata is given, what the target itself requires (the forward check). Each
  * finding carries the requirement chain from the root and, when the metadata knows one, the lowest
- * version of the blocking package that would allow the target. One instance per analysis. (Just
- * over 400 lines: the lock's index and requirement chains already live in {@link ComposerIndex}.)
+ * version of the blocking package that would allow the target. One instance per analysis. (About
+ * 450 lines: the lock's index and requirement chains already live in {@link ComposerIndex}.)
  */
 public final class ComposerAnalysis {
     private final Root root;
@@ -86,8 +86,27 @@ public final class ComposerAnalysis {
         index.unparsed.forEach(f -> unreadable.add(f.subject()));
         ComposerIndex.Requirer r = requirers.get(0);
         r.require().forEach((dep, c) -> {
-            if (!dep.contains("/") || providers.containsKey(dep) || unreadable.contains(dep)
-                    || root.replace().containsKey(dep)) {
+            if (!dep.contains("/") || unreadable.contains(dep) || root.replace().containsKey(dep)) {
+                return;
+            }
+            if (providers.containsKey(dep)) {
+                Locked own = byName.get(dep);
+                if (own == null) {
+                    return; // replaced or provided by another package: its version says nothing of this constraint
+                }
+                ComposerConstraint wanted;
+                try {
+                    wanted = ComposerConstraint.parse(c);
+                } catch (IllegalArgumentException e) {
+                    return; // the target checks word an unreadable constraint
+                }
+                if (own.versions().stream().noneMatch(wanted::matches)) {
+                    findings.add(new Finding(Severity.BLOCKER, "composer", "unlocked", r.name(), null, null,
+                            index.chain(r, dep, c), index.devOnly(r, dep), "composer.json requires " + dep + " " + c
+                            + ", but composer.lock locks " + own.label() + ": the lock is out of date with composer.json "
+                            + "(composer install refuses it), so it is not what would be installed", "run composer update "
+                            + dep + " and review the new lock"));
+                }
                 return;
             }
             findings.add(new Finding(Severity.BLOCKER, "composer", "unlocked", r.name(), null, null,

@@ -7,10 +7,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The parts of composer.json, composer.lock and Packagist metadata the review reads, as records. */
+/**
+ * The parts of composer.json, composer.lock and Packagist metadata the review reads, as records.
+ * Package names are lower case, as Composer loads them ({@code Laravel/Framework} in a requirement
+ * is {@code laravel/framework} to Composer, so it must be to the review).
+ */
 public final class ComposerFiles {
     private ComposerFiles() {
     }
@@ -21,10 +26,11 @@ public final class ComposerFiles {
                       Map<String, String> provide, JsonNode extra,
                       @JsonProperty("default-branch") Boolean defaultBranch) {
         public Pkg {
-            require = copy(require);
-            conflict = copy(conflict);
-            replace = copy(replace);
-            provide = copy(provide);
+            name = lower(name);
+            require = names(require);
+            conflict = names(conflict);
+            replace = names(replace);
+            provide = names(provide);
         }
 
         /** The normalised version, from the lock's {@code version_normalized} when present. */
@@ -72,6 +78,10 @@ public final class ComposerFiles {
     /** An inline alias from the root ({@code "dev-main as 1.0.0"}), recorded in the lock's {@code aliases}. */
     public record LockAlias(@JsonProperty("package") String pkg, String version, String alias,
                             @JsonProperty("alias_normalized") String aliasNormalized) {
+        public LockAlias {
+            pkg = lower(pkg);
+        }
+
         String versionNormalized() {
             try {
                 return version == null ? null : ComposerVersion.normalize(version);
@@ -85,10 +95,11 @@ public final class ComposerFiles {
     public record Lock(List<Pkg> packages, @JsonProperty("packages-dev") List<Pkg> packagesDev, List<LockAlias> aliases,
                        @JsonProperty("platform-overrides") Map<String, String> platformOverrides) {
         public Lock {
-            packages = packages == null ? List.of() : List.copyOf(packages);
-            packagesDev = packagesDev == null ? List.of() : List.copyOf(packagesDev);
+            // A null entry is kept, so that the review can refuse the lock naming its position.
+            packages = packages == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(packages));
+            packagesDev = packagesDev == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(packagesDev));
             aliases = aliases == null ? List.of() : List.copyOf(aliases);
-            platformOverrides = copy(platformOverrides);
+            platformOverrides = names(platformOverrides);
         }
     }
 
@@ -96,10 +107,10 @@ public final class ComposerFiles {
     public record Root(String name, Map<String, String> require, @JsonProperty("require-dev") Map<String, String> requireDev,
                        Map<String, String> conflict, Map<String, String> replace, Config config) {
         public Root {
-            require = copy(require);
-            requireDev = copy(requireDev);
-            conflict = copy(conflict);
-            replace = copy(replace);
+            require = names(require);
+            requireDev = names(requireDev);
+            conflict = names(conflict);
+            replace = names(replace);
         }
 
         /** {@code config.platform.php}, or null. */
@@ -131,6 +142,23 @@ public final class ComposerFiles {
             }
         });
         return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * {@link #copy} with the names (keys) in lower case, as Composer reads a package's links: of two
+     * spellings of one name the later is the one Composer keeps, so it is the one kept here.
+     */
+    static Map<String, String> names(Map<String, String> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        copy(m).forEach((k, v) -> {
+            out.remove(lower(k));
+            out.put(lower(k), v);
+        });
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static String lower(String name) {
+        return name == null ? null : name.toLowerCase(Locale.ROOT);
     }
 
     /** Every locked package, production first, each with whether it is dev-only. */

@@ -109,6 +109,7 @@ public final class DepsReview {
                         + ") cannot be checked", "run composer install (or point dir/--dir at the application)");
             }
             ComposerFiles.Lock lock = JsonFiles.read(lockFile, ComposerFiles.Lock.class);
+            loadable(lockFile, lock);
             ComposerFiles.Root root;
             if (Files.isRegularFile(jsonFile)) {
                 root = JsonFiles.read(jsonFile, ComposerFiles.Root.class);
@@ -159,6 +160,43 @@ public final class DepsReview {
         findings.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::ecosystem)
                 .thenComparing(Finding::subject));
         return new DepsResult(dir.toString(), shown(req), findings, notes, outdated, flutter);
+    }
+
+    /**
+     * Refuses (exit 2) a composer.lock Composer cannot install from: a null entry, a package without a name or a
+     * version ("Package ... has no version defined") or one package locked twice (a merge that kept
+     * both sides; Composer cannot install both). The review used to skip the first and keep only
+     * the last of the second, so their requirements on the targets were never read and the review
+     * was CLEAR.
+     */
+    private static void loadable(Path file, ComposerFiles.Lock lock) {
+        Map<String, String> seen = new LinkedHashMap<>();
+        for (String list : List.of("packages", "packages-dev")) {
+            List<ComposerFiles.Pkg> pkgs = list.equals("packages") ? lock.packages() : lock.packagesDev();
+            for (int i = 0; i < pkgs.size(); i++) {
+                ComposerFiles.Pkg p = pkgs.get(i);
+                String at = list + "[" + i + "]";
+                if (p == null) {
+                    throw PreflightException.usage(JsonFiles.position(file, list, i) + ": " + at
+                            + " is null, not a package: Composer refuses this lock", "regenerate the lock with composer update");
+                }
+                String missing = p.name() == null || p.name().isBlank() ? "name"
+                        : p.version() == null || p.version().isBlank() ? "version" : null;
+                if (missing != null) {
+                    throw PreflightException.usage(JsonFiles.position(file, list, i) + ": " + at
+                            + (p.name() == null ? "" : " (" + p.name() + ")") + " has no " + missing
+                            + ": Composer refuses this lock, and this package's requirements cannot be checked",
+                            "regenerate the lock with composer update");
+                }
+                String before = seen.putIfAbsent(p.name(), at + " " + p.version());
+                if (before != null) {
+                    throw PreflightException.usage(JsonFiles.position(file, list, i) + ": " + at + " locks "
+                            + p.name() + " " + p.version() + ", which " + before + " already locks: one package "
+                            + "locked twice (a merge that kept both sides?) is not a lock Composer can install",
+                            "resolve the lock with composer update " + p.name());
+                }
+            }
+        }
     }
 
     /** The targets a review of {@code req} is against, as its report and ledger entry show them. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
@@ -56,12 +58,17 @@ public final class JsonFiles {
             }
             return value;
         } catch (MismatchedInputException e) {
-            String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                    : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
             throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": "
-                    + (path.isEmpty() ? "the document" : path) + ": wrong type: expected " + expected(e.getTargetType())
+                    + path(e) + ": wrong type: expected " + expected(e.getTargetType())
                     + found(e.getProcessor() instanceof JsonParser jp ? jp.currentToken() : null)
                     + " (this file does not have the shape of a "
+                    + file.getFileName() + ")", "fix the file, or regenerate it with composer/npm", e);
+        } catch (ValueInstantiationException e) {
+            // Valid JSON whose values our records refuse: a null where a list holds entries.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new PreflightException(ExitCode.USAGE, where(file, e.getLocation()) + ": " + path(e) + ": "
+                    + (cause instanceof NullPointerException ? "holds null where an entry is expected"
+                    : "cannot be read (" + Errors.describe(cause) + ")") + " (this file does not have the shape of a "
                     + file.getFileName() + ")", "fix the file, or regenerate it with composer/npm", e);
         } catch (JsonProcessingException e) {
             // Truncated or broken syntax; during data binding Jackson may wrap it in a mapping exception.
@@ -72,6 +79,50 @@ public final class JsonFiles {
         } catch (IOException e) {
             throw new PreflightException(ExitCode.USAGE, file + ": cannot read (" + Errors.describe(e) + ")", null, e);
         }
+    }
+
+    /**
+     * Where the value at {@code path} (object keys as strings, list indexes as integers) starts in
+     * {@code file}: {@code file:line:col}, or just the file when it cannot be found or read again.
+     * For problems found in the records after reading, which no longer know their position.
+     */
+    static String position(Path file, Object... path) {
+        try (JsonParser p = MAPPER.getFactory().createParser(Files.readAllBytes(file))) {
+            JsonToken t = p.nextToken();
+            for (Object step : path) {
+                if (step instanceof String key && t == JsonToken.START_OBJECT) {
+                    while ((t = p.nextToken()) == JsonToken.FIELD_NAME && !key.equals(p.currentName())) {
+                        p.nextToken();
+                        p.skipChildren();
+                    }
+                    if (t != JsonToken.FIELD_NAME) {
+                        return file.toString();
+                    }
+                    t = p.nextToken();
+                } else if (step instanceof Integer index && t == JsonToken.START_ARRAY) {
+                    t = p.nextToken();
+                    for (int i = 0; i < index && t != null && t != JsonToken.END_ARRAY; i++) {
+                        p.skipChildren();
+                        t = p.nextToken();
+                    }
+                    if (t == null || t == JsonToken.END_ARRAY) {
+                        return file.toString();
+                    }
+                } else {
+                    return file.toString();
+                }
+            }
+            return where(file, p.currentTokenLocation());
+        } catch (IOException e) {
+            return file.toString();
+        }
+    }
+
+    /** The JSON path Jackson was reading ({@code packages[0].require}), or "the document". */
+    private static String path(JsonMappingException e) {
+        String path = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "the document" : path;
     }
 
     /** What Jackson wanted, in words: "a list", "an object", "a string"... */

@@ -123,13 +123,21 @@ public final class NpmAnalysis {
                 notes.add("npm: " + path + " has engines in the legacy array form (" + eng + "): not checked");
                 continue;
             }
+            String name = name(path, entry);
+            boolean dev = Boolean.TRUE.equals(entry.dev());
+            List<String> chain = new ArrayList<>(chains.getOrDefault(path, List.of("root", name + " " + entry.version())));
+            JsonNode other = eng != null && eng.isObject() ? eng.get("node") : null;
+            if (other != null && !other.isTextual() && !other.isNull()) {
+                // npm cannot read it either (its range check fails on anything but a string): not a pass.
+                chain.add("engines.node " + other);
+                findings.add(new Finding(Severity.WARNING, "npm", "unparsed", name, entry.version(), label, chain, dev,
+                        "engines.node " + other + " is not a range string; not checked", null));
+                continue;
+            }
             String range = nodeEngines(eng);
             if (range == null) {
                 continue;
             }
-            String name = name(path, entry);
-            boolean dev = Boolean.TRUE.equals(entry.dev());
-            List<String> chain = new ArrayList<>(chains.getOrDefault(path, List.of("root", name + " " + entry.version())));
             check(findings, notes, name, entry.version(), chain, range, dev, node, label);
         }
         notes.add("npm: " + checked + " locked package(s) in " + pl.getFileName() + " (lockfile v" + v + ") checked for engines.node");

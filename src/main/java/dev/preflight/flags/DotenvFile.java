@@ -7,8 +7,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A dotenv file held as its exact bytes, with just enough structure to find one {@code KEY=value}
@@ -34,9 +32,15 @@ public final class DotenvFile {
         this.lines = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < bytes.length; i++) {
+            // Lines end as phpdotenv splits them: \r\n, \n, or a lone \r. Read as one line, a lone \r
+            // hid a second definition after a comment ('...' # note\rAPP_FEATURE_FLAGS=...) that
+            // Laravel reads and keeps, being the later one.
             if (bytes[i] == '\n') {
                 int end = i > start && bytes[i - 1] == '\r' ? i - 1 : i;
                 lines.add(new int[] {start, end, i + 1});
+                start = i + 1;
+            } else if (bytes[i] == '\r' && (i + 1 == bytes.length || bytes[i + 1] != '\n')) {
+                lines.add(new int[] {start, i, i + 1});
                 start = i + 1;
             }
         }
@@ -122,23 +126,116 @@ public final class DotenvFile {
             throw new DotenvException(1, 1, "the file starts with a UTF-8 byte order mark; Laravel fails with "
                     + "'Encountered an invalid name': save it without the BOM");
         }
-        Pattern p = Pattern.compile("^[ \\t]*(?:export[ \\t]+)?" + Pattern.quote(key) + "[ \\t]*=[ \\t]*");
         Entry found = null;
-        for (int i = 0; i < lines.size(); i++) {
+        for (int i : definitionLines()) {
             int[] l = lines.get(i);
             // ISO-8859-1 maps each byte to one char, so char indexes are file offsets within the line.
             String text = new String(bytes, l[0], l[1] - l[0], StandardCharsets.ISO_8859_1);
-            Matcher m = p.matcher(text);
-            if (!m.find()) {
+            int eq = text.indexOf('=');
+            if (!key.equals(name(eq < 0 ? text : text.substring(0, eq)))) {
                 continue;
             }
             if (found != null) {
                 throw new DotenvException(i + 1, 1, key + " is defined twice (lines " + found.line() + " and "
                         + (i + 1) + "); the application would read only one of them");
             }
-            found = entry(i + 1, l[0], text, m.end());
+            if (eq < 0) {
+                throw new DotenvException(i + 1, 1, key + " has no '=' and no value on this line (Laravel reads it "
+                        + "as no value at all)");
+            }
+            int at = eq + 1;
+            while (at < text.length() && PHP_TRIM.indexOf(text.charAt(at)) >= 0) {
+                at++;
+            }
+            found = entry(i + 1, l[0], text, at);
         }
         return found;
+    }
+
+    /** What PHP's {@code trim} removes, which phpdotenv applies to a name and a value. */
+    private static final String PHP_TRIM = " \t\n\r\0\u000B";
+
+    /**
+     * The variable a line defines as phpdotenv reads its name (the text before the first {@code =}):
+     * trimmed as PHP trims, an {@code export} and whitespace dropped, and the quotes around a quoted
+     * name ({@code "APP_FEATURE_FLAGS"=...}) removed; null for a comment or a blank line. Matched
+     * only as {@code [ \t]*(export[ \t]+)?KEY[ \t]*=}, a quoted name, a vertical tab or a NUL
+     * around it hid a second definition Laravel reads (and keeps, being the later).
+     */
+    private static String name(String raw) {
+        String n = phpTrim(raw);
+        if (n.isEmpty() || n.startsWith("#")) {
+            return null;
+        }
+        if (n.length() > 8 && n.startsWith("export") && " \t\n\u000B\f\r".indexOf(n.charAt(6)) >= 0) {
+            n = phpTrim(n.substring(6));
+        }
+        if (n.length() >= 3 && (n.charAt(0) == '"' || n.charAt(0) == '\'') && n.charAt(n.length() - 1) == n.charAt(0)) {
+            n = n.substring(1, n.length() - 1);
+        }
+        return n;
+    }
+
+    private static String phpTrim(String s) {
+        int from = 0;
+        int to = s.length();
+        while (from < to && PHP_TRIM.indexOf(s.charAt(from)) >= 0) {
+            from++;
+        }
+        while (to > from && PHP_TRIM.indexOf(s.charAt(to - 1)) >= 0) {
+            to--;
+        }
+        return s.substring(from, to);
+    }
+
+    /**
+     * The lines phpdotenv reads as definitions: every line, except the continuation lines of a
+     * multi-line double-quoted value (its {@code Lines} rules: a line with {@code ="} whose quotes do
+     * not close on it opens one, the next line with an unescaped quote closes it). A line there is
+     * part of another variable's value, not a definition. A value still open at the end is given by
+     * its first line, so that a key opening it is reported rather than ignored.
+     */
+    private List<Integer> definitionLines() {
+        List<Integer> out = new ArrayList<>();
+        boolean multiline = false;
+        int opened = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            int[] l = lines.get(i);
+            String text = new String(bytes, l[0], l[1] - l[0], StandardCharsets.ISO_8859_1);
+            boolean started = text.contains("=\"") && !closesMultiline(text, true);
+            multiline |= started;
+            if (!multiline) {
+                out.add(i);
+                continue;
+            }
+            if (opened < 0) {
+                opened = i;
+            }
+            if (closesMultiline(text, started)) {
+                out.add(opened);
+                multiline = false;
+                opened = -1;
+            }
+        }
+        if (opened >= 0) {
+            out.add(opened);
+        }
+        return out;
+    }
+
+    /** phpdotenv's {@code looksLikeMultilineStop}: the unescaped quotes on the line close the value. */
+    private static boolean closesMultiline(String line, boolean started) {
+        if (line.equals("\"")) {
+            return true;
+        }
+        String s = line.replace("\\\\", "");
+        int quotes = 0;
+        for (int i = 1; i < s.length(); i++) {
+            if (s.charAt(i) == '"' && s.charAt(i - 1) != '\\') {
+                quotes++;
+            }
+        }
+        return started ? quotes > 1 : quotes >= 1;
     }
 
     private Entry entry(int line, int lineStart, String text, int at) throws DotenvException {

@@ -1,6 +1,5 @@
 package dev.preflight.flags;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
@@ -44,17 +43,19 @@ public final class FlagFiles {
     }
 
     /**
-     * True when the newest toggle of {@code flag} in production recorded in the ledger passed,
-     * switched it on and names who approved it.
+     * True when the newest toggle of {@code flag} in this project's production file recorded in the
+     * ledger passed, switched it on and names who approved it (toggles of other projects sharing the
+     * ledger are not this file's approval: {@link FlagsEvidence.Toggle#of(String, String)}).
      */
     public boolean approvedOn(String flag) {
-        Optional<LedgerEntry> last = ctx.ledger().query(new LedgerQuery(FlagsEvidence.TOGGLE, FlagsEvidence.subject(flag, FlagsPlan.PRODUCTION), null,
-                        0, true)).stream().filter(e -> e.outcome() == Outcome.PASSED).findFirst();
-        if (last.isEmpty()) {
-            return false;
-        }
-        JsonNode p = Json.parse(last.get().payload());
-        return p.path("new").asBoolean(false) && !p.path("approved_by").asText("").isBlank();
+        FlagsPlan.EnvFile production = plan.files().get(FlagsPlan.PRODUCTION);
+        String file = production == null ? "" : display(production.path());
+        Optional<FlagsEvidence.Toggle> last = ctx.ledger().query(new LedgerQuery(FlagsEvidence.TOGGLE,
+                        FlagsEvidence.subject(flag, FlagsPlan.PRODUCTION), null, 0, true)).stream()
+                .filter(e -> e.outcome() == Outcome.PASSED).map(FlagsEvidence.Toggle::of)
+                .filter(t -> t.of(ctx.project(), file)).findFirst();
+        return last.isPresent() && last.get().on() && last.get().approvedBy() != null
+                && !last.get().approvedBy().isBlank();
     }
 
     /** Reads one environment's file and checks it against the registry (no source scan). */

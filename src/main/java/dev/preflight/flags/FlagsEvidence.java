@@ -83,12 +83,13 @@ public final class FlagsEvidence {
      *
      * @param old        the value before, null when the file did not set it
      * @param approvedBy null unless given (production needs it)
+     * @param project    the plan's project whose file was toggled; null in toggles recorded before it was
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"flag", "environment", "old", "new", "reason", "approved_by", "file", "sha256_before",
-        "sha256_after"})
+        "sha256_after", "project"})
     public record Toggle(String flag, String environment, Boolean old, boolean on, String reason, String approvedBy,
-                         String file, String sha256Before, String sha256After) {
+                         String file, String sha256Before, String sha256After, String project) {
         /** Serialised as {@code new}, the name the ledger has always used. */
         @JsonProperty("new")
         @Override
@@ -103,7 +104,18 @@ public final class FlagsEvidence {
                     p.path("old").isNull() || p.path("old").isMissingNode() ? null : p.path("old").asBoolean(),
                     p.path("new").asBoolean(), p.path("reason").asText(null),
                     p.path("approved_by").isNull() ? null : p.path("approved_by").asText(null),
-                    p.path("file").asText(null), p.path("sha256_before").asText(null), p.path("sha256_after").asText(null));
+                    p.path("file").asText(null), p.path("sha256_before").asText(null), p.path("sha256_after").asText(null),
+                    p.path("project").isTextual() ? p.path("project").asText() : null);
+        }
+
+        /**
+         * Whether this toggle switched {@code project}'s file {@code file} (as {@link FlagsContext#display}
+         * names it): one recording its project by that project; an older one, which records none, by
+         * the file it names. Toggles of the same flag name are recorded under one subject whatever
+         * the project, so on a shared ledger another project's approval was read as this one's.
+         */
+        public boolean of(String project, String file) {
+            return this.project != null ? this.project.equals(project) : file.equals(this.file);
         }
     }
 }

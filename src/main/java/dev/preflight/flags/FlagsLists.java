@@ -33,10 +33,16 @@ public final class FlagsLists {
         return new Drift(ctx.plan(), files.read(a), files.read(b));
     }
 
-    /** {@code flags history NAME}: every toggle attempt of the flag in any environment, oldest first. */
+    /**
+     * {@code flags history NAME}: every toggle attempt of the flag in any environment of this project,
+     * oldest first (another project's toggles of a flag of the same name on a shared ledger are not
+     * this flag's history; toggles recorded before they named their project are shown).
+     */
     public History history(String flag) {
         List<LedgerEntry> entries = ctx.ledger().query(LedgerQuery.kind(FlagsEvidence.TOGGLE)).stream()
-                .filter(e -> flag.equals(FlagsEvidence.Toggle.of(e).flag())).toList();
+                .filter(e -> flag.equals(FlagsEvidence.Toggle.of(e).flag()))
+                .filter(e -> FlagsEvidence.Toggle.of(e).project() == null
+                        || FlagsEvidence.Toggle.of(e).project().equals(ctx.project())).toList();
         return new History(flag, entries.stream().map(History.Toggle::of).toList());
     }
 

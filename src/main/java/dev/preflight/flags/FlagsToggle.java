@@ -155,7 +155,7 @@ public final class FlagsToggle {
     private LedgerEntry append(ToggleRequest q, Outcome o, String what, String file, Boolean old, String shaBefore,
                                String shaAfter) {
         FlagsEvidence.Toggle payload = new FlagsEvidence.Toggle(q.flag(), q.environment(), old, q.on(), q.reason(),
-                q.approvedBy() == null || q.approvedBy().isBlank() ? null : q.approvedBy(), file, shaBefore, shaAfter);
+                q.approvedBy() == null || q.approvedBy().isBlank() ? null : q.approvedBy(), file, shaBefore, shaAfter, ctx.project());
         return ctx.ledger().append(NewEntry.of(FlagsEvidence.TOGGLE, FlagsEvidence.subject(q.flag(), q.environment()), o,
                 q.flag() + " " + onOff(q.on()) + " in " + q.environment() + ": " + what, payload));
     }

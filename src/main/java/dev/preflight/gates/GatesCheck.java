@@ -4,13 +4,15 @@ import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
+import dev.preflight.ledger.VerifyResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
  * {@code gates check}: evaluates every configured gate, in the order cab, oncall, notice, custom,
- * and records the results (ledger kind {@code gates}). A service that cannot be reached fails its
+ * and records the results (ledger kind {@code gates}); a ledger that does not verify fails the
+ * check with a {@code ledger} result, as every gate reads it. A service that cannot be reached fails its
  * gate with the reason; configuration errors (no window, empty token, bad template) throw
  * {@link PreflightException} (exit 2) before anything is contacted or recorded.
  */
@@ -40,6 +42,13 @@ public final class GatesCheck {
         }
         if (results.isEmpty()) {
             results.add(GateResult.fail("gates", "the plan's gates section configures no gate", List.of()));
+        }
+        // The gates judge entries of the ledger (notices, acknowledgements, backups): on a chain that
+        // does not verify (an entry edited, deleted) what they read cannot be trusted, whatever it says.
+        if (ctx.ledger().verify() instanceof VerifyResult.Broken b) {
+            results.add(GateResult.fail("ledger", "the ledger does not verify (first bad entry #" + b.firstBadSeq()
+                    + ": " + b.reason() + "): the evidence the gates read cannot be trusted",
+                    List.of("see 'preflight ledger verify'")));
         }
         GatesChecked checked = new GatesChecked(w, results, 0);
         var e = ctx.ledger().append(NewEntry.of(GatesEvidence.CHECK, ctx.subject(w), Outcome.of(checked.verdict()),

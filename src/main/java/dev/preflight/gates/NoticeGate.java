@@ -1,7 +1,10 @@
 package dev.preflight.gates;
 
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.report.Durations;
+import dev.preflight.run.Freshness;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,33 +24,65 @@ final class NoticeGate {
 
     static GateResult check(GatesContext ctx, GatesPlan.Notice n, ChangeWindow w) {
         Instant deadline = w.start().minus(n.leadTime());
-        List<LedgerEntry> sent = GatesEvidence.noticesSent(ctx.ledger(), w, ctx.subject(w));
+        Instant now = ctx.clock().instant();
+        List<Sent> sent = GatesEvidence.noticesSent(ctx.ledger(), w, ctx.subject(w)).stream()
+                .map(e -> Sent.of(ctx.ledger(), e, now)).toList();
         String lead = Durations.hoursMinutes(n.leadTime());
-        List<LedgerEntry> early = sent.stream().filter(e -> !e.time().isAfter(deadline)).toList();
-        Optional<LedgerEntry> inTime = early.stream().findFirst();
-        List<String> missed = notReached(n, early);
+        List<Sent> early = sent.stream().filter(s -> !s.at().isAfter(deadline)).toList();
+        Optional<Sent> inTime = early.stream().findFirst();
+        List<String> missed = notReached(n, early.stream().map(Sent::entry).toList());
         if (inTime.isPresent() && !missed.isEmpty()) {
             // A notice vouches for the people it went to: a stakeholder added to the plan since was never told.
             return GateResult.fail("notice", "the notice sent in time did not reach " + String.join(", ", missed)
-                    + " (the plan names them now); run 'preflight gates notify'", early.stream().map(e -> "sent "
-                    + e.time() + " (ledger #" + e.seq() + "): " + e.summary()).toList());
+                    + " (the plan names them now); run 'preflight gates notify'", early.stream().map(s -> "sent "
+                    + s.when() + ": " + s.entry().summary()).toList());
         }
         if (inTime.isPresent()) {
-            LedgerEntry e = inTime.get();
-            return GateResult.pass("notice", "notice sent " + Durations.hoursMinutes(Duration.between(e.time(), w.start()))
-                    + " before the window (lead time " + lead + ")", List.of("sent " + e.time() + " (ledger #" + e.seq()
-                    + "): " + e.summary()));
+            Sent s = inTime.get();
+            return GateResult.pass("notice", "notice sent " + Durations.hoursMinutes(Duration.between(s.at(), w.start()))
+                    + " before the window (lead time " + lead + ")", List.of("sent " + s.when() + ": "
+                    + s.entry().summary()));
         }
         if (!sent.isEmpty()) {
-            LedgerEntry e = sent.get(0);
-            return GateResult.fail("notice", "notice sent only " + Durations.hoursMinutes(Duration.between(e.time(),
-                    w.start())) + " before the window; the lead time is " + lead, List.of("sent " + e.time()
-                    + " (ledger #" + e.seq() + "), deadline was " + deadline));
+            Sent s = sent.get(0);
+            return GateResult.fail("notice", "notice sent only " + Durations.hoursMinutes(Duration.between(s.at(),
+                    w.start())) + " before the window; the lead time is " + lead, List.of("sent " + s.when()
+                    + ", deadline was " + deadline));
         }
-        Instant now = ctx.clock().instant();
         return GateResult.fail("notice", "no notice sent for this window; it must go out by " + deadline + " ("
                 + lead + " before the start)", List.of(now.isAfter(deadline) ? "the deadline has passed"
                 : "run 'preflight gates notify' within " + Durations.hoursOrDays(Duration.between(now, deadline))));
+    }
+
+    /**
+     * A notice and when it went out at the earliest: its own time, unless an entry recorded before it
+     * (a lower seq) is dated later by more than {@link Freshness#CLOCK_TOLERANCE}. Then the clock of
+     * the machine that sent it ran behind (a bastion resumed from a snapshot, a clock set back), and
+     * the notice went out no earlier than that entry: dated by its own clock, a notice sent hours
+     * before the window read as sent days before and passed the lead time. Entries dated in the
+     * future of the judging clock are a clock running ahead and do not count.
+     *
+     * @param behind the later-dated entry recorded before it, or null
+     */
+    record Sent(LedgerEntry entry, Instant at, LedgerEntry behind) {
+        static Sent of(Ledger ledger, LedgerEntry e, Instant now) {
+            LedgerEntry latest = null;
+            for (LedgerEntry before : ledger.query(new LedgerQuery(null, null, e.time().plus(Freshness.CLOCK_TOLERANCE),
+                    0, false))) {
+                if (before.seq() < e.seq() && !before.time().isAfter(now.plus(Freshness.CLOCK_TOLERANCE))
+                        && (latest == null || before.time().isAfter(latest.time()))) {
+                    latest = before;
+                }
+            }
+            return new Sent(e, latest == null ? e.time() : latest.time(), latest);
+        }
+
+        /** When, as the details say it: the entry's time, or why a later one counts. */
+        String when() {
+            return behind == null ? entry.time() + " (ledger #" + entry.seq() + ")" : "no earlier than " + at
+                    + " (ledger #" + entry.seq() + " is dated " + entry.time() + ", but ledger #" + behind.seq()
+                    + ", recorded before it, is dated " + at + ": the clock that dated it ran behind)";
+        }
     }
 
     /** The plan's recipients (and its webhook) that none of the notices reached. */

@@ -272,12 +272,27 @@ public final class JdbcLedger implements Ledger {
             List<LedgerEntry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(read(rs));
+                    try {
+                        out.add(read(rs));
+                    } catch (Unreadable e) {
+                        throw new PreflightException(ExitCode.UNEXPECTED_STATE, "entry #" + rs.getLong(1)
+                                + " of the ledger at " + description + " cannot be read: " + e.getMessage()
+                                + " (it was edited outside Preflight)", "run 'preflight ledger verify'", e);
+                    }
                 }
             }
             return out;
         } catch (SQLException e) {
             throw failure("read", e);
+        }
+    }
+
+    /** A stored row that is not an entry (a time or outcome edited into something else). */
+    private static final class Unreadable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -289,9 +304,20 @@ public final class JdbcLedger implements Ledger {
             // A mangled artifact list is tampering too: keep the row so verify reports it by seq.
             artifacts = List.of(new Artifact("unreadable:" + rs.getString(10), 0, ""));
         }
-        return new LedgerEntry(rs.getLong(1), rs.getString(2), Instant.parse(rs.getString(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), Outcome.parse(rs.getString(7)), rs.getString(8), rs.getString(9),
-                artifacts, rs.getString(11), rs.getString(12));
+        Instant time;
+        try {
+            time = Instant.parse(rs.getString(3));
+        } catch (RuntimeException e) {
+            throw new Unreadable("its time '" + rs.getString(3) + "' is not an ISO-8601 instant", e);
+        }
+        Outcome outcome;
+        try {
+            outcome = Outcome.parse(rs.getString(7));
+        } catch (RuntimeException e) {
+            throw new Unreadable("its outcome '" + rs.getString(7) + "' is not passed, failed, warning or error", e);
+        }
+        return new LedgerEntry(rs.getLong(1), rs.getString(2), time, rs.getString(4), rs.getString(5), rs.getString(6),
+                outcome, rs.getString(8), rs.getString(9), artifacts, rs.getString(11), rs.getString(12));
     }
 
     @Override
@@ -397,7 +423,7 @@ public final class JdbcLedger implements Ledger {
                         e = read(rs);
                     } catch (RuntimeException bad) {
                         return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
-                                "entry cannot be read: " + Errors.describe(bad));
+                                "entry cannot be read: " + (bad instanceof Unreadable ? bad.getMessage() : Errors.describe(bad)));
                     }
                     if (!check.accept(e)) {
                         break;

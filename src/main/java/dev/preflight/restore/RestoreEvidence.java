@@ -21,6 +21,7 @@ import dev.preflight.report.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -140,6 +141,24 @@ public final class RestoreEvidence {
         return new RestoreResult(r.source(), r.type(), r.backupId(), r.backupSeq(), r.file(), r.location(),
                 r.restoredTo(), r.restoreTime(), r.bytes(), r.dataBytes(), r.checks(), r.failure(), r.kept(),
                 r.mysql(), r.cleanup(), e.id());
+    }
+
+    /**
+     * The newest restore test of a backup of {@code source} newer than the one {@code tested} restored,
+     * when that test failed: then a passing test of the older backup, run after it (an operator trying
+     * an older backup with {@code --backup}), does not vouch for the backups the source has now. Empty
+     * when every newer backup's newest test passed, or none was tested.
+     */
+    static Optional<LedgerEntry> newerFailed(Ledger ledger, String source, TestPayload tested) {
+        if (tested.backupSeq() == null) {
+            return Optional.empty();
+        }
+        Map<Long, LedgerEntry> newestPerBackup = new LinkedHashMap<>();
+        for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source, null, 0, true))) {
+            read(e).map(TestPayload::backupSeq).filter(seq -> seq > tested.backupSeq())
+                    .ifPresent(seq -> newestPerBackup.putIfAbsent(seq, e));
+        }
+        return newestPerBackup.values().stream().filter(e -> !e.outcome().isGood()).findFirst();
     }
 
     /** When each backup was last restore-tested, and how: backup id to the newest restore-test entry. */

@@ -87,6 +87,12 @@ public final class RestoreSection implements Section {
                     : "it restored a backup of " + restored + "; the plan's source " + source + " is " + origin
                     + " (run preflight backup run and preflight restore-test --source " + source + ")");
         }
+        LedgerEntry newer = RestoreEvidence.newerFailed(ledger, source, p).orElse(null);
+        if (newer != null) {
+            return new Expected.Found(x, Expected.Status.FAILED, "it restored backup " + p.backupFile()
+                    + ", but the restore test of a newer backup of " + source + " failed (ledger #" + newer.seq() + ": "
+                    + newer.summary() + "): run preflight restore-test --source " + source + " on the newest backup");
+        }
         return Expected.Found.of(x);
     }
 }

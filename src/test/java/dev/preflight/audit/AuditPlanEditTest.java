@@ -95,4 +95,31 @@ class AuditPlanEditTest {
         assertThat(run.out()).as(run.all()).contains("Readiness of edited: NO-GO", "nothing was verified");
         assertThat(run.code()).isEqualTo(1);
     }
+
+    /**
+     * The JUnit and Markdown forms of that audit say so too: the JUnit had a suite of no tests whose
+     * result was "passed" (a CI page showed green) and the Markdown "Result: FAILED" with no reason.
+     */
+    @Test
+    void theJunitAndMarkdownOfAnAuditThatVerifiedNothingShowTheFailure() throws Exception {
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-24T10:00:00Z"));
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: edited}
+                environments:
+                  - name: local
+                    hosts: [{name: this-machine, uri: local, tags: [worker]}]
+                requirements:
+                  - {tool: java, version: ">=17", tags: [app]}
+                """);
+        CliRun junit = cli.run("audit", "--format", "junit");
+        assertThat(junit.code()).as(junit.all()).isEqualTo(1);
+        AuditJunitTest.validate(junit.out());
+        assertThat(junit.out()).contains("tests=\"1\" failures=\"1\"", "<property name=\"result\" value=\"unverified\"/>",
+                "<failure type=\"Unverified\" message=\"local: no requirement applies to any of its 1 host(s)")
+                .doesNotContain("value=\"passed\"");
+        CliRun md = cli.run("audit", "--format", "markdown");
+        assertThat(md.out()).as(md.all()).contains("**Result: FAILED**",
+                "- **UNVERIFIED** local: no requirement applies to any of its 1 host(s)");
+    }
 }

@@ -81,6 +81,32 @@ class S3BackupTest {
         return Json.parse(Files.readString(local));
     }
 
+    /**
+     * A source prefix that lists no object (a typo: img/ for images/) backed up nothing; the backup
+     * passed, and as S3 backups are not restore-tested nothing else said so: readiness was GO.
+     */
+    @Test
+    void aSourcePrefixWithNoObjectBacksUpNothingAndFails() throws Exception {
+        seed(client, "academy-assets");
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: s3-test}
+                backups:
+                  destinations:
+                    - {name: onprem, type: local, path: onprem}
+                  sources:
+                    - name: academy-assets
+                      type: s3
+                      s3: {bucket: academy-assets, prefix: images/, target_bucket: "academy-assets-backup-{date}", %s}
+                """.formatted(s3.yaml()));
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.all()).contains("no object under s3://academy-assets/images/: nothing was backed up");
+        assertThat(cli.entries("backup")).extracting(LedgerEntry::outcome).containsExactly(Outcome.FAILED);
+        CliRun readiness = cli.run("readiness");
+        assertThat(readiness.code()).as(readiness.all()).isEqualTo(1);
+    }
+
     @Test
     void bucketIsCopiedServerSideWithAManifestAndASecondRunIsIncrementalButVerified() throws Exception {
         Map<String, byte[]> objects = seed(client, "academy-assets");

@@ -222,6 +222,51 @@ class LedgerCliTest {
         assertThat(v.out()).contains("BROKEN", "#2", "content does not match its hash");
     }
 
+    /**
+     * {@code preflight risks} judged the register on whatever the ledger held: with a failed audit
+     * edited into a passed one in the store (triggers dropped), it said Mitigated and exit 0 while
+     * readiness said NO-GO. It now refuses to assess a chain that does not verify.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void risksAreNotAssessedOnAChainThatDoesNotVerify(String store) throws Exception {
+        use(store);
+        audits(2);
+        assertThat(run("risks").code()).isZero();
+        dropTriggers();
+        sql("UPDATE ledger_entries SET summary = 'edited' WHERE seq = 2");
+        CliRun r = run("risks");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("does not verify (first bad entry #2", "the risks are not assessed");
+        assertThat(r.out()).doesNotContain("Mitigated");
+    }
+
+    /**
+     * A row edited into something that is not an entry (a time or an outcome no entry has) was an
+     * internal error, exit 4 with "this is a bug in Preflight", in every command that read it
+     * (readiness, ledger log); verify named it. Now it is the ledger's state: exit 3 naming the entry.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aRowEditedIntoSomethingThatIsNotAnEntryIsNamedNotABug(String store) throws Exception {
+        use(store);
+        audits(2);
+        dropTriggers();
+        sql("UPDATE ledger_entries SET outcome = 'approved' WHERE seq = 2");
+        CliRun readiness = run("readiness");
+        assertThat(readiness.code()).as(readiness.all()).isEqualTo(3);
+        assertThat(readiness.err()).contains("entry #2 of the ledger at", "cannot be read: its outcome 'approved' is "
+                + "not passed, failed, warning or error (it was edited outside Preflight)", "ledger verify")
+                .doesNotContain("bug");
+        sql("UPDATE ledger_entries SET outcome = 'passed', time = 'yesterday' WHERE seq = 2");
+        CliRun log = run("ledger", "log");
+        assertThat(log.code()).as(log.all()).isEqualTo(3);
+        assertThat(log.err()).contains("entry #2", "its time 'yesterday' is not an ISO-8601 instant").doesNotContain("bug");
+        CliRun v = run("ledger", "verify");
+        assertThat(v.code()).isEqualTo(1);
+        assertThat(v.out()).contains("BROKEN: entry cannot be read: its time 'yesterday' is not an ISO-8601 instant");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void theStoreRefusesEditsAndDeletes(String store) throws Exception {

@@ -10,6 +10,9 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -247,6 +250,31 @@ class CutoverContractTest {
         CliRun c = cli.run("cutover", "contract", "--yes");
         assertThat(c.code()).isEqualTo(1);
         assertThat(c.out()).contains("REFUSED: contract of staging: the stable window had a breach");
+        assertThat(dir.resolve("contracted")).doesNotExist();
+    }
+
+    /**
+     * The point of no return is judged on the ledger's history, so it must verify first: with the
+     * breach's round deleted from the middle of the ledger (the append-only triggers dropped first),
+     * the history read as a stable window without a breach and contract ran (green being healthy again).
+     */
+    @Test
+    void aLedgerThatDoesNotVerifyBlocksContract() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        green.failSmoke.set(true);
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isEqualTo(1);
+        cli.clock.advance(Duration.ofHours(25));
+        backup(cli.clock);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(".preflight/ledger.db"));
+             Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER ledger_entries_no_delete");
+            assertThat(st.executeUpdate("DELETE FROM ledger_entries WHERE summary LIKE '%BREACH%'")).isPositive();
+        }
+        green.failSmoke.set(false);
+        CliRun c = cli.run("cutover", "contract", "--yes");
+        assertThat(c.out()).as(c.all()).contains("REFUSED: contract of staging: the ledger does not verify",
+                "an entry was deleted");
+        assertThat(c.code()).isEqualTo(3);
         assertThat(dir.resolve("contracted")).doesNotExist();
     }
 

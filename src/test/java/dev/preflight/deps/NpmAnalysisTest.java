@@ -94,6 +94,26 @@ class NpmAnalysisTest {
                 .satisfies(e -> assertThat(((PreflightException) e).exitCode().code()).isEqualTo(2));
     }
 
+    /**
+     * An engines.node npm cannot read as a range (a number, a list inside the object) was skipped
+     * without a word, and the package counted among those "checked for engines.node".
+     */
+    @Test
+    void anEnginesNodeThatIsNotARangeStringIsNotSilentlySkipped() throws Exception {
+        Files.writeString(dir.resolve("package-lock.json"), """
+                {"lockfileVersion": 3, "packages": {
+                  "": {"name": "app"},
+                  "node_modules/a": {"version": "1.0.0", "engines": {"node": 16}},
+                  "node_modules/b": {"version": "2.0.0", "engines": {"node": [">=22"]}},
+                  "node_modules/c": {"version": "3.0.0", "engines": {"node": null}}
+                }}
+                """);
+        NpmAnalysis.Result r = NpmAnalysis.engines(dir, NODE20, "20");
+        assertThat(r.findings()).extracting(Finding::subject, Finding::severity, Finding::message).containsExactly(
+                Tuple.tuple("a", Severity.WARNING, "engines.node 16 is not a range string; not checked"),
+                Tuple.tuple("b", Severity.WARNING, "engines.node [\">=22\"] is not a range string; not checked"));
+    }
+
     @Test
     void malformedPackageLockNamesFileAndPosition() throws Exception {
         Files.writeString(dir.resolve("package-lock.json"), "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"name\": \"x\"");

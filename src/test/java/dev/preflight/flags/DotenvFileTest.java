@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +54,45 @@ class DotenvFileTest {
         assertThat(e.value()).isEqualTo("{\"communities\": true, \"webauthn\": false}");
         // And back: the file is byte-identical to the original.
         assertThat(toggle(out, "communities", false)).isEqualTo(b(LARAVEL_LF));
+    }
+
+    /**
+     * A lone \r ends a line, as phpdotenv (Laravel) reads the file: a second definition after a
+     * comment's \r was part of the comment here, so production read off where Laravel reads the later
+     * definition, on (PhpDotenvCompatTest checks phpdotenv's side where it is installed).
+     */
+    @Test
+    void aLoneCarriageReturnEndsALine() throws Exception {
+        String hidden = "APP_FEATURE_FLAGS='{\"communities\": false}' # note\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n";
+        assertThatThrownBy(() -> DotenvFile.of("x", b(hidden)).find("APP_FEATURE_FLAGS"))
+                .isInstanceOf(DotenvException.class).hasMessageContaining("defined twice (lines 1 and 2)");
+        DotenvFile.Entry e = DotenvFile.of("x", b("# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\rX=1\r"))
+                .find("APP_FEATURE_FLAGS");
+        assertThat(e.line()).isEqualTo(2);
+        assertThat(e.value()).isEqualTo("{\"communities\": true}");
+    }
+
+    /**
+     * Names as phpdotenv reads them (Laravel): a quoted name, one trimmed as PHP trims (a vertical
+     * tab, a NUL), {@code export} and a tab. Matched as {@code [ \t]*(export[ \t]+)?KEY[ \t]*=},
+     * each hid a second, later definition that Laravel reads; and a line inside another variable's
+     * multi-line value, which Laravel does not read as a definition, was one.
+     */
+    @Test
+    void namesAndLinesAsPhpdotenvReadsThem() throws Exception {
+        for (String second : List.of("\"APP_FEATURE_FLAGS\"='{\"communities\": true}'", "'APP_FEATURE_FLAGS'={}",
+                "\u000BAPP_FEATURE_FLAGS={}", "APP_FEATURE_FLAGS\u0000={}", "export\tAPP_FEATURE_FLAGS={}",
+                "APP_FEATURE_FLAGS")) {
+            String text = "APP_FEATURE_FLAGS='{\"communities\": false}'\n" + second + "\n";
+            assertThatThrownBy(() -> DotenvFile.of("x", b(text)).find("APP_FEATURE_FLAGS")).as(second)
+                    .isInstanceOf(DotenvException.class).hasMessageContaining("defined twice (lines 1 and 2)");
+        }
+        DotenvFile.Entry quoted = DotenvFile.of("x", b("\"APP_FEATURE_FLAGS\" = '{\"a\": true}'\n")).find("APP_FEATURE_FLAGS");
+        assertThat(quoted.value()).isEqualTo("{\"a\": true}");
+        DotenvFile.Entry real = DotenvFile.of("x", b("NOTE=\"was:\nAPP_FEATURE_FLAGS={}\n\"\n"
+                + "APP_FEATURE_FLAGS='{\"a\": false}'\n")).find("APP_FEATURE_FLAGS");
+        assertThat(real.line()).isEqualTo(4);
+        assertThat(real.value()).isEqualTo("{\"a\": false}");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.preflight.flags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -80,6 +81,14 @@ class PhpDotenvCompatTest {
         c.add(b("APP_FEATURE_FLAGS={\"a\":true}#comment right after\n"));
         c.add(b("# c\r\nexport APP_FEATURE_FLAGS=\"{ \\\"b\\\" :false ,\\\"a\\\":  true }\"\r\nX=1\r\n"));
         c.add(b("APP_FEATURE_FLAGS=\"{\\\"a\\\":\\ttrue}\"\n"));
+        // A lone \r ends a line for phpdotenv, as \n does.
+        c.add(b("# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\rX=1\r"));
+        // Names as phpdotenv reads them: quoted, trimmed as PHP trims (NUL, vertical tab), export and a tab.
+        c.add(b("\"APP_FEATURE_FLAGS\"='{\"communities\": true}'\n"));
+        c.add(b("\u000B'APP_FEATURE_FLAGS'\u0000 = {\"communities\":true}\n"));
+        c.add(b("export\tAPP_FEATURE_FLAGS={\"communities\":true}\n"));
+        // A line inside another variable's multi-line value is not a definition.
+        c.add(b("NOTE=\"was:\nAPP_FEATURE_FLAGS={}\n\"\nAPP_FEATURE_FLAGS='{\"communities\": false}'\n"));
         // Files phpdotenv refuses, and so must we.
         c.add(b("APP_FEATURE_FLAGS={\"a\": true}\n"));
         c.add(b("APP_FEATURE_FLAGS='{\"a\": true}' junk\n"));
@@ -134,6 +143,27 @@ class PhpDotenvCompatTest {
             assertThat(after).isEqualTo(before);
             toggled++;
         }
-        assertThat(toggled).isEqualTo(12);
+        assertThat(toggled).isEqualTo(17);
+    }
+
+    /**
+     * A lone \r ends a line for phpdotenv, which reads a quoted name and trims a name as PHP trims, and
+     * Laravel keeps the later of two definitions. A second definition after a comment's \r, on a
+     * "comment" line, under a quoted name or after a vertical tab or NUL was not seen: we read false
+     * where Laravel reads true in production. Each is now two definitions, which we refuse (the
+     * application reads only one of them) while phpdotenv reads the later.
+     */
+    @Test
+    void aSecondDefinitionAsPhpdotenvReadsItIsSeen() throws Exception {
+        for (String text : List.of(
+                "APP_FEATURE_FLAGS='{\"communities\": false}' # note\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n# old\rAPP_FEATURE_FLAGS='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n\"APP_FEATURE_FLAGS\"='{\"communities\": true}'\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\n\u000BAPP_FEATURE_FLAGS={\"communities\":true}\n",
+                "APP_FEATURE_FLAGS='{\"communities\": false}'\nAPP_FEATURE_FLAGS\u0000={\"communities\":true}\n")) {
+            assertThat(FlagValues.parse(php(b(text)).get(KEY)).fields().get("communities").value()).as(text).isTrue();
+            assertThatThrownBy(() -> DotenvFile.of("x", b(text)).find(KEY)).as(text)
+                    .isInstanceOf(DotenvException.class).hasMessageContaining("is defined twice");
+        }
     }
 }

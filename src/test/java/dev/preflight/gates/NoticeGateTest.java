@@ -19,6 +19,8 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
 import dev.preflight.plan.Plan;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
@@ -115,6 +117,59 @@ class NoticeGateTest {
             assertThat(r.passed()).isFalse();
             assertThat(r.reason()).isEqualTo("notice sent only 47h before the window; the lead time is 48h");
             assertThat(r.details()).containsExactly("sent 2027-01-07T02:00:00Z (ledger #1), deadline was 2027-01-07T01:00:00Z");
+        }
+    }
+
+    /**
+     * A notice sent 5 hours before the window from a machine whose clock had gone back three days
+     * was dated 72 hours before it and passed the 48 h lead time; the entry recorded before it (an
+     * hour earlier, by a right clock) shows it went out no earlier than that.
+     */
+    @Test
+    void aNoticeDatedBeforeAnEntryRecordedBeforeItWasSentNoEarlierThanThatEntry() throws Exception {
+        Plan plan = plan("");
+        Path ledger = dir.resolve("l.db");
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "bastion-1@h", hoursBefore(6))) {
+            l.append(NewEntry.of("audit", "academy", Outcome.PASSED, "audit of production", Map.of()));
+        }
+        Clock behind = hoursBefore(72);
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "bastion-2@h", behind)) {
+            new GatesNotify(service(plan, l, behind)).run();
+        }
+        Clock now = hoursBefore(4);
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", now)) {
+            GateResult r = new GatesCheck(service(plan, l, now)).run().results().get(0);
+            assertThat(r.passed()).as(r.toString()).isFalse();
+            assertThat(r.reason()).isEqualTo("notice sent only 6h before the window; the lead time is 48h");
+            assertThat(r.details()).containsExactly("sent no earlier than 2027-01-08T19:00:00Z (ledger #2 is dated "
+                    + "2027-01-06T01:00:00Z, but ledger #1, recorded before it, is dated 2027-01-08T19:00:00Z: the clock "
+                    + "that dated it ran behind), deadline was 2027-01-07T01:00:00Z");
+        }
+    }
+
+    /**
+     * A notice sent 47 h before the window, its time then edited to 49 h before in the store (the
+     * append-only triggers dropped): the chain no longer verifies, and gates check passed on it.
+     */
+    @Test
+    void aNoticeTimeEditedInTheStoreDoesNotPassTheGates() throws Exception {
+        Plan plan = plan("");
+        Clock c = hoursBefore(47);
+        Path ledger = dir.resolve("l.db");
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", c)) {
+            new GatesNotify(service(plan, l, c)).run();
+        }
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection("jdbc:sqlite:" + ledger);
+             java.sql.Statement st = conn.createStatement()) {
+            st.execute("DROP TRIGGER ledger_entries_no_update");
+            st.execute("UPDATE ledger_entries SET time = '2027-01-07T00:00:00Z' WHERE kind = 'notice-sent'");
+        }
+        try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", hoursBefore(10))) {
+            GatesChecked r = new GatesCheck(service(plan, l, hoursBefore(10))).run();
+            assertThat(r.results().get(0).passed()).as("the notice as the edited entry says").isTrue();
+            assertThat(r.verdict().good()).isFalse();
+            assertThat(r.failures()).singleElement().asString().startsWith("ledger: the ledger does not verify "
+                    + "(first bad entry #1: content does not match its hash");
         }
     }
 

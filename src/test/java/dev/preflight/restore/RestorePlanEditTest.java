@@ -2,6 +2,7 @@ package dev.preflight.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
@@ -60,5 +61,32 @@ class RestorePlanEditTest {
         assertThat(moved.out()).as(moved.all()).contains("Readiness of restored: NO-GO",
                 "it restored a backup of redis://127.0.0.1:6379; the plan's source cache is redis://127.0.0.1:6390");
         assertThat(moved.code()).isEqualTo(1);
+    }
+
+    /**
+     * The newest backup's restore test failed (its copy damaged); an operator then restore-tested an
+     * older backup with --backup, which passed. That newest entry was judged alone and readiness said
+     * GO while the backup the source would be restored from had just failed its restore.
+     */
+    @Test
+    void aPassingTestOfAnOlderBackupDoesNotHideTheNewerBackupsFailedTest() throws Exception {
+        plan(6379, true);
+        CliHarness cli = new CliHarness(dir, Instant.now());
+        assertThat(cli.run("backup", "run").code()).isZero();
+        String older = cli.entries("backup").get(0).id();
+        cli.clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(cli.run("backup", "run").code()).isZero();
+        JsonNode newest = CliHarness.payload(cli.entries("backup").get(1));
+        Path copy = Path.of(newest.path("copies").get(0).path("location").asText());
+        Files.write(copy, new byte[] {'x'}, java.nio.file.StandardOpenOption.APPEND);
+        CliRun failed = cli.run("restore-test");
+        assertThat(failed.code()).as(failed.all()).isEqualTo(1);
+
+        CliRun old = cli.run("restore-test", "--backup", older);
+        assertThat(old.code()).as(old.all()).isZero();
+        CliRun readiness = cli.run("readiness");
+        assertThat(readiness.out()).as(readiness.all()).contains("Readiness of restored: NO-GO",
+                "but the restore test of a newer backup of cache failed");
+        assertThat(readiness.code()).isEqualTo(1);
     }
 }
