@@ -421,9 +421,12 @@ public final class JdbcLedger implements Ledger {
                     LedgerEntry e;
                     try {
                         e = read(rs);
+                    } catch (Unreadable bad) {
+                        return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
+                                "entry cannot be read: " + bad.getMessage());
                     } catch (RuntimeException bad) {
                         return new VerifyResult.Broken(check.result().entries() + 1, rs.getLong(1),
-                                "entry cannot be read: " + (bad instanceof Unreadable ? bad.getMessage() : Errors.describe(bad)));
+                                "entry cannot be read: " + Errors.describe(bad));
                     }
                     if (!check.accept(e)) {
                         break;

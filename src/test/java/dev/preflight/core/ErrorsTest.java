@@ -82,7 +82,8 @@ class ErrorsTest {
     static final Set<String> OWN_MESSAGES = Set.of("PreflightException", "PlanException", "GateException",
             "ParseException", "LockTimeoutException", "JsonProblem", "CompileException", "SyntaxException",
             "DotenvException", "ConstraintException", "InvalidRdbException", "ChangedException", "LoadBalancerException",
-            "InvalidVersionException", "IllegalArgumentException", "Damaged", "CelValidationException", "CelEvaluationException");
+            "InvalidVersionException", "IllegalArgumentException", "Damaged", "CelValidationException", "CelEvaluationException",
+            "Unreadable");
 
     private static final Pattern CATCH = Pattern.compile("catch\\s*\\(\\s*(?:final\\s+)?([\\w.|\\s]+?)\\s+(\\w+)\\s*\\)\\s*\\{");
 
