@@ -60,10 +60,20 @@ public final class CutoverContract {
                     .map(CutoverHistory.Round::summary).findFirst().orElse(""), Verdict.FAILED);
         }
         Instant now = ctx.clock().instant();
-        Instant end = h.switchedAt().plus(cp.stable().window());
+        // Not yet concluded: the rounds so far must have watched the whole window, with no gap over
+        // max_gap (contract takes one more round now); a window monitor concluded was watched whole.
+        CutoverPlan.Watch watch = h.state() == CutoverState.SWITCHED
+                ? cp.stable().watch(h.switchedAt(), h.rounds().stream().map(CutoverHistory.Round::time).toList(), now)
+                : new CutoverPlan.Watch(h.switchedAt(), null, null);
+        Instant end = watch.since().plus(cp.stable().window());
         if (now.isBefore(end)) {
-            return refuse(h, "the stable window of " + compact(cp.stable().window()) + " has not passed: it ends at "
-                    + end + " (" + compact(Duration.between(now, end)) + " from now)", Verdict.FAILED);
+            return refuse(h, watch.gapFrom() == null ? "the stable window of " + compact(cp.stable().window())
+                    + " has not passed: it ends at " + end + " (" + compact(Duration.between(now, end)) + " from now)"
+                    : "the stable window of " + compact(cp.stable().window()) + " has not been watched whole: no "
+                    + "monitor round from " + watch.gapFrom() + " to " + watch.gapTo() + " (" + compact(Duration.between(
+                    watch.gapFrom(), watch.gapTo())) + ", over max_gap " + compact(cp.stable().maxGap()) + "), so it is "
+                    + "watched again from " + watch.since() + " and ends at " + end + " (run 'preflight cutover monitor'"
+                    + " until then)", Verdict.FAILED);
         }
         String backup = m.contractStep().backupProblem();
         if (backup != null) {

@@ -4,6 +4,8 @@ import dev.preflight.exec.HttpCheck;
 import dev.preflight.plan.Plan;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -117,7 +119,7 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
      * HTTP probes and commands (argv; a non-zero exit is a breach).
      */
     public record Stable(Duration window, String policy, Duration interval, List<MonitorCheck> checks,
-                         List<List<String>> commands) {
+                         List<List<String>> commands, Duration maxGap) {
         public Stable {
             checks = List.copyOf(checks);
             commands = commands.stream().map(List::copyOf).toList();
@@ -126,6 +128,37 @@ public record CutoverPlan(String environment, Side blue, Side green, LoadBalance
         public boolean failbackOnBreach() {
             return "failback".equals(policy);
         }
+
+        /**
+         * The start of the watch that reaches {@code now}: the switch, unless the monitor rounds
+         * since (and {@code now}, a round about to be taken) leave a gap longer than {@link #maxGap},
+         * in which case the window is watched again from the end of the newest such gap. A window
+         * is stable only once {@link #window} has passed since then: two probes 24 h apart watched
+         * nothing in between.
+         */
+        public Watch watch(Instant switchedAt, List<Instant> rounds, Instant now) {
+            List<Instant> points = new ArrayList<>(rounds.stream().filter(t -> !t.isBefore(switchedAt)).sorted().toList());
+            points.add(0, switchedAt);
+            Instant later = now;
+            for (int i = points.size() - 1; i >= 0; i--) {
+                Instant t = points.get(i);
+                if (Duration.between(t, later).compareTo(maxGap) > 0) {
+                    return new Watch(later, t, later);
+                }
+                later = t;
+            }
+            return new Watch(switchedAt, null, null);
+        }
+    }
+
+    /**
+     * The watch of a stable window that reaches now.
+     *
+     * @param since   when it began: the switch, or the end of the newest gap
+     * @param gapFrom the newest gap over {@code max_gap} began (a round or the switch), or null
+     * @param gapTo   and ended (the next round, or now), or null
+     */
+    public record Watch(Instant since, Instant gapFrom, Instant gapTo) {
     }
 
     /** A monitor probe: {@code samples} GETs per round; breach when the error rate or p95 latency is over. */

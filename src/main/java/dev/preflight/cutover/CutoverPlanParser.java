@@ -92,6 +92,8 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
             Shape.optional("window", Shape.duration("Default 24h.")),
             Shape.optional("policy", Shape.choice("alert (default) or failback.", "alert", "failback")),
             Shape.optional("interval", Shape.duration("Default 1m.")),
+            Shape.optional("max_gap", Shape.duration("Longest gap between monitor rounds that still counts as "
+                    + "watching (default 3 x interval); after a longer one the window is watched again from there.")),
             Shape.optional("checks", Shape.listOf(MONITOR, "Monitor probes (none: green's health_url).")),
             Shape.optional("commands", Shape.listOf(Shape.strings("argv."), "Commands run every round; non-zero is a breach.")));
     static final Shape.Obj CONTRACT = Shape.obj("The contract migrations (the point of no return).",
@@ -203,7 +205,7 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
         }
         List<HttpCheck> smoke = checks(r, k.get("smoke"), p + ".smoke");
         CutoverPlan.Stable stable = new CutoverPlan.Stable(Duration.ofHours(24), "alert", Duration.ofMinutes(1), List.of(),
-                List.of());
+                List.of(), Duration.ofMinutes(3));
         if (k.get("stable") != null && (Node) r.mapping(k.get("stable"), p + ".stable") instanceof MappingNode sm) {
             String sp = p + ".stable";
             Map<String, Node> sk = r.keys(sm, sp, STABLE);
@@ -226,9 +228,10 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
                     commands.add(argv);
                 }
             }
+            Duration interval = r.duration(sk, sp, "interval", Duration.ofMinutes(1));
             stable = new CutoverPlan.Stable(r.duration(sk, sp, "window", Duration.ofHours(24)),
-                    r.oneOf(sk, sp, "policy", List.of("alert", "failback"), "alert"),
-                    r.duration(sk, sp, "interval", Duration.ofMinutes(1)), mc, commands);
+                    r.oneOf(sk, sp, "policy", List.of("alert", "failback"), "alert"), interval, mc, commands,
+                    r.duration(sk, sp, "max_gap", interval == null ? null : interval.multipliedBy(3)));
         }
         CutoverPlan.Contract contract = null;
         if (k.get("contract") != null && (Node) r.mapping(k.get("contract"), p + ".contract") instanceof MappingNode cm) {
@@ -243,7 +246,8 @@ public final class CutoverPlanParser implements SectionParser<CutoverPlan> {
         Duration bound = r.duration(k, p, "failback_bound", Duration.ofMinutes(5));
         Duration backupAge = r.duration(k, p, "backup_max_age", Duration.ofHours(24));
         if (env == null || blue == null || green == null || lb == null || bound == null || backupAge == null
-                || stable.window() == null || stable.policy() == null || stable.interval() == null) {
+                || stable.window() == null || stable.policy() == null || stable.interval() == null
+                || stable.maxGap() == null) {
             return null;
         }
         return new CutoverPlan(env, blue, green, lb, prepare, expand, replica, promote, smoke, stable, contract,

@@ -43,7 +43,8 @@ final class StableWindow implements CutoverStep {
     public List<String> actions() {
         CutoverPlan cp = ctx.plan();
         List<String> a = new ArrayList<>();
-        a.add("every " + compact(cp.stable().interval()) + " until " + compact(cp.stable().window()) + " after the switch:");
+        a.add("every " + compact(cp.stable().interval()) + " until " + compact(cp.stable().window()) + " after the switch"
+                + " (a gap over " + compact(cp.stable().maxGap()) + " between rounds watches the window again from there):");
         if (cp.stable().checks().isEmpty()) {
             a.add("  GET " + cp.green().healthUrl() + " (no monitor checks configured: green's health URL)");
         }
@@ -69,8 +70,11 @@ final class StableWindow implements CutoverStep {
         CutoverHistory h = start;
         int rounds = 0;
         while (true) {
-            Instant end = h.switchedAt().plus(cp.stable().window());
-            boolean windowOver = !ctx.clock().instant().isBefore(end);
+            Instant now = ctx.clock().instant();
+            // Watched from the switch, or again from the end of a gap over max_gap (a monitor that was not running).
+            Instant end = cp.stable().watch(h.switchedAt(), h.rounds().stream().map(CutoverHistory.Round::time).toList(),
+                    now).since().plus(cp.stable().window());
+            boolean windowOver = !now.isBefore(end);
             List<String> breaches = round(h);
             rounds++;
             if (!breaches.isEmpty()) {

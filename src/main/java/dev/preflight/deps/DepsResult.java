@@ -75,18 +75,25 @@ public record DepsResult(String dir, Map<String, String> targets, List<Finding> 
         return findings.stream().filter(f -> f.severity() == s).count();
     }
 
-    /** Failed when anything blocks, incomplete when a Flutter host could not be checked, warnings, or passed. */
+    /**
+     * Failed when anything blocks; incomplete when a Flutter host could not be checked or something
+     * could not be read and so was not checked (an {@link #UNPARSED} finding: a constraint, a locked
+     * version, an engines.node that is not a range); warnings; or passed. What was not checked is never clear.
+     */
     public Verdict verdict() {
         if (count(Severity.BLOCKER) > 0) {
             return Verdict.FAILED;
         }
-        if (flutter.stream().anyMatch(FlutterHost::problem)) {
+        if (flutter.stream().anyMatch(FlutterHost::problem) || findings.stream().anyMatch(f -> UNPARSED.equals(f.kind()))) {
             return Verdict.INCOMPLETE;
         }
         return count(Severity.WARNING) > 0 ? Verdict.WARNINGS : Verdict.PASSED;
     }
 
-    /** The exit code of the verdict: 1 when anything blocks, 3 when a Flutter host could not be checked, else 0. */
+    /** The finding kind of something the review could not read, and so did not check. */
+    public static final String UNPARSED = "unparsed";
+
+    /** The exit code of the verdict: 1 when anything blocks, 3 when something could not be checked, else 0. */
     public int exitCode() {
         return verdict().exitCode().code();
     }

@@ -71,8 +71,11 @@ final class HtmlSections {
         String due = w == null || d.plan().noticeLead() == null ? ""
                 : "; required by " + w.start().minus(d.plan().noticeLead()) + " (" + Durations.spoken(d.plan().noticeLead())
                 + " before the window)";
+        GateResult noticeGate = results.get("notice");
         if (notice != null) {
-            boolean inTime = w == null || d.plan().noticeLead() == null
+            // The gate's own judgement when it was checked: it dates a notice no earlier than the entries
+            // recorded before it (a clock set back); the notice's own time alone made such a notice look early.
+            boolean inTime = noticeGate != null ? noticeGate.passed() : w == null || d.plan().noticeLead() == null
                     || !notice.time().isAfter(w.start().minus(d.plan().noticeLead()));
             gateFact(b, "notice", "Stakeholder notice", inTime ? "ok" : "bad", "sent " + notice.time() + " (entry #"
                     + notice.seq() + ": " + notice.summary() + ")" + due);

@@ -52,6 +52,7 @@ class CutoverContractTest {
                   stable:
                     window: 24h
                     interval: %s
+                    max_gap: 30h
                     policy: %s
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                   contract: {command: [%s]}
@@ -130,6 +131,46 @@ class CutoverContractTest {
                 .hasSize(3);
     }
 
+    /**
+     * "Contract only after 24 h stable" means 24 h watched: one round at the switch and contract 25 h
+     * later watched nothing in between (a monitor killed after its first round), yet the window passed
+     * with no breach and contract ran. With the default max_gap (3 x interval) the window is watched
+     * again from the end of the newest gap, and contract runs once rounds have covered it whole.
+     */
+    @Test
+    void aWindowWithAGapInItsMonitorRoundsIsWatchedAgainBeforeContract() throws Exception {
+        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
+                  stable: {window: 24h, interval: 1h, policy: alert, checks: [{name: green smoke, url: "%s", samples: 1}]}
+                  contract: {command: [%s]}
+                  backup_max_age: 24h
+                """.formatted(green.url("/smoke"), contract) + CutoverCli.DATABASE_BACKUPS));
+        assertThat(cli.run("cutover", "plan").out()).contains("(a gap over 3h between rounds watches the window again from there)");
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+        cli.clock.advance(Duration.ofHours(25));
+        backup(cli.clock);
+        CliRun gap = cli.run("cutover", "contract", "--yes");
+        assertThat(gap.out()).as(gap.all()).contains("REFUSED: contract of staging: the stable window of 24h has not been "
+                + "watched whole: no monitor round from ", "(25h, over max_gap 3h), so it is watched again from ");
+        assertThat(gap.code()).isEqualTo(1);
+        assertThat(dir.resolve("contracted")).doesNotExist();
+
+        // Rounds every hour (a cron-driven monitor) for the 24 h after the gap: contract runs.
+        for (int i = 0; i < 23; i++) {
+            assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+            cli.clock.advance(Duration.ofHours(1));
+        }
+        CliRun early = cli.run("cutover", "contract", "--yes");
+        assertThat(early.out()).as(early.all()).contains("REFUSED", "so it is watched again from ", "(run 'preflight cutover monitor' until then)");
+        assertThat(dir.resolve("contracted")).doesNotExist();
+        cli.clock.advance(Duration.ofHours(1));
+        backup(cli.clock);
+        CliRun ok = cli.run("cutover", "contract", "--yes");
+        assertThat(ok.code()).as(ok.all()).isZero();
+        assertThat(dir.resolve("contracted")).exists();
+    }
+
     /** Switched, one stable monitor round, and the 24 h window over: only the backup stands in the way. */
     private void pastTheStableWindow() throws Exception {
         assertThat(cli.run("cutover", "start").code()).isZero();
@@ -185,7 +226,7 @@ class CutoverContractTest {
     void aPlanThatBacksUpNoDatabaseNeverContracts() throws Exception {
         Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
         cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
-                  stable: {window: 24h, interval: 1m, policy: alert, checks: [{name: green smoke, url: "%s", samples: 3}]}
+                  stable: {window: 24h, interval: 1m, max_gap: 30h, policy: alert, checks: [{name: green smoke, url: "%s", samples: 3}]}
                   contract: {command: [%s]}
                   backup_max_age: 24h
                 """.formatted(green.url("/smoke"), contract)));
@@ -212,6 +253,7 @@ class CutoverContractTest {
                   stable:
                     window: 24h
                     interval: 1m
+                    max_gap: 30h
                     policy: alert
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                   contract: {command: [%s]}

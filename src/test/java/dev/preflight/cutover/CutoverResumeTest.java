@@ -168,8 +168,8 @@ class CutoverResumeTest {
         Files.writeString(slow, "");
         Path contract = CommandLb.script(dir, "contract.sh", "if [ -e '" + slow + "' ]; then sleep 60; fi; echo ran >> '"
                 + dir.resolve("contract.log") + "'");
-        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), "  contract: {command: [" + contract
-                + "]}\n" + CutoverCli.DATABASE_BACKUPS));
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), "  stable: {max_gap: 2d}\n  contract: {command: ["
+                + contract + "]}\n" + CutoverCli.DATABASE_BACKUPS));
         assertThat(cli.run("cutover", "start").code()).isZero();
         cli.clock.advance(Duration.ofHours(47));
         assertThat(cli.run("cutover", "monitor").code()).isZero();

@@ -56,6 +56,7 @@ final class GoldenCutover implements AutoCloseable {
                   stable:
                     window: 24h
                     interval: 5m
+                    max_gap: 30h
                     policy: alert
                     checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
                 %s  contract: {command: [%s]}
