@@ -289,14 +289,19 @@ public final class BackupEvidence {
             }
             VerifyPayload look = readOr(x, VerifyPayload.class, new VerifyPayload(null, List.of()));
             if (id.equals(look.backupId())) {
-                List<String> gone = look.copies().stream().filter(r -> !"ok".equals(r.status()))
-                        .map(r -> r.location() + " " + r.detail()).toList();
+                List<String> gone = gone(look, null);
                 return gone.isEmpty() ? Expected.Found.of(e) : new Expected.Found(x, Expected.Status.FAILED,
                         "backup #" + b.seq() + " verified by #" + e.seq() + ", but " + String.join(", ", gone)
                                 + " when readiness looked at " + x.time());
             }
         }
         return Expected.Found.of(e);
+    }
+
+    /** The copies a look did not find as recorded ({@code location detail}), in {@code destination} (null: any). */
+    private static List<String> gone(VerifyPayload look, String destination) {
+        return look.copies().stream().filter(r -> (destination == null || destination.equals(r.destination()))
+                && !"ok".equals(r.status())).map(r -> r.location() + " " + r.detail()).toList();
     }
 
     /** Why backup entry {@code b} is not of what the plan's {@code source} is now, or null when it is. */
@@ -369,8 +374,7 @@ public final class BackupEvidence {
                     continue;
                 }
                 looked = true;
-                List<String> gone = p.copies().stream().filter(r -> destination.equals(r.destination())
-                        && !"ok".equals(r.status())).map(r -> r.location() + " " + r.detail()).toList();
+                List<String> gone = gone(p, destination);
                 if (!gone.isEmpty()) {
                     return new Expected.Found(v, Expected.Status.FAILED, "copy of backup #" + b.seq() + " in "
                             + destination + ": " + String.join(", ", gone) + " when readiness looked at "

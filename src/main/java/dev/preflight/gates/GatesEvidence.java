@@ -53,7 +53,9 @@ public final class GatesEvidence {
      * {@code project} ({@link #speaksFor}), whatever its outcome.
      */
     static Optional<LedgerEntry> latest(String project, Ledger ledger, List<String> kinds, String subject) {
-        return kinds.stream().map(k -> ledger.query(new LedgerQuery(k, subject, null, 0, true)).stream()
+        // Only audits can be another project's: other kinds read their newest row alone, as before.
+        return kinds.stream().map(k -> !AUDIT.equals(k) ? ledger.latest(k, subject)
+                        : ledger.query(new LedgerQuery(k, subject, null, 0, true)).stream()
                         .filter(e -> speaksFor(project, e)).findFirst()).flatMap(Optional::stream)
                 .max(Comparator.comparingLong(LedgerEntry::seq));
     }
