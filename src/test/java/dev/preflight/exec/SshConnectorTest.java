@@ -91,8 +91,10 @@ class SshConnectorTest {
                     ProcessSpec.of("sleep", "0.6"),
                     ProcessSpec.of("echo", "quick again")));
             // One channel, three programs: the sleeping one carries its 0.6 s, the others do not,
-            // and the three add up to no more than the batch took.
-            assertThat(res.get(1).elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            // and the three add up to no more than the batch took. Times are marker arrivals at the
+            // client (MarkerClock), so the previous marker arriving a few ms late shortens the next
+            // program's time by as much: 0.597 s was measured once under the full suite's load.
+            assertThat(res.get(1).elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(550));
             assertThat(res.get(2).elapsed()).isLessThan(Duration.ofMillis(600));
             assertThat(res.get(0).elapsed()).isLessThan(res.get(1).elapsed());
             assertThat(res.get(0).elapsed().plus(res.get(1).elapsed()).plus(res.get(2).elapsed()))
