@@ -125,7 +125,7 @@ public final class DepsReview {
         }
         List<Outdated> outdated = List.of();
         if (t.node() != null) {
-            if (!Files.isRegularFile(dir.resolve("package.json")) && !Files.isRegularFile(dir.resolve("package-lock.json"))) {
+            if (!Files.isRegularFile(dir.resolve("package.json")) && !Files.isRegularFile(NpmAnalysis.lockFile(dir))) {
                 throw PreflightException.usage("no package.json or package-lock.json in " + dir
                         + ": the node target cannot be checked", "run npm install, or drop the node target");
             }

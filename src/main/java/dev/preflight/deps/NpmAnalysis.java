@@ -65,12 +65,25 @@ public final class NpmAnalysis {
     public record Result(List<Finding> findings, List<String> notes) {
     }
 
-    /** Reads package.json and package-lock.json in {@code dir} and checks engines.node against {@code node}. */
+    /** The lock npm installs from in {@code dir}: npm-shrinkwrap.json when present (npm ignores package-lock.json then). */
+    static Path lockFile(Path dir) {
+        Path shrinkwrap = dir.resolve(SHRINKWRAP);
+        return Files.isRegularFile(shrinkwrap) ? shrinkwrap : dir.resolve("package-lock.json");
+    }
+
+    /** The name of the lock that takes precedence over package-lock.json. */
+    static final String SHRINKWRAP = "npm-shrinkwrap.json";
+
+    /**
+     * Reads package.json and the lock ({@link #lockFile}) in {@code dir} and checks engines.node
+     * against {@code node}.
+     */
     public static Result engines(Path dir, NpmRange node, String nodeLabel) {
         List<Finding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Path pj = dir.resolve("package.json");
-        Path pl = dir.resolve("package-lock.json");
+        // npm ci installs from npm-shrinkwrap.json when there is one and ignores package-lock.json.
+        Path pl = lockFile(dir);
         String label = "node " + nodeLabel;
         PackageJson root = Files.isRegularFile(pj) ? JsonFiles.read(pj, PackageJson.class) : null;
         if (root != null) {

@@ -122,6 +122,28 @@ class NpmRootRangesTest {
         assertThat(ws.code()).isEqualTo(3);
     }
 
+    /**
+     * npm ci installs from npm-shrinkwrap.json when there is one and ignores package-lock.json; the
+     * review read package-lock.json only, so a shrinkwrap locking a vite that needs node 22 was CLEAR
+     * against node 20 (and a review stayed current when the shrinkwrap changed).
+     */
+    @Test
+    void theShrinkwrapIsWhatNpmInstallsAndWhatIsReviewed() throws Exception {
+        write("{\"name\": \"front\", \"devDependencies\": {\"vite\": \"^5.0.0\"}}", 3, "{\"name\": \"front\"}",
+                "\"node_modules/vite\": {\"version\": \"5.1.0\", \"dev\": true, \"engines\": {\"node\": \">=18\"}}");
+        CliHarness cli = plan("{node: \"20\"}");
+        CliRun clear = cli.run("deps");
+        assertThat(clear.code()).as(clear.all()).isZero();
+        Files.writeString(dir.resolve("app/npm-shrinkwrap.json"), """
+                {"name": "front", "lockfileVersion": 3, "requires": true,
+                 "packages": {"": {"name": "front"},
+                  "node_modules/vite": {"version": "5.2.0", "dev": true, "engines": {"node": ">=22"}}}}
+                """);
+        CliRun shrinkwrap = cli.run("deps");
+        assertThat(shrinkwrap.out()).as(shrinkwrap.all()).contains("BLOCKED", "vite", ">=22", "npm-shrinkwrap.json");
+        assertThat(shrinkwrap.code()).isEqualTo(1);
+    }
+
     /** A plan reviewing {@code app} against {@code targets} (a YAML flow mapping), and a harness over it. */
     private CliHarness plan(String targets) throws Exception {
         Files.writeString(dir.resolve("preflight.yaml"), """
