@@ -13,12 +13,18 @@ import dev.preflight.plan.Plan;
 import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
+import dev.preflight.ledger.LedgerHead;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Verification;
+import dev.preflight.ledger.VerifyResult;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,5 +146,92 @@ class ToggleInterruptedTest {
             assertThat(outcomes.get(0).outcome()).isEqualTo(dev.preflight.ledger.Outcome.FAILED);
         }
         assertThat(cli.run("flags", "validate").code()).isZero();
+    }
+
+    /** A real ledger whose outcome appends fail {@code failures} times (a store that went away mid-toggle). */
+    private static final class FailingOutcomes implements Ledger {
+        private final Ledger real;
+        private int failures;
+
+        FailingOutcomes(Ledger real, int failures) {
+            this.real = real;
+            this.failures = failures;
+        }
+
+        @Override
+        public LedgerEntry append(NewEntry entry) {
+            if (entry.kind().equals(FlagsEvidence.TOGGLE) && failures > 0) {
+                failures--;
+                throw new IllegalStateException("database is locked");
+            }
+            return real.append(entry);
+        }
+
+        @Override
+        public List<LedgerEntry> query(LedgerQuery query) {
+            return real.query(query);
+        }
+
+        @Override
+        public Optional<LedgerEntry> head() {
+            return real.head();
+        }
+
+        @Override
+        public VerifyResult verify() {
+            return real.verify();
+        }
+
+        @Override
+        public Verification check(LedgerHead expected) {
+            return real.check(expected);
+        }
+
+        @Override
+        public Optional<InputStream> openAttachment(String name) throws java.io.IOException {
+            return real.openAttachment(name);
+        }
+
+        @Override
+        public List<String> attachmentNames() {
+            return real.attachmentNames();
+        }
+
+        @Override
+        public String describe() {
+            return real.describe();
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+
+    @Test
+    void anOutcomeThatCannotBeRecordedPutsTheFileBackAndIsNeverTakenAsDone() throws Exception {
+        FlagFixture.write(dir);
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-11-24T10:00:00Z"));
+        byte[] before = Files.readAllBytes(dir.resolve("app/.env.staging"));
+        Plan plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+        for (int failures : new int[] {1, 2}) {
+            try (Ledger l = new FailingOutcomes(Ledgers.open("sqlite:ledger.db", dir, Secrets.none(), "sre@bastion",
+                    cli.clock), failures)) {
+                FlagsContext ctx = new FlagsContext("demo", plan.section("feature_flags", FlagsPlan.class).orElseThrow(),
+                        l, cli.clock, dir, Duration.ofSeconds(5));
+                assertThatThrownBy(() -> new FlagsToggle(ctx).run(new ToggleRequest("webauthn", true, "staging", "QA",
+                        null))).hasMessageContaining("database is locked");
+            }
+            assertThat(Files.readAllBytes(dir.resolve("app/.env.staging"))).isEqualTo(before);
+            CliRun v = cli.run("flags", "validate");
+            if (failures == 1) {
+                // The failed outcome was recorded after the file was put back: nothing is unfinished.
+                assertThat(v.code()).as(v.all()).isZero();
+            } else {
+                // Nothing could be recorded: the intent stays unfinished, and says the file is as before.
+                assertThat(v.out()).as(v.all()).contains("toggle-unfinished", "the file now holds the state before it");
+                assertThat(v.code()).isEqualTo(1);
+            }
+        }
     }
 }
