@@ -14,7 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
  * package.json's ranges against the versions package-lock.json locks, as {@code npm ci} judges them
  * (it refuses "lock file's vite@4.5.0 does not satisfy vite@^5.0.0"). The review only checked that
  * each dependency was in the lock at all, so a stale lock whose versions package.json had moved away
- * from was CLEAR, and readiness GO on a lock npm ci would not install.
+ * from was CLEAR, and readiness GO on a lock npm ci would not install. Also which lock files the
+ * review reads, as the tools read them: npm-shrinkwrap.json before package-lock.json, and a BOM
+ * that Composer refuses and npm strips.
  */
 class NpmRootRangesTest {
     @TempDir
@@ -142,6 +144,37 @@ class NpmRootRangesTest {
         CliRun shrinkwrap = cli.run("deps");
         assertThat(shrinkwrap.out()).as(shrinkwrap.all()).contains("BLOCKED", "vite", ">=22", "npm-shrinkwrap.json");
         assertThat(shrinkwrap.code()).isEqualTo(1);
+    }
+
+    /**
+     * Composer stops on a composer.lock or composer.json that starts with a UTF-8 BOM ("BOM
+     * detected"); Jackson skips the mark, and the review of a lock nothing can be installed from was
+     * CLEAR. npm strips the mark, so a package.json with one is read as npm reads it.
+     */
+    @Test
+    void aComposerFileWithAByteOrderMarkIsNotALockComposerInstallsFrom() throws Exception {
+        Files.createDirectories(dir.resolve("app"));
+        String lock = "{\"packages\": [{\"name\": \"laravel/framework\", \"version\": \"v11.0.0\"}]}";
+        String json = "{\"require\": {\"laravel/framework\": \"^11.0\"}}";
+        Files.writeString(dir.resolve("app/composer.lock"), lock);
+        Files.writeString(dir.resolve("app/composer.json"), json);
+        CliHarness cli = plan("{laravel/framework: \"11.*\"}");
+        CliRun clear = cli.run("deps");
+        assertThat(clear.code()).as(clear.all()).isZero();
+        for (String f : new String[] {"composer.lock", "composer.json"}) {
+            Files.writeString(dir.resolve("app/composer.lock"), lock);
+            Files.writeString(dir.resolve("app/composer.json"), json);
+            Files.writeString(dir.resolve("app/" + f), "\uFEFF" + Files.readString(dir.resolve("app/" + f)));
+            CliRun bom = cli.run("deps");
+            assertThat(bom.err()).as(f + ": " + bom.all()).contains(f + ":1:1", "byte-order mark", "Composer refuses");
+            assertThat(bom.code()).as(f).isEqualTo(2);
+        }
+        Files.writeString(dir.resolve("app/composer.lock"), lock);
+        Files.writeString(dir.resolve("app/composer.json"), json);
+        write("\uFEFF{\"name\": \"front\", \"devDependencies\": {\"vite\": \"^4.0.0\"}}", 3,
+                "{\"name\": \"front\"}", LOCKED);
+        CliRun npm = plan("{node: \"20\"}").run("deps");
+        assertThat(npm.code()).as(npm.all()).isZero();
     }
 
     /** A plan reviewing {@code app} against {@code targets} (a YAML flow mapping), and a harness over it. */
