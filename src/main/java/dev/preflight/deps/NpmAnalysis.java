@@ -166,8 +166,14 @@ public final class NpmAnalysis {
         }
         Map<String, Edge> edges = new LinkedHashMap<>();
         JsonNode meta = root.peerDependenciesMeta();
-        root.peerDependencies().forEach((n, s) -> edges.put(n, new Edge("peerDependencies", s,
-                meta != null && meta.path(n).path("optional").asBoolean(false))));
+        if (legacyPeerDeps(pj.getParent())) {
+            // npm does not load peer edges at all then, so ci neither adds nor re-resolves them.
+            notes.add("npm: .npmrc sets legacy-peer-deps: package.json's peerDependencies are not checked against "
+                    + pl.getFileName() + ", as npm ci does not install them");
+        } else {
+            root.peerDependencies().forEach((n, s) -> edges.put(n, new Edge("peerDependencies", s,
+                    meta != null && meta.path(n).path("optional").asBoolean(false))));
+        }
         root.dependencies().forEach((n, s) -> edges.put(n, new Edge("dependencies", s, false)));
         root.optionalDependencies().forEach((n, s) -> edges.put(n, new Edge("optionalDependencies", s, false)));
         root.devDependencies().forEach((n, s) -> edges.put(n, new Edge("devDependencies", s, false)));
@@ -258,6 +264,33 @@ public final class NpmAnalysis {
                     + ": package.json declares workspaces: their own package.json ranges are not checked against "
                     + lockName, null));
         }
+    }
+
+    /**
+     * Whether the project's own .npmrc turns on {@code legacy-peer-deps} (npm's ini: {@code key=value},
+     * {@code ;} and {@code #} comments; true when the value is {@code true}). A user's or the global
+     * npmrc is not the project's and is not read.
+     */
+    static boolean legacyPeerDeps(Path dir) {
+        Path rc = dir.resolve(".npmrc");
+        if (!Files.isRegularFile(rc)) {
+            return false;
+        }
+        try {
+            for (String line : Files.readAllLines(rc, java.nio.charset.StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                int eq = t.indexOf('=');
+                if (t.startsWith(";") || t.startsWith("#") || eq < 0) {
+                    continue;
+                }
+                if (t.substring(0, eq).strip().equals("legacy-peer-deps")) {
+                    return t.substring(eq + 1).strip().replaceAll("^\"|\"$", "").equals("true");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: peers are checked, the stricter reading
+        }
+        return false;
     }
 
     private static void unjudged(List<Finding> findings, String dep, String version, String label, List<String> chain,

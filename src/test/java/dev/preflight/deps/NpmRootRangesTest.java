@@ -86,6 +86,11 @@ class NpmRootRangesTest {
         assertThat(deps.out()).as(deps.all()).contains("BLOCKED", "peerDependencies vite ^5.0.0")
                 .doesNotContain("axios ^2.0.0, but");
         assertThat(deps.code()).isEqualTo(1);
+        // With legacy-peer-deps npm does not install peers at all: not a refusal of npm ci.
+        Files.writeString(dir.resolve("app/.npmrc"), "; project settings\nlegacy-peer-deps = true\n");
+        CliRun legacy = plan("{node: \"20\"}").run("deps");
+        assertThat(legacy.out()).as(legacy.all()).contains("CLEAR", "legacy-peer-deps");
+        assertThat(legacy.code()).isZero();
     }
 
     @Test
