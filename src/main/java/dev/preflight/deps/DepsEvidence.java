@@ -70,13 +70,18 @@ public final class DepsEvidence {
 
     /**
      * The SHA-256 of every file a review of {@code dir} reads (composer.json, composer.lock,
-     * package.json, package-lock.json and the Packagist metadata files), {@code missing} for one that
+     * package.json, package-lock.json, npm-shrinkwrap.json when present, and the Packagist metadata files), {@code missing} for one that
      * is not there and {@code unreadable} for one that cannot be read, by name.
      */
     static Map<String, String> inputs(Path dir, List<Path> metadata) {
         Map<String, String> out = new TreeMap<>();
         for (String f : List.of("composer.json", "composer.lock", "package.json", "package-lock.json")) {
             out.put(f, sha256(dir.resolve(f)));
+        }
+        // Only when present, so reviews recorded before it was read still compare equal while there is none;
+        // one appearing (npm then installs from it, not package-lock.json) makes them outdated.
+        if (Files.exists(dir.resolve(NpmAnalysis.SHRINKWRAP), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            out.put(NpmAnalysis.SHRINKWRAP, sha256(dir.resolve(NpmAnalysis.SHRINKWRAP)));
         }
         for (Path m : metadata) {
             out.put("metadata " + m, sha256(m));

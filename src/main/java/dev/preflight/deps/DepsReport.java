@@ -92,7 +92,8 @@ public final class DepsReport {
     private static String fix(List<Finding> fs) {
         for (Finding f : fs) {
             if (f.fix() != null) {
-                return f.fix().startsWith("none") ? f.fix() : f.fix() + " is the lowest version (at or above the locked one) "
+                // An advice ("run npm install ...") is shown as written; a version is the lowest that allows the targets.
+                return f.fix().startsWith("none") || f.fix().startsWith("run ") ? f.fix() : f.fix() + " is the lowest version (at or above the locked one) "
                         + "that allows the targets, per the Packagist metadata";
             }
         }

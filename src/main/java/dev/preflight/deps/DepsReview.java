@@ -108,10 +108,12 @@ public final class DepsReview {
                         + String.join(", ", t.labels().keySet().stream().filter(k -> !k.equals("node")).toList())
                         + ") cannot be checked", "run composer install (or point dir/--dir at the application)");
             }
+            noBom(lockFile);
             ComposerFiles.Lock lock = JsonFiles.read(lockFile, ComposerFiles.Lock.class);
             loadable(lockFile, lock);
             ComposerFiles.Root root;
             if (Files.isRegularFile(jsonFile)) {
+                noBom(jsonFile);
                 root = JsonFiles.read(jsonFile, ComposerFiles.Root.class);
             } else {
                 root = new ComposerFiles.Root(null, null, null, null, null, null);
@@ -125,7 +127,7 @@ public final class DepsReview {
         }
         List<Outdated> outdated = List.of();
         if (t.node() != null) {
-            if (!Files.isRegularFile(dir.resolve("package.json")) && !Files.isRegularFile(dir.resolve("package-lock.json"))) {
+            if (!Files.isRegularFile(dir.resolve("package.json")) && !Files.isRegularFile(NpmAnalysis.lockFile(dir))) {
                 throw PreflightException.usage("no package.json or package-lock.json in " + dir
                         + ": the node target cannot be checked", "run npm install, or drop the node target");
             }
@@ -196,6 +198,27 @@ public final class DepsReview {
                             "resolve the lock with composer update " + p.name());
                 }
             }
+        }
+    }
+
+    /**
+     * Refuses (exit 2) a Composer file that starts with a UTF-8 byte-order mark: PHP's json_decode does
+     * not read it and Composer stops with "BOM detected", so no install is made from it, while
+     * Jackson skips the mark and the review vouched for the file (CLEAR). npm strips the mark, so
+     * npm's files are read as they are.
+     */
+    private static void noBom(Path file) {
+        byte[] head = new byte[3];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, 3);
+        } catch (java.io.IOException e) {
+            return; // JsonFiles.read says why it cannot be read
+        }
+        if (n == 3 && (head[0] & 0xff) == 0xEF && (head[1] & 0xff) == 0xBB && (head[2] & 0xff) == 0xBF) {
+            throw PreflightException.usage(file + ":1:1: starts with a UTF-8 byte-order mark: Composer refuses it "
+                    + "(\"BOM detected\"), so nothing is installed from it", "save " + file.getFileName()
+                    + " as UTF-8 without a BOM");
         }
     }
 

@@ -37,10 +37,13 @@ public final class NpmAnalysis {
 
     /** package.json: only what the review reads. */
     public record PackageJson(String name, String version, JsonNode engines, Map<String, String> dependencies,
-                              Map<String, String> devDependencies) {
+                              Map<String, String> devDependencies, Map<String, String> optionalDependencies,
+                              Map<String, String> peerDependencies, JsonNode peerDependenciesMeta, JsonNode workspaces) {
         public PackageJson {
             dependencies = ComposerFiles.copy(dependencies);
             devDependencies = ComposerFiles.copy(devDependencies);
+            optionalDependencies = ComposerFiles.copy(optionalDependencies);
+            peerDependencies = ComposerFiles.copy(peerDependencies);
         }
     }
 
@@ -62,12 +65,25 @@ public final class NpmAnalysis {
     public record Result(List<Finding> findings, List<String> notes) {
     }
 
-    /** Reads package.json and package-lock.json in {@code dir} and checks engines.node against {@code node}. */
+    /** The lock npm installs from in {@code dir}: npm-shrinkwrap.json when present (npm ignores package-lock.json then). */
+    static Path lockFile(Path dir) {
+        Path shrinkwrap = dir.resolve(SHRINKWRAP);
+        return Files.isRegularFile(shrinkwrap) ? shrinkwrap : dir.resolve("package-lock.json");
+    }
+
+    /** The name of the lock that takes precedence over package-lock.json. */
+    static final String SHRINKWRAP = "npm-shrinkwrap.json";
+
+    /**
+     * Reads package.json and the lock ({@link #lockFile}) in {@code dir} and checks engines.node
+     * against {@code node}.
+     */
     public static Result engines(Path dir, NpmRange node, String nodeLabel) {
         List<Finding> findings = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Path pj = dir.resolve("package.json");
-        Path pl = dir.resolve("package-lock.json");
+        // npm ci installs from npm-shrinkwrap.json when there is one and ignores package-lock.json.
+        Path pl = lockFile(dir);
         String label = "node " + nodeLabel;
         PackageJson root = Files.isRegularFile(pj) ? JsonFiles.read(pj, PackageJson.class) : null;
         if (root != null) {
@@ -94,20 +110,7 @@ public final class NpmAnalysis {
                     + "target cannot be checked", "run npm install with npm 7 or later to upgrade it, or drop the node target");
         }
         if (root != null) {
-            // npm ci refuses a lock that does not hold what package.json depends on: it is not what would be installed.
-            Map<String, Boolean> wanted = new LinkedHashMap<>();
-            root.dependencies().keySet().forEach(d -> wanted.put(d, false));
-            root.devDependencies().keySet().forEach(d -> wanted.putIfAbsent(d, true));
-            wanted.forEach((dep, dev) -> {
-                if (resolve(lock.packages(), "", dep) == null) {
-                    String c = dev ? root.devDependencies().get(dep) : root.dependencies().get(dep);
-                    findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label,
-                            List.of("root", dep + " " + c), dev, "package.json depends on " + dep + " " + c
-                            + ", which is not in " + pl.getFileName() + ": the lock is out of sync with package.json "
-                            + "(npm ci refuses it), so it is not what would be installed", "run npm install and review "
-                            + "the new lock"));
-                }
-            });
+            rootRanges(findings, notes, root, lock.packages(), pj, pl, label);
         }
         Map<String, List<String>> chains = chains(lock.packages(), root);
         int checked = 0;
@@ -142,6 +145,158 @@ public final class NpmAnalysis {
         }
         notes.add("npm: " + checked + " locked package(s) in " + pl.getFileName() + " (lockfile v" + v + ") checked for engines.node");
         return new Result(findings, notes);
+    }
+
+    /**
+     * package.json's own ranges against the lock, as {@code npm ci} judges them: npm builds the tree
+     * package.json asks for starting from the lock, re-resolves every edge of the root whose locked
+     * package is missing or does not satisfy its spec, and refuses the lock when the result differs
+     * from it ("Missing: ... from lock file", "Invalid: lock file's vite@4.5.0 does not satisfy
+     * vite@^5.0.0"). A lock package.json has moved away from is not what would be installed, yet the
+     * review of it was CLEAR. Edges are read in npm's order (peer, prod, optional, dev: a later field
+     * replaces the edge). An optional peer is never re-resolved by {@code npm ci}; an optional
+     * dependency missing from the lock is noted, not blocked. The root entry of the lock
+     * ({@code packages[""]}) is not compared: npm only uses it to reset dev/optional flags. A spec the
+     * review cannot judge (a dist-tag, a git or tarball URL, file:, a link or workspace, something it
+     * cannot read) is {@link DepsResult#UNPARSED}, never passed.
+     */
+    private static void rootRanges(List<Finding> findings, List<String> notes, PackageJson root,
+                                   Map<String, LockEntry> packages, Path pj, Path pl, String label) {
+        record Edge(String field, String spec, boolean optionalPeer) {
+        }
+        Map<String, Edge> edges = new LinkedHashMap<>();
+        JsonNode meta = root.peerDependenciesMeta();
+        if (legacyPeerDeps(pj.getParent())) {
+            // npm does not load peer edges at all then, so ci neither adds nor re-resolves them.
+            notes.add("npm: .npmrc sets legacy-peer-deps: package.json's peerDependencies are not checked against "
+                    + pl.getFileName() + ", as npm ci does not install them");
+        } else {
+            root.peerDependencies().forEach((n, s) -> edges.put(n, new Edge("peerDependencies", s,
+                    meta != null && meta.path(n).path("optional").asBoolean(false))));
+        }
+        root.dependencies().forEach((n, s) -> edges.put(n, new Edge("dependencies", s, false)));
+        root.optionalDependencies().forEach((n, s) -> edges.put(n, new Edge("optionalDependencies", s, false)));
+        root.devDependencies().forEach((n, s) -> edges.put(n, new Edge("devDependencies", s, false)));
+        String lockName = pl.getFileName().toString();
+        edges.forEach((dep, edge) -> {
+            if (edge.optionalPeer()) {
+                return; // npm ci trusts the lock for an optional peer, present or not
+            }
+            boolean dev = edge.field().equals("devDependencies");
+            String spec = edge.spec();
+            String where = JsonFiles.position(pj, edge.field(), dep);
+            List<String> chain = List.of("root", dep + " " + spec);
+            String path = resolve(packages, "", dep);
+            if (path == null) {
+                if (edge.field().equals("optionalDependencies")) {
+                    notes.add("npm: optional dependency " + dep + " " + spec + " (" + where + ") is not in " + lockName
+                            + ": npm allows an optional dependency that could not be installed to be absent");
+                    return;
+                }
+                findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label, chain, dev,
+                        where + ": package.json depends on " + dep + " " + spec + ", which is not in " + lockName
+                        + ": the lock is out of sync with package.json (npm ci refuses it), so it is not what would "
+                        + "be installed", "run npm install and review the new lock"));
+                return;
+            }
+            LockEntry locked = packages.get(path);
+            if (locked == null) {
+                unjudged(findings, dep, null, label, chain, dev, where + ": " + dep + " " + spec + " is null in "
+                        + lockName + " (" + JsonFiles.position(pl, "packages", path) + "); not checked");
+                return;
+            }
+            String lockedAt = JsonFiles.position(pl, "packages", path, "version");
+            String version = locked.version();
+            String what = where + ": " + edge.field() + " " + dep + " " + spec;
+            String range = spec.trim();
+            if (range.startsWith("npm:")) {
+                String aliased = range.substring(4);
+                int at = aliased.lastIndexOf('@');
+                range = at > 0 ? aliased.substring(at + 1).trim() : "";
+                if (at <= 0) {
+                    unjudged(findings, dep, version, label, chain, dev, what + " is an alias without a version range "
+                            + "(the registry's latest): which version that is cannot be judged from the lock; not checked");
+                    return;
+                }
+            }
+            if (range.isEmpty() || range.equals("*")) {
+                return; // npm: any version satisfies '*' (and '' means '*')
+            }
+            if (range.matches("(?s).*[:/\\\\].*") || range.startsWith(".") || range.startsWith("~/")) {
+                unjudged(findings, dep, version, label, chain, dev, what + " is not a version range (a git or "
+                        + "tarball URL, a file, link or workspace path): the review cannot judge it; not checked");
+                return;
+            }
+            NpmRange wanted;
+            try {
+                wanted = NpmRange.parse(range);
+            } catch (IllegalArgumentException e) {
+                unjudged(findings, dep, version, label, chain, dev, what + (range.matches("[A-Za-z0-9._~-]+")
+                        ? " is a dist-tag: which version it names is the registry's, not the lock's; not checked"
+                        : " cannot be read as a range (" + e.getMessage() + "); not checked"));
+                return;
+            }
+            if (Boolean.TRUE.equals(locked.link()) || version == null) {
+                unjudged(findings, dep, version, label, chain, dev, what + ": " + lockedAt + " "
+                        + (version == null ? "locks no version" : "is a link (a workspace or file: package)")
+                        + "; not checked");
+                return;
+            }
+            boolean ok;
+            try {
+                ok = wanted.satisfies(version);
+            } catch (IllegalArgumentException e) {
+                unjudged(findings, dep, version, label, chain, dev, what + ": the locked version \"" + version + "\" ("
+                        + lockedAt + ") cannot be read; not checked");
+                return;
+            }
+            if (!ok) {
+                findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label, chain, dev,
+                        what + ", but " + lockName + " locks " + dep + " " + version + " (" + lockedAt + "), which does "
+                        + "not satisfy it: the lock is out of date with package.json (npm ci refuses it: lock file's "
+                        + dep + "@" + version + " does not satisfy " + dep + "@" + spec + "), so it is not what would be "
+                        + "installed", "run npm install and review the new lock"));
+            }
+        });
+        if (root.workspaces() != null && !root.workspaces().isNull() && !root.workspaces().isEmpty()) {
+            findings.add(new Finding(Severity.WARNING, "npm", DepsResult.UNPARSED, "root", root.version(), label,
+                    List.of("root", "workspaces " + root.workspaces()), false, JsonFiles.position(pj, "workspaces")
+                    + ": package.json declares workspaces: their own package.json ranges are not checked against "
+                    + lockName, null));
+        }
+    }
+
+    /**
+     * Whether the project's own .npmrc turns on {@code legacy-peer-deps} (npm's ini: {@code key=value},
+     * {@code ;} and {@code #} comments; true when the value is {@code true}). A user's or the global
+     * npmrc is not the project's and is not read.
+     */
+    static boolean legacyPeerDeps(Path dir) {
+        Path rc = dir.resolve(".npmrc");
+        if (!Files.isRegularFile(rc)) {
+            return false;
+        }
+        try {
+            for (String line : Files.readAllLines(rc, java.nio.charset.StandardCharsets.UTF_8)) {
+                String t = line.strip();
+                int eq = t.indexOf('=');
+                if (t.startsWith(";") || t.startsWith("#") || eq < 0) {
+                    continue;
+                }
+                if (t.substring(0, eq).strip().equals("legacy-peer-deps")) {
+                    return t.substring(eq + 1).strip().replaceAll("^\"|\"$", "").equals("true");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: peers are checked, the stricter reading
+        }
+        return false;
+    }
+
+    private static void unjudged(List<Finding> findings, String dep, String version, String label, List<String> chain,
+                                 boolean dev, String message) {
+        findings.add(new Finding(Severity.WARNING, "npm", DepsResult.UNPARSED, dep, version, label, chain, dev, message,
+                null));
     }
 
     private static void check(List<Finding> findings, List<String> notes, String name, String version, List<String> chain,

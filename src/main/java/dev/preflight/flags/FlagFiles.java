@@ -26,6 +26,9 @@ import java.util.Optional;
  * on without an approved toggle in it is an error.
  */
 public final class FlagFiles {
+    /** The rule of a toggle whose intent is on the ledger with no outcome ({@link FlagsEvidence#unfinished}). */
+    static final String UNFINISHED = "toggle-unfinished";
+
     private final FlagsContext ctx;
     private final FlagsPlan plan;
 
@@ -54,7 +57,10 @@ public final class FlagFiles {
                         FlagsEvidence.subject(flag, FlagsPlan.PRODUCTION), null, 0, true)).stream()
                 .filter(e -> e.outcome() == Outcome.PASSED).map(FlagsEvidence.Toggle::of)
                 .filter(t -> t.of(ctx.project(), file)).findFirst();
-        return last.isPresent() && last.get().on() && last.get().approvedBy() != null
+        // A toggle of the flag that stopped before its outcome is not vouched for, whatever came before it.
+        boolean unfinished = FlagsEvidence.unfinished(ctx.ledger(), ctx.project(), FlagsPlan.PRODUCTION).stream()
+                .anyMatch(u -> flag.equals(u.toggle().flag()));
+        return !unfinished && last.isPresent() && last.get().on() && last.get().approvedBy() != null
                 && !last.get().approvedBy().isBlank();
     }
 
@@ -89,6 +95,9 @@ public final class FlagFiles {
         }
         DotenvFile dotenv = DotenvFile.of(name, bytes);
         String sha = Hashing.sha256Hex(bytes);
+        for (FlagsEvidence.Unfinished u : FlagsEvidence.unfinished(ctx.ledger(), ctx.project(), f.environment())) {
+            problems.add(FlagProblem.error(UNFINISHED, name, 0, 0, u.describe(sha)));
+        }
         DotenvFile.Entry entry;
         try {
             entry = dotenv.find(plan.envKey());

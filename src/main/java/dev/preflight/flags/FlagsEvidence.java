@@ -1,5 +1,6 @@
 package dev.preflight.flags;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,10 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.EvidenceKind;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
+import dev.preflight.ledger.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,12 @@ import java.util.TreeMap;
 public final class FlagsEvidence {
     /** A toggle attempt (passed when it landed, failed when refused). */
     public static final String TOGGLE = EvidenceKind.FLAG_TOGGLE.id();
+    /**
+     * A toggle about to rewrite its file, recorded before the file changes (outcome warning: in
+     * progress until its {@link #TOGGLE} entry names it). One with no outcome after it is a change
+     * the ledger cannot vouch for: {@link #unfinished} finds them.
+     */
+    public static final String INTENT = EvidenceKind.FLAG_TOGGLE_INTENT.id();
     /** A validation run; the risk register's evidence for "feature flag misconfiguration". */
     public static final String VALIDATE = EvidenceKind.FLAGS_VALIDATE.id();
 
@@ -79,17 +89,20 @@ public final class FlagsEvidence {
     }
 
     /**
-     * The payload of a {@link #TOGGLE} entry.
+     * The payload of a {@link #TOGGLE} entry, and of an {@link #INTENT} entry (what the toggle is about to do).
      *
      * @param old        the value before, null when the file did not set it
      * @param approvedBy null unless given (production needs it)
      * @param project    the plan's project whose file was toggled; null in toggles recorded before it was
+     * @param intent     in an outcome, the sequence number of the intent it concludes; null in an intent,
+     *                   and in toggles that did not rewrite the file (refused, unchanged) or predate intents
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonPropertyOrder({"flag", "environment", "old", "new", "reason", "approved_by", "file", "sha256_before",
-        "sha256_after", "project"})
+        "sha256_after", "project", "intent"})
     public record Toggle(String flag, String environment, Boolean old, boolean on, String reason, String approvedBy,
-                         String file, String sha256Before, String sha256After, String project) {
+                         String file, String sha256Before, String sha256After, String project,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Long intent) {
         /** Serialised as {@code new}, the name the ledger has always used. */
         @JsonProperty("new")
         @Override
@@ -97,7 +110,7 @@ public final class FlagsEvidence {
             return on;
         }
 
-        /** Reads the payload of a toggle entry. */
+        /** Reads the payload of a toggle (or intent) entry. */
         public static Toggle of(LedgerEntry e) {
             JsonNode p = Json.parse(e.payload());
             return new Toggle(p.path("flag").asText(null), p.path("environment").asText(),
@@ -105,7 +118,9 @@ public final class FlagsEvidence {
                     p.path("new").asBoolean(), p.path("reason").asText(null),
                     p.path("approved_by").isNull() ? null : p.path("approved_by").asText(null),
                     p.path("file").asText(null), p.path("sha256_before").asText(null), p.path("sha256_after").asText(null),
-                    p.path("project").isTextual() ? p.path("project").asText() : null);
+                    p.path("project").isTextual() ? p.path("project").asText() : null,
+                    p.path("intent").canConvertToLong() && p.path("intent").isIntegralNumber()
+                            ? p.path("intent").asLong() : null);
         }
 
         /**
@@ -117,5 +132,63 @@ public final class FlagsEvidence {
         public boolean of(String project, String file) {
             return this.project != null ? this.project.equals(project) : file.equals(this.file);
         }
+    }
+
+    /** A toggle whose intent is on the ledger with no outcome after it: the entry and what it meant to do. */
+    public record Unfinished(LedgerEntry entry, Toggle toggle) {
+        /**
+         * What the user reads: which flag, what change, when and by whom, what the file holds now
+         * ({@code shaNow}, null when unknown) and how to reconcile.
+         */
+        public String describe(String shaNow) {
+            Toggle t = toggle;
+            String now = shaNow == null ? "" : shaNow.equals(t.sha256After()) ? "; the file now holds the intended change"
+                    : shaNow.equals(t.sha256Before()) ? "; the file now holds the state before it"
+                    : "; the file has changed otherwise since";
+            String env = t.environment();
+            String again = "preflight flags toggle " + t.flag() + (t.on() ? " --on" : " --off") + " --env " + env
+                    + " --reason WHY" + (env.equals(FlagsPlan.PRODUCTION) ? " --approved-by WHO" : "");
+            String back = "preflight flags toggle " + t.flag() + (t.on() ? " --off" : " --on") + " --env " + env
+                    + " --reason WHY" + (env.equals(FlagsPlan.PRODUCTION) ? " --approved-by WHO" : "");
+            return "flag '" + t.flag() + "': the toggle " + FlagsToggle.onOff(t.old()) + " -> " + FlagsToggle.onOff(t.on())
+                    + " begun at " + entry.time() + " by " + entry.actor() + " (ledger entry #" + entry.seq()
+                    + ") has no recorded outcome: it stopped before it finished, so the ledger does not vouch for "
+                    + "this flag's value" + now + ". Reconcile: '" + again + "' records it, or '" + back + "' reverts it";
+        }
+    }
+
+    /**
+     * The toggles of {@code project}'s {@code environment} file whose intent has no outcome: none
+     * names it, and no toggle of the same flag there passed after it (a re-run records the file as it
+     * is, which settles the earlier one). Newest first.
+     */
+    public static List<Unfinished> unfinished(Ledger ledger, String project, String environment) {
+        List<Unfinished> out = new ArrayList<>();
+        List<LedgerEntry> intents = ledger.query(new LedgerQuery(INTENT, null, null, 0, true));
+        if (intents.isEmpty()) {
+            return out;
+        }
+        List<LedgerEntry> outcomes = ledger.query(new LedgerQuery(TOGGLE, null, null, 0, true));
+        for (LedgerEntry i : intents) {
+            Toggle t = Toggle.of(i);
+            if (t.project() == null || !t.project().equals(project) || !environment.equals(t.environment())) {
+                continue;
+            }
+            boolean settled = outcomes.stream().anyMatch(o -> {
+                if (o.seq() <= i.seq()) {
+                    return false;
+                }
+                Toggle r = Toggle.of(o);
+                if (!project.equals(r.project())) {
+                    return false;
+                }
+                return Long.valueOf(i.seq()).equals(r.intent()) || (o.outcome() == Outcome.PASSED
+                        && t.flag() != null && t.flag().equals(r.flag()) && environment.equals(r.environment()));
+            });
+            if (!settled) {
+                out.add(new Unfinished(i, t));
+            }
+        }
+        return out;
     }
 }

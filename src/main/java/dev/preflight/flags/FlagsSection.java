@@ -2,6 +2,7 @@ package dev.preflight.flags;
 
 import dev.preflight.core.Errors;
 import dev.preflight.core.Hashing;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.plan.Plan;
 import dev.preflight.run.Expected;
@@ -54,7 +55,9 @@ public final class FlagsSection implements Section {
         SourceNow source = new SourceNow(fp.appDir());
         return fp.files().values().stream().map(f -> Expected.judged(name(), FlagsEvidence.VALIDATE, subject,
                 f.environment() + " file " + f.path().getFileName(), maxAge,
-                "preflight flags validate", (ledger, e) -> file(e, f, fp, source))).toList();
+                "preflight flags validate", (ledger, e) -> unfinished(ledger, subject, f)
+                        .map(d -> new Expected.Found(e, Expected.Status.FAILED, d))
+                        .orElseGet(() -> file(e, f, fp, source)))).toList();
     }
 
     /**
@@ -80,6 +83,26 @@ public final class FlagsSection implements Section {
             }
             return read;
         }
+    }
+
+    /**
+     * A toggle of this file that recorded its intent and no outcome: whatever a validation said, the
+     * file's flags are not vouched for until the toggle is re-run or reverted (a kill between the
+     * two steps, before or after the rewrite).
+     */
+    private static Optional<String> unfinished(
+            Ledger ledger, String project, FlagsPlan.EnvFile f) {
+        List<FlagsEvidence.Unfinished> open = FlagsEvidence.unfinished(ledger, project, f.environment());
+        if (open.isEmpty()) {
+            return Optional.empty();
+        }
+        String now;
+        try {
+            now = Hashing.sha256Hex(f.path());
+        } catch (IOException ex) {
+            now = null;
+        }
+        return Optional.of(open.get(0).describe(now) + (open.size() > 1 ? " (and " + (open.size() - 1) + " more)" : ""));
     }
 
     private static Expected.Found file(LedgerEntry e, FlagsPlan.EnvFile f, FlagsPlan fp, SourceNow source) {

@@ -20,11 +20,30 @@ public final class FlagsToggle {
     private final FlagsContext ctx;
     private final FlagsPlan plan;
     private final FlagFiles files;
+    private final EnvWriter writer;
 
+    /** A toggle that rewrites files with {@link DotenvIo#write} (temp file, fsync, rename). */
     public FlagsToggle(FlagsContext ctx) {
+        this(ctx, DotenvIo::write);
+    }
+
+    /** A toggle that rewrites files with {@code writer}. */
+    public FlagsToggle(FlagsContext ctx, EnvWriter writer) {
         this.ctx = ctx;
         this.plan = ctx.plan();
         this.files = new FlagFiles(ctx);
+        this.writer = writer;
+    }
+
+    /**
+     * How a toggle replaces a dotenv file's bytes. The product's is {@link DotenvIo#write} (temp file,
+     * fsync, rename); it is an interface so the steps around it can be tested with a write that
+     * stops the way a killed process does.
+     */
+    @FunctionalInterface
+    public interface EnvWriter {
+        /** Replaces {@code file}'s content with {@code content}, atomically. */
+        void write(java.nio.file.Path file, byte[] content) throws IOException;
     }
 
     /** What {@code flags toggle} was asked to do. */
@@ -61,8 +80,10 @@ public final class FlagsToggle {
 
     /**
      * Switches one flag in one environment's file: checks the request, then under the file's lock
-     * reads and validates the file, splices the new literal, writes atomically and records the
-     * toggle. When the ledger append fails the old bytes are put back, so no change is ever left
+     * reads and validates the file, splices the new literal, records the intent, writes atomically
+     * and records the outcome. When the outcome cannot be appended the old bytes are put back; a
+     * process killed between the intent and the outcome leaves an intent without one, which
+     * validation and readiness fail naming the flag, so no change is ever taken as recorded
      * without its evidence.
      *
      * @throws PreflightException exit 2 for a bad request (unknown flag or environment, the template,
@@ -101,7 +122,7 @@ public final class FlagsToggle {
         if (production && (q.approvedBy() == null || q.approvedBy().isBlank())) {
             EnvSnapshot now = files.read(f);
             append(q, Outcome.FAILED, "refused: production toggle without --approved-by", file,
-                    now.booleans().get(q.flag()), now.sha256(), null);
+                    now.booleans().get(q.flag()), now.sha256(), null, null);
             throw PreflightException.usage("a production toggle needs --approved-by; " + file + " was not changed",
                     "name the CAB approver, e.g. --approved-by 'jane.doe (ACAD-1234)'");
         }
@@ -118,19 +139,21 @@ public final class FlagsToggle {
 
     private ToggleResult toggleLocked(ToggleRequest q, FlagsPlan.EnvFile f, String file) throws IOException {
         EnvSnapshot s = files.read(f);
-        // The one error a toggle may fix is this very flag being on in production without approval.
+        // The errors a toggle may fix are this very flag's: on in production without approval, or a toggle
+        // of it that stopped before its outcome was recorded (re-running it is how that is reconciled).
         List<FlagProblem> blocking = s.problems().stream().filter(FlagProblem::isError)
-                .filter(p -> !(p.rule().equals("production-unapproved") && p.message().startsWith("flag '" + q.flag() + "'")))
+                .filter(p -> !((p.rule().equals("production-unapproved") || p.rule().equals(FlagFiles.UNFINISHED))
+                        && p.message().startsWith("flag '" + q.flag() + "'")))
                 .toList();
         if (!blocking.isEmpty()) {
             LedgerEntry e = append(q, Outcome.FAILED, "refused: " + file + " fails validation (" + blocking.size()
-                    + " error(s))", file, s.booleans().get(q.flag()), s.sha256(), null);
+                    + " error(s))", file, s.booleans().get(q.flag()), s.sha256(), null, null);
             return new ToggleResult.Refused(e, file, blocking);
         }
         boolean old = s.booleans().get(q.flag());
         if (old == q.on()) {
             LedgerEntry e = append(q, Outcome.PASSED, "already " + onOff(old) + "; file not rewritten", file, old,
-                    s.sha256(), s.sha256());
+                    s.sha256(), s.sha256(), null);
             return new ToggleResult.Unchanged(e, file, old);
         }
         byte[] before = s.dotenv().bytes();
@@ -141,23 +164,77 @@ public final class FlagsToggle {
             throw new IllegalStateException("validated file no longer parses: " + e.getMessage(), e);
         }
         String shaAfter = Hashing.sha256Hex(after);
-        DotenvIo.write(f.path(), after);
-        LedgerEntry e;
+        // The intent goes on the ledger before the file changes, the outcome after: a process killed in
+        // between leaves an intent with no outcome, which validation and readiness fail until reconciled,
+        // never a changed file the ledger knows nothing of.
+        LedgerEntry intent = ctx.ledger().append(NewEntry.of(FlagsEvidence.INTENT,
+                FlagsEvidence.subject(q.flag(), q.environment()), Outcome.WARNING, q.flag() + " " + onOff(q.on())
+                        + " in " + q.environment() + ": " + onOff(old) + " -> " + onOff(q.on())
+                        + " begun (in progress until its flag-toggle outcome)",
+                payload(q, file, old, s.sha256(), shaAfter, null)));
         try {
-            e = append(q, Outcome.PASSED, onOff(old) + " -> " + onOff(q.on()), file, old, s.sha256(), shaAfter);
-        } catch (RuntimeException ex) {
-            DotenvIo.write(f.path(), before);
+            writer.write(f.path(), after);
+        } catch (IOException | RuntimeException ex) {
+            concludeFailedWrite(q, f, file, old, s.sha256(), before, intent, ex);
             throw ex;
         }
-        return new ToggleResult.Changed(e, file, q.on(), s.sha256(), shaAfter);
+        return recordOutcome(q, f, file, old, s.sha256(), shaAfter, before, intent);
+    }
+
+    /**
+     * Records that the rewritten file is the toggle's outcome; when that append fails the old bytes
+     * are put back (the intent then stays without an outcome, so the change is still not vouched for).
+     */
+    private ToggleResult recordOutcome(ToggleRequest q, FlagsPlan.EnvFile f, String file, boolean old, String shaBefore,
+                                       String shaAfter, byte[] before, LedgerEntry intent) throws IOException {
+        LedgerEntry e;
+        try {
+            e = append(q, Outcome.PASSED, onOff(old) + " -> " + onOff(q.on()), file, old, shaBefore, shaAfter,
+                    intent.seq());
+        } catch (RuntimeException ex) {
+            writer.write(f.path(), before);
+            try {
+                append(q, Outcome.FAILED, "the outcome could not be recorded (" + Errors.describe(ex)
+                        + "); the file was put back as it was", file, old, shaBefore, shaBefore, intent.seq());
+            } catch (RuntimeException again) {
+                ex.addSuppressed(again); // the intent stays unfinished: validation names it until reconciled
+            }
+            throw ex;
+        }
+        return new ToggleResult.Changed(e, file, q.on(), shaBefore, shaAfter);
+    }
+
+    /**
+     * The write failed: when the file is provably as it was, the intent's outcome is a failure with
+     * nothing changed; otherwise (the file cannot be read, or holds other bytes) no outcome is claimed
+     * and the intent stays unfinished, so validation names it.
+     */
+    private void concludeFailedWrite(ToggleRequest q, FlagsPlan.EnvFile f, String file, boolean old, String shaBefore,
+                                     byte[] before, LedgerEntry intent, Exception cause) {
+        String now;
+        try {
+            now = Hashing.sha256Hex(java.nio.file.Files.readAllBytes(f.path()));
+        } catch (IOException | RuntimeException e) {
+            return;
+        }
+        if (now.equals(shaBefore) && now.equals(Hashing.sha256Hex(before))) {
+            append(q, Outcome.FAILED, "the file could not be rewritten (" + Errors.describe(cause) + "); it was not changed",
+                    file, old, shaBefore, shaBefore, intent.seq());
+        }
     }
 
     private LedgerEntry append(ToggleRequest q, Outcome o, String what, String file, Boolean old, String shaBefore,
-                               String shaAfter) {
-        FlagsEvidence.Toggle payload = new FlagsEvidence.Toggle(q.flag(), q.environment(), old, q.on(), q.reason(),
-                q.approvedBy() == null || q.approvedBy().isBlank() ? null : q.approvedBy(), file, shaBefore, shaAfter, ctx.project());
+                               String shaAfter, Long intent) {
         return ctx.ledger().append(NewEntry.of(FlagsEvidence.TOGGLE, FlagsEvidence.subject(q.flag(), q.environment()), o,
-                q.flag() + " " + onOff(q.on()) + " in " + q.environment() + ": " + what, payload));
+                q.flag() + " " + onOff(q.on()) + " in " + q.environment() + ": " + what,
+                payload(q, file, old, shaBefore, shaAfter, intent)));
+    }
+
+    private FlagsEvidence.Toggle payload(ToggleRequest q, String file, Boolean old, String shaBefore, String shaAfter,
+                                         Long intent) {
+        return new FlagsEvidence.Toggle(q.flag(), q.environment(), old, q.on(), q.reason(),
+                q.approvedBy() == null || q.approvedBy().isBlank() ? null : q.approvedBy(), file, shaBefore, shaAfter,
+                ctx.project(), intent);
     }
 
     static String onOff(Boolean b) {

@@ -19,6 +19,7 @@ public enum EvidenceKind {
     DEPS("deps", "deps", "Dependency review"),
     FLAGS_VALIDATE("flags-validate", "flags", "Feature flag validation"),
     FLAG_TOGGLE("flag-toggle", "flags", "Feature flag toggles"),
+    FLAG_TOGGLE_INTENT("flag-toggle-intent", "flags", "Feature flag toggles begun"),
     CUTOVER_READINESS("cutover-readiness", "cutover", "Cutover readiness"),
     CUTOVER_STEP("cutover-step", "cutover", "Cutover steps"),
     FAILBACK_DRILL("failback-drill", "cutover", "Failback drills"),

@@ -80,13 +80,13 @@ class FlagsCliTest {
         CliRun t = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "QA regression");
         assertThat(t.code()).isZero();
         assertThat(t.out()).startsWith("TOGGLED: webauthn in staging (app/.env.staging): off -> on; recorded as ledger "
-                + "entry #1\n  sha256 ");
+                + "entry #2\n  sha256 ");
         assertThat(Files.readString(dir.resolve("app/.env.staging")))
                 .isEqualTo(FlagFixture.STAGING.replace("\"webauthn\": false", "\"webauthn\": true"));
         CliRun again = run("flags", "toggle", "webauthn", "--on", "--env", "staging", "--reason", "again");
         assertThat(again.code()).isZero();
         assertThat(again.out()).isEqualTo("UNCHANGED: webauthn in staging (app/.env.staging) is already on; "
-                + "file not rewritten; request recorded as ledger entry #2\n");
+                + "file not rewritten; request recorded as ledger entry #3\n");
 
         CliRun list = run("flags", "list");
         assertThat(list.code()).isZero();
@@ -113,8 +113,8 @@ class FlagsCliTest {
 
         CliRun h = run("flags", "history", "webauthn");
         assertThat(h.code()).isZero();
-        assertThat(h.out()).containsPattern("#1  2026-11-24T10:00:00Z  \\S+@\\S+  staging  off -> on  PASSED  "
-                + "reason: QA regression\n#2 .* staging  on -> on  PASSED  reason: again\n2 toggle\\(s\\) of 'webauthn'\n");
+        assertThat(h.out()).containsPattern("#2  2026-11-24T10:00:00Z  \\S+@\\S+  staging  off -> on  PASSED  "
+                + "reason: QA regression\n#3 .* staging  on -> on  PASSED  reason: again\n2 toggle\\(s\\) of 'webauthn'\n");
         assertThat(run("flags", "history", "communities").out()).isEqualTo("no toggles of 'communities' recorded in the ledger\n");
         var hj = Json.parse(run("flags", "history", "webauthn", "--format", "json").out());
         assertThat(hj.path("toggles")).hasSize(2);
