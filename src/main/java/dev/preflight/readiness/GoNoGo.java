@@ -1,5 +1,7 @@
 package dev.preflight.readiness;
 
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
@@ -51,9 +53,10 @@ import java.util.Set;
  * @param signOffs the newest sign-off of each signer, oldest first
  * @param reasons  every reason for NO-GO; empty exactly when GO
  * @param at       when it was decided
+ * @param unjudged why the evidence was not judged (a stored row that is not an entry), or null when it all was
  */
 public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
-                      List<Reason> reasons, Instant at) {
+                      List<Reason> reasons, Instant at, String unjudged) {
     /** Ledger kinds that record verdicts and assessments derived from other evidence, never evidence themselves. */
     public static final Set<String> BOOKKEEPING = Set.of(EvidenceKind.RUN.id(), EvidenceKind.READINESS.id(),
             EvidenceKind.RISKS.id(), EvidenceKind.SIGN_OFF.id());
@@ -63,10 +66,28 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         risks = List.copyOf(risks);
         signOffs = List.copyOf(signOffs);
         reasons = List.copyOf(reasons);
+        if (unjudged != null && reasons.isEmpty()) {
+            throw new IllegalArgumentException("evidence that was not judged is never GO");
+        }
+    }
+
+    /** A verdict whose evidence was all judged. */
+    public GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs, List<Reason> reasons,
+                  Instant at) {
+        this(chain, checks, risks, signOffs, reasons, at, null);
     }
 
     public boolean go() {
         return reasons.isEmpty();
+    }
+
+    /**
+     * Whether every expectation, risk and sign-off was judged. False when the ledger holds a row that
+     * is not an entry (edited outside Preflight): the verdict is NO-GO on the chain alone, and the
+     * command exits 3 (unexpected state) after stating it; {@link #unjudged} says why.
+     */
+    public boolean judged() {
+        return unjudged == null;
     }
 
     /** The reasons as lines: {@code section: text}. */
@@ -173,16 +194,40 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         List<Reason> reasons = new ArrayList<>();
 
         VerifyResult v = ledger.verify();
-        LedgerEntry head = ledger.head().orElse(null);
         String problem = v instanceof VerifyResult.Broken b ? "first bad entry #" + b.firstBadSeq() + ": " + b.reason() : null;
-        Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
-                problem);
         if (v instanceof VerifyResult.Broken b) {
             reasons.add(new Reason("ledger", EvidenceKind.LEDGER_VERIFY.id(), project, b.firstBadSeq(),
                     "chain does not verify - " + problem + " (no evidence on a broken chain counts)"));
         }
-
         List<Check> checks = new ArrayList<>();
+        LedgerEntry head = null;
+        try {
+            head = ledger.head().orElse(null);
+            return decide(ctx, sections, signing, v, problem, head, reasons, checks);
+        } catch (PreflightException e) {
+            // Only a chain that does not verify can hold a row that is not an entry. Stating NO-GO here
+            // (instead of leaving the report empty) means no reviewer reads silence as GO.
+            if (v.intact() || e.exitCode() != ExitCode.UNEXPECTED_STATE) {
+                throw e;
+            }
+            Chain chain = new Chain(false, v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
+                    problem);
+            reasons.add(new Reason("ledger", EvidenceKind.LEDGER_VERIFY.id(), project,
+                    ((VerifyResult.Broken) v).firstBadSeq(), "the evidence was not judged: " + e.getMessage()
+                    + (e.hint() == null ? "" : "; " + e.hint())));
+            return new GoNoGo(chain, checks, List.of(), List.of(), reasons, now, e.getMessage());
+        }
+    }
+
+    private static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing, VerifyResult v, String problem,
+                                 LedgerEntry head, List<Reason> reasons, List<Check> checks) {
+        Plan plan = ctx.plan();
+        Ledger ledger = ctx.ledger();
+        Instant now = ctx.clock().instant();
+        String project = plan.project().name();
+        Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
+                problem);
+
         Set<String> subjects = new HashSet<>();
         subjects.add(project);
         for (Section s : sections) {

@@ -3,6 +3,8 @@ package dev.preflight.readiness;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Errors;
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -65,7 +67,13 @@ public final class RunService {
             } else {
                 ctx.progress().println("==> " + s.name());
                 ctx.progress().flush();
-                long before = ctx.ledger().head().map(LedgerEntry::seq).orElse(0L);
+                long before;
+                try {
+                    before = ctx.ledger().head().map(LedgerEntry::seq).orElse(0L);
+                } catch (PreflightException e) {
+                    // The newest row is not an entry: nothing recorded from here on can be told from what was.
+                    before = Long.MAX_VALUE;
+                }
                 try {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
@@ -73,7 +81,14 @@ public final class RunService {
                     r = new SectionResult.Error(s.name(), "section crashed: " + Errors.describe(e));
                 }
                 if (!(r instanceof SectionResult.Passed)) {
-                    leaveFailedEvidence(ctx, s, r, before);
+                    try {
+                        leaveFailedEvidence(ctx, s, r, before);
+                    } catch (PreflightException e) {
+                        // A stored row that is not an entry: the verdict names it and is NO-GO on the chain.
+                        if (e.exitCode() != ExitCode.UNEXPECTED_STATE) {
+                            throw e;
+                        }
+                    }
                 }
                 ctx.progress().println("    " + r.label() + ": " + Visible.line(r.summary()));
                 ctx.progress().flush();
