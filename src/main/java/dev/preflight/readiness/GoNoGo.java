@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -272,8 +273,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                         continue;
                     }
                     RiskEvidence.Source src = RiskEvidence.NAMES.get(c.control().evidence());
-                    reasons.add(new Reason("risks", src == null ? null : src.kind(), c.control().subject(), seq(c),
-                            r.risk().name() + " " + r.status().label() + ": " + c.reason()));
+                    String kind = src == null ? null : src.kind();
+                    reasons.add(new Reason("risks", kind, c.control().subject(), seq(c),
+                            r.risk().name() + " " + r.status().label() + ": " + c.reason()
+                            + sameEntry(reasons, kind, c.control().subject(), seq(c))));
                 }
             }
             register.risks().forEach(r -> r.controls().forEach(c -> subjects.addAll(c.subjects())));
@@ -314,6 +317,24 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
 
     /** Kinds {@code readiness} records on each look; one that passed again is not new evidence. */
     private static final Set<String> RECHECKS = Set.of(EvidenceKind.GATES.id(), EvidenceKind.BACKUP_PRESENCE.id());
+
+    /**
+     * Names the section of an earlier reason about the same entry, so one failure listed under its
+     * section and again under each risk it leaves open reads as one failure, not several; every
+     * reason is still listed. Empty when no earlier section reason is about that entry.
+     */
+    private static String sameEntry(List<Reason> earlier, String kind, String subject, long seq) {
+        if (seq == 0) {
+            return "";
+        }
+        for (Reason x : earlier) {
+            if (x.seq() == seq && Objects.equals(x.kind(), kind) && Objects.equals(x.subject(), subject)
+                    && !x.section().equals("risks")) {
+                return " (the same entry #" + seq + " as the " + x.section() + " reason above)";
+            }
+        }
+        return "";
+    }
 
     private static long seq(RiskResult.ControlResult c) {
         if (c instanceof RiskResult.ControlResult.Stale s) {
