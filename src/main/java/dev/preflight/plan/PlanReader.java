@@ -77,6 +77,25 @@ public final class PlanReader {
         return problems.any();
     }
 
+    /**
+     * Every interpolated scalar as {@code path=value}, sorted, leaving out each whose value holds a
+     * credential or {@code !secret} value (those are never written anywhere, hashed or not). The
+     * plan's text alone does not say what it means when it reads values from the environment or
+     * files, so what a sign-off was given on includes these.
+     */
+    List<String> interpolatedValues() {
+        Set<String> secrets = secretValues();
+        List<String> out = new ArrayList<>();
+        for (Interpolation.Read rd : reads.values()) {
+            if (rd.interpolated() && rd.value() != null
+                    && secrets.stream().noneMatch(x -> !x.isEmpty() && rd.value().contains(x))) {
+                out.add(rd.path() + "=" + rd.value());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** The values to mask: credentials and {@code !secret} values. */
     Set<String> secretValues() {
         return credentials.values();
