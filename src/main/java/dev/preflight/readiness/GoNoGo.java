@@ -361,7 +361,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     + (x.outcome().isGood() ? "does not cover it" : x.outcome().label()) + ": " + detail);
             case OUTDATED -> new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
                     + detail);
-            case PASSED -> Freshness.future(x.time(), now) != null
+            case PASSED -> f.expired(now) != null
+                    ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
+                    + f.expired(now) + " (run " + e.recordedBy() + ")")
+                    : Freshness.future(x.time(), now) != null
                     ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
                     + Freshness.future(x.time(), now) + " (run " + e.recordedBy() + ")")
                     : age.compareTo(e.maxAge()) > 0
