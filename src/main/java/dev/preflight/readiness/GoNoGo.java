@@ -18,6 +18,7 @@ import dev.preflight.run.Expected;
 import dev.preflight.run.Freshness;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
+import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -188,6 +189,17 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      *                 sign-offs it replaces (they are not judged); null otherwise
      */
     public static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing) {
+        return decide(ctx, sections, signing, List.of());
+    }
+
+    /**
+     * As {@link #decide(RunContext, List, String[])}, with the results of sections the command just
+     * executed that did not pass and expect nothing themselves (a re-check whose entries speak through
+     * another section's expectations): one that crashed before recording anything left nothing the
+     * ledger shows, so its result is a reason here.
+     */
+    public static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing,
+                                List<SectionResult> unrecorded) {
         Plan plan = ctx.plan();
         Ledger ledger = ctx.ledger();
         Instant now = ctx.clock().instant();
@@ -204,6 +216,13 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         LedgerEntry head = null;
         try {
             head = ledger.head().orElse(null);
+            for (SectionResult r : unrecorded) {
+                // The chain's own reason already says why the ledger section failed.
+                if (!(r.section().equals("ledger") && !v.intact())) {
+                    reasons.add(new Reason(r.section(), null, null, 0, r.label().toLowerCase(Locale.ROOT) + " when "
+                            + "re-checked now: " + r.summary() + " (it records nothing else the verdict reads)"));
+                }
+            }
             return decide(ctx, sections, signing, v, problem, head, reasons, checks);
         } catch (PreflightException e) {
             // Only a chain that does not verify can hold a row that is not an entry. Stating NO-GO here

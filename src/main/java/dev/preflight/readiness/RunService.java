@@ -60,6 +60,7 @@ public final class RunService {
      */
     public Readiness run(RunContext ctx, String[] signing) {
         List<SectionResult> results = new ArrayList<>();
+        List<SectionResult> unrecorded = new ArrayList<>();
         for (Section s : execute) {
             SectionResult r;
             if (!s.configured(ctx)) {
@@ -81,6 +82,10 @@ public final class RunService {
                     r = new SectionResult.Error(s.name(), "section crashed: " + Errors.describe(e));
                 }
                 if (!(r instanceof SectionResult.Passed)) {
+                    // A failure such a re-check reports it recorded first; an error may have recorded nothing.
+                    if (r instanceof SectionResult.Error && expectsNothing(ctx, s)) {
+                        unrecorded.add(r);
+                    }
                     try {
                         leaveFailedEvidence(ctx, s, r, before);
                     } catch (PreflightException e) {
@@ -95,7 +100,7 @@ public final class RunService {
             }
             results.add(r);
         }
-        GoNoGo v = GoNoGo.decide(ctx, judge, signing);
+        GoNoGo v = GoNoGo.decide(ctx, judge, signing, unrecorded);
         VerdictPayload payload = new VerdictPayload(v.go() ? "GO" : "NO-GO", v.lines(),
                 results.stream().map(r -> new SectionLine(r.section(), r.label(), r.summary())).toList(),
                 v.chain().headSeq(), v.chain().headHash());
@@ -103,6 +108,15 @@ public final class RunService {
                 v.go() ? Outcome.PASSED : Outcome.FAILED,
                 v.go() ? "GO" : "NO-GO: " + v.reasons().size() + " reason(s)", payload));
         return new Readiness(results, v, entry.seq(), entry.hash());
+    }
+
+    /** Whether a section expects no evidence of its own (a re-check recorded under another section's), or cannot say. */
+    private static boolean expectsNothing(RunContext ctx, Section s) {
+        try {
+            return s.expectations(ctx.plan(), Duration.ofHours(24)).isEmpty();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /**
