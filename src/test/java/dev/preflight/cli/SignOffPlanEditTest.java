@@ -65,10 +65,13 @@ class SignOffPlanEditTest {
         Files.writeString(dir.resolve("preflight.yaml"), """
                 version: 1
                 project: {name: demo}
+                ledger: {url: "${PREFLIGHT_LEDGER_URL:-sqlite:.preflight/ledger.db}"}
                 requirements: [{tool: java, version: ">=17"}]
                 environments:
                   - name: local
                     hosts: [{name: me, uri: local}]
+                    connections:
+                      redis: {host: 127.0.0.1, port: 6379, password: "${REDIS_PASSWORD:-}"}
                 risks:
                   - name: drift
                     title: Version drift
@@ -87,8 +90,11 @@ class SignOffPlanEditTest {
                 "by ana (cab) is void: it was given on another version of the plan");
         assertThat(relaxed.code()).isEqualTo(1);
 
-        // The same values again: the sign-off stands (nothing failing was recorded since).
+        // The same values again: the sign-off stands (nothing failing was recorded since), also on a
+        // bastion that reaches the same ledger by another URL and holds a password the first did not.
         env.put("DRIFT_MAX_AGE", "24h");
+        env.put("PREFLIGHT_LEDGER_URL", "sqlite:" + dir.resolve(".preflight/ledger.db"));
+        env.put("REDIS_PASSWORD", "s3cret-only-here");
         CliRun same = CliRun.of(dir, env, clock, "readiness");
         assertThat(same.code()).as(same.all()).isZero();
     }
