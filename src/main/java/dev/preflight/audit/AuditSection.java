@@ -10,6 +10,8 @@ import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
 import dev.preflight.run.SectionResult;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -118,6 +120,30 @@ public final class AuditSection implements Section {
             return new Expected.Found(x, Expected.Status.OUTDATED, "the plan's hosts, requirements or waivers for "
                     + e.name() + " changed since (run preflight audit --env " + e.name() + ")");
         }
+        Waiver leaned = p.warnings() == 0 || target == null ? null : waiverEndingFirst(plan, target, x);
+        if (leaned != null) {
+            // A waived failure passes only while its waiver applies: the audit vouches until the waiver's last day ends.
+            return new Expected.Found(x, Expected.Status.PASSED, null,
+                    leaned.expires().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                    "the waiver of " + leaned.requirement() + " it may have leaned on expired " + leaned.expires()
+                    + " (run preflight audit --env " + e.name() + ")");
+        }
         return Expected.Found.of(x);
+    }
+
+    /**
+     * Of the plan's waivers that applied to the target on the audit's day (UTC), the one that ends
+     * first; null when none did. An audit with warnings may have passed a failure only through it.
+     */
+    private static Waiver waiverEndingFirst(Plan plan, AuditTargets.Target target, LedgerEntry x) {
+        LocalDate day = LocalDate.ofInstant(x.time(), ZoneOffset.UTC);
+        Waiver first = null;
+        for (Waiver w : plan.section("waivers", Waiver.Waivers.class).map(Waiver.Waivers::list).orElse(List.of())) {
+            boolean applies = target.requirements().stream().anyMatch(r -> target.hosts().stream().anyMatch(h -> w.covers(r, h)));
+            if (applies && !w.expiredOn(day) && (first == null || w.expires().isBefore(first.expires()))) {
+                first = w;
+            }
+        }
+        return first;
     }
 }

@@ -42,7 +42,7 @@ public final class GatesCommand implements Callable<Integer> {
     /** The gates' context with the real drivers, whose retries say on stderr what they wait for. */
     static GatesContext gatesContext(CliContext ctx, Plan plan, Ledger ledger) {
         return new GatesContext(plan, ledger, ctx.clock(),
-                GatesDrivers.real(ctx.clock(), Http.Sleeper.telling(ctx.err()), Http.Retries.DEFAULT));
+                GatesDrivers.real(ctx.clock(), Http.Sleeper.telling(ctx.err()), Http.Retries.DEFAULT), Runbook.evidenceOwners());
     }
 
     /** {@code gates check}: every configured gate, recorded in the ledger. */

@@ -12,11 +12,13 @@ import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.readiness.HtmlReport;
+import dev.preflight.readiness.Readiness;
 import dev.preflight.report.EvidenceDigest;
 import dev.preflight.restore.RestoreEvidence;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +39,19 @@ final class PageEvidence {
                 EvidenceDigest.newestPerSubject(ledger, AuditEvidence.KIND, AuditEvidence::report),
                 EvidenceDigest.newestPerSubject(ledger, DepsEvidence.KIND, DepsEvidence::review),
                 EvidenceDigest.newest(ledger, FlagsEvidence.VALIDATE, FlagsEvidence::validation));
+    }
+
+    /**
+     * As {@link #read}, or, when the verdict could not judge the evidence (a stored row that is not an
+     * entry), the page without the ledger's history: reading it would fail on the same row, and the
+     * page must still say NO-GO and why.
+     */
+    static HtmlReport.Evidence readOrNone(Ledger ledger, Plan plan, Readiness r) {
+        if (r.verdict().judged()) {
+            return read(ledger, plan);
+        }
+        return new HtmlReport.Evidence(new EvidenceDigest(Map.of(), r.hash(), ledger.describe(), r.seq(), facts(plan),
+                List.of(), null, null), Map.of(), Map.of(), null);
     }
 
     static EvidenceDigest.PlanFacts facts(Plan plan) {

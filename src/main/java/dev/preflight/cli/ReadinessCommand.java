@@ -44,8 +44,8 @@ public final class ReadinessCommand extends BaseCommand implements RendersWith<R
         try (Ledger ledger = openLedger(plan, LedgerAccess.APPEND)) {
             Readiness r = Runbook.readinessService(plan).run(new RunContext(plan, ledger, ctx().clock(), ctx().err()));
             emit(renderer().render(new ReadinessReport.Decision(r, plan.project().name(), ctx().clock(),
-                    () -> PageEvidence.read(ledger, plan)), format, style()));
-            return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+                    () -> PageEvidence.readOrNone(ledger, plan, r)), format, style()));
+            return RunCommand.exitCode(r);
         }
     }
 

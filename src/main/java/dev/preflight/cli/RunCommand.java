@@ -1,6 +1,7 @@
 package dev.preflight.cli;
 
 import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.readiness.Readiness;
@@ -32,8 +33,19 @@ public final class RunCommand extends BaseCommand implements RendersWith<Readine
             RunContext rc = new RunContext(plan, ledger, ctx().clock(), ctx().err());
             Readiness readiness = Runbook.run().run(rc);
             emit(renderer().render(new ReadinessReport.Decision(readiness, plan.project().name(), ctx().clock(),
-                    () -> PageEvidence.read(ledger, plan)), format, style()));
-            return readiness.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
+                    () -> PageEvidence.readOrNone(ledger, plan, readiness)), format, style()));
+            return exitCode(readiness);
         }
+    }
+
+    /**
+     * The exit code of a stated verdict: 0 GO, 1 NO-GO, and, once a NO-GO whose evidence could not be
+     * judged has been printed, the unreadable row as the state it is (exit 3, naming it).
+     */
+    static int exitCode(Readiness r) {
+        if (!r.verdict().judged()) {
+            throw PreflightException.state(r.verdict().unjudged(), "run 'preflight ledger verify'");
+        }
+        return r.go() ? ExitCode.OK.code() : ExitCode.CHECKS_FAILED.code();
     }
 }

@@ -40,6 +40,13 @@ final class Runbook {
 
     /** Every section but the risk register's: the owners of the evidence its controls name. */
     static List<Section> owners() {
+        List<Section> all = new ArrayList<>(evidenceOwners());
+        all.add(gates());
+        return List.copyOf(all);
+    }
+
+    /** The sections that own the evidence the gates read (every owner but the gates themselves). */
+    static List<Section> evidenceOwners() {
         return List.of(
                 new LedgerIntegrity(),
                 new BackupSection(),
@@ -47,13 +54,12 @@ final class Runbook {
                 new AuditSection(),
                 new DepsSection(),
                 new FlagsSection(),
-                new CutoverSection(),
-                gates());
+                new CutoverSection());
     }
 
-    /** The change-control gates section (runbook §4.3). */
+    /** The change-control gates section (runbook §4.3); its custom gates ask the evidence's owners. */
     static Section gates() {
-        return new GatesSection();
+        return new GatesSection(evidenceOwners());
     }
 
     /**

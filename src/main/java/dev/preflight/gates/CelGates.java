@@ -91,8 +91,15 @@ public final class CelGates {
         Latest latest(String source, String name);
     }
 
-    /** One piece of evidence as CEL sees it. */
-    public record Latest(boolean passed, Instant time, long seq) {
+    /**
+     * One piece of evidence as CEL sees it. {@code outdated} says why an entry that passed does not
+     * count as passed (it does not cover the plan as it is now), or is null; it is shown, not given to CEL.
+     */
+    public record Latest(boolean passed, Instant time, long seq, String outdated) {
+        /** Evidence judged by its outcome alone. */
+        public Latest(boolean passed, Instant time, long seq) {
+            this(passed, time, seq, null);
+        }
     }
 
     /**
@@ -212,6 +219,9 @@ public final class CelGates {
             return "no such evidence in the ledger";
         }
         Duration age = (Duration) m.get("age");
+        if (m.get(OUTDATED) != null) {
+            return "passed, but " + m.get(OUTDATED) + ", " + Durations.roughAge(age) + " old (ledger #" + m.get("seq") + ")";
+        }
         return (Boolean.TRUE.equals(m.get("passed")) ? "passed" : "failed") + ", " + Durations.roughAge(age) + " old (ledger #"
                 + m.get("seq") + ")";
     }
@@ -234,8 +244,13 @@ public final class CelGates {
             CelRuntime runtime = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS)
                     .addFunctionBindings(CelFunctionBinding.from("evidence_latest_string", Map.class, String.class,
                             (source, name) -> {
-                                Map<String, Object> m = latest(evidence, String.valueOf(source.get("source")), name, now);
-                                seen.put(source.get("source") + ".latest(\"" + name + "\")", m);
+                                Latest l = evidence.latest(String.valueOf(source.get("source")), name);
+                                Map<String, Object> m = latest(l, now);
+                                Map<String, Object> shown = new LinkedHashMap<>(m);
+                                if (l != null && l.outdated() != null) {
+                                    shown.put(OUTDATED, l.outdated());
+                                }
+                                seen.put(source.get("source") + ".latest(\"" + name + "\")", shown);
                                 return m;
                             }))
                     .build();
@@ -246,8 +261,10 @@ public final class CelGates {
         }
     }
 
-    private static Map<String, Object> latest(EvidenceSource evidence, String source, String name, Instant now) {
-        Latest l = evidence.latest(source, name);
+    /** The key under which {@link #falseTerms} keep why a passed entry does not count (never seen by CEL). */
+    private static final String OUTDATED = "\u0000outdated";
+
+    private static Map<String, Object> latest(Latest l, Instant now) {
         if (l == null) {
             return absent();
         }

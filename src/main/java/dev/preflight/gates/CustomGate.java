@@ -1,6 +1,7 @@
 package dev.preflight.gates;
 
 import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.run.Expected;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +35,21 @@ final class CustomGate {
         return GateResult.fail(c.name(), reason, details);
     }
 
-    /** {@code audit.latest(env)} or {@code backups.latest(source)}: the newest such entry, whatever its outcome. */
+    /**
+     * {@code audit.latest(env)} or {@code backups.latest(source)}: the newest such entry, whatever its
+     * outcome; one that passed but that its owner judges outdated or not covering the plan is not passed.
+     */
     private static CelGates.Latest latest(GatesContext ctx, String source, String name) {
         Optional<LedgerEntry> e = source.equals("audit") ? GatesEvidence.latestAudit(ctx.plan(), ctx.ledger(), name)
                 : GatesEvidence.latestBackupAbout(ctx.plan(), ctx.ledger(), name);
-        return e.map(x -> new CelGates.Latest(x.outcome().isGood(), x.time(), x.seq())).orElse(null);
+        return e.map(x -> {
+            // An entry that passed vouches only for what it checked: its owner says whether that is the plan now.
+            Expected.Found f = x.outcome().isGood() && ctx.judge() != null ? ctx.judge().judge(x).orElse(null) : null;
+            if (f != null && f.status() != Expected.Status.PASSED) {
+                return new CelGates.Latest(false, x.time(), x.seq(), f.detail() != null ? f.detail()
+                        : "it does not cover the plan as it is now");
+            }
+            return new CelGates.Latest(x.outcome().isGood(), x.time(), x.seq());
+        }).orElse(null);
     }
 }

@@ -3,8 +3,13 @@ package dev.preflight.gates;
 import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
+import dev.preflight.run.EvidenceJudge;
 import dev.preflight.run.RunContext;
+import dev.preflight.run.Section;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * What every gates verb works with, built once by the command or the run section: the plan (its
@@ -12,10 +17,25 @@ import java.time.Clock;
  * drivers that reach the ticket system, the on-call source, the mailer and the webhook (their retry
  * sleeper says what it waits for: the command's progress).
  */
-public record GatesContext(Plan plan, Ledger ledger, Clock clock, GatesDrivers drivers) {
+public record GatesContext(Plan plan, Ledger ledger, Clock clock, GatesDrivers drivers, EvidenceJudge judge) {
+    /** A context whose custom gates judge evidence by its outcome and age alone (tests of one gate). */
+    public GatesContext(Plan plan, Ledger ledger, Clock clock, GatesDrivers drivers) {
+        this(plan, ledger, clock, drivers, (EvidenceJudge) null);
+    }
+
+    /**
+     * A context whose custom gates ask the owners of the evidence they read ({@code owners}: the
+     * runbook's sections) whether an entry that passed still covers the plan as it is now.
+     */
+    public GatesContext(Plan plan, Ledger ledger, Clock clock, GatesDrivers drivers, List<Section> owners) {
+        this(plan, ledger, clock, drivers, new EvidenceJudge(new RunContext(plan, ledger, clock,
+                new PrintWriter(Writer.nullWriter())), owners));
+    }
+
     /** The context of the gates section of {@code preflight run}: the real drivers, waiting silently. */
-    public static GatesContext of(RunContext run) {
-        return new GatesContext(run.plan(), run.ledger(), run.clock(), GatesDrivers.real(run.clock()));
+    public static GatesContext of(RunContext run, List<Section> owners) {
+        return new GatesContext(run.plan(), run.ledger(), run.clock(), GatesDrivers.real(run.clock()),
+                new EvidenceJudge(run, owners));
     }
 
     /** Whether the plan configures anything the gates check. */

@@ -12,6 +12,18 @@ import java.util.List;
 
 /** The change-control gates as a section of {@code preflight run} (runbook §4.3): {@code gates check}. */
 public final class GatesSection implements Section {
+    private final List<Section> owners;
+
+    /** Custom gates judge evidence by outcome and age alone. */
+    public GatesSection() {
+        this(List.of());
+    }
+
+    /** Custom gates ask {@code owners} (the runbook's evidence sections) whether a passed entry still covers the plan. */
+    public GatesSection(List<Section> owners) {
+        this.owners = List.copyOf(owners);
+    }
+
     @Override
     public String name() {
         return "gates";
@@ -25,7 +37,7 @@ public final class GatesSection implements Section {
     @Override
     public SectionResult run(RunContext ctx) {
         try {
-            GatesChecked r = new GatesCheck(GatesContext.of(ctx)).run();
+            GatesChecked r = new GatesCheck(GatesContext.of(ctx, owners)).run();
             return SectionResult.of(name(), r.verdict(), r.summary(), r.failures());
         } catch (PreflightException e) {
             // A plan whose gates cannot be checked (no window, an empty token) fails the gates: NO-GO, not an outage.

@@ -28,6 +28,11 @@ final class Credentials {
     /** Scalars read as credentials: the only places a credential may appear. */
     private final Set<Node> fields = Collections.newSetFromMap(new IdentityHashMap<>());
 
+    /** Whether a scalar is a credential field or tagged {@code !secret}, whatever its value (even empty). */
+    boolean isCredential(Node n) {
+        return fields.contains(n) || tagged.contains(n);
+    }
+
     /** The values to mask. */
     Set<String> values() {
         return values;

@@ -18,8 +18,9 @@ import java.util.Set;
  * @param sections top-level sections the file configures, by key (e.g. {@code requirements},
  *                 {@code backups})
  * @param models   section models read by the registered {@link SectionParser}s, by key
- * @param sha256   SHA-256 of the plan's text as it was read (before interpolation): what a sign-off
- *                 was given on
+ * @param sha256   what a sign-off was given on: SHA-256 of the plan's text as it was read, and, when it
+ *                 interpolates, of the values it read ({@code path=value}, sorted; none that holds a
+ *                 secret), so a sign-off does not survive a changed {@code ${VAR}} or {@code ${file:...}}
  */
 public record Plan(Path source, Path baseDir, Secrets secrets, int version, Project project, LedgerConfig ledger,
                    List<Environment> environments, Set<String> sections, Map<String, Object> models, String sha256) {

@@ -200,8 +200,12 @@ public final class PlanLoader {
         if (r.hasProblems()) {
             throw fail();
         }
+        // A plan that interpolates nothing keeps the hash of its text (the sign-offs given on it still stand).
+        List<String> interpolated = r.interpolatedValues();
+        String sha256 = Hashing.sha256Hex(interpolated.isEmpty() ? yaml
+                : yaml + "\u0000" + String.join("\n", interpolated));
         return new Plan(Path.of(file), baseDir, Secrets.of(r.secretValues()), version, project, ledger, envs,
-                sections, models, Hashing.sha256Hex(yaml));
+                sections, models, sha256);
     }
 
     /** Whether some environment sets one of the fields this parser adds to environments. */

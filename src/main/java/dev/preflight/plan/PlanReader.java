@@ -77,6 +77,29 @@ public final class PlanReader {
         return problems.any();
     }
 
+    /**
+     * Every interpolated scalar as {@code path=value}, sorted, leaving out credential and
+     * {@code !secret} fields and any value holding a secret (never written anywhere, hashed or not;
+     * and a bastion without a password it does not need reads the same plan), and the ledger's
+     * location (two bastions reach one ledger by their own URLs). The plan's text alone does not say
+     * what it means when it reads values from the environment or files, so what a sign-off was given
+     * on includes these.
+     */
+    List<String> interpolatedValues() {
+        Set<String> secrets = secretValues();
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Node, Interpolation.Read> e : reads.entrySet()) {
+            Interpolation.Read rd = e.getValue();
+            if (rd.interpolated() && rd.value() != null && !credentials.isCredential(e.getKey())
+                    && !rd.path().equals("ledger") && !rd.path().startsWith("ledger.")
+                    && secrets.stream().noneMatch(x -> !x.isEmpty() && rd.value().contains(x))) {
+                out.add(rd.path() + "=" + rd.value());
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
     /** The values to mask: credentials and {@code !secret} values. */
     Set<String> secretValues() {
         return credentials.values();

@@ -1,5 +1,7 @@
 package dev.preflight.readiness;
 
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
@@ -16,6 +18,7 @@ import dev.preflight.run.Expected;
 import dev.preflight.run.Freshness;
 import dev.preflight.run.RunContext;
 import dev.preflight.run.Section;
+import dev.preflight.run.SectionResult;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -51,9 +55,10 @@ import java.util.Set;
  * @param signOffs the newest sign-off of each signer, oldest first
  * @param reasons  every reason for NO-GO; empty exactly when GO
  * @param at       when it was decided
+ * @param unjudged why the evidence was not judged (a stored row that is not an entry), or null when it all was
  */
 public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs,
-                      List<Reason> reasons, Instant at) {
+                      List<Reason> reasons, Instant at, String unjudged) {
     /** Ledger kinds that record verdicts and assessments derived from other evidence, never evidence themselves. */
     public static final Set<String> BOOKKEEPING = Set.of(EvidenceKind.RUN.id(), EvidenceKind.READINESS.id(),
             EvidenceKind.RISKS.id(), EvidenceKind.SIGN_OFF.id());
@@ -63,10 +68,28 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         risks = List.copyOf(risks);
         signOffs = List.copyOf(signOffs);
         reasons = List.copyOf(reasons);
+        if (unjudged != null && reasons.isEmpty()) {
+            throw new IllegalArgumentException("evidence that was not judged is never GO");
+        }
+    }
+
+    /** A verdict whose evidence was all judged. */
+    public GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, List<SignOff> signOffs, List<Reason> reasons,
+                  Instant at) {
+        this(chain, checks, risks, signOffs, reasons, at, null);
     }
 
     public boolean go() {
         return reasons.isEmpty();
+    }
+
+    /**
+     * Whether every expectation, risk and sign-off was judged. False when the ledger holds a row that
+     * is not an entry (edited outside Preflight): the verdict is NO-GO on the chain alone, and the
+     * command exits 3 (unexpected state) after stating it; {@link #unjudged} says why.
+     */
+    public boolean judged() {
+        return unjudged == null;
     }
 
     /** The reasons as lines: {@code section: text}. */
@@ -166,6 +189,17 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
      *                 sign-offs it replaces (they are not judged); null otherwise
      */
     public static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing) {
+        return decide(ctx, sections, signing, List.of());
+    }
+
+    /**
+     * As {@link #decide(RunContext, List, String[])}, with the results of sections the command just
+     * executed that did not pass and expect nothing themselves (a re-check whose entries speak through
+     * another section's expectations): one that crashed before recording anything left nothing the
+     * ledger shows, so its result is a reason here.
+     */
+    public static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing,
+                                List<SectionResult> unrecorded) {
         Plan plan = ctx.plan();
         Ledger ledger = ctx.ledger();
         Instant now = ctx.clock().instant();
@@ -173,16 +207,47 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         List<Reason> reasons = new ArrayList<>();
 
         VerifyResult v = ledger.verify();
-        LedgerEntry head = ledger.head().orElse(null);
         String problem = v instanceof VerifyResult.Broken b ? "first bad entry #" + b.firstBadSeq() + ": " + b.reason() : null;
-        Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
-                problem);
         if (v instanceof VerifyResult.Broken b) {
             reasons.add(new Reason("ledger", EvidenceKind.LEDGER_VERIFY.id(), project, b.firstBadSeq(),
                     "chain does not verify - " + problem + " (no evidence on a broken chain counts)"));
         }
-
         List<Check> checks = new ArrayList<>();
+        LedgerEntry head = null;
+        try {
+            head = ledger.head().orElse(null);
+            for (SectionResult r : unrecorded) {
+                // The chain's own reason already says why the ledger section failed.
+                if (!(r.section().equals("ledger") && !v.intact())) {
+                    reasons.add(new Reason(r.section(), null, null, 0, r.label().toLowerCase(Locale.ROOT) + " when "
+                            + "re-checked now: " + r.summary() + " (it records nothing else the verdict reads)"));
+                }
+            }
+            return decide(ctx, sections, signing, v, problem, head, reasons, checks);
+        } catch (PreflightException e) {
+            // Only a chain that does not verify can hold a row that is not an entry. Stating NO-GO here
+            // (instead of leaving the report empty) means no reviewer reads silence as GO.
+            if (v.intact() || e.exitCode() != ExitCode.UNEXPECTED_STATE) {
+                throw e;
+            }
+            Chain chain = new Chain(false, v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
+                    problem);
+            reasons.add(new Reason("ledger", EvidenceKind.LEDGER_VERIFY.id(), project,
+                    ((VerifyResult.Broken) v).firstBadSeq(), "the evidence was not judged: " + e.getMessage()
+                    + (e.hint() == null ? "" : "; " + e.hint())));
+            return new GoNoGo(chain, checks, List.of(), List.of(), reasons, now, e.getMessage());
+        }
+    }
+
+    private static GoNoGo decide(RunContext ctx, List<Section> sections, String[] signing, VerifyResult v, String problem,
+                                 LedgerEntry head, List<Reason> reasons, List<Check> checks) {
+        Plan plan = ctx.plan();
+        Ledger ledger = ctx.ledger();
+        Instant now = ctx.clock().instant();
+        String project = plan.project().name();
+        Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
+                problem);
+
         Set<String> subjects = new HashSet<>();
         subjects.add(project);
         for (Section s : sections) {
@@ -227,8 +292,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                         continue;
                     }
                     RiskEvidence.Source src = RiskEvidence.NAMES.get(c.control().evidence());
-                    reasons.add(new Reason("risks", src == null ? null : src.kind(), c.control().subject(), seq(c),
-                            r.risk().name() + " " + r.status().label() + ": " + c.reason()));
+                    String kind = src == null ? null : src.kind();
+                    reasons.add(new Reason("risks", kind, c.control().subject(), seq(c),
+                            r.risk().name() + " " + r.status().label() + ": " + c.reason()
+                            + sameEntry(reasons, kind, c.control().subject(), seq(c))));
                 }
             }
             register.risks().forEach(r -> r.controls().forEach(c -> subjects.addAll(c.subjects())));
@@ -270,6 +337,24 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
     /** Kinds {@code readiness} records on each look; one that passed again is not new evidence. */
     private static final Set<String> RECHECKS = Set.of(EvidenceKind.GATES.id(), EvidenceKind.BACKUP_PRESENCE.id());
 
+    /**
+     * Names the section of an earlier reason about the same entry, so one failure listed under its
+     * section and again under each risk it leaves open reads as one failure, not several; every
+     * reason is still listed. Empty when no earlier section reason is about that entry.
+     */
+    private static String sameEntry(List<Reason> earlier, String kind, String subject, long seq) {
+        if (seq == 0) {
+            return "";
+        }
+        for (Reason x : earlier) {
+            if (x.seq() == seq && Objects.equals(x.kind(), kind) && Objects.equals(x.subject(), subject)
+                    && !x.section().equals("risks")) {
+                return " (the same entry #" + seq + " as the " + x.section() + " reason above)";
+            }
+        }
+        return "";
+    }
+
     private static long seq(RiskResult.ControlResult c) {
         if (c instanceof RiskResult.ControlResult.Stale s) {
             return s.seq();
@@ -295,7 +380,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     + (x.outcome().isGood() ? "does not cover it" : x.outcome().label()) + ": " + detail);
             case OUTDATED -> new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
                     + detail);
-            case PASSED -> Freshness.future(x.time(), now) != null
+            case PASSED -> f.expired(now) != null
+                    ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
+                    + f.expired(now) + " (run " + e.recordedBy() + ")")
+                    : Freshness.future(x.time(), now) != null
                     ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but "
                     + Freshness.future(x.time(), now) + " (run " + e.recordedBy() + ")")
                     : age.compareTo(e.maxAge()) > 0

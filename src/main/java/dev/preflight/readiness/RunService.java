@@ -3,6 +3,8 @@ package dev.preflight.readiness;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Errors;
+import dev.preflight.core.ExitCode;
+import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.EvidenceKind;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
@@ -58,6 +60,7 @@ public final class RunService {
      */
     public Readiness run(RunContext ctx, String[] signing) {
         List<SectionResult> results = new ArrayList<>();
+        List<SectionResult> unrecorded = new ArrayList<>();
         for (Section s : execute) {
             SectionResult r;
             if (!s.configured(ctx)) {
@@ -65,7 +68,13 @@ public final class RunService {
             } else {
                 ctx.progress().println("==> " + s.name());
                 ctx.progress().flush();
-                long before = ctx.ledger().head().map(LedgerEntry::seq).orElse(0L);
+                long before;
+                try {
+                    before = ctx.ledger().head().map(LedgerEntry::seq).orElse(0L);
+                } catch (PreflightException e) {
+                    // The newest row is not an entry: nothing recorded from here on can be told from what was.
+                    before = Long.MAX_VALUE;
+                }
                 try {
                     r = s.run(ctx);
                 } catch (RuntimeException e) {
@@ -73,14 +82,25 @@ public final class RunService {
                     r = new SectionResult.Error(s.name(), "section crashed: " + Errors.describe(e));
                 }
                 if (!(r instanceof SectionResult.Passed)) {
-                    leaveFailedEvidence(ctx, s, r, before);
+                    // A failure such a re-check reports it recorded first; an error may have recorded nothing.
+                    if (r instanceof SectionResult.Error && expectsNothing(ctx, s)) {
+                        unrecorded.add(r);
+                    }
+                    try {
+                        leaveFailedEvidence(ctx, s, r, before);
+                    } catch (PreflightException e) {
+                        // A stored row that is not an entry: the verdict names it and is NO-GO on the chain.
+                        if (e.exitCode() != ExitCode.UNEXPECTED_STATE) {
+                            throw e;
+                        }
+                    }
                 }
                 ctx.progress().println("    " + r.label() + ": " + Visible.line(r.summary()));
                 ctx.progress().flush();
             }
             results.add(r);
         }
-        GoNoGo v = GoNoGo.decide(ctx, judge, signing);
+        GoNoGo v = GoNoGo.decide(ctx, judge, signing, unrecorded);
         VerdictPayload payload = new VerdictPayload(v.go() ? "GO" : "NO-GO", v.lines(),
                 results.stream().map(r -> new SectionLine(r.section(), r.label(), r.summary())).toList(),
                 v.chain().headSeq(), v.chain().headHash());
@@ -88,6 +108,15 @@ public final class RunService {
                 v.go() ? Outcome.PASSED : Outcome.FAILED,
                 v.go() ? "GO" : "NO-GO: " + v.reasons().size() + " reason(s)", payload));
         return new Readiness(results, v, entry.seq(), entry.hash());
+    }
+
+    /** Whether a section expects no evidence of its own (a re-check recorded under another section's), or cannot say. */
+    private static boolean expectsNothing(RunContext ctx, Section s) {
+        try {
+            return s.expectations(ctx.plan(), Duration.ofHours(24)).isEmpty();
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     /**

@@ -128,6 +128,10 @@ public final class RiskAssess {
             return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, passed " + when + ", but "
                     + (judged.detail() != null ? judged.detail() : "what it checked changed since"));
         }
+        if (judged != null && judged.expired(now) != null) {
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, passed " + when + ", but "
+                    + judged.expired(now));
+        }
         String future = Freshness.future(e.time(), now);
         if (future != null) {
             return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": passed " + when + ", but " + future);

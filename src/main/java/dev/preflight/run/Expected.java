@@ -6,6 +6,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -75,12 +76,26 @@ public record Expected(String section, String kind, String subject, String aspec
     /**
      * The entry found, how it stands, and why when it is not a pass.
      *
-     * @param detail the problem for {@code FAILED}/{@code OUTDATED} (null means the entry's summary)
+     * @param detail     the problem for {@code FAILED}/{@code OUTDATED} (null means the entry's summary)
+     * @param validUntil a pass that vouches only until then (it leaned on something that ends, such as
+     *                   an audit waiver's last day), or null; whoever ages the entry judges it against
+     *                   its clock ({@link #expired})
+     * @param until      what ends at {@code validUntil}, as a reader is told it
      */
-    public record Found(LedgerEntry entry, Status status, String detail) {
+    public record Found(LedgerEntry entry, Status status, String detail, Instant validUntil, String until) {
         public Found {
             Objects.requireNonNull(entry, "entry");
             Objects.requireNonNull(status, "status");
+        }
+
+        /** A judgement that holds whenever it is read. */
+        public Found(LedgerEntry entry, Status status, String detail) {
+            this(entry, status, detail, null, null);
+        }
+
+        /** Why a pass no longer vouches at {@code now} (what ended and when), or null while it does. */
+        public String expired(Instant now) {
+            return status == Status.PASSED && validUntil != null && !now.isBefore(validUntil) ? until : null;
         }
 
         /** Judged by the entry's own outcome. */

@@ -267,6 +267,50 @@ class LedgerCliTest {
         assertThat(v.out()).contains("BROKEN: entry cannot be read: its time 'yesterday' is not an ISO-8601 instant");
     }
 
+    /**
+     * With a row edited into something that is not an entry, {@code readiness} and {@code run} exited
+     * 3 with nothing on stdout: a reviewer reading the report file (or a CI step reading the JSON)
+     * read silence, never NO-GO. Every format now states NO-GO, naming the unreadable entry, and the
+     * verdict is recorded as failed; the exit stays 3 because the evidence could not be judged.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aRowThatCannotBeReadIsStatedAsNoGoInEveryFormat(String store) throws Exception {
+        use(store);
+        audits(2);
+        dropTriggers();
+        // The newest row too: reading the head must not take the verdict with it.
+        sql("UPDATE ledger_entries SET outcome = 'approved' WHERE seq = 2");
+        for (String cmd : List.of("readiness", "run")) {
+            CliRun text = run(cmd);
+            assertThat(text.code()).as(text.all()).isEqualTo(3);
+            assertThat(text.out()).as(text.all()).contains("Readiness of demo: NO-GO", "entry #2", "cannot be read",
+                    "Reasons for NO-GO").doesNotContain(": GO");
+            CliRun json = run(cmd, "--format", "json");
+            assertThat(json.code()).as(json.all()).isEqualTo(3);
+            JsonNode j = Json.parse(json.out());
+            assertThat(j.path("verdict").asText()).isEqualTo("NO-GO");
+            assertThat(j.path("ledger_intact").asBoolean()).isFalse();
+            assertThat(j.path("reasons").toString()).contains("entry #2", "cannot be read");
+            CliRun md = run(cmd, "--format", "markdown");
+            assertThat(md.code()).as(md.all()).isEqualTo(3);
+            assertThat(md.out()).contains("**Verdict: NO-GO**", "entry #2");
+            CliRun html = run(cmd, "--format", "html");
+            assertThat(html.code()).as(html.all()).isEqualTo(3);
+            assertThat(html.out()).contains("NO-GO", "entry #2").doesNotContain(">GO<");
+        }
+        // Each verdict was recorded, failed (appending reads the raw head, not the edited row).
+        try (Connection c = DriverManager.getConnection(jdbc()); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT kind, outcome FROM ledger_entries WHERE kind IN ('readiness', 'run')")) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+                assertThat(rs.getString(2)).isEqualTo("failed");
+            }
+            assertThat(n).isEqualTo(8);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void theStoreRefusesEditsAndDeletes(String store) throws Exception {

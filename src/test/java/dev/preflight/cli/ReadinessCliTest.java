@@ -51,6 +51,34 @@ class ReadinessCliTest {
                 """);
     }
 
+    /**
+     * One failing entry was listed as two or three reasons (its section's, then each risk it leaves
+     * open) with nothing saying they are the same failure, so a reviewer counted three problems where
+     * there was one (or, fixing one, thought two remained). Every reason is still listed; a risk reason
+     * about an entry already given says so, in every format.
+     */
+    @Test
+    void aRiskReasonAboutAnEntryAlreadyGivenSaysItIsTheSameEntry() throws Exception {
+        assertThat(run("audit").code()).isEqualTo(1);
+        CliRun text = run("readiness");
+        assertThat(text.code()).isEqualTo(1);
+        String reasons = text.out().substring(text.out().indexOf("Reasons for NO-GO"));
+        assertThat(reasons).contains("  - audit: audit staging: latest evidence audit #1 at ",
+                "  - risks: version-drift Open: audit (staging) within 7d: latest evidence failed #1",
+                "  - risks: drift-anywhere Open: audit (staging) within 24h: latest evidence failed #1");
+        assertThat(reasons.lines().filter(l -> l.startsWith("  - risks: ")))
+                .hasSize(2).allSatisfy(l -> assertThat(l).endsWith("(the same entry #1 as the audit reason above)"));
+        assertThat(reasons.lines().filter(l -> l.startsWith("  - audit: ")))
+                .singleElement().satisfies(l -> assertThat(l).doesNotContain("same entry"));
+        JsonNode j = Json.parse(run("readiness", "--format", "json").out());
+        assertThat(j.path("reasons")).hasSize(3);
+        assertThat(j.path("reason_details").get(1).path("reason").asText())
+                .endsWith("(the same entry #1 as the audit reason above)");
+        assertThat(j.path("reason_details").get(1).path("entry").asLong()).isEqualTo(1);
+        assertThat(run("readiness", "--format", "markdown").out())
+                .contains("(the same entry #1 as the audit reason above)");
+    }
+
     @Test
     void risksAreDerivedAndReadinessSaysWhyItIsNoGo() throws Exception {
         // No ledger yet: risks never creates one (issue 14). An empty one, as a first command leaves it:

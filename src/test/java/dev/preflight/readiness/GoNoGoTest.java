@@ -174,6 +174,46 @@ class GoNoGoTest {
                 .startsWith("audit error: section crashed: boom");
     }
 
+    /**
+     * A re-check that records what it finds under another section's expectations (as the backups'
+     * presence look does) and expects nothing itself: when it crashed before recording anything, the
+     * report showed "ERROR section crashed" under a GO verdict, recorded as GO, since the verdict
+     * reads only what sections recorded. It is now a reason for NO-GO.
+     */
+    @Test
+    void aReCheckThatCrashedWithoutRecordingAnythingIsNotGo() {
+        record("alpha", Outcome.PASSED, Duration.ofMinutes(5));
+        record("beta", Outcome.PASSED, Duration.ofMinutes(5));
+        Section judged = audit(c -> new SectionResult.Passed("audit", "ok"));
+        Section presence = new Section() {
+            @Override
+            public String name() {
+                return "backups";
+            }
+
+            @Override
+            public boolean configured(RunContext context) {
+                return true;
+            }
+
+            @Override
+            public SectionResult run(RunContext context) {
+                throw new IllegalStateException("store unreachable");
+            }
+
+            @Override
+            public List<Expected> expectations(Plan p, Duration maxAge) {
+                return List.of();
+            }
+        };
+        assertThat(new RunService(List.of(), List.of(judged), "readiness").run(ctx()).go()).isTrue();
+        Readiness r = new RunService(List.of(presence), List.of(judged), "readiness").run(ctx());
+        assertThat(r.results()).singleElement().satisfies(x -> assertThat(x.label()).isEqualTo("ERROR"));
+        assertThat(r.go()).isFalse();
+        assertThat(r.reasons()).anySatisfy(x -> assertThat(x).startsWith("backups: ").contains("store unreachable"));
+        assertThat(ledger.latest("readiness", "demo").orElseThrow().outcome()).isEqualTo(Outcome.FAILED);
+    }
+
     @Test
     void aPlanThatChecksNothingIsNoGo() {
         Readiness r = new RunService(List.of()).run(ctx());
