@@ -154,8 +154,8 @@ public final class NpmAnalysis {
      * from it ("Missing: ... from lock file", "Invalid: lock file's vite@4.5.0 does not satisfy
      * vite@^5.0.0"). A lock package.json has moved away from is not what would be installed, yet the
      * review of it was CLEAR. Edges are read in npm's order (peer, prod, optional, dev: a later field
-     * replaces the edge). An optional peer is never re-resolved by {@code npm ci}; an optional
-     * dependency missing from the lock is noted, not blocked. The root entry of the lock
+     * replaces the edge). An optional peer is never re-resolved by {@code npm ci}; any other
+     * dependency missing from the lock, an optional one too, blocks. The root entry of the lock
      * ({@code packages[""]}) is not compared: npm only uses it to reset dev/optional flags. A spec the
      * review cannot judge (a dist-tag, a git or tarball URL, file:, a link or workspace, something it
      * cannot read) is {@link DepsResult#UNPARSED}, never passed.
@@ -188,11 +188,8 @@ public final class NpmAnalysis {
             List<String> chain = List.of("root", dep + " " + spec);
             String path = resolve(packages, "", dep);
             if (path == null) {
-                if (edge.field().equals("optionalDependencies")) {
-                    notes.add("npm: optional dependency " + dep + " " + spec + " (" + where + ") is not in " + lockName
-                            + ": npm allows an optional dependency that could not be installed to be absent");
-                    return;
-                }
+                // An optional dependency too: npm locks it on every platform, installable there or not,
+                // and arborist resolves an optional edge with nothing locked, so npm ci says "Missing".
                 findings.add(new Finding(Severity.BLOCKER, "npm", "unlocked", "root", root.version(), label, chain, dev,
                         where + ": package.json depends on " + dep + " " + spec + ", which is not in " + lockName
                         + ": the lock is out of sync with package.json (npm ci refuses it), so it is not what would "

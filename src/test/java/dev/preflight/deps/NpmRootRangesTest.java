@@ -65,7 +65,7 @@ class NpmRootRangesTest {
                 """, 2, "{\"name\": \"front\"}", LOCKED);
         CliRun deps = plan("{node: \"20\"}").run("deps");
         assertThat(deps.out()).as(deps.all()).contains("BLOCKED", "dependencies axios ~1.5.0", "locks axios 1.6.7")
-                .contains("optional dependency not-here ^1.0.0").doesNotContain("fsevents ^2.3.2, but");
+                .contains("not-here ^1.0.0, which is not in package-lock.json").doesNotContain("fsevents ^2.3.2, but");
         assertThat(deps.code()).isEqualTo(1);
 
         write("""
@@ -74,6 +74,22 @@ class NpmRootRangesTest {
         CliRun optional = plan("{node: \"20\"}").run("deps");
         assertThat(optional.out()).as(optional.all()).contains("BLOCKED", "optionalDependencies fsevents ^3.0.0");
         assertThat(optional.code()).isEqualTo(1);
+    }
+
+    /**
+     * npm records every optional dependency in the lock, on every platform (fsevents is in a lock made
+     * on Linux), and arborist treats an optional edge with nothing locked as a problem to resolve, so
+     * npm ci stops with "Missing: not-here@^1.0.0 from lock file". Only an optional peer may be absent.
+     */
+    @Test
+    void anOptionalDependencyMissingFromTheLockIsAnOutOfSyncLock() throws Exception {
+        write("""
+                {"name": "front", "optionalDependencies": {"fsevents": "^2.3.2", "not-here": "^1.0.0"}}
+                """, 3, "{\"name\": \"front\"}", LOCKED);
+        CliRun deps = plan("{node: \"20\"}").run("deps");
+        assertThat(deps.out()).as(deps.all()).contains("BLOCKED", "not-here ^1.0.0, which is not in package-lock.json")
+                .doesNotContain("fsevents ^2.3.2, but");
+        assertThat(deps.code()).isEqualTo(1);
     }
 
     @Test
