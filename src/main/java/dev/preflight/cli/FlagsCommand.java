@@ -102,7 +102,7 @@ public final class FlagsCommand implements Callable<Integer> {
     /** {@code flags toggle}. */
     @Command(name = "toggle", mixinStandardHelpOptions = true,
             description = {"Switch one flag in one environment's dotenv file, changing only its literal, and record the toggle.",
-                "The file is rewritten atomically under a lock; the toggle is recorded as ledger kind flag-toggle.",
+                "The file is rewritten atomically under a lock. The intent is recorded (ledger kind flag-toggle-intent) before the file changes and the outcome (flag-toggle) after; a toggle stopped in between fails flags validate and readiness until it is run again or reverted.",
                 "Exit 0 done (or already so), 1 the file fails validation and was left untouched, 2 usage: unknown flag or environment, no --reason, or production without --approved-by (refused, file untouched, refusal recorded), 3 another toggle held the file's lock for 60 s."},
             footerHeading = "%nExamples:%n",
             footer = {"  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'",

@@ -8,7 +8,11 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.core.Verdict;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The read-only verbs of {@code flags}: {@code list} (the flag x environment matrix), {@code diff}
@@ -43,7 +47,25 @@ public final class FlagsLists {
                 .filter(e -> flag.equals(FlagsEvidence.Toggle.of(e).flag()))
                 .filter(e -> FlagsEvidence.Toggle.of(e).project() == null
                         || FlagsEvidence.Toggle.of(e).project().equals(ctx.project())).toList();
-        return new History(flag, entries.stream().map(History.Toggle::of).toList());
+        List<History.Toggle> toggles = new ArrayList<>(entries.stream().map(History.Toggle::of).toList());
+        // A toggle stopped between its intent and its outcome changed (or may have changed) the file
+        // with nothing else on the ledger: a history without it would read as "never toggled".
+        Set<String> environments = new TreeSet<>();
+        for (LedgerEntry i : ctx.ledger().query(LedgerQuery.kind(FlagsEvidence.INTENT))) {
+            FlagsEvidence.Toggle t = FlagsEvidence.Toggle.of(i);
+            if (flag.equals(t.flag()) && ctx.project().equals(t.project()) && t.environment() != null) {
+                environments.add(t.environment());
+            }
+        }
+        for (String env : environments) {
+            for (FlagsEvidence.Unfinished u : FlagsEvidence.unfinished(ctx.ledger(), ctx.project(), env)) {
+                if (flag.equals(u.toggle().flag())) {
+                    toggles.add(History.Toggle.unfinished(u.entry()));
+                }
+            }
+        }
+        toggles.sort(Comparator.comparingLong(History.Toggle::seq));
+        return new History(flag, List.copyOf(toggles));
     }
 
     /** The flag x environment matrix; drift is shown, not failed ({@code flags validate} is the check). */
@@ -72,6 +94,13 @@ public final class FlagsLists {
                 FlagsEvidence.Toggle p = FlagsEvidence.Toggle.of(e);
                 return new Toggle(e.seq(), e.time().toString(), e.actor(), e.outcome().label(), p.environment(), p.old(),
                         p.on(), p.reason(), p.approvedBy(), e.summary());
+            }
+
+            /** An intent no outcome followed: the toggle stopped before it finished ({@link FlagsEvidence#unfinished}). */
+            static Toggle unfinished(LedgerEntry intent) {
+                FlagsEvidence.Toggle p = FlagsEvidence.Toggle.of(intent);
+                return new Toggle(intent.seq(), intent.time().toString(), intent.actor(), "unfinished", p.environment(),
+                        p.old(), p.on(), p.reason(), p.approvedBy(), intent.summary());
             }
         }
 

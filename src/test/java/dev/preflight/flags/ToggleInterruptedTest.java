@@ -84,6 +84,10 @@ class ToggleInterruptedTest {
         CliRun ready = cli.run("readiness");
         assertThat(ready.out() + ready.err()).as(ready.all()).contains("webauthn");
         assertThat(ready.code()).isEqualTo(1);
+        // The flag's history shows the toggle that began and never finished, not an empty history.
+        CliRun history = cli.run("flags", "history", "webauthn");
+        assertThat(history.out()).as(history.all()).contains("#" + intents.get(0).seq(), "staging", "off -> on",
+                "UNFINISHED").doesNotContain("no toggles");
 
         // Another flag of the file is not toggled over an unreconciled change.
         CliRun other = cli.run("flags", "toggle", "communities", "--off", "--env", "staging", "--reason", "x");
@@ -95,6 +99,9 @@ class ToggleInterruptedTest {
         assertThat(again.code()).as(again.all()).isZero();
         CliRun after = cli.run("flags", "validate");
         assertThat(after.code()).as(after.all()).isZero();
+        // Settled by the re-run: the history no longer calls the first attempt unfinished.
+        CliRun settled = cli.run("flags", "history", "webauthn");
+        assertThat(settled.out()).as(settled.all()).doesNotContain("UNFINISHED").contains("1 toggle(s)");
     }
 
     @Test
