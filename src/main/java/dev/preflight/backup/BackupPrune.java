@@ -15,6 +15,7 @@ import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -133,7 +134,10 @@ public final class BackupPrune {
             return out;
         }
         for (BackupRecord b : newest.values()) {
-            if (!b.retentionUntil().isAfter(now)) {
+            String skew = storeClock(b, now);
+            if (skew != null) {
+                out.put(b.source(), skew);
+            } else if (!b.retentionUntil().isAfter(now)) {
                 out.put(b.source(), "even the newest backup of " + b.source() + " (" + b.shortId() + ", taken "
                         + b.time() + ") is past its retention (" + b.retentionUntil() + ") by this clock (" + now
                         + "): either the clock is wrong (ahead) or backups of " + b.source() + " stopped; deleting"
@@ -142,6 +146,42 @@ public final class BackupPrune {
             }
         }
         return out;
+    }
+
+    /**
+     * Why a store's own clock (an S3 server's, asked with one HEAD of each copy of the newest backup)
+     * says this host's clock is wrong, or null: the store's time now differs from this clock by more
+     * than the tolerance, or the store stored the newest copy well before the ledger says the backup
+     * was taken (the clock ran ahead when it was taken: a backup then a prune on a clock that jumped,
+     * and the jump would make every older backup look expired) or more than a day after (it ran
+     * behind, and the backup would expire early). A store that cannot say is no evidence either way.
+     */
+    private String storeClock(BackupRecord b, Instant now) {
+        for (Copy c : b.copies()) {
+            ArtifactStore.StoreTimes t;
+            try {
+                t = ctx.storeFor(c).times(c.location()).orElse(null);
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            if (t == null) {
+                continue;
+            }
+            String where = "the store of " + c.destination();
+            if (t.storeNow() != null && Duration.between(t.storeNow(), now).abs().compareTo(Freshness.CLOCK_TOLERANCE) > 0) {
+                return "this clock says " + now + " but " + where + " says " + t.storeNow() + ": one of the clocks is"
+                        + " wrong, and retention judged by this one cannot be trusted; nothing of " + b.source()
+                        + " is deleted (fix the clock, then prune)";
+            }
+            if (t.storedAt() != null && (t.storedAt().isBefore(b.time().minus(Freshness.CLOCK_TOLERANCE))
+                    || t.storedAt().isAfter(b.time().plus(Duration.ofDays(1))))) {
+                return "the newest backup of " + b.source() + " (" + b.shortId() + ") is recorded as taken at "
+                        + b.time() + " but " + where + " stored its copy " + c.location() + " at " + t.storedAt()
+                        + ": the clock was wrong when it was taken, and retention judged from it cannot be trusted;"
+                        + " nothing of " + b.source() + " is deleted (fix the clock, take a new backup, then prune)";
+            }
+        }
+        return null;
     }
 
     private static boolean dropsObjects(BackupRecord b, Set<String> keptBucketCopies) {

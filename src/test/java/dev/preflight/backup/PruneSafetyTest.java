@@ -279,6 +279,60 @@ class PruneSafetyTest {
         assertThat(copiesOf(cli.entries(BackupEvidence.KIND).get(0).id())).allSatisfy(p -> assertThat(p).exists());
     }
 
+    /**
+     * The clock jumps 60 days ahead, the nightly backup runs on it, then the prune: the newest backup
+     * looks fresh, every older one expired, and the prune deleted them all. The S3 server's clock (its
+     * Date header, the newest copy's Last-Modified) says otherwise, and one HEAD asks it. With a right
+     * clock the same plan prunes as before.
+     */
+    @Test
+    void aBackupThenAPruneOnAClockThatJumpedAheadAreCaughtByTheBucketsClock() throws Exception {
+        try (InProcessS3 s3 = new InProcessS3(); software.amazon.awssdk.services.s3.S3Client client = s3.client()) {
+            client.createBucket(b -> b.bucket("offsite"));
+            Files.writeString(dir.resolve("preflight.yaml"), """
+                    version: 1
+                    project: {name: prune-safety}
+                    backups:
+                      log: backup-log.md
+                      destinations:
+                        - {name: onprem, type: local, path: onprem}
+                        - {name: offsite, type: s3, bucket: offsite, prefix: db, %s}
+                      sources:
+                        - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}, compression: gzip, retention: 15d}
+                    """.formatted(s3.yaml()));
+            plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of()).section("backups", BackupPlan.class)
+                    .orElseThrow();
+            Instant real = Instant.now();
+            List<String> ids = new ArrayList<>();
+            try (Ledger ledger = ledger()) {
+                BackupContext ctx = context(ledger, BackupFactories.stores());
+                for (Instant at : List.of(real.minus(Duration.ofDays(20)), real.minus(Duration.ofDays(10)), real)) {
+                    cli.clock.set(at);
+                    ids.add(new BackupRun(ctx).run(plan.source("db").orElseThrow()).entryId());
+                }
+            }
+            cli.clock.set(real.plus(Duration.ofMinutes(2)));
+            CliRun right = cli.run("backup", "prune", "--apply");
+            assertThat(right.code()).as(right.all()).isZero();
+            assertThat(right.out()).contains("deleted  " + ids.get(0).substring(0, 8), "1 backup(s) deleted, 2 kept");
+
+            cli.clock.set(real.plus(Duration.ofDays(60)));
+            try (Ledger ledger = ledger()) {
+                ids.add(new BackupRun(context(ledger, BackupFactories.stores())).run(plan.source("db").orElseThrow())
+                        .entryId());
+            }
+            cli.clock.set(real.plus(Duration.ofDays(60)).plus(Duration.ofHours(2)));
+            CliRun wrong = cli.run("backup", "prune", "--apply");
+            assertThat(wrong.code()).as(wrong.all()).isEqualTo(1);
+            assertThat(wrong.out()).contains("REFUSED  " + ids.get(1).substring(0, 8), "the store of offsite says",
+                    "0 backup(s) deleted");
+            assertThat(copiesOf(ids.get(1))).filteredOn(p -> !p.toString().startsWith("s3:"))
+                    .allSatisfy(p -> assertThat(p).exists());
+            assertThat(cli.entries(BackupEvidence.PRUNE_KIND).get(cli.entries(BackupEvidence.PRUNE_KIND).size() - 1)
+                    .summary()).startsWith("refused: this clock says");
+        }
+    }
+
     /** An ordinary prune still deletes what expired, and its outcome names the intent recorded before. */
     @Test
     void anOrdinaryPruneRecordsItsIntentThenItsOutcome() throws Exception {
