@@ -79,8 +79,14 @@ public final class BackupCatalog {
             v.copies().forEach(c -> doubted.computeIfPresent(v.backupId() + "\n" + c.location(),
                     (k, intent) -> intent.seq() < e.seq() ? null : intent));
         }
+        // Backup id to the newest presence look at it (readiness's stat or HEAD of each copy).
+        Map<String, LedgerEntry> lastLook = new HashMap<>();
+        List<LedgerEntry> looks = ledger.query(LedgerQuery.kind(BackupEvidence.PRESENCE_KIND));
+        for (LedgerEntry e : looks) {
+            lastLook.put(BackupEvidence.verify(e).backupId(), e);
+        }
         if (!doubted.isEmpty()) {
-            for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupEvidence.PRESENCE_KIND))) {
+            for (LedgerEntry e : looks) {
                 VerifyPayload v = BackupEvidence.verify(e);
                 // A look only clears the doubt when it found the copy where it was, at its size.
                 v.copies().stream().filter(c -> CopyCheck.Status.OK.label().equals(c.status()))
@@ -111,12 +117,16 @@ public final class BackupCatalog {
                 continue;
             }
             LedgerEntry v = lastVerify.get(e.id());
+            // A look newer than the newest verification that found a copy gone or of another size
+            // takes the backup's verified standing away (a look that found them all never gives it).
+            LedgerEntry look = lastLook.get(e.id());
+            boolean lookFoundGone = look != null && (v == null || look.seq() > v.seq()) && !look.outcome().isGood();
             Object target = p.facts() == null ? null : p.facts().get("target");
             String doubt = doubts.isEmpty() ? null : "possibly gone: " + String.join(", ", doubts)
                     + "; run preflight backup verify --id " + e.id().substring(0, Math.min(8, e.id().length()));
             out.add(new BackupRecord(e.id(), e.seq(), p.started(), e.subject(), p.type(), p.file(),
                     p.size() == null ? 0 : p.size(), p.sha256(), p.retentionUntil(), copies,
-                    v == null ? null : v.time(), doubt == null && (v == null || v.outcome() == Outcome.PASSED),
+                    v == null ? null : v.time(), doubt == null && !lookFoundGone && (v == null || v.outcome() == Outcome.PASSED),
                     target != null && "s3".equals(p.type()) ? target.toString() : null, doubt));
         }
         return out;

@@ -249,6 +249,7 @@ public final class BackupReport {
                     Sizes.binary(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
                     b.retentionUntil().toString().substring(0, 10),
                     b.doubt() != null ? "NOT VERIFIED (copies possibly gone)"
+                            : b.lastVerified() == null && !b.lastVerifyOk() ? "NOT VERIFIED (a copy was found gone)"
                             : b.lastVerified() == null ? "at write (" + b.time() + ")"
                             : (b.lastVerifyOk() ? "" : "FAILED ") + b.lastVerified()));
             for (Copy c : b.copies()) {

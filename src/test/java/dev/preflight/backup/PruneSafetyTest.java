@@ -333,6 +333,30 @@ class PruneSafetyTest {
         }
     }
 
+    /**
+     * The newest backup's copies were deleted by hand and readiness's look recorded them missing;
+     * nobody ran backup verify. Prune counted that backup as the newest verified one and deleted the
+     * older, intact backup when it expired: no restore point was left. A look that found a copy gone
+     * now takes the verified standing away, so the older backup is kept.
+     */
+    @Test
+    void aNewestBackupReadinessFoundGoneDoesNotProtectItselfTheOlderIntactOneIsKept() throws Exception {
+        List<String> ids = backupsOnDays(0, 10);
+        for (Path p : copiesOf(ids.get(1))) {
+            Files.delete(p);
+        }
+        cli.clock.set(T0.plus(Duration.ofDays(11)));
+        try (Ledger ledger = ledger()) {
+            assertThat(new BackupPresence(context(ledger, BackupFactories.stores())).run())
+                    .singleElement().satisfies(l -> assertThat(l.bad()).hasSize(2));
+        }
+        assertThat(cli.run("backup", "list").out()).contains("NOT VERIFIED (a copy was found gone)");
+        cli.clock.set(T0.plus(Duration.ofDays(16)));
+        CliRun r = cli.run("backup", "prune", "--apply");
+        assertThat(r.out()).as(r.all()).contains("keep*    " + ids.get(0).substring(0, 8));
+        assertThat(copiesOf(ids.get(0))).allSatisfy(p -> assertThat(p).exists());
+    }
+
     /** An ordinary prune still deletes what expired, and its outcome names the intent recorded before. */
     @Test
     void anOrdinaryPruneRecordsItsIntentThenItsOutcome() throws Exception {
