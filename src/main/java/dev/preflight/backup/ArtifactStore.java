@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * One backup destination (a local directory, an S3 bucket). A new artifact is written under a
@@ -33,6 +35,22 @@ public interface ArtifactStore {
 
     /** The stored copy's size in bytes, or -1 when it is not there (one stat or HEAD, nothing read). */
     long size(String location) throws IOException;
+
+    /**
+     * What the store's own clock says of a stored copy, for judging this host's clock by another
+     * (one stat or HEAD); empty when the store keeps no clock of its own or cannot say.
+     */
+    default Optional<StoreTimes> times(String location) throws IOException {
+        return Optional.empty();
+    }
+
+    /**
+     * The store's clock: when it stored a copy (a file's mtime, an object's Last-Modified) and what
+     * time it says it is now (an HTTP {@code Date} header), each null when it does not say; a local
+     * directory's times come from this host's clock and so prove nothing about it.
+     */
+    record StoreTimes(Instant storedAt, Instant storeNow) {
+    }
 
     /** Deletes a stored copy (no error when it is already gone). */
     void delete(String location) throws IOException;

@@ -3,9 +3,12 @@ package dev.preflight.backup;
 import dev.preflight.backup.BackupEvidence.BackupPayload;
 import dev.preflight.backup.BackupEvidence.CopyPayload;
 import dev.preflight.backup.BackupEvidence.DeletedCopy;
+import dev.preflight.backup.BackupEvidence.PrunePayload;
+import dev.preflight.backup.BackupEvidence.VerifyPayload;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
+import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.ledger.Outcome;
@@ -34,16 +37,62 @@ public final class BackupCatalog {
 
     /** Every backup that passed and still has copies, oldest first, from the ctx.ledger(). */
     public List<BackupRecord> all() {
-        List<LedgerEntry> backups = ctx.ledger().query(LedgerQuery.kind(BackupEvidence.KIND));
+        return all(ctx.ledger());
+    }
+
+    /**
+     * Every backup that passed and still has copies, oldest first, from {@code ledger}. A copy a
+     * completed prune deleted is gone; a copy an intent names that no outcome completed (the prune was
+     * killed in between) is possibly gone: it stays listed, so that {@code backup verify} looks at it,
+     * but its backup is in doubt and never counts as verified until a verification or a presence look
+     * recorded after the intent found that copy.
+     */
+    public static List<BackupRecord> all(Ledger ledger) {
+        List<LedgerEntry> backups = ledger.query(LedgerQuery.kind(BackupEvidence.KIND));
         Set<String> pruned = new HashSet<>();
-        for (LedgerEntry e : ctx.ledger().query(LedgerQuery.kind(BackupEvidence.PRUNE_KIND))) {
-            for (DeletedCopy d : BackupEvidence.prune(e).deleted()) {
+        Set<String> completed = new HashSet<>();
+        List<LedgerEntry> prunes = ledger.query(LedgerQuery.kind(BackupEvidence.PRUNE_KIND));
+        for (LedgerEntry e : prunes) {
+            PrunePayload p = BackupEvidence.prune(e);
+            for (DeletedCopy d : p.deleted()) {
                 pruned.add(d.backupId() + "\n" + d.location());
+            }
+            if (p.intentId() != null) {
+                completed.add(p.intentId());
+            }
+        }
+        // Copy (backup id and location) to the newest intent naming it that no outcome completed.
+        Map<String, LedgerEntry> doubted = new HashMap<>();
+        for (LedgerEntry e : prunes) {
+            PrunePayload p = BackupEvidence.prune(e);
+            if (p.intends() && !completed.contains(e.id())) {
+                for (DeletedCopy d : p.intent()) {
+                    doubted.put(d.backupId() + "\n" + d.location(), e);
+                }
             }
         }
         Map<String, LedgerEntry> lastVerify = new HashMap<>();
-        for (LedgerEntry e : ctx.ledger().query(LedgerQuery.kind(BackupEvidence.VERIFY_KIND))) {
-            lastVerify.put(BackupEvidence.verify(e).backupId(), e);
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupEvidence.VERIFY_KIND))) {
+            VerifyPayload v = BackupEvidence.verify(e);
+            lastVerify.put(v.backupId(), e);
+            // A verification after the intent speaks for the copy itself (found, changed or missing).
+            v.copies().forEach(c -> doubted.computeIfPresent(v.backupId() + "\n" + c.location(),
+                    (k, intent) -> intent.seq() < e.seq() ? null : intent));
+        }
+        // Backup id to the newest presence look at it (readiness's stat or HEAD of each copy).
+        Map<String, LedgerEntry> lastLook = new HashMap<>();
+        List<LedgerEntry> looks = ledger.query(LedgerQuery.kind(BackupEvidence.PRESENCE_KIND));
+        for (LedgerEntry e : looks) {
+            lastLook.put(BackupEvidence.verify(e).backupId(), e);
+        }
+        if (!doubted.isEmpty()) {
+            for (LedgerEntry e : looks) {
+                VerifyPayload v = BackupEvidence.verify(e);
+                // A look only clears the doubt when it found the copy where it was, at its size.
+                v.copies().stream().filter(c -> CopyCheck.Status.OK.label().equals(c.status()))
+                        .forEach(c -> doubted.computeIfPresent(v.backupId() + "\n" + c.location(),
+                                (k, intent) -> intent.seq() < e.seq() ? null : intent));
+            }
         }
         List<BackupRecord> out = new ArrayList<>();
         for (LedgerEntry e : backups) {
@@ -52,20 +101,33 @@ public final class BackupCatalog {
             }
             BackupPayload p = BackupEvidence.backup(e);
             List<Copy> copies = new ArrayList<>();
+            List<String> doubts = new ArrayList<>();
             for (CopyPayload c : p.copies() == null ? List.<CopyPayload>of() : p.copies()) {
-                if (!pruned.contains(e.id() + "\n" + c.location())) {
+                String key = e.id() + "\n" + c.location();
+                if (!pruned.contains(key)) {
                     copies.add(new Copy(c.destination(), c.location(), c.size(), c.sha256()));
+                    LedgerEntry intent = doubted.get(key);
+                    if (intent != null) {
+                        doubts.add(c.location() + " (prune #" + intent.seq() + " of " + intent.time()
+                                + " was to delete it and did not finish)");
+                    }
                 }
             }
             if (copies.isEmpty()) {
                 continue;
             }
             LedgerEntry v = lastVerify.get(e.id());
+            // A look newer than the newest verification that found a copy gone or of another size
+            // takes the backup's verified standing away (a look that found them all never gives it).
+            LedgerEntry look = lastLook.get(e.id());
+            boolean lookFoundGone = look != null && (v == null || look.seq() > v.seq()) && !look.outcome().isGood();
             Object target = p.facts() == null ? null : p.facts().get("target");
+            String doubt = doubts.isEmpty() ? null : "possibly gone: " + String.join(", ", doubts)
+                    + "; run preflight backup verify --id " + e.id().substring(0, Math.min(8, e.id().length()));
             out.add(new BackupRecord(e.id(), e.seq(), p.started(), e.subject(), p.type(), p.file(),
                     p.size() == null ? 0 : p.size(), p.sha256(), p.retentionUntil(), copies,
-                    v == null ? null : v.time(), v == null || v.outcome() == Outcome.PASSED,
-                    target != null && "s3".equals(p.type()) ? target.toString() : null));
+                    v == null ? null : v.time(), doubt == null && !lookFoundGone && (v == null || v.outcome() == Outcome.PASSED),
+                    target != null && "s3".equals(p.type()) ? target.toString() : null, doubt));
         }
         return out;
     }

@@ -128,12 +128,36 @@ public final class BackupEvidence {
         }
     }
 
-    /** The payload of a {@link #PRUNE_KIND} entry: what one prune deleted for a source, and what it could not. */
+    /**
+     * The payload of a {@link #PRUNE_KIND} entry: what one prune deleted for a source, and what it could
+     * not. A prune writes two entries per source: the intent, naming every copy it is about to delete,
+     * before the first deletion, and the outcome, naming the intent, after the last. A process killed in
+     * between leaves an intent no outcome names: its copies are possibly gone ({@link BackupCatalog}).
+     *
+     * @param intent   the copies about to be deleted (an intent entry only; empty in an outcome)
+     * @param intentId the id of the intent entry this outcome completes (null in an intent, and in entries
+     *                 recorded before intents were written)
+     * @param refused  why nothing of the source was deleted (a clock or a schedule that cannot be trusted), or null
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record PrunePayload(List<DeletedCopy> deleted, List<String> errors, Instant now) {
+    public record PrunePayload(List<DeletedCopy> deleted, List<String> errors, Instant now,
+                               @JsonInclude(Include.NON_EMPTY) List<DeletedCopy> intent,
+                               @JsonInclude(Include.NON_NULL) @JsonProperty("intent_id") String intentId,
+                               @JsonInclude(Include.NON_NULL) String refused) {
         public PrunePayload {
             deleted = deleted == null ? List.of() : List.copyOf(deleted);
             errors = errors == null ? List.of() : List.copyOf(errors);
+            intent = intent == null ? List.of() : List.copyOf(intent);
+        }
+
+        /** An outcome as entries recorded before intents were written (no intent named, nothing refused). */
+        public PrunePayload(List<DeletedCopy> deleted, List<String> errors, Instant now) {
+            this(deleted, errors, now, List.of(), null, null);
+        }
+
+        /** True for an intent entry (written before the first deletion). */
+        public boolean intends() {
+            return !intent.isEmpty();
         }
     }
 

@@ -9,10 +9,13 @@ import dev.preflight.backup.PruneItem.Action;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
+import dev.preflight.run.Freshness;
+import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,91 +45,66 @@ public final class BackupPrune {
 
     /**
      * Applies retention per source: a backup whose retention ended is deleted (with {@code apply}),
-     * except the newest verified backup of its source, which is always kept. Deletions are recorded.
+     * except the newest verified backup of its source, which is always kept. A source is refused whole
+     * (nothing of it deleted) when the clock cannot be trusted for it: the clock is before the newest
+     * ledger entry, or even the newest backup of the source is past its retention (the clock runs ahead,
+     * or backups of it stopped; either way deleting by age would destroy the restore points that are
+     * left). Per source, the intent (every copy about to be deleted) is recorded before the first
+     * deletion and the outcome after the last, so a prune killed in between leaves its copies in doubt
+     * ({@link BackupCatalog}), never listed as present and verified.
      */
     public List<PruneItem> prune(boolean apply) {
         Instant now = ctx.clock().instant();
         List<BackupRecord> all = catalog.all();
         Map<String, BackupRecord> newestVerified = new HashMap<>();
+        Map<String, BackupRecord> newest = new HashMap<>();
         for (BackupRecord b : all) {
             if (b.lastVerifyOk()) {
                 newestVerified.merge(b.source(), b, (x, y) -> y.seq() > x.seq() ? y : x);
             }
+            newest.merge(b.source(), b, (x, y) -> y.seq() > x.seq() ? y : x);
         }
-        List<PruneItem> items = new ArrayList<>();
-        Map<String, List<DeletedCopy>> deletedBySource = new LinkedHashMap<>();
-        Map<String, List<String>> errorsBySource = new LinkedHashMap<>();
+        Map<String, String> refused = refusals(newest, now);
         List<BackupRecord> ordered = all.stream().sorted(Comparator.comparing(BackupRecord::source)
                 .thenComparing(BackupRecord::seq)).toList();
         Set<String> keptBucketCopies = new HashSet<>();
         Map<BackupRecord, Action> actions = new LinkedHashMap<>();
         for (BackupRecord b : ordered) {
             boolean expired = !b.retentionUntil().isAfter(now);
-            Action a = !expired ? Action.KEEP : newestVerified.get(b.source()) == b ? Action.KEEP_NEWEST_VERIFIED
-                    : Action.DELETE;
+            Action a = refused.containsKey(b.source()) ? Action.REFUSED : !expired ? Action.KEEP
+                    : newestVerified.get(b.source()) == b ? Action.KEEP_NEWEST_VERIFIED : Action.DELETE;
             actions.put(b, a);
             if (a != Action.DELETE && b.bucketCopy() != null) {
                 keptBucketCopies.add(b.bucketCopy());
             }
         }
+        Map<BackupRecord, List<String>> errorsOf = new HashMap<>();
+        if (apply) {
+            Map<String, List<BackupRecord>> doomed = new LinkedHashMap<>();
+            actions.forEach((b, a) -> {
+                if (a == Action.DELETE) {
+                    doomed.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(b);
+                }
+            });
+            doomed.forEach((s, backups) -> delete(s, backups, keptBucketCopies, now, errorsOf));
+            new LinkedHashSet<>(refused.keySet()).forEach(s -> ctx.ledger().append(NewEntry.of(
+                    BackupEvidence.PRUNE_KIND, s, Outcome.FAILED, "refused: " + refused.get(s),
+                    new PrunePayload(List.of(), List.of(refused.get(s)), now, List.of(), null, refused.get(s)))));
+        }
+        List<PruneItem> items = new ArrayList<>();
         for (BackupRecord b : ordered) {
             Action a = actions.get(b);
-            if (a == Action.KEEP) {
-                items.add(new PruneItem(b, a, "retained until " + b.retentionUntil(), List.of()));
-                continue;
-            }
-            if (a == Action.KEEP_NEWEST_VERIFIED) {
-                items.add(new PruneItem(b, a, "expired " + b.retentionUntil()
-                        + " but the newest verified backup of " + b.source() + " is always kept", List.of()));
-                continue;
-            }
-            List<String> errors = new ArrayList<>();
-            String reason = "retention ended " + b.retentionUntil();
-            boolean dropObjects = b.bucketCopy() != null && !keptBucketCopies.contains(b.bucketCopy());
-            if (dropObjects) {
-                reason += "; its bucket copy " + b.bucketCopy() + " goes too";
-            }
-            if (apply) {
-                if (dropObjects) {
-                    try {
-                        long n = deleteBucketCopy(b);
-                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(new DeletedCopy(
-                                b.id(), "bucket", b.bucketCopy(), null, n, b.retentionUntil()));
-                    } catch (IOException | RuntimeException e) {
-                        // Keep the manifest: without it nobody knows which objects belong to this copy.
-                        String err = b.bucketCopy() + ": " + ctx.secrets().redact(Errors.describe(e));
-                        errors.add(err);
-                        errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
-                        items.add(new PruneItem(b, Action.DELETE, reason, errors));
-                        continue;
-                    }
-                }
-                for (Copy c : b.copies()) {
-                    try {
-                        ctx.storeFor(c).delete(c.location());
-                        deletedBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(new DeletedCopy(
-                                b.id(), c.destination(), c.location(), c.sha256(), null, b.retentionUntil()));
-                    } catch (IOException | RuntimeException e) {
-                        String err = c.location() + ": " + ctx.secrets().redact(Errors.describe(e));
-                        errors.add(err);
-                        errorsBySource.computeIfAbsent(b.source(), k -> new ArrayList<>()).add(err);
-                    }
-                }
-            }
-            items.add(new PruneItem(b, Action.DELETE, reason, errors));
+            items.add(switch (a) {
+                case REFUSED -> new PruneItem(b, a, refused.get(b.source()), List.of());
+                case KEEP -> new PruneItem(b, a, "retained until " + b.retentionUntil(), List.of());
+                case KEEP_NEWEST_VERIFIED -> new PruneItem(b, a, "expired " + b.retentionUntil()
+                        + " but the newest verified backup of " + b.source() + " is always kept", List.of());
+                case DELETE -> new PruneItem(b, a, "retention ended " + b.retentionUntil()
+                        + (dropsObjects(b, keptBucketCopies) ? "; its bucket copy " + b.bucketCopy() + " goes too" : ""),
+                        errorsOf.getOrDefault(b, List.of()));
+            });
         }
         if (apply) {
-            Set<String> sources = new LinkedHashSet<>(deletedBySource.keySet());
-            sources.addAll(errorsBySource.keySet());
-            for (String s : sources) {
-                List<DeletedCopy> deleted = deletedBySource.getOrDefault(s, List.of());
-                List<String> errors = errorsBySource.getOrDefault(s, List.of());
-                ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, s,
-                        errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
-                        "deleted " + deleted.size() + " expired cop" + (deleted.size() == 1 ? "y" : "ies")
-                                + (errors.isEmpty() ? "" : ", " + errors.size() + " deletion(s) failed"),
-                        new PrunePayload(deleted, errors, now)));
-            }
             for (PruneItem i : items) {
                 if (i.action() == Action.DELETE) {
                     ctx.log(List.of(BackupContext.fmt(now), i.backup().source(),
@@ -138,6 +116,130 @@ public final class BackupPrune {
             }
         }
         return items;
+    }
+
+    /**
+     * Why a source may not be pruned at {@code now} (source to reason): every source when the clock
+     * is before the newest ledger entry; a source whose newest backup is itself past its retention.
+     */
+    private Map<String, String> refusals(Map<String, BackupRecord> newest, Instant now) {
+        Map<String, String> out = new LinkedHashMap<>();
+        LedgerEntry head = ctx.ledger().head().orElse(null);
+        // Two bastions on one ledger differ by seconds; a clock behind by more than the tolerance is wrong.
+        if (head != null && now.plus(Freshness.CLOCK_TOLERANCE).isBefore(head.time())) {
+            String why = "this clock says " + now + ", before the newest ledger entry #" + head.seq() + " ("
+                    + head.time() + "): the clock is wrong, and retention judged by it is too; nothing is deleted"
+                    + " (fix the clock, then prune)";
+            newest.keySet().forEach(s -> out.put(s, why));
+            return out;
+        }
+        for (BackupRecord b : newest.values()) {
+            String skew = storeClock(b, now);
+            if (skew != null) {
+                out.put(b.source(), skew);
+            } else if (!b.retentionUntil().isAfter(now)) {
+                out.put(b.source(), "even the newest backup of " + b.source() + " (" + b.shortId() + ", taken "
+                        + b.time() + ") is past its retention (" + b.retentionUntil() + ") by this clock (" + now
+                        + "): either the clock is wrong (ahead) or backups of " + b.source() + " stopped; deleting"
+                        + " by age now would leave only the newest, so nothing of " + b.source() + " is deleted"
+                        + " (check the clock and preflight backup run --source " + b.source() + ", then prune)");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Why a store's own clock (an S3 server's, asked with one HEAD of each copy of the newest backup)
+     * says this host's clock is wrong, or null: the store's time now differs from this clock by more
+     * than the tolerance, or the store stored the newest copy well before the ledger says the backup
+     * was taken (the clock ran ahead when it was taken: a backup then a prune on a clock that jumped,
+     * and the jump would make every older backup look expired) or more than a day after (it ran
+     * behind, and the backup would expire early). A store that cannot say is no evidence either way.
+     */
+    private String storeClock(BackupRecord b, Instant now) {
+        for (Copy c : b.copies()) {
+            ArtifactStore.StoreTimes t;
+            try {
+                t = ctx.storeFor(c).times(c.location()).orElse(null);
+            } catch (IOException | RuntimeException e) {
+                continue;
+            }
+            if (t == null) {
+                continue;
+            }
+            String where = "the store of " + c.destination();
+            if (t.storeNow() != null && Duration.between(t.storeNow(), now).abs().compareTo(Freshness.CLOCK_TOLERANCE) > 0) {
+                return "this clock says " + now + " but " + where + " says " + t.storeNow() + ": one of the clocks is"
+                        + " wrong, and retention judged by this one cannot be trusted; nothing of " + b.source()
+                        + " is deleted (fix the clock, then prune)";
+            }
+            if (t.storedAt() != null && (t.storedAt().isBefore(b.time().minus(Freshness.CLOCK_TOLERANCE))
+                    || t.storedAt().isAfter(b.time().plus(Duration.ofDays(1))))) {
+                return "the newest backup of " + b.source() + " (" + b.shortId() + ") is recorded as taken at "
+                        + b.time() + " but " + where + " stored its copy " + c.location() + " at " + t.storedAt()
+                        + ": the clock was wrong when it was taken, and retention judged from it cannot be trusted;"
+                        + " nothing of " + b.source() + " is deleted (fix the clock, take a new backup, then prune)";
+            }
+        }
+        return null;
+    }
+
+    private static boolean dropsObjects(BackupRecord b, Set<String> keptBucketCopies) {
+        return b.bucketCopy() != null && !keptBucketCopies.contains(b.bucketCopy());
+    }
+
+    /**
+     * Deletes one source's expired backups: first an intent entry naming every copy about to go, then
+     * the deletions, then the outcome entry naming the intent (what was deleted, what could not be).
+     */
+    private void delete(String source, List<BackupRecord> backups, Set<String> keptBucketCopies, Instant now,
+                        Map<BackupRecord, List<String>> errorsOf) {
+        List<DeletedCopy> intent = new ArrayList<>();
+        for (BackupRecord b : backups) {
+            if (dropsObjects(b, keptBucketCopies)) {
+                intent.add(new DeletedCopy(b.id(), "bucket", b.bucketCopy(), null, null, b.retentionUntil()));
+            }
+            for (Copy c : b.copies()) {
+                intent.add(new DeletedCopy(b.id(), c.destination(), c.location(), c.sha256(), null, b.retentionUntil()));
+            }
+        }
+        LedgerEntry announced = ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, source, Outcome.ERROR,
+                "about to delete " + intent.size() + " expired cop" + (intent.size() == 1 ? "y" : "ies")
+                        + " (no outcome entry after this one: the prune was stopped and they are possibly gone)",
+                new PrunePayload(List.of(), List.of(), now, intent, null, null)));
+        List<DeletedCopy> deleted = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        for (BackupRecord b : backups) {
+            List<String> mine = new ArrayList<>();
+            errorsOf.put(b, mine);
+            if (dropsObjects(b, keptBucketCopies)) {
+                try {
+                    long n = deleteBucketCopy(b);
+                    deleted.add(new DeletedCopy(b.id(), "bucket", b.bucketCopy(), null, n, b.retentionUntil()));
+                } catch (IOException | RuntimeException e) {
+                    // Keep the manifest: without it nobody knows which objects belong to this copy.
+                    mine.add(b.bucketCopy() + ": " + ctx.secrets().redact(Errors.describe(e)));
+                    errors.addAll(mine);
+                    continue;
+                }
+            }
+            for (Copy c : b.copies()) {
+                try {
+                    ctx.storeFor(c).delete(c.location());
+                    deleted.add(new DeletedCopy(b.id(), c.destination(), c.location(), c.sha256(), null,
+                            b.retentionUntil()));
+                } catch (IOException | RuntimeException e) {
+                    String err = c.location() + ": " + ctx.secrets().redact(Errors.describe(e));
+                    mine.add(err);
+                    errors.add(err);
+                }
+            }
+        }
+        ctx.ledger().append(NewEntry.of(BackupEvidence.PRUNE_KIND, source,
+                errors.isEmpty() ? Outcome.PASSED : Outcome.FAILED,
+                "deleted " + deleted.size() + " expired cop" + (deleted.size() == 1 ? "y" : "ies")
+                        + (errors.isEmpty() ? "" : ", " + errors.size() + " deletion(s) failed"),
+                new PrunePayload(deleted, errors, now, List.of(), announced.id(), null)));
     }
 
     /** Deletes exactly the objects a bucket backup's manifest lists (never "everything under a prefix"). */

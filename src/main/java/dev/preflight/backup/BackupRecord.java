@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,12 +12,24 @@ import java.util.List;
  * @param lastVerified   time of the newest {@code backup-verify} of it, or null
  * @param lastVerifyOk   whether that verify passed (true when never re-verified: the write was verified)
  * @param bucketCopy     for a bucket backup, where its objects were copied ({@code s3://bucket/prefix}), else null
+ * @param doubt          why some of its copies are possibly gone (a prune was stopped after it said it would
+ *                       delete them, and nothing has found them since), or null; a backup in doubt is never
+ *                       counted as verified ({@code lastVerifyOk} is false)
  */
 public record BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
                            String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
-                           boolean lastVerifyOk, String bucketCopy) {
+                           boolean lastVerifyOk, String bucketCopy,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String doubt) {
     public BackupRecord {
         copies = List.copyOf(copies);
+    }
+
+    /** A backup no stopped prune put in doubt. */
+    public BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
+                        String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
+                        boolean lastVerifyOk, String bucketCopy) {
+        this(id, seq, time, source, kind, file, size, sha256, retentionUntil, copies, lastVerified, lastVerifyOk,
+                bucketCopy, null);
     }
 
     /** The first characters of the id, enough to name it on a command line. */

@@ -84,7 +84,8 @@ public final class BackupReport {
 
         @Override
         public Verdict verdict() {
-            return items.stream().anyMatch(i -> !i.errors().isEmpty()) ? Verdict.FAILED : Verdict.PASSED;
+            return items.stream().anyMatch(i -> !i.errors().isEmpty() || i.action() == Action.REFUSED) ? Verdict.FAILED
+                    : Verdict.PASSED;
         }
     }
 
@@ -247,10 +248,15 @@ public final class BackupReport {
                     b.source(), b.time().toString(), age(b.time(), now), shownFile(b),
                     Sizes.binary(b.size()), String.join(",", b.copies().stream().map(Copy::destination).toList()),
                     b.retentionUntil().toString().substring(0, 10),
-                    b.lastVerified() == null ? "at write (" + b.time() + ")"
+                    b.doubt() != null ? "NOT VERIFIED (copies possibly gone)"
+                            : b.lastVerified() == null && !b.lastVerifyOk() ? "NOT VERIFIED (a copy was found gone)"
+                            : b.lastVerified() == null ? "at write (" + b.time() + ")"
                             : (b.lastVerifyOk() ? "" : "FAILED ") + b.lastVerified()));
             for (Copy c : b.copies()) {
                 sb.append("          ").append(c.destination()).append(": ").append(c.location()).append('\n');
+            }
+            if (b.doubt() != null) {
+                sb.append("          ").append(line(b.doubt())).append('\n');
             }
             sb.append("          restore-tested: ").append(line(restoreTested.getOrDefault(b.id(), "never")))
                     .append('\n');
@@ -307,6 +313,7 @@ public final class BackupReport {
                 case KEEP -> "keep   ";
                 case KEEP_NEWEST_VERIFIED -> "keep*  ";
                 case DELETE -> applied ? (i.errors().isEmpty() ? "deleted" : "FAILED ") : "delete ";
+                case REFUSED -> "REFUSED";
             };
             sb.append(what).append("  ").append(i.backup().shortId()).append("  ").append(i.backup().source())
                     .append("  ").append(i.backup().file()).append("  (").append(line(i.reason())).append(")\n");
@@ -315,8 +322,11 @@ public final class BackupReport {
             }
         }
         long del = items.stream().filter(i -> i.action() == Action.DELETE).count();
+        long refused = items.stream().filter(i -> i.action() == Action.REFUSED).count();
         sb.append(applied ? del + " backup(s) deleted" : del + " backup(s) would be deleted (dry run: add --apply)")
-                .append(", ").append(items.size() - del).append(" kept\n");
+                .append(", ").append(items.size() - del).append(" kept")
+                .append(refused == 0 ? "" : " (" + refused + " of them because their source's prune was REFUSED)")
+                .append('\n');
         return sb.toString();
     }
 

@@ -8,8 +8,8 @@ public record PruneItem(BackupRecord backup, Action action, String reason, List<
         errors = List.copyOf(errors);
     }
 
-    /** Keep, or delete (done with {@code --apply}). */
+    /** Keep, or delete (done with {@code --apply}), or refuse to judge the source's retention by this clock (kept). */
     public enum Action {
-        KEEP, KEEP_NEWEST_VERIFIED, DELETE
+        KEEP, KEEP_NEWEST_VERIFIED, DELETE, REFUSED
     }
 }

@@ -6,13 +6,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -92,6 +98,27 @@ public final class S3Store implements ArtifactStore {
                 return -1;
             }
             throw new IOException(location + ": " + Errors.describe(e), e);
+        } catch (SdkException e) {
+            throw new IOException(location + ": " + Errors.describe(e), e);
+        }
+    }
+
+    /** The object's Last-Modified and the answer's {@code Date}: the S3 server's clock, not this host's. */
+    @Override
+    public Optional<StoreTimes> times(String location) throws IOException {
+        String[] bk = S3Clients.parse(location);
+        try {
+            HeadObjectResponse h = s3.headObject(r -> r.bucket(bk[0]).key(bk[1]));
+            Instant now = h.sdkHttpResponse().firstMatchingHeader("Date").map(d -> {
+                try {
+                    return ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                } catch (DateTimeParseException e) {
+                    return null;
+                }
+            }).orElse(null);
+            return Optional.of(new StoreTimes(h.lastModified(), now));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
         } catch (SdkException e) {
             throw new IOException(location + ": " + Errors.describe(e), e);
         }

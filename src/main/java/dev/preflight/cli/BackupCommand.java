@@ -199,7 +199,8 @@ public final class BackupCommand implements Callable<Integer> {
     @Command(name = "prune", mixinStandardHelpOptions = true,
             description = {"Delete the backups whose retention has ended, never the newest verified backup of a source.",
                 "Retention is the plan's 'retention' (default 30d for databases, 7d for Redis and S3). Without --apply it only shows what would be deleted.",
-                "Exit 0 done, 1 a deletion failed."},
+                "A source is refused whole (nothing of it deleted) when the clock is before the newest ledger entry or even its newest backup is past its retention.",
+                "Exit 0 done, 1 a deletion failed or a source was refused."},
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup prune",
                 "  preflight backup prune --apply"})

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.Phases;
@@ -20,6 +21,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.report.Durations;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -159,6 +161,49 @@ public final class RestoreEvidence {
                     .ifPresent(seq -> newestPerBackup.putIfAbsent(seq, e));
         }
         return newestPerBackup.values().stream().filter(e -> !e.outcome().isGood()).findFirst();
+    }
+
+    /**
+     * The newest backup of {@code source} a failback would restore: the newest current backup (not
+     * pruned, not in doubt) whose copies were verified (at write, or by its newest verification).
+     */
+    static Optional<BackupRecord> newestVerified(Ledger ledger, String source) {
+        return BackupCatalog.all(ledger).stream().filter(b -> b.source().equals(source) && b.lastVerifyOk())
+                .max(Comparator.comparingLong(BackupRecord::seq));
+    }
+
+    /**
+     * Why the passing test {@code tested} (payload {@code p}) does not validate the restore of
+     * {@code source}, or null when it does: the backup a failback would restore is the newest verified
+     * one ({@link #newestVerified}), so either {@code tested} restored that very backup, or that backup
+     * has a passing test of its own with the plan's checks ({@code checks}). A test of an older backup
+     * (restore-test --backup), or a test taken before a newer backup was, says nothing of the newest.
+     */
+    static String newestUntested(Ledger ledger, String source, LedgerEntry tested, TestPayload p, String checks) {
+        BackupRecord newest = newestVerified(ledger, source).orElse(null);
+        if (newest == null) {
+            return "it restored backup " + p.backupFile() + ", but no current backup of " + source
+                    + " is verified: a failback has nothing verified to restore (run preflight backup run --source "
+                    + source + ", then preflight restore-test --source " + source + ")";
+        }
+        // A test of a newer backup than the newest verified one re-hashed the copy it restored: it covers more.
+        if (newest.id().equals(p.backupId()) || (p.backupSeq() != null && p.backupSeq() > newest.seq())) {
+            return null;
+        }
+        for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source, null, 0, true))) {
+            TestPayload t = read(e).orElse(null);
+            if (t != null && newest.id().equals(t.backupId())) {
+                if (e.outcome().isGood() && checks.equals(t.checksPlan())) {
+                    return null;
+                }
+                break; // the newest test of the newest backup speaks for it
+            }
+        }
+        return "it restored backup " + p.backupFile() + (p.backupSeq() == null ? "" : " (#" + p.backupSeq() + ")")
+                + ", but the newest verified backup of " + source + ", #" + newest.seq() + " (" + newest.file()
+                + ", taken " + newest.time() + "), which a failback would restore, has no passing restore test"
+                + (newest.seq() > tested.seq() ? " (it was taken after this test)" : "")
+                + ": run preflight restore-test --source " + source;
     }
 
     /** When each backup was last restore-tested, and how: backup id to the newest restore-test entry. */

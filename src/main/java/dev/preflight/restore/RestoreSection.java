@@ -3,6 +3,7 @@ package dev.preflight.restore;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupFactories;
 import dev.preflight.backup.BackupPlan;
+import dev.preflight.backup.BackupRecord;
 import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import dev.preflight.exec.LocalProcessRunner;
@@ -92,6 +93,12 @@ public final class RestoreSection implements Section {
             return new Expected.Found(x, Expected.Status.FAILED, "it restored backup " + p.backupFile()
                     + ", but the restore test of a newer backup of " + source + " failed (ledger #" + newer.seq() + ": "
                     + newer.summary() + "): run preflight restore-test --source " + source + " on the newest backup");
+        }
+        String untested = RestoreEvidence.newestUntested(ledger, source, x, p, checks);
+        if (untested != null) {
+            BackupRecord n = RestoreEvidence.newestVerified(ledger, source).orElse(null);
+            return new Expected.Found(x, n != null && n.seq() > x.seq() ? Expected.Status.OUTDATED
+                    : Expected.Status.FAILED, untested);
         }
         return Expected.Found.of(x);
     }

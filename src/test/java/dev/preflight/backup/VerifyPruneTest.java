@@ -131,18 +131,24 @@ class VerifyPruneTest {
         assertThat(firstCopy).doesNotExist();
         assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(2);
         assertThat(MysqlBackupTest.files(dir.resolve("second"))).hasSize(2);
-        LedgerEntry pe = cli.entries("backup-prune").get(0);
+        // The intent (both copies about to go) before the first deletion, the outcome after the last.
+        List<LedgerEntry> prunes = cli.entries("backup-prune");
+        assertThat(prunes).hasSize(2);
+        assertThat(CliHarness.payload(prunes.get(0)).path("intent")).hasSize(2);
+        LedgerEntry pe = prunes.get(1);
         assertThat(CliHarness.payload(pe).path("deleted")).hasSize(2);
+        assertThat(CliHarness.payload(pe).path("intent_id").asText()).isEqualTo(prunes.get(0).id());
         assertThat(cli.run("backup", "list").out()).contains("2 backup(s)").doesNotContain(first.substring(0, 8));
 
-        // Day 40: everything has expired; the newest verified backup stays.
+        // Day 40: everything has expired, the newest backup too: the clock is ahead or backups stopped,
+        // and deleting by age would leave one restore point. Nothing of the source is deleted (exit 1).
         cli.clock.set(T0.plus(Duration.ofDays(40)));
         CliRun late = cli.run("backup", "prune", "--apply");
-        assertThat(late.code()).isZero();
-        assertThat(late.out()).contains("deleted  " + second.substring(0, 8), "keep*    " + third.substring(0, 8),
-                "newest verified backup of db is always kept", "1 backup(s) deleted, 1 kept");
-        assertThat(secondCopy).doesNotExist();
-        assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(1);
+        assertThat(late.code()).isEqualTo(1);
+        assertThat(late.out()).contains("REFUSED  " + second.substring(0, 8), "REFUSED  " + third.substring(0, 8),
+                "even the newest backup of db", "0 backup(s) deleted, 2 kept");
+        assertThat(secondCopy).exists();
+        assertThat(MysqlBackupTest.files(dir.resolve("onprem"))).hasSize(2);
         assertThat(cli.run("backup", "verify").code()).isZero();
         assertThat(Files.readString(dir.resolve("backup-log.md"))).contains("| db | pruned |");
     }
@@ -152,12 +158,16 @@ class VerifyPruneTest {
         String first = backupAt(T0);
         String second = backupAt(T0.plus(Duration.ofDays(1)));
         Files.delete(location(CliHarness.payload(cli.entries("backup").get(1)), "onprem"));
-        cli.clock.set(T0.plus(Duration.ofDays(2)));
+        // A newer backup within its retention (so the clock is not suspect), whose copy also went bad.
+        String third = backupAt(T0.plus(Duration.ofDays(20)));
+        Files.delete(location(CliHarness.payload(cli.entries("backup").get(2)), "onprem"));
+        cli.clock.set(T0.plus(Duration.ofDays(21)));
         assertThat(cli.run("backup", "verify").code()).isEqualTo(1);
 
         cli.clock.set(T0.plus(Duration.ofDays(30)));
         CliRun r = cli.run("backup", "prune");
-        assertThat(r.out()).contains("keep*    " + first.substring(0, 8), "delete   " + second.substring(0, 8));
+        assertThat(r.out()).contains("keep*    " + first.substring(0, 8), "delete   " + second.substring(0, 8),
+                "keep     " + third.substring(0, 8));
     }
 
     @Test

@@ -89,4 +89,45 @@ class RestorePlanEditTest {
                 "but the restore test of a newer backup of cache failed");
         assertThat(readiness.code()).isEqualTo(1);
     }
+
+    /**
+     * Two backups; only the older one restore-tested (--backup). Readiness judged that passing entry
+     * (nothing newer had failed) and said GO, while the newest backup, the one a failback restores,
+     * was never restored. Then the newest is tested and readiness is GO; a backup taken after that
+     * test leaves the restore unproven again until the new one is tested.
+     */
+    @Test
+    void aPassingTestOfAnOlderBackupDoesNotVouchWhenTheNewestWasNeverTested() throws Exception {
+        plan(6379, true);
+        CliHarness cli = new CliHarness(dir, Instant.now());
+        assertThat(cli.run("backup", "run").code()).isZero();
+        String older = cli.entries("backup").get(0).id();
+        cli.clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(cli.run("backup", "run").code()).isZero();
+
+        CliRun old = cli.run("restore-test", "--backup", older);
+        assertThat(old.code()).as(old.all()).isZero();
+        CliRun readiness = cli.run("readiness");
+        assertThat(readiness.out()).as(readiness.all()).contains("Readiness of restored: NO-GO",
+                "but the newest verified backup of cache", "has no passing restore test");
+        assertThat(readiness.code()).isEqualTo(1);
+        CliRun risks = cli.run("readiness", "--format", "json");
+        assertThat(risks.out()).contains("has no passing restore test");
+
+        cli.clock.advance(java.time.Duration.ofMinutes(10));
+        CliRun newest = cli.run("restore-test");
+        assertThat(newest.code()).as(newest.all()).isZero();
+        CliRun go = cli.run("readiness");
+        assertThat(go.code()).as(go.all()).isZero();
+        // An older backup tested again after the newest passed: the newest's own test still speaks for it.
+        assertThat(cli.run("restore-test", "--backup", older).code()).isZero();
+        assertThat(cli.run("readiness").code()).as("newest tested before").isZero();
+
+        cli.clock.advance(java.time.Duration.ofMinutes(10));
+        assertThat(cli.run("backup", "run").code()).isZero();
+        CliRun stale = cli.run("readiness");
+        assertThat(stale.out()).as(stale.all()).contains("Readiness of restored: NO-GO",
+                "has no passing restore test (it was taken after this test)");
+        assertThat(stale.code()).isEqualTo(1);
+    }
 }

@@ -190,4 +190,28 @@ class RiskEvidenceEditTest {
         redisPlan(6379, true);
         mitigated(cli);
     }
+
+    /**
+     * Two backups, only the older restore-tested (--backup): the register said Mitigated, judging
+     * that passing entry, while the newest backup (what a failback restores) was never restored.
+     */
+    @Test
+    void aRestoreTestOfAnOlderBackupDoesNotMitigateWhileTheNewestIsUntested() throws Exception {
+        redisPlan(6379, true);
+        CliHarness cli = new CliHarness(dir, Instant.now());
+        assertThat(cli.run("backup", "run").code()).isZero();
+        String older = cli.entries("backup").get(0).id();
+        cli.clock.advance(java.time.Duration.ofMinutes(5));
+        assertThat(cli.run("backup", "run").code()).isZero();
+        assertThat(cli.run("backup", "verify").code()).isZero();
+        CliRun restore = cli.run("restore-test", "--backup", older);
+        assertThat(restore.code()).as(restore.all()).isZero();
+        CliRun open = cli.run("risks");
+        assertThat(open.out()).as(open.all()).contains("failing  restore-test (cache)", "has no passing restore test")
+                .doesNotContain("Mitigated  ");
+        assertThat(open.code()).as(open.all()).isNotZero();
+
+        assertThat(cli.run("restore-test").code()).isZero();
+        mitigated(cli);
+    }
 }
