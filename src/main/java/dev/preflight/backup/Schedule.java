@@ -1,11 +1,13 @@
 package dev.preflight.backup;
 
 import java.time.LocalTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The runbook's automation ("scheduled via cron on the staging control host") as text to install:
- * crontab lines and systemd service/timer units for backup, verify and prune. Nothing is installed.
+ * crontab lines and systemd service/timer units for backup, verify, the restore test and prune.
+ * Nothing is installed.
  */
 public final class Schedule {
     private Schedule() {
@@ -17,12 +19,27 @@ public final class Schedule {
 
     /** The three daily jobs: backup, then verify an hour later, then prune. */
     public static List<Job> daily(LocalTime backupAt) {
-        return List.of(
+        return daily(backupAt, false);
+    }
+
+    /**
+     * The daily jobs: backup, verify an hour later, prune two hours later, and with {@code restoreTest}
+     * a restore test of the newest backups between verify and prune: readiness vouches for a restore
+     * only by a test of the newest verified backup, so a nightly backup without one leaves the restore
+     * unproven every morning (runbook §2 step 4, "validate restores in staging").
+     */
+    public static List<Job> daily(LocalTime backupAt, boolean restoreTest) {
+        List<Job> jobs = new ArrayList<>(List.of(
                 new Job("backup", "take, store and verify every backup", backupAt, List.of("backup", "run")),
                 new Job("backup-verify", "re-hash every stored copy against the ledger", backupAt.plusHours(1),
-                        List.of("backup", "verify")),
-                new Job("backup-prune", "delete backups whose retention ended", backupAt.plusHours(2),
-                        List.of("backup", "prune", "--apply")));
+                        List.of("backup", "verify"))));
+        if (restoreTest) {
+            jobs.add(new Job("restore-test", "restore the newest backups into scratch and check them",
+                    backupAt.plusMinutes(90), List.of("restore-test")));
+        }
+        jobs.add(new Job("backup-prune", "delete backups whose retention ended", backupAt.plusHours(2),
+                List.of("backup", "prune", "--apply")));
+        return List.copyOf(jobs);
     }
 
     /** Crontab lines (UTC; set CRON_TZ=UTC where cron supports it). Arguments are single-quoted. */

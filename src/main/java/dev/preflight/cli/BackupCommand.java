@@ -24,6 +24,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
 import dev.preflight.restore.RestoreEvidence;
+import dev.preflight.restore.RestorePlan;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -242,7 +243,7 @@ public final class BackupCommand implements Callable<Integer> {
         }
 
         @Option(names = "--at", paramLabel = "HH:MM", defaultValue = "01:30",
-                description = "UTC time of the daily backup (verify runs 1h later, prune 2h later); default 01:30.")
+                description = "UTC time of the daily backup (verify runs 1h later, the restore test 1h30 later when the plan has restore_test, prune 2h later); default 01:30.")
         String at;
 
         @Option(names = "--preflight", paramLabel = "PATH",
@@ -271,7 +272,7 @@ public final class BackupCommand implements Callable<Integer> {
             String launcher = preflight != null ? preflight : ctx().cwd().resolve("bin/preflight").toString();
             String planFile = plan.source().toAbsolutePath().toString();
             String dir = plan.baseDir().toAbsolutePath().toString();
-            List<Schedule.Job> jobs = Schedule.daily(t);
+            List<Schedule.Job> jobs = Schedule.daily(t, plan.section("restore_test", RestorePlan.class).isPresent());
             // For configuration management the JSON carries the jobs beside the files the text prints.
             BackupReport.Scheduled scheduled = new BackupReport.Scheduled(
                     jobs.stream().map(BackupReport.ScheduledJob::of).toList(),

@@ -3,6 +3,7 @@ package dev.preflight.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.nio.file.Files;
@@ -35,6 +36,25 @@ class RestorePlanEditTest {
                 restore_test:
                   redis: {source: cache, start_timeout: 60s, allow_empty: %s}
                 """.formatted(port, allowEmpty));
+    }
+
+    /**
+     * Readiness vouches for a restore only by a test of the newest backup, so the nightly schedule of
+     * a plan with restore_test tests each night's backup, after verify and before prune.
+     */
+    @Test
+    void theNightlyScheduleOfAPlanWithARestoreTestRunsItAfterVerifyAndBeforePrune() throws Exception {
+        plan(6379, true);
+        CliHarness cli = new CliHarness(dir, Instant.now());
+        CliRun json = cli.run("backup", "schedule", "--at", "01:30", "--style", "cron", "--format", "json");
+        assertThat(json.code()).as(json.all()).isZero();
+        JsonNode jobs = new ObjectMapper().readTree(json.out()).path("jobs");
+        assertThat(jobs).extracting(j -> j.path("name").asText())
+                .containsExactly("backup", "backup-verify", "restore-test", "backup-prune");
+        assertThat(jobs.get(2).path("at_utc").asText()).isEqualTo("03:00");
+        CliRun text = cli.run("backup", "schedule", "--at", "01:30", "--preflight", "/opt/preflight/bin/preflight");
+        assertThat(text.out()).as(text.all()).contains("0 3 * * * ", "restore-test >> ",
+                "preflight-restore-test.timer");
     }
 
     @Test
