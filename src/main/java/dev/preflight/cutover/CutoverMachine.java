@@ -158,10 +158,19 @@ final class CutoverMachine {
         CutoverEvidence.AttemptPayload p = CutoverEvidence.completed(h.cutoverId(), step, n, outcome.label(), ms, r.details());
         record(outcome, step.label() + " attempt " + n + ": " + r.summary(), p);
         if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
-            ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
-                    f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")",
-                    p.of(ctx.plan().project())));
+            CutoverHistory.Attempt first = h.failbackAttempt();
+            if (h.switchedAt() == null) {
+                // No switch to green was ever verified in this cutover (it failed or died): moving traffic
+                // "back" proves nothing about failing back from green, so it is not a failback drill.
+                say("failback: not recorded as a failback drill: no switch to green was verified in this cutover");
+            } else {
+                ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
+                        f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
+                        "failback in " + (first == null ? millis(took) : millis(Duration.ofMillis(f.failbackMs()))
+                                + " since attempt " + first.number() + " began at " + first.started())
+                                + " (bound " + compact(ctx.plan().failbackBound()) + ")",
+                        p.of(ctx.plan().project())));
+            }
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
         say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + millis(took) + ")");

@@ -1,0 +1,148 @@
+package dev.preflight.cutover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.ledger.NewEntry;
+import dev.preflight.ledger.Outcome;
+import dev.preflight.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tool killed mid-failback (a child JVM running {@code cutover failback}, destroyed after the
+ * load balancer moved to blue and while blue's health check hangs): the ledger holds a started
+ * failback and nothing else, yet traffic is on blue. What the later commands claim must be true.
+ */
+class CutoverKillTest {
+    @TempDir
+    Path dir;
+
+    ColourServer blue;
+    ColourServer green;
+    CutoverCli cli;
+
+    @BeforeEach
+    void up() throws Exception {
+        blue = new ColourServer("blue");
+        green = new ColourServer("green");
+        // The child JVM runs on the system clock: the commands in this JVM start there too.
+        cli = new CutoverCli(dir, Instant.now());
+        Path contract = CommandLb.script(dir, "contract.sh", "touch '" + dir.resolve("contracted") + "'");
+        cli.plan(CutoverCli.section(blue, green, "b1", "g1", CommandLb.section(dir), """
+                  stable:
+                    window: 24h
+                    interval: 1m
+                    max_gap: 30h
+                    checks: [{name: green smoke, url: "%s", samples: 3, max_error_rate: 0.0, max_latency: 5s}]
+                  contract: {command: [%s]}
+                  backup_max_age: 24h
+                """.formatted(green.url("/smoke"), contract) + CutoverCli.DATABASE_BACKUPS));
+    }
+
+    @AfterEach
+    void down() {
+        blue.close();
+        green.close();
+    }
+
+    /** Runs {@code cutover failback} in a child JVM and kills it once traffic is on blue and blue's health hangs. */
+    private void killMidFailback() throws Exception {
+        CountDownLatch hold = new CountDownLatch(1);
+        blue.holdHealth.set(hold);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.preflight.cli.Main",
+                "--plan", dir.resolve("preflight.yaml").toString(), "cutover", "failback")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            boolean moved = false;
+            for (int i = 0; i < 600 && !moved && child.isAlive(); i++) {
+                Thread.sleep(100);
+                moved = CommandLb.active(dir).equals("blue") && cli.entries(CutoverHistory.KIND).stream()
+                        .anyMatch(e -> e.summary().startsWith("failback attempt 1 started"));
+            }
+            assertThat(moved).as(Files.readString(dir.resolve("child.out"))).isTrue();
+            Thread.sleep(300);
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        blue.holdHealth.set(null);
+        hold.countDown();
+    }
+
+    private void backup() {
+        try (Ledger l = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
+            l.append(NewEntry.of("backup", "academy-db", Outcome.PASSED, "dump verified",
+                    Map.of("origin", "mysql://127.0.0.1:3306/academy")));
+        }
+    }
+
+    @Test
+    void aFailbackKilledAfterTrafficMovedToBlueIsNeverFollowedByAStableWindowOrAContract() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+        killMidFailback();
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+
+        CliRun st = cli.run("cutover", "status");
+        assertThat(st.out()).contains("failback  #1  started", "failback (attempt 1 was interrupted");
+
+        cli.clock.advance(Duration.ofHours(25));
+        backup();
+        CliRun mon = cli.run("cutover", "monitor");
+        assertThat(mon.code()).as(mon.all()).isNotZero();
+        assertThat(mon.all()).doesNotContain("stable: PASSED").contains("failback attempt 1");
+        CliRun c = cli.run("cutover", "contract", "--yes");
+        assertThat(c.code()).as(c.all()).isNotZero();
+        assertThat(c.out()).contains("REFUSED: contract of staging: failback attempt 1");
+        assertThat(dir.resolve("contracted")).doesNotExist();
+        assertThat(cli.run("cutover", "status").out()).doesNotContain("Cutover of staging: stable");
+    }
+
+    @Test
+    void aFailbackFinishedLongAfterItsKilledAttemptIsNotADrillWithinTheBound() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        killMidFailback();
+        cli.clock.advance(Duration.ofMinutes(10));
+
+        CliRun r = cli.run("cutover", "resume");
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        assertThat(r.out()).contains("failback: attempt 1 was interrupted; running it again", "OVER THE BOUND");
+        List<LedgerEntry> drills = cli.entries(CutoverEvidence.FAILBACK_DRILL);
+        assertThat(drills).singleElement().satisfies(d -> {
+            assertThat(d.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(d.summary()).contains("since attempt 1 began");
+        });
+        CliRun ready = cli.run("readiness");
+        assertThat(ready.all()).doesNotContain("failback drill on record");
+    }
+
+    @Test
+    void aFailbackAfterASwitchThatNeverMovedTrafficIsNoDrill() throws Exception {
+        // the switch script fails: the load balancer never moved, the switch attempt failed
+        Files.writeString(dir.resolve("lb-set.sh"), "#!/bin/sh\nif [ \"$1\" = green ]; then exit 7; fi\necho \"$1\" > '"
+                + dir.resolve("active") + "'\n");
+        CliRun s = cli.run("cutover", "start");
+        assertThat(s.code()).as(s.all()).isEqualTo(1);
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        CliRun fb = cli.run("cutover", "failback");
+        assertThat(fb.code()).as(fb.all()).isZero();
+        assertThat(cli.entries(CutoverEvidence.FAILBACK_DRILL)).isEmpty();
+        CliRun ready = cli.run("readiness");
+        assertThat(ready.all()).doesNotContain("failback drill on record").contains("no failback within the bound");
+    }
+}
