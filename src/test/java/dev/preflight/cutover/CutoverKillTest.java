@@ -100,6 +100,10 @@ class CutoverKillTest {
 
         CliRun st = cli.run("cutover", "status");
         assertThat(st.out()).contains("failback  #1  started", "failback (attempt 1 was interrupted");
+        // traffic is on blue: 'switch' must not answer "already switched: traffic of staging is on green"
+        CliRun sw = cli.run("cutover", "switch");
+        assertThat(sw.code()).as(sw.all()).isEqualTo(3);
+        assertThat(sw.all()).doesNotContain("already switched").contains("failback attempt 1 never completed");
 
         cli.clock.advance(Duration.ofHours(25));
         backup();
@@ -144,5 +148,54 @@ class CutoverKillTest {
         assertThat(cli.entries(CutoverEvidence.FAILBACK_DRILL)).isEmpty();
         CliRun ready = cli.run("readiness");
         assertThat(ready.all()).doesNotContain("failback drill on record").contains("no failback within the bound");
+    }
+
+    /** Runs {@code cutover start} in a child JVM whose load balancer command moves traffic to green and then hangs. */
+    private void killMidSwitch() throws Exception {
+        Files.writeString(dir.resolve("lb-set.sh"), "#!/bin/sh\necho \"$1\" > '" + dir.resolve("active")
+                + "'\nif [ \"$1\" = green ]; then sleep 60; fi\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.preflight.cli.Main",
+                "--plan", dir.resolve("preflight.yaml").toString(), "cutover", "start")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("child.out").toFile()).start();
+        try {
+            boolean moved = false;
+            for (int i = 0; i < 600 && !moved && child.isAlive(); i++) {
+                Thread.sleep(100);
+                moved = Files.exists(dir.resolve(".preflight/ledger.db")) && CommandLb.active(dir).equals("green");
+            }
+            assertThat(moved).as(Files.readString(dir.resolve("child.out"))).isTrue();
+        } finally {
+            child.destroyForcibly();
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        Files.writeString(dir.resolve("lb-set.sh"), "#!/bin/sh\necho \"$1\" > '" + dir.resolve("active") + "'\n");
+    }
+
+    @Test
+    void aSwitchKilledAfterTheLoadBalancerMovedIsNeitherForgottenNorRecordedAsDone() throws Exception {
+        killMidSwitch();
+        assertThat(CommandLb.active(dir)).isEqualTo("green");
+        CliRun st = cli.run("cutover", "status");
+        assertThat(st.out()).contains("Cutover of staging: promoted", "switch    #1  started",
+                "switch (attempt 1 was interrupted", "failback       possible").doesNotContain("traffic is on blue");
+        assertThat(cli.run("cutover", "monitor").code()).isEqualTo(3);
+        cli.clock.advance(Duration.ofHours(25));
+        backup();
+        CliRun c = cli.run("cutover", "contract", "--yes");
+        assertThat(c.code()).isEqualTo(3);
+        assertThat(dir.resolve("contracted")).doesNotExist();
+        CliRun ready = cli.run("readiness");
+        assertThat(ready.code()).isNotZero();
+        assertThat(ready.all()).contains("switch attempt 1 was interrupted");
+
+        CliRun again = cli.run("cutover", "switch");
+        assertThat(again.code()).as(again.all()).isZero();
+        assertThat(again.out()).contains("switch: attempt 1 was interrupted; running it again", "switch: PASSED");
+        CliRun fb = cli.run("cutover", "failback");
+        assertThat(fb.code()).as(fb.all()).isZero();
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        assertThat(cli.entries(CutoverEvidence.FAILBACK_DRILL)).singleElement()
+                .satisfies(d -> assertThat(d.outcome()).isEqualTo(Outcome.PASSED));
     }
 }
