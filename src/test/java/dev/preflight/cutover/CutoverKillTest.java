@@ -198,4 +198,17 @@ class CutoverKillTest {
         assertThat(cli.entries(CutoverEvidence.FAILBACK_DRILL)).singleElement()
                 .satisfies(d -> assertThat(d.outcome()).isEqualTo(Outcome.PASSED));
     }
+
+    /** A command load balancer with nothing to confirm the routing: exit 0 of the switch command is not a verified switch. */
+    @Test
+    void aSwitchNothingCanConfirmIsNotReportedDone() throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), Files.readString(dir.resolve("preflight.yaml"))
+                .replaceAll("(?m)^\\s*verify_(blue|green): .*\\n", ""));
+        CliRun s = cli.run("cutover", "start");
+        assertThat(s.code()).as(s.all()).isEqualTo(1);
+        assertThat(s.out()).contains("switch: FAILED", "nothing would confirm traffic on green")
+                .doesNotContain("switch: PASSED", "routes to green");
+        assertThat(CommandLb.active(dir)).isEqualTo("blue");
+        assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: promoted");
+    }
 }
