@@ -124,12 +124,8 @@ final class CutoverMachine {
         actions(step).forEach(a -> say("[dry-run]   " + a));
     }
 
-    /**
-     * Runs one attempt of a step: records {@code started}, does the work, records {@code completed}
-     * with outcome and elapsed time. An attempt left open by a dead process is first recorded as
-     * {@code interrupted}, so both attempts show in the ledger. True when the step's verdict is good.
-     */
-    boolean runStep(CutoverHistory h, Step step) {
+    /** Records the attempt a dead process left open (if any) as {@code interrupted}, before another attempt starts. */
+    void closeOpen(CutoverHistory h) {
         if (h.open() != null) {
             CutoverHistory.Attempt o = h.open();
             record(Outcome.ERROR, o.step().label() + " attempt " + o.number() + " started at " + o.started()
@@ -137,6 +133,15 @@ final class CutoverMachine {
                     CutoverEvidence.attempt(h.cutoverId(), o.step(), o.number(), CutoverEvidence.INTERRUPTED));
             say(o.step().label() + ": attempt " + o.number() + " was interrupted; running it again");
         }
+    }
+
+    /**
+     * Runs one attempt of a step: records {@code started}, does the work, records {@code completed}
+     * with outcome and elapsed time. An attempt left open by a dead process is first recorded as
+     * {@code interrupted}, so both attempts show in the ledger. True when the step's verdict is good.
+     */
+    boolean runStep(CutoverHistory h, Step step) {
+        closeOpen(h);
         int n = h.attemptsOf(step) + 1;
         CutoverEvidence.AttemptPayload started = CutoverEvidence.started(h.cutoverId(), step, n, CutoverEvidence.STARTED,
                 step == Step.EXPAND ? ((ExpandStep) steps.get(Step.EXPAND)).before(h) : null);

@@ -211,4 +211,28 @@ class CutoverKillTest {
         assertThat(CommandLb.active(dir)).isEqualTo("blue");
         assertThat(cli.run("cutover", "status").out()).contains("Cutover of staging: promoted");
     }
+
+    /**
+     * A monitor killed between its "stable attempt 1 started" and "completed" entries (two appends
+     * apart: the entry is written here as that process left it). The next monitor concluded attempt 2
+     * yet left attempt 1 open for ever: status and readiness kept saying "interrupted; run 'cutover
+     * resume'", which runs nothing for the stable window.
+     */
+    @Test
+    void aStableWindowConcludedAfterAKilledConclusionLeavesNothingInterrupted() throws Exception {
+        assertThat(cli.run("cutover", "start").code()).isZero();
+        assertThat(cli.run("cutover", "monitor", "--rounds", "1").code()).isZero();
+        cli.clock.advance(Duration.ofHours(25));
+        try (Ledger l = cli.ledger()) {
+            CutoverHistory h = CutoverHistory.read(l, "staging", "cutover-test");
+            l.append(NewEntry.of(CutoverEvidence.STEP, "staging", Outcome.WARNING,
+                    "stable attempt 1 started (concluding the window)",
+                    CutoverEvidence.attempt(h.cutoverId(), Step.STABLE, 1, CutoverEvidence.STARTED).of("cutover-test")));
+        }
+        CliRun m = cli.run("cutover", "monitor");
+        assertThat(m.code()).as(m.all()).isZero();
+        CliRun st = cli.run("cutover", "status");
+        assertThat(st.out()).contains("Cutover of staging: stable", "stable    #1  interrupted")
+                .doesNotContain("was interrupted");
+    }
 }
