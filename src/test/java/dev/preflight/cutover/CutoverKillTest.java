@@ -126,6 +126,8 @@ class CutoverKillTest {
         CliRun r = cli.run("cutover", "resume");
         assertThat(CommandLb.active(dir)).isEqualTo("blue");
         assertThat(r.out()).contains("failback: attempt 1 was interrupted; running it again", "OVER THE BOUND");
+        // Traffic is back on blue, yet the drill failed its bound: not exit 0.
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
         List<LedgerEntry> drills = cli.entries(CutoverEvidence.FAILBACK_DRILL);
         assertThat(drills).singleElement().satisfies(d -> {
             assertThat(d.outcome()).isEqualTo(Outcome.FAILED);

@@ -154,6 +154,26 @@ class PagerDutyOncallGateTest {
         assertThat(ok.passed()).as(ok.toString()).isTrue();
     }
 
+    /**
+     * PagerDuty writes {@code "start": null} for an on-call that is permanent (an escalation level
+     * without a schedule). An entry without the fields at all is not that answer: read as
+     * "permanently on call", a truncated or proxied answer vouched for the whole window.
+     */
+    @Test
+    void anEntryWithoutStartOrEndIsNotPermanentlyOnCall() {
+        List<ObjectNode> entries = coveredWindow();
+        entries.get(2).remove("start");
+        entries.get(2).remove("end");
+        oncalls(entries);
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alice Moreau");
+        new GatesAck(s).run("primary", "bob.okafor@example.com");
+        new GatesAck(s).run("secondary", "carol jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
+        assertThat(r.passed()).as(r.toString()).isFalse();
+        assertThat(r.reason()).contains("could not check", "'start'");
+    }
+
     @Test
     void aGapInTheSecondaryAndAMissingAcknowledgementFail() {
         oncalls(List.of(
