@@ -246,7 +246,8 @@ public final class CutoverCommand implements Callable<Integer> {
 
     /** {@code cutover failback}. */
     @Command(name = "failback", mixinStandardHelpOptions = true,
-            description = "Move traffic back to blue (from switched or stable only), check that blue serves, and record how long it took.",
+            description = {"Move traffic back to blue (from switched or stable only), check that blue serves, and record how long it took.",
+                "Exit 1 when blue does not serve, or when the failback took longer than the plan's bound (traffic stays on blue; the drill is recorded as failed)."},
             footerHeading = "%nExamples:%n",
             footer = "  preflight cutover failback")
     public static final class Failback extends Sub {

@@ -115,7 +115,7 @@ public final class GatesCommand implements Callable<Integer> {
         @Option(names = "--role", required = true, paramLabel = "primary|secondary", description = "primary or secondary")
         String role;
 
-        @Option(names = "--user", required = true, paramLabel = "NAME", description = "PagerDuty name or e-mail")
+        @Option(names = "--user", required = true, paramLabel = "NAME", description = "PagerDuty user id, name or e-mail (a name two people share acknowledges neither)")
         String user;
 
         @Override

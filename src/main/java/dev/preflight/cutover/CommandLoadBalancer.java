@@ -59,6 +59,12 @@ public final class CommandLoadBalancer implements LoadBalancer {
 
     @Override
     public void switchTo(Colour to) throws IOException, InterruptedException, LoadBalancer.LoadBalancerException {
+        if (verifyArgv(to).isEmpty() && plan.loadBalancer().verifyUrl() == null) {
+            // A switch command's exit 0 says it ran, not where traffic goes: with nothing to confirm the
+            // routing, the switch would be reported done unverified. Refused before anything moves.
+            throw new LoadBalancer.LoadBalancerException("not run: nothing would confirm traffic on " + to.label()
+                    + " (the plan's load_balancer gives neither verify_" + to.label() + " nor verify_url); add one");
+        }
         ProcessResult r = runner.run(ProcessSpec.of(switchArgv(to)).withTimeout(Duration.ofMinutes(5)));
         if (!r.ok()) {
             throw new LoadBalancer.LoadBalancerException(String.join(" ", switchArgv(to)) + " failed (exit "

@@ -51,6 +51,13 @@ public final class CutoverContract {
         if (h.failedBack() || h.state() == CutoverState.FAILED_BACK) {
             return refuse(h, "a failback happened in this cutover: contract is refused", Verdict.INCOMPLETE);
         }
+        CutoverHistory.Attempt fb = h.failbackAttempt();
+        if (fb != null) {
+            // failedBack() counts only a failback that completed; one that died or failed after moving
+            // the load balancer left traffic on blue just the same, and contract would drop blue's schema.
+            return refuse(h, "failback attempt " + fb.number() + " " + h.failbackOutcome()
+                    + " in this cutover (traffic may be on blue): contract is refused", Verdict.INCOMPLETE);
+        }
         if (h.state() != CutoverState.SWITCHED && h.state() != CutoverState.STABLE) {
             throw PreflightException.state("cannot contract " + cp.environment() + " in state " + h.state().label(),
                     "contract comes after the switch and the stable window");

@@ -86,6 +86,20 @@ public record CutoverHistory(String environment, String cutoverId, Instant begun
         return state == CutoverState.PROMOTED && sw != null && !sw.good();
     }
 
+    /**
+     * The first failback attempt of this cutover whatever its outcome, or null. One that died or
+     * failed may still have moved traffic to blue: no stable window or contract follows it.
+     */
+    public Attempt failbackAttempt() {
+        return attempts.stream().filter(a -> a.step() == Step.FAILBACK).findFirst().orElse(null);
+    }
+
+    /** The newest failback attempt's outcome as words: "never completed" for one whose process died. */
+    public String failbackOutcome() {
+        Attempt a = last(Step.FAILBACK);
+        return a == null ? "none" : a.outcome().equals("started") ? "never completed" : a.outcome();
+    }
+
     /** The last attempt of a step, or null. */
     public Attempt last(Step s) {
         Attempt out = null;

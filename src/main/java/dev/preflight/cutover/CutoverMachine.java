@@ -124,12 +124,8 @@ final class CutoverMachine {
         actions(step).forEach(a -> say("[dry-run]   " + a));
     }
 
-    /**
-     * Runs one attempt of a step: records {@code started}, does the work, records {@code completed}
-     * with outcome and elapsed time. An attempt left open by a dead process is first recorded as
-     * {@code interrupted}, so both attempts show in the ledger. True when the step's verdict is good.
-     */
-    boolean runStep(CutoverHistory h, Step step) {
+    /** Records the attempt a dead process left open (if any) as {@code interrupted}, before another attempt starts. */
+    void closeOpen(CutoverHistory h) {
         if (h.open() != null) {
             CutoverHistory.Attempt o = h.open();
             record(Outcome.ERROR, o.step().label() + " attempt " + o.number() + " started at " + o.started()
@@ -137,6 +133,15 @@ final class CutoverMachine {
                     CutoverEvidence.attempt(h.cutoverId(), o.step(), o.number(), CutoverEvidence.INTERRUPTED));
             say(o.step().label() + ": attempt " + o.number() + " was interrupted; running it again");
         }
+    }
+
+    /**
+     * Runs one attempt of a step: records {@code started}, does the work, records {@code completed}
+     * with outcome and elapsed time. An attempt left open by a dead process is first recorded as
+     * {@code interrupted}, so both attempts show in the ledger. True when the step's verdict is good.
+     */
+    boolean runStep(CutoverHistory h, Step step) {
+        closeOpen(h);
         int n = h.attemptsOf(step) + 1;
         CutoverEvidence.AttemptPayload started = CutoverEvidence.started(h.cutoverId(), step, n, CutoverEvidence.STARTED,
                 step == Step.EXPAND ? ((ExpandStep) steps.get(Step.EXPAND)).before(h) : null);
@@ -158,10 +163,19 @@ final class CutoverMachine {
         CutoverEvidence.AttemptPayload p = CutoverEvidence.completed(h.cutoverId(), step, n, outcome.label(), ms, r.details());
         record(outcome, step.label() + " attempt " + n + ": " + r.summary(), p);
         if (step == Step.FAILBACK && r.details() instanceof CutoverEvidence.FailedBack f) {
-            ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
-                    f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
-                    "failback in " + millis(took) + " (bound " + compact(ctx.plan().failbackBound()) + ")",
-                    p.of(ctx.plan().project())));
+            CutoverHistory.Attempt first = h.failbackAttempt();
+            if (h.switchedAt() == null) {
+                // No switch to green was ever verified in this cutover (it failed or died): moving traffic
+                // "back" proves nothing about failing back from green, so it is not a failback drill.
+                say("failback: not recorded as a failback drill: no switch to green was verified in this cutover");
+            } else {
+                ctx.ledger().append(NewEntry.of(CutoverEvidence.FAILBACK_DRILL, ctx.environment(),
+                        f.withinBound() ? Outcome.PASSED : Outcome.FAILED,
+                        "failback in " + (first == null ? millis(took) : millis(Duration.ofMillis(f.failbackMs()))
+                                + " since attempt " + first.number() + " began at " + first.started())
+                                + " (bound " + compact(ctx.plan().failbackBound()) + ")",
+                        p.of(ctx.plan().project())));
+            }
         }
         attempted(step, n, r.verdict(), r.summary(), ms);
         say(step.label() + ": " + outcome.label().toUpperCase(Locale.ROOT) + " - " + r.summary() + " (" + millis(took) + ")");

@@ -28,6 +28,14 @@ public final class CutoverMonitor {
                 throw PreflightException.state("cannot monitor " + env + " in state " + h.state().label(),
                         "the stable window starts when traffic is switched to green");
             }
+            CutoverHistory.Attempt fb = h.failbackAttempt();
+            if (fb != null) {
+                // A failback that died or failed may have moved traffic to blue: watching green now
+                // would call a window stable that no user traffic went through.
+                throw PreflightException.state("cannot monitor " + env + ": failback attempt " + fb.number() + " "
+                        + h.failbackOutcome() + " and traffic may be on blue",
+                        "finish the failback with 'preflight cutover failback'");
+            }
             if (ctx.dryRun()) {
                 m.printActions(Step.STABLE, h.attemptsOf(Step.STABLE) + 1);
                 return m.finish("monitor", Verdict.PASSED);

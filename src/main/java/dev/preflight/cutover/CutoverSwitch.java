@@ -17,6 +17,14 @@ public final class CutoverSwitch {
         String env = ctx.environment();
         try (ExclusiveLock ignored = m.lock()) {
             CutoverHistory h = m.history();
+            CutoverHistory.Attempt fb = h.failbackAttempt();
+            if (fb != null && !h.state().terminal()) {
+                // A failback that died or failed may have moved traffic to blue: "already switched"
+                // would be a claim about green nobody verified since.
+                throw PreflightException.state("cannot switch " + env + ": failback attempt " + fb.number() + " "
+                        + h.failbackOutcome() + " and traffic may be on blue",
+                        "finish the failback with 'preflight cutover failback', then start a new cutover");
+            }
             if (h.state() == CutoverState.SWITCHED || h.state() == CutoverState.STABLE) {
                 m.say("already switched: traffic of " + env + " is on green (state " + h.state().label() + ")");
                 return m.finish("switch", Verdict.PASSED);

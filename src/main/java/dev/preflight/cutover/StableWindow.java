@@ -185,6 +185,9 @@ final class StableWindow implements CutoverStep {
     }
 
     private void record(CutoverHistory h, Verdict v, String summary) {
+        // A conclusion killed between its two entries stays open otherwise, and status and readiness
+        // would call the window interrupted for ever ('cutover resume' runs nothing for it).
+        machine.closeOpen(h);
         int n = h.attemptsOf(Step.STABLE) + 1;
         machine.record(Outcome.WARNING, "stable attempt " + n + " started (concluding the window)",
                 CutoverEvidence.attempt(h.cutoverId(), Step.STABLE, n, CutoverEvidence.STARTED));

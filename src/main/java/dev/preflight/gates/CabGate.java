@@ -5,6 +5,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.report.Durations;
+import dev.preflight.run.Expected;
 import dev.preflight.run.ProjectScope;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The {@code cab} gate's decision (runbook §4.3): the ticket is approved AND carries, for every
@@ -57,18 +59,40 @@ public final class CabGate {
         ChangeTicket.State state = t.read();
         return decide(t.describe(), state, CabEvidence.required(ctx.plan(), w),
                 CabEvidence.runbook(ctx.plan()).orElse(null), GatesEvidence.publishes(ctx.ledger()), ctx.ledger(),
-                w.start());
+                w.start(), e -> outdated(ctx, e));
+    }
+
+    /**
+     * Why an entry that passed no longer vouches for the plan as it is now, as its owner judges it
+     * (an audit of requirements the plan has since changed), or null. The same judgement custom
+     * gates and readiness use: an attachment is evidence only of what its entry checked.
+     */
+    private static String outdated(GatesContext ctx, LedgerEntry e) {
+        if (ctx.judge() == null) {
+            return null;
+        }
+        Expected.Found f = ctx.judge().judge(e).orElse(null);
+        return f == null || f.status() == Expected.Status.PASSED ? null
+                : f.detail() != null ? f.detail() : "it does not cover the plan as it is now";
+    }
+
+    /** As {@link #decide(String, ChangeTicket.State, List, CabEvidence.Item, List, Ledger, Instant, Function)}, judging entries by outcome and age alone. */
+    public static GateResult decide(String ticket, ChangeTicket.State state, List<CabEvidence.Required> required,
+                                    CabEvidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
+                                    Instant windowStart) {
+        return decide(ticket, state, required, runbook, publishes, ledger, windowStart, e -> null);
     }
 
     /**
      * Decides from what the ticket carries, the required evidence, the ledger's {@code gates-publish}
      * entries (which say which entry each attached SHA-256 comes from) and the ledger itself.
      *
-     * @param runbook the runbook link item, or null when the plan has none
+     * @param runbook  the runbook link item, or null when the plan has none
+     * @param outdated why a passed entry no longer covers the plan (its owner's judgement), or null when it does
      */
     public static GateResult decide(String ticket, ChangeTicket.State state, List<CabEvidence.Required> required,
                                     CabEvidence.Item runbook, List<LedgerEntry> publishes, Ledger ledger,
-                                    Instant windowStart) {
+                                    Instant windowStart, Function<LedgerEntry, String> outdated) {
         List<String> failures = new ArrayList<>();
         List<String> details = new ArrayList<>();
         details.add(ticket + ": " + state.status());
@@ -78,7 +102,7 @@ public final class CabGate {
         }
         Map<String, GatesEvidence.Publication> published = GatesEvidence.publications(publishes);
         for (CabEvidence.Required r : required) {
-            slot(r, state, published, ledger, windowStart, failures, details);
+            slot(r, state, published, ledger, windowStart, outdated, failures, details);
         }
         if (runbook == null) {
             failures.add("no current evidence: runbook link: the plan has no project.runbook");
@@ -129,7 +153,8 @@ public final class CabGate {
 
     /** Judges the attachments of one required kind; adds a failure unless one of them vouches for good evidence. */
     private static void slot(CabEvidence.Required r, ChangeTicket.State state, Map<String, GatesEvidence.Publication> published,
-                             Ledger ledger, Instant windowStart, List<String> failures, List<String> details) {
+                             Ledger ledger, Instant windowStart, Function<LedgerEntry, String> outdated,
+                             List<String> failures, List<String> details) {
         List<ChangeTicket.Attachment> same = state.attachments().stream()
                 .filter(a -> a.name().equals(r.fileName())).toList();
         if (same.isEmpty()) {
@@ -167,6 +192,12 @@ public final class CabGate {
             }
             if (!e.outcome().isGood()) {
                 problems.add(where + " is " + what + ", which " + e.outcome().label() + from);
+                continue;
+            }
+            String stale = outdated.apply(e);
+            if (stale != null) {
+                problems.add(where + " is " + what + ", which passed, but " + stale + ": run '" + r.recordedBy()
+                        + "' again and 'preflight gates publish'" + from);
                 continue;
             }
             Duration age = Duration.between(e.time(), windowStart);

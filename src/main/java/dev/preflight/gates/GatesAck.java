@@ -31,7 +31,7 @@ public final class GatesAck {
             throw PreflightException.usage("--role must be primary or secondary, not '" + role + "'", null);
         }
         if (user == null || user.isBlank()) {
-            throw PreflightException.usage("--user NAME is required", "the PagerDuty name or e-mail of the person");
+            throw PreflightException.usage("--user NAME is required", "the PagerDuty user id (or the name or e-mail) of the person");
         }
         ChangeWindow w = ctx.window();
         LedgerEntry e = ctx.ledger().append(NewEntry.of(GatesEvidence.ACK, ctx.subject(w), Outcome.PASSED, role + " "

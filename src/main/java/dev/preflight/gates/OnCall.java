@@ -14,8 +14,12 @@ public record OnCall(int level, String userId, String userName, String email, In
         List<OnCall> oncalls(Instant since, Instant until);
     }
 
-    /** Whether {@code name} is this person: PagerDuty's user summary (name) or e-mail, ignoring case. */
+    /**
+     * Whether {@code name} is this person: PagerDuty's user id (exactly), or its user summary (name)
+     * or e-mail, ignoring case. A name can be several people's: {@link OncallGate} asks who else answers to it.
+     */
     public boolean isPerson(String name) {
-        return name != null && (name.strip().equalsIgnoreCase(userName) || name.strip().equalsIgnoreCase(email));
+        return name != null && ((!userId.isEmpty() && name.strip().equals(userId))
+                || name.strip().equalsIgnoreCase(userName) || name.strip().equalsIgnoreCase(email));
     }
 }

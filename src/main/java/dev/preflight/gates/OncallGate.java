@@ -39,9 +39,14 @@ public final class OncallGate {
             Map<String, OnCall> people = new LinkedHashMap<>();
             at.forEach(o -> people.putIfAbsent(o.userId().isEmpty() ? o.userName() : o.userId(), o));
             for (OnCall p : people.values()) {
-                LedgerEntry ack = acks.stream().filter(a -> acknowledges(a, role, p, w)).findFirst().orElse(null);
+                LedgerEntry ack = acks.stream().filter(a -> acknowledges(a, role, p, w, oncalls)).findFirst().orElse(null);
                 String who = p.userName() + (p.email().isEmpty() ? "" : " <" + p.email() + ">");
-                if (ack == null) {
+                long namesakes = sharing(p.userName(), oncalls);
+                if (ack == null && namesakes > 1) {
+                    failures.add(role + " " + who + " has not acknowledged the window: '" + p.userName() + "' names "
+                            + namesakes + " people on call (run 'preflight gates ack --role " + role + " --user "
+                            + (p.userId().isEmpty() ? p.email() : p.userId()) + "')");
+                } else if (ack == null) {
                     failures.add(role + " " + who + " has not acknowledged the window (run 'preflight gates ack --role "
                             + role + " --user \"" + p.userName() + "\"')");
                 } else {
@@ -60,9 +65,20 @@ public final class OncallGate {
                 + " more)" : ""), all);
     }
 
-    static boolean acknowledges(LedgerEntry a, String role, OnCall p, ChangeWindow w) {
+    /**
+     * Whether {@code a} is {@code p}'s acknowledgement of the window in that role. The acknowledging
+     * user is matched by PagerDuty user id, or by name or e-mail only when no other person on call
+     * answers to it: two users may share a display name, and one acknowledgement is one person's.
+     */
+    static boolean acknowledges(LedgerEntry a, String role, OnCall p, ChangeWindow w, List<OnCall> oncalls) {
         return GatesEvidence.AckPayload.of(a).filter(j -> role.equals(j.role()) && p.isPerson(j.user())
-                && j.window().is(w)).isPresent();
+                && sharing(j.user(), oncalls) <= 1 && j.window().is(w)).isPresent();
+    }
+
+    /** How many different people on call (by user id, else by name) answer to {@code user}. */
+    static long sharing(String user, List<OnCall> oncalls) {
+        return oncalls.stream().filter(o -> o.isPerson(user)).map(o -> o.userId().isEmpty() ? o.userName() : o.userId())
+                .distinct().count();
     }
 
     private static boolean overlaps(OnCall o, ChangeWindow w) {

@@ -57,7 +57,7 @@ public final class PagerDuty implements OnCall.Source {
                 JsonNode u = o.path("user");
                 String name = u.path("summary").asText(u.path("name").asText(""));
                 out.add(new OnCall(o.path("escalation_level").asInt(0), u.path("id").asText(""), name,
-                        u.path("email").asText(""), time(o.path("start")), time(o.path("end"))));
+                        u.path("email").asText(""), time(o, "start"), time(o, "end")));
             }
             if (!page.path("more").asBoolean(false) || n == 0) {
                 break;
@@ -77,9 +77,21 @@ public final class PagerDuty implements OnCall.Source {
         return (schedules.isEmpty() || schedules.contains(schedule)) && (policies.isEmpty() || policies.contains(policy));
     }
 
-    private static Instant time(JsonNode n) {
-        if (n == null || n.isNull() || n.isMissingNode() || n.asText().isBlank()) {
+    /**
+     * An on-call entry's {@code start} or {@code end}: PagerDuty writes {@code null} for an on-call
+     * that is permanent (no schedule behind the escalation level), and that alone is read as open.
+     * A field that is absent or blank is a malformed answer (truncated, a proxy's, another API's),
+     * never "on call for ever": that would vouch for the whole window.
+     */
+    private static Instant time(JsonNode entry, String field) {
+        JsonNode n = entry.get(field);
+        if (n != null && n.isNull()) {
             return null;
+        }
+        if (n == null || !n.isTextual() || n.asText().isBlank()) {
+            throw new GateException("PagerDuty answered an on-call entry of " + entry.path("user").path("summary")
+                    .asText("a user") + " without its '" + field + "' (only null means permanently on call)",
+                    "check the API answer of /oncalls (a proxy or an incomplete answer?) and run the gates again");
         }
         return OffsetDateTime.parse(n.asText()).toInstant();
     }

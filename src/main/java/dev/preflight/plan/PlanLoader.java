@@ -47,6 +47,9 @@ public final class PlanLoader {
     public static final int MAX_DEPTH = 64;
     /** Largest {@code ${file:PATH}}: one secret, not a document. */
     public static final int MAX_FILE_BYTES = 64 * 1024;
+    /** Most aliases of lists or mappings a plan may hold (the YAML engine's own limit, reached first here with a position). */
+    static final int MAX_COLLECTION_ALIASES = 50;
+
     /** Most values a plan may expand to through aliases (an alias bomb is refused, not walked). */
     public static final int MAX_NODES = 100_000;
     /** The one tag a plan may use: marks a value as a credential. */
@@ -105,7 +108,7 @@ public final class PlanLoader {
         Node root = null;
         try {
             LoadSettings settings = LoadSettings.builder().setLabel(file).setCodePointLimit(MAX_PLAN_BYTES + 1)
-                    .setAllowRecursiveKeys(false).setMaxAliasesForCollections(50).build();
+                    .setAllowRecursiveKeys(false).setMaxAliasesForCollections(MAX_COLLECTION_ALIASES).build();
             Composer composer = new Composer(settings,
                     new DepthLimitedParser(new ParserImpl(settings, new StreamReader(settings, yaml)), MAX_DEPTH));
             root = composer.getSingleNode().orElse(null);
@@ -114,6 +117,12 @@ public final class PlanLoader {
             r.problem(new PlanProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
                     m.map(x -> x.getColumn() + 1).orElse(1), "", "nested deeper than " + MAX_DEPTH + " levels",
                     "a plan needs a handful of levels; the limit is " + MAX_DEPTH));
+            throw fail();
+        } catch (DepthLimitedParser.AliasLimit e) {
+            Optional<Mark> m = e.mark();
+            r.problem(new PlanProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
+                    m.map(x -> x.getColumn() + 1).orElse(1), "", e.getMessage(),
+                    "is this an alias bomb? a plan has a few hundred values"));
             throw fail();
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> m = e.getProblemMark();

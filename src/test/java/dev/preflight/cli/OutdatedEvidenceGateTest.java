@@ -50,4 +50,37 @@ class OutdatedEvidenceGateTest {
         assertThat(readiness.code()).isEqualTo(1);
         assertThat(readiness.out()).doesNotContain("all 1 gate(s) passed");
     }
+
+    /**
+     * The CAB gate judges the attached audit report the same way: an audit of requirements the plan
+     * no longer has was attached by 'gates publish' and the CAB gate held (approved record, fresh at
+     * the window's start, with a backup log and the runbook link) while the plan asked for more.
+     */
+    @Test
+    void anAttachedAuditOfRequirementsThePlanNoLongerHasDoesNotPassTheCabGate() throws Exception {
+        String plan = PLAN.replace("project: {name: demo}", "project: {name: demo, runbook: \"https://wiki.example.com/runbook\"}")
+                .replaceAll("(?s)  custom: .*", "  cab: {provider: file, path: docs/change.md}\n")
+                // the audit and backup are judged by their age at the window's start (24h at most)
+                .replace("2026-11-28T01:00:00Z", "2026-11-24T20:00:00Z").replace("2026-11-28T03:00:00Z", "2026-11-24T22:00:00Z");
+        Files.createDirectories(dir.resolve("docs"));
+        Files.writeString(dir.resolve("docs/change.md"), "# Change ACAD-1: upgrade\n\n- [x] Backup evidence attached\n\nApproved-by: Dana Reyes (CAB chair), 2026-11-23\n");
+        Files.writeString(dir.resolve("preflight.yaml"), plan.replace("JAVA", ">=17"));
+        assertThat(run("audit").code()).isZero();
+        try (dev.preflight.ledger.Ledger l = dev.preflight.ledger.Ledgers.open(null, dir, dev.preflight.core.Secrets.none(),
+                "t@h", CliRun.CLOCK)) {
+            l.append(dev.preflight.ledger.NewEntry.of("backup", "academy-db", dev.preflight.ledger.Outcome.PASSED,
+                    "dump verified", java.util.Map.of("origin", "mysql://127.0.0.1:3306/academy")));
+        }
+        CliRun pub = run("gates", "publish");
+        assertThat(pub.code()).as(pub.all()).isZero();
+        CliRun before = run("gates", "check");
+        assertThat(before.code()).as(before.all()).isZero();
+        assertThat(before.out()).contains("PASSED  cab");
+
+        Files.writeString(dir.resolve("preflight.yaml"), plan.replace("JAVA", ">=99"));
+        CliRun after = run("gates", "check");
+        assertThat(after.code()).as(after.all()).isEqualTo(1);
+        assertThat(after.out()).contains("FAILED  cab", "preflight-audit-local.json", "which passed, but ")
+                .doesNotContain("PASSED  cab");
+    }
 }

@@ -127,6 +127,53 @@ class PagerDutyOncallGateTest {
         assertThat(ledger.latest("oncall-ack", "ACAD-1234").orElseThrow().payload()).contains("\"role\":\"secondary\"");
     }
 
+    /**
+     * Two PagerDuty users may share a display name: one acknowledgement by that name acknowledged
+     * both. A name (or e-mail) that is two people's acknowledges neither; the user id, which
+     * PagerDuty's answer carries, tells them apart.
+     */
+    @Test
+    void twoUsersWithTheSameNameDoNotShareOneAcknowledgement() {
+        ObjectNode first = oncall(1, "PU1", "Alex Kim", "2027-01-08T18:00:00Z", "2027-01-09T03:00:00Z");
+        ObjectNode second = oncall(1, "PU7", "Alex Kim", "2027-01-09T03:00:00Z", "2027-01-09T18:00:00Z");
+        ((ObjectNode) second.get("user")).put("email", "akim@example.com");
+        oncalls(List.of(first, second, oncall(2, "PU3", "Carol Jensen", null, null)));
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alex Kim");
+        new GatesAck(s).run("secondary", "Carol Jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
+        assertThat(r.passed()).as(r.toString()).isFalse();
+        assertThat(r.details()).contains("primary Alex Kim <akim@example.com> has not acknowledged the window: 'Alex Kim' "
+                + "names 2 people on call (run 'preflight gates ack --role primary --user PU7')");
+
+        new GatesAck(s).run("primary", "PU7");
+        GateResult both = new GatesCheck(s).run().results().get(0);
+        assertThat(both.passed()).as(both.toString()).isFalse();
+        new GatesAck(s).run("primary", "alex.kim@example.com");
+        GateResult ok = new GatesCheck(s).run().results().get(0);
+        assertThat(ok.passed()).as(ok.toString()).isTrue();
+    }
+
+    /**
+     * PagerDuty writes {@code "start": null} for an on-call that is permanent (an escalation level
+     * without a schedule). An entry without the fields at all is not that answer: read as
+     * "permanently on call", a truncated or proxied answer vouched for the whole window.
+     */
+    @Test
+    void anEntryWithoutStartOrEndIsNotPermanentlyOnCall() {
+        List<ObjectNode> entries = coveredWindow();
+        entries.get(2).remove("start");
+        entries.get(2).remove("end");
+        oncalls(entries);
+        GatesContext s = service();
+        new GatesAck(s).run("primary", "Alice Moreau");
+        new GatesAck(s).run("primary", "bob.okafor@example.com");
+        new GatesAck(s).run("secondary", "carol jensen");
+        GateResult r = new GatesCheck(s).run().results().get(0);
+        assertThat(r.passed()).as(r.toString()).isFalse();
+        assertThat(r.reason()).contains("could not check", "'start'");
+    }
+
     @Test
     void aGapInTheSecondaryAndAMissingAcknowledgementFail() {
         oncalls(List.of(

@@ -82,6 +82,7 @@ class SchemaAgreementTest {
     /** Plans that are not a YAML document a schema could be given (limits, encodings, syntax). */
     static final Map<String, String> NOT_A_DOCUMENT = Map.ofEntries(
             Map.entry("alias-bomb", "refused by the loader's alias limit before any document exists"),
+            Map.entry("alias-many", "refused by the loader's alias limit before any document exists"),
             Map.entry("binary", "not text"), Map.entry("nul", "not text"), Map.entry("bell", "control characters"),
             Map.entry("latin1", "not UTF-8"), Map.entry("utf16", "not UTF-8"),
             Map.entry("tabs", "YAML syntax"), Map.entry("truncated", "YAML syntax"),
