@@ -38,10 +38,17 @@ final class DepthLimitedParser implements Parser {
     static final class AliasLimit extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final transient Optional<Mark> mark;
+        private final String problem;
 
-        AliasLimit(String message, Optional<Mark> mark) {
-            super(message, null, false, false);
+        AliasLimit(String problem, Optional<Mark> mark) {
+            super(problem, null, false, false);
+            this.problem = problem;
             this.mark = mark;
+        }
+
+        /** The plan problem in words, as the plan's reader shows it at the alias's position. */
+        String problem() {
+            return problem;
         }
 
         Optional<Mark> mark() {

@@ -121,7 +121,7 @@ public final class PlanLoader {
         } catch (DepthLimitedParser.AliasLimit e) {
             Optional<Mark> m = e.mark();
             r.problem(new PlanProblem(file, m.map(x -> x.getLine() + 1).orElse(1),
-                    m.map(x -> x.getColumn() + 1).orElse(1), "", e.getMessage(),
+                    m.map(x -> x.getColumn() + 1).orElse(1), "", e.problem(),
                     "is this an alias bomb? a plan has a few hundred values"));
             throw fail();
         } catch (MarkedYamlEngineException e) {
