@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,9 +52,10 @@ public final class BackupCatalog {
         List<LedgerEntry> backups = ledger.query(LedgerQuery.kind(BackupEvidence.KIND));
         Set<String> pruned = new HashSet<>();
         Set<String> completed = new HashSet<>();
-        List<LedgerEntry> prunes = ledger.query(LedgerQuery.kind(BackupEvidence.PRUNE_KIND));
-        for (LedgerEntry e : prunes) {
-            PrunePayload p = BackupEvidence.prune(e);
+        // Each payload decoded once: the intents are matched against the outcomes after all are read.
+        Map<LedgerEntry, PrunePayload> prunes = new LinkedHashMap<>();
+        ledger.query(LedgerQuery.kind(BackupEvidence.PRUNE_KIND)).forEach(e -> prunes.put(e, BackupEvidence.prune(e)));
+        for (PrunePayload p : prunes.values()) {
             for (DeletedCopy d : p.deleted()) {
                 pruned.add(d.backupId() + "\n" + d.location());
             }
@@ -63,14 +65,13 @@ public final class BackupCatalog {
         }
         // Copy (backup id and location) to the newest intent naming it that no outcome completed.
         Map<String, LedgerEntry> doubted = new HashMap<>();
-        for (LedgerEntry e : prunes) {
-            PrunePayload p = BackupEvidence.prune(e);
+        prunes.forEach((e, p) -> {
             if (p.intends() && !completed.contains(e.id())) {
                 for (DeletedCopy d : p.intent()) {
                     doubted.put(d.backupId() + "\n" + d.location(), e);
                 }
             }
-        }
+        });
         Map<String, LedgerEntry> lastVerify = new HashMap<>();
         for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupEvidence.VERIFY_KIND))) {
             VerifyPayload v = BackupEvidence.verify(e);
@@ -81,18 +82,13 @@ public final class BackupCatalog {
         }
         // Backup id to the newest presence look at it (readiness's stat or HEAD of each copy).
         Map<String, LedgerEntry> lastLook = new HashMap<>();
-        List<LedgerEntry> looks = ledger.query(LedgerQuery.kind(BackupEvidence.PRESENCE_KIND));
-        for (LedgerEntry e : looks) {
-            lastLook.put(BackupEvidence.verify(e).backupId(), e);
-        }
-        if (!doubted.isEmpty()) {
-            for (LedgerEntry e : looks) {
-                VerifyPayload v = BackupEvidence.verify(e);
-                // A look only clears the doubt when it found the copy where it was, at its size.
-                v.copies().stream().filter(c -> CopyCheck.Status.OK.label().equals(c.status()))
-                        .forEach(c -> doubted.computeIfPresent(v.backupId() + "\n" + c.location(),
-                                (k, intent) -> intent.seq() < e.seq() ? null : intent));
-            }
+        for (LedgerEntry e : ledger.query(LedgerQuery.kind(BackupEvidence.PRESENCE_KIND))) {
+            VerifyPayload v = BackupEvidence.verify(e);
+            lastLook.put(v.backupId(), e);
+            // A look only clears the doubt when it found the copy where it was, at its size.
+            v.copies().stream().filter(c -> CopyCheck.Status.OK.label().equals(c.status()))
+                    .forEach(c -> doubted.computeIfPresent(v.backupId() + "\n" + c.location(),
+                            (k, intent) -> intent.seq() < e.seq() ? null : intent));
         }
         List<BackupRecord> out = new ArrayList<>();
         for (LedgerEntry e : backups) {
