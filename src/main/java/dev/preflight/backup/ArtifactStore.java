@@ -4,6 +4,7 @@ import dev.preflight.core.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -83,6 +84,16 @@ public interface ArtifactStore {
                 }
             }
             return new ReadBack(HexFormat.of().formatHex(md.digest()), n);
+        }
+
+        /**
+         * The temporary file itself, when the copy is one on this machine, for a producer that writes
+         * it directly ({@link Producer#produceFile}): after this call nothing may be written through
+         * {@link #out()}, and the read-back follows the file as it grows instead of the bytes given to
+         * {@code out()}. Empty when the copy is not a local file (an upload).
+         */
+        default Optional<Path> writeInPlace() {
+            return Optional.empty();
         }
 
         /** Gives the copy its final name (never overwriting another artifact) and returns its location. */

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,10 +30,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -120,8 +123,13 @@ public final class BackupRun {
                 }
             }
             producer.previous(() -> catalog.latestArtifact(source.name()));
+            // A dump stored as is, whose first copy is a file here, is written into that file by the
+            // dump tool itself (no pipe: a third less wall time); the one pass below then reads it
+            // from the file as it grows, and the copy's own read-back reads it once more.
+            Optional<Path> inPlace = !source.gzip() && !producer.checksContent() && producer.producesFile()
+                    ? pending.get(0).writeInPlace() : Optional.empty();
             List<OutputStream> outs = new ArrayList<>();
-            for (int i = 0; i < pending.size(); i++) {
+            for (int i = inPlace.isPresent() ? 1 : 0; i < pending.size(); i++) {
                 outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
             }
             FanOut fan = new FanOut(outs);
@@ -138,7 +146,8 @@ public final class BackupRun {
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.
                 BufferedOutputStream buffered = new BufferedOutputStream(raw.wrap(top), 1 << 16);
                 try {
-                    produced = producer.produce(buffered);
+                    produced = inPlace.isPresent() ? produceInPlace(producer, inPlace.get(), buffered)
+                            : producer.produce(buffered);
                     buffered.flush();
                 } finally {
                     writer.close();
@@ -226,6 +235,52 @@ public final class BackupRun {
             }
         }
         return record(source, start, file, copies, sha, size, facts, failure);
+    }
+
+    /**
+     * Runs the producer into {@code file} on its own thread while this one copies the file into
+     * {@code out} as it grows; returns the producer's verdict once every byte it wrote was copied.
+     * A failure to copy (another destination) stops the producer: its tool is killed.
+     */
+    private static Production produceInPlace(Producer producer, Path file, OutputStream out)
+            throws IOException, InterruptedException {
+        FileTail tail = new FileTail(file);
+        FutureTask<Production> task = new FutureTask<>(() -> {
+            try {
+                return producer.produceFile(file);
+            } finally {
+                tail.finish();
+            }
+        });
+        Thread thread = new Thread(task, "preflight-producer");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            tail.copyTo(out);
+        } catch (IOException | RuntimeException e) {
+            task.cancel(true);
+            thread.join();
+            throw e;
+        }
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            thread.join();
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (c instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(c);
+        }
     }
 
     /** Appends the ledger entry and the log row of one backup attempt. */

@@ -2,6 +2,9 @@ package dev.preflight.exec;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,18 @@ public interface ProcessRunner extends AutoCloseable {
      * are too large to hold); stderr is still captured. The sink is not closed.
      */
     ProcessResult stream(ProcessSpec spec, OutputStream stdoutSink) throws IOException, InterruptedException;
+
+    /**
+     * Runs the program with its stdout appended to {@code file} (which must exist), for dumps whose
+     * bytes are stored there anyway; stderr is still captured and the result's stdout is empty. A
+     * local runner gives the program the file itself, so no byte crosses a pipe; this default (a
+     * remote host) streams into it. Either way the caller reads what arrived from the file.
+     */
+    default ProcessResult streamToFile(ProcessSpec spec, Path file) throws IOException, InterruptedException {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            return stream(spec, out);
+        }
+    }
 
     /**
      * Runs short, independent programs (version probes) one after another and returns their

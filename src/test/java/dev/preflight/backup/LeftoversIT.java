@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Cleaning up after the dead (#15.7), with real processes: a backup SIGKILLed mid-dump leaves a
  * {@code .partial} copy and its option file; the next {@code backup list} removes both, says so and
- * records it; a backup stopped by SIGTERM leaves no option file at all; the work of a live backup
- * is never touched.
+ * records it; a backup stopped by SIGTERM leaves no option file, no partial copy and no dump tool
+ * running; the work of a live backup is never touched.
  */
 class LeftoversIT {
     @TempDir
@@ -42,8 +42,8 @@ class LeftoversIT {
     /** The real dump's first 64 kB, then the tool hangs: a temporary copy exists and the option file too. */
     private Path stuckDump(Path started) throws Exception {
         Path stuck = dir.resolve("stuck-dump.sh");
-        Files.writeString(stuck, "#!/bin/sh\nmariadb-dump \"$@\" | head -c 65536\ntouch '" + started
-                + "'\nexec sleep 120\n");
+        Files.writeString(stuck, "#!/bin/sh\necho $$ > '" + started + ".pid'\nmariadb-dump \"$@\" | head -c 65536\ntouch '"
+                + started + "'\nexec sleep 120\n");
         Files.setPosixFilePermissions(stuck, PosixFilePermissions.fromString("rwx------"));
         return stuck;
     }
@@ -127,10 +127,20 @@ class LeftoversIT {
             assertThat(SharedLedgerBackupLockIT.tempDirsOf(stopped.pid())).as("the option file exists while it dumps")
                     .hasSize(1);
 
+            long tool = Long.parseLong(Files.readString(dir.resolve("started.pid")).strip());
+            assertThat(ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+
             stopped.terminate();
 
             assertThat(SharedLedgerBackupLockIT.tempDirsOf(stopped.pid())).as("no option file is left").isEmpty();
             assertThat(partials()).isEmpty();
+            // Its dump tool wrote into the copy's file, not a pipe that would close on it: it is killed
+            // too, not left dumping (and holding a transaction open) for nobody.
+            for (int i = 0; i < 50 && ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false)).as("the dump tool is gone")
+                    .isFalse();
         }
     }
 }

@@ -140,6 +140,41 @@ class MysqlBackupTest {
         assertThat(Files.readString(dir.resolve("second/academy-2026-01-05-0130.sql"))).contains("-- Dump completed");
     }
 
+    @Test
+    void anUncompressedDumpIsWrittenByTheToolIntoTheFirstCopyItselfAndStreamedToTheSecond() throws Exception {
+        // readlink of the script's stdout names what the tool writes into: a file, or "pipe:[...]".
+        Path seen = dir.resolve("stdout-was");
+        Path w = wrapper("where.sh", "f=$(readlink /proc/$$/fd/1)\necho \"$f\" > '" + seen + "'\nexec mariadb-dump \"$@\"");
+        plan("none", w.toString());
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(Files.readString(seen).strip()).startsWith(dir.resolve("onprem").toRealPath().toString())
+                .endsWith(".partial");
+        String sha = CliHarness.payload(cli.entries("backup").get(0)).path("sha256").asText();
+        for (String d : List.of("onprem", "second")) {
+            Path stored = files(dir.resolve(d)).get(0);
+            assertThat(sha256sum(stored)).isEqualTo(sha);
+            assertThat(Files.readString(stored)).contains("user49@example.com").endsWith("\n");
+            assertThat(MysqlProducer.endsWithTrailer(Files.readString(stored))).isTrue();
+        }
+
+        // Compressed, the dump goes through the one pass (gzip, hash) and so through a pipe.
+        plan("gzip", w.toString());
+        assertThat(cli.run("backup", "run").code()).isZero();
+        assertThat(Files.readString(seen).strip()).startsWith("pipe:[");
+    }
+
+    @Test
+    void theTrailerOfADumpWrittenInPlaceIsReadFromTheFilesLastBytes() throws Exception {
+        Path f = dir.resolve("t.sql");
+        Files.writeString(f, "x".repeat(1000) + "\n-- Dump completed on 2026-01-05\n");
+        assertThat(MysqlProducer.lastBytes(f, 512)).hasSize(512).endsWith("-- Dump completed on 2026-01-05\n");
+        Files.writeString(f, "short");
+        assertThat(MysqlProducer.lastBytes(f, 512)).isEqualTo("short");
+        Files.writeString(f, "");
+        assertThat(MysqlProducer.lastBytes(f, 512)).isEmpty();
+    }
+
     private Path wrapper(String name, String body) throws Exception {
         Path w = dir.resolve(name);
         Files.writeString(w, "#!/bin/sh\n" + body + "\n");

@@ -1,10 +1,12 @@
 package dev.preflight.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Secrets;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +114,64 @@ class LocalProcessRunnerTest {
         assertThat(r.ok()).isFalse();
         long child = Long.parseLong(Files.readString(pidFile).strip());
         // destroy() is asynchronous at the OS level; allow a moment for the signal to land.
+        for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+
+    @Test
+    void streamToFileGivesTheProgramTheFileItselfAsStdoutNotAPipe() throws Exception {
+        Path file = dir.resolve("out.sql");
+        Files.writeString(file, "kept\n");
+        // readlink of its own stdout names what it writes into: the file, or "pipe:[...]".
+        ProcessResult r = runner.streamToFile(ProcessSpec.of("readlink", "/proc/self/fd/1"), file);
+        assertThat(r.ok()).as(r.stderr()).isTrue();
+        assertThat(r.stdout()).isEmpty();
+        assertThat(Files.readString(file)).isEqualTo("kept\n" + file.toRealPath() + "\n");
+
+        ProcessResult failed = runner.streamToFile(ProcessSpec.of("sh", "-c", "printf more; echo broken >&2; exit 3"), file);
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.stderr()).isEqualTo("broken\n");
+        assertThat(Files.readString(file)).endsWith("\nmore");
+
+        // The default (a remote runner) streams into the file: the same bytes, through a pipe.
+        ProcessRunner streaming = new ProcessRunner() {
+            @Override
+            public ProcessResult run(ProcessSpec spec) throws IOException, InterruptedException {
+                return runner.run(spec);
+            }
+
+            @Override
+            public ProcessResult stream(ProcessSpec spec, OutputStream sink) throws IOException, InterruptedException {
+                return runner.stream(spec, sink);
+            }
+
+            @Override
+            public String target() {
+                return "test";
+            }
+        };
+        Path piped = dir.resolve("piped");
+        Files.writeString(piped, "");
+        assertThat(streaming.streamToFile(ProcessSpec.of("readlink", "/proc/self/fd/1"), piped).ok()).isTrue();
+        assertThat(Files.readString(piped)).startsWith("pipe:[");
+    }
+
+    @Test
+    void streamToFileRefusesWhatIsNotARegularFileAndKillsTheTreeOnTimeout() throws Exception {
+        assertThatThrownBy(() -> runner.streamToFile(ProcessSpec.of("true"), dir))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> runner.streamToFile(ProcessSpec.of("true"), dir.resolve("missing")))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+
+        Path file = dir.resolve("slow.sql");
+        Files.writeString(file, "");
+        Path pidFile = dir.resolve("writer.pid");
+        ProcessResult r = runner.streamToFile(ProcessSpec.of("bash", "-c", "sleep 300 & echo $! > " + pidFile + "; wait")
+                .withTimeout(Duration.ofMillis(700)), file);
+        assertThat(r.timedOut()).isTrue();
+        long child = Long.parseLong(Files.readString(pidFile).strip());
         for (int i = 0; i < 50 && ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false); i++) {
             Thread.sleep(100);
         }
