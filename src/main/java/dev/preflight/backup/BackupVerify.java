@@ -21,6 +21,10 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -29,6 +33,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * where it is stored, compares with the ledger, and records one {@code backup-verify} entry per backup.
  */
 public final class BackupVerify {
+    private static final int MAX_PARALLEL = 4;
     private final BackupContext ctx;
     private final BackupCatalog catalog;
 
@@ -42,30 +47,78 @@ public final class BackupVerify {
     public List<CopyCheck> verify(List<BackupRecord> backups) {
         List<BackupRecord> current = catalog.all();
         List<CopyCheck> all = new ArrayList<>();
-        for (BackupRecord b : backups) {
-            List<CopyCheck> checks = new ArrayList<>();
-            for (Copy c : b.copies()) {
-                checks.add(check(b, c));
+        // Every copy is re-hashed on a small pool, results taken in order: one copy at a time left a
+        // core idle (the hash is CPU-bound once the file is cached); a few at once is what a disk or
+        // a store carries without thrashing.
+        int copies = backups.stream().mapToInt(b -> b.copies().size()).sum();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(copies,
+                Math.min(MAX_PARALLEL, Runtime.getRuntime().availableProcessors()))), r -> {
+                    Thread t = new Thread(r, "preflight-verify");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<List<Future<CopyCheck>>> hashing = new ArrayList<>();
+            for (BackupRecord b : backups) {
+                List<Future<CopyCheck>> fs = new ArrayList<>();
+                for (Copy c : b.copies()) {
+                    fs.add(pool.submit(() -> check(b, c)));
+                }
+                hashing.add(fs);
             }
-            markSameFiles(checks);
-            // A later backup into the same target bucket supersedes this one's view of the objects.
-            boolean superseded = b.bucketCopy() != null && current.stream().anyMatch(o -> o.seq() > b.seq()
-                    && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
-            if (b.bucketCopy() != null && !superseded) {
-                checks.addAll(checkBucketCopy(b, checks));
+            for (int i = 0; i < backups.size(); i++) {
+                all.addAll(record(backups.get(i), await(hashing.get(i)), current));
             }
-            all.addAll(checks);
-            boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
-            String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
-                    .map(c -> c.copy().location() + " " + c.status().label()
-                            + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
-            ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(),
-                    ok ? Outcome.PASSED : Outcome.FAILED,
-                    ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
-                    new VerifyPayload(b.id(), checks.stream().map(VerifiedCopy::of).toList())));
-            ctx.step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
+        } finally {
+            pool.shutdownNow();
         }
         return all;
+    }
+
+
+    /** The checks, in order; a check that threw is a bug, reported as one. */
+    private static List<CopyCheck> await(List<Future<CopyCheck>> fs) {
+        List<CopyCheck> out = new ArrayList<>(fs.size());
+        for (Future<CopyCheck> f : fs) {
+            try {
+                out.add(f.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying", e);
+            } catch (ExecutionException e) {
+                Throwable c = e.getCause();
+                if (c instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (c instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(c);
+            }
+        }
+        return out;
+    }
+
+    /** One backup's copies judged together (same-file, bucket objects) and its ledger entry appended. */
+    private List<CopyCheck> record(BackupRecord b, List<CopyCheck> hashed, List<BackupRecord> current) {
+        List<CopyCheck> checks = new ArrayList<>(hashed);
+        markSameFiles(checks);
+        // A later backup into the same target bucket supersedes this one's view of the objects.
+        boolean superseded = b.bucketCopy() != null && current.stream().anyMatch(o -> o.seq() > b.seq()
+                && o.source().equals(b.source()) && b.bucketCopy().equals(o.bucketCopy()));
+        if (b.bucketCopy() != null && !superseded) {
+            checks.addAll(checkBucketCopy(b, checks));
+        }
+        boolean ok = checks.stream().allMatch(c -> c.status() == Status.OK);
+        String bad = String.join(", ", checks.stream().filter(c -> c.status() != Status.OK)
+                .map(c -> c.copy().location() + " " + c.status().label()
+                        + (c.status() == Status.SAME_FILE ? " (" + c.detail() + ")" : "")).toList());
+        ctx.ledger().append(NewEntry.of(BackupEvidence.VERIFY_KIND, b.source(),
+                ok ? Outcome.PASSED : Outcome.FAILED,
+                ok ? b.file() + ": " + checks.size() + " copies match the ledger" : b.file() + ": " + bad,
+                new VerifyPayload(b.id(), checks.stream().map(VerifiedCopy::of).toList())));
+        ctx.step("verify " + b.shortId() + " " + b.file() + ": " + (ok ? "ok" : bad));
+        return checks;
     }
 
     /**
