@@ -123,14 +123,21 @@ public final class BackupRun {
                 }
             }
             producer.previous(() -> catalog.latestArtifact(source.name()));
-            // A dump stored as is, whose first copy is a file here, is written into that file by the
-            // dump tool itself (no pipe: a third less wall time); the one pass below then reads it
-            // from the file as it grows, and the copy's own read-back reads it once more.
-            Optional<Path> inPlace = !source.gzip() && !producer.checksContent() && producer.producesFile()
-                    ? pending.get(0).writeInPlace() : Optional.empty();
+            // A dump stored as is, with a copy in a file here, is written into that file by the dump
+            // tool itself (no pipe: a third less wall time); the one pass below (hash, content check,
+            // the other copies) then reads it from the file as it grows, and the copy's own read-back
+            // reads it once more.
+            Optional<Path> inPlace = Optional.empty();
+            int written = -1;
+            for (int i = 0; i < pending.size() && written < 0 && !source.gzip() && producer.producesFile(); i++) {
+                inPlace = pending.get(i).writeInPlace();
+                written = inPlace.isPresent() ? i : -1;
+            }
             List<OutputStream> outs = new ArrayList<>();
-            for (int i = inPlace.isPresent() ? 1 : 0; i < pending.size(); i++) {
-                outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
+            for (int i = 0; i < pending.size(); i++) {
+                if (i != written) {
+                    outs.add(new DestinationStream(pending.get(i).out(), targets.get(i)));
+                }
             }
             FanOut fan = new FanOut(outs);
             ByteCounter raw = new ByteCounter();

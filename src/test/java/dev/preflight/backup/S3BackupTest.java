@@ -12,6 +12,7 @@ import dev.preflight.testing.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -310,6 +311,42 @@ class S3BackupTest {
             assertThat(v.code()).isEqualTo(1);
             assertThat(v.out()).contains("MISMATCH", "offsite: s3://academy-backups/academy-2026-01-05-0130.sql.gz",
                     "1 copy verified, 1 failed");
+        }
+    }
+
+    @Test
+    void anUncompressedDumpIsWrittenInPlaceIntoTheLocalCopyEvenWhenS3ComesFirstAndStreamedToS3() throws Exception {
+        client.createBucket(b -> b.bucket("academy-backups"));
+        try (ScratchMariaDb db = new ScratchMariaDb().withSchemaObjects(20)) {
+            Path seen = dir.resolve("stdout-was");
+            Path w = dir.resolve("where.sh");
+            Files.writeString(w, "#!/bin/sh\nf=$(readlink /proc/$$/fd/1)\necho \"$f\" > '" + seen
+                    + "'\nexec mariadb-dump \"$@\"\n");
+            Files.setPosixFilePermissions(w, PosixFilePermissions.fromString("rwx------"));
+            Files.writeString(dir.resolve("preflight.yaml"), """
+                    version: 1
+                    project: {name: s3-test}
+                    backups:
+                      destinations:
+                        - {name: offsite, type: s3, bucket: academy-backups, %s}
+                        - {name: onprem, type: local, path: onprem}
+                      sources:
+                        - name: academy-db
+                          type: mysql
+                          mysql: {host: 127.0.0.1, user: root, database: %s}
+                          dump_command: ["%s"]
+                          compression: none
+                          name_pattern: "academy-{date}-{time}"
+                    """.formatted(s3.yaml(), db.name, w));
+            CliRun r = cli.run("backup", "run");
+            assertThat(r.code()).as(r.all()).isZero();
+            assertThat(Files.readString(seen).strip()).startsWith(dir.resolve("onprem").toRealPath().toString());
+            String sha = CliHarness.payload(cli.entries("backup").get(0)).path("sha256").asText();
+            byte[] uploaded = get(client, "academy-backups", "academy-2026-01-05-0130.sql");
+            assertThat(Hashing.sha256Hex(uploaded)).isEqualTo(sha);
+            assertThat(Hashing.sha256Hex(Files.readAllBytes(dir.resolve("onprem/academy-2026-01-05-0130.sql"))))
+                    .isEqualTo(sha);
+            assertThat(new String(uploaded, StandardCharsets.UTF_8)).contains("-- Dump completed");
         }
     }
 
