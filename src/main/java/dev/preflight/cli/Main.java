@@ -36,8 +36,9 @@ public final class Main {
      * help) opens the ledger anyway, so for it this thread also reads the root command's picocli
      * annotations, loads the ledger's driver and library, and encodes a made-up backup entry: a
      * 100 MB backup's fixed cost is what decides it against a dump by hand (bench/backup). An audit
-     * of a plan first sets up the SSH client's classes and the JDK's key exchange and ciphers
-     * (SshConnector.warmUp), which its first host otherwise met on the audit's path. A daemon thread: a command that needs no JSON never waits for it, and one that does waits
+     * loads the ledger's driver and library too (under the launcher, see below), and one of a plan
+     * sets up the SSH client's classes and the JDK's key exchange and ciphers (SshConnector.warmUp),
+     * which its first host otherwise met on the audit's path. A daemon thread: a command that needs no JSON never waits for it, and one that does waits
      * only for what is not done yet (class initialisation is the JVM's own lock). Failures are for
      * the command to meet later, so none is reported here.
      */
@@ -45,12 +46,18 @@ public final class Main {
         List<String> a = List.of(args);
         boolean help = a.contains("--help") || a.contains("-h");
         boolean backup = a.contains("backup") && !help;
-        // An audit of a plan's hosts (not --local) connects to its SSH hosts first: MINA and the JDK's
-        // key exchange and ciphers are set up here while picocli and the plan are still being read.
-        boolean sshAudit = !backup && !help && a.contains("audit") && !a.contains("--local");
+        boolean audit = !backup && !help && a.contains("audit");
+        // Under the launcher only (it names the unpacked SQLite library, and allows native access on
+        // the JDKs that would otherwise warn): an audit always records what it found in the ledger.
+        boolean ledger = audit && System.getProperty("org.sqlite.lib.path") != null;
         Thread t = new Thread(() -> {
             try {
-                if (sshAudit) {
+                if (ledger) {
+                    Ledgers.warmUp();
+                }
+                // An audit of a plan's hosts (not --local) connects to its SSH hosts first: MINA and the
+                // JDK's key exchange and ciphers are set up while picocli and the plan are being read.
+                if (audit && !a.contains("--local")) {
                     SshConnector.warmUp();
                 }
                 if (backup) {
