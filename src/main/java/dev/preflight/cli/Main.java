@@ -38,9 +38,10 @@ public final class Main {
      * 100 MB backup's fixed cost is what decides it against a dump by hand (bench/backup). An audit
      * loads the ledger's driver and library too (under the launcher, see below), and one of a plan
      * sets up the SSH client's classes and the JDK's key exchange and ciphers (SshConnector.warmUp),
-     * which its first host otherwise met on the audit's path. A daemon thread: a command that needs no JSON never waits for it, and one that does waits
-     * only for what is not done yet (class initialisation is the JVM's own lock). Failures are for
-     * the command to meet later, so none is reported here.
+     * which its first host otherwise met on the audit's path. A daemon thread: a command that needs
+     * no JSON never waits for it, and one that does waits only for what is not done yet (class
+     * initialisation is the JVM's own lock). Failures are for the command to meet later, so none is
+     * reported here.
      */
     private static void warmUp(String[] args) {
         List<String> a = List.of(args);
