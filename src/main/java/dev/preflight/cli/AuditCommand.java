@@ -9,6 +9,7 @@ import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
 import dev.preflight.audit.AuditReport;
 import dev.preflight.audit.AuditTargets;
+import dev.preflight.backup.Phases;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;
@@ -98,6 +99,7 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
                     true, loginShell, Duration.ofSeconds(10));
             report = new AuditHosts(new AuditContext(null, null, ctx().clock(), parallel, Duration.ofSeconds(timeout)))
                     .run(targets, reqs, ssh);
+            Phases.mark("audited");
             // Recorded once the audit ran: an ad-hoc audit needs no ledger to start.
             try (Ledger ledger = Ledgers.open(global().ledger, ctx().cwd(), Secrets.none(), Ledgers.defaultActor(),
                     ctx().clock())) {
@@ -112,9 +114,12 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
             try (Ledger ledger = openLedger(plan)) {
                 report = new AuditEnvironments(new AuditContext(plan, ledger, ctx().clock(), parallel,
                         Duration.ofSeconds(timeout))).run(env);
+                Phases.mark("audited");
             }
         }
-        emit(renderer().render(report, format, style()));
+        String shown = renderer().render(report, format, style());
+        Phases.mark("report-rendered");
+        emit(shown);
         return report.verdict().exitCode().code();
     }
 }

@@ -1,5 +1,6 @@
 package dev.preflight.cli;
 
+import dev.preflight.backup.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.PreflightException;
@@ -172,7 +173,9 @@ public final class Cli {
     public static int run(CliContext given, String... args) {
         CliContext ctx = given.shown();
         try {
-            return commandLine(ctx, args).execute(args);
+            CommandLine cl = commandLine(ctx, args);
+            Phases.mark("cli-built");
+            return cl.execute(args);
         } finally {
             ctx.out().flush();
             ctx.err().flush();

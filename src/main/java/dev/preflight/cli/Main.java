@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.Phases;
 import dev.preflight.core.Json;
+import dev.preflight.exec.SshConnector;
 import dev.preflight.ledger.Ledgers;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -34,16 +35,32 @@ public final class Main {
      * {@code --enable-native-access} print four warnings (RaiseClassVersionIT). A backup (not its
      * help) opens the ledger anyway, so for it this thread also reads the root command's picocli
      * annotations, loads the ledger's driver and library, and encodes a made-up backup entry: a
-     * 100 MB backup's fixed cost is what decides it against a dump by hand (bench/backup).
-     * A daemon thread: a command that needs no JSON never waits for it, and one that does waits
-     * only for what is not done yet (class initialisation is the JVM's own lock). Failures are for
-     * the command to meet later, so none is reported here.
+     * 100 MB backup's fixed cost is what decides it against a dump by hand (bench/backup). An audit
+     * loads the ledger's driver and library too (under the launcher, see below), and one of a plan
+     * sets up the SSH client's classes and the JDK's key exchange and ciphers (SshConnector.warmUp),
+     * which its first host otherwise met on the audit's path. A daemon thread: a command that needs
+     * no JSON never waits for it, and one that does waits only for what is not done yet (class
+     * initialisation is the JVM's own lock). Failures are for the command to meet later, so none is
+     * reported here.
      */
     private static void warmUp(String[] args) {
         List<String> a = List.of(args);
-        boolean backup = a.contains("backup") && !a.contains("--help") && !a.contains("-h");
+        boolean help = a.contains("--help") || a.contains("-h");
+        boolean backup = a.contains("backup") && !help;
+        boolean audit = !backup && !help && a.contains("audit");
+        // Under the launcher only (it names the unpacked SQLite library, and allows native access on
+        // the JDKs that would otherwise warn): an audit always records what it found in the ledger.
+        boolean ledger = audit && System.getProperty("org.sqlite.lib.path") != null;
         Thread t = new Thread(() -> {
             try {
+                if (ledger) {
+                    Ledgers.warmUp();
+                }
+                // An audit of a plan's hosts (not --local) connects to its SSH hosts first: MINA and the
+                // JDK's key exchange and ciphers are set up while picocli and the plan are being read.
+                if (audit && !a.contains("--local")) {
+                    SshConnector.warmUp();
+                }
                 if (backup) {
                     // What a backup meets first, in that order: the picocli annotations of the root
                     // command (a proxy class the JVM makes for each annotation type), then the

@@ -58,12 +58,24 @@ class CdsTrainingTest {
         }
     }
 
-    /** The group the launcher trains a cache of its own for runs its commands (the version, twice). */
+    /**
+     * The groups the launcher trains a cache of their own for run their commands: the version twice;
+     * the audits (two local ones and one over SSH, which is incomplete: its host answers every
+     * command as unknown).
+     */
     @Test
-    void theLiteGroupRunsTheVersionAndAnUnknownGroupIsRefused() throws Exception {
+    void theGroupsRunTheirCommandsAndAnUnknownGroupIsRefused() throws Exception {
         Path root = Path.of("").toAbsolutePath();
         assertThat(CdsTraining.train(root, Files.createDirectories(dir.resolve("lite")), "lite")).containsExactly(0, 0);
-        assertThat(CdsTraining.GROUPS).containsExactly("lite");
+        Path audit = Files.createDirectories(dir.resolve("audit"));
+        List<Integer> codes = CdsTraining.train(root, audit, "audit");
+        assertThat(codes).hasSize(3);
+        assertThat(codes.subList(0, 2)).allSatisfy(c -> assertThat(c).isBetween(0, 1));
+        assertThat(codes.get(2)).isEqualTo(3);
+        try (Ledger l = Ledgers.open("sqlite:" + audit.resolve("ledger.db"), audit, Secrets.none(), "t", Clock.systemUTC())) {
+            assertThat(l.query(LedgerQuery.kind("audit"))).hasSize(3);
+        }
+        assertThat(CdsTraining.GROUPS).containsExactly("lite", "audit");
         assertThatThrownBy(() -> CdsTraining.train(root, dir, "nonsense")).isInstanceOf(IllegalArgumentException.class);
     }
 }
