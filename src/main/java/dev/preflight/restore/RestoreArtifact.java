@@ -66,7 +66,7 @@ final class RestoreArtifact {
 
     /**
      * The first copy other than {@code excluded} whose bytes hash to the recorded SHA-256 and size;
-     * {@code bad} (what is known of copies already tried) and the others are reported in its check.
+     * {@code known} (what is known of copies already tried) and the others are reported in its check.
      */
     Verified verify(BackupRecord b, List<Check> checks, List<String> known, Copy excluded) {
         List<String> bad = new ArrayList<>(known);
