@@ -68,8 +68,15 @@ public final class RestoreTestCommand extends BaseCommand implements RendersWith
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreContext rc = new RestoreContext(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
                     runner, ctx().err(), plan.secrets(), progressOptions());
-            new RestoreLeftovers(rc).run("restore-test");
-            run = new RestoreTest(rc).run(source, new RestoreTest.Options(backup, keep, replace, parallel));
+            // The sweep's staging-server round trips overlap the catalogue read; it is finished (and
+            // recorded) before any test touches the server, and also when the test is refused.
+            RestoreLeftovers.Sweep sweep = new RestoreLeftovers(rc).start("restore-test");
+            try {
+                run = new RestoreTest(rc).run(source, new RestoreTest.Options(backup, keep, replace, parallel),
+                        sweep::finish);
+            } finally {
+                sweep.finish();
+            }
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
                     + Errors.describe(e), null, e);

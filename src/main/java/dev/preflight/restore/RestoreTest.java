@@ -42,6 +42,15 @@ public final class RestoreTest {
 
     /** Restore-tests the plan's sources (or one), each from its newest backup or the one given. */
     public RestoreRun run(String source, Options o) {
+        return run(source, o, () -> { });
+    }
+
+    /**
+     * As {@link #run(String, Options)}, with {@code beforeTests} (a sweep begun with
+     * {@link RestoreLeftovers#start}) run once the catalogue is read, before any test touches a
+     * server or the ledger, so the sweep's round trips overlap the catalogue read.
+     */
+    public RestoreRun run(String source, Options o, Runnable beforeTests) {
         List<String> sources = ctx.plan().sources();
         if (source != null && !sources.contains(source)) {
             throw PreflightException.usage("the restore_test section does not restore a source named '" + source + "'",
@@ -55,6 +64,7 @@ public final class RestoreTest {
                 ctx.stores(), ctx.secrets()));
         List<BackupRecord> all = catalogue.all();
         Phases.mark("catalog");
+        beforeTests.run();
         List<RestoreResult> out = new ArrayList<>();
         if (o.backup() != null && !o.backup().equals("latest")) {
             BackupRecord b = catalogue.find(o.backup());
