@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code preflight restore-test} (runbook §2 step 4): restore a backup into a scratch target and smoke-test it. */
 @Command(name = "restore-test", mixinStandardHelpOptions = true,
         description = {"Restore the newest backup of each source named in the plan's restore_test section (or the backup given) into a scratch database or scratch redis-server, and check it.",
-            "The artifact's SHA-256 is verified first and the restore is timed; then every table, view, routine, trigger and event, the row counts, the plan's SQL and HTTP checks (or Redis key counts) are checked, and the scratch target is removed unless --keep.",
+            "The artifact's SHA-256 is checked (on the bytes loaded into a scratch database, which is dropped and the test failed if it does not match; first, with --keep or --replace) and the restore is timed; then every table, view, routine, trigger and event, the row counts, the plan's SQL and HTTP checks (or Redis key counts) are checked, and the scratch target is removed unless --keep.",
             "Exit 0 all passed, 1 a restore or check failed (or the artifact does not match), 2 usage."},
         footerHeading = "%nExamples:%n",
         footer = {"  preflight restore-test",
@@ -68,8 +68,15 @@ public final class RestoreTestCommand extends BaseCommand implements RendersWith
         try (Ledger ledger = openLedger(plan); LocalProcessRunner runner = new LocalProcessRunner(plan.secrets())) {
             RestoreContext rc = new RestoreContext(rp, bp, ledger, ctx().clock(), BackupFactories.stores(),
                     runner, ctx().err(), plan.secrets(), progressOptions());
-            new RestoreLeftovers(rc).run("restore-test");
-            run = new RestoreTest(rc).run(source, new RestoreTest.Options(backup, keep, replace, parallel));
+            // The sweep's staging-server round trips overlap the catalogue read; it is finished (and
+            // recorded) before any test touches the server, and also when the test is refused.
+            RestoreLeftovers.Sweep sweep = new RestoreLeftovers(rc).start("restore-test");
+            try {
+                run = new RestoreTest(rc).run(source, new RestoreTest.Options(backup, keep, replace, parallel),
+                        sweep::finish);
+            } finally {
+                sweep.finish();
+            }
         } catch (IOException e) {
             throw new PreflightException(ExitCode.INTERNAL, "restore test failed: "
                     + Errors.describe(e), null, e);

@@ -54,8 +54,10 @@ public final class MysqlChecks {
      * The checks over a client the caller holds. The object listing and the row counts are
      * independent reads, so they run at once on their own client processes: counting scans every
      * table (at 300 MB it was most of the time the checks took), and with several tables the counts
-     * are split over up to {@value #COUNT_CONNECTIONS} connections. The plan's SQL checks run after
-     * both, in order, as before.
+     * are split over up to {@value #COUNT_CONNECTIONS} connections. The listing also names the
+     * server's databases (what a SQL check must not name), and the plan's SQL checks, which do not
+     * depend on the counts, then run in order on their own thread while the counts scan; their
+     * results are reported after the rows', in order, as before.
      */
     List<Check> run(MysqlRestored m, SqlClient client) throws InterruptedException {
         List<Check> out = new ArrayList<>();
@@ -72,7 +74,9 @@ public final class MysqlChecks {
                     + " AND TABLE_TYPE = 'VIEW' UNION ALL SELECT LOWER(ROUTINE_TYPE), ROUTINE_NAME FROM "
                     + "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " + s + " UNION ALL SELECT 'trigger', "
                     + "TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = " + s + " UNION ALL "
-                    + "SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + s));
+                    + "SELECT 'event', EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = " + s
+                    + (plan.sqlChecks().isEmpty() ? "" : " UNION ALL SELECT 'database', SCHEMA_NAME FROM "
+                    + "information_schema.SCHEMATA")));
             // Counted on the assumption that every table of the dump is there; if one is missing the
             // listing says so and the count is redone over the present ones (see rows).
             List<String> tables = m.found().rows().keySet().stream().sorted().toList();
@@ -93,6 +97,8 @@ public final class MysqlChecks {
                     present.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[1]);
                 }
             }
+            Set<String> others = otherDatabases(present.getOrDefault("database", Set.of()), m.database());
+            Future<List<Check>> sql = pool.submit(() -> sqlChecks(client, m, others));
             DumpScanner.Found d = m.found();
             structure(out, "tables", d.tables(), present.get("table"));
             structure(out, "views", d.views(), present.get("view"));
@@ -101,27 +107,7 @@ public final class MysqlChecks {
             structure(out, "triggers", d.triggers(), present.get("trigger"));
             structure(out, "events", d.events(), present.get("event"));
             rows(out, client, m, present.getOrDefault("table", Set.of()), counts);
-            Set<String> others = plan.sqlChecks().isEmpty() ? Set.of() : otherDatabases(client, m.database());
-            for (SqlCheck c : plan.sqlChecks()) {
-                String named = namedDatabase(c.sql(), others);
-                if (named != null) {
-                    // It would read that database, not the restored copy: its answer says nothing about the restore.
-                    out.add(Check.fail("sql", c.name(), "the query names the database " + named + "; a smoke check "
-                            + "runs in the restored database (" + m.database() + "): name its tables unqualified"));
-                    continue;
-                }
-                ProcessResult q = client.query(m.database(), c.sql());
-                if (!q.ok()) {
-                    out.add(Check.fail("sql", c.name(), "query failed: " + secrets.redact(MysqlClient.why(q))));
-                    continue;
-                }
-                String first = q.stdout().split("\n", 2)[0];
-                String value = first.split("\t", 2)[0];
-                String bad = q.stdout().isEmpty() ? "the query returned no row (expected " + c.expect().text() + ")"
-                        : c.expect().mismatch(value, m.backupTime());
-                out.add(bad == null ? Check.pass("sql", c.name(), value + " (expected " + c.expect().text() + ")")
-                        : Check.fail("sql", c.name(), bad));
-            }
+            out.addAll(await(sql));
         } catch (IOException e) {
             out.add(Check.fail("structure", m.database(), "cannot query the restored database: "
                     + secrets.redact(Errors.describe(e))));
@@ -132,14 +118,37 @@ public final class MysqlChecks {
         return out;
     }
 
-    /** The server's databases other than the restored one and the system schemas; empty when they cannot be listed. */
-    private static Set<String> otherDatabases(SqlClient client, String restored) throws IOException, InterruptedException {
-        ProcessResult r = client.query(null, "SHOW DATABASES");
-        Set<String> out = new HashSet<>();
-        if (!r.ok()) {
-            return out;
+    /** The plan's SQL checks against the restored database, in order. */
+    private List<Check> sqlChecks(SqlClient client, MysqlRestored m, Set<String> others)
+            throws IOException, InterruptedException {
+        List<Check> out = new ArrayList<>();
+        for (SqlCheck c : plan.sqlChecks()) {
+            String named = namedDatabase(c.sql(), others);
+            if (named != null) {
+                // It would read that database, not the restored copy: its answer says nothing about the restore.
+                out.add(Check.fail("sql", c.name(), "the query names the database " + named + "; a smoke check "
+                        + "runs in the restored database (" + m.database() + "): name its tables unqualified"));
+                continue;
+            }
+            ProcessResult q = client.query(m.database(), c.sql());
+            if (!q.ok()) {
+                out.add(Check.fail("sql", c.name(), "query failed: " + secrets.redact(MysqlClient.why(q))));
+                continue;
+            }
+            String first = q.stdout().split("\n", 2)[0];
+            String value = first.split("\t", 2)[0];
+            String bad = q.stdout().isEmpty() ? "the query returned no row (expected " + c.expect().text() + ")"
+                    : c.expect().mismatch(value, m.backupTime());
+            out.add(bad == null ? Check.pass("sql", c.name(), value + " (expected " + c.expect().text() + ")")
+                    : Check.fail("sql", c.name(), bad));
         }
-        for (String line : r.stdout().split("\n")) {
+        return out;
+    }
+
+    /** The server's databases (as the listing named them) other than the restored one and the system schemas. */
+    private static Set<String> otherDatabases(Set<String> all, String restored) {
+        Set<String> out = new HashSet<>();
+        for (String line : all) {
             String d = line.strip();
             if (!d.isEmpty() && !d.equals(restored) && !SYSTEM_SCHEMAS.contains(d.toLowerCase(Locale.ROOT))) {
                 out.add(d);
@@ -241,7 +250,7 @@ public final class MysqlChecks {
     }
 
     /** The result of a client run on the check pool; its failure to run is an IOException as if run here. */
-    private static ProcessResult await(Future<ProcessResult> f) throws IOException, InterruptedException {
+    private static <T> T await(Future<T> f) throws IOException, InterruptedException {
         try {
             return f.get();
         } catch (ExecutionException e) {

@@ -10,6 +10,8 @@ import dev.preflight.exec.ProcessResult;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,14 +44,60 @@ public final class RestoreLeftovers {
      * {@code --keep} left, is never touched.
      */
     public List<Leftovers.Found> run(String command) {
-        List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
-        Phases.mark("tmp-swept");
-        found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(ctx.backups())));
-        Phases.mark("partials-swept");
-        found.addAll(scratchDatabases());
-        Leftovers.record(found, ctx.ledger(), command, ctx::step);
-        Phases.mark("leftovers-swept");
-        return found;
+        return start(command).finish();
+    }
+
+    /**
+     * {@link #run} begun: the staging server's part (a client process, the listing of scratch
+     * databases, a DROP of each a dead process left) starts on its own thread, so that its round trips
+     * overlap what the caller does next (reading the catalogue). That part reaches only the staging
+     * server; the local sweeps and the ledger entry are {@link Sweep#finish()}'s, on the caller's thread.
+     */
+    public Sweep start(String command) {
+        FutureTask<List<Leftovers.Found>> server = new FutureTask<>(this::scratchDatabases);
+        Thread t = new Thread(server, "preflight-restore-sweep");
+        t.setDaemon(true);
+        t.start();
+        return new Sweep(command, server);
+    }
+
+    /** A sweep begun by {@link #start}; {@link #finish()} completes it once. */
+    public final class Sweep {
+        private final String command;
+        private final FutureTask<List<Leftovers.Found>> server;
+        private List<Leftovers.Found> done;
+
+        private Sweep(String command, FutureTask<List<Leftovers.Found>> server) {
+            this.command = command;
+            this.server = server;
+        }
+
+        /**
+         * Sweeps the private temporary directories and partial copies, waits for the staging server's
+         * part, says and records what was removed; the same list on every later call.
+         */
+        public synchronized List<Leftovers.Found> finish() {
+            if (done != null) {
+                return done;
+            }
+            List<Leftovers.Found> found = new ArrayList<>(Leftovers.sweepTemp(Leftovers.tmp()));
+            Phases.mark("tmp-swept");
+            found.addAll(Leftovers.sweepPartials(Leftovers.localDirs(ctx.backups())));
+            Phases.mark("partials-swept");
+            try {
+                found.addAll(server.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // scratchDatabases says its own IO failures; anything else is a bug, as before.
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            }
+            Phases.mark("sweep-joined");
+            Leftovers.record(found, ctx.ledger(), command, ctx::step);
+            Phases.mark("leftovers-swept");
+            done = List.copyOf(found);
+            return done;
+        }
     }
 
     /** Scratch databases on the staging server whose owner (in the name) is a dead process of this host. */
@@ -61,10 +109,8 @@ public final class RestoreLeftovers {
         String what = "scratch database";
         String server = plan.target().endpoint().toString();
         try (SqlClient client = ctx.stagingSql(true)) {
-            Phases.mark("sweep-client");
             ProcessResult r = client.query(null, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA "
                     + "WHERE SCHEMA_NAME LIKE '%restore%' ORDER BY SCHEMA_NAME");
-            Phases.mark("sweep-listed");
             if (!r.ok()) {
                 ctx.step("cleanup: cannot list the scratch databases on " + server + ": "
                         + secrets.redact(MysqlClient.why(r)));

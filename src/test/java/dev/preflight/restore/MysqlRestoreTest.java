@@ -195,8 +195,14 @@ class MysqlRestoreTest {
                 "ok    sql users exist");
     }
 
+    /**
+     * Every copy corrupted in place (same size). The scratch load hashes the artifact as it streams,
+     * so the mismatch is found at the end of the load: nothing is reported good and the scratch
+     * database is dropped (a missing or truncated copy is still refused before anything touches the
+     * server: StreamVerifiedRestoreTest).
+     */
     @Test
-    void aCorruptedArtifactIsRefusedBeforeAnythingTouchesTheServer() throws Exception {
+    void aCorruptedArtifactFailsTheTestWithNothingReportedGoodAndNoScratchDatabaseLeft() throws Exception {
         plan(GOOD_CHECKS, "");
         backup();
         for (String d : List.of("onprem", "second")) {
@@ -211,15 +217,40 @@ class MysqlRestoreTest {
         CliRun r = cli.run("restore-test");
 
         assertThat(r.code()).as(r.all()).isEqualTo(1);
-        assertThat(r.out()).contains("FAILED  academy-db", "matches its recorded SHA-256: it was not restored",
+        assertThat(r.out()).contains("FAILED  academy-db", "no copy of academy-", "matches its recorded SHA-256",
                 "FAIL  artifact");
-        assertThat(r.out()).doesNotContain("restore time", "structure");
-        // Nothing reached the server: no scratch database was ever created.
+        assertThat(r.out()).doesNotContain("restore time", "structure", "ok    ");
         assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
-        assertThat(r.err()).doesNotContain("restoring into");
         JsonNode p = RestoreHarness.payload(cli.entries("restore-test").get(0));
-        assertThat(p.path("restored_to").isNull()).isTrue();
+        assertThat(cli.entries("restore-test").get(0).outcome()).isEqualTo(Outcome.FAILED);
         assertThat(p.path("checks")).hasSize(1);
+        assertThat(p.path("checks").get(0).path("outcome").asText()).isEqualTo("failed");
+    }
+
+    /**
+     * The first copy corrupted in the middle of its gzip stream: the streamed load stops there (the
+     * decompressor refuses it) before its hash can be taken, so the copies are hashed; the second
+     * matches and is loaded into the emptied scratch database instead.
+     */
+    @Test
+    void aFirstCopyThatBreaksTheLoadHalfWayIsHashedAndTheOtherVerifiedCopyIsRestoredInstead() throws Exception {
+        plan(GOOD_CHECKS, "");
+        backup();
+        try (Stream<Path> s = Files.list(dir.resolve("onprem"))) {
+            Path f = s.findFirst().orElseThrow();
+            byte[] b = Files.readAllBytes(f);
+            b[b.length / 2] ^= 0x01;
+            Files.write(f, b, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+
+        CliRun r = cli.run("restore-test");
+
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("PASSED  academy-db", "ok    artifact second:", "as recorded", "onprem/academy-",
+                "ok    rows: 3 table(s)", "ok    sql trigger fired: 50 (expected = 50)");
+        assertThat(r.err()).contains("instead");
+        assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+        assertThat(cli.entries("restore-test").get(0).outcome()).isEqualTo(Outcome.PASSED);
     }
 
     @Test
