@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 /** {@code preflight restore-test} (runbook §2 step 4): restore a backup into a scratch target and smoke-test it. */
 @Command(name = "restore-test", mixinStandardHelpOptions = true,
         description = {"Restore the newest backup of each source named in the plan's restore_test section (or the backup given) into a scratch database or scratch redis-server, and check it.",
-            "The artifact's SHA-256 is checked (on the bytes loaded into a scratch database, which is dropped and the test failed if it does not match; first, with --keep or --replace) and the restore is timed; then every table, view, routine, trigger and event, the row counts, the plan's SQL and HTTP checks (or Redis key counts) are checked, and the scratch target is removed unless --keep.",
+            "The artifact's SHA-256 is verified first and the restore is timed; then every table, view, routine, trigger and event, the row counts, the plan's SQL and HTTP checks (or Redis key counts) are checked, and the scratch target is removed unless --keep.",
             "Exit 0 all passed, 1 a restore or check failed (or the artifact does not match), 2 usage."},
         footerHeading = "%nExamples:%n",
         footer = {"  preflight restore-test",

@@ -12,9 +12,7 @@ import dev.preflight.exec.HttpCheck;
 import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.report.Durations;
-import dev.preflight.restore.RestoreArtifact.Chosen;
 import dev.preflight.restore.RestoreArtifact.Reader;
-import dev.preflight.restore.RestoreArtifact.Streamed;
 import dev.preflight.restore.RestoreArtifact.Verified;
 import dev.preflight.restore.RestoreResult.MysqlRestored;
 import java.io.IOException;
@@ -48,21 +46,11 @@ final class MysqlRestore {
         this.secrets = ctx.secrets();
     }
 
-    /**
-     * Restores and checks backup {@code b} of {@code source} from the chosen copy; {@code checks} so far.
-     * A {@link Streamed} copy (only ever loaded into a scratch database, which is dropped) counts only
-     * once the SHA-256 of the bytes loaded matched the ledger: otherwise nothing is reported good and
-     * another copy that hashes right, if any, is loaded instead.
-     */
-    RestoreResult run(String source, BackupRecord b, JsonNode facts, Chosen chosen, List<Check> checks,
+    /** Restores and checks backup {@code b} of {@code source} from the verified copy; {@code checks} so far. */
+    RestoreResult run(String source, BackupRecord b, JsonNode facts, Verified v, List<Check> checks,
                       RestoreTest.Options o) throws InterruptedException {
-        if (chosen instanceof Streamed && (o.keep() || o.replace())) {
-            // A kept database must never hold unverified bytes, nor a replaced one lose its data to them.
-            throw new IllegalArgumentException("a streamed copy is only loaded into a scratch database that is dropped");
-        }
-        String location = chosen.copy().location();
         if (plan.target() == null || !source.equals(plan.source())) {
-            return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), location, null, null,
+            return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), v.copy().location(), null, null,
                     b.size(), 0, checks, "the plan has no MySQL/MariaDB target for " + source, false, null, List.of(),
                     null);
         }
@@ -111,96 +99,63 @@ final class MysqlRestore {
                 Phases.mark("scratch-created");
                 ctx.step(source + ": restoring into " + where + " with " + client.program());
                 int connections = o.parallel() != null ? o.parallel() : plan.parallel();
-                // A streamed copy's artifact check goes first, where a verified copy's already is.
-                int artifactAt = checks.size();
                 long t0 = System.nanoTime();
-                Pass pass = loadRetrying(client, db, connections, chosen, b, source);
-                if (chosen instanceof Streamed s) {
-                    Reader sr = pass.loaded().reader();
-                    String mismatch = sr.mismatch(s, b);
-                    if (mismatch == null) {
-                        checks.add(artifactAt, new RestoreArtifact(ctx).matched(b, s.copy(), sr.read(), sr.sha256(),
-                                s.skipped()));
+                Loaded l = load(client, db, connections, v, b, source);
+                String conflict = null;
+                if (connections > 1 && lockConflict(l.result())) {
+                    // Concurrent INSERTs can meet in InnoDB's locks (ERROR 1213 deadlock, 1205 lock wait
+                    // timeout: "try restarting transaction"): bench/restore met a deadlock loading 1.1 GB.
+                    // That says nothing about the dump: start again, empty, over one connection.
+                    conflict = secrets.redact(firstLine(MysqlClient.why(l.result())));
+                    ProcessResult again = client.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db)
+                            + "; CREATE DATABASE " + MysqlSyntax.ident(db));
+                    if (again.ok()) {
+                        ctx.step(source + ": the load over " + connections + " connections stopped at a lock conflict ("
+                                + conflict + "); loading again over one connection");
+                        connections = 1;
+                        l = load(client, db, 1, v, b, source);
                     } else {
-                        // Nothing loaded from this copy counts. Read to its end, it is known bad; when the load
-                        // stopped early, hashing the copies says whether it was the copy or the load.
-                        ctx.step(source + ": " + (sr.ended() ? mismatch + "; the load is void"
-                                : "the load stopped before the end of " + s.copy().location()
-                                + "; hashing the copies"));
-                        List<String> known = new ArrayList<>(s.skipped());
-                        if (sr.ended()) {
-                            known.add(mismatch);
-                        }
-                        List<Check> verdict = new ArrayList<>();
-                        Verified other = new RestoreArtifact(ctx).verify(b, verdict, known,
-                                sr.ended() ? s.copy() : null);
-                        checks.addAll(artifactAt, verdict);
-                        if (other == null) {
-                            failure = "no copy of " + b.file() + " matches its recorded SHA-256: what was loaded into "
-                                    + where + " is void";
-                            chosen = null;
-                        } else if (!other.copy().equals(s.copy())) {
-                            ProcessResult again = client.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db)
-                                    + "; CREATE DATABASE " + MysqlSyntax.ident(db));
-                            if (!again.ok()) {
-                                failure = "cannot empty " + where + " to load " + other.copy().location() + ": "
-                                        + secrets.redact(MysqlClient.why(again));
-                                checks.add(Check.fail("restore", db, failure));
-                                chosen = null;
-                            } else {
-                                ctx.step(source + ": restoring " + other.copy().location() + " into " + where
-                                        + " instead");
-                                chosen = other;
-                                t0 = System.nanoTime();
-                                pass = loadRetrying(client, db, connections, chosen, b, source);
-                            }
-                        }
+                        conflict = null;
                     }
                 }
-                if (chosen != null) {
-                    location = chosen.copy().location();
-                    connections = pass.connections();
-                    String conflict = pass.conflict();
-                    Loaded l = pass.loaded();
-                    ProcessResult r = l.result();
-                    Reader reader = l.reader();
-                    DumpScanner scanner = l.scanner();
-                    IOException feedError = l.feedError();
-                    took = Duration.ofNanos(System.nanoTime() - t0);
-                    Phases.mark("loaded");
-                    DumpScanner.Found found = null;
-                    try {
-                        found = scanner.finish();
-                    } catch (DumpScanner.ForeignDatabaseException e) {
-                        feedError = feedError == null ? e : feedError;
+                ProcessResult r = l.result();
+                Reader reader = l.reader();
+                DumpScanner scanner = l.scanner();
+                IOException feedError = l.feedError();
+                took = Duration.ofNanos(System.nanoTime() - t0);
+                Phases.mark("loaded");
+                DumpScanner.Found found = null;
+                try {
+                    found = scanner.finish();
+                } catch (DumpScanner.ForeignDatabaseException e) {
+                    feedError = feedError == null ? e : feedError;
+                }
+                dataBytes = found == null ? 0 : found.bytes();
+                String bad = restoreFailure(r, feedError, reader.mismatch(v, b), client.program());
+                if (bad == null && found != null && found.unterminated()) {
+                    bad = "the dump ends inside an INSERT statement (truncated)";
+                }
+                if (bad != null) {
+                    failure = "restore into " + where + " failed: " + secrets.redact(bad);
+                    checks.add(Check.fail("restore", db, failure));
+                } else {
+                    checks.add(Check.pass("restore", db, "restored " + Sizes.binary(dataBytes) + " of SQL into " + where
+                            + " in " + Durations.seconds(took) + (connections > 1 ? " over " + connections
+                            + " connections" : "") + (conflict == null ? "" : " over one connection, after the parallel"
+                            + " load stopped at a lock conflict (" + conflict + ") and the database was emptied")));
+                    ctx.step(source + ": restored in " + Durations.seconds(took) + "; running the smoke checks");
+                    restored = new MysqlRestored(db, found, estimates, backupTime);
+                    checks.addAll(new MysqlChecks(ctx).run(restored, client));
+                    Phases.mark("checked");
+                    if (found.tables().isEmpty()) {
+                        checks.add(plan.allowEmpty()
+                                ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
+                                        + " is true")
+                                : Check.warn("empty", db, "the dump has no tables: restoring it proves nothing about "
+                                        + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
                     }
-                    dataBytes = found == null ? 0 : found.bytes();
-                    String bad = restoreFailure(r, feedError, reader.mismatch(chosen, b), client.program());
-                    if (bad == null && found != null && found.unterminated()) {
-                        bad = "the dump ends inside an INSERT statement (truncated)";
-                    }
-                    if (bad != null) {
-                        failure = "restore into " + where + " failed: " + secrets.redact(bad);
-                        checks.add(Check.fail("restore", db, failure));
-                    } else {
-                        checks.add(Check.pass("restore", db, "restored " + Sizes.binary(dataBytes) + " of SQL into " + where
-                                + " in " + Durations.seconds(took) + (connections > 1 ? " over " + connections
-                                + " connections" : "") + (conflict == null ? "" : " over one connection, after the parallel"
-                                + " load stopped at a lock conflict (" + conflict + ") and the database was emptied")));
-                        ctx.step(source + ": restored in " + Durations.seconds(took) + "; running the smoke checks");
-                        restored = new MysqlRestored(db, found, estimates, backupTime);
-                        checks.addAll(new MysqlChecks(ctx).run(restored, client));
-                        Phases.mark("checked");
-                        if (found.tables().isEmpty()) {
-                            checks.add(plan.allowEmpty()
-                                    ? Check.pass("empty", db, "the dump has no tables; passed because restore_test.allow_empty"
-                                            + " is true")
-                                    : Check.warn("empty", db, "the dump has no tables: restoring it proves nothing about "
-                                            + "the data (if the database is meant to be empty, set restore_test.allow_empty: true)"));
-                        }
-                        for (HttpCheck h : plan.httpChecks()) {
-                            checks.add(ctx.http().run(h));
-                        }
+                    for (HttpCheck h : plan.httpChecks()) {
+                        checks.add(ctx.http().run(h));
                     }
                 }
             }
@@ -228,7 +183,7 @@ final class MysqlRestore {
                 checks.add(Check.fail("cleanup", db, s));
             }
         }
-        return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), location, where, took, b.size(),
+        return new RestoreResult(source, "mysql", b.id(), b.seq(), b.file(), v.copy().location(), where, took, b.size(),
                 dataBytes, checks, failure, o.keep(), restored, cleaned, null);
     }
 
@@ -238,8 +193,8 @@ final class MysqlRestore {
         void write(byte[] b, int off, int len) throws IOException;
     }
 
-    /** Streams the chosen copy (decompressed) through the scanner into {@code sink}. */
-    private static void pump(Reader reader, Chosen v, BackupRecord b, DumpScanner scanner, IOException[] feedError,
+    /** Streams the verified copy (decompressed) through the scanner into {@code sink}. */
+    private static void pump(Reader reader, Verified v, BackupRecord b, DumpScanner scanner, IOException[] feedError,
                              Chunks sink) throws IOException {
         try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
             byte[] buf = new byte[1 << 16];
@@ -259,8 +214,8 @@ final class MysqlRestore {
     private record Loaded(ProcessResult result, Reader reader, DumpScanner scanner, IOException feedError) {
     }
 
-    /** Streams the chosen copy into {@code db} over {@code connections} clients (1: one fed whole). */
-    private Loaded load(SqlClient client, String db, int connections, Chosen v, BackupRecord b, String source)
+    /** Streams the verified copy into {@code db} over {@code connections} clients (1: one fed whole). */
+    private Loaded load(SqlClient client, String db, int connections, Verified v, BackupRecord b, String source)
             throws IOException, InterruptedException {
         Reader reader = new Reader();
         DumpScanner scanner = new DumpScanner();
@@ -272,37 +227,6 @@ final class MysqlRestore {
                     : parallelLoad(client, db, connections, reader, v, b, scanner, feedError);
         }
         return new Loaded(r, reader, scanner, feedError[0]);
-    }
-
-    /** A load and how it went: over how many connections, after which lock conflict (null: none). */
-    private record Pass(Loaded loaded, int connections, String conflict) {
-    }
-
-    /**
-     * Loads {@code v} into {@code db}; a parallel load stopped by a lock conflict is done again, into
-     * the emptied database, over one connection.
-     */
-    private Pass loadRetrying(SqlClient client, String db, int connections, Chosen v, BackupRecord b, String source)
-            throws IOException, InterruptedException {
-        Loaded l = load(client, db, connections, v, b, source);
-        String conflict = null;
-        if (connections > 1 && lockConflict(l.result())) {
-            // Concurrent INSERTs can meet in InnoDB's locks (ERROR 1213 deadlock, 1205 lock wait
-            // timeout: "try restarting transaction"): bench/restore met a deadlock loading 1.1 GB.
-            // That says nothing about the dump: start again, empty, over one connection.
-            conflict = secrets.redact(firstLine(MysqlClient.why(l.result())));
-            ProcessResult again = client.query(null, "DROP DATABASE IF EXISTS " + MysqlSyntax.ident(db)
-                    + "; CREATE DATABASE " + MysqlSyntax.ident(db));
-            if (again.ok()) {
-                ctx.step(source + ": the load over " + connections + " connections stopped at a lock conflict ("
-                        + conflict + "); loading again over one connection");
-                connections = 1;
-                l = load(client, db, 1, v, b, source);
-            } else {
-                conflict = null;
-            }
-        }
-        return new Pass(l, connections, conflict);
     }
 
     /** A client stopped by the server's lock conflict (a deadlock or a lock wait timeout), not by the dump. */
@@ -320,7 +244,7 @@ final class MysqlRestore {
      * Loads the dump over {@code connections} clients at once ({@link ParallelLoad}). A client that
      * fails stops the feeding; the result is that client's.
      */
-    private ProcessResult parallelLoad(SqlClient client, String db, int connections, Reader reader, Chosen v,
+    private ProcessResult parallelLoad(SqlClient client, String db, int connections, Reader reader, Verified v,
                                        BackupRecord b, DumpScanner scanner, IOException[] feedError)
             throws InterruptedException {
         ParallelLoad load = new ParallelLoad(connections, (stdin, stdout) -> client.session(db, stdin, stdout,

@@ -12,9 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * {@code preflight restore-test} (runbook §2 step 4): takes a backup the ledger recorded, checks its
- * artifact's SHA-256 (before the load, or on the bytes loaded into a scratch database that is dropped
- * either way, see {@link RestoreArtifact}), loads it into a scratch database
+ * {@code preflight restore-test} (runbook §2 step 4): takes a backup the ledger recorded, re-verifies
+ * its artifact's SHA-256 before anything touches a server, loads it into a scratch database
  * ({@link MysqlRestore}) or a scratch {@code redis-server} ({@link RedisRestore}), measures how long
  * the load took (the RTO figure), runs the smoke checks, cleans up (also on failure and Ctrl-C) and
  * records one {@code restore-test} ledger entry linked to the backup entry ({@link RestoreEvidence}).
@@ -93,11 +92,7 @@ public final class RestoreTest {
         ctx.step(source + ": restore-testing backup " + b.shortId() + " (" + b.file() + ")");
         JsonNode facts = RestoreEvidence.backupFacts(ctx.ledger(), b.id());
         List<Check> checks = new ArrayList<>();
-        // A scratch MySQL load that is dropped whatever happens hashes the artifact as it streams (one
-        // read instead of two); a kept or replaced database, and Redis, get only bytes hashed before.
-        boolean streamed = b.kind().equals("mysql") && !o.keep() && !o.replace();
-        RestoreArtifact artifact = new RestoreArtifact(ctx);
-        RestoreArtifact.Chosen v = streamed ? artifact.streamable(b, checks) : artifact.verify(b, checks);
+        RestoreArtifact.Verified v = new RestoreArtifact(ctx).verify(b, checks);
         Phases.mark("artifact-verified");
         if (v == null) {
             return record(new RestoreResult(source, b.kind(), b.id(), b.seq(), b.file(), null, null, null, b.size(), 0,
@@ -107,8 +102,7 @@ public final class RestoreTest {
         try {
             return switch (b.kind()) {
                 case "mysql" -> record(new MysqlRestore(ctx).run(source, b, facts, v, checks, o), b);
-                case "redis" -> record(new RedisRestore(ctx).run(source, b, facts, (RestoreArtifact.Verified) v, checks,
-                        o), b);
+                case "redis" -> record(new RedisRestore(ctx).run(source, b, facts, v, checks, o), b);
                 default -> record(new RestoreResult(source, b.kind(), b.id(), b.seq(), b.file(), v.copy().location(),
                         null, null, b.size(), 0, checks, "backups of type " + b.kind() + " are not restore-tested",
                         false, null, List.of(), null), b);
