@@ -89,8 +89,9 @@ public interface ArtifactStore {
         /**
          * The temporary file itself, when the copy is one on this machine, for a producer that writes
          * it directly ({@link Producer#produceFile}): after this call nothing may be written through
-         * {@link #out()}, and the read-back follows the file as it grows instead of the bytes given to
-         * {@code out()}. Empty when the copy is not a local file (an upload).
+         * {@link #out()}, and the caller's own pass, which reads the stored file, is its read-back (the
+         * copy then only makes the data durable as the file grows; {@link #readBackDigest()} asked
+         * anyway reads the whole file). Empty when the copy is not a local file (an upload).
          */
         default Optional<Path> writeInPlace() {
             return Optional.empty();

@@ -7,12 +7,9 @@ import dev.preflight.exec.ProcessRunner;
 import dev.preflight.exec.ProcessSpec;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,9 +88,9 @@ public final class MysqlProducer implements Producer {
         return true;
     }
 
-    /** The dump tool writes the file itself; the trailer is then read from the file's last bytes. */
+    /** The dump tool writes the file itself; the trailer is judged on the last bytes the caller read of it. */
     @Override
-    public Production produceFile(Path file) throws IOException, InterruptedException {
+    public Production produceFile(Path file, WrittenFile read) throws IOException, InterruptedException {
         return dump(new Output() {
             @Override
             public boolean pipe() {
@@ -106,13 +103,13 @@ public final class MysqlProducer implements Producer {
             }
 
             @Override
-            public String tail() throws IOException {
-                return lastBytes(file, 512);
+            public String tail() throws IOException, InterruptedException {
+                return read.end();
             }
 
             @Override
-            public long total() throws IOException {
-                return Files.size(file);
+            public long total() {
+                return read.length();
             }
         });
     }
@@ -124,25 +121,10 @@ public final class MysqlProducer implements Producer {
 
         ProcessResult run(ProcessSpec spec) throws IOException, InterruptedException;
 
-        String tail() throws IOException;
+        /** The last bytes written, once the tool is done (asked before {@link #total()}). */
+        String tail() throws IOException, InterruptedException;
 
-        long total() throws IOException;
-    }
-
-    /** The last {@code n} bytes of a file (all of it when shorter), as text. */
-    static String lastBytes(Path file, int n) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(n, size));
-            long at = size - buf.capacity();
-            while (buf.hasRemaining()) {
-                int r = ch.read(buf, at + buf.position());
-                if (r < 0) {
-                    break;
-                }
-            }
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-        }
+        long total();
     }
 
     private Production dump(Output output) throws IOException, InterruptedException {
@@ -221,8 +203,9 @@ public final class MysqlProducer implements Producer {
             }
             facts.putAll(server);
             facts.put("dump_tool", dump.get(0));
+            String tail = output.tail();
             facts.put("dump_bytes", output.total());
-            return judge(r, output.tail(), dump.get(0), facts);
+            return judge(r, tail, dump.get(0), facts);
         } finally {
             tmp.close();
         }

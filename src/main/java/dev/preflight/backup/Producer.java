@@ -29,10 +29,26 @@ public interface Producer {
     /**
      * Writes the uncompressed artifact into {@code file} (existing, empty, appended to) and reports
      * completeness, as {@link #produce} does for a stream. The caller reads the bytes from the file as
-     * they arrive. Called only when {@link #producesFile()}.
+     * they arrive; the producer judges what the caller read ({@code read}), never the file itself,
+     * which another writer could still be extending. Called only when {@link #producesFile()}.
      */
-    default Production produceFile(Path file) throws IOException, InterruptedException {
+    default Production produceFile(Path file, WrittenFile read) throws IOException, InterruptedException {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " writes streams only");
+    }
+
+    /** What the caller of {@link #produceFile} read of the file, for the producer to judge. */
+    interface WrittenFile {
+        /** How many of the last bytes {@link #end()} gives at most. */
+        int TAIL = 512;
+
+        /**
+         * Says the producer is done writing, waits until the caller has read the file to its end and
+         * returns the last bytes it read (at most {@link #TAIL}), as text.
+         */
+        String end() throws IOException, InterruptedException;
+
+        /** How many bytes the caller read (final once {@link #end()} returned). */
+        long length();
     }
 
     /**

@@ -165,14 +165,23 @@ class MysqlBackupTest {
     }
 
     @Test
-    void theTrailerOfADumpWrittenInPlaceIsReadFromTheFilesLastBytes() throws Exception {
-        Path f = dir.resolve("t.sql");
-        Files.writeString(f, "x".repeat(1000) + "\n-- Dump completed on 2026-01-05\n");
-        assertThat(MysqlProducer.lastBytes(f, 512)).hasSize(512).endsWith("-- Dump completed on 2026-01-05\n");
-        Files.writeString(f, "short");
-        assertThat(MysqlProducer.lastBytes(f, 512)).isEqualTo("short");
-        Files.writeString(f, "");
-        assertThat(MysqlProducer.lastBytes(f, 512)).isEmpty();
+    void aDumpToolThatLeavesAWriterBehindOnItsOutputIsAFailedBackup() throws Exception {
+        // The tool exits 0 after its trailer, but a child of it goes on appending to the same stdout
+        // (the first copy's file, written in place): the trailer is judged on the bytes read to the
+        // end, and a file that grew after it was read is not the copy that was hashed.
+        Path w = wrapper("straggler.sh", "mariadb-dump \"$@\"\n"
+                + "( i=0; while [ $i -lt 150 ]; do echo 'INSERT INTO late VALUES (1);'; sleep 0.01; i=$((i+1)); done ) &\n"
+                + "sleep 0.2\nexit 0");
+        plan("none", w.toString());
+        CliRun r = cli.run("backup", "run");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED  academy-db", "no copy kept");
+        for (String d : List.of("onprem", "second")) {
+            assertThat(files(dir.resolve(d))).as("nothing kept in " + d)
+                    .noneMatch(f -> !f.getFileName().toString().startsWith("."));
+        }
+        assertThat(cli.entries("backup")).extracting(LedgerEntry::outcome).containsExactly(Outcome.FAILED);
+        Thread.sleep(1800); // the straggler ends before the temporary directory is removed
     }
 
     private Path wrapper(String name, String body) throws Exception {
