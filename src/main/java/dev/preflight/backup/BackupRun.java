@@ -9,6 +9,7 @@ import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.Producer.Production;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
+import dev.preflight.core.Futures;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Sizes;
@@ -291,23 +292,14 @@ public final class BackupRun {
         }
         copied.countDown();
         try {
-            return task.get();
+            return Futures.await(task);
         } catch (InterruptedException e) {
-            task.cancel(true);
-            thread.join();
+            if (!task.isDone()) {
+                // This thread was interrupted while waiting, not the producer: stop it too.
+                task.cancel(true);
+                thread.join();
+            }
             throw e;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof InterruptedException ie) {
-                throw ie;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
         }
     }
 

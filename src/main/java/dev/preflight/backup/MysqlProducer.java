@@ -1,6 +1,7 @@
 package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.MysqlSource;
+import dev.preflight.core.Futures;
 import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.regex.Pattern;
 
@@ -289,21 +289,9 @@ public final class MysqlProducer implements Producer {
     /** The outcome of the queries that ran beside the dump: a failure as the backup reports it, or null. */
     private static String metadataResult(FutureTask<String> task) throws IOException, InterruptedException {
         try {
-            return task.get();
+            return Futures.await(task);
         } catch (CancellationException e) {
             throw new InterruptedException("interrupted while reading the server's metadata");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof InterruptedException ie) {
-                throw ie;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
         }
     }
 

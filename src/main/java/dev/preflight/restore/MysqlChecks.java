@@ -1,6 +1,7 @@
 package dev.preflight.restore;
 
 import dev.preflight.core.Errors;
+import dev.preflight.core.Futures;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -356,18 +356,7 @@ public final class MysqlChecks {
 
     /** The result of a client run on the check pool; its failure to run is an IOException as if run here. */
     private static <T> T await(Future<T> f) throws IOException, InterruptedException {
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof InterruptedException ie) {
-                throw ie;
-            }
-            throw c instanceof RuntimeException re ? re : new IllegalStateException(c);
-        }
+        return Futures.await(f);
     }
 
     private static void structure(List<Check> out, String what, Set<String> expected, Set<String> present) {
