@@ -163,6 +163,13 @@ public final class MysqlProducer implements Producer {
                 }
             }
             List<String> argv = new ArrayList<>();
+            if (!output.pipe() && installed("setpriv")) {
+                // Writing a file, the tool no longer dies of a closed pipe when Preflight is killed
+                // outright (SIGKILL, the OOM killer): util-linux's setpriv has the kernel send it
+                // SIGTERM when its parent goes, instead of it dumping on, a transaction open, for
+                // nobody. (SIGTERM and SIGINT to Preflight kill it through the runner.)
+                argv.addAll(List.of("setpriv", "--pdeathsig", "TERM", "--"));
+            }
             if (output.pipe() && installed("stdbuf")) {
                 // The dump tool writes its stdout through stdio in 4 KiB pieces: into a pipe, each
                 // one wakes the reader, which cost a third more wall time than writing a file

@@ -83,8 +83,16 @@ class LeftoversIT {
             assertThat(during.err()).doesNotContain("pid " + killed.pid());
             assertThat(partials()).containsExactlyInAnyOrderElementsOf(left);
 
+            long tool = Long.parseLong(Files.readString(dir.resolve("started.pid")).strip());
             killed.kill();
             assertThat(partials()).containsExactlyInAnyOrderElementsOf(left);
+            // Killed outright, Preflight cannot stop its dump tool; the kernel does (setpriv's
+            // parent-death signal): it does not go on writing, a transaction open, for nobody.
+            for (int i = 0; i < 50 && ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(ProcessHandle.of(tool).map(ProcessHandle::isAlive).orElse(false)).as("the dump tool is gone")
+                    .isFalse();
             assertThat(SharedLedgerBackupLockIT.tempDirsOf(killed.pid())).hasSize(1);
 
             CliRun list = cli.run("backup", "list");
