@@ -59,7 +59,7 @@ public final class MysqlProducer implements Producer {
 
     @Override
     public Production produce(OutputStream out) throws IOException, InterruptedException {
-        TailBuffer tail = new TailBuffer(out, 512);
+        TailBuffer tail = new TailBuffer(out, WrittenFile.TAIL);
         return dump(new Output() {
             @Override
             public boolean pipe() {
