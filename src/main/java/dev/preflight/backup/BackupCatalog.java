@@ -123,7 +123,8 @@ public final class BackupCatalog {
             out.add(new BackupRecord(e.id(), e.seq(), p.started(), e.subject(), p.type(), p.file(),
                     p.size() == null ? 0 : p.size(), p.sha256(), p.retentionUntil(), copies,
                     v == null ? null : v.time(), doubt == null && !lookFoundGone && (v == null || v.outcome() == Outcome.PASSED),
-                    target != null && "s3".equals(p.type()) ? target.toString() : null, doubt));
+                    target != null && "s3".equals(p.type()) ? target.toString() : null, doubt,
+                    p.checkpoints() != null && p.size() != null && p.checkpoints().fits(p.size()) ? p.checkpoints() : null));
         }
         return out;
     }

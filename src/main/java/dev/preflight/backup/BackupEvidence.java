@@ -73,10 +73,12 @@ public final class BackupEvidence {
      * @param facts  what the producer recorded (server version, row estimates, key counts, a bucket copy's target)
      * @param origin what was backed up ({@link BackupPlan.Source#origin}); absent in entries recorded before
      *               it was kept
+     * @param checkpoints SHA-256 of the artifact's prefixes ({@link Checkpoints}); absent for one of a
+     *               step or less, a failed backup, and entries recorded before they were kept
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonPropertyOrder({"source", "type", "started", "finished", "file", "compression", "size", "sha256", "retention_until",
-        "copies", "failure", "facts", "origin"})
+        "copies", "failure", "facts", "origin", "checkpoints"})
     public record BackupPayload(String source, String type, Instant started, Instant finished, String file,
                                 String compression,
                                 @JsonInclude(Include.NON_NULL) Long size,
@@ -85,7 +87,16 @@ public final class BackupEvidence {
                                 @JsonInclude(Include.NON_NULL) List<CopyPayload> copies,
                                 @JsonInclude(Include.NON_NULL) String failure,
                                 Map<String, Object> facts,
-                                @JsonInclude(Include.NON_NULL) String origin) {
+                                @JsonInclude(Include.NON_NULL) String origin,
+                                @JsonInclude(Include.NON_NULL) Checkpoints checkpoints) {
+        /** A payload without checkpoints (an artifact of one step or less, or recorded before they were kept). */
+        public BackupPayload(String source, String type, Instant started, Instant finished, String file,
+                             String compression, Long size, String sha256, Instant retentionUntil, List<CopyPayload> copies,
+                             String failure, Map<String, Object> facts, String origin) {
+            this(source, type, started, finished, file, compression, size, sha256, retentionUntil, copies, failure, facts,
+                    origin, null);
+        }
+
         /** A payload that does not say what was backed up (as entries recorded before it was kept). */
         public BackupPayload(String source, String type, Instant started, Instant finished, String file,
                              String compression, Long size, String sha256, Instant retentionUntil, List<CopyPayload> copies,

@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
@@ -15,13 +16,23 @@ import java.util.List;
  * @param doubt          why some of its copies are possibly gone (a prune was stopped after it said it would
  *                       delete them, and nothing has found them since), or null; a backup in doubt is never
  *                       counted as verified ({@code lastVerifyOk} is false)
+ * @param checkpoints    SHA-256 of the artifact's prefixes as the ledger recorded them, or null (not in reports)
  */
 public record BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
                            String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
                            boolean lastVerifyOk, String bucketCopy,
-                           @JsonInclude(JsonInclude.Include.NON_NULL) String doubt) {
+                           @JsonInclude(JsonInclude.Include.NON_NULL) String doubt,
+                           @JsonIgnore Checkpoints checkpoints) {
     public BackupRecord {
         copies = List.copyOf(copies);
+    }
+
+    /** A backup recorded without {@link Checkpoints}. */
+    public BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
+                        String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
+                        boolean lastVerifyOk, String bucketCopy, String doubt) {
+        this(id, seq, time, source, kind, file, size, sha256, retentionUntil, copies, lastVerified, lastVerifyOk,
+                bucketCopy, doubt, null);
     }
 
     /** A backup no stopped prune put in doubt. */
@@ -29,7 +40,7 @@ public record BackupRecord(String id, long seq, Instant time, String source, Str
                         String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
                         boolean lastVerifyOk, String bucketCopy) {
         this(id, seq, time, source, kind, file, size, sha256, retentionUntil, copies, lastVerified, lastVerifyOk,
-                bucketCopy, null);
+                bucketCopy, null, null);
     }
 
     /** The first characters of the id, enough to name it on a command line. */

@@ -80,7 +80,7 @@ public final class BackupRun {
             throw e;
         } catch (RuntimeException e) {
             // A client that cannot even be built (bad endpoint URI, no credentials): a failed backup, recorded.
-            return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+            return record(source, start, name(source, start), List.of(), null, null, 0, Map.of(),
                     "cannot set up the backup: " + Errors.describe(e));
         }
         List<Destination> dests = ctx.plan().destinationsOf(source);
@@ -89,7 +89,7 @@ public final class BackupRun {
                 // Validated with the plan, checked again: a directory can become a symlink since.
                 String same = BackupPlan.overlap(dests.get(i), dests.get(j));
                 if (same != null) {
-                    return record(source, start, name(source, start), List.of(), null, 0, Map.of(),
+                    return record(source, start, name(source, start), List.of(), null, null, 0, Map.of(),
                             "destinations '" + dests.get(i).name() + "' and '" + dests.get(j).name() + "' " + same
                                     + ": one place holds one copy, not two; nothing was written");
                 }
@@ -103,6 +103,7 @@ public final class BackupRun {
         Map<String, Object> facts = new LinkedHashMap<>();
         String failure = null;
         String sha = null;
+        Checkpoints checkpoints = null;
         long size = 0;
         boolean committed = false;
         // Stopped by a signal mid-stream: no temporary copy (a local .partial file, an S3 upload)
@@ -183,6 +184,7 @@ public final class BackupRun {
                 }
             }
             Phases.mark("content-checked");
+            checkpoints = fan.checkpoints();
             sha = fan.sha256();
             size = fan.size();
             for (int i = 0; i < pending.size(); i++) {
@@ -244,7 +246,7 @@ public final class BackupRun {
                 // The hook runs anyway; aborting a committed or aborted copy does nothing.
             }
         }
-        return record(source, start, file, copies, sha, size, facts, failure);
+        return record(source, start, file, copies, sha, checkpoints, size, facts, failure);
     }
 
     /**
@@ -304,8 +306,8 @@ public final class BackupRun {
     }
 
     /** Appends the ledger entry and the log row of one backup attempt. */
-    private RunResult record(Source source, Instant start, String file, List<Copy> copies, String sha, long size,
-                             Map<String, Object> facts, String failure) {
+    private RunResult record(Source source, Instant start, String file, List<Copy> copies, String sha,
+                             Checkpoints checkpoints, long size, Map<String, Object> facts, String failure) {
         Instant end = ctx.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         Instant until = start.plus(source.retention()).truncatedTo(ChronoUnit.SECONDS);
         Outcome outcome = failure == null ? Outcome.PASSED : Outcome.FAILED;
@@ -314,7 +316,7 @@ public final class BackupRun {
                 source.compression(), ok ? size : null, ok ? sha : null, ok ? until : null,
                 ok ? copies.stream().map(c -> new CopyPayload(c.destination(), c.location(), c.size(), c.sha256(),
                         until, end)).toList() : null,
-                ok ? null : failure, facts, source.origin());
+                ok ? null : failure, facts, source.origin(), ok ? checkpoints : null);
         String summary = failure == null
                 ? file + " (" + Sizes.binary(size) + ") stored and verified in " + copies.size() + " location(s)"
                 : "backup of " + source.name() + " FAILED: " + brief(failure);

@@ -8,12 +8,14 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The one pass of a backup: every byte is hashed (SHA-256), counted and written to every
- * destination's pending copy as it arrives. A write failure on any copy fails the whole stream.
+ * The one pass of a backup: every byte is hashed (SHA-256, with {@link Checkpoints} along the way),
+ * counted and written to every destination's pending copy as it arrives. A write failure on any copy fails the whole stream.
  */
 final class FanOut extends OutputStream {
     private final List<OutputStream> targets;
     private final MessageDigest digest = Hashing.sha256();
+    // The same digest, copied at every step: a restore proves each step before loading it.
+    private final Checkpoints.Recorder checkpoints = new Checkpoints.Recorder(digest);
     // Written by the one producing thread, read by the progress display.
     private volatile long size;
 
@@ -28,7 +30,7 @@ final class FanOut extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        digest.update(b, off, len);
+        checkpoints.update(b, off, len);
         size += len;
         for (OutputStream t : targets) {
             t.write(b, off, len);
@@ -49,6 +51,11 @@ final class FanOut extends OutputStream {
 
     long size() {
         return size;
+    }
+
+    /** The SHA-256 checkpoints of what was written ({@link Checkpoints.Recorder#result}), or null. */
+    Checkpoints checkpoints() {
+        return checkpoints.result();
     }
 
     String sha256() {

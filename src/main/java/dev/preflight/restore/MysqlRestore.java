@@ -124,6 +124,7 @@ final class MysqlRestore {
                 IOException feedError = l.feedError();
                 took = Duration.ofNanos(System.nanoTime() - t0);
                 Phases.mark("loaded");
+                reader.settle(v, checks);
                 DumpScanner.Found found = null;
                 try {
                     found = scanner.finish();

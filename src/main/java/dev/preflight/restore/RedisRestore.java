@@ -68,9 +68,17 @@ final class RedisRestore {
             Reader reader = new Reader();
             long t0 = System.nanoTime();
             Path tmp = dir.resolve("dump.rdb.partial");
+            IOException readError = null;
             try (InputStream in = reader.open(v, b.file().endsWith(".gz"))) {
                 dataBytes = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
                 reader.drain();
+            } catch (IOException e) {
+                readError = e;
+            }
+            reader.settle(v, checks);
+            if (readError != null && v.refused() == null) {
+                // Not the artifact's fault (the scratch directory's disk, say): said as such below.
+                throw readError;
             }
             String mismatch = reader.mismatch(v, b);
             if (mismatch != null) {
