@@ -24,11 +24,21 @@ public final class BackupLock {
         return acquire(LockProvider.files(), dir, source, now);
     }
 
-    /** Takes the lock from {@code locks} or fails with exit 3 naming the holder. */
+    /** Takes the lock from {@code locks} for a backup run or fails with exit 3 naming the holder. */
     public static ExclusiveLock acquire(LockProvider locks, Path dir, String source, Instant now) {
+        return acquire(locks, dir, source, now, "backup run");
+    }
+
+    /**
+     * Takes the lock of {@code source} from {@code locks} for {@code command} ({@code backup run} or
+     * {@code backup prune}: one source's backups are never written and deleted at once) or fails
+     * with exit 3 naming the holder and what it is doing.
+     */
+    public static ExclusiveLock acquire(LockProvider locks, Path dir, String source, Instant now, String command) {
         LockProvider.LockName name = new LockProvider.LockName("backup", source, dir.resolve("backup-" + source + ".lock"));
         try {
-            LockProvider.Attempt a = locks.tryAcquire(name, LockHolder.me(now, "backup run"));
+            LockProvider.Attempt a = locks.tryAcquire(name, LockHolder.me(now, command));
+            // The holder's line names its command (preflight backup run, preflight backup prune).
             return a.lock().orElseThrow(() -> PreflightException.state("a backup of source '" + source
                     + "' is already running (" + locks.where(name) + " held by "
                     + (a.heldBy().isEmpty() ? "an unknown process" : a.heldBy()) + ")",

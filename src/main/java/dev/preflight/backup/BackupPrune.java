@@ -7,6 +7,7 @@ import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.PruneItem.Action;
 import dev.preflight.core.Errors;
+import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Json;
 import dev.preflight.core.Sizes;
 import dev.preflight.run.Freshness;
@@ -26,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -54,6 +56,29 @@ public final class BackupPrune {
      * ({@link BackupCatalog}), never listed as present and verified.
      */
     public List<PruneItem> prune(boolean apply) {
+        if (!apply) {
+            return pruneAs(false);
+        }
+        // Deleting takes the lock of every source a backup run takes (plan and ledger alike, in one
+        // order), then reads the ledger again: a run, a second prune (another bastion on the same
+        // ledger) or a verify that finished meanwhile is seen before anything is chosen for deletion.
+        Set<String> sources = new TreeSet<>();
+        ctx.plan().sources().forEach(s -> sources.add(s.name()));
+        catalog.all().forEach(b -> sources.add(b.source()));
+        List<ExclusiveLock> held = new ArrayList<>();
+        try {
+            for (String s : sources) {
+                held.add(BackupLock.acquire(ctx.locks(), ctx.plan().lockDir(), s, ctx.clock().instant(), "backup prune"));
+            }
+            return pruneAs(true);
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).close();
+            }
+        }
+    }
+
+    private List<PruneItem> pruneAs(boolean apply) {
         Instant now = ctx.clock().instant();
         List<BackupRecord> all = catalog.all();
         Map<String, BackupRecord> newestVerified = new HashMap<>();

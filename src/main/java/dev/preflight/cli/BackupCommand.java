@@ -201,7 +201,8 @@ public final class BackupCommand implements Callable<Integer> {
             description = {"Delete the backups whose retention has ended, never the newest verified backup of a source.",
                 "Retention is the plan's 'retention' (default 30d for databases, 7d for Redis and S3). Without --apply it only shows what would be deleted.",
                 "A source is refused whole (nothing of it deleted) when the clock is before the newest ledger entry or even its newest backup is past its retention.",
-                "Exit 0 done, 1 a deletion failed or a source was refused."},
+                "With --apply it takes each source's backup lock first: a backup run or another prune of a source holding it stops it (exit 3) before anything is deleted.",
+                "Exit 0 done, 1 a deletion failed or a source was refused, 3 a backup run or prune holds a source's lock."},
             footerHeading = "%nExamples:%n",
             footer = {"  preflight backup prune",
                 "  preflight backup prune --apply"})
