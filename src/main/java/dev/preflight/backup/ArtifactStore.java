@@ -56,6 +56,15 @@ public interface ArtifactStore {
     /** Deletes a stored copy (no error when it is already gone). */
     void delete(String location) throws IOException;
 
+    /**
+     * Writes a small marker named {@code name} where this store keeps its copies and returns its
+     * location (then {@link #delete} it), for proving whether another destination is this same
+     * place under another name; empty when the store cannot say more than its plan entry does.
+     */
+    default Optional<String> mark(String name) throws IOException {
+        return Optional.empty();
+    }
+
     /** A copy being written: write, seal, read back, then commit or abort. */
     interface PendingCopy {
         /** Where the bytes go. */

@@ -152,6 +152,27 @@ public record BackupPlan(Path log, Path lockDir, List<Destination> destinations,
     }
 
     /** A key prefix as the S3 store uses it: empty, or ending in one slash, no leading slash. */
+    /**
+     * Two S3 destinations of different services (as {@link #service} spells them) whose copies would
+     * be the same objects if the two were one server under two names: one bucket, equal or nested
+     * prefixes. Only a request can tell (BackupRun writes through one and looks through the other).
+     */
+    static boolean sameKeysElsewhere(Destination a, Destination b) {
+        if (!(a instanceof S3Destination sa) || !(b instanceof S3Destination sb) || !sa.bucket().equals(sb.bucket())
+                || sameService(sa.endpoint(), sb.endpoint())) {
+            return false;
+        }
+        String pa = keyPrefix(sa.prefix());
+        String pb = keyPrefix(sb.prefix());
+        return pa.startsWith(pb) || pb.startsWith(pa);
+    }
+
+    /** An S3 destination's endpoint as the plan spells it ({@code AWS} when none), for messages. */
+    static String endpointOf(Destination d) {
+        return d instanceof S3Destination s && s.endpoint() != null && s.endpoint().endpoint() != null
+                ? s.endpoint().endpoint() : "AWS";
+    }
+
     static String keyPrefix(String prefix) {
         String p = prefix == null ? "" : prefix.replaceAll("^/+", "");
         return p.isEmpty() || p.endsWith("/") ? p : p + "/";

@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +95,10 @@ public final class BackupRun {
                                     + ": one place holds one copy, not two; nothing was written");
                 }
             }
+        }
+        String alias = samePlace(dests, targets);
+        if (alias != null) {
+            return record(source, start, name(source, start), List.of(), null, null, 0, Map.of(), alias);
         }
         String file = name(source, start) + "." + producer.extension() + (source.gzip() ? ".gz" : "");
         ctx.step(source.name() + ": writing " + file + " to " + String.join(", ",
@@ -247,6 +252,52 @@ public final class BackupRun {
             }
         }
         return record(source, start, file, copies, sha, checkpoints, size, facts, failure);
+    }
+
+    /**
+     * Why two destinations are one place under two names, or null. Two S3 endpoints the plan spells
+     * differently (a DNS alias, an address for a name) whose bucket and prefixes would make their
+     * copies the same objects are asked directly: a marker written through the first that the second
+     * finds means one server, so the second copy would overwrite the first and "two copies" would be
+     * one. The marker is deleted again.
+     */
+    private static String samePlace(List<Destination> dests, List<ArtifactStore> targets) {
+        for (int j = 1; j < dests.size(); j++) {
+            for (int i = 0; i < j; i++) {
+                if (!BackupPlan.sameKeysElsewhere(dests.get(i), dests.get(j))) {
+                    continue;
+                }
+                String a = "'" + dests.get(i).name() + "' (" + BackupPlan.endpointOf(dests.get(i)) + ")";
+                String b = "'" + dests.get(j).name() + "' (" + BackupPlan.endpointOf(dests.get(j)) + ")";
+                Optional<String> mark;
+                try {
+                    mark = targets.get(i).mark(".preflight-place-" + UUID.randomUUID());
+                } catch (IOException e) {
+                    return "cannot tell whether destinations " + a + " and " + b + " are one place: "
+                            + Errors.describe(e) + "; nothing was written";
+                }
+                if (mark.isEmpty()) {
+                    continue;
+                }
+                try {
+                    if (targets.get(j).exists(mark.get())) {
+                        return "destinations " + a + " and " + b + " are one place under two names: " + mark.get()
+                                + " written through the first is found through the second; one place holds one copy,"
+                                + " not two; nothing was written";
+                    }
+                } catch (IOException e) {
+                    return "cannot tell whether destinations " + a + " and " + b + " are one place: "
+                            + Errors.describe(e) + "; nothing was written";
+                } finally {
+                    try {
+                        targets.get(i).delete(mark.get());
+                    } catch (IOException ignored) {
+                        // A zero-byte marker left behind harms nothing; the backup's verdict stands.
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -148,6 +148,18 @@ public final class S3Store implements ArtifactStore {
         }
     }
 
+    /** A zero-byte object under this store's prefix (a second name of the server then finds it). */
+    @Override
+    public Optional<String> mark(String markName) throws IOException {
+        String key = prefix + markName;
+        try {
+            s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.empty());
+        } catch (SdkException e) {
+            throw new IOException("cannot write " + where() + markName + ": " + Errors.describe(e), e);
+        }
+        return Optional.of("s3://" + bucket + "/" + key);
+    }
+
     /** A multipart upload fed part by part as the stream arrives. */
     private final class Upload implements PendingCopy {
         private final String fileName;

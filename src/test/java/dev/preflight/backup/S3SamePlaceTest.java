@@ -1,0 +1,108 @@
+package dev.preflight.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.preflight.backup.BackupPlan.Source;
+import dev.preflight.core.Secrets;
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.Ledgers;
+import dev.preflight.plan.Plan;
+import dev.preflight.plan.PlanLoader;
+import dev.preflight.testing.CliHarness;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Two S3 destinations that the plan spells as two servers but that are one server under two names
+ * (here 127.0.0.1 and its IPv4-mapped IPv6 spelling) would hold one object, not two copies: the
+ * backup asks the servers and refuses; two real servers pass.
+ */
+class S3SamePlaceTest {
+    @TempDir
+    Path dir;
+
+    private static Producer producer(Source s) {
+        return new Producer() {
+            @Override
+            public String extension() {
+                return "sql";
+            }
+
+            @Override
+            public Production produce(OutputStream out) throws IOException {
+                out.write("-- dump\nCREATE TABLE t (id int);\n-- Dump completed\n".getBytes(StandardCharsets.UTF_8));
+                return Production.complete(Map.of());
+            }
+        };
+    }
+
+    private RunResult backup(String first, String second, InProcessS3 s3) throws Exception {
+        String creds = "region: us-east-1, path_style: true, access_key: \"" + InProcessS3.ACCESS + "\", secret_key: \""
+                + InProcessS3.SECRET + "\"";
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: s3-place}
+                backups:
+                  destinations:
+                    - {name: primary, type: s3, endpoint: "%s", bucket: backups, prefix: db/, %s}
+                    - {name: offsite, type: s3, endpoint: "%s", bucket: backups, prefix: db/, %s}
+                  sources:
+                    - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}}
+                """.formatted(first, creds, second, creds));
+        Plan p = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
+        BackupPlan plan = p.section("backups", BackupPlan.class).orElseThrow();
+        CliHarness cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
+        try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
+            BackupContext ctx = new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(),
+                    S3SamePlaceTest::producer, null, Secrets.none());
+            return new BackupRun(ctx).run(plan.source("db").orElseThrow());
+        }
+    }
+
+    private static List<String> keys(S3Client c) {
+        return c.listObjectsV2(r -> r.bucket("backups")).contents().stream().map(S3Object::key).toList();
+    }
+
+    @Test
+    void oneServerUnderTwoNamesIsOnePlaceAndNothingIsWritten() throws Exception {
+        try (InProcessS3 s3 = new InProcessS3(); S3Client c = s3.client()) {
+            c.createBucket(b -> b.bucket("backups"));
+            String port = s3.endpoint.substring(s3.endpoint.lastIndexOf(':') + 1);
+
+            RunResult r = backup(s3.endpoint, "http://[::ffff:127.0.0.1]:" + port, s3);
+
+            assertThat(r.failure()).contains("destinations 'primary' (" + s3.endpoint + ") and 'offsite' "
+                    + "(http://[::ffff:127.0.0.1]:" + port + ") are one place under two names",
+                    "one place holds one copy, not two; nothing was written");
+            assertThat(r.copies()).isEmpty();
+            // Nothing left behind, the marker included.
+            assertThat(keys(c)).isEmpty();
+        }
+    }
+
+    @Test
+    void twoServersWithTheSameBucketAndPrefixAreTwoPlaces() throws Exception {
+        try (InProcessS3 a = new InProcessS3(); InProcessS3 b = new InProcessS3(); S3Client ca = a.client();
+             S3Client cb = b.client()) {
+            ca.createBucket(r -> r.bucket("backups"));
+            cb.createBucket(r -> r.bucket("backups"));
+
+            RunResult r = backup(a.endpoint, b.endpoint, a);
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.copies()).hasSize(2);
+            assertThat(keys(ca)).singleElement().asString().startsWith("db/db-").endsWith(".sql");
+            assertThat(keys(cb)).singleElement().asString().startsWith("db/db-").endsWith(".sql");
+        }
+    }
+}
