@@ -16,6 +16,11 @@ public record Check(String kind, String name, boolean passed, String detail, boo
         this(kind, name, passed, detail, false);
     }
 
+    /** A cleanup that failed (a scratch copy left behind): still to be said when the restore starts over. */
+    boolean failedCleanup() {
+        return !passed && "cleanup".equals(kind);
+    }
+
     static Check pass(String kind, String name, String detail) {
         return new Check(kind, name, true, detail, false);
     }

@@ -64,9 +64,11 @@ final class ProvenStream extends InputStream {
         this.every = every;
         this.marks = List.copyOf(marks);
         int bufSize = (int) Math.max(1, Math.min(every, size));
-        // Two buffers: one being read and hashed, one being consumed.
+        // Two buffers: one being read and hashed, one being consumed; one step needs one.
         free.add(new byte[bufSize]);
-        free.add(new byte[bufSize]);
+        if (!this.marks.isEmpty()) {
+            free.add(new byte[bufSize]);
+        }
         reader = new Thread(this::readAhead, "preflight-proven-read");
         reader.setDaemon(true);
         reader.start();

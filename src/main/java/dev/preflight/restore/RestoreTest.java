@@ -108,8 +108,8 @@ public final class RestoreTest {
             while (v.streamed() && v.refused() != null && (next = artifact.next(b, v)) != null) {
                 v = next;
                 // A scratch copy the refused attempt could not remove is still to be said.
-                r = attempt(source, b, facts, v, new ArrayList<>(r.checks().stream()
-                        .filter(c -> c.kind().equals("cleanup") && !c.passed()).toList()), o);
+                r = attempt(source, b, facts, v, new ArrayList<>(r.checks().stream().filter(Check::failedCleanup).toList()),
+                        o);
             }
             return record(r, b);
         } catch (InterruptedException e) {
