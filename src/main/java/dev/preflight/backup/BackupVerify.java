@@ -243,14 +243,29 @@ public final class BackupVerify {
             }
             MessageDigest md = Hashing.sha256();
             long n;
+            // With the backup's checkpoints, a bad copy is also told where it departs from them.
+            Checkpoints.Follower follower = b.checkpoints() == null || !c.sha256().equals(b.sha256())
+                    || c.size() != b.size() ? null : b.checkpoints().follow(md);
             try (InputStream raw = store.open(c.location())) {
-                CountingDigest in = new CountingDigest(raw, md);
-                Reads.toEnd(in);
-                n = in.count;
+                if (follower == null) {
+                    CountingDigest in = new CountingDigest(raw, md);
+                    Reads.toEnd(in);
+                    n = in.count;
+                } else {
+                    n = 0;
+                    byte[] buf = new byte[1 << 16];
+                    int r;
+                    while ((r = raw.read(buf)) > 0) {
+                        follower.update(buf, 0, r);
+                        n += r;
+                    }
+                }
             }
             String got = HexFormat.of().formatHex(md.digest());
             if (!got.equals(c.sha256()) || n != c.size()) {
-                return new CopyCheck(b, c, Status.MISMATCH, got, n + " bytes, recorded " + c.size());
+                String where = follower == null ? "" : follower.where();
+                return new CopyCheck(b, c, Status.MISMATCH, got, n + " bytes, recorded " + c.size()
+                        + (where.isEmpty() ? "" : "; " + where));
             }
             return new CopyCheck(b, c, Status.OK, got, null);
         } catch (NoSuchFileException e) {

@@ -45,6 +45,64 @@ public record Checkpoints(long every, List<String> sha256) {
     }
 
     /**
+     * Where a copy read through {@code digest} (fed by {@link Follower#update}) first departs from
+     * these checkpoints: for saying which bytes of a bad copy differ, not for proving a good one.
+     */
+    Follower follow(MessageDigest digest) {
+        return new Follower(digest);
+    }
+
+    /** Feeds a digest and compares each prefix that ends at a checkpoint with it, until one differs. */
+    final class Follower {
+        private final MessageDigest digest;
+        private long count;
+        // Bytes proven equal to the recorded prefix so far; -1 once a checkpoint differed.
+        private long matched;
+        private long differsFrom = -1;
+
+        private Follower(MessageDigest digest) {
+            this.digest = digest;
+        }
+
+        void update(byte[] b, int off, int len) {
+            while (len > 0) {
+                int k = (int) (count / every);
+                int n = (int) (k < sha256.size() && differsFrom < 0 ? Math.min(len, every - count % every) : len);
+                digest.update(b, off, n);
+                count += n;
+                off += n;
+                len -= n;
+                if (differsFrom < 0 && k < sha256.size() && count == (k + 1L) * every) {
+                    byte[] out = new byte[32];
+                    try {
+                        ((MessageDigest) digest.clone()).digest(out, 0, 32);
+                    } catch (CloneNotSupportedException | DigestException e) {
+                        throw new IllegalStateException("SHA-256 digest cannot be copied", e);
+                    }
+                    if (HexFormat.of().formatHex(out).equals(sha256.get(k))) {
+                        matched = count;
+                    } else {
+                        differsFrom = count - every;
+                    }
+                }
+            }
+        }
+
+        /**
+         * What the checkpoints say of a copy whose whole hash or size was not as recorded: the range
+         * of the first step that differs, or that the first {@code matched} bytes are as recorded.
+         */
+        String where() {
+            if (differsFrom >= 0) {
+                return (differsFrom == 0 ? "" : "its first " + differsFrom + " bytes are as recorded; ")
+                        + "bytes " + differsFrom + "-" + (differsFrom + every) + " differ";
+            }
+            return matched == 0 ? "" : "its first " + matched + " bytes are as recorded (the ledger's checkpoints);"
+                    + " the difference is after them";
+        }
+    }
+
+    /**
      * Collects checkpoints while a digest is fed: {@link #update} splits writes at each step so the
      * digest can be copied there, and the copy finished, without disturbing the running hash. Not
      * thread-safe: the one writing thread owns it.
