@@ -19,8 +19,11 @@ public final class Phases {
     public static void mark(String phase) {
         if (ON) {
             Instant t = Instant.now();
+            // Not printf: its first use (a Formatter, its pattern) cost about 10 ms of a cold JVM,
+            // charged to the phase after the first stamp and to every timed run of the benches.
+            String micros = Integer.toString(1_000_000 + t.getNano() / 1000).substring(1);
             PrintStream err = System.err;
-            err.printf("preflight-phase %s %d.%06d%n", phase, t.getEpochSecond(), t.getNano() / 1000);
+            err.print("preflight-phase " + phase + " " + t.getEpochSecond() + "." + micros + System.lineSeparator());
             err.flush();
         }
     }

@@ -51,7 +51,21 @@ public final class Main {
         // Under the launcher only (it names the unpacked SQLite library, and allows native access on
         // the JDKs that would otherwise warn): an audit always records what it found in the ledger.
         boolean ledger = audit && System.getProperty("org.sqlite.lib.path") != null;
-        Thread t = new Thread(() -> {
+        Thread t = new Thread(new WarmUp(a, backup, audit, ledger), "preflight-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /**
+     * The warm-up's work (see {@link #warmUp}). A class rather than a lambda: the start-up archive's
+     * training calls {@link Cli#run}, not this method, so a lambda here was linked at run time, on
+     * the main thread before the command was parsed (its class and four method-handle classes made
+     * by the JVM at every start, as {@code -Xlog:class+load} showed).
+     */
+    private record WarmUp(List<String> a, boolean backup, boolean audit, boolean ledger)
+            implements Runnable {
+        @Override
+        public void run() {
             try {
                 if (ledger) {
                     Ledgers.warmUp();
@@ -81,8 +95,6 @@ public final class Main {
             } catch (RuntimeException | Error ignored) {
                 // the real use reports it
             }
-        }, "preflight-warm-up");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 }
