@@ -1,7 +1,7 @@
 package dev.preflight.backup;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import java.security.DigestException;
+import dev.preflight.core.Hashing;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -73,13 +73,7 @@ public record Checkpoints(long every, List<String> sha256) {
                 off += n;
                 len -= n;
                 if (differsFrom < 0 && k < sha256.size() && count == (k + 1L) * every) {
-                    byte[] out = new byte[32];
-                    try {
-                        ((MessageDigest) digest.clone()).digest(out, 0, 32);
-                    } catch (CloneNotSupportedException | DigestException e) {
-                        throw new IllegalStateException("SHA-256 digest cannot be copied", e);
-                    }
-                    if (HexFormat.of().formatHex(out).equals(sha256.get(k))) {
+                    if (HexFormat.of().formatHex(Hashing.soFar(digest)).equals(sha256.get(k))) {
                         matched = count;
                     } else {
                         differsFrom = count - every;
@@ -136,19 +130,8 @@ public record Checkpoints(long every, List<String> sha256) {
                 off += n;
                 len -= n;
                 if (count % step == 0) {
-                    marks.add(prefix());
+                    marks.add(Hashing.soFar(digest));
                 }
-            }
-        }
-
-        private byte[] prefix() {
-            try {
-                MessageDigest copy = (MessageDigest) digest.clone();
-                byte[] out = new byte[32];
-                copy.digest(out, 0, 32);
-                return out;
-            } catch (CloneNotSupportedException | DigestException e) {
-                throw new IllegalStateException("SHA-256 digest cannot be copied", e);
             }
         }
 

@@ -22,6 +22,18 @@ public final class Hashing {
         }
     }
 
+    /**
+     * The SHA-256 of what {@code md} has been fed so far, leaving it to be fed on: a copy of it is
+     * finished, not it (a checkpoint of a stream, what {@code head -c N | sha256sum} prints).
+     */
+    public static byte[] soFar(MessageDigest md) {
+        try {
+            return ((MessageDigest) md.clone()).digest();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 digest cannot be copied", e);
+        }
+    }
+
     public static String sha256Hex(byte[] data) {
         return HexFormat.of().formatHex(sha256().digest(data));
     }

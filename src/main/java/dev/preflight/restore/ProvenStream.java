@@ -5,7 +5,6 @@ import dev.preflight.core.Hashing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.security.DigestException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -99,7 +98,7 @@ final class ProvenStream extends InputStream {
                 md.update(buf, 0, len);
                 at += len;
                 if (k < marks.size()) {
-                    String got = prefix(md);
+                    String got = HexFormat.of().formatHex(Hashing.soFar(md));
                     if (!got.equals(marks.get(k))) {
                         fail("its first " + at + " bytes hash to " + got + ", not to the ledger's checkpoint "
                                 + marks.get(k) + " (bytes " + (at - len) + "-" + at + " differ)");
@@ -129,17 +128,6 @@ final class ProvenStream extends InputStream {
             } catch (InterruptedException closed) {
                 // Closed by the consumer meanwhile: nobody is left to tell.
             }
-        }
-    }
-
-    private static String prefix(MessageDigest md) {
-        try {
-            MessageDigest copy = (MessageDigest) md.clone();
-            byte[] out = new byte[32];
-            copy.digest(out, 0, 32);
-            return HexFormat.of().formatHex(out);
-        } catch (CloneNotSupportedException | DigestException e) {
-            throw new IllegalStateException("SHA-256 digest cannot be copied", e);
         }
     }
 

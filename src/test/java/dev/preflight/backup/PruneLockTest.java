@@ -2,7 +2,6 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.LockHolder;
 import dev.preflight.core.LockProvider;
@@ -10,12 +9,9 @@ import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
-import dev.preflight.plan.Plan;
-import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * locks are held, not as it was before.
  */
 class PruneLockTest {
+    private static final byte[] DUMP = "-- dump\n".getBytes(StandardCharsets.UTF_8);
+
     private static final Instant T0 = Instant.parse("2026-01-01T01:30:00Z");
 
     @TempDir
@@ -45,7 +42,7 @@ class PruneLockTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.writeString(dir.resolve("preflight.yaml"), """
+        plan = BackupTestKit.plan(dir, """
                 version: 1
                 project: {name: prune-lock}
                 backups:
@@ -54,24 +51,7 @@ class PruneLockTest {
                   sources:
                     - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}, retention: 15d}
                 """);
-        Plan p = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        plan = p.section("backups", BackupPlan.class).orElseThrow();
         cli = new CliHarness(dir, T0);
-    }
-
-    private static Producer producer(Source s) {
-        return new Producer() {
-            @Override
-            public String extension() {
-                return "sql";
-            }
-
-            @Override
-            public Production produce(OutputStream out) throws IOException {
-                out.write(("-- dump of " + s.name() + "\n").getBytes(StandardCharsets.UTF_8));
-                return Production.complete(Map.of());
-            }
-        };
     }
 
     private Ledger ledger() {
@@ -79,7 +59,7 @@ class PruneLockTest {
     }
 
     private BackupContext context(Ledger ledger, LockProvider locks) {
-        return new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(), PruneLockTest::producer, null,
+        return new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(), BackupTestKit.fixed(DUMP), null,
                 Secrets.none(), new Progress.Options(null, false, Progress.LINE_EVERY, cli.clock), locks);
     }
 

@@ -2,21 +2,14 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
-import dev.preflight.plan.Plan;
-import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -28,28 +21,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * backup asks the servers and refuses; two real servers pass.
  */
 class S3SamePlaceTest {
+    private static final byte[] DUMP = "-- dump\n".getBytes(StandardCharsets.UTF_8);
+
     @TempDir
     Path dir;
 
-    private static Producer producer(Source s) {
-        return new Producer() {
-            @Override
-            public String extension() {
-                return "sql";
-            }
-
-            @Override
-            public Production produce(OutputStream out) throws IOException {
-                out.write("-- dump\nCREATE TABLE t (id int);\n-- Dump completed\n".getBytes(StandardCharsets.UTF_8));
-                return Production.complete(Map.of());
-            }
-        };
-    }
-
-    private RunResult backup(String first, String second, InProcessS3 s3) throws Exception {
+    private RunResult backup(String first, String second) throws Exception {
         String creds = "region: us-east-1, path_style: true, access_key: \"" + InProcessS3.ACCESS + "\", secret_key: \""
                 + InProcessS3.SECRET + "\"";
-        Files.writeString(dir.resolve("preflight.yaml"), """
+        BackupPlan plan = BackupTestKit.plan(dir, """
                 version: 1
                 project: {name: s3-place}
                 backups:
@@ -59,12 +39,10 @@ class S3SamePlaceTest {
                   sources:
                     - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}}
                 """.formatted(first, creds, second, creds));
-        Plan p = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        BackupPlan plan = p.section("backups", BackupPlan.class).orElseThrow();
         CliHarness cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
             BackupContext ctx = new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(),
-                    S3SamePlaceTest::producer, null, Secrets.none());
+                    BackupTestKit.fixed(DUMP), null, Secrets.none());
             return new BackupRun(ctx).run(plan.source("db").orElseThrow());
         }
     }
@@ -79,7 +57,7 @@ class S3SamePlaceTest {
             c.createBucket(b -> b.bucket("backups"));
             String port = s3.endpoint.substring(s3.endpoint.lastIndexOf(':') + 1);
 
-            RunResult r = backup(s3.endpoint, "http://[::ffff:127.0.0.1]:" + port, s3);
+            RunResult r = backup(s3.endpoint, "http://[::ffff:127.0.0.1]:" + port);
 
             assertThat(r.failure()).contains("destinations 'primary' (" + s3.endpoint + ") and 'offsite' "
                     + "(http://[::ffff:127.0.0.1]:" + port + ") are one place under two names",
@@ -97,7 +75,7 @@ class S3SamePlaceTest {
             ca.createBucket(r -> r.bucket("backups"));
             cb.createBucket(r -> r.bucket("backups"));
 
-            RunResult r = backup(a.endpoint, b.endpoint, a);
+            RunResult r = backup(a.endpoint, b.endpoint);
 
             assertThat(r.failure()).isNull();
             assertThat(r.copies()).hasSize(2);

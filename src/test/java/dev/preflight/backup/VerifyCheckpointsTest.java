@@ -2,21 +2,14 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
-import dev.preflight.plan.Plan;
-import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code backup verify} of a copy that is not as recorded says, by the backup's checkpoints, which bytes differ. */
 class VerifyCheckpointsTest {
     private static final long STEP = Checkpoints.STEP;
+    private static final byte[] DUMP = dump();
 
     @TempDir
     Path dir;
@@ -33,29 +27,16 @@ class VerifyCheckpointsTest {
     private BackupPlan plan;
     private Path copy;
 
-    private static Producer producer(Source s) {
-        return new Producer() {
-            @Override
-            public String extension() {
-                return "sql";
-            }
-
-            @Override
-            public Production produce(OutputStream out) throws IOException {
-                byte[] b = new byte[1 << 20];
-                Random r = new Random(5);
-                for (int i = 0; i < 20; i++) {
-                    r.nextBytes(b);
-                    out.write(b);
-                }
-                return Production.complete(Map.of());
-            }
-        };
+    /** Twenty MiB of pseudo-random bytes: three checkpoint steps. */
+    private static byte[] dump() {
+        byte[] b = new byte[20 << 20];
+        new Random(5).nextBytes(b);
+        return b;
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        Files.writeString(dir.resolve("preflight.yaml"), """
+        plan = BackupTestKit.plan(dir, """
                 version: 1
                 project: {name: verify-checkpoints}
                 backups:
@@ -64,8 +45,6 @@ class VerifyCheckpointsTest {
                   sources:
                     - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}}
                 """);
-        Plan p = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
-        plan = p.section("backups", BackupPlan.class).orElseThrow();
         cli = new CliHarness(dir, Instant.parse("2026-01-05T01:30:00Z"));
         try (Ledger ledger = ledger()) {
             RunResult r = new BackupRun(context(ledger)).run(plan.source("db").orElseThrow());
@@ -79,7 +58,7 @@ class VerifyCheckpointsTest {
     }
 
     private BackupContext context(Ledger ledger) {
-        return new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(), VerifyCheckpointsTest::producer, null,
+        return new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(), BackupTestKit.fixed(DUMP), null,
                 Secrets.none());
     }
 
