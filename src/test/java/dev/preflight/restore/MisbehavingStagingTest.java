@@ -76,10 +76,7 @@ class MisbehavingStagingTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-        for (String d : RestoreHarness.databases(db + "_restore_")) {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-        }
+        RestoreHarness.dropWithRestores(db);
     }
 
     /** The real client, with its row-count answers rewritten and the INSERTs into one table dropped. */

@@ -65,10 +65,7 @@ class MysqlRestoreTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-        for (String d : RestoreHarness.databases(db + "_restore_")) {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-        }
+        RestoreHarness.dropWithRestores(db);
     }
 
     private void plan(String sqlChecks, String extraTarget) throws Exception {

@@ -67,10 +67,7 @@ class ProvenRestoreTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-        for (String d : RestoreHarness.databases(db + "_restore_")) {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-        }
+        RestoreHarness.dropWithRestores(db);
     }
 
     private Path copy(String destination) throws Exception {

@@ -72,10 +72,7 @@ class RestoreChecksOverlapTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-        for (String d : RestoreHarness.databases(db + "_restore_")) {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-        }
+        RestoreHarness.dropWithRestores(db);
     }
 
     /** The real client; a row count answers only once a SQL check was sent (or after 5 s), and says which. */

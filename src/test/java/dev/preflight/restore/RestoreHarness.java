@@ -28,6 +28,14 @@ final class RestoreHarness extends CliHarness {
         }
     }
 
+    /** Drops {@code db} and every scratch database a restore test made of it ({@code <db>_restore_...}). */
+    static void dropWithRestores(String db) throws Exception {
+        sql("DROP DATABASE IF EXISTS " + db);
+        for (String d : databases(db + "_restore_")) {
+            sql("DROP DATABASE IF EXISTS " + d);
+        }
+    }
+
     /** Databases whose name starts with the prefix. */
     static List<String> databases(String prefix) throws Exception {
         return sql("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '"

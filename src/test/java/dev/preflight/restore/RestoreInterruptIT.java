@@ -103,10 +103,7 @@ class RestoreInterruptIT {
         } finally {
             release.countDown();
             server.stop(0);
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-            for (String d : RestoreHarness.databases(db + "_restore_")) {
-                RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-            }
+            RestoreHarness.dropWithRestores(db);
         }
     }
 

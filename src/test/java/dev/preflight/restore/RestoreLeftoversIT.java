@@ -93,10 +93,7 @@ class RestoreLeftoversIT {
                 assertThat(e.summary()).contains("scratch database 127.0.0.1:3306/" + scratch.get(0));
             });
         } finally {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-            for (String d : RestoreHarness.databases(db + "_restore_")) {
-                RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-            }
+            RestoreHarness.dropWithRestores(db);
         }
     }
 

@@ -89,10 +89,7 @@ class RowCountRangesTest {
                         });
             }
         } finally {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-            for (String d : RestoreHarness.databases(db + "_restore_")) {
-                RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-            }
+            RestoreHarness.dropWithRestores(db);
         }
     }
 }

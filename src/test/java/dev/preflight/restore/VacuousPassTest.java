@@ -33,10 +33,7 @@ class VacuousPassTest {
 
     @AfterEach
     void tearDown() throws Exception {
-        RestoreHarness.sql("DROP DATABASE IF EXISTS " + db);
-        for (String d : RestoreHarness.databases(db + "_restore_")) {
-            RestoreHarness.sql("DROP DATABASE IF EXISTS " + d);
-        }
+        RestoreHarness.dropWithRestores(db);
         if (redis != null) {
             redis.destroy();
             redis.waitFor(10, TimeUnit.SECONDS);
