@@ -8,6 +8,7 @@ import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.backup.BackupRecord.Copy;
 import dev.preflight.backup.CopyCheck.Status;
 import dev.preflight.core.Errors;
+import dev.preflight.core.Futures;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.ledger.NewEntry;
@@ -21,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -81,19 +81,13 @@ public final class BackupVerify {
         List<CopyCheck> out = new ArrayList<>(fs.size());
         for (Future<CopyCheck> f : fs) {
             try {
-                out.add(f.get());
+                out.add(Futures.await(f));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while verifying", e);
-            } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof Error err) {
-                    throw err;
-                }
-                throw new IllegalStateException(c);
+            } catch (IOException e) {
+                // A check reports its own I/O failures: one that escaped it is a bug (exit 4), not the disk's.
+                throw new IllegalStateException(e);
             }
         }
         return out;
