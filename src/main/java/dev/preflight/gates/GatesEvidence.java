@@ -1,6 +1,7 @@
 package dev.preflight.gates;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -16,6 +17,7 @@ import dev.preflight.run.Expected;
 import dev.preflight.run.ProjectScope;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -299,15 +301,26 @@ public final class GatesEvidence {
         return ledger.query(new LedgerQuery(ACK, subject, null, 0, true));
     }
 
-    /** The payload of a {@link #NOTICE} entry: the window, to whom, whether the webhook, which templates. */
+    /**
+     * The payload of a {@link #NOTICE} entry: the window, to whom, whether the webhook, which templates.
+     *
+     * @param webhookDate the latest {@code Date} header the webhook's server answered with (its clock,
+     *                    not this machine's); absent without a webhook, when the server sent none, and in
+     *                    entries recorded before it was kept
+     */
     public record NoticePayload(Window window, List<String> recipients, boolean webhook, List<Template> templates,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) String error) {
+                                @JsonInclude(JsonInclude.Include.NON_NULL) String error,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("webhook_date") Instant webhookDate) {
         /** One template as sent: its file, the SHA-256 of the template, the rendered subject. */
         public record Template(String template, String sha256, String subject) {
         }
 
         NoticePayload failed(String why) {
-            return new NoticePayload(window, recipients, webhook, templates, why);
+            return new NoticePayload(window, recipients, webhook, templates, why, webhookDate);
+        }
+
+        NoticePayload answeredAt(Instant serverDate) {
+            return new NoticePayload(window, recipients, webhook, templates, error, serverDate);
         }
 
         /** What a notice entry says it was about and whom it reached; empty when it cannot be read (it then told nobody). */
@@ -316,8 +329,17 @@ public final class GatesEvidence {
                 JsonNode j = Json.parse(e.payload());
                 List<String> to = new ArrayList<>();
                 j.path("recipients").forEach(r -> to.add(r.asText()));
+                Instant date = null;
+                if (j.path("webhook_date").isTextual()) {
+                    try {
+                        date = Instant.parse(j.path("webhook_date").asText());
+                    } catch (DateTimeParseException ex) {
+                        // A date that cannot be read vouches for nothing: the entry's own time stands.
+                        date = null;
+                    }
+                }
                 return Optional.of(new NoticePayload(Window.read(j.path("window")), to, j.path("webhook").asBoolean(false),
-                        List.of(), null));
+                        List.of(), null, date));
             } catch (IllegalArgumentException ex) {
                 return Optional.empty();
             }

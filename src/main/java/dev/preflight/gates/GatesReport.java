@@ -91,6 +91,9 @@ public final class GatesReport {
                     .append("\"  template sha256 ").append(n.templateSha256()).append('\n'));
             sb.append(line(r.summary())).append(" at ").append(r.time()).append(" (ledger entry #").append(r.seq())
                     .append(")\n");
+            if (r.clock() != null) {
+                sb.append(style.warn("note")).append(": ").append(line(r.clock())).append('\n');
+            }
             return sb.toString();
         }
 

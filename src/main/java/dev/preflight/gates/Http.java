@@ -87,6 +87,20 @@ public final class Http {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .flatMap(e -> e.getValue().stream()).findFirst();
         }
+
+        /**
+         * The server's clock as its {@code Date} header gives it (RFC 1123), if it sent one that
+         * reads: a time this machine's clock did not make.
+         */
+        public Optional<Instant> date() {
+            return header("Date").flatMap(v -> {
+                try {
+                    return Optional.of(ZonedDateTime.parse(v.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                } catch (DateTimeParseException e) {
+                    return Optional.empty();
+                }
+            });
+        }
     }
 
     private final HttpClient client;

@@ -55,16 +55,24 @@ final class NoticeGate {
     }
 
     /**
-     * A notice and when it went out at the earliest: its own time, unless an entry recorded before it
-     * (a lower seq) is dated later by more than {@link Freshness#CLOCK_TOLERANCE}. Then the clock of
-     * the machine that sent it ran behind (a bastion resumed from a snapshot, a clock set back), and
-     * the notice went out no earlier than that entry: dated by its own clock, a notice sent hours
-     * before the window read as sent days before and passed the lead time. Entries dated in the
-     * future of the judging clock are a clock running ahead and do not count.
+     * A notice and when it went out at the earliest: its own time, unless something that did not come
+     * from the clock that dated it says later, by more than {@link Freshness#CLOCK_TOLERANCE}:
+     * <ul>
+     *   <li>an entry recorded before it (a lower seq) is dated later: the clock of the machine that
+     *       sent it ran behind (a bastion resumed from a snapshot, a clock set back), and the notice
+     *       went out no earlier than that entry. Entries dated in the future of the judging clock are
+     *       a clock running ahead and do not count;</li>
+     *   <li>the webhook's server dated its answer later ({@code webhook_date}): that catches a clock
+     *       set back on a ledger with nothing older in it. It always counts, whatever the judging
+     *       clock says: a judging clock set back as well must not discount it.</li>
+     * </ul>
+     * Dated by its own clock, a notice sent hours before the window read as sent days before and
+     * passed the lead time.
      *
      * @param behind the later-dated entry recorded before it, or null
+     * @param server the webhook server's later date, when that is what {@code at} is
      */
-    record Sent(LedgerEntry entry, Instant at, LedgerEntry behind) {
+    record Sent(LedgerEntry entry, Instant at, LedgerEntry behind, Instant server) {
         static Sent of(Ledger ledger, LedgerEntry e, Instant now) {
             LedgerEntry latest = null;
             for (LedgerEntry before : ledger.query(new LedgerQuery(null, null, e.time().plus(Freshness.CLOCK_TOLERANCE),
@@ -74,11 +82,21 @@ final class NoticeGate {
                     latest = before;
                 }
             }
-            return new Sent(e, latest == null ? e.time() : latest.time(), latest);
+            Instant at = latest == null ? e.time() : latest.time();
+            Instant server = GatesEvidence.NoticePayload.of(e).map(GatesEvidence.NoticePayload::webhookDate).orElse(null);
+            if (server != null && server.isAfter(e.time().plus(Freshness.CLOCK_TOLERANCE)) && server.isAfter(at)) {
+                return new Sent(e, server, null, server);
+            }
+            return new Sent(e, at, latest, null);
         }
 
         /** When, as the details say it: the entry's time, or why a later one counts. */
         String when() {
+            if (server != null) {
+                return "no earlier than " + at + " (ledger #" + entry.seq() + " is dated " + entry.time()
+                        + ", but the webhook's server answered it at " + at + " by its Date header: the clock that "
+                        + "dated it ran behind)";
+            }
             return behind == null ? entry.time() + " (ledger #" + entry.seq() + ")" : "no earlier than " + at
                     + " (ledger #" + entry.seq() + " is dated " + entry.time() + ", but ledger #" + behind.seq()
                     + ", recorded before it, is dated " + at + ": the clock that dated it ran behind)";

@@ -28,6 +28,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -144,6 +146,73 @@ class NoticeGateTest {
             assertThat(r.details()).containsExactly("sent no earlier than 2027-01-08T19:00:00Z (ledger #2 is dated "
                     + "2027-01-06T01:00:00Z, but ledger #1, recorded before it, is dated 2027-01-08T19:00:00Z: the clock "
                     + "that dated it ran behind), deadline was 2027-01-07T01:00:00Z");
+        }
+    }
+
+    /** The webhook's server answering at {@code date} (its Date header), whatever this machine's clock says. */
+    private static WireMockServer hookAnsweringAt(Instant date) {
+        WireMockServer hook = new WireMockServer(options().dynamicPort());
+        hook.start();
+        hook.stubFor(post(urlPathEqualTo("/hook")).willReturn(ok().withHeader("Date",
+                DateTimeFormatter.RFC_1123_DATE_TIME.format(date.atZone(ZoneOffset.UTC)))));
+        return hook;
+    }
+
+    /**
+     * The same clock set back three days, on a fresh ledger: no entry recorded before the notice can
+     * tell, and it passed the 48 h lead time although it went out 5 hours before the window. The
+     * webhook's server answered by its own clock (Date header): the notice counts as sent then, and
+     * notify says the clock is behind. It counts when the judging clock is set back as well.
+     */
+    @Test
+    void aNoticeFromAClockSetBackOnAFreshLedgerIsDatedByTheWebhookServer() throws Exception {
+        WireMockServer hook = hookAnsweringAt(START.minus(Duration.ofHours(5)));
+        try {
+            Plan plan = plan("  webhook: \"" + hook.baseUrl() + "/hook\"\n");
+            Path ledger = dir.resolve("l.db");
+            Clock behind = hoursBefore(72);
+            try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "bastion-2@h", behind)) {
+                GatesNotify.Sent sent = new GatesNotify(service(plan, l, behind)).run();
+                assertThat(sent.clock()).startsWith("this machine's clock is ").contains(" behind the webhook server's "
+                        + "(its Date header said 2027-01-08T20:00:00Z): the notice gate counts this notice as sent at "
+                        + "the server's time");
+                assertThat(GatesReport.NOTIFY.text(sent, dev.preflight.report.Style.PLAIN))
+                        .contains("\nnote: this machine's clock is ");
+                assertThat(l.latest("notice-sent", "ACAD-1234").orElseThrow().payload())
+                        .contains("\"webhook_date\":\"2027-01-08T20:00:00Z\"");
+            }
+            for (Clock judge : new Clock[] {hoursBefore(4), behind}) {
+                try (Ledger l = Ledgers.open("sqlite:" + ledger, dir, plan.secrets(), "t@h", judge)) {
+                    GateResult r = new GatesCheck(service(plan, l, judge)).run().results().get(0);
+                    assertThat(r.passed()).as(r.toString()).isFalse();
+                    assertThat(r.reason()).isEqualTo("notice sent only 5h before the window; the lead time is 48h");
+                    assertThat(r.details()).containsExactly("sent no earlier than 2027-01-08T20:00:00Z (ledger #1 is "
+                            + "dated 2027-01-06T01:00:00Z, but the webhook's server answered it at 2027-01-08T20:00:00Z "
+                            + "by its Date header: the clock that dated it ran behind), deadline was 2027-01-07T01:00:00Z");
+                }
+            }
+        } finally {
+            hook.stop();
+        }
+    }
+
+    /** A webhook server whose clock agrees with this machine's (within the tolerance) changes nothing. */
+    @Test
+    void aWebhookServerThatAgreesWithTheClockChangesNothing() throws Exception {
+        WireMockServer hook = hookAnsweringAt(START.minus(Duration.ofHours(72)).plus(Duration.ofMinutes(4)));
+        try {
+            Plan plan = plan("  webhook: \"" + hook.baseUrl() + "/hook\"\n");
+            Clock c = hoursBefore(72);
+            try (Ledger l = Ledgers.open("sqlite:" + dir.resolve("l.db"), dir, plan.secrets(), "t@h", c)) {
+                GatesNotify.Sent sent = new GatesNotify(service(plan, l, c)).run();
+                assertThat(sent.clock()).isNull();
+                assertThat(GatesReport.NOTIFY.text(sent, dev.preflight.report.Style.PLAIN)).doesNotContain("note");
+                GateResult r = new GatesCheck(service(plan, l, hoursBefore(4))).run().results().get(0);
+                assertThat(r.passed()).as(r.toString()).isTrue();
+                assertThat(r.reason()).isEqualTo("notice sent 72h before the window (lead time 48h)");
+            }
+        } finally {
+            hook.stop();
         }
     }
 
