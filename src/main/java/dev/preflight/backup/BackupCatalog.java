@@ -36,9 +36,27 @@ public final class BackupCatalog {
         this.ctx = ctx;
     }
 
-    /** Every backup that passed and still has copies, oldest first, from the ctx.ledger(). */
+    /**
+     * Every backup of this plan's sources that passed and still has copies, oldest first, from the
+     * context's ledger: what list, verify, prune and the restore's choice work on. Not the backups
+     * of another source, or of a source of the same name that backed up something else (see {@link
+     * #ofPlan}).
+     */
     public List<BackupRecord> all() {
-        return all(ctx.ledger());
+        return all(ctx.ledger()).stream().filter(b -> ofPlan(ctx.plan(), b)).toList();
+    }
+
+    /**
+     * Whether {@code b} is a backup of one of {@code plan}'s sources: the plan has a source of that
+     * name, and the backup's entry says it backed up what that source names now, or says nothing
+     * (recorded before origins were kept). Two projects may share one ledger, each with a source
+     * named {@code db}: one project's prune judged the newest backup and the retention of both as
+     * one source, deleted its own last restore point because the other's backups were newer, and
+     * deleted the other's files. A source removed from the plan, or pointed elsewhere since, is no
+     * longer this plan's to prune: its backups stay where they are.
+     */
+    public static boolean ofPlan(BackupPlan plan, BackupRecord b) {
+        return plan.source(b.source()).map(s -> b.origin() == null || b.origin().equals(s.origin())).orElse(false);
     }
 
     /**
@@ -124,7 +142,8 @@ public final class BackupCatalog {
                     p.size() == null ? 0 : p.size(), p.sha256(), p.retentionUntil(), copies,
                     v == null ? null : v.time(), doubt == null && !lookFoundGone && (v == null || v.outcome() == Outcome.PASSED),
                     target != null && "s3".equals(p.type()) ? target.toString() : null, doubt,
-                    p.checkpoints() != null && p.size() != null && p.checkpoints().fits(p.size()) ? p.checkpoints() : null));
+                    p.checkpoints() != null && p.size() != null && p.checkpoints().fits(p.size()) ? p.checkpoints() : null,
+                    p.origin()));
         }
         return out;
     }

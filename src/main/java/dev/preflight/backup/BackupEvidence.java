@@ -286,7 +286,25 @@ public final class BackupEvidence {
      */
     public static Optional<Expected.Found> copy(Ledger ledger, BackupPlan.Source source,
                                                 BackupPlan.Destination destination) {
-        return ledger.latest(BackupEvidence.KIND, source.name()).map(b -> copy(ledger, b, source, destination));
+        return newestOf(ledger, source).or(() -> ledger.latest(BackupEvidence.KIND, source.name()))
+                .map(b -> copy(ledger, b, source, destination));
+    }
+
+    /**
+     * The newest backup entry (whatever its outcome) of what {@code source} backs up now: its name and
+     * its origin, or no origin recorded (entries recorded before origins were kept). On a ledger two
+     * projects share, each with a source of that name, the other's newer backup is passed over; with
+     * none of this origin at all, the caller may judge the newest of the name, which then says what it
+     * backed up instead.
+     */
+    public static Optional<LedgerEntry> newestOf(Ledger ledger, BackupPlan.Source source) {
+        for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source.name(), null, 0, true))) {
+            BackupPayload p = readOr(e, BackupPayload.class, null);
+            if (p == null || p.origin() == null || p.origin().equals(source.origin())) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
     }
 
     /**

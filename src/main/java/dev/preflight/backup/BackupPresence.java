@@ -51,7 +51,9 @@ public final class BackupPresence {
     public List<Look> run() {
         List<Look> out = new ArrayList<>();
         for (Source s : ctx.plan().sources()) {
-            LedgerEntry b = ctx.ledger().latest(BackupEvidence.KIND, s.name()).orElse(null);
+            // This plan's newest backup of it: another project's of a source of the same name (a shared
+            // ledger) is not this one's to look at, nor to take the verified standing from.
+            LedgerEntry b = BackupEvidence.newestOf(ctx.ledger(), s).orElse(null);
             if (b == null || !b.outcome().isGood()) {
                 continue;
             }

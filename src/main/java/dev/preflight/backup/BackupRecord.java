@@ -17,14 +17,25 @@ import java.util.List;
  *                       delete them, and nothing has found them since), or null; a backup in doubt is never
  *                       counted as verified ({@code lastVerifyOk} is false)
  * @param checkpoints    SHA-256 of the artifact's prefixes as the ledger recorded them, or null (not in reports)
+ * @param origin         what was backed up ({@link BackupPlan.Source#origin}), or null for an entry recorded
+ *                       before origins were kept (not in reports)
  */
 public record BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
                            String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
                            boolean lastVerifyOk, String bucketCopy,
                            @JsonInclude(JsonInclude.Include.NON_NULL) String doubt,
-                           @JsonIgnore Checkpoints checkpoints) {
+                           @JsonIgnore Checkpoints checkpoints,
+                           @JsonIgnore String origin) {
     public BackupRecord {
         copies = List.copyOf(copies);
+    }
+
+    /** A backup whose entry does not say what was backed up (recorded before origins were kept). */
+    public BackupRecord(String id, long seq, Instant time, String source, String kind, String file, long size,
+                        String sha256, Instant retentionUntil, List<Copy> copies, Instant lastVerified,
+                        boolean lastVerifyOk, String bucketCopy, String doubt, Checkpoints checkpoints) {
+        this(id, seq, time, source, kind, file, size, sha256, retentionUntil, copies, lastVerified, lastVerifyOk,
+                bucketCopy, doubt, checkpoints, null);
     }
 
     /** A backup recorded without {@link Checkpoints}. */

@@ -50,12 +50,17 @@ public final class BackupReport {
     }
 
     /** {@code backup list}: the catalogue at {@code now}, with when each backup was restore-tested. */
-    public record Listing(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested)
+    public record Listing(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested, int others)
             implements Verdicted {
         public Listing {
             backups = List.copyOf(backups);
             // Not Map.copyOf: the CLI's map keeps its order and may hold no value for a backup.
             restoreTested = Collections.unmodifiableMap(new LinkedHashMap<>(restoreTested));
+        }
+
+        /** A listing of a ledger that holds no other plan's backups. */
+        public Listing(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested) {
+            this(backups, now, restoreTested, 0);
         }
 
         @Override
@@ -144,7 +149,10 @@ public final class BackupReport {
     public static final Renderer<Listing> LIST = new Renderer<>() {
         @Override
         public String text(Listing l, Style style) {
-            return list(l.backups(), l.now(), l.restoreTested());
+            String text = list(l.backups(), l.now(), l.restoreTested());
+            return l.others() == 0 ? text : text + l.others() + " more backup(s) on this ledger are not this plan's "
+                    + "(another project's, or of a source removed from the plan or pointed elsewhere since): they are "
+                    + "not listed, verified, pruned or restored here\n";
         }
 
         @Override

@@ -147,10 +147,12 @@ public final class BackupCommand implements Callable<Integer> {
                 new BackupLeftovers(backups).run("backup list");
                 List<BackupRecord> all = new BackupCatalog(backups).all().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
+                int others = (int) BackupCatalog.all(ledger).stream()
+                        .filter(b -> (source == null || b.source().equals(source)) && !BackupCatalog.ofPlan(bp, b)).count();
                 Map<String, String> tested = new HashMap<>();
                 RestoreEvidence.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
-                emit(renderer().render(new BackupReport.Listing(all, ctx().clock().instant(), tested), format,
+                emit(renderer().render(new BackupReport.Listing(all, ctx().clock().instant(), tested, others), format,
                         style()));
             }
             return ExitCode.OK.code();

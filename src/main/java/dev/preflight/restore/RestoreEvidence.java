@@ -151,25 +151,34 @@ public final class RestoreEvidence {
      * an older backup with {@code --backup}), does not vouch for the backups the source has now. Empty
      * when every newer backup's newest test passed, or none was tested.
      */
-    static Optional<LedgerEntry> newerFailed(Ledger ledger, String source, TestPayload tested) {
+    static Optional<LedgerEntry> newerFailed(Ledger ledger, String source, String origin, TestPayload tested) {
         if (tested.backupSeq() == null) {
             return Optional.empty();
         }
         Map<Long, LedgerEntry> newestPerBackup = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source, null, 0, true))) {
-            read(e).map(TestPayload::backupSeq).filter(seq -> seq > tested.backupSeq())
-                    .ifPresent(seq -> newestPerBackup.putIfAbsent(seq, e));
+            read(e).filter(t -> t.backupSeq() != null && t.backupSeq() > tested.backupSeq())
+                    .filter(t -> sameOrigin(BackupEvidence.origin(ledger, t.backupId()), origin))
+                    .ifPresent(t -> newestPerBackup.putIfAbsent(t.backupSeq(), e));
         }
         return newestPerBackup.values().stream().filter(e -> !e.outcome().isGood()).findFirst();
     }
 
     /**
      * The newest backup of {@code source} a failback would restore: the newest current backup (not
-     * pruned, not in doubt) whose copies were verified (at write, or by its newest verification).
+     * pruned, not in doubt) whose copies were verified (at write, or by its newest verification), of
+     * what the plan's source backs up ({@code origin}; null: whatever). On a ledger two projects share,
+     * each with a source of that name, the other's backup is not the one this one's failback restores.
      */
-    static Optional<BackupRecord> newestVerified(Ledger ledger, String source) {
-        return BackupCatalog.all(ledger).stream().filter(b -> b.source().equals(source) && b.lastVerifyOk())
+    static Optional<BackupRecord> newestVerified(Ledger ledger, String source, String origin) {
+        return BackupCatalog.all(ledger).stream().filter(b -> b.source().equals(source) && b.lastVerifyOk()
+                        && sameOrigin(b.origin(), origin))
                 .max(Comparator.comparingLong(BackupRecord::seq));
+    }
+
+    /** A backup that does not say what it backed up (recorded before origins were kept) may be of anything. */
+    private static boolean sameOrigin(String recorded, String origin) {
+        return origin == null || recorded == null || recorded.equals(origin);
     }
 
     /**
@@ -179,8 +188,9 @@ public final class RestoreEvidence {
      * has a passing test of its own with the plan's checks ({@code checks}). A test of an older backup
      * (restore-test --backup), or a test taken before a newer backup was, says nothing of the newest.
      */
-    static String newestUntested(Ledger ledger, String source, LedgerEntry tested, TestPayload p, String checks) {
-        BackupRecord newest = newestVerified(ledger, source).orElse(null);
+    static String newestUntested(Ledger ledger, String source, String origin, LedgerEntry tested, TestPayload p,
+                                 String checks) {
+        BackupRecord newest = newestVerified(ledger, source, origin).orElse(null);
         if (newest == null) {
             return "it restored backup " + p.backupFile() + ", but no current backup of " + source
                     + " is verified: a failback has nothing verified to restore (run preflight backup run --source "

@@ -88,15 +88,15 @@ public final class RestoreSection implements Section {
                     : "it restored a backup of " + restored + "; the plan's source " + source + " is " + origin
                     + " (run preflight backup run and preflight restore-test --source " + source + ")");
         }
-        LedgerEntry newer = RestoreEvidence.newerFailed(ledger, source, p).orElse(null);
+        LedgerEntry newer = RestoreEvidence.newerFailed(ledger, source, origin, p).orElse(null);
         if (newer != null) {
             return new Expected.Found(x, Expected.Status.FAILED, "it restored backup " + p.backupFile()
                     + ", but the restore test of a newer backup of " + source + " failed (ledger #" + newer.seq() + ": "
                     + newer.summary() + "): run preflight restore-test --source " + source + " on the newest backup");
         }
-        String untested = RestoreEvidence.newestUntested(ledger, source, x, p, checks);
+        String untested = RestoreEvidence.newestUntested(ledger, source, origin, x, p, checks);
         if (untested != null) {
-            BackupRecord n = RestoreEvidence.newestVerified(ledger, source).orElse(null);
+            BackupRecord n = RestoreEvidence.newestVerified(ledger, source, origin).orElse(null);
             return new Expected.Found(x, n != null && n.seq() > x.seq() ? Expected.Status.OUTDATED
                     : Expected.Status.FAILED, untested);
         }

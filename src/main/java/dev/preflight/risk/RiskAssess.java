@@ -1,5 +1,6 @@
 package dev.preflight.risk;
 
+import dev.preflight.backup.BackupPlan;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.LedgerEntry;
 import dev.preflight.report.Durations;
@@ -96,7 +97,9 @@ public final class RiskAssess {
     }
 
     private ControlResult control(RiskPlan.Control c, Instant now) {
-        Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c, ctx.project());
+        Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c, ctx.project(), ctx.plan()
+                .section("backups", BackupPlan.class).flatMap(b -> b.source(c.subject())).map(BackupPlan.Source::origin)
+                .orElse(null));
         if (found.isEmpty()) {
             return new ControlResult.Missing(c, c.describe() + ": no evidence recorded (run "
                     + RiskEvidence.NAMES.get(c.evidence()).recordedBy() + ")");

@@ -16,6 +16,7 @@ import dev.preflight.run.ProjectScope;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -90,17 +91,50 @@ public final class RiskEvidence {
      * see {@link #unrecorded}, which the assessment asks of the entry found.
      */
     public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c, String project) {
+        return latest(ledger, c, project, null);
+    }
+
+    /**
+     * As {@link #latest(Ledger, RiskPlan.Control, String)}; for backup, backup-verify and restore-test
+     * evidence, of what the plan's source of that name backs up now ({@code origin}, null: anything):
+     * on a ledger two projects share, each with a source of that name, the other's newer backup (its
+     * verification, its restore test) is passed over for this one's. With none of this origin, the
+     * newest of any is found, and its owner says what it was of instead.
+     */
+    public static Optional<LedgerEntry> latest(Ledger ledger, RiskPlan.Control c, String project, String origin) {
         Source s = NAMES.get(c.evidence());
-        if (s.is() == null && c.where().isEmpty()) {
+        boolean byOrigin = origin != null && BACKED_UP.contains(s.kind());
+        if (s.is() == null && c.where().isEmpty() && !byOrigin) {
             return ledger.latest(s.kind(), c.subject());
         }
         List<LedgerEntry> all = ledger.query(new LedgerQuery(s.kind(), c.subject(), null, 0, true));
+        LedgerEntry anyOrigin = null;
         for (LedgerEntry e : all) {
             if ((s.is() == null || s.is().test(e, project)) && !excluded(e, c.where())) {
-                return Optional.of(e);
+                String of = byOrigin ? originOf(ledger, e) : null;
+                if (of == null || of.equals(origin)) {
+                    return Optional.of(e);
+                }
+                anyOrigin = anyOrigin == null ? e : anyOrigin;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(anyOrigin);
+    }
+
+    /** The kinds whose entries are about a backup, and so about what it backed up. */
+    private static final Set<String> BACKED_UP = Set.of(BackupEvidence.KIND,
+            BackupEvidence.VERIFY_KIND, RestoreEvidence.KIND);
+
+    /** What the backup an entry is about backed up (its own payload, or the backup it names); null when unknown. */
+    private static String originOf(Ledger ledger, LedgerEntry e) {
+        JsonNode p = payload(e);
+        if (p == null) {
+            return null;
+        }
+        if (BackupEvidence.KIND.equals(e.kind())) {
+            return p.path("origin").isTextual() ? p.path("origin").asText() : null;
+        }
+        return p.path("backup_id").isTextual() ? BackupEvidence.origin(ledger, p.path("backup_id").asText()) : null;
     }
 
     /** Whether a cutover entry is the project's, or names no project (and so cannot be shown to be another's). */
