@@ -159,15 +159,23 @@ public final class BackupPrune {
             return out;
         }
         for (BackupRecord b : newest.values()) {
-            String skew = storeClock(b, now);
-            if (skew != null) {
-                out.put(b.source(), skew);
+            StoreClock store = storeClock(b, now);
+            if (store.refusal() != null) {
+                out.put(b.source(), store.refusal());
             } else if (!b.retentionUntil().isAfter(now)) {
                 out.put(b.source(), "even the newest backup of " + b.source() + " (" + b.shortId() + ", taken "
                         + b.time() + ") is past its retention (" + b.retentionUntil() + ") by this clock (" + now
                         + "): either the clock is wrong (ahead) or backups of " + b.source() + " stopped; deleting"
                         + " by age now would leave only the newest, so nothing of " + b.source() + " is deleted"
                         + " (check the clock and preflight backup run --source " + b.source() + ", then prune)");
+            } else if (!store.answered()) {
+                // No store could say (every copy is in a local directory, dated by this host's clock): the
+                // source's own server is the second clock. A clock ahead by less than the retention passed
+                // every check above and deleted backups days before their time.
+                String skew = sourceClock(b, now);
+                if (skew != null) {
+                    out.put(b.source(), skew);
+                }
             }
         }
         return out;
@@ -181,7 +189,8 @@ public final class BackupPrune {
      * and the jump would make every older backup look expired) or more than a day after (it ran
      * behind, and the backup would expire early). A store that cannot say is no evidence either way.
      */
-    private String storeClock(BackupRecord b, Instant now) {
+    private StoreClock storeClock(BackupRecord b, Instant now) {
+        boolean answered = false;
         for (Copy c : b.copies()) {
             ArtifactStore.StoreTimes t;
             try {
@@ -192,21 +201,55 @@ public final class BackupPrune {
             if (t == null) {
                 continue;
             }
+            answered = true;
             String where = "the store of " + c.destination();
             if (t.storeNow() != null && Duration.between(t.storeNow(), now).abs().compareTo(Freshness.CLOCK_TOLERANCE) > 0) {
-                return "this clock says " + now + " but " + where + " says " + t.storeNow() + ": one of the clocks is"
+                return new StoreClock("this clock says " + now + " but " + where + " says " + t.storeNow() + ": one of the clocks is"
                         + " wrong, and retention judged by this one cannot be trusted; nothing of " + b.source()
-                        + " is deleted (fix the clock, then prune)";
+                        + " is deleted (fix the clock, then prune)", true);
             }
             if (t.storedAt() != null && (t.storedAt().isBefore(b.time().minus(Freshness.CLOCK_TOLERANCE))
                     || t.storedAt().isAfter(b.time().plus(Duration.ofDays(1))))) {
-                return "the newest backup of " + b.source() + " (" + b.shortId() + ") is recorded as taken at "
+                return new StoreClock("the newest backup of " + b.source() + " (" + b.shortId() + ") is recorded as taken at "
                         + b.time() + " but " + where + " stored its copy " + c.location() + " at " + t.storedAt()
                         + ": the clock was wrong when it was taken, and retention judged from it cannot be trusted;"
-                        + " nothing of " + b.source() + " is deleted (fix the clock, take a new backup, then prune)";
+                        + " nothing of " + b.source() + " is deleted (fix the clock, take a new backup, then prune)",
+                        true);
             }
         }
-        return null;
+        return new StoreClock(null, answered);
+    }
+
+    /** What the stores' clocks said of a source's newest backup: why not to prune (or null), and whether any store could say. */
+    private record StoreClock(String refusal, boolean answered) {
+    }
+
+    /**
+     * Why the source's own server (its clock, asked with one query: {@link Producer#serverNow}) says
+     * this host's clock is wrong, or null: they differ by more than the tolerance. A server that
+     * cannot be reached or asked is no evidence either way.
+     */
+    private String sourceClock(BackupRecord b, Instant now) {
+        Source s = ctx.plan().source(b.source()).orElse(null);
+        if (s == null) {
+            return null;
+        }
+        Instant server;
+        try {
+            server = ctx.producers().apply(s).serverNow().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        if (server == null || Duration.between(server, now).abs().compareTo(Freshness.CLOCK_TOLERANCE) <= 0) {
+            return null;
+        }
+        return "this clock says " + now + " but the server of " + s.name() + " (" + s.origin() + ") says " + server
+                + ": one of the clocks is wrong, and retention judged by this one cannot be trusted (every copy is in"
+                + " a local directory, dated by this host's clock); nothing of " + s.name() + " is deleted (fix the"
+                + " clock, then prune)";
     }
 
     private static boolean dropsObjects(BackupRecord b, Set<String> keptBucketCopies) {

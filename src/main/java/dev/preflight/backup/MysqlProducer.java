@@ -13,11 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.FutureTask;
@@ -112,6 +117,27 @@ public final class MysqlProducer implements Producer {
                 return read.length();
             }
         });
+    }
+
+    /** The server's clock ({@code SELECT UTC_TIMESTAMP(6)}), through the client and a 0600 option file. */
+    @Override
+    public Optional<Instant> serverNow() throws IOException, InterruptedException {
+        try (PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX)) {
+            Path defaults = tmp.path().resolve("client.cnf");
+            Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
+            List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
+                    : source.clientCommand();
+            ProcessResult r = query(client, "--defaults-extra-file=" + defaults, "SELECT UTC_TIMESTAMP(6)");
+            if (!r.ok()) {
+                throw new IOException("cannot read the server's clock with " + client.get(0) + ": " + firstLine(r));
+            }
+            try {
+                return Optional.of(LocalDateTime.parse(r.stdout().strip().replace(' ', 'T')).toInstant(ZoneOffset.UTC));
+            } catch (DateTimeParseException e) {
+                throw new IOException("the server's clock reads '" + r.stdout().strip() + "'");
+            }
+        }
     }
 
     /** Where the dump's stdout goes, and how its end and length are read afterwards. */

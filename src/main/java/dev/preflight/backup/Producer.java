@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,6 +19,16 @@ public interface Producer {
 
     /** Writes the uncompressed artifact to {@code out} (never closing it) and reports completeness. */
     Production produce(OutputStream out) throws IOException, InterruptedException;
+
+    /**
+     * The source server's own clock, asked with one short query, or empty when this kind of source
+     * cannot say: a second clock for prune to judge retention by when every destination is a local
+     * directory (whose times are this host's). An unreachable server throws; the caller treats that
+     * as no evidence either way.
+     */
+    default Optional<Instant> serverNow() throws IOException, InterruptedException {
+        return Optional.empty();
+    }
 
     /**
      * True when {@link #produceFile} can write the uncompressed artifact straight into a local file:

@@ -16,11 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A Redis RDB snapshot fetched the way a replica gets it (what {@code redis-cli --rdb} does, done
@@ -129,6 +131,41 @@ public final class RedisProducer implements Producer {
             }
             facts.put("rdb_bytes", copied);
             return Production.complete(facts);
+        }
+    }
+
+    /** The server's clock (the {@code TIME} command: seconds and microseconds), over one short connection. */
+    @Override
+    public Optional<Instant> serverNow() throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(source.host(), source.port()), 5_000);
+            s.setSoTimeout(10_000);
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            OutputStream cmd = s.getOutputStream();
+            if (source.password() != null) {
+                List<String> auth = new ArrayList<>(List.of("AUTH"));
+                if (source.username() != null) {
+                    auth.add(source.username());
+                }
+                auth.add(source.password().value());
+                send(cmd, auth);
+                String reply = line(in);
+                if (!reply.startsWith("+")) {
+                    throw new IOException("AUTH refused: " + printable(reply));
+                }
+            }
+            send(cmd, List.of("TIME"));
+            String h = line(in);
+            if (!h.equals("*2")) {
+                throw new IOException("unexpected reply to TIME: " + printable(h));
+            }
+            try {
+                long seconds = Long.parseLong(bulk(in).strip());
+                long micros = Long.parseLong(bulk(in).strip());
+                return Optional.of(Instant.ofEpochSecond(seconds, micros * 1000));
+            } catch (NumberFormatException e) {
+                throw new IOException("unexpected reply to TIME");
+            }
         }
     }
 

@@ -49,7 +49,7 @@ class PruneLockTest {
                   destinations:
                     - {name: onprem, type: local, path: onprem}
                   sources:
-                    - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}, retention: 15d}
+                    - {name: db, type: mysql, mysql: {host: 127.0.0.1, port: 1, user: root, database: app}, retention: 15d}
                 """);
         cli = new CliHarness(dir, T0);
     }

@@ -35,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code backup prune} when things go wrong: the process stops between two deletions (the ledger
  * must already name what it was deleting), and the clock is wrong (retention judged by it must not
  * destroy the restore points that are left). Backups are taken by the real verb over a producer of
- * fixed bytes, so no database is needed.
+ * fixed bytes, so no database is needed; the source names a port nobody listens on, for these tests
+ * move the clock by days, which a reachable server's own clock would contradict (prune then refuses:
+ * {@link PruneSourceClockTest}).
  */
 class PruneSafetyTest {
     private static final Instant T0 = Instant.parse("2026-01-01T01:30:00Z");
@@ -57,7 +59,7 @@ class PruneSafetyTest {
                     - {name: onprem, type: local, path: onprem}
                     - {name: second, type: local, path: second}
                   sources:
-                    - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}, compression: gzip, retention: 15d}
+                    - {name: db, type: mysql, mysql: {host: 127.0.0.1, port: 1, user: root, database: app}, compression: gzip, retention: 15d}
                 """);
         Plan p = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of());
         plan = p.section("backups", BackupPlan.class).orElseThrow();
@@ -298,7 +300,7 @@ class PruneSafetyTest {
                         - {name: onprem, type: local, path: onprem}
                         - {name: offsite, type: s3, bucket: offsite, prefix: db, %s}
                       sources:
-                        - {name: db, type: mysql, mysql: {host: 127.0.0.1, user: root, database: app}, compression: gzip, retention: 15d}
+                        - {name: db, type: mysql, mysql: {host: 127.0.0.1, port: 1, user: root, database: app}, compression: gzip, retention: 15d}
                     """.formatted(s3.yaml()));
             plan = PlanLoader.load(dir.resolve("preflight.yaml"), Map.of()).section("backups", BackupPlan.class)
                     .orElseThrow();
