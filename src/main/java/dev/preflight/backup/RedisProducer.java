@@ -77,17 +77,9 @@ public final class RedisProducer implements Producer {
             s.setSoTimeout(60_000);
             InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
             OutputStream cmd = s.getOutputStream();
-            if (source.password() != null) {
-                List<String> auth = new ArrayList<>(List.of("AUTH"));
-                if (source.username() != null) {
-                    auth.add(source.username());
-                }
-                auth.add(source.password().value());
-                send(cmd, auth);
-                String reply = line(in);
-                if (!reply.startsWith("+")) {
-                    return Production.failed("AUTH refused by " + facts.get("host") + ": " + reply, facts);
-                }
+            String refused = authenticate(cmd, in);
+            if (refused != null) {
+                return Production.failed("AUTH refused by " + facts.get("host") + ": " + refused, facts);
             }
             send(cmd, List.of("INFO", "server"));
             String info = bulk(in);
@@ -142,17 +134,9 @@ public final class RedisProducer implements Producer {
             s.setSoTimeout(10_000);
             InputStream in = new BufferedInputStream(s.getInputStream());
             OutputStream cmd = s.getOutputStream();
-            if (source.password() != null) {
-                List<String> auth = new ArrayList<>(List.of("AUTH"));
-                if (source.username() != null) {
-                    auth.add(source.username());
-                }
-                auth.add(source.password().value());
-                send(cmd, auth);
-                String reply = line(in);
-                if (!reply.startsWith("+")) {
-                    throw new IOException("AUTH refused: " + printable(reply));
-                }
+            String refused = authenticate(cmd, in);
+            if (refused != null) {
+                throw new IOException("AUTH refused: " + printable(refused));
             }
             send(cmd, List.of("TIME"));
             String h = line(in);
@@ -235,6 +219,21 @@ public final class RedisProducer implements Producer {
         } catch (RdbValidator.InvalidRdbException e) {
             return Production.failed("the RDB is not valid: " + e.getMessage(), facts);
         }
+    }
+
+    /** Sends AUTH when the source has a password; the server's refusal, or null when it accepted or none was needed. */
+    private String authenticate(OutputStream cmd, InputStream in) throws IOException {
+        if (source.password() == null) {
+            return null;
+        }
+        List<String> auth = new ArrayList<>(List.of("AUTH"));
+        if (source.username() != null) {
+            auth.add(source.username());
+        }
+        auth.add(source.password().value());
+        send(cmd, auth);
+        String reply = line(in);
+        return reply.startsWith("+") ? null : reply;
     }
 
     private static void send(OutputStream out, List<String> args) throws IOException {

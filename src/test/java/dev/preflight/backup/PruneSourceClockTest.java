@@ -3,7 +3,6 @@ package dev.preflight.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.LocalProcessRunner;
 import dev.preflight.ledger.Ledger;
@@ -12,7 +11,6 @@ import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * runs on it, then the prune. The newest backup looks fresh and the older ones older than they are:
  * before, the prune deleted a backup five days before its retention ended. The server's clock (Redis
  * {@code TIME}, MariaDB {@code UTC_TIMESTAMP()}) says otherwise. With a right clock the same plan
- * prunes as before.
+ * prunes as before. The backups' bytes come from a fixed producer; the prune's second clock from the
+ * real server.
  */
 class PruneSourceClockTest {
     @TempDir
@@ -51,27 +50,11 @@ class PruneSourceClockTest {
         return PlanLoader.load(dir.resolve("preflight.yaml"), Map.of()).section("backups", BackupPlan.class).orElseThrow();
     }
 
-    /** The backups' bytes come from a fixed producer; the prune's second clock from the real server. */
-    private static Producer producer(Source s) {
-        return new Producer() {
-            @Override
-            public String extension() {
-                return "rdb";
-            }
-
-            @Override
-            public Production produce(OutputStream out) throws IOException {
-                out.write(("fixed bytes of " + s.name() + "\n").getBytes(StandardCharsets.UTF_8));
-                return Production.complete(Map.of());
-            }
-        };
-    }
-
     private List<String> backupsAt(BackupPlan plan, CliHarness cli, Instant... times) {
         List<String> ids = new ArrayList<>();
         try (Ledger ledger = Ledgers.open(null, dir, Secrets.none(), "test@host", cli.clock)) {
             BackupContext ctx = new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(),
-                    PruneSourceClockTest::producer, null, Secrets.none());
+                    BackupTestKit.fixed("fixed bytes\n".getBytes(StandardCharsets.UTF_8)), null, Secrets.none());
             for (Instant t : times) {
                 cli.clock.set(t);
                 RunResult r = new BackupRun(ctx).run(plan.sources().get(0));

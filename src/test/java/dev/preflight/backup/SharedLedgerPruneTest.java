@@ -2,7 +2,6 @@ package dev.preflight.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.preflight.backup.BackupPlan.Source;
 import dev.preflight.core.Secrets;
 import dev.preflight.ledger.Ledger;
 import dev.preflight.ledger.Ledgers;
@@ -10,7 +9,6 @@ import dev.preflight.plan.PlanLoader;
 import dev.preflight.testing.CliHarness;
 import dev.preflight.testing.CliRun;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ class SharedLedgerPruneTest {
         try (Ledger ledger = Ledgers.open("sqlite:" + dir.resolve("shared.db"), p, Secrets.none(), "test@host",
                 cli.clock)) {
             BackupContext ctx = new BackupContext(plan, ledger, cli.clock, BackupFactories.stores(),
-                    SharedLedgerPruneTest::producer, null, Secrets.none());
+                    BackupTestKit.fixed("-- dump\nCREATE TABLE t (id int);\n".getBytes(StandardCharsets.UTF_8)), null, Secrets.none());
             for (int d : days) {
                 cli.clock.set(T0.plus(Duration.ofDays(d)));
                 RunResult r = new BackupRun(ctx).run(plan.source("db").orElseThrow());
@@ -67,21 +65,6 @@ class SharedLedgerPruneTest {
             }
         }
         return copies;
-    }
-
-    private static Producer producer(Source s) {
-        return new Producer() {
-            @Override
-            public String extension() {
-                return "sql";
-            }
-
-            @Override
-            public Production produce(OutputStream out) throws IOException {
-                out.write(("-- dump of " + s.name() + "\nCREATE TABLE t (id int);\n").getBytes(StandardCharsets.UTF_8));
-                return Production.complete(Map.of());
-            }
-        };
     }
 
     @Test
