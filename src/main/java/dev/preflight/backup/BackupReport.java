@@ -49,7 +49,11 @@ public final class BackupReport {
         }
     }
 
-    /** {@code backup list}: the catalogue at {@code now}, with when each backup was restore-tested. */
+    /**
+     * {@code backup list}: the catalogue at {@code now}, with when each backup was restore-tested, and
+     * how many backups on the ledger are not this plan's ({@code others}: another project's, or of a
+     * source removed or pointed elsewhere since), which it does not list.
+     */
     public record Listing(List<BackupRecord> backups, Instant now, Map<String, String> restoreTested, int others)
             implements Verdicted {
         public Listing {

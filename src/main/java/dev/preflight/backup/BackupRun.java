@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -269,31 +268,15 @@ public final class BackupRun {
                 }
                 String a = "'" + dests.get(i).name() + "' (" + BackupPlan.endpointOf(dests.get(i)) + ")";
                 String b = "'" + dests.get(j).name() + "' (" + BackupPlan.endpointOf(dests.get(j)) + ")";
-                Optional<String> mark;
                 try {
-                    mark = targets.get(i).mark(".preflight-place-" + UUID.randomUUID());
-                } catch (IOException e) {
-                    return "cannot tell whether destinations " + a + " and " + b + " are one place: "
-                            + Errors.describe(e) + "; nothing was written";
-                }
-                if (mark.isEmpty()) {
-                    continue;
-                }
-                try {
-                    if (targets.get(j).exists(mark.get())) {
-                        return "destinations " + a + " and " + b + " are one place under two names: " + mark.get()
-                                + " written through the first is found through the second; one place holds one copy,"
-                                + " not two; nothing was written";
+                    if (SamePlace.probe(targets.get(i), targets.get(j))) {
+                        return "destinations " + a + " and " + b + " are one place under two names: a marker"
+                                + " written through the first is found through the second; one place holds one"
+                                + " copy, not two; nothing was written";
                     }
                 } catch (IOException e) {
                     return "cannot tell whether destinations " + a + " and " + b + " are one place: "
                             + Errors.describe(e) + "; nothing was written";
-                } finally {
-                    try {
-                        targets.get(i).delete(mark.get());
-                    } catch (IOException ignored) {
-                        // A zero-byte marker left behind harms nothing; the backup's verdict stands.
-                    }
                 }
             }
         }

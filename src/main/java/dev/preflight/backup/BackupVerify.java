@@ -22,6 +22,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,6 +38,8 @@ public final class BackupVerify {
     private static final int MAX_PARALLEL = 4;
     private final BackupContext ctx;
     private final BackupCatalog catalog;
+    // Per pair of destination names, whether the servers said they are one place (asked once per verification).
+    private final Map<String, Boolean> onePlace = new ConcurrentHashMap<>();
 
     /** A verification in the given context. */
     public BackupVerify(BackupContext ctx) {
@@ -171,13 +175,38 @@ public final class BackupVerify {
                 CopyCheck a = checks.get(i);
                 CopyCheck b = checks.get(j);
                 if (a.status() == Status.MISSING || b.status() == Status.MISSING
-                        || !sameFile(ctx.plan(), a.copy(), b.copy())) {
+                        || !(sameFile(ctx.plan(), a.copy(), b.copy()) || onePlace(a.copy(), b.copy()))) {
                     continue;
                 }
                 checks.set(i, sameFileCheck(a, b.copy()));
                 checks.set(j, sameFileCheck(b, a.copy()));
             }
         }
+    }
+
+    /**
+     * Whether two copies at the same key in two S3 destinations that the plan spells as two servers
+     * are one object: the servers are asked ({@link SamePlace}) once per pair of destinations in this
+     * verification. A backup run asks before it writes, but copies written before it did, or before
+     * a DNS alias changed, would otherwise read as two intact copies. A store that cannot be asked
+     * (no write permission for the marker, say) is no evidence either way.
+     */
+    private boolean onePlace(Copy a, Copy b) {
+        if (!a.location().startsWith("s3://") || !a.location().equals(b.location())) {
+            return false;
+        }
+        Destination da = ctx.plan().destination(a.destination()).orElse(null);
+        Destination db = ctx.plan().destination(b.destination()).orElse(null);
+        if (da == null || db == null || !BackupPlan.sameKeysElsewhere(da, db)) {
+            return false;
+        }
+        return onePlace.computeIfAbsent(da.name() + "\n" + db.name(), k -> {
+            try {
+                return SamePlace.probe(ctx.store(da), ctx.store(db));
+            } catch (IOException | RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     private static CopyCheck sameFileCheck(CopyCheck c, Copy other) {
