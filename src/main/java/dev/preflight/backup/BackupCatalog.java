@@ -43,7 +43,25 @@ public final class BackupCatalog {
      * #ofPlan}).
      */
     public List<BackupRecord> all() {
-        return all(ctx.ledger()).stream().filter(b -> ofPlan(ctx.plan(), b)).toList();
+        return split().ours();
+    }
+
+    /** The ledger's current backups read once: this plan's ({@link #all()}) and the others, each oldest first. */
+    public Split split() {
+        List<BackupRecord> ours = new ArrayList<>();
+        List<BackupRecord> others = new ArrayList<>();
+        for (BackupRecord b : all(ctx.ledger())) {
+            (ofPlan(ctx.plan(), b) ? ours : others).add(b);
+        }
+        return new Split(ours, others);
+    }
+
+    /** The ledger's current backups: this plan's, and the others (another project's, or of a source removed or re-pointed). */
+    public record Split(List<BackupRecord> ours, List<BackupRecord> others) {
+        public Split {
+            ours = List.copyOf(ours);
+            others = List.copyOf(others);
+        }
     }
 
     /**

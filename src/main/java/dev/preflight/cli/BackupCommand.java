@@ -145,10 +145,10 @@ public final class BackupCommand implements Callable<Integer> {
             try (Ledger ledger = openLedger(plan)) {
                 BackupContext backups = context(plan, bp, ledger);
                 new BackupLeftovers(backups).run("backup list");
-                List<BackupRecord> all = new BackupCatalog(backups).all().stream()
+                BackupCatalog.Split split = new BackupCatalog(backups).split();
+                List<BackupRecord> all = split.ours().stream()
                         .filter(b -> source == null || b.source().equals(source)).toList();
-                int others = (int) BackupCatalog.all(ledger).stream()
-                        .filter(b -> (source == null || b.source().equals(source)) && !BackupCatalog.ofPlan(bp, b)).count();
+                int others = (int) split.others().stream().filter(b -> source == null || b.source().equals(source)).count();
                 Map<String, String> tested = new HashMap<>();
                 RestoreEvidence.lastTested(ledger).forEach((id, e) -> tested.put(id,
                         e.outcome().label() + " " + e.time()));
