@@ -74,7 +74,7 @@ public final class BackupCatalog {
      * longer this plan's to prune: its backups stay where they are.
      */
     public static boolean ofPlan(BackupPlan plan, BackupRecord b) {
-        return plan.source(b.source()).map(s -> b.origin() == null || b.origin().equals(s.origin())).orElse(false);
+        return plan.source(b.source()).map(s -> BackupEvidence.sameOrigin(b.origin(), s.origin())).orElse(false);
     }
 
     /**

@@ -300,11 +300,21 @@ public final class BackupEvidence {
     public static Optional<LedgerEntry> newestOf(Ledger ledger, BackupPlan.Source source) {
         for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source.name(), null, 0, true))) {
             BackupPayload p = readOr(e, BackupPayload.class, null);
-            if (p == null || p.origin() == null || p.origin().equals(source.origin())) {
+            if (p == null || sameOrigin(p.origin(), source.origin())) {
                 return Optional.of(e);
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a backup that recorded {@code recorded} as its origin may be of {@code origin}: the two
+     * are equal, or either is unknown (null: an entry recorded before origins were kept, or a caller
+     * that does not ask). The one rule by which a plan's source tells its backups from another's of
+     * the same name on a shared ledger.
+     */
+    public static boolean sameOrigin(String recorded, String origin) {
+        return recorded == null || origin == null || recorded.equals(origin);
     }
 
     /**

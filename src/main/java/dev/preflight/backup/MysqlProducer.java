@@ -123,12 +123,8 @@ public final class MysqlProducer implements Producer {
     @Override
     public Optional<Instant> serverNow() throws IOException, InterruptedException {
         try (PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX)) {
-            Path defaults = tmp.path().resolve("client.cnf");
-            Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
-            List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
-                    : source.clientCommand();
-            ProcessResult r = query(client, "--defaults-extra-file=" + defaults, "SELECT UTC_TIMESTAMP(6)");
+            List<String> client = client();
+            ProcessResult r = query(client, optionFileIn(tmp), "SELECT UTC_TIMESTAMP(6)");
             if (!r.ok()) {
                 throw new IOException("cannot read the server's clock with " + client.get(0) + ": " + firstLine(r));
             }
@@ -159,14 +155,9 @@ public final class MysqlProducer implements Producer {
         facts.put("host", source.endpoint().host() + ":" + source.endpoint().port());
         // Removed in the finally below, and on SIGINT/SIGTERM by its hook: the password never lingers.
         PrivateTemp tmp = PrivateTemp.create(TMP_PREFIX);
-        Path defaults = tmp.path().resolve("client.cnf");
         try {
-            Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
-            String defaultsArg = "--defaults-extra-file=" + defaults;
-
-            List<String> client = source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql")
-                    : source.clientCommand();
+            String defaultsArg = optionFileIn(tmp);
+            List<String> client = client();
             List<String> dump = source.dumpCommand().isEmpty() ? firstInstalled("mariadb-dump", "mysqldump")
                     : source.dumpCommand();
             Map<String, Object> server = new LinkedHashMap<>();
@@ -382,6 +373,22 @@ public final class MysqlProducer implements Producer {
     }
 
     /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
+    /**
+     * Writes the credentials into a 0600 option file in {@code tmp} and returns the argument that names
+     * it ({@code --defaults-extra-file=...}, which must come first): never on the command line.
+     */
+    private String optionFileIn(PrivateTemp tmp) throws IOException {
+        Path defaults = tmp.path().resolve("client.cnf");
+        Files.createFile(defaults, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(defaults, optionFile(), StandardCharsets.UTF_8);
+        return "--defaults-extra-file=" + defaults;
+    }
+
+    /** The SQL client's argv prefix: the plan's, else {@code mariadb}, else {@code mysql}. */
+    private List<String> client() throws IOException, InterruptedException {
+        return source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql") : source.clientCommand();
+    }
+
     private String optionFile() {
         return MysqlSyntax.clientOptions(source.endpoint().host(), source.endpoint().port(), source.endpoint().user(),
                 source.endpoint().password() == null ? null : source.endpoint().password().value());

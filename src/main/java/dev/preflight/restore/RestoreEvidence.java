@@ -158,7 +158,7 @@ public final class RestoreEvidence {
         Map<Long, LedgerEntry> newestPerBackup = new LinkedHashMap<>();
         for (LedgerEntry e : ledger.query(new LedgerQuery(KIND, source, null, 0, true))) {
             read(e).filter(t -> t.backupSeq() != null && t.backupSeq() > tested.backupSeq())
-                    .filter(t -> sameOrigin(BackupEvidence.origin(ledger, t.backupId()), origin))
+                    .filter(t -> BackupEvidence.sameOrigin(BackupEvidence.origin(ledger, t.backupId()), origin))
                     .ifPresent(t -> newestPerBackup.putIfAbsent(t.backupSeq(), e));
         }
         return newestPerBackup.values().stream().filter(e -> !e.outcome().isGood()).findFirst();
@@ -172,13 +172,8 @@ public final class RestoreEvidence {
      */
     static Optional<BackupRecord> newestVerified(Ledger ledger, String source, String origin) {
         return BackupCatalog.all(ledger).stream().filter(b -> b.source().equals(source) && b.lastVerifyOk()
-                        && sameOrigin(b.origin(), origin))
+                        && BackupEvidence.sameOrigin(b.origin(), origin))
                 .max(Comparator.comparingLong(BackupRecord::seq));
-    }
-
-    /** A backup that does not say what it backed up (recorded before origins were kept) may be of anything. */
-    private static boolean sameOrigin(String recorded, String origin) {
-        return origin == null || recorded == null || recorded.equals(origin);
     }
 
     /**

@@ -111,8 +111,7 @@ public final class RiskEvidence {
         LedgerEntry anyOrigin = null;
         for (LedgerEntry e : all) {
             if ((s.is() == null || s.is().test(e, project)) && !excluded(e, c.where())) {
-                String of = byOrigin ? originOf(ledger, e) : null;
-                if (of == null || of.equals(origin)) {
+                if (!byOrigin || BackupEvidence.sameOrigin(originOf(ledger, e), origin)) {
                     return Optional.of(e);
                 }
                 anyOrigin = anyOrigin == null ? e : anyOrigin;
