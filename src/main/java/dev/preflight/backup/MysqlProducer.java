@@ -372,7 +372,6 @@ public final class MysqlProducer implements Producer {
         return List.of(programs[0]);
     }
 
-    /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
     /**
      * Writes the credentials into a 0600 option file in {@code tmp} and returns the argument that names
      * it ({@code --defaults-extra-file=...}, which must come first): never on the command line.
@@ -389,6 +388,7 @@ public final class MysqlProducer implements Producer {
         return source.clientCommand().isEmpty() ? firstInstalled("mariadb", "mysql") : source.clientCommand();
     }
 
+    /** The [client] option file; values double-quoted so '#', spaces and quotes survive. */
     private String optionFile() {
         return MysqlSyntax.clientOptions(source.endpoint().host(), source.endpoint().port(), source.endpoint().user(),
                 source.endpoint().password() == null ? null : source.endpoint().password().value());
