@@ -61,7 +61,7 @@ class CdsTrainingTest {
     /**
      * The groups the launcher trains a cache of their own for run their commands: the version twice;
      * the audits (two local ones and one over SSH, which is incomplete: its host answers every
-     * command as unknown).
+     * command as unknown); the backup plan's four runs, whose ledger gets no audit.
      */
     @Test
     void theGroupsRunTheirCommandsAndAnUnknownGroupIsRefused() throws Exception {
@@ -75,7 +75,17 @@ class CdsTrainingTest {
         try (Ledger l = Ledgers.open("sqlite:" + audit.resolve("ledger.db"), audit, Secrets.none(), "t", Clock.systemUTC())) {
             assertThat(l.query(LedgerQuery.kind("audit"))).hasSize(3);
         }
-        assertThat(CdsTraining.GROUPS).containsExactly("lite", "audit");
+        Path backup = Files.createDirectories(dir.resolve("backup"));
+        // The backup plan's runs only: the failed backup and restore test, then list and prune.
+        List<Integer> backups = CdsTraining.train(root, backup, CdsTraining.BACKUP);
+        assertThat(backups).hasSize(4).allSatisfy(c -> assertThat(c).isBetween(0, 1));
+        assertThat(backups.get(0)).as("the backup of a server that is not there fails").isEqualTo(1);
+        try (Ledger l = Ledgers.open("sqlite:" + backup.resolve("ledger.db"), backup, Secrets.none(), "t", Clock.systemUTC())) {
+            assertThat(l.query(LedgerQuery.kind("audit"))).isEmpty();
+            assertThat(l.query(LedgerQuery.kind(EvidenceKind.RESTORE_TEST.id()))).singleElement()
+                    .satisfies(e -> assertThat(e.outcome()).isEqualTo(Outcome.FAILED));
+        }
+        assertThat(CdsTraining.GROUPS).containsExactly("lite", "audit", "backup");
         assertThatThrownBy(() -> CdsTraining.train(root, dir, "nonsense")).isInstanceOf(IllegalArgumentException.class);
     }
 }
