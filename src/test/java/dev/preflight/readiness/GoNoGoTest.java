@@ -226,4 +226,43 @@ class GoNoGoTest {
         assertThat(new RunService(List.of()).run(ctx()).reasons()).singleElement().asString()
                 .startsWith("plan: configures nothing that can be checked");
     }
+
+    /**
+     * A bastion whose clock was set back (a VM restored from a snapshot, NTP broken) judged week-old
+     * evidence as minutes old and said GO, though the ledger itself held entries dated ten days later.
+     * Any entry dated beyond the clock's tolerance makes the verdict NO-GO, naming the entry.
+     */
+    @Test
+    void aClockBehindTheLedgerIsNoGoThoughEveryEntryLooksFresh() {
+        record("alpha", Outcome.PASSED, Duration.ofHours(1));
+        record("beta", Outcome.PASSED, Duration.ofHours(1));
+        Section s = audit(c -> new SectionResult.Passed("audit", "nothing new"));
+        assertThat(new RunService(List.of(), List.of(s), "readiness").run(ctx()).go()).isTrue();
+
+        // Ten days on, someone checks the chain; with the right clock the audits are stale.
+        Instant later = T0.plus(Duration.ofDays(10));
+        clock.set(later);
+        ledger.append(NewEntry.of("ledger-verify", "demo", Outcome.PASSED, "chain intact", Map.of()));
+        Readiness right = new RunService(List.of(), List.of(s), "readiness").run(ctx());
+        assertThat(right.go()).isFalse();
+        assertThat(right.reasons()).noneMatch(r -> r.startsWith("ledger: "));
+
+        // The same ledger read from a machine whose clock is back at T0: every audit looks an hour old.
+        clock.set(T0);
+        Readiness behind = new RunService(List.of(), List.of(s), "readiness").run(ctx());
+        assertThat(behind.go()).isFalse();
+        assertThat(behind.reasons()).anySatisfy(r -> assertThat(r).startsWith("ledger: ")
+                .contains("this machine's clock (2026-11-24T10:00:00Z) is behind the ledger")
+                .contains("2026-12-04T10:00:00Z").contains("by t@h"));
+        assertThat(behind.verdict().checks()).allMatch(c -> c.state() == GoNoGo.State.FRESH);
+        assertThat(new RunService(List.of(s)).run(ctx()).go()).isFalse();
+
+        // Within the tolerance of the latest entry, fresh evidence is judged again: GO.
+        clock.set(later.minus(Duration.ofMinutes(4)));
+        record("alpha", Outcome.PASSED, Duration.ofMinutes(1));
+        record("beta", Outcome.PASSED, Duration.ofMinutes(1));
+        Readiness ok = new RunService(List.of(), List.of(s), "readiness").run(ctx());
+        assertThat(ok.reasons()).isEmpty();
+        assertThat(ok.go()).isTrue();
+    }
 }
