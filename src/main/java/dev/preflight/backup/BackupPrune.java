@@ -149,11 +149,12 @@ public final class BackupPrune {
      */
     private Map<String, String> refusals(Map<String, BackupRecord> newest, Instant now) {
         Map<String, String> out = new LinkedHashMap<>();
-        LedgerEntry head = ctx.ledger().head().orElse(null);
         // Two bastions on one ledger differ by seconds; a clock behind by more than the tolerance is wrong.
-        if (head != null && now.plus(Freshness.CLOCK_TOLERANCE).isBefore(head.time())) {
-            String why = "this clock says " + now + ", before the newest ledger entry #" + head.seq() + " ("
-                    + head.time() + "): the clock is wrong, and retention judged by it is too; nothing is deleted"
+        // Not only the head: every command run on the wrong clock appends an entry dated by it.
+        LedgerEntry later = Freshness.behind(ctx.ledger(), now).orElse(null);
+        if (later != null) {
+            String why = "this clock says " + now + ", before ledger entry #" + later.seq() + " (" + later.time()
+                    + ", by " + later.actor() + "): the clock is wrong, and retention judged by it is too; nothing is deleted"
                     + " (fix the clock, then prune)";
             newest.keySet().forEach(s -> out.put(s, why));
             return out;

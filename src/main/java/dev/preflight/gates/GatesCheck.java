@@ -5,6 +5,8 @@ import dev.preflight.core.PreflightException;
 import dev.preflight.ledger.NewEntry;
 import dev.preflight.ledger.Outcome;
 import dev.preflight.ledger.VerifyResult;
+import dev.preflight.run.Freshness;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -50,6 +52,11 @@ public final class GatesCheck {
                     + ": " + b.reason() + "): the evidence the gates read cannot be trusted",
                     List.of("see 'preflight ledger verify'")));
         }
+        // The window, the notice's age and every custom gate's age are judged by this clock: a clock that
+        // the ledger shows to be behind (entries dated after it) makes each of them unjudgeable.
+        Instant now = ctx.clock().instant();
+        Freshness.behind(ctx.ledger(), now).ifPresent(later -> results.add(GateResult.fail("clock",
+                Freshness.behind(later, now), List.of("see 'preflight ledger log --since " + later.time() + "'"))));
         GatesChecked checked = new GatesChecked(w, results, 0);
         var e = ctx.ledger().append(NewEntry.of(GatesEvidence.CHECK, ctx.subject(w), Outcome.of(checked.verdict()),
                 checked.passed() + "/" + results.size() + " gate(s) passed",

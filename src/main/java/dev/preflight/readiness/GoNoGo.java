@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -248,7 +247,9 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         String project = plan.project().name();
         Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
                 problem);
-        behindTheLedger(ledger, now).ifPresent(reasons::add);
+        // A clock behind the ledger makes every age below meaningless, however fresh each entry looks.
+        Freshness.behind(ledger, now).ifPresent(e -> reasons.add(new Reason("ledger", e.kind(), e.subject(), e.seq(),
+                Freshness.behind(e, now))));
 
         Set<String> subjects = new HashSet<>();
         subjects.add(project);
@@ -324,27 +325,6 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
             }
         }
         return new GoNoGo(chain, checks, risks, signOffs, reasons, now);
-    }
-
-    /**
-     * Why no age can be judged when this machine's clock is behind the ledger: some entry is dated more
-     * than {@link Freshness#CLOCK_TOLERANCE} after {@code now}. Judging each expectation alone misses it,
-     * because a clock set back (a VM restored from a snapshot, a bastion whose NTP broke) makes week-old
-     * evidence look minutes old, while only some other entry (a chain check, a verdict) shows the true
-     * time. Empty when every entry is dated no later than the clock allows.
-     */
-    static Optional<Reason> behindTheLedger(Ledger ledger, Instant now) {
-        // Strictly after now + tolerance: the query's bound is inclusive and has millisecond precision.
-        Instant bound = now.plus(Freshness.CLOCK_TOLERANCE).plusMillis(1);
-        List<LedgerEntry> later = ledger.query(new LedgerQuery(null, null, bound, 1, true));
-        if (later.isEmpty()) {
-            return Optional.empty();
-        }
-        LedgerEntry e = later.get(0);
-        return Optional.of(new Reason("ledger", e.kind(), e.subject(), e.seq(), "this machine's clock (" + now
-                + ") is behind the ledger: entry #" + e.seq() + " (" + e.kind() + " " + e.subject() + ") was recorded at "
-                + e.time() + " by " + e.actor() + ", " + Durations.plan(Duration.between(now, e.time()).withNanos(0))
-                + " later, so no evidence age can be judged (check this machine's clock and that of " + e.actor() + ")"));
     }
 
     /**

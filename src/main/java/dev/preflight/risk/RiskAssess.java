@@ -80,6 +80,7 @@ public final class RiskAssess {
                     "no control is defined, so nothing shows the risk is mitigated")));
         }
         Instant now = clock.instant();
+        LedgerEntry later = Freshness.behind(ledger, now).orElse(null);
         List<ControlResult> results = new ArrayList<>();
         for (RiskPlan.Control c : risk.controls()) {
             if (c.subjects().isEmpty()) {
@@ -87,7 +88,7 @@ public final class RiskAssess {
                         + c.evidence() + "' evidence, so nothing can show it"));
             }
             for (String s : c.subjects()) {
-                results.add(control(c.about(s), now));
+                results.add(control(c.about(s), now, later));
             }
         }
         Status s = results.stream().anyMatch(x -> x instanceof ControlResult.Failing || x instanceof ControlResult.Missing)
@@ -96,7 +97,7 @@ public final class RiskAssess {
         return new RiskResult(risk, s, results);
     }
 
-    private ControlResult control(RiskPlan.Control c, Instant now) {
+    private ControlResult control(RiskPlan.Control c, Instant now, LedgerEntry later) {
         Optional<LedgerEntry> found = RiskEvidence.latest(ledger, c, ctx.project(), ctx.plan()
                 .section("backups", BackupPlan.class).flatMap(b -> b.source(c.subject())).map(BackupPlan.Source::origin)
                 .orElse(null));
@@ -141,6 +142,11 @@ public final class RiskAssess {
         }
         if (age.compareTo(c.maxAge()) > 0) {
             return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": stale, last passed " + when);
+        }
+        if (later != null) {
+            // Its age looks fine only by a clock that the ledger itself shows to be behind.
+            return new ControlResult.Stale(c, e.seq(), e.time(), c.describe() + ": passed " + when + ", but "
+                    + Freshness.behind(later, now));
         }
         return new ControlResult.Fresh(c, e.seq(), e.time(), c.describe() + ": passed " + when);
     }

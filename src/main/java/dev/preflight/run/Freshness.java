@@ -1,5 +1,8 @@
 package dev.preflight.run;
 
+import dev.preflight.ledger.Ledger;
+import dev.preflight.ledger.LedgerEntry;
+import dev.preflight.ledger.LedgerQuery;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Durations;
 import java.time.Duration;
@@ -7,6 +10,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How old each section's passing evidence may be for the verdict (and for the CAB ticket's
@@ -61,6 +65,27 @@ public record Freshness(Map<String, Duration> maxAge) {
         return "it is dated " + Durations.plan(Duration.between(now, time).withNanos(0)) + " in the future of this "
                 + "machine's clock (" + now + "), so its age cannot be judged: check the clock of the machine that "
                 + "recorded it, then record it again";
+    }
+
+    /**
+     * The newest-recorded entry dated more than {@link #CLOCK_TOLERANCE} after {@code now}, if any:
+     * proof that this machine's clock is behind the ledger. Judging each entry on its own misses it,
+     * because a clock set back (a VM restored from a snapshot, NTP broken on a bastion) makes old
+     * evidence look young, and only some other entry (a chain check, a verdict) shows the true time.
+     * Not the head: every command on the wrong clock appends an entry dated by it.
+     */
+    public static Optional<LedgerEntry> behind(Ledger ledger, Instant now) {
+        // Strictly after now + tolerance: the query's bound is inclusive and has millisecond precision.
+        Instant bound = now.plus(CLOCK_TOLERANCE).plusMillis(1);
+        return ledger.query(new LedgerQuery(null, null, bound, 1, true)).stream().findFirst();
+    }
+
+    /** Why no age can be judged at {@code now}: {@code later}, found by {@link #behind}, is dated after it. */
+    public static String behind(LedgerEntry later, Instant now) {
+        return "this machine's clock (" + now + ") is behind the ledger: entry #" + later.seq() + " (" + later.kind()
+                + " " + later.subject() + ") was recorded at " + later.time() + " by " + later.actor() + ", "
+                + Durations.plan(Duration.between(now, later.time()).withNanos(0)) + " later, so no evidence age can "
+                + "be judged (check this machine's clock and that of " + later.actor() + ")";
     }
 
     /** The max age of a section's evidence under this plan. */

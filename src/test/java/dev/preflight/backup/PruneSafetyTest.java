@@ -270,14 +270,21 @@ class PruneSafetyTest {
         assertThat(json.out()).contains("\"action\" : \"refused\"");
     }
 
-    /** A clock behind the newest ledger entry (another bastion recorded it, or this one was reset) is not trusted either. */
+    /**
+     * A clock behind a ledger entry (another bastion recorded it, or this one was reset) is not trusted
+     * either, even once a command on the wrong clock has appended an entry dated by it.
+     */
     @Test
     void aClockBeforeTheNewestLedgerEntryPrunesNothing() throws Exception {
         backupsOnDays(0, 10, 20);
         cli.clock.set(T0.plus(Duration.ofDays(16)));
+        // A command run first on the wrong clock puts an entry dated by it at the head: still refused.
+        cli.run("readiness");
+        assertThat(cli.entries("readiness")).singleElement().satisfies(e -> assertThat(e.time())
+                .isEqualTo(T0.plus(Duration.ofDays(16))));
         CliRun r = cli.run("backup", "prune", "--apply");
         assertThat(r.code()).as(r.all()).isEqualTo(1);
-        assertThat(r.out()).contains("REFUSED", "before the newest ledger entry");
+        assertThat(r.out()).contains("REFUSED", "before ledger entry #");
         assertThat(copiesOf(cli.entries(BackupEvidence.KIND).get(0).id())).allSatisfy(p -> assertThat(p).exists());
     }
 

@@ -58,4 +58,51 @@ class ClockSkewTest {
         CliRun near = close.run("readiness");
         assertThat(near.code()).as(near.all()).isZero();
     }
+
+    /**
+     * The other way round: a bastion whose clock was set back (a VM restored from a snapshot) judged a
+     * ten-day-old audit as an hour old and said GO, though the shared ledger held a verdict dated ten
+     * days later. Readiness, the risk register and the gates now each say the clock is behind the ledger.
+     */
+    @Test
+    void aClockBehindTheLedgerJudgesNoAgeInReadinessTheRiskRegisterOrTheGates() throws Exception {
+        Files.writeString(dir.resolve("preflight.yaml"), """
+                version: 1
+                project: {name: skew}
+                environments:
+                  - name: local
+                    hosts: [{name: this-machine, uri: local}]
+                requirements:
+                  - {tool: java, version: ">=17"}
+                risks:
+                  - name: version-drift
+                    title: Version drift between environments
+                    mitigation: CI compatibility audit
+                    controls: [{evidence: audit, environment: local, max_age: 24h}]
+                change_window: {start: 2026-11-24T09:00:00Z, end: 2026-11-24T13:00:00Z, environment: local, ticket: T-1}
+                gates:
+                  custom:
+                    - {name: fresh-audit, expr: 'audit.latest("local").passed && audit.latest("local").age < duration("24h")'}
+                """);
+        assertThat(new CliHarness(dir, T0).run("audit").code()).isZero();
+        CliHarness sameHour = new CliHarness(dir, T0.plus(Duration.ofMinutes(30)));
+        assertThat(sameHour.run("readiness").code()).isZero();
+        assertThat(sameHour.run("gates", "check").code()).isZero();
+
+        // Ten days on, a bastion with the right clock asks for readiness: NO-GO, the audit is stale.
+        assertThat(new CliHarness(dir, T0.plus(Duration.ofDays(10))).run("readiness").code()).isEqualTo(1);
+
+        // This one's clock went back to the day of the audit: by it, the audit is an hour old.
+        CliHarness behind = new CliHarness(dir, T0.plus(Duration.ofHours(1)));
+        CliRun readiness = behind.run("readiness");
+        assertThat(readiness.out()).as(readiness.all()).contains("Readiness of skew: NO-GO",
+                "this machine's clock (2026-11-24T11:00:00Z) is behind the ledger", "2026-12-04T10:00:00");
+        assertThat(readiness.code()).isEqualTo(1);
+        CliRun risks = behind.run("risks");
+        assertThat(risks.out()).as(risks.all()).contains("is behind the ledger");
+        assertThat(risks.code()).isEqualTo(1);
+        CliRun gates = behind.run("gates", "check");
+        assertThat(gates.out()).as(gates.all()).contains("clock", "is behind the ledger");
+        assertThat(gates.code()).isEqualTo(1);
+    }
 }
