@@ -155,10 +155,11 @@ class GatesCliTest {
                   templates: docs/upgrade/runbooks
                   smtp: {host: 127.0.0.1, port: %d, from: ops@example.com, to: [all@example.com], security: none}
                 """.formatted(SMTP.getSmtp().getPort()));
+        // Both on one clock: one that went back between them would be behind the ledger (a failed clock gate).
+        now = Instant.parse("2027-01-06T00:00:00Z");
         Result ack = run("gates", "ack", "--role", "primary", "--user", "Alice Moreau");
         assertThat(ack.code()).isZero();
         assertThat(ack.out()).contains("primary Alice Moreau acknowledged the window 2027-01-09T01:00:00Z - 2027-01-09T05:00:00Z");
-        now = Instant.parse("2027-01-06T00:00:00Z");
         Result n = run("gates", "notify");
         assertThat(n.code()).as(n.err()).isZero();
         assertThat(n.out()).contains("sent  notice.md  \"Maintenance 2027-01-09T01:00:00Z\"",
