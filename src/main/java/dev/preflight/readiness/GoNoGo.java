@@ -248,8 +248,10 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
                 problem);
         // A clock behind the ledger makes every age below meaningless, however fresh each entry looks.
-        Freshness.behind(ledger, now).ifPresent(e -> reasons.add(new Reason("ledger", e.kind(), e.subject(), e.seq(),
-                Freshness.behind(e, now))));
+        LedgerEntry later = Freshness.behind(ledger, now).orElse(null);
+        if (later != null) {
+            reasons.add(new Reason("ledger", later.kind(), later.subject(), later.seq(), Freshness.behind(later, now)));
+        }
 
         Set<String> subjects = new HashSet<>();
         subjects.add(project);
@@ -261,7 +263,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
             // Parts of one subject that fail for the same reason (one failed entry) are one reason naming each part.
             Map<String, List<Check>> bad = new LinkedHashMap<>();
             for (Expected e : s.expectations(plan, maxAge)) {
-                Check c = judge(e, ledger, now);
+                Check c = judge(e, ledger, now, later);
                 checks.add(c);
                 subjects.add(e.subject());
                 if (!c.fresh()) {
@@ -368,7 +370,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
     }
 
     /** Judges one expectation: the entry its finder names, its outcome, and its age against the max age. */
-    static Check judge(Expected e, Ledger ledger, Instant now) {
+    static Check judge(Expected e, Ledger ledger, Instant now, LedgerEntry later) {
         Expected.Found f = e.finder().find(ledger).orElse(null);
         if (f == null) {
             return new Check(e, State.MISSING, null, e.describe() + ": no evidence recorded (run " + e.recordedBy() + ")");
@@ -392,6 +394,11 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
                     : age.compareTo(e.maxAge()) > 0
                     ? new Check(e, State.STALE, x, e.describe() + ": stale, last passed " + when + ", max age "
                     + Durations.plan(e.maxAge()) + " (run " + e.recordedBy() + ")")
+                    // Young only by a clock the ledger shows to be behind: not shown as fresh either.
+                    : later != null
+                    ? new Check(e, State.STALE, x, e.describe() + ": " + x.kind() + " " + when + " passed, but its age "
+                    + "cannot be judged: this machine's clock is behind ledger entry #" + later.seq() + " ("
+                    + later.time() + ")")
                     : new Check(e, State.FRESH, x, e.describe() + ": passed " + when);
         };
     }

@@ -7,6 +7,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.report.Durations;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -62,9 +63,9 @@ public record Freshness(Map<String, Duration> maxAge) {
         if (!time.isAfter(now.plus(CLOCK_TOLERANCE))) {
             return null;
         }
-        return "it is dated " + Durations.plan(Duration.between(now, time).withNanos(0)) + " in the future of this "
-                + "machine's clock (" + now + "), so its age cannot be judged: check the clock of the machine that "
-                + "recorded it, then record it again";
+        return "it is dated " + Durations.hoursOrDays(Duration.between(now, time)) + " in the future of this "
+                + "machine's clock (" + now.truncatedTo(ChronoUnit.SECONDS) + "), so its age cannot be judged: check "
+                + "the clock of the machine that recorded it, then record it again";
     }
 
     /**
@@ -82,10 +83,12 @@ public record Freshness(Map<String, Duration> maxAge) {
 
     /** Why no age can be judged at {@code now}: {@code later}, found by {@link #behind}, is dated after it. */
     public static String behind(LedgerEntry later, Instant now) {
-        return "this machine's clock (" + now + ") is behind the ledger: entry #" + later.seq() + " (" + later.kind()
-                + " " + later.subject() + ") was recorded at " + later.time() + " by " + later.actor() + ", "
-                + Durations.plan(Duration.between(now, later.time()).withNanos(0)) + " later, so no evidence age can "
-                + "be judged (check this machine's clock and that of " + later.actor() + ")";
+        // hoursOrDays: a clock set back reads "9 days 23 h", not "863999s".
+        return "this machine's clock (" + now.truncatedTo(ChronoUnit.SECONDS) + ") is behind the ledger: entry #"
+                + later.seq() + " (" + later.kind() + " " + later.subject() + ") was recorded at " + later.time()
+                + " by " + later.actor() + ", " + Durations.hoursOrDays(Duration.between(now, later.time()))
+                + " later, so no evidence age can be judged (check this machine's clock and that of "
+                + later.actor() + ")";
     }
 
     /** The max age of a section's evidence under this plan. */
