@@ -20,26 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClockSkewTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    /** One environment audited on this machine, and a risk whose control is that audit within 24h. */
+    private static final String PLAN = """
+            version: 1
+            project: {name: skew}
+            environments:
+              - name: local
+                hosts: [{name: this-machine, uri: local}]
+            requirements:
+              - {tool: java, version: ">=17"}
+            risks:
+              - name: version-drift
+                title: Version drift between environments
+                mitigation: CI compatibility audit
+                controls: [{evidence: audit, environment: local, max_age: 24h}]
+            """;
 
     @TempDir
     Path dir;
 
     @Test
     void evidenceDatedInTheFutureIsNotFreshForReadinessNorTheRiskRegister() throws Exception {
-        Files.writeString(dir.resolve("preflight.yaml"), """
-                version: 1
-                project: {name: skew}
-                environments:
-                  - name: local
-                    hosts: [{name: this-machine, uri: local}]
-                requirements:
-                  - {tool: java, version: ">=17"}
-                risks:
-                  - name: version-drift
-                    title: Version drift between environments
-                    mitigation: CI compatibility audit
-                    controls: [{evidence: audit, environment: local, max_age: 24h}]
-                """);
+        Files.writeString(dir.resolve("preflight.yaml"), PLAN);
         // A bastion whose clock is ten days ahead records the audit.
         CliHarness ahead = new CliHarness(dir, T0.plus(Duration.ofDays(10)));
         assertThat(ahead.run("audit").code()).isZero();
@@ -66,19 +68,7 @@ class ClockSkewTest {
      */
     @Test
     void aClockBehindTheLedgerJudgesNoAgeInReadinessTheRiskRegisterOrTheGates() throws Exception {
-        Files.writeString(dir.resolve("preflight.yaml"), """
-                version: 1
-                project: {name: skew}
-                environments:
-                  - name: local
-                    hosts: [{name: this-machine, uri: local}]
-                requirements:
-                  - {tool: java, version: ">=17"}
-                risks:
-                  - name: version-drift
-                    title: Version drift between environments
-                    mitigation: CI compatibility audit
-                    controls: [{evidence: audit, environment: local, max_age: 24h}]
+        Files.writeString(dir.resolve("preflight.yaml"), PLAN + """
                 change_window: {start: 2026-11-24T09:00:00Z, end: 2026-11-24T13:00:00Z, environment: local, ticket: T-1}
                 gates:
                   custom:
