@@ -151,7 +151,7 @@ public final class BackupPrune {
         Map<String, String> out = new LinkedHashMap<>();
         // Two bastions on one ledger differ by seconds; a clock behind by more than the tolerance is wrong.
         // Not only the head: every command run on the wrong clock appends an entry dated by it.
-        LedgerEntry later = Freshness.behind(ctx.ledger(), now).orElse(null);
+        LedgerEntry later = Freshness.entryAfter(ctx.ledger(), now).orElse(null);
         if (later != null) {
             String why = "this clock says " + now + ", before ledger entry #" + later.seq() + " (" + later.time()
                     + ", by " + later.actor() + "): the clock is wrong, and retention judged by it is too; nothing is deleted"

@@ -55,7 +55,7 @@ public final class GatesCheck {
         // The window, the notice's age and every custom gate's age are judged by this clock: a clock that
         // the ledger shows to be behind (entries dated after it) makes each of them unjudgeable.
         Instant now = ctx.clock().instant();
-        Freshness.behind(ctx.ledger(), now).ifPresent(later -> results.add(GateResult.fail("clock",
+        Freshness.entryAfter(ctx.ledger(), now).ifPresent(later -> results.add(GateResult.fail("clock",
                 Freshness.behind(later, now), List.of("see 'preflight ledger log --since " + later.time() + "'"))));
         GatesChecked checked = new GatesChecked(w, results, 0);
         var e = ctx.ledger().append(NewEntry.of(GatesEvidence.CHECK, ctx.subject(w), Outcome.of(checked.verdict()),

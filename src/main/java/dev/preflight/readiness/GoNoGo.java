@@ -248,7 +248,7 @@ public record GoNoGo(Chain chain, List<Check> checks, List<RiskResult> risks, Li
         Chain chain = new Chain(v.intact(), v.entries(), head == null ? 0 : head.seq(), head == null ? null : head.hash(),
                 problem);
         // A clock behind the ledger makes every age below meaningless, however fresh each entry looks.
-        LedgerEntry later = Freshness.behind(ledger, now).orElse(null);
+        LedgerEntry later = Freshness.entryAfter(ledger, now).orElse(null);
         if (later != null) {
             reasons.add(new Reason("ledger", later.kind(), later.subject(), later.seq(), Freshness.behind(later, now)));
         }

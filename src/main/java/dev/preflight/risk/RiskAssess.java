@@ -61,9 +61,12 @@ public final class RiskAssess {
 
     /** Assesses every risk of {@code register}, recording nothing. */
     public RiskAssessment assess(RiskPlan register) {
+        // One clock reading and one look for a later-dated entry for the whole register, not one per risk.
+        Instant now = clock.instant();
+        LedgerEntry later = Freshness.entryAfter(ledger, now).orElse(null);
         List<RiskResult> out = new ArrayList<>();
         for (RiskPlan.Risk r : register.risks()) {
-            out.add(assess(r));
+            out.add(assess(r, now, later));
         }
         return new RiskAssessment(out);
     }
@@ -74,13 +77,17 @@ public final class RiskAssess {
 
     /** Assesses one risk: each control for every subject it covers. */
     public RiskResult assess(RiskPlan.Risk risk) {
+        Instant now = clock.instant();
+        return assess(risk, now, Freshness.entryAfter(ledger, now).orElse(null));
+    }
+
+    /** As {@link #assess(RiskPlan.Risk)} at {@code now}, with the entry that shows the clock behind the ledger, or null. */
+    private RiskResult assess(RiskPlan.Risk risk, Instant now, LedgerEntry later) {
         if (risk.controls().isEmpty()) {
             return new RiskResult(risk, Status.OPEN, List.of(new ControlResult.Missing(
                     new RiskPlan.Control("(none)", null, Duration.ZERO, Map.of()),
                     "no control is defined, so nothing shows the risk is mitigated")));
         }
-        Instant now = clock.instant();
-        LedgerEntry later = Freshness.behind(ledger, now).orElse(null);
         List<ControlResult> results = new ArrayList<>();
         for (RiskPlan.Control c : risk.controls()) {
             if (c.subjects().isEmpty()) {

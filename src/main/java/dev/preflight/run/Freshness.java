@@ -75,13 +75,13 @@ public record Freshness(Map<String, Duration> maxAge) {
      * evidence look young, and only some other entry (a chain check, a verdict) shows the true time.
      * Not the head: every command on the wrong clock appends an entry dated by it.
      */
-    public static Optional<LedgerEntry> behind(Ledger ledger, Instant now) {
+    public static Optional<LedgerEntry> entryAfter(Ledger ledger, Instant now) {
         // Strictly after now + tolerance: the query's bound is inclusive and has millisecond precision.
         Instant bound = now.plus(CLOCK_TOLERANCE).plusMillis(1);
         return ledger.query(new LedgerQuery(null, null, bound, 1, true)).stream().findFirst();
     }
 
-    /** Why no age can be judged at {@code now}: {@code later}, found by {@link #behind}, is dated after it. */
+    /** Why no age can be judged at {@code now}: {@code later}, found by {@link #entryAfter}, is dated after it. */
     public static String behind(LedgerEntry later, Instant now) {
         // hoursOrDays: a clock set back reads "9 days 23 h", not "863999s".
         return "this machine's clock (" + now.truncatedTo(ChronoUnit.SECONDS) + ") is behind the ledger: entry #"
