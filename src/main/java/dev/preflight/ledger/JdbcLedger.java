@@ -257,7 +257,9 @@ public final class JdbcLedger implements Ledger {
             args.add(q.subject());
         }
         if (q.since() != null) {
-            // ISO-8601 UTC millisecond strings sort like the instants they encode.
+            // ISO-8601 UTC strings sort like the instants they encode to the second; within one second a
+            // whole second ("10:00:00Z") sorts after its fractions ("10:00:00.001Z"), so the bound is
+            // exact only to the second (callers that need the millisecond filter the rows again).
             sql.append(" AND time >= ?");
             args.add(EntryHasher.normalize(q.since()).toString());
         }

@@ -76,9 +76,13 @@ public record Freshness(Map<String, Duration> maxAge) {
      * Not the head: every command on the wrong clock appends an entry dated by it.
      */
     public static Optional<LedgerEntry> entryAfter(Ledger ledger, Instant now) {
-        // Strictly after now + tolerance: the query's bound is inclusive and has millisecond precision.
-        Instant bound = now.plus(CLOCK_TOLERANCE).plusMillis(1);
-        return ledger.query(new LedgerQuery(null, null, bound, 1, true)).stream().findFirst();
+        Instant limit = now.plus(CLOCK_TOLERANCE);
+        // The store compares times as text, and a whole second is written without a fraction
+        // ("10:00:00Z" sorts after "10:00:00.001Z"): ask from a second earlier, judge exactly here.
+        // A thousand rows dated within those two seconds, all before the limit, would be needed to hide one.
+        Instant from = limit.truncatedTo(ChronoUnit.SECONDS).minusSeconds(1);
+        return ledger.query(new LedgerQuery(null, null, from, 1000, true)).stream()
+                .filter(e -> e.time().isAfter(limit)).findFirst();
     }
 
     /** Why no age can be judged at {@code now}: {@code later}, found by {@link #entryAfter}, is dated after it. */
