@@ -43,10 +43,19 @@ import picocli.CommandLine;
         footer = {"  preflight backup run",
             "  preflight backup list",
             "  preflight backup verify",
-            "  preflight backup prune --apply"},
-        subcommands = {BackupCommand.Run.class, BackupCommand.ListBackups.class, BackupCommand.Verify.class,
-            BackupCommand.Prune.class, BackupCommand.ScheduleCmd.class})
+            "  preflight backup prune --apply"})
 public final class BackupCommand implements Callable<Integer> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            BackupCommand.Run.class,
+            BackupCommand.ListBackups.class,
+            BackupCommand.Verify.class,
+            BackupCommand.Prune.class,
+            BackupCommand.ScheduleCmd.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -55,15 +55,27 @@ public final class Cli {
         CommandLine cl = new CommandLine(new PreflightCommand(), factory);
         Set<String> named = args == null ? Set.of() : new HashSet<>(Arrays.asList(args));
         List<Class<?>> wanted = PreflightCommand.SUBCOMMANDS.stream()
-                .filter(c -> named.contains(c.getAnnotation(CommandLine.Command.class).name())).toList();
+                .filter(c -> named.contains(nameOf(c))).toList();
         // --version alone needs no subcommand: it printed after the whole tree was built (half its time).
         boolean versionOnly = (named.contains("--version") || named.contains("-V"))
                 && !named.contains("--help") && !named.contains("-h");
         if ((wanted.isEmpty() && !versionOnly) || named.contains("generate-completion")) {
             wanted = PreflightCommand.SUBCOMMANDS;
         }
+        boolean whole = args == null || named.contains("generate-completion");
         for (Class<?> c : wanted) {
             cl.addSubcommand(c);
+            List<Class<?>> nested = PreflightCommand.NESTED.getOrDefault(c, List.of());
+            if (nested.isEmpty()) {
+                continue;
+            }
+            // The same rule one level down: 'backup run' builds run's model, not list's, verify's,
+            // prune's and schedule's (each a reflective walk of its options on a cold JVM).
+            List<Class<?>> wantedNested = whole ? nested : nested.stream().filter(n -> named.contains(nameOf(n))).toList();
+            CommandLine group = cl.getSubcommands().get(nameOf(c));
+            for (Class<?> n : wantedNested.isEmpty() ? nested : wantedNested) {
+                group.addSubcommand(n);
+            }
         }
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
@@ -110,6 +122,11 @@ public final class Cli {
             return code;
         });
         return cl;
+    }
+
+    /** A command class's name, as typed. */
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(CommandLine.Command.class).name();
     }
 
     /**

@@ -27,6 +27,7 @@ import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
 import dev.preflight.report.Visible;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -41,11 +42,22 @@ import picocli.CommandLine;
         footer = {"  preflight cutover plan",
             "  preflight cutover start --until promoted",
             "  preflight cutover status",
-            "  preflight cutover failback"},
-        subcommands = {CutoverCommand.PlanCmd.class, CutoverCommand.Start.class, CutoverCommand.Status.class,
-            CutoverCommand.Resume.class, CutoverCommand.Switch.class, CutoverCommand.Monitor.class,
-            CutoverCommand.Failback.class, CutoverCommand.Contract.class})
+            "  preflight cutover failback"})
 public final class CutoverCommand implements Callable<Integer> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            CutoverCommand.PlanCmd.class,
+            CutoverCommand.Start.class,
+            CutoverCommand.Status.class,
+            CutoverCommand.Resume.class,
+            CutoverCommand.Switch.class,
+            CutoverCommand.Monitor.class,
+            CutoverCommand.Failback.class,
+            CutoverCommand.Contract.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

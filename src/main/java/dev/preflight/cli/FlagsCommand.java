@@ -14,6 +14,7 @@ import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -29,10 +30,19 @@ import picocli.CommandLine.Spec;
         footer = {"  preflight flags validate",
             "  preflight flags list",
             "  preflight flags diff staging production",
-            "  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'"},
-        subcommands = {FlagsCommand.Validate.class, FlagsCommand.Toggle.class, FlagsCommand.ListFlags.class,
-            FlagsCommand.Diff.class, FlagsCommand.History.class})
+            "  preflight flags toggle new_checkout --on --env staging --reason 'QA sign-off'"})
 public final class FlagsCommand implements Callable<Integer> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            FlagsCommand.Validate.class,
+            FlagsCommand.Toggle.class,
+            FlagsCommand.ListFlags.class,
+            FlagsCommand.Diff.class,
+            FlagsCommand.History.class);
+
     @Spec
     CommandSpec spec;
 

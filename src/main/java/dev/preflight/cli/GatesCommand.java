@@ -14,6 +14,7 @@ import dev.preflight.ledger.Ledger;
 import dev.preflight.plan.Plan;
 import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,10 +28,18 @@ import picocli.CommandLine;
         footer = {"  preflight gates check",
             "  preflight gates ack --role primary --user alice@example.com",
             "  preflight gates notify",
-            "  preflight gates publish"},
-        subcommands = {GatesCommand.Check.class, GatesCommand.Publish.class, GatesCommand.Ack.class,
-            GatesCommand.Notify.class})
+            "  preflight gates publish"})
 public final class GatesCommand implements Callable<Integer> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            GatesCommand.Check.class,
+            GatesCommand.Publish.class,
+            GatesCommand.Ack.class,
+            GatesCommand.Notify.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -36,9 +36,17 @@ import picocli.CommandLine;
         footerHeading = "%nExamples:%n",
         footer = {"  preflight ledger log --since 24h",
             "  preflight ledger verify",
-            "  preflight ledger export --out evidence.zip"},
-        subcommands = {LedgerCommand.Log.class, LedgerCommand.Verify.class, LedgerCommand.Export.class})
+            "  preflight ledger export --out evidence.zip"})
 public final class LedgerCommand implements Callable<Integer> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            LedgerCommand.Log.class,
+            LedgerCommand.Verify.class,
+            LedgerCommand.Export.class);
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -3,6 +3,7 @@ package dev.preflight.cli;
 import dev.preflight.core.ExitCode;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
@@ -49,6 +50,15 @@ public final class PreflightCommand implements Callable<Integer> {
             BackupCommand.class,
             RestoreTestCommand.class,
             AutoComplete.GenerateCompletion.class);
+
+    /** The group commands' own subcommands, registered the same way (see {@link Cli#commandLine}). */
+    static final Map<Class<?>, List<Class<?>>> NESTED = Map.of(
+            BackupCommand.class, BackupCommand.SUBCOMMANDS,
+            CutoverCommand.class, CutoverCommand.SUBCOMMANDS,
+            FlagsCommand.class, FlagsCommand.SUBCOMMANDS,
+            GatesCommand.class, GatesCommand.SUBCOMMANDS,
+            LedgerCommand.class, LedgerCommand.SUBCOMMANDS,
+            ReadinessCommand.class, ReadinessCommand.SUBCOMMANDS);
 
     @Mixin
     GlobalOptions global = new GlobalOptions();

@@ -15,6 +15,7 @@ import dev.preflight.readiness.SignOffPayload;
 import dev.preflight.report.Format;
 import dev.preflight.report.Renderer;
 import dev.preflight.run.RunContext;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
  * decided by the same verdict as {@code preflight run}: it re-checks the chain, the gates and the
  * risks, and judges every other section by the evidence the ledger holds.
  */
-@Command(name = "readiness", mixinStandardHelpOptions = true, subcommands = ReadinessCommand.Sign.class,
+@Command(name = "readiness", mixinStandardHelpOptions = true,
         description = {"Give the go/no-go verdict from the evidence on record: the same verdict 'preflight run' ends with.",
             "GO only when the ledger verifies, every section the plan configures has fresh passing evidence for every subject it covers (max ages: readiness.max_age), every change-control gate passes, every risk is mitigated, and no sign-off was voided by a failure since. --format html writes one self-contained page for the change ticket.",
             "Exit 0 GO, 1 NO-GO."},
@@ -32,6 +33,13 @@ import picocli.CommandLine.Option;
             "  preflight readiness --format html -o readiness.html",
             "  preflight readiness sign --by alice --role 'change manager'"})
 public final class ReadinessCommand extends BaseCommand implements RendersWith<ReadinessReport.Decision> {
+    /**
+     * The subcommands, in usage order: registered by {@link Cli} rather than in the annotation, so that
+     * a run builds the (reflective, costly) model of the one it runs only.
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(
+            ReadinessCommand.Sign.class);
+
     @Override
     public Renderer<ReadinessReport.Decision> renderer() {
         return ReadinessReport.READINESS;
