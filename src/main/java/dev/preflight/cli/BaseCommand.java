@@ -41,11 +41,13 @@ public abstract class BaseCommand implements Callable<Integer> {
     protected CommandSpec spec;
 
     private CliContext ctx;
+    private PlanAhead planAhead = PlanAhead.none();
     private Secrets secrets = Secrets.none();
     private Plan plan;
 
-    final void context(CliContext c) {
+    final void context(CliContext c, PlanAhead ahead) {
         this.ctx = c;
+        this.planAhead = ahead;
     }
 
     protected CliContext ctx() {
@@ -58,14 +60,19 @@ public abstract class BaseCommand implements Callable<Integer> {
 
     /** The plan path: {@code --plan}, else {@code $PREFLIGHT_PLAN}, else {@code ./preflight.yaml}. */
     protected Path planPath() {
-        String p = global().plan;
+        return planPath(global().plan, ctx.env(), ctx.cwd());
+    }
+
+    /** The plan path for this {@code --plan} value (or null), environment and working directory. */
+    static Path planPath(String option, Map<String, String> env, Path cwd) {
+        String p = option;
         if (p == null || p.isBlank()) {
-            p = ctx.env().get("PREFLIGHT_PLAN");
+            p = env.get("PREFLIGHT_PLAN");
         }
         if (p == null || p.isBlank()) {
             p = "preflight.yaml";
         }
-        return ctx.cwd().resolve(p).normalize();
+        return cwd.resolve(p).normalize();
     }
 
     protected Plan loadPlan() {
@@ -78,7 +85,7 @@ public abstract class BaseCommand implements Callable<Integer> {
             throw PreflightException.usage("plan file not found: " + path,
                     "give --plan FILE or set PREFLIGHT_PLAN; examples/quickstart/preflight.yaml is a starting point");
         }
-        Plan p = PlanLoader.load(path, ctx.env());
+        Plan p = planAhead.take(path).orElseGet(() -> PlanLoader.load(path, ctx.env()));
         Phases.mark("plan-loaded");
         secrets = p.secrets();
         plan = p;

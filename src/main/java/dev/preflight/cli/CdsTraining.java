@@ -146,7 +146,10 @@ public final class CdsTraining {
             PrintWriter none = new PrintWriter(Writer.nullWriter());
             CliContext ctx = CliContext.system(none, none);
             try {
-                codes.add(Cli.run(ctx, run.toArray(String[]::new)));
+                // As Main does, the plan read ahead (here on this thread): its classes are in the archive.
+                PlanAhead ahead = PlanAhead.of(run, ctx.env(), ctx.cwd());
+                ahead.read();
+                codes.add(Cli.run(ctx, ahead, run.toArray(String[]::new)));
             } catch (RuntimeException e) {
                 // A command that fails still loaded its classes; the archive is what matters here.
                 codes.add(-1);

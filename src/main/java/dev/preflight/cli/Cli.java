@@ -41,13 +41,18 @@ public final class Cli {
      * an option's value adds a command nobody runs: harmless.
      */
     public static CommandLine commandLine(CliContext ctx, String[] args) {
+        return commandLine(ctx, args, PlanAhead.none());
+    }
+
+    /** The command tree for these arguments, its commands taking the plan read ahead when it is theirs. */
+    static CommandLine commandLine(CliContext ctx, String[] args, PlanAhead ahead) {
         IFactory defaults = CommandLine.defaultFactory();
         IFactory factory = new IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
                 K obj = defaults.create(cls);
                 if (obj instanceof BaseCommand b) {
-                    b.context(ctx);
+                    b.context(ctx, ahead);
                 }
                 return obj;
             }
@@ -188,9 +193,14 @@ public final class Cli {
 
     /** Parses and runs; returns the exit code. Never calls {@code System.exit}. */
     public static int run(CliContext given, String... args) {
+        return run(given, PlanAhead.none(), args);
+    }
+
+    /** As {@link #run(CliContext, String...)}, with the plan read ahead by {@link Main}'s warm-up. */
+    static int run(CliContext given, PlanAhead ahead, String... args) {
         CliContext ctx = given.shown();
         try {
-            CommandLine cl = commandLine(ctx, args);
+            CommandLine cl = commandLine(ctx, args, ahead);
             Phases.mark("cli-built");
             return cl.execute(args);
         } finally {

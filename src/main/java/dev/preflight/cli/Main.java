@@ -21,8 +21,10 @@ public final class Main {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         Phases.mark("main");
-        warmUp(args);
-        int code = Cli.run(CliContext.system(out, err), args);
+        CliContext ctx = CliContext.system(out, err);
+        PlanAhead ahead = PlanAhead.of(List.of(args), ctx.env(), ctx.cwd());
+        warmUp(args, ahead);
+        int code = Cli.run(ctx, ahead, args);
         Phases.mark("exit");
         System.exit(code);
     }
@@ -43,7 +45,7 @@ public final class Main {
      * initialisation is the JVM's own lock). Failures are for the command to meet later, so none is
      * reported here.
      */
-    private static void warmUp(String[] args) {
+    private static void warmUp(String[] args, PlanAhead ahead) {
         List<String> a = List.of(args);
         boolean help = a.contains("--help") || a.contains("-h");
         boolean backup = a.contains("backup") && !help;
@@ -51,7 +53,7 @@ public final class Main {
         // Under the launcher only (it names the unpacked SQLite library, and allows native access on
         // the JDKs that would otherwise warn): an audit always records what it found in the ledger.
         boolean ledger = audit && System.getProperty("org.sqlite.lib.path") != null;
-        Thread t = new Thread(new WarmUp(a, backup, audit, ledger), "preflight-warm-up");
+        Thread t = new Thread(new WarmUp(a, backup, audit, ledger, ahead), "preflight-warm-up");
         t.setDaemon(true);
         t.start();
     }
@@ -62,11 +64,13 @@ public final class Main {
      * the main thread before the command was parsed (its class and four method-handle classes made
      * by the JVM at every start, as {@code -Xlog:class+load} showed).
      */
-    private record WarmUp(List<String> a, boolean backup, boolean audit, boolean ledger)
+    private record WarmUp(List<String> a, boolean backup, boolean audit, boolean ledger, PlanAhead ahead)
             implements Runnable {
         @Override
         public void run() {
             try {
+                // First: the main thread needs the plan as soon as picocli has parsed the arguments.
+                ahead.read();
                 if (ledger) {
                     Ledgers.warmUp();
                 }
