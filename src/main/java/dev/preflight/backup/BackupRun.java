@@ -156,7 +156,13 @@ public final class BackupRun {
             Production produced;
             try (Progress ticker = Progress.bytes(ctx.ticks(), "backup " + source.name(), raw::count,
                     producer::expectedBytes)) {
-                AsyncOutputStream writer = new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
+                // The writer thread lets a source that must not wait (a socket, a pipe) go on while
+                // SHA-256 and the copies are done. A dump written in place needs none: the tool writes
+                // the file whatever this pass does, and the pass is a read of the file and its hash.
+                // There the hand-over cost more than it overlapped (a 1 MiB array allocated, copied
+                // and copied again per chunk, and a second thread's code cold): done on this thread.
+                boolean direct = inPlace.isPresent() && outs.isEmpty() && gz == null && checker == null;
+                OutputStream writer = direct ? fan : new AsyncOutputStream(gz != null ? gz : fan, "preflight-writer");
                 OutputStream top = checker == null ? writer : new Tee(writer, checker.sink());
                 // Small writes (a JSON manifest) are batched before they cross to the writer thread.
                 BufferedOutputStream buffered = new BufferedOutputStream(raw.wrap(top), 1 << 16);
