@@ -129,8 +129,8 @@ public final class Cli {
         return cl;
     }
 
-    /** A command class's name, as typed. */
-    private static String nameOf(Class<?> command) {
+    /** A command class's name, as typed (also how {@link PlanAhead} finds the command). */
+    static String nameOf(Class<?> command) {
         return command.getAnnotation(CommandLine.Command.class).name();
     }
 

@@ -30,8 +30,9 @@ public final class Main {
     }
 
     /**
-     * Initialises Jackson's mappers on the second core while this thread builds the command model and
-     * reads the plan: nearly every command writes JSON (a ledger entry's canonical form, a report),
+     * Reads the plan ahead first ({@link PlanAhead}: the command needs it as soon as its arguments are
+     * parsed), then initialises Jackson's mappers, on the second core while this thread builds the
+     * command model: nearly every command writes JSON (a ledger entry's canonical form, a report),
      * and their set-up cost a cold JVM tens of milliseconds on the main thread. Not SQLite's native
      * library in general: loading it for {@code --help} made a JDK 22+ run without the launcher's
      * {@code --enable-native-access} print four warnings (RaiseClassVersionIT). A backup (not its

@@ -52,7 +52,7 @@ public final class PlanAhead {
         }
         boolean command = false;
         for (Class<?> c : PreflightCommand.SUBCOMMANDS) {
-            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            String name = Cli.nameOf(c);
             if (args.contains(name)) {
                 if (NO_PLAN.contains(name)) {
                     return NONE;
