@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,19 +27,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The audit's engine, under both verbs ({@link AuditEnvironments}, {@link AuditHosts}): it checks
  * every requirement on every host and reports all results, never stopping at the first failure.
  * Each host is connected once and all its probes run over that one runner; hosts are audited in
- * parallel up to a bound. A host that cannot be reached is reported, the others finish.
+ * parallel, as many at once as {@link FleetPace} lets (never above the bound). A host that cannot be
+ * reached is reported, the others finish.
  */
 public final class AuditEngine {
     private final HostConnector connector;
     private final Prober prober;
     private final ServerProber servers;
     private final int parallel;
+    private final FleetPace.Mode pace;
 
-    public AuditEngine(HostConnector connector, Prober prober, ServerProber servers, int parallel) {
+    AuditEngine(HostConnector connector, Prober prober, ServerProber servers, int parallel, FleetPace.Mode pace) {
         this.connector = connector;
         this.prober = prober;
         this.servers = servers;
         this.parallel = Math.max(1, parallel);
+        this.pace = pace;
+    }
+
+    /** With the adaptive pace. */
+    public AuditEngine(HostConnector connector, Prober prober, ServerProber servers, int parallel) {
+        this(connector, prober, servers, parallel, FleetPace.Mode.ADAPTIVE);
     }
 
     /** With the real network server prober (probe timeout 10 s). */
@@ -47,7 +56,10 @@ public final class AuditEngine {
     }
 
     public Report audit(List<Host> hosts, List<Requirement> requirements) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallel, Math.max(1, hosts.size())), r -> {
+        FleetPace pace = new FleetPace(this.pace, parallel, System::nanoTime);
+        // Threads only as the pace starts hosts (an idle one is reused): the pace, not the pool, is
+        // the bound, and a fleet that carries 2 at once gets about 2 threads, not --parallel.
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "audit-host");
             t.setDaemon(true);
             return t;
@@ -55,7 +67,14 @@ public final class AuditEngine {
         try {
             List<Future<HostReport>> futures = new ArrayList<>();
             for (Host h : hosts) {
-                futures.add(pool.submit(() -> auditHost(h, requirements)));
+                FleetPace.Ticket ticket = pace.enter();
+                futures.add(pool.submit(() -> {
+                    try {
+                        return auditHost(h, requirements);
+                    } finally {
+                        pace.leave(ticket);
+                    }
+                }));
             }
             List<HostReport> out = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {
@@ -65,7 +84,8 @@ public final class AuditEngine {
                     out.add(new HostReport(hosts.get(i), "audit of this host crashed: " + e.getCause(), List.of()));
                 }
             }
-            return new Report(out);
+            // Every host of one call is of one environment (or the ad-hoc subject).
+            return new Report(out, hosts.isEmpty() ? Map.of() : Map.of(hosts.get(0).environment(), pace.path()));
         } finally {
             pool.shutdownNow();
         }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code preflight audit} of the plan: audits every targeted environment, applies the plan's
@@ -25,6 +27,7 @@ public final class AuditEnvironments {
                 .orElse(List.of());
         LocalDate today = LocalDate.now(ctx.clock());
         List<AuditModel.HostReport> all = new ArrayList<>();
+        Map<String, List<Integer>> pace = new LinkedHashMap<>();
         for (AuditTargets.Target t : AuditTargets.of(ctx.plan(), onlyEnvironment)) {
             Report r;
             try (FleetConnector c = new FleetConnector(t.ssh(), ctx.plan().secrets())) {
@@ -37,7 +40,8 @@ public final class AuditEnvironments {
             AuditEvidence.record(ctx.ledger(), t.environment(), r, AuditTargets.fingerprint(ctx.plan(), t),
                     ctx.plan().project().name());
             all.addAll(r.hosts());
+            pace.putAll(r.pace());
         }
-        return new Report(all);
+        return new Report(all, pace);
     }
 }

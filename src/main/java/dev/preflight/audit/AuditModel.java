@@ -7,6 +7,7 @@ import dev.preflight.plan.Plan;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,10 +148,19 @@ public final class AuditModel {
         }
     }
 
-    /** The whole audit, hosts in the order given. */
-    public record Report(List<HostReport> hosts) {
+    /**
+     * The whole audit, hosts in the order given; {@code pace} says, by environment, how many hosts
+     * were in flight at once: each window {@link FleetPace} used, in order (none for an audit read
+     * back from the ledger).
+     */
+    public record Report(List<HostReport> hosts, Map<String, List<Integer>> pace) {
         public Report {
             hosts = List.copyOf(hosts);
+            pace = pace == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(pace));
+        }
+
+        public Report(List<HostReport> hosts) {
+            this(hosts, Map.of());
         }
 
         public long failures() {

@@ -45,7 +45,7 @@ public record Waiver(String requirement, List<String> hosts, String reason, Stri
             }
             out.add(new AuditModel.HostReport(h.host(), h.unreachable(), checks, h.timing()));
         }
-        return new AuditModel.Report(out);
+        return new AuditModel.Report(out, report.pace());
     }
 
     private static AuditModel.Check waive(AuditModel.Check.Failed f, AuditModel.Host host, List<Waiver> waivers,

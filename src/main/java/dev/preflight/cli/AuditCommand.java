@@ -22,6 +22,7 @@ import dev.preflight.report.Renderer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,8 +54,15 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
             description = "Ad hoc requirement, e.g. node=20, php=8.3, 'mysql=>=8.0.36 <8.1' (repeatable).")
     List<String> requires = new ArrayList<>();
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "32", description = "Hosts audited at once (default 32).")
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "32",
+            description = "Most hosts audited at once (default 32); --pace says whether fewer may do better.")
     int parallel;
+
+    @Option(names = "--pace", paramLabel = "adaptive|fixed", defaultValue = "adaptive",
+            description = "adaptive (default): start with 2 hosts at once and double while hosts finished per second "
+                    + "grows, up to --parallel (hosts that share CPU thrash when all start at once); "
+                    + "fixed: --parallel from the start. --verbose prints the numbers used.")
+    String pace;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60", description = "Per-probe timeout.")
     int timeout;
@@ -70,9 +78,22 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
     @Option(names = "--login-shell", description = "Ad hoc: run probes on SSH hosts in a login shell (bash -lc).")
     boolean loginShell;
 
+    /** Whether the pace adapts; a usage error (exit 2) for a --pace or --parallel out of range. */
+    private boolean adaptive() {
+        if (parallel < 1) {
+            throw PreflightException.usage("--parallel must be at least 1, not " + parallel, null);
+        }
+        return switch (pace) {
+            case "adaptive" -> true;
+            case "fixed" -> false;
+            default -> throw PreflightException.usage("--pace is adaptive or fixed, not '" + pace + "'", null);
+        };
+    }
+
     @Override
     public Integer call() throws Exception {
         Format format = format();
+        boolean adaptive = adaptive();
         boolean adHoc = local || !hosts.isEmpty() || !requires.isEmpty();
         Report report;
         if (adHoc) {
@@ -97,7 +118,8 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
             SshOptions ssh = new SshOptions(knownHosts == null ? d.knownHosts() : ctx().cwd().resolve(knownHosts),
                     identities.isEmpty() ? d.identityFiles() : identities.stream().map(ctx().cwd()::resolve).toList(),
                     true, loginShell, Duration.ofSeconds(10));
-            report = new AuditHosts(new AuditContext(null, null, ctx().clock(), parallel, Duration.ofSeconds(timeout)))
+            report = new AuditHosts(new AuditContext(null, null, ctx().clock(), parallel, Duration.ofSeconds(timeout),
+                    adaptive))
                     .run(targets, reqs, ssh);
             Phases.mark("audited");
             // Recorded once the audit ran: an ad-hoc audit needs no ledger to start.
@@ -113,9 +135,16 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
             }
             try (Ledger ledger = openLedger(plan)) {
                 report = new AuditEnvironments(new AuditContext(plan, ledger, ctx().clock(), parallel,
-                        Duration.ofSeconds(timeout))).run(env);
+                        Duration.ofSeconds(timeout), adaptive)).run(env);
                 Phases.mark("audited");
             }
+        }
+        if (global().verbose) {
+            // How many hosts were in flight at once, for a user tuning --parallel or --pace.
+            report.pace().forEach((environment, windows) -> ctx().err().println("preflight: " + environment
+                    + ": hosts at once " + windows.stream().map(String::valueOf).collect(Collectors.joining(" -> "))
+                    + " (--pace " + pace + ", --parallel " + parallel + ")"));
+            ctx().err().flush();
         }
         String shown = renderer().render(report, format, style());
         Phases.mark("report-rendered");

@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
@@ -109,6 +111,53 @@ class AuditEngineTest {
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(fleet.connections).containsOnlyKeys("good", "drifted", "down");
         assertThat(fleet.connections.values()).allMatch(c -> c.get() == 1);
+    }
+
+    /**
+     * Hosts whose connect waits until {@code together} hosts are connecting (at most 300 ms), counting
+     * how many are connecting at once.
+     */
+    private static final class SlowHosts implements HostConnector {
+        final AtomicInteger now = new AtomicInteger();
+        final AtomicInteger most = new AtomicInteger();
+        final RecordedHosts answers;
+        final CountDownLatch together;
+
+        SlowHosts(RecordedHosts answers, int together) {
+            this.answers = answers;
+            this.together = new CountDownLatch(together);
+        }
+
+        @Override
+        public ProcessRunner connect(HostUri host) throws IOException {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            together.countDown();
+            try {
+                together.await(300, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                now.decrementAndGet();
+            }
+            return answers.connect(host);
+        }
+    }
+
+    @Test
+    void theAdaptivePaceStartsTwoHostsAtOnceAndFixedStartsTheBound() throws Exception {
+        List<Host> three = List.of(host("good"), host("good"), host("good"));
+        // Three would meet if three were let in at once: the pace lets in two.
+        SlowHosts slow = new SlowHosts(fleet, 3);
+        Report adaptive = new AuditEngine(slow, new Prober(Duration.ofSeconds(5)), new NetworkServerProber(Duration.ofSeconds(5)),
+                32, FleetPace.Mode.ADAPTIVE).audit(three, reqs);
+        assertThat(slow.most.get()).isLessThanOrEqualTo(2);
+        assertThat(adaptive.pace()).containsExactly(Map.entry("production", List.of(2)));
+        assertThat(adaptive.exitCode()).isZero();
+        SlowHosts slow2 = new SlowHosts(fleet, 3);
+        Report fixed = new AuditEngine(slow2, new Prober(Duration.ofSeconds(5)), new NetworkServerProber(Duration.ofSeconds(5)),
+                32, FleetPace.Mode.FIXED).audit(three, reqs);
+        assertThat(slow2.most.get()).isEqualTo(3);
+        assertThat(fixed.pace()).containsExactly(Map.entry("production", List.of(32)));
     }
 
     @Test

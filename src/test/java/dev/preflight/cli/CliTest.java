@@ -247,6 +247,24 @@ class CliTest {
     }
 
     @Test
+    void auditPaceIsAdaptiveOrFixedAndVerboseSaysHowManyHostsRanAtOnce() {
+        CliRun fixed = run("--verbose", "audit", "--local", "--require", "node=20", "--pace", "fixed", "--parallel", "3",
+                "--ledger", "sqlite:pace.db");
+        assertThat(fixed.code()).isZero();
+        assertThat(fixed.err()).contains("preflight: ad-hoc: hosts at once 3 (--pace fixed, --parallel 3)");
+        CliRun adaptive = run("--verbose", "audit", "--local", "--require", "node=20", "--ledger", "sqlite:pace.db");
+        assertThat(adaptive.err()).contains("preflight: ad-hoc: hosts at once 2 (--pace adaptive, --parallel 32)");
+        CliRun quiet = run("audit", "--local", "--require", "node=20", "--ledger", "sqlite:pace.db");
+        assertThat(quiet.err()).doesNotContain("hosts at once");
+        CliRun bogus = run("audit", "--local", "--require", "node=20", "--pace", "fast");
+        assertThat(bogus.code()).isEqualTo(2);
+        assertThat(bogus.err()).contains("--pace is adaptive or fixed, not 'fast'");
+        CliRun none = run("audit", "--local", "--require", "node=20", "--parallel", "0");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("--parallel must be at least 1, not 0");
+    }
+
+    @Test
     void planAuditPassesLocallyAndAnSshHostThatCannotBeCheckedIsExitThree() throws Exception {
         plan("""
                 version: 1

@@ -1,0 +1,176 @@
+package dev.preflight.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pace on simulated fleets, in simulated time: each host waits on its own (network, its own
+ * CPU), then needs CPU on a pool of cores shared by every host in flight, which thrashes above its
+ * core count. The adaptive pace must come near the best fixed window of each fleet without being
+ * told which fleet it is on.
+ */
+class FleetPaceTest {
+    private static final long MS = 1_000_000L;
+
+    /**
+     * A fleet: per host, {@code waitMs} on its own, then {@code workMs} of CPU shared by all hosts in
+     * flight on {@code cores} cores, each host above the core count costing {@code thrash} more.
+     * Hosts listed in {@code hung} wait {@code hangMs} instead (a dead address until its timeout).
+     */
+    record Fleet(int hosts, double waitMs, double workMs, int cores, double thrash, List<Integer> hung, double hangMs) {
+        Fleet(int hosts, double waitMs, double workMs, int cores, double thrash) {
+            this(hosts, waitMs, workMs, cores, thrash, List.of(), 0);
+        }
+    }
+
+    /** Simulates the fleet under a pace; returns the time all hosts took, in ms. */
+    private static double run(Fleet f, FleetPace pace) {
+        double dt = 0.5;
+        double now = 0;
+        int next = 0;
+        final class Host {
+            FleetPace.Ticket ticket;
+            double waitLeft;
+            double workLeft;
+        }
+        List<Host> running = new ArrayList<>();
+        int done = 0;
+        while (done < f.hosts()) {
+            long nanos = (long) (now * MS);
+            while (next < f.hosts() && pace.canStart(nanos)) {
+                Host h = new Host();
+                h.ticket = pace.start(nanos);
+                boolean hang = f.hung().contains(next);
+                h.waitLeft = hang ? f.hangMs() : f.waitMs();
+                h.workLeft = hang ? 0 : f.workMs();
+                running.add(h);
+                next++;
+            }
+            long working = running.stream().filter(h -> h.waitLeft <= 0).count();
+            double share = working == 0 ? 0
+                    : Math.min(1.0, f.cores() / (double) working) / (1 + f.thrash() * Math.max(0, working - f.cores()));
+            now += dt;
+            for (Host h : List.copyOf(running)) {
+                if (h.waitLeft > 0) {
+                    h.waitLeft -= dt;
+                } else {
+                    h.workLeft -= share * dt;
+                }
+                if (h.waitLeft <= 0 && h.workLeft <= 0) {
+                    running.remove(h);
+                    pace.finish(h.ticket, (long) (now * MS));
+                    done++;
+                }
+            }
+        }
+        return now;
+    }
+
+    private static FleetPace adaptive(int max) {
+        return new FleetPace(FleetPace.Mode.ADAPTIVE, max, () -> {
+            throw new AssertionError("the simulation passes the time");
+        });
+    }
+
+    private static double fixed(Fleet f, int window) {
+        return run(f, new FleetPace(FleetPace.Mode.FIXED, window, () -> 0));
+    }
+
+    private static double bestFixed(Fleet f, int max) {
+        double best = Double.MAX_VALUE;
+        for (int w = 1; w <= max; w++) {
+            best = Math.min(best, fixed(f, w));
+        }
+        return best;
+    }
+
+    @Test
+    void hostsSharingTheClientsCoresAreNotAllStartedAtOnce() {
+        // Probes of ~0.5 s CPU each on 2 shared cores, as the sshd fleet of bench/audit on 2 cores.
+        Fleet f = new Fleet(100, 20, 500, 2, 0.15);
+        FleetPace pace = adaptive(32);
+        double adaptive = run(f, pace);
+        double all = fixed(f, 32);
+        double best = bestFixed(f, 32);
+        System.out.printf("shared cores: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
+                adaptive, pace.path(), best, all);
+        assertThat(pace.window()).isBetween(2, 4);
+        assertThat(adaptive).isLessThan(best * 1.15).isLessThan(all / 3);
+    }
+
+    @Test
+    void hostsWithTheirOwnCpuAreRampedToTheBound() {
+        // Each host answers after 200 ms of its own (network and its probes); the client spends 4 ms
+        // of its CPU per host.
+        Fleet f = new Fleet(200, 200, 4, 2, 0);
+        FleetPace pace = adaptive(32);
+        double adaptive = run(f, pace);
+        double best = bestFixed(f, 32);
+        double serial = fixed(f, 1);
+        System.out.printf("own CPU: adaptive %.0f ms (path %s), best fixed %.0f, fixed 1 %.0f%n",
+                adaptive, pace.path(), best, serial);
+        assertThat(pace.window()).isEqualTo(32);
+        // The ramp (2, 4, 8, 16, 32) costs a few round trips once, not a share of the fleet.
+        assertThat(adaptive).isLessThan(best + 6 * 210).isLessThan(serial / 10);
+    }
+
+    @Test
+    void aClientBoundFleetSettlesWhereMoreStopsHelping() {
+        // Fast hosts (20 ms) and a client that spends 10 ms of CPU on each: beyond ~4 at once the
+        // client is the bottleneck, and more would only queue; no thrash, so any window above is as good.
+        Fleet f = new Fleet(300, 20, 10, 2, 0);
+        FleetPace pace = adaptive(32);
+        double adaptive = run(f, pace);
+        double best = bestFixed(f, 32);
+        System.out.printf("client-bound: adaptive %.0f ms (path %s), best fixed %.0f%n", adaptive, pace.path(), best);
+        assertThat(adaptive).isLessThan(best * 1.25);
+    }
+
+    @Test
+    void deadHostsDoNotSerialiseTheLiveOnes() {
+        // 6 of 60 hosts are black holes until a 30 s timeout; the others share 2 cores as above.
+        Fleet f = new Fleet(60, 20, 500, 2, 0.15, List.of(0, 1, 10, 20, 30, 40), 30_000);
+        FleetPace pace = adaptive(32);
+        double adaptive = run(f, pace);
+        double live = fixed(new Fleet(54, 20, 500, 2, 0.15), 2);
+        System.out.printf("dead hosts: adaptive %.0f ms (path %s), live hosts alone at 2: %.0f%n",
+                adaptive, pace.path(), live);
+        // The run ends when the last dead host times out, not 6 timeouts in a row (or 3 pairs).
+        assertThat(adaptive).isLessThan(30_000 + live);
+    }
+
+    @Test
+    void fixedStartsTheBoundAndParallelOneNeverGrows() {
+        assertThat(new FleetPace(FleetPace.Mode.FIXED, 32, () -> 0).window()).isEqualTo(32);
+        FleetPace one = adaptive(1);
+        Fleet f = new Fleet(10, 10, 10, 2, 0);
+        run(f, one);
+        assertThat(one.path()).containsExactly(1);
+    }
+
+    @Test
+    void aBlockedHostStartsWhenAnotherLeaves() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        FleetPace pace = new FleetPace(FleetPace.Mode.ADAPTIVE, 8, clock::get);
+        FleetPace.Ticket a = pace.enter();
+        pace.enter();
+        Thread third = new Thread(() -> {
+            try {
+                pace.enter();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        third.start();
+        third.join(200);
+        assertThat(third.isAlive()).as("a third host waits while two are in flight").isTrue();
+        clock.addAndGet(100 * MS);
+        pace.leave(a);
+        third.join(5_000);
+        assertThat(third.isAlive()).isFalse();
+    }
+}
