@@ -5,16 +5,18 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * How many hosts an audit has in flight at once. Adaptive (the default) starts with a few, doubles
- * the window while hosts finished per second grows, and settles on the best window it measured,
- * never above {@code --parallel}; fixed keeps {@code --parallel} from the start.
+ * How many hosts an audit has in flight at once. Adaptive (the default) starts with two and doubles
+ * the window while hosts finished per second does not fall; where it falls, it looks between the
+ * last good window and that one, and settles on the best it measured, never above
+ * {@code --parallel}. Fixed keeps {@code --parallel} from the start.
  *
- * <p>Why throughput and not latency: on a fleet whose hosts share the client's cores (or a loaded
- * host pool behind one hypervisor), 32 hosts at once thrashed and took 2.6x as long as 4 at once
- * (78.0 s against 29.5 s for 32 sshd hosts on 2 cores); on hosts with their own CPU, 32 at once beat
- * 8 (2.17 s against 2.64 s for 100 hosts). No fixed number wins both, and latency alone cannot
- * tell them apart (it rises with the window in both, from the client's own CPU), while hosts
- * finished per second stops rising exactly where more at once stops helping.
+ * <p>Why hosts finished per second, and why growing while it is merely flat: on a machine where
+ * every process start was dear, 32 sshd hosts sharing the client's 2 cores thrashed at 32 at once
+ * and took 2.6x as long as at 4 (78.0 s against 29.5 s; the hosts' CPU 146 s against 51 s), while on
+ * hosts with their own CPU 32 at once beat 8 (2.17 s against 2.64 s for 100 hosts), although the
+ * client's CPU was as busy at 8 as at 32, so hosts per second looked flat between them. Latency
+ * cannot tell these apart (it rises with the window in both); a fall in hosts per second is the
+ * thrash, and a flat rate costs nothing to grow through.
  *
  * <p>A host still running long after the others (a black-holed address waiting for its connect
  * timeout, a probe that hangs) is a straggler: it keeps its thread but stops counting against the
@@ -23,8 +25,12 @@ import java.util.function.LongSupplier;
 final class FleetPace {
     /** The first window: two hosts, as a two-core client reaching hosts that share its cores does best near it. */
     static final int START = 2;
-    /** A window is kept over the best only when it finishes hosts this much faster (noise is larger below). */
-    static final double GAIN = 0.10;
+    /**
+     * A window finishing hosts this much slower than the fastest so far is worse (a thrash); within
+     * it, as good, and the pace grows through it. A window judged on 4 to 32 hosts measures its rate
+     * to about 10% on a quiet machine, so a smaller fall is not told from noise.
+     */
+    static final double DROP = 0.15;
     /** Hosts in flight this many times the mean host time are stragglers. */
     static final int STRAGGLER_FACTOR = 4;
     /** Below this a host is never a straggler (nor before any host finished). */
@@ -51,9 +57,12 @@ final class FleetPace {
     private int step;
     private long stepStart = -1;
     private int stepDone;
-    private double bestRate;
-    private int bestWindow;
-    /** The smallest window measured no better than the best (max + 1 while none). */
+    /** The fastest rate measured (hosts per nanosecond) and its window. */
+    private double peakRate;
+    private int peakWindow;
+    /** The largest window measured as good as the peak, below {@link #worseWindow}. */
+    private int goodWindow;
+    /** The smallest window measured worse than the peak (max + 1 while none). */
     private int worseWindow;
     // Mean host time, for stragglers.
     private long finished;
@@ -125,18 +134,27 @@ final class FleetPace {
             return;
         }
         double rate = stepDone / (double) Math.max(1, now - stepStart);
+        if (rate > peakRate) {
+            peakRate = rate;
+            peakWindow = window;
+        }
         int next;
-        if (rate > bestRate * (1 + GAIN)) {
-            bestRate = rate;
-            bestWindow = window;
-            // Doubling until one is no better, then halving the gap to it.
+        boolean bisecting = worseWindow <= max;
+        if (rate >= peakRate * (1 - DROP)) {
+            // As good as the fastest (the fastest is the highest rate seen, so a slow slide over
+            // several flat steps still counts as a fall): the next window is tried above it,
+            // doubling until one is worse, then once halfway back to the last good one.
+            goodWindow = window;
             next = worseWindow > max ? Math.min(max, window * 2) : (window + worseWindow) / 2;
         } else {
             worseWindow = Math.min(worseWindow, window);
-            next = (bestWindow + worseWindow) / 2;
+            next = (goodWindow + worseWindow) / 2;
         }
-        if (next <= bestWindow || next >= worseWindow || next == window) {
-            next = bestWindow;
+        if (bisecting || next <= goodWindow || next >= worseWindow || next == window) {
+            // One look between the last good and the first worse window (each look at a window
+            // near a thrash costs a window's worth of slow hosts), then the bound when no window
+            // was worse, else the fastest measured.
+            next = worseWindow > max ? window : peakWindow;
             settled = true;
         }
         if (next != window) {
