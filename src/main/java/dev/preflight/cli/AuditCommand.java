@@ -59,8 +59,8 @@ public final class AuditCommand extends BaseCommand implements RendersWith<Repor
     int parallel;
 
     @Option(names = "--pace", paramLabel = "adaptive|fixed", defaultValue = "adaptive",
-            description = "adaptive (default): start with 2 hosts at once and double while hosts finished per second "
-                    + "grows, up to --parallel (hosts that share CPU thrash when all start at once); "
+            description = "adaptive (default): start with 4 hosts at once and double while hosts finished per second "
+                    + "does not fall, up to --parallel (hosts that share CPU thrash when all start at once); "
                     + "fixed: --parallel from the start. --verbose prints the numbers used.")
     String pace;
 

@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -144,19 +145,20 @@ class AuditEngineTest {
     }
 
     @Test
-    void theAdaptivePaceStartsTwoHostsAtOnceAndFixedStartsTheBound() throws Exception {
-        List<Host> three = List.of(host("good"), host("good"), host("good"));
-        // Three would meet if three were let in at once: the pace lets in two.
-        SlowHosts slow = new SlowHosts(fleet, 3);
+    void theAdaptivePaceStartsFourHostsAtOnceAndFixedStartsTheBound() throws Exception {
+        List<Host> six = Collections.nCopies(6, host("good"));
+        // Six would meet if six were let in at once: the pace lets in four.
+        SlowHosts slow = new SlowHosts(fleet, 6);
         Report adaptive = new AuditEngine(slow, new Prober(Duration.ofSeconds(5)), new NetworkServerProber(Duration.ofSeconds(5)),
-                32, FleetPace.Mode.ADAPTIVE).audit(three, reqs);
-        assertThat(slow.most.get()).isLessThanOrEqualTo(2);
-        assertThat(adaptive.pace()).containsExactly(Map.entry("production", List.of(2)));
+                32, FleetPace.Mode.ADAPTIVE).audit(six, reqs);
+        assertThat(slow.most.get()).isLessThanOrEqualTo(FleetPace.START);
+        // After the first four, the pace judged them and doubled for the last two.
+        assertThat(adaptive.pace()).containsExactly(Map.entry("production", List.of(FleetPace.START, 2 * FleetPace.START)));
         assertThat(adaptive.exitCode()).isZero();
-        SlowHosts slow2 = new SlowHosts(fleet, 3);
+        SlowHosts slow2 = new SlowHosts(fleet, 6);
         Report fixed = new AuditEngine(slow2, new Prober(Duration.ofSeconds(5)), new NetworkServerProber(Duration.ofSeconds(5)),
-                32, FleetPace.Mode.FIXED).audit(three, reqs);
-        assertThat(slow2.most.get()).isEqualTo(3);
+                32, FleetPace.Mode.FIXED).audit(six, reqs);
+        assertThat(slow2.most.get()).isEqualTo(6);
         assertThat(fixed.pace()).containsExactly(Map.entry("production", List.of(32)));
     }
 

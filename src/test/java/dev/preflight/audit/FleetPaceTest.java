@@ -99,7 +99,10 @@ class FleetPaceTest {
         System.out.printf("shared cores: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
                 adaptive, pace.path(), best, all);
         assertThat(pace.window()).isBetween(2, 4);
-        assertThat(adaptive).isLessThan(best * 1.15).isLessThan(all / 3);
+        // The pace never goes below its start (4), and a fall is believed on its second look (real
+        // rates are noisy): 4, 8 twice, 6 twice cost 35.7 s against 26.0 s at the best fixed window
+        // (2) and 133 s at 32.
+        assertThat(adaptive).isLessThan(best * 1.45).isLessThan(all / 3);
     }
 
     @Test
@@ -114,7 +117,8 @@ class FleetPaceTest {
         System.out.printf("own CPU: adaptive %.0f ms (path %s), best fixed %.0f, fixed 1 %.0f%n",
                 adaptive, pace.path(), best, serial);
         assertThat(pace.window()).isEqualTo(32);
-        // The ramp (2, 4, 8, 16, 32) costs a few round trips once, not a share of the fleet.
+        // The ramp (4, 8, 16, 32) costs a few round trips once, not a share of the fleet (2.2 s against
+        // 1.8 s at the best fixed window).
         assertThat(adaptive).isLessThan(best + 6 * 210).isLessThan(serial / 10);
     }
 
@@ -128,9 +132,9 @@ class FleetPaceTest {
         System.out.printf("8 shared cores: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
                 adaptive, pace.path(), best, fixed(f, 32));
         assertThat(pace.window()).isBetween(8, 12);
-        // The looks cost: the ramp at 2 and 4, then 16 hosts at 16 and 12 at 12 (9.8 s against 8.0 s
-        // at the best fixed window, where 32 at once took 33.6 s).
-        assertThat(adaptive).isLessThan(best * 1.3).isLessThan(fixed(f, 32) / 3);
+        // The looks cost: the ramp at 4, then 16 and 12 twice each (10.2 s against 8.0 s at the best
+        // fixed window, where 32 at once took 33.6 s).
+        assertThat(adaptive).isLessThan(best * 1.35).isLessThan(fixed(f, 32) / 3);
     }
 
     @Test
@@ -156,8 +160,9 @@ class FleetPaceTest {
         double live = fixed(new Fleet(54, 20, 500, 2, 0.15), 2);
         System.out.printf("dead hosts: adaptive %.0f ms (path %s), live hosts alone at 2: %.0f%n",
                 adaptive, pace.path(), live);
-        // The run ends when the last dead host times out, not 6 timeouts in a row (or 3 pairs).
-        assertThat(adaptive).isLessThan(30_000 + live);
+        // Serialised, 6 dead hosts two at a time would take 3 timeouts (90 s) on top of the live
+        // ones; the run ends soon after the last dead host (started mid-run) times out.
+        assertThat(adaptive).isLessThan(2 * 30_000).isLessThan(30_000 + live + 1_000);
     }
 
     @Test
@@ -174,7 +179,9 @@ class FleetPaceTest {
         AtomicLong clock = new AtomicLong();
         FleetPace pace = new FleetPace(FleetPace.Mode.ADAPTIVE, 8, clock::get);
         FleetPace.Ticket a = pace.enter();
-        pace.enter();
+        for (int i = 1; i < FleetPace.START; i++) {
+            pace.enter();
+        }
         Thread third = new Thread(() -> {
             try {
                 pace.enter();
@@ -184,7 +191,7 @@ class FleetPaceTest {
         });
         third.start();
         third.join(200);
-        assertThat(third.isAlive()).as("a third host waits while two are in flight").isTrue();
+        assertThat(third.isAlive()).as("one more host waits while the first window is in flight").isTrue();
         clock.addAndGet(100 * MS);
         pace.leave(a);
         third.join(5_000);

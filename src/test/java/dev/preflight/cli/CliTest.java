@@ -253,7 +253,7 @@ class CliTest {
         assertThat(fixed.code()).isZero();
         assertThat(fixed.err()).contains("preflight: ad-hoc: hosts at once 3 (--pace fixed, --parallel 3)");
         CliRun adaptive = run("--verbose", "audit", "--local", "--require", "node=20", "--ledger", "sqlite:pace.db");
-        assertThat(adaptive.err()).contains("preflight: ad-hoc: hosts at once 2 (--pace adaptive, --parallel 32)");
+        assertThat(adaptive.err()).contains("preflight: ad-hoc: hosts at once 4 (--pace adaptive, --parallel 32)");
         CliRun quiet = run("audit", "--local", "--require", "node=20", "--ledger", "sqlite:pace.db");
         assertThat(quiet.err()).doesNotContain("hosts at once");
         CliRun bogus = run("audit", "--local", "--require", "node=20", "--pace", "fast");
