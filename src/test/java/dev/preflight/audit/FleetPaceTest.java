@@ -88,21 +88,26 @@ class FleetPaceTest {
         return best;
     }
 
+    /** One fleet under the adaptive pace, beside the best fixed window and all 32 at once. */
+    private record Trial(double adaptive, double best, double all, FleetPace pace) {
+        static Trial of(String name, Fleet f) {
+            FleetPace pace = FleetPaceTest.adaptive(32);
+            Trial t = new Trial(run(f, pace), bestFixed(f, 32), fixed(f, 32), pace);
+            System.out.printf("%s: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
+                    name, t.adaptive, pace.path(), t.best, t.all);
+            return t;
+        }
+    }
+
     @Test
     void hostsSharingTheClientsCoresAreNotAllStartedAtOnce() {
         // Probes of ~0.5 s CPU each on 2 shared cores, as the sshd fleet of bench/audit on 2 cores.
-        Fleet f = new Fleet(100, 20, 500, 2, 0.15);
-        FleetPace pace = adaptive(32);
-        double adaptive = run(f, pace);
-        double all = fixed(f, 32);
-        double best = bestFixed(f, 32);
-        System.out.printf("shared cores: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
-                adaptive, pace.path(), best, all);
-        assertThat(pace.window()).isBetween(2, 4);
+        Trial t = Trial.of("shared cores", new Fleet(100, 20, 500, 2, 0.15));
+        assertThat(t.pace().window()).isBetween(2, 4);
         // The pace never goes below its start (4), and a fall is believed on its second look (real
         // rates are noisy): 4, 8 twice, 6 twice cost 35.7 s against 26.0 s at the best fixed window
         // (2) and 133 s at 32.
-        assertThat(adaptive).isLessThan(best * 1.45).isLessThan(all / 3);
+        assertThat(t.adaptive()).isLessThan(t.best() * 1.45).isLessThan(t.all() / 3);
     }
 
     @Test
@@ -110,31 +115,21 @@ class FleetPaceTest {
         // Each host answers after 200 ms of its own (network and its probes); the client spends 4 ms
         // of its CPU per host.
         Fleet f = new Fleet(200, 200, 4, 2, 0);
-        FleetPace pace = adaptive(32);
-        double adaptive = run(f, pace);
-        double best = bestFixed(f, 32);
-        double serial = fixed(f, 1);
-        System.out.printf("own CPU: adaptive %.0f ms (path %s), best fixed %.0f, fixed 1 %.0f%n",
-                adaptive, pace.path(), best, serial);
-        assertThat(pace.window()).isEqualTo(32);
+        Trial t = Trial.of("own CPU", f);
+        assertThat(t.pace().window()).isEqualTo(32);
         // The ramp (4, 8, 16, 32) costs a few round trips once, not a share of the fleet (2.2 s against
         // 1.8 s at the best fixed window).
-        assertThat(adaptive).isLessThan(best + 6 * 210).isLessThan(serial / 10);
+        assertThat(t.adaptive()).isLessThan(t.best() + 6 * 210).isLessThan(fixed(f, 1) / 10);
     }
 
     @Test
     void hostsBehindEightSharedCoresSettleNearEight() {
         // A pool of hosts on one 8-core hypervisor: up to 8 at once is free, more thrashes.
-        Fleet f = new Fleet(200, 20, 300, 8, 0.15);
-        FleetPace pace = adaptive(32);
-        double adaptive = run(f, pace);
-        double best = bestFixed(f, 32);
-        System.out.printf("8 shared cores: adaptive %.0f ms (path %s), best fixed %.0f, fixed 32 %.0f%n",
-                adaptive, pace.path(), best, fixed(f, 32));
-        assertThat(pace.window()).isBetween(8, 12);
+        Trial t = Trial.of("8 shared cores", new Fleet(200, 20, 300, 8, 0.15));
+        assertThat(t.pace().window()).isBetween(8, 12);
         // The looks cost: the ramp at 4, then 16 and 12 twice each (10.2 s against 8.0 s at the best
         // fixed window, where 32 at once took 33.6 s).
-        assertThat(adaptive).isLessThan(best * 1.35).isLessThan(fixed(f, 32) / 3);
+        assertThat(t.adaptive()).isLessThan(t.best() * 1.35).isLessThan(t.all() / 3);
     }
 
     @Test
@@ -142,13 +137,9 @@ class FleetPaceTest {
         // Fast hosts (20 ms) and a client that spends 10 ms of CPU on each: beyond ~4 at once the
         // client is the bottleneck, and more only queue; no thrash, so the rate is flat above and
         // the pace must not stop in the flat (on real hosts the flat hid a gain: 32 beat 8).
-        Fleet f = new Fleet(300, 20, 10, 2, 0);
-        FleetPace pace = adaptive(32);
-        double adaptive = run(f, pace);
-        double best = bestFixed(f, 32);
-        System.out.printf("client-bound: adaptive %.0f ms (path %s), best fixed %.0f%n", adaptive, pace.path(), best);
-        assertThat(pace.window()).isEqualTo(32);
-        assertThat(adaptive).isLessThan(best * 1.25);
+        Trial t = Trial.of("client-bound", new Fleet(300, 20, 10, 2, 0));
+        assertThat(t.pace().window()).isEqualTo(32);
+        assertThat(t.adaptive()).isLessThan(t.best() * 1.25);
     }
 
     @Test
