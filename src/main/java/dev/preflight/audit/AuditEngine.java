@@ -58,7 +58,7 @@ public final class AuditEngine {
     public Report audit(List<Host> hosts, List<Requirement> requirements) throws InterruptedException {
         FleetPace pace = new FleetPace(this.pace, parallel, System::nanoTime);
         // Threads only as the pace starts hosts (an idle one is reused): the pace, not the pool, is
-        // the bound, and a fleet that carries 2 at once gets about 2 threads, not --parallel.
+        // the bound, and a fleet paced at 4 at once gets about 4 threads, not --parallel.
         ExecutorService pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "audit-host");
             t.setDaemon(true);
