@@ -51,14 +51,14 @@ final class RestoreArtifact {
         private final long crc32c;
         private final int index;
         private final boolean streamed;
-        private final List<String> passedOver;
+        private final List<PassedOver> passedOver;
         private final int checkAt;
         // Opened by verify with its first step proven, until the restore takes it.
         private ProvenStream opened;
         private volatile String refused;
 
         private Verified(BackupRecord backup, Copy copy, ArtifactStore store, long crc32c, int index, boolean streamed,
-                         List<String> passedOver, int checkAt) {
+                         List<PassedOver> passedOver, int checkAt) {
             this.backup = backup;
             this.copy = copy;
             this.store = store;
@@ -105,7 +105,7 @@ final class RestoreArtifact {
         }
 
         private String others() {
-            return passedOver.isEmpty() ? "" : " (" + String.join("; ", passedOver) + ")";
+            return passedOver.isEmpty() ? "" : " (" + PassedOver.join(passedOver) + ")";
         }
     }
 
@@ -125,15 +125,15 @@ final class RestoreArtifact {
      */
     Verified verify(BackupRecord b, List<Check> checks) {
         if (streamable(b)) {
-            List<String> bad = new ArrayList<>();
+            List<PassedOver> bad = new ArrayList<>();
             Verified v = present(b, 0, bad, checks.size());
             if (v == null) {
-                checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
-                ctx.step(b.source() + ": REFUSED: " + String.join("; ", bad));
+                checks.add(Check.fail("artifact", b.file(), PassedOver.join(bad)));
+                ctx.step(b.source() + ": REFUSED: " + PassedOver.join(bad));
             }
             return v;
         }
-        List<String> bad = new ArrayList<>();
+        List<PassedOver> bad = new ArrayList<>();
         for (int i = 0; i < b.copies().size(); i++) {
             Copy c = b.copies().get(i);
             try {
@@ -147,36 +147,57 @@ final class RestoreArtifact {
                 String got = HexFormat.of().formatHex(md.digest());
                 if (got.equals(b.sha256()) && n == b.size()) {
                     checks.add(Check.pass("artifact", c.destination(), c.location() + ": " + n + " bytes, sha256 "
-                            + got + " as recorded" + (bad.isEmpty() ? "" : " (" + String.join("; ", bad) + ")")));
+                            + got + " as recorded" + (bad.isEmpty() ? "" : " (" + PassedOver.join(bad) + ")")));
                     ctx.step(b.source() + ": " + c.location() + " sha256 matches the ledger");
                     return new Verified(b, c, store, crc.getValue(), i, false, bad, checks.size() - 1);
                 }
-                bad.add(c.location() + ": " + n + " bytes, sha256 " + got + ", recorded " + b.size() + " bytes "
-                        + b.sha256());
+                bad.add(new PassedOver(c, n + " bytes, sha256 " + got + ", recorded " + b.size() + " bytes " + b.sha256()));
             } catch (NoSuchFileException e) {
-                bad.add(c.location() + ": missing");
+                bad.add(new PassedOver(c, "missing"));
             } catch (IOException | RuntimeException e) {
-                bad.add(c.location() + ": unreadable: " + secrets.redact(Errors.describe(e)));
+                bad.add(new PassedOver(c, "unreadable: " + secrets.redact(Errors.describe(e))));
             }
         }
-        checks.add(Check.fail("artifact", b.file(), String.join("; ", bad)));
-        ctx.step(b.source() + ": REFUSED: " + String.join("; ", bad));
+        checks.add(Check.fail("artifact", b.file(), PassedOver.join(bad)));
+        ctx.step(b.source() + ": REFUSED: " + PassedOver.join(bad));
         return null;
     }
 
     /**
-     * The next copy to stream after {@code v}'s was refused, or null when none is left (the refused
-     * attempt's result, which says why, then stands).
+     * The next copy to stream after {@code v}'s was refused, or null when none is left: the refused
+     * attempt's result, which says why, then stands, and every copy after it, passed over before its
+     * restore began, gets its own failed {@code artifact} check in {@code checks}. Otherwise the report
+     * would name only the first of several bad copies (a copy's read-ahead can reach a changed step
+     * before its first step is handed over, so a later copy is refused here, not in its restore).
      */
-    Verified next(BackupRecord b, Verified v) {
-        List<String> bad = new ArrayList<>(v.passedOver);
-        bad.add(v.copy.location() + ": " + v.refused);
+    Verified next(BackupRecord b, Verified v, List<Check> checks) {
+        List<PassedOver> bad = new ArrayList<>(v.passedOver);
+        bad.add(new PassedOver(v.copy, v.refused));
+        int before = bad.size();
         Verified n = present(b, v.index + 1, bad, v.checkAt);
         if (n != null) {
             ctx.step(b.source() + ": " + v.copy.location() + " was refused (" + v.refused + "); restoring from "
                     + n.copy.location() + " instead");
+            return n;
         }
-        return n;
+        for (PassedOver p : bad.subList(before, bad.size())) {
+            checks.add(Check.fail("artifact", p.copy().destination(), p.copy().location() + ": refused before its"
+                    + " restore began, " + p.why() + "; nothing of it was restored"));
+            ctx.step(b.source() + ": " + p.copy().location() + " was refused too (" + p.why() + "); no copy is left");
+        }
+        return null;
+    }
+
+    /** A copy not restored from, and why (missing, another size, a step not as recorded, unreadable). */
+    private record PassedOver(Copy copy, String why) {
+        @Override
+        public String toString() {
+            return copy.location() + ": " + why;
+        }
+
+        static String join(List<PassedOver> all) {
+            return String.join("; ", all.stream().map(PassedOver::toString).toList());
+        }
     }
 
     /**
@@ -184,18 +205,18 @@ final class RestoreArtifact {
      * is as recorded (it is then open, that step proven, the next being read); each one passed over
      * is added to {@code passed} (which holds those passed over before).
      */
-    private Verified present(BackupRecord b, int from, List<String> passed, int checkAt) {
+    private Verified present(BackupRecord b, int from, List<PassedOver> passed, int checkAt) {
         for (int i = from; i < b.copies().size(); i++) {
             Copy c = b.copies().get(i);
             try {
                 ArtifactStore store = storeFor(c);
                 long n = store.size(c.location());
                 if (n < 0) {
-                    passed.add(c.location() + ": missing");
+                    passed.add(new PassedOver(c, "missing"));
                     continue;
                 }
                 if (n != b.size()) {
-                    passed.add(c.location() + ": " + n + " bytes, recorded " + b.size());
+                    passed.add(new PassedOver(c, n + " bytes, recorded " + b.size()));
                     continue;
                 }
                 ProvenStream p = prove(store.open(c.location()), b);
@@ -208,7 +229,7 @@ final class RestoreArtifact {
                 }
                 if (p.problem() != null) {
                     p.close();
-                    passed.add(c.location() + ": " + p.problem());
+                    passed.add(new PassedOver(c, p.problem()));
                     continue;
                 }
                 ctx.step(b.source() + ": " + c.location() + (p.steps() == 1 ? " sha256 matches the ledger"
@@ -218,9 +239,9 @@ final class RestoreArtifact {
                 v.opened = p;
                 return v;
             } catch (NoSuchFileException e) {
-                passed.add(c.location() + ": missing");
+                passed.add(new PassedOver(c, "missing"));
             } catch (IOException | RuntimeException e) {
-                passed.add(c.location() + ": unreadable: " + secrets.redact(Errors.describe(e)));
+                passed.add(new PassedOver(c, "unreadable: " + secrets.redact(Errors.describe(e))));
             }
         }
         return null;

@@ -3,6 +3,7 @@ package dev.preflight.restore;
 import dev.preflight.core.Verdict;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,23 @@ public record RestoreResult(String source, String type, String backupId, long ba
     public RestoreResult {
         checks = List.copyOf(checks);
         cleanup = List.copyOf(cleanup);
+    }
+
+    /** The same result with {@code artifacts} (checks of copies not restored from) after its last artifact check. */
+    RestoreResult withArtifactChecks(List<Check> artifacts) {
+        if (artifacts.isEmpty()) {
+            return this;
+        }
+        List<Check> all = new ArrayList<>(checks);
+        int at = 0;
+        for (int i = 0; i < all.size(); i++) {
+            if ("artifact".equals(all.get(i).kind())) {
+                at = i + 1;
+            }
+        }
+        all.addAll(at, artifacts);
+        return new RestoreResult(source, type, backupId, backupSeq, file, location, restoredTo, restoreTime, bytes,
+                dataBytes, all, failure, kept, mysql, cleanup, entryId);
     }
 
     /** Passed when nothing failed: every check passed and the restore itself did. */

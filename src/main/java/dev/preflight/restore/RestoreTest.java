@@ -104,8 +104,13 @@ public final class RestoreTest {
             RestoreResult r = attempt(source, b, facts, v, checks, o);
             // A streamed copy found not as recorded while it was read (nothing past its last proven
             // step was restored, and that attempt's scratch copy is gone): the next copy, from scratch.
-            RestoreArtifact.Verified next;
-            while (v.streamed() && v.refused() != null && (next = artifact.next(b, v)) != null) {
+            while (v.streamed() && v.refused() != null) {
+                List<Check> refusedToo = new ArrayList<>();
+                RestoreArtifact.Verified next = artifact.next(b, v, refusedToo);
+                if (next == null) {
+                    r = r.withArtifactChecks(refusedToo);
+                    break;
+                }
                 v = next;
                 // A scratch copy the refused attempt could not remove is still to be said.
                 r = attempt(source, b, facts, v, new ArrayList<>(r.checks().stream().filter(Check::failedCleanup).toList()),

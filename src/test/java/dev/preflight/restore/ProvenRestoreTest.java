@@ -85,6 +85,28 @@ class ProvenRestoreTest {
         }
     }
 
+    /**
+     * The copy tried after a refusal is itself refused before its restore starts (its first step, or a
+     * later one its read-ahead reached first): the report still says why, copy by copy. Found as a
+     * race in the test above, where the second copy's read-ahead sometimes reached its changed step
+     * before the first was handed over, and the second copy vanished from the report.
+     */
+    @Test
+    void aFallbackCopyRefusedBeforeItsRestoreIsStillReported() throws Exception {
+        flip(copy("onprem"), Checkpoints.STEP + 4096);
+        flip(copy("second"), 4096);
+
+        CliRun r = cli.run("restore-test");
+
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("FAIL  artifact onprem:", "FAIL  artifact second:",
+                "second/db-", "its first " + Checkpoints.STEP + " bytes hash to", "FAIL  restore");
+        assertThat(r.out()).doesNotContain("ok    sql pages");
+        assertThat(RestoreHarness.databases(db + "_restore_")).isEmpty();
+        assertThat(cli.entries("restore-test").get(0).outcome().isGood()).isFalse();
+        assertThat(RestoreHarness.payload(cli.entries("restore-test").get(0)).toString()).contains("second/db-");
+    }
+
     @Test
     void theBackupRecordsTheSha256OfEachStepsPrefix() throws Exception {
         LedgerEntry e = cli.entries("backup").get(0);
