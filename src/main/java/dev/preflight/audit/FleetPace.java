@@ -8,7 +8,8 @@ import java.util.function.LongSupplier;
  * How many hosts an audit has in flight at once. Adaptive (the default) starts with four and doubles
  * the window while hosts finished per second does not fall; where it falls, it looks between the
  * last good window and that one, and settles on the best it measured, never above
- * {@code --parallel}. Fixed keeps {@code --parallel} from the start.
+ * {@code --parallel}; where the first window was the best, it halves the window while that is
+ * faster still. Fixed keeps {@code --parallel} from the start.
  *
  * <p>Why hosts finished per second, and why growing while it is merely flat: on a machine where
  * every process start was dear, 32 sshd hosts sharing the client's 2 cores thrashed at 32 at once
@@ -24,9 +25,9 @@ import java.util.function.LongSupplier;
  */
 final class FleetPace {
     /**
-     * The first window, and the least. From 2 the ramp cost 0.3 s of a 1.5 s audit of 100 recorded
-     * hosts (a cold client's first hosts are slow at any window); from 4 it was within the noise,
-     * and 4 at once was the best measured on sshd hosts that thrashed at 32.
+     * The first window. From 2 the ramp cost 0.3 s of a 1.5 s audit of 100 recorded hosts (a cold
+     * client's first hosts are slow at any window); from 4 it was within the noise. The pace goes
+     * below it only where a larger window was worse and half of it is faster (see {@link #finish}).
      */
     static final int START = 4;
     /**
@@ -71,6 +72,8 @@ final class FleetPace {
     private boolean doubted;
     /** The smallest window measured worse than the peak (max + 1 while none). */
     private int worseWindow;
+    /** Below the start, halving while each window beats every one measured (see {@link #finish}). */
+    private boolean descending;
     // Mean host time, for stragglers.
     private long finished;
     private long finishedNanos;
@@ -145,6 +148,13 @@ final class FleetPace {
             peakRate = rate;
             peakWindow = window;
         }
+        if (descending) {
+            // Below the start a window is kept only while it is the fastest of all measured: half
+            // of it is tried next, else the pace settles on the fastest. No second look here: the
+            // windows above were already measured worse twice.
+            moveTo(peakWindow == window && window > 1 ? window / 2 : peakWindow, peakWindow != window || window == 1);
+            return;
+        }
         boolean worse = rate < peakRate * (1 - DROP);
         if (worse && !doubted) {
             // Judged again at the same window, from a fresh start.
@@ -173,7 +183,21 @@ final class FleetPace {
             // was worse, else the fastest measured.
             next = worseWindow > max ? window : peakWindow;
             settled = true;
+            if (worseWindow <= max && peakWindow == path.get(0) && peakWindow > 1) {
+                // The first window was the fastest and a larger one thrashed: the machine may carry
+                // fewer hosts still (real sshd hosts sharing 2 cores where every process start was
+                // dear: 4 at once 119 s, 32 at once 225 s, one at a time 113 s), so half is looked at.
+                next = peakWindow / 2;
+                settled = false;
+                descending = true;
+            }
         }
+        moveTo(next, settled);
+    }
+
+    /** Moves to window {@code next} (settled there, or to be judged) and starts judging it afresh. */
+    private void moveTo(int next, boolean settle) {
+        settled = settle;
         if (next != window) {
             path.add(next);
         }
