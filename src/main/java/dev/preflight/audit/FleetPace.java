@@ -210,6 +210,9 @@ final class FleetPace {
     /** Nanoseconds until the oldest non-straggler turns straggler, or 0 when none will. */
     long wakeAfter(long now) {
         long limit = stragglerAfter();
+        if (limit < 0) {
+            return 0;
+        }
         long soonest = 0;
         for (Ticket t : inFlight) {
             long left = t.started() + limit - now;
@@ -222,6 +225,9 @@ final class FleetPace {
 
     private int stragglers(long now) {
         long limit = stragglerAfter();
+        if (limit < 0) {
+            return 0;
+        }
         int n = 0;
         for (Ticket t : inFlight) {
             if (now - t.started() >= limit) {
@@ -231,8 +237,19 @@ final class FleetPace {
         return n;
     }
 
+    /**
+     * How long a host is in flight before it is a straggler; -1 (never) until a host has finished.
+     * Before that no host time is known: the floor alone had made the first window's hosts
+     * stragglers after 2 s where every host took longer (real sshd hosts on a machine where process
+     * start-up was dear), so a second window's worth started beside them, the first judgement was
+     * of twice the window, and the pace grew into the thrash it guards against (4 -> 8 -> 16 -> 12:
+     * 187.5 s against 96.8 s for the sequential loop). A dead address among the first hosts now
+     * holds its slot until a host finishes, at worst its connect timeout.
+     */
     private long stragglerAfter() {
-        long mean = finished == 0 ? 0 : finishedNanos / finished;
-        return Math.max(STRAGGLER_FLOOR_NANOS, STRAGGLER_FACTOR * mean);
+        if (finished == 0) {
+            return -1;
+        }
+        return Math.max(STRAGGLER_FLOOR_NANOS, STRAGGLER_FACTOR * (finishedNanos / finished));
     }
 }

@@ -113,6 +113,18 @@ class FleetPaceTest {
     }
 
     @Test
+    void aFleetSlowerThanTheStragglerFloorIsJudgedAtItsWindow() {
+        // One shared core: every host takes longer than 2 s even at 4 at once. No host may count as
+        // a straggler before one has finished: then the first 4 turned stragglers at 2 s, 4 more
+        // started beside them, and the pace grew to 16 and settled at 12 (137 s; one at a time 52 s).
+        Fleet f = new Fleet(100, 20, 500, 1, 0.15);
+        Trial t = Trial.of("one core", f);
+        assertThat(t.pace().path()).startsWith(4, 8);
+        assertThat(t.pace().window()).isLessThanOrEqualTo(2);
+        assertThat(t.adaptive()).isLessThan(t.best() * 1.5).isLessThan(fixed(f, 4));
+    }
+
+    @Test
     void aWindowBelowTheStartIsKeptOnlyWhenItIsFaster() {
         // Hosts with their own CPU behind a client that carries four at once and no more: 8 is
         // worse, and 2 is slower than 4 (it leaves the client idle), so the pace goes back to 4.
