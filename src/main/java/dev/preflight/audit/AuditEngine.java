@@ -70,7 +70,7 @@ public final class AuditEngine {
                 FleetPace.Ticket ticket = pace.enter();
                 futures.add(pool.submit(() -> {
                     try {
-                        return auditHost(h, requirements);
+                        return auditHost(h, requirements, () -> pace.answered(ticket));
                     } finally {
                         pace.leave(ticket);
                     }
@@ -91,17 +91,21 @@ public final class AuditEngine {
         }
     }
 
-    private HostReport auditHost(Host host, List<Requirement> requirements) throws InterruptedException {
+    /** @param answered called once the host's address accepted a connection (see {@link FleetPace#answered}) */
+    private HostReport auditHost(Host host, List<Requirement> requirements, Runnable answered)
+            throws InterruptedException {
         List<Requirement> applicable = requirements.stream().filter(r -> r.appliesTo(host)).toList();
         Instant started = Instant.now();
         long t0 = System.nanoTime();
         if (host.server() != null) {
+            // Its probes have their own timeout and hold no connection that could wait for one.
+            answered.run();
             return auditServer(host, applicable, started, t0);
         }
         if (applicable.isEmpty()) {
             return new HostReport(host, null, List.of(), new Timing(started, since(t0), List.of()));
         }
-        try (ProcessRunner runner = connector.connect(host.uri())) {
+        try (ProcessRunner runner = connector.connect(host.uri(), answered)) {
             // Bounded probes per host. A remote host gets all its probes as one batch, one after
             // another in one exec channel and one shell (ProcessRunner.runAll): four probes at once
             // on every host started 4x the processes at the same moment, which thrashed when hosts

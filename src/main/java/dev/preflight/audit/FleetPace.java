@@ -1,7 +1,9 @@
 package dev.preflight.audit;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -19,9 +21,10 @@ import java.util.function.LongSupplier;
  * cannot tell these apart (it rises with the window in both); a fall in hosts per second is the
  * thrash, and a flat rate costs nothing to grow through.
  *
- * <p>A host still running long after the others (a black-holed address waiting for its connect
- * timeout, a probe that hangs) is a straggler: it keeps its thread but stops counting against the
- * window, so a few dead hosts never serialise the live ones. Thread-safe.
+ * <p>A host still running long after the others (a probe that hangs), or one whose address has not
+ * answered within {@link #STRAGGLER_FLOOR_NANOS} (a black hole waiting for its connect timeout), is a
+ * straggler: it keeps its thread but stops counting against the window, so a few dead hosts never
+ * serialise the live ones. Thread-safe.
  */
 final class FleetPace {
     /**
@@ -39,7 +42,10 @@ final class FleetPace {
     static final double DROP = 0.25;
     /** Hosts in flight this many times the mean host time are stragglers. */
     static final int STRAGGLER_FACTOR = 4;
-    /** Below this a host is never a straggler (nor before any host finished). */
+    /**
+     * Below this a host is never a straggler; a host whose address has not answered by then is one,
+     * even before any host finished (see {@link #answered}).
+     */
     static final long STRAGGLER_FLOOR_NANOS = 2_000_000_000L;
     /** Fewest hosts a window is judged on. */
     static final int MIN_SAMPLES = 4;
@@ -49,17 +55,25 @@ final class FleetPace {
         ADAPTIVE, FIXED
     }
 
-    /** One started host: the step it was started in and when. */
-    record Ticket(int step, long started) {
+    /**
+     * One started host: its number (tickets of one step started in the same nanosecond stay
+     * distinct), the step it was started in and when.
+     */
+    record Ticket(int number, int step, long started) {
     }
 
     private final int max;
     private final LongSupplier nanos;
     private final List<Ticket> inFlight = new ArrayList<>();
+    /** The tickets in flight whose address answered (a connection was accepted). */
+    private final Set<Ticket> answered = new HashSet<>();
     private final List<Integer> path = new ArrayList<>();
+    /** Hosts started so far. */
+    private int started;
     private int window;
     private boolean settled;
-    // The window being judged: its number, when its first host started, its hosts finished so far.
+    // The window being judged: its number, when its first host that answered started, its hosts
+    // that answered finished so far.
     private int step;
     private long stepStart = -1;
     private int stepDone;
@@ -106,6 +120,20 @@ final class FleetPace {
         notifyAll();
     }
 
+    /**
+     * The host of this ticket answered: its address accepted a connection, so it is alive and, from
+     * here on, a straggler only by the fleet's host time. Hosts that are not reached over a network
+     * answer when they start.
+     */
+    synchronized void answered(Ticket t) {
+        if (inFlight.contains(t)) {
+            answered.add(t);
+            if (t.step() == step && (stepStart < 0 || t.started() < stepStart)) {
+                stepStart = t.started();
+            }
+        }
+    }
+
     /** The windows used, in order (the first is where it started; one entry when it never changed). */
     synchronized List<Integer> path() {
         return List.copyOf(path);
@@ -122,16 +150,20 @@ final class FleetPace {
     }
 
     Ticket start(long now) {
-        if (stepStart < 0) {
-            stepStart = now;
-        }
-        Ticket t = new Ticket(step, now);
+        Ticket t = new Ticket(started++, step, now);
         inFlight.add(t);
         return t;
     }
 
     void finish(Ticket t, long now) {
         if (!inFlight.remove(t)) {
+            return;
+        }
+        if (!answered.remove(t)) {
+            // A host whose address never answered (refused at once, or silent until its timeout)
+            // says nothing about what the fleet carries: neither the host time nor the window's
+            // rate counts it. Four black holes at the head of the list, counted, made the first
+            // window look slow and the pace grew into a thrash (simulated: 58.6 s against 30.6 s).
             return;
         }
         finished++;
@@ -207,15 +239,12 @@ final class FleetPace {
         stepDone = 0;
     }
 
-    /** Nanoseconds until the oldest non-straggler turns straggler, or 0 when none will. */
+    /** Nanoseconds until the next host in flight turns straggler, or 0 when none will. */
     long wakeAfter(long now) {
-        long limit = stragglerAfter();
-        if (limit < 0) {
-            return 0;
-        }
         long soonest = 0;
         for (Ticket t : inFlight) {
-            long left = t.started() + limit - now;
+            long limit = limit(t);
+            long left = limit < 0 ? 0 : t.started() + limit - now;
             if (left > 0 && (soonest == 0 || left < soonest)) {
                 soonest = left;
             }
@@ -224,13 +253,10 @@ final class FleetPace {
     }
 
     private int stragglers(long now) {
-        long limit = stragglerAfter();
-        if (limit < 0) {
-            return 0;
-        }
         int n = 0;
         for (Ticket t : inFlight) {
-            if (now - t.started() >= limit) {
+            long limit = limit(t);
+            if (limit >= 0 && now - t.started() >= limit) {
                 n++;
             }
         }
@@ -238,13 +264,27 @@ final class FleetPace {
     }
 
     /**
-     * How long a host is in flight before it is a straggler; -1 (never) until a host has finished.
+     * How long this host may be in flight before it is a straggler, or -1 (not yet known). A host
+     * whose address has not answered is one at the floor whatever the others do: a connect that
+     * waits uses no CPU anywhere, so it says nothing about what the fleet carries, and four black
+     * holes at the head of the list held the first window until their connect timeout.
+     */
+    private long limit(Ticket t) {
+        long byFleet = stragglerAfter();
+        if (!answered.contains(t)) {
+            return STRAGGLER_FLOOR_NANOS;
+        }
+        return byFleet;
+    }
+
+    /**
+     * How long an answered host is in flight before it is a straggler; -1 (never) until such a host has finished.
      * Before that no host time is known: the floor alone had made the first window's hosts
      * stragglers after 2 s where every host took longer (real sshd hosts on a machine where process
      * start-up was dear), so a second window's worth started beside them, the first judgement was
      * of twice the window, and the pace grew into the thrash it guards against (4 -> 8 -> 16 -> 12:
-     * 187.5 s against 96.8 s for the sequential loop). A dead address among the first hosts now
-     * holds its slot until a host finishes, at worst its connect timeout.
+     * 187.5 s against 96.8 s for the sequential loop). An address that has not answered is judged
+     * on its own ({@link #limit}).
      */
     private long stragglerAfter() {
         if (finished == 0) {

@@ -25,10 +25,16 @@ public final class FleetConnector implements HostConnector, AutoCloseable {
 
     @Override
     public ProcessRunner connect(HostUri host) throws IOException {
+        return connect(host, () -> { });
+    }
+
+    @Override
+    public ProcessRunner connect(HostUri host, Runnable answered) throws IOException {
         if (host.isLocal()) {
+            answered.run();
             return new LocalProcessRunner(secrets);
         }
-        return ssh().connect(host);
+        return ssh().connect(host, answered);
     }
 
     private synchronized SshConnector ssh() throws IOException {

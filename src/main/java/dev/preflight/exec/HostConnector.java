@@ -14,4 +14,15 @@ public interface HostConnector {
      *                     connection refused, timeout, host key mismatch, authentication failed)
      */
     ProcessRunner connect(HostUri host) throws IOException;
+
+    /**
+     * Opens the runner as {@link #connect(HostUri)} does and calls {@code answered} once the host's
+     * address accepted the connection, before the login: an audit's pace tells a dead address
+     * from a slow host by it. By default, once the runner is open.
+     */
+    default ProcessRunner connect(HostUri host, Runnable answered) throws IOException {
+        ProcessRunner runner = connect(host);
+        answered.run();
+        return runner;
+    }
 }

@@ -151,7 +151,14 @@ public final class SshConnector implements HostConnector, AutoCloseable {
 
     @Override
     public ProcessRunner connect(HostUri host) throws IOException {
+        return connect(host, () -> { });
+    }
+
+    /** {@inheritDoc} Here {@code answered} is called once the TCP connection is open, before the key exchange. */
+    @Override
+    public ProcessRunner connect(HostUri host, Runnable answered) throws IOException {
         if (host.isLocal()) {
+            answered.run();
             return new LocalProcessRunner(secrets);
         }
         if (identities.isEmpty()) {
@@ -161,6 +168,7 @@ public final class SshConnector implements HostConnector, AutoCloseable {
         ClientSession session = null;
         try {
             session = client.connect(host.user(), host.host(), host.port()).verify(ms).getSession();
+            answered.run();
             for (KeyPair kp : identities) {
                 session.addPublicKeyIdentity(kp);
             }

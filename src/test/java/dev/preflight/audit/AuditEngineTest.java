@@ -162,6 +162,58 @@ class AuditEngineTest {
         assertThat(fixed.pace()).containsExactly(Map.entry("production", List.of(32)));
     }
 
+    /**
+     * Addresses named {@code hole-*} never answer: their connect waits until every live host has
+     * connected (or 20 s, the test's bound) and then fails as a connect timeout does. Live hosts
+     * answer at once.
+     */
+    private static final class BlackHoles implements HostConnector {
+        final RecordedHosts answers;
+        final CountDownLatch live;
+        final CountDownLatch released = new CountDownLatch(1);
+        final AtomicInteger heldToTheEnd = new AtomicInteger();
+
+        BlackHoles(RecordedHosts answers, int live) {
+            this.answers = answers;
+            this.live = new CountDownLatch(live);
+        }
+
+        @Override
+        public ProcessRunner connect(HostUri host) throws IOException {
+            if (host.host().startsWith("hole")) {
+                try {
+                    if (!released.await(20, TimeUnit.SECONDS)) {
+                        heldToTheEnd.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IOException("no answer from " + host.host() + ":22 within the connect timeout");
+            }
+            ProcessRunner r = answers.connect(host);
+            live.countDown();
+            if (live.getCount() == 0) {
+                released.countDown();
+            }
+            return r;
+        }
+    }
+
+    @Test
+    void deadAddressesFirstDoNotHoldBackTheLiveHosts() throws Exception {
+        // The pace's first window is four: four dead addresses first would have filled it until
+        // their connect timeout. They never answered, so at the straggler floor they stop counting.
+        List<Host> hosts = List.of(host("hole-1"), host("hole-2"), host("hole-3"), host("hole-4"),
+                host("good"), host("good"), host("good"), host("good"));
+        BlackHoles net = new BlackHoles(fleet, 4);
+        Report r = new AuditEngine(net, new Prober(Duration.ofSeconds(5)), new NetworkServerProber(Duration.ofSeconds(5)),
+                32, FleetPace.Mode.ADAPTIVE).audit(hosts, reqs);
+        assertThat(net.heldToTheEnd).as("live hosts audited while the dead ones still waited").hasValue(0);
+        assertThat(r.hosts().subList(0, 4)).allSatisfy(h -> assertThat(h.unreachable()).contains("connect timeout"));
+        assertThat(r.hosts().subList(4, 8)).allSatisfy(h -> assertThat(h.checks()).allMatch(c -> c instanceof Check.Passed));
+        assertThat(r.exitCode()).isEqualTo(3);
+    }
+
     @Test
     void unreachableWithoutFailuresExitsThree() throws Exception {
         Report r = new AuditEngine(fleet, new Prober(Duration.ofSeconds(5)), 2)

@@ -19,7 +19,8 @@ class FleetPaceTest {
     /**
      * A fleet: per host, {@code waitMs} on its own, then {@code workMs} of CPU shared by all hosts in
      * flight on {@code cores} cores, each host above the core count costing {@code thrash} more.
-     * Hosts listed in {@code hung} wait {@code hangMs} instead (a dead address until its timeout).
+     * Hosts listed in {@code hung} wait {@code hangMs} instead (a dead address until its timeout) and
+     * never answer; the others answer as they start.
      */
     record Fleet(int hosts, double waitMs, double workMs, int cores, double thrash, List<Integer> hung, double hangMs) {
         Fleet(int hosts, double waitMs, double workMs, int cores, double thrash) {
@@ -45,6 +46,10 @@ class FleetPaceTest {
                 Host h = new Host();
                 h.ticket = pace.start(nanos);
                 boolean hang = f.hung().contains(next);
+                if (!hang) {
+                    // A live address accepts the connection at once; a dead one never does.
+                    pace.answered(h.ticket);
+                }
                 h.waitLeft = hang ? f.hangMs() : f.waitMs();
                 h.workLeft = hang ? 0 : f.workMs();
                 running.add(h);
@@ -178,6 +183,41 @@ class FleetPaceTest {
         // Serialised, 6 dead hosts two at a time would take 3 timeouts (90 s) on top of the live
         // ones; the run ends soon after the last dead host (started mid-run) times out.
         assertThat(adaptive).isLessThan(2 * 30_000).isLessThan(30_000 + live + 1_000);
+    }
+
+    @Test
+    void deadAddressesAtTheHeadOfTheListDoNotHoldTheFirstWindow() {
+        // The first four addresses are black holes (a 10 s connect timeout) and the pace's first
+        // window is four: had they counted until a host finished, nothing else would start for 10 s.
+        Fleet live = new Fleet(96, 20, 500, 2, 0.15);
+        Fleet f = new Fleet(100, 20, 500, 2, 0.15, List.of(0, 1, 2, 3), 10_000);
+        FleetPace pace = adaptive(32);
+        double adaptive = run(f, pace);
+        double alone = run(live, adaptive(32));
+        System.out.printf("dead head: adaptive %.0f ms (path %s), the live hosts alone %.0f ms%n",
+                adaptive, pace.path(), alone);
+        // They turn stragglers at the floor (2 s) and their timeouts are not counted as host times
+        // nor in the first window's rate (counted, they made it look slow and the pace grew into
+        // the thrash: 4 -> 8 -> 16 -> 12 -> 8, 58.6 s): the live hosts run as if alone, 2 s later.
+        assertThat(pace.path()).containsExactly(4, 8, 6, 2, 1, 2);
+        assertThat(adaptive).isLessThan(alone + FleetPace.STRAGGLER_FLOOR_NANOS / MS + 1_000);
+    }
+
+    @Test
+    void anAnsweredHostIsNoStragglerBeforeOneFinished() {
+        AtomicLong clock = new AtomicLong();
+        FleetPace pace = new FleetPace(FleetPace.Mode.ADAPTIVE, 8, clock::get);
+        List<FleetPace.Ticket> first = new ArrayList<>();
+        for (int i = 0; i < FleetPace.START; i++) {
+            first.add(pace.start(clock.get()));
+        }
+        first.subList(1, first.size()).forEach(pace::answered);
+        clock.addAndGet(FleetPace.STRAGGLER_FLOOR_NANOS);
+        // The one that never answered makes room for one more host; the three slow live ones do not.
+        assertThat(pace.canStart(clock.get())).isTrue();
+        pace.start(clock.get());
+        assertThat(pace.canStart(clock.get())).isFalse();
+        assertThat(pace.wakeAfter(clock.get())).isEqualTo(FleetPace.STRAGGLER_FLOOR_NANOS);
     }
 
     @Test

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.preflight.core.Secrets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -270,6 +274,58 @@ class SshConnectorTest {
         try (SshConnector c = new SshConnector(wrongKey, Secrets.none())) {
             assertThatThrownBy(() -> c.connect(h.uri())).isInstanceOf(IOException.class)
                     .hasMessageContaining("authentication as deploy failed");
+        }
+    }
+
+    @Test
+    void aHostAnswersWhenItsAddressAcceptsTheConnectionEvenIfTheLoginFails() throws Exception {
+        TestSshHosts.Host h = fleet.real("app-1");
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Path kh = fleet.knownHosts("kh", List.of(h));
+        AtomicInteger answers = new AtomicInteger();
+        try (SshConnector c = new SshConnector(fleet.options(kh), Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(new HostUri("ssh", "deploy", "127.0.0.1", closedPort), answers::incrementAndGet))
+                    .isInstanceOf(IOException.class);
+            assertThat(answers).as("a refused address never answered").hasValue(0);
+            try (ProcessRunner r = c.connect(h.uri(), answers::incrementAndGet)) {
+                assertThat(answers).hasValue(1);
+            }
+        }
+        Path stranger = dir.resolve("stranger_key");
+        TestSshHosts.keygen(stranger);
+        SshOptions wrongKey = new SshOptions(kh, List.of(stranger), true, false, Duration.ofSeconds(10));
+        try (SshConnector c = new SshConnector(wrongKey, Secrets.none())) {
+            assertThatThrownBy(() -> c.connect(h.uri(), answers::incrementAndGet)).isInstanceOf(IOException.class);
+        }
+        assertThat(answers).as("the address answered before the login was refused").hasValue(2);
+        // A listener that never accepts, its queue full: the kernel drops the next SYN, as a black hole does.
+        try (ServerSocket hole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             SshConnector c = new SshConnector(new SshOptions(kh, fleet.options(kh).identityFiles(), true, false,
+                     Duration.ofMillis(1500)), Secrets.none())) {
+            List<Socket> queued = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket q = new Socket();
+                    try {
+                        q.connect(new InetSocketAddress(hole.getInetAddress(), hole.getLocalPort()), 300);
+                        queued.add(q);
+                    } catch (IOException full) {
+                        q.close();
+                        break;
+                    }
+                }
+                int before = answers.get();
+                assertThatThrownBy(() -> c.connect(new HostUri("ssh", "deploy", "127.0.0.1", hole.getLocalPort()),
+                        answers::incrementAndGet)).isInstanceOf(IOException.class).hasMessageContaining("no answer");
+                assertThat(answers).as("a silent address never answered").hasValue(before);
+            } finally {
+                for (Socket q : queued) {
+                    q.close();
+                }
+            }
         }
     }
 
