@@ -1,5 +1,6 @@
 package dev.preflight.audit;
 
+import dev.preflight.core.Phases;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,8 +35,9 @@ final class FleetPace {
      */
     static final int START = 4;
     /**
-     * A window finishing hosts this much slower than the fastest so far, twice in a row, is worse (a
-     * thrash); within it, as good, and the pace grows through it. In a cold client's first second,
+     * A window finishing hosts this much slower than the fastest so far, twice in a row (once for a
+     * look longer than {@link #BELIEVED_LOOK_NANOS}), is worse (a thrash); within it, as good, and
+     * the pace grows through it. In a cold client's first second,
      * 8 hosts at once measured anywhere from 23 to 49 hosts/s on recorded hosts (its compiler at
      * work), so one slow look is not believed; the thrash it guards against was 2.6x.
      */
@@ -47,6 +49,13 @@ final class FleetPace {
      * even before any host finished (see {@link #answered}).
      */
     static final long STRAGGLER_FLOOR_NANOS = 2_000_000_000L;
+    /**
+     * A look at least this long that finds its window worse is believed at once. The second look
+     * is for a cold client's noise, which lasts about a second (see {@link #DROP}); on 100 real sshd
+     * hosts sharing 2 cores looks took 3-14 s (4 at once 0.77 hosts/s, 8 0.57, 2 1.23), and a run
+     * that looked twice at 8 and at 16 took 179 s against 114 s for one that went down to 2.
+     */
+    static final long BELIEVED_LOOK_NANOS = 3_000_000_000L;
     /** Fewest hosts a window is judged on. */
     static final int MIN_SAMPLES = 4;
 
@@ -176,6 +185,13 @@ final class FleetPace {
             return;
         }
         double rate = stepDone / (double) Math.max(1, now - stepStart);
+        if (Phases.on()) {
+            // How bench/audit sees why the pace moved: each look, its rate, the fastest so far.
+            Phases.mark("pace-look window=" + window + " hosts=" + stepDone + " ms=" + (now - stepStart) / 1_000_000
+                    + " in-flight=" + inFlight.size() + " per-s=" + Math.round(rate * 1e11) / 100.0
+                    + " fastest=" + Math.round(Math.max(rate, peakRate) * 1e11) / 100.0 + "@"
+                    + (rate > peakRate ? window : peakWindow) + (doubted ? " second-look" : ""));
+        }
         if (rate > peakRate) {
             peakRate = rate;
             peakWindow = window;
@@ -188,7 +204,7 @@ final class FleetPace {
             return;
         }
         boolean worse = rate < peakRate * (1 - DROP);
-        if (worse && !doubted) {
+        if (worse && !doubted && now - stepStart < BELIEVED_LOOK_NANOS) {
             // Judged again at the same window, from a fresh start.
             doubted = true;
             step++;

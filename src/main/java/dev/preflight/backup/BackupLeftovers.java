@@ -1,5 +1,6 @@
 package dev.preflight.backup;
 
+import dev.preflight.core.Phases;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -10,6 +10,7 @@ import dev.preflight.backup.Producer.Production;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExclusiveLock;
 import dev.preflight.core.Futures;
+import dev.preflight.core.Phases;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Sizes;

@@ -2,6 +2,7 @@ package dev.preflight.backup;
 
 import dev.preflight.backup.BackupPlan.MysqlSource;
 import dev.preflight.core.Futures;
+import dev.preflight.core.Phases;
 import dev.preflight.exec.MysqlSyntax;
 import dev.preflight.exec.ProcessResult;
 import dev.preflight.exec.ProcessRunner;

@@ -9,7 +9,7 @@ import dev.preflight.audit.AuditModel.Report;
 import dev.preflight.audit.AuditModel.Requirement;
 import dev.preflight.audit.AuditReport;
 import dev.preflight.audit.AuditTargets;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.PreflightException;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.HostUri;

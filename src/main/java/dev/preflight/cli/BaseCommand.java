@@ -1,6 +1,6 @@
 package dev.preflight.cli;
 
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.ExitCode;
 import dev.preflight.core.OutputFile;

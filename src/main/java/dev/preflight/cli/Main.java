@@ -1,7 +1,7 @@
 package dev.preflight.cli;
 
 import dev.preflight.backup.BackupEvidence;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Json;
 import dev.preflight.exec.SshConnector;
 import dev.preflight.ledger.Ledgers;

@@ -3,7 +3,7 @@ package dev.preflight.restore;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.BackupRecord;
 import dev.preflight.backup.Owner;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Progress;
 import dev.preflight.core.Secrets;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupEvidence;
 import dev.preflight.backup.BackupRecord;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Hashing;
 import dev.preflight.core.Json;
 import dev.preflight.exec.HttpCheck;

@@ -2,7 +2,7 @@ package dev.preflight.restore;
 
 import dev.preflight.backup.Leftovers;
 import dev.preflight.backup.Owner;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.Secrets;
 import dev.preflight.exec.MysqlSyntax;

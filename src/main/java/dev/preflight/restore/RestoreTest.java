@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.preflight.backup.BackupCatalog;
 import dev.preflight.backup.BackupContext;
 import dev.preflight.backup.BackupRecord;
-import dev.preflight.backup.Phases;
+import dev.preflight.core.Phases;
 import dev.preflight.core.Errors;
 import dev.preflight.core.PreflightException;
 import java.util.ArrayList;

@@ -111,10 +111,10 @@ class FleetPaceTest {
         // 8 thrashed, 6 too, so the start (4) was the fastest; below it 2 was faster still and 1 not.
         assertThat(t.pace().path()).containsExactly(4, 8, 6, 2, 1, 2);
         assertThat(t.pace().window()).isEqualTo(2);
-        // A fall is believed on its second look (real rates are noisy), and each look costs: 31.7 s
-        // against 26.0 s at the best fixed window (2) and 133 s at 32; 35.7 s when the pace could
-        // not go below its start.
-        assertThat(t.adaptive()).isLessThan(t.best() * 1.3).isLessThan(t.all() / 4);
+        // Each look costs: 29.9 s against 26.0 s at the best fixed window (2) and 133 s at 32; 31.7 s
+        // when a look at 8 was believed only the second time (here each look takes seconds, not a
+        // cold client's first second), 35.7 s when the pace could not go below its start.
+        assertThat(t.adaptive()).isLessThan(t.best() * 1.2).isLessThan(t.all() / 4);
     }
 
     @Test

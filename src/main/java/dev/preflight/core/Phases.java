@@ -1,4 +1,4 @@
-package dev.preflight.backup;
+package dev.preflight.core;
 
 import java.io.PrintStream;
 import java.time.Instant;
