@@ -196,11 +196,11 @@ class FleetPaceTest {
         double alone = run(live, adaptive(32));
         System.out.printf("dead head: adaptive %.0f ms (path %s), the live hosts alone %.0f ms%n",
                 adaptive, pace.path(), alone);
-        // They turn stragglers at the floor (2 s) and their timeouts are not counted as host times
+        // They turn stragglers after 1 s unanswered and their timeouts are not counted as host times
         // nor in the first window's rate (counted, they made it look slow and the pace grew into
         // the thrash: 4 -> 8 -> 16 -> 12 -> 8, 58.6 s): the live hosts run as if alone, 2 s later.
         assertThat(pace.path()).containsExactly(4, 8, 6, 2, 1, 2);
-        assertThat(adaptive).isLessThan(alone + FleetPace.STRAGGLER_FLOOR_NANOS / MS + 1_000);
+        assertThat(adaptive).isLessThan(alone + FleetPace.UNANSWERED_NANOS / MS + 1_000);
     }
 
     @Test
@@ -212,12 +212,38 @@ class FleetPaceTest {
             first.add(pace.start(clock.get()));
         }
         first.subList(1, first.size()).forEach(pace::answered);
-        clock.addAndGet(FleetPace.STRAGGLER_FLOOR_NANOS);
+        clock.addAndGet(FleetPace.UNANSWERED_NANOS);
         // The one that never answered makes room for one more host; the three slow live ones do not.
         assertThat(pace.canStart(clock.get())).isTrue();
         pace.start(clock.get());
         assertThat(pace.canStart(clock.get())).isFalse();
-        assertThat(pace.wakeAfter(clock.get())).isEqualTo(FleetPace.STRAGGLER_FLOOR_NANOS);
+        assertThat(pace.wakeAfter(clock.get())).isEqualTo(FleetPace.UNANSWERED_NANOS);
+    }
+
+    @Test
+    void aSlowHostIsAStragglerOnlyOnceLaterHostsPassedIt() {
+        for (int passedBy : List.of(FleetPace.OVERTAKEN - 1, FleetPace.OVERTAKEN)) {
+            // Every host answered at once.
+            FleetPace pace = new FleetPace(FleetPace.Mode.ADAPTIVE, 32, () -> 0);
+            List<FleetPace.Ticket> first = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                first.add(pace.start(0));
+                pace.answered(first.get(i));
+            }
+            // The first host keeps running; hosts started after it finish in 1 s each.
+            long now = 0;
+            List<FleetPace.Ticket> later = new ArrayList<>(first.subList(1, 4));
+            for (int done = 0; done < passedBy; done++) {
+                now += 1_000 * MS;
+                pace.finish(later.remove(0), now);
+                FleetPace.Ticket t = pace.start(now);
+                pace.answered(t);
+                later.add(t);
+            }
+            // Long past 4x the mean host time (and the 2 s floor): a straggler only if passed by enough.
+            long late = now + 60_000 * MS;
+            assertThat(pace.stragglers(late)).as("passed by %d", passedBy).isEqualTo(passedBy >= FleetPace.OVERTAKEN ? 1 : 0);
+        }
     }
 
     @Test
